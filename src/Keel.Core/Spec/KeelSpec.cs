@@ -1,0 +1,141 @@
+using Keel.Core.Data;
+
+namespace Keel.Core.Spec;
+
+/// <summary>A whole keel.yaml: what data to learn from, how to split it, which models to try, how to pick and register.</summary>
+public sealed record KeelSpec
+{
+    /// <summary>Experiment name the run is tracked under. Default: the data file's name without extension.</summary>
+    public string? Experiment { get; init; }
+
+    /// <summary>The data section (required).</summary>
+    public required DataSpec Data { get; init; }
+
+    /// <summary>How rows are split into train, validation and test. Default: see <see cref="SplitSpec"/>.</summary>
+    public SplitSpec Split { get; init; } = new();
+
+    /// <summary>Candidates and baselines to train. Default (empty): the default candidate list for the task.</summary>
+    public IReadOnlyList<ModelSpec> Models { get; init; } = [];
+
+    /// <summary>Selection metric, judged on the validation split. Default: auc (binary), macro_f1 (multiclass), rmse (regression).</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Registration of the selected model. Default: see <see cref="RegisterSpec"/>.</summary>
+    public RegisterSpec Register { get; init; } = new();
+
+    /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
+    public int Seed { get; init; } = 42;
+}
+
+/// <summary>The data section of a spec.</summary>
+public sealed record DataSpec
+{
+    /// <summary>Path to the table, relative to the spec file's folder.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>csv, jsonl or parquet. Default: chosen by the file extension.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>The label (target) column (required).</summary>
+    public required string Label { get; init; }
+
+    /// <summary>binary, multiclass or regression. Default: inferred from the label column.</summary>
+    public TaskKind? Task { get; init; }
+
+    /// <summary>For binary tasks, the label value treated as positive. Default: the second class in sorted order.</summary>
+    public string? PositiveClass { get; init; }
+
+    /// <summary>Columns that are not features (ids, free notes). Default: none.</summary>
+    public IReadOnlyList<string> Ignore { get; init; } = [];
+
+    /// <summary>The column ordering rows in time (used by split: time). Default: none.</summary>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>The column whose values must not straddle splits (used by split: group). Default: none.</summary>
+    public string? GroupColumn { get; init; }
+
+    /// <summary>Column type overrides (name → type); columns not named are inferred.</summary>
+    public IReadOnlyDictionary<string, ColumnType> Types { get; init; } = new Dictionary<string, ColumnType>();
+}
+
+/// <summary>How rows are assigned to train, validation and test.</summary>
+public enum SplitStrategy
+{
+    /// <summary>Uniformly at random.</summary>
+    Random,
+    /// <summary>At random, keeping each label class's share equal across splits (classification only).</summary>
+    Stratified,
+    /// <summary>Ordered by data.time_column: the oldest rows train, the newest test.</summary>
+    Time,
+    /// <summary>At random by data.group_column value: all rows of a group land in one split.</summary>
+    Group,
+    /// <summary>The test rows are given by a file of row indices or by a column.</summary>
+    Predefined,
+}
+
+/// <summary>The split section of a spec.</summary>
+public sealed record SplitSpec
+{
+    /// <summary>Strategy. Default (null): stratified for classification, random for regression.</summary>
+    public SplitStrategy? Strategy { get; init; }
+
+    /// <summary>Share of all rows held out for the test split. Default 0.2.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Share of the non-test rows held out for validation (model selection). Default 0.2.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Seed for the split. Default: the spec's seed.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>For strategy predefined: where the test rows come from.</summary>
+    public PredefinedSplitSpec? Predefined { get; init; }
+
+    /// <summary>Whether the selected model is refitted on train + validation before it is tested and registered. Default true.</summary>
+    public bool Refit { get; init; } = true;
+}
+
+/// <summary>A predefined test split: either a file of 0-based row indices (one per line) or a column.</summary>
+public sealed record PredefinedSplitSpec
+{
+    /// <summary>Path of a file with one 0-based row index per line, relative to the spec's folder.</summary>
+    public string? TestRows { get; init; }
+
+    /// <summary>A column whose values are train, validation (or valid) and test.</summary>
+    public string? Column { get; init; }
+}
+
+/// <summary>One candidate or baseline.</summary>
+public sealed record ModelSpec
+{
+    /// <summary>Display and tracking name, unique in the spec. Default: the type.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>random, zero_rule, heuristic, linear (logistic/linear regression), lightgbm, fasttree, fastforest.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Trainer options (e.g. number_of_trees, learning_rate); each trainer documents its own.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For type heuristic: rule lines such as "income &lt; 2000 -> bad"; the first that matches decides.</summary>
+    public IReadOnlyList<string> Rules { get; init; } = [];
+
+    /// <summary>The name used for tracking: <see cref="Name"/> or else <see cref="Type"/>.</summary>
+    public string DisplayName => Name ?? Type;
+}
+
+/// <summary>The register section of a spec.</summary>
+public sealed record RegisterSpec
+{
+    /// <summary>Registered model name. Default: the experiment name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Whether to register the selected model. Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Gates that must all hold on the test split, e.g. "auc >= 0.8" or "beats: zero_rule". Default: none.</summary>
+    public IReadOnlyList<string> Gates { get; init; } = [];
+
+    /// <summary>Alias moved to the new version after registration. Default: none.</summary>
+    public string? Alias { get; init; }
+}

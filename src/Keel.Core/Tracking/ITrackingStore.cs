@@ -1,0 +1,39 @@
+namespace Keel.Core.Tracking;
+
+/// <summary>Where experiments, runs, params, metrics, tags and artifact entries live. One contract suite checks every backend.</summary>
+/// <remarks>Every method returns copies; every write is atomic. Unknown ids throw <see cref="KeelNotFoundException"/>.</remarks>
+public interface ITrackingStore
+{
+    /// <summary>The experiment called <paramref name="name"/>, created if it does not exist.</summary>
+    Task<Experiment> GetOrCreateExperimentAsync(string name, CancellationToken ct = default);
+
+    /// <summary>The experiment called <paramref name="name"/>, or null.</summary>
+    Task<Experiment?> FindExperimentAsync(string name, CancellationToken ct = default);
+
+    /// <summary>All experiments, oldest first.</summary>
+    Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken ct = default);
+
+    /// <summary>Creates a run in status <see cref="RunStatus.Running"/> with the given tags.</summary>
+    Task<Run> CreateRunAsync(string experimentId, string name, DateTimeOffset startTime, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default);
+
+    /// <summary>Stores params, metrics and tags of a run in one transaction. A param, once set, cannot change value.</summary>
+    Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct = default);
+
+    /// <summary>Moves a running run to a final status. Finished, failed and killed runs cannot change status again.</summary>
+    Task SetRunStatusAsync(string runId, RunStatus status, DateTimeOffset endTime, CancellationToken ct = default);
+
+    /// <summary>The run with <paramref name="runId"/> (a unique prefix of at least 6 characters is accepted), or null.</summary>
+    Task<Run?> GetRunAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>All points of one metric of a run, by step then time.</summary>
+    Task<IReadOnlyList<MetricPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken ct = default);
+
+    /// <summary>Runs matching a query, one page at a time.</summary>
+    Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default);
+
+    /// <summary>Records that a file (already in the artifact store) belongs to a run under a relative path. Paths are unique per run.</summary>
+    Task LogArtifactAsync(string runId, ArtifactEntry artifact, CancellationToken ct = default);
+
+    /// <summary>The artifact entries of a run, ordered by path.</summary>
+    Task<IReadOnlyList<ArtifactEntry>> ListArtifactsAsync(string runId, CancellationToken ct = default);
+}
