@@ -1,0 +1,38 @@
+namespace Keel.Reports;
+
+/// <summary>A point of a line or scatter chart; non-finite coordinates are skipped when drawn.</summary>
+public sealed record Point(double X, double Y);
+
+/// <summary>A named sequence of points drawn in one colour.</summary>
+public sealed record Series(string Name, IReadOnlyList<Point> Points);
+
+/// <summary>One bar: its category label and value; a non-finite value draws no bar and shows "—".</summary>
+public sealed record BarDatum(string Label, double Value);
+
+/// <summary>Size and decorations of a chart.</summary>
+public sealed record ChartOptions
+{
+    /// <summary>Width in pixels. Default 560.</summary>
+    public int Width { get; init; } = 560;
+
+    /// <summary>Height in pixels. Default 360; bar charts grow to keep bars at least 14 px tall.</summary>
+    public int Height { get; init; } = 360;
+
+    /// <summary>Draw a dashed y = x line (ROC, actual vs predicted); both axes then share one range. Default false.</summary>
+    public bool DiagonalReference { get; init; }
+
+    /// <summary>Show the legend: null (default) shows it when there are two or more series.</summary>
+    public bool? ShowLegend { get; init; }
+
+    /// <summary>Bar charts: label of a bar drawn in the accent colour, e.g. the selected model. Default none.</summary>
+    public string? Highlight { get; init; }
+
+    /// <summary>Bar charts: a small vertical sparkline without title, axes or labels (tooltips only). Default false.</summary>
+    public bool Compact { get; init; }
+
+    /// <summary>Heatmaps: title of the row axis, e.g. "actual". Default none.</summary>
+    public string? RowAxisTitle { get; init; }
+
+    /// <summary>Heatmaps: title of the column axis, e.g. "predicted". Default none.</summary>
+    public string? ColumnAxisTitle { get; init; }
+}

@@ -1,0 +1,46 @@
+namespace Keel.Reports;
+
+/// <summary>Everything the HTML report of one <c>keel run</c> shows, as plain data.</summary>
+public sealed record ReportModel
+{
+    /// <summary>Document title, e.g. "credit_data — run 3f2a9c…".</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Run identity, provenance and environment.</summary>
+    public required RunSummary Run { get; init; }
+
+    /// <summary>The data set, its split and its profile.</summary>
+    public required DataSummary Data { get; init; }
+
+    /// <summary>Leaderboard rows, baselines included, in any order (the report sorts them).</summary>
+    public required IReadOnlyList<CandidateResult> Candidates { get; init; }
+
+    /// <summary>Name of the metric candidates were ranked by (a key of the validation metrics).</summary>
+    public required string SelectionMetric { get; init; }
+
+    /// <summary>Whether a higher selection metric is better. Default false (lower is better).</summary>
+    public bool SelectionHigherIsBetter { get; init; }
+
+    /// <summary>Name of the selected candidate; null when none was selected.</summary>
+    public string? Selected { get; init; }
+
+    /// <summary>Promotion gates and their outcome. Default empty.</summary>
+    public IReadOnlyList<GateView> Gates { get; init; } = [];
+
+    /// <summary>Registration outcome, e.g. "credit_data v3 (alias champion)", or why nothing was registered.</summary>
+    public string? Registered { get; init; }
+}
+
+/// <summary>Identity and provenance of the run.</summary>
+public sealed record RunSummary(
+    string RunId,
+    string Experiment,
+    string Task,
+    string StartedAt,
+    string? GitCommit,
+    bool? GitDirty,
+    int Seed,
+    IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>One promotion gate: its name, whether it passed, and a human-readable detail.</summary>
+public sealed record GateView(string Gate, bool Passed, string Detail);
