@@ -1,0 +1,51 @@
+namespace Keel.Reports;
+
+/// <summary>The leaderboard table (best first) and a bar chart of the selection metric per candidate.</summary>
+internal static class LeaderboardSection
+{
+    public static void Write(HtmlBuilder html, ReportModel model, IReadOnlyList<CandidateResult> ranked)
+    {
+        var direction = model.SelectionHigherIsBetter ? "higher is better" : "lower is better";
+        html.Raw("<section id=\"leaderboard\">").Element("h2", "Leaderboard")
+            .Raw("<p class=\"muted\">Ranked by validation ").Raw($"<strong>{Markup.Escape(model.SelectionMetric)}</strong>")
+            .Text($" ({direction}); test metrics are shown for reference only.").Raw("</p>");
+
+        var testMetrics = Ranking.KeyTestMetrics(model);
+        var header = new List<string> { "#", "Candidate", "Type", $"validation {model.SelectionMetric}" };
+        header.AddRange(testMetrics.Select(m => $"test {m}"));
+        header.AddRange(["train s", "predict µs/row", "model size"]);
+        var numeric = header.Select((_, i) => i == 0 || i >= 3).ToList();
+
+        var rows = ranked.Select((c, i) =>
+        {
+            var cells = new List<string>
+            {
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                NameHtml(model, c),
+                Markup.HtmlLabel(c.Type, 28),
+                NumberFormat.Metric(Ranking.SelectionValue(model, c)),
+            };
+            cells.AddRange(testMetrics.Select(m => NumberFormat.Metric(c.TestMetrics.TryGetValue(m, out var v) ? v : null)));
+            cells.Add(NumberFormat.Fixed(c.TrainSeconds, 2));
+            cells.Add(NumberFormat.Fixed(c.PredictMicrosPerRow, 1));
+            cells.Add(NumberFormat.Bytes(c.ModelBytes));
+            return new TableRow(cells, Ranking.IsSelected(model, c) ? "selected" : c.IsBaseline ? "baseline" : null);
+        });
+        html.Table("leaderboard", header.Select(Markup.Escape).ToList(), rows, numeric);
+
+        if (ranked.Count > 0)
+        {
+            var bars = ranked.Select(c => new BarDatum(c.Name, Ranking.SelectionValue(model, c) ?? double.NaN)).ToList();
+            var chart = SvgCharts.BarChart($"Validation {model.SelectionMetric} by candidate", bars,
+                new ChartOptions { Width = 640, Height = 60 + bars.Count * 26, Highlight = model.Selected });
+            html.Raw("<div class=\"charts\">").Figure(chart).Raw("</div>");
+        }
+        html.Raw("</section>");
+    }
+
+    /// <summary>The candidate's name with its baseline and selected badges.</summary>
+    public static string NameHtml(ReportModel model, CandidateResult c) =>
+        Markup.HtmlLabel(c.Name, 40)
+        + (c.IsBaseline ? "<span class=\"badge\">baseline</span>" : "")
+        + (Ranking.IsSelected(model, c) ? "<span class=\"badge sel\">selected</span>" : "");
+}
