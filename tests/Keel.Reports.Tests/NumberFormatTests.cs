@@ -28,6 +28,7 @@ public sealed class NumberFormatTests
     [InlineData(250_000, 50_000, "250k")]
     [InlineData(1_500_000, 500_000, "1.5M")]
     [InlineData(40, 10, "40")]
+    [InlineData(0, 100_000, "0")]
     public void Tick_Values_RoundedToStep(double value, double step, string expected) =>
         Assert.Equal(expected, NumberFormat.Tick(value, step));
 

@@ -20,12 +20,12 @@ internal static class CandidateDetail
         if (c.Residuals.Count > 0)
         {
             charts.Add(SvgCharts.ScatterChart($"Actual vs predicted (test): {c.Name}", "predicted", "actual",
-                [new Series("test rows", c.Residuals)], new ChartOptions { Height = 400, DiagonalReference = true }));
+                [new Series("test rows", c.Residuals)], new ChartOptions { Width = 520, Height = 400, DiagonalReference = true }));
         }
         if (c.LossCurves.Count > 0)
         {
             charts.Add(SvgCharts.LineChart($"Loss per iteration: {c.Name}", "iteration", "loss",
-                c.LossCurves.Select(l => new Series(l.Name, l.Points)).ToList(), new ChartOptions { ShowLegend = true }));
+                c.LossCurves.Select(l => new Series(l.Name, l.Points)).ToList(), new ChartOptions { Width = 520, ShowLegend = true }));
         }
         if (charts.Count > 0)
         {

@@ -3,7 +3,7 @@ namespace Keel.Reports;
 /// <summary>Overlaid ROC/PR curves, then the selected model in full and every other candidate collapsed.</summary>
 internal static class ModelsSection
 {
-    private static readonly ChartOptions Curve = new() { Width = 560, Height = 400, ShowLegend = true };
+    private static readonly ChartOptions Curve = new() { Width = 540, Height = 400, ShowLegend = true };
 
     public static void Write(HtmlBuilder html, ReportModel model, IReadOnlyList<CandidateResult> ranked)
     {

@@ -28,7 +28,7 @@ internal static class ReportStyles
         tbody tr:nth-child(even) td { background: #fbfcfd; }
         tbody tr.selected td { background: var(--sel); }
         tbody tr.selected td:first-child { box-shadow: inset 3px 0 0 #D55E00; }
-        table.kv { width: auto; min-width: 50%; }
+        table.kv, table.metrics, table.per-class { width: auto; min-width: 40%; }
         .badge { display: inline-block; font-size: .7rem; font-weight: 600; padding: 0 7px; border-radius: 10px;
                  border: 1px solid var(--border); color: var(--muted); margin-left: 6px; vertical-align: 1px; }
         .badge.sel { background: #D55E00; border-color: #D55E00; color: #fff; }

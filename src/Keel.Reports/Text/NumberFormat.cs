@@ -52,6 +52,8 @@ internal static class NumberFormat
     public static string Tick(double value, double step)
     {
         var abs = Math.Max(Math.Abs(value), step);
+        // "0k" reads oddly next to "100k"; a bare zero does not.
+        if (value == 0 && step >= 100) return "0";
         if (abs >= 1e9) return value.ToString("0.##E+0", Inv);
         if (abs >= 1e6 && step >= 1e4) return (value / 1e6).ToString("0.##", Inv) + "M";
         if (abs >= 1e4 && step >= 100) return (value / 1e3).ToString("0.##", Inv) + "k";
