@@ -47,12 +47,25 @@ public static class SchemaInference
             if (v is null) continue;
             present++;
             length += v.Length;
-            tokens += v.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+            tokens += CountTokens(v);
             distinct.Add(v);
         }
         var meanTokens = (double)tokens / present;
         var meanLength = (double)length / present;
         var distinctShare = (double)distinct.Count / present;
         return meanTokens >= TextMinMeanTokens || (distinctShare > 0.5 && meanLength > TextMinMeanLength);
+    }
+
+    private static int CountTokens(string s)
+    {
+        var count = 0;
+        var inToken = false;
+        foreach (var c in s)
+        {
+            var space = char.IsWhiteSpace(c);
+            if (!space && !inToken) count++;
+            inToken = !space;
+        }
+        return count;
     }
 }

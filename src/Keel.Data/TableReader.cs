@@ -7,7 +7,10 @@ namespace Keel.Data;
 public static class TableReader
 {
     /// <summary>Reads <paramref name="path"/>; user errors (missing file, bad rows, bad values) throw <see cref="KeelInputException"/>.</summary>
-    public static LoadedTable Read(string path, ReadOptions options)
+    public static LoadedTable Read(string path, ReadOptions options) => Read(path, options, int.MaxValue);
+
+    /// <summary>As <see cref="Read(string, ReadOptions)"/>, reading at most <paramref name="maxParquetRowGroups"/> row groups of a Parquet file.</summary>
+    internal static LoadedTable Read(string path, ReadOptions options, int maxParquetRowGroups)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
@@ -20,7 +23,7 @@ public static class TableReader
         {
             "csv" => CsvTableReader.Read(bytes, Delimiter(path), builder),
             "jsonl" => JsonlTableReader.Read(bytes, builder),
-            _ => ParquetTableReader.Read(bytes, builder),
+            _ => ParquetTableReader.Read(bytes, builder, maxParquetRowGroups),
         };
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes.LongLength);

@@ -8,11 +8,11 @@ namespace Keel.Data;
 /// <summary>Reads every row group of a flat Parquet file: numeric, boolean, date/time and string columns.</summary>
 internal static class ParquetTableReader
 {
-    public static Table Read(byte[] bytes, ColumnBuilder builder) =>
+    public static Table Read(byte[] bytes, ColumnBuilder builder, int maxRowGroups) =>
         // The pipeline is synchronous; blocking here is safe because no synchronisation context is involved.
-        ReadAsync(bytes, builder).GetAwaiter().GetResult();
+        ReadAsync(bytes, builder, maxRowGroups).GetAwaiter().GetResult();
 
-    private static async Task<Table> ReadAsync(byte[] bytes, ColumnBuilder builder)
+    private static async Task<Table> ReadAsync(byte[] bytes, ColumnBuilder builder, int maxRowGroups)
     {
         ParquetReader reader;
         try
@@ -27,11 +27,12 @@ internal static class ParquetTableReader
         {
             var fields = Flat(reader.Schema, builder.FileName);
             builder.CheckOverrides(fields.Select(f => f.Name).ToArray());
-            var rows = checked((int)reader.RowGroups.Sum(g => g.RowCount));
+            var groups = Math.Min(reader.RowGroupCount, maxRowGroups);
+            var rows = checked((int)reader.RowGroups.Take(groups).Sum(g => g.RowCount));
             var numeric = fields.Select(f => IsString(f) ? null : new double[rows]).ToArray();
             var strings = fields.Select(f => IsString(f) ? new string?[rows] : null).ToArray();
             var offset = 0;
-            for (var g = 0; g < reader.RowGroupCount; g++)
+            for (var g = 0; g < groups; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 var n = checked((int)group.RowCount);
@@ -66,9 +67,15 @@ internal static class ParquetTableReader
         return result.ToArray();
     }
 
-    private static string Describe(Field f) => f is DataField d ? (d.IsArray ? $"array of {d.ClrType.Name}" : d.ClrType.Name) : f.SchemaType.ToString();
+    private static string Describe(Field f) => f switch
+    {
+        DataField { IsArray: true } => "array",
+        DataField d when d.ClrType == typeof(byte[]) || d.ClrType == typeof(ReadOnlyMemory<byte>) => "binary",
+        DataField d => d.ClrType.Name,
+        _ => f.SchemaType.ToString().ToLowerInvariant(),
+    };
 
-    private static bool IsString(DataField f) => f.ClrType == typeof(string);
+    private static bool IsString(DataField f) => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>);
 
     private static bool IsSupportedValue(Type t) =>
         t == typeof(bool) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(DateOnly) || IsNumber(t);
