@@ -3,9 +3,9 @@ namespace Keel.Data;
 /// <summary>Random and stratified selection of a share of rows.</summary>
 internal static class HoldOut
 {
-    /// <summary>Rows to take for a share of <paramref name="n"/>: rounded, and never all of them when a share is asked.</summary>
+    /// <summary>Rows to take for a share of <paramref name="n"/>: rounded, at least one when a share is asked, and never all.</summary>
     public static int Target(int n, double fraction) =>
-        fraction <= 0 || n == 0 ? 0 : Math.Clamp((int)Math.Round(n * fraction, MidpointRounding.AwayFromZero), 1, Math.Max(n - 1, 1));
+        fraction <= 0 || n < 2 ? 0 : Math.Clamp((int)Math.Round(n * fraction, MidpointRounding.AwayFromZero), 1, n - 1);
 
     /// <summary>Fisher–Yates, so the order depends only on the seed.</summary>
     public static void Shuffle(int[] rows, Random rng)
