@@ -1,0 +1,6 @@
+using Keel.Core.Data;
+
+namespace Keel.Data;
+
+/// <summary>A table read from a file, with what identifies that file: its path, format, SHA-256 (lower-case hex) and size in bytes.</summary>
+public sealed record LoadedTable(Table Table, string Path, string Format, string Sha256, long Bytes);

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Keel.Data;
+
+/// <summary>The string-to-value conversions shared by inference, type overrides and label encoding.</summary>
+internal static partial class ValueParser
+{
+    /// <summary>What a value of each type looks like, for error messages.</summary>
+    public static string Expectation(Core.Data.ColumnType type) => type switch
+    {
+        Core.Data.ColumnType.Numeric => "a number",
+        Core.Data.ColumnType.Boolean => "true or false",
+        Core.Data.ColumnType.DateTime => "an ISO-8601 date (yyyy-MM-dd, optionally with a time and zone)",
+        _ => "a string",
+    };
+
+    /// <summary>A finite double in invariant culture; infinities and NaN are not numbers here so that they never hide as data.</summary>
+    public static bool TryParseNumber(string s, out double value) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    public static bool TryParseBoolean(string s, out double value)
+    {
+        if (s.Equals("true", StringComparison.OrdinalIgnoreCase)) { value = 1; return true; }
+        if (s.Equals("false", StringComparison.OrdinalIgnoreCase)) { value = 0; return true; }
+        value = double.NaN;
+        return false;
+    }
+
+    /// <summary>Booleans given by an override also accept 1/0, the usual encoding in exported data.</summary>
+    public static bool TryParseBooleanOverride(string s, out double value)
+    {
+        if (TryParseBoolean(s, out value)) return true;
+        var t = s.Trim();
+        if (t == "1") { value = 1; return true; }
+        if (t == "0") { value = 0; return true; }
+        return false;
+    }
+
+    /// <summary>An ISO-8601 date or date-time (zone optional, UTC assumed) as Unix seconds.</summary>
+    public static bool TryParseDateTime(string s, out double unixSeconds)
+    {
+        unixSeconds = double.NaN;
+        // The shape check keeps inference from accepting the many loose forms DateTimeOffset.TryParse allows.
+        if (!IsoShape().IsMatch(s)) return false;
+        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto)) return false;
+        unixSeconds = ToUnixSeconds(dto);
+        return true;
+    }
+
+    public static double ToUnixSeconds(DateTimeOffset dto) => (dto.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(Z|[+-]\d{2}:?\d{2})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoShape();
+}

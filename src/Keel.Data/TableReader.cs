@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Keel.Core;
+
+namespace Keel.Data;
+
+/// <summary>Reads CSV/TSV, JSON Lines and Parquet files into typed tables.</summary>
+public static class TableReader
+{
+    /// <summary>Reads <paramref name="path"/>; user errors (missing file, bad rows, bad values) throw <see cref="KeelInputException"/>.</summary>
+    public static LoadedTable Read(string path, ReadOptions options) => Read(path, options, int.MaxValue);
+
+    /// <summary>As <see cref="Read(string, ReadOptions)"/>, reading at most <paramref name="maxParquetRowGroups"/> row groups of a Parquet file.</summary>
+    internal static LoadedTable Read(string path, ReadOptions options, int maxParquetRowGroups)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        var name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
+        var format = ResolveFormat(path, options.Format);
+        var bytes = File.ReadAllBytes(path);
+        var builder = new ColumnBuilder(name, options);
+        var table = format switch
+        {
+            "csv" => CsvTableReader.Read(bytes, Delimiter(path), builder),
+            "jsonl" => JsonlTableReader.Read(bytes, builder),
+            _ => ParquetTableReader.Read(bytes, builder, maxParquetRowGroups),
+        };
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes.LongLength);
+    }
+
+    private static char Delimiter(string path) =>
+        Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+
+    private static string ResolveFormat(string path, string? format)
+    {
+        if (format is not null)
+        {
+            return format.Trim().ToLowerInvariant() switch
+            {
+                "csv" or "tsv" => "csv",
+                "jsonl" or "ndjson" or "json" => "jsonl",
+                "parquet" => "parquet",
+                _ => throw new KeelInputException($"data.format: expected csv, jsonl or parquet, got '{format}'."),
+            };
+        }
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" or ".tsv" => "csv",
+            ".jsonl" or ".ndjson" or ".json" => "jsonl",
+            ".parquet" => "parquet",
+            var ext => throw new KeelInputException(
+                $"{Path.GetFileName(path)}: cannot tell the format from the extension '{ext}'; expected .csv, .tsv, .jsonl, .ndjson, .json or .parquet, or set data.format."),
+        };
+    }
+}
