@@ -45,10 +45,10 @@ internal static class MlNetData
             }
             case TaskKind.Multiclass:
             {
-                // Keys are 1-based: class index k becomes key k+1, so score slot k is class k.
+                // Class index k is stored as k: the enumerable loader shifts user key values by one (0 is not "missing" here), so score slot k is class k.
                 var data = new KeyRow[rows.Length];
                 var y = labels?.ClassIndices;
-                for (var i = 0; i < data.Length; i++) data[i] = new KeyRow { Features = rows[i], Label = y is null ? 1u : (uint)(y[i] + 1) };
+                for (var i = 0; i < data.Length; i++) data[i] = new KeyRow { Features = rows[i], Label = y is null ? 0u : (uint)y[i] };
                 return ml.Data.LoadFromEnumerable(data, Schema<KeyRow>(width, new KeyDataViewType(typeof(uint), classCount)));
             }
             default:
@@ -91,6 +91,7 @@ internal static class MlNetData
                     var row = new double[classes.Count];
                     var sum = 0.0;
                     var k = 0;
+                    if (buffer.Length != row.Length) throw new InvalidOperationException($"ML.NET returned {buffer.Length} scores for {row.Length} classes.");
                     foreach (var v in buffer.DenseValues())
                     {
                         if (k < row.Length) row[k] = Math.Max(0, float.IsNaN(v) ? 0 : v);

@@ -47,7 +47,7 @@ internal sealed class MlNetTrainer : ITrainer
         if (_options is LightGbmOptions or FastTreeOptions)
         {
             var vx = validation is null ? null : Featurizer.Transform(state, validation.Features);
-            curve = StagedLoss.Compute(transformer, _task, x, train.Labels, vx, validation?.Labels);
+            curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, x, train.Labels, vx, validation?.Labels);
         }
         return new FitResult(model, curve);
     }

@@ -18,12 +18,16 @@ internal static class StagedLoss
     private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight);
 
     /// <summary>The curve, or null when the model's shape is not one this code can stage (e.g. categorical splits).</summary>
-    public static LossCurve? Compute(ITransformer transformer, TaskKind task, float[][] train, EncodedLabels trainLabels,
+    /// <remarks>With <paramref name="softmax"/>, a multiclass model is a softmax over raw per-class scores (LightGBM)
+    /// rather than normalised per-class calibrated probabilities (one-versus-all).</remarks>
+    public static LossCurve? Compute(ITransformer transformer, TaskKind task, bool softmax, float[][] train, EncodedLabels trainLabels,
         float[][]? validation, EncodedLabels? validationLabels)
     {
         if (transformer is not IPredictionTransformer<object> { Model: { } model }) return null;
         var members = Members(model, task);
         if (members is null || members.Count == 0) return null;
+        // LightGBM's per-class models carry calibrators, but its softmax output reads their raw scores.
+        if (softmax && task == TaskKind.Multiclass) members = members.Select(m => m with { Calibrator = null }).ToList();
         var trees = members.Select(m => m.Ensemble.Trees.Select((t, i) => Flatten(t, m.Ensemble.TreeWeights[i])).ToArray()).ToArray();
         if (trees.Any(ts => ts is null || ts.Any(t => t is null))) return null;
         var flat = trees.Select(ts => ts.Select(t => t!).ToArray()).ToArray();
@@ -54,11 +58,16 @@ internal static class StagedLoss
     private static Member? AsMember(object? model)
     {
         if (model is TreeEnsembleModelParametersBasedOnRegressionTree plain) return new Member(plain.TrainedTreeEnsemble, null);
-        var type = model?.GetType();
-        var sub = type?.GetProperty("SubModel")?.GetValue(model) as TreeEnsembleModelParametersBasedOnRegressionTree;
-        var calibrator = type?.GetProperty("Calibrator")?.GetValue(model) as PlattCalibrator;
+        var sub = Property<TreeEnsembleModelParametersBasedOnRegressionTree>(model, "SubModel");
+        var calibrator = Property<PlattCalibrator>(model, "Calibrator");
         return sub is not null && calibrator is not null ? new Member(sub.TrainedTreeEnsemble, calibrator) : null;
     }
+
+    // Generic calibrated models redeclare SubModel/Calibrator with narrower types, so GetProperty(name) is ambiguous.
+    private static T? Property<T>(object? model, string name) where T : class =>
+        model?.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public)
+            .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(model)).OfType<T>().FirstOrDefault();
 
     private static FlatTree? Flatten(RegressionTree tree, double weight)
     {
