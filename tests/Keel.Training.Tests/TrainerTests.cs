@@ -108,4 +108,16 @@ public class TrainerTests
         Assert.Equal("20", trainer.EffectiveParams["minimum_example_count_per_leaf"]);
         Assert.False(trainer.IsBaseline);
     }
+
+    [Fact]
+    public void Fit_Candidate_ExposesFeatureNamesLearnedOnTrain()
+    {
+        var (train, _) = TestData.Split(TestData.Credit());
+        var model = TrainerCatalog.Create(TestData.FastSpec("linear", TaskKind.Binary), TaskKind.Binary, 0).Fit(train, null, TestData.Context()).Model;
+
+        var featurized = Assert.IsAssignableFrom<IFeaturizedModel>(model);
+        Assert.Contains("Home=rent", featurized.Featurizer.FeatureNames);
+        Assert.Contains("Income__missing", featurized.Featurizer.FeatureNames);
+        Assert.Equal(featurized.Featurizer.FeatureNames.Count, featurized.Featurize(train.Features)[0].Length);
+    }
 }

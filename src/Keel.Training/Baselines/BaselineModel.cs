@@ -15,22 +15,18 @@ internal interface IBaselineState
 /// <summary>A fitted baseline (random, zero_rule, heuristic): its state lives in the package manifest.</summary>
 internal sealed class BaselineModel : IFittedModel
 {
-    private readonly IReadOnlyDictionary<string, string> _params;
+    private readonly ModelHeader _header;
 
-    public BaselineModel(string type, TaskKind task, IReadOnlyList<string> classes, DataSchema inputSchema,
-        IReadOnlyDictionary<string, string> effectiveParams, IBaselineState state)
+    public BaselineModel(ModelHeader header, DataSchema inputSchema, IBaselineState state)
     {
-        Type = type;
-        Task = task;
-        Classes = classes;
+        _header = header;
         InputSchema = inputSchema;
-        _params = effectiveParams;
         State = state;
     }
 
-    public string Type { get; }
-    public TaskKind Task { get; }
-    public IReadOnlyList<string> Classes { get; }
+    public string Type => _header.Type;
+    public TaskKind Task => _header.Task;
+    public IReadOnlyList<string> Classes => _header.Classes;
     public DataSchema InputSchema { get; }
     public IBaselineState State { get; }
 
@@ -47,10 +43,10 @@ internal sealed class BaselineModel : IFittedModel
     public void Save(Stream stream)
     {
         var state = JsonSerializer.SerializeToElement(State, State.GetType(), PackageIO.Json);
-        PackageIO.Write(stream, new Manifest(Manifest.CurrentVersion, Type, Task, Classes, InputSchema.Columns, _params, null, state), null);
+        PackageIO.Write(stream, Manifest.For(_header, InputSchema, null, state), null);
     }
 
-    public static BaselineModel Load(Manifest m) => new(m.Type, m.Task, m.Classes, new DataSchema(m.InputSchema), m.EffectiveParams, m.Type switch
+    public static BaselineModel Load(Manifest m) => new(m.Header, new DataSchema(m.InputSchema), m.Type switch
     {
         "random" => PackageIO.BaselineState<RandomState>(m),
         "zero_rule" => PackageIO.BaselineState<ZeroRuleState>(m),

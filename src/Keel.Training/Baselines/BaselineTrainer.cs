@@ -16,7 +16,7 @@ internal sealed class BaselineTrainer : ITrainer
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
     {
         IBaselineState state = Type == "random" ? RandomState.Fit(train.Labels, context.Seed) : ZeroRuleState.Fit(train.Labels);
-        var model = new BaselineModel(Type, train.Labels.Task, train.Labels.Classes, new DataSchema([]), NoParams, state);
+        var model = new BaselineModel(new ModelHeader(Type, train.Labels.Task, train.Labels.Classes, NoParams), new DataSchema([]), state);
         return new FitResult(model, null);
     }
 }

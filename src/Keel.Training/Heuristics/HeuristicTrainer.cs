@@ -55,6 +55,6 @@ internal sealed class HeuristicTrainer : ITrainer
         }
 
         var state = new HeuristicState(_rules.Select(r => r.Text).ToArray(), probabilities, values, fallback);
-        return new FitResult(new BaselineModel(Type, labels.Task, labels.Classes, schema, EffectiveParams, state), null);
+        return new FitResult(new BaselineModel(new ModelHeader(Type, labels.Task, labels.Classes, EffectiveParams), schema, state), null);
     }
 }

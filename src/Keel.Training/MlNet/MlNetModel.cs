@@ -7,35 +7,29 @@ using Microsoft.ML;
 namespace Keel.Training.MlNet;
 
 /// <summary>A fitted ML.NET model: the featurizer's learned state plus the trained transformer.</summary>
-internal sealed class MlNetModel : IFittedModel
+internal sealed class MlNetModel : IFeaturizedModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
-    private readonly IReadOnlyDictionary<string, string> _params;
+    private readonly ModelHeader _header;
 
-    public MlNetModel(string type, TaskKind task, IReadOnlyList<string> classes, FeaturizerState featurizer,
-        IReadOnlyDictionary<string, string> effectiveParams, MLContext ml, ITransformer transformer)
+    public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
     {
-        Type = type;
-        Task = task;
-        Classes = classes;
+        _header = header;
         Featurizer = featurizer;
-        _params = effectiveParams;
         _ml = ml;
         _transformer = transformer;
     }
 
-    public string Type { get; }
-    public TaskKind Task { get; }
-    public IReadOnlyList<string> Classes { get; }
+    public string Type => _header.Type;
+    public TaskKind Task => _header.Task;
+    public IReadOnlyList<string> Classes => _header.Classes;
     public FeaturizerState Featurizer { get; }
     public DataSchema InputSchema => Featurizer.InputSchema;
 
-    public Predictions Predict(Table features)
-    {
-        var rows = Featurization.Featurizer.Transform(Featurizer, features);
-        return PredictRows(rows);
-    }
+    public Predictions Predict(Table features) => PredictRows(Featurize(features));
+
+    public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
 
     /// <summary>Predicts already featurised rows.</summary>
     public Predictions PredictRows(float[][] rows)
@@ -54,8 +48,7 @@ internal sealed class MlNetModel : IFittedModel
     {
         using var model = new MemoryStream();
         _ml.Model.Save(_transformer, MlNetData.InputSchema(_ml, Task, Classes.Count, Featurizer.FeatureNames.Count), model);
-        var manifest = new Manifest(Manifest.CurrentVersion, Type, Task, Classes, InputSchema.Columns, _params, Featurizer, null);
-        PackageIO.Write(stream, manifest, model.ToArray());
+        PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null), model.ToArray());
     }
 
     public static MlNetModel Load(Manifest manifest, byte[]? model)
@@ -65,6 +58,6 @@ internal sealed class MlNetModel : IFittedModel
         var ml = new MLContext(0);
         using var s = new MemoryStream(model);
         var transformer = ml.Model.Load(s, out _);
-        return new MlNetModel(manifest.Type, manifest.Task, manifest.Classes, manifest.Featurizer, manifest.EffectiveParams, ml, transformer);
+        return new MlNetModel(manifest.Header, manifest.Featurizer, ml, transformer);
     }
 }

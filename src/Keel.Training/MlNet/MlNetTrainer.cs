@@ -41,7 +41,7 @@ internal sealed class MlNetTrainer : ITrainer
         var ml = new MLContext(context.Seed);
         var view = MlNetData.Create(ml, _task, classes.Count, x, train.Labels);
         var transformer = Estimator(ml, context.Seed, x.Length).Fit(view);
-        var model = new MlNetModel(Type, _task, classes, state, EffectiveParams, ml, transformer);
+        var model = new MlNetModel(new ModelHeader(Type, _task, classes, EffectiveParams), state, ml, transformer);
 
         LossCurve? curve = null;
         if (_options is LightGbmOptions or FastTreeOptions)

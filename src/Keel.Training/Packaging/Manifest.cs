@@ -24,4 +24,11 @@ internal sealed record Manifest(
     JsonElement? Baseline)
 {
     public const int CurrentVersion = 1;
+
+    /// <summary>The manifest of a model with <paramref name="header"/>, at the current format version.</summary>
+    public static Manifest For(ModelHeader header, DataSchema inputSchema, FeaturizerState? featurizer, JsonElement? baseline) =>
+        new(CurrentVersion, header.Type, header.Task, header.Classes, inputSchema.Columns, header.EffectiveParams, featurizer, baseline);
+
+    /// <summary>The header fields of this manifest.</summary>
+    public ModelHeader Header => new(Type, Task, Classes, EffectiveParams);
 }
