@@ -1,0 +1,246 @@
+using Keel.Core;
+using Keel.Core.Data;
+
+namespace Keel.Training.Featurization;
+
+/// <summary>Learns a <see cref="FeaturizerState"/> from training rows and turns tables into dense feature rows.</summary>
+internal static class Featurizer
+{
+    private static readonly string[] DateParts = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
+
+    /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only.</summary>
+    public static FeaturizerState Fit(Table train, FeaturizerOptions options)
+    {
+        var plans = new List<ColumnPlan>(train.Columns.Count);
+        var names = new List<string>();
+        foreach (var column in train.Columns)
+        {
+            var plan = column switch
+            {
+                NumericColumn n => PlanNumeric(n, names.Count),
+                StringColumn { Type: ColumnType.Text } s => new ColumnPlan(s.Name, s.Type, names.Count, options.TextHashBuckets, 0, false, null, options.TextHashBuckets),
+                StringColumn s => PlanCategorical(s, names.Count, options),
+                _ => throw new ArgumentException($"Unsupported column kind for '{column.Name}'.", nameof(train)),
+            };
+            plans.Add(plan);
+            AddNames(plan, names);
+        }
+        if (names.Count == 0)
+            throw new KeelInputException("The data has no feature columns: every column is the label or ignored.");
+
+        var state = new FeaturizerState(plans, names, null, null);
+        return options.Standardize ? WithStandardisation(state, Transform(state, train)) : state;
+    }
+
+    /// <summary>One dense float row per table row; columns are matched by name.</summary>
+    /// <exception cref="KeelInputException">An expected column is missing or has the wrong kind.</exception>
+    public static float[][] Transform(FeaturizerState state, Table table)
+    {
+        var width = state.FeatureNames.Count;
+        var rows = new float[table.RowCount][];
+        for (var r = 0; r < rows.Length; r++) rows[r] = new float[width];
+
+        foreach (var plan in state.Columns)
+        {
+            if (!table.Contains(plan.Name))
+                throw new KeelInputException($"The input has no column '{plan.Name}', which the model expects ({plan.Type}).");
+            var column = table[plan.Name];
+            switch (plan.Type)
+            {
+                case ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime:
+                    FillNumeric(plan, Expect<NumericColumn>(column, plan), rows);
+                    break;
+                case ColumnType.Text:
+                    FillText(plan, Expect<StringColumn>(column, plan), rows);
+                    break;
+                default:
+                    FillCategorical(plan, Expect<StringColumn>(column, plan), rows);
+                    break;
+            }
+        }
+
+        if (state.Means is { } means && state.Scales is { } scales)
+        {
+            foreach (var row in rows)
+            {
+                for (var j = 0; j < width; j++) row[j] = (float)((row[j] - means[j]) / scales[j]);
+            }
+        }
+        return rows;
+    }
+
+    private static T Expect<T>(Column column, ColumnPlan plan) where T : Column =>
+        column as T ?? throw new KeelInputException(
+            $"Column '{plan.Name}': the model expects {plan.Type} values, got a {column.Type} column.");
+
+    private static ColumnPlan PlanNumeric(NumericColumn column, int offset)
+    {
+        var values = column.Values;
+        var present = new double[values.Length];
+        var n = 0;
+        foreach (var v in values)
+        {
+            if (!double.IsNaN(v)) present[n++] = v;
+        }
+        var hasMissing = n < values.Length;
+        var median = Median(present.AsSpan(0, n));
+        var width = (column.Type == ColumnType.DateTime ? DateParts.Length : 1) + (hasMissing ? 1 : 0);
+        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0);
+    }
+
+    private static double Median(Span<double> values)
+    {
+        if (values.Length == 0) return 0;
+        values.Sort();
+        var mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    private static ColumnPlan PlanCategorical(StringColumn column, int offset, FeaturizerOptions options)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in column.Values)
+        {
+            if (v is null) continue;
+            counts[v] = counts.GetValueOrDefault(v) + 1;
+        }
+        if (counts.Count > options.HashingThreshold)
+        {
+            // Too many distinct values for one-hot: hash buckets plus a slot for missing.
+            var buckets = options.CategoryHashBuckets;
+            return new ColumnPlan(column.Name, column.Type, offset, buckets + 1, 0, false, null, buckets);
+        }
+        var kept = counts.Where(kv => kv.Value >= options.MinCategoryCount)
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(options.MaxCategories).Select(kv => kv.Key).ToArray();
+        return new ColumnPlan(column.Name, column.Type, offset, kept.Length + 2, 0, false, kept, 0);
+    }
+
+    private static void AddNames(ColumnPlan plan, List<string> names)
+    {
+        switch (plan.Type)
+        {
+            case ColumnType.Numeric or ColumnType.Boolean:
+                names.Add(plan.Name);
+                break;
+            case ColumnType.DateTime:
+                foreach (var part in DateParts) names.Add($"{plan.Name}__{part}");
+                break;
+            case ColumnType.Text:
+                for (var b = 0; b < plan.HashBuckets; b++) names.Add($"{plan.Name}#{b}");
+                return;
+            default:
+                if (plan.Categories is { } cats)
+                {
+                    foreach (var c in cats) names.Add($"{plan.Name}={c}");
+                    names.Add($"{plan.Name}=__other");
+                }
+                else
+                {
+                    for (var b = 0; b < plan.HashBuckets; b++) names.Add($"{plan.Name}#{b}");
+                }
+                names.Add($"{plan.Name}=__missing");
+                return;
+        }
+        if (plan.MissingIndicator) names.Add($"{plan.Name}__missing");
+    }
+
+    private static void FillNumeric(ColumnPlan plan, NumericColumn column, float[][] rows)
+    {
+        var values = column.Values;
+        var o = plan.Offset;
+        var isDate = plan.Type == ColumnType.DateTime;
+        var indicator = plan.MissingIndicator ? o + plan.Width - 1 : -1;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var v = values[r];
+            var row = rows[r];
+            if (double.IsNaN(v))
+            {
+                v = plan.Fill;
+                if (indicator >= 0) row[indicator] = 1;
+            }
+            if (!isDate)
+            {
+                row[o] = (float)v;
+                continue;
+            }
+            var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
+            row[o] = t.Year;
+            row[o + 1] = t.Month;
+            row[o + 2] = t.Day;
+            row[o + 3] = (int)t.DayOfWeek;
+            row[o + 4] = t.DayOfYear;
+            row[o + 5] = t.Hour;
+            row[o + 6] = (float)v;
+        }
+    }
+
+    private static void FillCategorical(ColumnPlan plan, StringColumn column, float[][] rows)
+    {
+        var values = column.Values;
+        var o = plan.Offset;
+        var missingSlot = o + plan.Width - 1;
+        if (plan.Categories is null)
+        {
+            var buckets = (uint)plan.HashBuckets;
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var v = values[r];
+                rows[r][v is null ? missingSlot : o + (int)(StableHash.Of(v) % buckets)] = 1;
+            }
+            return;
+        }
+        var slots = new Dictionary<string, int>(plan.Categories.Count, StringComparer.Ordinal);
+        for (var i = 0; i < plan.Categories.Count; i++) slots[plan.Categories[i]] = o + i;
+        var otherSlot = o + plan.Categories.Count;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var v = values[r];
+            rows[r][v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot)] = 1;
+        }
+    }
+
+    private static void FillText(ColumnPlan plan, StringColumn column, float[][] rows)
+    {
+        var values = column.Values;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            if (values[r] is not { } text) continue;
+            var span = rows[r].AsSpan(plan.Offset, plan.Width);
+            StableHash.CountTokens(text, span);
+            double sum = 0;
+            foreach (var x in span) sum += x * x;
+            if (sum == 0) continue;
+            var inv = (float)(1 / Math.Sqrt(sum));
+            for (var j = 0; j < span.Length; j++) span[j] *= inv;
+        }
+    }
+
+    private static FeaturizerState WithStandardisation(FeaturizerState state, float[][] rows)
+    {
+        var width = state.FeatureNames.Count;
+        var means = new double[width];
+        var scales = new double[width];
+        foreach (var row in rows)
+        {
+            for (var j = 0; j < width; j++) means[j] += row[j];
+        }
+        var n = Math.Max(1, rows.Length);
+        for (var j = 0; j < width; j++) means[j] /= n;
+        foreach (var row in rows)
+        {
+            for (var j = 0; j < width; j++)
+            {
+                var d = row[j] - means[j];
+                scales[j] += d * d;
+            }
+        }
+        for (var j = 0; j < width; j++)
+        {
+            var sd = Math.Sqrt(scales[j] / n);
+            scales[j] = sd > 1e-12 ? sd : 1;
+        }
+        return state with { Means = means, Scales = scales };
+    }
+}

@@ -1,0 +1,63 @@
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Keel.Training.Featurization;
+using Keel.Training.Packaging;
+using Microsoft.ML;
+
+namespace Keel.Training.MlNet;
+
+/// <summary>A fitted ML.NET model: the featurizer's learned state plus the trained transformer.</summary>
+internal sealed class MlNetModel : IFeaturizedModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _transformer;
+    private readonly ModelHeader _header;
+
+    public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
+    {
+        _header = header;
+        Featurizer = featurizer;
+        _ml = ml;
+        _transformer = transformer;
+    }
+
+    public string Type => _header.Type;
+    public TaskKind Task => _header.Task;
+    public IReadOnlyList<string> Classes => _header.Classes;
+    public FeaturizerState Featurizer { get; }
+    public DataSchema InputSchema => Featurizer.InputSchema;
+
+    public Predictions Predict(Table features) => PredictRows(Featurize(features));
+
+    public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
+
+    /// <summary>Predicts already featurised rows.</summary>
+    public Predictions PredictRows(float[][] rows)
+    {
+        if (rows.Length == 0)
+        {
+            return Task == TaskKind.Regression
+                ? new Predictions { Task = Task, Values = [] }
+                : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
+        }
+        var view = MlNetData.Create(_ml, Task, Classes.Count, rows, null);
+        return MlNetData.Read(_transformer.Transform(view), Task, Classes);
+    }
+
+    public void Save(Stream stream)
+    {
+        using var model = new MemoryStream();
+        _ml.Model.Save(_transformer, MlNetData.InputSchema(_ml, Task, Classes.Count, Featurizer.FeatureNames.Count), model);
+        PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null), model.ToArray());
+    }
+
+    public static MlNetModel Load(Manifest manifest, byte[]? model)
+    {
+        if (manifest.Featurizer is null || model is null)
+            throw new Keel.Core.KeelInputException($"The model package of type '{manifest.Type}' lacks its featurizer state or model.zip.");
+        var ml = new MLContext(0);
+        using var s = new MemoryStream(model);
+        var transformer = ml.Model.Load(s, out _);
+        return new MlNetModel(manifest.Header, manifest.Featurizer, ml, transformer);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections;
+using System.Reflection;
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace Keel.Training.MlNet;
+
+/// <summary>Per-iteration losses of a trained tree ensemble, from staged sums of its first k trees.</summary>
+/// <remarks>The final calibrator (binary), softmax (LightGBM multiclass) or per-class calibrators plus normalisation
+/// (one-versus-all) are applied to every stage, so the last point equals the loss of the model's own predictions.</remarks>
+internal static class StagedLoss
+{
+    private sealed record Member(TreeEnsemble<RegressionTree> Ensemble, PlattCalibrator? Calibrator);
+
+    private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight);
+
+    /// <summary>The curve, or null when the model's shape is not one this code can stage (e.g. categorical splits).</summary>
+    /// <remarks>With <paramref name="softmax"/>, a multiclass model is a softmax over raw per-class scores (LightGBM)
+    /// rather than normalised per-class calibrated probabilities (one-versus-all).</remarks>
+    public static LossCurve? Compute(ITransformer transformer, TaskKind task, bool softmax, float[][] train, EncodedLabels trainLabels,
+        float[][]? validation, EncodedLabels? validationLabels)
+    {
+        if (transformer is not IPredictionTransformer<object> { Model: { } model }) return null;
+        var members = Members(model, task);
+        if (members is null || members.Count == 0) return null;
+        // LightGBM's per-class models carry calibrators, but its softmax output reads their raw scores.
+        if (softmax && task == TaskKind.Multiclass) members = members.Select(m => m with { Calibrator = null }).ToList();
+        var trees = members.Select(m => m.Ensemble.Trees.Select((t, i) => Flatten(t, m.Ensemble.TreeWeights[i])).ToArray()).ToArray();
+        if (trees.Any(ts => ts is null || ts.Any(t => t is null))) return null;
+        var flat = trees.Select(ts => ts.Select(t => t!).ToArray()).ToArray();
+
+        var stages = flat.Min(ts => ts.Length);
+        var trainLoss = Stage(members, flat, stages, task, train, trainLabels);
+        var validLoss = validation is null || validationLabels is null ? null : Stage(members, flat, stages, task, validation, validationLabels);
+        var points = new LossPoint[stages];
+        for (var k = 0; k < stages; k++) points[k] = new LossPoint(k + 1, trainLoss[k], validLoss?[k]);
+        return new LossCurve(task == TaskKind.Regression ? "rmse" : "log_loss", points);
+    }
+
+    private static List<Member>? Members(object model, TaskKind task)
+    {
+        if (task != TaskKind.Multiclass) return AsMember(model) is { } m ? [m] : null;
+        // One-versus-all keeps its per-class models internal in ML.NET 5; read them by reflection and degrade to no curve.
+        var prop = model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+        if (prop?.GetValue(model) is not IEnumerable subs) return null;
+        var list = new List<Member>();
+        foreach (var sub in subs)
+        {
+            if (AsMember(sub) is not { } m) return null;
+            list.Add(m);
+        }
+        return list;
+    }
+
+    private static Member? AsMember(object? model)
+    {
+        if (model is TreeEnsembleModelParametersBasedOnRegressionTree plain) return new Member(plain.TrainedTreeEnsemble, null);
+        var sub = Property<TreeEnsembleModelParametersBasedOnRegressionTree>(model, "SubModel");
+        var calibrator = Property<PlattCalibrator>(model, "Calibrator");
+        return sub is not null && calibrator is not null ? new Member(sub.TrainedTreeEnsemble, calibrator) : null;
+    }
+
+    // Generic calibrated models redeclare SubModel/Calibrator with narrower types, so GetProperty(name) is ambiguous.
+    private static T? Property<T>(object? model, string name) where T : class =>
+        model?.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public)
+            .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(model)).OfType<T>().FirstOrDefault();
+
+    private static FlatTree? Flatten(RegressionTree tree, double weight)
+    {
+        for (var n = 0; n < tree.NumberOfNodes; n++)
+        {
+            if (tree.CategoricalSplitFlags[n]) return null;
+        }
+        return new FlatTree(tree.NumericalSplitFeatureIndexes.ToArray(), tree.NumericalSplitThresholds.ToArray(),
+            tree.LeftChild.ToArray(), tree.RightChild.ToArray(), tree.LeafValues.ToArray(), weight);
+    }
+
+    private static double Evaluate(FlatTree tree, float[] x)
+    {
+        if (tree.Features.Length == 0) return tree.Leaves[0];
+        var node = 0;
+        while (node >= 0) node = x[tree.Features[node]] <= tree.Thresholds[node] ? tree.Left[node] : tree.Right[node];
+        return tree.Leaves[~node];
+    }
+
+    private static double[] Stage(List<Member> members, FlatTree[][] trees, int stages, TaskKind task, float[][] x, EncodedLabels labels)
+    {
+        var scores = new double[members.Count][];
+        for (var m = 0; m < members.Count; m++)
+        {
+            scores[m] = new double[x.Length];
+            Array.Fill(scores[m], members[m].Ensemble.Bias);
+        }
+        var losses = new double[stages];
+        var probabilities = new double[x.Length][];
+        var values = new double[x.Length];
+        for (var k = 0; k < stages; k++)
+        {
+            for (var m = 0; m < members.Count; m++)
+            {
+                var tree = trees[m][k];
+                var s = scores[m];
+                for (var i = 0; i < x.Length; i++) s[i] += tree.Weight * Evaluate(tree, x[i]);
+            }
+            if (task == TaskKind.Regression)
+            {
+                for (var i = 0; i < x.Length; i++) values[i] = (float)scores[0][i];
+                losses[k] = Losses.Rmse(values, labels.Values!);
+                continue;
+            }
+            for (var i = 0; i < x.Length; i++) probabilities[i] = Probabilities(members, scores, i, task);
+            losses[k] = Losses.LogLoss(probabilities, labels.ClassIndices!);
+        }
+        return losses;
+    }
+
+    private static double[] Probabilities(List<Member> members, double[][] scores, int row, TaskKind task)
+    {
+        if (task == TaskKind.Binary)
+        {
+            double p = Platt(members[0].Calibrator!, (float)scores[0][row]);
+            return [1 - p, p];
+        }
+        var result = new double[members.Count];
+        double sum = 0;
+        if (members[0].Calibrator is null)
+        {
+            // Softmax over the per-class raw scores, as LightGBM's multiclass model does.
+            var max = double.NegativeInfinity;
+            for (var m = 0; m < members.Count; m++) max = Math.Max(max, (float)scores[m][row]);
+            for (var m = 0; m < members.Count; m++) sum += result[m] = Math.Exp((float)scores[m][row] - max);
+        }
+        else
+        {
+            for (var m = 0; m < members.Count; m++) sum += result[m] = Math.Max(0, Platt(members[m].Calibrator!, (float)scores[m][row]));
+        }
+        for (var m = 0; m < members.Count; m++) result[m] = sum > 0 ? result[m] / sum : 1.0 / members.Count;
+        return result;
+    }
+
+    private static float Platt(PlattCalibrator c, float score) => (float)(1 / (1 + Math.Exp(c.Slope * score + c.Offset)));
+}

@@ -1,0 +1,91 @@
+namespace Keel.Training.MlNet;
+
+/// <summary>Options of the linear trainer (spec type "linear").</summary>
+/// <remarks>Binary: L-BFGS logistic regression; multiclass: L-BFGS maximum entropy; regression: SDCA (squared loss).
+/// Features are standardised with train statistics first.</remarks>
+public sealed record LinearOptions
+{
+    /// <summary>l2_regularization: L2 penalty weight (as sklearn's default penalty; no L1). Default 1.</summary>
+    public double L2Regularization { get; init; } = 1;
+
+    /// <summary>maximum_number_of_iterations: optimiser iteration cap. Default 100.</summary>
+    public int MaximumNumberOfIterations { get; init; } = 100;
+
+    internal static LinearOptions Read(OptionReader r) => new()
+    {
+        L2Regularization = r.Double("l2_regularization", 1, 0, 1e6),
+        MaximumNumberOfIterations = r.Int("maximum_number_of_iterations", 100, 1, 100_000),
+    };
+}
+
+/// <summary>Options of the LightGBM trainer (spec type "lightgbm"); trained single-threaded and deterministic.</summary>
+public sealed record LightGbmOptions
+{
+    /// <summary>number_of_iterations: boosting rounds. Default 200.</summary>
+    public int NumberOfIterations { get; init; } = 200;
+
+    /// <summary>learning_rate: shrinkage per round, in (0, 1]. Default 0.05.</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>number_of_leaves: most leaves per tree. Default 31.</summary>
+    public int NumberOfLeaves { get; init; } = 31;
+
+    /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 20.</summary>
+    public int MinimumExampleCountPerLeaf { get; init; } = 20;
+
+    /// <summary>l2_regularization: L2 penalty on leaf values. Default 0.</summary>
+    public double L2Regularization { get; init; }
+
+    internal static LightGbmOptions Read(OptionReader r) => new()
+    {
+        NumberOfIterations = r.Int("number_of_iterations", 200, 1, 100_000),
+        LearningRate = r.Double("learning_rate", 0.05, 0, 1, minExclusive: true),
+        NumberOfLeaves = r.Int("number_of_leaves", 31, 2, 131_072),
+        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 20, 1, int.MaxValue),
+        L2Regularization = r.Double("l2_regularization", 0, 0, 1e6),
+    };
+}
+
+/// <summary>Options of the FastTree (gradient boosted trees) trainer (spec type "fasttree").</summary>
+public sealed record FastTreeOptions
+{
+    /// <summary>number_of_trees: boosting rounds. Default 100.</summary>
+    public int NumberOfTrees { get; init; } = 100;
+
+    /// <summary>number_of_leaves: most leaves per tree. Default 20.</summary>
+    public int NumberOfLeaves { get; init; } = 20;
+
+    /// <summary>learning_rate: shrinkage per round, in (0, 1]. Default 0.2.</summary>
+    public double LearningRate { get; init; } = 0.2;
+
+    /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 10.</summary>
+    public int MinimumExampleCountPerLeaf { get; init; } = 10;
+
+    internal static FastTreeOptions Read(OptionReader r) => new()
+    {
+        NumberOfTrees = r.Int("number_of_trees", 100, 1, 100_000),
+        NumberOfLeaves = r.Int("number_of_leaves", 20, 2, 131_072),
+        LearningRate = r.Double("learning_rate", 0.2, 0, 1, minExclusive: true),
+        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 10, 1, int.MaxValue),
+    };
+}
+
+/// <summary>Options of the FastForest (random forest) trainer (spec type "fastforest").</summary>
+public sealed record FastForestOptions
+{
+    /// <summary>number_of_trees: trees in the forest. Default 100.</summary>
+    public int NumberOfTrees { get; init; } = 100;
+
+    /// <summary>number_of_leaves: most leaves per tree. Default 20.</summary>
+    public int NumberOfLeaves { get; init; } = 20;
+
+    /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 10.</summary>
+    public int MinimumExampleCountPerLeaf { get; init; } = 10;
+
+    internal static FastForestOptions Read(OptionReader r) => new()
+    {
+        NumberOfTrees = r.Int("number_of_trees", 100, 1, 100_000),
+        NumberOfLeaves = r.Int("number_of_leaves", 20, 2, 131_072),
+        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 10, 1, int.MaxValue),
+    };
+}

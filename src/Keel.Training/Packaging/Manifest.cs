@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Keel.Core.Data;
+using Keel.Training.Featurization;
+
+namespace Keel.Training.Packaging;
+
+/// <summary>manifest.json of a model package.</summary>
+/// <param name="FormatVersion">Package format version; readers reject newer ones.</param>
+/// <param name="Type">Trainer type, e.g. "lightgbm".</param>
+/// <param name="Task">The task.</param>
+/// <param name="Classes">Class names in probability order (empty for regression).</param>
+/// <param name="InputSchema">The feature columns the model expects.</param>
+/// <param name="EffectiveParams">The trainer's options with defaults filled in.</param>
+/// <param name="Featurizer">Learned featurizer state (ML.NET models); null for baselines.</param>
+/// <param name="Baseline">A baseline's learned state; null for ML.NET models.</param>
+internal sealed record Manifest(
+    int FormatVersion,
+    string Type,
+    TaskKind Task,
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<ColumnSchema> InputSchema,
+    IReadOnlyDictionary<string, string> EffectiveParams,
+    FeaturizerState? Featurizer,
+    JsonElement? Baseline)
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>The manifest of a model with <paramref name="header"/>, at the current format version.</summary>
+    public static Manifest For(ModelHeader header, DataSchema inputSchema, FeaturizerState? featurizer, JsonElement? baseline) =>
+        new(CurrentVersion, header.Type, header.Task, header.Classes, inputSchema.Columns, header.EffectiveParams, featurizer, baseline);
+
+    /// <summary>The header fields of this manifest.</summary>
+    public ModelHeader Header => new(Type, Task, Classes, EffectiveParams);
+}

@@ -1,0 +1,55 @@
+using Keel.Core;
+using Keel.Core.Data;
+using Keel.Core.Spec;
+using Keel.Training.Baselines;
+using Keel.Training.Heuristics;
+using Keel.Training.MlNet;
+
+namespace Keel.Training;
+
+/// <summary>Turns model specs into trainers, validating every option up front.</summary>
+public static class TrainerCatalog
+{
+    /// <summary>Every trainer type a spec may name.</summary>
+    public static IReadOnlyList<string> Types { get; } = ["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest"];
+
+    /// <summary>A configured trainer for <paramref name="spec"/>.</summary>
+    /// <param name="spec">The model spec.</param>
+    /// <param name="task">The task the data asks for.</param>
+    /// <param name="modelIndex">The spec's index in models[], used in error messages ("models[2] (gbm)").</param>
+    /// <exception cref="KeelInputException">Unknown type or option, an unparsable or out-of-range value, or bad heuristic rules.</exception>
+    public static ITrainer Create(ModelSpec spec, TaskKind task, int modelIndex)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var where = $"models[{modelIndex}] ({spec.DisplayName})";
+        if (spec.Type != "heuristic" && spec.Rules.Count > 0)
+            throw new KeelInputException($"{where}: 'rules' apply only to type heuristic, not '{spec.Type}'.");
+        var reader = new OptionReader(spec.Options, where);
+        switch (spec.Type)
+        {
+            case "random" or "zero_rule":
+                reader.Finish();
+                return new BaselineTrainer(spec.Type);
+            case "heuristic":
+                reader.Finish();
+                return new HeuristicTrainer(spec.Rules, where);
+            case "linear":
+                return MlNet(spec.Type, task, LinearOptions.Read(reader), reader, where);
+            case "lightgbm":
+                return MlNet(spec.Type, task, LightGbmOptions.Read(reader), reader, where);
+            case "fasttree":
+                return MlNet(spec.Type, task, FastTreeOptions.Read(reader), reader, where);
+            case "fastforest":
+                return MlNet(spec.Type, task, FastForestOptions.Read(reader), reader, where);
+            default:
+                throw new KeelInputException($"{where}: unknown model type '{spec.Type}'; expected one of: {string.Join(", ", Types)}.");
+        }
+    }
+
+    /// <summary>The models trained when a spec lists none: two baselines and every ML.NET candidate with default options.</summary>
+    public static IReadOnlyList<ModelSpec> DefaultCandidates(TaskKind task) =>
+        new[] { "random", "zero_rule", "linear", "lightgbm", "fasttree", "fastforest" }.Select(t => new ModelSpec { Type = t }).ToArray();
+
+    private static MlNetTrainer MlNet(string type, TaskKind task, object options, OptionReader reader, string where) =>
+        new(type, task, options, reader.Finish(), where);
+}

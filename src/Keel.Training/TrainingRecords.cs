@@ -1,0 +1,19 @@
+using Keel.Core.Data;
+using Keel.Core.Models;
+
+namespace Keel.Training;
+
+/// <summary>Rows to learn from: the feature columns only (label and ignored columns already dropped) and the encoded labels.</summary>
+public sealed record TrainingData(Table Features, EncodedLabels Labels);
+
+/// <summary>What a fit may depend on besides the data: the run's seed and the data's name (used in error messages).</summary>
+public sealed record TrainContext(int Seed, string SourceName);
+
+/// <summary>The loss after <paramref name="Iteration"/> boosting rounds (1-based) on train and, when given, validation.</summary>
+public sealed record LossPoint(int Iteration, double Train, double? Validation);
+
+/// <summary>Per-iteration losses of a boosted model; <paramref name="Metric"/> is "log_loss" (classification) or "rmse" (regression).</summary>
+public sealed record LossCurve(string Metric, IReadOnlyList<LossPoint> Points);
+
+/// <summary>The outcome of a fit: the learned model and, for boosted trainers, its loss curve.</summary>
+public sealed record FitResult(IFittedModel Model, LossCurve? LossCurve);

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Keel.Core;
+using Keel.Core.Data;
+using Keel.Training.Featurization;
+
+namespace Keel.Training.Tests;
+
+public class FeaturizerTests
+{
+    private static readonly FeaturizerOptions Defaults = new();
+
+    [Fact]
+    public void Fit_NumericWithMissing_ImputesTrainMedianAndAddsIndicator()
+    {
+        var train = new Table([new NumericColumn("Income", [1, double.NaN, 3, 10])]);
+        var test = new Table([new NumericColumn("Income", [double.NaN, 7])]);
+
+        var state = Featurizer.Fit(train, Defaults);
+        var rows = Featurizer.Transform(state, test);
+
+        Assert.Equal(["Income", "Income__missing"], state.FeatureNames);
+        Assert.Equal([3f, 1f], rows[0]);
+        Assert.Equal([7f, 0f], rows[1]);
+    }
+
+    [Fact]
+    public void Fit_NumericWithoutMissing_NoIndicatorAndTestMissingGetsMedian()
+    {
+        var state = Featurizer.Fit(new Table([new NumericColumn("Age", [20, 30, 40, 50])]), Defaults);
+
+        var rows = Featurizer.Transform(state, new Table([new NumericColumn("Age", [double.NaN])]));
+
+        Assert.Equal(["Age"], state.FeatureNames);
+        Assert.Equal(35f, rows[0][0]);
+    }
+
+    [Fact]
+    public void Transform_CategoryOnlyInTest_MapsToOther()
+    {
+        var train = new Table([new StringColumn("Home", ["rent", "rent", "owner", "owner", "owner", "parents", null])]);
+        var test = new Table([new StringColumn("Home", ["castle", "rent", null, "parents"])]);
+
+        var state = Featurizer.Fit(train, Defaults);
+        var rows = Featurizer.Transform(state, test);
+
+        // "parents" was seen once in train: too rare for its own slot, so it joins "other" too.
+        Assert.Equal(["Home=owner", "Home=rent", "Home=__other", "Home=__missing"], state.FeatureNames);
+        Assert.Equal([0f, 0f, 1f, 0f], rows[0]);
+        Assert.Equal([0f, 1f, 0f, 0f], rows[1]);
+        Assert.Equal([0f, 0f, 0f, 1f], rows[2]);
+        Assert.Equal([0f, 0f, 1f, 0f], rows[3]);
+    }
+
+    [Fact]
+    public void Fit_CategoricalOverThreshold_HashesInto64BucketsPlusMissing()
+    {
+        var values = Enumerable.Range(0, 300).Select(i => (string?)$"id{i}").ToArray();
+        var state = Featurizer.Fit(new Table([new StringColumn("Id", values)]), Defaults);
+
+        var rows = Featurizer.Transform(state, new Table([new StringColumn("Id", ["id5", "never-seen"])]));
+
+        Assert.Equal(65, state.FeatureNames.Count);
+        Assert.All(rows, r => Assert.Equal(1f, r.Sum()));
+        Assert.Equal(0f, rows[0][64]);
+    }
+
+    [Fact]
+    public void Fit_TopCategoriesCapped_RestGoesToOther()
+    {
+        var values = Enumerable.Range(0, 60).SelectMany(i => Enumerable.Repeat((string?)$"c{i:D2}", 2 + i)).ToArray();
+        var state = Featurizer.Fit(new Table([new StringColumn("C", values)]), Defaults);
+
+        var rows = Featurizer.Transform(state, new Table([new StringColumn("C", ["c59", "c00"])]));
+
+        Assert.Equal(52, state.FeatureNames.Count);
+        Assert.Equal("C=c59", state.FeatureNames[0]);
+        Assert.Equal(1f, rows[0][0]);
+        Assert.Equal(1f, rows[1][50]);
+    }
+
+    [Fact]
+    public void Transform_Text_LowercaseTokensL2Normalised()
+    {
+        var state = Featurizer.Fit(new Table([new StringColumn("Notes", ["a b", null], ColumnType.Text)]), Defaults);
+
+        var rows = Featurizer.Transform(state, new Table([new StringColumn("Notes", ["Late late, PAID", "late", null], ColumnType.Text)]));
+
+        Assert.Equal(256, state.FeatureNames.Count);
+        Assert.Equal(1.0, Math.Sqrt(rows[0].Sum(v => v * v)), 5);
+        Assert.Equal(2, rows[0].Count(v => v > 0));
+        var lateBucket = Array.IndexOf(rows[1], 1f);
+        Assert.Equal(2 / Math.Sqrt(5), rows[0][lateBucket], 5);
+        Assert.All(rows[2], v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Transform_DateTime_PartsAndUnixSeconds()
+    {
+        var t = new DateTimeOffset(2024, 3, 9, 14, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var state = Featurizer.Fit(new Table([new NumericColumn("When", [t, t], ColumnType.DateTime)]), Defaults);
+
+        var row = Featurizer.Transform(state, new Table([new NumericColumn("When", [t], ColumnType.DateTime)]))[0];
+
+        Assert.Equal(["When__year", "When__month", "When__day", "When__dayofweek", "When__dayofyear", "When__hour", "When__unix"], state.FeatureNames);
+        Assert.Equal([2024f, 3f, 9f, (float)DayOfWeek.Saturday, 69f, 14f, (float)t], row);
+    }
+
+    [Fact]
+    public void Fit_Standardize_TrainStatisticsGiveZeroMeanUnitVariance()
+    {
+        var train = new Table([new NumericColumn("X", [1, 2, 3, 4]), new NumericColumn("Const", [5, 5, 5, 5])]);
+
+        var state = Featurizer.Fit(train, Defaults with { Standardize = true });
+        var rows = Featurizer.Transform(state, train);
+
+        Assert.Equal(0, rows.Average(r => r[0]), 5);
+        Assert.Equal(1, Math.Sqrt(rows.Average(r => r[0] * r[0])), 5);
+        Assert.All(rows, r => Assert.Equal(0f, r[1]));
+    }
+
+    [Fact]
+    public void Transform_MissingColumn_ThrowsNamingIt()
+    {
+        var state = Featurizer.Fit(new Table([new NumericColumn("Age", [1, 2])]), Defaults);
+
+        var e = Assert.Throws<KeelInputException>(() => Featurizer.Transform(state, new Table([new NumericColumn("Other", [1])])));
+
+        Assert.Contains("'Age'", e.Message);
+    }
+
+    [Fact]
+    public void Transform_WrongColumnKind_ThrowsNamingIt()
+    {
+        var state = Featurizer.Fit(new Table([new NumericColumn("Age", [1, 2])]), Defaults);
+
+        var e = Assert.Throws<KeelInputException>(() => Featurizer.Transform(state, new Table([new StringColumn("Age", ["x"])])));
+
+        Assert.Contains("'Age'", e.Message);
+    }
+
+    [Fact]
+    public void Transform_ColumnsMatchedByNameNotPosition()
+    {
+        var train = new Table([new NumericColumn("A", [1, 2]), new NumericColumn("B", [10, 20])]);
+        var state = Featurizer.Fit(train, Defaults);
+
+        var row = Featurizer.Transform(state, new Table([new NumericColumn("B", [30]), new NumericColumn("Extra", [0]), new NumericColumn("A", [3])]))[0];
+
+        Assert.Equal([3f, 30f], row);
+    }
+
+    [Fact]
+    public void FitTransform_200kRowsBy20Columns_UnderTwoSeconds()
+    {
+        const int n = 200_000;
+        var rng = new Random(1);
+        var columns = new List<Column>();
+        for (var c = 0; c < 15; c++) columns.Add(new NumericColumn($"n{c}", Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.05 ? double.NaN : rng.NextDouble()).ToArray()));
+        var cats = new[] { "a", "b", "c", "d", "e", "f", "g" };
+        for (var c = 0; c < 5; c++) columns.Add(new StringColumn($"s{c}", Enumerable.Range(0, n).Select(_ => (string?)cats[rng.Next(cats.Length)]).ToArray()));
+        var table = new Table(columns);
+
+        var watch = Stopwatch.StartNew();
+        var rows = Featurizer.Transform(Featurizer.Fit(table, Defaults), table);
+        watch.Stop();
+
+        Assert.Equal(n, rows.Length);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+}
