@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using Keel.Core;
+
+namespace Keel.Tracking.Sqlite;
+
+/// <summary>Translates <see cref="Keel.Core.Tracking.RunQuery"/> filter and order_by text into SQL over runs aliased "r", values as parameters.</summary>
+internal sealed class RunQuerySql
+{
+    private static readonly string[] Statuses = ["running", "finished", "failed", "killed"];
+    private readonly List<(string, object?)> _args = [];
+
+    /// <summary>Parameters referenced by <see cref="Where"/> and <see cref="OrderBy"/>.</summary>
+    public IReadOnlyList<(string, object?)> Args => _args;
+
+    /// <summary>A boolean SQL expression ("1" when there is no filter).</summary>
+    public string Where { get; private set; } = "1";
+
+    /// <summary>An ORDER BY list, always ending in r.id so pages are stable.</summary>
+    public string OrderBy { get; private set; } = "r.start_time DESC, r.id";
+
+    /// <summary>Parses both texts.</summary>
+    /// <exception cref="KeelInputException">A clause does not follow the grammar; the message quotes it and says what was expected.</exception>
+    public static RunQuerySql Build(string? filter, string? orderBy, IReadOnlyList<string> experimentIds)
+    {
+        var q = new RunQuerySql();
+        var parts = new List<string>();
+        if (experimentIds.Count > 0)
+            parts.Add($"r.experiment_id IN ({string.Join(", ", experimentIds.Select(q.Arg))})");
+        if (!string.IsNullOrWhiteSpace(filter))
+            parts.AddRange(SplitClauses(filter).Select(q.Clause));
+        if (parts.Count > 0) q.Where = string.Join(" AND ", parts);
+        if (!string.IsNullOrWhiteSpace(orderBy)) q.OrderBy = q.Order(orderBy);
+        return q;
+    }
+
+    private string Arg(object? value)
+    {
+        var name = "$q" + _args.Count.ToString(CultureInfo.InvariantCulture);
+        _args.Add((name, value));
+        return name;
+    }
+
+    private string Clause(IReadOnlyList<Token> tokens)
+    {
+        var text = string.Join(" ", tokens.Select(t => t.Text));
+        KeelInputException Bad(string expected) => new($"run filter clause '{text}': expected {expected}");
+        if (tokens.Count != 3 || tokens[0].Kind != TokenKind.Word || tokens[1].Kind != TokenKind.Op)
+            throw Bad("FIELD OP VALUE, e.g. metrics.auc > 0.8, params.model = 'lgbm', status = 'finished'");
+        var (field, op, value) = (tokens[0].Text, tokens[1].Text, tokens[2]);
+        var sqlOp = op == "!=" ? "<>" : op;
+        var dot = field.IndexOf('.', StringComparison.Ordinal);
+        var kind = dot < 0 ? field.ToLowerInvariant() : field[..dot].ToLowerInvariant();
+        var key = dot < 0 ? "" : field[(dot + 1)..];
+        if (dot >= 0 && key.Length == 0) throw Bad($"a name after '{field}'");
+        switch (kind)
+        {
+            case "metrics" when dot >= 0:
+                if (value.Kind != TokenKind.Number) throw Bad("a number after the operator");
+                return $"EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {Arg(key)} AND m.value {sqlOp} {Arg(value.Number)})";
+            case "params" or "tags" when dot >= 0:
+                if (value.Kind != TokenKind.Text) throw Bad("a quoted text after the operator, e.g. 'abc'");
+                return $"EXISTS (SELECT 1 FROM {kind} p WHERE p.run_id = r.id AND p.key = {Arg(key)} AND p.value {sqlOp} {Arg(value.Value)})";
+            case "status" when dot < 0:
+                if (op is not ("=" or "!=")) throw Bad("= or != after status");
+                var status = value.Value.ToLowerInvariant();
+                if (value.Kind != TokenKind.Text || !Statuses.Contains(status))
+                    throw Bad("one of 'running', 'finished', 'failed', 'killed' after status " + op);
+                return $"r.status {sqlOp} {Arg(status)}";
+            case "name" when dot < 0:
+                if (value.Kind != TokenKind.Text) throw Bad("a quoted text after the operator, e.g. 'abc'");
+                return $"r.name {sqlOp} {Arg(value.Value)}";
+            default:
+                throw Bad("a field metrics.NAME, params.NAME, tags.NAME, status or name");
+        }
+    }
+
+    private string Order(string orderBy)
+    {
+        var items = new List<string>();
+        foreach (var raw in orderBy.Split(','))
+        {
+            var words = raw.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            KeelInputException Bad() => new($"run order_by '{raw.Trim()}': expected start_time, name or metrics.NAME, optionally followed by asc or desc");
+            if (words.Length is 0 or > 2) throw Bad();
+            var dir = words.Length == 2 ? words[1].ToLowerInvariant() : "asc";
+            if (dir is not ("asc" or "desc")) throw Bad();
+            var sqlDir = dir == "asc" ? "ASC" : "DESC";
+            var field = words[0];
+            if (field.Equals("start_time", StringComparison.OrdinalIgnoreCase)) items.Add($"r.start_time {sqlDir}");
+            else if (field.Equals("name", StringComparison.OrdinalIgnoreCase)) items.Add($"r.name {sqlDir}");
+            else if (field.StartsWith("metrics.", StringComparison.OrdinalIgnoreCase) && field.Length > "metrics.".Length)
+            {
+                var value = $"(SELECT m.value FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {Arg(field["metrics.".Length..])})";
+                // Runs without the metric go last in either direction.
+                items.Add($"{value} IS NULL, {value} {sqlDir}");
+            }
+            else throw Bad();
+        }
+        items.Add("r.id");
+        return string.Join(", ", items);
+    }
+
+    private enum TokenKind { Word, Op, Text, Number }
+
+    private sealed record Token(TokenKind Kind, string Text, string Value, double Number = 0);
+
+    /// <summary>Tokenises the filter and splits it at the keyword "and" (outside quotes).</summary>
+    private static List<List<Token>> SplitClauses(string filter)
+    {
+        var clauses = new List<List<Token>> { new() };
+        var i = 0;
+        while (i < filter.Length)
+        {
+            var c = filter[i];
+            if (char.IsWhiteSpace(c)) { i++; continue; }
+            Token token;
+            if (c is '\'' or '"') token = ReadQuoted(filter, ref i);
+            else if (c is '=' or '!' or '<' or '>')
+            {
+                var op = i + 1 < filter.Length && filter[i + 1] == '=' ? filter.Substring(i, 2) : c.ToString();
+                if (op == "!") throw new KeelInputException($"run filter '{filter}': expected '!=' at position {i + 1}");
+                i += op.Length;
+                token = new Token(TokenKind.Op, op, op);
+            }
+            else
+            {
+                var start = i;
+                while (i < filter.Length && !char.IsWhiteSpace(filter[i]) && filter[i] is not ('=' or '!' or '<' or '>' or '\'' or '"')) i++;
+                var word = filter[start..i];
+                if (word.Equals("and", StringComparison.OrdinalIgnoreCase)) { clauses.Add([]); continue; }
+                token = double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && (word[0] is '-' or '+' or '.' || char.IsDigit(word[0]))
+                    ? new Token(TokenKind.Number, word, word, n)
+                    : new Token(TokenKind.Word, word, word);
+            }
+            clauses[^1].Add(token);
+        }
+        if (clauses.Any(c => c.Count == 0))
+            throw new KeelInputException($"run filter '{filter}': expected clauses joined by 'and', got an empty clause");
+        return clauses;
+    }
+
+    private static Token ReadQuoted(string filter, ref int i)
+    {
+        var quote = filter[i];
+        var start = i++;
+        var sb = new StringBuilder();
+        while (i < filter.Length)
+        {
+            if (filter[i] == quote)
+            {
+                // A doubled quote inside a string stands for one quote, as in SQL.
+                if (i + 1 < filter.Length && filter[i + 1] == quote) { sb.Append(quote); i += 2; continue; }
+                i++;
+                return new Token(TokenKind.Text, filter[start..i], sb.ToString());
+            }
+            sb.Append(filter[i++]);
+        }
+        throw new KeelInputException($"run filter '{filter}': expected a closing {quote} for the text starting at position {start + 1}");
+    }
+}

@@ -1,0 +1,98 @@
+using Keel.Core;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Tracking.Sqlite;
+
+/// <summary>One SQLite file: opens configured connections and brings the schema up to date.</summary>
+internal sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    private SqliteDatabase(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
+    public static async Task<SqliteDatabase> OpenAsync(string path, TimeProvider time, CancellationToken ct)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var db = new SqliteDatabase(path);
+        await using var conn = await db.ConnectAsync(ct);
+        // WAL is a property of the file: readers never block the single writer, and a crash mid-write leaves the last commit intact.
+        await conn.ExecAsync(null, "PRAGMA journal_mode=WAL;", ct);
+        await SchemaMigrations.ApplyAsync(conn, path, time, ct);
+        return db;
+    }
+
+    /// <summary>An open connection with foreign keys on and a busy timeout, so concurrent writers wait instead of failing.</summary>
+    public async Task<SqliteConnection> ConnectAsync(CancellationToken ct)
+    {
+        var conn = new SqliteConnection(_connectionString);
+        await conn.OpenAsync(ct);
+        await conn.ExecAsync(null, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", ct);
+        return conn;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits, or none.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var conn = await ConnectAsync(ct);
+        // deferred: false takes the write lock up front, so read-then-write sequences (next version number) cannot interleave.
+        await using var tx = conn.BeginTransaction(deferred: false);
+        var result = await work(conn, tx);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a fresh connection in a read transaction (one consistent snapshot).</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var conn = await ConnectAsync(ct);
+        await using var tx = conn.BeginTransaction(deferred: true);
+        var result = await work(conn, tx);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Lets go of pooled connections so the file can be moved or deleted.</summary>
+    public void Release()
+    {
+        using var conn = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(conn);
+    }
+}
+
+/// <summary>Forward-only schema migrations recorded in schema_version.</summary>
+internal static class SchemaMigrations
+{
+    /// <summary>Migration i brings the schema to version i + 1. Never edit a released entry; append a new one.</summary>
+    private static readonly string[] Steps = [SchemaV1.Sql];
+
+    public static int Latest => Steps.Length;
+
+    public static async Task ApplyAsync(SqliteConnection conn, string path, TimeProvider time, CancellationToken ct)
+    {
+        await using var tx = conn.BeginTransaction(deferred: false);
+        await conn.ExecAsync(tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);", ct);
+        var current = Convert.ToInt32(await conn.ScalarAsync(tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", ct) ?? 0L);
+        if (current > Latest)
+            throw new KeelInputException($"store '{path}': schema version {current} is newer than this Keel knows ({Latest}); upgrade Keel");
+        for (var v = current; v < Latest; v++)
+        {
+            await conn.ExecAsync(tx, Steps[v], ct);
+            await conn.ExecAsync(tx, "INSERT INTO schema_version (version, applied_at) VALUES ($v, $t);", ct,
+                ("$v", v + 1), ("$t", TimeText.Write(time.GetUtcNow())));
+        }
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using Keel.Core;
+using Keel.Core.Artifacts;
+using Keel.Core.Tracking;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Tracking.Sqlite;
+
+/// <summary><see cref="ITrackingStore"/> over one SQLite file; every write is one transaction.</summary>
+internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) : ITrackingStore
+{
+    private const int MinPrefix = 6;
+    private const int MaxKeyLength = 250;
+
+    public Task<Experiment> GetOrCreateExperimentAsync(string name, CancellationToken ct = default)
+    {
+        RequireName(name, "experiment name");
+        return db.WriteAsync(async (conn, tx) =>
+        {
+            var found = await FindExperimentAsync(conn, tx, name, ct);
+            if (found is not null) return found;
+            var created = new Experiment(Ids.New(), name, time.GetUtcNow());
+            await conn.ExecAsync(tx, "INSERT INTO experiments (id, name, created_at) VALUES ($id, $name, $at);", ct,
+                ("$id", created.Id), ("$name", name), ("$at", TimeText.Write(created.CreatedAt)));
+            return created;
+        }, ct);
+    }
+
+    public Task<Experiment?> FindExperimentAsync(string name, CancellationToken ct = default) =>
+        db.ReadAsync((conn, tx) => FindExperimentAsync(conn, tx, name, ct), ct);
+
+    public Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken ct = default) =>
+        db.ReadAsync<IReadOnlyList<Experiment>>(async (conn, tx) =>
+            await conn.QueryAsync(tx, "SELECT id, name, created_at FROM experiments ORDER BY created_at, id;", ReadExperiment, ct), ct);
+
+    public Task<Run> CreateRunAsync(string experimentId, string name, DateTimeOffset startTime, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var key in tags.Keys) RequireKey(key, "tag");
+        return db.WriteAsync(async (conn, tx) =>
+        {
+            if (await conn.ScalarAsync(tx, "SELECT 1 FROM experiments WHERE id = $id;", ct, ("$id", experimentId)) is null)
+                throw new KeelNotFoundException($"experiment '{experimentId}' does not exist");
+            var id = Ids.New();
+            await conn.ExecAsync(tx, "INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ($id, $e, $n, 'running', $t);", ct,
+                ("$id", id), ("$e", experimentId), ("$n", name), ("$t", TimeText.Write(startTime)));
+            foreach (var (k, v) in tags) await UpsertTagAsync(conn, tx, id, k, v, ct);
+            return (await LoadRunsAsync(conn, tx, [id], ct))[0];
+        }, ct);
+    }
+
+    public Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var key in batch.Params.Keys) RequireKey(key, "param");
+        foreach (var key in batch.Tags.Keys) RequireKey(key, "tag");
+        foreach (var point in batch.Metrics) RequireKey(point.Key, "metric");
+        return db.WriteAsync(async (conn, tx) =>
+        {
+            await RequireRunAsync(conn, tx, runId, ct);
+            foreach (var (key, value) in batch.Params)
+            {
+                var existing = (string?)await conn.ScalarAsync(tx, "SELECT value FROM params WHERE run_id = $r AND key = $k;", ct, ("$r", runId), ("$k", key));
+                if (existing is null)
+                    await conn.ExecAsync(tx, "INSERT INTO params (run_id, key, value) VALUES ($r, $k, $v);", ct, ("$r", runId), ("$k", key), ("$v", value));
+                else if (existing != value)
+                    throw new KeelInputException($"run {runId} param '{key}': already set to '{existing}', cannot change it to '{value}'");
+            }
+            foreach (var (key, value) in batch.Tags) await UpsertTagAsync(conn, tx, runId, key, value, ct);
+            foreach (var p in batch.Metrics) await InsertMetricAsync(conn, tx, runId, p, ct);
+            return 0;
+        }, ct);
+    }
+
+    public Task SetRunStatusAsync(string runId, RunStatus status, DateTimeOffset endTime, CancellationToken ct = default) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            var current = StatusOf(await RequireRunAsync(conn, tx, runId, ct));
+            if (status == RunStatus.Running)
+                throw new KeelInputException($"run {runId} status: expected finished, failed or killed; a run cannot be set back to running");
+            if (current != RunStatus.Running)
+                throw new KeelInputException($"run {runId} status: already {StatusText(current)}; only a running run can change status");
+            await conn.ExecAsync(tx, "UPDATE runs SET status = $s, end_time = $t WHERE id = $id;", ct,
+                ("$s", StatusText(status)), ("$t", TimeText.Write(endTime)), ("$id", runId));
+            return 0;
+        }, ct);
+
+    public Task<Run?> GetRunAsync(string runId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        var id = runId.Trim().ToLowerInvariant();
+        return db.ReadAsync(async (conn, tx) =>
+        {
+            if (await conn.ScalarAsync(tx, "SELECT 1 FROM runs WHERE id = $id;", ct, ("$id", id)) is not null)
+                return (await LoadRunsAsync(conn, tx, [id], ct))[0];
+            if (id.Length < MinPrefix)
+                throw new KeelInputException($"run id '{runId}': expected a run id or a prefix of at least {MinPrefix} characters");
+            if (!Ids.IsHex(id)) return null;
+            var matches = await conn.QueryAsync(tx, "SELECT id FROM runs WHERE substr(id, 1, $n) = $p ORDER BY id LIMIT 11;", r => r.GetString(0), ct,
+                ("$n", id.Length), ("$p", id));
+            return matches.Count switch
+            {
+                0 => null,
+                1 => (await LoadRunsAsync(conn, tx, matches, ct))[0],
+                _ => throw new KeelInputException($"run id prefix '{runId}' is ambiguous; it matches {string.Join(", ", matches.Take(10))}{(matches.Count > 10 ? ", ..." : "")}"),
+            };
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<MetricPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken ct = default) =>
+        db.ReadAsync<IReadOnlyList<MetricPoint>>(async (conn, tx) =>
+        {
+            await RequireRunAsync(conn, tx, runId, ct);
+            return await conn.QueryAsync(tx, "SELECT key, value, step, timestamp FROM metrics WHERE run_id = $r AND key = $k ORDER BY step, timestamp, seq;",
+                r => new MetricPoint(r.GetString(0), r.GetDoubleOrNaN(1), r.GetInt64(2), TimeText.Read(r.GetString(3))), ct, ("$r", runId), ("$k", key));
+        }, ct);
+
+    public Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.MaxResults is < 1 or > 1000)
+            throw new KeelInputException($"run search max_results {query.MaxResults}: expected 1..1000");
+        var offset = PageToken.Decode(query.PageToken);
+        var sql = RunQuerySql.Build(query.Filter, query.OrderBy, query.ExperimentIds);
+        var text = $"SELECT r.id FROM runs r WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT $limit OFFSET $offset;";
+        var args = sql.Args.Append(("$limit", query.MaxResults + 1)).Append(("$offset", offset)).ToArray();
+        return db.ReadAsync(async (conn, tx) =>
+        {
+            var ids = await conn.QueryAsync(tx, text, r => r.GetString(0), ct, args);
+            var more = ids.Count > query.MaxResults;
+            if (more) ids.RemoveAt(ids.Count - 1);
+            var runs = await LoadRunsAsync(conn, tx, ids, ct);
+            return new RunPage(runs, more ? PageToken.Encode(offset + query.MaxResults) : null);
+        }, ct);
+    }
+
+    public Task LogArtifactAsync(string runId, ArtifactEntry artifact, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var path = ValidPath(artifact.Path);
+        if (!ArtifactPath.IsSha256(artifact.Sha256))
+            throw new KeelInputException($"artifact '{artifact.Path}' sha256 '{artifact.Sha256}': expected 64 lower-case hex characters");
+        if (artifact.Bytes < 0) throw new KeelInputException($"artifact '{artifact.Path}' bytes {artifact.Bytes}: expected 0 or more");
+        return db.WriteAsync(async (conn, tx) =>
+        {
+            await RequireRunAsync(conn, tx, runId, ct);
+            var existing = (string?)await conn.ScalarAsync(tx, "SELECT sha256 FROM artifacts WHERE run_id = $r AND path = $p;", ct, ("$r", runId), ("$p", path));
+            if (existing == artifact.Sha256) return 0;
+            if (existing is not null)
+                throw new KeelInputException($"run {runId} artifact '{path}': already logged with different content ({existing[..12]}…); paths are unique per run");
+            await conn.ExecAsync(tx, "INSERT INTO artifacts (run_id, path, sha256, bytes) VALUES ($r, $p, $s, $b);", ct,
+                ("$r", runId), ("$p", path), ("$s", artifact.Sha256), ("$b", artifact.Bytes));
+            return 0;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<ArtifactEntry>> ListArtifactsAsync(string runId, CancellationToken ct = default) =>
+        db.ReadAsync<IReadOnlyList<ArtifactEntry>>(async (conn, tx) =>
+        {
+            await RequireRunAsync(conn, tx, runId, ct);
+            return await conn.QueryAsync(tx, "SELECT path, sha256, bytes FROM artifacts WHERE run_id = $r ORDER BY path;",
+                r => new ArtifactEntry(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, ("$r", runId));
+        }, ct);
+
+    /// <summary>Normalises a run-relative artifact path or says why it is refused.</summary>
+    internal static string ValidPath(string path)
+    {
+        try { return ArtifactPath.Validate(path); }
+        catch (ArgumentException e) { throw new KeelInputException($"artifact path: {e.Message}", e); }
+    }
+
+    private static async Task<Experiment?> FindExperimentAsync(SqliteConnection conn, SqliteTransaction tx, string name, CancellationToken ct) =>
+        (await conn.QueryAsync(tx, "SELECT id, name, created_at FROM experiments WHERE name = $n;", ReadExperiment, ct, ("$n", name))).FirstOrDefault();
+
+    private static Experiment ReadExperiment(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), TimeText.Read(r.GetString(2)));
+
+    private static async Task<string> RequireRunAsync(SqliteConnection conn, SqliteTransaction tx, string runId, CancellationToken ct) =>
+        (string?)await conn.ScalarAsync(tx, "SELECT status FROM runs WHERE id = $id;", ct, ("$id", runId))
+        ?? throw new KeelNotFoundException($"run '{runId}' does not exist");
+
+    private static Task<int> UpsertTagAsync(SqliteConnection conn, SqliteTransaction tx, string runId, string key, string value, CancellationToken ct) =>
+        conn.ExecAsync(tx, "INSERT INTO tags (run_id, key, value) VALUES ($r, $k, $v) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;", ct,
+            ("$r", runId), ("$k", key), ("$v", value ?? throw new KeelInputException($"run {runId} tag '{key}': expected a value, got null")));
+
+    private static async Task InsertMetricAsync(SqliteConnection conn, SqliteTransaction tx, string runId, MetricPoint p, CancellationToken ct)
+    {
+        (string, object?)[] args = [("$r", runId), ("$k", p.Key), ("$v", SqlCommands.DoubleOrNull(p.Value)), ("$s", p.Step), ("$t", TimeText.Write(p.Timestamp))];
+        await conn.ExecAsync(tx, "INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t);", ct, args);
+        // The latest point per key is kept alongside the history so filters and ordering read one row per run.
+        await conn.ExecAsync(tx, """
+            INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
+            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+            WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
+            """, ct, args);
+    }
+
+    /// <summary>Builds full <see cref="Run"/> snapshots for <paramref name="ids"/>, in that order.</summary>
+    private static async Task<List<Run>> LoadRunsAsync(SqliteConnection conn, SqliteTransaction tx, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var args = ids.Select((id, i) => ("$i" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+        var inList = string.Join(", ", args.Select(a => a.Item1));
+        var kv = new Dictionary<string, (Dictionary<string, string> P, Dictionary<string, string> T, Dictionary<string, double> M)>();
+        foreach (var id in ids) kv[id] = ([], [], []);
+        foreach (var (table, pick) in new (string, Func<string, Dictionary<string, string>>)[] { ("params", id => kv[id].P), ("tags", id => kv[id].T) })
+            foreach (var (run, k, v) in await conn.QueryAsync(tx, $"SELECT run_id, key, value FROM {table} WHERE run_id IN ({inList});", r => (r.GetString(0), r.GetString(1), r.GetString(2)), ct, args))
+                pick(run)[k] = v;
+        foreach (var (run, k, v) in await conn.QueryAsync(tx, $"SELECT run_id, key, value FROM latest_metrics WHERE run_id IN ({inList});", r => (r.GetString(0), r.GetString(1), r.GetDoubleOrNaN(2)), ct, args))
+            kv[run].M[k] = v;
+        var rows = await conn.QueryAsync(tx, $"SELECT id, experiment_id, name, status, start_time, end_time FROM runs WHERE id IN ({inList});",
+            r => new Run(r.GetString(0), r.GetString(1), r.GetString(2), StatusOf(r.GetString(3)), TimeText.Read(r.GetString(4)),
+                r.IsDBNull(5) ? null : TimeText.Read(r.GetString(5)), kv[r.GetString(0)].P, kv[r.GetString(0)].T, kv[r.GetString(0)].M), ct, args);
+        var byId = rows.ToDictionary(r => r.Id);
+        return ids.Select(id => byId[id]).ToList();
+    }
+
+    private static RunStatus StatusOf(string s) => s switch
+    {
+        "running" => RunStatus.Running,
+        "finished" => RunStatus.Finished,
+        "failed" => RunStatus.Failed,
+        "killed" => RunStatus.Killed,
+        _ => throw new InvalidOperationException($"Unknown run status '{s}' in the database."),
+    };
+
+    private static string StatusText(RunStatus s) => s.ToString().ToLowerInvariant();
+
+    private static void RequireName(string name, string what)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new KeelInputException($"{what}: expected a non-empty name");
+    }
+
+    private static void RequireKey(string key, string what)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength)
+            throw new KeelInputException($"{what} key '{key}': expected 1..{MaxKeyLength} characters");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Keel.Core;
+
+namespace Keel.Tracking;
+
+/// <summary>The resolved, absolute places of a store: its SQLite file and its artifact root.</summary>
+internal sealed record StoreLocation(string DatabasePath, string ArtifactRoot)
+{
+    // At least two letters, so a Windows drive ("C:\keel") is read as a path, not a scheme.
+    private static readonly Regex Scheme = new("^(?<s>[A-Za-z][A-Za-z0-9+.-]+):", RegexOptions.CultureInvariant);
+
+    public string Description => $"sqlite:{DatabasePath}, artifacts {ArtifactRoot}";
+
+    /// <summary>Parses <see cref="StoreOptions.Uri"/> (a folder or sqlite:PATH) into absolute paths.</summary>
+    /// <exception cref="KeelInputException">Empty URI, unsupported scheme or empty path.</exception>
+    public static StoreLocation Parse(StoreOptions options)
+    {
+        var uri = options.Uri;
+        if (string.IsNullOrWhiteSpace(uri))
+            throw new KeelInputException("store URI '': expected a folder or sqlite:PATH");
+        var baseDir = options.BaseDirectory ?? Directory.GetCurrentDirectory();
+        string Full(string p) => Path.GetFullPath(p, Path.GetFullPath(baseDir));
+
+        string db;
+        string artifacts;
+        var m = Scheme.Match(uri);
+        if (m.Success)
+        {
+            if (!m.Groups["s"].Value.Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+                throw new KeelInputException($"store URI '{uri}': unsupported scheme; expected a folder or sqlite:PATH");
+            var rest = uri[m.Length..];
+            if (rest.StartsWith("///", StringComparison.Ordinal)) rest = rest[2..];
+            else if (rest.StartsWith("//", StringComparison.Ordinal))
+                throw new KeelInputException($"store URI '{uri}': expected sqlite:RELATIVE/PATH or sqlite:///ABSOLUTE/PATH");
+            if (string.IsNullOrWhiteSpace(rest))
+                throw new KeelInputException($"store URI '{uri}': expected a database file path after 'sqlite:'");
+            db = Full(rest);
+            artifacts = Path.Combine(Path.GetDirectoryName(db)!, "artifacts");
+        }
+        else
+        {
+            var folder = Full(uri);
+            db = Path.Combine(folder, "keel.db");
+            artifacts = Path.Combine(folder, "artifacts");
+        }
+        return new StoreLocation(db, options.ArtifactRoot is { } root ? Full(root) : artifacts);
+    }
+}

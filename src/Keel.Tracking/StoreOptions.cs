@@ -1,0 +1,20 @@
+namespace Keel.Tracking;
+
+/// <summary>Where a Keel store lives and how it is opened.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>
+    /// Store URI. Default ".keel": a folder holding keel.db and artifacts/. Also accepted: "sqlite:PATH/TO/keel.db" or
+    /// "sqlite:///abs/path/keel.db", whose artifacts go to an "artifacts" folder beside the db file unless <see cref="ArtifactRoot"/> is set.
+    /// </summary>
+    public string Uri { get; init; } = ".keel";
+
+    /// <summary>Folder for artifact files. Default null: derived from <see cref="Uri"/>.</summary>
+    public string? ArtifactRoot { get; init; }
+
+    /// <summary>Folder that relative paths in <see cref="Uri"/> and <see cref="ArtifactRoot"/> resolve against. Default null: the current directory.</summary>
+    public string? BaseDirectory { get; init; }
+
+    /// <summary>Clock for created/updated times. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
