@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Keel.Cli.Output;
+using Keel.Cli.Pipeline;
+using Keel.Tracking;
+using Spectre.Console;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel run SPEC`: the whole pipeline for one spec, tracked as one run.</summary>
+internal static class RunCommand
+{
+    public static Command Build(CommandOptions o)
+    {
+        var spec = new Argument<string>("spec") { Description = "Path of the spec (keel.yaml)" };
+        var json = CommandOptions.JsonOption();
+        var seed = new Option<int?>("--seed") { Description = "Override the spec's seed" };
+        var report = new Option<string?>("--report") { Description = "Where to write the HTML report (default: reports/RUN_ID.html beside the store)" };
+        var command = new Command("run", "Train baselines and candidates, evaluate, select, register and report, as one tracked run")
+        {
+            spec, json, seed, report,
+        };
+        command.SetAction((result, ct) => ExecuteAsync(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json),
+            result.GetValue(seed), result.GetValue(report), o.StoreUri(result), ct));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(CommandOptions o, string specPath, bool json, int? seed, string? reportPath, string storeUri, CancellationToken ct)
+    {
+        var c = o.Context;
+        // Everything that can be wrong with the input is found here, before the store is opened or touched.
+        var prepared = RunPreparation.Prepare(specPath, seed);
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = storeUri, Time = c.Time }, ct);
+        RunOutcome outcome;
+        string Report(string runId) => reportPath is null ? Path.Combine(CommandOptions.ReportFolder(storeUri), runId + ".html") : c.Resolve(reportPath);
+        if (json)
+        {
+            outcome = await ExecuteWithReportAsync(store, c.Time, new Progress<PipelineProgress>(), prepared, Report, ct);
+            Json.Write(c.Out, outcome);
+        }
+        else
+        {
+            c.Console.MarkupLineInterpolated($"[bold]{prepared.Experiment}[/]: {prepared.Table.RowCount} rows, task {RunPreparation.Lower(prepared.Task)}, split {RunPreparation.Lower(prepared.Strategy)} {prepared.Split.Train.Length}/{prepared.Split.Validation.Length}/{prepared.Split.Test.Length}, metric {prepared.Metric}");
+            outcome = null!;
+            await c.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var tasks = RunPipeline.Steps(prepared).ToDictionary(s => s, s => ctx.AddTask(Markup.Escape(s), maxValue: 1));
+                    var progress = new SyncProgress(p => tasks[p.Step].Value = p.Done);
+                    outcome = await ExecuteWithReportAsync(store, c.Time, progress, prepared, Report, ct);
+                });
+            Leaderboard.Print(c.Console, outcome);
+        }
+        return outcome.Gates.Any(g => !g.Passed) ? KeelApp.ExitGatesFailed : KeelApp.ExitOk;
+    }
+
+    private static async Task<RunOutcome> ExecuteWithReportAsync(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress,
+        PreparedRun prepared, Func<string, string> report, CancellationToken ct)
+    {
+        var pipeline = new RunPipeline(store, time, progress);
+        return await pipeline.ExecuteAsync(prepared, report, ct);
+    }
+
+    /// <summary>Reports progress on the caller's thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
+    private sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) => report(value);
+    }
+}

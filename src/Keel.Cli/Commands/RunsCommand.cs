@@ -1,0 +1,183 @@
+using System.CommandLine;
+using Keel.Cli.Output;
+using Keel.Core;
+using Keel.Core.Tracking;
+using Keel.Tracking;
+using Spectre.Console;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel runs list | show | compare`.</summary>
+internal static class RunsCommand
+{
+    public static Command Build(CommandOptions o)
+    {
+        var runs = new Command("runs", "List, show and compare tracked runs");
+        runs.Subcommands.Add(List(o));
+        runs.Subcommands.Add(Show(o));
+        runs.Subcommands.Add(Compare(o));
+        return runs;
+    }
+
+    private static Command List(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var experiment = new Option<string?>("--experiment") { Description = "Only runs of this experiment" };
+        var filter = new Option<string?>("--filter") { Description = "e.g. \"metrics.test.auc > 0.8 and status = 'finished'\"" };
+        var orderBy = new Option<string?>("--order-by") { Description = "start_time (default, newest first), name or metrics.NAME, then asc|desc" };
+        var max = new Option<int>("--max-results") { Description = "Page size (1..1000)", DefaultValueFactory = _ => 50 };
+        var page = new Option<string?>("--page-token") { Description = "Token printed by the previous page" };
+        var command = new Command("list", "List runs, newest first") { json, experiment, filter, orderBy, max, page };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await Open(o, result, ct);
+            var ids = new List<string>();
+            if (result.GetValue(experiment) is { } name)
+            {
+                var e = await store.Tracking.FindExperimentAsync(name, ct) ?? throw new KeelNotFoundException($"No experiment called '{name}'.");
+                ids.Add(e.Id);
+            }
+            var pageResult = await store.Tracking.SearchRunsAsync(new RunQuery
+            {
+                ExperimentIds = ids,
+                Filter = result.GetValue(filter),
+                OrderBy = result.GetValue(orderBy),
+                MaxResults = result.GetValue(max),
+                PageToken = result.GetValue(page),
+            }, ct);
+            var experiments = (await store.Tracking.ListExperimentsAsync(ct)).ToDictionary(e => e.Id, e => e.Name);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { runs = pageResult.Runs.Select(r => RunJson(r, experiments)), next_page_token = pageResult.NextPageToken });
+                return KeelApp.ExitOk;
+            }
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var h in new[] { "run", "experiment", "status", "started", "duration", "selected", "test metric" }) table.AddColumn(h);
+            foreach (var r in pageResult.Runs)
+            {
+                var metric = r.Params.GetValueOrDefault("metric");
+                var value = metric is null ? null : r.Metrics.TryGetValue($"test.{metric}", out var v) ? $"{metric} {Format.Metric(v)}" : null;
+                table.AddRow(Markup.Escape(Format.ShortId(r.Id)), Markup.Escape(experiments.GetValueOrDefault(r.ExperimentId, r.ExperimentId)),
+                    Status(r.Status), Format.Time(r.StartTime), r.EndTime is { } end ? Format.Number((end - r.StartTime).TotalSeconds, "0.0") + " s" : "—",
+                    Markup.Escape(r.Tags.GetValueOrDefault("keel.selected", "—")), Markup.Escape(value ?? "—"));
+            }
+            o.Context.Console.Write(table);
+            if (pageResult.NextPageToken is { } token) o.Context.Console.MarkupLineInterpolated($"More: --page-token {token}");
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Show(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var id = new Argument<string>("run") { Description = "Run id (or a unique prefix of at least 6 characters)" };
+        var command = new Command("show", "Show one run: params, metrics, tags and artifacts") { id, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await Open(o, result, ct);
+            var run = await Get(store, result.GetValue(id)!, ct);
+            var artifacts = await store.Tracking.ListArtifactsAsync(run.Id, ct);
+            var experiments = (await store.Tracking.ListExperimentsAsync(ct)).ToDictionary(e => e.Id, e => e.Name);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { run = RunJson(run, experiments), artifacts });
+                return KeelApp.ExitOk;
+            }
+            var c = o.Context.Console;
+            c.MarkupLineInterpolated($"[bold]Run {run.Id}[/] ({run.Name}) in {experiments.GetValueOrDefault(run.ExperimentId, run.ExperimentId)}");
+            c.MarkupLine($"status {Status(run.Status)}, started {Format.Time(run.StartTime)}, ended {Format.Time(run.EndTime)}");
+            c.Write(KeyValues("params", run.Params.Select(p => (p.Key, p.Value))));
+            c.Write(KeyValues("metrics (latest)", run.Metrics.Select(m => (m.Key, Format.Number(m.Value, "0.######")))));
+            c.Write(KeyValues("tags", run.Tags.Select(t => (t.Key, t.Value))));
+            c.Write(KeyValues("artifacts", artifacts.Select(a => (a.Path, $"{Format.Bytes(a.Bytes)}  {a.Sha256[..12]}"))));
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Compare(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var ids = new Argument<string[]>("runs") { Description = "Two or more run ids (or unique prefixes)", Arity = new ArgumentArity(2, 10) };
+        var all = new Option<bool>("--all") { Description = "Show equal params and metrics too, not only differences" };
+        var command = new Command("compare", "Compare runs side by side: params and metrics that differ") { ids, json, all };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await Open(o, result, ct);
+            var runs = new List<Run>();
+            foreach (var id in result.GetValue(ids)!) runs.Add(await Get(store, id, ct));
+            var showAll = result.GetValue(all);
+            var paramRows = Rows(runs, r => r.Params.ToDictionary(p => p.Key, p => p.Value), showAll);
+            var metricRows = Rows(runs, r => r.Metrics.ToDictionary(m => m.Key, m => Format.Number(m.Value, "0.######")), showAll);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new
+                {
+                    runs = runs.Select(r => r.Id),
+                    @params = runs.Select(r => r.Params),
+                    metrics = runs.Select(r => r.Metrics),
+                    differing_params = paramRows.Select(r => r.Key),
+                    differing_metrics = metricRows.Select(r => r.Key),
+                });
+                return KeelApp.ExitOk;
+            }
+            foreach (var (title, rows) in new[] { ("params", paramRows), ("metrics", metricRows) })
+            {
+                var table = new Table().Border(TableBorder.Rounded).Title(title + (showAll ? "" : " that differ"));
+                table.AddColumn("key");
+                foreach (var r in runs) table.AddColumn(Format.ShortId(r.Id));
+                foreach (var (key, values) in rows) table.AddRow([Markup.Escape(key), .. values.Select(v => Markup.Escape(v ?? "—"))]);
+                o.Context.Console.Write(table);
+            }
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static List<(string Key, string?[] Values)> Rows(List<Run> runs, Func<Run, Dictionary<string, string>> pick, bool all)
+    {
+        var maps = runs.Select(pick).ToArray();
+        return maps.SelectMany(m => m.Keys).Distinct().Order(StringComparer.Ordinal)
+            .Select(k => (k, maps.Select(m => m.GetValueOrDefault(k)).ToArray()))
+            .Where(r => all || r.Item2.Distinct().Count() > 1)
+            .ToList();
+    }
+
+    internal static Task<KeelStore> Open(CommandOptions o, ParseResult result, CancellationToken ct) =>
+        KeelStore.OpenAsync(new StoreOptions { Uri = o.StoreUri(result), Time = o.Context.Time }, ct);
+
+    private static async Task<Run> Get(KeelStore store, string id, CancellationToken ct) =>
+        await store.Tracking.GetRunAsync(id, ct) ?? throw new KeelNotFoundException($"No run with id '{id}'.");
+
+    private static object RunJson(Run r, IReadOnlyDictionary<string, string> experiments) => new
+    {
+        id = r.Id,
+        experiment = experiments.GetValueOrDefault(r.ExperimentId, r.ExperimentId),
+        experiment_id = r.ExperimentId,
+        name = r.Name,
+        status = r.Status,
+        start_time = r.StartTime,
+        end_time = r.EndTime,
+        @params = r.Params,
+        metrics = r.Metrics,
+        tags = r.Tags,
+    };
+
+    private static string Status(RunStatus s) => s switch
+    {
+        RunStatus.Finished => "[green]finished[/]",
+        RunStatus.Running => "[blue]running[/]",
+        RunStatus.Failed => "[red]failed[/]",
+        _ => "[yellow]killed[/]",
+    };
+
+    internal static Table KeyValues(string title, IEnumerable<(string Key, string Value)> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title(title);
+        table.AddColumn("key");
+        table.AddColumn("value");
+        foreach (var (k, v) in rows.OrderBy(r => r.Key, StringComparer.Ordinal)) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        return table;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Keel.Core.Data;
+using Keel.Core.Metrics;
+using Keel.Data;
+using Keel.Reports;
+
+namespace Keel.Cli.Pipeline;
+
+/// <summary>Maps a finished run onto the report's plain data model and renders it.</summary>
+internal static class ReportMapper
+{
+    public static string Render(PreparedRun run, RunOutcome outcome, CandidateOutcome final, RunEnvironment env, DateTimeOffset started)
+    {
+        var profile = TableProfiler.Profile(run.Table);
+        var classes = run.Label.Labels.Classes;
+        var labelCounts = run.Task == TaskKind.Regression
+            ? profile.Columns.First(c => c.Name == run.Spec.Data.Label).Histogram.Select(b => new LabelCount(Range(b.Lower, b.Upper), b.Count)).ToArray()
+            : classes.Select((c, i) => new LabelCount(c, run.Label.Labels.ClassIndices!.Count(x => x == i))).ToArray();
+        var model = new ReportModel
+        {
+            Title = $"{run.Experiment} — run {outcome.RunId[..8]}",
+            Run = new RunSummary(outcome.RunId, run.Experiment, outcome.Task, started.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                env.GitCommit, env.GitDirty, run.Seed, env.Values),
+            Data = new DataSummary(run.Data.Path, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Spec.Data.Label,
+                outcome.Split.Train, outcome.Split.Validation, outcome.Split.Test, outcome.Split.Strategy,
+                profile.Columns.Select(Column).ToArray(), labelCounts),
+            Candidates = outcome.Candidates.Select(c => Candidate(c.Name == outcome.Selected ? final with { Name = c.Name, ValidationMetrics = c.ValidationMetrics, LossCurve = c.LossCurve } : c)).ToArray(),
+            SelectionMetric = outcome.SelectionMetric,
+            SelectionHigherIsBetter = MetricCatalog.Get(outcome.SelectionMetric).HigherIsBetter,
+            Selected = outcome.Selected,
+            Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),
+            Registered = outcome.Registered is { } r
+                ? $"{r.Name} v{r.Version}" + (r.Alias is null ? "" : $" (alias {r.Alias})") + (outcome.Final.Refit ? $", refitted on train + validation ({outcome.Final.TrainRows} rows)" : "")
+                : $"not registered: {outcome.NotRegisteredReason}",
+        };
+        return HtmlReport.Render(model);
+    }
+
+    private static string Range(double lo, double hi) =>
+        $"{lo.ToString("G4", CultureInfo.InvariantCulture)}–{hi.ToString("G4", CultureInfo.InvariantCulture)}";
+
+    private static ColumnView Column(ColumnProfile c) => new(c.Name, c.Type.ToString().ToLowerInvariant(), c.Missing, c.Distinct,
+        c.Mean, c.Std, c.Min, c.Max,
+        c.Histogram.Count > 0
+            ? c.Histogram.Select(b => new BarDatum(Range(b.Lower, b.Upper), b.Count)).ToArray()
+            : c.TopValues.Select(v => new BarDatum(v.Value, v.Count)).ToArray());
+
+    private static CandidateResult Candidate(CandidateOutcome c)
+    {
+        var e = c.TestEvaluation;
+        var curves = new List<Keel.Reports.LossCurve>();
+        if (c.LossCurve is { } lc)
+        {
+            curves.Add(new($"train {lc.Metric}", lc.Points.Select(p => new Point(p.Iteration, p.Train)).ToArray()));
+            var val = lc.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray();
+            if (val.Length > 0) curves.Add(new($"validation {lc.Metric}", val));
+        }
+        return new CandidateResult
+        {
+            Name = c.Name,
+            Type = c.Type,
+            IsBaseline = c.Baseline,
+            Params = c.Params,
+            TrainSeconds = c.TrainSeconds,
+            PredictMicrosPerRow = c.PredictUsPerRow,
+            ModelBytes = c.ModelBytes,
+            ValidationMetrics = c.ValidationMetrics,
+            TestMetrics = c.TestMetrics,
+            Classes = e.Classes,
+            ConfusionMatrix = e.ConfusionMatrix,
+            Roc = e.Roc.Select(p => new Point(p.X, p.Y)).ToArray(),
+            PrecisionRecall = e.PrecisionRecall.Select(p => new Point(p.X, p.Y)).ToArray(),
+            Residuals = e.Residuals.Select(p => new Point(p.Predicted, p.Actual)).ToArray(),
+            LossCurves = curves,
+        };
+    }
+}

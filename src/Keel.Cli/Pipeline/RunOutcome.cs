@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using Keel.Evaluation;
+using Keel.Training;
+
+namespace Keel.Cli.Pipeline;
+
+/// <summary>What one candidate did: timings, size, and metrics on validation (for choosing) and test (for reporting).</summary>
+internal sealed record CandidateOutcome(
+    string Name,
+    string Type,
+    bool Baseline,
+    IReadOnlyDictionary<string, string> Params,
+    double TrainSeconds,
+    double PredictUsPerRow,
+    long ModelBytes,
+    IReadOnlyDictionary<string, double> ValidationMetrics,
+    IReadOnlyDictionary<string, double> TestMetrics)
+{
+    [JsonIgnore] public Keel.Evaluation.Evaluation TestEvaluation { get; init; } = null!;
+    [JsonIgnore] public LossCurve? LossCurve { get; init; }
+    [JsonIgnore] public byte[] ModelFile { get; init; } = null!;
+    [JsonIgnore] public IFittedModel Model { get; init; } = null!;
+    [JsonIgnore] public Keel.Core.Models.Predictions TestPredictions { get; init; } = null!;
+}
+
+/// <summary>The model that is registered: the selected candidate, refitted on train + validation when split.refit is on.</summary>
+internal sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IReadOnlyDictionary<string, double> TestMetrics, long ModelBytes, double TrainSeconds, double PredictUsPerRow);
+
+internal sealed record SplitSizes(string Strategy, int Train, int Validation, int Test);
+
+internal sealed record DataSummaryOut(string Path, string Format, string Sha256, int Rows, int Columns, int DroppedMissingLabel, string Label);
+
+internal sealed record RegisteredOut(string Name, int Version, string? Alias);
+
+/// <summary>The result of <c>keel run</c>; also what <c>--json</c> prints.</summary>
+internal sealed record RunOutcome(
+    string RunId,
+    string Experiment,
+    string Task,
+    DataSummaryOut Data,
+    SplitSizes Split,
+    string SelectionMetric,
+    IReadOnlyList<CandidateOutcome> Candidates,
+    string Selected,
+    FinalModel Final,
+    IReadOnlyList<GateResult> Gates,
+    RegisteredOut? Registered,
+    string? NotRegisteredReason,
+    string ReportPath);

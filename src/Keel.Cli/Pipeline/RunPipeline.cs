@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Keel.Core;
+using Keel.Core.Metrics;
+using Keel.Core.Models;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
+using Keel.Evaluation;
+using Keel.Tracking;
+using Keel.Training;
+
+namespace Keel.Cli.Pipeline;
+
+/// <summary>One step of a run reached a new point: <paramref name="Step"/> is 0..1 done.</summary>
+internal sealed record PipelineProgress(string Step, double Done);
+
+/// <summary>Executes a prepared run against a store: train, evaluate, select, refit, gate, register, report — all tracked.</summary>
+internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress)
+{
+    public static IReadOnlyList<string> Steps(PreparedRun run) =>
+        [.. run.Candidates.Select(c => $"train {c.Name}"), "refit + register", "report"];
+
+    public async Task<RunOutcome> ExecuteAsync(PreparedRun run, Func<string, string> reportPathFor, CancellationToken ct)
+    {
+        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, RunRecovery.Current(), RunRecovery.IsAlive, time, ct);
+        var env = RunEnvironment.Capture(Path.GetDirectoryName(run.SpecPath)!);
+        var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
+        var tags = new Dictionary<string, string>(env.Values) { ["keel.spec"] = run.SpecPath };
+        foreach (var (k, v) in RunRecovery.Tags(RunRecovery.Current())) tags[k] = v;
+        var started = time.GetUtcNow();
+        var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{run.Experiment}-{started:yyyyMMdd-HHmmss}", started, tags, ct);
+        var tracker = new RunTracker(store, created.Id, time);
+        try
+        {
+            var outcome = await ExecuteTrackedAsync(run, tracker, env, started, reportPathFor(created.Id), ct);
+            await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Finished, time.GetUtcNow(), ct);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            // The run is kept as failed with the reason, so a later look at the store shows what happened.
+            await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Tags = new Dictionary<string, string> { ["keel.error"] = e.Message } }, CancellationToken.None);
+            await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
+    {
+        await tracker.LogParamsAsync(RunParams(run), ct);
+        await tracker.LogInputsAsync(run, ct);
+
+        var trainer = new CandidateTrainer(run, time);
+        var outcomes = new List<CandidateOutcome>();
+        foreach (var candidate in run.Candidates)
+        {
+            ct.ThrowIfCancellationRequested();
+            var step = $"train {candidate.Name}";
+            progress.Report(new PipelineProgress(step, 0.05));
+            var trained = trainer.Train(candidate);
+            outcomes.Add(trained);
+            await tracker.LogCandidateAsync(trained, run, ct);
+            progress.Report(new PipelineProgress(step, 1));
+        }
+
+        progress.Report(new PipelineProgress("refit + register", 0.05));
+        var selectedIndex = ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
+        var selected = outcomes[selectedIndex];
+        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
+        var refit = !ReferenceEquals(final, selected);
+        var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
+            final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
+        var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
+
+        var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
+        var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric);
+        var (registered, reason) = await RegisterAsync(run, tracker.RunId, final, finalInfo, modelEntry, gates, ct);
+        await tracker.LogSelectionAsync(selected.Name, gates, registered, reason, ct);
+        progress.Report(new PipelineProgress("refit + register", 1));
+
+        progress.Report(new PipelineProgress("report", 0.1));
+        var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
+            new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
+            new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
+            run.Metric, outcomes, selected.Name, finalInfo, gates, registered, reason, reportPath);
+        var html = ReportMapper.Render(run, outcome, final, env, started);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        var temp = reportPath + ".tmp";
+        await File.WriteAllTextAsync(temp, html, ct);
+        File.Move(temp, reportPath, overwrite: true);
+        await tracker.LogReportAsync(reportPath, ct);
+        progress.Report(new PipelineProgress("report", 1));
+        return outcome;
+    }
+
+    private async Task<(RegisteredOut?, string?)> RegisterAsync(PreparedRun run, string runId, CandidateOutcome final, FinalModel info,
+        ArtifactEntry modelEntry, IReadOnlyList<GateResult> gates, CancellationToken ct)
+    {
+        if (!run.Spec.Register.Enabled) return (null, "registration is off (register.enabled: false)");
+        var failed = gates.Where(g => !g.Passed).ToArray();
+        if (failed.Length > 0) return (null, "gates failed: " + string.Join("; ", failed.Select(g => $"{g.Gate} ({g.Detail})")));
+        var version = await store.Registry.RegisterAsync(new ModelVersion
+        {
+            Name = run.ModelName,
+            SourceRunId = runId,
+            ModelSha256 = modelEntry.Sha256,
+            Candidate = info.Candidate,
+            Task = RunPreparation.Lower(run.Task),
+            SchemaJson = SchemaJson(run),
+            DataSha256 = run.Data.Sha256,
+            Metrics = final.TestMetrics,
+            CreatedAt = time.GetUtcNow(),
+        }, ct);
+        if (run.Spec.Register.Alias is { } alias)
+            await store.Registry.SetAliasAsync(run.ModelName, alias, version.Version, "keel run", $"run {runId}", ct);
+        return (new RegisteredOut(version.Name, version.Version, run.Spec.Register.Alias), null);
+    }
+
+    /// <summary>The input schema of the registered model: feature columns and types, the label and its classes.</summary>
+    public static string SchemaJson(PreparedRun run) => JsonSerializer.Serialize(new
+    {
+        label = run.Spec.Data.Label,
+        task = RunPreparation.Lower(run.Task),
+        classes = run.Label.Labels.Classes,
+        features = run.Features.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant() }),
+    }, new JsonSerializerOptions { WriteIndented = true });
+
+    private static Dictionary<string, string> RunParams(PreparedRun run)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var p = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["data.path"] = run.Data.Path,
+            ["data.format"] = run.Data.Format,
+            ["data.sha256"] = run.Data.Sha256,
+            ["data.rows"] = run.Table.RowCount.ToString(CultureInfo.InvariantCulture),
+            ["data.label"] = run.Spec.Data.Label,
+            ["task"] = RunPreparation.Lower(run.Task),
+            ["metric"] = run.Metric,
+            ["seed"] = run.Seed.ToString(CultureInfo.InvariantCulture),
+            ["split.strategy"] = RunPreparation.Lower(run.Strategy),
+            ["split.test_fraction"] = F(run.Spec.Split.TestFraction),
+            ["split.validation_fraction"] = F(run.Spec.Split.ValidationFraction),
+            ["split.seed"] = (run.Spec.Split.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture),
+            ["split.refit"] = run.Spec.Split.Refit ? "true" : "false",
+        };
+        if (run.Spec.Data.Ignore.Count > 0) p["data.ignore"] = string.Join(",", run.Spec.Data.Ignore);
+        if (run.Spec.Split.Predefined?.TestRows is { } tr) p["split.predefined.test_rows"] = tr;
+        if (run.Spec.Split.Predefined?.Column is { } col) p["split.predefined.column"] = col;
+        foreach (var c in run.Candidates)
+        {
+            p[$"{c.Name}.type"] = c.Trainer.Type;
+            foreach (var (k, v) in c.Trainer.EffectiveParams) p[$"{c.Name}.{k}"] = v;
+        }
+        return p;
+    }
+
+    internal static string Csv(IEnumerable<string> cells) =>
+        string.Join(",", cells.Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"") + "\"" : c));
+
+    /// <summary>Test-split predictions as CSV: the file row, the label, the prediction and (classification) each class's probability.</summary>
+    internal static byte[] PredictionsCsv(PreparedRun run, Predictions p)
+    {
+        var sb = new StringBuilder();
+        var classes = run.Label.Labels.Classes;
+        sb.AppendLine(Csv(["row", "label", "predicted", .. classes.Select(c => "p_" + c)]));
+        var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
+        for (var i = 0; i < run.Split.Test.Length; i++)
+        {
+            var row = run.Split.Test[i];
+            var fileRow = run.Label.KeptRows[row].ToString(CultureInfo.InvariantCulture);
+            if (predicted is null)
+            {
+                sb.AppendLine(Csv([fileRow, run.Label.Labels.Values![row].ToString("R", CultureInfo.InvariantCulture), p.Values![i].ToString("R", CultureInfo.InvariantCulture)]));
+                continue;
+            }
+            sb.AppendLine(Csv([fileRow, classes[run.Label.Labels.ClassIndices![row]], classes[predicted[i]],
+                .. p.Probabilities![i].Select(x => x.ToString("R", CultureInfo.InvariantCulture))]));
+        }
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+}

@@ -1,0 +1,171 @@
+using Keel.Core;
+using Keel.Core.Data;
+using Keel.Core.Spec;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Cli.Spec;
+
+/// <summary>Reads keel.yaml into a <see cref="KeelSpec"/>; every error names the file, line and field.</summary>
+internal static class SpecReader
+{
+    public static KeelSpec ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new KeelInputException($"Spec file '{path}' does not exist.");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static KeelSpec Parse(string yaml, string fileName)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ye)
+        {
+            throw new KeelInputException($"{fileName} line {ye.Start.Line}: not valid YAML ({ye.Message}).", ye);
+        }
+        if (stream.Documents.Count == 0) throw new KeelInputException($"{fileName}: the spec is empty; expected at least a 'data' section.");
+        var f = new YamlFields(fileName);
+        var root = f.Mapping(stream.Documents[0].RootNode, "(root)");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed");
+        if (!keys.TryGetValue("data", out var dataNode))
+            throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
+        var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
+        return new KeelSpec
+        {
+            Experiment = keys.TryGetValue("experiment", out var e) ? f.String(e, "experiment") : null,
+            Data = ReadData(f, f.Mapping(dataNode, "data")),
+            Split = keys.TryGetValue("split", out var sp) ? ReadSplit(f, f.Mapping(sp, "split")) : new SplitSpec(),
+            Models = keys.TryGetValue("models", out var m) ? ReadModels(f, m) : [],
+            Metric = keys.TryGetValue("metric", out var mt) ? f.String(mt, "metric") : null,
+            Register = keys.TryGetValue("register", out var r) ? ReadRegister(f, f.Mapping(r, "register")) : new RegisterSpec(),
+            Seed = seed,
+        };
+    }
+
+    private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "group_column", "types");
+        if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
+        if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
+        var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        if (k.TryGetValue("types", out var t))
+        {
+            foreach (var (col, type) in f.Mapping(t, "data.types").Children)
+            {
+                var name = f.Scalar(col, "data.types");
+                types[name] = f.Enum<ColumnType>(type, $"data.types.{name}");
+            }
+        }
+        var format = k.TryGetValue("format", out var fm) ? f.String(fm, "data.format").ToLowerInvariant() : null;
+        if (format is not (null or "csv" or "jsonl" or "parquet"))
+            throw f.Error(fm!, "data.format", $"expected csv, jsonl or parquet, got '{format}'");
+        return new DataSpec
+        {
+            Path = f.String(path, "data.path"),
+            Format = format,
+            Label = f.String(label, "data.label"),
+            Task = k.TryGetValue("task", out var task) ? f.Enum<TaskKind>(task, "data.task") : null,
+            PositiveClass = k.TryGetValue("positive_class", out var pc) ? f.String(pc, "data.positive_class") : null,
+            Ignore = k.TryGetValue("ignore", out var ig) ? f.StringList(ig, "data.ignore") : [],
+            TimeColumn = k.TryGetValue("time_column", out var tc) ? f.String(tc, "data.time_column") : null,
+            GroupColumn = k.TryGetValue("group_column", out var gc) ? f.String(gc, "data.group_column") : null,
+            Types = types,
+        };
+    }
+
+    private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "split", "strategy", "test_fraction", "validation_fraction", "seed", "predefined", "refit");
+        var spec = new SplitSpec
+        {
+            Strategy = k.TryGetValue("strategy", out var st) ? f.Enum<SplitStrategy>(st, "split.strategy") : null,
+            Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "split.seed") : null,
+            Refit = !k.TryGetValue("refit", out var rf) || f.Bool(rf, "split.refit"),
+        };
+        if (k.TryGetValue("test_fraction", out var tf))
+        {
+            var v = f.Number(tf, "split.test_fraction");
+            if (v is <= 0 or >= 1) throw f.Error(tf, "split.test_fraction", $"expected a number between 0 and 1 (exclusive), got {v}");
+            spec = spec with { TestFraction = v };
+        }
+        if (k.TryGetValue("validation_fraction", out var vf))
+        {
+            var v = f.Number(vf, "split.validation_fraction");
+            if (v is < 0 or >= 1) throw f.Error(vf, "split.validation_fraction", $"expected a number from 0 up to (not including) 1, got {v}");
+            spec = spec with { ValidationFraction = v };
+        }
+        if (k.TryGetValue("predefined", out var pd))
+        {
+            var pk = f.Keys(f.Mapping(pd, "split.predefined"), "split.predefined", "test_rows", "column");
+            var p = new PredefinedSplitSpec
+            {
+                TestRows = pk.TryGetValue("test_rows", out var tr) ? f.String(tr, "split.predefined.test_rows") : null,
+                Column = pk.TryGetValue("column", out var c) ? f.String(c, "split.predefined.column") : null,
+            };
+            if ((p.TestRows is null) == (p.Column is null))
+                throw f.Error(pd, "split.predefined", "expected exactly one of test_rows (a file of row indices) or column");
+            spec = spec with { Predefined = p };
+        }
+        if (spec.Strategy == SplitStrategy.Predefined && spec.Predefined is null)
+            throw f.Error(map, "split.predefined", "missing; strategy predefined needs predefined.test_rows or predefined.column");
+        if (spec.Predefined is not null && spec.Strategy is not (null or SplitStrategy.Predefined))
+            throw f.Error(pd!, "split.predefined", $"only used with strategy predefined, but strategy is {spec.Strategy!.Value.ToString().ToLowerInvariant()}");
+        return spec.Predefined is not null ? spec with { Strategy = SplitStrategy.Predefined } : spec;
+    }
+
+    private static IReadOnlyList<ModelSpec> ReadModels(YamlFields f, YamlNode node)
+    {
+        if (node is not YamlSequenceNode seq) throw f.Error(node, "models", "expected a list of models (- type: lightgbm)");
+        var models = new List<ModelSpec>();
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var field = $"models[{i}]";
+            var item = seq.Children[i];
+            if (item is YamlScalarNode)
+            {
+                models.Add(new ModelSpec { Type = f.String(item, field) });
+                continue;
+            }
+            var k = f.Keys(f.Mapping(item, field), field, "type", "name", "options", "rules", "rule");
+            if (!k.TryGetValue("type", out var type)) throw f.Error(item, $"{field}.type", "missing; expected a model type such as lightgbm");
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (k.TryGetValue("options", out var o))
+            {
+                foreach (var (ok, ov) in f.Mapping(o, $"{field}.options").Children)
+                {
+                    var name = f.Scalar(ok, $"{field}.options");
+                    options[name] = f.Scalar(ov, $"{field}.options.{name}");
+                }
+            }
+            var rules = new List<string>();
+            if (k.TryGetValue("rules", out var rs)) rules.AddRange(f.StringList(rs, $"{field}.rules"));
+            if (k.TryGetValue("rule", out var r1)) rules.Add(f.String(r1, $"{field}.rule"));
+            models.Add(new ModelSpec
+            {
+                Type = f.String(type, $"{field}.type"),
+                Name = k.TryGetValue("name", out var n) ? f.String(n, $"{field}.name") : null,
+                Options = options,
+                Rules = rules,
+            });
+        }
+        var dup = models.GroupBy(m => m.DisplayName).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null)
+            throw f.Error(node, "models", $"two models are called '{dup.Key}'; give them distinct 'name' fields");
+        return models;
+    }
+
+    private static RegisterSpec ReadRegister(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "register", "name", "enabled", "gates", "alias");
+        return new RegisterSpec
+        {
+            Name = k.TryGetValue("name", out var n) ? f.String(n, "register.name") : null,
+            Enabled = !k.TryGetValue("enabled", out var en) || f.Bool(en, "register.enabled"),
+            Gates = k.TryGetValue("gates", out var g) ? f.StringList(g, "register.gates") : [],
+            Alias = k.TryGetValue("alias", out var a) ? f.String(a, "register.alias") : null,
+        };
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+
+namespace Keel.Cli.Tests;
+
+public sealed class RunCommandTests
+{
+    private const string PenguinsSpec = """
+        data:
+          path: penguins.csv
+          label: Species
+        models:
+          - zero_rule
+          - random
+          - linear
+          - type: lightgbm
+            options: {number_of_iterations: 40}
+        seed: 3
+        """;
+
+    [Fact]
+    public async Task Run_Penguins_JsonHasEveryRequiredField()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", PenguinsSpec);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.Equal(32, j.GetProperty("run_id").GetString()!.Length);
+        Assert.Equal("penguins", j.GetProperty("experiment").GetString());
+        Assert.Equal("multiclass", j.GetProperty("task").GetString());
+        Assert.Equal(64, j.GetProperty("data").GetProperty("sha256").GetString()!.Length);
+        var split = j.GetProperty("split");
+        Assert.Equal(344, split.GetProperty("train").GetInt32() + split.GetProperty("validation").GetInt32() + split.GetProperty("test").GetInt32());
+        var candidates = j.GetProperty("candidates").EnumerateArray().ToArray();
+        Assert.Equal(["zero_rule", "random", "linear", "lightgbm"], candidates.Select(c => c.GetProperty("name").GetString()));
+        foreach (var c in candidates)
+        {
+            Assert.True(c.GetProperty("train_seconds").GetDouble() >= 0);
+            Assert.True(c.GetProperty("predict_us_per_row").GetDouble() > 0);
+            Assert.True(c.GetProperty("model_bytes").GetInt64() > 0);
+            Assert.True(c.GetProperty("test_metrics").TryGetProperty("macro_f1", out _));
+            Assert.True(c.GetProperty("validation_metrics").TryGetProperty("macro_f1", out _));
+            Assert.Equal(JsonValueKind.Object, c.GetProperty("params").ValueKind);
+        }
+        var selected = j.GetProperty("selected").GetString();
+        Assert.Contains(selected, new[] { "linear", "lightgbm" });
+        Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("macro_f1").GetDouble() > 0.9);
+        Assert.Equal("penguins", j.GetProperty("registered").GetProperty("name").GetString());
+        Assert.Equal(1, j.GetProperty("registered").GetProperty("version").GetInt32());
+        var report = j.GetProperty("report_path").GetString()!;
+        var html = await File.ReadAllTextAsync(report);
+        Assert.Contains("<svg", html);
+        Assert.DoesNotContain("src=\"http", html);
+    }
+
+    [Fact]
+    public async Task Run_TwiceWithSameSpecAndSeed_GivesIdenticalMetrics()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", PenguinsSpec);
+
+        var a = (await h.RunAsync("run", "keel.yaml", "--json")).Json();
+        var b = (await h.RunAsync("run", "keel.yaml", "--json")).Json();
+
+        Assert.NotEqual(a.GetProperty("run_id").GetString(), b.GetProperty("run_id").GetString());
+        Assert.Equal(Metrics(a), Metrics(b));
+        Assert.Equal(2, b.GetProperty("registered").GetProperty("version").GetInt32());
+    }
+
+    private static string Metrics(JsonElement run) => string.Join("\n", run.GetProperty("candidates").EnumerateArray().Select(c =>
+        c.GetProperty("name").GetString() + " " + c.GetProperty("validation_metrics").GetRawText() + " " + c.GetProperty("test_metrics").GetRawText()))
+        + run.GetProperty("final").GetProperty("test_metrics").GetRawText();
+
+    [Fact]
+    public async Task Run_PredefinedSplit_ReproducesTheExternalTestRowsExactly()
+    {
+        using var h = new CliHarness();
+        h.CopySample("credit_data.csv");
+        var rowsFile = h.Write("splits/credit_data.test.txt", File.ReadAllText(CliHarness.Sample("splits/credit_data.test.txt")));
+        h.Write("keel.yaml", """
+            data: {path: credit_data.csv, label: Status, positive_class: good}
+            split: {strategy: predefined, predefined: {test_rows: splits/credit_data.test.txt}}
+            models:
+              - zero_rule
+              - type: lightgbm
+                options: {number_of_iterations: 60}
+            register: {gates: ["beats: zero_rule", "auc >= 0.8"]}
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.Equal("binary", j.GetProperty("task").GetString());
+        Assert.Equal(891, j.GetProperty("split").GetProperty("test").GetInt32());
+        Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("auc").GetDouble() > 0.8);
+        Assert.All(j.GetProperty("gates").EnumerateArray(), g => Assert.True(g.GetProperty("passed").GetBoolean()));
+        var show = (await h.RunAsync("runs", "show", j.GetProperty("run_id").GetString()!, "--json")).Json();
+        var testEntry = show.GetProperty("artifacts").EnumerateArray().Single(a => a.GetProperty("path").GetString() == "split/test.txt");
+        var expected = File.ReadAllLines(rowsFile).Where(l => l.Length > 0).Select(int.Parse).Order();
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        await using var stream = await store.Artifacts.OpenReadAsync(testEntry.GetProperty("sha256").GetString()!);
+        var actual = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Run_AmesRegression_ReportsRegressionMetrics()
+    {
+        using var h = new CliHarness();
+        h.CopySample("ames.csv");
+        h.Write("keel.yaml", """
+            data: {path: ames.csv, label: Sale_Price}
+            models:
+              - zero_rule
+              - linear
+              - type: lightgbm
+                options: {number_of_iterations: 60}
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.Equal("regression", j.GetProperty("task").GetString());
+        Assert.Equal("rmse", j.GetProperty("selection_metric").GetString());
+        var final = j.GetProperty("final").GetProperty("test_metrics");
+        Assert.True(final.GetProperty("r2").GetDouble() > 0.7);
+        var zero = j.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "zero_rule");
+        Assert.True(final.GetProperty("rmse").GetDouble() < zero.GetProperty("test_metrics").GetProperty("rmse").GetDouble());
+    }
+
+    [Fact]
+    public async Task Run_GateFails_TracksRunButDoesNotRegisterAndExits3()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", """
+            data: {path: penguins.csv, label: Species}
+            models: [zero_rule, linear]
+            register: {gates: ["accuracy >= 1.5"]}
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.Equal(3, r.Exit);
+        var j = r.Json();
+        Assert.Equal(JsonValueKind.Null, j.GetProperty("registered").ValueKind);
+        Assert.Contains("accuracy >= 1.5", j.GetProperty("not_registered_reason").GetString());
+        var models = (await h.RunAsync("models", "list", "--json")).Json();
+        Assert.Empty(models.GetProperty("models").EnumerateArray());
+        var runs = (await h.RunAsync("runs", "list", "--json")).Json();
+        Assert.Equal("finished", runs.GetProperty("runs")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Run_HumanOutput_PrintsLeaderboardAndReportPath()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", PenguinsSpec);
+
+        var r = await h.RunAsync("run", "keel.yaml");
+
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Contains("Leaderboard", r.Console);
+        Assert.Contains("lightgbm", r.Console);
+        Assert.Contains("(baseline)", r.Console);
+        Assert.Contains("Registered penguins version 1", r.Console);
+        Assert.Contains("Report ", r.Console);
+    }
+}
