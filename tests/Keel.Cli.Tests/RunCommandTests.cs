@@ -169,7 +169,8 @@ public sealed class RunCommandTests
         Assert.True(r.Exit == 0, r.Error);
         Assert.Contains("Leaderboard", r.Console);
         Assert.Contains("lightgbm", r.Console);
-        Assert.Contains("(baseline)", r.Console);
+        Assert.Contains("zero_rule*", r.Console);
+        Assert.Contains("done: train lightgbm", r.Console);
         Assert.Contains("Registered penguins version 1", r.Console);
         Assert.Contains("Report ", r.Console);
     }

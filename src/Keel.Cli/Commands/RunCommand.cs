@@ -34,24 +34,35 @@ internal static class RunCommand
         string Report(string runId) => reportPath is null ? Path.Combine(CommandOptions.ReportFolder(storeUri), runId + ".html") : c.Resolve(reportPath);
         if (json)
         {
-            outcome = await ExecuteWithReportAsync(store, c.Time, new Progress<PipelineProgress>(), prepared, Report, ct);
+            outcome = await ExecuteWithReportAsync(store, c.Time, new SyncProgress(_ => { }), prepared, Report, ct);
             Json.Write(c.Out, outcome);
         }
         else
         {
             c.Console.MarkupLineInterpolated($"[bold]{prepared.Experiment}[/]: {prepared.Table.RowCount} rows, task {RunPreparation.Lower(prepared.Task)}, split {RunPreparation.Lower(prepared.Strategy)} {prepared.Split.Train.Length}/{prepared.Split.Validation.Length}/{prepared.Split.Test.Length}, metric {prepared.Metric}");
-            outcome = null!;
-            await c.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async ctx =>
+            outcome = c.Console.Profile.Capabilities.Interactive
+                ? await WithProgressBarsAsync(c.Console, prepared, progress => ExecuteWithReportAsync(store, c.Time, progress, prepared, Report, ct))
+                : await ExecuteWithReportAsync(store, c.Time, new SyncProgress(p =>
                 {
-                    var tasks = RunPipeline.Steps(prepared).ToDictionary(s => s, s => ctx.AddTask(Markup.Escape(s), maxValue: 1));
-                    var progress = new SyncProgress(p => tasks[p.Step].Value = p.Done);
-                    outcome = await ExecuteWithReportAsync(store, c.Time, progress, prepared, Report, ct);
-                });
+                    // Logs and pipes get one line per finished step instead of redrawn bars.
+                    if (p.Done >= 1) c.Console.MarkupLineInterpolated($"  done: {p.Step}");
+                }), prepared, Report, ct);
             Leaderboard.Print(c.Console, outcome);
         }
         return outcome.Gates.Any(g => !g.Passed) ? KeelApp.ExitGatesFailed : KeelApp.ExitOk;
+    }
+
+    private static async Task<RunOutcome> WithProgressBarsAsync(IAnsiConsole console, PreparedRun prepared, Func<IProgress<PipelineProgress>, Task<RunOutcome>> execute)
+    {
+        RunOutcome? outcome = null;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var tasks = RunPipeline.Steps(prepared).ToDictionary(s => s, s => ctx.AddTask(Markup.Escape(s), maxValue: 1));
+                outcome = await execute(new SyncProgress(p => tasks[p.Step].Value = p.Done));
+            });
+        return outcome!;
     }
 
     private static async Task<RunOutcome> ExecuteWithReportAsync(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress,

@@ -12,19 +12,19 @@ internal static class Leaderboard
         var metric = MetricCatalog.Get(o.SelectionMetric);
         var testKeys = o.Task switch
         {
-            "binary" => new[] { "auc", "accuracy", "f1", "log_loss" },
+            "binary" => new[] { "auc", "accuracy", "log_loss" },
             "multiclass" => ["macro_f1", "accuracy", "log_loss"],
             _ => ["rmse", "mae", "r2"],
         };
         var table = new Table().Border(TableBorder.Rounded).Title($"Leaderboard — chosen by validation {o.SelectionMetric} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)");
-        table.AddColumn("");
-        table.AddColumn("model");
-        table.AddColumn("type");
-        table.AddColumn(new TableColumn($"val {o.SelectionMetric}").RightAligned());
-        foreach (var k in testKeys) table.AddColumn(new TableColumn($"test {k}").RightAligned());
-        table.AddColumn(new TableColumn("train s").RightAligned());
-        table.AddColumn(new TableColumn("µs/row").RightAligned());
-        table.AddColumn(new TableColumn("size").RightAligned());
+        // Compact columns: the table must stay readable in an 80-column terminal or a CI log.
+        table.AddColumn(new TableColumn("").NoWrap());
+        table.AddColumn(new TableColumn("model").NoWrap());
+        table.AddColumn(new TableColumn($"val {o.SelectionMetric}").RightAligned().NoWrap());
+        foreach (var k in testKeys) table.AddColumn(new TableColumn($"test {k}").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("train s").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("µs/row").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("size").RightAligned().NoWrap());
         var ordered = o.Candidates
             .OrderBy(c => c.ValidationMetrics.TryGetValue(o.SelectionMetric, out var v) && double.IsFinite(v) ? (metric.HigherIsBetter ? -v : v) : double.MaxValue);
         foreach (var c in ordered)
@@ -32,8 +32,7 @@ internal static class Leaderboard
             var cells = new List<string>
             {
                 c.Name == o.Selected ? "[green]★[/]" : "",
-                Markup.Escape(c.Name) + (c.Baseline ? " [grey](baseline)[/]" : ""),
-                Markup.Escape(c.Type),
+                Markup.Escape(c.Name) + (c.Name == c.Type ? "" : $" ({Markup.Escape(c.Type)})") + (c.Baseline ? "*" : ""),
                 Format.Metric(c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN)),
             };
             cells.AddRange(testKeys.Select(k => Format.Metric(c.TestMetrics.GetValueOrDefault(k, double.NaN))));
@@ -43,6 +42,7 @@ internal static class Leaderboard
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
+        console.MarkupLine("[grey]* baseline; ★ selected on validation; test columns are each candidate trained on the train split[/]");
         var final = o.Final;
         console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]{(final.Refit ? $", refitted on train + validation ({final.TrainRows} rows)" : "")}: test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
         foreach (var g in o.Gates)
