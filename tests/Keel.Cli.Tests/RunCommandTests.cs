@@ -175,3 +175,35 @@ public sealed class RunCommandTests
         Assert.Contains("Report ", r.Console);
     }
 }
+
+public sealed class RunFormatsTests
+{
+    [Fact]
+    public async Task Run_JsonLinesData_TrainsLikeCsv()
+    {
+        using var h = new CliHarness();
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv"));
+        var header = lines[0].Split(',');
+        var jsonl = lines.Skip(1).Select(l =>
+        {
+            var cells = l.Split(',');
+            var fields = header.Select((name, i) =>
+            {
+                var v = cells[i];
+                var value = v.Length == 0 ? "null" : double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _) ? v : JsonSerializer.Serialize(v);
+                return JsonSerializer.Serialize(name) + ":" + value;
+            });
+            return "{" + string.Join(",", fields) + "}";
+        });
+        h.Write("penguins.jsonl", string.Join("\n", jsonl) + "\n");
+        h.Write("keel.yaml", "data: {path: penguins.jsonl, label: Species}\nmodels: [zero_rule, linear]\n");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.Equal("jsonl", j.GetProperty("data").GetProperty("format").GetString());
+        Assert.Equal(344, j.GetProperty("data").GetProperty("rows").GetInt32());
+        Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
+    }
+}

@@ -40,8 +40,11 @@ internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<
         catch (Exception e)
         {
             // The run is kept as failed with the reason, so a later look at the store shows what happened.
-            await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Tags = new Dictionary<string, string> { ["keel.error"] = e.Message } }, CancellationToken.None);
-            await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+            // An interrupted run (Ctrl+C) is killed, not failed: nothing was wrong with its inputs.
+            var status = e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed;
+            var tag = status == RunStatus.Killed ? "keel.killed_reason" : "keel.error";
+            await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Tags = new Dictionary<string, string> { [tag] = e.Message } }, CancellationToken.None);
+            await store.Tracking.SetRunStatusAsync(created.Id, status, time.GetUtcNow(), CancellationToken.None);
             throw;
         }
     }
