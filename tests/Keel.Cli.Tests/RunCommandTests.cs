@@ -207,3 +207,25 @@ public sealed class RunFormatsTests
         Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
     }
 }
+
+public sealed class QualityAgainstReferenceTests
+{
+    /// <summary>The bar: on scikit-learn's own stratified 80/20 split of credit_data, the selected model's test AUC is
+    /// within 0.01 of HistGradientBoostingClassifier's (figure from bench/reference.json, made by ../shared/bench/reference.py).</summary>
+    [Fact]
+    public async Task Run_CreditDataDefaultModelsOnReferenceSplit_AucWithinHundredthOfScikitLearn()
+    {
+        using var h = new CliHarness();
+        h.CopySample("credit_data.csv");
+        h.Write("splits/test.txt", File.ReadAllText(CliHarness.Sample("splits/credit_data.test.txt")));
+        h.Write("keel.yaml", "data: {path: credit_data.csv, label: Status}\nsplit: {strategy: predefined, predefined: {test_rows: splits/test.txt}}\n");
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(CliHarness.RepoRoot, "bench", "reference.json")));
+        var hgb = reference.RootElement.GetProperty("credit_data").GetProperty("models").GetProperty("hist_gbm").GetProperty("auc").GetDouble();
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var auc = r.Json().GetProperty("final").GetProperty("test_metrics").GetProperty("auc").GetDouble();
+        Assert.True(auc >= hgb - 0.01, $"keel AUC {auc:0.0000} vs scikit-learn HGB {hgb:0.0000}");
+    }
+}
