@@ -170,6 +170,7 @@ public sealed class RunCommandTests
         Assert.Contains("Leaderboard", r.Console);
         Assert.Contains("lightgbm", r.Console);
         Assert.Contains("zero_rule*", r.Console);
+        Assert.Contains("> selected on validation", r.Console);
         Assert.Contains("done: train lightgbm", r.Console);
         Assert.Contains("Registered penguins version 1", r.Console);
         Assert.Contains("Report ", r.Console);

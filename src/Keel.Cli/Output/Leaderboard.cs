@@ -10,29 +10,25 @@ internal static class Leaderboard
     public static void Print(IAnsiConsole console, RunOutcome o)
     {
         var metric = MetricCatalog.Get(o.SelectionMetric);
-        var testKeys = o.Task switch
-        {
-            "binary" => new[] { "auc", "accuracy", "log_loss" },
-            "multiclass" => ["macro_f1", "accuracy", "log_loss"],
-            _ => ["rmse", "mae", "r2"],
-        };
+        var second = o.Task == "regression" ? (o.SelectionMetric == "r2" ? "rmse" : "r2") : (o.SelectionMetric == "accuracy" ? "log_loss" : "accuracy");
+        string[] testKeys = [o.SelectionMetric, second];
         var table = new Table().Border(TableBorder.Rounded).Title($"Leaderboard — chosen by validation {o.SelectionMetric} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)");
-        // Compact columns: the table must stay readable in an 80-column terminal or a CI log.
-        table.AddColumn(new TableColumn("").NoWrap());
-        table.AddColumn(new TableColumn("model").NoWrap());
-        table.AddColumn(new TableColumn($"val {o.SelectionMetric}").RightAligned().NoWrap());
-        foreach (var k in testKeys) table.AddColumn(new TableColumn($"test {k}").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("train s").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("µs/row").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("size").RightAligned().NoWrap());
+        // Two-line headers and few columns: the table must fit an 80-column terminal or CI log without wrapping.
+        table.AddColumn(new TableColumn(""));
+        table.AddColumn(new TableColumn("\nmodel"));
+        table.AddColumn(new TableColumn($"val\n{o.SelectionMetric}").RightAligned());
+        foreach (var k in testKeys) table.AddColumn(new TableColumn($"test\n{k}").RightAligned());
+        table.AddColumn(new TableColumn("train\ns").RightAligned());
+        table.AddColumn(new TableColumn("predict\nµs/row").RightAligned());
+        table.AddColumn(new TableColumn("model\nsize").RightAligned());
         var ordered = o.Candidates
             .OrderBy(c => c.ValidationMetrics.TryGetValue(o.SelectionMetric, out var v) && double.IsFinite(v) ? (metric.HigherIsBetter ? -v : v) : double.MaxValue);
         foreach (var c in ordered)
         {
             var cells = new List<string>
             {
-                c.Name == o.Selected ? "[green]★[/]" : "",
-                Markup.Escape(c.Name) + (c.Name == c.Type ? "" : $" ({Markup.Escape(c.Type)})") + (c.Baseline ? "*" : ""),
+                c.Name == o.Selected ? "[green]>[/]" : "",
+                Markup.Escape(c.Name) + (c.Baseline ? "*" : ""),
                 Format.Metric(c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN)),
             };
             cells.AddRange(testKeys.Select(k => Format.Metric(c.TestMetrics.GetValueOrDefault(k, double.NaN))));
@@ -42,7 +38,7 @@ internal static class Leaderboard
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
-        console.MarkupLine("[grey]* baseline; ★ selected on validation; test columns are each candidate trained on the train split[/]");
+        console.MarkupLine("[grey]> selected on validation   * baseline[/]");
         var final = o.Final;
         console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]{(final.Refit ? $", refitted on train + validation ({final.TrainRows} rows)" : "")}: test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
         foreach (var g in o.Gates)
