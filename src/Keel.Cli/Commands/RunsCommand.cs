@@ -144,8 +144,13 @@ internal static class RunsCommand
             .ToList();
     }
 
-    internal static Task<KeelStore> Open(CommandOptions o, ParseResult result, CancellationToken ct) =>
-        KeelStore.OpenAsync(new StoreOptions { Uri = o.StoreUri(result), Time = o.Context.Time }, ct);
+    /// <summary>Opens the store and marks runs whose process died as killed, so listings never show a dead run as running.</summary>
+    internal static async Task<KeelStore> Open(CommandOptions o, ParseResult result, CancellationToken ct)
+    {
+        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = o.StoreUri(result), Time = o.Context.Time }, ct);
+        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, RunRecovery.Current(), RunRecovery.IsAlive, o.Context.Time, ct);
+        return store;
+    }
 
     private static async Task<Run> Get(KeelStore store, string id, CancellationToken ct) =>
         await store.Tracking.GetRunAsync(id, ct) ?? throw new KeelNotFoundException($"No run with id '{id}'.");
