@@ -151,4 +151,32 @@ public sealed class EvaluatorTests
 
         Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(labels, predictions));
     }
+
+    [Fact]
+    public void Evaluate_PredictionClassesInAnotherOrder_ThrowsArgumentException()
+    {
+        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = Two, ClassIndices = [0, 1] };
+        var predictions = new Predictions { Task = TaskKind.Binary, Classes = ["yes", "no"], Probabilities = [[0.5, 0.5], [0.1, 0.9]] };
+
+        var ex = Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(labels, predictions));
+
+        Assert.Contains("differ from label classes", ex.Message);
+    }
+
+    [Fact]
+    public void Evaluate_ClassIndexOutOfRange_ThrowsArgumentException()
+    {
+        var (labels, predictions) = Classification(TaskKind.Binary, Two, [0, 2], [[0.5, 0.5], [0.1, 0.9]]);
+
+        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(labels, predictions));
+    }
+
+    [Fact]
+    public void Evaluate_ClassificationWithoutProbabilities_ThrowsArgumentException()
+    {
+        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = Two, ClassIndices = [0, 1] };
+        var predictions = new Predictions { Task = TaskKind.Binary, Classes = Two, Values = [0, 1] };
+
+        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(labels, predictions));
+    }
 }

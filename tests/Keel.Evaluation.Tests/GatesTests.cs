@@ -97,4 +97,16 @@ public sealed class GatesTests
     [Fact]
     public void Check_MalformedGate_ThrowsKeelInputException() =>
         Assert.Throws<KeelInputException>(() => Gates.Check(["auc >> 1"], "lightgbm", Metrics, "auc"));
+
+    [Fact]
+    public void Check_BeatsCandidateWithoutTheMetric_PassesShowingUndefined()
+    {
+        var r = One("beats: sdca", metric: "log_loss");
+        Assert.True(r.Passed);
+        Assert.Equal("log_loss 0.41 vs sdca undefined", r.Detail);
+    }
+
+    [Fact]
+    public void Check_SelectedModelWithoutMetrics_ThrowsArgumentException() =>
+        Assert.Throws<ArgumentException>(() => Gates.Check(["auc >= 0.5"], "ghost", Metrics, "auc"));
 }
