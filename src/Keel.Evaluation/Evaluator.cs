@@ -40,7 +40,7 @@ public static class Evaluator
         if (indices.Any(c => c < 0 || c >= k))
             throw new ArgumentException($"Every class index must be in 0..{k - 1}.", nameof(truth));
         return truth.Task == TaskKind.Binary
-            ? BinaryMetrics.Evaluate(indices, probabilities, truth.Classes)
-            : MulticlassMetrics.Evaluate(indices, probabilities, truth.Classes);
+            ? BinaryMetrics.Evaluate(indices, probabilities, predictions.PredictedClassIndices(), truth.Classes)
+            : MulticlassMetrics.Evaluate(indices, probabilities, predictions.PredictedClassIndices(), truth.Classes);
     }
 }
