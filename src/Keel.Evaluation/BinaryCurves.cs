@@ -41,8 +41,8 @@ internal static class BinaryCurves
         }
         var fpMax = fps[^1];
         var tpMax = tps[^1];
-        var points = new List<CurvePoint>(keep.Count + 1) { new(0, 0, th[0] + 1) };
-        points[0] = new CurvePoint(fpMax > 0 ? 0 : double.NaN, tpMax > 0 ? 0 : double.NaN, th[0] + 1);
+        // scikit-learn 1.2 starts the curve at (0, 0) with threshold max + 1 (later versions use +inf).
+        var points = new List<CurvePoint>(keep.Count + 1) { new(fpMax > 0 ? 0 : double.NaN, tpMax > 0 ? 0 : double.NaN, th[0] + 1) };
         foreach (var i in keep)
             points.Add(new CurvePoint(fpMax > 0 ? fps[i] / fpMax : double.NaN, tpMax > 0 ? tps[i] / tpMax : double.NaN, th[i]));
         return points;

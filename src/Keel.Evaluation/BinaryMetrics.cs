@@ -5,9 +5,8 @@ namespace Keel.Evaluation;
 /// <summary>Binary metrics; class index 1 is the positive class and column 1 its probability.</summary>
 internal static class BinaryMetrics
 {
-    public static Evaluation Evaluate(int[] truth, double[][] probabilities, IReadOnlyList<string> classes)
+    public static Evaluation Evaluate(int[] truth, double[][] probabilities, int[] predicted, IReadOnlyList<string> classes)
     {
-        var predicted = Sums.ArgMax(probabilities);
         var confusion = Sums.Confusion(truth, predicted, 2);
         double tn = confusion[0][0], fp = confusion[0][1], fn = confusion[1][0], tp = confusion[1][1];
         var n = truth.Length;

@@ -25,11 +25,14 @@ public static class Gates
         for (var i = 0; i < gates.Count; i++) ParseOne(gates[i], i, candidateNames);
     }
 
-    /// <summary>Evaluates every gate against the candidates' (test) metrics.</summary>
+    /// <summary>Evaluates every gate against the candidates' (test) metrics; a metric missing for the selected model fails its gate,
+    /// and <c>beats</c> passes against a candidate whose metric is undefined.</summary>
+    /// <exception cref="KeelInputException">A malformed gate, as <see cref="Parse"/>.</exception>
     public static IReadOnlyList<GateResult> Check(IReadOnlyList<string> gates, string selectedName,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metricsByCandidate, string selectionMetric)
     {
-        var selected = metricsByCandidate[selectedName];
+        if (!metricsByCandidate.TryGetValue(selectedName, out var selected))
+            throw new ArgumentException($"The selected model '{selectedName}' has no metrics.", nameof(selectedName));
         var results = new List<GateResult>();
         for (var i = 0; i < gates.Count; i++)
         {

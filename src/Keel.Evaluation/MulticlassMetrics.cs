@@ -5,11 +5,10 @@ namespace Keel.Evaluation;
 /// <summary>Multiclass metrics: averages of per-class figures over the classes present in truth or predictions (as scikit-learn's unique_labels).</summary>
 internal static class MulticlassMetrics
 {
-    public static Evaluation Evaluate(int[] truth, double[][] probabilities, IReadOnlyList<string> classes)
+    public static Evaluation Evaluate(int[] truth, double[][] probabilities, int[] predicted, IReadOnlyList<string> classes)
     {
         var k = classes.Count;
         var n = truth.Length;
-        var predicted = Sums.ArgMax(probabilities);
         var confusion = Sums.Confusion(truth, predicted, k);
         var perClass = Sums.PerClass(confusion, classes);
         var present = Enumerable.Range(0, k).Where(c => perClass[c].Support > 0 || confusion.Sum(row => row[c]) > 0).ToArray();

@@ -3,22 +3,6 @@ namespace Keel.Evaluation;
 /// <summary>Shared pieces of the classification metrics.</summary>
 internal static class Sums
 {
-    /// <summary>Predicted class per row: argmax, the lower index winning ties (as numpy's argmax).</summary>
-    public static int[] ArgMax(double[][] p)
-    {
-        var r = new int[p.Length];
-        for (var i = 0; i < p.Length; i++)
-        {
-            var best = 0;
-            for (var j = 1; j < p[i].Length; j++)
-            {
-                if (p[i][j] > p[i][best]) best = j;
-            }
-            r[i] = best;
-        }
-        return r;
-    }
-
     public static int[][] Confusion(int[] truth, int[] predicted, int k)
     {
         var m = new int[k][];
