@@ -84,8 +84,10 @@ def regression_case(name, y, pred):
     metrics = {
         "rmse": float(np.sqrt(M.mean_squared_error(y, pred))),
         "mae": M.mean_absolute_error(y, pred),
-        "r2": M.r2_score(y, pred),
     }
+    # scikit-learn returns NaN (undefined) for r2 on fewer than two rows; Keel leaves it out.
+    if len(y) >= 2:
+        metrics["r2"] = M.r2_score(y, pred)
     # scikit-learn divides by max(|y|, eps) and returns a meaningless huge number for a zero label; Keel leaves mape out.
     if np.all(y != 0):
         metrics["mape"] = M.mean_absolute_percentage_error(y, pred)
@@ -172,6 +174,17 @@ cases.append(regression_case("regression_zero_label", y, y * rng.uniform(0.8, 1.
 
 # Regression: constant label, imperfect fit (scikit-learn's force_finite r2 = 0).
 cases.append(regression_case("regression_constant_label", np.full(20, 4.5), 4.5 + rng.normal(0, 1, 20)))
+
+# Regression: non-zero labels smaller than float64 eps (scikit-learn divides by max(|y|, eps)).
+y = np.array([1e-20, -3e-17, 2.0, 5e-300, 4.0])
+cases.append(regression_case("regression_tiny_labels", y, y + np.array([1e-18, 1e-17, 0.5, 0.0, -1.0])))
+
+# Regression: constant label whose float mean is not exactly the label (r2 then divides by a tiny spread, as numpy rounds it).
+cases.append(regression_case("regression_constant_inexact_mean", np.full(50, 0.1), np.full(50, 0.1) + rng.normal(0, 0.01, 50)))
+cases.append(regression_case("regression_constant_inexact_mean_long", np.full(1000, 0.7), np.full(1000, 0.7) + rng.normal(0, 0.01, 1000)))
+
+# Regression: a single row (r2 undefined).
+cases.append(regression_case("regression_single_row", [2.0], [3.5]))
 
 out = {"generator": "make_metric_fixtures.py", "sklearn": sklearn.__version__, "numpy": np.__version__, "cases": cases}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "metric_fixtures.json")
