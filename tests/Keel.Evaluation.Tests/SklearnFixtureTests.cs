@@ -19,6 +19,11 @@ public sealed class SklearnFixtureTests
         Assert.True(MetricFixtures.All.Count >= 12);
         Assert.Contains(MetricFixtures.All, c => c.Task == TaskKind.Multiclass && !c.ExpectedMetrics.ContainsKey("auc_ovr_macro"));
         Assert.Contains(MetricFixtures.All, c => c.Task == TaskKind.Regression && !c.ExpectedMetrics.ContainsKey("mape"));
+        // A class in truth that is never predicted: a zero confusion column whose row is not empty.
+        Assert.Contains(MetricFixtures.All, c => c.Task == TaskKind.Multiclass
+            && c.IntMatrix("confusion") is var m && Enumerable.Range(0, m.Length).Any(k => m.All(r => r[k] == 0) && m[k].Sum() > 0));
+        Assert.Contains(MetricFixtures.All, c => c.Task == TaskKind.Binary
+            && c.Json.GetProperty("probabilities").EnumerateArray().Any(r => r[1].GetDouble() == 0.5));
     }
 
     [Theory]

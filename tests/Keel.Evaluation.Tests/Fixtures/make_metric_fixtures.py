@@ -136,6 +136,14 @@ cases.append(binary_case("binary_half_ties", y, p))
 y = rng.binomial(1, 0.3, 250)
 cases.append(binary_case("binary_continuous", y, noisy_scores(y, 0.6)))
 
+# Binary: nothing predicted positive (precision 0/0 -> 0, zero_division=0).
+y = rng.binomial(1, 0.3, 30)
+cases.append(binary_case("binary_no_positive_predictions", y, rng.uniform(0.0, 0.45, 30)))
+
+# Binary: one score for every row (a single threshold; ROC is the diagonal).
+y = rng.binomial(1, 0.5, 12)
+cases.append(binary_case("binary_constant_score", y, np.full(12, 0.3)))
+
 # Multiclass: 3 classes, all present and predicted.
 y = rng.randint(0, 3, 120)
 cases.append(multiclass_case("multi3_all_present", y, dirichlet_leaning(y, 3, 2.0)))
