@@ -3,6 +3,39 @@ namespace Keel.Evaluation;
 /// <summary>Shared pieces of the classification metrics.</summary>
 internal static class Sums
 {
+    /// <summary>float64 machine epsilon (numpy's finfo(float64).eps), scikit-learn's clipping and division floor.</summary>
+    public const double MachineEpsilon = 2.220446049250313e-16;
+
+    /// <summary>numpy's pairwise summation (add.reduce on a contiguous float64 array), bit for bit.</summary>
+    /// <remarks>Needed where scikit-learn's answer hinges on rounding: the mean of a constant label such as 0.1 is not exactly 0.1
+    /// in either order, and r2 divides by the resulting tiny spread.</remarks>
+    public static double PairwiseSum(ReadOnlySpan<double> a)
+    {
+        const int block = 128;
+        if (a.Length < 8)
+        {
+            var s = 0.0;
+            foreach (var v in a) s += v;
+            return s;
+        }
+        if (a.Length <= block)
+        {
+            Span<double> r = stackalloc double[8];
+            a[..8].CopyTo(r);
+            var i = 8;
+            for (; i < a.Length - a.Length % 8; i += 8)
+            {
+                for (var j = 0; j < 8; j++) r[j] += a[i + j];
+            }
+            var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for (; i < a.Length; i++) res += a[i];
+            return res;
+        }
+        var half = a.Length / 2;
+        half -= half % 8;
+        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
+    }
+
     public static int[][] Confusion(int[] truth, int[] predicted, int k)
     {
         var m = new int[k][];
@@ -14,7 +47,7 @@ internal static class Sums
     /// <summary>scikit-learn's log_loss: clip to [eps, 1 - eps] with eps the float64 machine epsilon, renormalise rows, mean of -log p(true).</summary>
     public static double LogLoss(int[] truth, double[][] p)
     {
-        const double eps = 2.220446049250313e-16;
+        const double eps = MachineEpsilon;
         var total = 0.0;
         for (var i = 0; i < truth.Length; i++)
         {

@@ -4,109 +4,101 @@ namespace Keel.Evaluation.Tests;
 
 public sealed class GatesTests
 {
-    private static readonly string[] Names = ["zero_rule", "lightgbm", "sdca"];
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics =
+        new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["gbm"] = new Dictionary<string, double> { ["auc"] = 0.85, ["log_loss"] = 0.4, ["brier"] = double.NaN },
+            ["linear"] = new Dictionary<string, double> { ["auc"] = 0.80, ["log_loss"] = 0.5 },
+            ["baseline"] = new Dictionary<string, double> { ["auc"] = 0.85 },
+            ["broken"] = new Dictionary<string, double> { ["auc"] = double.NaN },
+        };
 
-    private static readonly Dictionary<string, IReadOnlyDictionary<string, double>> Metrics = new()
-    {
-        ["zero_rule"] = new Dictionary<string, double> { ["auc"] = 0.5, ["log_loss"] = 0.69 },
-        ["lightgbm"] = new Dictionary<string, double> { ["auc"] = 0.8512, ["log_loss"] = 0.41, ["accuracy"] = 0.8 },
-        ["sdca"] = new Dictionary<string, double> { ["auc"] = 0.8512, ["log_loss"] = double.NaN },
-    };
-
-    private static GateResult One(string gate, string selected = "lightgbm", string metric = "auc") =>
-        Assert.Single(Gates.Check([gate], selected, Metrics, metric));
+    private static bool Passes(string gate, string selected = "gbm", string selection = "auc") =>
+        Gates.Check([gate], selected, Metrics, selection).Single().Passed;
 
     [Theory]
-    [InlineData("auc >= 0.8", true)]
-    [InlineData("auc >= 0.8512", true)]
-    [InlineData("auc > 0.8512", false)]
-    [InlineData("auc<=0.9", true)]
+    [InlineData("auc >= 0.85", true)]
+    [InlineData("auc > 0.85", false)]
+    [InlineData("auc <= 0.85", true)]
     [InlineData("auc < 0.85", false)]
-    [InlineData("accuracy == 0.8", true)]
-    [InlineData("log_loss <= 0.5", true)]
-    [InlineData("  auc >= 8e-1  ", true)]
-    public void Check_Threshold_ComparesSelectedModelsMetric(string gate, bool passed)
+    [InlineData("auc == 0.85", true)]
+    [InlineData("auc >= 0.9", false)]
+    [InlineData("log_loss < 0.5", true)]
+    [InlineData("  log_loss<=0.39 ", false)]
+    [InlineData("auc >= 8.5e-1", true)]
+    public void Check_ThresholdGate_ComparesSelectedModelsMetric(string gate, bool expected) =>
+        Assert.Equal(expected, Passes(gate));
+
+    [Fact]
+    public void Check_ThresholdGate_DetailShowsValueAndNeed()
     {
-        var r = One(gate);
-        Assert.Equal(passed, r.Passed);
-        Assert.Equal(gate, r.Gate);
+        var result = Gates.Check(["auc >= 0.9"], "gbm", Metrics, "auc").Single();
+        Assert.Equal("auc >= 0.9", result.Gate);
+        Assert.Equal("auc = 0.85 (needs >= 0.9)", result.Detail);
+    }
+
+    [Theory]
+    [InlineData("brier <= 1")]
+    [InlineData("pr_auc >= 0")]
+    public void Check_MetricUndefinedForSelected_Fails(string gate)
+    {
+        var result = Gates.Check([gate], "gbm", Metrics, "auc").Single();
+        Assert.False(result.Passed);
+        Assert.Contains("undefined", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Check_Threshold_DetailShowsValueAndRequirement() =>
-        Assert.Equal("auc = 0.8512 (needs >= 0.8)", One("auc >= 0.8").Detail);
+    public void Check_BeatsWorseCandidate_Passes() => Assert.True(Passes("beats: linear"));
 
     [Fact]
-    public void Check_MetricMissingForSelectedModel_Fails()
+    public void Check_BeatsEqualCandidate_FailsBecauseNotStrictlyBetter() => Assert.False(Passes("beats: baseline"));
+
+    [Fact]
+    public void Check_BeatsUsesSelectionMetricDirection_LowerLogLossWins()
     {
-        var r = One("brier <= 0.2");
-        Assert.False(r.Passed);
-        Assert.Contains("brier", r.Detail);
-        Assert.False(One("log_loss <= 1", selected: "sdca").Passed);
+        Assert.True(Passes("beats: linear", "gbm", "log_loss"));
+        Assert.False(Passes("beats: gbm", "linear", "log_loss"));
     }
 
     [Fact]
-    public void Check_BeatsWorseCandidate_PassesWithBothFigures()
-    {
-        var r = One("beats: zero_rule");
-        Assert.True(r.Passed);
-        Assert.Equal("auc 0.8512 vs zero_rule 0.5", r.Detail);
-    }
+    public void Check_BeatsCandidateWithUndefinedMetric_Passes() => Assert.True(Passes("beats: broken"));
 
     [Fact]
-    public void Check_BeatsLowerIsBetterMetric_UsesCatalogDirection()
-    {
-        Assert.True(One("beats: zero_rule", metric: "log_loss").Passed);
-        Assert.False(One("beats: lightgbm", selected: "zero_rule", metric: "log_loss").Passed);
-    }
+    public void Check_BeatsWhenSelectedHasUndefinedMetric_Fails() => Assert.False(Passes("beats: linear", "broken"));
 
     [Fact]
-    public void Check_BeatsEqualCandidate_FailsBecauseBetterMeansStrictlyBetter() =>
-        Assert.False(One("beats: sdca").Passed);
-
-    [Fact]
-    public void Check_BeatsItself_Fails() =>
-        Assert.False(One("beats: lightgbm").Passed);
+    public void Check_BeatsItself_Fails() => Assert.False(Passes("beats: gbm"));
 
     [Fact]
     public void Check_SeveralGates_OneResultEachInOrder()
     {
-        var results = Gates.Check(["auc >= 0.9", "beats: zero_rule"], "lightgbm", Metrics, "auc");
-        Assert.Equal([false, true], results.Select(r => r.Passed));
+        var results = Gates.Check(["auc >= 0.8", "beats: linear", "log_loss < 0.1"], "gbm", Metrics, "auc");
+        Assert.Equal([true, true, false], results.Select(r => r.Passed));
+    }
+
+    [Theory]
+    [InlineData("auc", "expected 'METRIC OP NUMBER'")]
+    [InlineData("auc >= high", "expected a number after '>=', got 'high'")]
+    [InlineData("auc >=", "expected a number")]
+    [InlineData("auc >= NaN", "expected a number")]
+    [InlineData("beats:", "expected 'beats: CANDIDATE'")]
+    [InlineData("accuracyy >= 0.5", "unknown metric 'accuracyy'")]
+    [InlineData("beats: forest", "no model called 'forest'")]
+    public void Parse_MalformedGate_NamesFieldAndExpectation(string gate, string expected)
+    {
+        var ex = Assert.Throws<KeelInputException>(() => Gates.Parse(["auc >= 0.5", gate], ["gbm", "linear"]));
+        Assert.StartsWith("register.gates[1]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_ValidGates_DoesNotThrow() =>
-        Gates.Parse(["auc >= 0.8", "rmse < 3", "r2 > 0", "mape <= 0.1", "f1 == 1", "beats: zero_rule"], Names);
+        Gates.Parse(["auc >= 0.5", "rmse < 3", "beats: linear", "r2 == 1"], ["gbm", "linear"]);
 
-    [Theory]
-    [InlineData("auc", "expected 'METRIC OP NUMBER'")]
-    [InlineData("auc = 0.8", "expected 'METRIC OP NUMBER'")]
-    [InlineData("auc >= high", "expected a number after '>=', got 'high'")]
-    [InlineData("auc >= ", "expected a number")]
-    [InlineData("aucc >= 0.8", "unknown metric 'aucc'; expected one of: accuracy")]
-    [InlineData("beats: xgboost", "no model called 'xgboost'; models are: zero_rule, lightgbm, sdca")]
-    [InlineData("beats:", "expected 'beats: CANDIDATE'")]
-    public void Parse_BadGate_ThrowsNamingFieldAndExpectation(string gate, string expected)
+    [Fact]
+    public void Check_UnknownCandidate_ThrowsNamingField()
     {
-        var ex = Assert.Throws<KeelInputException>(() => Gates.Parse(["auc >= 0.5", gate], Names));
-        Assert.StartsWith("register.gates[1]", ex.Message);
-        Assert.Contains(expected, ex.Message);
+        var ex = Assert.Throws<KeelInputException>(() => Gates.Check(["beats: forest"], "gbm", Metrics, "auc"));
+        Assert.StartsWith("register.gates[0]", ex.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Check_MalformedGate_ThrowsKeelInputException() =>
-        Assert.Throws<KeelInputException>(() => Gates.Check(["auc >> 1"], "lightgbm", Metrics, "auc"));
-
-    [Fact]
-    public void Check_BeatsCandidateWithoutTheMetric_PassesShowingUndefined()
-    {
-        var r = One("beats: sdca", metric: "log_loss");
-        Assert.True(r.Passed);
-        Assert.Equal("log_loss 0.41 vs sdca undefined", r.Detail);
-    }
-
-    [Fact]
-    public void Check_SelectedModelWithoutMetrics_ThrowsArgumentException() =>
-        Assert.Throws<ArgumentException>(() => Gates.Check(["auc >= 0.5"], "ghost", Metrics, "auc"));
 }

@@ -4,72 +4,70 @@ using Keel.Core.Models;
 
 namespace Keel.Evaluation.Tests;
 
-/// <summary>One case of Fixtures/metric_fixtures.json: inputs and scikit-learn's outputs (written by make_metric_fixtures.py).</summary>
-internal sealed record MetricCase(
-    string Name,
-    TaskKind Task,
-    EncodedLabels Truth,
-    Predictions Predictions,
-    IReadOnlyDictionary<string, double> Metrics,
-    int[][]? Confusion,
-    IReadOnlyList<(double Precision, double Recall, double F1, int Support)> PerClass,
-    (double[] X, double[] Y, double[] Thresholds)? Roc,
-    (double[] X, double[] Y, double[] Thresholds)? PrecisionRecall);
+/// <summary>One case of Fixtures/metric_fixtures.json (written by make_metric_fixtures.py with scikit-learn 1.2.1).</summary>
+internal sealed record MetricCase(string Name, JsonElement Json)
+{
+    public TaskKind Task => Json.GetProperty("task").GetString() switch
+    {
+        "binary" => TaskKind.Binary,
+        "multiclass" => TaskKind.Multiclass,
+        _ => TaskKind.Regression,
+    };
+
+    public IReadOnlyDictionary<string, double> ExpectedMetrics =>
+        Json.GetProperty("metrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal);
+
+    public double[] Doubles(params string[] path) => Walk(path).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    public int[] Ints(params string[] path) => Walk(path).EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
+    public int[][] IntMatrix(string name) =>
+        Json.GetProperty(name).EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToArray();
+
+    public (EncodedLabels Truth, Predictions Predictions) Inputs()
+    {
+        if (Task == TaskKind.Regression)
+        {
+            return (new EncodedLabels { Task = Task, Values = Doubles("y_true") },
+                new Predictions { Task = Task, Values = Doubles("y_pred") });
+        }
+        var k = Json.GetProperty("classes").GetInt32();
+        var classes = Enumerable.Range(0, k).Select(c => $"c{c}").ToArray();
+        var probabilities = Json.GetProperty("probabilities").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
+        return (new EncodedLabels { Task = Task, Classes = classes, ClassIndices = Ints("y_true") },
+            new Predictions { Task = Task, Classes = classes, Probabilities = probabilities });
+    }
+
+    public override string ToString() => Name;
+
+    private JsonElement Walk(string[] path) => path.Aggregate(Json, (e, p) => e.GetProperty(p));
+}
 
 internal static class MetricFixtures
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, MetricCase>> Cases = new(Load);
+    private static readonly Lazy<IReadOnlyList<MetricCase>> Loaded = new(Load);
 
-    public static IReadOnlyDictionary<string, MetricCase> All => Cases.Value;
+    public static IReadOnlyList<MetricCase> All => Loaded.Value;
 
-    public static TheoryData<string> Names(string task)
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in All.Values.Where(c => c.Task.ToString().Equals(task, StringComparison.OrdinalIgnoreCase)))
-            data.Add(c.Name);
-        return data;
-    }
+    public static MetricCase Get(string name) => All.Single(c => c.Name == name);
 
-    private static IReadOnlyDictionary<string, MetricCase> Load()
+    private static IReadOnlyList<MetricCase> Load()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "metric_fixtures.json");
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").EnumerateArray().Select(Parse).ToDictionary(c => c.Name);
+        return doc.RootElement.GetProperty("cases").EnumerateArray()
+            .Select(c => new MetricCase(c.GetProperty("name").GetString()!, c.Clone())).ToArray();
     }
+}
 
-    private static MetricCase Parse(JsonElement e)
+/// <summary>Relative 1e-9, absolute 1e-12 near zero: the agreement promised with scikit-learn.</summary>
+internal static class Close
+{
+    public static void Equal(double expected, double actual, string what)
     {
-        var name = e.GetProperty("name").GetString()!;
-        var task = e.GetProperty("task").GetString() switch
-        {
-            "binary" => TaskKind.Binary,
-            "multiclass" => TaskKind.Multiclass,
-            _ => TaskKind.Regression,
-        };
-        var metrics = e.GetProperty("metrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
-        if (task == TaskKind.Regression)
-        {
-            return new MetricCase(name, task,
-                new EncodedLabels { Task = task, Values = Doubles(e.GetProperty("truth")) },
-                new Predictions { Task = task, Values = Doubles(e.GetProperty("predicted")) },
-                metrics, null, [], null, null);
-        }
-        var classes = e.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        return new MetricCase(name, task,
-            new EncodedLabels { Task = task, Classes = classes, ClassIndices = e.GetProperty("truth").EnumerateArray().Select(v => v.GetInt32()).ToArray() },
-            new Predictions { Task = task, Classes = classes, Probabilities = e.GetProperty("probabilities").EnumerateArray().Select(Doubles).ToArray() },
-            metrics,
-            e.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray(),
-            e.GetProperty("per_class").EnumerateArray().Select(p => (p.GetProperty("precision").GetDouble(), p.GetProperty("recall").GetDouble(),
-                p.GetProperty("f1").GetDouble(), p.GetProperty("support").GetInt32())).ToArray(),
-            Curve(e, "roc"),
-            Curve(e, "pr"));
+        if (double.IsNaN(expected) && double.IsNaN(actual)) return;
+        var ok = Math.Abs(expected - actual) <= Math.Max(1e-12, 1e-9 * Math.Abs(expected));
+        Assert.True(ok, $"{what}: expected {expected:R}, got {actual:R}");
     }
-
-    private static (double[], double[], double[])? Curve(JsonElement e, string property) =>
-        e.TryGetProperty(property, out var c)
-            ? (Doubles(c.GetProperty("x")), Doubles(c.GetProperty("y")), Doubles(c.GetProperty("thresholds")))
-            : null;
-
-    private static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 }

@@ -1,43 +1,56 @@
-using Keel.Core;
-
 namespace Keel.Evaluation.Tests;
 
 public sealed class ModelSelectorTests
 {
-    private static IReadOnlyDictionary<string, double> M(string name, double value) => new Dictionary<string, double> { [name] = value };
-    private static readonly IReadOnlyDictionary<string, double> None = new Dictionary<string, double>();
+    private static IReadOnlyDictionary<string, double>[] Candidates(string metric, params double[] values) =>
+        values.Select(v => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [metric] = v }).ToArray();
 
     [Fact]
-    public void SelectBest_HigherIsBetterMetric_PicksHighest() =>
-        Assert.Equal(1, ModelSelector.SelectBest([M("auc", 0.7), M("auc", 0.9), M("auc", 0.8)], "auc"));
+    public void SelectBest_Auc_PicksHighest() =>
+        Assert.Equal(1, ModelSelector.SelectBest(Candidates("auc", 0.7, 0.9, 0.8), "auc"));
 
     [Fact]
-    public void SelectBest_LowerIsBetterMetric_PicksLowest() =>
-        Assert.Equal(2, ModelSelector.SelectBest([M("rmse", 3), M("rmse", 2), M("rmse", 1.5)], "rmse"));
+    public void SelectBest_LogLoss_PicksLowest() =>
+        Assert.Equal(2, ModelSelector.SelectBest(Candidates("log_loss", 0.7, 0.9, 0.3), "log_loss"));
 
     [Fact]
-    public void SelectBest_Ties_LowestIndexWins() =>
-        Assert.Equal(1, ModelSelector.SelectBest([M("log_loss", 0.4), M("log_loss", 0.3), M("log_loss", 0.3)], "log_loss"));
+    public void SelectBest_Rmse_PicksLowest() =>
+        Assert.Equal(0, ModelSelector.SelectBest(Candidates("rmse", 1.5, 2.0, 1.6), "rmse"));
 
     [Fact]
-    public void SelectBest_NaNOrMissing_NeverWins()
+    public void SelectBest_NaNValue_NeverWins()
     {
-        Assert.Equal(2, ModelSelector.SelectBest([M("auc", double.NaN), None, M("auc", 0.1)], "auc"));
-        Assert.Equal(1, ModelSelector.SelectBest([M("rmse", double.NaN), M("rmse", 1e9)], "rmse"));
+        Assert.Equal(1, ModelSelector.SelectBest(Candidates("auc", double.NaN, 0.5, double.NaN), "auc"));
+        Assert.Equal(1, ModelSelector.SelectBest(Candidates("rmse", double.NaN, 3.0), "rmse"));
     }
 
     [Fact]
-    public void SelectBest_AllMissing_ReturnsZero() =>
-        Assert.Equal(0, ModelSelector.SelectBest([None, M("auc", double.NaN), M("mae", 1)], "auc"));
+    public void SelectBest_MissingMetric_NeverWins()
+    {
+        IReadOnlyDictionary<string, double>[] candidates =
+        [
+            new Dictionary<string, double> { ["accuracy"] = 1.0 },
+            new Dictionary<string, double> { ["auc"] = 0.51 },
+        ];
+        Assert.Equal(1, ModelSelector.SelectBest(candidates, "auc"));
+    }
 
     [Fact]
-    public void SelectBest_UnknownMetric_ThrowsKeelInputException()
+    public void SelectBest_Tie_LowerIndexWins()
     {
-        var ex = Assert.Throws<KeelInputException>(() => ModelSelector.SelectBest([M("auc", 1)], "aucc"));
-        Assert.Contains("'aucc'", ex.Message);
+        Assert.Equal(1, ModelSelector.SelectBest(Candidates("auc", 0.5, 0.9, 0.9), "auc"));
+        Assert.Equal(0, ModelSelector.SelectBest(Candidates("mae", 2.0, 2.0, 3.0), "mae"));
     }
+
+    [Fact]
+    public void SelectBest_NoCandidateHasMetric_ReturnsZero() =>
+        Assert.Equal(0, ModelSelector.SelectBest(Candidates("auc", double.NaN, double.NaN), "auc"));
 
     [Fact]
     public void SelectBest_NoCandidates_ThrowsArgumentException() =>
         Assert.Throws<ArgumentException>(() => ModelSelector.SelectBest([], "auc"));
+
+    [Fact]
+    public void SelectBest_UnknownMetric_ThrowsKeelInputException() =>
+        Assert.Throws<Keel.Core.KeelInputException>(() => ModelSelector.SelectBest(Candidates("auc", 0.5), "aucc"));
 }
