@@ -50,6 +50,12 @@ public sealed class RunCommandTests
         Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("macro_f1").GetDouble() > 0.9);
         Assert.Equal("penguins", j.GetProperty("registered").GetProperty("name").GetString());
         Assert.Equal(1, j.GetProperty("registered").GetProperty("version").GetInt32());
+        var curve = (await h.RunAsync("runs", "show", j.GetProperty("run_id").GetString()!, "--metric", "lightgbm.loss.validation", "--json")).Json();
+        var steps = curve.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), steps);
+        var unknown = await h.RunAsync("runs", "show", j.GetProperty("run_id").GetString()!, "--metric", "nope");
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("lightgbm.loss.train", unknown.Error);
         var report = j.GetProperty("report_path").GetString()!;
         var html = await File.ReadAllTextAsync(report);
         Assert.Contains("<svg", html);

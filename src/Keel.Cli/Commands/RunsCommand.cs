@@ -72,11 +72,14 @@ internal static class RunsCommand
     {
         var json = CommandOptions.JsonOption();
         var id = new Argument<string>("run") { Description = "Run id (or a unique prefix of at least 6 characters)" };
-        var command = new Command("show", "Show one run: params, metrics, tags and artifacts") { id, json };
+        var metric = new Option<string?>("--metric") { Description = "Show every step of one metric (e.g. lightgbm.loss.validation) instead" };
+        var command = new Command("show", "Show one run: params, metrics, tags and artifacts") { id, json, metric };
         command.SetAction(async (result, ct) =>
         {
             await using var store = await Open(o, result, ct);
             var run = await Get(store, result.GetValue(id)!, ct);
+            if (result.GetValue(metric) is { } key)
+                return await ShowHistoryAsync(o, store, run, key, result.GetValue(json), ct);
             var artifacts = await store.Tracking.ListArtifactsAsync(run.Id, ct);
             var experiments = (await store.Tracking.ListExperimentsAsync(ct)).ToDictionary(e => e.Id, e => e.Name);
             if (result.GetValue(json))
@@ -94,6 +97,24 @@ internal static class RunsCommand
             return KeelApp.ExitOk;
         });
         return command;
+    }
+
+    private static async Task<int> ShowHistoryAsync(CommandOptions o, KeelStore store, Run run, string key, bool json, CancellationToken ct)
+    {
+        var history = await store.Tracking.GetMetricHistoryAsync(run.Id, key, ct);
+        if (history.Count == 0)
+            throw new KeelNotFoundException($"Run {run.Id} has no metric '{key}'; it has: {string.Join(", ", run.Metrics.Keys.Order(StringComparer.Ordinal))}.");
+        if (json)
+        {
+            Json.Write(o.Context.Out, new { run = run.Id, metric = key, points = history.Select(p => new { step = p.Step, value = p.Value, timestamp = p.Timestamp }) });
+            return KeelApp.ExitOk;
+        }
+        var table = new Table().Border(TableBorder.Simple).Title(key);
+        table.AddColumn(new TableColumn("step").RightAligned());
+        table.AddColumn(new TableColumn("value").RightAligned());
+        foreach (var p in history) table.AddRow(p.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Number(p.Value, "0.######"));
+        o.Context.Console.Write(table);
+        return KeelApp.ExitOk;
     }
 
     private static Command Compare(CommandOptions o)
