@@ -236,3 +236,60 @@ public sealed class QualityAgainstReferenceTests
         Assert.True(auc >= hgb - 0.01, $"keel AUC {auc:0.0000} vs scikit-learn HGB {hgb:0.0000}");
     }
 }
+
+public sealed class SplitStrategyRunTests
+{
+    [Fact]
+    public async Task Run_TimeSplitOnSeattleWeather_TestsOnTheNewestDays()
+    {
+        using var h = new CliHarness();
+        h.CopySample("seattle-weather.csv");
+        h.Write("keel.yaml", """
+            data: {path: seattle-weather.csv, label: weather, time_column: date}
+            split: {strategy: time, test_fraction: 0.25}
+            models: [zero_rule, linear]
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.Equal("time", j.GetProperty("split").GetProperty("strategy").GetString());
+        var testRows = await ReadSplitAsync(h, j.GetProperty("run_id").GetString()!, "split/test.txt");
+        var trainRows = await ReadSplitAsync(h, j.GetProperty("run_id").GetString()!, "split/train.txt");
+        // The file is in date order, so the newest quarter is the last rows.
+        Assert.Equal(Enumerable.Range(1461 - testRows.Length, testRows.Length), testRows);
+        Assert.True(trainRows.Max() < testRows.Min());
+    }
+
+    [Fact]
+    public async Task Run_GroupSplit_NoGroupInTwoSplits()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", """
+            data: {path: penguins.csv, label: Species, group_column: Island, ignore: [Island]}
+            split: {strategy: group, test_fraction: 0.3, validation_fraction: 0.3}
+            models: [zero_rule]
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var id = r.Json().GetProperty("run_id").GetString()!;
+        var islands = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        var groups = new List<HashSet<string>>();
+        foreach (var p in new[] { "split/train.txt", "split/validation.txt", "split/test.txt" })
+            groups.Add((await ReadSplitAsync(h, id, p)).Select(row => islands[row]).ToHashSet());
+        Assert.Empty(groups[0].Intersect(groups[2]));
+        Assert.Empty(groups[0].Intersect(groups[1]));
+        Assert.Empty(groups[1].Intersect(groups[2]));
+    }
+
+    private static async Task<int[]> ReadSplitAsync(CliHarness h, string runId, string path)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        var text = System.Text.Encoding.UTF8.GetString(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, runId, path));
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+    }
+}
