@@ -1,0 +1,14 @@
+using Keel.Core.Registry;
+using Keel.Tracking.Tests.Contracts;
+
+namespace Keel.Tracking.Tests.Sqlite;
+
+/// <summary>The registry contract against a real SQLite file in a temp folder.</summary>
+public sealed class SqliteModelRegistryTests : ModelRegistryContract
+{
+    private readonly StoreScope _scope = new();
+
+    protected override async Task<IModelRegistry> CreateRegistryAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Registry;
+
+    protected override Task DisposeRegistryAsync() => _scope.DisposeAsync().AsTask();
+}
