@@ -124,6 +124,55 @@ public abstract partial class TrackingStoreContract
     }
 
     [Fact]
+    public async Task SearchRuns_RunsAddedAndFinishedBetweenPages_NoDuplicatesOrGaps()
+    {
+        var before = new List<string>();
+        for (var i = 0; i < 6; i++) before.Add((await NewRunAsync($"r{i}", start: T0.AddMinutes(i))).Id);
+        var query = new RunQuery { MaxResults = 2, Filter = "status = 'running'" };
+        var first = await Store.SearchRunsAsync(query);
+        // A finished run leaves the filter and a newer run sorts first: offset paging would skip, then repeat, rows.
+        await Store.SetRunStatusAsync(first.Runs[0].Id, RunStatus.Finished, T0.AddHours(1));
+        var second = await Store.SearchRunsAsync(query with { PageToken = first.NextPageToken });
+        await NewRunAsync("newer", start: T0.AddHours(1));
+        var third = await Store.SearchRunsAsync(query with { PageToken = second.NextPageToken });
+        Assert.Equal(before.AsEnumerable().Reverse(), first.Runs.Concat(second.Runs).Concat(third.Runs).Select(r => r.Id));
+        Assert.Null(third.NextPageToken);
+    }
+
+    [Fact]
+    public async Task SearchRuns_TokenOfOtherQuery_ThrowsInput()
+    {
+        for (var i = 0; i < 3; i++) await NewRunAsync($"r{i}");
+        var page = await Store.SearchRunsAsync(new RunQuery { MaxResults = 1, OrderBy = "name asc" });
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { MaxResults = 1, PageToken = page.NextPageToken }));
+        Assert.Contains("page token", e.Message);
+    }
+
+    [Fact]
+    public async Task SearchRuns_PagedByMetricWithTiesAndMissing_EveryRunOnceInOrder()
+    {
+        for (var i = 0; i < 11; i++)
+        {
+            var run = await NewRunAsync($"r{i:00}", start: T0.AddSeconds(i % 2));
+            if (i % 4 != 0) await Store.LogBatchAsync(run.Id, new LogBatch { Metrics = [Point("auc", i % 3 / 10.0 + 0.1)] });
+        }
+        foreach (var order in new[] { "metrics.auc desc", "metrics.auc asc, name desc", "name", "start_time desc" })
+        {
+            var all = (await Store.SearchRunsAsync(new RunQuery { OrderBy = order })).Runs.Select(r => r.Id).ToList();
+            var paged = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await Store.SearchRunsAsync(new RunQuery { OrderBy = order, MaxResults = 2, PageToken = token });
+                paged.AddRange(page.Runs.Select(r => r.Id));
+                token = page.NextPageToken;
+            }
+            while (token is not null);
+            Assert.Equal(all, paged);
+        }
+    }
+
+    [Fact]
     public async Task SearchRuns_ExactlyOnePage_NoNextToken()
     {
         for (var i = 0; i < 3; i++) await NewRunAsync($"r{i}");
@@ -160,6 +209,7 @@ public abstract partial class TrackingStoreContract
     [InlineData("not a token")]
     [InlineData("b2Zmc2V0Oi0x")] // "offset:-1"
     [InlineData("aGVsbG8=")]     // "hello"
+    [InlineData("eyJxIjoiMDAiLCJrIjpbXX0")] // a well-formed token of no query
     public async Task SearchRuns_BadPageToken_ThrowsInputNamingIt(string token)
     {
         var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { PageToken = token }));
