@@ -66,12 +66,31 @@ public sealed class StoreOptionsTests : IDisposable
     [InlineData("s3://bucket/keel", "unsupported scheme")]
     [InlineData("sqlite://host/keel.db", "sqlite:///ABSOLUTE/PATH")]
     [InlineData("sqlite:", "database file path")]
+    [InlineData("sqlite:///", "database file path")]
+    [InlineData("sqlite:data/", "database file path")]
     [InlineData(" ", "expected a folder or sqlite:PATH")]
     public async Task Open_BadUri_ThrowsInputNamingUri(string uri, string expected)
     {
         var e = await Assert.ThrowsAsync<KeelInputException>(() => OpenAndDescribeAsync(new StoreOptions { Uri = uri }));
         Assert.Contains(uri.Trim(), e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task Open_FileThatIsNotADatabase_ThrowsInputNamingIt()
+    {
+        var db = Path.Combine(_folder.Path, "notes.txt");
+        await File.WriteAllTextAsync(db, new string('x', 4096));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => OpenAndDescribeAsync(new StoreOptions { Uri = "sqlite:notes.txt" }));
+        Assert.Contains(db, e.Message);
+    }
+
+    [Fact]
+    public async Task Open_SqlitePathIsAFolder_ThrowsInputNamingIt()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "dir.db"));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => OpenAndDescribeAsync(new StoreOptions { Uri = "sqlite:dir.db" }));
+        Assert.Contains("dir.db", e.Message);
     }
 
     [Fact]

@@ -53,7 +53,11 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
     public Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var key in batch.Params.Keys) RequireKey(key, "param");
+        foreach (var (key, value) in batch.Params)
+        {
+            RequireKey(key, "param");
+            if (value is null) throw new KeelInputException($"run {runId} param '{key}': expected a value, got null");
+        }
         foreach (var key in batch.Tags.Keys) RequireKey(key, "tag");
         foreach (var point in batch.Metrics) RequireKey(point.Key, "metric");
         return db.WriteAsync(async (conn, tx) =>

@@ -124,6 +124,15 @@ public abstract partial class TrackingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogBatch_NullParamValue_ThrowsInputNamingKey()
+    {
+        var run = await NewRunAsync();
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LogBatchAsync(run.Id, new LogBatch { Params = new Dictionary<string, string> { ["lr"] = null! } }));
+        Assert.Contains("'lr'", e.Message);
+        Assert.Empty((await Store.GetRunAsync(run.Id))!.Params);
+    }
+
+    [Fact]
     public async Task LogBatch_UnknownRun_ThrowsNotFound() =>
         await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.LogBatchAsync(new string('b', 32), new LogBatch()));
 
