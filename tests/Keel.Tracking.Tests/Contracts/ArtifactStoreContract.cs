@@ -5,25 +5,15 @@ using Keel.Core.Artifacts;
 namespace Keel.Tracking.Tests.Contracts;
 
 /// <summary>Behaviour every <see cref="IArtifactStore"/> backend must show. Subclass it with a factory for the backend.</summary>
-public abstract class ArtifactStoreContract : IAsyncLifetime
+public abstract class ArtifactStoreContract : StoreContract<IArtifactStore>
 {
-    protected IArtifactStore Store { get; private set; } = null!;
-
-    /// <summary>A fresh, empty artifact store.</summary>
-    protected abstract Task<IArtifactStore> CreateStoreAsync();
-
-    /// <summary>Closes whatever <see cref="CreateStoreAsync"/> opened.</summary>
-    protected abstract Task DisposeStoreAsync();
+    protected IArtifactStore Store => Subject;
 
     /// <summary>How many stored objects the backend holds (files, rows, blobs), temp objects included.</summary>
     protected abstract int CountStoredObjects();
 
     /// <summary>Names of half-written (temporary) objects the backend holds.</summary>
     protected abstract IReadOnlyList<string> TemporaryObjects();
-
-    public async Task InitializeAsync() => Store = await CreateStoreAsync();
-
-    public Task DisposeAsync() => DisposeStoreAsync();
 
     private static byte[] Bytes(int n, int seed)
     {

@@ -4,23 +4,9 @@ using Keel.Core.Registry;
 namespace Keel.Tracking.Tests.Contracts;
 
 /// <summary>Behaviour every <see cref="IModelRegistry"/> backend must show. Subclass it with a factory for the backend.</summary>
-public abstract class ModelRegistryContract : IAsyncLifetime
+public abstract class ModelRegistryContract : StoreContract<IModelRegistry>
 {
-    protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    protected ManualTime Time { get; } = new(T0);
-
-    protected IModelRegistry Registry { get; private set; } = null!;
-
-    /// <summary>A fresh, empty registry using <paramref name="time"/> as its clock.</summary>
-    protected abstract Task<IModelRegistry> CreateRegistryAsync(TimeProvider time);
-
-    /// <summary>Closes whatever <see cref="CreateRegistryAsync"/> opened.</summary>
-    protected abstract Task DisposeRegistryAsync();
-
-    public async Task InitializeAsync() => Registry = await CreateRegistryAsync(Time);
-
-    public Task DisposeAsync() => DisposeRegistryAsync();
+    protected IModelRegistry Registry => Subject;
 
     protected static ModelVersion Version(string name = "credit", string candidate = "lightgbm", char sha = 'a') => new()
     {

@@ -4,24 +4,11 @@ using Keel.Core.Tracking;
 namespace Keel.Tracking.Tests.Contracts;
 
 /// <summary>Behaviour every <see cref="ITrackingStore"/> backend must show. Subclass it with a factory for the backend.</summary>
-public abstract partial class TrackingStoreContract : IAsyncLifetime
+public abstract partial class TrackingStoreContract : StoreContract<ITrackingStore>
 {
-    protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly Dictionary<string, string> NoTags = [];
 
-    protected ManualTime Time { get; } = new(T0);
-
-    protected ITrackingStore Store { get; private set; } = null!;
-
-    /// <summary>A fresh, empty store using <paramref name="time"/> as its clock.</summary>
-    protected abstract Task<ITrackingStore> CreateStoreAsync(TimeProvider time);
-
-    /// <summary>Closes whatever <see cref="CreateStoreAsync"/> opened.</summary>
-    protected abstract Task DisposeStoreAsync();
-
-    public async Task InitializeAsync() => Store = await CreateStoreAsync(Time);
-
-    public Task DisposeAsync() => DisposeStoreAsync();
+    protected ITrackingStore Store => Subject;
 
     protected async Task<Run> NewRunAsync(string name = "run", string experiment = "exp", DateTimeOffset? start = null, IReadOnlyDictionary<string, string>? tags = null)
     {

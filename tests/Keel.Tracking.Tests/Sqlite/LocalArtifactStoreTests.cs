@@ -13,9 +13,9 @@ public sealed class LocalArtifactStoreTests : ArtifactStoreContract
 
     private string Temp => Path.Combine(Root, ".tmp");
 
-    protected override Task<IArtifactStore> CreateStoreAsync() => Task.FromResult<IArtifactStore>(LocalArtifactStore.Open(Root, new ManualTime()));
+    protected override Task<IArtifactStore> CreateAsync(TimeProvider time) => Task.FromResult<IArtifactStore>(LocalArtifactStore.Open(Root, time));
 
-    protected override Task DisposeStoreAsync()
+    protected override Task CloseAsync()
     {
         _folder.Dispose();
         return Task.CompletedTask;

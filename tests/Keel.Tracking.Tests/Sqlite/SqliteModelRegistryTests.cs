@@ -8,7 +8,7 @@ public sealed class SqliteModelRegistryTests : ModelRegistryContract
 {
     private readonly StoreScope _scope = new();
 
-    protected override async Task<IModelRegistry> CreateRegistryAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Registry;
+    protected override async Task<IModelRegistry> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Registry;
 
-    protected override Task DisposeRegistryAsync() => _scope.DisposeAsync().AsTask();
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 }

@@ -8,15 +8,10 @@ namespace Keel.Tracking.Tests.Sqlite;
 public sealed class SqliteTrackingStoreTests : TrackingStoreContract
 {
     private readonly StoreScope _scope = new();
-    private KeelStore? _store;
 
-    protected override async Task<ITrackingStore> CreateStoreAsync(TimeProvider time)
-    {
-        _store = await _scope.OpenAsync(time);
-        return _store.Tracking;
-    }
+    protected override async Task<ITrackingStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Tracking;
 
-    protected override Task DisposeStoreAsync() => _scope.DisposeAsync().AsTask();
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 
     protected override async Task InsertRunWithIdAsync(string experimentId, string runId, DateTimeOffset startTime)
     {
