@@ -94,6 +94,22 @@ public sealed class StoreOptionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_FourAtOnceOnFreshFolder_AllSucceedAndShareData()
+    {
+        var options = new StoreOptions { Uri = "store", BaseDirectory = _folder.Path };
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => KeelStore.OpenAsync(options))));
+        try
+        {
+            await Task.WhenAll(stores.Select((s, i) => s.Tracking.GetOrCreateExperimentAsync($"e{i}")));
+            Assert.Equal(4, (await stores[0].Tracking.ListExperimentsAsync()).Count);
+        }
+        finally
+        {
+            foreach (var s in stores) await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Reopen_AfterDispose_KeepsRunsModelsAliasesAndArtifacts()
     {
         var options = new StoreOptions { Uri = "store", BaseDirectory = _folder.Path, Time = new ManualTime() };
