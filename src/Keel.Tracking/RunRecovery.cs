@@ -51,7 +51,7 @@ public static class RunRecovery
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(isAlive);
         ArgumentNullException.ThrowIfNull(time);
-        // Collect first, then mutate: marking runs changes the filtered set, which would make offset paging skip some.
+        // Collect first, then mutate, so the search never pages over a set it is changing.
         var orphans = new List<(string RunId, ProcessIdentity Owner)>();
         string? token = null;
         do

@@ -32,7 +32,7 @@ internal sealed record StoreLocation(string DatabasePath, string ArtifactRoot)
             if (rest.StartsWith("///", StringComparison.Ordinal)) rest = rest[2..];
             else if (rest.StartsWith("//", StringComparison.Ordinal))
                 throw new KeelInputException($"store URI '{uri}': expected sqlite:RELATIVE/PATH or sqlite:///ABSOLUTE/PATH");
-            if (string.IsNullOrWhiteSpace(rest))
+            if (string.IsNullOrWhiteSpace(rest) || rest.EndsWith('/') || rest.EndsWith('\\'))
                 throw new KeelInputException($"store URI '{uri}': expected a database file path after 'sqlite:'");
             db = Full(rest);
             artifacts = Path.Combine(Path.GetDirectoryName(db)!, "artifacts");

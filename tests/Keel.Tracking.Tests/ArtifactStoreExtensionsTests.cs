@@ -1,72 +1,74 @@
+using System.Security.Cryptography;
 using Keel.Core;
 using Keel.Core.Tracking;
 
 namespace Keel.Tracking.Tests;
 
-public sealed class ArtifactStoreExtensionsTests
+public sealed class ArtifactStoreExtensionsTests : IAsyncLifetime
 {
-    private static async Task<(KeelStore Store, string RunId)> RunAsync(StoreScope scope)
+    private readonly StoreScope _scope = new();
+    private KeelStore _store = null!;
+    private string _runId = "";
+
+    public async Task InitializeAsync()
     {
-        var store = await scope.OpenAsync();
-        var e = await store.Tracking.GetOrCreateExperimentAsync("x");
-        return (store, (await store.Tracking.CreateRunAsync(e.Id, "r", DateTimeOffset.UnixEpoch, new Dictionary<string, string>())).Id);
+        _store = await _scope.OpenAsync();
+        var e = await _store.Tracking.GetOrCreateExperimentAsync("exp");
+        _runId = (await _store.Tracking.CreateRunAsync(e.Id, "r", DateTimeOffset.UnixEpoch, new Dictionary<string, string>())).Id;
+    }
+
+    public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
+
+    private int BlobCount() => Directory.EnumerateFiles(Path.Combine(_scope.Folder, ".keel", "artifacts"), "*", SearchOption.AllDirectories).Count();
+
+    [Fact]
+    public async Task LogArtifactBytes_ThenRead_SameBytesAndEntryListed()
+    {
+        byte[] data = [5, 6, 7, 8];
+        var entry = await _store.LogArtifactBytesAsync(_runId, "reports\\summary.json", data);
+        Assert.Equal(new ArtifactEntry("reports/summary.json", Convert.ToHexStringLower(SHA256.HashData(data)), 4), entry);
+        Assert.Equal([entry], await _store.Tracking.ListArtifactsAsync(_runId));
+        Assert.Equal(data, await _store.ReadArtifactAsync(_runId, "reports/summary.json"));
     }
 
     [Fact]
-    public async Task LogArtifactFile_ThenRead_SameBytesAndOneBlobForDuplicates()
+    public async Task LogArtifactFile_LocalFile_StoredByContent()
     {
-        await using var scope = new StoreScope();
-        var (store, runId) = await RunAsync(scope);
-        var file = Path.Combine(scope.Folder, "model.bin");
+        var file = Path.Combine(_scope.Folder, "model.bin");
         await File.WriteAllBytesAsync(file, [1, 2, 3]);
-        var a = await store.LogArtifactFileAsync(runId, "models/m.bin", file);
-        var b = await store.LogArtifactBytesAsync(runId, "copy\\m.bin", new byte[] { 1, 2, 3 });
-        Assert.Equal(a.Sha256, b.Sha256);
-        Assert.Equal("copy/m.bin", b.Path);
-        Assert.Equal(new byte[] { 1, 2, 3 }, await store.ReadArtifactAsync(runId, "models/m.bin"));
-        var blobs = Directory.EnumerateFiles(Path.Combine(scope.Folder, ".keel", "artifacts"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.Contains(".tmp", StringComparison.Ordinal)).ToList();
-        Assert.Equal(Path.Combine(scope.Folder, ".keel", "artifacts", a.Sha256[..2], a.Sha256), Assert.Single(blobs));
+        var entry = await _store.LogArtifactFileAsync(_runId, "models/m.bin", file);
+        var again = await _store.LogArtifactBytesAsync(_runId, "models/copy.bin", new byte[] { 1, 2, 3 });
+        Assert.Equal(entry.Sha256, again.Sha256);
+        Assert.Equal(1, BlobCount());
     }
 
     [Theory]
-    [InlineData("../outside.txt")]
-    [InlineData("/abs.txt")]
-    [InlineData("a/./b")]
-    public async Task LogArtifactBytes_TraversalPath_ThrowsInputAndWritesNothing(string path)
+    [InlineData("../x")]
+    [InlineData("/abs")]
+    [InlineData("a//b")]
+    public async Task LogArtifactBytes_BadPath_ThrowsInputAndWritesNoBlob(string path)
     {
-        await using var scope = new StoreScope();
-        var (store, runId) = await RunAsync(scope);
-        await Assert.ThrowsAsync<KeelInputException>(() => store.LogArtifactBytesAsync(runId, path, new byte[] { 9 }));
-        Assert.Empty(await store.Tracking.ListArtifactsAsync(runId));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(scope.Folder, ".keel", "artifacts"), "*", SearchOption.AllDirectories));
-        Assert.False(File.Exists(Path.Combine(scope.Folder, ".keel", "outside.txt")));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => _store.LogArtifactBytesAsync(_runId, path, new byte[] { 1 }));
+        Assert.Contains(path, e.Message);
+        Assert.Equal(0, BlobCount());
     }
 
     [Fact]
-    public async Task LogArtifactBytes_UnknownRun_ThrowsNotFound()
+    public async Task LogArtifactBytes_UnknownRunOrPrefix_ThrowsNotFoundAndWritesNoBlob()
     {
-        await using var scope = new StoreScope();
-        var (store, _) = await RunAsync(scope);
-        await Assert.ThrowsAsync<KeelNotFoundException>(() => store.LogArtifactBytesAsync(new string('e', 32), "a.txt", new byte[] { 1 }));
-        await Assert.ThrowsAsync<KeelNotFoundException>(() => store.ReadArtifactAsync(new string('e', 32), "a.txt"));
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => _store.LogArtifactBytesAsync(new string('f', 32), "a.bin", new byte[] { 1 }));
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => _store.LogArtifactBytesAsync(_runId[..8], "a.bin", new byte[] { 1 }));
+        Assert.Equal(0, BlobCount());
     }
 
     [Fact]
-    public async Task OpenAsync_StaleTempFile_DeletedButFreshOneKept()
+    public async Task LogArtifactFile_MissingFile_ThrowsNotFoundNamingIt()
     {
-        await using var scope = new StoreScope();
-        var time = new ManualTime();
-        await scope.OpenAsync(time);
-        var tmp = Path.Combine(scope.Folder, ".keel", "artifacts", ".tmp");
-        var stale = Path.Combine(tmp, "old.part");
-        var fresh = Path.Combine(tmp, "new.part");
-        await File.WriteAllTextAsync(stale, "half");
-        await File.WriteAllTextAsync(fresh, "half");
-        File.SetLastWriteTimeUtc(stale, time.Now.UtcDateTime.AddHours(-2));
-        File.SetLastWriteTimeUtc(fresh, time.Now.UtcDateTime.AddMinutes(-5));
-        await scope.OpenAsync(time);
-        Assert.False(File.Exists(stale));
-        Assert.True(File.Exists(fresh));
+        var e = await Assert.ThrowsAsync<KeelNotFoundException>(() => _store.LogArtifactFileAsync(_runId, "a.bin", "/no/such/file.bin"));
+        Assert.Contains("/no/such/file.bin", e.Message);
     }
+
+    [Fact]
+    public async Task ReadArtifact_PathNotLogged_ThrowsNotFound() =>
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => _store.ReadArtifactAsync(_runId, "nothing.txt"));
 }

@@ -16,8 +16,13 @@ internal sealed class RunQuerySql
     /// <summary>A boolean SQL expression ("1" when there is no filter).</summary>
     public string Where { get; private set; } = "1";
 
-    /// <summary>An ORDER BY list, always ending in r.id so pages are stable.</summary>
-    public string OrderBy { get; private set; } = "r.start_time DESC, r.id";
+    /// <summary>The sort keys, always ending in r.id so the order is total and pages are stable.</summary>
+    public IReadOnlyList<SortKey> Keys { get; private set; } = [new("r.start_time", true, SortKeyKind.Text), IdKey];
+
+    /// <summary>An ORDER BY list over <see cref="Keys"/>.</summary>
+    public string OrderBy => string.Join(", ", Keys.Select(k => $"{k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
+
+    private static readonly SortKey IdKey = new("r.id", false, SortKeyKind.Text);
 
     /// <summary>Parses both texts.</summary>
     /// <exception cref="KeelInputException">A clause does not follow the grammar; the message quotes it and says what was expected.</exception>
@@ -30,8 +35,22 @@ internal sealed class RunQuerySql
         if (!string.IsNullOrWhiteSpace(filter))
             parts.AddRange(SplitClauses(filter).Select(q.Clause));
         if (parts.Count > 0) q.Where = string.Join(" AND ", parts);
-        if (!string.IsNullOrWhiteSpace(orderBy)) q.OrderBy = q.Order(orderBy);
+        if (!string.IsNullOrWhiteSpace(orderBy)) q.Keys = q.Order(orderBy);
         return q;
+    }
+
+    /// <summary>A condition true for runs that sort after the run whose key values are <paramref name="last"/> (keyset paging).</summary>
+    public string After(IReadOnlyList<object?> last)
+    {
+        // (k0 > v0) OR (k0 IS v0 AND k1 > v1) OR ...; IS is null-safe equality, and a NULL key never compares greater.
+        var alternatives = new List<string>();
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            var equal = Keys.Take(i).Select((k, j) => $"{k.Sql} IS {Arg(last[j])}");
+            var beyond = $"{Keys[i].Sql} {(Keys[i].Descending ? "<" : ">")} {Arg(last[i])}";
+            alternatives.Add(string.Join(" AND ", equal.Append(beyond)));
+        }
+        return "(" + string.Join(") OR (", alternatives) + ")";
     }
 
     private string Arg(object? value)
@@ -75,9 +94,9 @@ internal sealed class RunQuerySql
         }
     }
 
-    private string Order(string orderBy)
+    private List<SortKey> Order(string orderBy)
     {
-        var items = new List<string>();
+        var items = new List<SortKey>();
         foreach (var raw in orderBy.Split(','))
         {
             var words = raw.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -85,21 +104,25 @@ internal sealed class RunQuerySql
             if (words.Length is 0 or > 2) throw Bad();
             var dir = words.Length == 2 ? words[1].ToLowerInvariant() : "asc";
             if (dir is not ("asc" or "desc")) throw Bad();
-            var sqlDir = dir == "asc" ? "ASC" : "DESC";
+            var desc = dir == "desc";
             var field = words[0];
-            if (field.Equals("start_time", StringComparison.OrdinalIgnoreCase)) items.Add($"r.start_time {sqlDir}");
-            else if (field.Equals("name", StringComparison.OrdinalIgnoreCase)) items.Add($"r.name {sqlDir}");
+            if (field.Equals("start_time", StringComparison.OrdinalIgnoreCase)) items.Add(new("r.start_time", desc, SortKeyKind.Text));
+            else if (field.Equals("name", StringComparison.OrdinalIgnoreCase)) items.Add(new("r.name", desc, SortKeyKind.Text));
             else if (field.StartsWith("metrics.", StringComparison.OrdinalIgnoreCase) && field.Length > "metrics.".Length)
             {
                 var value = $"(SELECT m.value FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {Arg(field["metrics.".Length..])})";
                 // Runs without the metric go last in either direction.
-                items.Add($"{value} IS NULL, {value} {sqlDir}");
+                items.Add(new($"({value} IS NULL)", false, SortKeyKind.Integer));
+                items.Add(new(value, desc, SortKeyKind.Real));
             }
             else throw Bad();
         }
-        items.Add("r.id");
-        return string.Join(", ", items);
+        items.Add(IdKey);
+        return items;
     }
+
+    /// <summary>One ORDER BY expression over runs "r".</summary>
+    public sealed record SortKey(string Sql, bool Descending, SortKeyKind Kind);
 
     private enum TokenKind { Word, Op, Text, Number }
 

@@ -27,11 +27,19 @@ internal sealed class SqliteDatabase
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var db = new SqliteDatabase(path);
-        await using var conn = await db.ConnectAsync(ct);
-        // WAL is a property of the file: readers never block the single writer, and a crash mid-write leaves the last commit intact.
-        await conn.ExecAsync(null, "PRAGMA journal_mode=WAL;", ct);
-        await SchemaMigrations.ApplyAsync(conn, path, time, ct);
-        return db;
+        try
+        {
+            await using var conn = await db.ConnectAsync(ct);
+            // WAL is a property of the file: readers never block the single writer, and a crash mid-write leaves the last commit intact.
+            await conn.ExecAsync(null, "PRAGMA journal_mode=WAL;", ct);
+            await SchemaMigrations.ApplyAsync(conn, path, time, ct);
+            return db;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 14 or 26) // SQLITE_CANTOPEN, SQLITE_NOTADB
+        {
+            db.Release();
+            throw new KeelInputException($"store '{path}': expected a Keel SQLite database file; {e.Message}", e);
+        }
     }
 
     /// <summary>An open connection with foreign keys on and a busy timeout, so concurrent writers wait instead of failing.</summary>

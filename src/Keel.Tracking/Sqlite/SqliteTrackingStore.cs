@@ -53,7 +53,11 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
     public Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var key in batch.Params.Keys) RequireKey(key, "param");
+        foreach (var (key, value) in batch.Params)
+        {
+            RequireKey(key, "param");
+            if (value is null) throw new KeelInputException($"run {runId} param '{key}': expected a value, got null");
+        }
         foreach (var key in batch.Tags.Keys) RequireKey(key, "tag");
         foreach (var point in batch.Metrics) RequireKey(point.Key, "metric");
         return db.WriteAsync(async (conn, tx) =>
@@ -121,17 +125,20 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
         ArgumentNullException.ThrowIfNull(query);
         if (query.MaxResults is < 1 or > 1000)
             throw new KeelInputException($"run search max_results {query.MaxResults}: expected 1..1000");
-        var offset = PageToken.Decode(query.PageToken);
         var sql = RunQuerySql.Build(query.Filter, query.OrderBy, query.ExperimentIds);
-        var text = $"SELECT r.id FROM runs r WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT $limit OFFSET $offset;";
-        var args = sql.Args.Append(("$limit", query.MaxResults + 1)).Append(("$offset", offset)).ToArray();
+        var fingerprint = PageToken.Fingerprint(query.Filter, query.OrderBy, query.ExperimentIds);
+        var after = PageToken.Decode(query.PageToken, fingerprint, sql.Keys.Select(k => k.Kind).ToArray());
+        var where = after is null ? sql.Where : $"({sql.Where}) AND {sql.After(after)}";
+        var keys = string.Join(", ", sql.Keys.Select(k => k.Sql));
+        var text = $"SELECT r.id, {keys} FROM runs r WHERE {where} ORDER BY {sql.OrderBy} LIMIT $limit;";
+        var args = sql.Args.Append(("$limit", query.MaxResults + 1)).ToArray();
         return db.ReadAsync(async (conn, tx) =>
         {
-            var ids = await conn.QueryAsync(tx, text, r => r.GetString(0), ct, args);
-            var more = ids.Count > query.MaxResults;
-            if (more) ids.RemoveAt(ids.Count - 1);
-            var runs = await LoadRunsAsync(conn, tx, ids, ct);
-            return new RunPage(runs, more ? PageToken.Encode(offset + query.MaxResults) : null);
+            var rows = await conn.QueryAsync(tx, text, r => (Id: r.GetString(0), Keys: Enumerable.Range(1, sql.Keys.Count).Select(i => r.IsDBNull(i) ? null : r.GetValue(i)).ToArray()), ct, args);
+            var more = rows.Count > query.MaxResults;
+            if (more) rows.RemoveAt(rows.Count - 1);
+            var runs = await LoadRunsAsync(conn, tx, rows.Select(r => r.Id).ToList(), ct);
+            return new RunPage(runs, more ? PageToken.Encode(fingerprint, rows[^1].Keys) : null);
         }, ct);
     }
 

@@ -3,117 +3,87 @@ using Keel.Core.Tracking;
 
 namespace Keel.Tracking.Tests.Contracts;
 
-/// <summary>Search, paging and artifact-entry behaviour of the tracking store contract.</summary>
+/// <summary>Run search, id prefixes and artifact entries.</summary>
 public abstract partial class TrackingStoreContract
 {
-    /// <summary>Three runs in "exp": a (auc .7, lgbm, finished), b (auc .9, sdca, running), c (no auc, lgbm, failed), started a, b, c.</summary>
-    private async Task<(Run A, Run B, Run C)> ThreeRunsAsync()
+    /// <summary>Stores a running run with a chosen id (ids are random otherwise, so prefix clashes cannot be arranged through the interface).</summary>
+    protected abstract Task InsertRunWithIdAsync(string experimentId, string runId, DateTimeOffset startTime);
+
+    private static Dictionary<string, string> Map(params (string Key, string Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
+
+    /// <summary>Three finished runs a (auc .7), b (auc .9), c (auc .8) started a minute apart, plus a running run d without metrics.</summary>
+    private async Task<Dictionary<string, Run>> SeedAsync()
     {
-        async Task<Run> Make(string name, int minute, string model, double? auc, RunStatus status)
+        var runs = new Dictionary<string, Run>();
+        var specs = new (string Name, double? Auc, string Model, RunStatus Status)[]
         {
-            var run = await NewRunAsync(name, start: T0.AddMinutes(minute));
+            ("a", 0.7, "lgbm", RunStatus.Finished), ("b", 0.9, "linear", RunStatus.Finished),
+            ("c", 0.8, "lgbm", RunStatus.Failed), ("d", null, "forest", RunStatus.Running),
+        };
+        for (var i = 0; i < specs.Length; i++)
+        {
+            var (name, auc, model, status) = specs[i];
+            var run = await NewRunAsync(name, start: T0.AddMinutes(i), tags: Map(("team", i % 2 == 0 ? "risk" : "ops")));
             await Store.LogBatchAsync(run.Id, new LogBatch
             {
-                Params = new Dictionary<string, string> { ["model"] = model },
+                Params = Map(("model", model)),
                 Metrics = auc is { } v ? [Point("auc", v)] : [],
-                Tags = new Dictionary<string, string> { ["team"] = name == "b" ? "x" : "y" },
             });
             if (status != RunStatus.Running) await Store.SetRunStatusAsync(run.Id, status, T0.AddHours(1));
-            return run;
+            runs[name] = run;
         }
-        return (await Make("a", 1, "lgbm", 0.7, RunStatus.Finished), await Make("b", 2, "sdca", 0.9, RunStatus.Running),
-            await Make("c", 3, "lgbm", null, RunStatus.Failed));
+        return runs;
     }
 
     private async Task<string[]> NamesAsync(string? filter = null, string? orderBy = null) =>
         (await Store.SearchRunsAsync(new RunQuery { Filter = filter, OrderBy = orderBy })).Runs.Select(r => r.Name).ToArray();
 
     [Fact]
-    public async Task SearchRuns_NoFilter_NewestStartFirst()
+    public async Task GetRun_AmbiguousPrefix_ThrowsInputNamingBothRuns()
     {
-        await ThreeRunsAsync();
-        Assert.Equal(["c", "b", "a"], await NamesAsync());
-    }
-
-    [Theory]
-    [InlineData("metrics.auc > 0.8", "b")]
-    [InlineData("metrics.auc >= 0.7", "a,b")]
-    [InlineData("metrics.auc != 0.7", "b")]
-    [InlineData("params.model = 'lgbm'", "a,c")]
-    [InlineData("params.model = 'lgbm' and metrics.auc < 1", "a")]
-    [InlineData("tags.team = \"x\"", "b")]
-    [InlineData("status = 'finished'", "a")]
-    [InlineData("status != 'running' AND name != 'a'", "c")]
-    [InlineData("name = 'c'", "c")]
-    [InlineData("params.model = 'x'' OR 1=1 --'", "")]
-    [InlineData("params.model = 'lgbm and sdca'", "")]
-    public async Task SearchRuns_Filter_ReturnsMatchingRuns(string filter, string expected)
-    {
-        await ThreeRunsAsync();
-        var names = await NamesAsync(filter, "name asc");
-        Assert.Equal(expected, string.Join(",", names));
-    }
-
-    [Theory]
-    [InlineData("metrics.auc > 'high'", "metrics.auc > 'high'")]
-    [InlineData("params.model = lgbm", "params.model = lgbm")]
-    [InlineData("status = 'done'", "status = 'done'")]
-    [InlineData("status < 'finished'", "status < 'finished'")]
-    [InlineData("weight > 3", "weight > 3")]
-    [InlineData("metrics.auc >", "metrics.auc >")]
-    [InlineData("metrics.auc > 1 and", "empty clause")]
-    [InlineData("name = 'unclosed", "closing")]
-    [InlineData("metrics.auc ! 1", "!=")]
-    public async Task SearchRuns_BadFilter_ThrowsInputQuotingClause(string filter, string quoted)
-    {
-        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { Filter = filter }));
-        Assert.Contains(quoted, e.Message);
-        Assert.Contains("expected", e.Message);
-    }
-
-    [Theory]
-    [InlineData("metrics.auc desc", "b,a,c")]
-    [InlineData("metrics.auc asc", "a,b,c")]
-    [InlineData("name desc", "c,b,a")]
-    [InlineData("start_time", "a,b,c")]
-    [InlineData("params.model = 'lgbm'", null)]
-    [InlineData("name sideways", null)]
-    public async Task SearchRuns_OrderBy_SortsOrThrows(string orderBy, string? expected)
-    {
-        await ThreeRunsAsync();
-        if (expected is null)
-            await Assert.ThrowsAsync<KeelInputException>(() => NamesAsync(orderBy: orderBy));
-        else
-            Assert.Equal(expected, string.Join(",", await NamesAsync(orderBy: orderBy)));
+        var e = await Store.GetOrCreateExperimentAsync("exp");
+        await InsertRunWithIdAsync(e.Id, "abcdef01" + new string('0', 24), T0);
+        await InsertRunWithIdAsync(e.Id, "abcdef02" + new string('0', 24), T0);
+        var error = await Assert.ThrowsAsync<KeelInputException>(() => Store.GetRunAsync("abcdef"));
+        Assert.Contains("ambiguous", error.Message);
+        Assert.Contains("abcdef01", error.Message);
+        Assert.Contains("abcdef02", error.Message);
+        Assert.Equal("abcdef02" + new string('0', 24), (await Store.GetRunAsync("abcdef02"))!.Id);
     }
 
     [Fact]
-    public async Task SearchRuns_Paging_VisitsEveryRunOnceInOrder()
+    public async Task SearchRuns_NoFilter_StartTimeDescending()
     {
-        for (var i = 0; i < 7; i++) await NewRunAsync($"r{i}", start: T0.AddSeconds(i));
-        var seen = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
-        {
-            var page = await Store.SearchRunsAsync(new RunQuery { MaxResults = 3, PageToken = token, OrderBy = "start_time asc" });
-            Assert.True(page.Runs.Count <= 3);
-            seen.AddRange(page.Runs.Select(r => r.Name));
-            token = page.NextPageToken;
-            pages++;
-        }
-        while (token is not null);
-        Assert.Equal(3, pages);
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"r{i}"), seen);
+        await SeedAsync();
+        Assert.Equal(["d", "c", "b", "a"], await NamesAsync());
+        Assert.Equal(["a", "b", "c", "d"], await NamesAsync(orderBy: "start_time asc"));
     }
 
     [Theory]
-    [InlineData(0, null)]
-    [InlineData(1001, null)]
-    [InlineData(10, "not-a-token")]
-    [InlineData(10, "aGVsbG8=")]
-    public async Task SearchRuns_BadPageSizeOrToken_ThrowsInput(int max, string? token) =>
-        await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { MaxResults = max, PageToken = token }));
+    [InlineData("metrics.auc > 0.75", "c,b")]
+    [InlineData("metrics.auc <= 0.8", "c,a")]
+    [InlineData("params.model = 'lgbm'", "c,a")]
+    [InlineData("params.model != 'lgbm'", "d,b")]
+    [InlineData("tags.team = 'ops'", "d,b")]
+    [InlineData("status = 'running'", "d")]
+    [InlineData("status != 'finished'", "d,c")]
+    [InlineData("name = 'b'", "b")]
+    [InlineData("metrics.auc >= 0.7 and params.model = 'lgbm' AND tags.team = 'risk'", "c,a")]
+    [InlineData("metrics.missing > 0", "")]
+    public async Task SearchRuns_Filter_MatchesExpectedRuns(string filter, string expected)
+    {
+        await SeedAsync();
+        Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), await NamesAsync(filter));
+    }
+
+    [Fact]
+    public async Task SearchRuns_OrderByMetric_AscDescWithRunsMissingItLast()
+    {
+        await SeedAsync();
+        Assert.Equal(["b", "c", "a", "d"], await NamesAsync(orderBy: "metrics.auc desc"));
+        Assert.Equal(["a", "c", "b", "d"], await NamesAsync(orderBy: "metrics.auc asc"));
+        Assert.Equal(["a", "c", "b", "d"], await NamesAsync(orderBy: "metrics.auc"));
+    }
 
     [Fact]
     public async Task SearchRuns_ExperimentIds_OnlyThoseExperiments()
@@ -122,29 +92,146 @@ public abstract partial class TrackingStoreContract
         await NewRunAsync("in-b", experiment: "B");
         var page = await Store.SearchRunsAsync(new RunQuery { ExperimentIds = [a.ExperimentId] });
         Assert.Equal(["in-a"], page.Runs.Select(r => r.Name));
-        Assert.Null(page.NextPageToken);
     }
 
     [Fact]
-    public async Task SearchRuns_Results_CarryParamsTagsAndLatestMetrics()
+    public async Task SearchRuns_PagedWithTokens_EveryRunOnceInOrder()
     {
-        var (_, b, _) = await ThreeRunsAsync();
-        var run = Assert.Single((await Store.SearchRunsAsync(new RunQuery { Filter = "name = 'b'" })).Runs);
-        Assert.Equal(b.Id, run.Id);
-        Assert.Equal("sdca", run.Params["model"]);
-        Assert.Equal("x", run.Tags["team"]);
-        Assert.Equal(0.9, run.Metrics["auc"]);
+        var expected = new List<string>();
+        for (var i = 0; i < 23; i++)
+        {
+            // Equal start times for some runs: the id tie-break must keep pages stable.
+            var run = await NewRunAsync($"r{i:00}", start: T0.AddSeconds(i / 3));
+            expected.Add(run.Id);
+        }
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.SearchRunsAsync(new RunQuery { MaxResults = 5, PageToken = token, OrderBy = "start_time asc" });
+            Assert.True(page.Runs.Count is > 0 and <= 5);
+            seen.AddRange(page.Runs.Select(r => r.Id));
+            token = page.NextPageToken;
+            pages++;
+        }
+        while (token is not null);
+        Assert.Equal(5, pages);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(expected.Order(), seen.Order());
+        var all = (await Store.SearchRunsAsync(new RunQuery { MaxResults = 1000, OrderBy = "start_time asc" })).Runs.Select(r => r.Id);
+        Assert.Equal(all, seen);
     }
+
+    [Fact]
+    public async Task SearchRuns_RunsAddedAndFinishedBetweenPages_NoDuplicatesOrGaps()
+    {
+        var before = new List<string>();
+        for (var i = 0; i < 6; i++) before.Add((await NewRunAsync($"r{i}", start: T0.AddMinutes(i))).Id);
+        var query = new RunQuery { MaxResults = 2, Filter = "status = 'running'" };
+        var first = await Store.SearchRunsAsync(query);
+        // A finished run leaves the filter and a newer run sorts first: offset paging would skip, then repeat, rows.
+        await Store.SetRunStatusAsync(first.Runs[0].Id, RunStatus.Finished, T0.AddHours(1));
+        var second = await Store.SearchRunsAsync(query with { PageToken = first.NextPageToken });
+        await NewRunAsync("newer", start: T0.AddHours(1));
+        var third = await Store.SearchRunsAsync(query with { PageToken = second.NextPageToken });
+        Assert.Equal(before.AsEnumerable().Reverse(), first.Runs.Concat(second.Runs).Concat(third.Runs).Select(r => r.Id));
+        Assert.Null(third.NextPageToken);
+    }
+
+    [Fact]
+    public async Task SearchRuns_TokenOfOtherQuery_ThrowsInput()
+    {
+        for (var i = 0; i < 3; i++) await NewRunAsync($"r{i}");
+        var page = await Store.SearchRunsAsync(new RunQuery { MaxResults = 1, OrderBy = "name asc" });
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { MaxResults = 1, PageToken = page.NextPageToken }));
+        Assert.Contains("page token", e.Message);
+    }
+
+    [Fact]
+    public async Task SearchRuns_PagedByMetricWithTiesAndMissing_EveryRunOnceInOrder()
+    {
+        for (var i = 0; i < 11; i++)
+        {
+            var run = await NewRunAsync($"r{i:00}", start: T0.AddSeconds(i % 2));
+            if (i % 4 != 0) await Store.LogBatchAsync(run.Id, new LogBatch { Metrics = [Point("auc", i % 3 / 10.0 + 0.1)] });
+        }
+        foreach (var order in new[] { "metrics.auc desc", "metrics.auc asc, name desc", "name", "start_time desc" })
+        {
+            var all = (await Store.SearchRunsAsync(new RunQuery { OrderBy = order })).Runs.Select(r => r.Id).ToList();
+            var paged = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await Store.SearchRunsAsync(new RunQuery { OrderBy = order, MaxResults = 2, PageToken = token });
+                paged.AddRange(page.Runs.Select(r => r.Id));
+                token = page.NextPageToken;
+            }
+            while (token is not null);
+            Assert.Equal(all, paged);
+        }
+    }
+
+    [Fact]
+    public async Task SearchRuns_ExactlyOnePage_NoNextToken()
+    {
+        for (var i = 0; i < 3; i++) await NewRunAsync($"r{i}");
+        var page = await Store.SearchRunsAsync(new RunQuery { MaxResults = 3 });
+        Assert.Equal(3, page.Runs.Count);
+        Assert.Null(page.NextPageToken);
+    }
+
+    [Theory]
+    [InlineData("metrics.auc > 'high'", "metrics.auc > 'high'")]
+    [InlineData("params.model = lgbm", "params.model = lgbm")]
+    [InlineData("status = 'paused'", "status = 'paused'")]
+    [InlineData("colour = 'red'", "colour = 'red'")]
+    [InlineData("metrics.auc > 0.5 and", "empty clause")]
+    [InlineData("name = 'x' and metrics.auc 0.5", "metrics.auc 0.5")]
+    [InlineData("name = 'unclosed", "closing")]
+    public async Task SearchRuns_BadFilter_ThrowsInputNamingTheClause(string filter, string named)
+    {
+        await NewRunAsync();
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { Filter = filter }));
+        Assert.Contains(named, e.Message);
+    }
+
+    [Theory]
+    [InlineData("colour desc")]
+    [InlineData("start_time sideways")]
+    public async Task SearchRuns_BadOrderBy_ThrowsInputNamingIt(string orderBy)
+    {
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { OrderBy = orderBy }));
+        Assert.Contains(orderBy, e.Message);
+    }
+
+    [Theory]
+    [InlineData("not a token")]
+    [InlineData("b2Zmc2V0Oi0x")] // "offset:-1"
+    [InlineData("aGVsbG8=")]     // "hello"
+    [InlineData("eyJxIjoiMDAiLCJrIjpbXX0")] // a well-formed token of no query
+    public async Task SearchRuns_BadPageToken_ThrowsInputNamingIt(string token)
+    {
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { PageToken = token }));
+        Assert.Contains(token, e.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task SearchRuns_MaxResultsOutOfRange_ThrowsInput(int max) =>
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { MaxResults = max }));
 
     [Fact]
     public async Task LogArtifact_SeveralPaths_ListedByPath()
     {
         var run = await NewRunAsync();
-        var sha = new string('1', 64);
-        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("report/index.html", sha, 10));
-        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("model.zip", new string('2', 64), 20));
-        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("report/index.html", sha, 10));
-        Assert.Equal([new ArtifactEntry("model.zip", new string('2', 64), 20), new ArtifactEntry("report/index.html", sha, 10)],
+        var sha1 = new string('1', 64);
+        var sha2 = new string('2', 64);
+        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("reports/z.html", sha1, 10));
+        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("models\\a.keelmodel", sha2, 20));
+        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("reports/z.html", sha1, 10)); // same content again: accepted
+        Assert.Equal([new ArtifactEntry("models/a.keelmodel", sha2, 20), new ArtifactEntry("reports/z.html", sha1, 10)],
             await Store.ListArtifactsAsync(run.Id));
     }
 
@@ -152,24 +239,45 @@ public abstract partial class TrackingStoreContract
     public async Task LogArtifact_SamePathOtherContent_ThrowsInput()
     {
         var run = await NewRunAsync();
-        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("a.txt", new string('1', 64), 1));
-        await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry("a.txt", new string('2', 64), 1)));
+        await Store.LogArtifactAsync(run.Id, new ArtifactEntry("m.bin", new string('1', 64), 1));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry("m.bin", new string('2', 64), 1)));
+        Assert.Contains("m.bin", e.Message);
+        Assert.Equal(new string('1', 64), Assert.Single(await Store.ListArtifactsAsync(run.Id)).Sha256);
     }
 
     [Theory]
-    [InlineData("../escape.txt")]
-    [InlineData("/etc/passwd")]
-    [InlineData("a/../../b")]
+    [InlineData("../x")]
+    [InlineData("/abs")]
+    [InlineData("a//b")]
+    [InlineData("a/./b")]
+    [InlineData("C:/x")]
     [InlineData("")]
-    public async Task LogArtifact_BadPath_ThrowsInputAndLogsNothing(string path)
+    public async Task LogArtifact_InvalidPath_ThrowsInputAndStoresNothing(string path)
     {
         var run = await NewRunAsync();
-        await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry(path, new string('1', 64), 1)));
-        await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry("ok.txt", "../../etc", 1)));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry(path, new string('1', 64), 1)));
+        Assert.Contains("artifact", e.Message);
         Assert.Empty(await Store.ListArtifactsAsync(run.Id));
+    }
+
+    [Fact]
+    public async Task LogArtifact_BadHash_ThrowsInput()
+    {
+        var run = await NewRunAsync();
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.LogArtifactAsync(run.Id, new ArtifactEntry("a", new string('A', 64), 1)));
     }
 
     [Fact]
     public async Task ListArtifacts_UnknownRun_ThrowsNotFound() =>
         await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.ListArtifactsAsync(new string('c', 32)));
+
+    [Fact]
+    public async Task SearchRuns_ReturnedRuns_AreCopies()
+    {
+        var run = await NewRunAsync();
+        await Store.LogBatchAsync(run.Id, new LogBatch { Metrics = [Point("m", 1)] });
+        var first = (await Store.SearchRunsAsync(new RunQuery())).Runs[0];
+        if (first.Metrics is IDictionary<string, double> { IsReadOnly: false } m) m["m"] = 42;
+        Assert.Equal(1, (await Store.SearchRunsAsync(new RunQuery())).Runs[0].Metrics["m"]);
+    }
 }
