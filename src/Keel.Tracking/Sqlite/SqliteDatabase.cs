@@ -52,21 +52,18 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits, or none.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
-    {
-        await using var conn = await ConnectAsync(ct);
-        // deferred: false takes the write lock up front, so read-then-write sequences (next version number) cannot interleave.
-        await using var tx = conn.BeginTransaction(deferred: false);
-        var result = await work(conn, tx);
-        await tx.CommitAsync(ct);
-        return result;
-    }
+    /// <remarks>The write lock is taken up front, so read-then-write sequences (next version number) cannot interleave.</remarks>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
+        InTransactionAsync(work, deferred: false, ct);
 
     /// <summary>Runs <paramref name="work"/> on a fresh connection in a read transaction (one consistent snapshot).</summary>
-    public async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    public Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
+        InTransactionAsync(work, deferred: true, ct);
+
+    private async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool deferred, CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
-        await using var tx = conn.BeginTransaction(deferred: true);
+        await using var tx = conn.BeginTransaction(deferred);
         var result = await work(conn, tx);
         await tx.CommitAsync(ct);
         return result;
