@@ -9,9 +9,8 @@ namespace Keel.Cli.Pipeline;
 /// <summary>Maps a finished run onto the report's plain data model and renders it.</summary>
 internal static class ReportMapper
 {
-    public static string Render(PreparedRun run, RunOutcome outcome, CandidateOutcome final, RunEnvironment env, DateTimeOffset started)
+    public static string Render(PreparedRun run, TableProfile profile, RunOutcome outcome, CandidateOutcome final, RunEnvironment env, DateTimeOffset started)
     {
-        var profile = TableProfiler.Profile(run.Table);
         var classes = run.Label.Labels.Classes;
         var labelCounts = run.Task == TaskKind.Regression
             ? profile.Columns.First(c => c.Name == run.Spec.Data.Label).Histogram.Select(b => new LabelCount(Range(b.Lower, b.Upper), b.Count)).ToArray()

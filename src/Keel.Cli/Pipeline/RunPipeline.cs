@@ -6,6 +6,7 @@ using Keel.Core.Metrics;
 using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
 using Keel.Training;
@@ -52,7 +53,8 @@ internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
         await tracker.LogParamsAsync(RunParams(run), ct);
-        await tracker.LogInputsAsync(run, ct);
+        var profile = TableProfiler.Profile(run.Table);
+        await tracker.LogInputsAsync(run, profile, ct);
 
         var trainer = new CandidateTrainer(run, time);
         var outcomes = new List<CandidateOutcome>();
@@ -87,7 +89,7 @@ internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
             run.Metric, outcomes, selected.Name, finalInfo, gates, registered, reason, reportPath);
-        var html = ReportMapper.Render(run, outcome, final, env, started);
+        var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         var temp = reportPath + ".tmp";
         await File.WriteAllTextAsync(temp, html, ct);

@@ -21,11 +21,11 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
     public Task LogParamsAsync(IReadOnlyDictionary<string, string> parameters, CancellationToken ct) =>
         store.Tracking.LogBatchAsync(runId, new LogBatch { Params = parameters }, ct);
 
-    public async Task LogInputsAsync(PreparedRun run, CancellationToken ct)
+    public async Task LogInputsAsync(PreparedRun run, TableProfile profile, CancellationToken ct)
     {
         await Bytes("spec/keel.yaml", Encoding.UTF8.GetBytes(run.SpecText), ct);
         await Bytes("data/schema.json", Encoding.UTF8.GetBytes(RunPipeline.SchemaJson(run)), ct);
-        await Bytes("data/profile.json", JsonSerializer.SerializeToUtf8Bytes(TableProfiler.Profile(run.Table), Json.Options), ct);
+        await Bytes("data/profile.json", JsonSerializer.SerializeToUtf8Bytes(profile, Json.Options), ct);
         await Bytes("split/train.txt", Rows(run, run.Split.Train), ct);
         await Bytes("split/validation.txt", Rows(run, run.Split.Validation), ct);
         await Bytes("split/test.txt", Rows(run, run.Split.Test), ct);
