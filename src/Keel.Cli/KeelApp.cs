@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Commands;
 using Keel.Core;
+using Keel.Tracking;
 
 namespace Keel.Cli;
 
@@ -54,28 +55,15 @@ internal static class KeelApp
 }
 
 /// <summary>What every command shares: the context and the recursive --store option.</summary>
-internal sealed record CommandOptions(CliContext Context, Option<string?> Store)
+internal sealed record CommandOptions(CliContext Context, Option<string?> StoreOption)
 {
-    /// <summary>The store URI: --store, else KEEL_STORE, else .keel under the working folder.</summary>
-    public string StoreUri(ParseResult result)
+    /// <summary>The store: --store, else KEEL_STORE, else .keel; relative paths resolve against the working folder.</summary>
+    public StoreOptions Store(ParseResult result) => new()
     {
-        var uri = result.GetValue(Store) ?? Context.DefaultStore ?? ".keel";
-        if (uri.StartsWith("sqlite:", StringComparison.Ordinal))
-        {
-            var path = uri["sqlite:".Length..];
-            return path.StartsWith("//", StringComparison.Ordinal) || Path.IsPathRooted(path) ? uri : "sqlite:" + Context.Resolve(path);
-        }
-        return uri.Contains("://", StringComparison.Ordinal) ? uri : Context.Resolve(uri);
-    }
-
-    /// <summary>The folder beside the store where reports go: the store folder itself, or the sqlite file's folder.</summary>
-    public static string ReportFolder(string storeUri)
-    {
-        if (!storeUri.StartsWith("sqlite:", StringComparison.Ordinal)) return Path.Combine(storeUri, "reports");
-        var path = storeUri["sqlite:".Length..];
-        if (path.StartsWith("//", StringComparison.Ordinal)) path = path[2..];
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "reports");
-    }
+        Uri = result.GetValue(StoreOption) ?? Context.DefaultStore ?? ".keel",
+        BaseDirectory = Context.WorkingDirectory,
+        Time = Context.Time,
+    };
 
     public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON only" };
 }

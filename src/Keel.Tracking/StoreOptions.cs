@@ -17,4 +17,8 @@ public sealed record StoreOptions
 
     /// <summary>Clock for created/updated times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The absolute folder holding the store's database file (the store folder, or the sqlite file's folder); nothing is created.</summary>
+    /// <exception cref="Keel.Core.KeelInputException">The URI is malformed or has an unsupported scheme.</exception>
+    public string ResolveFolder() => Path.GetDirectoryName(StoreLocation.Parse(this).DatabasePath)!;
 }

@@ -26,6 +26,20 @@ public sealed class StoreOptionsTests : IDisposable
         Assert.Same(TimeProvider.System, o.Time);
     }
 
+    [Theory]
+    [InlineData("store", "store")]
+    [InlineData("sqlite:data/my.db", "data")]
+    public void ResolveFolder_FolderOrSqliteFile_FolderHoldingTheDatabaseAndNothingCreated(string uri, string expected)
+    {
+        var folder = new StoreOptions { Uri = uri, BaseDirectory = _folder.Path }.ResolveFolder();
+        Assert.Equal(Path.Combine(_folder.Path, expected), folder);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void ResolveFolder_UnsupportedScheme_ThrowsInput() =>
+        Assert.Throws<KeelInputException>(() => new StoreOptions { Uri = "postgresql://db/keel" }.ResolveFolder());
+
     [Fact]
     public async Task Open_Folder_DatabaseAndArtifactsInsideIt()
     {

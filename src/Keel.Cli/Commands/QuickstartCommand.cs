@@ -44,8 +44,8 @@ internal static class QuickstartCommand
         var command = new Command("quickstart", "Train on the shipped credit_data sample: leaderboard, registered model and an HTML report") { json };
         command.SetAction((result, ct) =>
         {
-            var storeUri = o.StoreUri(result);
-            var folder = Path.Combine(Path.GetDirectoryName(CommandOptions.ReportFolder(storeUri))!, "quickstart");
+            var store = o.Store(result);
+            var folder = Path.Combine(store.ResolveFolder(), "quickstart");
             Directory.CreateDirectory(folder);
             using (var sample = typeof(QuickstartCommand).Assembly.GetManifestResourceStream("samples/credit_data.csv")!)
             using (var file = File.Create(Path.Combine(folder, "credit_data.csv")))
@@ -55,7 +55,7 @@ internal static class QuickstartCommand
             var specPath = Path.Combine(folder, "keel.yaml");
             File.WriteAllText(specPath, Spec + "\n");
             if (!result.GetValue(json)) o.Context.Console.MarkupLineInterpolated($"Quickstart spec: {specPath}");
-            return RunCommand.ExecuteAsync(o, specPath, result.GetValue(json), null, null, storeUri, ct);
+            return RunCommand.ExecuteAsync(o, specPath, result.GetValue(json), null, null, store, ct);
         });
         return command;
     }

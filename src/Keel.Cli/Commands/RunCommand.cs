@@ -20,18 +20,18 @@ internal static class RunCommand
             spec, json, seed, report,
         };
         command.SetAction((result, ct) => ExecuteAsync(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json),
-            result.GetValue(seed), result.GetValue(report), o.StoreUri(result), ct));
+            result.GetValue(seed), result.GetValue(report), o.Store(result), ct));
         return command;
     }
 
-    public static async Task<int> ExecuteAsync(CommandOptions o, string specPath, bool json, int? seed, string? reportPath, string storeUri, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(CommandOptions o, string specPath, bool json, int? seed, string? reportPath, StoreOptions storeOptions, CancellationToken ct)
     {
         var c = o.Context;
         // Everything that can be wrong with the input is found here, before the store is opened or touched.
         var prepared = RunPreparation.Prepare(specPath, seed);
-        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = storeUri, Time = c.Time }, ct);
+        await using var store = await KeelStore.OpenAsync(storeOptions, ct);
         RunOutcome outcome;
-        string Report(string runId) => reportPath is null ? Path.Combine(CommandOptions.ReportFolder(storeUri), runId + ".html") : c.Resolve(reportPath);
+        string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : c.Resolve(reportPath);
         if (json)
         {
             outcome = await ExecuteWithReportAsync(store, c.Time, new SyncProgress(_ => { }), prepared, Report, ct);

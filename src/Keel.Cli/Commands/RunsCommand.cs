@@ -168,7 +168,7 @@ internal static class RunsCommand
     /// <summary>Opens the store and marks runs whose process died as killed, so listings never show a dead run as running.</summary>
     internal static async Task<KeelStore> Open(CommandOptions o, ParseResult result, CancellationToken ct)
     {
-        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = o.StoreUri(result), Time = o.Context.Time }, ct);
+        var store = await KeelStore.OpenAsync(o.Store(result), ct);
         await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, RunRecovery.Current(), RunRecovery.IsAlive, o.Context.Time, ct);
         return store;
     }
