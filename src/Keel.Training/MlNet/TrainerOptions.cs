@@ -11,11 +11,16 @@ public sealed record LinearOptions
     /// <summary>maximum_number_of_iterations: optimiser iteration cap. Default 100.</summary>
     public int MaximumNumberOfIterations { get; init; } = 100;
 
-    internal static LinearOptions Read(OptionReader r) => new()
+    // Defaults come from the initialisers above, so each documented default is written once.
+    internal static LinearOptions Read(OptionReader r)
     {
-        L2Regularization = r.Double("l2_regularization", 1, 0, 1e6),
-        MaximumNumberOfIterations = r.Int("maximum_number_of_iterations", 100, 1, 100_000),
-    };
+        var d = new LinearOptions();
+        return new()
+        {
+            L2Regularization = r.Double("l2_regularization", d.L2Regularization, 0, 1e6),
+            MaximumNumberOfIterations = r.Int("maximum_number_of_iterations", d.MaximumNumberOfIterations, 1, 100_000),
+        };
+    }
 }
 
 /// <summary>Options of the LightGBM trainer (spec type "lightgbm"); trained single-threaded and deterministic.</summary>
@@ -36,14 +41,19 @@ public sealed record LightGbmOptions
     /// <summary>l2_regularization: L2 penalty on leaf values. Default 0.</summary>
     public double L2Regularization { get; init; }
 
-    internal static LightGbmOptions Read(OptionReader r) => new()
+    // Defaults come from the initialisers above, so each documented default is written once.
+    internal static LightGbmOptions Read(OptionReader r)
     {
-        NumberOfIterations = r.Int("number_of_iterations", 200, 1, 100_000),
-        LearningRate = r.Double("learning_rate", 0.05, 0, 1, minExclusive: true),
-        NumberOfLeaves = r.Int("number_of_leaves", 31, 2, 131_072),
-        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 20, 1, int.MaxValue),
-        L2Regularization = r.Double("l2_regularization", 0, 0, 1e6),
-    };
+        var d = new LightGbmOptions();
+        return new()
+        {
+            NumberOfIterations = r.Int("number_of_iterations", d.NumberOfIterations, 1, 100_000),
+            LearningRate = r.Double("learning_rate", d.LearningRate, 0, 1, minExclusive: true),
+            NumberOfLeaves = r.Int("number_of_leaves", d.NumberOfLeaves, 2, 131_072),
+            MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
+            L2Regularization = r.Double("l2_regularization", d.L2Regularization, 0, 1e6),
+        };
+    }
 }
 
 /// <summary>Options of the FastTree (gradient boosted trees) trainer (spec type "fasttree").</summary>
@@ -61,13 +71,18 @@ public sealed record FastTreeOptions
     /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 10.</summary>
     public int MinimumExampleCountPerLeaf { get; init; } = 10;
 
-    internal static FastTreeOptions Read(OptionReader r) => new()
+    // Defaults come from the initialisers above, so each documented default is written once.
+    internal static FastTreeOptions Read(OptionReader r)
     {
-        NumberOfTrees = r.Int("number_of_trees", 100, 1, 100_000),
-        NumberOfLeaves = r.Int("number_of_leaves", 20, 2, 131_072),
-        LearningRate = r.Double("learning_rate", 0.2, 0, 1, minExclusive: true),
-        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 10, 1, int.MaxValue),
-    };
+        var d = new FastTreeOptions();
+        return new()
+        {
+            NumberOfTrees = r.Int("number_of_trees", d.NumberOfTrees, 1, 100_000),
+            NumberOfLeaves = r.Int("number_of_leaves", d.NumberOfLeaves, 2, 131_072),
+            LearningRate = r.Double("learning_rate", d.LearningRate, 0, 1, minExclusive: true),
+            MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
+        };
+    }
 }
 
 /// <summary>Options of the FastForest (random forest) trainer (spec type "fastforest").</summary>
@@ -82,10 +97,15 @@ public sealed record FastForestOptions
     /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 10.</summary>
     public int MinimumExampleCountPerLeaf { get; init; } = 10;
 
-    internal static FastForestOptions Read(OptionReader r) => new()
+    // Defaults come from the initialisers above, so each documented default is written once.
+    internal static FastForestOptions Read(OptionReader r)
     {
-        NumberOfTrees = r.Int("number_of_trees", 100, 1, 100_000),
-        NumberOfLeaves = r.Int("number_of_leaves", 20, 2, 131_072),
-        MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", 10, 1, int.MaxValue),
-    };
+        var d = new FastForestOptions();
+        return new()
+        {
+            NumberOfTrees = r.Int("number_of_trees", d.NumberOfTrees, 1, 100_000),
+            NumberOfLeaves = r.Int("number_of_leaves", d.NumberOfLeaves, 2, 131_072),
+            MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
+        };
+    }
 }
