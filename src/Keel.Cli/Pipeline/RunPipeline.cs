@@ -1,15 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Keel.Core;
-using Keel.Core.Metrics;
-using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
-using Keel.Training;
 
 namespace Keel.Cli.Pipeline;
 
@@ -159,30 +154,5 @@ internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<
             foreach (var (k, v) in c.Trainer.EffectiveParams) p[$"{c.Name}.{k}"] = v;
         }
         return p;
-    }
-
-    internal static string Csv(IEnumerable<string> cells) =>
-        string.Join(",", cells.Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"") + "\"" : c));
-
-    /// <summary>Test-split predictions as CSV: the file row, the label, the prediction and (classification) each class's probability.</summary>
-    internal static byte[] PredictionsCsv(PreparedRun run, Predictions p)
-    {
-        var sb = new StringBuilder();
-        var classes = run.Label.Labels.Classes;
-        sb.AppendLine(Csv(["row", "label", "predicted", .. classes.Select(c => "p_" + c)]));
-        var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
-        for (var i = 0; i < run.Split.Test.Length; i++)
-        {
-            var row = run.Split.Test[i];
-            var fileRow = run.Label.KeptRows[row].ToString(CultureInfo.InvariantCulture);
-            if (predicted is null)
-            {
-                sb.AppendLine(Csv([fileRow, run.Label.Labels.Values![row].ToString("R", CultureInfo.InvariantCulture), p.Values![i].ToString("R", CultureInfo.InvariantCulture)]));
-                continue;
-            }
-            sb.AppendLine(Csv([fileRow, classes[run.Label.Labels.ClassIndices![row]], classes[predicted[i]],
-                .. p.Probabilities![i].Select(x => x.ToString("R", CultureInfo.InvariantCulture))]));
-        }
-        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 }

@@ -62,10 +62,12 @@ internal static partial class RunPreparation
             throw new KeelInputException($"{specName} field 'data.ignore': no feature columns are left once the label and ignored columns are removed.");
 
         var metric = spec.Metric ?? MetricCatalog.DefaultFor(label.Task);
-        var info = MetricCatalog.All.TryGetValue(metric, out var m) ? m
-            : throw new KeelInputException($"{specName} field 'metric': unknown metric '{metric}'; expected one of: {string.Join(", ", MetricCatalog.All.Values.Where(x => x.Tasks.Contains(label.Task)).Select(x => x.Name))}.");
-        if (!info.Tasks.Contains(label.Task))
-            throw new KeelInputException($"{specName} field 'metric': '{metric}' does not apply to a {Lower(label.Task)} task; expected one of: {string.Join(", ", MetricCatalog.All.Values.Where(x => x.Tasks.Contains(label.Task)).Select(x => x.Name))}.");
+        if (!MetricCatalog.All.TryGetValue(metric, out var info) || !info.Tasks.Contains(label.Task))
+        {
+            var fitting = string.Join(", ", MetricCatalog.All.Values.Where(x => x.Tasks.Contains(label.Task)).Select(x => x.Name));
+            var problem = info is null ? $"unknown metric '{metric}'" : $"'{metric}' does not apply to a {Lower(label.Task)} task";
+            throw new KeelInputException($"{specName} field 'metric': {problem}; expected one of: {fitting}.");
+        }
 
         var models = spec.Models.Count > 0 ? spec.Models : TrainerCatalog.DefaultCandidates(label.Task);
         var candidates = models.Select((ms, i) => new Candidate(ms, TrainerCatalog.Create(ms, label.Task, i))).ToArray();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Cli.Output;
 using Keel.Core.Tracking;
+using Keel.Core.Models;
 using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
@@ -56,7 +57,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         }
         await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
         await Bytes($"models/{o.Name}.keelmodel", o.ModelFile, ct);
-        await Bytes($"predictions/{o.Name}.test.csv", RunPipeline.PredictionsCsv(run, o.TestPredictions), ct);
+        await Bytes($"predictions/{o.Name}.test.csv", PredictionsCsv(run, o.TestPredictions), ct);
     }
 
     public async Task<ArtifactEntry> LogFinalAsync(CandidateOutcome final, FinalModel info, PreparedRun run, CancellationToken ct)
@@ -66,7 +67,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         {
             Metrics = Finite(final.TestMetrics).Select(m => new MetricPoint($"test.{m.Key}", m.Value, 0, now)).ToArray(),
         }, ct);
-        if (info.Refit) await Bytes("predictions/final.test.csv", RunPipeline.PredictionsCsv(run, final.TestPredictions), ct);
+        if (info.Refit) await Bytes("predictions/final.test.csv", PredictionsCsv(run, final.TestPredictions), ct);
         return await Bytes("models/final.keelmodel", final.ModelFile, ct);
     }
 
@@ -89,4 +90,29 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
 
     private static IEnumerable<KeyValuePair<string, double>> Finite(IReadOnlyDictionary<string, double> metrics) =>
         metrics.Where(m => double.IsFinite(m.Value));
+
+    private static string Csv(IEnumerable<string> cells) =>
+        string.Join(",", cells.Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"") + "\"" : c));
+
+    /// <summary>Test-split predictions as CSV: the file row, the label, the prediction and (classification) each class's probability.</summary>
+    internal static byte[] PredictionsCsv(PreparedRun run, Predictions p)
+    {
+        var sb = new StringBuilder();
+        var classes = run.Label.Labels.Classes;
+        sb.AppendLine(Csv(["row", "label", "predicted", .. classes.Select(c => "p_" + c)]));
+        var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
+        for (var i = 0; i < run.Split.Test.Length; i++)
+        {
+            var row = run.Split.Test[i];
+            var fileRow = run.Label.KeptRows[row].ToString(CultureInfo.InvariantCulture);
+            if (predicted is null)
+            {
+                sb.AppendLine(Csv([fileRow, run.Label.Labels.Values![row].ToString("R", CultureInfo.InvariantCulture), p.Values![i].ToString("R", CultureInfo.InvariantCulture)]));
+                continue;
+            }
+            sb.AppendLine(Csv([fileRow, classes[run.Label.Labels.ClassIndices![row]], classes[predicted[i]],
+                .. p.Probabilities![i].Select(x => x.ToString("R", CultureInfo.InvariantCulture))]));
+        }
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
 }
