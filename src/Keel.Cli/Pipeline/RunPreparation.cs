@@ -44,7 +44,7 @@ internal static partial class RunPreparation
 
     public static PreparedRun Prepare(string specPath, int? seedOverride)
     {
-        var spec = SpecReader.ReadFile(specPath);
+        var (spec, specText) = SpecReader.ReadFile(specPath);
         if (seedOverride is { } s) spec = spec with { Seed = s };
         var specName = Path.GetFileName(specPath);
         var dir = Path.GetDirectoryName(Path.GetFullPath(specPath))!;
@@ -80,7 +80,7 @@ internal static partial class RunPreparation
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
 
         var experiment = spec.Experiment ?? Path.GetFileNameWithoutExtension(dataPath);
-        return new PreparedRun(spec, Path.GetFullPath(specPath), File.ReadAllText(specPath), data, table, features, label,
+        return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
             strategy, split, metric, candidates, experiment, spec.Register.Name ?? experiment, spec.Seed);
     }
 

@@ -9,10 +9,12 @@ namespace Keel.Cli.Spec;
 /// <summary>Reads keel.yaml into a <see cref="KeelSpec"/>; every error names the file, line and field.</summary>
 internal static class SpecReader
 {
-    public static KeelSpec ReadFile(string path)
+    /// <summary>Reads the spec file; returns its text too, so a run can store exactly what it ran.</summary>
+    public static (KeelSpec Spec, string Text) ReadFile(string path)
     {
         if (!File.Exists(path)) throw new KeelInputException($"Spec file '{path}' does not exist.");
-        return Parse(File.ReadAllText(path), path);
+        var text = File.ReadAllText(path);
+        return (Parse(text, path), text);
     }
 
     public static KeelSpec Parse(string yaml, string fileName)
