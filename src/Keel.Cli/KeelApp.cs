@@ -45,7 +45,15 @@ internal static class KeelApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, ct);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                // Program.cs owns Ctrl+C and SIGTERM (the run is marked killed first); System.CommandLine's own handler would
+                // give up on the command after 2 s.
+                ProcessTerminationTimeout = null,
+            }, ct);
         }
         catch (KeelInputException e)
         {

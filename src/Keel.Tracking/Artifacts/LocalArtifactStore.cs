@@ -43,7 +43,7 @@ internal sealed class LocalArtifactStore : IArtifactStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new KeelInputException($"artifact folder '{store._root}' cannot be written: {e.Message}", e);
+            throw new KeelInputException($"artifact folder '{store._root}' is read-only or cannot be written ({e.Message}); commands that write (run, models alias, runs delete, gc) need write access", e);
         }
         var cutoff = time.GetUtcNow().UtcDateTime - StaleTemp;
         foreach (var file in Directory.EnumerateFiles(store._tmp))
