@@ -268,7 +268,7 @@ public sealed class SplitStrategyRunTests
         using var h = new CliHarness();
         h.CopySample("penguins.csv");
         h.Write("keel.yaml", """
-            data: {path: penguins.csv, label: Species, group_column: Island, ignore: [Island]}
+            data: {path: penguins.csv, label: Species, group_column: Island}
             split: {strategy: group, test_fraction: 0.3, validation_fraction: 0.3}
             models: [zero_rule]
             """);
@@ -284,6 +284,78 @@ public sealed class SplitStrategyRunTests
         Assert.Empty(groups[0].Intersect(groups[2]));
         Assert.Empty(groups[0].Intersect(groups[1]));
         Assert.Empty(groups[1].Intersect(groups[2]));
+        Assert.DoesNotContain("Island", await InputColumnsAsync(h, id));
+    }
+
+    [Fact]
+    public async Task Run_PredefinedSplitColumn_ColumnIsNotAModelInput()
+    {
+        using var h = new CliHarness();
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv"));
+        var folds = new[] { "train", "train", "train", "validation", "test" };
+        h.Write("penguins.csv", string.Join("\n", lines.Select((l, i) => l + "," + (i == 0 ? "fold" : folds[i % 5]))) + "\n");
+        h.Write("keel.yaml", """
+            data: {path: penguins.csv, label: Species}
+            split: {predefined: {column: fold}}
+            models: [zero_rule, linear]
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var columns = await InputColumnsAsync(h, r.Json().GetProperty("run_id").GetString()!);
+        Assert.DoesNotContain("fold", columns);
+        Assert.Contains("Island", columns);
+    }
+
+    [Fact]
+    public async Task Run_TimeSplit_TimeColumnIsNotAFeatureUnlessDatePartsAsked()
+    {
+        using var h = new CliHarness();
+        h.CopySample("seattle-weather.csv");
+        h.Write("plain.yaml", """
+            data: {path: seattle-weather.csv, label: weather, time_column: date}
+            split: {strategy: time}
+            models: [zero_rule, linear]
+            """);
+        h.Write("parts.yaml", """
+            data: {path: seattle-weather.csv, label: weather, time_column: date, time_features: [month, dayofyear]}
+            split: {strategy: time}
+            models: [zero_rule, linear]
+            """);
+
+        var plain = await h.RunAsync("run", "plain.yaml", "--json");
+        var parts = await h.RunAsync("run", "parts.yaml", "--json");
+
+        Assert.True(plain.Exit == 0, plain.Error);
+        Assert.True(parts.Exit == 0, parts.Error);
+        Assert.DoesNotContain("date", await InputColumnsAsync(h, plain.Json().GetProperty("run_id").GetString()!));
+        var model = await FinalModelAsync(h, parts.Json().GetProperty("run_id").GetString()!);
+        Assert.Contains("date", model.InputSchema.Columns.Select(c => c.Name));
+        var featureNames = ((Keel.Training.IFeaturizedModel)model).Featurizer.FeatureNames;
+        Assert.Contains("date__month", featureNames);
+        Assert.Contains("date__dayofyear", featureNames);
+        Assert.DoesNotContain("date__year", featureNames);
+        Assert.DoesNotContain("date__unix", featureNames);
+    }
+
+    /// <summary>The columns the run's final model demands, from both the stored schema and the model package itself.</summary>
+    private static async Task<string[]> InputColumnsAsync(CliHarness h, string runId)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        using var schema = JsonDocument.Parse(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, runId, "data/schema.json"));
+        var listed = schema.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToArray();
+        var model = await FinalModelAsync(h, runId);
+        // Baselines read no columns; a model that does reads only listed ones.
+        Assert.Subset(listed.ToHashSet(), model.InputSchema.Columns.Select(c => c.Name).ToHashSet());
+        return listed;
+    }
+
+    private static async Task<Keel.Training.IFittedModel> FinalModelAsync(CliHarness h, string runId)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        using var stream = new MemoryStream(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, runId, "models/final.keelmodel"));
+        return Keel.Training.ModelPackage.Load(stream);
     }
 
     private static async Task<int[]> ReadSplitAsync(CliHarness h, string runId, string path)
