@@ -15,7 +15,7 @@ public static class ModelSelector
         if (candidateMetrics.Count == 0) throw new ArgumentException("No candidates to choose from.", nameof(candidateMetrics));
         var info = MetricCatalog.Get(metric);
         double? Value(int i) => candidateMetrics[i].TryGetValue(metric, out var v) ? v : null;
-        var best = CandidateOrder.Rank(Enumerable.Range(0, candidateMetrics.Count).ToArray(), Value, info)[0];
+        var best = CandidateOrder.Rank(Enumerable.Range(0, candidateMetrics.Count).ToArray(), Value, info.HigherIsBetter)[0];
         if (!CandidateOrder.IsDefined(Value(best)))
             throw new KeelInputException(
                 $"No candidate has a defined {metric} on the validation split, so none can be chosen " +

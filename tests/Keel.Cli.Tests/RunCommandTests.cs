@@ -63,6 +63,34 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_Refit_ConsoleReportAndJsonShowTheSameFiguresWithFinalLabelled()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", PenguinsSpec);
+
+        var console = await h.RunAsync("run", "keel.yaml");
+        var json = (await h.RunAsync("run", "keel.yaml", "--json")).Json();
+
+        Assert.True(console.Exit == 0, console.Error);
+        var html = await File.ReadAllTextAsync(json.GetProperty("report_path").GetString()!);
+        var selected = json.GetProperty("selected").GetString()!;
+        var candidate = json.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("name").GetString() == selected);
+        string F(double v) => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+        var own = F(candidate.GetProperty("test_metrics").GetProperty("macro_f1").GetDouble());
+        var final = F(json.GetProperty("final").GetProperty("test_metrics").GetProperty("macro_f1").GetDouble());
+        var selectedLine = console.Console.Split('\n').Single(l => l.Contains("│ >"));
+        var finalLine = console.Console.Split('\n').Single(l => l.Contains("final (refit)") && l.Contains('│'));
+        Assert.Contains(own, selectedLine);
+        Assert.Contains(final, finalLine);
+        // The report shows four significant digits (1.000), the console four decimals (1.0000).
+        string R(string v) => v.StartsWith("1.", StringComparison.Ordinal) ? v[..^1] : v;
+        Assert.Contains("final (refit)", html);
+        Assert.Contains($">{R(own)}<", html);
+        Assert.Contains($">{R(final)}<", html);
+    }
+
+    [Fact]
     public async Task Run_TwiceWithSameSpecAndSeed_GivesIdenticalMetrics()
     {
         using var h = new CliHarness();

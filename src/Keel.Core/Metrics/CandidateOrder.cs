@@ -5,16 +5,15 @@ namespace Keel.Core.Metrics;
 /// equal values keep the order of the spec, so the earlier candidate wins a tie.</remarks>
 public static class CandidateOrder
 {
-    /// <summary><paramref name="items"/> best first by <paramref name="value"/> under <paramref name="metric"/>; null or NaN counts as undefined.</summary>
-    public static IReadOnlyList<T> Rank<T>(IReadOnlyList<T> items, Func<T, double?> value, MetricInfo metric)
+    /// <summary><paramref name="items"/> (in spec order) best first by <paramref name="value"/>; null or NaN counts as undefined.</summary>
+    public static IReadOnlyList<T> Rank<T>(IReadOnlyList<T> items, Func<T, double?> value, bool higherIsBetter)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(metric);
         var keyed = items.Select((item, index) => (item, index, v: value(item))).ToList();
         keyed.Sort((a, b) =>
         {
-            var c = Compare(a.v, b.v, metric);
+            var c = Compare(a.v, b.v, higherIsBetter);
             return c != 0 ? c : a.index.CompareTo(b.index);
         });
         return keyed.Select(k => k.item).ToList();
@@ -23,12 +22,12 @@ public static class CandidateOrder
     /// <summary>Whether <paramref name="v"/> is a value a candidate can be ranked by (not null, not NaN).</summary>
     public static bool IsDefined(double? v) => v is { } x && !double.IsNaN(x);
 
-    private static int Compare(double? a, double? b, MetricInfo metric)
+    private static int Compare(double? a, double? b, bool higherIsBetter)
     {
         var da = IsDefined(a);
         var db = IsDefined(b);
         if (!da || !db) return da == db ? 0 : da ? -1 : 1;
-        if (a!.Value == b!.Value) return 0;
-        return metric.IsBetter(a.Value, b.Value) ? -1 : 1;
+        var c = a!.Value.CompareTo(b!.Value);
+        return higherIsBetter ? -c : c;
     }
 }
