@@ -32,7 +32,7 @@ public sealed class RegistryAndRunsCommandTests
         Assert.True(run.GetProperty("metrics").TryGetProperty("linear.test.macro_f1", out _));
         Assert.True(run.GetProperty("tags").TryGetProperty("keel.dotnet", out _));
         var paths = show.GetProperty("artifacts").EnumerateArray().Select(x => x.GetProperty("path").GetString()).ToArray();
-        foreach (var p in new[] { "spec/keel.yaml", "data/schema.json", "split/test.txt", "models/linear.keelmodel", "models/final.keelmodel", "predictions/linear.test.csv", "report.html" })
+        foreach (var p in new[] { "spec/keel.yaml", "data/schema.json", "split/test.txt", "models/linear.keelmodel", "models/final.keelmodel", "predictions/linear.test.parquet", "report.html" })
             Assert.Contains(p, paths);
 
         var compare = (await h.RunAsync("runs", "compare", a, b, "--json")).Json();

@@ -91,6 +91,28 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_Penguins_PredictionsStoredAsParquetWithRowLabelAndClassProbabilities()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [zero_rule, linear]\n");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        var bytes = await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, j.GetProperty("run_id").GetString()!, "predictions/linear.test.parquet");
+        var file = h.Write("predictions.parquet", "");
+        await File.WriteAllBytesAsync(file, bytes);
+        var table = Keel.Data.TableReader.Read(file, new Keel.Data.ReadOptions()).Table;
+        Assert.Equal(["row", "label", "predicted", "p_Adelie", "p_Chinstrap", "p_Gentoo"], table.Columns.Select(c => c.Name));
+        Assert.Equal(j.GetProperty("split").GetProperty("test").GetInt32(), table.RowCount);
+        var p = table.Columns.Skip(3).Select(c => ((Keel.Core.Data.NumericColumn)c).Values.ToArray()).ToArray();
+        Assert.All(Enumerable.Range(0, p[0].Length), i => Assert.Equal(1, p[0][i] + p[1][i] + p[2][i], 6));
+    }
+
+    [Fact]
     public async Task Run_TwiceWithSameSpecAndSeed_GivesIdenticalMetrics()
     {
         using var h = new CliHarness();
