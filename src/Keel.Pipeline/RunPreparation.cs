@@ -119,11 +119,7 @@ public static class RunPreparation
             Names.RequireExperimentName(e, $"{specName} field 'experiment'");
             experiment = e;
         }
-        else
-        {
-            var stem = Path.GetFileNameWithoutExtension(dataPath);
-            experiment = stem.Length > 0 && stem.Trim() == stem && !stem.Any(char.IsControl) && stem.Length <= Names.MaxModelName ? stem : Names.Slug(stem);
-        }
+        else experiment = Names.DefaultExperiment(dataPath);
         if (spec.Register.Name is { } name)
         {
             Names.RequireModelName(name, $"{specName} field 'register.name'");

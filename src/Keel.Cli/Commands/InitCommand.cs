@@ -46,7 +46,7 @@ internal static class InitCommand
         if (!File.Exists(dataPath)) throw new KeelInputException($"Data file '{dataPath}' does not exist.");
         var loaded = TableReader.Read(dataPath, new ReadOptions());
         var label = LabelEncoding.Encode(loaded.Table, labelColumn, task, null, Path.GetFileName(dataPath));
-        var name = Path.GetFileNameWithoutExtension(dataPath);
+        var name = Names.DefaultExperiment(dataPath);
         var table = loaded.Table;
         var idLike = table.Columns
             .Where(col => col.Name != labelColumn && col is StringColumn s && table.RowCount > 20 && s.MissingCount() == 0

@@ -40,10 +40,20 @@ public static partial class Names
     public static void RequireAlias(string name, string where) => Require(AliasPattern().IsMatch(name), name, where,
         "a lower-case letter then up to 63 of a-z, 0-9, '_' or '-'");
 
-    /// <summary>Throws unless <paramref name="name"/> is a usable experiment name: 1 to 128 characters, no control characters, no outer spaces.</summary>
-    public static void RequireExperimentName(string name, string where) => Require(
-        name.Length is > 0 and <= MaxModelName && name.Trim() == name && !name.Any(char.IsControl), name, where,
+    /// <summary>Throws unless <paramref name="name"/> is a usable experiment name (<see cref="IsExperimentName"/>).</summary>
+    public static void RequireExperimentName(string name, string where) => Require(IsExperimentName(name), name, where,
         "1 to 128 characters without control characters (such as newlines) or leading and trailing spaces");
+
+    /// <summary>Whether <paramref name="name"/> is a usable experiment name: 1 to 128 characters, no control characters, no outer spaces.</summary>
+    public static bool IsExperimentName(string name) =>
+        name.Length is > 0 and <= MaxModelName && name.Trim() == name && !name.Any(char.IsControl);
+
+    /// <summary>The experiment name a data file gives by default: its name without extension, or a slug of it when that is not usable.</summary>
+    public static string DefaultExperiment(string dataPath)
+    {
+        var stem = Path.GetFileNameWithoutExtension(dataPath);
+        return IsExperimentName(stem) ? stem : Slug(stem);
+    }
 
     /// <summary>A valid model name made from <paramref name="text"/> (e.g. a file name): runs of other characters become '-'.</summary>
     /// <example><c>my penguins</c> gives <c>my-penguins</c>.</example>
