@@ -135,7 +135,7 @@ public sealed class RegistryAndRunsCommandTests
     }
 
     [Fact]
-    public async Task Init_DataWithTimeColumn_ProposesTimeSplitAndTimeIsNotAFeature()
+    public async Task Init_DataWithTimeColumn_ProposesTimeSplit()
     {
         using var h = new CliHarness();
         h.CopySample("seattle-weather.csv");
