@@ -13,7 +13,10 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
     terminated = true;
     cts.Cancel();
 });
-var context = new CliContext(AnsiConsole.Console, Console.Out, Console.Error, Directory.GetCurrentDirectory(),
+var console = AnsiConsole.Console;
+if (Keel.Cli.Output.TerminalWidth.For(Console.IsOutputRedirected, Environment.GetEnvironmentVariable("COLUMNS")) is { } width)
+    console.Profile.Width = width;
+var context = new CliContext(console, Console.Out, Console.Error, Directory.GetCurrentDirectory(),
     Environment.GetEnvironmentVariable("KEEL_STORE"), TimeProvider.System, Environment.UserName)
 {
     Verbose = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KEEL_DEBUG")),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keel.Core;
+using Keel.Core.Data;
 using Keel.Core.Metrics;
 
 namespace Keel.Evaluation;
@@ -18,11 +19,20 @@ public static class Gates
     private sealed record Threshold(string Text, string Metric, string Op, double Value) : Gate(Text);
     private sealed record Beats(string Text, string Candidate) : Gate(Text);
 
-    /// <summary>Checks the syntax, metric names and candidate names of every gate.</summary>
+    /// <summary>Checks the syntax, metric names and candidate names of every gate and, when <paramref name="task"/> is given,
+    /// that each gate's metric applies to that task (so a run never trains only to find its gate undefined).</summary>
     /// <exception cref="KeelInputException">Names register.gates[i] and what was expected.</exception>
-    public static void Parse(IReadOnlyList<string> gates, IReadOnlyCollection<string> candidateNames)
+    public static void Parse(IReadOnlyList<string> gates, IReadOnlyCollection<string> candidateNames, TaskKind? task = null)
     {
-        for (var i = 0; i < gates.Count; i++) ParseOne(gates[i], i, candidateNames);
+        for (var i = 0; i < gates.Count; i++)
+        {
+            if (ParseOne(gates[i], i, candidateNames) is not Threshold t || task is not { } k) continue;
+            if (!MetricCatalog.Get(t.Metric).Tasks.Contains(k))
+            {
+                var fitting = string.Join(", ", MetricCatalog.All.Values.Where(m => m.Tasks.Contains(k)).Select(m => m.Name));
+                throw new KeelInputException($"register.gates[{i}] '{gates[i]}': {t.Metric} does not apply to a {k.ToString().ToLowerInvariant()} task; expected one of: {fitting}.");
+            }
+        }
     }
 
     /// <summary>Evaluates every gate against the candidates' (test) metrics; a metric missing for the selected model fails its gate,

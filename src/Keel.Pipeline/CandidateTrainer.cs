@@ -40,7 +40,7 @@ internal sealed class CandidateTrainer
 
     private CandidateOutcome Fit(Candidate candidate, TrainingData train, TrainingData? validation)
     {
-        var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path));
+        var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts);
         var start = _time.GetTimestamp();
         var fit = candidate.Trainer.Fit(train, validation, context);
         var trainSeconds = _time.GetElapsedTime(start).TotalSeconds;

@@ -23,7 +23,9 @@ internal static class ReportMapper
             Data = new DataSummary(run.Data.Path, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Spec.Data.Label,
                 outcome.Split.Train, outcome.Split.Validation, outcome.Split.Test, outcome.Split.Strategy,
                 profile.Columns.Select(Column).ToArray(), labelCounts),
-            Candidates = outcome.Candidates.Select(c => Candidate(c.Name == outcome.Selected ? final with { Name = c.Name, ValidationMetrics = c.ValidationMetrics, LossCurve = c.LossCurve } : c)).ToArray(),
+            // Every row is the candidate as trained on train (as the console and --json show it); a refitted model is its own row.
+            Candidates = outcome.Candidates.Select(Candidate).ToArray(),
+            Final = outcome.Final.Refit ? Candidate(final with { Name = FinalModel.RefitLabel }) : null,
             SelectionMetric = outcome.SelectionMetric,
             SelectionHigherIsBetter = MetricCatalog.Get(outcome.SelectionMetric).HigherIsBetter,
             Selected = outcome.Selected,

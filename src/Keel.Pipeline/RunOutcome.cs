@@ -24,7 +24,11 @@ public sealed record CandidateOutcome(
 }
 
 /// <summary>The model that is registered: the selected candidate, refitted on train + validation when split.refit is on.</summary>
-public sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IReadOnlyDictionary<string, double> TestMetrics, long ModelBytes, double TrainSeconds, double PredictUsPerRow);
+public sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IReadOnlyDictionary<string, double> TestMetrics, long ModelBytes, double TrainSeconds, double PredictUsPerRow)
+{
+    /// <summary>How the console and the report label a refitted registered model, beside the candidates' own rows.</summary>
+    public const string RefitLabel = "final (refit)";
+}
 
 public sealed record SplitSizes(string Strategy, int Train, int Validation, int Test);
 

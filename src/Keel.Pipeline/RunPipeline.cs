@@ -83,7 +83,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
 
         progress.Report(new PipelineProgress("refit", 0.05));
-        var selectedIndex = ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
+        // A single candidate is the choice by itself; several are compared on validation, never test.
+        var selectedIndex = outcomes.Count == 1 ? 0 : ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
         var refit = !ReferenceEquals(final, selected);
@@ -190,6 +191,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             ["split.refit"] = run.Spec.Split.Refit ? "true" : "false",
         };
         if (run.Spec.Data.Ignore.Count > 0) p["data.ignore"] = string.Join(",", run.Spec.Data.Ignore);
+        if (run.Spec.Data.TimeFeatures.Count > 0) p["data.time_features"] = string.Join(",", run.Spec.Data.TimeFeatures);
         if (run.Spec.Split.Predefined?.TestRows is { } tr) p["split.predefined.test_rows"] = tr;
         if (run.Spec.Split.Predefined?.Column is { } col) p["split.predefined.column"] = col;
         foreach (var c in run.Candidates)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Keel.Pipeline.Spec;
 using Keel.Core;
 using Keel.Core.Data;
@@ -34,14 +33,14 @@ public sealed record PreparedRun(
     int Seed)
 {
     public TaskKind Task => Label.Task;
+
+    /// <summary>Date parts to make per date-time feature column (the time column's data.time_features). Default: none chosen, every part.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
-public static partial class RunPreparation
+public static class RunPreparation
 {
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,63}$")]
-    private static partial Regex AliasPattern();
-
     public static PreparedRun Prepare(string specPath, int? seedOverride)
     {
         var (spec, specText) = SpecReader.ReadFile(specPath);
@@ -57,9 +56,16 @@ public static partial class RunPreparation
         RequireColumns(data.Table, specName, spec.Data);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
         var table = label.KeptRows.Length == data.Table.RowCount ? data.Table : data.Table.Take(label.KeptRows);
-        var features = table.Drop([spec.Data.Label, .. spec.Data.Ignore]);
+        var features = table.Drop(NotFeatures(spec));
         if (features.Columns.Count == 0)
-            throw new KeelInputException($"{specName} field 'data.ignore': no feature columns are left once the label and ignored columns are removed.");
+            throw new KeelInputException($"{specName} field 'data.ignore': no feature columns are left once the label, ignored and split columns are removed.");
+        var dateParts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (spec.Data.TimeFeatures.Count > 0)
+        {
+            if (table[spec.Data.TimeColumn!].Type != ColumnType.DateTime)
+                throw new KeelInputException($"{specName} field 'data.time_features': the time column '{spec.Data.TimeColumn}' is {table[spec.Data.TimeColumn!].Type.ToString().ToLowerInvariant()}, so it has no date parts; expected a datetime column (set data.types.{spec.Data.TimeColumn}: datetime).");
+            dateParts[spec.Data.TimeColumn!] = spec.Data.TimeFeatures;
+        }
 
         var metric = spec.Metric ?? MetricCatalog.DefaultFor(label.Task);
         if (!MetricCatalog.All.TryGetValue(metric, out var info) || !info.Tasks.Contains(label.Task))
@@ -70,18 +76,70 @@ public static partial class RunPreparation
         }
 
         var models = spec.Models.Count > 0 ? spec.Models : TrainerCatalog.DefaultCandidates(label.Task);
+        for (var i = 0; i < models.Count; i++)
+            Names.RequireCandidateName(models[i].DisplayName, $"{specName} field 'models[{i}].{(models[i].Name is null ? "type" : "name")}'");
         var candidates = models.Select((ms, i) => new Candidate(ms, TrainerCatalog.Create(ms, label.Task, i))).ToArray();
-        Gates.Parse(spec.Register.Gates, candidates.Select(c => c.Name).ToArray());
-        if (spec.Register.Alias is { } alias && !AliasPattern().IsMatch(alias))
-            throw new KeelInputException($"{specName} field 'register.alias': '{alias}' is not a valid alias; expected a lower-case letter then up to 63 of a-z, 0-9, '_' or '-'.");
+        try
+        {
+            Gates.Parse(spec.Register.Gates, candidates.Select(c => c.Name).ToArray(), label.Task);
+        }
+        catch (KeelInputException e)
+        {
+            throw new KeelInputException($"{specName} field {e.Message}", e);
+        }
+        if (spec.Register.Alias is { } alias) Names.RequireAlias(alias, $"{specName} field 'register.alias'");
+        var (experiment, modelName) = RunNames(spec, specName, dataPath);
 
         var (strategy, split) = MakeSplit(spec, specName, dir, table, label);
         if (split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
+        if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
 
-        var experiment = spec.Experiment ?? Path.GetFileNameWithoutExtension(dataPath);
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, spec.Register.Name ?? experiment, spec.Seed);
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts };
+    }
+
+    /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split
+    /// (predefined split column, group column, and the time column unless data.time_features asks for its date parts).</summary>
+    private static IEnumerable<string> NotFeatures(KeelSpec spec)
+    {
+        yield return spec.Data.Label;
+        foreach (var c in spec.Data.Ignore) yield return c;
+        if (spec.Split.Predefined?.Column is { } split) yield return split;
+        if (spec.Data.GroupColumn is { } group) yield return group;
+        if (spec.Data.TimeColumn is { } time && spec.Data.TimeFeatures.Count == 0) yield return time;
+    }
+
+    /// <summary>The experiment and registered model names, checked now so that a bad name never reaches the store.</summary>
+    private static (string Experiment, string Model) RunNames(KeelSpec spec, string specName, string dataPath)
+    {
+        string experiment;
+        if (spec.Experiment is { } e)
+        {
+            Names.RequireExperimentName(e, $"{specName} field 'experiment'");
+            experiment = e;
+        }
+        else experiment = Names.DefaultExperiment(dataPath);
+        if (spec.Register.Name is { } name)
+        {
+            Names.RequireModelName(name, $"{specName} field 'register.name'");
+            return (experiment, name);
+        }
+        return (experiment, Names.Slug(experiment));
+    }
+
+    /// <summary>Candidates are chosen by the metric on validation: a metric that needs every class must find them there,
+    /// or no candidate could be chosen after all the training.</summary>
+    private static void RequireMetricOnValidation(string specName, string metric, LabelInfo label, SplitResult split)
+    {
+        if (label.Labels.ClassIndices is not { } classes || metric is not ("auc" or "pr_auc" or "auc_ovr_macro")) return;
+        var present = split.Validation.Select(r => classes[r]).Distinct().Order().ToArray();
+        var names = label.Labels.Classes;
+        if (present.Length == names.Count) return;
+        var missing = string.Join(", ", Enumerable.Range(0, names.Count).Except(present).Select(i => $"'{names[i]}'"));
+        throw new KeelInputException(
+            $"{specName} field 'metric': {metric} is undefined on the validation split, whose {split.Validation.Length} rows hold no {missing}, so no candidate could be chosen; " +
+            $"expected validation rows of every class (a larger split.validation_fraction, or split.strategy stratified) or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
     }
 
     private static void RequireColumns(Table table, string specName, DataSpec d)

@@ -6,6 +6,8 @@ using Keel.Core.Models;
 using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
+using Parquet;
+using Parquet.Schema;
 
 namespace Keel.Pipeline;
 
@@ -56,7 +58,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         }
         await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
         await Bytes($"models/{o.Name}.keelmodel", o.ModelFile, ct);
-        await Bytes($"predictions/{o.Name}.test.csv", PredictionsCsv(run, o.TestPredictions), ct);
+        await LogPredictionsAsync($"predictions/{o.Name}.test.parquet", run, o.TestPredictions, ct);
     }
 
     public async Task<ArtifactEntry> LogFinalAsync(CandidateOutcome final, FinalModel info, PreparedRun run, CancellationToken ct)
@@ -66,7 +68,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         {
             Metrics = Finite(final.TestMetrics).Select(m => new MetricPoint($"test.{m.Key}", m.Value, 0, now)).ToArray(),
         }, ct);
-        if (info.Refit) await Bytes("predictions/final.test.csv", PredictionsCsv(run, final.TestPredictions), ct);
+        if (info.Refit) await LogPredictionsAsync("predictions/final.test.parquet", run, final.TestPredictions, ct);
         return await Bytes("models/final.keelmodel", final.ModelFile, ct);
     }
 
@@ -90,28 +92,51 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
     private static IEnumerable<KeyValuePair<string, double>> Finite(IReadOnlyDictionary<string, double> metrics) =>
         metrics.Where(m => double.IsFinite(m.Value));
 
-    private static string Csv(IEnumerable<string> cells) =>
-        string.Join(",", cells.Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"") + "\"" : c));
+    /// <summary>Rows per Parquet row group: bounds the buffers while writing a large test split.</summary>
+    private const int RowGroupSize = 65_536;
 
-    /// <summary>Test-split predictions as CSV: the file row, the label, the prediction and (classification) each class's probability.</summary>
-    internal static byte[] PredictionsCsv(PreparedRun run, Predictions p)
+    /// <summary>Stores the test-split predictions as Parquet (row, label, predicted and, for classification, p_CLASS per class)
+    /// and logs them; written row group by row group into one buffer that the artifact store reads, without text or copies.</summary>
+    private async Task LogPredictionsAsync(string path, PreparedRun run, Predictions p, CancellationToken ct)
     {
-        var sb = new StringBuilder();
-        var classes = run.Label.Labels.Classes;
-        sb.AppendLine(Csv(["row", "label", "predicted", .. classes.Select(c => "p_" + c)]));
-        var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
-        for (var i = 0; i < run.Split.Test.Length; i++)
+        using var buffer = new MemoryStream();
+        await WritePredictionsAsync(buffer, run, p, ct);
+        buffer.Position = 0;
+        var blob = await store.Artifacts.PutAsync(buffer, ct);
+        await store.Tracking.LogArtifactAsync(runId, new ArtifactEntry(path, blob.Sha256, blob.Bytes), ct);
+    }
+
+    /// <summary>Writes the test-split predictions of <paramref name="p"/> to <paramref name="output"/> as Parquet.</summary>
+    internal static async Task WritePredictionsAsync(Stream output, PreparedRun run, Predictions p, CancellationToken ct)
+    {
+        var test = run.Split.Test;
+        var labels = run.Label.Labels;
+        var classification = p.Probabilities is not null;
+        var row = new DataField<int>("row");
+        DataField label = classification ? new DataField<string>("label") : new DataField<double>("label");
+        DataField predictedField = classification ? new DataField<string>("predicted") : new DataField<double>("predicted");
+        var probabilities = classification ? labels.Classes.Select(c => new DataField<double>("p_" + c)).ToArray() : [];
+        var predicted = classification ? p.PredictedClassIndices() : null;
+
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema([row, label, predictedField, .. probabilities]), output, cancellationToken: ct);
+        for (var start = 0; start < test.Length; start += RowGroupSize)
         {
-            var row = run.Split.Test[i];
-            var fileRow = run.Label.KeptRows[row].ToString(CultureInfo.InvariantCulture);
-            if (predicted is null)
+            var n = Math.Min(RowGroupSize, test.Length - start);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(row, Enumerable.Range(start, n).Select(i => run.Label.KeptRows[test[i]]).ToArray(), cancellationToken: ct);
+            if (!classification)
             {
-                sb.AppendLine(Csv([fileRow, run.Label.Labels.Values![row].ToString("R", CultureInfo.InvariantCulture), p.Values![i].ToString("R", CultureInfo.InvariantCulture)]));
+                await group.WriteAsync<double>(label, Enumerable.Range(start, n).Select(i => labels.Values![test[i]]).ToArray(), cancellationToken: ct);
+                await group.WriteAsync<double>(predictedField, p.Values!.AsMemory(start, n), cancellationToken: ct);
                 continue;
             }
-            sb.AppendLine(Csv([fileRow, classes[run.Label.Labels.ClassIndices![row]], classes[predicted[i]],
-                .. p.Probabilities![i].Select(x => x.ToString("R", CultureInfo.InvariantCulture))]));
+            await group.WriteAsync(label, Enumerable.Range(start, n).Select(i => labels.Classes[labels.ClassIndices![test[i]]]).ToArray());
+            await group.WriteAsync(predictedField, Enumerable.Range(start, n).Select(i => labels.Classes[predicted![i]]).ToArray());
+            for (var c = 0; c < probabilities.Length; c++)
+            {
+                var k = c;
+                await group.WriteAsync<double>(probabilities[c], Enumerable.Range(start, n).Select(i => p.Probabilities![i][k]).ToArray(), cancellationToken: ct);
+            }
         }
-        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 }

@@ -6,8 +6,9 @@ namespace Keel.Training;
 /// <summary>Rows to learn from: the feature columns only (label and ignored columns already dropped) and the encoded labels.</summary>
 public sealed record TrainingData(Table Features, EncodedLabels Labels);
 
-/// <summary>What a fit may depend on besides the data: the run's seed and the data's name (used in error messages).</summary>
-public sealed record TrainContext(int Seed, string SourceName);
+/// <summary>What a fit may depend on besides the data: the run's seed, the data's name (used in error messages) and,
+/// per date-time column, the date parts to make (<see cref="Featurization.FeaturizerOptions.DateParts"/>; default every part).</summary>
+public sealed record TrainContext(int Seed, string SourceName, IReadOnlyDictionary<string, IReadOnlyList<string>>? DateParts = null);
 
 /// <summary>The loss after <paramref name="Iteration"/> boosting rounds (1-based) on train and, when given, validation.</summary>
 public sealed record LossPoint(int Iteration, double Train, double? Validation);

@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Keel.Cli.Tests;
 
 /// <summary>Runs the real `keel` command tree in-process against a temp folder and a real SQLite store.</summary>
-internal sealed class CliHarness : IDisposable
+public sealed class CliHarness : IDisposable
 {
     public CliHarness()
     {

@@ -32,7 +32,7 @@ public sealed class RegistryAndRunsCommandTests
         Assert.True(run.GetProperty("metrics").TryGetProperty("linear.test.macro_f1", out _));
         Assert.True(run.GetProperty("tags").TryGetProperty("keel.dotnet", out _));
         var paths = show.GetProperty("artifacts").EnumerateArray().Select(x => x.GetProperty("path").GetString()).ToArray();
-        foreach (var p in new[] { "spec/keel.yaml", "data/schema.json", "split/test.txt", "models/linear.keelmodel", "models/final.keelmodel", "predictions/linear.test.csv", "report.html" })
+        foreach (var p in new[] { "spec/keel.yaml", "data/schema.json", "split/test.txt", "models/linear.keelmodel", "models/final.keelmodel", "predictions/linear.test.parquet", "report.html" })
             Assert.Contains(p, paths);
 
         var compare = (await h.RunAsync("runs", "compare", a, b, "--json")).Json();
@@ -105,12 +105,47 @@ public sealed class RegistryAndRunsCommandTests
         Assert.True(init.Exit == 0, init.Error);
         var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
         Assert.Contains("task: multiclass", yaml);
-        Assert.Contains("\"Beak Length (mm)\": numeric", yaml);
-        Assert.Contains("\"Island\": categorical", yaml);
+        Assert.Contains("Beak Length (mm): numeric", yaml);
+        Assert.Contains("Island: categorical", yaml);
         Assert.Contains("strategy: stratified", yaml);
         Assert.Equal(1, (await h.RunAsync("init", "penguins.csv", "--label", "Species")).Exit);
         var run = await h.RunAsync("run", "keel.yaml", "--json");
         Assert.True(run.Exit == 0, run.Error);
+    }
+
+    [Fact]
+    public async Task Init_ColumnNamesWithQuotesColonsNewlinesAndControlCharacters_SpecReadsBackAndRuns()
+    {
+        using var h = new CliHarness();
+        string[] odd = ["say \"hi\"", "key: value", "line\nbreak", "bell\u0007x", "# hash", "'single'", "true", "- dash"];
+        var header = string.Join(",", odd.Select(n => "\"" + n.Replace("\"", "\"\"") + "\"")) + ",y";
+        var rows = Enumerable.Range(0, 40).Select(i => string.Join(",", odd.Select((_, j) => (i * (j + 1) % 7).ToString())) + "," + (i % 7 < 3 ? "a" : "b"));
+        h.Write("odd.csv", header + "\n" + string.Join("\n", rows) + "\n");
+
+        var init = await h.RunAsync("init", "odd.csv", "--label", "y");
+
+        Assert.True(init.Exit == 0, init.Error);
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"))));
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode;
+        var types = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)root["data"])["types"];
+        Assert.Equal([.. odd, "y"], types.Children.Keys.Select(k => ((YamlDotNet.RepresentationModel.YamlScalarNode)k).Value!));
+        var run = await h.RunAsync("run", "keel.yaml", "--json");
+        Assert.True(run.Exit == 0, run.Error);
+    }
+
+    [Fact]
+    public async Task Init_DataWithTimeColumn_ProposesTimeSplit()
+    {
+        using var h = new CliHarness();
+        h.CopySample("seattle-weather.csv");
+
+        var init = await h.RunAsync("init", "seattle-weather.csv", "--label", "weather");
+
+        Assert.True(init.Exit == 0, init.Error);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
+        Assert.Contains("time_column: \"date\"", yaml);
+        Assert.Contains("strategy: time", yaml);
     }
 
     [Fact]

@@ -2,9 +2,10 @@ using System.Text.Json;
 
 namespace Keel.Cli.Tests;
 
-public sealed class RunCommandTests
+/// <summary>One penguins run with --json and one with the console output, trained once for the tests that only read them.</summary>
+public sealed class PenguinsRunFixture : IAsyncLifetime
 {
-    private const string PenguinsSpec = """
+    public const string PenguinsSpec = """
         data:
           path: penguins.csv
           label: Species
@@ -17,14 +18,38 @@ public sealed class RunCommandTests
         seed: 3
         """;
 
+    public CliHarness Harness { get; } = new();
+
+    /// <summary>`keel run keel.yaml --json`.</summary>
+    public CliHarness.Result Json { get; private set; } = null!;
+
+    /// <summary>`keel run keel.yaml` (leaderboard on the console), run after <see cref="Json"/>.</summary>
+    public CliHarness.Result Console { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Harness.CopySample("penguins.csv");
+        Harness.Write("keel.yaml", PenguinsSpec);
+        Json = await Harness.RunAsync("run", "keel.yaml", "--json");
+        Console = await Harness.RunAsync("run", "keel.yaml");
+    }
+
+    public Task DisposeAsync()
+    {
+        Harness.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class RunCommandTests(PenguinsRunFixture penguins) : IClassFixture<PenguinsRunFixture>
+{
+    private const string PenguinsSpec = PenguinsRunFixture.PenguinsSpec;
+
     [Fact]
     public async Task Run_Penguins_JsonHasEveryRequiredField()
     {
-        using var h = new CliHarness();
-        h.CopySample("penguins.csv");
-        h.Write("keel.yaml", PenguinsSpec);
-
-        var r = await h.RunAsync("run", "keel.yaml", "--json");
+        var h = penguins.Harness;
+        var r = penguins.Json;
 
         Assert.True(r.Exit == 0, r.Error);
         var j = r.Json();
@@ -63,18 +88,61 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_Refit_ConsoleReportAndJsonShowTheSameFiguresWithFinalLabelled()
+    {
+        var console = penguins.Console;
+        var json = penguins.Json.Json();
+
+        Assert.True(console.Exit == 0, console.Error);
+        var html = await File.ReadAllTextAsync(json.GetProperty("report_path").GetString()!);
+        var selected = json.GetProperty("selected").GetString()!;
+        var candidate = json.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("name").GetString() == selected);
+        string F(double v) => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+        var own = F(candidate.GetProperty("test_metrics").GetProperty("macro_f1").GetDouble());
+        var final = F(json.GetProperty("final").GetProperty("test_metrics").GetProperty("macro_f1").GetDouble());
+        var selectedLine = console.Console.Split('\n').Single(l => l.Contains("│ >"));
+        var finalLine = console.Console.Split('\n').Single(l => l.Contains("final (refit)") && l.Contains('│'));
+        Assert.Contains(own, selectedLine);
+        Assert.Contains(final, finalLine);
+        // The report shows four significant digits (1.000), the console four decimals (1.0000).
+        string R(string v) => v.StartsWith("1.", StringComparison.Ordinal) ? v[..^1] : v;
+        Assert.Contains("final (refit)", html);
+        Assert.Contains($">{R(own)}<", html);
+        Assert.Contains($">{R(final)}<", html);
+    }
+
+    [Fact]
+    public async Task Run_Penguins_PredictionsStoredAsParquetWithRowLabelAndClassProbabilities()
+    {
+        var h = penguins.Harness;
+        var r = penguins.Json;
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        var bytes = await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, j.GetProperty("run_id").GetString()!, "predictions/linear.test.parquet");
+        var file = h.Write($"predictions-{Guid.NewGuid():N}.parquet", "");
+        await File.WriteAllBytesAsync(file, bytes);
+        var table = Keel.Data.TableReader.Read(file, new Keel.Data.ReadOptions()).Table;
+        Assert.Equal(["row", "label", "predicted", "p_Adelie", "p_Chinstrap", "p_Gentoo"], table.Columns.Select(c => c.Name));
+        Assert.Equal(j.GetProperty("split").GetProperty("test").GetInt32(), table.RowCount);
+        var p = table.Columns.Skip(3).Select(c => ((Keel.Core.Data.NumericColumn)c).Values.ToArray()).ToArray();
+        Assert.All(Enumerable.Range(0, p[0].Length), i => Assert.Equal(1, p[0][i] + p[1][i] + p[2][i], 6));
+    }
+
+    [Fact]
     public async Task Run_TwiceWithSameSpecAndSeed_GivesIdenticalMetrics()
     {
         using var h = new CliHarness();
         h.CopySample("penguins.csv");
         h.Write("keel.yaml", PenguinsSpec);
 
-        var a = (await h.RunAsync("run", "keel.yaml", "--json")).Json();
+        // The fixture's run is the first; this one, in another store, must give the same figures.
+        var a = penguins.Json.Json();
         var b = (await h.RunAsync("run", "keel.yaml", "--json")).Json();
 
         Assert.NotEqual(a.GetProperty("run_id").GetString(), b.GetProperty("run_id").GetString());
         Assert.Equal(Metrics(a), Metrics(b));
-        Assert.Equal(2, b.GetProperty("registered").GetProperty("version").GetInt32());
     }
 
     private static string Metrics(JsonElement run) => string.Join("\n", run.GetProperty("candidates").EnumerateArray().Select(c =>
@@ -164,13 +232,9 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Run_HumanOutput_PrintsLeaderboardAndReportPath()
+    public void Run_HumanOutput_PrintsLeaderboardAndReportPath()
     {
-        using var h = new CliHarness();
-        h.CopySample("penguins.csv");
-        h.Write("keel.yaml", PenguinsSpec);
-
-        var r = await h.RunAsync("run", "keel.yaml");
+        var r = penguins.Console;
 
         Assert.True(r.Exit == 0, r.Error);
         Assert.Contains("Leaderboard", r.Console);
@@ -178,7 +242,7 @@ public sealed class RunCommandTests
         Assert.Contains("zero_rule*", r.Console);
         Assert.Contains("> selected on validation", r.Console);
         Assert.Contains("done: train lightgbm", r.Console);
-        Assert.Contains("Registered penguins version 1", r.Console);
+        Assert.Contains("Registered penguins version 2", r.Console);
         Assert.Contains("Report ", r.Console);
     }
 }
@@ -268,7 +332,7 @@ public sealed class SplitStrategyRunTests
         using var h = new CliHarness();
         h.CopySample("penguins.csv");
         h.Write("keel.yaml", """
-            data: {path: penguins.csv, label: Species, group_column: Island, ignore: [Island]}
+            data: {path: penguins.csv, label: Species, group_column: Island}
             split: {strategy: group, test_fraction: 0.3, validation_fraction: 0.3}
             models: [zero_rule]
             """);
@@ -284,6 +348,78 @@ public sealed class SplitStrategyRunTests
         Assert.Empty(groups[0].Intersect(groups[2]));
         Assert.Empty(groups[0].Intersect(groups[1]));
         Assert.Empty(groups[1].Intersect(groups[2]));
+        Assert.DoesNotContain("Island", await InputColumnsAsync(h, id));
+    }
+
+    [Fact]
+    public async Task Run_PredefinedSplitColumn_ColumnIsNotAModelInput()
+    {
+        using var h = new CliHarness();
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv"));
+        var folds = new[] { "train", "train", "train", "validation", "test" };
+        h.Write("penguins.csv", string.Join("\n", lines.Select((l, i) => l + "," + (i == 0 ? "fold" : folds[i % 5]))) + "\n");
+        h.Write("keel.yaml", """
+            data: {path: penguins.csv, label: Species}
+            split: {predefined: {column: fold}}
+            models: [zero_rule, linear]
+            """);
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var columns = await InputColumnsAsync(h, r.Json().GetProperty("run_id").GetString()!);
+        Assert.DoesNotContain("fold", columns);
+        Assert.Contains("Island", columns);
+    }
+
+    [Fact]
+    public async Task Run_TimeSplit_TimeColumnIsNotAFeatureUnlessDatePartsAsked()
+    {
+        using var h = new CliHarness();
+        h.CopySample("seattle-weather.csv");
+        h.Write("plain.yaml", """
+            data: {path: seattle-weather.csv, label: weather, time_column: date}
+            split: {strategy: time}
+            models: [zero_rule, linear]
+            """);
+        h.Write("parts.yaml", """
+            data: {path: seattle-weather.csv, label: weather, time_column: date, time_features: [month, dayofyear]}
+            split: {strategy: time}
+            models: [zero_rule, linear]
+            """);
+
+        var plain = await h.RunAsync("run", "plain.yaml", "--json");
+        var parts = await h.RunAsync("run", "parts.yaml", "--json");
+
+        Assert.True(plain.Exit == 0, plain.Error);
+        Assert.True(parts.Exit == 0, parts.Error);
+        Assert.DoesNotContain("date", await InputColumnsAsync(h, plain.Json().GetProperty("run_id").GetString()!));
+        var model = await FinalModelAsync(h, parts.Json().GetProperty("run_id").GetString()!);
+        Assert.Contains("date", model.InputSchema.Columns.Select(c => c.Name));
+        var featureNames = ((Keel.Training.IFeaturizedModel)model).Featurizer.FeatureNames;
+        Assert.Contains("date__month", featureNames);
+        Assert.Contains("date__dayofyear", featureNames);
+        Assert.DoesNotContain("date__year", featureNames);
+        Assert.DoesNotContain("date__unix", featureNames);
+    }
+
+    /// <summary>The columns the run's final model demands, from both the stored schema and the model package itself.</summary>
+    private static async Task<string[]> InputColumnsAsync(CliHarness h, string runId)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        using var schema = JsonDocument.Parse(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, runId, "data/schema.json"));
+        var listed = schema.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToArray();
+        var model = await FinalModelAsync(h, runId);
+        // Baselines read no columns; a model that does reads only listed ones.
+        Assert.Subset(listed.ToHashSet(), model.InputSchema.Columns.Select(c => c.Name).ToHashSet());
+        return listed;
+    }
+
+    private static async Task<Keel.Training.IFittedModel> FinalModelAsync(CliHarness h, string runId)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        using var stream = new MemoryStream(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, runId, "models/final.keelmodel"));
+        return Keel.Training.ModelPackage.Load(stream);
     }
 
     private static async Task<int[]> ReadSplitAsync(CliHarness h, string runId, string path)

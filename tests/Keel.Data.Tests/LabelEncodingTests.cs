@@ -12,15 +12,23 @@ public sealed class LabelEncodingTests
     private static Table Numbers(params double[] values) => new([new NumericColumn("y", values)]);
 
     [Fact]
-    public void Encode_CreditData_IsBinaryWithGoodPositive()
+    public void Encode_CreditData_IsBinaryWithMinorityBadPositive()
     {
         var info = LabelEncoding.Encode(Sample("credit_data.csv"), "Status", null, null, "credit_data.csv");
 
         Assert.Equal(TaskKind.Binary, info.Task);
-        Assert.Equal(["bad", "good"], info.Labels.Classes);
+        Assert.Equal(["good", "bad"], info.Labels.Classes);
         Assert.Equal(4454, info.Labels.Count);
         Assert.Equal(0, info.DroppedMissing);
-        Assert.Equal(1, info.Labels.ClassIndices![0]); // the first row is "good"
+        Assert.Equal(0, info.Labels.ClassIndices![0]); // the first row is "good"
+    }
+
+    [Fact]
+    public void Encode_BinaryWithoutPositiveClass_MinorityIsPositiveTieSecondSorted()
+    {
+        Assert.Equal(["a", "b"], LabelEncoding.Encode(Strings("a", "b", "a"), "y", null, null, "f").Labels.Classes);
+        Assert.Equal(["b", "a"], LabelEncoding.Encode(Strings("a", "b", "b"), "y", null, null, "f").Labels.Classes);
+        Assert.Equal(["a", "b"], LabelEncoding.Encode(Strings("b", "a", "a", "b"), "y", null, null, "f").Labels.Classes);
     }
 
     [Fact]

@@ -101,4 +101,13 @@ public sealed class GatesTests
         var ex = Assert.Throws<KeelInputException>(() => Gates.Check(["beats: forest"], "gbm", Metrics, "auc"));
         Assert.StartsWith("register.gates[0]", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_MetricOfAnotherTask_ThrowsNamingGateAndTask()
+    {
+        var ex = Assert.Throws<KeelInputException>(() => Gates.Parse(["rmse < 3", "auc >= 0.8"], ["gbm"], Keel.Core.Data.TaskKind.Regression));
+        Assert.Contains("register.gates[1]", ex.Message);
+        Assert.Contains("regression", ex.Message);
+        Assert.Contains("rmse", ex.Message);
+    }
 }

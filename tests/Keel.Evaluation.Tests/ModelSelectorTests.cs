@@ -43,8 +43,19 @@ public sealed class ModelSelectorTests
     }
 
     [Fact]
-    public void SelectBest_NoCandidateHasMetric_ReturnsZero() =>
-        Assert.Equal(0, ModelSelector.SelectBest(Candidates("auc", double.NaN, double.NaN), "auc"));
+    public void SelectBest_NoCandidateHasMetric_ThrowsNamingMetricAndSplit()
+    {
+        var e = Assert.Throws<Keel.Core.KeelInputException>(() => ModelSelector.SelectBest(Candidates("auc", double.NaN, double.NaN), "auc"));
+        Assert.Contains("auc", e.Message);
+        Assert.Contains("validation", e.Message);
+    }
+
+    [Fact]
+    public void SelectBest_MetricMissingEverywhere_Throws()
+    {
+        IReadOnlyDictionary<string, double>[] candidates = [new Dictionary<string, double> { ["accuracy"] = 1.0 }, new Dictionary<string, double>()];
+        Assert.Throws<Keel.Core.KeelInputException>(() => ModelSelector.SelectBest(candidates, "auc"));
+    }
 
     [Fact]
     public void SelectBest_NoCandidates_ThrowsArgumentException() =>

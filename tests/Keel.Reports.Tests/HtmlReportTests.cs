@@ -94,6 +94,37 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_TiedValidation_EarlierCandidateFirstAsSelectionChooses()
+    {
+        var model = SampleReports.Binary();
+        var auc = new Dictionary<string, double> { ["auc"] = 0.9 };
+        model = model with { Candidates = [model.Candidates[4] with { Name = "zeta", ValidationMetrics = auc }, model.Candidates[1] with { Name = "alpha", ValidationMetrics = auc }] };
+
+        var rows = Section(Body(model), "leaderboard").Descendants("tbody").Single().Elements("tr").ToList();
+
+        Assert.Equal(["zeta", "alpha"], rows.Select(r => r.Elements("td").ElementAt(1).Nodes().OfType<XText>().First().Value));
+    }
+
+    [Fact]
+    public void Render_RefitFinal_OwnRowAndSectionCandidatesKeepTheirFigures()
+    {
+        var model = SampleReports.Binary();
+        var final = model.Candidates[2] with { Name = "final (refit)", ValidationMetrics = new Dictionary<string, double>(), TestMetrics = new Dictionary<string, double> { ["auc"] = 0.777 } };
+        model = model with { Final = final };
+
+        var body = Body(model);
+        var rows = Section(body, "leaderboard").Descendants("tbody").Single().Elements("tr").ToList();
+
+        Assert.Equal(6, rows.Count);
+        Assert.Equal("final (refit)", rows[^1].Elements("td").ElementAt(1).Nodes().OfType<XText>().First().Value);
+        Assert.Equal("final", (string?)rows[^1].Attribute("class"));
+        Assert.Equal("—", rows[^1].Elements("td").ElementAt(3).Value);
+        Assert.Equal("0.7770", rows[^1].Elements("td").ElementAt(4).Value);
+        Assert.NotEqual("0.7770", rows[0].Elements("td").ElementAt(4).Value);
+        Assert.Contains("Registered: final (refit)", Section(body, "models").Value);
+    }
+
+    [Fact]
     public void Render_Binary_LeaderboardShowsCostColumnsAndMetricChart()
     {
         var board = Section(Body(SampleReports.Binary()), "leaderboard");

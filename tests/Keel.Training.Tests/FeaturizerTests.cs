@@ -106,6 +106,19 @@ public class FeaturizerTests
     }
 
     [Fact]
+    public void Transform_DatePartsOption_MakesOnlyTheChosenParts()
+    {
+        var t = new DateTimeOffset(2024, 3, 9, 14, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var options = Defaults with { DateParts = new Dictionary<string, IReadOnlyList<string>> { ["When"] = ["month", "hour"] } };
+        var state = Featurizer.Fit(new Table([new NumericColumn("When", [t, t], ColumnType.DateTime)]), options);
+
+        var row = Featurizer.Transform(state, new Table([new NumericColumn("When", [t], ColumnType.DateTime)]))[0];
+
+        Assert.Equal(["When__month", "When__hour"], state.FeatureNames);
+        Assert.Equal([3f, 14f], row);
+    }
+
+    [Fact]
     public void Fit_Standardize_TrainStatisticsGiveZeroMeanUnitVariance()
     {
         var train = new Table([new NumericColumn("X", [1, 2, 3, 4]), new NumericColumn("Const", [5, 5, 5, 5])]);

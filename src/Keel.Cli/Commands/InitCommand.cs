@@ -1,10 +1,11 @@
 using Spectre.Console;
 using System.CommandLine;
-using System.Text;
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Metrics;
+using Keel.Cli.Output;
 using Keel.Data;
+using Keel.Pipeline.Spec;
 using Keel.Training;
 
 namespace Keel.Cli.Commands;
@@ -45,50 +46,75 @@ internal static class InitCommand
         if (!File.Exists(dataPath)) throw new KeelInputException($"Data file '{dataPath}' does not exist.");
         var loaded = TableReader.Read(dataPath, new ReadOptions());
         var label = LabelEncoding.Encode(loaded.Table, labelColumn, task, null, Path.GetFileName(dataPath));
-        var name = Path.GetFileNameWithoutExtension(dataPath);
+        var name = Names.DefaultExperiment(dataPath);
         var table = loaded.Table;
         var idLike = table.Columns
             .Where(col => col.Name != labelColumn && col is StringColumn s && table.RowCount > 20 && s.MissingCount() == 0
                           && s.Values.ToArray().Distinct().Count() == table.RowCount)
             .Select(col => col.Name).ToArray();
-        var firstTime = table.Columns.FirstOrDefault(col => col.Type == ColumnType.DateTime)?.Name;
+        var firstTime = table.Columns.FirstOrDefault(col => col.Type == ColumnType.DateTime && col.Name != labelColumn)?.Name;
 
-        var y = new StringBuilder();
-        y.AppendLine($"# Written by `keel init` from {Path.GetFileName(dataPath)} ({table.RowCount} rows, {table.Columns.Count} columns).");
-        y.AppendLine("# Every field is described in docs/spec.md.");
-        y.AppendLine($"experiment: {Q(name)}");
-        y.AppendLine("data:");
-        y.AppendLine($"  path: {Q(Path.GetRelativePath(specFolder, dataPath).Replace('\\', '/'))}");
-        y.AppendLine($"  label: {Q(labelColumn)}");
+        // A real emitter: column names with quotes, colons, '#', newlines or control characters must read back as written.
+        var y = new YamlWriter();
+        y.Comment($"Written by `keel init` from {Path.GetFileName(dataPath)} ({table.RowCount} rows, {table.Columns.Count} columns).");
+        y.Comment("Every field is described in docs/spec.md.");
+        y.Begin();
+        y.Key("experiment").Text(name);
+        y.Key("data").BeginMap();
+        y.Key("path").Text(Path.GetRelativePath(specFolder, dataPath).Replace('\\', '/'));
+        y.Key("label").Text(labelColumn);
         var classes = label.Labels.Classes;
-        y.AppendLine($"  task: {label.Task.ToString().ToLowerInvariant()}" + (task is null ? "   # inferred" + (classes.Count > 0 ? $" from {classes.Count} label values" : " from a numeric label") : ""));
-        if (label.Task == TaskKind.Binary) y.AppendLine($"  positive_class: {Q(classes[1])}");
+        y.Key("task").Word(label.Task.ToString().ToLowerInvariant());
+        if (task is null) y.Comment("inferred" + (classes.Count > 0 ? $" from {classes.Count} label values" : " from a numeric label"), inline: true);
+        if (label.Task == TaskKind.Binary)
+        {
+            y.Key("positive_class").Text(classes[1]);
+            y.Comment("the minority class", inline: true);
+        }
         if (idLike.Length > 0)
-            y.AppendLine($"  ignore: [{string.Join(", ", idLike.Select(Q))}]   # every value distinct: looks like an id");
+        {
+            y.Key("ignore").List(idLike);
+            y.Comment("every value distinct: looks like an id", inline: true);
+        }
+        else y.Comment("ignore: []   columns that are not features (ids, free notes)");
+        if (firstTime is null) y.Comment("time_column: date   enables split strategy 'time'");
         else
-            y.AppendLine("  # ignore: []            # columns that are not features (ids, free notes)");
-        y.AppendLine(firstTime is null ? "  # time_column: date     # enables split strategy 'time'" : $"  time_column: {Q(firstTime)}");
-        y.AppendLine("  # group_column: customer_id   # enables split strategy 'group'");
-        y.AppendLine("  types:                  # inferred; change one to override");
+        {
+            y.Key("time_column").Text(firstTime);
+            y.Comment("orders rows for the time split; not a feature", inline: true);
+            y.Comment("time_features: [month, dayofweek]   date parts of the time column as features");
+        }
+        y.Comment("group_column: customer_id   enables split strategy 'group'");
+        y.Key("types").BeginMap();
+        y.Comment("inferred; change one to override", inline: true);
         foreach (var col in table.Columns)
-            y.AppendLine($"    {Q(col.Name)}: {col.Type.ToString().ToLowerInvariant()}" + (col.MissingCount() > 0 ? $"   # {col.MissingCount()} missing" : ""));
-        y.AppendLine("split:");
-        y.AppendLine($"  strategy: {(label.Task == TaskKind.Regression ? "random" : "stratified")}   # random | stratified | time | group | predefined");
-        y.AppendLine("  test_fraction: 0.2");
-        y.AppendLine("  validation_fraction: 0.2   # of the non-test rows; models are chosen on it, never on test");
-        y.AppendLine("  refit: true                # refit the chosen model on train + validation");
-        y.AppendLine("models:                      # baselines first, then candidates");
-        foreach (var m in TrainerCatalog.DefaultCandidates(label.Task)) y.AppendLine($"  - type: {m.Type}");
-        y.AppendLine($"metric: {MetricCatalog.DefaultFor(label.Task)}");
-        y.AppendLine("register:");
-        y.AppendLine($"  name: {Q(name)}");
-        y.AppendLine("  enabled: true");
-        y.AppendLine("  gates:");
-        y.AppendLine("    - \"beats: zero_rule\"");
-        y.AppendLine("seed: 42");
-        return y.ToString();
+        {
+            y.Key(col.Name).Word(col.Type.ToString().ToLowerInvariant());
+            if (col.MissingCount() > 0) y.Comment($"{col.MissingCount()} missing", inline: true);
+        }
+        y.EndMap().EndMap();
+        y.Key("split").BeginMap();
+        // Rows that carry a time are tested on the newest ones: a random split would let the model peek at the future.
+        var strategy = firstTime is not null ? "time" : label.Task == TaskKind.Regression ? "random" : "stratified";
+        y.Key("strategy").Word(strategy);
+        y.Comment("random | stratified | time | group | predefined", inline: true);
+        y.Key("test_fraction").Word("0.2");
+        y.Key("validation_fraction").Word("0.2");
+        y.Comment("of the non-test rows; models are chosen on it, never on test", inline: true);
+        y.Key("refit").Word("true");
+        y.Comment("refit the chosen model on train + validation", inline: true);
+        y.EndMap();
+        y.Key("models").BeginList();
+        y.Comment("baselines first, then candidates", inline: true);
+        foreach (var m in TrainerCatalog.DefaultCandidates(label.Task)) y.BeginMap().Key("type").Word(m.Type).EndMap();
+        y.EndList();
+        y.Key("metric").Word(MetricCatalog.DefaultFor(label.Task));
+        y.Key("register").BeginMap();
+        y.Key("name").Text(Names.Slug(name));
+        y.Key("enabled").Word("true");
+        y.Key("gates").List(["beats: zero_rule"], flow: false);
+        y.EndMap();
+        y.Key("seed").Word("42");
+        return y.End();
     }
-
-    /// <summary>A YAML double-quoted scalar.</summary>
-    private static string Q(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -21,26 +21,25 @@ internal static class Leaderboard
         table.AddColumn(new TableColumn("train\ns").RightAligned());
         table.AddColumn(new TableColumn("predict\nµs/row").RightAligned());
         table.AddColumn(new TableColumn("model\nsize").RightAligned());
-        var ordered = o.Candidates
-            .OrderBy(c => c.ValidationMetrics.TryGetValue(o.SelectionMetric, out var v) && double.IsFinite(v) ? (metric.HigherIsBetter ? -v : v) : double.MaxValue);
+        // The order selection used (CandidateOrder): the row marked '>' is always the first with a defined value.
+        var ordered = CandidateOrder.Rank(o.Candidates,
+            c => c.ValidationMetrics.TryGetValue(o.SelectionMetric, out var v) ? v : null, metric.HigherIsBetter);
         foreach (var c in ordered)
         {
-            var cells = new List<string>
-            {
-                c.Name == o.Selected ? "[green]>[/]" : "",
-                Markup.Escape(c.Name) + (c.Baseline ? "*" : ""),
-                Format.Metric(c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN)),
-            };
-            cells.AddRange(testKeys.Select(k => Format.Metric(c.TestMetrics.GetValueOrDefault(k, double.NaN))));
-            cells.Add(Format.Number(c.TrainSeconds, "0.00"));
-            cells.Add(Format.Number(c.PredictUsPerRow, "0.0"));
-            cells.Add(Format.Bytes(c.ModelBytes));
-            table.AddRow(cells.ToArray());
+            table.AddRow(Row(c.Name == o.Selected ? "[green]>[/]" : "", Markup.Escape(c.Name) + (c.Baseline ? "*" : ""),
+                c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN), c.TestMetrics, testKeys, c.TrainSeconds, c.PredictUsPerRow, c.ModelBytes));
+        }
+        var final = o.Final;
+        if (final.Refit)
+        {
+            table.AddRow(Row("", $"[bold]{Markup.Escape(FinalModel.RefitLabel)}[/]", double.NaN, final.TestMetrics, testKeys,
+                final.TrainSeconds, final.PredictUsPerRow, final.ModelBytes));
         }
         console.Write(table);
-        console.MarkupLine("[grey]> selected on validation   * baseline[/]");
-        var final = o.Final;
-        console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]{(final.Refit ? $", refitted on train + validation ({final.TrainRows} rows)" : "")}: test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
+        console.MarkupLine(final.Refit
+            ? $"[grey]> selected on validation   * baseline   {FinalModel.RefitLabel}: {Markup.Escape(o.Selected)} trained on train + validation ({final.TrainRows} rows), the registered model[/]"
+            : "[grey]> selected on validation (the registered model)   * baseline[/]");
+        console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]: registered model's test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
         foreach (var g in o.Gates)
             console.MarkupLineInterpolated($"  gate {g.Gate}: {(g.Passed ? "passed" : "FAILED")} ({g.Detail})");
         if (o.Registered is { } r)
@@ -50,4 +49,12 @@ internal static class Leaderboard
         console.MarkupLineInterpolated($"Run {o.RunId}");
         console.MarkupLineInterpolated($"Report {o.ReportPath}");
     }
+
+    private static string[] Row(string mark, string name, double validation, IReadOnlyDictionary<string, double> test, string[] testKeys,
+        double trainSeconds, double predictUs, long bytes) =>
+    [
+        mark, name, Format.Metric(validation),
+        .. testKeys.Select(k => Format.Metric(test.GetValueOrDefault(k, double.NaN))),
+        Format.Number(trainSeconds, "0.00"), Format.Number(predictUs, "0.0"), Format.Bytes(bytes),
+    ];
 }

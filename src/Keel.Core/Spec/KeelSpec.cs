@@ -48,10 +48,14 @@ public sealed record DataSpec
     /// <summary>Columns that are not features (ids, free notes). Default: none.</summary>
     public IReadOnlyList<string> Ignore { get; init; } = [];
 
-    /// <summary>The column ordering rows in time (used by split: time). Default: none.</summary>
+    /// <summary>The column ordering rows in time (used by split: time); it is not a feature unless <see cref="TimeFeatures"/> names date parts. Default: none.</summary>
     public string? TimeColumn { get; init; }
 
-    /// <summary>The column whose values must not straddle splits (used by split: group). Default: none.</summary>
+    /// <summary>Date parts of the time column used as features: month, day, dayofweek, dayofyear, hour (never year or raw time,
+    /// which extrapolate beyond the training period). Default: none, so the time column is not a feature.</summary>
+    public IReadOnlyList<string> TimeFeatures { get; init; } = [];
+
+    /// <summary>The column whose values must not straddle splits (used by split: group); never a feature. Default: none.</summary>
     public string? GroupColumn { get; init; }
 
     /// <summary>Column type overrides (name → type); columns not named are inferred.</summary>
@@ -101,7 +105,7 @@ public sealed record PredefinedSplitSpec
     /// <summary>Path of a file with one 0-based row index per line, relative to the spec's folder.</summary>
     public string? TestRows { get; init; }
 
-    /// <summary>A column whose values are train, validation (or valid) and test.</summary>
+    /// <summary>A column whose values are train, validation (or valid) and test; never a feature.</summary>
     public string? Column { get; init; }
 }
 

@@ -15,12 +15,13 @@ public static class LabelEncoding
     /// Drops rows whose label is missing and encodes the rest. When <paramref name="task"/> is null it is inferred:
     /// string/boolean labels are Binary (2 values) or Multiclass; numeric labels are Binary (2 distinct), Multiclass
     /// (integer-valued, at most 20 distinct) or Regression. Classes are sorted (numerically when all numeric); for Binary,
-    /// <paramref name="positiveClass"/> (default: the second sorted class) is put at index 1. Ignored for other tasks.
+    /// <paramref name="positiveClass"/> (default: the minority class, the one with fewer rows; on a tie the second sorted class)
+    /// is put at index 1. Ignored for other tasks.
     /// </summary>
     /// <param name="table">The loaded table.</param>
     /// <param name="labelColumn">The label's column name.</param>
     /// <param name="task">The task, or null to infer it.</param>
-    /// <param name="positiveClass">For binary tasks, the positive label value, or null for the second sorted class.</param>
+    /// <param name="positiveClass">For binary tasks, the positive label value, or null for the minority class.</param>
     /// <param name="sourceName">The data file's name, for error messages.</param>
     public static LabelInfo Encode(Table table, string labelColumn, TaskKind? task, string? positiveClass, string sourceName)
     {
@@ -57,7 +58,10 @@ public static class LabelEncoding
             if (classes.Count != 2)
                 throw new KeelInputException(
                     $"{where}: task binary needs exactly 2 classes, got {classes.Count} ({Preview(classes)}); use task multiclass.");
-            if (positiveClass is not null) classes = PutPositiveLast(classes, positiveClass, where);
+            // The rarer class is what one usually looks for (defaults, fraud, churn), and precision, recall and PR AUC
+            // describe the positive class; a tie keeps the second sorted class so the choice stays deterministic.
+            var positive = positiveClass ?? (raw.Count(v => v == classes[0]) < raw.Count(v => v == classes[1]) ? classes[0] : classes[1]);
+            classes = PutPositiveLast(classes, positive, where);
         }
         var indexOf = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var indices = raw.Select(v => indexOf[v]).ToArray();

@@ -49,7 +49,7 @@ internal static class SpecReader
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "group_column", "types");
+        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -73,9 +73,26 @@ internal static class SpecReader
             PositiveClass = k.TryGetValue("positive_class", out var pc) ? f.String(pc, "data.positive_class") : null,
             Ignore = k.TryGetValue("ignore", out var ig) ? f.StringList(ig, "data.ignore") : [],
             TimeColumn = k.TryGetValue("time_column", out var tc) ? f.String(tc, "data.time_column") : null,
+            TimeFeatures = k.TryGetValue("time_features", out var tf) ? TimeParts(f, tf, tc) : [],
             GroupColumn = k.TryGetValue("group_column", out var gc) ? f.String(gc, "data.group_column") : null,
             Types = types,
         };
+    }
+
+    /// <summary>Date parts that do not extrapolate: cyclic within a year, week or day.</summary>
+    public static IReadOnlyList<string> TimeFeatureParts { get; } = ["month", "day", "dayofweek", "dayofyear", "hour"];
+
+    private static IReadOnlyList<string> TimeParts(YamlFields f, YamlNode node, YamlNode? timeColumn)
+    {
+        var parts = f.StringList(node, "data.time_features");
+        if (parts.Count > 0 && timeColumn is null)
+            throw f.Error(node, "data.time_features", "needs data.time_column, the column the parts are taken from");
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (!TimeFeatureParts.Contains(parts[i]))
+                throw f.Error(node, $"data.time_features[{i}]", $"expected one of {string.Join(", ", TimeFeatureParts)}, got '{parts[i]}' (year and the raw time extrapolate beyond the training period, so they are not offered)");
+        }
+        return parts.Distinct(StringComparer.Ordinal).ToArray();
     }
 
     private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)

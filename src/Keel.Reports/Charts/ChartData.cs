@@ -30,6 +30,12 @@ public sealed record ChartOptions
     /// <summary>Bar charts: a small vertical sparkline without title, axes or labels (tooltips only). Default false.</summary>
     public bool Compact { get; init; }
 
+    /// <summary>Line charts: most points drawn per series; longer series are downsampled keeping their shape (LTTB). Default 400.</summary>
+    public int MaxLinePoints { get; init; } = 400;
+
+    /// <summary>Scatter charts: most points drawn per series; longer series are thinned evenly. Default 2000.</summary>
+    public int MaxScatterPoints { get; init; } = 2000;
+
     /// <summary>Heatmaps: title of the row axis, e.g. "actual". Default none.</summary>
     public string? RowAxisTitle { get; init; }
 

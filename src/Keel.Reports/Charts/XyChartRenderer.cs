@@ -16,7 +16,10 @@ internal static class XyChartRenderer
         var legendWidth = showLegend ? Math.Min(170, options.Width * 0.3) : 0;
         double x0 = Left, x1 = options.Width - RightMargin - legendWidth, y0 = options.Height - BottomMargin, y1 = Top;
 
-        var finite = series.Select(s => s.Points.Where(IsFinite).ToList()).ToList();
+        // Bounded before drawing: a PR curve over 100k test rows has ~100k points, far more than the pixels that show it.
+        var finite = series.Select(s => s.Points.Where(IsFinite).ToList())
+            .Select(p => lines ? Downsample.Lttb(p, options.MaxLinePoints) : Downsample.Even(p, options.MaxScatterPoints))
+            .ToList();
         var all = finite.SelectMany(p => p).ToList();
         var (xs, ys) = Scales(all, options.DiagonalReference, x1 - x0, y0 - y1);
 

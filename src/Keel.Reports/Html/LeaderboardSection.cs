@@ -16,22 +16,14 @@ internal static class LeaderboardSection
         header.AddRange(["train s", "predict µs/row", "model size"]);
         var numeric = header.Select((_, i) => i == 0 || i >= 3).ToList();
 
-        var rows = ranked.Select((c, i) =>
-        {
-            var cells = new List<string>
-            {
-                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                NameHtml(model, c),
-                Markup.HtmlLabel(c.Type, 28),
-                NumberFormat.Metric(Ranking.SelectionValue(model, c)),
-            };
-            cells.AddRange(testMetrics.Select(m => NumberFormat.Metric(c.TestMetrics.TryGetValue(m, out var v) ? v : null)));
-            cells.Add(NumberFormat.Fixed(c.TrainSeconds, 2));
-            cells.Add(NumberFormat.Fixed(c.PredictMicrosPerRow, 1));
-            cells.Add(NumberFormat.Bytes(c.ModelBytes));
-            return new TableRow(cells, Ranking.IsSelected(model, c) ? "selected" : c.IsBaseline ? "baseline" : null);
-        });
+        var rows = ranked.Select((c, i) => Row(model, c, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), testMetrics)).ToList();
+        if (model.Final is { } final) rows.Add(Row(model, final, "", testMetrics) with { CssClass = "final" });
         html.Table("leaderboard", header.Select(Markup.Escape).ToList(), rows, numeric);
+        if (model.Final is not null)
+        {
+            html.Element("p", $"Rows 1–{ranked.Count} are the candidates as trained on the train split; {model.Final.Name} is the registered model, " +
+                $"{model.Selected} trained again on train + validation, so it has no validation figure.", "muted");
+        }
 
         if (ranked.Count > 0)
         {
@@ -41,6 +33,22 @@ internal static class LeaderboardSection
             html.Raw("<div class=\"charts\">").Figure(chart).Raw("</div>");
         }
         html.Raw("</section>");
+    }
+
+    private static TableRow Row(ReportModel model, CandidateResult c, string rank, IReadOnlyList<string> testMetrics)
+    {
+        var cells = new List<string>
+        {
+            rank,
+            NameHtml(model, c),
+            Markup.HtmlLabel(c.Type, 28),
+            NumberFormat.Metric(Ranking.SelectionValue(model, c)),
+        };
+        cells.AddRange(testMetrics.Select(m => NumberFormat.Metric(c.TestMetrics.TryGetValue(m, out var v) ? v : null)));
+        cells.Add(NumberFormat.Fixed(c.TrainSeconds, 2));
+        cells.Add(NumberFormat.Fixed(c.PredictMicrosPerRow, 1));
+        cells.Add(NumberFormat.Bytes(c.ModelBytes));
+        return new TableRow(cells, Ranking.IsSelected(model, c) ? "selected" : c.IsBaseline ? "baseline" : null);
     }
 
     /// <summary>The candidate's name with its baseline and selected badges.</summary>

@@ -33,6 +33,14 @@ internal static class ModelsSection
             CandidateDetail.Write(html, model, c);
             html.Raw("</article>");
         }
+        if (model.Final is { } final)
+        {
+            html.Raw($"<article class=\"candidate-model\" id=\"candidate-{index++}\">")
+                .Raw("<h3>Registered: ").Raw(Markup.HtmlLabel(final.Name, 40)).Raw("</h3>");
+            html.Element("p", $"{model.Selected} trained again on train + validation; its test figures are the ones gates and the registry use.", "muted");
+            CandidateDetail.Write(html, model, final);
+            html.Raw("</article>");
+        }
         foreach (var c in ranked.Where(c => !Ranking.IsSelected(model, c)))
         {
             html.Raw($"<details class=\"candidate\" id=\"candidate-{index++}\"><summary>")

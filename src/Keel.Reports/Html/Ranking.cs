@@ -7,14 +7,10 @@ internal static class Ranking
 {
     private const int MaxKeyTestMetrics = 5;
 
-    /// <summary>Candidates best first by the validation selection metric; missing or non-finite values last, ties by name.</summary>
-    public static IReadOnlyList<CandidateResult> Rank(ReportModel model)
-    {
-        double Key(CandidateResult c) => SelectionValue(model, c) is { } v && double.IsFinite(v)
-            ? (model.SelectionHigherIsBetter ? -v : v)
-            : double.PositiveInfinity;
-        return model.Candidates.OrderBy(Key).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
-    }
+    /// <summary>Candidates best first by the validation selection metric in <see cref="CandidateOrder"/>, the order the run selected by
+    /// and the console prints: undefined values last, ties to the candidate listed first.</summary>
+    public static IReadOnlyList<CandidateResult> Rank(ReportModel model) =>
+        CandidateOrder.Rank(model.Candidates, c => SelectionValue(model, c), model.SelectionHigherIsBetter);
 
     /// <summary>The candidate's validation value of the selection metric, or null.</summary>
     public static double? SelectionValue(ReportModel model, CandidateResult c) =>

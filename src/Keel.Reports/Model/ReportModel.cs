@@ -12,8 +12,13 @@ public sealed record ReportModel
     /// <summary>The data set, its split and its profile.</summary>
     public required DataSummary Data { get; init; }
 
-    /// <summary>Leaderboard rows, baselines included, in any order (the report sorts them).</summary>
+    /// <summary>Leaderboard rows, baselines included, in spec order (the report sorts them; equal values keep this order).
+    /// Each shows the candidate as trained on the train split.</summary>
     public required IReadOnlyList<CandidateResult> Candidates { get; init; }
+
+    /// <summary>The registered model when it is not one of <see cref="Candidates"/> (the selected one refitted on train + validation),
+    /// shown as its own row and section; its name says so, e.g. "final (refit)". Default null.</summary>
+    public CandidateResult? Final { get; init; }
 
     /// <summary>Name of the metric candidates were ranked by (a key of the validation metrics).</summary>
     public required string SelectionMetric { get; init; }

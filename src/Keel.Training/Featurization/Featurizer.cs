@@ -6,7 +6,8 @@ namespace Keel.Training.Featurization;
 /// <summary>Learns a <see cref="FeaturizerState"/> from training rows and turns tables into dense feature rows.</summary>
 internal static class Featurizer
 {
-    private static readonly string[] DateParts = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
+    /// <summary>The date parts a date-time column can become, in feature order; every one is made unless options choose.</summary>
+    public static IReadOnlyList<string> AllDateParts { get; } = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
 
     /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only.</summary>
     public static FeaturizerState Fit(Table train, FeaturizerOptions options)
@@ -17,7 +18,7 @@ internal static class Featurizer
         {
             var plan = column switch
             {
-                NumericColumn n => PlanNumeric(n, names.Count),
+                NumericColumn n => PlanNumeric(n, names.Count, options),
                 StringColumn { Type: ColumnType.Text } s => new ColumnPlan(s.Name, s.Type, names.Count, options.TextHashBuckets, 0, false, null, options.TextHashBuckets),
                 StringColumn s => PlanCategorical(s, names.Count, options),
                 _ => throw new ArgumentException($"Unsupported column kind for '{column.Name}'.", nameof(train)),
@@ -73,7 +74,7 @@ internal static class Featurizer
         column as T ?? throw new KeelInputException(
             $"Column '{plan.Name}': the model expects {plan.Type} values, got a {column.Type} column.");
 
-    private static ColumnPlan PlanNumeric(NumericColumn column, int offset)
+    private static ColumnPlan PlanNumeric(NumericColumn column, int offset, FeaturizerOptions options)
     {
         var values = column.Values;
         var present = new double[values.Length];
@@ -84,8 +85,9 @@ internal static class Featurizer
         }
         var hasMissing = n < values.Length;
         var median = Median(present.AsSpan(0, n));
-        var width = (column.Type == ColumnType.DateTime ? DateParts.Length : 1) + (hasMissing ? 1 : 0);
-        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0);
+        var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? AllDateParts : null;
+        var width = (parts?.Count ?? 1) + (hasMissing ? 1 : 0);
+        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts);
     }
 
     private static double Median(Span<double> values)
@@ -124,7 +126,7 @@ internal static class Featurizer
                 names.Add(plan.Name);
                 break;
             case ColumnType.DateTime:
-                foreach (var part in DateParts) names.Add($"{plan.Name}__{part}");
+                foreach (var part in plan.DateParts ?? AllDateParts) names.Add($"{plan.Name}__{part}");
                 break;
             case ColumnType.Text:
                 for (var b = 0; b < plan.HashBuckets; b++) names.Add($"{plan.Name}#{b}");
@@ -150,6 +152,7 @@ internal static class Featurizer
         var values = column.Values;
         var o = plan.Offset;
         var isDate = plan.Type == ColumnType.DateTime;
+        var parts = plan.DateParts ?? AllDateParts;
         var indicator = plan.MissingIndicator ? o + plan.Width - 1 : -1;
         for (var r = 0; r < rows.Length; r++)
         {
@@ -166,15 +169,20 @@ internal static class Featurizer
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
-            row[o] = t.Year;
-            row[o + 1] = t.Month;
-            row[o + 2] = t.Day;
-            row[o + 3] = (int)t.DayOfWeek;
-            row[o + 4] = t.DayOfYear;
-            row[o + 5] = t.Hour;
-            row[o + 6] = (float)v;
+            for (var j = 0; j < parts.Count; j++) row[o + j] = DatePart(parts[j], t, v);
         }
     }
+
+    private static float DatePart(string part, DateTimeOffset t, double unix) => part switch
+    {
+        "year" => t.Year,
+        "month" => t.Month,
+        "day" => t.Day,
+        "dayofweek" => (int)t.DayOfWeek,
+        "dayofyear" => t.DayOfYear,
+        "hour" => t.Hour,
+        _ => (float)unix,
+    };
 
     private static void FillCategorical(ColumnPlan plan, StringColumn column, float[][] rows)
     {

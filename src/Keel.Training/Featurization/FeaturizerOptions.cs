@@ -20,4 +20,8 @@ public sealed record FeaturizerOptions
 
     /// <summary>Buckets for text word tokens. Default 256.</summary>
     public int TextHashBuckets { get; init; } = 256;
+
+    /// <summary>Date parts per date-time column (names from <see cref="Featurizer.AllDateParts"/>); a column not named gets every part.
+    /// Default: empty, so every date-time column gets every part.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

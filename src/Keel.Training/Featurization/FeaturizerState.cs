@@ -26,6 +26,7 @@ public sealed record FeaturizerState(
 /// <param name="MissingIndicator">Numeric, Boolean, DateTime: whether a 0/1 "__missing" feature follows (train had missing values).</param>
 /// <param name="Categories">Categorical one-hot: the kept values in slot order (then "other", then missing); null otherwise.</param>
 /// <param name="HashBuckets">Hashed categorical or text: the number of buckets; 0 otherwise.</param>
+/// <param name="DateParts">DateTime: the date parts made, in order; null means every part (packages saved before the option).</param>
 public sealed record ColumnPlan(
     string Name,
     ColumnType Type,
@@ -34,4 +35,5 @@ public sealed record ColumnPlan(
     double Fill,
     bool MissingIndicator,
     IReadOnlyList<string>? Categories,
-    int HashBuckets);
+    int HashBuckets,
+    IReadOnlyList<string>? DateParts = null);

@@ -36,7 +36,11 @@ internal sealed class MlNetTrainer : ITrainer
         if (train.Features.RowCount == 0)
             throw new KeelInputException($"{_where}: {context.SourceName} has no training rows.");
 
-        var state = Featurizer.Fit(train.Features, new FeaturizerOptions { Standardize = _options is LinearOptions });
+        var state = Featurizer.Fit(train.Features, new FeaturizerOptions
+        {
+            Standardize = _options is LinearOptions,
+            DateParts = context.DateParts ?? new Dictionary<string, IReadOnlyList<string>>(),
+        });
         var x = Featurizer.Transform(state, train.Features);
         var ml = new MLContext(context.Seed);
         var view = MlNetData.Create(ml, _task, classes.Count, x, train.Labels);
