@@ -71,6 +71,25 @@ public sealed class SpecReaderTests
     }
 
     [Fact]
+    public void Parse_DataReadingFields_ReadsMissingEncodingAndDelimiter()
+    {
+        var spec = SpecReader.Parse("""
+            data:
+              path: d.csv
+              label: y
+              missing: ["?", "-"]
+              encoding: latin1
+              delimiter: semicolon
+            """, "keel.yaml");
+
+        Assert.Equal(["?", "-"], spec.Data.Missing);
+        Assert.Equal("latin1", spec.Data.Encoding);
+        Assert.Equal("semicolon", spec.Data.Delimiter);
+        var minimal = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml").Data;
+        Assert.Equal((0, null, null), (minimal.Missing.Count, minimal.Encoding, minimal.Delimiter));
+    }
+
+    [Fact]
     public void Parse_MinimalSpec_UsesDocumentedDefaults()
     {
         var spec = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml");

@@ -49,7 +49,8 @@ internal static class SpecReader
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "group_column", "types");
+        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "group_column", "types",
+            "missing", "encoding", "delimiter");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -75,6 +76,9 @@ internal static class SpecReader
             TimeColumn = k.TryGetValue("time_column", out var tc) ? f.String(tc, "data.time_column") : null,
             GroupColumn = k.TryGetValue("group_column", out var gc) ? f.String(gc, "data.group_column") : null,
             Types = types,
+            Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
+            Encoding = k.TryGetValue("encoding", out var en) ? f.String(en, "data.encoding") : null,
+            Delimiter = k.TryGetValue("delimiter", out var dl) ? f.Scalar(dl, "data.delimiter") : null,
         };
     }
 
