@@ -37,9 +37,6 @@ internal sealed class CsvRecords : IDisposable
     /// <summary>The SHA-256 of the bytes read so far (of the whole file once <see cref="MoveNext"/> has returned false).</summary>
     public string Sha256() => _source.Sha256();
 
-    /// <summary>Bytes read so far.</summary>
-    public long BytesRead => _source.BytesRead;
-
     /// <summary>Moves to the next record that is not an empty line; false at the end of the file.</summary>
     public bool MoveNext()
     {

@@ -45,9 +45,6 @@ internal sealed class TextSource : Stream
     /// <summary>The SHA-256 of every byte read so far, as lower-case hex (the whole file once the pass has ended).</summary>
     public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
-    /// <summary>Bytes read so far.</summary>
-    public long BytesRead => _offset;
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -55,7 +52,7 @@ internal sealed class TextSource : Stream
         var n = _file.Read(buffer);
         var chunk = buffer[..n];
         _hash.AppendData(chunk);
-        if (_checkUtf8) Check(chunk, atEnd: n == 0);
+        if (_checkUtf8) Check(chunk, atEnd: n == 0 && !buffer.IsEmpty);
         _offset += n;
         return n;
     }
