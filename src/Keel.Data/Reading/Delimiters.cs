@@ -41,15 +41,25 @@ internal static class Delimiters
         return Candidates[best];
     }
 
-    private static char Parse(string given) => given switch
+    /// <summary>What data.delimiter may be, for messages.</summary>
+    public const string Expected = "expected comma, semicolon, tab or pipe (or the character itself: , ; |)";
+
+    private static char Parse(string given) =>
+        TryParse(given, out var c) ? c : throw new KeelInputException($"data.delimiter: {Expected}, got '{given}'.");
+
+    /// <summary>The delimiter <paramref name="given"/> names: the character or its name (comma, semicolon, tab, pipe).</summary>
+    public static bool TryParse(string given, out char delimiter)
     {
-        "," or "comma" => ',',
-        ";" or "semicolon" => ';',
-        "\t" or "\\t" or "tab" => '\t',
-        "|" or "pipe" => '|',
-        _ => throw new KeelInputException(
-            $"data.delimiter: expected comma, semicolon, tab or pipe (or the character itself: , ; |), got '{given}'."),
-    };
+        delimiter = given.Trim() switch
+        {
+            "," or "comma" => ',',
+            ";" or "semicolon" => ';',
+            "\\t" or "tab" => '\t',
+            "|" or "pipe" => '|',
+            _ => given == "\t" ? '\t' : '\0',
+        };
+        return delimiter != '\0';
+    }
 
     /// <summary>The first non-blank line of the file start (quoted line breaks are kept inside it).</summary>
     private static string HeaderLine(string path, Encoding encoding)

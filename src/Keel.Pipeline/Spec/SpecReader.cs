@@ -1,6 +1,7 @@
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Spec;
+using Keel.Data;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -77,9 +78,16 @@ internal static class SpecReader
             GroupColumn = k.TryGetValue("group_column", out var gc) ? f.String(gc, "data.group_column") : null,
             Types = types,
             Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
-            Encoding = k.TryGetValue("encoding", out var en) ? f.String(en, "data.encoding") : null,
-            Delimiter = k.TryGetValue("delimiter", out var dl) ? f.Scalar(dl, "data.delimiter") : null,
+            Encoding = k.TryGetValue("encoding", out var en) ? Checked(f, en, "data.encoding", TextFormats.EncodingProblem) : null,
+            Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
         };
+    }
+
+    /// <summary>A scalar the data reader must understand, checked here so the error names the spec line.</summary>
+    private static string Checked(YamlFields f, YamlNode node, string field, Func<string, string?> problem)
+    {
+        var value = f.Scalar(node, field);
+        return problem(value) is { } expected ? throw f.Error(node, field, $"{expected}, got '{value}'") : value;
     }
 
     private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)
