@@ -19,6 +19,9 @@ internal sealed record CliContext(
     TimeProvider Time,
     string User)
 {
+    /// <summary>Print stack traces with errors (KEEL_DEBUG set). Default false.</summary>
+    public bool Verbose { get; init; }
+
     /// <summary>Resolves <paramref name="path"/> against the working folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(WorkingDirectory, path));
 }

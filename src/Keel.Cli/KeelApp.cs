@@ -1,17 +1,22 @@
 using System.CommandLine;
+using System.Data.Common;
 using Keel.Cli.Commands;
 using Keel.Core;
 using Keel.Tracking;
 
 namespace Keel.Cli;
 
-/// <summary>The `keel` command tree. Exit codes: 0 ok, 1 bad input or not found, 2 bad usage, 3 gates failed (run kept, model not registered).</summary>
+/// <summary>
+/// The `keel` command tree. Exit codes: 0 ok, 1 bad input, not found, or a file/store that cannot be read or written, 2 bad usage,
+/// 3 gates failed (run kept, model not registered), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM; set in Program.cs).
+/// </summary>
 internal static class KeelApp
 {
     public const int ExitOk = 0;
     public const int ExitInput = 1;
     public const int ExitUsage = 2;
     public const int ExitGatesFailed = 3;
+    public const int ExitInterrupted = 130;
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct = default)
     {
@@ -29,6 +34,7 @@ internal static class KeelApp
         root.Subcommands.Add(RunsCommand.Build(common));
         root.Subcommands.Add(ModelsCommand.Build(common));
         root.Subcommands.Add(ExperimentsCommand.Build(common));
+        root.Subcommands.Add(GcCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -39,19 +45,44 @@ internal static class KeelApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, ct);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                // Program.cs owns Ctrl+C and SIGTERM (the run is marked killed first); System.CommandLine's own handler would
+                // give up on the command after 2 s.
+                ProcessTerminationTimeout = null,
+            }, ct);
         }
         catch (KeelInputException e)
         {
             await context.Error.WriteLineAsync($"error: {e.Message}");
+            await TraceAsync(context, e);
             return ExitInput;
         }
         catch (OperationCanceledException)
         {
             await context.Error.WriteLineAsync("cancelled");
-            return 130;
+            return ExitInterrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException)
+        {
+            // Files and stores the user points at can vanish, be read-only or be locked: say what and where, not a stack trace.
+            await context.Error.WriteLineAsync($"error: {e.Message}");
+            await TraceAsync(context, e);
+            return ExitInput;
+        }
+        catch (Exception e)
+        {
+            await context.Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message}" + (context.Verbose ? "" : " (set KEEL_DEBUG=1 for details)"));
+            await TraceAsync(context, e);
+            return ExitInput;
         }
     }
+
+    private static Task TraceAsync(CliContext context, Exception e) =>
+        context.Verbose ? context.Error.WriteLineAsync(e.ToString()) : Task.CompletedTask;
 }
 
 /// <summary>What every command shares: the context and the recursive --store option.</summary>
@@ -66,4 +97,24 @@ internal sealed record CommandOptions(CliContext Context, Option<string?> StoreO
     };
 
     public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON only" };
+
+    /// <summary>Opens the store for a reading command: read-only, never created, migrated or written, so it works on a read-only folder.</summary>
+    public Task<KeelStore> OpenForReadingAsync(ParseResult result, CancellationToken ct) =>
+        KeelStore.OpenAsync(Store(result) with { ReadOnly = true }, ct);
+
+    /// <summary>Opens the store for a writing command and marks runs whose heartbeat lease expired as killed.</summary>
+    public async Task<KeelStore> OpenForWritingAsync(ParseResult result, CancellationToken ct)
+    {
+        var store = await KeelStore.OpenAsync(Store(result), ct);
+        try
+        {
+            await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, Context.Time, ct);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
 }

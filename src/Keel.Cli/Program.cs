@@ -1,9 +1,22 @@
+using System.Runtime.InteropServices;
 using Keel.Cli;
 using Spectre.Console;
 
 // The only place that reads the environment: everything below gets it through CliContext.
 using var cts = new CancellationTokenSource();
+var terminated = false;
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+// SIGTERM (kill, systemd, docker stop) stops a run like Ctrl+C: it is marked killed before the process exits.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+{
+    c.Cancel = true;
+    terminated = true;
+    cts.Cancel();
+});
 var context = new CliContext(AnsiConsole.Console, Console.Out, Console.Error, Directory.GetCurrentDirectory(),
-    Environment.GetEnvironmentVariable("KEEL_STORE"), TimeProvider.System, Environment.UserName);
-return await KeelApp.RunAsync(args, context, cts.Token);
+    Environment.GetEnvironmentVariable("KEEL_STORE"), TimeProvider.System, Environment.UserName)
+{
+    Verbose = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KEEL_DEBUG")),
+};
+var exit = await KeelApp.RunAsync(args, context, cts.Token);
+return terminated && exit == KeelApp.ExitInterrupted ? 143 : exit;

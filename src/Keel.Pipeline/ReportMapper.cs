@@ -29,7 +29,7 @@ internal static class ReportMapper
             Selected = outcome.Selected,
             Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),
             Registered = outcome.Registered is { } r
-                ? $"{r.Name} v{r.Version}" + (r.Alias is null ? "" : $" (alias {r.Alias})") + (outcome.Final.Refit ? $", refitted on train + validation ({outcome.Final.TrainRows} rows)" : "")
+                ? (r.Version > 0 ? $"{r.Name} v{r.Version}" + (r.Alias is null ? "" : $" (alias {r.Alias})") : $"registering as {r.Name}{(r.Alias is null ? "" : "@" + r.Alias)}") + (outcome.Final.Refit ? $", refitted on train + validation ({outcome.Final.TrainRows} rows)" : "")
                 : $"not registered: {outcome.NotRegisteredReason}",
         };
         return HtmlReport.Render(model);

@@ -11,37 +11,55 @@ namespace Keel.Pipeline;
 /// <summary>One step of a run reached a new point: <paramref name="Step"/> is 0..1 done.</summary>
 public sealed record PipelineProgress(string Step, double Done);
 
-/// <summary>Executes a prepared run against a store: train, evaluate, select, refit, gate, register, report — all tracked.</summary>
-public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress)
+/// <summary>Executes a prepared run against a store: train, evaluate, select, refit, gate, report, register — all tracked.</summary>
+/// <remarks>
+/// The run's process keeps a heartbeat while it works. Registration, the alias move and finishing the run are one store
+/// transaction, done last, after the report is written and logged: a run that fails or dies before it never leaves a version.
+/// </remarks>
+/// <param name="store">Where the run is tracked.</param>
+/// <param name="time">Clock for run times and heartbeats.</param>
+/// <param name="progress">Receives step progress.</param>
+/// <param name="actor">Who moves the alias (the user), recorded in the alias history.</param>
+public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress, string actor)
 {
     public static IReadOnlyList<string> Steps(PreparedRun run) =>
-        [.. run.Candidates.Select(c => $"train {c.Name}"), "refit + register", "report"];
+        [.. run.Candidates.Select(c => $"train {c.Name}"), "refit", "report", "register"];
 
     public async Task<RunOutcome> ExecuteAsync(PreparedRun run, Func<string, string> reportPathFor, CancellationToken ct)
     {
-        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, RunRecovery.Current(), RunRecovery.IsAlive, time, ct);
+        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, time, ct);
         var env = RunEnvironment.Capture(Path.GetDirectoryName(run.SpecPath)!);
         var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
         var tags = new Dictionary<string, string>(env.Values) { ["keel.spec"] = run.SpecPath };
-        foreach (var (k, v) in RunRecovery.Tags(RunRecovery.Current())) tags[k] = v;
         var started = time.GetUtcNow();
         var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{run.Experiment}-{started:yyyyMMdd-HHmmss}", started, tags, ct);
         var tracker = new RunTracker(store, created.Id, time);
+        await using var heartbeat = RunHeartbeat.Start(store.Tracking, created.Id, time, store.Options.HeartbeatInterval);
         try
         {
-            var outcome = await ExecuteTrackedAsync(run, tracker, env, started, reportPathFor(created.Id), ct);
-            await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Finished, time.GetUtcNow(), ct);
-            return outcome;
+            return await ExecuteTrackedAsync(run, tracker, env, started, reportPathFor(created.Id), ct);
         }
         catch (Exception e)
         {
             // The run is kept as failed with the reason, so a later look at the store shows what happened.
-            // An interrupted run (Ctrl+C) is killed, not failed: nothing was wrong with its inputs.
+            // An interrupted run (Ctrl+C, SIGTERM) is killed, not failed: nothing was wrong with its inputs.
             var status = e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed;
-            var tag = status == RunStatus.Killed ? "keel.killed_reason" : "keel.error";
-            await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Tags = new Dictionary<string, string> { [tag] = e.Message } }, CancellationToken.None);
-            await store.Tracking.SetRunStatusAsync(created.Id, status, time.GetUtcNow(), CancellationToken.None);
+            var tag = status == RunStatus.Killed ? RunTags.KilledReason : RunTags.Error;
+            await MarkEndedAsync(created.Id, status, tag, e.Message);
             throw;
+        }
+    }
+
+    private async Task MarkEndedAsync(string runId, RunStatus status, string tag, string reason)
+    {
+        try
+        {
+            await store.Tracking.LogBatchAsync(runId, new LogBatch { Tags = new Dictionary<string, string> { [tag] = reason } }, CancellationToken.None);
+            await store.Tracking.SetRunStatusAsync(runId, status, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Keel.Core.KeelInputException)
+        {
+            // Already ended by another process (its lease expired and it was marked killed): that status stays.
         }
     }
 
@@ -64,7 +82,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             progress.Report(new PipelineProgress(step, 1));
         }
 
-        progress.Report(new PipelineProgress("refit + register", 0.05));
+        progress.Report(new PipelineProgress("refit", 0.05));
         var selectedIndex = ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
@@ -75,32 +93,61 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
         var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
         var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric);
-        var (registered, reason) = await RegisterAsync(run, tracker.RunId, final, finalInfo, modelEntry, gates, ct);
-        await tracker.LogSelectionAsync(selected.Name, gates, registered, reason, ct);
-        progress.Report(new PipelineProgress("refit + register", 1));
+        var (toRegister, reason) = PlanRegistration(run, tracker.RunId, final, finalInfo, modelEntry, gates);
+        // keel.registered is written by the completion below, with the version number it assigns.
+        await tracker.LogSelectionAsync(selected.Name, gates, null, reason, ct);
+        progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("report", 0.1));
+        // Version 0 stands for "not assigned yet": the report says "registering as NAME@ALIAS", the number comes from the transaction.
+        var pending = toRegister is null ? null : new RegisteredOut(toRegister.Name, 0, run.Spec.Register.Alias);
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, registered, reason, reportPath);
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath);
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
-        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        var temp = reportPath + ".tmp";
-        await File.WriteAllTextAsync(temp, html, ct);
-        File.Move(temp, reportPath, overwrite: true);
+        await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);
         progress.Report(new PipelineProgress("report", 1));
-        return outcome;
+
+        progress.Report(new PipelineProgress("register", 0.1));
+        ct.ThrowIfCancellationRequested();
+        var completed = await store.Registry.CompleteRunAsync(new RunCompletion
+        {
+            RunId = tracker.RunId,
+            EndTime = time.GetUtcNow(),
+            Version = toRegister,
+            Alias = toRegister is null ? null : run.Spec.Register.Alias,
+            Actor = actor,
+            Reason = $"keel run {tracker.RunId}",
+        }, CancellationToken.None); // once started, the commit is not interrupted half-way by a signal: it is one transaction anyway
+        progress.Report(new PipelineProgress("register", 1));
+        return outcome with { Registered = completed.Version is { } v ? new RegisteredOut(v.Name, v.Version, completed.AliasMove?.Alias) : null };
     }
 
-    private async Task<(RegisteredOut?, string?)> RegisterAsync(PreparedRun run, string runId, CandidateOutcome final, FinalModel info,
-        ArtifactEntry modelEntry, IReadOnlyList<GateResult> gates, CancellationToken ct)
+    private static async Task WriteReportAsync(string reportPath, string html, CancellationToken ct)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+            var temp = reportPath + ".tmp";
+            await File.WriteAllTextAsync(temp, html, ct);
+            File.Move(temp, reportPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Keel.Core.KeelInputException($"report '{reportPath}' cannot be written: {e.Message}; the run is marked failed and no model was registered", e);
+        }
+    }
+
+    /// <summary>The version to register when registration is on and every gate passed; otherwise null and why not.</summary>
+    private (ModelVersion?, string?) PlanRegistration(PreparedRun run, string runId, CandidateOutcome final, FinalModel info,
+        ArtifactEntry modelEntry, IReadOnlyList<GateResult> gates)
     {
         if (!run.Spec.Register.Enabled) return (null, "registration is off (register.enabled: false)");
         var failed = gates.Where(g => !g.Passed).ToArray();
         if (failed.Length > 0) return (null, "gates failed: " + string.Join("; ", failed.Select(g => $"{g.Gate} ({g.Detail})")));
-        var version = await store.Registry.RegisterAsync(new ModelVersion
+        return (new ModelVersion
         {
             Name = run.ModelName,
             SourceRunId = runId,
@@ -111,10 +158,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             DataSha256 = run.Data.Sha256,
             Metrics = final.TestMetrics,
             CreatedAt = time.GetUtcNow(),
-        }, ct);
-        if (run.Spec.Register.Alias is { } alias)
-            await store.Registry.SetAliasAsync(run.ModelName, alias, version.Version, "keel run", $"run {runId}", ct);
-        return (new RegisteredOut(version.Name, version.Version, run.Spec.Register.Alias), null);
+        }, null);
     }
 
     /// <summary>The input schema of the registered model: feature columns and types, the label and its classes.</summary>

@@ -11,9 +11,11 @@ public sealed class KeelStore : IAsyncDisposable
 {
     private readonly SqliteDatabase _db;
 
-    private KeelStore(SqliteDatabase db, LocalArtifactStore artifacts, TimeProvider time, string description)
+    private KeelStore(SqliteDatabase db, LocalArtifactStore artifacts, StoreOptions options, string description)
     {
+        var time = options.Time;
         _db = db;
+        Options = options;
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
         Artifacts = artifacts;
@@ -29,18 +31,50 @@ public sealed class KeelStore : IAsyncDisposable
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }
 
+    /// <summary>The options the store was opened with (lease, heartbeat interval, clock, read-only).</summary>
+    public StoreOptions Options { get; }
+
     /// <summary>Where the store lives, e.g. "sqlite:/abs/.keel/keel.db, artifacts /abs/.keel/artifacts".</summary>
     public string Description { get; }
 
-    /// <summary>Opens (creating folders and the database if needed, migrating its schema) the store named by <paramref name="options"/>.</summary>
-    /// <exception cref="Keel.Core.KeelInputException">The URI is not a folder or sqlite:PATH, or the database is newer than this Keel.</exception>
+    /// <summary>
+    /// Opens the store named by <paramref name="options"/>: creating folders and the database if needed and migrating its schema, or,
+    /// with <see cref="StoreOptions.ReadOnly"/>, only reading an existing one.
+    /// </summary>
+    /// <exception cref="Keel.Core.KeelInputException">
+    /// The URI is not a folder or sqlite:PATH, the database is newer than this Keel, the store cannot be written (or, read-only, does not exist).
+    /// </exception>
     public static async Task<KeelStore> OpenAsync(StoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.RunLease <= TimeSpan.Zero || options.HeartbeatInterval <= TimeSpan.Zero || options.HeartbeatInterval * 2 > options.RunLease)
+            throw new Keel.Core.KeelInputException($"store run lease {options.RunLease.TotalSeconds} s, heartbeat interval {options.HeartbeatInterval.TotalSeconds} s: expected both positive and the interval at most half the lease");
         var location = StoreLocation.Parse(options);
+        if (options.ReadOnly)
+        {
+            var readOnly = await SqliteDatabase.OpenReadOnlyAsync(location.DatabasePath, ct);
+            return new KeelStore(readOnly, LocalArtifactStore.OpenReadOnly(location.ArtifactRoot, options.Time), options, location.Description);
+        }
         var db = await SqliteDatabase.OpenAsync(location.DatabasePath, options.Time, ct);
-        var artifacts = LocalArtifactStore.Open(location.ArtifactRoot, options.Time);
-        return new KeelStore(db, artifacts, options.Time, location.Description);
+        try
+        {
+            var artifacts = LocalArtifactStore.Open(location.ArtifactRoot, options.Time);
+            return new KeelStore(db, artifacts, options, location.Description);
+        }
+        catch
+        {
+            db.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Bytes on disk of the database files (with its WAL) and of the artifact folder.</summary>
+    public (long Database, long Artifacts) SizeOnDisk()
+    {
+        var dbBytes = new[] { "", "-wal", "-shm" }.Select(s => new FileInfo(_db.Path + s)).Where(f => f.Exists).Sum(f => f.Length);
+        var root = new DirectoryInfo(((LocalArtifactStore)Artifacts).Root);
+        var artifactBytes = root.Exists ? root.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+        return (dbBytes, artifactBytes);
     }
 
     /// <summary>Releases pooled database connections, so the files can be moved or deleted.</summary>

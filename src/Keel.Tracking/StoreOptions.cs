@@ -18,6 +18,15 @@ public sealed record StoreOptions
     /// <summary>Clock for created/updated times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Open for reading only (SQLite Mode=ReadOnly): nothing is created, migrated, cleaned or written. Default false.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>How long a running run may go without a heartbeat before it counts as dead and is marked killed. Default 60 seconds.</summary>
+    public TimeSpan RunLease { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a running run's process refreshes its heartbeat; must be under half of <see cref="RunLease"/>. Default 10 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The absolute folder holding the store's database file (the store folder, or the sqlite file's folder); nothing is created.</summary>
     /// <exception cref="Keel.Core.KeelInputException">The URI is malformed or has an unsupported scheme.</exception>
     public string ResolveFolder() => Path.GetDirectoryName(StoreLocation.Parse(this).DatabasePath)!;

@@ -84,8 +84,8 @@ public sealed class RegistryAndRunsCommandTests
         await using (var store = await KeelStore.OpenAsync(new StoreOptions { Uri = h.StoreFolder }))
         {
             var e = await store.Tracking.GetOrCreateExperimentAsync("penguins");
-            var dead = RunRecovery.Current() with { ProcessId = int.MaxValue - 7 };
-            orphan = (await store.Tracking.CreateRunAsync(e.Id, "crashed", DateTimeOffset.UtcNow, RunRecovery.Tags(dead))).Id;
+            // Started two minutes ago and never sent a heartbeat: its 60 s lease has expired.
+            orphan = (await store.Tracking.CreateRunAsync(e.Id, "crashed", DateTimeOffset.UtcNow.AddMinutes(-2), new Dictionary<string, string>())).Id;
         }
 
         Assert.Equal(0, (await h.RunAsync("run", "keel.yaml", "--json")).Exit);

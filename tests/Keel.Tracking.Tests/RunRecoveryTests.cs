@@ -1,14 +1,14 @@
-using System.Diagnostics;
 using Keel.Core.Tracking;
+using Keel.Tracking.Sqlite;
 
 namespace Keel.Tracking.Tests;
 
 public sealed class RunRecoveryTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ProcessIdentity Me = new("host-a", 100, 1_000);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     private readonly StoreScope _scope = new();
-    private readonly ManualTime _time = new(T0);
+    private readonly FakeTimeProvider _time = new(T0);
     private ITrackingStore _store = null!;
     private string _experimentId = "";
 
@@ -20,123 +20,113 @@ public sealed class RunRecoveryTests : IAsyncLifetime
 
     public Task DisposeAsync() => _scope.DisposeAsync().AsTask();
 
-    private Task<Run> RunOwnedByAsync(ProcessIdentity? owner, string name) =>
-        _store.CreateRunAsync(_experimentId, name, T0, owner is null ? new Dictionary<string, string>() : RunRecovery.Tags(owner));
+    private Task<Run> NewRunAsync(string name, IReadOnlyDictionary<string, string>? tags = null) =>
+        _store.CreateRunAsync(_experimentId, name, _time.GetUtcNow(), tags ?? new Dictionary<string, string>());
 
     private async Task<Run> GetAsync(Run run) => (await _store.GetRunAsync(run.Id))!;
 
     [Fact]
-    public async Task MarkAbandoned_DeadOwnerOnSameHost_KilledWithEndTimeAndReason()
+    public async Task MarkAbandoned_FreshHeartbeatAndDeadLookingPid_LeftRunning()
     {
-        var dead = new ProcessIdentity("host-a", 200, 2_000);
-        var run = await RunOwnedByAsync(dead, "orphan");
+        // Another process with its own pid namespace (or another host) would see this pid as dead; the heartbeat says otherwise.
+        var run = await NewRunAsync("live", new Dictionary<string, string> { ["keel.host"] = Environment.MachineName, ["keel.pid"] = int.MaxValue.ToString() });
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await _store.HeartbeatAsync(run.Id, _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(59));
+
+        Assert.Empty(await RunRecovery.MarkAbandonedRunsAsync(_store, Lease, _time));
+        Assert.Equal(RunStatus.Running, (await GetAsync(run)).Status);
+    }
+
+    [Fact]
+    public async Task MarkAbandoned_LeaseExpired_KilledWithEndTimeAndReason()
+    {
+        var run = await NewRunAsync("orphan");
+        await _store.HeartbeatAsync(run.Id, T0.AddSeconds(10));
         _time.Advance(TimeSpan.FromMinutes(30));
 
-        var killed = await RunRecovery.MarkAbandonedRunsAsync(_store, Me, _ => false, _time);
+        Assert.Equal([run.Id], await RunRecovery.MarkAbandonedRunsAsync(_store, Lease, _time));
 
-        Assert.Equal([run.Id], killed);
         var got = await GetAsync(run);
-        Assert.Equal(RunStatus.Killed, got.Status);
-        Assert.Equal(T0.AddMinutes(30), got.EndTime);
-        var reason = got.Tags[RunRecovery.KilledReasonTag];
-        Assert.Contains("process 200 on host-a", reason);
-        Assert.Contains("process 100", reason);
+        Assert.Equal((RunStatus.Killed, (DateTimeOffset?)T0.AddMinutes(30)), (got.Status, got.EndTime));
+        Assert.Contains("60 s lease", got.Tags[RunRecovery.KilledReasonTag]);
     }
 
     [Fact]
-    public async Task MarkAbandoned_OtherHostAliveSelfOrUntagged_LeftRunning()
+    public async Task MarkAbandoned_FinishedRunWithOldHeartbeat_Untouched()
     {
-        var otherHost = await RunOwnedByAsync(new ProcessIdentity("host-b", 200, 2_000), "other-host");
-        var alive = await RunOwnedByAsync(new ProcessIdentity("host-a", 300, 3_000), "alive");
-        var self = await RunOwnedByAsync(Me, "self");
-        var untagged = await RunOwnedByAsync(null, "untagged");
-        var asked = new List<ProcessIdentity>();
-
-        var killed = await RunRecovery.MarkAbandonedRunsAsync(_store, Me, id => { asked.Add(id); return id.ProcessId == 300; }, _time);
-
-        Assert.Empty(killed);
-        Assert.Equal([new ProcessIdentity("host-a", 300, 3_000)], asked);
-        foreach (var run in new[] { otherHost, alive, self, untagged })
-        {
-            var got = await GetAsync(run);
-            Assert.Equal(RunStatus.Running, got.Status);
-            Assert.False(got.Tags.ContainsKey(RunRecovery.KilledReasonTag));
-        }
-    }
-
-    [Fact]
-    public async Task MarkAbandoned_FinishedRunOfDeadOwner_Untouched()
-    {
-        var run = await RunOwnedByAsync(new ProcessIdentity("host-a", 200, 2_000), "done");
+        var run = await NewRunAsync("done");
         await _store.SetRunStatusAsync(run.Id, RunStatus.Finished, T0.AddMinutes(1));
+        _time.Advance(TimeSpan.FromHours(1));
 
-        Assert.Empty(await RunRecovery.MarkAbandonedRunsAsync(_store, Me, _ => false, _time));
-        var got = await GetAsync(run);
-        Assert.Equal((RunStatus.Finished, T0.AddMinutes(1)), (got.Status, got.EndTime));
+        Assert.Empty(await RunRecovery.MarkAbandonedRunsAsync(_store, Lease, _time));
+        Assert.Equal((RunStatus.Finished, (DateTimeOffset?)T0.AddMinutes(1)), ((await GetAsync(run)).Status, (await GetAsync(run)).EndTime));
     }
 
     [Fact]
-    public async Task MarkAbandoned_SameDeadPidReusedWithOtherStartTime_OnlyDeadOneKilled()
+    public void IsStale_RunningWithOldOrFreshBeat_TrueOnlyWhenOld()
     {
-        var dead = await RunOwnedByAsync(new ProcessIdentity("host-a", 200, 2_000), "dead");
-        var reused = await RunOwnedByAsync(new ProcessIdentity("host-a", 200, 9_000), "reused");
-
-        var killed = await RunRecovery.MarkAbandonedRunsAsync(_store, Me, id => id.ProcessStartTicks == 9_000, _time);
-
-        Assert.Equal([dead.Id], killed);
-        Assert.Equal(RunStatus.Running, (await GetAsync(reused)).Status);
+        var run = new Run("r", "e", "n", RunStatus.Running, T0, null, new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, double>());
+        Assert.True(RunRecovery.IsStale(run, Lease, T0.AddSeconds(61)));
+        Assert.False(RunRecovery.IsStale(run with { HeartbeatAt = T0.AddSeconds(30) }, Lease, T0.AddSeconds(61)));
+        Assert.False(RunRecovery.IsStale(run with { Status = RunStatus.Finished }, Lease, T0.AddHours(1)));
     }
 
     [Fact]
-    public async Task MarkAbandoned_MoreThanOnePage_AllOrphansKilled()
+    public async Task Heartbeat_ClockAdvancesOneInterval_RefreshesHeartbeat()
     {
-        // Marking changes the "running" set while it is being read; every orphan must still be found.
-        var ids = new List<string>();
-        for (var i = 0; i < 12; i++) ids.Add((await RunOwnedByAsync(new ProcessIdentity("host-a", 1000 + i, 1), $"r{i}")).Id);
+        var run = await NewRunAsync("beating");
+        await using var heartbeat = RunHeartbeat.Start(_store, run.Id, _time, TimeSpan.FromSeconds(10));
 
-        var killed = await RunRecovery.MarkAbandonedRunsAsync(_store, Me, _ => false, _time);
+        _time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(ids.Order(), killed.Order());
+        // The beat is written on the timer's thread; wait for it (bounded) rather than for a duration.
+        var got = await WaitForAsync(async () => (await GetAsync(run)).HeartbeatAt == T0.AddSeconds(10));
+        Assert.True(got, "no heartbeat written after the clock moved one interval");
+        Assert.Null(heartbeat.LastError);
     }
 
     [Fact]
-    public void Tags_Identity_RoundTripsAsStrings()
+    public async Task Heartbeat_RunMarkedKilledMeanwhile_ReportsLost()
     {
-        var tags = RunRecovery.Tags(new ProcessIdentity("h", 42, 638_000_000_000_000_000));
-        Assert.Equal(new Dictionary<string, string> { ["keel.host"] = "h", ["keel.pid"] = "42", ["keel.pstart"] = "638000000000000000" }, tags);
+        var run = await NewRunAsync("killed");
+        await using var heartbeat = RunHeartbeat.Start(_store, run.Id, _time, TimeSpan.FromSeconds(10));
+        await _store.SetRunStatusAsync(run.Id, RunStatus.Killed, T0);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.True(await WaitForAsync(() => Task.FromResult(heartbeat.Lost)), "the heartbeat did not notice the run was killed");
+        Assert.Null((await GetAsync(run)).HeartbeatAt);
     }
 
     [Fact]
-    public void IsAlive_CurrentProcess_True()
+    public async Task Open_SchemaVersion1StoreWithRunningRun_UpgradesInPlaceAndLeaseUsesStartTime()
     {
-        var current = RunRecovery.Current();
-        Assert.Equal(Environment.ProcessId, current.ProcessId);
-        Assert.True(RunRecovery.IsAlive(current));
+        var path = Path.Combine(_scope.Folder, "old", "keel.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await conn.OpenAsync();
+            await conn.ExecAsync(null, "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);" + SchemaV1.Sql
+                + "INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.0000000Z');"
+                + "INSERT INTO experiments VALUES ('e1', 'old', '2026-01-01T00:00:00.0000000Z');"
+                + "INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ('abcdef0123', 'e1', 'old-run', 'running', '2026-03-01T11:00:00.0000000Z');", default);
+        }
+
+        var store = await _scope.OpenAsync(_time, "sqlite:" + path);
+
+        var run = (await store.Tracking.GetRunAsync("abcdef0123"))!;
+        Assert.Equal(("old-run", RunStatus.Running, (DateTimeOffset?)null), (run.Name, run.Status, run.HeartbeatAt));
+        Assert.Equal(["abcdef0123"], await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, Lease, _time));
     }
 
-    [Fact]
-    public void IsAlive_CurrentPidWithOtherStartTime_False()
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
     {
-        var current = RunRecovery.Current();
-        Assert.False(RunRecovery.IsAlive(current with { ProcessStartTicks = current.ProcessStartTicks - TimeSpan.TicksPerHour }));
+        for (var i = 0; i < 500; i++)
+        {
+            if (await condition()) return true;
+            await Task.Delay(20);
+        }
+        return false;
     }
-
-    [Fact]
-    public void IsAlive_ChildProcessBeforeAndAfterExit_TrueThenFalse()
-    {
-        using var p = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        var id = new ProcessIdentity(Environment.MachineName, p.Id, p.StartTime.ToUniversalTime().Ticks);
-        Assert.True(RunRecovery.IsAlive(id));
-        p.Kill();
-        p.WaitForExit();
-        Assert.False(RunRecovery.IsAlive(id));
-    }
-
-    [Fact]
-    public void IsAlive_NonExistentPid_False() =>
-        Assert.False(RunRecovery.IsAlive(new ProcessIdentity(Environment.MachineName, int.MaxValue, 0)));
-
-    [Fact]
-    public void IsAlive_OtherHost_AssumedAlive() =>
-        Assert.True(RunRecovery.IsAlive(new ProcessIdentity(Environment.MachineName + "-elsewhere", int.MaxValue, 0)));
 }

@@ -126,13 +126,13 @@ public sealed class StoreOptionsTests : IDisposable
     [Fact]
     public async Task Reopen_AfterDispose_KeepsRunsModelsAliasesAndArtifacts()
     {
-        var options = new StoreOptions { Uri = "store", BaseDirectory = _folder.Path, Time = new ManualTime() };
+        var options = new StoreOptions { Uri = "store", BaseDirectory = _folder.Path, Time = new FakeTimeProvider() };
         string runId;
         ArtifactEntry entry;
         await using (var store = await KeelStore.OpenAsync(options))
         {
             var e = await store.Tracking.GetOrCreateExperimentAsync("credit");
-            var run = await store.Tracking.CreateRunAsync(e.Id, "r", new ManualTime().Now, new Dictionary<string, string> { ["t"] = "1" });
+            var run = await store.Tracking.CreateRunAsync(e.Id, "r", new FakeTimeProvider().GetUtcNow(), new Dictionary<string, string> { ["t"] = "1" });
             runId = run.Id;
             await store.Tracking.LogBatchAsync(runId, new LogBatch
             {

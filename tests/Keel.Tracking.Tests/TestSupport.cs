@@ -14,18 +14,6 @@ public sealed class TempFolder : IDisposable
     }
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    public ManualTime() : this(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)) { }
-
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public DateTimeOffset Advance(TimeSpan by) => Now += by;
-}
-
 /// <summary>Opens real SQLite stores in temp folders and closes them after the test.</summary>
 public sealed class StoreScope : IAsyncDisposable
 {
@@ -36,7 +24,7 @@ public sealed class StoreScope : IAsyncDisposable
 
     public async Task<KeelStore> OpenAsync(TimeProvider? time = null, string? uri = null)
     {
-        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = uri ?? System.IO.Path.Combine(Folder, ".keel"), Time = time ?? new ManualTime(), BaseDirectory = Folder });
+        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = uri ?? System.IO.Path.Combine(Folder, ".keel"), Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)), BaseDirectory = Folder });
         _stores.Add(store);
         return store;
     }

@@ -14,7 +14,7 @@ internal static class ExperimentsCommand
         var list = new Command("list", "List experiments") { json };
         list.SetAction(async (result, ct) =>
         {
-            await using var store = await RunsCommand.Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var all = await store.Tracking.ListExperimentsAsync(ct);
             if (result.GetValue(json))
             {

@@ -25,7 +25,7 @@ internal static class ModelsCommand
         var command = new Command("list", "List registered models") { json };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await RunsCommand.Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var models = await store.Registry.ListModelsAsync(ct);
             if (result.GetValue(json))
             {
@@ -51,7 +51,7 @@ internal static class ModelsCommand
         var command = new Command("show", "Show a model's versions, aliases and alias history") { name, version, json };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await RunsCommand.Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var n = result.GetValue(name)!;
             var model = await store.Registry.GetModelAsync(n, ct) ?? throw new KeelNotFoundException($"No registered model called '{n}'.");
             var versions = await store.Registry.ListVersionsAsync(n, ct);
@@ -98,7 +98,7 @@ internal static class ModelsCommand
         var command = new Command("alias", "Point an alias (e.g. champion) at a version; the move is recorded") { name, version, alias, reason, json };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await RunsCommand.Open(o, result, ct);
+            await using var store = await o.OpenForWritingAsync(result, ct);
             var e = await store.Registry.SetAliasAsync(result.GetValue(name)!, result.GetValue(alias)!, result.GetValue(version), Actor(o), result.GetValue(reason), ct);
             return Print(o, e, result.GetValue(json));
         });
@@ -114,7 +114,7 @@ internal static class ModelsCommand
         var command = new Command("unalias", "Remove an alias; the removal is recorded") { name, alias, reason, json };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await RunsCommand.Open(o, result, ct);
+            await using var store = await o.OpenForWritingAsync(result, ct);
             var e = await store.Registry.DeleteAliasAsync(result.GetValue(name)!, result.GetValue(alias)!, Actor(o), result.GetValue(reason), ct);
             return Print(o, e, result.GetValue(json));
         });

@@ -30,19 +30,20 @@ internal static class RunCommand
         // Everything that can be wrong with the input is found here, before the store is opened or touched.
         var prepared = RunPreparation.Prepare(specPath, seed);
         await using var store = await KeelStore.OpenAsync(storeOptions, ct);
+        var actor = c.User;
         RunOutcome outcome;
         string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : c.Resolve(reportPath);
         if (json)
         {
-            outcome = await ExecuteWithReportAsync(store, c.Time, new SyncProgress(_ => { }), prepared, Report, ct);
+            outcome = await ExecuteWithReportAsync(store, c.Time, actor, new SyncProgress(_ => { }), prepared, Report, ct);
             Json.Write(c.Out, outcome);
         }
         else
         {
             c.Console.MarkupLineInterpolated($"[bold]{prepared.Experiment}[/]: {prepared.Table.RowCount} rows, task {RunPreparation.Lower(prepared.Task)}, split {RunPreparation.Lower(prepared.Strategy)} {prepared.Split.Train.Length}/{prepared.Split.Validation.Length}/{prepared.Split.Test.Length}, metric {prepared.Metric}");
             outcome = c.Console.Profile.Capabilities.Interactive
-                ? await WithProgressBarsAsync(c.Console, prepared, progress => ExecuteWithReportAsync(store, c.Time, progress, prepared, Report, ct))
-                : await ExecuteWithReportAsync(store, c.Time, new SyncProgress(p =>
+                ? await WithProgressBarsAsync(c.Console, prepared, progress => ExecuteWithReportAsync(store, c.Time, actor, progress, prepared, Report, ct))
+                : await ExecuteWithReportAsync(store, c.Time, actor, new SyncProgress(p =>
                 {
                     // Logs and pipes get one line per finished step instead of redrawn bars.
                     if (p.Done >= 1) c.Console.MarkupLineInterpolated($"  done: {p.Step}");
@@ -65,10 +66,10 @@ internal static class RunCommand
         return outcome!;
     }
 
-    private static async Task<RunOutcome> ExecuteWithReportAsync(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress,
+    private static async Task<RunOutcome> ExecuteWithReportAsync(KeelStore store, TimeProvider time, string actor, IProgress<PipelineProgress> progress,
         PreparedRun prepared, Func<string, string> report, CancellationToken ct)
     {
-        var pipeline = new RunPipeline(store, time, progress);
+        var pipeline = new RunPipeline(store, time, progress, actor);
         return await pipeline.ExecuteAsync(prepared, report, ct);
     }
 

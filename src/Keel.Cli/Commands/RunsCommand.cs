@@ -7,15 +7,16 @@ using Spectre.Console;
 
 namespace Keel.Cli.Commands;
 
-/// <summary>`keel runs list | show | compare`.</summary>
+/// <summary>`keel runs list | show | compare | delete`.</summary>
 internal static class RunsCommand
 {
     public static Command Build(CommandOptions o)
     {
-        var runs = new Command("runs", "List, show and compare tracked runs");
+        var runs = new Command("runs", "List, show, compare and delete tracked runs");
         runs.Subcommands.Add(List(o));
         runs.Subcommands.Add(Show(o));
         runs.Subcommands.Add(Compare(o));
+        runs.Subcommands.Add(RunsDelete.Build(o));
         return runs;
     }
 
@@ -30,7 +31,7 @@ internal static class RunsCommand
         var command = new Command("list", "List runs, newest first") { json, experiment, filter, orderBy, max, page };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var ids = new List<string>();
             if (result.GetValue(experiment) is { } name)
             {
@@ -52,16 +53,18 @@ internal static class RunsCommand
                 return KeelApp.ExitOk;
             }
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var h in new[] { "run", "experiment", "status", "started", "duration", "selected", "test metric" }) table.AddColumn(h);
+            foreach (var h in new[] { "run", "experiment", "status", "started", "duration", "selected", "test metric", "artifacts" }) table.AddColumn(h);
+            var now = o.Context.Time.GetUtcNow();
             foreach (var r in pageResult.Runs)
             {
                 var metric = r.Params.GetValueOrDefault("metric");
                 var value = metric is null ? null : r.Metrics.TryGetValue($"test.{metric}", out var v) ? $"{metric} {Format.Metric(v)}" : null;
                 table.AddRow(Markup.Escape(Format.ShortId(r.Id)), Markup.Escape(experiments.GetValueOrDefault(r.ExperimentId, r.ExperimentId)),
-                    Status(r.Status), Format.Time(r.StartTime), r.EndTime is { } end ? Format.Number((end - r.StartTime).TotalSeconds, "0.0") + " s" : "—",
-                    Markup.Escape(r.Tags.GetValueOrDefault("keel.selected", "—")), Markup.Escape(value ?? "—"));
+                    Status(r, store.Options.RunLease, now), Format.Time(r.StartTime), r.EndTime is { } end ? Format.Number((end - r.StartTime).TotalSeconds, "0.0") + " s" : "—",
+                    Markup.Escape(r.Tags.GetValueOrDefault("keel.selected", "—")), Markup.Escape(value ?? "—"), Format.Bytes(r.ArtifactBytes));
             }
             o.Context.Console.Write(table);
+            o.Context.Console.MarkupLineInterpolated($"{pageResult.Runs.Count} run(s) on this page, artifacts {Format.Bytes(pageResult.Runs.Sum(r => r.ArtifactBytes))} (content shared between runs is stored once)");
             if (pageResult.NextPageToken is { } token) o.Context.Console.MarkupLineInterpolated($"More: --page-token {token}");
             return KeelApp.ExitOk;
         });
@@ -76,7 +79,7 @@ internal static class RunsCommand
         var command = new Command("show", "Show one run: params, metrics, tags and artifacts") { id, json, metric };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var run = await Get(store, result.GetValue(id)!, ct);
             if (result.GetValue(metric) is { } key)
                 return await ShowHistoryAsync(o, store, run, key, result.GetValue(json), ct);
@@ -89,7 +92,8 @@ internal static class RunsCommand
             }
             var c = o.Context.Console;
             c.MarkupLineInterpolated($"[bold]Run {run.Id}[/] ({run.Name}) in {experiments.GetValueOrDefault(run.ExperimentId, run.ExperimentId)}");
-            c.MarkupLine($"status {Status(run.Status)}, started {Format.Time(run.StartTime)}, ended {Format.Time(run.EndTime)}");
+            c.MarkupLine($"status {Status(run, store.Options.RunLease, o.Context.Time.GetUtcNow())}, started {Format.Time(run.StartTime)}, ended {Format.Time(run.EndTime)}, last heartbeat {Format.Time(run.HeartbeatAt)}");
+            c.MarkupLine($"artifacts: {artifacts.Count} file(s), {Format.Bytes(run.ArtifactBytes)}");
             c.Write(KeyValues("params", run.Params.Select(p => (p.Key, p.Value))));
             c.Write(KeyValues("metrics (latest)", run.Metrics.Select(m => (m.Key, Format.Number(m.Value, "0.######")))));
             c.Write(KeyValues("tags", run.Tags.Select(t => (t.Key, t.Value))));
@@ -125,7 +129,7 @@ internal static class RunsCommand
         var command = new Command("compare", "Compare runs side by side: params and metrics that differ") { ids, json, all };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = await Open(o, result, ct);
+            await using var store = await o.OpenForReadingAsync(result, ct);
             var runs = new List<Run>();
             foreach (var id in result.GetValue(ids)!) runs.Add(await Get(store, id, ct));
             var showAll = result.GetValue(all);
@@ -165,15 +169,7 @@ internal static class RunsCommand
             .ToList();
     }
 
-    /// <summary>Opens the store and marks runs whose process died as killed, so listings never show a dead run as running.</summary>
-    internal static async Task<KeelStore> Open(CommandOptions o, ParseResult result, CancellationToken ct)
-    {
-        var store = await KeelStore.OpenAsync(o.Store(result), ct);
-        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, RunRecovery.Current(), RunRecovery.IsAlive, o.Context.Time, ct);
-        return store;
-    }
-
-    private static async Task<Run> Get(KeelStore store, string id, CancellationToken ct) =>
+    internal static async Task<Run> Get(KeelStore store, string id, CancellationToken ct) =>
         await store.Tracking.GetRunAsync(id, ct) ?? throw new KeelNotFoundException($"No run with id '{id}'.");
 
     private static object RunJson(Run r, IReadOnlyDictionary<string, string> experiments) => new
@@ -188,7 +184,13 @@ internal static class RunsCommand
         @params = r.Params,
         metrics = r.Metrics,
         tags = r.Tags,
+        heartbeat_at = r.HeartbeatAt,
+        artifact_bytes = r.ArtifactBytes,
     };
+
+    /// <summary>The status as markup; a running run whose heartbeat lease expired is shown as such (reading commands never mark it killed).</summary>
+    private static string Status(Run r, TimeSpan lease, DateTimeOffset now) =>
+        RunRecovery.IsStale(r, lease, now) ? "[yellow]running? (no heartbeat within the lease; marked killed by the next writing command)[/]" : Status(r.Status);
 
     private static string Status(RunStatus s) => s switch
     {

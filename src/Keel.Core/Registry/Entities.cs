@@ -25,3 +25,31 @@ public sealed record ModelVersion
 
 /// <summary>One move of an alias: append-only audit record. <see cref="FromVersion"/> is null when the alias was new; <see cref="ToVersion"/> null when removed.</summary>
 public sealed record AliasEvent(string Name, string Alias, int? FromVersion, int? ToVersion, DateTimeOffset At, string Actor, string? Reason);
+
+/// <summary>What <see cref="IModelRegistry.CompleteRunAsync"/> does in one transaction: finish a run, and optionally register a version and move an alias.</summary>
+public sealed record RunCompletion
+{
+    /// <summary>The running run to finish; also the registered version's source run.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The run's end time (also the version's creation time).</summary>
+    public required DateTimeOffset EndTime { get; init; }
+
+    /// <summary>Tags to write on the run. Default none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The version to register (its number is assigned; its source run must be <see cref="RunId"/>). Default null: register nothing.</summary>
+    public ModelVersion? Version { get; init; }
+
+    /// <summary>Alias to point at the new version. Default null: no alias move. Needs <see cref="Version"/>.</summary>
+    public string? Alias { get; init; }
+
+    /// <summary>Who moves the alias (the user), recorded in the alias history. Default "" (required with <see cref="Alias"/>).</summary>
+    public string Actor { get; init; } = "";
+
+    /// <summary>Why, recorded in the alias history. Default null.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>What a completion stored: the registered version (null when none) and the alias move (null when none).</summary>
+public sealed record RunCompletionResult(ModelVersion? Version, AliasEvent? AliasMove);

@@ -28,6 +28,15 @@ public interface IModelRegistry
     /// <summary>Removes an alias and appends an <see cref="AliasEvent"/>.</summary>
     Task<AliasEvent> DeleteAliasAsync(string name, string alias, string actor, string? reason, CancellationToken ct = default);
 
+    /// <summary>
+    /// Finishes a running run and, when asked, registers its model version and points an alias at it, all in one transaction: either
+    /// the run is finished with the version registered and the alias moved, or nothing changes. Tags are written with it, plus
+    /// <see cref="Keel.Core.Tracking.RunTags.Registered"/> when a version is registered.
+    /// </summary>
+    /// <exception cref="KeelInputException">The run is not running any more (e.g. marked killed), or the version or alias is malformed.</exception>
+    /// <exception cref="KeelNotFoundException">No such run.</exception>
+    Task<RunCompletionResult> CompleteRunAsync(RunCompletion completion, CancellationToken ct = default);
+
     /// <summary>Every alias move of a model, oldest first.</summary>
     Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string name, CancellationToken ct = default);
 }

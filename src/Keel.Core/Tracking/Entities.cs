@@ -29,7 +29,14 @@ public sealed record Run(
     DateTimeOffset? EndTime,
     IReadOnlyDictionary<string, string> Params,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>When the run's process last said it is alive (null: never, e.g. a finished run of an older Keel).</summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
+
+    /// <summary>Sum of the sizes of the run's artifact entries (content shared with other runs is counted for each).</summary>
+    public long ArtifactBytes { get; init; }
+}
 
 /// <summary>A batch written in one transaction: all of it is stored, or none.</summary>
 public sealed record LogBatch
@@ -58,3 +65,16 @@ public sealed record RunQuery
 
 /// <summary>One page of a run search; <see cref="NextPageToken"/> is null on the last page.</summary>
 public sealed record RunPage(IReadOnlyList<Run> Runs, string? NextPageToken);
+
+/// <summary>Tags with a meaning to Keel itself, written by the stores and the pipeline.</summary>
+public static class RunTags
+{
+    /// <summary>Why a run was marked killed (interrupted, or its heartbeat lease expired).</summary>
+    public const string KilledReason = "keel.killed_reason";
+
+    /// <summary>The model version registered from the run, as NAME:VERSION.</summary>
+    public const string Registered = "keel.registered";
+
+    /// <summary>Why a run failed.</summary>
+    public const string Error = "keel.error";
+}

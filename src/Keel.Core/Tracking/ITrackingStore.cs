@@ -36,4 +36,20 @@ public interface ITrackingStore
 
     /// <summary>The artifact entries of a run, ordered by path.</summary>
     Task<IReadOnlyList<ArtifactEntry>> ListArtifactsAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Records that the run's process is alive at <paramref name="at"/>; false (and nothing written) when the run is no longer running.</summary>
+    Task<bool> HeartbeatAsync(string runId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// In one transaction, marks killed every running run whose last heartbeat (its start time when it never sent one) is before
+    /// <paramref name="heartbeatBefore"/>, with end time <paramref name="endTime"/> and tag <see cref="RunTags.KilledReason"/>; returns their ids.
+    /// </summary>
+    Task<IReadOnlyList<string>> KillStaleRunsAsync(DateTimeOffset heartbeatBefore, DateTimeOffset endTime, string reason, CancellationToken ct = default);
+
+    /// <summary>Deletes a finished, failed or killed run with its params, metrics, tags and artifact entries (not the artifact files: see garbage collection).</summary>
+    /// <exception cref="KeelInputException">The run is still running, or a registered model version comes from it.</exception>
+    Task DeleteRunAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Every content hash that some run's artifact entry refers to.</summary>
+    Task<IReadOnlySet<string>> ListArtifactHashesAsync(CancellationToken ct = default);
 }

@@ -14,19 +14,37 @@ internal sealed class LocalArtifactStore : IArtifactStore
     private readonly string _root;
     private readonly string _tmp;
 
-    private LocalArtifactStore(string root)
+    private readonly TimeProvider _time;
+
+    private LocalArtifactStore(string root, TimeProvider time)
     {
+        _time = time;
         _root = Path.GetFullPath(root);
         _tmp = Path.Combine(_root, ".tmp");
     }
 
     public string Root => _root;
 
+    /// <summary>Opens the folder for reading only: nothing is created or deleted (a missing folder reads as empty).</summary>
+    public static LocalArtifactStore OpenReadOnly(string root, TimeProvider time) => new(root, time);
+
     /// <summary>Creates the folders and deletes temp files older than an hour (left by crashed writes; younger ones may be in flight).</summary>
+    /// <exception cref="KeelInputException">The folder cannot be created or written.</exception>
     public static LocalArtifactStore Open(string root, TimeProvider time)
     {
-        var store = new LocalArtifactStore(root);
-        Directory.CreateDirectory(store._tmp);
+        var store = new LocalArtifactStore(root, time);
+        try
+        {
+            // Probe once, so a read-only folder is reported when the store opens instead of after a run has trained.
+            Directory.CreateDirectory(store._tmp);
+            var probe = Path.Combine(store._tmp, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".probe");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeelInputException($"artifact folder '{store._root}' is read-only or cannot be written ({e.Message}); commands that write (run, models alias, runs delete, gc) need write access", e);
+        }
         var cutoff = time.GetUtcNow().UtcDateTime - StaleTemp;
         foreach (var file in Directory.EnumerateFiles(store._tmp))
         {
@@ -66,9 +84,16 @@ internal sealed class LocalArtifactStore : IArtifactStore
             }
             var target = PathOf(sha);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (File.Exists(target)) File.Delete(temp);
+            if (File.Exists(target))
+            {
+                File.Delete(temp);
+                // A fresh write time tells a concurrent garbage collection that this content is about to be referenced again.
+                File.SetLastWriteTimeUtc(target, _time.GetUtcNow().UtcDateTime);
+            }
             else
             {
+                // Written-at in the store's clock: garbage collection compares it with the same clock.
+                File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
                 try { File.Move(temp, target, overwrite: false); }
                 catch (IOException) when (File.Exists(target)) { File.Delete(temp); } // a concurrent Put of the same content won
             }
@@ -96,6 +121,36 @@ internal sealed class LocalArtifactStore : IArtifactStore
 
     public Task<bool> ExistsAsync(string sha256, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(sha256)));
 
+    public Task<ArtifactSweep> SweepAsync(ArtifactSweepRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var cutoff = request.WrittenBefore.UtcDateTime;
+        int blobs = 0, temps = 0, kept = 0;
+        long blobBytes = 0, tempBytes = 0, keptBytes = 0;
+        if (!Directory.Exists(_root)) return Task.FromResult(new ArtifactSweep(0, 0, 0, 0, 0, 0));
+        foreach (var dir in Directory.EnumerateDirectories(_root))
+        {
+            ct.ThrowIfCancellationRequested();
+            var isTemp = Path.GetFullPath(dir) == _tmp;
+            foreach (var path in Directory.EnumerateFiles(dir))
+            {
+                var file = new FileInfo(path);
+                // Only temp files and blobs in their hash-prefix folder are ours; anything else is left alone and not counted.
+                var blob = !isTemp && ArtifactPath.IsSha256(file.Name) && file.Name.StartsWith(Path.GetFileName(dir), StringComparison.Ordinal);
+                if (!isTemp && !blob) continue;
+                if ((blob && request.Keep.Contains(file.Name)) || file.LastWriteTimeUtc >= cutoff)
+                {
+                    if (blob) { kept++; keptBytes += file.Length; }
+                    continue;
+                }
+                if (!request.DryRun && !TryDelete(path)) continue;
+                if (isTemp) { temps++; tempBytes += file.Length; }
+                else { blobs++; blobBytes += file.Length; }
+            }
+        }
+        return Task.FromResult(new ArtifactSweep(blobs, blobBytes, temps, tempBytes, kept, keptBytes));
+    }
+
     /// <summary>Where a hash lives; only ever built from a validated hash, so it cannot point outside the root.</summary>
     private string PathOf(string sha256)
     {
@@ -104,10 +159,14 @@ internal sealed class LocalArtifactStore : IArtifactStore
         return Path.Combine(_root, sha256[..2], sha256);
     }
 
-    private static void TryDelete(string path)
+    private static bool TryDelete(string path)
     {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 }

@@ -8,13 +8,14 @@ internal sealed class SqliteDatabase
 {
     private readonly string _connectionString;
 
-    private SqliteDatabase(string path)
+    private SqliteDatabase(string path, bool readOnly)
     {
         Path = path;
+        ReadOnly = readOnly;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
@@ -22,13 +23,17 @@ internal sealed class SqliteDatabase
 
     public string Path { get; }
 
+    /// <summary>Opened with Mode=ReadOnly: nothing is created, migrated or written.</summary>
+    public bool ReadOnly { get; }
+
     /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
+    /// <exception cref="KeelInputException">Not a Keel database, newer than this Keel, or the file or its folder cannot be written.</exception>
     public static async Task<SqliteDatabase> OpenAsync(string path, TimeProvider time, CancellationToken ct)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var db = new SqliteDatabase(path);
+        var db = new SqliteDatabase(path, readOnly: false);
         try
         {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             await using var conn = await db.ConnectAsync(ct);
             // WAL is a property of the file: readers never block the single writer, and a crash mid-write leaves the last commit intact.
             await conn.ExecAsync(null, "PRAGMA journal_mode=WAL;", ct);
@@ -38,7 +43,48 @@ internal sealed class SqliteDatabase
         catch (SqliteException e) when (e.SqliteErrorCode is 14 or 26) // SQLITE_CANTOPEN, SQLITE_NOTADB
         {
             db.Release();
-            throw new KeelInputException($"store '{path}': expected a Keel SQLite database file; {e.Message}", e);
+            throw new KeelInputException($"store '{path}': expected a Keel SQLite database file that this user can write; {e.Message}", e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 8) // SQLITE_READONLY
+        {
+            db.Release();
+            throw new KeelInputException($"store '{path}' is read-only (file, folder or file system); commands that write (run, models alias, runs delete, gc) need write access", e);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            db.Release();
+            throw new KeelInputException($"store '{path}' cannot be created or written: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Opens an existing database for reading only (SQLite Mode=ReadOnly): never creates, migrates or writes anything.</summary>
+    /// <exception cref="KeelNotFoundException">There is no database file.</exception>
+    /// <exception cref="KeelInputException">Not a Keel database, or its schema is older or newer than this Keel.</exception>
+    public static async Task<SqliteDatabase> OpenReadOnlyAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+            throw new KeelNotFoundException($"store '{path}' does not exist; `keel run SPEC` creates it");
+        var db = new SqliteDatabase(path, readOnly: true);
+        try
+        {
+            await using var conn = await db.ConnectAsync(ct);
+            var version = Convert.ToInt32(await conn.ScalarAsync(null,
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_version') THEN (SELECT COALESCE(MAX(version), 0) FROM schema_version) ELSE 0 END;", ct) ?? 0L);
+            if (version != SchemaMigrations.Latest)
+                throw new KeelInputException(version > SchemaMigrations.Latest
+                    ? $"store '{path}': schema version {version} is newer than this Keel knows ({SchemaMigrations.Latest}); upgrade Keel"
+                    : $"store '{path}': schema version {version} must be upgraded to {SchemaMigrations.Latest} first; any writing command (e.g. `keel gc --dry-run`) does it, given write access");
+            return db;
+        }
+        catch (SqliteException e)
+        {
+            db.Release();
+            throw new KeelInputException($"store '{path}' cannot be read: {e.Message}", e);
+        }
+        catch (KeelInputException)
+        {
+            db.Release();
+            throw;
         }
     }
 
@@ -46,9 +92,17 @@ internal sealed class SqliteDatabase
     public async Task<SqliteConnection> ConnectAsync(CancellationToken ct)
     {
         var conn = new SqliteConnection(_connectionString);
-        await conn.OpenAsync(ct);
-        await conn.ExecAsync(null, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", ct);
-        return conn;
+        try
+        {
+            await conn.OpenAsync(ct);
+            await conn.ExecAsync(null, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", ct);
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits, or none.</summary>
@@ -81,7 +135,7 @@ internal sealed class SqliteDatabase
 internal static class SchemaMigrations
 {
     /// <summary>Migration i brings the schema to version i + 1. Never edit a released entry; append a new one.</summary>
-    private static readonly string[] Steps = [SchemaV1.Sql];
+    private static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql];
 
     public static int Latest => Steps.Length;
 

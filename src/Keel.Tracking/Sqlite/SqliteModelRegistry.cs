@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Keel.Core;
 using Keel.Core.Artifacts;
 using Keel.Core.Registry;
+using Keel.Core.Tracking;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Tracking.Sqlite;
@@ -24,26 +26,73 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
 
     public Task<ModelVersion> RegisterAsync(ModelVersion version, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(version);
-        RequireName(version.Name);
-        if (!ArtifactPath.IsSha256(version.ModelSha256))
-            throw new KeelInputException($"model '{version.Name}' model_sha256 '{version.ModelSha256}': expected 64 lower-case hex characters");
+        RequireVersion(version);
+        return db.WriteAsync((conn, tx) => InsertVersionAsync(conn, tx, version, time.GetUtcNow(), ct), ct);
+    }
+
+    public Task<RunCompletionResult> CompleteRunAsync(RunCompletion completion, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        var runId = completion.RunId;
+        foreach (var (key, value) in completion.Tags)
+        {
+            SqliteTrackingStore.RequireKey(key, "tag");
+            if (value is null) throw new KeelInputException($"run {runId} tag '{key}': expected a value, got null");
+        }
+        if (completion.Version is { } v)
+        {
+            RequireVersion(v);
+            if (v.SourceRunId != runId)
+                throw new KeelInputException($"model '{v.Name}' source run '{v.SourceRunId}': expected the completed run {runId}");
+        }
+        if (completion.Alias is { } alias)
+        {
+            if (completion.Version is null) throw new KeelInputException($"alias '{alias}': expected a version to register with it");
+            RequireAlias(alias);
+            RequireActor(completion.Actor);
+        }
         return db.WriteAsync(async (conn, tx) =>
         {
-            var now = TimeText.Write(time.GetUtcNow());
-            await conn.ExecAsync(tx, "INSERT INTO registered_models (name, created_at) VALUES ($n, $t) ON CONFLICT (name) DO NOTHING;", ct,
-                ("$n", version.Name), ("$t", now));
-            var number = Convert.ToInt32(await conn.ScalarAsync(tx, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n;", ct, ("$n", version.Name)));
-            await conn.ExecAsync(tx, """
-                INSERT INTO model_versions (name, version, source_run_id, model_sha256, candidate, task, schema_json, data_sha256, created_at)
-                VALUES ($n, $v, $run, $sha, $cand, $task, $schema, $data, $t);
-                """, ct, ("$n", version.Name), ("$v", number), ("$run", version.SourceRunId), ("$sha", version.ModelSha256),
-                ("$cand", version.Candidate), ("$task", version.Task), ("$schema", version.SchemaJson), ("$data", version.DataSha256), ("$t", now));
-            foreach (var (key, value) in version.Metrics)
-                await conn.ExecAsync(tx, "INSERT INTO model_version_metrics (name, version, key, value) VALUES ($n, $v, $k, $x);", ct,
-                    ("$n", version.Name), ("$v", number), ("$k", key), ("$x", SqlCommands.DoubleOrNull(value)));
-            return (await LoadVersionsAsync(conn, tx, version.Name, number, ct))[0];
+            ModelVersion? version = null;
+            AliasEvent? move = null;
+            if (completion.Version is { } toRegister)
+            {
+                version = await InsertVersionAsync(conn, tx, toRegister, completion.EndTime, ct);
+                if (completion.Alias is { } a)
+                    move = await MoveAliasAsync(conn, tx, version.Name, a, version.Version, completion.Actor, completion.Reason, completion.EndTime, ct);
+            }
+            var tags = completion.Tags.ToDictionary();
+            if (version is not null) tags[RunTags.Registered] = $"{version.Name}:{version.Version.ToString(CultureInfo.InvariantCulture)}";
+            // The status check comes last on purpose: a run killed meanwhile (lease expired) makes the whole transaction roll back,
+            // so a version never exists for a run that did not finish.
+            var updated = await conn.ExecAsync(tx, "UPDATE runs SET status = 'finished', end_time = $t WHERE id = $id AND status = 'running';", ct,
+                ("$t", TimeText.Write(completion.EndTime)), ("$id", runId));
+            if (updated == 0)
+            {
+                var status = (string?)await conn.ScalarAsync(tx, "SELECT status FROM runs WHERE id = $id;", ct, ("$id", runId))
+                    ?? throw new KeelNotFoundException($"run '{runId}' does not exist");
+                throw new KeelInputException($"run {runId} is already {status}; nothing was registered and no alias moved");
+            }
+            foreach (var (k, value) in tags) await SqliteTrackingStore.UpsertTagAsync(conn, tx, runId, k, value, ct);
+            return new RunCompletionResult(version, move);
         }, ct);
+    }
+
+    private static async Task<ModelVersion> InsertVersionAsync(SqliteConnection conn, SqliteTransaction tx, ModelVersion version, DateTimeOffset at, CancellationToken ct)
+    {
+        var now = TimeText.Write(at);
+        await conn.ExecAsync(tx, "INSERT INTO registered_models (name, created_at) VALUES ($n, $t) ON CONFLICT (name) DO NOTHING;", ct,
+            ("$n", version.Name), ("$t", now));
+        var number = Convert.ToInt32(await conn.ScalarAsync(tx, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n;", ct, ("$n", version.Name)));
+        await conn.ExecAsync(tx, """
+            INSERT INTO model_versions (name, version, source_run_id, model_sha256, candidate, task, schema_json, data_sha256, created_at)
+            VALUES ($n, $v, $run, $sha, $cand, $task, $schema, $data, $t);
+            """, ct, ("$n", version.Name), ("$v", number), ("$run", version.SourceRunId), ("$sha", version.ModelSha256),
+            ("$cand", version.Candidate), ("$task", version.Task), ("$schema", version.SchemaJson), ("$data", version.DataSha256), ("$t", now));
+        foreach (var (key, value) in version.Metrics)
+            await conn.ExecAsync(tx, "INSERT INTO model_version_metrics (name, version, key, value) VALUES ($n, $v, $k, $x);", ct,
+                ("$n", version.Name), ("$v", number), ("$k", key), ("$x", SqlCommands.DoubleOrNull(value)));
+        return (await LoadVersionsAsync(conn, tx, version.Name, number, ct))[0];
     }
 
     public Task<IReadOnlyList<RegisteredModel>> ListModelsAsync(CancellationToken ct = default) =>
@@ -81,14 +130,20 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
             await RequireModelAsync(conn, tx, name, ct);
             if (await conn.ScalarAsync(tx, "SELECT 1 FROM model_versions WHERE name = $n AND version = $v;", ct, ("$n", name), ("$v", version)) is null)
                 throw new KeelNotFoundException($"model '{name}' has no version {version}");
-            var from = await AliasVersionAsync(conn, tx, name, alias, ct);
-            var ev = new AliasEvent(name, alias, from, version, time.GetUtcNow(), actor, reason);
-            if (from == version) return ev;
-            await conn.ExecAsync(tx, "INSERT INTO aliases (name, alias, version) VALUES ($n, $a, $v) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version;", ct,
-                ("$n", name), ("$a", alias), ("$v", version));
-            await AppendEventAsync(conn, tx, ev, ct);
-            return ev;
+            return await MoveAliasAsync(conn, tx, name, alias, version, actor, reason, time.GetUtcNow(), ct);
         }, ct);
+    }
+
+    private static async Task<AliasEvent> MoveAliasAsync(SqliteConnection conn, SqliteTransaction tx, string name, string alias, int version, string actor, string? reason,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        var from = await AliasVersionAsync(conn, tx, name, alias, ct);
+        var ev = new AliasEvent(name, alias, from, version, at, actor, reason);
+        if (from == version) return ev;
+        await conn.ExecAsync(tx, "INSERT INTO aliases (name, alias, version) VALUES ($n, $a, $v) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version;", ct,
+            ("$n", name), ("$a", alias), ("$v", version));
+        await AppendEventAsync(conn, tx, ev, ct);
+        return ev;
     }
 
     public Task<AliasEvent> DeleteAliasAsync(string name, string alias, string actor, string? reason, CancellationToken ct = default)
@@ -164,6 +219,14 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
                 CreatedAt = TimeText.Read(r.GetString(7)),
                 Metrics = metrics.Where(m => m.V == r.GetInt32(0)).ToDictionary(m => m.K, m => m.X),
             }, ct, ("$n", name), ("$v", version));
+    }
+
+    private static void RequireVersion(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        RequireName(version.Name);
+        if (!ArtifactPath.IsSha256(version.ModelSha256))
+            throw new KeelInputException($"model '{version.Name}' model_sha256 '{version.ModelSha256}': expected 64 lower-case hex characters");
     }
 
     private static void RequireName(string name)

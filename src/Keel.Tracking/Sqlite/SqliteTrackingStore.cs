@@ -170,6 +170,51 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
                 r => new ArtifactEntry(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, ("$r", runId));
         }, ct);
 
+    public Task<bool> HeartbeatAsync(string runId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            var status = await RequireRunAsync(conn, tx, runId, ct);
+            if (status != "running") return false;
+            await conn.ExecAsync(tx, "UPDATE runs SET heartbeat_at = $t WHERE id = $id;", ct, ("$t", TimeText.Write(at)), ("$id", runId));
+            return true;
+        }, ct);
+
+    public Task<IReadOnlyList<string>> KillStaleRunsAsync(DateTimeOffset heartbeatBefore, DateTimeOffset endTime, string reason, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return db.WriteAsync<IReadOnlyList<string>>(async (conn, tx) =>
+        {
+            // Select and update under one write lock, so a heartbeat cannot slip in between and a run is never killed twice.
+            var stale = await conn.QueryAsync(tx, "SELECT id FROM runs WHERE status = 'running' AND COALESCE(heartbeat_at, start_time) < $cut ORDER BY start_time, id;",
+                r => r.GetString(0), ct, ("$cut", TimeText.Write(heartbeatBefore)));
+            foreach (var id in stale)
+            {
+                await conn.ExecAsync(tx, "UPDATE runs SET status = 'killed', end_time = $t WHERE id = $id;", ct, ("$t", TimeText.Write(endTime)), ("$id", id));
+                await UpsertTagAsync(conn, tx, id, RunTags.KilledReason, reason, ct);
+            }
+            return stale;
+        }, ct);
+    }
+
+    public Task DeleteRunAsync(string runId, CancellationToken ct = default) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            if (await RequireRunAsync(conn, tx, runId, ct) == "running")
+                throw new KeelInputException($"run {runId} is running; only a finished, failed or killed run can be deleted");
+            var versions = await conn.QueryAsync(tx, "SELECT name, version FROM model_versions WHERE source_run_id = $r ORDER BY name, version;",
+                r => $"{r.GetString(0)} v{r.GetInt32(1).ToString(CultureInfo.InvariantCulture)}", ct, ("$r", runId));
+            if (versions.Count > 0)
+                throw new KeelInputException($"run {runId} cannot be deleted: registered model version(s) {string.Join(", ", versions)} come from it, and versions are kept with the run they were trained in");
+            foreach (var table in new[] { "params", "tags", "metrics", "latest_metrics", "artifacts" })
+                await conn.ExecAsync(tx, $"DELETE FROM {table} WHERE run_id = $r;", ct, ("$r", runId));
+            await conn.ExecAsync(tx, "DELETE FROM runs WHERE id = $r;", ct, ("$r", runId));
+            return 0;
+        }, ct);
+
+    public Task<IReadOnlySet<string>> ListArtifactHashesAsync(CancellationToken ct = default) =>
+        db.ReadAsync<IReadOnlySet<string>>(async (conn, tx) =>
+            (await conn.QueryAsync(tx, "SELECT DISTINCT sha256 FROM artifacts;", r => r.GetString(0), ct)).ToHashSet(StringComparer.Ordinal), ct);
+
     /// <summary>Normalises a run-relative artifact path or says why it is refused.</summary>
     internal static string ValidPath(string path)
     {
@@ -186,7 +231,7 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
         (string?)await conn.ScalarAsync(tx, "SELECT status FROM runs WHERE id = $id;", ct, ("$id", runId))
         ?? throw new KeelNotFoundException($"run '{runId}' does not exist");
 
-    private static Task<int> UpsertTagAsync(SqliteConnection conn, SqliteTransaction tx, string runId, string key, string value, CancellationToken ct) =>
+    internal static Task<int> UpsertTagAsync(SqliteConnection conn, SqliteTransaction tx, string runId, string key, string value, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO tags (run_id, key, value) VALUES ($r, $k, $v) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;", ct,
             ("$r", runId), ("$k", key), ("$v", value ?? throw new KeelInputException($"run {runId} tag '{key}': expected a value, got null")));
 
@@ -215,9 +260,16 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
                 pick(run)[k] = v;
         foreach (var (run, k, v) in await conn.QueryAsync(tx, $"SELECT run_id, key, value FROM latest_metrics WHERE run_id IN ({inList});", r => (r.GetString(0), r.GetString(1), r.GetDoubleOrNaN(2)), ct, args))
             kv[run].M[k] = v;
-        var rows = await conn.QueryAsync(tx, $"SELECT id, experiment_id, name, status, start_time, end_time FROM runs WHERE id IN ({inList});",
+        var rows = await conn.QueryAsync(tx, $"""
+            SELECT id, experiment_id, name, status, start_time, end_time, heartbeat_at, (SELECT COALESCE(SUM(a.bytes), 0) FROM artifacts a WHERE a.run_id = runs.id)
+            FROM runs WHERE id IN ({inList});
+            """,
             r => new Run(r.GetString(0), r.GetString(1), r.GetString(2), StatusOf(r.GetString(3)), TimeText.Read(r.GetString(4)),
-                r.IsDBNull(5) ? null : TimeText.Read(r.GetString(5)), kv[r.GetString(0)].P, kv[r.GetString(0)].T, kv[r.GetString(0)].M), ct, args);
+                r.IsDBNull(5) ? null : TimeText.Read(r.GetString(5)), kv[r.GetString(0)].P, kv[r.GetString(0)].T, kv[r.GetString(0)].M)
+            {
+                HeartbeatAt = r.IsDBNull(6) ? null : TimeText.Read(r.GetString(6)),
+                ArtifactBytes = r.GetInt64(7),
+            }, ct, args);
         var byId = rows.ToDictionary(r => r.Id);
         return ids.Select(id => byId[id]).ToList();
     }
@@ -238,7 +290,7 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
         if (string.IsNullOrWhiteSpace(name)) throw new KeelInputException($"{what}: expected a non-empty name");
     }
 
-    private static void RequireKey(string key, string what)
+    internal static void RequireKey(string key, string what)
     {
         if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength)
             throw new KeelInputException($"{what} key '{key}': expected 1..{MaxKeyLength} characters");

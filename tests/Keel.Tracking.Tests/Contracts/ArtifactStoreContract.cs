@@ -115,4 +115,57 @@ public abstract class ArtifactStoreContract : StoreContract<IArtifactStore>
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    private static HashSet<string> Keep(params string[] hashes) => new(hashes, StringComparer.Ordinal);
+
+    [Fact]
+    public async Task Sweep_OldUnreferencedAndReferenced_DeletesOnlyUnreferenced()
+    {
+        var kept = await Store.PutAsync(new MemoryStream(Bytes(100, 1)));
+        var dropped = await Store.PutAsync(new MemoryStream(Bytes(50, 2)));
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var sweep = await Store.SweepAsync(new ArtifactSweepRequest(Keep(kept.Sha256), Time.GetUtcNow(), DryRun: false));
+
+        Assert.Equal((1, 50L, 1, 100L), (sweep.BlobsDeleted, sweep.BlobBytesDeleted, sweep.BlobsKept, sweep.BlobBytesKept));
+        Assert.True(await Store.ExistsAsync(kept.Sha256));
+        Assert.False(await Store.ExistsAsync(dropped.Sha256));
+    }
+
+    [Fact]
+    public async Task Sweep_DryRun_CountsButDeletesNothing()
+    {
+        var blob = await Store.PutAsync(new MemoryStream(Bytes(70, 3)));
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var sweep = await Store.SweepAsync(new ArtifactSweepRequest(Keep(), Time.GetUtcNow(), DryRun: true));
+
+        Assert.Equal((1, 70L), (sweep.BlobsDeleted, sweep.BlobBytesDeleted));
+        Assert.True(await Store.ExistsAsync(blob.Sha256));
+    }
+
+    [Fact]
+    public async Task Sweep_UnreferencedWrittenAfterCutoff_Kept()
+    {
+        var blob = await Store.PutAsync(new MemoryStream(Bytes(70, 4)));
+
+        var sweep = await Store.SweepAsync(new ArtifactSweepRequest(Keep(), T0.AddMinutes(-10), DryRun: false));
+
+        Assert.Equal(0, sweep.BlobsDeleted);
+        Assert.True(await Store.ExistsAsync(blob.Sha256));
+    }
+
+    [Fact]
+    public async Task Sweep_SameContentPutAgainAfterCutoff_Kept()
+    {
+        // A run storing content that already exists is about to reference it; its write time must count as now.
+        var blob = await Store.PutAsync(new MemoryStream(Bytes(70, 5)));
+        Time.Advance(TimeSpan.FromHours(2));
+        await Store.PutAsync(new MemoryStream(Bytes(70, 5)));
+
+        var sweep = await Store.SweepAsync(new ArtifactSweepRequest(Keep(), T0.AddHours(1), DryRun: false));
+
+        Assert.Equal(0, sweep.BlobsDeleted);
+        Assert.True(await Store.ExistsAsync(blob.Sha256));
+    }
 }

@@ -8,7 +8,7 @@ public abstract class StoreContract<TStore> : IAsyncLifetime where TStore : clas
 {
     protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    protected ManualTime Time { get; } = new(T0);
+    protected FakeTimeProvider Time { get; } = new(T0);
 
     /// <summary>The store under test, created before each test.</summary>
     protected TStore Subject { get; private set; } = null!;

@@ -36,13 +36,13 @@ public sealed class LocalArtifactStoreTests : ArtifactStoreContract
     [Fact]
     public void Open_OldAndFreshTempFiles_RemovesOnlyOldOnes()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var old = Path.Combine(Temp, "old.part");
         var fresh = Path.Combine(Temp, "fresh.part");
         File.WriteAllText(old, "x");
         File.WriteAllText(fresh, "y");
-        File.SetLastWriteTimeUtc(old, time.Now.UtcDateTime.AddHours(-2));
-        File.SetLastWriteTimeUtc(fresh, time.Now.UtcDateTime.AddMinutes(-5));
+        File.SetLastWriteTimeUtc(old, time.GetUtcNow().UtcDateTime.AddHours(-2));
+        File.SetLastWriteTimeUtc(fresh, time.GetUtcNow().UtcDateTime.AddMinutes(-5));
         LocalArtifactStore.Open(Root, time);
         Assert.False(File.Exists(old));
         Assert.True(File.Exists(fresh));
