@@ -116,7 +116,12 @@ def main():
             detail.append(f"| {name} | {metric} | keel {c['name']} | {c['test_metrics'].get(metric, float('nan')):.4f} | {c['train_seconds']:.3f} |")
         for m, r in everything[name]["sklearn"].items():
             detail.append(f"| {name} | {metric} | scikit-learn {m} | {r[metric]:.4f} | {r['train_s']:.3f} |")
-    open(os.path.join(ROOT, "bench", "results.md"), "w").write("\n".join(head + rows + detail) + "\n")
+    # Sections measured by other benchmarks (reading) follow a marker; keep them.
+    path = os.path.join(ROOT, "bench", "results.md")
+    marker = "<!-- other benchmarks -->"
+    kept = open(path).read().split(marker, 1) if os.path.exists(path) else []
+    tail = ["", marker + kept[1].rstrip("\n")] if len(kept) == 2 else []
+    open(path, "w").write("\n".join(head + rows + detail + tail) + "\n")
     print("\n".join(head + rows))
 
 

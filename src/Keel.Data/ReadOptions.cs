@@ -11,6 +11,18 @@ public sealed record ReadOptions
     /// <summary>Column type overrides (name → type); other columns are inferred. Default: none. A name not in the file is an error.</summary>
     public IReadOnlyDictionary<string, ColumnType> Types { get; init; } = new Dictionary<string, ColumnType>();
 
+    /// <summary>
+    /// Text encoding of CSV and JSON Lines files: utf-8, latin1, windows-1252 or another standard name. Default null: UTF-8,
+    /// where a byte sequence that is not UTF-8 is an error naming its line and byte offset (a leading BOM is skipped).
+    /// </summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>
+    /// Field delimiter of CSV files: comma, semicolon, tab, pipe (or the character). Default null: tab for .tsv files, else
+    /// the one of , ; tab | seen most often outside quotes on the header line (comma when none is).
+    /// </summary>
+    public string? Delimiter { get; init; }
+
     /// <summary>Raw values read as missing (exact, case-sensitive match). Default: "", NA, N/A, null, NULL, NaN.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = ["", "NA", "N/A", "null", "NULL", "NaN"];
 }

@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
 using Keel.Core;
 
 namespace Keel.Data;
 
-/// <summary>Reads CSV/TSV, JSON Lines and Parquet files into typed tables.</summary>
+/// <summary>Reads CSV/TSV, JSON Lines and Parquet files into typed tables, streaming them (files over 2 GB are fine).</summary>
 public static class TableReader
 {
     /// <summary>Reads <paramref name="path"/>; user errors (missing file, bad rows, bad values) throw <see cref="KeelInputException"/>.</summary>
@@ -17,20 +16,22 @@ public static class TableReader
         var name = Path.GetFileName(path);
         if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
         var format = ResolveFormat(path, options.Format);
-        var bytes = File.ReadAllBytes(path);
-        var builder = new ColumnBuilder(name, options);
-        var table = format switch
+        var bytes = new FileInfo(path).Length;
+        var (table, sha) = format switch
         {
-            "csv" => CsvTableReader.Read(bytes, Delimiter(path), builder),
-            "jsonl" => JsonlTableReader.Read(bytes, builder),
-            _ => ParquetTableReader.Read(bytes, builder, maxParquetRowGroups),
+            "csv" => ReadCsv(path, options, name),
+            "jsonl" => JsonlTableReader.Read(path, TextEncodings.Resolve(options.Encoding), new ColumnBuilder(name, options, byLine: true)),
+            _ => ParquetTableReader.Read(path, new ColumnBuilder(name, options, byLine: false), maxParquetRowGroups),
         };
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes.LongLength);
+        return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes);
     }
 
-    private static char Delimiter(string path) =>
-        Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+    private static (Core.Data.Table, string) ReadCsv(string path, ReadOptions options, string name)
+    {
+        var encoding = TextEncodings.Resolve(options.Encoding);
+        var delimiter = Delimiters.Choose(path, options.Delimiter, encoding);
+        return CsvTableReader.Read(path, delimiter, encoding, new ColumnBuilder(name, options, byLine: true));
+    }
 
     private static string ResolveFormat(string path, string? format)
     {

@@ -51,7 +51,15 @@ public static class RunPreparation
         if (!File.Exists(dataPath))
             throw new KeelInputException($"{specName} field 'data.path': the file '{dataPath}' does not exist.");
 
-        var data = TableReader.Read(dataPath, new ReadOptions { Format = spec.Data.Format, Types = spec.Data.Types });
+        var defaults = new ReadOptions();
+        var data = TableReader.Read(dataPath, defaults with
+        {
+            Format = spec.Data.Format,
+            Types = spec.Data.Types,
+            MissingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing],
+            Encoding = spec.Data.Encoding,
+            Delimiter = spec.Data.Delimiter,
+        });
         var source = Path.GetFileName(dataPath);
         RequireColumns(data.Table, specName, spec.Data);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);

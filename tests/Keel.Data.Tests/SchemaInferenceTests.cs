@@ -11,11 +11,23 @@ public sealed class SchemaInferenceTests
     [InlineData(ColumnType.Categorical, "a", "b", "a", "1")]
     [InlineData(ColumnType.Categorical, "2024-13-45", "2024-01-01", null, null)]
     [InlineData(ColumnType.Categorical, "1", "true", null, null)]
-    [InlineData(ColumnType.Categorical, "Infinity", "1", null, null)]
+    [InlineData(ColumnType.Numeric, "Infinity", "1", null, null)]
+    [InlineData(ColumnType.Numeric, "inf", "-inf", "-Infinity", "1e400")]
+    [InlineData(ColumnType.Categorical, "1", "2", "3+", null)]
     [InlineData(ColumnType.Text, "the quick brown fox", "jumps over the lazy", "dog and cat alike", "all day long today")]
     public void Infer_Values_GivesExpectedType(ColumnType expected, string? a, string? b, string? c, string? d)
     {
         Assert.Equal(expected, SchemaInference.Infer([a, b, c, d]));
+    }
+
+    [Fact]
+    public void Infer_NearlyAllNumbersWithAStrayToken_ThrowsNamingCountsAndTokens()
+    {
+        var values = Enumerable.Range(0, 200).Select(i => (string?)i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        values[7] = "abc";
+
+        var e = Assert.Throws<Keel.Core.KeelInputException>(() => SchemaInference.Infer(values));
+        Assert.Contains("199 of 200 values are numbers but 1 is not: 'abc' (index 7)", e.Message);
     }
 
     [Fact]

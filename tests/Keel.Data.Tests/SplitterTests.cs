@@ -97,8 +97,36 @@ public sealed class SplitterTests
         AssertPartition(r, 100);
         Assert.Equal(Enumerable.Range(0, 20), r.Test);
         Assert.Equal(Enumerable.Range(20, 16), r.Validation);
-        Assert.True(r.Train.Max(i => times[i]) <= r.Validation.Min(i => times[i]));
-        Assert.True(r.Validation.Max(i => times[i]) <= r.Test.Min(i => times[i]));
+        Assert.True(r.Train.Max(i => times[i]) < r.Validation.Min(i => times[i]));
+        Assert.True(r.Validation.Max(i => times[i]) < r.Test.Min(i => times[i]));
+    }
+
+    [Fact]
+    public void Split_TimeWithTenRowsPerDay_CutsBetweenDaysNearestTheFractions()
+    {
+        // 30 days of 10 rows: 23.5% is 70.5 test rows, so a cut by row count would split a day between validation and test.
+        var day = 86_400.0;
+        var times = Enumerable.Range(0, 300).Select(i => 1_600_000_000 + day * (i / 10)).ToArray();
+        var r = Splitter.Split(300, new SplitRequest
+        {
+            Strategy = SplitStrategy.Time, TestFraction = 0.235, TimeColumn = new NumericColumn("t", times, ColumnType.DateTime),
+        });
+
+        AssertPartition(r, 300);
+        Assert.True(r.Train.Max(i => times[i]) < r.Validation.Min(i => times[i]));
+        Assert.True(r.Validation.Max(i => times[i]) < r.Test.Min(i => times[i]));
+        Assert.Equal(70, r.Test.Length); // 229 -> the boundary at 230
+        Assert.Equal(50, r.Validation.Length); // 230 - 46 = 184 -> the boundary at 180
+    }
+
+    [Fact]
+    public void Split_TimeWithOneTime_ThrowsNamingTheColumn()
+    {
+        var e = Assert.Throws<KeelInputException>(() => Splitter.Split(3, new SplitRequest
+        {
+            Strategy = SplitStrategy.Time, TimeColumn = new NumericColumn("t", [5, 5, 5]), SourceName = "d.csv",
+        }));
+        Assert.StartsWith("d.csv: data.time_column 't': every row has the same time", e.Message);
     }
 
     [Fact]
@@ -135,6 +163,21 @@ public sealed class SplitterTests
         }
         Assert.Equal(200, r.Test.Length); // groups of 20 rows reach 20% exactly
         Assert.Equal(160, r.Validation.Length);
+    }
+
+    [Fact]
+    public void Split_GroupWithOneLargeGroup_StaysNearTheTestFractionForEverySeed()
+    {
+        // One group holds 60% of the rows; taking it for test would triple the test share.
+        var groups = new StringColumn("g", Enumerable.Range(0, N).Select(i => (string?)(i < 600 ? "big" : "g" + i % 40)).ToArray());
+        for (var seed = 1; seed <= 20; seed++)
+        {
+            var r = Splitter.Split(N, new SplitRequest { Strategy = SplitStrategy.Group, GroupColumn = groups, Seed = seed });
+
+            AssertPartition(r, N);
+            Assert.InRange(r.Test.Length, 190, 210);
+            Assert.DoesNotContain(0, r.Test);
+        }
     }
 
     [Fact]

@@ -32,6 +32,18 @@ public sealed class TableProfilerTests
     }
 
     [Fact]
+    public void Profile_NumericColumnWithInfinities_StatisticsCoverFiniteValuesAndCountAll()
+    {
+        var t = new Table([new NumericColumn("x", [1, double.PositiveInfinity, 3, double.NegativeInfinity, double.NaN])]);
+        var x = TableProfiler.Profile(t).Columns[0];
+
+        Assert.Equal((4, 1, 2), (x.Count, x.Missing, x.Distinct));
+        Assert.Equal((2.0, 1.0, 3.0), (x.Mean!.Value, x.Min!.Value, x.Max!.Value));
+        Assert.Equal(2, x.Histogram.Sum(b => b.Count));
+        Assert.All(x.Histogram, b => Assert.True(double.IsFinite(b.Lower) && double.IsFinite(b.Upper)));
+    }
+
+    [Fact]
     public void Profile_CategoricalColumn_GivesTopValuesByCountThenValue()
     {
         var c = TableProfiler.Profile(Tiny).Columns[1];

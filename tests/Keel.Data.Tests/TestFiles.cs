@@ -30,6 +30,20 @@ public static class Samples
 
     public static string File(string name) => Path.Combine(Folder, name);
 
+    /// <summary>
+    /// A file of the shared data sets (shared/datasets), looked for in the repository and the folders above it: CI clones
+    /// the repository with shared/ beside it (REPO/../shared). Null when absent.
+    /// </summary>
+    public static string? SharedDataset(string name)
+    {
+        for (var d = Directory.GetParent(Folder); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "shared", "datasets", name);
+            if (System.IO.File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
     private static string Find()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)

@@ -71,6 +71,34 @@ public sealed class SpecReaderTests
     }
 
     [Fact]
+    public void Parse_DataReadingFields_ReadsMissingEncodingAndDelimiter()
+    {
+        var spec = SpecReader.Parse("""
+            data:
+              path: d.csv
+              label: y
+              missing: ["?", "-"]
+              encoding: latin1
+              delimiter: semicolon
+            """, "keel.yaml");
+
+        Assert.Equal(["?", "-"], spec.Data.Missing);
+        Assert.Equal("latin1", spec.Data.Encoding);
+        Assert.Equal("semicolon", spec.Data.Delimiter);
+        var minimal = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml").Data;
+        Assert.Equal((0, null, null), (minimal.Missing.Count, minimal.Encoding, minimal.Delimiter));
+    }
+
+    [Theory]
+    [InlineData("encoding: klingon", "keel.yaml line 4, field 'data.encoding': expected utf-8")]
+    [InlineData("delimiter: '::'", "keel.yaml line 4, field 'data.delimiter': expected comma, semicolon, tab or pipe")]
+    public void Parse_UnknownEncodingOrDelimiter_NamesSpecLineAndField(string line, string start)
+    {
+        var e = Assert.Throws<KeelInputException>(() => SpecReader.Parse($"data:\n  path: d.csv\n  label: y\n  {line}\n", "keel.yaml"));
+        Assert.StartsWith(start, e.Message);
+    }
+
+    [Fact]
     public void Parse_MinimalSpec_UsesDocumentedDefaults()
     {
         var spec = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml");

@@ -60,6 +60,15 @@ public sealed record DataSpec
 
     /// <summary>Column type overrides (name → type); columns not named are inferred.</summary>
     public IReadOnlyDictionary<string, ColumnType> Types { get; init; } = new Dictionary<string, ColumnType>();
+
+    /// <summary>Raw values read as missing in addition to the defaults ("", NA, N/A, null, NULL, NaN). Default: none.</summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
+
+    /// <summary>Text encoding of CSV and JSON lines files (utf-8, latin1, windows-1252, ...). Default null: UTF-8, checked strictly.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>CSV field delimiter: comma, semicolon, tab or pipe. Default null: detected from the header line (tab for .tsv).</summary>
+    public string? Delimiter { get; init; }
 }
 
 /// <summary>How rows are assigned to train, validation and test.</summary>

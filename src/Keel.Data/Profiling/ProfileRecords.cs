@@ -2,7 +2,7 @@ using Keel.Core.Data;
 
 namespace Keel.Data;
 
-/// <summary>Summary statistics of one column.</summary>
+/// <summary>Summary statistics of one column; for numbers, Mean to Histogram cover the finite values (infinities count in Count only).</summary>
 /// <param name="Name">The column's name.</param>
 /// <param name="Type">The column's type.</param>
 /// <param name="Count">Non-missing values.</param>

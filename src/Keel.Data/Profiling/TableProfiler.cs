@@ -39,14 +39,22 @@ public static class TableProfiler
 
     private static ColumnProfile ProfileNumeric(NumericColumn column, int count, int missing)
     {
-        var values = new double[count];
+        // Statistics cover the finite values: one infinity would make the mean, the bins and the stored JSON meaningless.
+        var finite = 0;
+        foreach (var v in column.Values)
+        {
+            if (double.IsFinite(v)) finite++;
+        }
+        var values = new double[finite];
         var k = 0;
         foreach (var v in column.Values)
         {
-            if (!double.IsNaN(v)) values[k++] = v;
+            if (double.IsFinite(v)) values[k++] = v;
         }
-        if (count == 0)
-            return new ColumnProfile(column.Name, column.Type, 0, missing, 0, null, null, null, null, null, [], []);
+        if (finite == 0)
+            return new ColumnProfile(column.Name, column.Type, count, missing, 0, null, null, null, null, null, [], []);
+        var infinite = count - finite;
+        count = finite;
         Array.Sort(values);
         var mean = values.Average();
         double? std = null;
@@ -62,7 +70,7 @@ public static class TableProfiler
         {
             if (values[i] != values[i - 1]) distinct++;
         }
-        return new ColumnProfile(column.Name, column.Type, count, missing, distinct, mean, std, values[0], values[^1], median,
+        return new ColumnProfile(column.Name, column.Type, count + infinite, missing, distinct, mean, std, values[0], values[^1], median,
             Histogram(values), []);
     }
 

@@ -3,27 +3,43 @@ using Keel.Core.Data;
 
 namespace Keel.Data;
 
-/// <summary>Turns raw string columns into typed columns: missing tokens, inference, and the user's type overrides.</summary>
+/// <summary>Turns raw values into typed columns: missing tokens, inference, interning and the user's type overrides.</summary>
 /// <remarks>Rows are located in messages by a file line (text formats) or by a 0-based row index (Parquet).</remarks>
-internal sealed class ColumnBuilder(string fileName, ReadOptions options)
+internal sealed class ColumnBuilder
 {
-    private readonly HashSet<string> _missing = new(options.MissingTokens, StringComparer.Ordinal);
+    private readonly ReadOptions _options;
+    private readonly HashSet<string> _missing;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _missingLookup;
+    private readonly bool _byLine;
+
+    /// <param name="fileName">The file name used in messages.</param>
+    /// <param name="options">Missing tokens and type overrides.</param>
+    /// <param name="byLine">True to name rows by their 1-based file line, false by their 0-based row index.</param>
+    public ColumnBuilder(string fileName, ReadOptions options, bool byLine)
+    {
+        FileName = fileName;
+        _options = options;
+        _byLine = byLine;
+        _missing = new HashSet<string>(options.MissingTokens, StringComparer.Ordinal);
+        _missingLookup = _missing.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The file name used in messages.</summary>
-    public string FileName { get; } = fileName;
+    public string FileName { get; }
 
-    /// <summary>Physical 1-based line of each row, or null to name rows by 0-based index.</summary>
-    public int[]? RowLines { get; set; }
+    /// <summary>"line 5" or "row 5 (0-based)".</summary>
+    public string Location(long at) => _byLine ? $"line {at}" : $"row {at} (0-based)";
 
-    public string Where(int row) => RowLines is null ? $"{FileName} row {row} (0-based)" : $"{FileName} line {RowLines[row]}";
+    /// <summary>"f.csv line 5" or "f.parquet row 5 (0-based)".</summary>
+    public string Where(long at) => $"{FileName} {Location(at)}";
 
-    public bool IsMissing(string? raw) => raw is null || _missing.Contains(raw);
+    public bool IsMissing(ReadOnlySpan<char> raw) => _missingLookup.Contains(raw);
 
     /// <summary>Fails when an override names a column the file does not have.</summary>
     public void CheckOverrides(IReadOnlyList<string> columnNames)
     {
         var names = new HashSet<string>(columnNames, StringComparer.Ordinal);
-        foreach (var key in options.Types.Keys)
+        foreach (var key in _options.Types.Keys)
         {
             if (!names.Contains(key))
                 throw new KeelInputException(
@@ -31,43 +47,52 @@ internal sealed class ColumnBuilder(string fileName, ReadOptions options)
         }
     }
 
-    /// <summary>A typed column from raw strings (null = missing); missing tokens are applied here.</summary>
+    /// <summary>The storage for a column whose values were observed by <paramref name="inference"/>: the override's type, or the inferred one.</summary>
+    public ColumnFill Fill(string name, ColumnInference inference, int rows)
+    {
+        if (_options.Types.TryGetValue(name, out var forced)) return new ColumnFill(this, name, forced, null, rows);
+        return new ColumnFill(this, name, inference.Decide(name, FileName, Location), inference, rows);
+    }
+
+    /// <summary>A typed column from raw strings (null = missing); missing tokens are applied and strings interned in place.</summary>
     public Column FromRaw(string name, string?[] raw)
     {
+        var inference = new ColumnInference();
+        var pool = new StringPool();
         for (var i = 0; i < raw.Length; i++)
         {
-            if (IsMissing(raw[i])) raw[i] = null;
+            if (raw[i] is not { } s) continue;
+            if (IsMissing(s)) { raw[i] = null; continue; }
+            raw[i] = pool.Get(s);
+            inference.Observe(s, i);
         }
-        var type = options.Types.TryGetValue(name, out var forced) ? forced : SchemaInference.Infer(raw);
-        return Convert(name, raw, type, options.Types.ContainsKey(name));
+        return FromStrings(name, raw, inference, pool.Count);
+    }
+
+    /// <summary>
+    /// A typed column from strings already cleared of missing tokens, interned and observed (row i at location i);
+    /// the array becomes the column's storage when the column is a string column.
+    /// </summary>
+    public Column FromStrings(string name, string?[] values, ColumnInference inference, int distinct)
+    {
+        var forced = _options.Types.TryGetValue(name, out var f);
+        var type = forced ? f : inference.Decide(name, FileName, Location);
+        if (type is ColumnType.Categorical or ColumnType.Text)
+            return new StringColumn(name, values, forced ? type : inference.TextOrCategorical(distinct));
+        var fill = new ColumnFill(this, name, type, forced ? null : inference, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } s) fill.Set(i, s, i);
+        }
+        return fill.Build();
     }
 
     /// <summary>Applies an override to a column read with a native type (Parquet) by way of its display strings.</summary>
     public Column Retype(Column column)
     {
-        if (!options.Types.TryGetValue(column.Name, out var type) || type == column.Type) return column;
+        if (!_options.Types.TryGetValue(column.Name, out var type) || type == column.Type) return column;
         var raw = new string?[column.Length];
         for (var i = 0; i < raw.Length; i++) raw[i] = column.IsMissing(i) ? null : column.Format(i);
-        return Convert(column.Name, raw, type, strict: true);
-    }
-
-    private Column Convert(string name, string?[] raw, ColumnType type, bool strict)
-    {
-        if (type is ColumnType.Categorical or ColumnType.Text) return new StringColumn(name, raw, type);
-        var values = new double[raw.Length];
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var s = raw[i];
-            if (s is null) { values[i] = double.NaN; continue; }
-            var ok = type switch
-            {
-                ColumnType.Numeric => ValueParser.TryParseNumber(s, out values[i]),
-                ColumnType.Boolean => strict ? ValueParser.TryParseBooleanOverride(s, out values[i]) : ValueParser.TryParseBoolean(s, out values[i]),
-                _ => ValueParser.TryParseDateTime(s, out values[i]),
-            };
-            if (!ok)
-                throw new KeelInputException($"{Where(i)}, column '{name}': expected {ValueParser.Expectation(type)}, got '{s}'.");
-        }
-        return new NumericColumn(name, values, type);
+        return FromRaw(column.Name, raw);
     }
 }

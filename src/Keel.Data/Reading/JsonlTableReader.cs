@@ -1,55 +1,91 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Keel.Core;
 using Keel.Core.Data;
 
 namespace Keel.Data;
 
-/// <summary>Reads JSON Lines: one flat object per line; columns are the union of keys in order of first appearance.</summary>
+/// <summary>
+/// Reads JSON Lines: one flat object per line; columns are the union of keys in order of first appearance. The file is
+/// streamed twice, first to find the columns and infer their types, then to convert.
+/// </summary>
 internal static class JsonlTableReader
 {
-    public static Table Read(byte[] bytes, ColumnBuilder builder)
+    public static (Table Table, string Sha256) Read(string path, Encoding encoding, ColumnBuilder builder)
     {
-        var text = CsvTableReader.Decode(bytes);
-        var columns = new List<(string Name, List<string?> Values)>();
+        var names = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lines = new List<int>();
-        var lineNo = 0;
-        using var reader = new StringReader(text);
-        while (reader.ReadLine() is { } line)
+        var inferences = new List<ColumnInference>();
+        var rows = 0;
+        string sha;
+        var (source, text) = TextSource.Open(path, encoding);
+        using (source)
+        using (text)
+        {
+            foreach (var (line, doc) in Objects(text, builder.FileName))
+            {
+                using (doc)
+                {
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                    {
+                        if (!index.TryGetValue(p.Name, out var c))
+                        {
+                            index[p.Name] = c = names.Count;
+                            names.Add(p.Name);
+                            inferences.Add(new ColumnInference());
+                        }
+                        if (ToRaw(p, builder.FileName, line) is { } raw && !builder.IsMissing(raw)) inferences[c].Observe(raw, line);
+                    }
+                }
+                rows = checked(rows + 1);
+            }
+            sha = source.Sha256();
+        }
+        builder.CheckOverrides(names);
+
+        var fills = names.Select((name, c) => builder.Fill(name, inferences[c], rows)).ToArray();
+        var (again, againText) = TextSource.Open(path, encoding, check: false);
+        using (again)
+        using (againText)
+        {
+            var row = 0;
+            foreach (var (line, doc) in Objects(againText, builder.FileName))
+            {
+                using (doc)
+                {
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                    {
+                        // Rows that lack a key stay missing.
+                        if (ToRaw(p, builder.FileName, line) is { } raw) fills[index[p.Name]].Set(row, raw, line);
+                    }
+                }
+                row++;
+            }
+        }
+        return (new Table(fills.Select(f => f.Build()).ToArray()), sha);
+    }
+
+    /// <summary>Each non-blank line's 1-based number and parsed object; the caller disposes the document.</summary>
+    private static IEnumerable<(long Line, JsonDocument Doc)> Objects(TextReader text, string fileName)
+    {
+        long lineNo = 0;
+        while (text.ReadLine() is { } line)
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var row = lines.Count;
-            lines.Add(lineNo);
-            using var doc = Parse(line, builder.FileName, lineNo);
+            var doc = Parse(line, fileName, lineNo);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new KeelInputException($"{builder.FileName} line {lineNo}: expected a JSON object, got {Describe(doc.RootElement.ValueKind)}.");
-            foreach (var p in doc.RootElement.EnumerateObject())
             {
-                if (!index.TryGetValue(p.Name, out var c))
-                {
-                    c = columns.Count;
-                    index[p.Name] = c;
-                    columns.Add((p.Name, new List<string?>()));
-                }
-                var values = columns[c].Values;
-                // Rows before the key first appeared, or that lacked it, are missing.
-                while (values.Count < row) values.Add(null);
-                if (values.Count == row) values.Add(ToRaw(p, builder.FileName, lineNo));
-                else values[row] = ToRaw(p, builder.FileName, lineNo);
+                var kind = doc.RootElement.ValueKind;
+                doc.Dispose();
+                throw new KeelInputException($"{fileName} line {lineNo}: expected a JSON object, got {Describe(kind)}.");
             }
+            yield return (lineNo, doc);
         }
-        foreach (var (_, values) in columns)
-        {
-            while (values.Count < lines.Count) values.Add(null);
-        }
-        builder.CheckOverrides(columns.Select(c => c.Name).ToArray());
-        builder.RowLines = lines.ToArray();
-        return new Table(columns.Select(c => builder.FromRaw(c.Name, c.Values.ToArray())).ToArray());
     }
 
-    private static JsonDocument Parse(string line, string fileName, int lineNo)
+    private static JsonDocument Parse(string line, string fileName, long lineNo)
     {
         try
         {
@@ -61,7 +97,7 @@ internal static class JsonlTableReader
         }
     }
 
-    private static string? ToRaw(JsonProperty p, string fileName, int lineNo) => p.Value.ValueKind switch
+    private static string? ToRaw(JsonProperty p, string fileName, long lineNo) => p.Value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => null,
         JsonValueKind.String => p.Value.GetString(),

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using Keel.Core;
 using Keel.Core.Data;
 using Parquet;
@@ -5,19 +7,26 @@ using Parquet.Schema;
 
 namespace Keel.Data;
 
-/// <summary>Reads every row group of a flat Parquet file: numeric, boolean, date/time and string columns.</summary>
+/// <summary>
+/// Reads the row groups of a flat Parquet file one at a time from a file stream: numeric, boolean, date/time and string
+/// columns. Memory holds the typed columns and one row group's values, never the file; strings are interned as they arrive.
+/// </summary>
 internal static class ParquetTableReader
 {
-    public static Table Read(byte[] bytes, ColumnBuilder builder, int maxRowGroups) =>
-        // The pipeline is synchronous; blocking here is safe because no synchronisation context is involved.
-        ReadAsync(bytes, builder, maxRowGroups).GetAwaiter().GetResult();
+    public static (Table Table, string Sha256) Read(string path, ColumnBuilder builder, int maxRowGroups) =>
+        // The pipeline is synchronous and Parquet.Net is asynchronous: run it on the thread pool so that no caller's
+        // synchronisation context is captured, then wait.
+        Task.Run(() => ReadAsync(path, builder, maxRowGroups)).GetAwaiter().GetResult();
 
-    private static async Task<Table> ReadAsync(byte[] bytes, ColumnBuilder builder, int maxRowGroups)
+    private static async Task<(Table, string)> ReadAsync(string path, ColumnBuilder builder, int maxRowGroups)
     {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
+        stream.Position = 0;
         ParquetReader reader;
         try
         {
-            reader = await ParquetReader.CreateAsync(new MemoryStream(bytes, writable: false));
+            reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
@@ -28,9 +37,14 @@ internal static class ParquetTableReader
             var fields = Flat(reader.Schema, builder.FileName);
             builder.CheckOverrides(fields.Select(f => f.Name).ToArray());
             var groups = Math.Min(reader.RowGroupCount, maxRowGroups);
-            var rows = checked((int)reader.RowGroups.Take(groups).Sum(g => g.RowCount));
+            var rowCount = reader.RowGroups.Take(groups).Sum(g => g.RowCount);
+            if (rowCount > Array.MaxLength)
+                throw new KeelInputException($"{builder.FileName}: {rowCount:N0} rows; at most {Array.MaxLength:N0} can be read.");
+            var rows = (int)rowCount;
             var numeric = fields.Select(f => IsString(f) ? null : new double[rows]).ToArray();
             var strings = fields.Select(f => IsString(f) ? new string?[rows] : null).ToArray();
+            var inferences = fields.Select(_ => new ColumnInference()).ToArray();
+            var pools = fields.Select(_ => new StringPool()).ToArray();
             var offset = 0;
             for (var g = 0; g < groups; g++)
             {
@@ -38,7 +52,7 @@ internal static class ParquetTableReader
                 var n = checked((int)group.RowCount);
                 for (var c = 0; c < fields.Length; c++)
                 {
-                    if (strings[c] is { } s) await group.ReadAsync(fields[c], s.AsMemory(offset, n));
+                    if (strings[c] is { } s) await ReadStrings(group, fields[c], s.AsMemory(offset, n), offset, builder, inferences[c], pools[c]);
                     else await ReadNumeric(group, fields[c], numeric[c]!.AsMemory(offset, n));
                 }
                 offset += n;
@@ -47,11 +61,47 @@ internal static class ParquetTableReader
             for (var c = 0; c < fields.Length; c++)
             {
                 columns[c] = strings[c] is { } s
-                    ? builder.FromRaw(fields[c].Name, s)
+                    ? builder.FromStrings(fields[c].Name, s, inferences[c], pools[c].Count)
                     : builder.Retype(new NumericColumn(fields[c].Name, numeric[c]!, NativeType(fields[c])));
             }
-            return new Table(columns);
+            return (new Table(columns), sha);
         }
+    }
+
+    /// <summary>Reads one row group's strings, clearing missing tokens, interning the rest and observing them for inference.</summary>
+    private static async Task ReadStrings(ParquetRowGroupReader g, DataField f, Memory<string?> into, int firstRow,
+        ColumnBuilder builder, ColumnInference inference, StringPool pool)
+    {
+        if (f.ClrType == typeof(ReadOnlyMemory<char>))
+        {
+            // Slices of one decoded buffer: pooling from the slice allocates only the first copy of each distinct value.
+            var buffer = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(into.Length);
+            try
+            {
+                await g.ReadAsync<ReadOnlyMemory<char>>(f, buffer.AsMemory(0, into.Length), null);
+                for (var i = 0; i < into.Length; i++)
+                {
+                    if (buffer[i] is { } m) into.Span[i] = Keep(m.Span, firstRow + i, builder, inference, pool);
+                }
+            }
+            finally
+            {
+                ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(buffer, clearArray: true);
+            }
+            return;
+        }
+        await g.ReadAsync(f, into);
+        for (var i = 0; i < into.Length; i++)
+        {
+            if (into.Span[i] is { } s) into.Span[i] = Keep(s, firstRow + i, builder, inference, pool);
+        }
+    }
+
+    private static string? Keep(ReadOnlySpan<char> value, int row, ColumnBuilder builder, ColumnInference inference, StringPool pool)
+    {
+        if (builder.IsMissing(value)) return null;
+        inference.Observe(value, row);
+        return pool.Get(value);
     }
 
     private static DataField[] Flat(ParquetSchema schema, string fileName)
@@ -110,9 +160,16 @@ internal static class ParquetTableReader
 
     private static async Task Read<T>(ParquetRowGroupReader g, DataField f, Memory<double> into, Func<T, double> convert) where T : struct
     {
-        var buffer = new T?[into.Length];
-        await g.ReadAsync<T>(f, buffer.AsMemory(), null);
-        var span = into.Span;
-        for (var i = 0; i < buffer.Length; i++) span[i] = buffer[i] is { } v ? convert(v) : double.NaN;
+        var buffer = ArrayPool<T?>.Shared.Rent(into.Length);
+        try
+        {
+            await g.ReadAsync<T>(f, buffer.AsMemory(0, into.Length), null);
+            var span = into.Span;
+            for (var i = 0; i < span.Length; i++) span[i] = buffer[i] is { } v ? convert(v) : double.NaN;
+        }
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(buffer);
+        }
     }
 }

@@ -15,11 +15,35 @@ internal static partial class ValueParser
         _ => "a string",
     };
 
-    /// <summary>A finite double in invariant culture; infinities and NaN are not numbers here so that they never hide as data.</summary>
-    public static bool TryParseNumber(string s, out double value) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    /// <summary>
+    /// A double in invariant culture. Infinities count as numbers: inf, +inf, -inf, Infinity, -Infinity (any case) and
+    /// values beyond the double range (1e400 is +infinity). NaN is not a number here; list it in the missing tokens instead.
+    /// </summary>
+    public static bool TryParseNumber(string s, out double value) => TryParseNumber(s.AsSpan(), out value);
 
-    public static bool TryParseBoolean(string s, out double value)
+    /// <inheritdoc cref="TryParseNumber(string, out double)"/>
+    public static bool TryParseNumber(ReadOnlySpan<char> s, out double value)
+    {
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return !double.IsNaN(value);
+        var t = s.Trim();
+        var sign = 1.0;
+        if (t.Length > 0 && (t[0] == '+' || t[0] == '-'))
+        {
+            sign = t[0] == '-' ? -1 : 1;
+            t = t[1..];
+        }
+        if (t.Equals("inf", StringComparison.OrdinalIgnoreCase))
+        {
+            value = sign * double.PositiveInfinity;
+            return true;
+        }
+        value = double.NaN;
+        return false;
+    }
+
+    public static bool TryParseBoolean(string s, out double value) => TryParseBoolean(s.AsSpan(), out value);
+
+    public static bool TryParseBoolean(ReadOnlySpan<char> s, out double value)
     {
         if (s.Equals("true", StringComparison.OrdinalIgnoreCase)) { value = 1; return true; }
         if (s.Equals("false", StringComparison.OrdinalIgnoreCase)) { value = 0; return true; }
@@ -28,17 +52,20 @@ internal static partial class ValueParser
     }
 
     /// <summary>Booleans given by an override also accept 1/0, the usual encoding in exported data.</summary>
-    public static bool TryParseBooleanOverride(string s, out double value)
+    public static bool TryParseBooleanOverride(ReadOnlySpan<char> s, out double value)
     {
         if (TryParseBoolean(s, out value)) return true;
         var t = s.Trim();
-        if (t == "1") { value = 1; return true; }
-        if (t == "0") { value = 0; return true; }
+        if (t.SequenceEqual("1")) { value = 1; return true; }
+        if (t.SequenceEqual("0")) { value = 0; return true; }
         return false;
     }
 
     /// <summary>An ISO-8601 date or date-time (zone optional, UTC assumed) as Unix seconds.</summary>
-    public static bool TryParseDateTime(string s, out double unixSeconds)
+    public static bool TryParseDateTime(string s, out double unixSeconds) => TryParseDateTime(s.AsSpan(), out unixSeconds);
+
+    /// <inheritdoc cref="TryParseDateTime(string, out double)"/>
+    public static bool TryParseDateTime(ReadOnlySpan<char> s, out double unixSeconds)
     {
         unixSeconds = double.NaN;
         // The shape check keeps inference from accepting the many loose forms DateTimeOffset.TryParse allows.

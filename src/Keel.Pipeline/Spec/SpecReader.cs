@@ -1,6 +1,7 @@
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Spec;
+using Keel.Data;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -49,7 +50,8 @@ internal static class SpecReader
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types");
+        var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
+            "missing", "encoding", "delimiter");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -76,6 +78,9 @@ internal static class SpecReader
             TimeFeatures = k.TryGetValue("time_features", out var tf) ? TimeParts(f, tf, tc) : [],
             GroupColumn = k.TryGetValue("group_column", out var gc) ? f.String(gc, "data.group_column") : null,
             Types = types,
+            Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
+            Encoding = k.TryGetValue("encoding", out var en) ? Checked(f, en, "data.encoding", TextFormats.EncodingProblem) : null,
+            Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
         };
     }
 
@@ -93,6 +98,13 @@ internal static class SpecReader
                 throw f.Error(node, $"data.time_features[{i}]", $"expected one of {string.Join(", ", TimeFeatureParts)}, got '{parts[i]}' (year and the raw time extrapolate beyond the training period, so they are not offered)");
         }
         return parts.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>A scalar the data reader must understand, checked here so the error names the spec line.</summary>
+    private static string Checked(YamlFields f, YamlNode node, string field, Func<string, string?> problem)
+    {
+        var value = f.Scalar(node, field);
+        return problem(value) is { } expected ? throw f.Error(node, field, $"{expected}, got '{value}'") : value;
     }
 
     private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)
