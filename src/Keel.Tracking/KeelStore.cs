@@ -34,6 +34,9 @@ public sealed class KeelStore : IAsyncDisposable
     /// <summary>The options the store was opened with (lease, heartbeat interval, clock, read-only).</summary>
     public StoreOptions Options { get; }
 
+    /// <summary>The absolute path of the SQLite database file (keel.db); other stores (e.g. the prediction log) live beside it.</summary>
+    public string DatabasePath => _db.Path;
+
     /// <summary>Where the store lives, e.g. "sqlite:/abs/.keel/keel.db, artifacts /abs/.keel/artifacts".</summary>
     public string Description { get; }
 

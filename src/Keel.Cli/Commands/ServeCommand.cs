@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Spectre.Console;
+using Keel.Pipeline.Predict;
+using Keel.Serving.Hosting;
+using Keel.Tracking.PredictionLog;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel serve`: answers predictions over HTTP (MLflow /invocations, Open Inference Protocol v2, /metrics, /feedback).</summary>
+internal static class ServeCommand
+{
+    public static Command Build(CommandOptions o)
+    {
+        var host = new Option<string>("--host") { Description = "Address to listen on (loopback only until tokens exist)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 8080 };
+        var models = new Option<string[]>("--model")
+        {
+            Description = "Model to serve: NAME (latest version), NAME@ALIAS or NAME:VERSION; repeat for several (default: every registered model)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var noLog = new Option<bool>("--no-prediction-log") { Description = "Do not log predictions (also turns /feedback off)" };
+        var poll = new Option<double>("--poll-seconds") { Description = "How often aliases are checked for moves", DefaultValueFactory = _ => 5 };
+        var command = new Command("serve", "Serve registered models over HTTP: /invocations, /v2/models/NAME/infer, /metrics, /feedback")
+        {
+            host, port, models, noLog, poll,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var references = (result.GetValue(models) ?? []).Select(ModelReference.Parse).ToArray();
+            var seconds = result.GetValue(poll);
+            if (!(seconds > 0)) throw new Keel.Core.KeelInputException($"--poll-seconds {seconds}: expected a positive number of seconds.");
+            var p = result.GetValue(port);
+            if (p is < 0 or > 65535) throw new Keel.Core.KeelInputException($"--port {p}: expected 0..65535.");
+            await using var store = await o.OpenForReadingAsync(result, ct);
+            var options = new ServeOptions
+            {
+                Host = result.GetValue(host)!,
+                Port = p,
+                Models = references,
+                AliasPollInterval = TimeSpan.FromSeconds(seconds),
+                PredictionLogPath = result.GetValue(noLog) ? null : PredictionLogStores.BesideDatabase(store.DatabasePath),
+            };
+            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct);
+            foreach (var name in server.Catalog.Names)
+            {
+                var m = server.Catalog.Current(name)!;
+                o.Context.Console.MarkupLineInterpolated($"Serving [bold]{name}[/] version {m.Version.Version} ({m.Version.Candidate})");
+            }
+            o.Context.Console.MarkupLineInterpolated($"Listening on {server.Address} (POST {server.Address}invocations); Ctrl+C stops.");
+            if (options.PredictionLogPath is { } log) o.Context.Console.MarkupLineInterpolated($"Prediction log: {log}");
+            try
+            {
+                await server.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: stop gracefully below (requests finish, the log queue is written).
+            }
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+}

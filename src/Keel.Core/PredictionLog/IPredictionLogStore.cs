@@ -1,0 +1,67 @@
+namespace Keel.Core.PredictionLog;
+
+/// <summary>One answered request: what came in, what went out, which model version and arm answered, and how fast.</summary>
+public sealed record PredictionRecord
+{
+    /// <summary>Unique id of the request (the server assigns it; the Keel-Request-Id header carries it).</summary>
+    public required string RequestId { get; init; }
+    /// <summary>When the request arrived.</summary>
+    public required DateTimeOffset Time { get; init; }
+    /// <summary>Registered model name.</summary>
+    public required string Model { get; init; }
+    /// <summary>Registered version that answered.</summary>
+    public required int Version { get; init; }
+    /// <summary>Rollout arm, e.g. "champion".</summary>
+    public required string Arm { get; init; }
+    /// <summary>The endpoint, e.g. "invocations", "v2", "batch".</summary>
+    public required string Endpoint { get; init; }
+    /// <summary>Server-side latency in milliseconds (parse, predict, format).</summary>
+    public double LatencyMs { get; init; }
+    /// <summary>Number of rows predicted.</summary>
+    public int Rows { get; init; }
+    /// <summary>The input rows as a JSON array of objects (schema columns only, missing values as null).</summary>
+    public required string InputsJson { get; init; }
+    /// <summary>The answer as a JSON array, one element per row.</summary>
+    public required string OutputsJson { get; init; }
+}
+
+/// <summary>The true outcome for a request, arriving later (natural labels).</summary>
+/// <param name="RequestId">The request it is about.</param>
+/// <param name="OutcomeJson">The outcome as JSON (a class name string or a number).</param>
+/// <param name="Time">When it was received.</param>
+public sealed record FeedbackRecord(string RequestId, string OutcomeJson, DateTimeOffset Time);
+
+/// <summary>A logged prediction joined with its feedback (oldest first; empty when none came).</summary>
+public sealed record LoggedPrediction(PredictionRecord Prediction, IReadOnlyList<FeedbackRecord> Feedback);
+
+/// <summary>Which logged predictions to list.</summary>
+public sealed record PredictionQuery
+{
+    /// <summary>Registered model name (required).</summary>
+    public required string Model { get; init; }
+    /// <summary>Only this version. Default null: every version.</summary>
+    public int? Version { get; init; }
+    /// <summary>Only requests at or after this time. Default null: from the start.</summary>
+    public DateTimeOffset? From { get; init; }
+    /// <summary>Only requests before this time. Default null: up to now.</summary>
+    public DateTimeOffset? To { get; init; }
+    /// <summary>At most this many, oldest first. Default 1000.</summary>
+    public int Limit { get; init; } = 1000;
+}
+
+/// <summary>The durable prediction log and its feedback, joined by request id; monitoring reads it.</summary>
+public interface IPredictionLogStore : IAsyncDisposable
+{
+    /// <summary>Appends records in one transaction (all or none). A request id already logged is an error.</summary>
+    /// <exception cref="KeelInputException">A request id is already in the log.</exception>
+    Task AppendAsync(IReadOnlyList<PredictionRecord> records, CancellationToken ct = default);
+
+    /// <summary>Stores the outcome for a request id; the prediction may be logged before or after it.</summary>
+    Task AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct = default);
+
+    /// <summary>The prediction with that request id and its feedback, or null when it is not (yet) logged.</summary>
+    Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default);
+
+    /// <summary>Logged predictions matching <paramref name="query"/>, oldest first, each with its feedback.</summary>
+    Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default);
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using Keel.Core;
+using Keel.Core.Data;
+
+namespace Keel.Data.Binding;
+
+/// <summary>Where the values being bound come from, for error messages, and which raw values are missing.</summary>
+public sealed record BindingOptions
+{
+    /// <summary>Names the input in messages, e.g. "request" or "input.csv". Default "request".</summary>
+    public string Source { get; init; } = "request";
+
+    /// <summary>Added to row indices in messages (rows of earlier chunks). Default 0.</summary>
+    public long FirstRow { get; init; }
+
+    /// <summary>Raw values read as missing (exact match), as when training. Default: "", NA, N/A, null, NULL, NaN.</summary>
+    public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
+}
+
+/// <summary>
+/// Builds a <see cref="Table"/> typed by a model's input schema from raw values: the schema decides every column's type,
+/// nothing is inferred. Columns are matched by name; columns not in the schema are ignored; a schema column that never gets
+/// a value is an error naming it; a value that does not parse as its column's type is an error naming row and column.
+/// </summary>
+/// <remarks>Raw strings are parsed exactly as the training reader parses them, so the same file gives the same values.</remarks>
+public sealed class SchemaBoundTableBuilder
+{
+    private readonly DataSchema _schema;
+    private readonly BindingOptions _options;
+    private readonly Dictionary<string, int> _index;
+    private readonly HashSet<string> _missing;
+    private readonly double[]?[] _numbers;
+    private readonly string?[]?[] _strings;
+    private readonly bool[] _seen;
+
+    /// <summary>A builder for <paramref name="rows"/> rows of <paramref name="schema"/>; every value starts missing.</summary>
+    public SchemaBoundTableBuilder(DataSchema schema, int rows, BindingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        _schema = schema;
+        _options = options ?? new BindingOptions();
+        _missing = new HashSet<string>(_options.MissingTokens, StringComparer.Ordinal);
+        RowCount = rows;
+        var n = schema.Columns.Count;
+        _index = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        _numbers = new double[]?[n];
+        _strings = new string?[]?[n];
+        _seen = new bool[n];
+        for (var c = 0; c < n; c++)
+        {
+            var col = schema.Columns[c];
+            _index[col.Name] = c;
+            if (IsStringType(col.Type)) _strings[c] = new string?[rows];
+            else Array.Fill(_numbers[c] = new double[rows], double.NaN);
+        }
+    }
+
+    /// <summary>Number of rows being built.</summary>
+    public int RowCount { get; }
+
+    /// <summary>The schema column index of <paramref name="name"/>, or -1 when the model does not use it (it is ignored).</summary>
+    public int ColumnIndex(string name) => _index.TryGetValue(name, out var c) ? c : -1;
+
+    /// <summary>Marks a column as present in the input without setting a value (e.g. a CSV header or a column list).</summary>
+    public void MarkPresent(int column) => _seen[column] = true;
+
+    /// <summary>Sets a value from raw text (a CSV field); null or a missing token is a missing value.</summary>
+    /// <exception cref="KeelInputException">The text is not a value of the column's type.</exception>
+    public void SetRaw(int column, int row, string? raw)
+    {
+        _seen[column] = true;
+        if (raw is null || _missing.Contains(raw)) return;
+        var type = _schema.Columns[column].Type;
+        if (_strings[column] is { } s)
+        {
+            s[row] = raw;
+            return;
+        }
+        _numbers[column]![row] = Parse(type, raw, column, row);
+    }
+
+    /// <summary>Sets a value read as a number (a typed file column); NaN is missing. A string column gets its invariant text.</summary>
+    public void SetNumber(int column, int row, double value)
+    {
+        _seen[column] = true;
+        if (double.IsNaN(value)) return;
+        if (_numbers[column] is { } numbers) numbers[row] = value;
+        else _strings[column]![row] = value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sets a value from JSON: null is missing; numbers, strings and booleans are read as the column's type.</summary>
+    /// <exception cref="KeelInputException">An object or array, or a value that is not of the column's type.</exception>
+    public void SetJson(int column, int row, JsonElement value)
+    {
+        _seen[column] = true;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return;
+            case JsonValueKind.Number when _numbers[column] is { } numbers && _schema.Columns[column].Type == ColumnType.Numeric && value.TryGetDouble(out var d) && double.IsFinite(d):
+                numbers[row] = d;
+                return;
+            case JsonValueKind.Number:
+                SetRaw(column, row, value.GetRawText());
+                return;
+            case JsonValueKind.String:
+                SetRaw(column, row, value.GetString());
+                return;
+            case JsonValueKind.True or JsonValueKind.False:
+                if (_schema.Columns[column].Type == ColumnType.Numeric) throw Wrong(column, row, value.ValueKind == JsonValueKind.True ? "true" : "false");
+                SetRaw(column, row, value.ValueKind == JsonValueKind.True ? "true" : "false");
+                return;
+            default:
+                throw new KeelInputException(
+                    $"{Where(row)}, column '{_schema.Columns[column].Name}': expected {Expected(_schema.Columns[column].Type)} or null, got {(value.ValueKind == JsonValueKind.Array ? "an array" : "an object")}.");
+        }
+    }
+
+    /// <summary>The table in schema order.</summary>
+    /// <exception cref="KeelInputException">A schema column was never given (listed with their types).</exception>
+    public Table Build()
+    {
+        var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
+        if (absent.Length > 0)
+        {
+            var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)})"));
+            throw new KeelInputException(
+                $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; send null for a missing value.");
+        }
+        var columns = new Column[_schema.Columns.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var col = _schema.Columns[c];
+            columns[c] = _strings[c] is { } s ? new StringColumn(col.Name, s, col.Type) : new NumericColumn(col.Name, _numbers[c]!, col.Type);
+        }
+        return new Table(columns);
+    }
+
+    private double Parse(ColumnType type, string raw, int column, int row)
+    {
+        var ok = type switch
+        {
+            ColumnType.Boolean => ValueParser.TryParseBooleanOverride(raw.AsSpan(), out var b) ? (true, b) : (false, 0),
+            ColumnType.DateTime => ValueParser.TryParseDateTime(raw, out var t) ? (true, t) : (false, 0),
+            _ => ValueParser.TryParseNumber(raw, out var v) ? (true, v) : (false, 0),
+        };
+        return ok.Item1 ? ok.Item2 : throw Wrong(column, row, raw);
+    }
+
+    private KeelInputException Wrong(int column, int row, string raw)
+    {
+        var col = _schema.Columns[column];
+        var shown = raw.Length > 40 ? raw[..40] + "…" : raw;
+        return new KeelInputException($"{Where(row)}, column '{col.Name}': expected {Expected(col.Type)}, got '{shown}'.");
+    }
+
+    private string Where(int row) => $"{_options.Source} row {(_options.FirstRow + row).ToString(CultureInfo.InvariantCulture)} (0-based)";
+
+    private static string Expected(ColumnType type) => type == ColumnType.Boolean ? "true, false, 1 or 0" : ValueParser.Expectation(type);
+
+    private static bool IsStringType(ColumnType type) => type is ColumnType.Categorical or ColumnType.Text;
+
+    private static string Lower(ColumnType type) => type.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Keel.Serving.Logging;
+using Keel.Serving.Metrics;
+using Keel.Serving.Models;
+using Keel.Serving.Requests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Keel.Serving.Hosting;
+
+/// <summary>The prediction request path shared by /invocations and /v2/models/{name}/infer: route, bind, predict, answer, count, log.</summary>
+internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog, ServeOptions options, ServingMetrics metrics,
+    TimeProvider time, ILogger<ScoringEndpoint> log, PredictionLogWriter? writer = null)
+{
+    public const string ModelHeader = "Keel-Model";
+    public const string VersionHeader = "Keel-Model-Version";
+    public const string ArmHeader = "Keel-Arm";
+    public const string RequestIdHeader = "Keel-Request-Id";
+
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
+
+    /// <summary>POST /invocations (MLflow): the model from the Keel-Model header or ?model=, or the only one served.</summary>
+    public Task InvocationsAsync(HttpContext ctx)
+    {
+        var name = ctx.Request.Headers[ModelHeader].FirstOrDefault() ?? ctx.Request.Query["model"].FirstOrDefault();
+        if (name is null)
+        {
+            var names = catalog.Names;
+            name = names.Count == 1 ? names[0]
+                : throw RequestException.Bad($"several models are served ({string.Join(", ", names)}); name one with the {ModelHeader} header or ?model=.");
+        }
+        return ScoreAsync(ctx, name, "invocations");
+    }
+
+    /// <summary>POST /v2/models/{name}/infer (Open Inference Protocol v2).</summary>
+    public Task InferAsync(HttpContext ctx, string name) => ScoreAsync(ctx, name, "v2");
+
+    private async Task ScoreAsync(HttpContext ctx, string name, string endpoint)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var arrived = time.GetUtcNow();
+        var requestId = Guid.CreateVersion7().ToString("N");
+        ctx.Response.Headers[RequestIdHeader] = requestId;
+        ctx.Response.Headers["X-Request-Id"] = requestId;
+        var route = router.Route(new RouteRequest(name, requestId, h => ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null))
+            ?? throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"model '{name}' is not served here; served: {string.Join(", ", catalog.Names)}.");
+        var model = route.Model;
+        var version = model.Version.Version.ToString(CultureInfo.InvariantCulture);
+        ctx.Response.Headers[ModelHeader] = model.Name;
+        ctx.Response.Headers[VersionHeader] = version;
+        ctx.Response.Headers[ArmHeader] = route.Arm;
+        try
+        {
+            var (table, oipId) = await BindAsync(ctx, model.InputSchema, endpoint);
+            Predictions predictions;
+            try
+            {
+                predictions = model.Predict(table);
+            }
+            catch (Keel.Core.KeelInputException e)
+            {
+                throw RequestException.Bad(e.Message);
+            }
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            await using (var w = new Utf8JsonWriter(ctx.Response.BodyWriter, PredictionJson.WriterOptions))
+            {
+                if (endpoint == "v2") WriteOip(w, model.Name, version, oipId ?? requestId, predictions);
+                else
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("predictions");
+                    PredictionJson.WritePredictions(w, predictions);
+                    w.WriteEndObject();
+                }
+            }
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            metrics.Latency.WithLabels(model.Name, version, route.Arm).Observe(seconds);
+            metrics.Requests.WithLabels(model.Name, version, route.Arm, endpoint, "200").Inc();
+            metrics.Observe(model.Name, version, route.Arm, table, predictions);
+            writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, route.Arm, endpoint, seconds * 1000, table, predictions));
+            if (log.IsEnabled(LogLevel.Debug))
+                log.LogDebug("{RequestId} {Model} v{Version} {Arm}: {Rows} rows in {Ms:F2} ms", requestId, model.Name, version, route.Arm, predictions.Count, seconds * 1000);
+        }
+        catch (Exception e)
+        {
+            var code = e switch
+            {
+                RequestException r => r.Status,
+                BadHttpRequestException b => b.StatusCode,
+                OperationCanceledException => 499,
+                _ => 500,
+            };
+            var codeText = code.ToString(CultureInfo.InvariantCulture);
+            metrics.Errors.WithLabels(model.Name, version, route.Arm, codeText).Inc();
+            metrics.Requests.WithLabels(model.Name, version, route.Arm, endpoint, codeText).Inc();
+            throw;
+        }
+    }
+
+    private async Task<(Table Table, string? OipId)> BindAsync(HttpContext ctx, DataSchema schema, string endpoint)
+    {
+        var contentType = ctx.Request.ContentType;
+        if (ctx.Request.ContentLength == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media))
+            throw Unsupported(contentType, endpoint);
+        var mediaType = media.MediaType.Value ?? "";
+        if (endpoint == "invocations" && mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+            if (buffer.Length == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
+            return (MlflowRequest.BindCsv(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), schema, options.MaxRowsPerRequest), null);
+        }
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            throw Unsupported(contentType, endpoint);
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(ctx.Request.Body, JsonOptions, ctx.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
+        }
+        using (doc)
+        {
+            try
+            {
+                return endpoint == "v2"
+                    ? OipRequest.Bind(doc.RootElement, schema, options.MaxRowsPerRequest)
+                    : (MlflowRequest.BindJson(doc.RootElement, schema, options.MaxRowsPerRequest), null);
+            }
+            catch (Keel.Core.KeelInputException e)
+            {
+                throw RequestException.Bad(e.Message);
+            }
+        }
+    }
+
+    private static RequestException Unsupported(string? contentType, string endpoint) => new(415, "UNSUPPORTED_MEDIA_TYPE",
+        $"Content-Type '{contentType ?? "(none)"}' is not accepted; expected {(endpoint == "v2" ? "application/json" : "application/json or text/csv")}.");
+
+    private static void WriteOip(Utf8JsonWriter w, string model, string version, string id, Predictions p)
+    {
+        w.WriteStartObject();
+        w.WriteString("model_name", model);
+        w.WriteString("model_version", version);
+        w.WriteString("id", id);
+        w.WriteStartArray("outputs");
+        w.WriteStartObject();
+        w.WriteString("name", "predicted");
+        if (p.Probabilities is { } probabilities)
+        {
+            var predicted = p.PredictedClassIndices();
+            w.WriteString("datatype", "BYTES");
+            WriteShape(w, p.Count);
+            w.WriteStartArray("data");
+            foreach (var k in predicted) w.WriteStringValue(p.Classes[k]);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject();
+            w.WriteString("name", "probabilities");
+            w.WriteString("datatype", "FP64");
+            WriteShape(w, p.Count, p.Classes.Count);
+            w.WriteStartArray("data");
+            foreach (var row in probabilities)
+            {
+                foreach (var v in row) w.WriteNumberValue(v);
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("parameters");
+            w.WriteString("classes", string.Join(",", p.Classes));
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteString("datatype", "FP64");
+            WriteShape(w, p.Count);
+            w.WriteStartArray("data");
+            foreach (var v in p.Values!) PredictionJson.WriteNumber(w, v);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteShape(Utf8JsonWriter w, params int[] shape)
+    {
+        w.WriteStartArray("shape");
+        foreach (var s in shape) w.WriteNumberValue(s);
+        w.WriteEndArray();
+    }
+}

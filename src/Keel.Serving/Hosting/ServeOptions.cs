@@ -1,0 +1,34 @@
+using Keel.Pipeline.Predict;
+
+namespace Keel.Serving.Hosting;
+
+/// <summary>How `keel serve` listens, what it serves and how it logs.</summary>
+public sealed record ServeOptions
+{
+    /// <summary>Address to listen on; only loopback addresses are accepted until bearer tokens exist. Default "127.0.0.1".</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one. Default 8080.</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The models to serve. Default none: every registered model at its latest version.</summary>
+    public IReadOnlyList<ModelReference> Models { get; init; } = [];
+
+    /// <summary>How often the registry's aliases are polled to follow moves. Default 5 seconds.</summary>
+    public TimeSpan AliasPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest accepted request body in bytes (a larger one gets 413). Default 8 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Most rows one request may hold (more gets 413). Default 10,000.</summary>
+    public int MaxRowsPerRequest { get; init; } = 10_000;
+
+    /// <summary>The SQLite prediction log file; null turns logging (and /feedback) off. Default null.</summary>
+    public string? PredictionLogPath { get; init; }
+
+    /// <summary>Predictions waiting to be written; when full, new ones are dropped and counted, requests never wait. Default 10,000.</summary>
+    public int PredictionLogQueue { get; init; } = 10_000;
+
+    /// <summary>Most predictions written per transaction. Default 500.</summary>
+    public int PredictionLogBatch { get; init; } = 500;
+}

@@ -1,0 +1,89 @@
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Prometheus;
+
+namespace Keel.Serving.Metrics;
+
+/// <summary>The server's Prometheus metrics, in a registry of its own (several servers can live in one process, as in tests).</summary>
+internal sealed class ServingMetrics
+{
+    private static readonly string[] RouteLabels = ["model", "version", "arm"];
+
+    public ServingMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        // Process memory, CPU time, GC and thread counts.
+        DotNetStats.Register(Registry);
+        var f = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Requests = f.CreateCounter("keel_requests_total", "Prediction requests answered, by model version, arm, endpoint and status code.",
+            [.. RouteLabels, "endpoint", "code"]);
+        Errors = f.CreateCounter("keel_request_errors_total", "Prediction requests refused or failed, by model version, arm and status code.",
+            [.. RouteLabels, "code"]);
+        Latency = f.CreateHistogram("keel_request_duration_seconds", "Server-side time to answer a prediction request (bind, predict, write).",
+            new HistogramConfiguration { LabelNames = RouteLabels, Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
+        Rows = f.CreateCounter("keel_predicted_rows_total", "Rows predicted.", RouteLabels);
+        Classes = f.CreateCounter("keel_predicted_class_total", "Predicted labels (classifiers).", [.. RouteLabels, "class"]);
+        Scores = f.CreateHistogram("keel_prediction_score", "Classifiers: probability of the positive class (binary) or of the predicted class (multiclass).",
+            new HistogramConfiguration { LabelNames = RouteLabels, Buckets = Histogram.LinearBuckets(0.1, 0.1, 10) });
+        Values = f.CreateSummary("keel_prediction_value", "Regression: predicted values.",
+            new SummaryConfiguration
+            {
+                LabelNames = RouteLabels,
+                Objectives = [new QuantileEpsilonPair(0.05, 0.01), new QuantileEpsilonPair(0.5, 0.01), new QuantileEpsilonPair(0.95, 0.01)],
+            });
+        Missing = f.CreateCounter("keel_input_missing_values_total", "Missing (null or absent) input values, per input column.", ["model", "version", "column"]);
+        InFlight = f.CreateGauge("keel_requests_in_flight", "Requests being answered now.");
+        LogWritten = f.CreateCounter("keel_prediction_log_written_total", "Predictions written to the prediction log.");
+        LogDropped = f.CreateCounter("keel_prediction_log_dropped_total", "Predictions not logged because the log queue was full (requests never wait for it).");
+        LogFailed = f.CreateCounter("keel_prediction_log_failed_total", "Predictions lost because writing their batch failed.");
+        LogQueue = f.CreateGauge("keel_prediction_log_queue", "Predictions waiting to be written.");
+        Reloads = f.CreateCounter("keel_model_reloads_total", "Alias moves followed (new version loaded and swapped in).", ["model"]);
+        ReloadFailures = f.CreateCounter("keel_model_reload_failures_total", "Alias moves that could not be loaded (the old version kept serving).", ["model"]);
+        Served = f.CreateGauge("keel_model_version", "The version currently served per model (value = version).", ["model"]);
+    }
+
+    public CollectorRegistry Registry { get; }
+    public Counter Requests { get; }
+    public Counter Errors { get; }
+    public Histogram Latency { get; }
+    public Counter Rows { get; }
+    public Counter Classes { get; }
+    public Histogram Scores { get; }
+    public Summary Values { get; }
+    public Counter Missing { get; }
+    public Gauge InFlight { get; }
+    public Counter LogWritten { get; }
+    public Counter LogDropped { get; }
+    public Counter LogFailed { get; }
+    public Gauge LogQueue { get; }
+    public Counter Reloads { get; }
+    public Counter ReloadFailures { get; }
+    public Gauge Served { get; }
+
+    /// <summary>Counts what a successful prediction saw and answered.</summary>
+    public void Observe(string model, string version, string arm, Table input, Predictions p)
+    {
+        Rows.WithLabels(model, version, arm).Inc(p.Count);
+        foreach (var c in input.Columns)
+        {
+            var missing = c.MissingCount();
+            if (missing > 0) Missing.WithLabels(model, version, c.Name).Inc(missing);
+        }
+        if (p.Probabilities is { } probabilities)
+        {
+            var predicted = p.PredictedClassIndices();
+            var scores = Scores.WithLabels(model, version, arm);
+            for (var r = 0; r < predicted.Length; r++)
+            {
+                Classes.WithLabels(model, version, arm, p.Classes[predicted[r]]).Inc();
+                scores.Observe(p.Classes.Count == 2 ? probabilities[r][1] : probabilities[r][predicted[r]]);
+            }
+            return;
+        }
+        var values = Values.WithLabels(model, version, arm);
+        foreach (var v in p.Values!)
+        {
+            if (double.IsFinite(v)) values.Observe(v);
+        }
+    }
+}
