@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Core.Registry;
 using Keel.Pipeline;
+using Keel.Pipeline.Predict;
 using Keel.Serving.Hosting;
 using Keel.Tracking;
 using Keel.Tracking.PredictionLog;
@@ -61,8 +62,10 @@ public sealed class ServedModelFixture : IAsyncLifetime
         _ = outcome;
     }
 
-    /// <summary>Starts another server on this store (port 0, fake clock).</summary>
-    public Task<ServingHost> StartAsync(ServeOptions options) => ServingHost.StartAsync(options with { Port = 0 }, Store.Registry, Store.Artifacts, Clock);
+    /// <summary>Starts another server on this store (port 0, fake clock); credit-risk@champion unless models are named.</summary>
+    public Task<ServingHost> StartAsync(ServeOptions options) => ServingHost.StartAsync(
+        options with { Port = 0, Models = options.Models.Count > 0 ? options.Models : [ModelReference.Parse("credit-risk@champion")] },
+        Store.Registry, Store.Artifacts, Clock);
 
     public async Task DisposeAsync()
     {

@@ -93,6 +93,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             {
                 RequestException r => r.Status,
                 BadHttpRequestException b => b.StatusCode,
+                Keel.Core.KeelInputException => 400,
                 OperationCanceledException => 499,
                 _ => 500,
             };

@@ -167,7 +167,7 @@ internal static class MlflowRequest
         {
             throw RequestException.Bad($"text/csv body cannot be read: {e.Message}");
         }
-        var builder = new SchemaBoundTableBuilder(schema, records.Count);
+        var builder = new SchemaBoundTableBuilder(schema, CheckRows(records.Count, maxRows));
         var slots = header.Select(builder.ColumnIndex).ToArray();
         foreach (var s in slots.Where(s => s >= 0)) builder.MarkPresent(s);
         for (var r = 0; r < records.Count; r++)
