@@ -1,0 +1,68 @@
+using Keel.Core;
+using Keel.Core.PredictionLog;
+
+namespace Keel.Tracking.Tests.Contracts;
+
+/// <summary>What every prediction log store must do; one subclass per backend.</summary>
+public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
+{
+    protected static PredictionRecord Record(string id, DateTimeOffset at, string model = "credit-risk", int version = 1) => new()
+    {
+        RequestId = id,
+        Time = at,
+        Model = model,
+        Version = version,
+        Arm = "champion",
+        Endpoint = "invocations",
+        LatencyMs = 1.25,
+        Rows = 1,
+        InputsJson = """[{"Income":129,"Home":"rent"}]""",
+        OutputsJson = """[{"label":"good","probabilities":{"bad":0.25,"good":0.75}}]""",
+    };
+
+    [Fact]
+    public async Task Append_ThenGet_ReturnsEveryField()
+    {
+        var r = Record("a1", T0);
+        await Subject.AppendAsync([r]);
+        var got = await Subject.GetAsync("a1");
+        Assert.NotNull(got);
+        Assert.Equal(r, got.Prediction);
+        Assert.Empty(got.Feedback);
+    }
+
+    [Fact]
+    public async Task Get_UnknownId_Null() => Assert.Null(await Subject.GetAsync("nope"));
+
+    [Fact]
+    public async Task Append_DuplicateId_ThrowsAndKeepsNothingOfTheBatch()
+    {
+        await Subject.AppendAsync([Record("a1", T0)]);
+        await Assert.ThrowsAsync<KeelInputException>(() => Subject.AppendAsync([Record("b1", T0), Record("a1", T0)]));
+        Assert.Null(await Subject.GetAsync("b1"));
+    }
+
+    [Fact]
+    public async Task Feedback_BeforeOrAfterThePrediction_JoinsByRequestId()
+    {
+        await Subject.AddFeedbackAsync(new FeedbackRecord("a1", "\"bad\"", T0.AddSeconds(1)));
+        await Subject.AppendAsync([Record("a1", T0)]);
+        await Subject.AddFeedbackAsync(new FeedbackRecord("a1", "\"good\"", T0.AddSeconds(2)));
+        var got = await Subject.GetAsync("a1");
+        Assert.Equal(["\"bad\"", "\"good\""], got!.Feedback.Select(f => f.OutcomeJson));
+        Assert.Equal(T0.AddSeconds(1), got.Feedback[0].Time);
+    }
+
+    [Fact]
+    public async Task List_ByModelVersionAndTime_OldestFirstWithinLimit()
+    {
+        await Subject.AppendAsync([
+            Record("c", T0.AddMinutes(2)), Record("a", T0), Record("b", T0.AddMinutes(1), version: 2),
+            Record("x", T0, model: "other"),
+        ]);
+        Assert.Equal(["a", "b", "c"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(["b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Version = 2 })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(["b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", From = T0.AddMinutes(1), To = T0.AddMinutes(2) })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(["a", "b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 2 })).Select(p => p.Prediction.RequestId));
+    }
+}
