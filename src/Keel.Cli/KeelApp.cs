@@ -36,6 +36,7 @@ internal static class KeelApp
         root.Subcommands.Add(ExperimentsCommand.Build(common));
         root.Subcommands.Add(GcCommand.Build(common));
         root.Subcommands.Add(ServeCommand.Build(common));
+        root.Subcommands.Add(PredictCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

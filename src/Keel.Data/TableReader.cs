@@ -33,7 +33,7 @@ public static class TableReader
         return CsvTableReader.Read(path, delimiter, encoding, new ColumnBuilder(name, options, byLine: true));
     }
 
-    private static string ResolveFormat(string path, string? format)
+    internal static string ResolveFormat(string path, string? format)
     {
         if (format is not null)
         {

@@ -125,7 +125,7 @@ internal static class ParquetTableReader
         _ => f.SchemaType.ToString().ToLowerInvariant(),
     };
 
-    private static bool IsString(DataField f) => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>);
+    internal static bool IsString(DataField f) => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>);
 
     private static bool IsSupportedValue(Type t) =>
         t == typeof(bool) || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(DateOnly) || IsNumber(t);
@@ -137,7 +137,7 @@ internal static class ParquetTableReader
     private static ColumnType NativeType(DataField f) =>
         f.ClrType == typeof(bool) ? ColumnType.Boolean : IsNumber(f.ClrType) ? ColumnType.Numeric : ColumnType.DateTime;
 
-    private static Task ReadNumeric(ParquetRowGroupReader g, DataField f, Memory<double> into)
+    internal static Task ReadNumeric(ParquetRowGroupReader g, DataField f, Memory<double> into)
     {
         var t = f.ClrType;
         if (t == typeof(double)) return Read<double>(g, f, into, v => v);

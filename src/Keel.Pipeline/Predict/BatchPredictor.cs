@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Keel.Core;
+using Keel.Core.Models;
+using Keel.Data.Binding;
+using Parquet;
+using Parquet.Schema;
+
+namespace Keel.Pipeline.Predict;
+
+/// <summary>What `keel predict` reads and writes.</summary>
+public sealed record BatchPredictOptions
+{
+    /// <summary>The input file (CSV, JSON Lines or Parquet).</summary>
+    public required string Input { get; init; }
+
+    /// <summary>The output file; its extension picks CSV, JSON Lines or Parquet.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Rows predicted at a time (CSV and JSON Lines; Parquet goes by row group). Default 50,000.</summary>
+    public int ChunkRows { get; init; } = 50_000;
+}
+
+/// <summary>How many rows a batch prediction wrote.</summary>
+public sealed record BatchPredictResult(long Rows, string Output);
+
+/// <summary>
+/// Predicts a file chunk by chunk with the server's path (schema-bound binding, then <see cref="LoadedModel.Predict"/>), so a
+/// file larger than memory works. Output columns: row (0-based input row), predicted and, for classifiers, p_CLASS per class.
+/// </summary>
+public static class BatchPredictor
+{
+    /// <summary>Runs the prediction; <paramref name="progress"/> receives the rows done after each chunk.</summary>
+    /// <exception cref="KeelInputException">Unreadable input, a bad value (named by row and column), or an unknown output extension.</exception>
+    public static async Task<BatchPredictResult> RunAsync(LoadedModel model, BatchPredictOptions options, IProgress<long>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var format = OutputFormat(options.Output);
+        var classes = model.Model.Classes;
+        var temp = options.Output + ".part";
+        long rows = 0;
+        try
+        {
+            await using (var file = File.Create(temp))
+            {
+                await using var writer = await ChunkWriter.CreateAsync(format, file, classes, ct);
+                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows }))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var predictions = model.Predict(chunk.Table);
+                    await writer.WriteAsync(chunk.FirstRow, predictions, ct);
+                    rows += predictions.Count;
+                    progress?.Report(rows);
+                }
+            }
+            // The output appears whole or not at all.
+            File.Move(temp, options.Output, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        return new BatchPredictResult(rows, options.Output);
+    }
+
+    private static string OutputFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => "csv",
+        ".jsonl" or ".ndjson" or ".json" => "jsonl",
+        ".parquet" => "parquet",
+        var ext => throw new KeelInputException($"--output {Path.GetFileName(path)}: cannot tell the format from '{ext}'; expected .csv, .jsonl or .parquet."),
+    };
+
+    /// <summary>Writes prediction chunks in one output format.</summary>
+    private abstract class ChunkWriter : IAsyncDisposable
+    {
+        public static async Task<ChunkWriter> CreateAsync(string format, Stream stream, IReadOnlyList<string> classes, CancellationToken ct) => format switch
+        {
+            "csv" => new CsvWriter(stream, classes),
+            "jsonl" => new JsonlWriter(stream),
+            _ => await ParquetChunkWriter.CreateAsync(stream, classes, ct),
+        };
+
+        public abstract Task WriteAsync(long firstRow, Predictions p, CancellationToken ct);
+
+        public abstract ValueTask DisposeAsync();
+    }
+
+    private sealed class CsvWriter : ChunkWriter
+    {
+        private readonly StreamWriter _w;
+
+        public CsvWriter(Stream stream, IReadOnlyList<string> classes)
+        {
+            _w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            _w.Write(string.Join(",", new[] { "row", "predicted" }.Concat(classes.Select(c => Quote("p_" + c)))));
+            _w.Write('\n');
+        }
+
+        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        {
+            var sb = new StringBuilder();
+            var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
+            for (var r = 0; r < p.Count; r++)
+            {
+                sb.Append((firstRow + r).ToString(CultureInfo.InvariantCulture)).Append(',');
+                if (predicted is null) sb.Append(p.Values![r].ToString("R", CultureInfo.InvariantCulture));
+                else
+                {
+                    sb.Append(Quote(p.Classes[predicted[r]]));
+                    foreach (var v in p.Probabilities![r]) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
+                }
+                sb.Append('\n');
+            }
+            await _w.WriteAsync(sb, ct);
+        }
+
+        public override ValueTask DisposeAsync() => _w.DisposeAsync();
+
+        private static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private sealed class JsonlWriter(Stream stream) : ChunkWriter
+    {
+        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        {
+            using var buffer = new MemoryStream();
+            var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
+            for (var r = 0; r < p.Count; r++)
+            {
+                await using (var w = new Utf8JsonWriter(buffer))
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("row", firstRow + r);
+                    if (predicted is null) Number(w, "predicted", p.Values![r]);
+                    else
+                    {
+                        w.WriteString("predicted", p.Classes[predicted[r]]);
+                        for (var k = 0; k < p.Classes.Count; k++) w.WriteNumber("p_" + p.Classes[k], p.Probabilities![r][k]);
+                    }
+                    w.WriteEndObject();
+                }
+                buffer.WriteByte((byte)'\n');
+            }
+            buffer.Position = 0;
+            await buffer.CopyToAsync(stream, ct);
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static void Number(Utf8JsonWriter w, string name, double v)
+        {
+            if (double.IsFinite(v)) w.WriteNumber(name, v);
+            else w.WriteNull(name);
+        }
+    }
+
+    private sealed class ParquetChunkWriter(ParquetWriter writer, DataField<long> row, DataField predicted, DataField<double>[] probabilities) : ChunkWriter
+    {
+        public static async Task<ChunkWriter> CreateAsync(Stream stream, IReadOnlyList<string> classes, CancellationToken ct)
+        {
+            var row = new DataField<long>("row");
+            DataField predicted = classes.Count > 0 ? new DataField<string>("predicted") : new DataField<double>("predicted");
+            var probabilities = classes.Select(c => new DataField<double>("p_" + c)).ToArray();
+            var writer = await ParquetWriter.CreateAsync(new ParquetSchema([row, predicted, .. probabilities]), stream, cancellationToken: ct);
+            return new ParquetChunkWriter(writer, row, predicted, probabilities);
+        }
+
+        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        {
+            if (p.Count == 0) return;
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<long>(row, Enumerable.Range(0, p.Count).Select(i => firstRow + i).ToArray(), cancellationToken: ct);
+            if (p.Probabilities is not { } probs)
+            {
+                await group.WriteAsync<double>(predicted, p.Values!.ToArray(), cancellationToken: ct);
+                return;
+            }
+            var k = p.PredictedClassIndices();
+            await group.WriteAsync(predicted, k.Select(i => p.Classes[i]).ToArray());
+            for (var c = 0; c < probabilities.Length; c++)
+            {
+                var col = c;
+                await group.WriteAsync<double>(probabilities[c], probs.Select(r => r[col]).ToArray(), cancellationToken: ct);
+            }
+        }
+
+        public override ValueTask DisposeAsync() => writer.DisposeAsync();
+    }
+}

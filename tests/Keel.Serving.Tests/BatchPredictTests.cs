@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Keel.Core;
+using Keel.Core.Data;
+using Keel.Data;
+using Keel.Pipeline.Predict;
+using Parquet;
+using Parquet.Schema;
+
+namespace Keel.Serving.Tests;
+
+[Collection(ServedModelCollection.Name)]
+public sealed class BatchPredictTests(ServedModelFixture f)
+{
+    [Theory]
+    [InlineData("csv", "csv")]
+    [InlineData("jsonl", "parquet")]
+    [InlineData("parquet", "jsonl")]
+    public async Task Predict_FileInChunks_SameAnswersAsTheServer(string inputFormat, string outputFormat)
+    {
+        var model = await ModelLoader.LoadAsync(f.Store.Artifacts, f.Champion);
+        var input = Path.Combine(f.Folder, $"batch-in-{Guid.NewGuid():N}.{inputFormat}");
+        var table = TableReader.Read(f.CsvPath, new ReadOptions()).Table;
+        switch (inputFormat)
+        {
+            case "csv": File.Copy(f.CsvPath, input); break;
+            case "jsonl": await File.WriteAllLinesAsync(input, Enumerable.Range(0, table.RowCount).Select(r => JsonRow(table, r))); break;
+            default: await WriteParquetAsync(input, table, rowsPerGroup: 1000); break;
+        }
+        var output = Path.Combine(f.Folder, $"batch-out-{Guid.NewGuid():N}.{outputFormat}");
+        var progress = new List<long>();
+        var result = await BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = output, ChunkRows = 700 }, new Collect(progress), CancellationToken.None);
+
+        Assert.Equal(table.RowCount, result.Rows);
+        Assert.True(progress.Count >= 5, $"{progress.Count} progress reports");
+        var written = TableReader.Read(output, new ReadOptions()).Table;
+        Assert.Equal(table.RowCount, written.RowCount);
+        var rows = new[] { 0, 1, 699, 700, 2500, table.RowCount - 1 };
+        var server = (await ServedModelFixture.JsonAsync(await ServedModelFixture.PostAsync(f.Client, "invocations", f.CsvRows(rows), "text/csv"))).GetProperty("predictions");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(rows[i], ((NumericColumn)written["row"])[rows[i]]);
+            Assert.Equal(server[i].GetProperty("label").GetString(), written["predicted"].Format(rows[i]));
+            Assert.Equal(server[i].GetProperty("probabilities").GetProperty("good").GetDouble(), ((NumericColumn)written["p_good"])[rows[i]]);
+        }
+    }
+
+    [Fact]
+    public async Task Predict_BadValueInALaterChunk_ErrorNamesFileRowAndColumnAndLeavesNoOutput()
+    {
+        var model = await ModelLoader.LoadAsync(f.Store.Artifacts, f.Champion);
+        var lines = File.ReadAllLines(f.CsvPath);
+        var header = lines[0].Split(',');
+        var fields = lines[1501].Split(',');
+        fields[Array.IndexOf(header, "\"Income\"")] = "lots";
+        lines[1501] = string.Join(",", fields);
+        var input = Path.Combine(f.Folder, "bad.csv");
+        await File.WriteAllLinesAsync(input, lines);
+        var output = Path.Combine(f.Folder, "bad-out.csv");
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = output, ChunkRows = 500 }, null, CancellationToken.None));
+        Assert.Contains("bad.csv row 1500 (0-based), column 'Income': expected a number, got 'lots'", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".part"));
+    }
+
+    private sealed class Collect(List<long> into) : IProgress<long>
+    {
+        public void Report(long value) => into.Add(value);
+    }
+
+    private static string JsonRow(Table t, int r)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var c in t.Columns)
+            {
+                w.WritePropertyName(c.Name);
+                if (c.IsMissing(r)) w.WriteNullValue();
+                else if (c is NumericColumn n) w.WriteNumberValue(n[r]);
+                else w.WriteStringValue(c.Format(r));
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static async Task WriteParquetAsync(string path, Table t, int rowsPerGroup)
+    {
+        var fields = t.Columns.Select(c => c is NumericColumn ? (DataField)new DataField<double?>(c.Name) : new DataField<string>(c.Name)).ToArray();
+        await using var file = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file);
+        for (var start = 0; start < t.RowCount; start += rowsPerGroup)
+        {
+            var n = Math.Min(rowsPerGroup, t.RowCount - start);
+            using var group = writer.CreateRowGroup();
+            for (var c = 0; c < fields.Length; c++)
+            {
+                var col = t.Columns[c];
+                if (col is NumericColumn num)
+                    await group.WriteAsync<double>(fields[c], Enumerable.Range(start, n).Select(r => num.IsMissing(r) ? (double?)null : num[r]).ToArray());
+                else
+                    await group.WriteAsync(fields[c], Enumerable.Range(start, n).Select(r => ((StringColumn)col)[r]).ToArray());
+            }
+        }
+    }
+}
