@@ -86,14 +86,22 @@ public sealed class ModelLifecycleTests(ServedModelFixture f)
         var file = artifacts.Any(a => a.Path == "predictions/final.test.parquet") ? "predictions/final.test.parquet" : $"predictions/{f.Champion.Candidate}.test.parquet";
         var stored = await ReadPredictionsAsync(await f.Store.ReadArtifactAsync(f.RunId, file));
 
-        var response = await ServedModelFixture.PostAsync(f.Client, "invocations", f.CsvRows(stored.Rows), "text/csv");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var predictions = (await ServedModelFixture.JsonAsync(response)).GetProperty("predictions");
-        Assert.Equal(stored.Rows.Length, predictions.GetArrayLength());
-        for (var i = 0; i < stored.Rows.Length; i++)
+        // All rows in one request (one IDataView), then small requests (pooled prediction engines) and single rows.
+        foreach (var size in new[] { stored.Rows.Length, 100, 1 })
         {
-            Assert.Equal(stored.Predicted[i], predictions[i].GetProperty("label").GetString());
-            Assert.Equal(stored.PGood[i], predictions[i].GetProperty("probabilities").GetProperty("good").GetDouble());
+            for (var start = 0; start < (size == 1 ? 5 : stored.Rows.Length); start += size)
+            {
+                var rows = stored.Rows.Skip(start).Take(size).ToArray();
+                var response = await ServedModelFixture.PostAsync(f.Client, "invocations", f.CsvRows(rows), "text/csv");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var predictions = (await ServedModelFixture.JsonAsync(response)).GetProperty("predictions");
+                Assert.Equal(rows.Length, predictions.GetArrayLength());
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    Assert.Equal(stored.Predicted[start + i], predictions[i].GetProperty("label").GetString());
+                    Assert.Equal(stored.PGood[start + i], predictions[i].GetProperty("probabilities").GetProperty("good").GetDouble());
+                }
+            }
         }
     }
 

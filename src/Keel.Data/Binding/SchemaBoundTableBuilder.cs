@@ -15,7 +15,9 @@ public sealed record BindingOptions
     public long FirstRow { get; init; }
 
     /// <summary>Raw values read as missing (exact match), as when training. Default: "", NA, N/A, null, NULL, NaN.</summary>
-    public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
+    public IReadOnlyList<string> MissingTokens { get; init; } = DefaultMissingTokens;
+
+    internal static readonly IReadOnlyList<string> DefaultMissingTokens = new ReadOptions().MissingTokens;
 }
 
 /// <summary>
@@ -26,6 +28,8 @@ public sealed record BindingOptions
 /// <remarks>Raw strings are parsed exactly as the training reader parses them, so the same file gives the same values.</remarks>
 public sealed class SchemaBoundTableBuilder
 {
+    private static readonly BindingOptions DefaultOptions = new();
+    private static readonly HashSet<string> DefaultMissing = new(BindingOptions.DefaultMissingTokens, StringComparer.Ordinal);
     private readonly DataSchema _schema;
     private readonly BindingOptions _options;
     private readonly Dictionary<string, int> _index;
@@ -40,8 +44,10 @@ public sealed class SchemaBoundTableBuilder
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         _schema = schema;
-        _options = options ?? new BindingOptions();
-        _missing = new HashSet<string>(_options.MissingTokens, StringComparer.Ordinal);
+        _options = options ?? DefaultOptions;
+        // Requests build one of these each: the default token set is shared (read-only), not rebuilt.
+        _missing = ReferenceEquals(_options.MissingTokens, BindingOptions.DefaultMissingTokens)
+            ? DefaultMissing : new HashSet<string>(_options.MissingTokens, StringComparer.Ordinal);
         RowCount = rows;
         var n = schema.Columns.Count;
         _index = new Dictionary<string, int>(n, StringComparer.Ordinal);

@@ -12,6 +12,7 @@ internal sealed class MlNetModel : IFeaturizedModel
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
     private readonly ModelHeader _header;
+    private readonly MlNetEngines _engines;
 
     public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
     {
@@ -19,6 +20,7 @@ internal sealed class MlNetModel : IFeaturizedModel
         Featurizer = featurizer;
         _ml = ml;
         _transformer = transformer;
+        _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer.FeatureNames.Count);
     }
 
     public string Type => _header.Type;
@@ -40,6 +42,8 @@ internal sealed class MlNetModel : IFeaturizedModel
                 ? new Predictions { Task = Task, Values = [] }
                 : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
         }
+        // Small batches (a served request) skip the IDataView: pooled prediction engines, same outputs.
+        if (rows.Length <= MlNetEngines.MaxRows) return _engines.Predict(rows);
         var view = MlNetData.Create(_ml, Task, Classes.Count, rows, null);
         return MlNetData.Read(_transformer.Transform(view), Task, Classes);
     }
