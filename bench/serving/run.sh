@@ -25,14 +25,16 @@ seed: 42
 SPEC
 keel run "$work/keel.yaml" >/dev/null
 serve() {
-  keel serve --port 5103 --model credit-risk@champion "$@" >"$work/serve.log" 2>&1 & pid=$!
+  if curl -s -o /dev/null http://127.0.0.1:5103/; then echo "port 5103 is taken (an earlier run's server?)" >&2; return 1; fi
+  dotnet "$work/keel/keel.dll" --store "$work/store" serve --port 5103 --model credit-risk@champion "$@" >>"${SERVE_LOG:-/tmp/keel-bench-serve.log}" 2>&1 & pid=$!
   for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5103/v2/health/ready >/dev/null 2>&1 && return 0; sleep 0.5; done
-  cat "$work/serve.log" >&2; return 1
+  cat "${SERVE_LOG:-/tmp/keel-bench-serve.log}" >&2; return 1
 }
 serve
 echo "# prediction log on"
 KEEL_URL=http://127.0.0.1:5103 "$peers/measure.sh"
 curl -s http://127.0.0.1:5103/metrics | grep -E '^keel_prediction_log_(written|dropped|failed)_total' || true
+kill -0 "$pid" 2>/dev/null || { echo "keel serve died; its log: ${SERVE_LOG:-/tmp/keel-bench-serve.log}" >&2; exit 1; }
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 serve --no-prediction-log
 echo "# prediction log off (keel only; the peers run again too)"

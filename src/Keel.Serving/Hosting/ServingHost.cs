@@ -49,7 +49,9 @@ public sealed class ServingHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var address = Listen(options.Host);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning)
+            // A failed start (e.g. a busy port) is reported once, as a KeelInputException, not also as a logged stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

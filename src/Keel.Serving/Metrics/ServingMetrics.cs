@@ -73,10 +73,17 @@ internal sealed class ServingMetrics
         {
             var predicted = p.PredictedClassIndices();
             var scores = Scores.WithLabels(model, version, arm);
+            // One labelled-child lookup per class, not per row.
+            Span<int> counts = stackalloc int[p.Classes.Count <= 256 ? p.Classes.Count : 0];
             for (var r = 0; r < predicted.Length; r++)
             {
-                Classes.WithLabels(model, version, arm, p.Classes[predicted[r]]).Inc();
+                if (counts.IsEmpty) Classes.WithLabels(model, version, arm, p.Classes[predicted[r]]).Inc();
+                else counts[predicted[r]]++;
                 scores.Observe(p.Classes.Count == 2 ? probabilities[r][1] : probabilities[r][predicted[r]]);
+            }
+            for (var k = 0; k < counts.Length; k++)
+            {
+                if (counts[k] > 0) Classes.WithLabels(model, version, arm, p.Classes[k]).Inc(counts[k]);
             }
             return;
         }
