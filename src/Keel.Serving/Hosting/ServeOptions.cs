@@ -31,4 +31,10 @@ public sealed record ServeOptions
 
     /// <summary>Most predictions written per transaction. Default 500.</summary>
     public int PredictionLogBatch { get; init; } = 500;
+
+    /// <summary>
+    /// How long the log writer lets a batch fill before writing it (a full batch is written at once): fewer, larger
+    /// transactions cost far less per prediction. Also the most a queued prediction waits. Default 200 ms.
+    /// </summary>
+    public TimeSpan PredictionLogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 }

@@ -28,9 +28,12 @@ internal sealed class PredictionLogWriter : BackgroundService
     private readonly ServeOptions _options;
     private readonly ServingMetrics _metrics;
     private readonly ILogger<PredictionLogWriter> _log;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
 
-    public PredictionLogWriter(IPredictionLogStore store, ServeOptions options, ServingMetrics metrics, ILogger<PredictionLogWriter> log)
+    public PredictionLogWriter(IPredictionLogStore store, ServeOptions options, ServingMetrics metrics, TimeProvider time, ILogger<PredictionLogWriter> log)
     {
+        _time = time;
         _store = store;
         _options = options;
         _metrics = metrics;
@@ -57,7 +60,14 @@ internal sealed class PredictionLogWriter : BackgroundService
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        _stopping.Cancel();
         return base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -67,6 +77,17 @@ internal sealed class PredictionLogWriter : BackgroundService
         // Not cancelled by stoppingToken: after the queue is completed, what is left is written before the loop ends.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (reader.Count < _options.PredictionLogBatch && !_stopping.IsCancellationRequested && _options.PredictionLogFlushInterval > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(_options.PredictionLogFlushInterval, _time, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: write what is queued now.
+                }
+            }
             while (batch.Count < _options.PredictionLogBatch && reader.TryRead(out var p)) batch.Add(ToRecord(p));
             _metrics.LogQueue.Dec(batch.Count);
             try
