@@ -7,7 +7,11 @@ namespace Keel.Training;
 public sealed record TrainingData(Table Features, EncodedLabels Labels);
 
 /// <summary>What a fit may depend on besides the data: the run's seed and the data's name (used in error messages).</summary>
-public sealed record TrainContext(int Seed, string SourceName);
+public sealed record TrainContext(int Seed, string SourceName)
+{
+    /// <summary>Featurised matrices shared between fits on the same tables; null (the default) featurises afresh for each fit.</summary>
+    public Featurization.FeatureCache? Features { get; init; }
+}
 
 /// <summary>The loss after <paramref name="Iteration"/> boosting rounds (1-based) on train and, when given, validation.</summary>
 public sealed record LossPoint(int Iteration, double Train, double? Validation);
@@ -16,4 +20,9 @@ public sealed record LossPoint(int Iteration, double Train, double? Validation);
 public sealed record LossCurve(string Metric, IReadOnlyList<LossPoint> Points);
 
 /// <summary>The outcome of a fit: the learned model and, for boosted trainers, its loss curve.</summary>
-public sealed record FitResult(IFittedModel Model, LossCurve? LossCurve);
+public sealed record FitResult(IFittedModel Model, LossCurve? LossCurve)
+{
+    /// <summary>Boosted trainers stopped early on validation: the round with the lowest validation loss, where the model ends
+    /// (the curve goes on to where training stopped); null when every round was kept.</summary>
+    public int? BestIteration { get; init; }
+}
