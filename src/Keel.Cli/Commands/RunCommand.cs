@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Output;
-using Keel.Cli.Pipeline;
+using Keel.Pipeline;
 using Keel.Tracking;
 using Spectre.Console;
 

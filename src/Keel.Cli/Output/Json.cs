@@ -1,21 +1,12 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Keel.Pipeline;
 
 namespace Keel.Cli.Output;
 
-/// <summary>The one JSON shape of every --json answer: snake_case names, indented, non-finite numbers as strings.</summary>
+/// <summary>Writes --json answers in the one shape of <see cref="KeelJson.Options"/>.</summary>
 internal static class Json
 {
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static JsonSerializerOptions Options => KeelJson.Options;
 
     public static void Write<T>(TextWriter writer, T value)
     {

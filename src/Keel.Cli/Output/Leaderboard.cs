@@ -1,4 +1,4 @@
-using Keel.Cli.Pipeline;
+using Keel.Pipeline;
 using Keel.Core.Metrics;
 using Spectre.Console;
 

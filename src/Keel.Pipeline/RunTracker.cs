@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Keel.Cli.Output;
 using Keel.Core.Tracking;
 using Keel.Core.Models;
 using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>Writes what a run produces into the store: params, metrics (with steps), tags and artifacts, under one naming scheme.</summary>
 /// <remarks>
@@ -26,7 +25,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
     {
         await Bytes("spec/keel.yaml", Encoding.UTF8.GetBytes(run.SpecText), ct);
         await Bytes("data/schema.json", Encoding.UTF8.GetBytes(RunPipeline.SchemaJson(run)), ct);
-        await Bytes("data/profile.json", JsonSerializer.SerializeToUtf8Bytes(profile, Json.Options), ct);
+        await Bytes("data/profile.json", JsonSerializer.SerializeToUtf8Bytes(profile, KeelJson.Options), ct);
         await Bytes("split/train.txt", Rows(run, run.Split.Train), ct);
         await Bytes("split/validation.txt", Rows(run, run.Split.Validation), ct);
         await Bytes("split/test.txt", Rows(run, run.Split.Test), ct);

@@ -4,7 +4,7 @@ using Keel.Core.Spec;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Keel.Cli.Spec;
+namespace Keel.Pipeline.Spec;
 
 /// <summary>Reads keel.yaml into a <see cref="KeelSpec"/>; every error names the file, line and field.</summary>
 internal static class SpecReader

@@ -2,10 +2,10 @@ using System.Text.Json.Serialization;
 using Keel.Evaluation;
 using Keel.Training;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>What one candidate did: timings, size, and metrics on validation (for choosing) and test (for reporting).</summary>
-internal sealed record CandidateOutcome(
+public sealed record CandidateOutcome(
     string Name,
     string Type,
     bool Baseline,
@@ -24,16 +24,16 @@ internal sealed record CandidateOutcome(
 }
 
 /// <summary>The model that is registered: the selected candidate, refitted on train + validation when split.refit is on.</summary>
-internal sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IReadOnlyDictionary<string, double> TestMetrics, long ModelBytes, double TrainSeconds, double PredictUsPerRow);
+public sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IReadOnlyDictionary<string, double> TestMetrics, long ModelBytes, double TrainSeconds, double PredictUsPerRow);
 
-internal sealed record SplitSizes(string Strategy, int Train, int Validation, int Test);
+public sealed record SplitSizes(string Strategy, int Train, int Validation, int Test);
 
-internal sealed record DataSummaryOut(string Path, string Format, string Sha256, int Rows, int Columns, int DroppedMissingLabel, string Label);
+public sealed record DataSummaryOut(string Path, string Format, string Sha256, int Rows, int Columns, int DroppedMissingLabel, string Label);
 
-internal sealed record RegisteredOut(string Name, int Version, string? Alias);
+public sealed record RegisteredOut(string Name, int Version, string? Alias);
 
 /// <summary>The result of <c>keel run</c>; also what <c>--json</c> prints.</summary>
-internal sealed record RunOutcome(
+public sealed record RunOutcome(
     string RunId,
     string Experiment,
     string Task,

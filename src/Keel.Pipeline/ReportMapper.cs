@@ -4,7 +4,7 @@ using Keel.Core.Metrics;
 using Keel.Data;
 using Keel.Reports;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>Maps a finished run onto the report's plain data model and renders it.</summary>
 internal static class ReportMapper

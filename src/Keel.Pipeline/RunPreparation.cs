@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Keel.Cli.Spec;
+using Keel.Pipeline.Spec;
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Metrics;
@@ -8,16 +8,16 @@ using Keel.Data;
 using Keel.Evaluation;
 using Keel.Training;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>A candidate ready to train: its spec and its configured trainer.</summary>
-internal sealed record Candidate(ModelSpec Spec, ITrainer Trainer)
+public sealed record Candidate(ModelSpec Spec, ITrainer Trainer)
 {
     public string Name => Spec.DisplayName;
 }
 
 /// <summary>Everything a run needs, checked before the store is touched: a bad input stops here and leaves the store unchanged.</summary>
-internal sealed record PreparedRun(
+public sealed record PreparedRun(
     KeelSpec Spec,
     string SpecPath,
     string SpecText,
@@ -37,7 +37,7 @@ internal sealed record PreparedRun(
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
-internal static partial class RunPreparation
+public static partial class RunPreparation
 {
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,63}$")]
     private static partial Regex AliasPattern();

@@ -6,13 +6,13 @@ using Keel.Data;
 using Keel.Evaluation;
 using Keel.Tracking;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>One step of a run reached a new point: <paramref name="Step"/> is 0..1 done.</summary>
-internal sealed record PipelineProgress(string Step, double Done);
+public sealed record PipelineProgress(string Step, double Done);
 
 /// <summary>Executes a prepared run against a store: train, evaluate, select, refit, gate, register, report — all tracked.</summary>
-internal sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress)
+public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress)
 {
     public static IReadOnlyList<string> Steps(PreparedRun run) =>
         [.. run.Candidates.Select(c => $"train {c.Name}"), "refit + register", "report"];

@@ -1,9 +1,9 @@
-using Keel.Cli.Spec;
+using Keel.Pipeline.Spec;
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Spec;
 
-namespace Keel.Cli.Tests;
+namespace Keel.Pipeline.Tests;
 
 public sealed class SpecReaderTests
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>Where and with what a run ran: code version (git), machine, runtime and package versions. Recorded as run tags.</summary>
 internal sealed record RunEnvironment(string? GitCommit, bool? GitDirty, IReadOnlyDictionary<string, string> Values)

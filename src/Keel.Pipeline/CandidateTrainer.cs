@@ -3,7 +3,7 @@ using Keel.Core.Models;
 using Keel.Evaluation;
 using Keel.Training;
 
-namespace Keel.Cli.Pipeline;
+namespace Keel.Pipeline;
 
 /// <summary>Fits one candidate on the train split, times it, and evaluates it on validation and test.</summary>
 internal sealed class CandidateTrainer

@@ -2,7 +2,7 @@ using System.Globalization;
 using Keel.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Keel.Cli.Spec;
+namespace Keel.Pipeline.Spec;
 
 /// <summary>Typed reads of YAML nodes whose errors name the spec file, line and dotted field path.</summary>
 internal sealed class YamlFields(string file)
