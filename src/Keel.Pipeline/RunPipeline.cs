@@ -67,7 +67,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         progress.Report(new PipelineProgress("refit + register", 0.05));
         var selectedIndex = ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
         var selected = outcomes[selectedIndex];
-        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
+        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
