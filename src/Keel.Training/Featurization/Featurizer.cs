@@ -34,14 +34,15 @@ internal static class Featurizer
 
     /// <summary>One dense float row per table row; columns are matched by name.</summary>
     /// <exception cref="KeelInputException">An expected column is missing or has the wrong kind.</exception>
-    public static float[][] Transform(FeaturizerState state, Table table) => TransformMatrix(state, table).ToJagged();
+    public static float[][] Transform(FeaturizerState state, Table table) => TransformMatrix(state, table).ToJagged(state);
 
-    /// <summary>The rows of <paramref name="table"/> in one contiguous buffer; columns are matched by name.</summary>
+    /// <summary>The rows of <paramref name="table"/> in contiguous buffers, not standardised (readers standardise with the
+    /// state's means and scales as they copy rows out); columns are matched by name.</summary>
     /// <exception cref="KeelInputException">An expected column is missing or has the wrong kind.</exception>
     public static FeatureMatrix TransformMatrix(FeaturizerState state, Table table)
     {
-        var width = state.FeatureNames.Count;
-        var rows = new FeatureMatrix(table.RowCount, width);
+        var rows = new FeatureMatrix(state, table.RowCount);
+        var group = 0;
 
         foreach (var plan in state.Columns)
         {
@@ -57,14 +58,9 @@ internal static class Featurizer
                     FillText(plan, Expect<StringColumn>(column, plan), rows);
                     break;
                 default:
-                    FillCategorical(plan, Expect<StringColumn>(column, plan), rows);
+                    FillCategorical(plan, Expect<StringColumn>(column, plan), rows, group++);
                     break;
             }
-        }
-
-        if (state.Means is { } means && state.Scales is { } scales)
-        {
-            for (var r = 0; r < rows.RowCount; r++) Standardise(rows.Row(r), means, scales);
         }
         return rows;
     }
@@ -160,29 +156,29 @@ internal static class Featurizer
         for (var r = 0; r < rows.RowCount; r++)
         {
             var v = values[r];
-            var row = rows.Row(r);
+            var row = rows.Dense(r, o, plan.Width);
             if (double.IsNaN(v))
             {
                 v = plan.Fill;
-                if (indicator >= 0) row[indicator] = 1;
+                if (indicator >= 0) row[indicator - o] = 1;
             }
             if (!isDate)
             {
-                row[o] = (float)v;
+                row[0] = (float)v;
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
-            row[o] = t.Year;
-            row[o + 1] = t.Month;
-            row[o + 2] = t.Day;
-            row[o + 3] = (int)t.DayOfWeek;
-            row[o + 4] = t.DayOfYear;
-            row[o + 5] = t.Hour;
-            row[o + 6] = (float)v;
+            row[0] = t.Year;
+            row[1] = t.Month;
+            row[2] = t.Day;
+            row[3] = (int)t.DayOfWeek;
+            row[4] = t.DayOfYear;
+            row[5] = t.Hour;
+            row[6] = (float)v;
         }
     }
 
-    private static void FillCategorical(ColumnPlan plan, StringColumn column, FeatureMatrix rows)
+    private static void FillCategorical(ColumnPlan plan, StringColumn column, FeatureMatrix rows, int group)
     {
         var values = column.Values;
         var o = plan.Offset;
@@ -193,7 +189,7 @@ internal static class Featurizer
             for (var r = 0; r < rows.RowCount; r++)
             {
                 var v = values[r];
-                rows.Values[r * rows.Width + (v is null ? missingSlot : o + (int)(StableHash.Of(v) % buckets))] = 1;
+                rows.SetHot(r, group, v is null ? missingSlot : o + (int)(StableHash.Of(v) % buckets));
             }
             return;
         }
@@ -203,7 +199,7 @@ internal static class Featurizer
         for (var r = 0; r < rows.RowCount; r++)
         {
             var v = values[r];
-            rows.Values[r * rows.Width + (v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot))] = 1;
+            rows.SetHot(r, group, v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot));
         }
     }
 
@@ -213,7 +209,7 @@ internal static class Featurizer
         for (var r = 0; r < rows.RowCount; r++)
         {
             if (values[r] is not { } text) continue;
-            var span = rows.Row(r).Slice(plan.Offset, plan.Width);
+            var span = rows.Dense(r, plan.Offset, plan.Width);
             StableHash.CountTokens(text, span);
             double sum = 0;
             foreach (var x in span) sum += x * x;
@@ -232,16 +228,17 @@ internal static class Featurizer
         var means = new double[width];
         var scales = new double[width];
         var sums = new double[width];
+        var row = new float[width];
         for (var r = 0; r < raw.RowCount; r++)
         {
-            var row = raw.Row(r);
+            raw.CopyRow(r, row);
             for (var j = 0; j < width; j++) sums[j] += row[j];
         }
         var n = Math.Max(1, raw.RowCount);
         for (var j = 0; j < width; j++) means[j] = sums[j] / n;
         for (var r = 0; r < raw.RowCount; r++)
         {
-            var row = raw.Row(r);
+            raw.CopyRow(r, row);
             for (var j = 0; j < width; j++)
             {
                 var d = row[j] - means[j];

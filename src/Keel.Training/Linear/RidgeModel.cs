@@ -32,9 +32,11 @@ internal sealed class RidgeModel : IFeaturizedModel
         var rows = Featurization.Featurizer.TransformMatrix(Featurizer, features);
         var values = new double[rows.RowCount];
         var w = _state.Weights;
+        var row = new float[rows.Width];
         for (var r = 0; r < values.Length; r++)
         {
-            var row = rows.Row(r);
+            rows.CopyRow(r, row);
+            if (Featurizer.Means is { } means && Featurizer.Scales is { } scales) Featurization.Featurizer.Standardise(row, means, scales);
             var sum = _state.Intercept;
             for (var j = 0; j < row.Length; j++) sum += w[j] * row[j];
             values[r] = sum;

@@ -54,7 +54,7 @@ internal static class RidgeSolver
 
     private static void Load(FeatureMatrix raw, FeaturizerState state, int r, float[] row, double[] z)
     {
-        raw.Row(r).CopyTo(row);
+        raw.CopyRow(r, row);
         if (state.Means is { } means && state.Scales is { } scales) Featurizer.Standardise(row, means, scales);
         for (var j = 0; j < row.Length; j++) z[j] = row[j];
     }

@@ -102,7 +102,7 @@ internal sealed class MatrixDataView : IDataView
         {
             var width = view._rows.Width;
             var editor = VBufferEditor.Create(ref value, width);
-            view._rows.Row(Row).CopyTo(editor.Values);
+            view._rows.CopyRow(Row, editor.Values);
             if (view._means is { } means && view._scales is { } scales) Featurizer.Standardise(editor.Values, means, scales);
             value = editor.Commit();
         };

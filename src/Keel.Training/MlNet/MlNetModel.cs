@@ -36,7 +36,7 @@ internal sealed class MlNetModel : IFeaturizedModel
                 ? new Predictions { Task = Task, Values = [] }
                 : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
         }
-        var view = new MatrixDataView(rows, Task, Classes.Count, null);
+        var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
         return MlNetData.Read(_transformer.Transform(view), Task, Classes);
     }
 

@@ -109,50 +109,45 @@ internal static class StagedLoss
         return tree.Leaves[~node];
     }
 
+    // Row by row: each row is copied out once and walked through every stage; losses[k] sums the rows in row order.
     private static double[] Stage(List<Member> members, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, int[] rows, EncodedLabels labels)
     {
-        var scores = new double[members.Count][];
-        for (var m = 0; m < members.Count; m++)
-        {
-            scores[m] = new double[rows.Length];
-            Array.Fill(scores[m], members[m].Ensemble.Bias);
-        }
-        var losses = new double[stages];
+        var sums = new double[stages];
+        var row = new float[x.Width];
+        var scores = new double[members.Count];
         var probabilities = new double[members.Count];
-        for (var k = 0; k < stages; k++)
+        foreach (var r in rows)
         {
-            for (var m = 0; m < members.Count; m++)
+            x.CopyRow(r, row);
+            for (var m = 0; m < members.Count; m++) scores[m] = members[m].Ensemble.Bias;
+            for (var k = 0; k < stages; k++)
             {
-                var tree = trees[m][k];
-                var s = scores[m];
-                for (var i = 0; i < rows.Length; i++) s[i] += tree.Weight * Evaluate(tree, x.Row(rows[i]));
-            }
-            double sum = 0;
-            for (var i = 0; i < rows.Length; i++)
-            {
-                var row = rows[i];
+                for (var m = 0; m < members.Count; m++)
+                {
+                    var tree = trees[m][k];
+                    scores[m] += tree.Weight * Evaluate(tree, row);
+                }
                 if (task == TaskKind.Regression)
                 {
-                    var d = (float)scores[0][i] - labels.Values![row];
-                    sum += d * d;
+                    var d = (float)scores[0] - labels.Values![r];
+                    sums[k] += d * d;
                     continue;
                 }
-                var y = labels.ClassIndices![row];
-                var p = TrueClassProbability(members, scores, i, task, y, probabilities);
-                sum -= Math.Log(Math.Clamp(p, Losses.Epsilon, 1));
+                var p = TrueClassProbability(members, scores, task, labels.ClassIndices![r], probabilities);
+                sums[k] -= Math.Log(Math.Clamp(p, Losses.Epsilon, 1));
             }
-            var n = Math.Max(1, rows.Length);
-            losses[k] = task == TaskKind.Regression ? Math.Sqrt(sum / n) : sum / n;
         }
-        return losses;
+        var n = Math.Max(1, rows.Length);
+        for (var k = 0; k < stages; k++) sums[k] = task == TaskKind.Regression ? Math.Sqrt(sums[k] / n) : sums[k] / n;
+        return sums;
     }
 
     // The probability of class y, computed as the model computes all of them; `buffer` is reused across rows.
-    private static double TrueClassProbability(List<Member> members, double[][] scores, int row, TaskKind task, int y, double[] buffer)
+    private static double TrueClassProbability(List<Member> members, double[] scores, TaskKind task, int y, double[] buffer)
     {
         if (task == TaskKind.Binary)
         {
-            double p = Platt(members[0].Calibrator!, (float)scores[0][row]);
+            double p = Platt(members[0].Calibrator!, (float)scores[0]);
             return y == 1 ? p : 1 - p;
         }
         double sum = 0;
@@ -160,12 +155,12 @@ internal static class StagedLoss
         {
             // Softmax over the per-class raw scores, as LightGBM's multiclass model does.
             var max = double.NegativeInfinity;
-            for (var m = 0; m < members.Count; m++) max = Math.Max(max, (float)scores[m][row]);
-            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Exp((float)scores[m][row] - max);
+            for (var m = 0; m < members.Count; m++) max = Math.Max(max, (float)scores[m]);
+            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Exp((float)scores[m] - max);
         }
         else
         {
-            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Max(0, Platt(members[m].Calibrator!, (float)scores[m][row]));
+            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Max(0, Platt(members[m].Calibrator!, (float)scores[m]));
         }
         return sum > 0 ? buffer[y] / sum : 1.0 / members.Count;
     }
