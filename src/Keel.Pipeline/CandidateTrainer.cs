@@ -15,7 +15,6 @@ internal sealed class CandidateTrainer
     private readonly TrainingData? _validation;
     private readonly Table _testFeatures;
     private readonly EncodedLabels _testLabels;
-    private readonly Table _warmUp;
     private readonly Table _timing;
     private readonly FeatureCache _features = new();
 
@@ -23,10 +22,10 @@ internal sealed class CandidateTrainer
     public const int TimingRows = 10_000;
 
     /// <summary>Timing repeats at least this many times and until <see cref="TimingMinimumSeconds"/> of work; the median counts.</summary>
-    public const int TimingRepeats = 5;
+    public const int TimingRepeats = 7;
 
     /// <summary>The least total scoring time that the median is taken over.</summary>
-    public const double TimingMinimumSeconds = 0.05;
+    public const double TimingMinimumSeconds = 0.1;
 
     public CandidateTrainer(PreparedRun run, TimeProvider time)
     {
@@ -36,7 +35,6 @@ internal sealed class CandidateTrainer
         _validation = run.Split.Validation.Length > 0 ? Slice(run.Split.Validation) : null;
         _testFeatures = run.Features.Take(run.Split.Test);
         _testLabels = run.Label.Labels.Take(run.Split.Test);
-        _warmUp = _testFeatures.Take(Enumerable.Range(0, Math.Min(8, _testFeatures.RowCount)).ToArray());
         var n = _testFeatures.RowCount;
         _timing = _testFeatures.Take(Enumerable.Range(0, n == 0 ? 0 : TimingRows).Select(i => i % n).ToArray());
     }
@@ -89,11 +87,14 @@ internal sealed class CandidateTrainer
 
     /// <summary>Median scoring time per row over repeated predictions of <see cref="TimingRows"/> rows.</summary>
     /// <remarks>One prediction of the whole test split is too short on small sets to time stably (timer resolution, JIT,
-    /// GC): a warm-up, then at least <see cref="TimingRepeats"/> repeats and <see cref="TimingMinimumSeconds"/> of work.</remarks>
+    /// GC): two warm-up predictions, then at least <see cref="TimingRepeats"/> repeats and <see cref="TimingMinimumSeconds"/> of work.</remarks>
     private double PredictMicrosecondsPerRow(IFittedModel model)
     {
         if (_timing.RowCount == 0) return 0;
-        model.Predict(_warmUp);
+        // Untimed warm-up on the full timing set: JIT tiering promotes hot loops only after repeated calls, so timing the
+        // first calls measured unoptimised code in some runs and optimised code in others.
+        model.Predict(_timing);
+        model.Predict(_timing);
         var samples = new List<double>();
         double total = 0;
         while (samples.Count < TimingRepeats || (total < TimingMinimumSeconds && samples.Count < 100))
