@@ -15,6 +15,8 @@ internal sealed class FeatureMatrix
     private readonly float[] _dense;
     private readonly int[] _hot;
     private readonly int _groups;
+    // Storage positions in feature order: d >= 0 is dense column d, ~g is one-hot group g.
+    private readonly int[] _layout;
 
     /// <summary>An all-zero matrix laid out for <paramref name="state"/>'s columns.</summary>
     public FeatureMatrix(FeaturizerState state, int rowCount)
@@ -24,19 +26,22 @@ internal sealed class FeatureMatrix
         _denseIndex = new int[Width];
         Array.Fill(_denseIndex, -1);
         var dense = new List<int>();
-        foreach (var plan in state.Columns)
+        var layout = new List<int>();
+        foreach (var plan in state.Columns.OrderBy(p => p.Offset))
         {
             if (IsOneHot(plan))
             {
-                _groups++;
+                layout.Add(~_groups++);
                 continue;
             }
             for (var j = plan.Offset; j < plan.Offset + plan.Width; j++)
             {
                 _denseIndex[j] = dense.Count;
+                layout.Add(dense.Count);
                 dense.Add(j);
             }
         }
+        _layout = layout.ToArray();
         _denseSlots = dense.ToArray();
         if ((long)rowCount * Math.Max(_denseSlots.Length, _groups) > Array.MaxLength)
             throw new KeelInputException($"The data featurises to {rowCount} rows x {_denseSlots.Length} dense features, more than one buffer holds; use fewer rows or fewer text columns.");
@@ -60,6 +65,30 @@ internal sealed class FeatureMatrix
         for (var d = 0; d < dense.Length; d++) destination[_denseSlots[d]] = dense[d];
         var hot = _hot.AsSpan(r * _groups, _groups);
         foreach (var slot in hot) destination[slot] = 1;
+    }
+
+    /// <summary>Stored slots per row: every dense slot plus one per one-hot group (the length of a sparse row).</summary>
+    public int StoredPerRow => _layout.Length;
+
+    /// <summary>Writes row <paramref name="r"/> as a sparse vector: ascending slot indices and their values (explicit zeros
+    /// included), <see cref="StoredPerRow"/> of each.</summary>
+    public void CopySparseRow(int r, Span<int> indices, Span<float> values)
+    {
+        var nd = _denseSlots.Length;
+        for (var p = 0; p < _layout.Length; p++)
+        {
+            var d = _layout[p];
+            if (d >= 0)
+            {
+                indices[p] = _denseSlots[d];
+                values[p] = _dense[r * nd + d];
+            }
+            else
+            {
+                indices[p] = _hot[r * _groups + ~d];
+                values[p] = 1;
+            }
+        }
     }
 
     /// <summary>The dense storage of slots [feature, feature + count) of row <paramref name="r"/>; those slots must be dense.</summary>

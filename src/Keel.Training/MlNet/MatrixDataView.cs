@@ -101,6 +101,14 @@ internal sealed class MatrixDataView : IDataView
         private ValueGetter<VBuffer<float>> FeatureGetter() => (ref VBuffer<float> value) =>
         {
             var width = view._rows.Width;
+            if (view._means is null && view._rows.StoredPerRow < width)
+            {
+                // Sparse when one-hot groups make it smaller: the trees' own data copies then hold one slot per group, not every slot.
+                var sparse = VBufferEditor.Create(ref value, width, view._rows.StoredPerRow);
+                view._rows.CopySparseRow(Row, sparse.Indices, sparse.Values);
+                value = sparse.Commit();
+                return;
+            }
             var editor = VBufferEditor.Create(ref value, width);
             view._rows.CopyRow(Row, editor.Values);
             if (view._means is { } means && view._scales is { } scales) Featurizer.Standardise(editor.Values, means, scales);
