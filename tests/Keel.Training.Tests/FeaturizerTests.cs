@@ -23,6 +23,25 @@ public class FeaturizerTests
     }
 
     [Fact]
+    public void Fit_NumericWithInfinities_FiniteMedianAndInfinitiesBecomeTrainExtremes()
+    {
+        var train = new Table([new NumericColumn("Income", [1, double.PositiveInfinity, 3, double.NegativeInfinity, 10, double.NaN])]);
+        var test = new Table([new NumericColumn("Income", [double.PositiveInfinity, double.NegativeInfinity, double.NaN, 1e300])]);
+
+        var state = Featurizer.Fit(train, Defaults);
+        var rows = Featurizer.Transform(state, test);
+        var standardised = Featurizer.Fit(train, Defaults with { Standardize = true });
+
+        Assert.Equal(["Income", "Income__missing"], state.FeatureNames);
+        Assert.Equal([10f, 0f], rows[0]);
+        Assert.Equal([1f, 0f], rows[1]);
+        Assert.Equal([3f, 1f], rows[2]);   // the median of the finite values 1, 3, 10
+        Assert.Equal(float.MaxValue, rows[3][0]);
+        Assert.All(standardised.Means!.Concat(standardised.Scales!), v => Assert.True(double.IsFinite(v)));
+        Assert.All(Featurizer.Transform(standardised, train).SelectMany(r => r), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void Fit_NumericWithoutMissing_NoIndicatorAndTestMissingGetsMedian()
     {
         var state = Featurizer.Fit(new Table([new NumericColumn("Age", [20, 30, 40, 50])]), Defaults);

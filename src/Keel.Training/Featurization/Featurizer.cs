@@ -79,17 +79,21 @@ internal static class Featurizer
     private static ColumnPlan PlanNumeric(NumericColumn column, int offset, FeaturizerOptions options)
     {
         var values = column.Values;
-        var present = new double[values.Length];
+        // Infinities are values, not missing: they are left out of the median and become the finite train extremes.
+        var finite = new double[values.Length];
         var n = 0;
+        var hasMissing = false;
         foreach (var v in values)
         {
-            if (!double.IsNaN(v)) present[n++] = v;
+            if (double.IsFinite(v)) finite[n++] = v;
+            else if (double.IsNaN(v)) hasMissing = true;
         }
-        var hasMissing = n < values.Length;
-        var median = Median(present.AsSpan(0, n));
+        var present = finite.AsSpan(0, n);
+        var median = Median(present);
+        var (min, max) = n == 0 ? (0d, 0d) : (present[0], present[^1]);
         var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? AllDateParts : null;
         var width = (parts?.Count ?? 1) + (hasMissing ? 1 : 0);
-        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts);
+        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts, min, max);
     }
 
     private static double Median(Span<double> values)
@@ -167,12 +171,20 @@ internal static class Featurizer
             }
             if (!isDate)
             {
-                row[0] = (float)v;
+                row[0] = ToFeature(v, plan);
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
             for (var j = 0; j < parts.Count; j++) row[j] = DatePart(parts[j], t, v);
         }
+    }
+
+    /// <summary>A finite float: infinities become the train extremes, values beyond float's range its largest value.</summary>
+    private static float ToFeature(double v, ColumnPlan plan)
+    {
+        if (double.IsPositiveInfinity(v)) v = plan.Max;
+        else if (double.IsNegativeInfinity(v)) v = plan.Min;
+        return (float)Math.Clamp(v, float.MinValue, float.MaxValue);
     }
 
     private static float DatePart(string part, DateTimeOffset t, double unix) => part switch
