@@ -142,7 +142,7 @@ public sealed record GuardOptions
     /// <summary>Largest ratio of challenger p99 latency to the champion's. Default 2.</summary>
     public double? MaxP99Ratio { get; init; } = 2;
 
-    /// <summary>Largest population stability index of challenger scores against the champion's. Default 0.25 (the usual "major shift").</summary>
+    /// <summary>Largest population stability index of challenger scores against the champion's, judged on full windows. Default 0.25 (the usual "major shift").</summary>
     public double? MaxScoreShift { get; init; } = 0.25;
 
     /// <summary>How many recent requests per arm the guards look at. Default 200.</summary>

@@ -9,7 +9,6 @@ namespace Keel.Serving.Rollouts;
 internal sealed class GuardMonitor(GuardOptions options)
 {
     private const int Bins = 10;
-    private const double Floor = 1e-4; // empty bins would make PSI infinite
 
     private readonly Window _champion = new(options.Window);
     private readonly Window _challenger = new(options.Window);
@@ -46,7 +45,8 @@ internal sealed class GuardMonitor(GuardOptions options)
             _challenger.Count == 0 ? double.NaN : (double)_challenger.Failures / _challenger.Count,
             enoughChampion ? P99(_champion.Latencies()) : double.NaN,
             _challenger.Count > 0 ? P99(_challenger.Latencies()) : double.NaN,
-            enoughChampion && Ready ? Psi(_champion.Scores(), _challenger.Scores()) : double.NaN);
+            // PSI is biased upwards on small samples (about 9·(1/n₁ + 1/n₂) for ten bins), so it judges only full windows.
+            _champion.Count == options.Window && _challenger.Count == options.Window ? Psi(_champion.Scores(), _challenger.Scores()) : double.NaN);
     }
 
     /// <summary>The 99th percentile by nearest rank (the smallest value with at least 99% of values at or under it); NaN when empty.</summary>
@@ -59,7 +59,7 @@ internal sealed class GuardMonitor(GuardOptions options)
 
     /// <summary>
     /// Population stability index Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) of <paramref name="actual"/> against <paramref name="expected"/>, over ten bins cut at
-    /// the expected scores' deciles; shares are floored at 1e-4 so an empty bin counts as a large shift instead of infinity.
+    /// the expected scores' deciles; each bin count gets 0.5 added (additive smoothing) so an empty bin counts as a shift, not infinity.
     /// </summary>
     internal static double Psi(double[] expected, double[] actual)
     {
@@ -84,7 +84,7 @@ internal sealed class GuardMonitor(GuardOptions options)
             bin = bin >= 0 ? bin + 1 : ~bin;
             counts[bin]++;
         }
-        return counts.Select(c => Math.Max(c / values.Length, Floor)).ToArray();
+        return counts.Select(c => (c + 0.5) / (values.Length + 0.5 * counts.Length)).ToArray();
     }
 
     private static string Pct(double x) => (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
