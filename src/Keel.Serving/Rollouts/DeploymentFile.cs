@@ -145,8 +145,11 @@ public sealed record GuardOptions
     /// <summary>Largest population stability index of challenger scores against the champion's, judged on full windows. Default 0.25 (the usual "major shift").</summary>
     public double? MaxScoreShift { get; init; } = 0.25;
 
-    /// <summary>How many recent requests per arm the guards look at. Default 200.</summary>
-    public int Window { get; init; } = 200;
+    /// <summary>
+    /// How many recent requests per arm the guards look at. Default 1000: PSI of two samples of n from one distribution is about
+    /// (2/n)·χ²₉, so at 1000 a false "major shift" (over 0.25) needs χ²₉ over 125, which does not happen; at 200 it would every few thousand checks.
+    /// </summary>
+    public int Window { get; init; } = 1000;
 
     /// <summary>How many challenger requests the window needs before guards judge. Default 50.</summary>
     public int MinRequests { get; init; } = 50;

@@ -10,10 +10,19 @@ internal sealed class GuardMonitor(GuardOptions options)
 {
     private const int Bins = 10;
 
+    /// <summary>p99 and PSI sort the windows, so they are judged every window/10 challenger outcomes (at least 10); the error rate on every one.</summary>
+    private readonly int _sortedCheckEvery = Math.Max(10, options.Window / 10);
+
     private readonly Window _champion = new(options.Window);
     private readonly Window _challenger = new(options.Window);
 
-    public void Add(ArmOutcome o) => (o.Arm == Arm.Champion ? _champion : _challenger).Add(o);
+    private long _challengerSeen;
+
+    public void Add(ArmOutcome o)
+    {
+        if (o.Arm == Arm.Challenger) _challengerSeen++;
+        (o.Arm == Arm.Champion ? _champion : _challenger).Add(o);
+    }
 
     /// <summary>Whether the challenger window holds enough requests for the guards to judge.</summary>
     public bool Ready => _challenger.Count >= options.MinRequests;
@@ -25,10 +34,12 @@ internal sealed class GuardMonitor(GuardOptions options)
     public string? Breach()
     {
         if (!Ready) return null;
-        var s = Snapshot();
         var n = _challenger.Count;
-        if (s.ChallengerErrorRate > options.MaxErrorRate)
-            return $"challenger error rate {Pct(s.ChallengerErrorRate)} over the limit {Pct(options.MaxErrorRate)} in the last {n} requests";
+        var errorRate = (double)_challenger.Failures / n;
+        if (errorRate > options.MaxErrorRate)
+            return $"challenger error rate {Pct(errorRate)} over the limit {Pct(options.MaxErrorRate)} in the last {n} requests";
+        if (_challengerSeen % _sortedCheckEvery != 0) return null;
+        var s = Snapshot();
         if (options.MaxP99LatencyMs is { } max && s.ChallengerP99Ms > max)
             return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over the limit {Ms(max)} in the last {n} requests";
         if (options.MaxP99Ratio is { } ratio && s.ChampionP99Ms > 0 && s.ChallengerP99Ms > ratio * s.ChampionP99Ms)
