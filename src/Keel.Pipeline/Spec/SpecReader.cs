@@ -2,7 +2,6 @@ using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Spec;
 using Keel.Data;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Pipeline.Spec;
@@ -20,18 +19,7 @@ internal static class SpecReader
 
     public static KeelSpec Parse(string yaml, string fileName)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ye)
-        {
-            throw new KeelInputException($"{fileName} line {ye.Start.Line}: not valid YAML ({ye.Message}).", ye);
-        }
-        if (stream.Documents.Count == 0) throw new KeelInputException($"{fileName}: the spec is empty; expected at least a 'data' section.");
-        var f = new YamlFields(fileName);
-        var root = f.Mapping(stream.Documents[0].RootNode, "(root)");
+        var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
         var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
