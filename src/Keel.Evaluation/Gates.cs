@@ -157,11 +157,11 @@ public static class Gates
         var c = report?.Comparisons.FirstOrDefault(x => x.Against == b.Candidate && x.Metric == metric);
         if (c is null) return new GateResult(b.Text, false, $"no significance test of {metric} against {b.Candidate} was run");
         return new GateResult(b.Text, c.Verdict == "better",
-            $"{metric} {F(c.Value)} vs {b.Candidate} {F(c.OtherValue)}: {c.Verdict} ({c.Test}, p = {P(c.PValue)})");
+            $"{metric} {F(c.Value)} vs {b.Candidate} {F(c.OtherValue)}: {c.Verdict} ({c.Test}, {P(c.PValue)})");
     }
 
-    /// <summary>A p-value for people: three significant digits, "&lt; 0.0001" below that.</summary>
-    public static string P(double p) => double.IsNaN(p) ? "undefined" : p < 1e-4 ? "< 0.0001" : p.ToString("0.####", CultureInfo.InvariantCulture);
+    /// <summary>A p-value for people: "p = 0.0421", or "p &lt; 0.0001" below that.</summary>
+    public static string P(double p) => double.IsNaN(p) ? "p undefined" : p < 1e-4 ? "p < 0.0001" : "p = " + p.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static GateResult CheckBeats(Beats b, string selectedName, IReadOnlyDictionary<string, double> selected,
         IReadOnlyDictionary<string, double> other, string metric)

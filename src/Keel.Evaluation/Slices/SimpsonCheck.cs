@@ -7,7 +7,10 @@ namespace Keel.Evaluation.Slices;
 /// <summary>Whether the order of two models on a metric overall reverses inside every slice of a column (Simpson's paradox).</summary>
 /// <remarks>Slices: Per slice: value, rows, metric of A and of B (slices where the metric is undefined for either are left out).</remarks>
 public sealed record SimpsonResult(string Column, string ModelA, string ModelB, string Metric, double OverallA, double OverallB,
-    IReadOnlyList<(string Value, int Rows, double A, double B)> Slices, bool Flagged);
+    IReadOnlyList<SimpsonSlice> Slices, bool Flagged);
+
+/// <summary>One slice of a Simpson check: its value, rows and the metric of each model.</summary>
+public sealed record SimpsonSlice(string Value, int Rows, double A, double B);
 
 /// <summary>Simpson's paradox check between two candidates over the slices of one column.</summary>
 public static class SimpsonCheck
@@ -21,7 +24,7 @@ public static class SimpsonCheck
                 .GetValueOrDefault(metric, double.NaN);
         double oa = M(a, null), ob = M(b, null);
         var slices = Slicer.Segments(column, Enumerable.Range(0, truth.Count).ToArray(), bins)
-            .Select(s => (s.Value, s.Rows.Length, A: M(a, s.Rows), B: M(b, s.Rows)))
+            .Select(s => new SimpsonSlice(s.Value, s.Rows.Length, M(a, s.Rows), M(b, s.Rows)))
             .Where(s => !double.IsNaN(s.A) && !double.IsNaN(s.B))
             .ToArray();
         var flagged = slices.Length >= 2 && (

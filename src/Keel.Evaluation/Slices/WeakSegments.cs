@@ -65,7 +65,8 @@ public static class WeakSegments
         foreach (var (conditions, rows) in candidates)
         {
             var m = rows.Length;
-            if (m >= n - 1) continue;
+            // Both sides need MinRows: a near-everything segment against a handful of rows has a meaningless variance.
+            if (n - m < options.MinRows) continue;
             double s = 0, sq = 0;
             foreach (var r in rows)
             {

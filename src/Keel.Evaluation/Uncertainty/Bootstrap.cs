@@ -35,10 +35,12 @@ public static class Bootstrap
         var estimate = Evaluator.Evaluate(truth.Take(rows), Take(predictions, rows)).Metrics;
         var samples = estimate.Keys.ToDictionary(k => k, _ => new List<double>(options.Resamples), StringComparer.Ordinal);
         var rng = new SplitMix64(options.Seed);
-        for (var b = 0; b < options.Resamples; b++)
+        // Resamples are drawn in order (so the seed fixes them), then scored in parallel and read back in that order.
+        var draws = Enumerable.Range(0, options.Resamples).Select(_ => rng.Resample(rows)).ToArray();
+        var scored = new IReadOnlyDictionary<string, double>[draws.Length];
+        Parallel.For(0, draws.Length, b => scored[b] = Evaluator.Evaluate(truth.Take(draws[b]), Take(predictions, draws[b])).Metrics);
+        foreach (var m in scored)
         {
-            var idx = rng.Resample(rows);
-            var m = Evaluator.Evaluate(truth.Take(idx), Take(predictions, idx)).Metrics;
             foreach (var (k, list) in samples)
             {
                 if (m.TryGetValue(k, out var v) && !double.IsNaN(v)) list.Add(v);
