@@ -18,6 +18,9 @@ public sealed record CandidateOutcome(
 {
     [JsonIgnore] public Keel.Evaluation.Evaluation TestEvaluation { get; init; } = null!;
     [JsonIgnore] public LossCurve? LossCurve { get; init; }
+
+    /// <summary>Boosted candidates stopped early on validation: the round kept (also logged as CANDIDATE.best_iteration).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? BestIteration { get; init; }
     [JsonIgnore] public byte[] ModelFile { get; init; } = null!;
     [JsonIgnore] public IFittedModel Model { get; init; } = null!;
     [JsonIgnore] public Keel.Core.Models.Predictions TestPredictions { get; init; } = null!;

@@ -86,7 +86,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         // A single candidate is the choice by itself; several are compared on validation, never test.
         var selectedIndex = outcomes.Count == 1 ? 0 : ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
         var selected = outcomes[selectedIndex];
-        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
+        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
