@@ -34,8 +34,7 @@ public static class FairnessAudit
         var y = truth.ClassIndices!;
         var yhat = predictions.PredictedClassIndices();
         var rates = segments.Select((s, g) => Rates(s.Value, s.Rows, y, yhat)).ToArray();
-        var summaries = Bootstrap.OfMany(all, rows => Summaries(Enumerable.Range(0, segments.Count)
-            .Select(g => Rates("", rows.Where(r => groupOf[r] == g).ToArray(), y, yhat)).ToArray()), options);
+        var summaries = Bootstrap.OfMany(truth.Count, counts => Summaries(WeightedRates(segments.Count, groupOf, counts, y, yhat)), options);
         return new FairnessResult(column.Name, rates, summaries[0], summaries[1], summaries[2], []);
     }
 
@@ -54,6 +53,19 @@ public static class FairnessAudit
         return [sel.Max - sel.Min, ratio, Math.Max(tpr.Max - tpr.Min, fpr.Max - fpr.Min)];
     }
 
+    /// <summary>The rates of every group of a resample given as row counts (a row drawn twice counts twice).</summary>
+    private static GroupRates[] WeightedRates(int groups, int[] groupOf, int[] counts, int[] y, int[] yhat)
+    {
+        var cells = new int[groups * 4];
+        for (var r = 0; r < counts.Length; r++)
+        {
+            if (counts[r] != 0) cells[groupOf[r] * 4 + (y[r] == 1 ? 0 : 2) + (yhat[r] == 1 ? 0 : 1)] += counts[r];
+        }
+        var rates = new GroupRates[groups];
+        for (var g = 0; g < groups; g++) rates[g] = Rates("", cells[g * 4], cells[g * 4 + 2], cells[g * 4 + 3], cells[g * 4 + 1]);
+        return rates;
+    }
+
     /// <summary>The rates of one group.</summary>
     public static GroupRates Rates(string group, IReadOnlyList<int> rows, int[] y, int[] yhat)
     {
@@ -63,7 +75,13 @@ public static class FairnessAudit
             if (y[r] == 1) _ = yhat[r] == 1 ? tp++ : fn++;
             else _ = yhat[r] == 1 ? fp++ : tn++;
         }
+        return Rates(group, tp, fp, tn, fn);
+    }
+
+    private static GroupRates Rates(string group, int tp, int fp, int tn, int fn)
+    {
         static double Div(double a, double b) => b == 0 ? double.NaN : a / b;
-        return new GroupRates(group, rows.Count, Div(tp + fp, rows.Count), Div(tp, tp + fn), Div(fp, fp + tn), Div(tp, tp + fp));
+        var rows = tp + fp + tn + fn;
+        return new GroupRates(group, rows, Div(tp + fp, rows), Div(tp, tp + fn), Div(fp, fp + tn), Div(tp, tp + fp));
     }
 }

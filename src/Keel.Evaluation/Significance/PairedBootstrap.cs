@@ -12,26 +12,27 @@ internal static class PairedBootstrap
     public static (double Difference, Interval Interval, double PValue) Test(EncodedLabels truth, Predictions a, Predictions b, string metric,
         BootstrapOptions options)
     {
-        var all = Enumerable.Range(0, truth.Count).ToArray();
+        var estimate = Difference(Evaluator.Evaluate(truth, a).Metrics, Evaluator.Evaluate(truth, b).Metrics, metric);
+        ResampleScorer sa = new(truth, a), sb = new(truth, b);
+        var at = Array.IndexOf(sa.Names, metric);
         var diffs = new List<double>(options.Resamples);
         var rng = new SplitMix64(options.Seed);
-        for (var r = 0; r < options.Resamples; r++)
+        var counts = new int[truth.Count];
+        double[] va = new double[sa.Names.Length], vb = new double[sb.Names.Length];
+        for (var r = 0; r < options.Resamples && at >= 0; r++)
         {
-            var d = Difference(truth, a, b, metric, rng.Resample(all));
+            rng.Counts(counts);
+            sa.Score(counts, va);
+            sb.Score(counts, vb);
+            var d = va[at] - vb[at];
             if (!double.IsNaN(d)) diffs.Add(d);
         }
-        var estimate = Difference(truth, a, b, metric, all);
         if (diffs.Count == 0) return (estimate, Interval.Undefined(estimate), double.NaN);
         double low = diffs.Count(d => d <= 0), high = diffs.Count(d => d >= 0);
         var p = Math.Min(1, 2 * Math.Min(low, high) / diffs.Count);
         return (estimate, Bootstrap.Summarise(estimate, diffs, options.Confidence), p);
     }
 
-    private static double Difference(EncodedLabels truth, Predictions a, Predictions b, string metric, IReadOnlyList<int> rows)
-    {
-        var t = truth.Take(rows);
-        var ma = Evaluator.Evaluate(t, Bootstrap.Take(a, rows)).Metrics;
-        var mb = Evaluator.Evaluate(t, Bootstrap.Take(b, rows)).Metrics;
-        return ma.TryGetValue(metric, out var x) && mb.TryGetValue(metric, out var y) ? x - y : double.NaN;
-    }
+    private static double Difference(IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b, string metric) =>
+        a.TryGetValue(metric, out var x) && b.TryGetValue(metric, out var y) ? x - y : double.NaN;
 }

@@ -28,49 +28,46 @@ public sealed record Interval(double Estimate, double Low, double High, int Resa
 public static class Bootstrap
 {
     /// <summary>Intervals for every metric of <see cref="Evaluator.Evaluate"/> over <paramref name="rows"/> (all rows when null).</summary>
+    /// <remarks>Each resample is scored from its count vector by <see cref="ResampleScorer"/>, with the values the metrics have on the
+    /// resampled rows themselves.</remarks>
     public static IReadOnlyDictionary<string, Interval> MetricIntervals(EncodedLabels truth, Predictions predictions, BootstrapOptions options,
         IReadOnlyList<int>? rows = null)
     {
-        rows ??= Enumerable.Range(0, truth.Count).ToArray();
-        var estimate = Evaluator.Evaluate(truth.Take(rows), Take(predictions, rows)).Metrics;
-        var samples = estimate.Keys.ToDictionary(k => k, _ => new List<double>(options.Resamples), StringComparer.Ordinal);
+        var t = rows is null ? truth : truth.Take(rows);
+        var p = rows is null ? predictions : Take(predictions, rows);
+        var estimate = Evaluator.Evaluate(t, p).Metrics;
+        var scorer = new ResampleScorer(t, p);
+        var keys = estimate.Keys.ToArray();
+        var at = keys.Select(k => Array.IndexOf(scorer.Names, k)).ToArray();
+        var samples = keys.Select(_ => new List<double>(options.Resamples)).ToArray();
         var rng = new SplitMix64(options.Seed);
-        // Resamples are drawn in order (so the seed fixes them), then scored in parallel and read back in that order.
-        var draws = Enumerable.Range(0, options.Resamples).Select(_ => rng.Resample(rows)).ToArray();
-        var scored = new IReadOnlyDictionary<string, double>[draws.Length];
-        Parallel.For(0, draws.Length, b => scored[b] = Evaluator.Evaluate(truth.Take(draws[b]), Take(predictions, draws[b])).Metrics);
-        foreach (var m in scored)
+        var counts = new int[scorer.Rows];
+        var values = new double[scorer.Names.Length];
+        for (var b = 0; b < options.Resamples; b++)
         {
-            foreach (var (k, list) in samples)
+            rng.Counts(counts);
+            scorer.Score(counts, values);
+            for (var j = 0; j < keys.Length; j++)
             {
-                if (m.TryGetValue(k, out var v) && !double.IsNaN(v)) list.Add(v);
+                if (at[j] >= 0 && !double.IsNaN(values[at[j]])) samples[j].Add(values[at[j]]);
             }
         }
-        return samples.ToDictionary(s => s.Key, s => Summarise(estimate[s.Key], s.Value, options.Confidence), StringComparer.Ordinal);
+        return keys.Select((k, j) => (k, j)).ToDictionary(x => x.k, x => Summarise(estimate[x.k], samples[x.j], options.Confidence), StringComparer.Ordinal);
     }
 
-    /// <summary>The interval of any statistic of a set of row indices (it returns NaN where undefined).</summary>
-    public static Interval Of(IReadOnlyList<int> rows, Func<IReadOnlyList<int>, double> statistic, BootstrapOptions options)
+    /// <summary>Intervals of several statistics of the same resamples of <paramref name="rows"/> rows; a statistic reads a resample as
+    /// its count vector (how often each row was drawn; all ones for the estimate) and returns NaN where undefined.</summary>
+    public static IReadOnlyList<Interval> OfMany(int rows, Func<int[], double[]> statistics, BootstrapOptions options)
     {
-        var rng = new SplitMix64(options.Seed);
-        var values = new List<double>(options.Resamples);
-        for (var b = 0; b < options.Resamples; b++)
-        {
-            var v = statistic(rng.Resample(rows));
-            if (!double.IsNaN(v)) values.Add(v);
-        }
-        return Summarise(statistic(rows), values, options.Confidence);
-    }
-
-    /// <summary>Several statistics of the same resamples at once (cheaper than one pass each).</summary>
-    public static IReadOnlyList<Interval> OfMany(IReadOnlyList<int> rows, Func<IReadOnlyList<int>, double[]> statistics, BootstrapOptions options)
-    {
-        var rng = new SplitMix64(options.Seed);
-        var estimate = statistics(rows);
+        var counts = new int[rows];
+        Array.Fill(counts, 1);
+        var estimate = statistics(counts);
         var values = estimate.Select(_ => new List<double>(options.Resamples)).ToArray();
+        var rng = new SplitMix64(options.Seed);
         for (var b = 0; b < options.Resamples; b++)
         {
-            var v = statistics(rng.Resample(rows));
+            rng.Counts(counts);
+            var v = statistics(counts);
             for (var j = 0; j < v.Length; j++)
             {
                 if (!double.IsNaN(v[j])) values[j].Add(v[j]);

@@ -28,4 +28,12 @@ internal sealed class SplitMix64(ulong seed)
         for (var i = 0; i < r.Length; i++) r[i] = rows[NextIndex(rows.Count)];
         return r;
     }
+
+    /// <summary>Draws <paramref name="counts"/>.Length rows with replacement, as <see cref="Resample"/> over 0..n-1 does, and writes how
+    /// often each row was drawn.</summary>
+    public void Counts(int[] counts)
+    {
+        Array.Clear(counts);
+        for (var i = 0; i < counts.Length; i++) counts[NextIndex(counts.Length)]++;
+    }
 }
