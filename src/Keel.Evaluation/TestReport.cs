@@ -52,6 +52,10 @@ public sealed record TestReport
     /// <summary>Every test metric with its bootstrap interval.</summary>
     public required IReadOnlyDictionary<string, Interval> Intervals { get; init; }
 
+    /// <summary>When the registered model was refitted on train + validation (and <see cref="Intervals"/> describe it): the intervals of
+    /// the selected candidate as trained on train only, its own leaderboard row. Null otherwise.</summary>
+    public IReadOnlyDictionary<string, Interval>? TrainOnlyIntervals { get; init; }
+
     /// <summary>Against every other model on the same rows: the selection metric, and accuracy for classification.</summary>
     public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
 
@@ -80,7 +84,11 @@ public sealed record TestReport
 /// has not seen; a refitted model has seen validation), with its test predictions.</remarks>
 public sealed record SelectedModelInput(string Name, Table TestTable, EncodedLabels TestTruth, Predictions Test, string Metric,
     IReadOnlyList<(string Name, Predictions Test)> Others,
-    EncodedLabels? ValidationTruth, Predictions? TrainOnlyValidation, Predictions? TrainOnlyTest);
+    EncodedLabels? ValidationTruth, Predictions? TrainOnlyValidation, Predictions? TrainOnlyTest)
+{
+    /// <summary>Whether <see cref="Test"/> comes from the model refitted on train + validation rather than the candidate itself.</summary>
+    public bool Refitted { get; init; }
+}
 
 /// <summary>Builds <see cref="TestReport"/>s.</summary>
 public static class TestEvaluator
@@ -112,6 +120,7 @@ public static class TestEvaluator
             .ToArray();
         return Intervals(input.Name, truth, input.Test, boot) with
         {
+            TrainOnlyIntervals = input.Refitted && input.TrainOnlyTest is { } own ? Bootstrap.MetricIntervals(truth, own, boot) : null,
             Comparisons = comparisons,
             Calibration = truth.Task == TaskKind.Binary ? Calibrate(input, options.Calibrate) : null,
             Slices = slices,

@@ -23,8 +23,7 @@ internal static class EvaluationMapper
         {
             tables.Add(new TableView("Significance against the other models (same test rows)",
                 ["against", "metric", "selected", "other", "test", "p", "verdict"],
-                sel.Comparisons.Select(c => (IReadOnlyList<string>)[c.Against, c.Metric, F(c.Value), F(c.OtherValue), c.Test, Gates.P(c.PValue),
-                    c.Verdict == "tied" ? $"tied ({Gates.P(c.PValue)})" : c.Verdict]).ToArray(),
+                sel.Comparisons.Select(c => (IReadOnlyList<string>)[c.Against, c.Metric, F(c.Value), F(c.OtherValue), c.Test, Gates.P(c.PValue), c.Verdict]).ToArray(),
                 "DeLong's test for auc, McNemar's for accuracy (exact binomial under 25 discordant rows, else chi-square with continuity correction), paired bootstrap otherwise; alpha 0.05."));
         }
         IReadOnlyList<Series> reliability = [];

@@ -30,7 +30,7 @@ internal static class TestEvaluations
             others,
             validation.Length > 0 ? run.Label.Labels.Take(validation) : null,
             validation.Length > 0 ? selected.Model.Predict(run.Features.Take(validation)) : null,
-            selected.TestPredictions), options);
+            selected.TestPredictions) { Refitted = !ReferenceEquals(final, selected) }, options);
         return result;
     }
 }
