@@ -110,14 +110,18 @@ public static class Gates
 
     private static GateResult CheckSlices(SliceThreshold s, TestReport? report)
     {
-        var slices = report?.Slices.Where(x => x.Column == s.Column).ToArray() ?? [];
-        if (slices.Length == 0) return new GateResult(s.Text, false, $"no slices of {s.Column} were evaluated");
+        var all = report?.Slices.Where(x => x.Column == s.Column).ToArray() ?? [];
+        var slices = all.Where(x => !x.BelowMinimum).ToArray();
+        var small = all.Where(x => x.BelowMinimum).ToArray();
+        var skipped = small.Length == 0 ? "" :
+            $"; not judged, below the minimum slice size: {string.Join(", ", small.Select(x => $"{s.Column} = {x.Value} ({x.Rows} rows)"))}";
+        if (slices.Length == 0) return new GateResult(s.Text, false, $"no slices of {s.Column} were evaluated{skipped}");
         var failing = slices.Where(x => !x.Metrics.TryGetValue(s.Metric, out var v) || double.IsNaN(v.Estimate) || !Compare(s.Op, v.Estimate, s.Value))
             .Select(x => $"{s.Column} = {x.Value}: {s.Metric} = {(x.Metrics.TryGetValue(s.Metric, out var v) ? F(v.Estimate) : "undefined")}")
             .ToArray();
         return failing.Length == 0
-            ? new GateResult(s.Text, true, $"{s.Metric} {s.Op} {F(s.Value)} on all {slices.Length} slices of {s.Column} (lowest {F(slices.Min(x => x.Metrics.TryGetValue(s.Metric, out var v) ? v.Estimate : double.NaN))})")
-            : new GateResult(s.Text, false, $"fails on {string.Join("; ", failing)} (needs {s.Op} {F(s.Value)})");
+            ? new GateResult(s.Text, true, $"{s.Metric} {s.Op} {F(s.Value)} on all {slices.Length} slices of {s.Column} (lowest {F(slices.Min(x => x.Metrics.TryGetValue(s.Metric, out var v) ? v.Estimate : double.NaN))}){skipped}")
+            : new GateResult(s.Text, false, $"fails on {string.Join("; ", failing)} (needs {s.Op} {F(s.Value)}){skipped}");
     }
 
     private static GateResult CheckFairness(FairnessThreshold f, TestReport? report)

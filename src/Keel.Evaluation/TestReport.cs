@@ -21,6 +21,10 @@ public sealed record EvaluationOptions
     /// <summary>sigmoid or isotonic: a calibration fitted on validation and reported on test. Default null: none.</summary>
     public string? Calibrate { get; init; }
 
+    /// <summary>Slices with fewer rows are listed with their size but get no metrics (too few rows for a figure worth reading), and
+    /// slice gates pass over them. Default 30 (as the weak-segment search's minimum).</summary>
+    public int MinSliceRows { get; init; } = 30;
+
     /// <summary>Coverage of the split-conformal intervals and sets. Default 0.9.</summary>
     public double Coverage { get; init; } = 0.9;
 
@@ -61,6 +65,9 @@ public sealed record TestReport
 
     /// <summary>Binary tasks: calibration on test.</summary>
     public CalibrationResult? Calibration { get; init; }
+
+    /// <summary>The minimum slice size behind <see cref="Slices"/> (evaluation.min_slice_rows).</summary>
+    public int MinSliceRows { get; init; } = 1;
 
     /// <summary>Metrics per slice of each evaluation.slices column.</summary>
     public IReadOnlyList<SliceResult> Slices { get; init; } = [];
@@ -114,7 +121,7 @@ public static class TestEvaluator
             if (truth.Task != TaskKind.Regression && input.Metric != "accuracy")
                 comparisons.Add(Significance.Significance.Compare(input.Name, name, truth, input.Test, other, "accuracy", boot));
         }
-        var slices = options.Slices.SelectMany(c => SliceMetrics.Compute(input.TestTable[c], truth, input.Test, boot)).ToArray();
+        var slices = options.Slices.SelectMany(c => SliceMetrics.Compute(input.TestTable[c], truth, input.Test, boot, minRows: options.MinSliceRows)).ToArray();
         var simpson = input.Others.Count == 0 ? [] : options.Slices
             .Select(c => SimpsonCheck.Check(input.TestTable[c], truth, input.Name, input.Test, input.Others[0].Name, input.Others[0].Test, input.Metric))
             .ToArray();
@@ -124,6 +131,7 @@ public static class TestEvaluator
             Comparisons = comparisons,
             Calibration = truth.Task == TaskKind.Binary ? Calibrate(input, options.Calibrate) : null,
             Slices = slices,
+            MinSliceRows = options.MinSliceRows,
             WeakSegments = WeakSegments.Search(input.TestTable, truth, input.Test, options.WeakSegments),
             Simpson = simpson,
             Fairness = options.Sensitive.Select(c => FairnessAudit.Audit(input.TestTable[c], truth, input.Test, boot)).ToArray(),

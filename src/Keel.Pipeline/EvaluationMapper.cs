@@ -43,9 +43,12 @@ internal static class EvaluationMapper
         }
         if (sel.Slices.Count > 0)
         {
+            var small = sel.Slices.Any(s => s.BelowMinimum);
             tables.Add(new TableView($"Slices ({metric})", ["column", "value", "rows", metric, "accuracy / rmse"],
-                sel.Slices.Select(s => (IReadOnlyList<string>)[s.Column, s.Value, s.Rows.ToString(CultureInfo.InvariantCulture), Get(s.Metrics, metric),
-                    Get(s.Metrics, s.Metrics.ContainsKey("accuracy") ? "accuracy" : "rmse")]).ToArray()));
+                sel.Slices.Select(s => (IReadOnlyList<string>)[s.Column, s.Value, s.Rows.ToString(CultureInfo.InvariantCulture),
+                    s.BelowMinimum ? "too few rows" : Get(s.Metrics, metric),
+                    s.BelowMinimum ? "too few rows" : Get(s.Metrics, s.Metrics.ContainsKey("accuracy") ? "accuracy" : "rmse")]).ToArray(),
+                small ? $"Slices with fewer than {sel.MinSliceRows} test rows (evaluation.min_slice_rows) get no figures; slice gates pass over them." : null));
         }
         tables.Add(new TableView("Weak segments", ["segment", "rows", "loss", "overall", "shortfall", "p (Bonferroni)"],
             sel.WeakSegments.Select(w => (IReadOnlyList<string>)[string.Join(" and ", w.Conditions), w.Rows.ToString(CultureInfo.InvariantCulture), F(w.Loss),
@@ -72,7 +75,7 @@ internal static class EvaluationMapper
                 [[c.CalibrationRows.ToString(CultureInfo.InvariantCulture), F(c.Quantile), F(c.AchievedCoverage), F(c.MeanSize), F(c.EmptySets)]],
                 "Split conformal calibrated on validation with the selected model as trained on train only; size is the interval width (regression) or classes per set."));
         }
-        var charts = sel.Slices.GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
+        var charts = sel.Slices.Where(s => !s.BelowMinimum).GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
             g.Select(s => s.Metrics.TryGetValue(metric, out var i)
                 ? new BarDatum($"{s.Value} ({s.Rows})", i.Estimate) { Low = i.Low, High = i.High }
                 : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();

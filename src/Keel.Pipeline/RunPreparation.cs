@@ -157,6 +157,7 @@ public static class RunPreparation
         Sensitive = spec.Evaluation.Sensitive,
         Calibrate = spec.Evaluation.Calibrate,
         Coverage = spec.Evaluation.Coverage,
+        MinSliceRows = spec.Evaluation.MinSliceRows,
         Bootstrap = new Keel.Evaluation.Uncertainty.BootstrapOptions { Resamples = spec.Evaluation.Bootstrap, Seed = (ulong)spec.Seed },
     };
 

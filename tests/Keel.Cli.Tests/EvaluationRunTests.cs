@@ -52,6 +52,12 @@ public sealed class EvaluationRunTests
         Assert.Contains("owner", homes);
         Assert.Contains("rent", homes);
         Assert.Equal(j.GetProperty("split").GetProperty("test").GetInt32(), slices.Sum(s => s.GetProperty("rows").GetInt32()));
+        // Home = ignore and missing Home are rare: below evaluation.min_slice_rows (30) they are listed without figures.
+        var small = slices.Where(s => s.GetProperty("rows").GetInt32() < 30).ToArray();
+        Assert.NotEmpty(small);
+        Assert.All(small, s => Assert.True(s.GetProperty("below_minimum").GetBoolean()));
+        Assert.All(small, s => Assert.Empty(s.GetProperty("metrics").EnumerateObject()));
+        Assert.All(slices.Except(small), s => Assert.True(s.GetProperty("metrics").TryGetProperty("auc", out _)));
         var fairness = Assert.Single(evaluation.GetProperty("fairness").EnumerateArray());
         Assert.Equal("Marital", fairness.GetProperty("column").GetString());
         var groups = fairness.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()!).ToArray();
@@ -67,6 +73,7 @@ public sealed class EvaluationRunTests
         Assert.Contains("Evaluation beyond averages", html);
         Assert.Contains("Slices (auc)", html);
         Assert.Contains(">owner<", html);
+        Assert.Contains(">too few rows<", html);
         Assert.Contains("Fairness: Marital", html);
         Assert.Contains(">married<", html);
         // Two identical linear models: the significance table says tied, with the p-value once, in its own column.

@@ -72,6 +72,43 @@ public sealed class EvaluationGatesTests
     public void Check_EverySliceAboveLimit_Passes() => Assert.True(One("auc >= 0.7 on every slice of Home").Passed);
 
     [Fact]
+    public void Check_EverySliceWithASliceBelowMinimumSize_PassesOverItAndNamesIt()
+    {
+        var report = Report() with
+        {
+            Slices = [.. Report().Slices, new SliceResult("Home", "ignore", 7, new Dictionary<string, Interval>()) { BelowMinimum = true }],
+        };
+
+        var r = One("auc >= 0.7 on every slice of Home", report);
+
+        Assert.True(r.Passed, r.Detail);
+        Assert.Contains("on all 2 slices of Home", r.Detail);
+        Assert.Contains("below the minimum slice size: Home = ignore (7 rows)", r.Detail);
+    }
+
+    [Fact]
+    public void SliceMetricsCompute_SliceBelowMinRows_ListedWithoutMetrics()
+    {
+        var column = new StringColumn("Home", [.. Enumerable.Repeat("owner", 40), .. Enumerable.Repeat("ignore", 5)]);
+        var y = Enumerable.Range(0, 45).Select(i => i % 3 == 0 ? 1 : 0).ToArray();
+        var truth = new Keel.Core.Models.EncodedLabels { Task = TaskKind.Binary, Classes = ["a", "b"], ClassIndices = y };
+        var p = new Keel.Core.Models.Predictions
+        {
+            Task = TaskKind.Binary, Classes = ["a", "b"], Probabilities = y.Select((t, i) => new[] { 0.6 - 0.01 * (i % 7), 0.4 + 0.01 * (i % 7) }).ToArray(),
+        };
+
+        var slices = SliceMetrics.Compute(column, truth, p, new BootstrapOptions { Resamples = 20 }, minRows: 30);
+
+        var ignore = slices.Single(s => s.Value == "ignore");
+        Assert.True(ignore.BelowMinimum);
+        Assert.Equal(5, ignore.Rows);
+        Assert.Empty(ignore.Metrics);
+        var owner = slices.Single(s => s.Value == "owner");
+        Assert.False(owner.BelowMinimum);
+        Assert.True(owner.Metrics.ContainsKey("accuracy"));
+    }
+
+    [Fact]
     public void Check_EqualizedOddsAboveLimit_FailsNamingTheGroups()
     {
         var r = One("equalized_odds_difference <= 0.1 on Marital");

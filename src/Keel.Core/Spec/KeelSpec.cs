@@ -173,4 +173,7 @@ public sealed record EvaluationSpec
 
     /// <summary>Bootstrap resamples behind every interval. Default 1000.</summary>
     public int Bootstrap { get; init; } = 1000;
+
+    /// <summary>Slices with fewer test rows are listed with their size but get no metrics, and slice gates pass over them. Default 30.</summary>
+    public int MinSliceRows { get; init; } = 30;
 }

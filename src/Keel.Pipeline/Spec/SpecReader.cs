@@ -51,7 +51,7 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -74,6 +74,12 @@ internal static class SpecReader
             var v = f.Integer(bo, "evaluation.bootstrap");
             if (v is < 0 or > 100_000) throw f.Error(bo, "evaluation.bootstrap", $"expected a number of resamples from 0 (no intervals) to 100000, got {v}");
             spec = spec with { Bootstrap = v };
+        }
+        if (k.TryGetValue("min_slice_rows", out var mi))
+        {
+            var v = f.Integer(mi, "evaluation.min_slice_rows");
+            if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
+            spec = spec with { MinSliceRows = v };
         }
         return spec;
     }
