@@ -53,4 +53,8 @@ public sealed record RunOutcome(
     IReadOnlyList<GateResult> Gates,
     RegisteredOut? Registered,
     string? NotRegisteredReason,
-    string ReportPath);
+    string ReportPath)
+{
+    /// <summary>Every model's test evaluation (intervals; the selected model's also significance, calibration, slices, fairness, conformal), by name.</summary>
+    public IReadOnlyDictionary<string, TestReport> Evaluations { get; init; } = new Dictionary<string, TestReport>();
+}

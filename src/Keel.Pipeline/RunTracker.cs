@@ -85,6 +85,10 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         return store.Tracking.LogBatchAsync(runId, new LogBatch { Tags = tags }, ct);
     }
 
+    /// <summary>Stores a model's test evaluation as evaluation/CANDIDATE.test.json.</summary>
+    public Task<ArtifactEntry> LogEvaluationAsync(TestReport report, CancellationToken ct) =>
+        Bytes($"evaluation/{report.Candidate}.test.json", JsonSerializer.SerializeToUtf8Bytes(report, KeelJson.Options), ct);
+
     public Task LogReportAsync(string reportPath, CancellationToken ct) =>
         store.LogArtifactFileAsync(runId, "report.html", reportPath, ct);
 
