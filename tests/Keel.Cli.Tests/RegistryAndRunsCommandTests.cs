@@ -146,6 +146,7 @@ public sealed class RegistryAndRunsCommandTests
         var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
         Assert.Contains("time_column: \"date\"", yaml);
         Assert.Contains("strategy: time", yaml);
+        Assert.Contains("time_features: [\"dayofweek\", \"hour\"]", yaml);
     }
 
     [Fact]

@@ -120,8 +120,11 @@ internal static class InitCommand
         else
         {
             y.Key("time_column").Text(firstTime);
-            y.Comment("orders rows for the time split; not a feature", inline: true);
-            y.Comment("time_features: [month, dayofweek]   date parts of the time column as features");
+            y.Comment("orders rows for the time split; not a feature itself", inline: true);
+            // Day of week and hour repeat inside any training period of a week or more, so they carry over to newer rows;
+            // month, day and dayofyear may be unseen under a time split, and year and the raw time extrapolate.
+            y.Key("time_features").List(["dayofweek", "hour"]);
+            y.Comment("cyclic date parts as features; also month, day, dayofyear; [] for none", inline: true);
         }
         y.Comment("group_column: customer_id   enables split strategy 'group'");
         if (extraMissing.Count > 0) y.Key("missing").List(extraMissing);
