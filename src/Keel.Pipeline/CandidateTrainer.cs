@@ -2,6 +2,7 @@ using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.Evaluation;
 using Keel.Training;
+using Keel.Training.Featurization;
 
 namespace Keel.Pipeline;
 
@@ -14,7 +15,17 @@ internal sealed class CandidateTrainer
     private readonly TrainingData? _validation;
     private readonly Table _testFeatures;
     private readonly EncodedLabels _testLabels;
-    private readonly Table _warmUp;
+    private readonly Table _timing;
+    private readonly FeatureCache _features = new();
+
+    /// <summary>Scoring is timed on at least this many rows (test rows repeated when there are fewer).</summary>
+    public const int TimingRows = 10_000;
+
+    /// <summary>Timing repeats at least this many times and until <see cref="TimingMinimumSeconds"/> of work; the median counts.</summary>
+    public const int TimingRepeats = 7;
+
+    /// <summary>The least total scoring time that the median is taken over.</summary>
+    public const double TimingMinimumSeconds = 0.1;
 
     public CandidateTrainer(PreparedRun run, TimeProvider time)
     {
@@ -24,49 +35,77 @@ internal sealed class CandidateTrainer
         _validation = run.Split.Validation.Length > 0 ? Slice(run.Split.Validation) : null;
         _testFeatures = run.Features.Take(run.Split.Test);
         _testLabels = run.Label.Labels.Take(run.Split.Test);
-        _warmUp = _testFeatures.Take(Enumerable.Range(0, Math.Min(8, _testFeatures.RowCount)).ToArray());
+        var n = _testFeatures.RowCount;
+        _timing = _testFeatures.Take(Enumerable.Range(0, n == 0 ? 0 : TimingRows).Select(i => i % n).ToArray());
     }
 
     private TrainingData Slice(IReadOnlyList<int> rows) => new(_run.Features.Take(rows), _run.Label.Labels.Take(rows));
 
-    public CandidateOutcome Train(Candidate candidate) => Fit(candidate, _train, _validation);
+    /// <summary>Fits <paramref name="candidate"/> on the train split; every candidate shares one featurised matrix per setting.</summary>
+    public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer, _train, _validation);
 
     /// <summary>Fits the candidate again on train + validation (more data for the model that ships); test stays unseen.</summary>
-    public CandidateOutcome Refit(Candidate candidate)
+    /// <remarks>A boosted candidate that stopped early on validation trains its best round count (<see cref="CandidateOutcome.BestIteration"/>).
+    /// The train-split matrices are dropped first: no candidate trains on them any more.</remarks>
+    public CandidateOutcome Refit(Candidate candidate, CandidateOutcome trained)
     {
+        _features.Clear();
         var rows = _run.Split.Train.Concat(_run.Split.Validation).Order().ToArray();
-        return Fit(candidate, Slice(rows), validation: null);
+        var trainer = candidate.Trainer.ForRefit(new FitResult(trained.Model, trained.LossCurve) { BestIteration = trained.BestIteration });
+        return Fit(candidate.Name, candidate.Trainer, trainer, Slice(rows), validation: null);
     }
 
-    private CandidateOutcome Fit(Candidate candidate, TrainingData train, TrainingData? validation)
+    private CandidateOutcome Fit(string name, ITrainer candidate, ITrainer trainer, TrainingData train, TrainingData? validation)
     {
-        var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts);
+        var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts) { Features = _features };
         var start = _time.GetTimestamp();
-        var fit = candidate.Trainer.Fit(train, validation, context);
+        var fit = trainer.Fit(train, validation, context);
         var trainSeconds = _time.GetElapsedTime(start).TotalSeconds;
 
         var validationMetrics = validation is null
             ? new Dictionary<string, double>()
             : Evaluator.Evaluate(validation.Labels, fit.Model.Predict(validation.Features)).Metrics;
 
-        // One small prediction first, so the timing below measures steady-state scoring, not JIT and native set-up.
-        fit.Model.Predict(_warmUp);
-        start = _time.GetTimestamp();
         var testPredictions = fit.Model.Predict(_testFeatures);
-        var predictUs = _time.GetElapsedTime(start).TotalMicroseconds / Math.Max(1, _testFeatures.RowCount);
+        var predictUs = PredictMicrosecondsPerRow(fit.Model);
         var test = Evaluator.Evaluate(_testLabels, testPredictions);
 
         using var ms = new MemoryStream();
         fit.Model.Save(ms);
         var bytes = ms.ToArray();
-        return new CandidateOutcome(candidate.Name, candidate.Trainer.Type, candidate.Trainer.IsBaseline, candidate.Trainer.EffectiveParams,
+        return new CandidateOutcome(name, candidate.Type, candidate.IsBaseline, candidate.EffectiveParams,
             trainSeconds, predictUs, bytes.LongLength, validationMetrics, test.Metrics)
         {
+            BestIteration = fit.BestIteration,
             TestEvaluation = test,
             LossCurve = fit.LossCurve,
             ModelFile = bytes,
             Model = fit.Model,
             TestPredictions = testPredictions,
         };
+    }
+
+    /// <summary>Median scoring time per row over repeated predictions of <see cref="TimingRows"/> rows.</summary>
+    /// <remarks>One prediction of the whole test split is too short on small sets to time stably (timer resolution, JIT,
+    /// GC): two warm-up predictions, then at least <see cref="TimingRepeats"/> repeats and <see cref="TimingMinimumSeconds"/> of work.</remarks>
+    private double PredictMicrosecondsPerRow(IFittedModel model)
+    {
+        if (_timing.RowCount == 0) return 0;
+        // Untimed warm-up on the full timing set: JIT tiering promotes hot loops only after repeated calls, so timing the
+        // first calls measured unoptimised code in some runs and optimised code in others.
+        model.Predict(_timing);
+        model.Predict(_timing);
+        var samples = new List<double>();
+        double total = 0;
+        while (samples.Count < TimingRepeats || (total < TimingMinimumSeconds && samples.Count < 100))
+        {
+            var start = _time.GetTimestamp();
+            model.Predict(_timing);
+            var seconds = _time.GetElapsedTime(start).TotalSeconds;
+            total += seconds;
+            samples.Add(seconds * 1e6 / _timing.RowCount);
+        }
+        samples.Sort();
+        return samples[samples.Count / 2];
     }
 }

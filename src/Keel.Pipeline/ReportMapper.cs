@@ -30,6 +30,7 @@ internal static class ReportMapper
             SelectionHigherIsBetter = MetricCatalog.Get(outcome.SelectionMetric).HigherIsBetter,
             Selected = outcome.Selected,
             Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),
+            Evaluation = EvaluationMapper.Map(outcome),
             Registered = outcome.Registered is { } r
                 ? (r.Version > 0 ? $"{r.Name} v{r.Version}" + (r.Alias is null ? "" : $" (alias {r.Alias})") : $"registering as {r.Name}{(r.Alias is null ? "" : "@" + r.Alias)}") + (outcome.Final.Refit ? $", refitted on train + validation ({outcome.Final.TrainRows} rows)" : "")
                 : $"not registered: {outcome.NotRegisteredReason}",

@@ -18,6 +18,9 @@ public sealed record CandidateOutcome(
 {
     [JsonIgnore] public Keel.Evaluation.Evaluation TestEvaluation { get; init; } = null!;
     [JsonIgnore] public LossCurve? LossCurve { get; init; }
+
+    /// <summary>Boosted candidates stopped early on validation: the round kept (also logged as CANDIDATE.best_iteration).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? BestIteration { get; init; }
     [JsonIgnore] public byte[] ModelFile { get; init; } = null!;
     [JsonIgnore] public IFittedModel Model { get; init; } = null!;
     [JsonIgnore] public Keel.Core.Models.Predictions TestPredictions { get; init; } = null!;
@@ -50,4 +53,8 @@ public sealed record RunOutcome(
     IReadOnlyList<GateResult> Gates,
     RegisteredOut? Registered,
     string? NotRegisteredReason,
-    string ReportPath);
+    string ReportPath)
+{
+    /// <summary>Every model's test evaluation (intervals; the selected model's also significance, calibration, slices, fairness, conformal), by name.</summary>
+    public IReadOnlyDictionary<string, TestReport> Evaluations { get; init; } = new Dictionary<string, TestReport>();
+}

@@ -23,7 +23,7 @@ public sealed record PipelineProgress(string Step, double Done);
 public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress, string actor)
 {
     public static IReadOnlyList<string> Steps(PreparedRun run) =>
-        [.. run.Candidates.Select(c => $"train {c.Name}"), "refit", "report", "register"];
+        [.. run.Candidates.Select(c => $"train {c.Name}"), "refit", "evaluate", "report", "register"];
 
     public async Task<RunOutcome> ExecuteAsync(PreparedRun run, Func<string, string> reportPathFor, CancellationToken ct)
     {
@@ -86,18 +86,24 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         // A single candidate is the choice by itself; several are compared on validation, never test.
         var selectedIndex = outcomes.Count == 1 ? 0 : ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
         var selected = outcomes[selectedIndex];
-        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex]) : selected;
+        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
         var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
 
+        progress.Report(new PipelineProgress("refit", 1));
+
+        progress.Report(new PipelineProgress("evaluate", 0.05));
+        var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final);
+        foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
+        progress.Report(new PipelineProgress("evaluate", 1));
+
         var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
-        var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric);
+        var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric, evaluations[selected.Name]);
         var (toRegister, reason) = PlanRegistration(run, tracker.RunId, final, finalInfo, modelEntry, gates);
         // keel.registered is written by the completion below, with the version number it assigns.
         await tracker.LogSelectionAsync(selected.Name, gates, null, reason, ct);
-        progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("report", 0.1));
         // Version 0 stands for "not assigned yet": the report says "registering as NAME@ALIAS", the number comes from the transaction.
@@ -105,7 +111,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath);
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);

@@ -61,7 +61,7 @@ public static class RunPreparation
             Delimiter = spec.Data.Delimiter,
         });
         var source = Path.GetFileName(dataPath);
-        RequireColumns(data.Table, specName, spec.Data);
+        RequireColumns(data.Table, specName, spec);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
         var table = label.KeptRows.Length == data.Table.RowCount ? data.Table : data.Table.Take(label.KeptRows);
         var features = table.Drop(NotFeatures(spec));
@@ -89,7 +89,7 @@ public static class RunPreparation
         var candidates = models.Select((ms, i) => new Candidate(ms, TrainerCatalog.Create(ms, label.Task, i))).ToArray();
         try
         {
-            Gates.Parse(spec.Register.Gates, candidates.Select(c => c.Name).ToArray(), label.Task);
+            Gates.Parse(spec.Register.Gates, candidates.Select(c => c.Name).ToArray(), label.Task, EvaluationOptions(spec));
         }
         catch (KeelInputException e)
         {
@@ -150,8 +150,20 @@ public static class RunPreparation
             $"expected validation rows of every class (a larger split.validation_fraction, or split.strategy stratified) or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
     }
 
-    private static void RequireColumns(Table table, string specName, DataSpec d)
+    /// <summary>The evaluation options of a spec, with the run's seed behind the bootstrap.</summary>
+    public static EvaluationOptions EvaluationOptions(KeelSpec spec) => new()
     {
+        Slices = spec.Evaluation.Slices,
+        Sensitive = spec.Evaluation.Sensitive,
+        Calibrate = spec.Evaluation.Calibrate,
+        Coverage = spec.Evaluation.Coverage,
+        MinSliceRows = spec.Evaluation.MinSliceRows,
+        Bootstrap = new Keel.Evaluation.Uncertainty.BootstrapOptions { Resamples = spec.Evaluation.Bootstrap, Seed = (ulong)spec.Seed },
+    };
+
+    private static void RequireColumns(Table table, string specName, KeelSpec spec)
+    {
+        var d = spec.Data;
         void Need(string? column, string field)
         {
             if (column is not null && !table.Contains(column))
@@ -160,6 +172,8 @@ public static class RunPreparation
         for (var i = 0; i < d.Ignore.Count; i++) Need(d.Ignore[i], $"data.ignore[{i}]");
         Need(d.TimeColumn, "data.time_column");
         Need(d.GroupColumn, "data.group_column");
+        for (var i = 0; i < spec.Evaluation.Slices.Count; i++) Need(spec.Evaluation.Slices[i], $"evaluation.slices[{i}]");
+        for (var i = 0; i < spec.Evaluation.Sensitive.Count; i++) Need(spec.Evaluation.Sensitive[i], $"evaluation.sensitive[{i}]");
         if (d.Ignore.Contains(d.Label))
             throw new KeelInputException($"{specName} field 'data.ignore': the label column '{d.Label}' cannot be ignored.");
     }

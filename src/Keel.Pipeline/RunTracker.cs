@@ -14,7 +14,7 @@ namespace Keel.Pipeline;
 /// <summary>Writes what a run produces into the store: params, metrics (with steps), tags and artifacts, under one naming scheme.</summary>
 /// <remarks>
 /// Metric keys: CANDIDATE.val.METRIC, CANDIDATE.test.METRIC, CANDIDATE.train_seconds, CANDIDATE.predict_us_per_row,
-/// CANDIDATE.model_bytes, CANDIDATE.loss.train / .loss.validation (step = iteration); the registered model's test metrics as test.METRIC.
+/// CANDIDATE.model_bytes, CANDIDATE.best_iteration (boosted, stopped early), CANDIDATE.loss.train / .loss.validation (step = iteration); the registered model's test metrics as test.METRIC.
 /// </remarks>
 internal sealed class RunTracker(KeelStore store, string runId, TimeProvider time)
 {
@@ -46,6 +46,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
             new($"{o.Name}.predict_us_per_row", o.PredictUsPerRow, 0, now),
             new($"{o.Name}.model_bytes", o.ModelBytes, 0, now),
         };
+        if (o.BestIteration is { } best) points.Add(new($"{o.Name}.best_iteration", best, 0, now));
         points.AddRange(Finite(o.ValidationMetrics).Select(m => new MetricPoint($"{o.Name}.val.{m.Key}", m.Value, 0, now)));
         points.AddRange(Finite(o.TestMetrics).Select(m => new MetricPoint($"{o.Name}.test.{m.Key}", m.Value, 0, now)));
         if (o.LossCurve is { } curve)
@@ -83,6 +84,10 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         if (reason is not null) tags["keel.not_registered"] = reason;
         return store.Tracking.LogBatchAsync(runId, new LogBatch { Tags = tags }, ct);
     }
+
+    /// <summary>Stores a model's test evaluation as evaluation/CANDIDATE.test.json.</summary>
+    public Task<ArtifactEntry> LogEvaluationAsync(TestReport report, CancellationToken ct) =>
+        Bytes($"evaluation/{report.Candidate}.test.json", JsonSerializer.SerializeToUtf8Bytes(report, KeelJson.Options), ct);
 
     public Task LogReportAsync(string reportPath, CancellationToken ct) =>
         store.LogArtifactFileAsync(runId, "report.html", reportPath, ct);

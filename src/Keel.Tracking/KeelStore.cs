@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Deployments;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Tracking.Artifacts;
@@ -18,6 +19,7 @@ public sealed class KeelStore : IAsyncDisposable
         Options = options;
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
+        Deployments = new SqliteDeploymentStore(db, time);
         Artifacts = artifacts;
         Description = description;
     }
@@ -27,6 +29,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Registered models, versions and aliases (same database as <see cref="Tracking"/>).</summary>
     public IModelRegistry Registry { get; }
+
+    /// <summary>Deployments, their state history, the review queue, feedback and API tokens (same database as <see cref="Tracking"/>).</summary>
+    public IDeploymentStore Deployments { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

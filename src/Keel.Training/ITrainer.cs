@@ -12,6 +12,11 @@ public interface ITrainer
     /// <summary>Every option with its default filled in, formatted invariantly (for tracking).</summary>
     IReadOnlyDictionary<string, string> EffectiveParams { get; }
 
-    /// <summary>Learns a model from <paramref name="train"/>; <paramref name="validation"/> only feeds the loss curve.</summary>
+    /// <summary>Learns a model from <paramref name="train"/>; <paramref name="validation"/> feeds the loss curve, early
+    /// stopping (boosted trainers) and probability calibration (fastforest), never the model's own parameters.</summary>
     FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context);
+
+    /// <summary>The trainer for refitting on train + validation after <paramref name="fit"/>: a boosted trainer that stopped
+    /// early trains the best round count it found; others are returned unchanged.</summary>
+    ITrainer ForRefit(FitResult fit) => this;
 }

@@ -1,4 +1,5 @@
 using Keel.Training.Baselines;
+using Keel.Training.Linear;
 using Keel.Training.MlNet;
 using Keel.Training.Packaging;
 
@@ -15,8 +16,7 @@ public static class ModelPackage
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (manifest, model) = PackageIO.Read(stream);
-        return manifest.Type is "random" or "zero_rule" or "heuristic"
-            ? BaselineModel.Load(manifest)
-            : MlNetModel.Load(manifest, model);
+        if (manifest.Type is "random" or "zero_rule" or "heuristic") return BaselineModel.Load(manifest);
+        return manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
     }
 }

@@ -8,7 +8,11 @@ public sealed record TrainingData(Table Features, EncodedLabels Labels);
 
 /// <summary>What a fit may depend on besides the data: the run's seed, the data's name (used in error messages) and,
 /// per date-time column, the date parts to make (<see cref="Featurization.FeaturizerOptions.DateParts"/>; default every part).</summary>
-public sealed record TrainContext(int Seed, string SourceName, IReadOnlyDictionary<string, IReadOnlyList<string>>? DateParts = null);
+public sealed record TrainContext(int Seed, string SourceName, IReadOnlyDictionary<string, IReadOnlyList<string>>? DateParts = null)
+{
+    /// <summary>Featurised matrices shared between fits on the same tables; null (the default) featurises afresh for each fit.</summary>
+    public Featurization.FeatureCache? Features { get; init; }
+}
 
 /// <summary>The loss after <paramref name="Iteration"/> boosting rounds (1-based) on train and, when given, validation.</summary>
 public sealed record LossPoint(int Iteration, double Train, double? Validation);
@@ -17,4 +21,9 @@ public sealed record LossPoint(int Iteration, double Train, double? Validation);
 public sealed record LossCurve(string Metric, IReadOnlyList<LossPoint> Points);
 
 /// <summary>The outcome of a fit: the learned model and, for boosted trainers, its loss curve.</summary>
-public sealed record FitResult(IFittedModel Model, LossCurve? LossCurve);
+public sealed record FitResult(IFittedModel Model, LossCurve? LossCurve)
+{
+    /// <summary>Boosted trainers stopped early on validation: the round with the lowest validation loss, where the model ends
+    /// (the curve goes on to where training stopped); null when every round was kept.</summary>
+    public int? BestIteration { get; init; }
+}

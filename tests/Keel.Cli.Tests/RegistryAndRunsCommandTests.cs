@@ -146,6 +146,32 @@ public sealed class RegistryAndRunsCommandTests
         var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
         Assert.Contains("time_column: \"date\"", yaml);
         Assert.Contains("strategy: time", yaml);
+        Assert.Contains("time_features: [\"dayofweek\", \"hour\"]", yaml);
+    }
+
+    [Fact]
+    public async Task Init_NumericColumnWithStrayToken_FailsNamingInitOptionsThenTypeAndMissingOptionsWork()
+    {
+        using var h = new CliHarness();
+        var rows = Enumerable.Range(0, 300).Select(i => $"{(i == 7 ? "abc" : (i % 13).ToString(System.Globalization.CultureInfo.InvariantCulture))},{(i % 3 == 0 ? "yes" : "no")}");
+        await File.WriteAllLinesAsync(Path.Combine(h.Folder, "stray.csv"), ["Income,label", .. rows]);
+
+        var failed = await h.RunAsync("init", "stray.csv", "--label", "label");
+        var typed = await h.RunAsync("init", "stray.csv", "--label", "label", "--type", "Income=categorical", "--out", "typed.yaml");
+        var missing = await h.RunAsync("init", "stray.csv", "--label", "label", "--missing", "abc", "--out", "missing.yaml");
+        var badType = await h.RunAsync("init", "stray.csv", "--label", "label", "--type", "Income", "--out", "bad.yaml");
+
+        Assert.Equal(1, failed.Exit);
+        Assert.Contains("column 'Income'", failed.Error);
+        Assert.Contains("--type COLUMN=categorical", failed.Error);
+        Assert.True(typed.Exit == 0, typed.Error);
+        Assert.Contains("Income: categorical", await File.ReadAllTextAsync(Path.Combine(h.Folder, "typed.yaml")));
+        Assert.True(missing.Exit == 0, missing.Error);
+        var spec = await File.ReadAllTextAsync(Path.Combine(h.Folder, "missing.yaml"));
+        Assert.Contains("Income: numeric", spec);
+        Assert.Contains("missing:", spec);
+        Assert.Equal(1, badType.Exit);
+        Assert.Contains("--type: expected COLUMN=TYPE", badType.Error);
     }
 
     [Fact]

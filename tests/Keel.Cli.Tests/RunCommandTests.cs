@@ -112,6 +112,31 @@ public sealed class RunCommandTests(PenguinsRunFixture penguins) : IClassFixture
     }
 
     [Fact]
+    public void Run_HumanOutput_LeaderboardShowsEachRowsSelectionMetricIntervalFromTheJson()
+    {
+        var console = penguins.Console.Console.Split('\n');
+        var json = penguins.Json.Json();
+        var selected = json.GetProperty("selected").GetString()!;
+        var evaluations = json.GetProperty("evaluations");
+        static string B(double v) => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) is var s && Math.Abs(v) < 1 ? s[1..] : s;
+        static string Of(JsonElement intervals) =>
+            intervals.GetProperty("macro_f1") is var i ? $"{B(i.GetProperty("low").GetDouble())}–{B(i.GetProperty("high").GetDouble())}" : "";
+
+        Assert.Contains(console, l => l.Contains("95 %", StringComparison.Ordinal));
+        foreach (var c in json.GetProperty("candidates").EnumerateArray())
+        {
+            var name = c.GetProperty("name").GetString()!;
+            var e = evaluations.GetProperty(name);
+            // The selected candidate's own row shows its train-only model; the final (refit) row the registered model.
+            var own = name == selected ? e.GetProperty("train_only_intervals") : e.GetProperty("intervals");
+            var line = console.Single(l => l.Contains($"│ {name} ", StringComparison.Ordinal) || l.Contains($"│ {name}* ", StringComparison.Ordinal));
+            Assert.Contains(Of(own), line);
+        }
+        var finalLine = console.Single(l => l.Contains("final (refit)") && l.Contains('│'));
+        Assert.Contains(Of(evaluations.GetProperty(selected).GetProperty("intervals")), finalLine);
+    }
+
+    [Fact]
     public async Task Run_Penguins_PredictionsStoredAsParquetWithRowLabelAndClassProbabilities()
     {
         var h = penguins.Harness;

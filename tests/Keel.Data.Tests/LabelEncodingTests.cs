@@ -24,6 +24,16 @@ public sealed class LabelEncodingTests
     }
 
     [Fact]
+    public void Encode_RegressionLabelWithInfinity_ThrowsNamingTheRow()
+    {
+        var e = Assert.Throws<KeelInputException>(() =>
+            LabelEncoding.Encode(Numbers(1.5, double.NaN, 2.5, double.PositiveInfinity), "y", TaskKind.Regression, null, "f.csv"));
+
+        Assert.Contains("f.csv, label column 'y': data row 3 (0-based) holds", e.Message);
+        Assert.Contains("finite number", e.Message);
+    }
+
+    [Fact]
     public void Encode_BinaryWithoutPositiveClass_MinorityIsPositiveTieSecondSorted()
     {
         Assert.Equal(["a", "b"], LabelEncoding.Encode(Strings("a", "b", "a"), "y", null, null, "f").Labels.Classes);

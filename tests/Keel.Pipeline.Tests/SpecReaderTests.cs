@@ -126,10 +126,18 @@ public sealed class SpecReaderTests
     [InlineData("seed: 1", "missing the 'data' section")]
     [InlineData("data: {path: d.csv, label: y}\nseed: x", "field 'seed': expected an integer, got 'x'")]
     [InlineData("data: {path: d.csv, label: y\n", "not valid YAML")]
+    [InlineData("data: {path: d.csv, label: y}\nevaluation: {min_slice_rows: 0}", "line 2, field 'evaluation.min_slice_rows': expected a number of rows of at least 1, got 0")]
     public void Parse_BadSpec_NamesFileLineAndField(string yaml, string expected)
     {
         var e = Assert.ThrowsAny<KeelInputException>(() => SpecReader.Parse(yaml, "keel.yaml"));
         Assert.StartsWith("keel.yaml", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Parse_EvaluationMinSliceRows_DefaultThirtyAndReadWhenGiven()
+    {
+        Assert.Equal(30, SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml").Evaluation.MinSliceRows);
+        Assert.Equal(12, SpecReader.Parse("data: {path: d.csv, label: y}\nevaluation: {min_slice_rows: 12}", "keel.yaml").Evaluation.MinSliceRows);
     }
 }

@@ -1,9 +1,8 @@
 using Keel.Core.Data;
-using Keel.Core.Spec;
 
 namespace Keel.Training.Tests;
 
-public class LossCurveTests
+public class LossCurveTests(TrainedModels fits) : IClassFixture<TrainedModels>
 {
     public static TheoryData<string, TaskKind> BoostedTypesAndTasks() => new()
     {
@@ -13,26 +12,25 @@ public class LossCurveTests
 
     [Theory]
     [MemberData(nameof(BoostedTypesAndTasks))]
-    public void Fit_Boosted_LastValidationPointEqualsModelLoss(string type, TaskKind task)
+    public void Fit_Boosted_BestValidationPointEqualsModelLoss(string type, TaskKind task)
     {
-        var (train, valid) = TestData.Split(TestData.ForTask(task));
-        var result = TrainerCatalog.Create(TestData.FastSpec(type, task), task, 0).Fit(train, valid, TestData.Context());
+        var (_, valid) = TestData.Split(TestData.ForTask(task));
+        var result = fits.Get(type, task, withValidation: true);
 
         var curve = Assert.IsType<LossCurve>(result.LossCurve);
         var p = result.Model.Predict(valid.Features);
         var expected = task == TaskKind.Regression
             ? Losses.Rmse(p.Values!, valid.Labels.Values!)
             : Losses.LogLoss(p.Probabilities!, valid.Labels.ClassIndices!);
-        var last = curve.Points[^1].Validation!.Value;
-        Assert.True(Math.Abs(last - expected) <= 1e-6 * Math.Abs(expected), $"curve {last} vs model {expected}");
+        var best = curve.Points[(result.BestIteration ?? curve.Points.Count) - 1].Validation!.Value;
+        Assert.True(Math.Abs(best - expected) <= 1e-6 * Math.Abs(expected), $"curve {best} vs model {expected}");
     }
 
     [Theory]
     [MemberData(nameof(BoostedTypesAndTasks))]
     public void Fit_Boosted_CurveHasOnePointPerIterationAndTrainLossFalls(string type, TaskKind task)
     {
-        var (train, valid) = TestData.Split(TestData.ForTask(task));
-        var curve = TrainerCatalog.Create(TestData.FastSpec(type, task), task, 0).Fit(train, valid, TestData.Context()).LossCurve!;
+        var curve = fits.Get(type, task, withValidation: true).LossCurve!;
 
         Assert.Equal(task == TaskKind.Regression ? "rmse" : "log_loss", curve.Metric);
         Assert.Equal(Enumerable.Range(1, curve.Points.Count), curve.Points.Select(pt => pt.Iteration));
@@ -44,8 +42,7 @@ public class LossCurveTests
     [Fact]
     public void Fit_NoValidation_CurveHasTrainOnly()
     {
-        var (train, _) = TestData.Split(TestData.Credit());
-        var curve = TrainerCatalog.Create(TestData.FastSpec("lightgbm", TaskKind.Binary), TaskKind.Binary, 0).Fit(train, null, TestData.Context()).LossCurve!;
+        var curve = fits.Get("lightgbm", TaskKind.Binary).LossCurve!;
 
         Assert.All(curve.Points, pt => Assert.Null(pt.Validation));
     }
@@ -56,9 +53,7 @@ public class LossCurveTests
     [InlineData("zero_rule")]
     public void Fit_NotBoosted_NoCurve(string type)
     {
-        var (train, valid) = TestData.Split(TestData.Credit());
-        var result = TrainerCatalog.Create(new ModelSpec { Type = type, Options = TestData.FastSpec(type, TaskKind.Binary).Options }, TaskKind.Binary, 0)
-            .Fit(train, valid, TestData.Context());
+        var result = fits.Get(type, TaskKind.Binary, withValidation: true);
 
         Assert.Null(result.LossCurve);
     }

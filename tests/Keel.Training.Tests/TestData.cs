@@ -69,12 +69,19 @@ internal static class TestData
         return new TrainingData(features, new EncodedLabels { Task = task, Classes = classes, ClassIndices = text.Select(t => index[t]).ToArray() });
     }
 
-    public static TrainingData Credit() => Prepare(ReadCsv("credit_data.csv"), "Status", TaskKind.Binary);
+    // Read once per test process: tables are immutable, so every test can share them.
+    private static readonly Lazy<TrainingData> CreditData = new(() => Prepare(ReadCsv("credit_data.csv"), "Status", TaskKind.Binary));
+    private static readonly Lazy<TrainingData> PenguinsData = new(() => Prepare(ReadCsv("penguins.csv"), "Species", TaskKind.Multiclass));
+    private static readonly Lazy<TrainingData> AmesData = new(ReadAmes);
 
-    public static TrainingData Penguins() => Prepare(ReadCsv("penguins.csv"), "Species", TaskKind.Multiclass);
+    public static TrainingData Credit() => CreditData.Value;
+
+    public static TrainingData Penguins() => PenguinsData.Value;
 
     /// <summary>A small regression table: a few Ames columns, 800 rows.</summary>
-    public static TrainingData Ames()
+    public static TrainingData Ames() => AmesData.Value;
+
+    private static TrainingData ReadAmes()
     {
         var t = ReadCsv("ames.csv", 800);
         var keep = new[] { "Lot_Area", "Neighborhood", "Year_Built", "Gr_Liv_Area", "Garage_Area", "Sale_Price" };
@@ -88,8 +95,13 @@ internal static class TestData
         _ => Ames(),
     };
 
-    /// <summary>A seeded shuffle split into train and test.</summary>
-    public static (TrainingData Train, TrainingData Test) Split(TrainingData data, double testFraction = 0.2, int seed = 7)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(TrainingData, double, int), (TrainingData, TrainingData)> Splits = new();
+
+    /// <summary>A seeded shuffle split into train and test (made once per data, fraction and seed, then shared).</summary>
+    public static (TrainingData Train, TrainingData Test) Split(TrainingData data, double testFraction = 0.2, int seed = 7) =>
+        Splits.GetOrAdd((data, testFraction, seed), k => MakeSplit(k.Item1, k.Item2, k.Item3));
+
+    private static (TrainingData Train, TrainingData Test) MakeSplit(TrainingData data, double testFraction, int seed)
     {
         var order = Enumerable.Range(0, data.Features.RowCount).ToArray();
         new Random(seed).Shuffle(order);

@@ -2,7 +2,7 @@ using Keel.Core.Data;
 
 namespace Keel.Training.Tests;
 
-public class TrainerTests
+public class TrainerTests(TrainedModels fits) : IClassFixture<TrainedModels>
 {
     public static TheoryData<string, TaskKind> AllTypesAndTasks()
     {
@@ -19,9 +19,8 @@ public class TrainerTests
     public void Fit_EveryTypeAndTask_PredictionsHaveShapeAndProbabilitiesSumToOne(string type, TaskKind task)
     {
         var (train, test) = TestData.Split(TestData.ForTask(task));
-        var trainer = TrainerCatalog.Create(TestData.FastSpec(type, task), task, 0);
 
-        var model = trainer.Fit(train, null, TestData.Context()).Model;
+        var model = fits.Get(type, task).Model;
         var p = model.Predict(test.Features);
 
         Assert.Equal(type, model.Type);
@@ -59,8 +58,8 @@ public class TrainerTests
     [MemberData(nameof(AllTypesAndTasks))]
     public void SaveLoad_EveryTypeAndTask_IdenticalPredictionsAndMetadata(string type, TaskKind task)
     {
-        var (train, test) = TestData.Split(TestData.ForTask(task));
-        var model = TrainerCatalog.Create(TestData.FastSpec(type, task), task, 0).Fit(train, null, TestData.Context()).Model;
+        var (_, test) = TestData.Split(TestData.ForTask(task));
+        var model = fits.Get(type, task).Model;
         var path = Path.Combine(Path.GetTempPath(), $"keel-{Guid.NewGuid():N}.zip");
         try
         {
@@ -90,8 +89,8 @@ public class TrainerTests
     [InlineData("fastforest")]
     public void Predict_MissingFeatureColumn_ThrowsNamingIt(string type)
     {
-        var (train, test) = TestData.Split(TestData.Credit());
-        var model = TrainerCatalog.Create(TestData.FastSpec(type, TaskKind.Binary), TaskKind.Binary, 0).Fit(train, null, TestData.Context()).Model;
+        var (_, test) = TestData.Split(TestData.Credit());
+        var model = fits.Get(type, TaskKind.Binary).Model;
 
         var e = Assert.Throws<Keel.Core.KeelInputException>(() => model.Predict(test.Features.Drop(["Income"])));
         Assert.Contains("'Income'", e.Message);
@@ -113,7 +112,7 @@ public class TrainerTests
     public void Fit_Candidate_ExposesFeatureNamesLearnedOnTrain()
     {
         var (train, _) = TestData.Split(TestData.Credit());
-        var model = TrainerCatalog.Create(TestData.FastSpec("linear", TaskKind.Binary), TaskKind.Binary, 0).Fit(train, null, TestData.Context()).Model;
+        var model = fits.Get("linear", TaskKind.Binary).Model;
 
         var featurized = Assert.IsAssignableFrom<IFeaturizedModel>(model);
         Assert.Contains("Home=rent", featurized.Featurizer.FeatureNames);

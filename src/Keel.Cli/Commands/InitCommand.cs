@@ -20,9 +20,15 @@ internal static class InitCommand
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: inferred)" };
         var output = new Option<string>("--out") { Description = "Spec file to write", DefaultValueFactory = _ => "keel.yaml" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing spec file" };
+        var types = new Option<string[]>("--type")
+        {
+            Description = "COLUMN=TYPE: read a column as numeric, categorical, text, boolean or datetime instead of inferring (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var missing = new Option<string[]>("--missing") { Description = "A token that means 'missing' besides the defaults (repeatable)" };
         var command = new Command("init", "Write a keel.yaml for a table: inferred schema and task, default split, baselines and candidates")
         {
-            data, label, task, output, force,
+            data, label, task, output, force, types, missing,
         };
         command.SetAction(result =>
         {
@@ -33,7 +39,13 @@ internal static class InitCommand
             TaskKind? taskKind = result.GetValue(task) is { } t
                 ? Enum.TryParse<TaskKind>(t, true, out var k) && Enum.IsDefined(k) ? k : throw new KeelInputException($"--task: expected binary, multiclass or regression, got '{t}'.")
                 : null;
-            var yaml = Write(c.Resolve(result.GetValue(data)!), result.GetValue(label)!, taskKind, Path.GetDirectoryName(outPath)!);
+            var read = new ReadOptions
+            {
+                Types = ParseTypes(result.GetValue(types) ?? []),
+                MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []],
+            };
+            var yaml = Write(c.Resolve(result.GetValue(data)!), result.GetValue(label)!, taskKind, Path.GetDirectoryName(outPath)!, read,
+                result.GetValue(missing) ?? []);
             File.WriteAllText(outPath, yaml);
             c.Console.MarkupLineInterpolated($"Wrote [bold]{outPath}[/]. Next: keel run {Path.GetRelativePath(c.WorkingDirectory, outPath)}");
             return KeelApp.ExitOk;
@@ -41,10 +53,37 @@ internal static class InitCommand
         return command;
     }
 
-    public static string Write(string dataPath, string labelColumn, TaskKind? task, string specFolder)
+    /// <summary>`--type COLUMN=TYPE` values as reader overrides; a bad one names the option and what was expected.</summary>
+    private static Dictionary<string, ColumnType> ParseTypes(IEnumerable<string> values)
+    {
+        var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var eq = value.LastIndexOf('=');
+            if (eq <= 0 || !Enum.TryParse<ColumnType>(value[(eq + 1)..], ignoreCase: true, out var type) || !Enum.IsDefined(type))
+                throw new KeelInputException($"--type: expected COLUMN=TYPE with TYPE one of numeric, categorical, text, boolean or datetime, got '{value}'.");
+            types[value[..eq]] = type;
+        }
+        return types;
+    }
+
+    public static string Write(string dataPath, string labelColumn, TaskKind? task, string specFolder) =>
+        Write(dataPath, labelColumn, task, specFolder, new ReadOptions(), []);
+
+    /// <summary>The spec for <paramref name="dataPath"/> read with <paramref name="read"/>; <paramref name="extraMissing"/> goes to data.missing.</summary>
+    public static string Write(string dataPath, string labelColumn, TaskKind? task, string specFolder, ReadOptions read, IReadOnlyList<string> extraMissing)
     {
         if (!File.Exists(dataPath)) throw new KeelInputException($"Data file '{dataPath}' does not exist.");
-        var loaded = TableReader.Read(dataPath, new ReadOptions());
+        LoadedTable loaded;
+        try
+        {
+            loaded = TableReader.Read(dataPath, read);
+        }
+        catch (KeelInputException e) when (e.Message.Contains("data.types", StringComparison.Ordinal))
+        {
+            // The reader's advice names spec fields, which do not exist yet: say how to give the same with init.
+            throw new KeelInputException(e.Message + " With keel init: --type COLUMN=categorical, or --missing TOKEN.", e);
+        }
         var label = LabelEncoding.Encode(loaded.Table, labelColumn, task, null, Path.GetFileName(dataPath));
         var name = Names.DefaultExperiment(dataPath);
         var table = loaded.Table;
@@ -81,10 +120,14 @@ internal static class InitCommand
         else
         {
             y.Key("time_column").Text(firstTime);
-            y.Comment("orders rows for the time split; not a feature", inline: true);
-            y.Comment("time_features: [month, dayofweek]   date parts of the time column as features");
+            y.Comment("orders rows for the time split; not a feature itself", inline: true);
+            // Day of week and hour repeat inside any training period of a week or more, so they carry over to newer rows;
+            // month, day and dayofyear may be unseen under a time split, and year and the raw time extrapolate.
+            y.Key("time_features").List(["dayofweek", "hour"]);
+            y.Comment("cyclic date parts as features; also month, day, dayofyear; [] for none", inline: true);
         }
         y.Comment("group_column: customer_id   enables split strategy 'group'");
+        if (extraMissing.Count > 0) y.Key("missing").List(extraMissing);
         y.Key("types").BeginMap();
         y.Comment("inferred; change one to override", inline: true);
         foreach (var col in table.Columns)

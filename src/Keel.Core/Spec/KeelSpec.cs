@@ -23,6 +23,9 @@ public sealed record KeelSpec
     /// <summary>Registration of the selected model. Default: see <see cref="RegisterSpec"/>.</summary>
     public RegisterSpec Register { get; init; } = new();
 
+    /// <summary>The evaluation beyond averages on test. Default: see <see cref="EvaluationSpec"/>.</summary>
+    public EvaluationSpec Evaluation { get; init; } = new();
+
     /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
     public int Seed { get; init; } = 42;
 }
@@ -151,4 +154,26 @@ public sealed record RegisterSpec
 
     /// <summary>Alias moved to the new version after registration. Default: none.</summary>
     public string? Alias { get; init; }
+}
+
+/// <summary>The evaluation section of a spec: slices, fairness, calibration, conformal coverage and the bootstrap.</summary>
+public sealed record EvaluationSpec
+{
+    /// <summary>Columns whose values (numeric columns: quartile bins) get their own test metrics. Default: none.</summary>
+    public IReadOnlyList<string> Slices { get; init; } = [];
+
+    /// <summary>Columns audited for fairness (per-group rates, demographic parity, equalized odds). Default: none.</summary>
+    public IReadOnlyList<string> Sensitive { get; init; } = [];
+
+    /// <summary>sigmoid or isotonic: calibration fitted on validation and reported on test (binary). Default: none.</summary>
+    public string? Calibrate { get; init; }
+
+    /// <summary>Coverage of the split-conformal intervals and prediction sets. Default 0.9.</summary>
+    public double Coverage { get; init; } = 0.9;
+
+    /// <summary>Bootstrap resamples behind every interval. Default 1000.</summary>
+    public int Bootstrap { get; init; } = 1000;
+
+    /// <summary>Slices with fewer test rows are listed with their size but get no metrics, and slice gates pass over them. Default 30.</summary>
+    public int MinSliceRows { get; init; } = 30;
 }

@@ -44,6 +44,9 @@ public static class LabelEncoding
             if (!isNumeric)
                 throw new KeelInputException($"{where}: task regression needs a numeric label, but the column is {column.Type.ToString().ToLowerInvariant()}.");
             var values = kept.Select(r => ((NumericColumn)column)[r]).ToArray();
+            var infinite = Array.FindIndex(values, double.IsInfinity);
+            if (infinite >= 0)
+                throw new KeelInputException($"{where}: data row {kept[infinite]} (0-based) holds {Format(values[infinite])}; a regression label must be a finite number.");
             if (values.Distinct().Count() < 2)
                 throw new KeelInputException($"{where}: has only one distinct value ({Format(values[0])}); there is nothing to learn.");
             return new LabelInfo(resolved, new EncodedLabels { Task = resolved, Values = values }, kept, dropped);

@@ -2,7 +2,6 @@ using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Spec;
 using Keel.Data;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Pipeline.Spec;
@@ -20,19 +19,8 @@ internal static class SpecReader
 
     public static KeelSpec Parse(string yaml, string fileName)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ye)
-        {
-            throw new KeelInputException($"{fileName} line {ye.Start.Line}: not valid YAML ({ye.Message}).", ye);
-        }
-        if (stream.Documents.Count == 0) throw new KeelInputException($"{fileName}: the spec is empty; expected at least a 'data' section.");
-        var f = new YamlFields(fileName);
-        var root = f.Mapping(stream.Documents[0].RootNode, "(root)");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed");
+        var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -44,8 +32,44 @@ internal static class SpecReader
             Models = keys.TryGetValue("models", out var m) ? ReadModels(f, m) : [],
             Metric = keys.TryGetValue("metric", out var mt) ? f.String(mt, "metric") : null,
             Register = keys.TryGetValue("register", out var r) ? ReadRegister(f, f.Mapping(r, "register")) : new RegisterSpec(),
+            Evaluation = keys.TryGetValue("evaluation", out var ev) ? ReadEvaluation(f, f.Mapping(ev, "evaluation")) : new EvaluationSpec(),
             Seed = seed,
         };
+    }
+
+    private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows");
+        var spec = new EvaluationSpec
+        {
+            Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
+            Sensitive = k.TryGetValue("sensitive", out var se) ? f.StringList(se, "evaluation.sensitive") : [],
+        };
+        if (k.TryGetValue("calibrate", out var ca))
+        {
+            var method = f.String(ca, "evaluation.calibrate");
+            if (method is not ("sigmoid" or "isotonic")) throw f.Error(ca, "evaluation.calibrate", $"expected sigmoid or isotonic, got '{method}'");
+            spec = spec with { Calibrate = method };
+        }
+        if (k.TryGetValue("coverage", out var co))
+        {
+            var v = f.Number(co, "evaluation.coverage");
+            if (v is <= 0 or >= 1) throw f.Error(co, "evaluation.coverage", $"expected a number between 0 and 1 (exclusive), got {v}");
+            spec = spec with { Coverage = v };
+        }
+        if (k.TryGetValue("bootstrap", out var bo))
+        {
+            var v = f.Integer(bo, "evaluation.bootstrap");
+            if (v is < 0 or > 100_000) throw f.Error(bo, "evaluation.bootstrap", $"expected a number of resamples from 0 (no intervals) to 100000, got {v}");
+            spec = spec with { Bootstrap = v };
+        }
+        if (k.TryGetValue("min_slice_rows", out var mi))
+        {
+            var v = f.Integer(mi, "evaluation.min_slice_rows");
+            if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
+            spec = spec with { MinSliceRows = v };
+        }
+        return spec;
     }
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keel.Core;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Pipeline.Spec;
@@ -7,6 +8,26 @@ namespace Keel.Pipeline.Spec;
 /// <summary>Typed reads of YAML nodes whose errors name the spec file, line and dotted field path.</summary>
 internal sealed class YamlFields(string file)
 {
+    /// <summary>The root mapping of the first document of <paramref name="yaml"/>; syntax errors name the file and line.</summary>
+    /// <param name="yaml">The file's text.</param>
+    /// <param name="fileName">Names the file in errors.</param>
+    /// <param name="whatWhenEmpty">The error when there is no document, e.g. "the spec is empty; expected at least a 'data' section".</param>
+    public static (YamlFields Fields, YamlMappingNode Root) Load(string yaml, string fileName, string whatWhenEmpty)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ye)
+        {
+            throw new KeelInputException($"{fileName} line {ye.Start.Line}: not valid YAML ({ye.Message}).", ye);
+        }
+        if (stream.Documents.Count == 0) throw new KeelInputException($"{fileName}: {whatWhenEmpty}.");
+        var f = new YamlFields(fileName);
+        return (f, f.Mapping(stream.Documents[0].RootNode, "(root)"));
+    }
+
     public KeelInputException Error(YamlNode node, string field, string expected) =>
         new($"{file} line {node.Start.Line}, field '{field}': {expected}.");
 

@@ -21,7 +21,7 @@ internal static class BarChartRenderer
         var labelWidth = Math.Clamp(longest * 6.2 + 10, 40, options.Width * 0.35);
         double x0 = labelWidth, x1 = options.Width - RightMargin, y1 = Top, y0 = height - BottomMargin;
 
-        var values = bars.Select(b => b.Value).Where(double.IsFinite).ToList();
+        var values = bars.SelectMany(b => new[] { b.Value, b.Low, b.High }).Where(double.IsFinite).ToList();
         var scale = AxisScale.Create(Math.Min(0, values.DefaultIfEmpty(0).Min()), Math.Max(0, values.DefaultIfEmpty(1).Max()),
             Math.Clamp((int)((x1 - x0) / 70), 2, 8));
         var zero = scale.Map(0, x0, x1);
@@ -54,6 +54,13 @@ internal static class BarChartRenderer
             var fill = b.Label == options.Highlight ? Palette.Accent : Palette.Bar;
             var pad = Math.Min(row * 0.15, 6);
             svg.Rect(Math.Min(x, zero), top + pad, Math.Abs(x - zero), row - 2 * pad, fill, "bar", $"{b.Label}: {text}");
+            if (double.IsFinite(b.Low) && double.IsFinite(b.High))
+            {
+                double lo = scale.Map(b.Low, x0, x1), hi = scale.Map(b.High, x0, x1), cap = Math.Min(row * 0.25, 5);
+                svg.Line(lo, mid, hi, mid, "#222", "whisker").Line(lo, mid - cap, lo, mid + cap, "#222", "whisker").Line(hi, mid - cap, hi, mid + cap, "#222", "whisker");
+                x = Math.Max(x, hi);
+                text += $" [{NumberFormat.Value(b.Low)}, {NumberFormat.Value(b.High)}]";
+            }
             svg.Text(Math.Max(x, zero) + 4, mid + 4, text, cssClass: "bar-value");
         }
         svg.Line(zero, y1, zero, y0, "#555");

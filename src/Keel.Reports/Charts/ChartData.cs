@@ -7,7 +7,14 @@ public sealed record Point(double X, double Y);
 public sealed record Series(string Name, IReadOnlyList<Point> Points);
 
 /// <summary>One bar: its category label and value; a non-finite value draws no bar and shows "—".</summary>
-public sealed record BarDatum(string Label, double Value);
+public sealed record BarDatum(string Label, double Value)
+{
+    /// <summary>Lower end of an interval drawn as a whisker over the bar (e.g. a bootstrap interval). Default NaN: no whisker.</summary>
+    public double Low { get; init; } = double.NaN;
+
+    /// <summary>Upper end of the whisker. Default NaN: no whisker.</summary>
+    public double High { get; init; } = double.NaN;
+}
 
 /// <summary>Size and decorations of a chart.</summary>
 public sealed record ChartOptions

@@ -32,6 +32,9 @@ public sealed record ReportModel
     /// <summary>Promotion gates and their outcome. Default empty.</summary>
     public IReadOnlyList<GateView> Gates { get; init; } = [];
 
+    /// <summary>The selected model's evaluation beyond averages. Default null: not shown.</summary>
+    public EvaluationView? Evaluation { get; init; }
+
     /// <summary>Registration outcome, e.g. "credit_data v3 (alias champion)", or why nothing was registered.</summary>
     public string? Registered { get; init; }
 }

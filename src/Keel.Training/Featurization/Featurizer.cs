@@ -30,16 +30,20 @@ internal static class Featurizer
             throw new KeelInputException("The data has no feature columns: every column is the label or ignored.");
 
         var state = new FeaturizerState(plans, names, null, null);
-        return options.Standardize ? WithStandardisation(state, Transform(state, train)) : state;
+        return options.Standardize ? Standardised(state, TransformMatrix(state, train)) : state;
     }
 
     /// <summary>One dense float row per table row; columns are matched by name.</summary>
     /// <exception cref="KeelInputException">An expected column is missing or has the wrong kind.</exception>
-    public static float[][] Transform(FeaturizerState state, Table table)
+    public static float[][] Transform(FeaturizerState state, Table table) => TransformMatrix(state, table).ToJagged(state);
+
+    /// <summary>The rows of <paramref name="table"/> in contiguous buffers, not standardised (readers standardise with the
+    /// state's means and scales as they copy rows out); columns are matched by name.</summary>
+    /// <exception cref="KeelInputException">An expected column is missing or has the wrong kind.</exception>
+    public static FeatureMatrix TransformMatrix(FeaturizerState state, Table table)
     {
-        var width = state.FeatureNames.Count;
-        var rows = new float[table.RowCount][];
-        for (var r = 0; r < rows.Length; r++) rows[r] = new float[width];
+        var rows = new FeatureMatrix(state, table.RowCount);
+        var group = 0;
 
         foreach (var plan in state.Columns)
         {
@@ -55,19 +59,17 @@ internal static class Featurizer
                     FillText(plan, Expect<StringColumn>(column, plan), rows);
                     break;
                 default:
-                    FillCategorical(plan, Expect<StringColumn>(column, plan), rows);
+                    FillCategorical(plan, Expect<StringColumn>(column, plan), rows, group++);
                     break;
             }
         }
-
-        if (state.Means is { } means && state.Scales is { } scales)
-        {
-            foreach (var row in rows)
-            {
-                for (var j = 0; j < width; j++) row[j] = (float)((row[j] - means[j]) / scales[j]);
-            }
-        }
         return rows;
+    }
+
+    /// <summary>Standardises one raw feature row in place with learned means and scales.</summary>
+    public static void Standardise(Span<float> row, double[] means, double[] scales)
+    {
+        for (var j = 0; j < row.Length; j++) row[j] = (float)((row[j] - means[j]) / scales[j]);
     }
 
     private static T Expect<T>(Column column, ColumnPlan plan) where T : Column =>
@@ -77,17 +79,21 @@ internal static class Featurizer
     private static ColumnPlan PlanNumeric(NumericColumn column, int offset, FeaturizerOptions options)
     {
         var values = column.Values;
-        var present = new double[values.Length];
+        // Infinities are values, not missing: they are left out of the median and become the finite train extremes.
+        var finite = new double[values.Length];
         var n = 0;
+        var hasMissing = false;
         foreach (var v in values)
         {
-            if (!double.IsNaN(v)) present[n++] = v;
+            if (double.IsFinite(v)) finite[n++] = v;
+            else if (double.IsNaN(v)) hasMissing = true;
         }
-        var hasMissing = n < values.Length;
-        var median = Median(present.AsSpan(0, n));
+        var present = finite.AsSpan(0, n);
+        var median = Median(present);
+        var (min, max) = n == 0 ? (0d, 0d) : (present[0], present[^1]);
         var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? AllDateParts : null;
         var width = (parts?.Count ?? 1) + (hasMissing ? 1 : 0);
-        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts);
+        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts, min, max);
     }
 
     private static double Median(Span<double> values)
@@ -147,30 +153,38 @@ internal static class Featurizer
         if (plan.MissingIndicator) names.Add($"{plan.Name}__missing");
     }
 
-    private static void FillNumeric(ColumnPlan plan, NumericColumn column, float[][] rows)
+    private static void FillNumeric(ColumnPlan plan, NumericColumn column, FeatureMatrix rows)
     {
         var values = column.Values;
         var o = plan.Offset;
         var isDate = plan.Type == ColumnType.DateTime;
         var parts = plan.DateParts ?? AllDateParts;
         var indicator = plan.MissingIndicator ? o + plan.Width - 1 : -1;
-        for (var r = 0; r < rows.Length; r++)
+        for (var r = 0; r < rows.RowCount; r++)
         {
             var v = values[r];
-            var row = rows[r];
+            var row = rows.Dense(r, o, plan.Width);
             if (double.IsNaN(v))
             {
                 v = plan.Fill;
-                if (indicator >= 0) row[indicator] = 1;
+                if (indicator >= 0) row[indicator - o] = 1;
             }
             if (!isDate)
             {
-                row[o] = (float)v;
+                row[0] = ToFeature(v, plan);
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
-            for (var j = 0; j < parts.Count; j++) row[o + j] = DatePart(parts[j], t, v);
+            for (var j = 0; j < parts.Count; j++) row[j] = DatePart(parts[j], t, v);
         }
+    }
+
+    /// <summary>A finite float: infinities become the train extremes, values beyond float's range its largest value.</summary>
+    private static float ToFeature(double v, ColumnPlan plan)
+    {
+        if (double.IsPositiveInfinity(v)) v = plan.Max;
+        else if (double.IsNegativeInfinity(v)) v = plan.Min;
+        return (float)Math.Clamp(v, float.MinValue, float.MaxValue);
     }
 
     private static float DatePart(string part, DateTimeOffset t, double unix) => part switch
@@ -184,7 +198,7 @@ internal static class Featurizer
         _ => (float)unix,
     };
 
-    private static void FillCategorical(ColumnPlan plan, StringColumn column, float[][] rows)
+    private static void FillCategorical(ColumnPlan plan, StringColumn column, FeatureMatrix rows, int group)
     {
         var values = column.Values;
         var o = plan.Offset;
@@ -192,30 +206,30 @@ internal static class Featurizer
         if (plan.Categories is null)
         {
             var buckets = (uint)plan.HashBuckets;
-            for (var r = 0; r < rows.Length; r++)
+            for (var r = 0; r < rows.RowCount; r++)
             {
                 var v = values[r];
-                rows[r][v is null ? missingSlot : o + (int)(StableHash.Of(v) % buckets)] = 1;
+                rows.SetHot(r, group, v is null ? missingSlot : o + (int)(StableHash.Of(v) % buckets));
             }
             return;
         }
         var slots = new Dictionary<string, int>(plan.Categories.Count, StringComparer.Ordinal);
         for (var i = 0; i < plan.Categories.Count; i++) slots[plan.Categories[i]] = o + i;
         var otherSlot = o + plan.Categories.Count;
-        for (var r = 0; r < rows.Length; r++)
+        for (var r = 0; r < rows.RowCount; r++)
         {
             var v = values[r];
-            rows[r][v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot)] = 1;
+            rows.SetHot(r, group, v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot));
         }
     }
 
-    private static void FillText(ColumnPlan plan, StringColumn column, float[][] rows)
+    private static void FillText(ColumnPlan plan, StringColumn column, FeatureMatrix rows)
     {
         var values = column.Values;
-        for (var r = 0; r < rows.Length; r++)
+        for (var r = 0; r < rows.RowCount; r++)
         {
             if (values[r] is not { } text) continue;
-            var span = rows[r].AsSpan(plan.Offset, plan.Width);
+            var span = rows.Dense(r, plan.Offset, plan.Width);
             StableHash.CountTokens(text, span);
             double sum = 0;
             foreach (var x in span) sum += x * x;
@@ -225,30 +239,51 @@ internal static class Featurizer
         }
     }
 
-    private static FeaturizerState WithStandardisation(FeaturizerState state, float[][] rows)
+    /// <summary><paramref name="state"/> (unstandardised) plus means and scales learned from its rows <paramref name="raw"/>.</summary>
+    /// <remarks>Only numeric slots (numbers, Booleans, date parts) are scaled, as scikit-learn's StandardScaler on the numeric
+    /// columns with plain one-hot categories; every slot is centred, which an intercept makes harmless.</remarks>
+    public static FeaturizerState Standardised(FeaturizerState state, FeatureMatrix raw)
     {
-        var width = state.FeatureNames.Count;
+        var width = raw.Width;
         var means = new double[width];
         var scales = new double[width];
-        foreach (var row in rows)
+        var sums = new double[width];
+        var row = new float[width];
+        for (var r = 0; r < raw.RowCount; r++)
         {
-            for (var j = 0; j < width; j++) means[j] += row[j];
+            raw.CopyRow(r, row);
+            for (var j = 0; j < width; j++) sums[j] += row[j];
         }
-        var n = Math.Max(1, rows.Length);
-        for (var j = 0; j < width; j++) means[j] /= n;
-        foreach (var row in rows)
+        var n = Math.Max(1, raw.RowCount);
+        for (var j = 0; j < width; j++) means[j] = sums[j] / n;
+        for (var r = 0; r < raw.RowCount; r++)
         {
+            raw.CopyRow(r, row);
             for (var j = 0; j < width; j++)
             {
                 var d = row[j] - means[j];
                 scales[j] += d * d;
             }
         }
+        var numeric = NumericSlots(state);
         for (var j = 0; j < width; j++)
         {
             var sd = Math.Sqrt(scales[j] / n);
-            scales[j] = sd > 1e-12 ? sd : 1;
+            scales[j] = numeric[j] && sd > 1e-12 ? sd : 1;
         }
         return state with { Means = means, Scales = scales };
+    }
+
+    private static bool[] NumericSlots(FeaturizerState state)
+    {
+        var numeric = new bool[state.FeatureNames.Count];
+        foreach (var plan in state.Columns)
+        {
+            if (plan.Type is not (ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime)) continue;
+            // The trailing missing indicator is a 0/1 slot like a one-hot category.
+            var width = plan.MissingIndicator ? plan.Width - 1 : plan.Width;
+            for (var j = 0; j < width; j++) numeric[plan.Offset + j] = true;
+        }
+        return numeric;
     }
 }

@@ -27,6 +27,8 @@ public sealed record FeaturizerState(
 /// <param name="Categories">Categorical one-hot: the kept values in slot order (then "other", then missing); null otherwise.</param>
 /// <param name="HashBuckets">Hashed categorical or text: the number of buckets; 0 otherwise.</param>
 /// <param name="DateParts">DateTime: the date parts made, in order; null means every part (packages saved before the option).</param>
+/// <param name="Min">Numeric: the smallest finite train value, which -infinity becomes; -infinity when unknown (older packages).</param>
+/// <param name="Max">Numeric: the largest finite train value, which +infinity becomes; +infinity when unknown (older packages).</param>
 public sealed record ColumnPlan(
     string Name,
     ColumnType Type,
@@ -36,4 +38,6 @@ public sealed record ColumnPlan(
     bool MissingIndicator,
     IReadOnlyList<string>? Categories,
     int HashBuckets,
-    IReadOnlyList<string>? DateParts = null);
+    IReadOnlyList<string>? DateParts = null,
+    double Min = double.NegativeInfinity,
+    double Max = double.PositiveInfinity);

@@ -12,7 +12,6 @@ internal sealed class MlNetModel : IFeaturizedModel
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
     private readonly ModelHeader _header;
-    private readonly MlNetEngines _engines;
 
     public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
     {
@@ -20,7 +19,6 @@ internal sealed class MlNetModel : IFeaturizedModel
         Featurizer = featurizer;
         _ml = ml;
         _transformer = transformer;
-        _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer.FeatureNames.Count);
     }
 
     public string Type => _header.Type;
@@ -29,29 +27,25 @@ internal sealed class MlNetModel : IFeaturizedModel
     public FeaturizerState Featurizer { get; }
     public DataSchema InputSchema => Featurizer.InputSchema;
 
-    public Predictions Predict(Table features) => PredictRows(Featurize(features));
-
-    public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
-
-    /// <summary>Predicts already featurised rows.</summary>
-    public Predictions PredictRows(float[][] rows)
+    public Predictions Predict(Table features)
     {
-        if (rows.Length == 0)
+        var rows = Featurization.Featurizer.TransformMatrix(Featurizer, features);
+        if (rows.RowCount == 0)
         {
             return Task == TaskKind.Regression
                 ? new Predictions { Task = Task, Values = [] }
                 : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
         }
-        // Small batches (a served request) skip the IDataView: pooled prediction engines, same outputs.
-        if (rows.Length <= MlNetEngines.MaxRows) return _engines.Predict(rows);
-        var view = MlNetData.Create(_ml, Task, Classes.Count, rows, null);
+        var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
         return MlNetData.Read(_transformer.Transform(view), Task, Classes);
     }
+
+    public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
 
     public void Save(Stream stream)
     {
         using var model = new MemoryStream();
-        _ml.Model.Save(_transformer, MlNetData.InputSchema(_ml, Task, Classes.Count, Featurizer.FeatureNames.Count), model);
+        _ml.Model.Save(_transformer, MatrixDataView.SchemaFor(Task, Classes.Count, Featurizer.FeatureNames.Count), model);
         PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null), model.ToArray());
     }
 

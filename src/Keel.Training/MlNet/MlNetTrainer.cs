@@ -1,6 +1,7 @@
 using Keel.Core;
 using Keel.Core.Data;
 using Keel.Training.Featurization;
+using Keel.Training.Linear;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
@@ -36,36 +37,82 @@ internal sealed class MlNetTrainer : ITrainer
         if (train.Features.RowCount == 0)
             throw new KeelInputException($"{_where}: {context.SourceName} has no training rows.");
 
-        var state = Featurizer.Fit(train.Features, new FeaturizerOptions
+        // One raw matrix per train table, shared through the cache by every candidate; linear models standardise as they read.
+        var cache = context.Features ?? new FeatureCache();
+        var featurization = FeaturizerFor(context);
+        var fitted = cache.Fit(train.Features, featurization);
+        var state = _options is LinearOptions ? fitted.Standardised : fitted.Raw;
+        var header = new ModelHeader(Type, _task, classes, EffectiveParams);
+        if (_options is LinearOptions linear && _task == TaskKind.Regression)
         {
-            Standardize = _options is LinearOptions,
-            DateParts = context.DateParts ?? new Dictionary<string, IReadOnlyList<string>>(),
-        });
-        var x = Featurizer.Transform(state, train.Features);
-        var ml = new MLContext(context.Seed);
-        var view = MlNetData.Create(ml, _task, classes.Count, x, train.Labels);
-        var transformer = Estimator(ml, context.Seed, x.Length).Fit(view);
-        var model = new MlNetModel(new ModelHeader(Type, _task, classes, EffectiveParams), state, ml, transformer);
-
-        LossCurve? curve = null;
-        if (_options is LightGbmOptions or FastTreeOptions)
-        {
-            var vx = validation is null ? null : Featurizer.Transform(state, validation.Features);
-            curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, x, train.Labels, vx, validation?.Labels);
+            var ridge = RidgeSolver.Fit(fitted.Rows, state, train.Labels.Values!, linear.L2Regularization, linear.MaximumNumberOfIterations);
+            return new FitResult(new RidgeModel(header, state, ridge), null);
         }
-        return new FitResult(model, curve);
+
+        var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features);
+        var ml = new MLContext(context.Seed);
+        var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state);
+        if (_options is FastForestOptions forest && _task == TaskKind.Binary)
+        {
+            var validView = validRows is null ? null : new MatrixDataView(validRows, _task, classes.Count, validation!.Labels);
+            var calibrated = ForestCalibration.Fit(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, view, validView, context.Seed);
+            return new FitResult(new MlNetModel(header, state, ml, calibrated), null);
+        }
+
+        var transformer = Estimator(ml, context.Seed, _options).Fit(view);
+        if (Rounds(_options) is not { } rounds) return new FitResult(new MlNetModel(header, state, ml, transformer), null);
+
+        var curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, fitted.Rows, train.Labels, validRows, validation?.Labels, context.Seed);
+        var best = curve is null ? null : EarlyStopping.BestIteration(curve, rounds.Patience);
+        if (best is { } b && b < rounds.Trained)
+        {
+            // The first b rounds of a seeded, deterministic booster are the same trees, so refitting b rounds keeps the best model.
+            transformer = Estimator(ml, context.Seed, WithRounds(_options, b)).Fit(view);
+        }
+        return new FitResult(new MlNetModel(header, state, ml, transformer), curve) { BestIteration = best < rounds.Trained ? best : null };
     }
 
-    private IEstimator<ITransformer> Estimator(MLContext ml, int seed, int rowCount) => _options switch
+    public ITrainer ForRefit(FitResult fit)
     {
-        LinearOptions o => Linear(ml, o, rowCount),
+        if (fit.BestIteration is not { } best || Rounds(_options) is not { } rounds || best >= rounds.Trained) return this;
+        var options = WithRounds(_options, best);
+        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal)
+        {
+            [rounds.Name] = best.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return new MlNetTrainer(Type, _task, options, effective, _where);
+    }
+
+    // Every candidate featurises alike (standardisation is applied as rows are read), so they share one cached matrix:
+    // the options compare equal between candidates because the date-parts map is the run's one instance (or this one).
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EveryDatePart = new Dictionary<string, IReadOnlyList<string>>();
+
+    private static FeaturizerOptions FeaturizerFor(TrainContext context) => new() { DateParts = context.DateParts ?? EveryDatePart };
+
+    private static (int Trained, int Patience, string Name)? Rounds(object options) => options switch
+    {
+        LightGbmOptions o => (o.NumberOfIterations, o.EarlyStoppingRounds, "number_of_iterations"),
+        FastTreeOptions o => (o.NumberOfTrees, o.EarlyStoppingRounds, "number_of_trees"),
+        _ => null,
+    };
+
+    private static object WithRounds(object options, int rounds) => options switch
+    {
+        LightGbmOptions o => o with { NumberOfIterations = rounds, EarlyStoppingRounds = 0 },
+        FastTreeOptions o => o with { NumberOfTrees = rounds, EarlyStoppingRounds = 0 },
+        _ => options,
+    };
+
+    private IEstimator<ITransformer> Estimator(MLContext ml, int seed, object options) => options switch
+    {
+        LinearOptions o => Linear(ml, o),
         LightGbmOptions o => LightGbm(ml, o, seed),
         FastTreeOptions o => FastTree(ml, o, seed),
         FastForestOptions o => FastForest(ml, o, seed),
-        _ => throw new InvalidOperationException($"No estimator for {_options.GetType().Name}."),
+        _ => throw new InvalidOperationException($"No estimator for {options.GetType().Name}."),
     };
 
-    private IEstimator<ITransformer> Linear(MLContext ml, LinearOptions o, int rowCount) => _task switch
+    private IEstimator<ITransformer> Linear(MLContext ml, LinearOptions o) => _task switch
     {
         // No L1 and single-threaded: sklearn-like L2 logistic regression, reproducible bit for bit.
         TaskKind.Binary => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
@@ -78,12 +125,7 @@ internal sealed class MlNetTrainer : ITrainer
             L1Regularization = 0, L2Regularization = (float)o.L2Regularization,
             MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1,
         }),
-        // SDCA's L2 weight multiplies the mean loss, L-BFGS's the summed loss: divide by n so the option means the same.
-        _ => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
-        {
-            L1Regularization = 0, L2Regularization = (float)(o.L2Regularization / Math.Max(1, rowCount)),
-            MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1, Shuffle = false,
-        }),
+        _ => throw new InvalidOperationException("Linear regression is solved as ridge, not by ML.NET."),
     };
 
     private IEstimator<ITransformer> LightGbm(MLContext ml, LightGbmOptions o, int seed)
@@ -139,14 +181,14 @@ internal sealed class MlNetTrainer : ITrainer
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
             });
         }
-        var binary = ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+        // Binary forests are calibrated on held-out rows (ForestCalibration); one-versus-all calibrates each class on its train rows.
+        return ml.MulticlassClassification.Trainers.OneVersusAll(Forest(ml, o, seed), useProbabilities: true);
+    }
+
+    private static FastForestBinaryTrainer Forest(MLContext ml, FastForestOptions o, int seed) =>
+        ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
         {
             NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
             MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
         });
-        // A forest's score is not a probability: Platt-calibrate it on the train rows (one-versus-all does so per class).
-        return _task == TaskKind.Binary
-            ? binary.Append(ml.BinaryClassification.Calibrators.Platt())
-            : ml.MulticlassClassification.Trainers.OneVersusAll(binary, useProbabilities: true);
-    }
 }

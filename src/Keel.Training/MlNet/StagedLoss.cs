@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Keel.Core.Data;
 using Keel.Core.Models;
+using Keel.Training.Featurization;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Trainers.FastTree;
@@ -10,9 +11,13 @@ namespace Keel.Training.MlNet;
 
 /// <summary>Per-iteration losses of a trained tree ensemble, from staged sums of its first k trees.</summary>
 /// <remarks>The final calibrator (binary), softmax (LightGBM multiclass) or per-class calibrators plus normalisation
-/// (one-versus-all) are applied to every stage, so the last point equals the loss of the model's own predictions.</remarks>
+/// (one-versus-all) are applied to every stage, so the last point equals the loss of the model's own predictions.
+/// Each curve is computed on at most <see cref="MaxRows"/> rows (a seeded sample), with buffers reused across stages.</remarks>
 internal static class StagedLoss
 {
+    /// <summary>Most rows a curve is computed on; larger sets are sampled (seeded), which keeps the cost bounded at scale.</summary>
+    public const int MaxRows = 100_000;
+
     private sealed record Member(TreeEnsemble<RegressionTree> Ensemble, PlattCalibrator? Calibrator);
 
     private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight);
@@ -20,8 +25,8 @@ internal static class StagedLoss
     /// <summary>The curve, or null when the model's shape is not one this code can stage (e.g. categorical splits).</summary>
     /// <remarks>With <paramref name="softmax"/>, a multiclass model is a softmax over raw per-class scores (LightGBM)
     /// rather than normalised per-class calibrated probabilities (one-versus-all).</remarks>
-    public static LossCurve? Compute(ITransformer transformer, TaskKind task, bool softmax, float[][] train, EncodedLabels trainLabels,
-        float[][]? validation, EncodedLabels? validationLabels)
+    public static LossCurve? Compute(ITransformer transformer, TaskKind task, bool softmax, FeatureMatrix train, EncodedLabels trainLabels,
+        FeatureMatrix? validation, EncodedLabels? validationLabels, int seed)
     {
         if (transformer is not IPredictionTransformer<object> { Model: { } model }) return null;
         var members = Members(model, task);
@@ -33,8 +38,9 @@ internal static class StagedLoss
         var flat = trees.Select(ts => ts.Select(t => t!).ToArray()).ToArray();
 
         var stages = flat.Min(ts => ts.Length);
-        var trainLoss = Stage(members, flat, stages, task, train, trainLabels);
-        var validLoss = validation is null || validationLabels is null ? null : Stage(members, flat, stages, task, validation, validationLabels);
+        var trainLoss = Stage(members, flat, stages, task, train, Sample(train.RowCount, seed), trainLabels);
+        var validLoss = validation is null || validationLabels is null ? null
+            : Stage(members, flat, stages, task, validation, Sample(validation.RowCount, seed), validationLabels);
         var points = new LossPoint[stages];
         for (var k = 0; k < stages; k++) points[k] = new LossPoint(k + 1, trainLoss[k], validLoss?[k]);
         return new LossCurve(task == TaskKind.Regression ? "rmse" : "log_loss", points);
@@ -79,7 +85,23 @@ internal static class StagedLoss
             tree.LeftChild.ToArray(), tree.RightChild.ToArray(), tree.LeafValues.ToArray(), weight);
     }
 
-    private static double Evaluate(FlatTree tree, float[] x)
+    /// <summary>All rows, or <see cref="MaxRows"/> of them drawn without replacement (seeded) and kept in order.</summary>
+    public static int[] Sample(int rowCount, int seed)
+    {
+        var all = Enumerable.Range(0, rowCount).ToArray();
+        if (rowCount <= MaxRows) return all;
+        var rng = new Random(seed);
+        for (var i = 0; i < MaxRows; i++)
+        {
+            var j = rng.Next(i, rowCount);
+            (all[i], all[j]) = (all[j], all[i]);
+        }
+        var sample = all[..MaxRows];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    private static double Evaluate(FlatTree tree, ReadOnlySpan<float> x)
     {
         if (tree.Features.Length == 0) return tree.Leaves[0];
         var node = 0;
@@ -87,59 +109,60 @@ internal static class StagedLoss
         return tree.Leaves[~node];
     }
 
-    private static double[] Stage(List<Member> members, FlatTree[][] trees, int stages, TaskKind task, float[][] x, EncodedLabels labels)
+    // Row by row: each row is copied out once and walked through every stage; losses[k] sums the rows in row order.
+    private static double[] Stage(List<Member> members, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, int[] rows, EncodedLabels labels)
     {
-        var scores = new double[members.Count][];
-        for (var m = 0; m < members.Count; m++)
+        var sums = new double[stages];
+        var row = new float[x.Width];
+        var scores = new double[members.Count];
+        var probabilities = new double[members.Count];
+        foreach (var r in rows)
         {
-            scores[m] = new double[x.Length];
-            Array.Fill(scores[m], members[m].Ensemble.Bias);
-        }
-        var losses = new double[stages];
-        var probabilities = new double[x.Length][];
-        var values = new double[x.Length];
-        for (var k = 0; k < stages; k++)
-        {
-            for (var m = 0; m < members.Count; m++)
+            x.CopyRow(r, row);
+            for (var m = 0; m < members.Count; m++) scores[m] = members[m].Ensemble.Bias;
+            for (var k = 0; k < stages; k++)
             {
-                var tree = trees[m][k];
-                var s = scores[m];
-                for (var i = 0; i < x.Length; i++) s[i] += tree.Weight * Evaluate(tree, x[i]);
+                for (var m = 0; m < members.Count; m++)
+                {
+                    var tree = trees[m][k];
+                    scores[m] += tree.Weight * Evaluate(tree, row);
+                }
+                if (task == TaskKind.Regression)
+                {
+                    var d = (float)scores[0] - labels.Values![r];
+                    sums[k] += d * d;
+                    continue;
+                }
+                var p = TrueClassProbability(members, scores, task, labels.ClassIndices![r], probabilities);
+                sums[k] -= Math.Log(Math.Clamp(p, Losses.Epsilon, 1));
             }
-            if (task == TaskKind.Regression)
-            {
-                for (var i = 0; i < x.Length; i++) values[i] = (float)scores[0][i];
-                losses[k] = Losses.Rmse(values, labels.Values!);
-                continue;
-            }
-            for (var i = 0; i < x.Length; i++) probabilities[i] = Probabilities(members, scores, i, task);
-            losses[k] = Losses.LogLoss(probabilities, labels.ClassIndices!);
         }
-        return losses;
+        var n = Math.Max(1, rows.Length);
+        for (var k = 0; k < stages; k++) sums[k] = task == TaskKind.Regression ? Math.Sqrt(sums[k] / n) : sums[k] / n;
+        return sums;
     }
 
-    private static double[] Probabilities(List<Member> members, double[][] scores, int row, TaskKind task)
+    // The probability of class y, computed as the model computes all of them; `buffer` is reused across rows.
+    private static double TrueClassProbability(List<Member> members, double[] scores, TaskKind task, int y, double[] buffer)
     {
         if (task == TaskKind.Binary)
         {
-            double p = Platt(members[0].Calibrator!, (float)scores[0][row]);
-            return [1 - p, p];
+            double p = Platt(members[0].Calibrator!, (float)scores[0]);
+            return y == 1 ? p : 1 - p;
         }
-        var result = new double[members.Count];
         double sum = 0;
         if (members[0].Calibrator is null)
         {
             // Softmax over the per-class raw scores, as LightGBM's multiclass model does.
             var max = double.NegativeInfinity;
-            for (var m = 0; m < members.Count; m++) max = Math.Max(max, (float)scores[m][row]);
-            for (var m = 0; m < members.Count; m++) sum += result[m] = Math.Exp((float)scores[m][row] - max);
+            for (var m = 0; m < members.Count; m++) max = Math.Max(max, (float)scores[m]);
+            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Exp((float)scores[m] - max);
         }
         else
         {
-            for (var m = 0; m < members.Count; m++) sum += result[m] = Math.Max(0, Platt(members[m].Calibrator!, (float)scores[m][row]));
+            for (var m = 0; m < members.Count; m++) sum += buffer[m] = Math.Max(0, Platt(members[m].Calibrator!, (float)scores[m]));
         }
-        for (var m = 0; m < members.Count; m++) result[m] = sum > 0 ? result[m] / sum : 1.0 / members.Count;
-        return result;
+        return sum > 0 ? buffer[y] / sum : 1.0 / members.Count;
     }
 
     private static float Platt(PlattCalibrator c, float score) => (float)(1 / (1 + Math.Exp(c.Slope * score + c.Offset)));

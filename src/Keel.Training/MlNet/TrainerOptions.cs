@@ -1,14 +1,15 @@
 namespace Keel.Training.MlNet;
 
 /// <summary>Options of the linear trainer (spec type "linear").</summary>
-/// <remarks>Binary: L-BFGS logistic regression; multiclass: L-BFGS maximum entropy; regression: SDCA (squared loss).
-/// Features are standardised with train statistics first.</remarks>
+/// <remarks>Binary: L-BFGS logistic regression; multiclass: L-BFGS maximum entropy; regression: ridge (squared loss plus
+/// l2_regularization times the squared weights, as scikit-learn's Ridge alpha), solved exactly by Cholesky up to 4096 features
+/// and by conjugate gradients above. Numeric features are standardised with train statistics first.</remarks>
 public sealed record LinearOptions
 {
     /// <summary>l2_regularization: L2 penalty weight (as sklearn's default penalty; no L1). Default 1.</summary>
     public double L2Regularization { get; init; } = 1;
 
-    /// <summary>maximum_number_of_iterations: optimiser iteration cap. Default 100.</summary>
+    /// <summary>maximum_number_of_iterations: optimiser iteration cap (regression over 4096 features: conjugate-gradient steps). Default 100.</summary>
     public int MaximumNumberOfIterations { get; init; } = 100;
 
     // Defaults come from the initialisers above, so each documented default is written once.
@@ -41,6 +42,10 @@ public sealed record LightGbmOptions
     /// <summary>l2_regularization: L2 penalty on leaf values. Default 0.</summary>
     public double L2Regularization { get; init; }
 
+    /// <summary>early_stopping_rounds: with a validation set, keep the round with the lowest validation loss once it has not
+    /// improved for this many rounds; 0 trains every round. Default 20.</summary>
+    public int EarlyStoppingRounds { get; init; } = 20;
+
     // Defaults come from the initialisers above, so each documented default is written once.
     internal static LightGbmOptions Read(OptionReader r)
     {
@@ -52,6 +57,7 @@ public sealed record LightGbmOptions
             NumberOfLeaves = r.Int("number_of_leaves", d.NumberOfLeaves, 2, 131_072),
             MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
             L2Regularization = r.Double("l2_regularization", d.L2Regularization, 0, 1e6),
+            EarlyStoppingRounds = r.Int("early_stopping_rounds", d.EarlyStoppingRounds, 0, 100_000),
         };
     }
 }
@@ -71,6 +77,10 @@ public sealed record FastTreeOptions
     /// <summary>minimum_example_count_per_leaf: fewest rows in a leaf. Default 10.</summary>
     public int MinimumExampleCountPerLeaf { get; init; } = 10;
 
+    /// <summary>early_stopping_rounds: with a validation set, keep the round with the lowest validation loss once it has not
+    /// improved for this many rounds; 0 trains every round. Default 20.</summary>
+    public int EarlyStoppingRounds { get; init; } = 20;
+
     // Defaults come from the initialisers above, so each documented default is written once.
     internal static FastTreeOptions Read(OptionReader r)
     {
@@ -81,6 +91,7 @@ public sealed record FastTreeOptions
             NumberOfLeaves = r.Int("number_of_leaves", d.NumberOfLeaves, 2, 131_072),
             LearningRate = r.Double("learning_rate", d.LearningRate, 0, 1, minExclusive: true),
             MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
+            EarlyStoppingRounds = r.Int("early_stopping_rounds", d.EarlyStoppingRounds, 0, 100_000),
         };
     }
 }

@@ -13,6 +13,7 @@ namespace Keel.Training.Packaging;
 /// <param name="EffectiveParams">The trainer's options with defaults filled in.</param>
 /// <param name="Featurizer">Learned featurizer state (ML.NET models); null for baselines.</param>
 /// <param name="Baseline">A baseline's learned state; null for ML.NET models.</param>
+/// <param name="Ridge">A linear regression's intercept and weights; null otherwise (then ML.NET models carry model.zip).</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -21,7 +22,8 @@ internal sealed record Manifest(
     IReadOnlyList<ColumnSchema> InputSchema,
     IReadOnlyDictionary<string, string> EffectiveParams,
     FeaturizerState? Featurizer,
-    JsonElement? Baseline)
+    JsonElement? Baseline,
+    Linear.RidgeState? Ridge = null)
 {
     public const int CurrentVersion = 1;
 

@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Globalization;
+using Keel.Cli.Output;
+using Keel.Core;
+using Keel.Core.Deployments;
+using Keel.Core.Registry;
+using Keel.Serving.Rollouts;
+using Spectre.Console;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel deployments create | list | show | promote | rollback | mode`: deployments and their recorded state changes.</summary>
+internal static class DeploymentsCommand
+{
+    public static Command Build(CommandOptions o)
+    {
+        var deployments = new Command("deployments", "Deployments: endpoints with a champion, a challenger and a rollout strategy");
+        deployments.Subcommands.Add(Create(o));
+        deployments.Subcommands.Add(List(o));
+        deployments.Subcommands.Add(Show(o));
+        deployments.Subcommands.Add(Promote(o));
+        deployments.Subcommands.Add(Rollback(o));
+        deployments.Subcommands.Add(Mode(o));
+        return deployments;
+    }
+
+    private static Command Create(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var file = new Argument<string>("file") { Description = "The deployment file (keel.deploy.yaml)" };
+        var command = new Command("create", "Create a deployment from its file, or store a changed file as its next version") { file, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var path = o.Context.Resolve(result.GetValue(file)!);
+            var (spec, text) = DeploymentFileReader.ReadFile(path);
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            await RequireModelAsync(store.Registry, spec.Champion, spec.Source, "champion", ct);
+            if (spec.Challenger is { } challenger) await RequireModelAsync(store.Registry, challenger, spec.Source, "challenger", ct);
+            var e = await store.Deployments.ApplyAsync(RoutingPolicies.ToDeployment(spec, text), Actor(o), ct);
+            var d = (await store.Deployments.GetAsync(spec.Endpoint, ct))!;
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { deployment = Summary(d), @event = e });
+                return KeelApp.ExitOk;
+            }
+            o.Context.Console.MarkupLineInterpolated(e switch
+            {
+                null => $"{d.Name}: unchanged (file version {d.SpecVersion})",
+                { Kind: DeploymentEventKind.Create } => $"{d.Name}: created ({d.Strategy}, {d.Champion} vs {d.Challenger ?? "no challenger"}, mode {Text(d.State.Mode)})",
+                _ => $"{d.Name}: file version {d.SpecVersion} stored; state kept ({Text(d.State.Phase)})",
+            });
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command List(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var command = new Command("list", "List deployments with their state") { json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForReadingAsync(result, ct);
+            var deployments = await store.Deployments.ListAsync(ct);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { deployments = deployments.Select(Summary) });
+                return KeelApp.ExitOk;
+            }
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var h in new[] { "deployment", "strategy", "champion", "challenger", "phase", "challenger share", "mode", "file version", "updated" }) table.AddColumn(h);
+            foreach (var d in deployments)
+                table.AddRow(Markup.Escape(d.Name), d.Strategy, Markup.Escape(d.Champion), Markup.Escape(d.Challenger ?? "—"), Text(d.State.Phase),
+                    Format.Number(d.State.ChallengerPercent) + "%", Text(d.State.Mode), d.SpecVersion.ToString(CultureInfo.InvariantCulture), Format.Time(d.UpdatedAt));
+            o.Context.Console.Write(table);
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Show(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var command = new Command("show", "Show a deployment, its file and every state change") { name, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForReadingAsync(result, ct);
+            var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
+            var history = await store.Deployments.GetHistoryAsync(d.Name, ct);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { deployment = Summary(d), spec = d.SpecText, history });
+                return KeelApp.ExitOk;
+            }
+            var c = o.Context.Console;
+            c.MarkupLineInterpolated($"[bold]{d.Name}[/]: {d.Strategy}, {d.Champion} vs {d.Challenger ?? "no challenger"}; {Text(d.State.Phase)}, challenger share {Format.Number(d.State.ChallengerPercent)}%, mode {Text(d.State.Mode)}, file version {d.SpecVersion}");
+            c.Write(new Panel(Markup.Escape(d.SpecText.TrimEnd())).Header($"file version {d.SpecVersion}"));
+            var h = new Table().Border(TableBorder.Simple).Title("history");
+            foreach (var col in new[] { "when", "event", "phase", "challenger share", "mode", "by", "reason" }) h.AddColumn(col);
+            foreach (var e in history)
+                h.AddRow(Format.Time(e.At), Text(e.Kind), Text(e.To.Phase), Format.Number(e.To.ChallengerPercent) + "%", Text(e.To.Mode), Markup.Escape(e.Actor), Markup.Escape(e.Reason ?? ""));
+            c.Write(h);
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Promote(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the history" };
+        var command = new Command("promote", "Move all traffic to the challenger; recorded with time and actor") { name, reason, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
+            if (d.Challenger is null) throw new KeelInputException($"deployment '{d.Name}' has no challenger to promote");
+            if (d.State.Phase == RolloutPhase.Promoted) throw new KeelInputException($"deployment '{d.Name}' is already promoted");
+            var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Promote,
+                d.State with { Phase = RolloutPhase.Promoted, ChallengerPercent = 100 }, Actor(o), result.GetValue(reason), ct);
+            return Print(o, e, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command Rollback(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the history (default: \"manual rollback\")" };
+        var command = new Command("rollback", "Move all traffic back to the champion at once; recorded with time, actor and reason") { name, reason, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
+            if (d.State.Phase == RolloutPhase.RolledBack) throw new KeelInputException($"deployment '{d.Name}' is already rolled back");
+            var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Rollback,
+                d.State with { Phase = RolloutPhase.RolledBack, ChallengerPercent = 0 }, Actor(o), result.GetValue(reason) ?? "manual rollback", ct);
+            return Print(o, e, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command Mode(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var mode = new Argument<string>("mode") { Description = "shadow, assist, partial or full" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the history" };
+        var command = new Command("mode", "Change the human-in-the-loop mode (shadow, assist, partial, full); recorded") { name, mode, reason, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var text = result.GetValue(mode)!;
+            if (!Enum.TryParse<DeploymentMode>(text, ignoreCase: true, out var m) || !Enum.GetNames<DeploymentMode>().Contains(text, StringComparer.OrdinalIgnoreCase))
+                throw new KeelInputException($"mode '{text}': expected shadow, assist, partial or full");
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
+            var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Mode, d.State with { Mode = m }, Actor(o), result.GetValue(reason), ct);
+            return Print(o, e, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static async Task RequireModelAsync(IModelRegistry registry, ModelReference r, string file, string field, CancellationToken ct)
+    {
+        var found = r.Alias is { } alias ? await registry.GetByAliasAsync(r.Name, alias, ct) : await registry.GetVersionAsync(r.Name, r.Version!.Value, ct);
+        if (found is not null) return;
+        var model = await registry.GetModelAsync(r.Name, ct);
+        throw new KeelInputException(model is null
+            ? $"{file}, field '{field}': model '{r.Name}' is not registered; `keel models list` shows what is"
+            : r.Alias is not null
+                ? $"{file}, field '{field}': model '{r.Name}' has no alias '{r.Alias}'; its aliases: {(model.Aliases.Count == 0 ? "none" : string.Join(", ", model.Aliases.Keys))}"
+                : $"{file}, field '{field}': model '{r.Name}' has no version {r.Version}; versions are 1..{model.LatestVersion}");
+    }
+
+    internal static async Task<Deployment> RequireAsync(IDeploymentStore store, string name, CancellationToken ct) =>
+        await store.GetAsync(name, ct) ?? throw new KeelNotFoundException($"no deployment called '{name}'; `keel deployments list` shows them");
+
+    private static int Print(CommandOptions o, DeploymentEvent e, bool json)
+    {
+        if (json) Json.Write(o.Context.Out, e);
+        else
+            o.Context.Console.MarkupLineInterpolated($"{e.Deployment}: {Text(e.Kind)}: {Text(e.From!.Phase)} → {Text(e.To.Phase)}, challenger share {Format.Number(e.To.ChallengerPercent)}%, mode {Text(e.To.Mode)}");
+        return KeelApp.ExitOk;
+    }
+
+    /// <summary>A deployment without its file text (show prints that separately).</summary>
+    private static object Summary(Deployment d) => new { d.Name, d.Strategy, d.Champion, d.Challenger, d.State, d.SpecVersion, d.CreatedAt, d.UpdatedAt };
+
+    /// <summary>Enum values as the files and JSON write them: snake_case ("RolledBack" → "rolled_back").</summary>
+    internal static string Text<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    internal static string Actor(CommandOptions o) => $"keel cli ({o.Context.User})";
+}

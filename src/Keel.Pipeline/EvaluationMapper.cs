@@ -1,0 +1,92 @@
+using System.Globalization;
+using Keel.Evaluation;
+using Keel.Evaluation.Uncertainty;
+using Keel.Reports;
+
+namespace Keel.Pipeline;
+
+/// <summary>Maps the stored test evaluations onto the report's plain tables and chart data.</summary>
+internal static class EvaluationMapper
+{
+    public static EvaluationView? Map(RunOutcome outcome)
+    {
+        if (!outcome.Evaluations.TryGetValue(outcome.Selected, out var sel)) return null;
+        var metric = outcome.SelectionMetric;
+        var tables = new List<TableView>();
+        var metrics = sel.Intervals.Keys.ToArray();
+        tables.Add(new TableView($"Test metrics with {Pct(sel.Bootstrap.Confidence)} intervals",
+            ["model", .. metrics],
+            outcome.Evaluations.Values.Select(r => (IReadOnlyList<string>)[r.Candidate == outcome.Selected ? r.Candidate + " (selected)" : r.Candidate,
+                .. metrics.Select(m => r.Intervals.TryGetValue(m, out var i) ? I(i) : "—")]).ToArray(),
+            $"Percentile bootstrap: {sel.Bootstrap.Resamples} resamples of the {sel.Rows} test rows, seed {sel.Bootstrap.Seed}."));
+        if (sel.Comparisons.Count > 0)
+        {
+            tables.Add(new TableView("Significance against the other models (same test rows)",
+                ["against", "metric", "selected", "other", "test", "p", "verdict"],
+                sel.Comparisons.Select(c => (IReadOnlyList<string>)[c.Against, c.Metric, F(c.Value), F(c.OtherValue), c.Test, Gates.P(c.PValue), c.Verdict]).ToArray(),
+                "DeLong's test for auc, McNemar's for accuracy (exact binomial under 25 discordant rows, else chi-square with continuity correction), paired bootstrap otherwise; alpha 0.05."));
+        }
+        IReadOnlyList<Series> reliability = [];
+        if (sel.Calibration is { } cal)
+        {
+            var rows = new List<IReadOnlyList<string>> { new[] { "as trained", F(cal.Ece), F(cal.Brier) } };
+            if (cal.Method is not null) rows.Add([$"{cal.Method} (fitted on validation)", F(cal.EceAfter ?? double.NaN), F(cal.BrierAfter ?? double.NaN)]);
+            tables.Add(new TableView("Calibration", ["model", "ece", "brier"], rows,
+                "ECE over 10 uniform bins. A calibration is fitted on validation with the selected model as trained on train only, and is reported here, not yet stored in the model package."));
+            var series = new List<Series>
+            {
+                new("uniform bins", cal.Uniform.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()),
+                new("quantile bins", cal.Quantile.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()),
+            };
+            if (cal.UniformAfter is { } after) series.Add(new($"{cal.Method}", after.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()));
+            reliability = series;
+        }
+        if (sel.Slices.Count > 0)
+        {
+            var small = sel.Slices.Any(s => s.BelowMinimum);
+            tables.Add(new TableView($"Slices ({metric})", ["column", "value", "rows", metric, "accuracy / rmse"],
+                sel.Slices.Select(s => (IReadOnlyList<string>)[s.Column, s.Value, s.Rows.ToString(CultureInfo.InvariantCulture),
+                    s.BelowMinimum ? "too few rows" : Get(s.Metrics, metric),
+                    s.BelowMinimum ? "too few rows" : Get(s.Metrics, s.Metrics.ContainsKey("accuracy") ? "accuracy" : "rmse")]).ToArray(),
+                small ? $"Slices with fewer than {sel.MinSliceRows} test rows (evaluation.min_slice_rows) get no figures; slice gates pass over them." : null));
+        }
+        tables.Add(new TableView("Weak segments", ["segment", "rows", "loss", "overall", "shortfall", "p (Bonferroni)"],
+            sel.WeakSegments.Select(w => (IReadOnlyList<string>)[string.Join(" and ", w.Conditions), w.Rows.ToString(CultureInfo.InvariantCulture), F(w.Loss),
+                F(w.OverallLoss), F(w.Shortfall), Gates.P(w.PValue)]).ToArray(),
+            sel.WeakSegments.Count == 0 ? "No segment of one or two columns is significantly worse than the whole." :
+                "Loss is the error rate (classification) or absolute error (regression); ranked by rows × shortfall."));
+        if (sel.Simpson.Count > 0)
+        {
+            tables.Add(new TableView("Simpson's paradox check", ["column", "models", "overall", "slices", "flagged"],
+                sel.Simpson.Select(s => (IReadOnlyList<string>)[s.Column, $"{s.ModelA} vs {s.ModelB}", $"{F(s.OverallA)} vs {F(s.OverallB)}",
+                    string.Join("; ", s.Slices.Select(x => $"{x.Value}: {F(x.A)} vs {F(x.B)}")), s.Flagged ? "YES: the order reverses in every slice" : "no"]).ToArray()));
+        }
+        foreach (var f in sel.Fairness)
+        {
+            var rows = f.Groups.Select(g => (IReadOnlyList<string>)[g.Group, g.Rows.ToString(CultureInfo.InvariantCulture), F(g.SelectionRate),
+                F(g.TruePositiveRate), F(g.FalsePositiveRate), F(g.Precision)]).ToList();
+            tables.Add(new TableView($"Fairness: {f.Column}", ["group", "rows", "selection rate", "TPR", "FPR", "precision"], rows,
+                f.EqualizedOddsDifference is null ? null :
+                $"Demographic parity difference {I(f.DemographicParityDifference!)}, ratio {I(f.DemographicParityRatio!)}; equalized odds difference {I(f.EqualizedOddsDifference)} (Fairlearn's definitions)."));
+        }
+        if (sel.Conformal is { } c)
+        {
+            tables.Add(new TableView($"Conformal prediction at {Pct(c.Coverage)} coverage", ["calibration rows", "threshold", "achieved coverage on test", "mean size", "empty sets"],
+                [[c.CalibrationRows.ToString(CultureInfo.InvariantCulture), F(c.Quantile), F(c.AchievedCoverage), F(c.MeanSize), F(c.EmptySets)]],
+                "Split conformal calibrated on validation with the selected model as trained on train only; size is the interval width (regression) or classes per set."));
+        }
+        var charts = sel.Slices.Where(s => !s.BelowMinimum).GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
+            g.Select(s => s.Metrics.TryGetValue(metric, out var i)
+                ? new BarDatum($"{s.Value} ({s.Rows})", i.Estimate) { Low = i.Low, High = i.High }
+                : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();
+        return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts };
+    }
+
+    private static string Get(IReadOnlyDictionary<string, Interval> m, string key) => m.TryGetValue(key, out var i) ? I(i) : "—";
+
+    private static string I(Interval i) => double.IsNaN(i.Low) ? F(i.Estimate) : $"{F(i.Estimate)} [{F(i.Low)}, {F(i.High)}]";
+
+    private static string F(double v) => double.IsNaN(v) ? "—" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Pct(double v) => (v * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
+}

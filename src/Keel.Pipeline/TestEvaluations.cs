@@ -1,0 +1,36 @@
+using Keel.Core.Metrics;
+using Keel.Evaluation;
+
+namespace Keel.Pipeline;
+
+/// <summary>The evaluation step of a run: every model's test intervals, and the selected (final) model's full evaluation.</summary>
+internal static class TestEvaluations
+{
+    /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
+    /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
+    public static IReadOnlyDictionary<string, TestReport> Evaluate(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
+        CandidateOutcome selected, CandidateOutcome final)
+    {
+        var options = RunPreparation.EvaluationOptions(run.Spec);
+        var truth = run.Label.Labels.Take(run.Split.Test);
+        var info = MetricCatalog.Get(run.Metric);
+        var others = CandidateOrder.Rank(outcomes.Where(o => o.Name != selected.Name).ToArray(),
+                o => o.ValidationMetrics.TryGetValue(run.Metric, out var v) ? v : null, info.HigherIsBetter)
+            .Select(o => (o.Name, o.TestPredictions)).ToArray();
+        var validation = run.Split.Validation;
+        var result = new Dictionary<string, TestReport>(StringComparer.Ordinal);
+        foreach (var o in outcomes.Where(o => o.Name != selected.Name))
+            result[o.Name] = TestEvaluator.Intervals(o.Name, truth, o.TestPredictions, options.Bootstrap);
+        result[selected.Name] = TestEvaluator.Selected(new SelectedModelInput(
+            selected.Name,
+            run.Table.Take(run.Split.Test).Drop([run.Spec.Data.Label]),
+            truth,
+            final.TestPredictions,
+            run.Metric,
+            others,
+            validation.Length > 0 ? run.Label.Labels.Take(validation) : null,
+            validation.Length > 0 ? selected.Model.Predict(run.Features.Take(validation)) : null,
+            selected.TestPredictions) { Refitted = !ReferenceEquals(final, selected) }, options);
+        return result;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace Keel.Serving.Rollouts;
+
+/// <summary>
+/// Keeps the last <see cref="GuardOptions.Window"/> outcomes of each arm and judges the challenger against <see cref="GuardOptions"/>:
+/// error rate, p99 latency (absolute and relative to the champion) and the population stability index of its scores against the champion's.
+/// </summary>
+internal sealed class GuardMonitor(GuardOptions options)
+{
+    private const int Bins = 10;
+
+    /// <summary>p99 and PSI sort the windows, so they are judged every window/10 challenger outcomes (at least 10); the error rate on every one.</summary>
+    private readonly int _sortedCheckEvery = Math.Max(10, options.Window / 10);
+
+    private readonly Window _champion = new(options.Window);
+    private readonly Window _challenger = new(options.Window);
+
+    private long _challengerSeen;
+
+    public void Add(ArmOutcome o)
+    {
+        if (o.Arm == Arm.Challenger) _challengerSeen++;
+        (o.Arm == Arm.Champion ? _champion : _challenger).Add(o);
+    }
+
+    /// <summary>Whether the challenger window holds enough requests for the guards to judge.</summary>
+    public bool Ready => _challenger.Count >= options.MinRequests;
+
+    /// <summary>Forgets the challenger's window (after a rollback or restart, old evidence must not judge a new attempt).</summary>
+    public void ResetChallenger() => _challenger.Clear();
+
+    /// <summary>The first broken guard as a sentence, or null when all hold or there is not enough data yet.</summary>
+    public string? Breach()
+    {
+        if (!Ready) return null;
+        var n = _challenger.Count;
+        var errorRate = (double)_challenger.Failures / n;
+        if (errorRate > options.MaxErrorRate)
+            return $"challenger error rate {Pct(errorRate)} over the limit {Pct(options.MaxErrorRate)} in the last {n} requests";
+        if (_challengerSeen % _sortedCheckEvery != 0) return null;
+        var s = Snapshot();
+        if (options.MaxP99LatencyMs is { } max && s.ChallengerP99Ms > max)
+            return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over the limit {Ms(max)} in the last {n} requests";
+        if (options.MaxP99Ratio is { } ratio && s.ChampionP99Ms > 0 && s.ChallengerP99Ms > ratio * s.ChampionP99Ms)
+            return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over {ratio.ToString("0.##", CultureInfo.InvariantCulture)}× the champion's {Ms(s.ChampionP99Ms)} in the last {n} requests";
+        if (options.MaxScoreShift is { } psi && s.ScoreShiftPsi > psi)
+            return $"challenger score distribution shifted from the champion's: PSI {s.ScoreShiftPsi.ToString("0.###", CultureInfo.InvariantCulture)} over the limit {psi.ToString("0.###", CultureInfo.InvariantCulture)}";
+        return null;
+    }
+
+    public GuardSnapshot Snapshot()
+    {
+        var enoughChampion = _champion.Count >= options.MinRequests;
+        return new GuardSnapshot(_champion.Count, _challenger.Count,
+            _challenger.Count == 0 ? double.NaN : (double)_challenger.Failures / _challenger.Count,
+            enoughChampion ? P99(_champion.Latencies()) : double.NaN,
+            _challenger.Count > 0 ? P99(_challenger.Latencies()) : double.NaN,
+            // PSI is biased upwards on small samples (about 9·(1/n₁ + 1/n₂) for ten bins), so it judges only full windows.
+            _champion.Count == options.Window && _challenger.Count == options.Window ? Psi(_champion.Scores(), _challenger.Scores()) : double.NaN);
+    }
+
+    /// <summary>The 99th percentile by nearest rank (the smallest value with at least 99% of values at or under it); NaN when empty.</summary>
+    internal static double P99(double[] values)
+    {
+        if (values.Length == 0) return double.NaN;
+        Array.Sort(values);
+        return values[(int)Math.Ceiling(0.99 * values.Length) - 1];
+    }
+
+    /// <summary>
+    /// Population stability index Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) of <paramref name="actual"/> against <paramref name="expected"/>, over ten bins cut at
+    /// the expected scores' deciles; each bin count gets 0.5 added (additive smoothing) so an empty bin counts as a shift, not infinity.
+    /// </summary>
+    internal static double Psi(double[] expected, double[] actual)
+    {
+        if (expected.Length == 0 || actual.Length == 0) return double.NaN;
+        Array.Sort(expected);
+        var edges = new double[Bins - 1];
+        for (var i = 1; i < Bins; i++) edges[i - 1] = expected[(int)Math.Floor(i * (expected.Length - 1) / (double)Bins)];
+        var e = Shares(expected, edges);
+        var a = Shares(actual, edges);
+        var psi = 0.0;
+        for (var i = 0; i < Bins; i++) psi += (a[i] - e[i]) * Math.Log(a[i] / e[i]);
+        return psi;
+    }
+
+    private static double[] Shares(double[] values, double[] edges)
+    {
+        var counts = new double[edges.Length + 1];
+        foreach (var v in values)
+        {
+            var bin = Array.BinarySearch(edges, v);
+            // Values equal to an edge go to the bin above it; BinarySearch returns the complement of the insertion point when absent.
+            bin = bin >= 0 ? bin + 1 : ~bin;
+            counts[bin]++;
+        }
+        return counts.Select(c => (c + 0.5) / (values.Length + 0.5 * counts.Length)).ToArray();
+    }
+
+    private static string Pct(double x) => (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Ms(double x) => x.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+
+    /// <summary>A ring buffer of the last outcomes of one arm.</summary>
+    private sealed class Window(int size)
+    {
+        private readonly ArmOutcome?[] _items = new ArmOutcome?[size];
+        private int _next;
+
+        public int Count { get; private set; }
+
+        public int Failures { get; private set; }
+
+        public void Add(ArmOutcome o)
+        {
+            if (_items[_next] is { Failed: true }) Failures--;
+            _items[_next] = o;
+            if (o.Failed) Failures++;
+            _next = (_next + 1) % _items.Length;
+            Count = Math.Min(Count + 1, _items.Length);
+        }
+
+        public void Clear()
+        {
+            Array.Clear(_items);
+            _next = Count = Failures = 0;
+        }
+
+        private IEnumerable<ArmOutcome> Items => _items.Where(i => i is not null)!;
+
+        /// <summary>Latencies of every request, failed ones included (a slow failure is still slow).</summary>
+        public double[] Latencies() => Items.Select(i => i.Latency.TotalMilliseconds).ToArray();
+
+        public double[] Scores() => Items.Where(i => !i.Failed && double.IsFinite(i.Score)).Select(i => i.Score).ToArray();
+    }
+}

@@ -1,0 +1,124 @@
+using Keel.Core.Deployments;
+using Keel.Core.Registry;
+using Keel.Tracking;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel deployments`, `keel review` and `keel tokens` against a real store with two registered versions.</summary>
+public sealed class DeploymentsCommandTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    private const string File = """
+        endpoint: credit
+        champion: credit-risk@champion
+        challenger: credit-risk:2
+        strategy:
+          canary: {steps: [5, 50, 100]}
+        review: {below_confidence: 0.7}
+        """;
+
+    public void Dispose() => _cli.Dispose();
+
+    private async Task<KeelStore> StoreAsync() =>
+        await KeelStore.OpenAsync(new StoreOptions { Uri = ".keel", BaseDirectory = _cli.Folder });
+
+    private async Task RegisterTwoVersionsAsync()
+    {
+        await using var store = await StoreAsync();
+        for (var i = 0; i < 2; i++)
+            await store.Registry.RegisterAsync(new ModelVersion
+            {
+                Name = "credit-risk", SourceRunId = new string('r', 32), ModelSha256 = new string((char)('a' + i), 64), Candidate = "lightgbm",
+                Task = "binary", SchemaJson = "{}", DataSha256 = new string('d', 64),
+            });
+        await store.Registry.SetAliasAsync("credit-risk", "champion", 1, "test", null);
+    }
+
+    [Fact]
+    public async Task CreatePromoteRollback_Canary_EveryChangeRecordedWithActorAndReason()
+    {
+        await RegisterTwoVersionsAsync();
+        var path = _cli.Write("keel.deploy.yaml", File);
+        var created = await _cli.RunAsync("deployments", "create", path, "--json");
+        Assert.Equal(0, created.Exit);
+        Assert.Equal("partial", created.Json().GetProperty("deployment").GetProperty("state").GetProperty("mode").GetString());
+        Assert.Equal(0, (await _cli.RunAsync("deployments", "promote", "credit")).Exit);
+        var back = await _cli.RunAsync("deployments", "rollback", "credit", "--reason", "complaints", "--json");
+        Assert.Equal(0, back.Exit);
+        Assert.Equal(("rollback", "rolled_back", 0.0), (back.Json().GetProperty("kind").GetString(), back.Json().GetProperty("to").GetProperty("phase").GetString(),
+            back.Json().GetProperty("to").GetProperty("challenger_percent").GetDouble()));
+        var show = await _cli.RunAsync("deployments", "show", "credit", "--json");
+        var history = show.Json().GetProperty("history").EnumerateArray().ToArray();
+        Assert.Equal(["create", "promote", "rollback"], history.Select(h => h.GetProperty("kind").GetString()));
+        Assert.All(history, h => Assert.Equal("keel cli (tester)", h.GetProperty("actor").GetString()));
+        Assert.Equal("complaints", history[2].GetProperty("reason").GetString());
+        Assert.Contains("canary", show.Json().GetProperty("spec").GetString());
+        var again = await _cli.RunAsync("deployments", "rollback", "credit");
+        Assert.Equal((1, true), (again.Exit, again.Error.Contains("already rolled back", StringComparison.Ordinal)));
+        var list = await _cli.RunAsync("deployments", "list");
+        Assert.Contains("credit-risk:2", list.Console);
+    }
+
+    [Fact]
+    public async Task Create_ChangedFile_NewFileVersionStateKept()
+    {
+        await RegisterTwoVersionsAsync();
+        var path = _cli.Write("keel.deploy.yaml", File);
+        await _cli.RunAsync("deployments", "create", path);
+        await _cli.RunAsync("deployments", "promote", "credit");
+        _cli.Write("keel.deploy.yaml", File + "\npost_processing:\n  - override: \"Income < 10 -> bad\"\n");
+        var r = await _cli.RunAsync("deployments", "create", path, "--json");
+        var d = r.Json().GetProperty("deployment");
+        Assert.Equal((2, "promoted"), (d.GetProperty("spec_version").GetInt32(), d.GetProperty("state").GetProperty("phase").GetString()));
+    }
+
+    [Fact]
+    public async Task Create_UnknownAlias_ExitOneNamingFileFieldAndAliasesAndNothingStored()
+    {
+        await RegisterTwoVersionsAsync();
+        var path = _cli.Write("keel.deploy.yaml", File.Replace("credit-risk@champion", "credit-risk@champ", StringComparison.Ordinal));
+        var r = await _cli.RunAsync("deployments", "create", path);
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("keel.deploy.yaml, field 'champion': model 'credit-risk' has no alias 'champ'; its aliases: champion", r.Error);
+        await using var store = await StoreAsync();
+        Assert.Empty(await store.Deployments.ListAsync());
+    }
+
+    [Fact]
+    public async Task Create_BadFile_ExitOneNamingLineAndField()
+    {
+        var path = _cli.Write("keel.deploy.yaml", "endpoint: credit\nchampion: credit-risk@champion\nchallenger: credit-risk:2\nstrategy:\n  canary: {steps: [5, 50]}\n");
+        var r = await _cli.RunAsync("deployments", "create", path);
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("keel.deploy.yaml line 5, field 'strategy.canary.steps[1]': expected the last step to be 100", r.Error);
+    }
+
+    [Fact]
+    public async Task ReviewListLabel_QueuedAnswer_LabelBecomesFeedback()
+    {
+        await RegisterTwoVersionsAsync();
+        await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File));
+        long id;
+        await using (var store = await StoreAsync())
+            id = (await store.Deployments.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-42", """{"Income":5}""", """{"label":"good"}""", 0.55, DateTimeOffset.UtcNow))).Id;
+        var list = await _cli.RunAsync("review", "list", "--deployment", "credit", "--json");
+        Assert.Equal("req-42", list.Json().GetProperty("items")[0].GetProperty("request_id").GetString());
+        var label = await _cli.RunAsync("review", "label", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "bad", "--json");
+        Assert.Equal(0, label.Exit);
+        Assert.Equal(("req-42", "bad", "review"), (label.Json().GetProperty("request_id").GetString(), label.Json().GetProperty("outcome").GetString(), label.Json().GetProperty("source").GetString()));
+        Assert.Contains("Nothing to review", (await _cli.RunAsync("review", "list")).Console);
+    }
+
+    [Fact]
+    public async Task TokensCreateRevoke_TokenVerifiesThenRefused()
+    {
+        var created = await _cli.RunAsync("tokens", "create", "feedback-service", "--json");
+        var token = created.Json().GetProperty("token").GetString();
+        var id = created.Json().GetProperty("id").GetString()!;
+        await using (var store = await StoreAsync()) Assert.True(await store.Deployments.VerifyTokenAsync(token));
+        Assert.DoesNotContain(token!, (await _cli.RunAsync("tokens", "list", "--json")).Out);
+        Assert.Equal(0, (await _cli.RunAsync("tokens", "revoke", id)).Exit);
+        await using (var store = await StoreAsync()) Assert.False(await store.Deployments.VerifyTokenAsync(token));
+    }
+}

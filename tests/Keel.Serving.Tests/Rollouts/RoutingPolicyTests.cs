@@ -1,0 +1,240 @@
+using Keel.Core.Deployments;
+using Keel.Serving.Rollouts;
+
+namespace Keel.Serving.Tests.Rollouts;
+
+public sealed class RoutingPolicyTests
+{
+    private readonly FakeTimeProvider _time = new(Deploy.T0);
+
+    private static int CountChallenger(IRoutingPolicy p, int n, Func<int, string?> key) =>
+        Enumerable.Range(0, n).Count(i => p.Route(new RequestContext($"r{i}", key(i))).Primary == Arm.Challenger);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Route_CanarySeededTenThousandRequests_FivePercentWithinTolerance(bool keyed)
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [5, 100]}"), _time);
+        var n = CountChallenger(p, 10_000, i => keyed ? $"user-{i}" : null);
+        // Binomial(10000, 0.05) has sd ≈ 21.8: ±4 sd.
+        Assert.InRange(n, 500 - 88, 500 + 88);
+    }
+
+    [Fact]
+    public void Route_AbSeededTenThousandKeys_SplitWithinTolerance()
+    {
+        var p = Deploy.Started(Deploy.File("ab: {split: 30}"), _time);
+        Assert.InRange(CountChallenger(p, 10_000, i => $"customer-{i}"), 3000 - 184, 3000 + 184); // sd ≈ 45.8
+    }
+
+    [Fact]
+    public void Route_SameKeyManyTimes_SameArmAndStaysOnChallengerAsStepsGrow()
+    {
+        var file = Deploy.File("canary: {steps: [5, 25, 100], advance_after: {requests: 60}}", "guards: {min_requests: 50, max_score_shift: off, max_p99_ratio: off}");
+        var p = Deploy.Started(file, _time);
+        var keys = Enumerable.Range(0, 2000).Select(i => $"user-{i}").ToArray();
+        var first = keys.ToDictionary(k => k, k => p.Route(new RequestContext("x", k)).Primary);
+        foreach (var k in keys) Assert.Equal(first[k], p.Route(new RequestContext("y", k)).Primary);
+        // A replica or a restart with another seed routes keys the same way: the hash, not the random source, decides.
+        var other = Deploy.Started(file, _time, seed: 99);
+        Assert.All(keys, k => Assert.Equal(first[k], other.Route(new RequestContext("z", k)).Primary));
+        for (var i = 0; i < 60; i++) p.Observe(Deploy.Ok($"c{i}", Arm.Challenger, 0.3));
+        Assert.Equal(25, p.State.ChallengerPercent);
+        Assert.All(keys.Where(k => first[k] == Arm.Challenger), k => Assert.Equal(Arm.Challenger, p.Route(new RequestContext("w", k)).Primary));
+    }
+
+    [Fact]
+    public void Observe_CanaryGuardsHoldForRequests_StepsThenPromotesWithEvents()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [5, 25, 50, 100], advance_after: {requests: 100}}", "guards: {max_score_shift: off}"), _time);
+        var changes = new List<RolloutChange>();
+        for (var i = 0; i < 400; i++)
+        {
+            p.Observe(Deploy.Ok($"a{i}", Arm.Champion, 0.2));
+            if (p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2)) is { } c) changes.Add(c);
+        }
+        Assert.Equal([DeploymentEventKind.Step, DeploymentEventKind.Step, DeploymentEventKind.Promote], changes.Select(c => c.Kind));
+        Assert.Equal([25.0, 50, 100], changes.Select(c => c.To.ChallengerPercent));
+        Assert.All(changes, c => Assert.Equal("rollout", c.Actor));
+        Assert.Contains("guards held for 100 challenger requests", changes[0].Reason);
+        Assert.Equal(RolloutPhase.Promoted, p.Phase());
+        Assert.Equal(Arm.Challenger, p.Route(new RequestContext("r", "anyone")).Primary);
+    }
+
+    [Fact]
+    public void Observe_CanaryGuardsHoldForDuration_AdvancesOnFakeClock()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [10, 100], advance_after: {duration: 10m}}", "guards: {min_requests: 5, max_score_shift: off}"), _time);
+        for (var i = 0; i < 20; i++) Assert.Null(p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2)));
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var c = p.Observe(Deploy.Ok("late", Arm.Challenger, 0.2));
+        Assert.Equal(DeploymentEventKind.Promote, c!.Kind);
+        Assert.Contains("guards held for 600 s", c.Reason);
+    }
+
+    [Fact]
+    public void Observe_CanaryChallengerErrors_RollsBackAutomaticallyWithReason()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [50, 100]}", "guards: {max_error_rate: 0.05, min_requests: 50, window: 100}"), _time);
+        RolloutChange? change = null;
+        for (var i = 0; i < 100 && change is null; i++)
+            change = p.Observe(i % 5 == 0 ? Deploy.Failed($"b{i}", Arm.Challenger) : Deploy.Ok($"b{i}", Arm.Challenger, 0.2));
+        Assert.Equal(DeploymentEventKind.Rollback, change!.Kind);
+        Assert.Equal(("rollout", RolloutPhase.RolledBack, 0.0), (change.Actor, change.To.Phase, change.To.ChallengerPercent));
+        Assert.StartsWith("guard: challenger error rate 20.0% over the limit 5.0% in the last 50 requests", change.Reason);
+        Assert.Equal(0, CountChallenger(p, 1000, i => $"u{i}"));
+    }
+
+    [Fact]
+    public void Observe_ChallengerSlowerThanTwiceChampion_RollsBack()
+    {
+        var p = Deploy.Started(Deploy.File("blue_green", "guards: {window: 200}"), _time);
+        for (var i = 0; i < 200; i++) p.Observe(Deploy.Ok($"a{i}", Arm.Champion, 0.2, ms: 8 + i % 5));
+        p.Promote("ann", "looks good");
+        RolloutChange? change = null;
+        for (var i = 0; i < 60 && change is null; i++) change = p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: i % 10 == 0 ? 80 : 9));
+        Assert.Equal(DeploymentEventKind.Rollback, change!.Kind);
+        Assert.Contains("challenger p99 latency 80 ms over 2× the champion's 12 ms", change.Reason);
+        Assert.Equal(Arm.Champion, p.Route(new RequestContext("r")).Primary);
+    }
+
+    [Fact]
+    public void Observe_ChallengerAbsoluteP99OverLimit_RollsBack()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [50, 100]}", "guards: {max_p99_latency_ms: 100, max_p99_ratio: off, min_requests: 20, window: 100}"), _time);
+        RolloutChange? change = null;
+        for (var i = 0; i < 40 && change is null; i++) change = p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: 150));
+        Assert.Contains("p99 latency 150 ms over the limit 100 ms", change!.Reason);
+    }
+
+    [Fact]
+    public void Observe_ChallengerScoresShifted_RollsBackOnPsi()
+    {
+        var p = Deploy.Started(Deploy.File("ab: {split: 50}", "guards: {window: 200}"), _time);
+        var rng = new Random(1);
+        RolloutChange? change = null;
+        for (var i = 0; i < 200 && change is null; i++)
+        {
+            p.Observe(Deploy.Ok($"a{i}", Arm.Champion, rng.NextDouble() * 0.5));
+            change = p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.5 + rng.NextDouble() * 0.5));
+        }
+        Assert.Equal(DeploymentEventKind.Rollback, change!.Kind);
+        Assert.Contains("score distribution shifted", change.Reason);
+    }
+
+    [Fact]
+    public void Observe_SameScoreDistribution_NoRollback()
+    {
+        var p = Deploy.Started(Deploy.File("ab: {split: 50}"), _time);
+        var rng = new Random(2);
+        for (var i = 0; i < 5000; i++)
+        {
+            Assert.Null(p.Observe(Deploy.Ok($"a{i}", Arm.Champion, rng.NextDouble())));
+            Assert.Null(p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, rng.NextDouble())));
+        }
+        Assert.InRange(p.Report().Guards.ScoreShiftPsi, 0, 0.05);
+        Assert.Equal(RolloutPhase.Running, p.Phase());
+    }
+
+    [Fact]
+    public void PromoteRollback_BlueGreen_MovesAllTrafficAtOnce()
+    {
+        var p = Deploy.Started(Deploy.File("blue_green"), _time);
+        Assert.Equal(0, CountChallenger(p, 1000, i => $"u{i}"));
+        var promote = p.Promote("ann", "release 7");
+        Assert.Equal((DeploymentEventKind.Promote, RolloutPhase.Promoted, 100.0, "ann"), (promote.Kind, promote.To.Phase, promote.To.ChallengerPercent, promote.Actor));
+        Assert.Equal(1000, CountChallenger(p, 1000, i => $"u{i}"));
+        var back = p.Rollback("ann", "support tickets");
+        Assert.Equal((DeploymentEventKind.Rollback, "support tickets"), (back.Kind, back.Reason));
+        Assert.Equal(0, CountChallenger(p, 1000, i => $"u{i}"));
+    }
+
+    [Fact]
+    public void Start_AlreadyRunning_ThrowsInput() =>
+        Assert.Throws<Keel.Core.KeelInputException>(() => Deploy.Started(Deploy.File("blue_green"), _time).Start("ann"));
+
+    [Fact]
+    public void Route_ShadowRunning_ChampionAnswersChallengerGetsCopyAndAgreementCounted()
+    {
+        var p = Deploy.Started(Deploy.File("shadow"), _time);
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(new RouteDecision(Arm.Champion, Arm.Challenger), p.Route(new RequestContext($"r{i}"))));
+        // 4 requests: labels agree on 3; score differences 0.1, 0.0, 0.3 and 0.2.
+        double[][] scores = [[0.2, 0.3], [0.7, 0.7], [0.4, 0.7], [0.9, 0.7]];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            Assert.Null(p.Observe(Deploy.Ok($"r{i}", Arm.Champion, scores[i][0])));
+            Assert.Null(p.Observe(Deploy.Ok($"r{i}", Arm.Challenger, scores[i][1])));
+        }
+        p.Observe(Deploy.Failed("r9", Arm.Challenger)); // a failing shadow never rolls anything back: it serves nobody
+        var a = p.Report().Agreement!;
+        Assert.Equal(4, a.Pairs);
+        Assert.Equal(0.75, a.LabelAgreementRate);
+        Assert.Equal(0.15, a.MeanScoreDifference, 12);
+        Assert.Equal(0.3, a.MaxScoreDifference, 12);
+        Assert.Equal(RolloutPhase.Running, p.Phase());
+    }
+
+    [Fact]
+    public void Report_AbBeforePlannedSample_NoVerdictThenVerdictEqualToFormula()
+    {
+        var p = (AbPolicy)Deploy.Started(Deploy.File("ab: {split: 50, outcome: binary, positive: repaid, baseline_rate: 0.3, minimum_effect: 0.1, alpha: 0.05, power: 0.8}"), _time);
+        Assert.Equal(AbStatistics.SampleSizeBinary(0.3, 0.1, 0.05, 0.8), p.PlannedPerArm);
+        var n = (int)p.PlannedPerArm;
+        for (var i = 0; i < n - 1; i++)
+        {
+            p.ObserveFeedback(new ArmFeedback(Arm.Champion, i % 10 < 3 ? "repaid" : "defaulted"));
+            p.ObserveFeedback(new ArmFeedback(Arm.Challenger, i % 10 < 4 ? "repaid" : "defaulted"));
+        }
+        Assert.Null(p.Report().Ab!.Verdict);
+        p.ObserveFeedback(new ArmFeedback(Arm.Champion, "defaulted"));
+        Assert.Null(p.Report().Ab!.Verdict);
+        p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "defaulted"));
+        var r = p.Report().Ab!;
+        Assert.Equal(AbStatistics.TwoProportion(r.Champion, r.Challenger, 0.05), r.Verdict);
+        Assert.Equal("two-proportion z-test", r.Verdict!.Test);
+        Assert.True(r.Verdict.Difference > 0);
+    }
+
+    [Fact]
+    public void ObserveFeedback_NumericAbGivenText_ThrowsInputNamingValue()
+    {
+        var p = Deploy.Started(Deploy.File("ab: {outcome: numeric, standard_deviation: 2, minimum_effect: 0.5}"), _time);
+        var e = Assert.Throws<Keel.Core.KeelInputException>(() => p.ObserveFeedback(new ArmFeedback(Arm.Champion, "lots")));
+        Assert.Contains("'lots'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("thompson")]
+    [InlineData("epsilon_greedy")]
+    public void Route_BanditSeeded_BetterArmGetsMostTrafficAndSameSeedSameRoutes(string algorithm)
+    {
+        var file = Deploy.File($"bandit: {{algorithm: {algorithm}, epsilon: 0.1, positive: '1'}}");
+        List<Arm> Simulate()
+        {
+            var p = Deploy.Started(file, _time, seed: 11);
+            var world = new Random(5); // the simulated users: champion converts 10%, challenger 25%
+            var arms = new List<Arm>();
+            for (var i = 0; i < 3000; i++)
+            {
+                var arm = p.Route(new RequestContext($"r{i}")).Primary;
+                arms.Add(arm);
+                var converted = world.NextDouble() < (arm == Arm.Challenger ? 0.25 : 0.10);
+                p.ObserveFeedback(new ArmFeedback(arm, converted ? "1" : "0"));
+            }
+            return arms;
+        }
+        var first = Simulate();
+        Assert.Equal(first, Simulate());
+        var lastThousand = first.Skip(2000).Count(a => a == Arm.Challenger);
+        Assert.True(lastThousand > 850, $"challenger got {lastThousand} of the last 1000 requests");
+    }
+
+    [Fact]
+    public void Adopt_PromotedElsewhere_RoutesToChallenger()
+    {
+        var p = Deploy.Started(Deploy.File("canary"), _time);
+        p.Adopt(p.State with { Phase = RolloutPhase.Promoted, ChallengerPercent = 100 });
+        Assert.Equal(Arm.Challenger, p.Route(new RequestContext("r", "k")).Primary);
+    }
+}

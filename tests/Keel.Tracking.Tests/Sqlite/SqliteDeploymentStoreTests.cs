@@ -1,0 +1,55 @@
+using Keel.Core.Deployments;
+using Keel.Tracking.Sqlite;
+using Keel.Tracking.Tests.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Tracking.Tests.Sqlite;
+
+/// <summary>The deployment store contract against a real SQLite file, plus what only SQLite shows: triggers and the in-place upgrade from version 2.</summary>
+public sealed class SqliteDeploymentStoreTests : DeploymentStoreContract
+{
+    private readonly StoreScope _scope = new();
+
+    protected override async Task<IDeploymentStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Deployments;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+
+    private string DbPath => Path.Combine(_scope.Folder, ".keel", "keel.db");
+
+    [Fact]
+    public async Task History_EditOrDeleteInDatabase_RefusedByTrigger()
+    {
+        await Store.ApplyAsync(Definition(), "ann");
+        await using var conn = new SqliteConnection($"Data Source={DbPath}");
+        await conn.OpenAsync();
+        foreach (var sql in new[] { "UPDATE deployment_events SET actor = 'mallory';", "DELETE FROM deployment_events;", "UPDATE deployment_specs SET spec_text = 'x';" })
+        {
+            var e = await Assert.ThrowsAsync<SqliteException>(() => conn.ExecAsync(null, sql, default));
+            Assert.Matches("append-only|immutable", e.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Open_SchemaVersion2Store_UpgradesInPlaceKeepingRegistry()
+    {
+        // Build a version-2 file by hand (what a Keel before deployments left), with one registered model in it.
+        var folder = Path.Combine(_scope.Folder, "old");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "keel.db");
+        await using (var conn = new SqliteConnection($"Data Source={path}"))
+        {
+            await conn.OpenAsync();
+            await conn.ExecAsync(null, "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);" + SchemaV1.Sql + SchemaV2.Sql
+                + "INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.0000000Z'), (2, '2026-01-02T00:00:00.0000000Z');"
+                + "INSERT INTO registered_models VALUES ('credit', '2026-01-01T00:00:00.0000000Z');", default);
+        }
+        SqliteConnection.ClearAllPools();
+        var store = await _scope.OpenAsync(Time, "sqlite:" + path);
+        Assert.NotNull(await store.Registry.GetModelAsync("credit"));
+        await store.Deployments.ApplyAsync(Definition(), "ann");
+        Assert.Single(await store.Deployments.ListAsync());
+        await using var check = new SqliteConnection($"Data Source={path}");
+        await check.OpenAsync();
+        Assert.Equal(3L, await check.ScalarAsync(null, "SELECT MAX(version) FROM schema_version;", default));
+    }
+}
