@@ -11,6 +11,23 @@ internal static class MlNetData
     public const string Features = "Features";
     public const string Label = "Label";
 
+    /// <summary>One row's class probabilities from ML.NET's multiclass scores: negatives and NaN as 0, renormalised to sum 1.</summary>
+    internal static double[] MulticlassRow(IEnumerable<float> scores, int classCount)
+    {
+        var row = new double[classCount];
+        var sum = 0.0;
+        var k = 0;
+        foreach (var v in scores)
+        {
+            if (k < row.Length) row[k] = Math.Max(0, float.IsNaN(v) ? 0 : v);
+            sum += k < row.Length ? row[k] : 0;
+            k++;
+        }
+        // OneVersusAll already normalises; renormalising guards against float drift.
+        for (var j = 0; j < row.Length; j++) row[j] = sum > 0 ? row[j] / sum : 1.0 / row.Length;
+        return row;
+    }
+
     /// <summary>Reads the model's outputs: class probabilities (binary: p(class 1) from "Probability") or regression values.</summary>
     public static Predictions Read(IDataView scored, TaskKind task, IReadOnlyList<string> classes)
     {
@@ -26,19 +43,8 @@ internal static class MlNetData
                 var list = new List<double[]>();
                 foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
                 {
-                    var row = new double[classes.Count];
-                    var sum = 0.0;
-                    var k = 0;
-                    if (buffer.Length != row.Length) throw new InvalidOperationException($"ML.NET returned {buffer.Length} scores for {row.Length} classes.");
-                    foreach (var v in buffer.DenseValues())
-                    {
-                        if (k < row.Length) row[k] = Math.Max(0, float.IsNaN(v) ? 0 : v);
-                        sum += k < row.Length ? row[k] : 0;
-                        k++;
-                    }
-                    // OneVersusAll already normalises; renormalising guards against float drift.
-                    for (var j = 0; j < row.Length; j++) row[j] = sum > 0 ? row[j] / sum : 1.0 / row.Length;
-                    list.Add(row);
+                    if (buffer.Length != classes.Count) throw new InvalidOperationException($"ML.NET returned {buffer.Length} scores for {classes.Count} classes.");
+                    list.Add(MulticlassRow(buffer.DenseValues(), classes.Count));
                 }
                 return new Predictions { Task = task, Classes = classes, Probabilities = list.ToArray() };
             }

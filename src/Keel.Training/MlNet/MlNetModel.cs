@@ -12,6 +12,7 @@ internal sealed class MlNetModel : IFeaturizedModel
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
     private readonly ModelHeader _header;
+    private readonly MlNetEngines _engines;
 
     public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
     {
@@ -19,6 +20,7 @@ internal sealed class MlNetModel : IFeaturizedModel
         Featurizer = featurizer;
         _ml = ml;
         _transformer = transformer;
+        _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer);
     }
 
     public string Type => _header.Type;
@@ -36,6 +38,8 @@ internal sealed class MlNetModel : IFeaturizedModel
                 ? new Predictions { Task = Task, Values = [] }
                 : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
         }
+        // Small batches (a served request) skip the data view: pooled prediction engines, the same outputs.
+        if (rows.RowCount <= MlNetEngines.MaxRows) return _engines.Predict(rows);
         var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
         return MlNetData.Read(_transformer.Transform(view), Task, Classes);
     }
