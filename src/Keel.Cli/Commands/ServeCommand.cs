@@ -19,10 +19,14 @@ internal static class ServeCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var noLog = new Option<bool>("--no-prediction-log") { Description = "Do not log predictions (also turns /feedback off)" };
+        var deployment = new Option<string?>("--deployment")
+        {
+            Description = "Serve a deployment file (keel.deploy.yaml): champion and challenger routed by its strategy; created or updated in the store",
+        };
         var poll = new Option<double>("--poll-seconds") { Description = "How often aliases are checked for moves", DefaultValueFactory = _ => 5 };
         var command = new Command("serve", "Serve registered models over HTTP: /invocations, /v2/models/NAME/infer, /metrics, /feedback")
         {
-            host, port, models, noLog, poll,
+            host, port, models, noLog, poll, deployment,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -31,7 +35,9 @@ internal static class ServeCommand
             if (!(seconds > 0)) throw new Keel.Core.KeelInputException($"--poll-seconds {seconds}: expected a positive number of seconds.");
             var p = result.GetValue(port);
             if (p is < 0 or > 65535) throw new Keel.Core.KeelInputException($"--port {p}: expected 0..65535.");
-            await using var store = await o.OpenForReadingAsync(result, ct);
+            var deploymentPath = result.GetValue(deployment);
+            var file = deploymentPath is null ? default : Keel.Serving.Rollouts.DeploymentFileReader.ReadFile(deploymentPath);
+            await using var store = deploymentPath is null ? await o.OpenForReadingAsync(result, ct) : await o.OpenForWritingAsync(result, ct);
             var options = new ServeOptions
             {
                 Host = result.GetValue(host)!,
@@ -40,7 +46,10 @@ internal static class ServeCommand
                 AliasPollInterval = TimeSpan.FromSeconds(seconds),
                 PredictionLogPath = result.GetValue(noLog) ? null : PredictionLogStores.BesideDatabase(store.DatabasePath),
             };
-            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct);
+            var served = file.File is null ? null : new DeploymentServeOptions(file.File, file.Text, store.Deployments);
+            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct, deployment: served);
+            if (served is not null)
+                o.Context.Console.MarkupLineInterpolated($"Deployment [bold]{served.File.Endpoint}[/]: {served.File.Champion} and {served.File.Challenger?.ToString() ?? "no challenger"} (see keel deployments show {served.File.Endpoint})");
             foreach (var name in server.Catalog.Names)
             {
                 var m = server.Catalog.Current(name)!;

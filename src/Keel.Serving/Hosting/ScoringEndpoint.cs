@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Keel.Core.Data;
 using Keel.Core.Models;
+using Keel.Pipeline.Predict;
 using Keel.Serving.Logging;
 using Keel.Serving.Metrics;
 using Keel.Serving.Models;
@@ -15,12 +16,14 @@ namespace Keel.Serving.Hosting;
 
 /// <summary>The prediction request path shared by /invocations and /v2/models/{name}/infer: route, bind, predict, answer, count, log.</summary>
 internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog, ServeOptions options, ServingMetrics metrics,
-    TimeProvider time, ILogger<ScoringEndpoint> log, PredictionLogWriter? writer = null)
+    TimeProvider time, ILogger<ScoringEndpoint> log, PredictionLogWriter? writer = null, DeploymentRuntime? deployment = null)
 {
     public const string ModelHeader = "Keel-Model";
     public const string VersionHeader = "Keel-Model-Version";
     public const string ArmHeader = "Keel-Arm";
     public const string RequestIdHeader = "Keel-Request-Id";
+    public const string ChallengerArm = "challenger";
+    public const string ShadowArm = "shadow";
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
 
@@ -28,6 +31,8 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
     public Task InvocationsAsync(HttpContext ctx)
     {
         var name = ctx.Request.Headers[ModelHeader].FirstOrDefault() ?? ctx.Request.Query["model"].FirstOrDefault();
+        if (deployment is not null && (name is null || name == deployment.File.Endpoint || name == deployment.ChampionName))
+            return ScoreDeployedAsync(ctx, deployment, "invocations");
         if (name is null)
         {
             var names = catalog.Names;
@@ -38,7 +43,181 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
     }
 
     /// <summary>POST /v2/models/{name}/infer (Open Inference Protocol v2).</summary>
-    public Task InferAsync(HttpContext ctx, string name) => ScoreAsync(ctx, name, "v2");
+    public Task InferAsync(HttpContext ctx, string name) =>
+        deployment is not null && (name == deployment.File.Endpoint || name == deployment.ChampionName)
+            ? ScoreDeployedAsync(ctx, deployment, "v2")
+            : ScoreAsync(ctx, name, "v2");
+
+    /// <summary>
+    /// A request to a deployment: bound to the champion's schema (a binding error is the caller's, 400), routed by the policy, answered by
+    /// the primary arm. A challenger that fails is observed as failed (its guard may roll it back) and the champion answers instead, so
+    /// callers never see a challenger's error. A shadow copy runs on the thread pool after the answer is written.
+    /// </summary>
+    private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var arrived = time.GetUtcNow();
+        var requestId = Guid.CreateVersion7().ToString("N");
+        ctx.Response.Headers[RequestIdHeader] = requestId;
+        ctx.Response.Headers["X-Request-Id"] = requestId;
+        var champion = catalog.Current(d.ChampionName)!;
+        var key = d.KeyHeader is { } h && ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null;
+        var decision = d.Policy.Route(new Rollouts.RequestContext(requestId, key));
+        var challenger = d.Challenger;
+        var body = await ReadBodyAsync(ctx, endpoint);
+        var (table, oipId) = BindBody(body, champion.InputSchema, endpoint);
+        LoadedModel model = champion;
+        var arm = Rollouts.Arm.Champion;
+        Predictions? predictions = null;
+        if (decision.Primary == Rollouts.Arm.Challenger && challenger is not null)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger.InputSchema, endpoint).Table;
+                predictions = challenger.Predict(bound);
+                var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+                d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));
+                model = challenger;
+                arm = Rollouts.Arm.Challenger;
+                table = bound;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
+                metrics.Errors.WithLabels(challenger.Name, challenger.Version.Version.ToString(CultureInfo.InvariantCulture), ChallengerArm, "fallback").Inc();
+                log.LogWarning("{RequestId}: challenger {Model} v{Version} failed ({Message}); the champion answers", requestId, challenger.Name, challenger.Version.Version, e.Message);
+                predictions = null;
+            }
+        }
+        if (predictions is null)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                predictions = champion.Predict(table);
+            }
+            catch (Keel.Core.KeelInputException e)
+            {
+                throw RequestException.Bad(e.Message);
+            }
+            var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+            d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label));
+        }
+        var armName = arm == Rollouts.Arm.Challenger ? ChallengerArm : CatalogRouter.Champion;
+        var version = model.Version.Version.ToString(CultureInfo.InvariantCulture);
+        ctx.Response.Headers[ModelHeader] = model.Name;
+        ctx.Response.Headers[VersionHeader] = version;
+        ctx.Response.Headers[ArmHeader] = armName;
+        await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, predictions);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        metrics.Latency.WithLabels(model.Name, version, armName).Observe(seconds);
+        metrics.Requests.WithLabels(model.Name, version, armName, endpoint, "200").Inc();
+        metrics.Observe(model.Name, version, armName, table, predictions);
+        writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, predictions));
+        if (decision.Shadow == Rollouts.Arm.Challenger && challenger is not null)
+        {
+            var championTable = table;
+            if (!d.TryShadow(() => Shadow(d, challenger, champion, body, championTable, requestId, endpoint))) metrics.ShadowDropped.Inc();
+        }
+    }
+
+    /// <summary>The challenger's copy of a request, on the thread pool: observed (agreement), counted under arm "shadow" and logged as REQUEST_ID.shadow.</summary>
+    private void Shadow(DeploymentRuntime d, LoadedModel challenger, LoadedModel champion, (byte[] Body, bool Csv) body, Table championTable, string requestId, string endpoint)
+    {
+        var arrived = time.GetUtcNow();
+        var t0 = Stopwatch.GetTimestamp();
+        var version = challenger.Version.Version.ToString(CultureInfo.InvariantCulture);
+        Table table;
+        Predictions predictions;
+        try
+        {
+            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger.InputSchema, endpoint).Table;
+            predictions = challenger.Predict(table);
+        }
+        catch (Exception)
+        {
+            d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
+            metrics.Errors.WithLabels(challenger.Name, version, ShadowArm, "500").Inc();
+            throw;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(t0);
+        var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+        d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, elapsed, false, score, label));
+        metrics.Latency.WithLabels(challenger.Name, version, ShadowArm).Observe(elapsed.TotalSeconds);
+        metrics.Observe(challenger.Name, version, ShadowArm, table, predictions);
+        writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, endpoint,
+            elapsed.TotalMilliseconds, table, predictions));
+    }
+
+    private static async Task WriteAnswerAsync(HttpContext ctx, string endpoint, LoadedModel model, string version, string id, Predictions predictions)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter, PredictionJson.WriterOptions);
+        if (endpoint == "v2") WriteOip(w, model.Name, version, id, predictions);
+        else
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("predictions");
+            PredictionJson.WritePredictions(w, predictions);
+            w.WriteEndObject();
+        }
+    }
+
+    private static bool SameSchema(LoadedModel a, LoadedModel b) =>
+        ReferenceEquals(a.InputSchema, b.InputSchema) || a.InputSchema.Columns.SequenceEqual(b.InputSchema.Columns);
+
+    /// <summary>Reads the whole body (a deployment may bind it twice, and a shadow copy binds it after the answer); whether it is CSV.</summary>
+    private static async Task<(byte[] Body, bool Csv)> ReadBodyAsync(HttpContext ctx, string endpoint)
+    {
+        if (ctx.Request.ContentLength == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
+        var csv = IsCsv(ctx.Request.ContentType, endpoint);
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        if (buffer.Length == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
+        return (buffer.ToArray(), csv);
+    }
+
+    /// <summary>Whether the content type is CSV (JSON otherwise); 415 for any other type.</summary>
+    private static bool IsCsv(string? contentType, string endpoint)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media)) throw Unsupported(contentType, endpoint);
+        var mediaType = media.MediaType.Value ?? "";
+        if (endpoint == "invocations" && mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)) return true;
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            throw Unsupported(contentType, endpoint);
+        return false;
+    }
+
+    private (Table Table, string? OipId) BindBody((byte[] Body, bool Csv) body, DataSchema schema, string endpoint)
+    {
+        if (body.Csv) return (MlflowRequest.BindCsv(body.Body, schema, options.MaxRowsPerRequest), null);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body.Body, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
+        }
+        using (doc) return BindJson(doc, schema, endpoint);
+    }
+
+    private (Table Table, string? OipId) BindJson(JsonDocument doc, DataSchema schema, string endpoint)
+    {
+        try
+        {
+            return endpoint == "v2"
+                ? OipRequest.Bind(doc.RootElement, schema, options.MaxRowsPerRequest)
+                : (MlflowRequest.BindJson(doc.RootElement, schema, options.MaxRowsPerRequest), null);
+        }
+        catch (Keel.Core.KeelInputException e)
+        {
+            throw RequestException.Bad(e.Message);
+        }
+    }
 
     private async Task ScoreAsync(HttpContext ctx, string name, string endpoint)
     {
@@ -66,19 +245,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             {
                 throw RequestException.Bad(e.Message);
             }
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentType = "application/json";
-            await using (var w = new Utf8JsonWriter(ctx.Response.BodyWriter, PredictionJson.WriterOptions))
-            {
-                if (endpoint == "v2") WriteOip(w, model.Name, version, oipId ?? requestId, predictions);
-                else
-                {
-                    w.WriteStartObject();
-                    w.WritePropertyName("predictions");
-                    PredictionJson.WritePredictions(w, predictions);
-                    w.WriteEndObject();
-                }
-            }
+            await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, predictions);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             metrics.Latency.WithLabels(model.Name, version, route.Arm).Observe(seconds);
             metrics.Requests.WithLabels(model.Name, version, route.Arm, endpoint, "200").Inc();
@@ -106,20 +273,14 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
 
     private async Task<(Table Table, string? OipId)> BindAsync(HttpContext ctx, DataSchema schema, string endpoint)
     {
-        var contentType = ctx.Request.ContentType;
         if (ctx.Request.ContentLength == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
-        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media))
-            throw Unsupported(contentType, endpoint);
-        var mediaType = media.MediaType.Value ?? "";
-        if (endpoint == "invocations" && mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        if (IsCsv(ctx.Request.ContentType, endpoint))
         {
             using var buffer = new MemoryStream();
             await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
             if (buffer.Length == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
             return (MlflowRequest.BindCsv(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), schema, options.MaxRowsPerRequest), null);
         }
-        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
-            throw Unsupported(contentType, endpoint);
         JsonDocument doc;
         try
         {
@@ -129,19 +290,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         {
             throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
         }
-        using (doc)
-        {
-            try
-            {
-                return endpoint == "v2"
-                    ? OipRequest.Bind(doc.RootElement, schema, options.MaxRowsPerRequest)
-                    : (MlflowRequest.BindJson(doc.RootElement, schema, options.MaxRowsPerRequest), null);
-            }
-            catch (Keel.Core.KeelInputException e)
-            {
-                throw RequestException.Bad(e.Message);
-            }
-        }
+        using (doc) return BindJson(doc, schema, endpoint);
     }
 
     private static RequestException Unsupported(string? contentType, string endpoint) => new(415, "UNSUPPORTED_MEDIA_TYPE",

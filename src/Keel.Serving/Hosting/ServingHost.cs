@@ -25,11 +25,13 @@ public sealed class ServingHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IPredictionLogStore? _log;
+    private readonly DeploymentRuntime? _deployment;
 
-    private ServingHost(WebApplication app, IPredictionLogStore? log, Uri address)
+    private ServingHost(WebApplication app, IPredictionLogStore? log, DeploymentRuntime? deployment, Uri address)
     {
         _app = app;
         _log = log;
+        _deployment = deployment;
         Address = address;
     }
 
@@ -41,12 +43,19 @@ public sealed class ServingHost : IAsyncDisposable
 
     /// <summary>
     /// Loads and verifies the models, then listens. <paramref name="configure"/> may replace services, e.g. the <see cref="IModelRouter"/>.
+    /// With <paramref name="deployment"/>, requests for its endpoint (or champion name) go through its rollout policy (docs/deployments.md).
     /// </summary>
     /// <exception cref="KeelInputException">A non-loopback host, a model that cannot be found or whose file fails its hash check, or a busy port.</exception>
     public static async Task<ServingHost> StartAsync(ServeOptions options, IModelRegistry registry, IArtifactStore artifacts, TimeProvider time,
-        Action<IServiceCollection>? configure = null, CancellationToken ct = default)
+        Action<IServiceCollection>? configure = null, CancellationToken ct = default, DeploymentServeOptions? deployment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (deployment is not null)
+        {
+            // The catalog serves the champion (and follows its alias); the deployment loads the challenger beside it.
+            var champion = DeploymentRuntime.ChampionReference(deployment.File);
+            if (!options.Models.Any(m => m.Name == champion.Name)) options = options with { Models = [.. options.Models, champion] };
+        }
         var address = Listen(options.Host);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning)
@@ -69,6 +78,7 @@ public sealed class ServingHost : IAsyncDisposable
         s.AddSingleton<IModelRouter, CatalogRouter>();
         s.AddHostedService<AliasWatcher>();
         IPredictionLogStore? log = null;
+        DeploymentRuntime? runtime = null;
         if (options.PredictionLogPath is { } path)
         {
             log = await PredictionLogStores.OpenSqliteAsync(path, ct);
@@ -77,7 +87,7 @@ public sealed class ServingHost : IAsyncDisposable
             s.AddHostedService(sp => sp.GetRequiredService<PredictionLogWriter>());
         }
         s.AddSingleton(sp => new ScoringEndpoint(sp.GetRequiredService<IModelRouter>(), sp.GetRequiredService<IModelCatalog>(), options,
-            sp.GetRequiredService<ServingMetrics>(), time, sp.GetRequiredService<ILogger<ScoringEndpoint>>(), sp.GetService<PredictionLogWriter>()));
+            sp.GetRequiredService<ServingMetrics>(), time, sp.GetRequiredService<ILogger<ScoringEndpoint>>(), sp.GetService<PredictionLogWriter>(), runtime));
         configure?.Invoke(s);
 
         var app = builder.Build();
@@ -93,17 +103,20 @@ public sealed class ServingHost : IAsyncDisposable
                 metrics.Served.WithLabels(now.Name).Set(now.Version.Version);
             };
             catalog.ReloadFailed += name => metrics.ReloadFailures.WithLabels(name).Inc();
+            if (deployment is not null)
+                runtime = await DeploymentRuntime.CreateAsync(deployment, registry, artifacts, time, app.Services.GetRequiredService<ILogger<DeploymentRuntime>>(), ct);
             Map(app, metrics);
             try
             {
                 await app.StartAsync(ct);
+                if (runtime is not null) await runtime.StartAsync(ct);
             }
             catch (IOException e)
             {
                 throw new KeelInputException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
             }
             var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new ServingHost(app, log, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+            return new ServingHost(app, log, runtime, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
         }
         catch
         {
@@ -120,6 +133,11 @@ public sealed class ServingHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync(CancellationToken.None);
+        if (_deployment is not null)
+        {
+            await _deployment.StopAsync(CancellationToken.None);
+            _deployment.Dispose();
+        }
         await _app.DisposeAsync();
         if (_log is not null) await _log.DisposeAsync();
     }

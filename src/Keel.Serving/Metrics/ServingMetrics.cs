@@ -39,6 +39,7 @@ internal sealed class ServingMetrics
         LogQueue = f.CreateGauge("keel_prediction_log_queue", "Predictions waiting to be written.");
         Reloads = f.CreateCounter("keel_model_reloads_total", "Alias moves followed (new version loaded and swapped in).", ["model"]);
         ReloadFailures = f.CreateCounter("keel_model_reload_failures_total", "Alias moves that could not be loaded (the old version kept serving).", ["model"]);
+        ShadowDropped = f.CreateCounter("keel_shadow_dropped_total", "Shadow copies not run because the shadow limit was reached (the answer never waits for them).");
         Served = f.CreateGauge("keel_model_version", "The version currently served per model (value = version).", ["model"]);
     }
 
@@ -56,6 +57,7 @@ internal sealed class ServingMetrics
     public Counter LogDropped { get; }
     public Counter LogFailed { get; }
     public Gauge LogQueue { get; }
+    public Counter ShadowDropped { get; }
     public Counter Reloads { get; }
     public Counter ReloadFailures { get; }
     public Gauge Served { get; }
