@@ -55,11 +55,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
     /// </summary>
     private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
     {
-        var started = Stopwatch.GetTimestamp();
-        var arrived = time.GetUtcNow();
-        var requestId = Guid.CreateVersion7().ToString("N");
-        ctx.Response.Headers[RequestIdHeader] = requestId;
-        ctx.Response.Headers["X-Request-Id"] = requestId;
+        var (started, arrived, requestId) = Begin(ctx);
         var champion = catalog.Current(d.ChampionName)!;
         var key = d.KeyHeader is { } h && ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null;
         var decision = d.Policy.Route(new Rollouts.RequestContext(requestId, key));
@@ -219,13 +215,19 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         }
     }
 
-    private async Task ScoreAsync(HttpContext ctx, string name, string endpoint)
+    /// <summary>Starts a request: its clock, arrival time and a new request id, which the answer's headers carry.</summary>
+    private (long Started, DateTimeOffset Arrived, string RequestId) Begin(HttpContext ctx)
     {
         var started = Stopwatch.GetTimestamp();
-        var arrived = time.GetUtcNow();
         var requestId = Guid.CreateVersion7().ToString("N");
         ctx.Response.Headers[RequestIdHeader] = requestId;
         ctx.Response.Headers["X-Request-Id"] = requestId;
+        return (started, time.GetUtcNow(), requestId);
+    }
+
+    private async Task ScoreAsync(HttpContext ctx, string name, string endpoint)
+    {
+        var (started, arrived, requestId) = Begin(ctx);
         var route = router.Route(new RouteRequest(name, requestId, h => ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null))
             ?? throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"model '{name}' is not served here; served: {string.Join(", ", catalog.Names)}.");
         var model = route.Model;
