@@ -28,8 +28,9 @@ internal static class MlNetData
         return row;
     }
 
-    /// <summary>Reads the model's outputs: class probabilities (binary: p(class 1) from "Probability") or regression values.</summary>
-    public static Predictions Read(IDataView scored, TaskKind task, IReadOnlyList<string> classes)
+    /// <summary>Reads the model's outputs: class probabilities (binary: p(class 1) from "Probability"; multiclass from "Score",
+    /// through <paramref name="calibration"/> when the scores are raw) or regression values.</summary>
+    public static Predictions Read(IDataView scored, TaskKind task, IReadOnlyList<string> classes, ClassCalibration? calibration = null)
     {
         switch (task)
         {
@@ -44,7 +45,7 @@ internal static class MlNetData
                 foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
                 {
                     if (buffer.Length != classes.Count) throw new InvalidOperationException($"ML.NET returned {buffer.Length} scores for {classes.Count} classes.");
-                    list.Add(MulticlassRow(buffer.DenseValues(), classes.Count));
+                    list.Add(calibration?.Row(buffer.DenseValues(), classes.Count) ?? MulticlassRow(buffer.DenseValues(), classes.Count));
                 }
                 return new Predictions { Task = task, Classes = classes, Probabilities = list.ToArray() };
             }

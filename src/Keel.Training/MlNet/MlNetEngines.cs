@@ -13,7 +13,8 @@ namespace Keel.Training.MlNet;
 /// call rents one from the pool. Rows are those the data view hands the model (dense, standardised for linear models),
 /// and the outputs are read the same way, so the answers are exactly those of the data-view path (SmallBatchTests).
 /// </summary>
-internal sealed class MlNetEngines(MLContext ml, ITransformer transformer, TaskKind task, IReadOnlyList<string> classes, FeaturizerState state)
+internal sealed class MlNetEngines(MLContext ml, ITransformer transformer, TaskKind task, IReadOnlyList<string> classes, FeaturizerState state,
+    ClassCalibration? calibration = null)
 {
     /// <summary>Batches up to this many rows go row by row; larger ones through one IDataView.</summary>
     public const int MaxRows = 128;
@@ -95,7 +96,7 @@ internal sealed class MlNetEngines(MLContext ml, ITransformer transformer, TaskK
                         Row(rows, i, input.Features);
                         pe.Predict(input, ref output);
                         if (output.Score.Length != classes.Count) throw new InvalidOperationException($"ML.NET returned {output.Score.Length} scores for {classes.Count} classes.");
-                        p[i] = MlNetData.MulticlassRow(output.Score.DenseValues(), classes.Count);
+                        p[i] = calibration?.Row(output.Score.DenseValues(), classes.Count) ?? MlNetData.MulticlassRow(output.Score.DenseValues(), classes.Count);
                     }
                     return new Predictions { Task = task, Classes = classes, Probabilities = p };
                 }

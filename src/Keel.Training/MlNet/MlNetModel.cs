@@ -6,21 +6,24 @@ using Microsoft.ML;
 
 namespace Keel.Training.MlNet;
 
-/// <summary>A fitted ML.NET model: the featurizer's learned state plus the trained transformer.</summary>
+/// <summary>A fitted ML.NET model: the featurizer's learned state plus the trained transformer (and, for a multiclass
+/// forest, each class's Platt scaling of its raw one-versus-rest scores).</summary>
 internal sealed class MlNetModel : IFeaturizedModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
     private readonly ModelHeader _header;
     private readonly MlNetEngines _engines;
+    private readonly ClassCalibration? _calibration;
 
-    public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer)
+    public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer, ClassCalibration? calibration = null)
     {
         _header = header;
         Featurizer = featurizer;
         _ml = ml;
         _transformer = transformer;
-        _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer);
+        _calibration = calibration;
+        _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer, calibration);
     }
 
     public string Type => _header.Type;
@@ -41,7 +44,7 @@ internal sealed class MlNetModel : IFeaturizedModel
         // Small batches (a served request) skip the data view: pooled prediction engines, the same outputs.
         if (rows.RowCount <= MlNetEngines.MaxRows) return _engines.Predict(rows);
         var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
-        return MlNetData.Read(_transformer.Transform(view), Task, Classes);
+        return MlNetData.Read(_transformer.Transform(view), Task, Classes, _calibration);
     }
 
     public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
@@ -50,16 +53,18 @@ internal sealed class MlNetModel : IFeaturizedModel
     {
         using var model = new MemoryStream();
         _ml.Model.Save(_transformer, MatrixDataView.SchemaFor(Task, Classes.Count, Featurizer.FeatureNames.Count), model);
-        PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null), model.ToArray());
+        PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null) with { ClassPlatt = _calibration }, model.ToArray());
     }
 
     public static MlNetModel Load(Manifest manifest, byte[]? model)
     {
         if (manifest.Featurizer is null || model is null)
             throw new Keel.Core.KeelInputException($"The model package of type '{manifest.Type}' lacks its featurizer state or model.zip.");
+        if (manifest.ClassPlatt is { } c && (manifest.Task != TaskKind.Multiclass || c.Slopes.Length != manifest.Classes.Count || c.Offsets.Length != manifest.Classes.Count))
+            throw new Keel.Core.KeelInputException($"The model package of type '{manifest.Type}' has class_platt for {c.Slopes.Length} classes; its classes are {manifest.Classes.Count}.");
         var ml = new MLContext(0);
         using var s = new MemoryStream(model);
         var transformer = ml.Model.Load(s, out _);
-        return new MlNetModel(manifest.Header, manifest.Featurizer, ml, transformer);
+        return new MlNetModel(manifest.Header, manifest.Featurizer, ml, transformer, manifest.ClassPlatt);
     }
 }

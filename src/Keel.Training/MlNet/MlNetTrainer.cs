@@ -52,11 +52,16 @@ internal sealed class MlNetTrainer : ITrainer
         var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features);
         var ml = new MLContext(context.Seed);
         var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state);
-        if (_options is FastForestOptions forest && _task == TaskKind.Binary)
+        if (_options is FastForestOptions forest && _task != TaskKind.Regression)
         {
             var validView = validRows is null ? null : new MatrixDataView(validRows, _task, classes.Count, validation!.Labels);
-            var calibrated = ForestCalibration.Fit(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, view, validView, context.Seed);
-            return new FitResult(new MlNetModel(header, state, ml, calibrated), null);
+            if (_task == TaskKind.Binary)
+            {
+                var calibrated = ForestCalibration.Fit(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, view, validView, context.Seed);
+                return new FitResult(new MlNetModel(header, state, ml, calibrated), null);
+            }
+            var (raw, platt) = ForestCalibration.FitMulticlass(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, classes.Count, view, validView, context.Seed);
+            return new FitResult(new MlNetModel(header, state, ml, raw, platt), null);
         }
 
         var transformer = Estimator(ml, context.Seed, _options).Fit(view);
@@ -173,16 +178,13 @@ internal sealed class MlNetTrainer : ITrainer
 
     private IEstimator<ITransformer> FastForest(MLContext ml, FastForestOptions o, int seed)
     {
-        if (_task == TaskKind.Regression)
+        // Classifier forests are calibrated on held-out rows (ForestCalibration); only regression comes here.
+        if (_task != TaskKind.Regression) throw new InvalidOperationException("Forest classifiers are fitted by ForestCalibration.");
+        return ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
         {
-            return ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
-            {
-                NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
-            });
-        }
-        // Binary forests are calibrated on held-out rows (ForestCalibration); one-versus-all calibrates each class on its train rows.
-        return ml.MulticlassClassification.Trainers.OneVersusAll(Forest(ml, o, seed), useProbabilities: true);
+            NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
+        });
     }
 
     private static FastForestBinaryTrainer Forest(MLContext ml, FastForestOptions o, int seed) =>

@@ -14,6 +14,7 @@ namespace Keel.Training.Packaging;
 /// <param name="Featurizer">Learned featurizer state (ML.NET models); null for baselines.</param>
 /// <param name="Baseline">A baseline's learned state; null for ML.NET models.</param>
 /// <param name="Ridge">A linear regression's intercept and weights; null otherwise (then ML.NET models carry model.zip).</param>
+/// <param name="ClassPlatt">A multiclass forest's per-class Platt scaling of its raw scores; null otherwise (and in older packages).</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -23,7 +24,8 @@ internal sealed record Manifest(
     IReadOnlyDictionary<string, string> EffectiveParams,
     FeaturizerState? Featurizer,
     JsonElement? Baseline,
-    Linear.RidgeState? Ridge = null)
+    Linear.RidgeState? Ridge = null,
+    MlNet.ClassCalibration? ClassPlatt = null)
 {
     public const int CurrentVersion = 1;
 
