@@ -46,7 +46,7 @@ public class ForestCalibrationTests
     }
 
     // What Keel did before for multiclass: ML.NET's one-versus-all, each class's forest Platt-calibrated on its own train rows.
-        private static double OneVersusAllTrainRowLogLoss(TrainingData train, TrainingData test)
+    private static double OneVersusAllTrainRowLogLoss(TrainingData train, TrainingData test)
     {
         var state = Featurizer.Fit(train.Features, new FeaturizerOptions());
         var ml = new MLContext(42);
@@ -60,11 +60,12 @@ public class ForestCalibrationTests
     }
 
     // Measured on penguins (6 splits, 30 % test, mean log loss): validation-calibrated 0.132, out-of-fold 0.103,
-    // train-row calibration 0.097. Penguins is nearly separable, so the over-confident calibration is not punished.
-    [Theory(Skip = "Held-out per-class Platt is slightly worse than train-row calibration on penguins; see the comment above.")]
+    // train-row calibration 0.097. Penguins is nearly separable, so the over-confident calibration is not punished there
+    // and held-out calibration is not better; this test checks only the shape of the answer. Quality: the test below.
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Fit_FastForestMulticlass_HeldOutCalibrationNoWorseThanTrainRowCalibration(bool withValidation)
+    public void Fit_FastForestMulticlass_OneProbabilityPerClassSummingToOne(bool withValidation)
     {
         var (rest, test) = TestData.Split(TestData.Penguins());
         var (train, valid) = TestData.Split(rest, 0.25, seed: 11);
@@ -75,10 +76,8 @@ public class ForestCalibrationTests
 
         var p = model.Predict(test.Features).Probabilities!;
         Assert.Equal(test.Features.RowCount, p.Length);
+        Assert.All(p, row => Assert.Equal(train.Labels.Classes.Count, row.Length));
         Assert.All(p, row => Assert.Equal(1.0, row.Sum(), 9));
-        var logLoss = Losses.LogLoss(p, test.Labels.ClassIndices!);
-        var before = OneVersusAllTrainRowLogLoss(train, test);
-        Assert.True(logLoss <= before, $"held-out log loss {logLoss} vs train-row calibration {before}");
     }
 
     // seattle-weather: five imbalanced, overlapping classes, where over-confidence costs. Mean over three splits
