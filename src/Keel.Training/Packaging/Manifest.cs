@@ -14,6 +14,8 @@ namespace Keel.Training.Packaging;
 /// <param name="Featurizer">Learned featurizer state (ML.NET models); null for baselines.</param>
 /// <param name="Baseline">A baseline's learned state; null for ML.NET models.</param>
 /// <param name="Ridge">A linear regression's intercept and weights; null otherwise (then ML.NET models carry model.zip).</param>
+/// <param name="MissingTokens">Raw values the training data read as missing (data.missing plus the defaults); null in packages
+/// written before it was recorded or outside a run: readers then use the default tokens.</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -23,7 +25,8 @@ internal sealed record Manifest(
     IReadOnlyDictionary<string, string> EffectiveParams,
     FeaturizerState? Featurizer,
     JsonElement? Baseline,
-    Linear.RidgeState? Ridge = null)
+    Linear.RidgeState? Ridge = null,
+    IReadOnlyList<string>? MissingTokens = null)
 {
     public const int CurrentVersion = 1;
 
