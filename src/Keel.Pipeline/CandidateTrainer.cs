@@ -71,7 +71,7 @@ internal sealed class CandidateTrainer
         var test = Evaluator.Evaluate(_testLabels, testPredictions);
 
         using var ms = new MemoryStream();
-        fit.Model.Save(ms);
+        ModelPackage.Save(fit.Model, ms, _run.MissingTokens);
         var bytes = ms.ToArray();
         return new CandidateOutcome(name, candidate.Type, candidate.IsBaseline, candidate.EffectiveParams,
             trainSeconds, predictUs, bytes.LongLength, validationMetrics, test.Metrics)

@@ -36,6 +36,9 @@ public sealed record PreparedRun(
 
     /// <summary>Date parts to make per date-time feature column (the time column's data.time_features). Default: none chosen, every part.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
+    public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -52,11 +55,12 @@ public static class RunPreparation
             throw new KeelInputException($"{specName} field 'data.path': the file '{dataPath}' does not exist.");
 
         var defaults = new ReadOptions();
+        IReadOnlyList<string> missingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing.Except(defaults.MissingTokens, StringComparer.Ordinal)];
         var data = TableReader.Read(dataPath, defaults with
         {
             Format = spec.Data.Format,
             Types = spec.Data.Types,
-            MissingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing],
+            MissingTokens = missingTokens,
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
         });
@@ -104,7 +108,7 @@ public static class RunPreparation
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };
     }
 
     /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split

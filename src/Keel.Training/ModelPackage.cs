@@ -12,11 +12,42 @@ public static class ModelPackage
 {
     /// <summary>Loads a package; the model predicts exactly as the one that was saved.</summary>
     /// <exception cref="Keel.Core.KeelInputException">The stream is not a readable package.</exception>
-    public static IFittedModel Load(Stream stream)
+    public static IFittedModel Load(Stream stream) => Open(stream).Model;
+
+    /// <summary>Loads a package with what it records about the data the model was trained on.</summary>
+    /// <exception cref="Keel.Core.KeelInputException">The stream is not a readable package.</exception>
+    public static OpenedPackage Open(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (manifest, model) = PackageIO.Read(stream);
-        if (manifest.Type is "random" or "zero_rule" or "heuristic") return BaselineModel.Load(manifest);
-        return manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
+        IFittedModel fitted;
+        if (manifest.Type is "random" or "zero_rule" or "heuristic") fitted = BaselineModel.Load(manifest);
+        else fitted = manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
+        return new OpenedPackage(fitted, manifest.MissingTokens);
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s package recording <paramref name="missingTokens"/>, the raw values its
+    /// training data read as missing, so serving and batch prediction read inputs the same way.</summary>
+    public static void Save(IFittedModel model, Stream stream, IReadOnlyList<string>? missingTokens)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var plain = new MemoryStream();
+        model.Save(plain);
+        if (missingTokens is null)
+        {
+            plain.Position = 0;
+            plain.CopyTo(stream);
+            return;
+        }
+        plain.Position = 0;
+        var (manifest, bytes) = PackageIO.Read(plain);
+        PackageIO.Write(stream, manifest with { MissingTokens = [.. missingTokens] }, bytes);
     }
 }
+
+/// <summary>A loaded model package.</summary>
+/// <param name="Model">The model; it predicts exactly as the one that was saved.</param>
+/// <param name="MissingTokens">Raw values its training data read as missing; null when the package does not record them
+/// (older packages): then the default tokens apply.</param>
+public sealed record OpenedPackage(IFittedModel Model, IReadOnlyList<string>? MissingTokens);

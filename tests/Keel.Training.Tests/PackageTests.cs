@@ -69,4 +69,53 @@ public class PackageTests
         var e = Assert.Throws<KeelInputException>(() => ModelPackage.Load(ms));
         Assert.Contains("99", e.Message);
     }
+
+    [Fact]
+    public void Save_WithMissingTokens_RecordedAndReadBack()
+    {
+        var (train, _) = TestData.Split(TestData.Penguins());
+        var model = TrainerCatalog.Create(TestData.FastSpec("lightgbm", TaskKind.Multiclass), TaskKind.Multiclass, 0).Fit(train, null, TestData.Context()).Model;
+        using var ms = new MemoryStream();
+
+        ModelPackage.Save(model, ms, ["", "NA", "?"]);
+        ms.Position = 0;
+        var opened = ModelPackage.Open(ms);
+
+        Assert.Equal(["", "NA", "?"], opened.MissingTokens);
+        Assert.Equal(model.Predict(train.Features).Probabilities, opened.Model.Predict(train.Features).Probabilities);
+    }
+
+    [Fact]
+    public void Open_OldPackageWithoutMissingTokens_LoadsWithNoTokensRecorded()
+    {
+        var (train, _) = TestData.Split(TestData.Penguins());
+        var model = TrainerCatalog.Create(TestData.FastSpec("lightgbm", TaskKind.Multiclass), TaskKind.Multiclass, 0).Fit(train, null, TestData.Context()).Model;
+        using var saved = new MemoryStream();
+        ModelPackage.Save(model, saved, ["?"]);
+        using var old = new MemoryStream();
+        using (var src = new ZipArchive(new MemoryStream(saved.ToArray()), ZipArchiveMode.Read))
+        using (var dst = new ZipArchive(old, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in src.Entries)
+            {
+                using var input = entry.Open();
+                using var output = dst.CreateEntry(entry.FullName).Open();
+                if (entry.FullName != "manifest.json")
+                {
+                    input.CopyTo(output);
+                    continue;
+                }
+                var manifest = System.Text.Json.Nodes.JsonNode.Parse(input)!.AsObject();
+                Assert.True(manifest.Remove("missing_tokens"));
+                using var writer = new Utf8JsonWriter(output);
+                manifest.WriteTo(writer);
+            }
+        }
+        old.Position = 0;
+
+        var opened = ModelPackage.Open(old);
+
+        Assert.Null(opened.MissingTokens);
+        Assert.Equal(model.Predict(train.Features).Probabilities, opened.Model.Predict(train.Features).Probabilities);
+    }
 }

@@ -14,6 +14,9 @@ public sealed record ChunkReadOptions
 
     /// <summary>Rows per chunk (CSV and JSON Lines; Parquet chunks are its row groups). Default 50,000.</summary>
     public int ChunkRows { get; init; } = 50_000;
+
+    /// <summary>Raw values read as missing (the model's tokens). Default: "", NA, N/A, null, NULL, NaN.</summary>
+    public IReadOnlyList<string> MissingTokens { get; init; } = BindingOptions.DefaultMissingTokens;
 }
 
 /// <summary>One chunk of a file bound to a schema: its rows and the 0-based index of its first row in the file.</summary>
@@ -36,14 +39,15 @@ public static class ChunkedTableReader
         if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
         return TableReader.ResolveFormat(path, options.Format) switch
         {
-            "csv" => Csv(path, schema, options.ChunkRows),
-            "jsonl" => Jsonl(path, schema, options.ChunkRows),
-            _ => Parquet(path, schema),
+            "csv" => Csv(path, schema, options),
+            "jsonl" => Jsonl(path, schema, options),
+            _ => Parquet(path, schema, options),
         };
     }
 
-    private static IEnumerable<BoundChunk> Csv(string path, DataSchema schema, int chunkRows)
+    private static IEnumerable<BoundChunk> Csv(string path, DataSchema schema, ChunkReadOptions options)
     {
+        var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
         var encoding = TextEncodings.Resolve(null);
         using var records = new CsvRecords(path, Delimiters.Choose(path, null, encoding), encoding, check: false);
@@ -65,7 +69,7 @@ public static class ChunkedTableReader
                 buffer.Add(fields);
             }
             if (buffer.Count == 0 && first > 0) yield break;
-            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions { Source = name, FirstRow = first });
+            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens });
             var slots = header.Select(b.ColumnIndex).ToArray();
             foreach (var s in slots.Where(s => s >= 0)) b.MarkPresent(s);
             for (var r = 0; r < buffer.Count; r++)
@@ -80,8 +84,9 @@ public static class ChunkedTableReader
         }
     }
 
-    private static IEnumerable<BoundChunk> Jsonl(string path, DataSchema schema, int chunkRows)
+    private static IEnumerable<BoundChunk> Jsonl(string path, DataSchema schema, ChunkReadOptions options)
     {
+        var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
         var (source, text) = TextSource.Open(path, TextEncodings.Resolve(null), check: false);
         using (source)
@@ -106,7 +111,7 @@ public static class ChunkedTableReader
                     if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
                 }
                 if (lines.Count == 0 && first > 0) yield break;
-                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions { Source = name, FirstRow = first });
+                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens });
                 for (var r = 0; r < lines.Count; r++)
                 {
                     using var doc = Parse(lines[r], name, first + r);
@@ -145,7 +150,7 @@ public static class ChunkedTableReader
         }
     }
 
-    private static IEnumerable<BoundChunk> Parquet(string path, DataSchema schema)
+    private static IEnumerable<BoundChunk> Parquet(string path, DataSchema schema, ChunkReadOptions options)
     {
         var name = Path.GetFileName(path);
         using var stream = File.OpenRead(path);
@@ -164,7 +169,7 @@ public static class ChunkedTableReader
             long first = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                var table = Task.Run(() => ReadGroupAsync(reader, g, fields, schema, name, first)).GetAwaiter().GetResult();
+                var table = Task.Run(() => ReadGroupAsync(reader, g, fields, schema, name, first, options.MissingTokens)).GetAwaiter().GetResult();
                 yield return new BoundChunk(table, first);
                 first += table.RowCount;
             }
@@ -175,11 +180,12 @@ public static class ChunkedTableReader
         }
     }
 
-    private static async Task<Table> ReadGroupAsync(ParquetReader reader, int g, DataField[] fields, DataSchema schema, string name, long first)
+    private static async Task<Table> ReadGroupAsync(ParquetReader reader, int g, DataField[] fields, DataSchema schema, string name, long first,
+        IReadOnlyList<string> missingTokens)
     {
         using var group = reader.OpenRowGroupReader(g);
         var n = checked((int)group.RowCount);
-        var b = new SchemaBoundTableBuilder(schema, n, new BindingOptions { Source = name, FirstRow = first });
+        var b = new SchemaBoundTableBuilder(schema, n, new BindingOptions { Source = name, FirstRow = first, MissingTokens = missingTokens });
         foreach (var f in fields)
         {
             var c = b.ColumnIndex(f.Name);

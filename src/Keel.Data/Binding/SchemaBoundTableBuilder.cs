@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Keel.Core;
 using Keel.Core.Data;
@@ -18,6 +19,15 @@ public sealed record BindingOptions
     public IReadOnlyList<string> MissingTokens { get; init; } = DefaultMissingTokens;
 
     internal static readonly IReadOnlyList<string> DefaultMissingTokens = new ReadOptions().MissingTokens;
+
+    /// <summary>The defaults: source "request", first row 0, the default missing tokens.</summary>
+    public static BindingOptions Default { get; } = new();
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<string>, HashSet<string>> MissingSets = new();
+
+    /// <summary>The missing tokens as a set, built once per token list (requests share their model's options).</summary>
+    internal HashSet<string> MissingSet =>
+        MissingSets.GetValue(MissingTokens, tokens => new HashSet<string>(tokens, StringComparer.Ordinal));
 }
 
 /// <summary>
@@ -28,8 +38,6 @@ public sealed record BindingOptions
 /// <remarks>Raw strings are parsed exactly as the training reader parses them, so the same file gives the same values.</remarks>
 public sealed class SchemaBoundTableBuilder
 {
-    private static readonly BindingOptions DefaultOptions = new();
-    private static readonly HashSet<string> DefaultMissing = new(BindingOptions.DefaultMissingTokens, StringComparer.Ordinal);
     private readonly DataSchema _schema;
     private readonly BindingOptions _options;
     private readonly Dictionary<string, int> _index;
@@ -44,10 +52,9 @@ public sealed class SchemaBoundTableBuilder
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         _schema = schema;
-        _options = options ?? DefaultOptions;
-        // Requests build one of these each: the default token set is shared (read-only), not rebuilt.
-        _missing = ReferenceEquals(_options.MissingTokens, BindingOptions.DefaultMissingTokens)
-            ? DefaultMissing : new HashSet<string>(_options.MissingTokens, StringComparer.Ordinal);
+        _options = options ?? BindingOptions.Default;
+        // Requests build one of these each: the token set is built once per options object and shared (read-only).
+        _missing = _options.MissingSet;
         RowCount = rows;
         var n = schema.Columns.Count;
         _index = new Dictionary<string, int>(n, StringComparer.Ordinal);

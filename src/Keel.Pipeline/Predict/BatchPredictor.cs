@@ -46,7 +46,7 @@ public static class BatchPredictor
             await using (var file = File.Create(temp))
             {
                 await using var writer = await ChunkWriter.CreateAsync(format, file, classes, ct);
-                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows }))
+                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens }))
                 {
                     ct.ThrowIfCancellationRequested();
                     var predictions = model.Predict(chunk.Table);

@@ -1,6 +1,7 @@
 using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.Core.Registry;
+using Keel.Data.Binding;
 using Keel.Training;
 
 namespace Keel.Pipeline.Predict;
@@ -18,6 +19,17 @@ public sealed record LoadedModel(ModelVersion Version, IFittedModel Model)
 
     /// <summary>The task.</summary>
     public TaskKind Task => Model.Task;
+
+    /// <summary>Raw values read as missing, as the model's training data read them (the package's tokens, or the defaults
+    /// for packages that do not record them). Default: the defaults.</summary>
+    public IReadOnlyList<string> MissingTokens
+    {
+        get => Binding.MissingTokens;
+        init => Binding = new BindingOptions { MissingTokens = value };
+    }
+
+    /// <summary>How requests and batch files are bound for this model: its missing tokens, messages naming "request".</summary>
+    public BindingOptions Binding { get; private init; } = BindingOptions.Default;
 
     /// <summary>Predicts a table bound to <see cref="InputSchema"/>: the one prediction path for the server and batch files.</summary>
     public Predictions Predict(Table features) => Model.Predict(features);

@@ -65,9 +65,9 @@ public static class ModelLoader
         if (!string.Equals(actual, version.ModelSha256, StringComparison.OrdinalIgnoreCase))
             throw new KeelInputException(
                 $"{label}: refusing to serve a changed model file: its SHA-256 is {actual} but {version.ModelSha256} was recorded at registration.");
-        IFittedModel model;
-        using (var s = new MemoryStream(bytes, writable: false)) model = ModelPackage.Load(s);
-        var loaded = new LoadedModel(version, model);
+        OpenedPackage package;
+        using (var s = new MemoryStream(bytes, writable: false)) package = ModelPackage.Open(s);
+        var loaded = new LoadedModel(version, package.Model) { MissingTokens = package.MissingTokens ?? BindingOptions.Default.MissingTokens };
         WarmUp(loaded);
         return loaded;
     }
@@ -75,7 +75,7 @@ public static class ModelLoader
     /// <summary>Predicts one row with every value missing, so the first request does not pay for JIT and lazy initialisation.</summary>
     private static void WarmUp(LoadedModel model)
     {
-        var builder = new SchemaBoundTableBuilder(model.InputSchema, 1, new BindingOptions { Source = "warm-up" });
+        var builder = new SchemaBoundTableBuilder(model.InputSchema, 1, model.Binding with { Source = "warm-up" });
         for (var c = 0; c < model.InputSchema.Columns.Count; c++) builder.MarkPresent(c);
         model.Predict(builder.Build());
     }

@@ -61,7 +61,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         var decision = d.Policy.Route(new Rollouts.RequestContext(requestId, key));
         var challenger = d.Challenger;
         var body = await ReadBodyAsync(ctx, endpoint);
-        var (table, oipId) = BindBody(body, champion.InputSchema, endpoint);
+        var (table, oipId) = BindBody(body, champion, endpoint);
         LoadedModel model = champion;
         var arm = Rollouts.Arm.Champion;
         Predictions? predictions = null;
@@ -70,7 +70,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             var t0 = Stopwatch.GetTimestamp();
             try
             {
-                var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger.InputSchema, endpoint).Table;
+                var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
                 predictions = challenger.Predict(bound);
                 var (score, label) = DeploymentRuntime.ScoreOf(predictions);
                 d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));
@@ -128,7 +128,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         Predictions predictions;
         try
         {
-            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger.InputSchema, endpoint).Table;
+            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger, endpoint).Table;
             predictions = challenger.Predict(table);
         }
         catch (Exception)
@@ -162,7 +162,8 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
     }
 
     private static bool SameSchema(LoadedModel a, LoadedModel b) =>
-        ReferenceEquals(a.InputSchema, b.InputSchema) || a.InputSchema.Columns.SequenceEqual(b.InputSchema.Columns);
+        (ReferenceEquals(a.InputSchema, b.InputSchema) || a.InputSchema.Columns.SequenceEqual(b.InputSchema.Columns))
+        && a.MissingTokens.SequenceEqual(b.MissingTokens, StringComparer.Ordinal);
 
     /// <summary>Reads the whole body (a deployment may bind it twice, and a shadow copy binds it after the answer); whether it is CSV.</summary>
     private static async Task<(byte[] Body, bool Csv)> ReadBodyAsync(HttpContext ctx, string endpoint)
@@ -186,9 +187,9 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         return false;
     }
 
-    private (Table Table, string? OipId) BindBody((byte[] Body, bool Csv) body, DataSchema schema, string endpoint)
+    private (Table Table, string? OipId) BindBody((byte[] Body, bool Csv) body, LoadedModel model, string endpoint)
     {
-        if (body.Csv) return (MlflowRequest.BindCsv(body.Body, schema, options.MaxRowsPerRequest), null);
+        if (body.Csv) return (MlflowRequest.BindCsv(body.Body, model.InputSchema, model.Binding, options.MaxRowsPerRequest), null);
         JsonDocument doc;
         try
         {
@@ -198,16 +199,16 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         {
             throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
         }
-        using (doc) return BindJson(doc, schema, endpoint);
+        using (doc) return BindJson(doc, model, endpoint);
     }
 
-    private (Table Table, string? OipId) BindJson(JsonDocument doc, DataSchema schema, string endpoint)
+    private (Table Table, string? OipId) BindJson(JsonDocument doc, LoadedModel model, string endpoint)
     {
         try
         {
             return endpoint == "v2"
-                ? OipRequest.Bind(doc.RootElement, schema, options.MaxRowsPerRequest)
-                : (MlflowRequest.BindJson(doc.RootElement, schema, options.MaxRowsPerRequest), null);
+                ? OipRequest.Bind(doc.RootElement, model.InputSchema, model.Binding, options.MaxRowsPerRequest)
+                : (MlflowRequest.BindJson(doc.RootElement, model.InputSchema, model.Binding, options.MaxRowsPerRequest), null);
         }
         catch (Keel.Core.KeelInputException e)
         {
@@ -237,7 +238,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         ctx.Response.Headers[ArmHeader] = route.Arm;
         try
         {
-            var (table, oipId) = await BindAsync(ctx, model.InputSchema, endpoint);
+            var (table, oipId) = await BindAsync(ctx, model, endpoint);
             Predictions predictions;
             try
             {
@@ -273,7 +274,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         }
     }
 
-    private async Task<(Table Table, string? OipId)> BindAsync(HttpContext ctx, DataSchema schema, string endpoint)
+    private async Task<(Table Table, string? OipId)> BindAsync(HttpContext ctx, LoadedModel model, string endpoint)
     {
         if (ctx.Request.ContentLength == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
         if (IsCsv(ctx.Request.ContentType, endpoint))
@@ -281,7 +282,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             using var buffer = new MemoryStream();
             await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
             if (buffer.Length == 0) throw RequestException.Bad("the request body is empty; send the rows to predict.");
-            return (MlflowRequest.BindCsv(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), schema, options.MaxRowsPerRequest), null);
+            return (MlflowRequest.BindCsv(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), model.InputSchema, model.Binding, options.MaxRowsPerRequest), null);
         }
         JsonDocument doc;
         try
@@ -292,7 +293,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         {
             throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
         }
-        using (doc) return BindJson(doc, schema, endpoint);
+        using (doc) return BindJson(doc, model, endpoint);
     }
 
     private static RequestException Unsupported(string? contentType, string endpoint) => new(415, "UNSUPPORTED_MEDIA_TYPE",

@@ -14,7 +14,7 @@ internal static class MlflowRequest
 {
     private static readonly string[] Keys = ["dataframe_split", "dataframe_records", "instances", "inputs"];
 
-    public static Table BindJson(JsonElement root, DataSchema schema, int maxRows)
+    public static Table BindJson(JsonElement root, DataSchema schema, BindingOptions binding, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw RequestException.Bad($"expected a JSON object with one of {string.Join(", ", Keys)}; got {Kind(root.ValueKind)}.");
@@ -27,19 +27,19 @@ internal static class MlflowRequest
         var body = root.GetProperty(key);
         return key switch
         {
-            "dataframe_split" => Split(body, schema, maxRows),
-            "dataframe_records" => body.ValueKind == JsonValueKind.Array ? Records(body, schema, maxRows, key)
+            "dataframe_split" => Split(body, schema, binding, maxRows),
+            "dataframe_records" => body.ValueKind == JsonValueKind.Array ? Records(body, schema, binding, maxRows, key)
                 : throw RequestException.Bad($"dataframe_records: expected an array of objects (one per row), got {Kind(body.ValueKind)}."),
             _ => body.ValueKind switch
             {
-                JsonValueKind.Array => Records(body, schema, maxRows, key),
-                JsonValueKind.Object => ColumnsObject(body, schema, maxRows, key),
+                JsonValueKind.Array => Records(body, schema, binding, maxRows, key),
+                JsonValueKind.Object => ColumnsObject(body, schema, binding, maxRows, key),
                 _ => throw RequestException.Bad($"{key}: expected an array of objects (rows) or an object of arrays (columns), got {Kind(body.ValueKind)}."),
             },
         };
     }
 
-    private static Table Split(JsonElement split, DataSchema schema, int maxRows)
+    private static Table Split(JsonElement split, DataSchema schema, BindingOptions binding, int maxRows)
     {
         if (split.ValueKind != JsonValueKind.Object)
             throw RequestException.Bad($"dataframe_split: expected an object with columns and data, got {Kind(split.ValueKind)}.");
@@ -48,7 +48,7 @@ internal static class MlflowRequest
         if (!split.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             throw RequestException.Bad("dataframe_split.data: expected an array of rows (arrays of values).");
         var rows = CheckRows(data.GetArrayLength(), maxRows);
-        var builder = new SchemaBoundTableBuilder(schema, rows);
+        var builder = new SchemaBoundTableBuilder(schema, rows, binding);
         var slots = new int[columns.GetArrayLength()];
         var i = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -80,10 +80,10 @@ internal static class MlflowRequest
         return builder.Build();
     }
 
-    private static Table Records(JsonElement records, DataSchema schema, int maxRows, string key)
+    private static Table Records(JsonElement records, DataSchema schema, BindingOptions binding, int maxRows, string key)
     {
         var rows = CheckRows(records.GetArrayLength(), maxRows);
-        var builder = new SchemaBoundTableBuilder(schema, rows);
+        var builder = new SchemaBoundTableBuilder(schema, rows, binding);
         var r = 0;
         foreach (var record in records.EnumerateArray())
         {
@@ -99,7 +99,7 @@ internal static class MlflowRequest
         return builder.Build();
     }
 
-    private static Table ColumnsObject(JsonElement columns, DataSchema schema, int maxRows, string key)
+    private static Table ColumnsObject(JsonElement columns, DataSchema schema, BindingOptions binding, int maxRows, string key)
     {
         int? rows = null;
         foreach (var p in columns.EnumerateObject())
@@ -109,7 +109,7 @@ internal static class MlflowRequest
                 throw RequestException.Bad($"{key}.{p.Name}: expected {r0} values like the columns before it, got {n}.");
             rows = n;
         }
-        var builder = new SchemaBoundTableBuilder(schema, CheckRows(rows ?? 0, maxRows));
+        var builder = new SchemaBoundTableBuilder(schema, CheckRows(rows ?? 0, maxRows), binding);
         foreach (var p in columns.EnumerateObject())
         {
             var c = builder.ColumnIndex(p.Name);
@@ -126,7 +126,7 @@ internal static class MlflowRequest
     }
 
     /// <summary>Binds a text/csv body: a header row naming the columns, then one record per row.</summary>
-    public static Table BindCsv(ReadOnlyMemory<byte> body, DataSchema schema, int maxRows)
+    public static Table BindCsv(ReadOnlyMemory<byte> body, DataSchema schema, BindingOptions binding, int maxRows)
     {
         string text;
         try
@@ -167,7 +167,7 @@ internal static class MlflowRequest
         {
             throw RequestException.Bad($"text/csv body cannot be read: {e.Message}");
         }
-        var builder = new SchemaBoundTableBuilder(schema, CheckRows(records.Count, maxRows));
+        var builder = new SchemaBoundTableBuilder(schema, CheckRows(records.Count, maxRows), binding);
         var slots = header.Select(builder.ColumnIndex).ToArray();
         foreach (var s in slots.Where(s => s >= 0)) builder.MarkPresent(s);
         for (var r = 0; r < records.Count; r++)

@@ -7,7 +7,7 @@ namespace Keel.Serving.Requests;
 /// <summary>Binds an Open Inference Protocol v2 infer body: one named input tensor per column, shape [rows] or [rows, 1].</summary>
 internal static class OipRequest
 {
-    public static (Table Table, string? Id) Bind(JsonElement root, DataSchema schema, int maxRows)
+    public static (Table Table, string? Id) Bind(JsonElement root, DataSchema schema, BindingOptions binding, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
             throw RequestException.Bad("expected a JSON object with \"inputs\": an array of {name, shape, datatype, data}, one per column.");
@@ -29,7 +29,7 @@ internal static class OipRequest
             columns.Add((name.GetString()!, data));
             i++;
         }
-        var builder = new SchemaBoundTableBuilder(schema, MlflowRequest.CheckRows(rows ?? 0, maxRows));
+        var builder = new SchemaBoundTableBuilder(schema, MlflowRequest.CheckRows(rows ?? 0, maxRows), binding);
         foreach (var (name, data) in columns)
         {
             var c = builder.ColumnIndex(name);

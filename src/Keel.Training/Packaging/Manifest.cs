@@ -15,6 +15,8 @@ namespace Keel.Training.Packaging;
 /// <param name="Baseline">A baseline's learned state; null for ML.NET models.</param>
 /// <param name="Ridge">A linear regression's intercept and weights; null otherwise (then ML.NET models carry model.zip).</param>
 /// <param name="ClassPlatt">A multiclass forest's per-class Platt scaling of its raw scores; null otherwise (and in older packages).</param>
+/// <param name="MissingTokens">Raw values the training data read as missing (data.missing plus the defaults); null in packages
+/// written before it was recorded or outside a run: readers then use the default tokens.</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -25,7 +27,8 @@ internal sealed record Manifest(
     FeaturizerState? Featurizer,
     JsonElement? Baseline,
     Linear.RidgeState? Ridge = null,
-    MlNet.ClassCalibration? ClassPlatt = null)
+    MlNet.ClassCalibration? ClassPlatt = null,
+    IReadOnlyList<string>? MissingTokens = null)
 {
     public const int CurrentVersion = 1;
 
