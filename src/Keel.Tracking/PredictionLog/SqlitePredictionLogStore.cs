@@ -1,5 +1,6 @@
 using Keel.Core;
 using Keel.Core.PredictionLog;
+using Keel.Tracking.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Tracking.PredictionLog;
@@ -42,7 +43,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await using var conn = await store.ConnectAsync(ct);
-            await Exec(conn, """
+            await conn.ExecAsync(null, """
                 PRAGMA journal_mode=WAL;
                 CREATE TABLE IF NOT EXISTS predictions (
                     request_id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL,
@@ -104,18 +105,14 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     {
         ArgumentNullException.ThrowIfNull(feedback);
         await using var conn = await ConnectAsync(ct);
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = "INSERT INTO feedback (request_id, time_ms, outcome) VALUES ($id, $t, $o);";
-        cmd.Parameters.AddWithValue("$id", feedback.RequestId);
-        cmd.Parameters.AddWithValue("$t", feedback.Time.ToUnixTimeMilliseconds());
-        cmd.Parameters.AddWithValue("$o", feedback.OutcomeJson);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await conn.ExecAsync(null, "INSERT INTO feedback (request_id, time_ms, outcome) VALUES ($id, $t, $o);", ct,
+            ("$id", feedback.RequestId), ("$t", feedback.Time.ToUnixTimeMilliseconds()), ("$o", feedback.OutcomeJson));
     }
 
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default)
     {
         await using var conn = await ConnectAsync(ct);
-        var found = await QueryAsync(conn, $"SELECT {Columns} FROM predictions WHERE request_id = $id;", c => c.Parameters.AddWithValue("$id", requestId), ct);
+        var found = await QueryAsync(conn, $"SELECT {Columns} FROM predictions WHERE request_id = $id;", ct, ("$id", requestId));
         return found.Count == 0 ? null : found[0];
     }
 
@@ -127,14 +124,8 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
             SELECT {Columns} FROM predictions
             WHERE model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
             ORDER BY time_ms, request_id LIMIT $limit;
-            """, c =>
-        {
-            c.Parameters.AddWithValue("$m", query.Model);
-            c.Parameters.AddWithValue("$v", (object?)query.Version ?? DBNull.Value);
-            c.Parameters.AddWithValue("$from", (object?)query.From?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-            c.Parameters.AddWithValue("$to", (object?)query.To?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-            c.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
-        }, ct);
+            """, ct, ("$m", query.Model), ("$v", query.Version), ("$from", query.From?.ToUnixTimeMilliseconds()),
+            ("$to", query.To?.ToUnixTimeMilliseconds()), ("$limit", Math.Max(0, query.Limit)));
     }
 
     public ValueTask DisposeAsync()
@@ -143,31 +134,21 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
         return ValueTask.CompletedTask;
     }
 
-    private async Task<List<LoggedPrediction>> QueryAsync(SqliteConnection conn, string sql, Action<SqliteCommand> bind, CancellationToken ct)
+    private static async Task<List<LoggedPrediction>> QueryAsync(SqliteConnection conn, string sql, CancellationToken ct, params (string, object?)[] args)
     {
-        var predictions = new List<PredictionRecord>();
-        await using (var cmd = conn.CreateCommand())
+        var predictions = await conn.QueryAsync(null, sql, r => new PredictionRecord
         {
-            cmd.CommandText = sql;
-            bind(cmd);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                predictions.Add(new PredictionRecord
-                {
-                    RequestId = reader.GetString(0),
-                    Time = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    Model = reader.GetString(2),
-                    Version = reader.GetInt32(3),
-                    Arm = reader.GetString(4),
-                    Endpoint = reader.GetString(5),
-                    LatencyMs = reader.GetDouble(6),
-                    Rows = reader.GetInt32(7),
-                    InputsJson = reader.GetString(8),
-                    OutputsJson = reader.GetString(9),
-                });
-            }
-        }
+            RequestId = r.GetString(0),
+            Time = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+            Model = r.GetString(2),
+            Version = r.GetInt32(3),
+            Arm = r.GetString(4),
+            Endpoint = r.GetString(5),
+            LatencyMs = r.GetDouble(6),
+            Rows = r.GetInt32(7),
+            InputsJson = r.GetString(8),
+            OutputsJson = r.GetString(9),
+        }, ct, args);
         var result = new List<LoggedPrediction>(predictions.Count);
         await using var fb = conn.CreateCommand();
         fb.CommandText = "SELECT outcome, time_ms FROM feedback WHERE request_id = $id ORDER BY id;";
@@ -189,14 +170,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     {
         var conn = new SqliteConnection(_connectionString);
         await conn.OpenAsync(ct);
-        await Exec(conn, "PRAGMA synchronous=NORMAL;", ct);
+        await conn.ExecAsync(null, "PRAGMA synchronous=NORMAL;", ct);
         return conn;
-    }
-
-    private static async Task Exec(SqliteConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
