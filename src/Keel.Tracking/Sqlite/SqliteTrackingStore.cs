@@ -72,7 +72,7 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
                     throw new KeelInputException($"run {runId} param '{key}': already set to '{existing}', cannot change it to '{value}'");
             }
             foreach (var (key, value) in batch.Tags) await UpsertTagAsync(conn, tx, runId, key, value, ct);
-            foreach (var p in batch.Metrics) await InsertMetricAsync(conn, tx, runId, p, ct);
+            await InsertMetricsAsync(conn, tx, runId, batch.Metrics, ct);
             return 0;
         }, ct);
     }
@@ -235,16 +235,58 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
         conn.ExecAsync(tx, "INSERT INTO tags (run_id, key, value) VALUES ($r, $k, $v) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;", ct,
             ("$r", runId), ("$k", key), ("$v", value ?? throw new KeelInputException($"run {runId} tag '{key}': expected a value, got null")));
 
-    private static async Task InsertMetricAsync(DbConnection conn, DbTransaction tx, string runId, MetricPoint p, CancellationToken ct)
+    private const int MetricRowsPerStatement = 200;
+
+    /// <summary>INSERT statements for 1..<see cref="MetricRowsPerStatement"/> metric rows, built once per row count.</summary>
+    private static readonly string[] MetricInserts = Enumerable.Range(0, MetricRowsPerStatement + 1).Select(n =>
+        "INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES " +
+        string.Join(", ", Enumerable.Range(0, n).Select(i => $"($r, $k{i}, $v{i}, $s{i}, $t{i})")) + ";").ToArray();
+
+    /// <summary>Upserts of 1..<see cref="MetricRowsPerStatement"/> latest points, kept only when not older than the stored one.</summary>
+    private static readonly string[] LatestUpserts = Enumerable.Range(0, MetricRowsPerStatement + 1).Select(n =>
+        "INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES " +
+        string.Join(", ", Enumerable.Range(0, n).Select(i => $"($r, $k{i}, $v{i}, $s{i}, $t{i})")) + """
+
+        ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+        WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
+        """).ToArray();
+
+    /// <summary>
+    /// Appends the points to the history in multi-row statements (one round trip per 200 points, not two per point), then moves
+    /// each key's latest point once: the batch's latest (greatest step, then time; the later of equal ones), kept only if it
+    /// is not older than the stored one, as point-by-point upserts in batch order would leave it.
+    /// </summary>
+    private static async Task InsertMetricsAsync(DbConnection conn, DbTransaction tx, string runId, IReadOnlyList<MetricPoint> points, CancellationToken ct)
     {
-        (string, object?)[] args = [("$r", runId), ("$k", p.Key), ("$v", SqlCommands.DoubleOrNull(p.Value)), ("$s", p.Step), ("$t", TimeText.Write(p.Timestamp))];
-        await conn.ExecAsync(tx, "INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t);", ct, args);
-        // The latest point per key is kept alongside the history so filters and ordering read one row per run.
-        await conn.ExecAsync(tx, """
-            INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
-            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
-            WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp);
-            """, ct, args);
+        await WriteRowsAsync(conn, tx, runId, points, MetricInserts, ct);
+        var latest = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+        foreach (var p in points)
+            if (!latest.TryGetValue(p.Key, out var best) || p.Step > best.Step || (p.Step == best.Step && p.Timestamp >= best.Timestamp))
+                latest[p.Key] = p;
+        // The latest point per key is kept alongside the history so filters and ordering read one row per run: one statement
+        // for all keys of the batch (each key once, so the upsert never meets its own row twice).
+        await WriteRowsAsync(conn, tx, runId, latest.Values.ToArray(), LatestUpserts, ct);
+    }
+
+    /// <summary>Runs <paramref name="statements"/>[n] for each chunk of up to <see cref="MetricRowsPerStatement"/> points.</summary>
+    private static async Task WriteRowsAsync(DbConnection conn, DbTransaction tx, string runId, IReadOnlyList<MetricPoint> points, string[] statements, CancellationToken ct)
+    {
+        for (var start = 0; start < points.Count; start += MetricRowsPerStatement)
+        {
+            var n = Math.Min(MetricRowsPerStatement, points.Count - start);
+            var args = new (string, object?)[1 + 4 * n];
+            args[0] = ("$r", runId);
+            for (var i = 0; i < n; i++)
+            {
+                var p = points[start + i];
+                var name = i.ToString(CultureInfo.InvariantCulture);
+                args[1 + 4 * i] = ("$k" + name, p.Key);
+                args[2 + 4 * i] = ("$v" + name, SqlCommands.DoubleOrNull(p.Value));
+                args[3 + 4 * i] = ("$s" + name, p.Step);
+                args[4 + 4 * i] = ("$t" + name, TimeText.Write(p.Timestamp));
+            }
+            await conn.ExecAsync(tx, statements[n], ct, args);
+        }
     }
 
     /// <summary>Builds full <see cref="Run"/> snapshots for <paramref name="ids"/>, in that order.</summary>

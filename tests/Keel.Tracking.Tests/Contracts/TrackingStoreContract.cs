@@ -136,6 +136,26 @@ public abstract partial class TrackingStoreContract : StoreContract<ITrackingSto
     }
 
     [Fact]
+    public async Task LogBatch_ThousandPointsThreeKeys_HistoryInOrderAndLatestPerKey()
+    {
+        // More points than one multi-row statement holds, keys interleaved, steps descending for one key.
+        var run = await NewRunAsync();
+        var points = Enumerable.Range(0, 1000).Select(i => (i % 3) switch
+        {
+            0 => Point("a", i, step: i, second: 1),
+            1 => Point("b", i, step: 1000 - i, second: 1),
+            _ => Point("c", double.NaN, step: 7, second: i % 60),
+        }).ToArray();
+        await Store.LogBatchAsync(run.Id, new LogBatch { Metrics = points });
+        var got = (await Store.GetRunAsync(run.Id))!;
+        Assert.Equal(999.0, got.Metrics["a"]);
+        Assert.Equal(1.0, got.Metrics["b"]);
+        Assert.True(double.IsNaN(got.Metrics["c"]));
+        Assert.Equal(334, (await Store.GetMetricHistoryAsync(run.Id, "a")).Count);
+        Assert.Equal(Enumerable.Range(0, 333).Select(i => 1000L - (3 * (332 - i) + 1)), (await Store.GetMetricHistoryAsync(run.Id, "b")).Select(p => p.Step));
+    }
+
+    [Fact]
     public async Task Timestamps_TickPrecisionAndOffset_RoundTripExactly()
     {
         var start = new DateTimeOffset(2026, 3, 1, 14, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
