@@ -115,12 +115,13 @@ public sealed class ServeProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_NonLoopbackHost_Exit1NamingTheHost()
+    public async Task Serve_NonLoopbackHostWithoutTokens_Exit1NamingTheHostAndHowToCreateOne()
     {
         await TrainAsync();
         var result = await _h.RunAsync("serve", "--host", "0.0.0.0", "--port", "0");
         Assert.Equal(1, result.Exit);
         Assert.Contains("--host '0.0.0.0'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("keel tokens create", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
