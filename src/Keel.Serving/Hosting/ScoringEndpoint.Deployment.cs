@@ -125,9 +125,12 @@ internal sealed partial class ScoringEndpoint
                 throw new RequestException(500, "POST_PROCESSING_FAILED", e.Message);
             }
         }
-        var confidences = ReviewRule.Confidences(predictions);
         var review = new bool[predictions.Count];
-        for (var r = 0; r < review.Length; r++) review[r] = ReviewRule.NeedsReview(mode, d.File.ReviewBelowConfidence, confidences[r]);
+        if (mode != DeploymentMode.Full)
+        {
+            var confidences = ReviewRule.Confidences(predictions);
+            for (var r = 0; r < review.Length; r++) review[r] = ReviewRule.NeedsReview(mode, d.File.ReviewBelowConfidence, confidences[r]);
+        }
         return (predictions, new AnswerNotes(review, mode == DeploymentMode.Shadow, changes));
     }
 
