@@ -142,6 +142,49 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture f)
     }
 
     [Fact]
+    public async Task ServeDeployment_OipV2WithFieldKeyInAssistMode_StickyAndEveryRowNeedsReview()
+    {
+        const string yaml = """
+            endpoint: oip-assist
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            routing_key: {field: customer_id}
+            strategy:
+              canary:
+                steps: [50, 100]
+                advance_after: {requests: 100000}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            mode: assist
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var lines = File.ReadAllLines(f.CsvPath);
+        var header = Fields(lines[0]);
+        async Task<(string Arm, JsonElement Body)> Infer(int row, string customer)
+        {
+            var values = Fields(lines[1 + row]);
+            var inputs = header.Skip(1).Select((name, i) => double.TryParse(values[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var x)
+                    ? (object)new { name, shape = new[] { 1 }, datatype = "FP64", data = new[] { x } }
+                    : new { name, shape = new[] { 1 }, datatype = "BYTES", data = new[] { values[i + 1] } })
+                .Append(new { name = "customer_id", shape = new[] { 1 }, datatype = "BYTES", data = new[] { customer } });
+            using var r = await ServedModelFixture.PostAsync(client, "v2/models/oip-assist/infer", JsonSerializer.Serialize(new { inputs }));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return (Arm(r), await ServedModelFixture.JsonAsync(r));
+        }
+        var arms = new List<string>();
+        for (var c = 0; c < 20; c++)
+        {
+            var (arm, body) = await Infer(c, "cust-" + c);
+            var review = body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "needs_review");
+            Assert.Equal([true], review.GetProperty("data").EnumerateArray().Select(d => d.GetBoolean()));
+            for (var again = 1; again < 4; again++) Assert.Equal(arm, (await Infer(c + again * 20, "cust-" + c)).Arm);
+            arms.Add(arm);
+        }
+        Assert.Contains("champion", arms);
+        Assert.Contains("challenger", arms);
+    }
+
+    [Fact]
     public async Task ServeDeployment_PostProcessingAndReview_AnswersMarkedLoggedQueuedAndLabelsBecomeFeedback()
     {
         const string yaml = """
@@ -166,6 +209,12 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture f)
             requestId = r.Headers.GetValues("Keel-Request-Id").Single();
             answers = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions");
             await UntilAsync(async () => (await f.Store.Deployments.ListReviewsAsync("hitl", false, 100)).Count > 0);
+            // As `keel review label` does, through the server: the label becomes feedback for the request.
+            var first = (await f.Store.Deployments.ListReviewsAsync("hitl", false, 100))[0];
+            using (var labelled = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"good"}"""))
+                Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
+            using (var again = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"bad"}"""))
+                Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         }
         var overridden = 0;
         var queued = 0;
@@ -192,12 +241,10 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture f)
         Assert.True(overridden > 0, "some row should have been overridden");
         Assert.True(queued > 0, "some row should have been under the threshold");
 
-        var items = await f.Store.Deployments.ListReviewsAsync("hitl", false, 100);
+        var items = await f.Store.Deployments.ListReviewsAsync("hitl", true, 100);
         Assert.Equal(queued, items.Count(i => i.RequestId == requestId));
-        // `keel review label` does exactly this: the label becomes feedback for the request.
-        var feedback = await f.Store.Deployments.LabelReviewAsync(items[0].Id, "good", "keel cli (tester)");
-        Assert.Equal(requestId, feedback.RequestId);
-        Assert.Contains(await f.Store.Deployments.ListFeedbackAsync(requestId), x => x.Outcome == "good" && x.Source == "review");
+        Assert.Single(items, i => i.IsLabelled);
+        Assert.Contains(await f.Store.Deployments.ListFeedbackAsync(requestId), x => x.Outcome == "good" && x.Source == "review" && x.Actor == "loopback (admin api)");
 
         await using var log = await PredictionLogStores.OpenSqliteAsync(logPath);
         var logged = (await log.GetAsync(requestId))!.Prediction.OutputsJson;

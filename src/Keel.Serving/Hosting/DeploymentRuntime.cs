@@ -258,7 +258,9 @@ internal sealed class DeploymentRuntime : BackgroundService
                     var version = await ModelLoader.ResolveAsync(_registry, Keel.Pipeline.Predict.ModelReference.Parse(reference.ToString()), ct);
                     if (_challenger is not { } current || current.Version.Version != version.Version)
                     {
-                        _challenger = await ModelLoader.LoadAsync(_artifacts, version, ct);
+                        var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
+                        CheckRules(PostProcessor, loaded);
+                        _challenger = loaded;
                         _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
                     }
                 }
