@@ -137,6 +137,12 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture f)
         var arms = new Dictionary<string, string>();
         for (var i = 0; i < 400; i++) arms["c-" + i] = await Ask(i % 40, "c-" + i, json: false);
         Assert.InRange(arms.Values.Count(a => a == "challenger") / 400.0, 0.22, 0.38);
+        var metrics = await client.GetStringAsync("metrics");
+        foreach (var arm in new[] { "champion", "challenger" })
+        {
+            Assert.Contains($"keel_requests_total{{model=\"credit-risk\",version=\"{f.Champion.Version}\",arm=\"{arm}\",endpoint=\"invocations\",code=\"200\"}} {arms.Values.Count(a => a == arm)}", metrics, StringComparison.Ordinal);
+            Assert.Contains($"keel_request_duration_seconds_count{{model=\"credit-risk\",version=\"{f.Champion.Version}\",arm=\"{arm}\"}} {arms.Values.Count(a => a == arm)}", metrics, StringComparison.Ordinal);
+        }
         // The same customer, another row and another body shape (JSON with numbers as strings): the same arm.
         for (var i = 0; i < 60; i++) Assert.Equal(arms["c-" + i], await Ask((i + 7) % 40, "c-" + i, json: true));
     }

@@ -90,6 +90,8 @@ public sealed class DeploymentServingTests(ServedModelFixture f)
         Assert.Equal(RolloutPhase.RolledBack, rollback.To.Phase);
         Assert.Contains("error", rollback.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(RolloutPhase.RolledBack, (await f.Store.Deployments.GetAsync("canary-failing"))!.State.Phase);
+        var metrics = await client.GetStringAsync("metrics");
+        Assert.Contains($"keel_request_errors_total{{model=\"credit-risk-extra\",version=\"{challenger.Version}\",arm=\"challenger\",code=\"fallback\"}}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
