@@ -108,6 +108,35 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture f)
     }
 
     [Fact]
+    public async Task AdminPromote_OnOneReplica_TheOtherReplicaFollowsFromTheStore()
+    {
+        const string yaml = """
+            endpoint: replicas
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: blue_green
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var a = await ServeAsync(yaml);
+        await using var b = await ServeAsync(yaml);
+        using var clientA = new HttpClient { BaseAddress = a.Address };
+        using var clientB = new HttpClient { BaseAddress = b.Address };
+        using (var r = await PostAsync(clientB, 1)) Assert.Equal("champion", Arm(r));
+        using (var promote = await ServedModelFixture.PostAsync(clientA, "admin/deployments/replicas/promote", """{"reason":"replica drill"}"""))
+            Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        // The replica that was asked routes by the new state at once; the other one at its next poll of the store.
+        using (var r = await PostAsync(clientA, 2)) Assert.Equal("challenger", Arm(r));
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(clientB, 3);
+            return Arm(r) == "challenger";
+        });
+        var history = await f.Store.Deployments.GetHistoryAsync("replicas");
+        Assert.Equal([DeploymentEventKind.Create, DeploymentEventKind.Start, DeploymentEventKind.Promote], history.Select(e => e.Kind));
+        Assert.Equal(("loopback (admin api)", "replica drill"), (history[^1].Actor, history[^1].Reason));
+    }
+
+    [Fact]
     public async Task ServeDeployment_RoutingKeyField_SplitsWithinToleranceAndStaysSticky()
     {
         const string yaml = """
