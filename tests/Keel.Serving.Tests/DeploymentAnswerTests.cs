@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Keel.Core.Deployments;
-using Keel.Serving.Hosting;
 using Keel.Tracking.PredictionLog;
 
 namespace Keel.Serving.Tests;
