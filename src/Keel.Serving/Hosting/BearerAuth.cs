@@ -25,12 +25,13 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
 
     /// <summary>Refuses to start when tokens are required but the store has no valid one.</summary>
     /// <exception cref="KeelInputException">No store, or no unrevoked token in it.</exception>
-    public static async Task CheckCanStartAsync(IDeploymentStore? store, string host, CancellationToken ct)
+    public static async Task CheckCanStartAsync(IDeploymentStore? store, string host, bool loopback, CancellationToken ct)
     {
         var any = store is not null && (await store.ListTokensAsync(ct)).Any(t => t.RevokedAt is null);
-        if (!any)
-            throw new KeelInputException(
-                $"--host '{host}': listening beyond loopback needs a bearer token for /feedback and the admin endpoints, and the store has none; create one with `keel tokens create NAME` (or listen on 127.0.0.1).");
+        if (any) return;
+        throw new KeelInputException(loopback
+            ? "bearer tokens are required for /feedback and the admin endpoints, and the store has none; create one with `keel tokens create NAME`."
+            : $"--host '{host}': listening beyond loopback needs a bearer token for /feedback and the admin endpoints, and the store has none; create one with `keel tokens create NAME` (or listen on 127.0.0.1).");
     }
 
     /// <summary>Who is calling: the token's name, or "loopback" when no token is required and none was given.</summary>

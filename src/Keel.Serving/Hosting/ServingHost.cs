@@ -64,7 +64,7 @@ public sealed class ServingHost : IAsyncDisposable
         var address = Listen(options.Host);
         tokens ??= deployment?.Store;
         var requireToken = options.RequireToken ?? !IPAddress.IsLoopback(address);
-        if (requireToken) await BearerAuth.CheckCanStartAsync(tokens, options.Host, ct);
+        if (requireToken) await BearerAuth.CheckCanStartAsync(tokens, options.Host, IPAddress.IsLoopback(address), ct);
         var auth = new BearerAuth(tokens, requireToken, time);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning)
