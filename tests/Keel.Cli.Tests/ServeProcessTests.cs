@@ -29,9 +29,12 @@ public sealed class ServeProcessTests : IDisposable
         Assert.True(run.Exit == 0, run.Error);
     }
 
-    private static async Task<(Process Process, Uri Address)> StartServerAsync(string folder)
+    private static Task<(Process Process, Uri Address)> StartServerAsync(string folder) =>
+        StartServerAsync(folder, "serve", "--port", "0", "--model", "credit-risk@champion");
+
+    private static async Task<(Process Process, Uri Address)> StartServerAsync(string folder, params string[] args)
     {
-        var p = KeelProcess.Start(folder, "dotnet", KeelProcess.Dll, "serve", "--port", "0", "--model", "credit-risk@champion");
+        var p = KeelProcess.Start(folder, "dotnet", [KeelProcess.Dll, .. args]);
         while (await p.StandardOutput.ReadLineAsync() is { } line)
         {
             var at = line.IndexOf("Listening on ", StringComparison.Ordinal);
@@ -103,6 +106,47 @@ public sealed class ServeProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeDeployment_CliPromoteThenRollback_RunningServerMovesTrafficEachTime()
+    {
+        await TrainAsync();
+        _h.Write("keel.deploy.yaml", """
+            endpoint: credit
+            champion: credit-risk@champion
+            challenger: credit-risk:1
+            strategy: blue_green
+            """);
+        var csv = string.Join("\n", File.ReadAllLines(Path.Combine(_h.Folder, "credit_data.csv")).Take(2)) + "\n";
+        var (server, address) = await StartServerAsync(_h.Folder, "serve", "--port", "0", "--deployment", "keel.deploy.yaml", "--poll-seconds", "0.1");
+        try
+        {
+            using var client = new HttpClient { BaseAddress = address };
+            async Task<string> ArmAsync()
+            {
+                using var r = await client.PostAsync("invocations", new StringContent(csv, Encoding.UTF8, "text/csv"));
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                return r.Headers.GetValues("Keel-Arm").Single();
+            }
+            // Waits (not a timing assertion) for the server's next poll of the store.
+            async Task UntilArmAsync(string arm)
+            {
+                for (var i = 0; i < 2000 && await ArmAsync() != arm; i++) await Task.Delay(10);
+                Assert.Equal(arm, await ArmAsync());
+            }
+            Assert.Equal("champion", await ArmAsync());
+            Assert.Equal(0, (await _h.RunAsync("deployments", "promote", "credit", "--reason", "ready")).Exit);
+            await UntilArmAsync("challenger");
+            Assert.Equal(0, (await _h.RunAsync("deployments", "rollback", "credit")).Exit);
+            await UntilArmAsync("champion");
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+            server.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Predict_CsvToJsonLines_WritesEveryRowAndReportsProgress()
     {
         await TrainAsync();
@@ -115,12 +159,13 @@ public sealed class ServeProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_NonLoopbackHost_Exit1NamingTheHost()
+    public async Task Serve_NonLoopbackHostWithoutTokens_Exit1NamingTheHostAndHowToCreateOne()
     {
         await TrainAsync();
         var result = await _h.RunAsync("serve", "--host", "0.0.0.0", "--port", "0");
         Assert.Equal(1, result.Exit);
         Assert.Contains("--host '0.0.0.0'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("keel tokens create", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

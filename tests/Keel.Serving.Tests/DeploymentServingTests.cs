@@ -11,24 +11,11 @@ namespace Keel.Serving.Tests;
 [Collection(ServedModelCollection.Name)]
 public sealed class DeploymentServingTests(ServedModelFixture f)
 {
-    private async Task<ServingHost> ServeAsync(string yaml, string? logPath = null)
-    {
-        // The same registered version doubles as the challenger where the test is about routing, not about the models differing.
-        await f.Store.Registry.SetAliasAsync("credit-risk", "challenger", f.Champion.Version, "tester", null);
-        var file = DeploymentFileReader.Parse(yaml, "keel.deploy.yaml");
-        return await ServingHost.StartAsync(new ServeOptions { Port = 0, PredictionLogPath = logPath, PredictionLogBatch = 50 },
-            f.Store.Registry, f.Store.Artifacts, f.Clock, deployment: new DeploymentServeOptions(file, yaml, f.Store.Deployments));
-    }
+    private Task<ServingHost> ServeAsync(string yaml, string? logPath = null) => DeploymentTesting.ServeAsync(f, yaml, logPath);
 
-    private async Task<HttpResponseMessage> PostRowAsync(HttpClient client, int row, string key)
-    {
-        using var content = new StringContent(f.CsvRows([row % 500]), System.Text.Encoding.UTF8, "text/csv");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "invocations") { Content = content };
-        request.Headers.Add("X-Customer-Id", key);
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostRowAsync(HttpClient client, int row, string key) => DeploymentTesting.PostRowAsync(f, client, row, key);
 
-    private static string Arm(HttpResponseMessage r) => r.Headers.GetValues("Keel-Arm").Single();
+    private static string Arm(HttpResponseMessage r) => DeploymentTesting.Arm(r);
 
     [Fact]
     public async Task ServeDeployment_Canary_SplitsWithinToleranceAndStaysStickyByKey()
@@ -103,6 +90,8 @@ public sealed class DeploymentServingTests(ServedModelFixture f)
         Assert.Equal(RolloutPhase.RolledBack, rollback.To.Phase);
         Assert.Contains("error", rollback.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(RolloutPhase.RolledBack, (await f.Store.Deployments.GetAsync("canary-failing"))!.State.Phase);
+        var metrics = await client.GetStringAsync("metrics");
+        Assert.Contains($"keel_request_errors_total{{model=\"credit-risk-extra\",version=\"{challenger.Version}\",arm=\"challenger\",code=\"fallback\"}}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

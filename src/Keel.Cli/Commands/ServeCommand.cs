@@ -11,7 +11,7 @@ internal static class ServeCommand
 {
     public static Command Build(CommandOptions o)
     {
-        var host = new Option<string>("--host") { Description = "Address to listen on (loopback only until tokens exist)", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "Address to listen on; beyond loopback, /feedback and admin endpoints need a bearer token (keel tokens create)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 8080 };
         var models = new Option<string[]>("--model")
         {
@@ -23,7 +23,7 @@ internal static class ServeCommand
         {
             Description = "Serve a deployment file (keel.deploy.yaml): champion and challenger routed by its strategy; created or updated in the store",
         };
-        var poll = new Option<double>("--poll-seconds") { Description = "How often aliases are checked for moves", DefaultValueFactory = _ => 5 };
+        var poll = new Option<double>("--poll-seconds") { Description = "How often aliases (and a deployment's state) are checked for changes", DefaultValueFactory = _ => 5 };
         var command = new Command("serve", "Serve registered models over HTTP: /invocations, /v2/models/NAME/infer, /metrics, /feedback")
         {
             host, port, models, noLog, poll, deployment,
@@ -46,8 +46,8 @@ internal static class ServeCommand
                 AliasPollInterval = TimeSpan.FromSeconds(seconds),
                 PredictionLogPath = result.GetValue(noLog) ? null : PredictionLogStores.BesideDatabase(store.DatabasePath),
             };
-            var served = file.File is null ? null : new DeploymentServeOptions(file.File, file.Text, store.Deployments);
-            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct, deployment: served);
+            var served = file.File is null ? null : new DeploymentServeOptions(file.File, file.Text, store.Deployments) { StatePollInterval = TimeSpan.FromSeconds(seconds) };
+            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct, deployment: served, tokens: store.Deployments);
             if (served is not null)
                 o.Context.Console.MarkupLineInterpolated($"Deployment [bold]{served.File.Endpoint}[/]: {served.File.Champion} and {served.File.Challenger?.ToString() ?? "no challenger"} (see keel deployments show {served.File.Endpoint})");
             foreach (var name in server.Catalog.Names)

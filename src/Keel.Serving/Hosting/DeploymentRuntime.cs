@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Keel.Core;
 using Keel.Core.Artifacts;
+using Keel.Core.Data;
 using Keel.Core.Deployments;
 using Keel.Core.Models;
 using Keel.Core.Registry;
+using Keel.Data.Binding;
 using Keel.Pipeline.Predict;
 using Keel.Serving.Rollouts;
 using Microsoft.Extensions.Hosting;
@@ -25,25 +28,62 @@ public sealed record DeploymentServeOptions(DeploymentFile File, string Text, ID
 
     /// <summary>The actor recorded for the server's own changes (creation, start). Default "keel serve".</summary>
     public string Actor { get; init; } = "keel serve";
+
+    /// <summary>How often the store's state is read to follow changes made elsewhere (the CLI, another replica). Default 5 seconds.</summary>
+    public TimeSpan StatePollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Called before an arm predicts, with the arm's name (champion, challenger, shadow); it may throw or wait. For fault drills and tests
+    /// (a challenger that fails or slows). Default null: nothing.
+    /// </summary>
+    public Action<string>? BeforePredict { get; init; }
+
+    /// <summary>Recent request ids remembered with their arm (A/B and bandit), so feedback reaches the policy before the log is written. Default 100,000.</summary>
+    public int RememberedRequests { get; init; } = 100_000;
+
+    /// <summary>Answers waiting to be queued for review; when full, further ones are dropped, counted and logged. Default 10,000.</summary>
+    public int ReviewQueue { get; init; } = 10_000;
 }
 
 /// <summary>
-/// A served deployment: the routing policy built from the file and the stored state, the challenger model, and a background writer
-/// that appends every <see cref="RolloutChange"/> to the store in order (requests never wait for the store).
+/// A served deployment: the routing policy built from the file and the stored state, the challenger model, and a background service that
+/// appends every <see cref="RolloutChange"/> and review item to the store in order (requests never wait for the store) and follows state
+/// changed elsewhere (CLI, other replicas) by polling the store.
 /// </summary>
 internal sealed class DeploymentRuntime : BackgroundService
 {
     private readonly Channel<RolloutChange> _changes = Channel.CreateUnbounded<RolloutChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ReviewItem> _reviews;
     private readonly DeploymentServeOptions _options;
+    private readonly IModelRegistry _registry;
+    private readonly IArtifactStore _artifacts;
+    private readonly TimeProvider _time;
     private readonly ILogger<DeploymentRuntime> _log;
+    private readonly ConcurrentDictionary<string, Arm> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _routeOrder = new();
+    private readonly bool _remember;
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private volatile LoadedModel? _challenger;
     private int _shadowInFlight;
+    private int _pendingChanges;
 
-    private DeploymentRuntime(DeploymentServeOptions options, IRoutingPolicy policy, LoadedModel? challenger, ILogger<DeploymentRuntime> log)
+    private DeploymentRuntime(DeploymentServeOptions options, IRoutingPolicy policy, LoadedModel? challenger, IModelRegistry registry, IArtifactStore artifacts,
+        TimeProvider time, ILogger<DeploymentRuntime> log)
     {
         _options = options;
         Policy = policy;
-        Challenger = challenger;
+        _challenger = challenger;
+        _registry = registry;
+        _artifacts = artifacts;
+        _time = time;
         _log = log;
+        PostProcessor = PostProcessor.Create(options.File);
+        _remember = options.File.Strategy.Kind is StrategyKind.Ab or StrategyKind.Bandit;
+        _reviews = Channel.CreateBounded<ReviewItem>(new BoundedChannelOptions(Math.Max(1, options.ReviewQueue))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropWrite,
+        });
     }
 
     public DeploymentFile File => _options.File;
@@ -53,29 +93,44 @@ internal sealed class DeploymentRuntime : BackgroundService
 
     public IRoutingPolicy Policy { get; }
 
-    /// <summary>The challenger, loaded and verified beside the champion; null when the file has none.</summary>
-    public LoadedModel? Challenger { get; }
+    /// <summary>The deployment's post-processing rules (checked against both models at start).</summary>
+    public PostProcessor PostProcessor { get; }
+
+    /// <summary>The store that keeps the deployment (admin endpoints, feedback).</summary>
+    public IDeploymentStore Store => _options.Store;
+
+    /// <summary>
+    /// The challenger, loaded and verified beside the champion; null when the file has none. Its alias is resolved at start and again each
+    /// time a state changed elsewhere is adopted; a request reads this once, so it never mixes two challengers.
+    /// </summary>
+    public LoadedModel? Challenger => _challenger;
 
     /// <summary>The header the sticky routing key is read from, or null.</summary>
     public string? KeyHeader => File.RoutingKey?.Header;
 
+    /// <summary>The input field the sticky routing key is read from, or null.</summary>
+    public string? KeyField => File.RoutingKey?.Field;
+
+    /// <summary>The fault hook (tests, drills), or null.</summary>
+    public Action<string>? BeforePredict => _options.BeforePredict;
+
     /// <summary>The champion reference the catalog must load.</summary>
     public static Keel.Pipeline.Predict.ModelReference ChampionReference(DeploymentFile file) => Keel.Pipeline.Predict.ModelReference.Parse(file.Champion.ToString());
 
-    /// <summary>Loads the challenger, creates or updates the deployment in the store, builds the policy from the stored state and starts it when new.</summary>
-    public static async Task<DeploymentRuntime> CreateAsync(DeploymentServeOptions options, IModelRegistry registry, IArtifactStore artifacts,
+    /// <summary>
+    /// Loads the challenger, checks the post-processing rules against both models, creates or updates the deployment in the store, builds the
+    /// policy from the stored state and starts it when new.
+    /// </summary>
+    public static async Task<DeploymentRuntime> CreateAsync(DeploymentServeOptions options, LoadedModel champion, IModelRegistry registry, IArtifactStore artifacts,
         TimeProvider time, ILogger<DeploymentRuntime> log, CancellationToken ct)
     {
         var file = options.File;
-        if (file.RoutingKey is { Field: { } field })
-            throw new KeelInputException($"{file.Source}, field 'routing_key.field' ({field}): the server reads the routing key from a header only for now; use routing_key: {{header: NAME}}.");
-        LoadedModel? challenger = null;
-        if (file.Challenger is { } c)
-        {
-            var version = await ModelLoader.ResolveAsync(registry, Keel.Pipeline.Predict.ModelReference.Parse(c.ToString()), ct);
-            challenger = await ModelLoader.LoadAsync(artifacts, version, ct);
-            log.LogInformation("Loaded challenger {Reference} as version {Version} ({Candidate})", c, version.Version, version.Candidate);
-        }
+        var challenger = file.Challenger is { } c ? await LoadChallengerAsync(c, registry, artifacts, ct) : null;
+        if (challenger is not null)
+            log.LogInformation("Loaded challenger {Reference} as version {Version} ({Candidate})", file.Challenger, challenger.Version.Version, challenger.Version.Candidate);
+        var post = PostProcessor.Create(file);
+        CheckRules(post, champion);
+        if (challenger is not null) CheckRules(post, challenger);
         var store = options.Store;
         await store.ApplyAsync(RoutingPolicies.ToDeployment(file, options.Text), options.Actor, ct);
         var stored = await store.GetAsync(file.Endpoint, ct) ?? throw new KeelNotFoundException($"deployment '{file.Endpoint}' vanished from the store.");
@@ -86,13 +141,62 @@ internal sealed class DeploymentRuntime : BackgroundService
             await store.ChangeStateAsync(file.Endpoint, start.Kind, start.To, start.Actor, start.Reason, ct);
         }
         log.LogInformation("Deployment {Endpoint}: {Strategy}, {Phase}, challenger {Percent}%", file.Endpoint, stored.Strategy, policy.State.Phase, policy.State.ChallengerPercent);
-        return new DeploymentRuntime(options, policy, challenger, log);
+        return new DeploymentRuntime(options, policy, challenger, registry, artifacts, time, log);
+    }
+
+    private static async Task<LoadedModel> LoadChallengerAsync(Rollouts.ModelReference c, IModelRegistry registry, IArtifactStore artifacts, CancellationToken ct)
+    {
+        var version = await ModelLoader.ResolveAsync(registry, Keel.Pipeline.Predict.ModelReference.Parse(c.ToString()), ct);
+        return await ModelLoader.LoadAsync(artifacts, version, ct);
+    }
+
+    /// <summary>Applies the rules to one all-missing row of the model, so a rule that does not fit (unknown class, column, a clamp on a classifier) stops the start.</summary>
+    private static void CheckRules(PostProcessor post, LoadedModel model)
+    {
+        if (post.IsEmpty) return;
+        var builder = new SchemaBoundTableBuilder(model.InputSchema, 1, model.Binding with { Source = "rule check" });
+        for (var c = 0; c < model.InputSchema.Columns.Count; c++) builder.MarkPresent(c);
+        var row = builder.Build();
+        try
+        {
+            post.Apply(row, model.Predict(row));
+        }
+        catch (KeelInputException e)
+        {
+            throw new KeelInputException($"{e.Message} (model '{model.Name}' version {model.Version.Version})", e);
+        }
     }
 
     /// <summary>Hands an arm's outcome to the policy and queues the change it makes, if any.</summary>
     public void Observe(ArmOutcome outcome)
     {
-        if (Policy.Observe(outcome) is { } change) _changes.Writer.TryWrite(change);
+        if (Policy.Observe(outcome) is { } change) Record(change);
+    }
+
+    /// <summary>Queues a change the policy made (or was asked to make) for the store, in order.</summary>
+    public void Record(RolloutChange change)
+    {
+        Interlocked.Increment(ref _pendingChanges);
+        _changes.Writer.TryWrite(change);
+    }
+
+    /// <summary>Remembers which arm answered a request, for feedback (A/B and bandit only; bounded, oldest forgotten first).</summary>
+    public void Remember(string requestId, Arm arm)
+    {
+        if (!_remember) return;
+        _routes[requestId] = arm;
+        _routeOrder.Enqueue(requestId);
+        while (_routeOrder.Count > _options.RememberedRequests && _routeOrder.TryDequeue(out var old)) _routes.TryRemove(old, out _);
+    }
+
+    /// <summary>The arm that answered <paramref name="requestId"/>, when it is remembered.</summary>
+    public bool TryArmOf(string requestId, out Arm arm) => _routes.TryGetValue(requestId, out arm);
+
+    /// <summary>Queues answers for review off the hot path; a full queue drops them (counted, logged).</summary>
+    public void QueueReview(ReviewItem item)
+    {
+        if (_reviews.Writer.TryWrite(item)) return;
+        _log.LogWarning("Review queue full: request {RequestId} was not queued for review", item.RequestId);
     }
 
     /// <summary>Runs <paramref name="work"/> on the thread pool unless the shadow limit is reached (then false; nothing runs).</summary>
@@ -134,7 +238,54 @@ internal sealed class DeploymentRuntime : BackgroundService
         return (p.Values![0], null);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Reads the deployment's state from the store and adopts it when it differs from the policy's (a change made elsewhere), resolving the
+    /// challenger's alias again first. Skipped while this server's own changes wait to be written, so it never adopts its own stale state.
+    /// </summary>
+    /// <returns>Whether a state was adopted.</returns>
+    public async Task<bool> SyncAsync(CancellationToken ct)
+    {
+        await _sync.WaitAsync(ct);
+        try
+        {
+            if (Volatile.Read(ref _pendingChanges) > 0) return false;
+            var stored = await Store.GetAsync(File.Endpoint, ct);
+            if (stored is null || Volatile.Read(ref _pendingChanges) > 0 || stored.State == Policy.State) return false;
+            if (File.Challenger is { Alias: not null } reference)
+            {
+                try
+                {
+                    var version = await ModelLoader.ResolveAsync(_registry, Keel.Pipeline.Predict.ModelReference.Parse(reference.ToString()), ct);
+                    if (_challenger is not { } current || current.Version.Version != version.Version)
+                    {
+                        var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
+                        CheckRules(PostProcessor, loaded);
+                        _challenger = loaded;
+                        _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.LogError(e, "Deployment {Endpoint}: could not resolve challenger {Reference}: {Message}; keeping version {Version}",
+                        File.Endpoint, reference, e.Message, _challenger?.Version.Version);
+                }
+            }
+            var before = Policy.State;
+            Policy.Adopt(stored.State);
+            _log.LogWarning("Deployment {Endpoint}: following the store: {From} at {FromPercent}% ({FromMode}) to {Phase} at {Percent}% ({Mode})", File.Endpoint,
+                before.Phase, before.ChallengerPercent, before.Mode, stored.State.Phase, stored.State.ChallengerPercent, stored.State.Mode);
+            return true;
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(WriteChangesAsync(), WriteReviewsAsync(), FollowStoreAsync(stoppingToken));
+
+    private async Task WriteChangesAsync()
     {
         // Drains every queued change, also after a stop was asked, so no recorded rollback is lost on a graceful stop.
         await foreach (var change in _changes.Reader.ReadAllAsync(CancellationToken.None))
@@ -148,13 +299,61 @@ internal sealed class DeploymentRuntime : BackgroundService
             {
                 _log.LogError(e, "Could not record {Kind} of deployment {Endpoint}: {Message}", change.Kind, File.Endpoint, e.Message);
             }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingChanges);
+            }
+        }
+    }
+
+    private async Task WriteReviewsAsync()
+    {
+        await foreach (var item in _reviews.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                await _options.Store.EnqueueReviewAsync(item, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "Could not queue request {RequestId} for review: {Message}", item.RequestId, e.Message);
+            }
+        }
+    }
+
+    private async Task FollowStoreAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.StatePollInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SyncAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.LogError(e, "Deployment {Endpoint}: could not read its state from the store: {Message}", File.Endpoint, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
         }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _changes.Writer.TryComplete();
-        if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
+        _reviews.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _sync.Dispose();
+        base.Dispose();
     }
 }

@@ -1,18 +1,25 @@
 using System.Text.Json;
+using Keel.Core.Deployments;
 using Keel.Core.PredictionLog;
 using Keel.Serving.Requests;
+using Keel.Serving.Rollouts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Serving.Hosting;
 
-/// <summary>POST /feedback {"request_id": "...", "outcome": "bad" | 1.5}: the true outcome, stored durably before the answer.</summary>
+/// <summary>
+/// POST /feedback {"request_id": "...", "outcome": "bad" | 1.5}: the true outcome, stored durably before the answer. With a deployment it also
+/// reaches the rollout policy (A/B outcomes, bandit rewards) through the arm that answered the request, and the deployment's feedback record.
+/// </summary>
 internal static class FeedbackEndpoint
 {
-    public static async Task HandleAsync(HttpContext ctx)
+    public static async Task HandleAsync(HttpContext ctx, BearerAuth auth, DeploymentRuntime? deployment)
     {
-        var store = ctx.RequestServices.GetService<IPredictionLogStore>()
-            ?? throw new RequestException(409, "LOG_DISABLED", "feedback needs the prediction log, which this server runs without.");
+        var actor = await auth.AuthorizeAsync(ctx);
+        var store = ctx.RequestServices.GetService<IPredictionLogStore>();
+        if (store is null && deployment is null)
+            throw new RequestException(409, "LOG_DISABLED", "feedback needs the prediction log, which this server runs without.");
         if (ctx.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             throw new RequestException(415, "UNSUPPORTED_MEDIA_TYPE", $"Content-Type '{ctx.Request.ContentType ?? "(none)"}' is not accepted; expected application/json.");
         JsonDocument doc;
@@ -32,10 +39,51 @@ internal static class FeedbackEndpoint
                 throw RequestException.Bad("expected {\"request_id\": \"...\" (the Keel-Request-Id of the answer), \"outcome\": the true label or value}.");
             if (!root.TryGetProperty("outcome", out var outcome) || outcome.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
                 throw RequestException.Bad("outcome: expected the true label (a string), value (a number) or a boolean.");
+            var text = outcome.ValueKind == JsonValueKind.String ? outcome.GetString()! : outcome.GetRawText();
             var time = ctx.RequestServices.GetRequiredService<TimeProvider>();
-            await store.AddFeedbackAsync(new FeedbackRecord(requestId, outcome.GetRawText(), time.GetUtcNow()), ctx.RequestAborted);
-            var logged = await store.GetAsync(requestId, ctx.RequestAborted) is not null;
-            await Results.Json(new { request_id = requestId, stored = true, prediction_logged = logged }).ExecuteAsync(ctx);
+            var at = time.GetUtcNow();
+            var logged = store is not null ? await store.GetAsync(requestId, ctx.RequestAborted) : null;
+            Arm? arm = null;
+            if (deployment is not null)
+            {
+                arm = Observe(deployment, requestId, text, logged);
+                await deployment.Store.AddFeedbackAsync(new Feedback(requestId, text, at, "api", actor), ctx.RequestAborted);
+            }
+            if (store is not null) await store.AddFeedbackAsync(new FeedbackRecord(requestId, outcome.GetRawText(), at), ctx.RequestAborted);
+            await Results.Json(new
+            {
+                request_id = requestId,
+                stored = true,
+                prediction_logged = logged is not null,
+                arm = arm is { } a ? ScoringEndpoint.DeploymentText(a) : null,
+            }).ExecuteAsync(ctx);
         }
+    }
+
+    /// <summary>
+    /// Gives the outcome to the policy when the arm that answered is known (remembered, or in the log); returns that arm. A numeric A/B
+    /// outcome that is not a number is the caller's error (400), before anything is stored.
+    /// </summary>
+    public static Arm? Observe(DeploymentRuntime deployment, string requestId, string outcome, LoggedPrediction? logged)
+    {
+        Arm? arm = deployment.TryArmOf(requestId, out var remembered) ? remembered
+            : logged?.Prediction.Arm switch
+            {
+                ScoringEndpoint.ChallengerArm => Arm.Challenger,
+                "champion" => Arm.Champion,
+                _ => null,
+            };
+        if (arm is { } a)
+        {
+            try
+            {
+                if (deployment.Policy.ObserveFeedback(new ArmFeedback(a, outcome)) is { } change) deployment.Record(change);
+            }
+            catch (Keel.Core.KeelInputException e)
+            {
+                throw RequestException.Bad($"outcome: {e.Message}");
+            }
+        }
+        return arm;
     }
 }

@@ -15,7 +15,7 @@ using Microsoft.Net.Http.Headers;
 namespace Keel.Serving.Hosting;
 
 /// <summary>The prediction request path shared by /invocations and /v2/models/{name}/infer: route, bind, predict, answer, count, log.</summary>
-internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog, ServeOptions options, ServingMetrics metrics,
+internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog catalog, ServeOptions options, ServingMetrics metrics,
     TimeProvider time, ILogger<ScoringEndpoint> log, PredictionLogWriter? writer = null, DeploymentRuntime? deployment = null)
 {
     public const string ModelHeader = "Keel-Model";
@@ -48,115 +48,18 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             ? ScoreDeployedAsync(ctx, deployment, "v2")
             : ScoreAsync(ctx, name, "v2");
 
-    /// <summary>
-    /// A request to a deployment: bound to the champion's schema (a binding error is the caller's, 400), routed by the policy, answered by
-    /// the primary arm. A challenger that fails is observed as failed (its guard may roll it back) and the champion answers instead, so
-    /// callers never see a challenger's error. A shadow copy runs on the thread pool after the answer is written.
-    /// </summary>
-    private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
-    {
-        var (started, arrived, requestId) = Begin(ctx);
-        var champion = catalog.Current(d.ChampionName)!;
-        var key = d.KeyHeader is { } h && ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null;
-        var decision = d.Policy.Route(new Rollouts.RequestContext(requestId, key));
-        var challenger = d.Challenger;
-        var body = await ReadBodyAsync(ctx, endpoint);
-        var (table, oipId) = BindBody(body, champion, endpoint);
-        LoadedModel model = champion;
-        var arm = Rollouts.Arm.Champion;
-        Predictions? predictions = null;
-        if (decision.Primary == Rollouts.Arm.Challenger && challenger is not null)
-        {
-            var t0 = Stopwatch.GetTimestamp();
-            try
-            {
-                var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
-                predictions = challenger.Predict(bound);
-                var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-                d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));
-                model = challenger;
-                arm = Rollouts.Arm.Challenger;
-                table = bound;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
-                metrics.Errors.WithLabels(challenger.Name, challenger.Version.Version.ToString(CultureInfo.InvariantCulture), ChallengerArm, "fallback").Inc();
-                log.LogWarning("{RequestId}: challenger {Model} v{Version} failed ({Message}); the champion answers", requestId, challenger.Name, challenger.Version.Version, e.Message);
-                predictions = null;
-            }
-        }
-        if (predictions is null)
-        {
-            var t0 = Stopwatch.GetTimestamp();
-            try
-            {
-                predictions = champion.Predict(table);
-            }
-            catch (Keel.Core.KeelInputException e)
-            {
-                throw RequestException.Bad(e.Message);
-            }
-            var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-            d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label));
-        }
-        var armName = arm == Rollouts.Arm.Challenger ? ChallengerArm : CatalogRouter.Champion;
-        var version = model.Version.Version.ToString(CultureInfo.InvariantCulture);
-        ctx.Response.Headers[ModelHeader] = model.Name;
-        ctx.Response.Headers[VersionHeader] = version;
-        ctx.Response.Headers[ArmHeader] = armName;
-        await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, predictions);
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        metrics.Latency.WithLabels(model.Name, version, armName).Observe(seconds);
-        metrics.Requests.WithLabels(model.Name, version, armName, endpoint, "200").Inc();
-        metrics.Observe(model.Name, version, armName, table, predictions);
-        writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, predictions));
-        if (decision.Shadow == Rollouts.Arm.Challenger && challenger is not null)
-        {
-            var championTable = table;
-            if (!d.TryShadow(() => Shadow(d, challenger, champion, body, championTable, requestId, endpoint))) metrics.ShadowDropped.Inc();
-        }
-    }
-
-    /// <summary>The challenger's copy of a request, on the thread pool: observed (agreement), counted under arm "shadow" and logged as REQUEST_ID.shadow.</summary>
-    private void Shadow(DeploymentRuntime d, LoadedModel challenger, LoadedModel champion, (byte[] Body, bool Csv) body, Table championTable, string requestId, string endpoint)
-    {
-        var arrived = time.GetUtcNow();
-        var t0 = Stopwatch.GetTimestamp();
-        var version = challenger.Version.Version.ToString(CultureInfo.InvariantCulture);
-        Table table;
-        Predictions predictions;
-        try
-        {
-            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger, endpoint).Table;
-            predictions = challenger.Predict(table);
-        }
-        catch (Exception)
-        {
-            d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
-            metrics.Errors.WithLabels(challenger.Name, version, ShadowArm, "500").Inc();
-            throw;
-        }
-        var elapsed = Stopwatch.GetElapsedTime(t0);
-        var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-        d.Observe(new Rollouts.ArmOutcome(requestId, Rollouts.Arm.Challenger, elapsed, false, score, label));
-        metrics.Latency.WithLabels(challenger.Name, version, ShadowArm).Observe(elapsed.TotalSeconds);
-        metrics.Observe(challenger.Name, version, ShadowArm, table, predictions);
-        writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, endpoint,
-            elapsed.TotalMilliseconds, table, predictions));
-    }
-
-    private static async Task WriteAnswerAsync(HttpContext ctx, string endpoint, LoadedModel model, string version, string id, Predictions predictions)
+    private static async Task WriteAnswerAsync(HttpContext ctx, string endpoint, LoadedModel model, string version, string id, Predictions predictions,
+        AnswerNotes? notes = null)
     {
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter, PredictionJson.WriterOptions);
-        if (endpoint == "v2") WriteOip(w, model.Name, version, id, predictions);
+        if (endpoint == "v2") WriteOip(w, model.Name, version, id, predictions, notes);
         else
         {
             w.WriteStartObject();
             w.WritePropertyName("predictions");
-            PredictionJson.WritePredictions(w, predictions);
+            PredictionJson.WritePredictions(w, predictions, notes);
             w.WriteEndObject();
         }
     }
@@ -259,14 +162,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
         }
         catch (Exception e)
         {
-            var code = e switch
-            {
-                RequestException r => r.Status,
-                BadHttpRequestException b => b.StatusCode,
-                Keel.Core.KeelInputException => 400,
-                OperationCanceledException => 499,
-                _ => 500,
-            };
+            var code = StatusOf(e);
             var codeText = code.ToString(CultureInfo.InvariantCulture);
             metrics.Errors.WithLabels(model.Name, version, route.Arm, codeText).Inc();
             metrics.Requests.WithLabels(model.Name, version, route.Arm, endpoint, codeText).Inc();
@@ -299,7 +195,7 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
     private static RequestException Unsupported(string? contentType, string endpoint) => new(415, "UNSUPPORTED_MEDIA_TYPE",
         $"Content-Type '{contentType ?? "(none)"}' is not accepted; expected {(endpoint == "v2" ? "application/json" : "application/json or text/csv")}.");
 
-    private static void WriteOip(Utf8JsonWriter w, string model, string version, string id, Predictions p)
+    private static void WriteOip(Utf8JsonWriter w, string model, string version, string id, Predictions p, AnswerNotes? notes)
     {
         w.WriteStartObject();
         w.WriteString("model_name", model);
@@ -340,7 +236,25 @@ internal sealed class ScoringEndpoint(IModelRouter router, IModelCatalog catalog
             w.WriteEndArray();
         }
         w.WriteEndObject();
+        if (notes is not null)
+        {
+            // A deployment's answer says which rows went to review; post-processing changes are in the prediction log.
+            w.WriteStartObject();
+            w.WriteString("name", "needs_review");
+            w.WriteString("datatype", "BOOL");
+            WriteShape(w, p.Count);
+            w.WriteStartArray("data");
+            foreach (var n in notes.NeedsReview) w.WriteBooleanValue(n);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
+        if (notes is { Shadow: true })
+        {
+            w.WriteStartObject("parameters");
+            w.WriteBoolean("shadow", true);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -5,8 +5,14 @@ namespace Keel.Serving.Hosting;
 /// <summary>How `keel serve` listens, what it serves and how it logs.</summary>
 public sealed record ServeOptions
 {
-    /// <summary>Address to listen on; only loopback addresses are accepted until bearer tokens exist. Default "127.0.0.1".</summary>
+    /// <summary>Address to listen on; beyond loopback the store must hold a bearer token (keel tokens create). Default "127.0.0.1".</summary>
     public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Whether /feedback and the admin endpoints need a bearer token. Default null: needed exactly when <see cref="Host"/> is not a loopback
+    /// address (then the server refuses to start without a valid token in the store). True asks for tokens on loopback too.
+    /// </summary>
+    public bool? RequireToken { get; init; }
 
     /// <summary>TCP port; 0 picks a free one. Default 8080.</summary>
     public int Port { get; init; } = 8080;

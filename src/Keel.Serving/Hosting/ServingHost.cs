@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Keel.Core;
 using Keel.Core.Artifacts;
+using Keel.Core.Deployments;
 using Keel.Core.PredictionLog;
 using Keel.Core.Registry;
 using Keel.Serving.Logging;
@@ -44,10 +45,14 @@ public sealed class ServingHost : IAsyncDisposable
     /// <summary>
     /// Loads and verifies the models, then listens. <paramref name="configure"/> may replace services, e.g. the <see cref="IModelRouter"/>.
     /// With <paramref name="deployment"/>, requests for its endpoint (or champion name) go through its rollout policy (docs/deployments.md).
+    /// <c>tokens</c> is where the hashed bearer tokens are (<c>keel tokens</c>; default the deployment's store), needed beyond loopback.
     /// </summary>
-    /// <exception cref="KeelInputException">A non-loopback host, a model that cannot be found or whose file fails its hash check, or a busy port.</exception>
+    /// <exception cref="KeelInputException">
+    /// A non-loopback host without a valid token in <paramref name="tokens"/>, a model that cannot be found or whose file fails its hash
+    /// check, a post-processing rule that does not fit a model, or a busy port.
+    /// </exception>
     public static async Task<ServingHost> StartAsync(ServeOptions options, IModelRegistry registry, IArtifactStore artifacts, TimeProvider time,
-        Action<IServiceCollection>? configure = null, CancellationToken ct = default, DeploymentServeOptions? deployment = null)
+        Action<IServiceCollection>? configure = null, CancellationToken ct = default, DeploymentServeOptions? deployment = null, IDeploymentStore? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (deployment is not null)
@@ -57,6 +62,10 @@ public sealed class ServingHost : IAsyncDisposable
             if (!options.Models.Any(m => m.Name == champion.Name)) options = options with { Models = [.. options.Models, champion] };
         }
         var address = Listen(options.Host);
+        tokens ??= deployment?.Store;
+        var requireToken = options.RequireToken ?? !IPAddress.IsLoopback(address);
+        if (requireToken) await BearerAuth.CheckCanStartAsync(tokens, options.Host, IPAddress.IsLoopback(address), ct);
+        var auth = new BearerAuth(tokens, requireToken, time);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning)
             // A failed start (e.g. a busy port) is reported once, as a KeelInputException, not also as a logged stack trace.
@@ -104,8 +113,9 @@ public sealed class ServingHost : IAsyncDisposable
             };
             catalog.ReloadFailed += name => metrics.ReloadFailures.WithLabels(name).Inc();
             if (deployment is not null)
-                runtime = await DeploymentRuntime.CreateAsync(deployment, registry, artifacts, time, app.Services.GetRequiredService<ILogger<DeploymentRuntime>>(), ct);
-            Map(app, metrics);
+                runtime = await DeploymentRuntime.CreateAsync(deployment, catalog.Current(deployment.File.Champion.Name)!, registry, artifacts, time,
+                    app.Services.GetRequiredService<ILogger<DeploymentRuntime>>(), ct);
+            Map(app, metrics, auth, runtime);
             try
             {
                 await app.StartAsync(ct);
@@ -147,13 +157,10 @@ public sealed class ServingHost : IAsyncDisposable
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
         if (!IPAddress.TryParse(host, out var ip))
             throw new KeelInputException($"--host '{host}': expected an IP address such as 127.0.0.1 or localhost.");
-        if (!IPAddress.IsLoopback(ip))
-            throw new KeelInputException(
-                $"--host '{host}': refusing to listen beyond loopback without bearer tokens for /feedback and admin endpoints; use 127.0.0.1 (or ::1) and a reverse proxy until tokens are configured.");
         return ip;
     }
 
-    private static void Map(WebApplication app, ServingMetrics metrics)
+    private static void Map(WebApplication app, ServingMetrics metrics, BearerAuth auth, DeploymentRuntime? deployment)
     {
         app.Use(async (ctx, next) =>
         {
@@ -191,7 +198,8 @@ public sealed class ServingHost : IAsyncDisposable
         app.MapGet("/v2/models/{name}/ready", (string name) => catalog.Current(name) is not null
             ? Results.Json(new { name, ready = true })
             : throw NotServed(catalog, name));
-        app.MapPost("/feedback", FeedbackEndpoint.HandleAsync);
+        app.MapPost("/feedback", (HttpContext c) => FeedbackEndpoint.HandleAsync(c, auth, deployment));
+        AdminEndpoints.Map(app, auth, deployment);
         app.MapMetrics("/metrics", metrics.Registry);
     }
 

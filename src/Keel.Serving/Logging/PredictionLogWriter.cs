@@ -15,7 +15,7 @@ namespace Keel.Serving.Logging;
 
 /// <summary>An answered request waiting to be logged; its JSON is made by the writer, off the request path.</summary>
 internal sealed record PendingPrediction(string RequestId, DateTimeOffset Time, string Model, int Version, string Arm, string Endpoint,
-    double LatencyMs, Table Input, Predictions Output);
+    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null);
 
 /// <summary>
 /// Logs predictions off the hot path: requests put them in a bounded queue (never waiting: a full queue drops and counts),
@@ -115,7 +115,7 @@ internal sealed class PredictionLogWriter : BackgroundService
         LatencyMs = p.LatencyMs,
         Rows = p.Output.Count,
         InputsJson = Json(w => PredictionJson.WriteRows(w, p.Input)),
-        OutputsJson = Json(w => PredictionJson.WritePredictions(w, p.Output)),
+        OutputsJson = Json(w => PredictionJson.WritePredictions(w, p.Output, p.Notes)),
     };
 
     private static string Json(Action<Utf8JsonWriter> write)

@@ -66,6 +66,9 @@ public interface IRoutingPolicy
     /// <summary>Moves all traffic back to the champion at once.</summary>
     RolloutChange Rollback(string actor, string reason);
 
+    /// <summary>Changes the human-in-the-loop mode (routing is unchanged).</summary>
+    RolloutChange ChangeMode(DeploymentMode mode, string actor, string? reason);
+
     /// <summary>Takes a state changed elsewhere (e.g. <c>keel deployments promote</c> on the store) without recording anything.</summary>
     void Adopt(DeploymentState state);
 

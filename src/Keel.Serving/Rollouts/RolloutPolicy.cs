@@ -118,13 +118,23 @@ internal abstract class RolloutPolicy : IRoutingPolicy
         lock (Gate) return RollbackLocked(actor, reason);
     }
 
+    public RolloutChange ChangeMode(DeploymentMode mode, string actor, string? reason)
+    {
+        lock (Gate) return Move(DeploymentEventKind.Mode, Current with { Mode = mode }, actor, reason);
+    }
+
     protected RolloutChange RollbackLocked(string actor, string reason) =>
         Move(DeploymentEventKind.Rollback, Current with { Phase = RolloutPhase.RolledBack, ChallengerPercent = 0 }, actor, reason);
 
     public void Adopt(DeploymentState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        lock (Gate) Current = state;
+        lock (Gate)
+        {
+            // A rollout started again elsewhere is a new attempt: the old challenger evidence must not judge it.
+            if (state.Phase == RolloutPhase.Running && Current.Phase != RolloutPhase.Running) Guards.ResetChallenger();
+            Current = state;
+        }
     }
 
     public RolloutReport Report()

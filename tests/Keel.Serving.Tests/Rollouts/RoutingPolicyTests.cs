@@ -237,4 +237,28 @@ public sealed class RoutingPolicyTests
         p.Adopt(p.State with { Phase = RolloutPhase.Promoted, ChallengerPercent = 100 });
         Assert.Equal(Arm.Challenger, p.Route(new RequestContext("r", "k")).Primary);
     }
+
+    [Fact]
+    public void Adopt_RunningAgainAfterRollbackElsewhere_OldChallengerFailuresDoNotJudgeTheNewAttempt()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [50, 100]}", "guards: {max_error_rate: 0.05, min_requests: 20, window: 100}"), _time);
+        // 4 failures in 30 challenger requests: 13% — over the limit once judged; rolled back elsewhere before this server saw the rest.
+        for (var i = 0; i < 4; i++) p.Observe(Deploy.Failed($"f{i}", Arm.Challenger));
+        p.Adopt(p.State with { Phase = RolloutPhase.RolledBack, ChallengerPercent = 0 });
+        p.Adopt(p.State with { Phase = RolloutPhase.Running, ChallengerPercent = 50 });
+        RolloutChange? change = null;
+        for (var i = 0; i < 40 && change is null; i++) change = p.Observe(Deploy.Ok($"ok{i}", Arm.Challenger, 0.2));
+        Assert.Null(change);
+        Assert.Equal(RolloutPhase.Running, p.Phase());
+    }
+
+    [Fact]
+    public void ChangeMode_Assist_RecordedAsModeEventAndRoutingUnchanged()
+    {
+        var p = Deploy.Started(Deploy.File("canary"), _time);
+        var before = p.State;
+        var change = p.ChangeMode(DeploymentMode.Assist, "ann", "new team");
+        Assert.Equal((DeploymentEventKind.Mode, DeploymentMode.Assist, "ann", "new team"), (change.Kind, change.To.Mode, change.Actor, change.Reason));
+        Assert.Equal(before with { Mode = DeploymentMode.Assist }, p.State);
+    }
 }

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using Keel.Core;
+using Keel.Core.Deployments;
+using Keel.Core.PredictionLog;
+using Keel.Serving.Requests;
+using Keel.Serving.Rollouts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keel.Serving.Hosting;
+
+/// <summary>
+/// /admin: the served deployment's state and report, promote, rollback, mode, and its review queue. Every call passes <see cref="BearerAuth"/>;
+/// changes go through the policy (so the server routes by them at once) and are recorded in the store with the token's name as actor.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, BearerAuth auth, DeploymentRuntime? deployment)
+    {
+        app.MapGet("/admin/deployments/{name}", async (HttpContext c, string name) =>
+        {
+            await auth.AuthorizeAsync(c);
+            return State(Require(deployment, name));
+        });
+        app.MapPost("/admin/deployments/{name}/promote", async (HttpContext c, string name) =>
+        {
+            var actor = await auth.AuthorizeAsync(c);
+            var d = Require(deployment, name);
+            var body = await BodyAsync(c);
+            if (d.Challenger is null) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' has no challenger to promote.");
+            if (d.Policy.State.Phase == RolloutPhase.Promoted) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' is already promoted.");
+            d.Record(d.Policy.Promote(Actor(actor), Text(body, "reason")));
+            return State(d);
+        });
+        app.MapPost("/admin/deployments/{name}/rollback", async (HttpContext c, string name) =>
+        {
+            var actor = await auth.AuthorizeAsync(c);
+            var d = Require(deployment, name);
+            var body = await BodyAsync(c);
+            if (d.Policy.State.Phase == RolloutPhase.RolledBack) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' is already rolled back.");
+            d.Record(d.Policy.Rollback(Actor(actor), Text(body, "reason") ?? "manual rollback"));
+            return State(d);
+        });
+        app.MapPost("/admin/deployments/{name}/mode", async (HttpContext c, string name) =>
+        {
+            var actor = await auth.AuthorizeAsync(c);
+            var d = Require(deployment, name);
+            var body = await BodyAsync(c);
+            var text = Text(body, "mode") ?? throw RequestException.Bad("expected {\"mode\": \"shadow\" | \"assist\" | \"partial\" | \"full\", \"reason\": \"...\"}.");
+            if (!Enum.GetNames<DeploymentMode>().Contains(text, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse<DeploymentMode>(text, true, out var mode))
+                throw RequestException.Bad($"mode '{text}': expected shadow, assist, partial or full.");
+            d.Record(d.Policy.ChangeMode(mode, Actor(actor), Text(body, "reason")));
+            return State(d);
+        });
+        app.MapGet("/admin/deployments/{name}/reviews", async (HttpContext c, string name) =>
+        {
+            await auth.AuthorizeAsync(c);
+            var d = Require(deployment, name);
+            var all = c.Request.Query["all"].FirstOrDefault() is "true" or "1";
+            var limit = c.Request.Query["limit"].FirstOrDefault() is { } l
+                ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw RequestException.Bad($"limit '{l}': expected a positive whole number.")
+                : 50;
+            return Results.Json(new { items = await d.Store.ListReviewsAsync(d.File.Endpoint, all, limit, c.RequestAborted) }, JsonOptions);
+        });
+        app.MapPost("/admin/reviews/{id}/label", async (HttpContext c, string id) =>
+        {
+            var actor = await auth.AuthorizeAsync(c);
+            var d = deployment ?? throw NoDeployment();
+            if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)) throw RequestException.Bad($"review item '{id}': expected a whole number.");
+            var label = Text(await BodyAsync(c), "label") ?? throw RequestException.Bad("expected {\"label\": \"the true outcome\"}.");
+            Feedback feedback;
+            try
+            {
+                feedback = await d.Store.LabelReviewAsync(itemId, label, Actor(actor), c.RequestAborted);
+            }
+            catch (KeelNotFoundException e)
+            {
+                throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", e.Message);
+            }
+            catch (KeelInputException e)
+            {
+                throw new RequestException(409, "INVALID_STATE", e.Message);
+            }
+            // The label is feedback like POST /feedback: it reaches the policy and the prediction log too.
+            var log = c.RequestServices.GetService<IPredictionLogStore>();
+            var logged = log is null ? null : await log.GetAsync(feedback.RequestId, c.RequestAborted);
+            FeedbackEndpoint.Observe(d, feedback.RequestId, feedback.Outcome, logged);
+            if (log is not null) await log.AddFeedbackAsync(new FeedbackRecord(feedback.RequestId, JsonSerializer.Serialize(feedback.Outcome), feedback.At), c.RequestAborted);
+            return Results.Json(feedback, JsonOptions);
+        });
+    }
+
+    private static string Actor(string who) => $"{who} (admin api)";
+
+    private static IResult State(DeploymentRuntime d)
+    {
+        var s = d.Policy.State;
+        var champion = d.File.Champion;
+        return Results.Json(new
+        {
+            name = d.File.Endpoint,
+            strategy = DeploymentFileReader.Name(d.File.Strategy.Kind),
+            champion = champion.ToString(),
+            challenger = d.File.Challenger?.ToString(),
+            challenger_version = d.Challenger?.Version.Version,
+            phase = ScoringEndpoint.DeploymentText(s.Phase),
+            mode = ScoringEndpoint.DeploymentText(s.Mode),
+            challenger_percent = s.ChallengerPercent,
+            step = s.Step,
+            report = d.Policy.Report(),
+        }, JsonOptions);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static DeploymentRuntime Require(DeploymentRuntime? d, string name) =>
+        d is not null && (name == d.File.Endpoint)
+            ? d
+            : d is null ? throw NoDeployment() : throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"no deployment '{name}' here; this server serves '{d.File.Endpoint}'.");
+
+    private static RequestException NoDeployment() =>
+        new(404, "RESOURCE_DOES_NOT_EXIST", "this server serves no deployment; start it with --deployment FILE.");
+
+    /// <summary>The JSON object body, or an empty object when there is none.</summary>
+    private static async Task<JsonElement> BodyAsync(HttpContext c)
+    {
+        if (c.Request.ContentLength == 0 || (c.Request.ContentLength is null && !c.Request.Headers.ContainsKey("Transfer-Encoding")))
+            return JsonDocument.Parse("{}").RootElement.Clone();
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(c.Request.Body, new JsonDocumentOptions { MaxDepth = 4 }, c.RequestAborted);
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : throw RequestException.Bad("expected a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw RequestException.Bad($"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static string? Text(JsonElement body, string field) =>
+        body.TryGetProperty(field, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString()
+            : throw RequestException.Bad($"field '{field}': expected a string, got {MlflowRequest.Kind(v.ValueKind)}.") : null;
+}

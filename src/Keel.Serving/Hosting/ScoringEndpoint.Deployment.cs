@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using Keel.Core.Data;
+using Keel.Core.Deployments;
+using Keel.Core.Models;
+using Keel.Pipeline.Predict;
+using Keel.Serving.Logging;
+using Keel.Serving.Models;
+using Keel.Serving.Requests;
+using Keel.Serving.Rollouts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Serving.Hosting;
+
+/// <summary>The deployment's request path: route by the policy, answer from one arm, post-process, mark for review, observe, log.</summary>
+internal sealed partial class ScoringEndpoint
+{
+    public const string ModeHeader = "Keel-Mode";
+
+    /// <summary>
+    /// A request to a deployment: bound to the champion's schema (a binding error is the caller's, 400), routed by the policy, answered by
+    /// the primary arm. A challenger that fails is observed as failed (its guard may roll it back) and the champion answers instead, so
+    /// callers never see a challenger's error. The answer is post-processed, marked for review by the deployment's mode and threshold,
+    /// and a shadow copy runs on the thread pool after the answer is written.
+    /// </summary>
+    private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
+    {
+        var (started, arrived, requestId) = Begin(ctx);
+        // One champion and one challenger per request, read once: a swap while it runs never mixes two pairs.
+        var champion = catalog.Current(d.ChampionName)!;
+        var challenger = d.Challenger;
+        var mode = d.Policy.State.Mode;
+        var model = champion;
+        var armName = CatalogRouter.Champion;
+        try
+        {
+            var body = await ReadBodyAsync(ctx, endpoint);
+            var key = d.KeyField is { } field ? RoutingKeyReader.Read(body.Body, body.Csv, endpoint, field)
+                : d.KeyHeader is { } h && ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null;
+            var decision = d.Policy.Route(new RequestContext(requestId, key));
+            var (table, oipId) = BindBody(body, champion, endpoint);
+            var arm = Arm.Champion;
+            Predictions? predictions = null;
+            if (decision.Primary == Arm.Challenger && challenger is not null)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    d.BeforePredict?.Invoke(ChallengerArm);
+                    var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
+                    predictions = challenger.Predict(bound);
+                    var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+                    d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));
+                    model = challenger;
+                    arm = Arm.Challenger;
+                    armName = ChallengerArm;
+                    table = bound;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
+                    metrics.Errors.WithLabels(challenger.Name, Version(challenger), ChallengerArm, "fallback").Inc();
+                    log.LogWarning("{RequestId}: challenger {Model} v{Version} failed ({Message}); the champion answers", requestId, challenger.Name, challenger.Version.Version, e.Message);
+                    predictions = null;
+                }
+            }
+            if (predictions is null)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                d.BeforePredict?.Invoke(CatalogRouter.Champion);
+                try
+                {
+                    predictions = champion.Predict(table);
+                }
+                catch (Keel.Core.KeelInputException e)
+                {
+                    throw RequestException.Bad(e.Message);
+                }
+                var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+                d.Observe(new ArmOutcome(requestId, Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label));
+            }
+            var (answer, notes) = Annotate(d, mode, table, predictions);
+            var version = Version(model);
+            ctx.Response.Headers[ModelHeader] = model.Name;
+            ctx.Response.Headers[VersionHeader] = version;
+            ctx.Response.Headers[ArmHeader] = armName;
+            ctx.Response.Headers[ModeHeader] = DeploymentText(mode);
+            await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, answer, notes);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            metrics.Latency.WithLabels(model.Name, version, armName).Observe(seconds);
+            metrics.Requests.WithLabels(model.Name, version, armName, endpoint, "200").Inc();
+            metrics.Observe(model.Name, version, armName, table, answer);
+            writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes));
+            d.Remember(requestId, arm);
+            QueueReviews(d, requestId, arrived, table, answer, notes);
+            if (decision.Shadow == Arm.Challenger && challenger is not null)
+            {
+                var championTable = table;
+                if (!d.TryShadow(() => Shadow(d, challenger, champion, body, championTable, requestId, endpoint))) metrics.ShadowDropped.Inc();
+            }
+        }
+        catch (Exception e)
+        {
+            var code = StatusOf(e).ToString(CultureInfo.InvariantCulture);
+            metrics.Errors.WithLabels(model.Name, Version(model), armName, code).Inc();
+            metrics.Requests.WithLabels(model.Name, Version(model), armName, endpoint, code).Inc();
+            throw;
+        }
+    }
+
+    /// <summary>Applies the post-processing rules and marks rows for review (mode and threshold); notes say what happened per row.</summary>
+    private static (Predictions Answer, AnswerNotes Notes) Annotate(DeploymentRuntime d, DeploymentMode mode, Table table, Predictions predictions)
+    {
+        IReadOnlyList<AnswerChange> changes = [];
+        if (!d.PostProcessor.IsEmpty)
+        {
+            try
+            {
+                (predictions, changes) = d.PostProcessor.Apply(table, predictions);
+            }
+            catch (Keel.Core.KeelInputException e)
+            {
+                // Rules were checked against both models at start; a challenger resolved later may not fit them. Not the caller's fault.
+                throw new RequestException(500, "POST_PROCESSING_FAILED", e.Message);
+            }
+        }
+        var review = new bool[predictions.Count];
+        if (mode != DeploymentMode.Full)
+        {
+            var confidences = ReviewRule.Confidences(predictions);
+            for (var r = 0; r < review.Length; r++) review[r] = ReviewRule.NeedsReview(mode, d.File.ReviewBelowConfidence, confidences[r]);
+        }
+        return (predictions, new AnswerNotes(review, mode == DeploymentMode.Shadow, changes));
+    }
+
+    /// <summary>Queues the rows marked for review (off the hot path: the runtime writes them to the store).</summary>
+    private static void QueueReviews(DeploymentRuntime d, string requestId, DateTimeOffset at, Table table, Predictions answer, AnswerNotes notes)
+    {
+        if (!notes.NeedsReview.Contains(true)) return;
+        var confidences = ReviewRule.Confidences(answer);
+        var predicted = answer.Probabilities is null ? null : answer.PredictedClassIndices();
+        for (var r = 0; r < notes.NeedsReview.Length; r++)
+        {
+            if (!notes.NeedsReview[r]) continue;
+            var row = r;
+            d.QueueReview(new ReviewItem(0, d.File.Endpoint, requestId,
+                PredictionJson.ToText(w => PredictionJson.WriteRow(w, table, row)),
+                PredictionJson.ToText(w => PredictionJson.WriteAnswer(w, answer, predicted, row, notes)),
+                confidences[r], at));
+        }
+    }
+
+    /// <summary>The challenger's copy of a request, on the thread pool: observed (agreement), counted under arm "shadow" and logged as REQUEST_ID.shadow.</summary>
+    private void Shadow(DeploymentRuntime d, LoadedModel challenger, LoadedModel champion, (byte[] Body, bool Csv) body, Table championTable, string requestId, string endpoint)
+    {
+        var arrived = time.GetUtcNow();
+        var t0 = Stopwatch.GetTimestamp();
+        var version = Version(challenger);
+        Table table;
+        Predictions predictions;
+        try
+        {
+            d.BeforePredict?.Invoke(ShadowArm);
+            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger, endpoint).Table;
+            predictions = challenger.Predict(table);
+        }
+        catch (Exception)
+        {
+            d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
+            metrics.Errors.WithLabels(challenger.Name, version, ShadowArm, "500").Inc();
+            metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, endpoint, "500").Inc();
+            throw;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(t0);
+        var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+        d.Observe(new ArmOutcome(requestId, Arm.Challenger, elapsed, false, score, label));
+        metrics.Latency.WithLabels(challenger.Name, version, ShadowArm).Observe(elapsed.TotalSeconds);
+        metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, endpoint, "200").Inc();
+        metrics.Observe(challenger.Name, version, ShadowArm, table, predictions);
+        writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, endpoint,
+            elapsed.TotalMilliseconds, table, predictions));
+    }
+
+    private static string Version(LoadedModel m) => m.Version.Version.ToString(CultureInfo.InvariantCulture);
+
+    private static int StatusOf(Exception e) => e switch
+    {
+        RequestException r => r.Status,
+        BadHttpRequestException b => b.StatusCode,
+        Keel.Core.KeelInputException => 400,
+        OperationCanceledException => 499,
+        _ => 500,
+    };
+
+    /// <summary>Enum values as files and JSON write them (snake_case).</summary>
+    internal static string DeploymentText<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}

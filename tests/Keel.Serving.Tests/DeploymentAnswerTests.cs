@@ -1,0 +1,237 @@
+using System.Net;
+using System.Text.Json;
+using Keel.Core.Deployments;
+using Keel.Tracking.PredictionLog;
+
+namespace Keel.Serving.Tests;
+
+/// <summary>
+/// What a served deployment does to its answers, over a real Kestrel: post-processing and review marks, modes, the review queue, and
+/// feedback reaching A/B tests and bandits.
+/// </summary>
+[Collection(ServedModelCollection.Name)]
+public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : DeploymentTestBase(fixture)
+{
+    [Fact]
+    public async Task ServeDeployment_OipV2WithFieldKeyInAssistMode_StickyAndEveryRowNeedsReview()
+    {
+        const string yaml = """
+            endpoint: oip-assist
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            routing_key: {field: customer_id}
+            strategy:
+              canary:
+                steps: [50, 100]
+                advance_after: {requests: 100000}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            mode: assist
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var lines = File.ReadAllLines(F.CsvPath);
+        var header = Fields(lines[0]);
+        async Task<(string Arm, JsonElement Body)> Infer(int row, string customer)
+        {
+            var values = Fields(lines[1 + row]);
+            var inputs = header.Skip(1).Select((name, i) => double.TryParse(values[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var x)
+                    ? (object)new { name, shape = new[] { 1 }, datatype = "FP64", data = new[] { x } }
+                    : new { name, shape = new[] { 1 }, datatype = "BYTES", data = new[] { values[i + 1] } })
+                .Append(new { name = "customer_id", shape = new[] { 1 }, datatype = "BYTES", data = new[] { customer } });
+            using var r = await ServedModelFixture.PostAsync(client, "v2/models/oip-assist/infer", JsonSerializer.Serialize(new { inputs }));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return (Arm(r), await ServedModelFixture.JsonAsync(r));
+        }
+        var arms = new List<string>();
+        for (var c = 0; c < 20; c++)
+        {
+            var (arm, body) = await Infer(c, "cust-" + c);
+            var review = body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "needs_review");
+            Assert.Equal([true], review.GetProperty("data").EnumerateArray().Select(d => d.GetBoolean()));
+            for (var again = 1; again < 4; again++) Assert.Equal(arm, (await Infer(c + again * 20, "cust-" + c)).Arm);
+            arms.Add(arm);
+        }
+        Assert.Contains("champion", arms);
+        Assert.Contains("challenger", arms);
+    }
+
+    [Fact]
+    public async Task ServeDeployment_PostProcessingAndReview_AnswersMarkedLoggedQueuedAndLabelsBecomeFeedback()
+    {
+        const string yaml = """
+            endpoint: hitl
+            champion: credit-risk@champion
+            review: {below_confidence: 0.9}
+            post_processing:
+              - override: "Income < 110 -> bad"
+            """;
+        var logPath = Path.Combine(F.Folder, "hitl-predictions.db");
+        string requestId;
+        JsonElement answers;
+        var table = File.ReadAllLines(F.CsvPath);
+        var income = Array.IndexOf(Fields(table[0]), "Income");
+        var rows = Enumerable.Range(0, 30).ToArray();
+        await using (var server = await ServeAsync(yaml, logPath))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+            using var r = await ServedModelFixture.PostAsync(client, "invocations", F.CsvRows(rows), "text/csv");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("partial", r.Headers.GetValues("Keel-Mode").Single());
+            requestId = r.Headers.GetValues("Keel-Request-Id").Single();
+            answers = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions");
+            await UntilAsync(async () => (await F.Store.Deployments.ListReviewsAsync("hitl", false, 100)).Count > 0);
+            // As `keel review label` does, through the server: the label becomes feedback for the request.
+            var first = (await F.Store.Deployments.ListReviewsAsync("hitl", false, 100))[0];
+            using (var labelled = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"good"}"""))
+                Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
+            using (var again = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"bad"}"""))
+                Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+        var overridden = 0;
+        var queued = 0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var a = answers[i];
+            var low = double.TryParse(Fields(table[1 + i])[income], System.Globalization.CultureInfo.InvariantCulture, out var v) && v < 110;
+            if (low)
+            {
+                Assert.Equal("bad", a.GetProperty("label").GetString());
+                Assert.Equal(1.0, a.GetProperty("probabilities").GetProperty("bad").GetDouble());
+            }
+            if (a.TryGetProperty("post_processing", out var pp))
+            {
+                overridden++;
+                Assert.True(low);
+                Assert.Equal("Income < 110 -> bad", pp[0].GetProperty("rule").GetString());
+                Assert.Equal("good", pp[0].GetProperty("before").GetString());
+            }
+            var confident = a.GetProperty("probabilities").EnumerateObject().Max(p => p.Value.GetDouble()) >= 0.9;
+            Assert.Equal(!confident, a.TryGetProperty("needs_review", out var nr) && nr.GetBoolean());
+            if (!confident) queued++;
+        }
+        Assert.True(overridden > 0, "some row should have been overridden");
+        Assert.True(queued > 0, "some row should have been under the threshold");
+
+        var items = await F.Store.Deployments.ListReviewsAsync("hitl", true, 100);
+        Assert.Equal(queued, items.Count(i => i.RequestId == requestId));
+        Assert.Single(items, i => i.IsLabelled);
+        Assert.Contains(await F.Store.Deployments.ListFeedbackAsync(requestId), x => x.Outcome == "good" && x.Source == "review" && x.Actor == "loopback (admin api)");
+
+        await using var log = await PredictionLogStores.OpenSqliteAsync(logPath);
+        var logged = (await log.GetAsync(requestId))!.Prediction.OutputsJson;
+        Assert.Contains("\"post_processing\"", logged, StringComparison.Ordinal);
+        Assert.Contains("\"needs_review\":true", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoreChange_ModeAssistThenShadow_EveryAnswerMarkedAndShadowFlagged()
+    {
+        const string yaml = """
+            endpoint: modes
+            champion: credit-risk@champion
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using (var full = await PostAsync(client, 1))
+        {
+            Assert.Equal("full", full.Headers.GetValues("Keel-Mode").Single());
+            Assert.False((await ServedModelFixture.JsonAsync(full)).GetProperty("predictions")[0].TryGetProperty("needs_review", out _));
+        }
+        await ChangeInStoreAsync("modes", DeploymentEventKind.Mode, s => s with { Mode = DeploymentMode.Assist });
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(client, 2);
+            return r.Headers.GetValues("Keel-Mode").Single() == "assist";
+        });
+        using (var assist = await PostAsync(client, 3))
+        {
+            var row = (await ServedModelFixture.JsonAsync(assist)).GetProperty("predictions")[0];
+            Assert.True(row.GetProperty("needs_review").GetBoolean());
+            Assert.False(row.TryGetProperty("shadow", out _));
+        }
+        await ChangeInStoreAsync("modes", DeploymentEventKind.Mode, s => s with { Mode = DeploymentMode.Shadow });
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(client, 2);
+            return r.Headers.GetValues("Keel-Mode").Single() == "shadow";
+        });
+        using var shadow = await PostAsync(client, 4);
+        var shadowRow = (await ServedModelFixture.JsonAsync(shadow)).GetProperty("predictions")[0];
+        Assert.True(shadowRow.GetProperty("shadow").GetBoolean());
+        Assert.True(shadowRow.GetProperty("needs_review").GetBoolean());
+        var modes = (await F.Store.Deployments.GetHistoryAsync("modes")).Where(e => e.Kind == DeploymentEventKind.Mode).Select(e => e.To.Mode);
+        Assert.Equal([DeploymentMode.Assist, DeploymentMode.Shadow], modes);
+    }
+
+    [Fact]
+    public async Task ServeDeployment_SeededBanditWithHttpFeedback_MovesTrafficToTheBetterArm()
+    {
+        const string yaml = """
+            endpoint: bandit-http
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: {bandit: {algorithm: thompson}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            seed: 11
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var rewards = new Random(5);
+        var arms = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            using var r = await PostAsync(client, i);
+            var arm = Arm(r);
+            arms.Add(arm);
+            // The challenger converts 70% of the time, the champion 30%.
+            var success = rewards.NextDouble() < (arm == "challenger" ? 0.7 : 0.3);
+            using var fb = await ServedModelFixture.PostAsync(client, "feedback",
+                $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":{{(success ? 1 : 0)}}}""");
+            Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
+            Assert.Equal(arm, (await ServedModelFixture.JsonAsync(fb)).GetProperty("arm").GetString());
+        }
+        Assert.True(arms.Take(50).Count(a => a == "challenger") < 45, "early traffic should still explore the champion");
+        Assert.InRange(arms.Skip(200).Count(a => a == "challenger") / 100.0, 0.8, 1.0);
+    }
+
+    [Fact]
+    public async Task ServeDeployment_AbWithHttpFeedback_SplitsByKeyAndShowsTheVerdictOnlyAtThePlannedSample()
+    {
+        const string yaml = """
+            endpoint: ab-http
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            routing_key: {header: X-Customer-Id}
+            strategy: {ab: {split: 50, minimum_effect: 0.3, baseline_rate: 0.4}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        async Task<JsonElement> Report()
+        {
+            using var r = await client.GetAsync("admin/deployments/ab-http");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return (await ServedModelFixture.JsonAsync(r)).GetProperty("report").GetProperty("ab");
+        }
+        var planned = (await Report()).GetProperty("planned_per_arm").GetInt64();
+        Assert.InRange(planned, 20, 60);
+        var outcomes = new Random(3);
+        var counts = new Dictionary<string, int> { ["champion"] = 0, ["challenger"] = 0 };
+        for (var i = 0; counts.Values.Min() < planned; i++)
+        {
+            using var r = await PostAsync(client, i, "user-" + i);
+            var arm = Arm(r);
+            counts[arm]++;
+            var success = outcomes.NextDouble() < (arm == "challenger" ? 0.8 : 0.3);
+            using var fb = await ServedModelFixture.PostAsync(client, "feedback",
+                $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":"{{(success ? "1" : "0")}}"}""");
+            Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
+            if (counts.Values.Min() < planned) Assert.Equal(JsonValueKind.Null, (await Report()).GetProperty("verdict").ValueKind);
+        }
+        var total = counts.Values.Sum();
+        Assert.InRange(counts["challenger"] / (double)total, 0.3, 0.7);
+        var verdict = (await Report()).GetProperty("verdict");
+        Assert.Equal(JsonValueKind.Object, verdict.ValueKind);
+        Assert.True(verdict.GetProperty("difference").GetDouble() > 0);
+    }
+}

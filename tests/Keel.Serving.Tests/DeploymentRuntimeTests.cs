@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Keel.Core.Deployments;
+
+namespace Keel.Serving.Tests;
+
+/// <summary>
+/// A served deployment at run time, over a real Kestrel on 127.0.0.1 and the real store: state changed in the store (as `keel deployments`
+/// or another replica do) is followed, routing keys from input fields, guards on a slow challenger, per-arm metrics.
+/// </summary>
+[Collection(ServedModelCollection.Name)]
+public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : DeploymentTestBase(fixture)
+{
+    [Fact]
+    public async Task StoreChange_PromoteAndRollbackWhileServing_TrafficFollowsWithoutFailedRequests()
+    {
+        const string yaml = """
+            endpoint: bg-follow
+            champion: credit-risk@champion
+            challenger: credit-risk@next
+            strategy: blue_green
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await F.Store.Registry.SetAliasAsync("credit-risk", "next", F.Champion.Version, "tester", null);
+        await using var server = await ServeAsync(yaml);
+        // The challenger's alias moves after start: the next adopted state resolves it again (one pair per adoption).
+        var moved = await F.Store.Registry.RegisterAsync(F.Champion);
+        await F.Store.Registry.SetAliasAsync("credit-risk", "next", moved.Version, "tester", null);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(HttpStatusCode Status, string Arm, string Version)>();
+        using var stop = new CancellationTokenSource();
+        async Task Load()
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var r = await PostAsync(client, i);
+                seen.Enqueue((r.StatusCode, r.StatusCode == HttpStatusCode.OK ? Arm(r) : "", r.StatusCode == HttpStatusCode.OK ? r.Headers.GetValues("Keel-Model-Version").Single() : ""));
+            }
+        }
+        var load = Enumerable.Range(0, 3).Select(_ => Task.Run(Load)).ToArray();
+        while (seen.Count < 20) await Task.Delay(10);
+        Assert.All(seen, s => Assert.Equal("champion", s.Arm));
+
+        await ChangeInStoreAsync("bg-follow", DeploymentEventKind.Promote, s => s with { Phase = RolloutPhase.Promoted, ChallengerPercent = 100 }, "looks good");
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(client, 3);
+            return Arm(r) == "challenger";
+        });
+        using (var promoted = await PostAsync(client, 4))
+        {
+            Assert.Equal("challenger", Arm(promoted));
+            Assert.Equal(moved.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), promoted.Headers.GetValues("Keel-Model-Version").Single());
+        }
+
+        await ChangeInStoreAsync("bg-follow", DeploymentEventKind.Rollback, s => s with { Phase = RolloutPhase.RolledBack, ChallengerPercent = 0 }, "manual rollback");
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(client, 5);
+            return Arm(r) == "champion";
+        });
+        var count = seen.Count;
+        while (seen.Count < count + 20) await Task.Delay(10);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        var all = seen.ToArray();
+        Assert.All(all, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        Assert.Contains(all, s => s.Arm == "challenger");
+        Assert.Equal("champion", all[^1].Arm);
+        var history = await F.Store.Deployments.GetHistoryAsync("bg-follow");
+        Assert.Equal([DeploymentEventKind.Create, DeploymentEventKind.Start, DeploymentEventKind.Promote, DeploymentEventKind.Rollback], history.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task AdminPromote_OnOneReplica_TheOtherReplicaFollowsFromTheStore()
+    {
+        const string yaml = """
+            endpoint: replicas
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: blue_green
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var a = await ServeAsync(yaml);
+        await using var b = await ServeAsync(yaml);
+        using var clientA = new HttpClient { BaseAddress = a.Address };
+        using var clientB = new HttpClient { BaseAddress = b.Address };
+        using (var r = await PostAsync(clientB, 1)) Assert.Equal("champion", Arm(r));
+        using (var promote = await ServedModelFixture.PostAsync(clientA, "admin/deployments/replicas/promote", """{"reason":"replica drill"}"""))
+            Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        // The replica that was asked routes by the new state at once; the other one at its next poll of the store.
+        using (var r = await PostAsync(clientA, 2)) Assert.Equal("challenger", Arm(r));
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(clientB, 3);
+            return Arm(r) == "challenger";
+        });
+        var history = await F.Store.Deployments.GetHistoryAsync("replicas");
+        Assert.Equal([DeploymentEventKind.Create, DeploymentEventKind.Start, DeploymentEventKind.Promote], history.Select(e => e.Kind));
+        Assert.Equal(("loopback (admin api)", "replica drill"), (history[^1].Actor, history[^1].Reason));
+    }
+
+    [Fact]
+    public async Task ServeDeployment_RoutingKeyField_SplitsWithinToleranceAndStaysSticky()
+    {
+        const string yaml = """
+            endpoint: canary-field
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            routing_key: {field: customer_id}
+            strategy:
+              canary:
+                steps: [30, 100]
+                advance_after: {requests: 100000}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var lines = F.CsvRows(Enumerable.Range(0, 40)).TrimEnd('\n').Split('\n');
+        async Task<string> Ask(int row, string customer, bool json)
+        {
+            using var content = json
+                ? new StringContent(JsonSerializer.Serialize(new { dataframe_split = new { columns = Fields(lines[0]).Append("customer_id"), data = new[] { Fields(lines[1 + row]).Cast<object>().Append(customer) } } }),
+                    Encoding.UTF8, "application/json")
+                : new StringContent($"{lines[0]},customer_id\n{lines[1 + row]},{customer}\n", Encoding.UTF8, "text/csv");
+            using var r = await client.PostAsync("invocations", content);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return Arm(r);
+        }
+        var arms = new Dictionary<string, string>();
+        for (var i = 0; i < 400; i++) arms["c-" + i] = await Ask(i % 40, "c-" + i, json: false);
+        Assert.InRange(arms.Values.Count(a => a == "challenger") / 400.0, 0.22, 0.38);
+        var metrics = await client.GetStringAsync("metrics");
+        foreach (var arm in new[] { "champion", "challenger" })
+        {
+            Assert.Contains($"keel_requests_total{{model=\"credit-risk\",version=\"{F.Champion.Version}\",arm=\"{arm}\",endpoint=\"invocations\",code=\"200\"}} {arms.Values.Count(a => a == arm)}", metrics, StringComparison.Ordinal);
+            Assert.Contains($"keel_request_duration_seconds_count{{model=\"credit-risk\",version=\"{F.Champion.Version}\",arm=\"{arm}\"}} {arms.Values.Count(a => a == arm)}", metrics, StringComparison.Ordinal);
+        }
+        // The same customer, another row and another body shape (JSON with numbers as strings): the same arm.
+        for (var i = 0; i < 60; i++) Assert.Equal(arms["c-" + i], await Ask((i + 7) % 40, "c-" + i, json: true));
+    }
+
+    [Fact]
+    public async Task ServeDeployment_ChallengerSlow_RolledBackByTheLatencyGuard()
+    {
+        const string yaml = """
+            endpoint: canary-slow
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            routing_key: {header: X-Customer-Id}
+            strategy:
+              canary:
+                steps: [50, 100]
+                advance_after: {requests: 100000}
+            guards: {max_p99_latency_ms: 20, max_p99_ratio: off, max_score_shift: off, window: 100, min_requests: 10}
+            """;
+        // The fault hook makes the challenger slow (a drill): 40 ms per prediction.
+        await using var server = await ServeAsync(yaml, fault: arm =>
+        {
+            if (arm == "challenger") Thread.Sleep(40);
+        });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        for (var i = 0; i < 80; i++)
+        {
+            using var r = await PostAsync(client, i, "u-" + i);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        DeploymentEvent? rollback = null;
+        await UntilAsync(async () =>
+        {
+            rollback = (await F.Store.Deployments.GetHistoryAsync("canary-slow")).FirstOrDefault(e => e.Kind == DeploymentEventKind.Rollback);
+            return rollback is not null;
+        });
+        Assert.Contains("p99 latency", rollback!.Reason, StringComparison.Ordinal);
+        Assert.Equal("rollout", rollback.Actor);
+        for (var i = 0; i < 20; i++)
+        {
+            using var r = await PostAsync(client, i, "u-" + i);
+            Assert.Equal("champion", Arm(r));
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_DeploymentWithShadow_CountsRequestsAndLatencyPerArm()
+    {
+        const string yaml = """
+            endpoint: metrics-arms
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: shadow
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        for (var i = 0; i < 10; i++)
+        {
+            using var r = await PostAsync(client, i);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        using (var bad = await ServedModelFixture.PostAsync(client, "invocations", "{\"dataframe_records\": [{\"Income\": \"lots\"}]}"))
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var version = F.Champion.Version;
+        string text = "";
+        await UntilAsync(async () =>
+        {
+            text = await client.GetStringAsync("metrics");
+            return text.Contains($"keel_requests_total{{model=\"credit-risk\",version=\"{version}\",arm=\"shadow\",endpoint=\"invocations\",code=\"200\"}} 10", StringComparison.Ordinal);
+        });
+        Assert.Contains($"keel_requests_total{{model=\"credit-risk\",version=\"{version}\",arm=\"champion\",endpoint=\"invocations\",code=\"200\"}} 10", text, StringComparison.Ordinal);
+        Assert.Contains($"keel_request_duration_seconds_count{{model=\"credit-risk\",version=\"{version}\",arm=\"shadow\"}} 10", text, StringComparison.Ordinal);
+        Assert.Contains($"keel_request_errors_total{{model=\"credit-risk\",version=\"{version}\",arm=\"champion\",code=\"400\"}} 1", text, StringComparison.Ordinal);
+    }
+}
