@@ -37,6 +37,7 @@ internal static class KeelApp
         root.Subcommands.Add(GcCommand.Build(common));
         root.Subcommands.Add(ServeCommand.Build(common));
         root.Subcommands.Add(PredictCommand.Build(common));
+        root.Subcommands.Add(EvaluateCommand.Build(common));
         root.Subcommands.Add(DeploymentsCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));

@@ -8,15 +8,17 @@ namespace Keel.Pipeline;
 /// <summary>Maps the stored test evaluations onto the report's plain tables and chart data.</summary>
 internal static class EvaluationMapper
 {
-    public static EvaluationView? Map(RunOutcome outcome)
+    public static EvaluationView? Map(RunOutcome outcome) => Map(outcome.Selected, outcome.SelectionMetric, outcome.Evaluations);
+
+    /// <summary>The view of <paramref name="selected"/>'s full evaluation beside every model's intervals; null when it has none.</summary>
+    public static EvaluationView? Map(string selected, string metric, IReadOnlyDictionary<string, TestReport> evaluations)
     {
-        if (!outcome.Evaluations.TryGetValue(outcome.Selected, out var sel)) return null;
-        var metric = outcome.SelectionMetric;
+        if (!evaluations.TryGetValue(selected, out var sel)) return null;
         var tables = new List<TableView>();
         var metrics = sel.Intervals.Keys.ToArray();
         tables.Add(new TableView($"Test metrics with {Pct(sel.Bootstrap.Confidence)} intervals",
             ["model", .. metrics],
-            outcome.Evaluations.Values.Select(r => (IReadOnlyList<string>)[r.Candidate == outcome.Selected ? r.Candidate + " (selected)" : r.Candidate,
+            evaluations.Values.Select(r => (IReadOnlyList<string>)[r.Candidate == selected ? r.Candidate + " (selected)" : r.Candidate,
                 .. metrics.Select(m => r.Intervals.TryGetValue(m, out var i) ? I(i) : "—")]).ToArray(),
             $"Percentile bootstrap: {sel.Bootstrap.Resamples} resamples of the {sel.Rows} test rows, seed {sel.Bootstrap.Seed}."));
         if (sel.Comparisons.Count > 0)

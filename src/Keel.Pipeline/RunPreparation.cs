@@ -48,6 +48,13 @@ public static class RunPreparation
     {
         var (spec, specText) = SpecReader.ReadFile(specPath);
         if (seedOverride is { } s) spec = spec with { Seed = s };
+        return Prepare(spec, specText, specPath);
+    }
+
+    /// <summary>Prepares a parsed spec; <paramref name="specPath"/> names it in errors and anchors its relative paths
+    /// (<c>keel evaluate</c> prepares a run's stored spec this way, with its data path made absolute).</summary>
+    public static PreparedRun Prepare(KeelSpec spec, string specText, string specPath)
+    {
         var specName = Path.GetFileName(specPath);
         var dir = Path.GetDirectoryName(Path.GetFullPath(specPath))!;
         var dataPath = Path.GetFullPath(Path.Combine(dir, spec.Data.Path));
