@@ -96,7 +96,7 @@ public static class Gates
     }
 
     private static GateResult CheckEce(EceThreshold e, TestReport? report) => report?.Calibration is { } c
-        ? new GateResult(e.Text, Compare(e.Op, c.Ece, e.Value), $"ece = {F(c.Ece)} (needs {e.Op} {F(e.Value)})")
+        ? new GateResult(e.Text, Compare(e.Op, c.RegisteredEce, e.Value), $"ece = {F(c.RegisteredEce)} (needs {e.Op} {F(e.Value)})")
         : new GateResult(e.Text, false, "ece is undefined: no calibration was evaluated (binary tasks only)");
 
     private static bool Compare(string op, double v, double limit) => op switch

@@ -31,10 +31,12 @@ internal static class EvaluationMapper
         IReadOnlyList<Series> reliability = [];
         if (sel.Calibration is { } cal)
         {
-            var rows = new List<IReadOnlyList<string>> { new[] { "as trained", F(cal.Ece), F(cal.Brier) } };
-            if (cal.Method is not null) rows.Add([$"{cal.Method} (fitted on validation)", F(cal.EceAfter ?? double.NaN), F(cal.BrierAfter ?? double.NaN)]);
+            var rows = new List<IReadOnlyList<string>> { new[] { cal.Stored ? "without calibration" : "as trained", F(cal.Ece), F(cal.Brier) } };
+            if (cal.Method is not null) rows.Add([$"{cal.Method} (fitted on validation{(cal.Stored ? ", stored with the model" : "")})", F(cal.EceAfter ?? double.NaN), F(cal.BrierAfter ?? double.NaN)]);
             tables.Add(new TableView("Calibration", ["model", "ece", "brier"], rows,
-                "ECE over 10 uniform bins. A calibration is fitted on validation with the selected model as trained on train only, and is reported here, not yet stored in the model package."));
+                cal.Stored
+                    ? "ECE over 10 uniform bins. The calibration was fitted on validation with the selected model as trained on train only; it is stored in the model package, so serving and keel predict apply it."
+                    : "ECE over 10 uniform bins."));
             var series = new List<Series>
             {
                 new("uniform bins", cal.Uniform.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()),
@@ -42,6 +44,13 @@ internal static class EvaluationMapper
             };
             if (cal.UniformAfter is { } after) series.Add(new($"{cal.Method}", after.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()));
             reliability = series;
+        }
+        if (sel.Decision is { } d)
+        {
+            tables.Add(new TableView("Decision rule stored with the model", ["calibration", "threshold", "chosen for", "validation rows", "value", "precision", "recall"],
+                [[d.Calibration ?? "none", d.Threshold is { } t ? F(t) : "larger probability", d.Objective ?? "—", d.ValidationRows.ToString(CultureInfo.InvariantCulture),
+                    d.ValidationValue is { } v ? F(v) : "—", d.ValidationPrecision is { } p ? F(p) : "—", d.ValidationRecall is { } r ? F(r) : "—"]],
+                "Chosen on validation with the selected model as trained on train only; serving and keel predict apply it, and the test figures above are the model's with it."));
         }
         if (sel.Slices.Count > 0)
         {

@@ -88,6 +88,9 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        var decision = DecisionStep.Choose(run, selected);
+        var undecided = final;
+        if (decision is { } d) final = DecisionStep.Apply(run, final, d.Rule);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
         var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
@@ -95,7 +98,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("evaluate", 0.05));
-        var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final);
+        var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final, refit,
+            decision?.Rule.Calibration is null ? null : undecided.TestPredictions, decision?.Result);
         foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
         progress.Report(new PipelineProgress("evaluate", 1));
 

@@ -8,8 +8,10 @@ internal static class TestEvaluations
 {
     /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
     /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
+    /// <remarks>refitted: whether the final model was refitted on train + validation; uncalibrated: the final model's test predictions
+    /// without its stored calibration, or null when it has none; decision: the decision rule stored with the final model, or null.</remarks>
     public static IReadOnlyDictionary<string, TestReport> Evaluate(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
-        CandidateOutcome selected, CandidateOutcome final)
+        CandidateOutcome selected, CandidateOutcome final, bool refitted, Keel.Core.Models.Predictions? uncalibrated, DecisionResult? decision)
     {
         var options = RunPreparation.EvaluationOptions(run.Spec);
         var truth = run.Label.Labels.Take(run.Split.Test);
@@ -30,7 +32,7 @@ internal static class TestEvaluations
             others,
             validation.Length > 0 ? run.Label.Labels.Take(validation) : null,
             validation.Length > 0 ? selected.Model.Predict(run.Features.Take(validation)) : null,
-            selected.TestPredictions) { Refitted = !ReferenceEquals(final, selected) }, options);
+            selected.TestPredictions) { Refitted = refitted, Uncalibrated = uncalibrated }, options) with { Decision = decision };
         return result;
     }
 }

@@ -114,7 +114,11 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
             others,
             validation.Length > 0 ? prepared.Label.Labels.Take(validation) : null,
             validation.Length > 0 ? source.TrainOnly.Predict(prepared.Table.Take(validation)) : null,
-            source.TrainOnly.Predict(rows)) { Refitted = source.Refitted }, options);
+            source.TrainOnly.Predict(rows))
+        {
+            Refitted = source.Refitted,
+            Uncalibrated = Keel.Training.ModelPackage.DecisionOf(source.Model)?.Calibration is null ? null : Keel.Training.ModelPackage.WithoutDecision(source.Model).Predict(rows),
+        }, options);
 
         var scored = Evaluator.Evaluate(truth, predictions);
         var byName = others.ToDictionary(o => o.Name, o => Evaluator.Evaluate(truth, o.Test).Metrics);

@@ -39,7 +39,7 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -69,7 +69,34 @@ internal static class SpecReader
             if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
             spec = spec with { MinSliceRows = v };
         }
+        if (k.TryGetValue("threshold", out var th)) spec = spec with { Threshold = ReadThreshold(f, th) };
         return spec;
+    }
+
+    /// <summary>evaluation.threshold: one of {f_beta: BETA}, {precision: TARGET}, {recall: TARGET}, {costs: {fp: COST, fn: COST}}.</summary>
+    private static ThresholdObjective ReadThreshold(YamlFields f, YamlNode node)
+    {
+        const string field = "evaluation.threshold";
+        const string expected = "expected one of {f_beta: 1}, {precision: 0.9}, {recall: 0.8} or {costs: {fp: 1, fn: 5}}";
+        var k = f.Keys(f.Mapping(node, field), field, "f_beta", "precision", "recall", "costs");
+        if (k.Count != 1) throw f.Error(node, field, expected);
+        var (kind, value) = k.First();
+        var path = $"{field}.{kind}";
+        if (kind == "costs")
+        {
+            var costs = f.Keys(f.Mapping(value, path), path, "fp", "fn");
+            double Cost(string key)
+            {
+                if (!costs.TryGetValue(key, out var c)) throw f.Error(value, $"{path}.{key}", "missing; expected the cost of a " + (key == "fp" ? "false positive" : "false negative"));
+                var v = f.Number(c, $"{path}.{key}");
+                return v >= 0 ? v : throw f.Error(c, $"{path}.{key}", $"expected a cost of at least 0, got {v}");
+            }
+            return new ThresholdObjective("costs", 0, Cost("fp"), Cost("fn"));
+        }
+        var number = f.Number(value, path);
+        if (kind == "f_beta" && !(number > 0)) throw f.Error(value, path, $"expected a beta above 0, got {number}");
+        if (kind != "f_beta" && number is <= 0 or > 1) throw f.Error(value, path, $"expected a target above 0 and at most 1, got {number}");
+        return new ThresholdObjective(kind, number);
     }
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
