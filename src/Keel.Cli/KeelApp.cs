@@ -38,6 +38,7 @@ internal static class KeelApp
         root.Subcommands.Add(ServeCommand.Build(common));
         root.Subcommands.Add(PredictCommand.Build(common));
         root.Subcommands.Add(EvaluateCommand.Build(common));
+        root.Subcommands.Add(AnalyzeCommand.Build(common));
         root.Subcommands.Add(DeploymentsCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));

@@ -104,6 +104,9 @@ public sealed record TestReport
 
     /// <summary>The calibration and decision threshold stored with the registered model; null when none.</summary>
     public DecisionResult? Decision { get; init; }
+
+    /// <summary>Error analysis by the tags of evaluation.tags, highest priority first. Default: none.</summary>
+    public IReadOnlyList<Keel.Evaluation.ErrorAnalysis.TagResult> Tags { get; init; } = [];
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>

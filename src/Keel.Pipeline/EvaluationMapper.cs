@@ -66,6 +66,7 @@ internal static class EvaluationMapper
                 F(w.OverallLoss), F(w.Shortfall), Gates.P(w.PValue)]).ToArray(),
             sel.WeakSegments.Count == 0 ? "No segment of one or two columns is significantly worse than the whole." :
                 "Loss is the error rate (classification) or absolute error (regression); ranked by rows × shortfall."));
+        if (sel.Tags.Count > 0) tables.Add(TagTable(sel.Tags));
         if (sel.Simpson.Count > 0)
         {
             tables.Add(new TableView("Simpson's paradox check", ["column", "models", "overall", "slices", "flagged"],
@@ -92,6 +93,13 @@ internal static class EvaluationMapper
                 : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();
         return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts };
     }
+
+    /// <summary>The tag prioritisation table (highest priority first), as the report and <c>keel analyze</c> show it.</summary>
+    public static TableView TagTable(IReadOnlyList<Keel.Evaluation.ErrorAnalysis.TagResult> tags) => new("Error analysis by tags",
+        ["tag", "rows", "share of data", "share of errors", "error rate", "reference", "room", "ease × importance", "priority"],
+        tags.Select(t => (IReadOnlyList<string>)[t.Tag, t.Rows.ToString(CultureInfo.InvariantCulture), F(t.ShareOfData), F(t.ShareOfErrors), F(t.ErrorRate),
+            $"{F(t.Reference)} ({t.ReferenceSource})", F(t.Room), F(t.Ease * t.Importance), F(t.Priority)]).ToArray(),
+        "Error rate is the share of wrong answers (regression: mean absolute error). Room = error rate − reference (a given human-level or existing-system figure, or the best model of the run on the tag's rows); priority = room × share of data × ease × importance: how much the overall error falls if the tag reaches its reference.");
 
     private static string Get(IReadOnlyDictionary<string, Interval> m, string key) => m.TryGetValue(key, out var i) ? I(i) : "—";
 

@@ -114,6 +114,8 @@ public static class RunPreparation
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
         RequireDecisionInputs(specName, spec, label.Task, split);
+        // Tags are resolved once here so a bad column or rule stops the run before any training.
+        if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
             strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };

@@ -1,5 +1,6 @@
 using Keel.Core.Metrics;
 using Keel.Evaluation;
+using Keel.Evaluation.ErrorAnalysis;
 
 namespace Keel.Pipeline;
 
@@ -32,7 +33,12 @@ internal static class TestEvaluations
             others,
             validation.Length > 0 ? run.Label.Labels.Take(validation) : null,
             validation.Length > 0 ? selected.Model.Predict(run.Features.Take(validation)) : null,
-            selected.TestPredictions) { Refitted = refitted, Uncalibrated = uncalibrated }, options) with { Decision = decision };
+            selected.TestPredictions) { Refitted = refitted, Uncalibrated = uncalibrated }, options) with
+        {
+            Decision = decision,
+            Tags = run.Spec.Evaluation.Tags.Count == 0 ? [] : TagAnalysis.Analyze(truth, final.TestPredictions, others,
+                TagResolver.Resolve(run.Spec.Evaluation.Tags, run.Table.Take(run.Split.Test), i => $"evaluation.tags[{i}]", Path.GetFileName(run.Data.Path))),
+        };
         return result;
     }
 }

@@ -180,4 +180,7 @@ public sealed record EvaluationSpec
     /// <summary>Binary: what the decision threshold stored with the model is chosen for on validation (F-beta, a precision or recall
     /// target, or costs). Default null: the larger probability wins.</summary>
     public ThresholdObjective? Threshold { get; init; }
+
+    /// <summary>Tags for the error analysis of the selected model on test (prioritisation table in the report). Default: none.</summary>
+    public IReadOnlyList<TagSpec> Tags { get; init; } = [];
 }
