@@ -107,6 +107,9 @@ public sealed record TestReport
 
     /// <summary>Error analysis by the tags of evaluation.tags, highest priority first. Default: none.</summary>
     public IReadOnlyList<Keel.Evaluation.ErrorAnalysis.TagResult> Tags { get; init; } = [];
+
+    /// <summary>Behavioural tests of evaluation.tests, in spec order. Default: none.</summary>
+    public IReadOnlyList<Keel.Evaluation.Behaviour.BehaviourResult> Behaviour { get; init; } = [];
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>

@@ -67,6 +67,13 @@ internal static class EvaluationMapper
             sel.WeakSegments.Count == 0 ? "No segment of one or two columns is significantly worse than the whole." :
                 "Loss is the error rate (classification) or absolute error (regression); ranked by rows × shortfall."));
         if (sel.Tags.Count > 0) tables.Add(TagTable(sel.Tags));
+        if (sel.Behaviour.Count > 0)
+        {
+            tables.Add(new TableView("Behavioural tests", ["test", "rows", "passed", "pass rate", "failing examples (test row: what happened)"],
+                sel.Behaviour.Select(b => (IReadOnlyList<string>)[b.Name, b.Rows.ToString(CultureInfo.InvariantCulture), b.Passed.ToString(CultureInfo.InvariantCulture),
+                    F(b.PassRate), b.Examples.Count == 0 ? "none" : string.Join("; ", b.Examples.Take(3).Select(e => $"{e.Row}: {e.Detail}"))]).ToArray(),
+                "Invariance: a numeric column moved by up to ±noise must not move the answer by more than the tolerance. Directional: the column changed as stated must not move the answer the wrong way. Minimum: cases with expected answers (row = case number)."));
+        }
         if (sel.Simpson.Count > 0)
         {
             tables.Add(new TableView("Simpson's paradox check", ["column", "models", "overall", "slices", "flagged"],

@@ -117,8 +117,10 @@ public static class RunPreparation
         // Tags are resolved once here so a bad column or rule stops the run before any training.
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
-        return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
+        var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
             strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };
+        BehaviourStep.Validate(prepared, specName);
+        return prepared;
     }
 
     /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split

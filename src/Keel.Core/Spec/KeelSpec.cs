@@ -183,4 +183,7 @@ public sealed record EvaluationSpec
 
     /// <summary>Tags for the error analysis of the selected model on test (prioritisation table in the report). Default: none.</summary>
     public IReadOnlyList<TagSpec> Tags { get; init; } = [];
+
+    /// <summary>Behavioural tests of the selected model on the test rows (and a file of cases). Default: none.</summary>
+    public IReadOnlyList<BehaviourTestSpec> Tests { get; init; } = [];
 }

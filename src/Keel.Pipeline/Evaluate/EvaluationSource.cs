@@ -106,38 +106,6 @@ internal sealed record EvaluationSource(
 
     /// <summary>New labelled rows read as the run read its data (types, missing tokens), labels encoded in the model's class order.</summary>
     /// <exception cref="KeelInputException">The file lacks the label or a column the evaluation names, or holds a class the model does not know.</exception>
-    public (LoadedTable Data, Table Table, EncodedLabels Truth) ReadLabelled(string path)
-    {
-        var spec = Prepared.Spec;
-        var name = Path.GetFileName(path);
-        if (!File.Exists(path)) throw new KeelInputException($"--data: the file '{path}' does not exist.");
-        var data = TableReader.Read(path, new ReadOptions { Types = spec.Data.Types, MissingTokens = Prepared.MissingTokens, Encoding = spec.Data.Encoding, Delimiter = spec.Data.Delimiter });
-        foreach (var needed in new[] { spec.Data.Label }.Concat(spec.Evaluation.Slices).Concat(spec.Evaluation.Sensitive).Concat(Model.InputSchema.Columns.Select(c => c.Name)))
-        {
-            if (!data.Table.Contains(needed))
-                throw new KeelInputException($"--data {name}: it has no column '{needed}', which the model or the run's evaluation needs; columns are: {string.Join(", ", data.Table.Columns.Select(c => c.Name))}.");
-        }
-        if (Prepared.Task == TaskKind.Regression)
-        {
-            var label = LabelEncoding.Encode(data.Table, spec.Data.Label, Prepared.Task, null, name);
-            return (data, label.KeptRows.Length == data.Table.RowCount ? data.Table : data.Table.Take(label.KeptRows), label.Labels);
-        }
-        // Classes are the model's, in its order: new data may hold one class only, or its rarer class may differ.
-        var column = data.Table[spec.Data.Label];
-        var index = Model.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        var kept = new List<int>();
-        var indices = new List<int>();
-        for (var r = 0; r < column.Length; r++)
-        {
-            if (column.IsMissing(r)) continue;
-            var value = column.Format(r);
-            if (!index.TryGetValue(value, out var k))
-                throw new KeelInputException($"--data {name} data row {r + 1} (1-based), column '{spec.Data.Label}': class '{value}' is not one the model knows; expected one of: {string.Join(", ", Model.Classes)}.");
-            kept.Add(r);
-            indices.Add(k);
-        }
-        if (kept.Count == 0) throw new KeelInputException($"--data {name}, column '{spec.Data.Label}': every label is missing, so there is nothing to evaluate.");
-        var table = kept.Count == data.Table.RowCount ? data.Table : data.Table.Take(kept);
-        return (data, table, new EncodedLabels { Task = Prepared.Task, Classes = Model.Classes, ClassIndices = [.. indices] });
-    }
+    public (LoadedTable Data, Table Table, EncodedLabels Truth) ReadLabelled(string path) =>
+        LabelledFile.Read(path, Prepared, Model, [.. Prepared.Spec.Evaluation.Slices, .. Prepared.Spec.Evaluation.Sensitive], "--data");
 }

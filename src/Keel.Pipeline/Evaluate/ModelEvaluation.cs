@@ -118,7 +118,10 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         {
             Refitted = source.Refitted,
             Uncalibrated = Keel.Training.ModelPackage.DecisionOf(source.Model)?.Calibration is null ? null : Keel.Training.ModelPackage.WithoutDecision(source.Model).Predict(rows),
-        }, options);
+        }, options) with
+        {
+            Behaviour = BehaviourStep.Run(prepared, source.Model, rows, predictions),
+        };
 
         var scored = Evaluator.Evaluate(truth, predictions);
         var byName = others.ToDictionary(o => o.Name, o => Evaluator.Evaluate(truth, o.Test).Metrics);

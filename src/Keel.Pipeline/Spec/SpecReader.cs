@@ -39,7 +39,7 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -71,6 +71,7 @@ internal static class SpecReader
         }
         if (k.TryGetValue("threshold", out var th)) spec = spec with { Threshold = ReadThreshold(f, th) };
         if (k.TryGetValue("tags", out var tg)) spec = spec with { Tags = ReadTags(f, tg, "evaluation.tags") };
+        if (k.TryGetValue("tests", out var te)) spec = spec with { Tests = BehaviourTestReader.Read(f, te, "evaluation.tests") };
         return spec;
     }
 
