@@ -26,6 +26,9 @@ public static class Gates
     private sealed record EceThreshold(string Text, string Op, double Value) : Gate(Text);
     private sealed record TestsThreshold(string Text, string Type, string Op, double Value) : Gate(Text);
 
+    /// <summary>The name <c>beats:</c> gates and comparisons give the model the registry's champion alias points at (when one exists).</summary>
+    public const string Champion = "champion";
+
     /// <summary>Behavioural test types a gate can name as <c>tests.TYPE.pass_rate</c>.</summary>
     public static IReadOnlyList<string> TestTypes { get; } = ["invariance", "directional", "minimum"];
 
@@ -81,6 +84,8 @@ public static class Gates
             results.Add(ParseOne(gates[i], i, metricsByCandidate.Keys.ToArray()) switch
             {
                 Threshold t => CheckThreshold(t, selected),
+                Beats b when b.Candidate == Champion && !metricsByCandidate.ContainsKey(Champion) =>
+                    new GateResult(b.Text, true, "the registry has no champion for this model yet: nothing to beat"),
                 Beats { Significantly: true } b => CheckSignificant(b, selectedName, selectionMetric, report),
                 Beats b => CheckBeats(b, selectedName, selected, metricsByCandidate[b.Candidate], selectionMetric),
                 SliceThreshold s => CheckSlices(s, report),
@@ -207,8 +212,8 @@ public static class Gates
             var significantly = name.EndsWith(" significantly", StringComparison.Ordinal);
             if (significantly) name = name[..^" significantly".Length].Trim();
             if (name.Length == 0) throw new KeelInputException($"{field} '{text}': expected 'beats: CANDIDATE' with a model name.");
-            if (!candidates.Contains(name))
-                throw new KeelInputException($"{field} '{text}': no model called '{name}'; models are: {string.Join(", ", candidates)}.");
+            if (!candidates.Contains(name) && name != Champion)
+                throw new KeelInputException($"{field} '{text}': no model called '{name}'; models are: {string.Join(", ", candidates)} (or {Champion}, the registry's).");
             return new Beats(text, name, significantly);
         }
         string? column = null;
