@@ -3,25 +3,30 @@
 # per run; prints every run and each build's medians.
 # Usage: RUNS=5 bench/evaluation/walltime.sh NAME=PATH/keel.dll NAME=PATH/keel.dll ...
 # Build each side first with `dotnet build src/Keel.Cli -c Release` (other commits from `git archive COMMIT | tar -x -C DIR`).
-# EXTRA (optional) is one more spec line, e.g. EXTRA='evaluation: {bootstrap: 200}'.
+# EXTRA (optional) is one more spec line, e.g. EXTRA='evaluation: {bootstrap: 200}'; EXTRA_NAME (optional) replaces it for side NAME,
+# so one build can be timed with and without an evaluation spec side by side.
 set -euo pipefail
 runs=${RUNS:-5}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/spec.yaml" <<SPEC
+for side in "$@"; do
+  name=${side%%=*}
+  extra_var="EXTRA_$name"
+  cat > "$work/spec-$name.yaml" <<SPEC
 experiment: bench-eval-walltime
 data: {path: $root/samples/credit_data.csv, label: Status}
 split: {strategy: predefined, predefined: {test_rows: $root/samples/splits/credit_data.test.txt}}
 register: {enabled: false}
 seed: 42
-${EXTRA:-}
+${!extra_var:-${EXTRA:-}}
 SPEC
+done
 declare -A wall cpu
 for i in $(seq 1 "$runs"); do
   for side in "$@"; do
     name=${side%%=*}; dll=${side#*=}
-    /usr/bin/time -f "%e %U %S" -o "$work/t" dotnet "$dll" run "$work/spec.yaml" --store "$work/store-$name-$i" > "$work/out" 2>&1 \
+    /usr/bin/time -f "%e %U %S" -o "$work/t" dotnet "$dll" run "$work/spec-$name.yaml" --store "$work/store-$name-$i" > "$work/out" 2>&1 \
       || { cat "$work/out"; exit 1; }
     read -r e u s < "$work/t"
     c=$(echo "$u + $s" | bc)

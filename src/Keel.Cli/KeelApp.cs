@@ -43,6 +43,8 @@ internal static class KeelApp
         root.Subcommands.Add(GcCommand.Build(common));
         root.Subcommands.Add(ServeCommand.Build(common));
         root.Subcommands.Add(PredictCommand.Build(common));
+        root.Subcommands.Add(EvaluateCommand.Build(common));
+        root.Subcommands.Add(AnalyzeCommand.Build(common));
         root.Subcommands.Add(DeploymentsCommand.Build(common));
         root.Subcommands.Add(StoreCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));

@@ -24,6 +24,13 @@ public static class Gates
     private sealed record SliceThreshold(string Text, string Metric, string Op, double Value, string Column) : Gate(Text);
     private sealed record FairnessThreshold(string Text, string Metric, string Op, double Value, string Column) : Gate(Text);
     private sealed record EceThreshold(string Text, string Op, double Value) : Gate(Text);
+    private sealed record TestsThreshold(string Text, string Type, string Op, double Value) : Gate(Text);
+
+    /// <summary>The name <c>beats:</c> gates and comparisons give the model the registry's champion alias points at (when one exists).</summary>
+    public const string Champion = "champion";
+
+    /// <summary>Behavioural test types a gate can name as <c>tests.TYPE.pass_rate</c>.</summary>
+    public static IReadOnlyList<string> TestTypes { get; } = ["invariance", "directional", "minimum"];
 
     /// <summary>The between-group summaries a gate can name with <c>on COLUMN</c>.</summary>
     public static IReadOnlyList<string> FairnessMetrics { get; } = ["demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference"];
@@ -77,11 +84,14 @@ public static class Gates
             results.Add(ParseOne(gates[i], i, metricsByCandidate.Keys.ToArray()) switch
             {
                 Threshold t => CheckThreshold(t, selected),
+                Beats b when b.Candidate == Champion && !metricsByCandidate.ContainsKey(Champion) =>
+                    new GateResult(b.Text, true, "the registry has no champion for this model yet: nothing to beat"),
                 Beats { Significantly: true } b => CheckSignificant(b, selectedName, selectionMetric, report),
                 Beats b => CheckBeats(b, selectedName, selected, metricsByCandidate[b.Candidate], selectionMetric),
                 SliceThreshold s => CheckSlices(s, report),
                 FairnessThreshold f => CheckFairness(f, report),
                 EceThreshold e => CheckEce(e, report),
+                TestsThreshold t => CheckTests(t, report),
                 _ => throw new InvalidOperationException("unreachable"),
             });
         }
@@ -96,8 +106,22 @@ public static class Gates
     }
 
     private static GateResult CheckEce(EceThreshold e, TestReport? report) => report?.Calibration is { } c
-        ? new GateResult(e.Text, Compare(e.Op, c.Ece, e.Value), $"ece = {F(c.Ece)} (needs {e.Op} {F(e.Value)})")
+        ? new GateResult(e.Text, Compare(e.Op, c.RegisteredEce, e.Value), $"ece = {F(c.RegisteredEce)} (needs {e.Op} {F(e.Value)})")
         : new GateResult(e.Text, false, "ece is undefined: no calibration was evaluated (binary tasks only)");
+
+    /// <summary>The pass rate over every behavioural test of the type (rows passed / rows tested); a failure names a failing example.</summary>
+    private static GateResult CheckTests(TestsThreshold t, TestReport? report)
+    {
+        var tests = report?.Behaviour.Where(b => b.Type == t.Type).ToArray() ?? [];
+        if (tests.Length == 0) return new GateResult(t.Text, false, $"no {t.Type} test ran (evaluation.tests)");
+        var rows = tests.Sum(b => b.Rows);
+        var rate = rows == 0 ? 1 : (double)tests.Sum(b => b.Passed) / rows;
+        var passed = Compare(t.Op, rate, t.Value);
+        var detail = $"tests.{t.Type}.pass_rate = {F(rate)} (needs {t.Op} {F(t.Value)})";
+        if (!passed && tests.FirstOrDefault(b => b.Examples.Count > 0) is { } failing)
+            detail += $"; {failing.Name} fails on test row {failing.Examples[0].Row}: {failing.Examples[0].Detail}";
+        return new GateResult(t.Text, passed, detail);
+    }
 
     private static bool Compare(string op, double v, double limit) => op switch
     {
@@ -188,8 +212,8 @@ public static class Gates
             var significantly = name.EndsWith(" significantly", StringComparison.Ordinal);
             if (significantly) name = name[..^" significantly".Length].Trim();
             if (name.Length == 0) throw new KeelInputException($"{field} '{text}': expected 'beats: CANDIDATE' with a model name.");
-            if (!candidates.Contains(name))
-                throw new KeelInputException($"{field} '{text}': no model called '{name}'; models are: {string.Join(", ", candidates)}.");
+            if (!candidates.Contains(name) && name != Champion)
+                throw new KeelInputException($"{field} '{text}': no model called '{name}'; models are: {string.Join(", ", candidates)} (or {Champion}, the registry's).");
             return new Beats(text, name, significantly);
         }
         string? column = null;
@@ -217,6 +241,13 @@ public static class Gates
                 return new FairnessThreshold(text, metric, op, value, column);
             }
             if (metric == "ece" && column is null) return new EceThreshold(text, op, value);
+            if (metric.StartsWith("tests.", StringComparison.Ordinal) && column is null)
+            {
+                var type = metric.EndsWith(".pass_rate", StringComparison.Ordinal) ? metric["tests.".Length..^".pass_rate".Length] : "";
+                if (!TestTypes.Contains(type))
+                    throw new KeelInputException($"{field} '{text}': expected tests.TYPE.pass_rate with TYPE one of {string.Join(", ", TestTypes)}, got '{metric}'.");
+                return new TestsThreshold(text, type, op, value);
+            }
             if (!MetricCatalog.All.ContainsKey(metric))
                 throw new KeelInputException($"{field} '{text}': unknown metric '{metric}'; expected one of: {string.Join(", ", MetricCatalog.All.Keys.Concat(["ece"]).Concat(FairnessMetrics))}.");
             if (column is not null && !everySlice)

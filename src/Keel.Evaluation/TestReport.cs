@@ -37,7 +37,25 @@ public sealed record EvaluationOptions
 
 /// <summary>Calibration of the selected model on test: reliability curves, ECE, Brier, and the same after the chosen calibration.</summary>
 public sealed record CalibrationResult(double Ece, double Brier, IReadOnlyList<ReliabilityBin> Uniform, IReadOnlyList<ReliabilityBin> Quantile,
-    string? Method, double? EceAfter, double? BrierAfter, IReadOnlyList<ReliabilityBin>? UniformAfter);
+    string? Method, double? EceAfter, double? BrierAfter, IReadOnlyList<ReliabilityBin>? UniformAfter)
+{
+    /// <summary>Whether the calibration is stored in the model package: then the "after" figures describe the registered model.</summary>
+    public bool Stored { get; init; }
+
+    /// <summary>The ECE of the model as registered (with its stored calibration, if any): what the gate <c>ece</c> reads.</summary>
+    public double RegisteredEce => Stored && EceAfter is { } e ? e : Ece;
+}
+
+/// <summary>The decision rule stored with a binary model, chosen on validation (spec evaluation.calibrate and evaluation.threshold).</summary>
+/// <param name="Calibration">sigmoid or isotonic, or null.</param>
+/// <param name="Threshold">The decision threshold on the (calibrated) positive probability, or null (the larger probability wins).</param>
+/// <param name="Objective">What the threshold was chosen for, e.g. "costs fp 1, fn 5".</param>
+/// <param name="ValidationRows">Rows it was chosen on.</param>
+/// <param name="ValidationValue">The objective's value on validation (F-beta, recall, precision or mean cost per row).</param>
+/// <param name="ValidationPrecision">Precision on validation at the threshold.</param>
+/// <param name="ValidationRecall">Recall on validation at the threshold.</param>
+public sealed record DecisionResult(string? Calibration, double? Threshold, string? Objective, int ValidationRows,
+    double? ValidationValue, double? ValidationPrecision, double? ValidationRecall);
 
 /// <summary>A model's evaluation on the test split beyond its averages (stored as <c>evaluation/CANDIDATE.test.json</c>).</summary>
 /// <remarks>Every model gets intervals; the selected model also gets comparisons, calibration, slices, weak segments, Simpson checks,
@@ -83,6 +101,15 @@ public sealed record TestReport
 
     /// <summary>Split-conformal coverage, calibrated on validation.</summary>
     public ConformalResult? Conformal { get; init; }
+
+    /// <summary>The calibration and decision threshold stored with the registered model; null when none.</summary>
+    public DecisionResult? Decision { get; init; }
+
+    /// <summary>Error analysis by the tags of evaluation.tags, highest priority first. Default: none.</summary>
+    public IReadOnlyList<Keel.Evaluation.ErrorAnalysis.TagResult> Tags { get; init; } = [];
+
+    /// <summary>Behavioural tests of evaluation.tests, in spec order. Default: none.</summary>
+    public IReadOnlyList<Keel.Evaluation.Behaviour.BehaviourResult> Behaviour { get; init; } = [];
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>
@@ -95,6 +122,10 @@ public sealed record SelectedModelInput(string Name, Table TestTable, EncodedLab
 {
     /// <summary>Whether <see cref="Test"/> comes from the model refitted on train + validation rather than the candidate itself.</summary>
     public bool Refitted { get; init; }
+
+    /// <summary>When the registered model carries a stored calibration (and <see cref="Test"/> is calibrated): its test predictions
+    /// without it. Default null.</summary>
+    public Predictions? Uncalibrated { get; init; }
 }
 
 /// <summary>Builds <see cref="TestReport"/>s.</summary>
@@ -144,10 +175,16 @@ public static class TestEvaluator
     private static CalibrationResult Calibrate(SelectedModelInput input, string? method)
     {
         var y = input.TestTruth.ClassIndices!;
-        var p = P1(input.Test);
+        var p = P1(input.Uncalibrated ?? input.Test);
         var uniform = Reliability.Curve(y, p);
         var result = new CalibrationResult(Reliability.ExpectedCalibrationError(uniform), Brier(y, p), uniform,
             Reliability.Curve(y, p, 10, "quantile"), null, null, null, null);
+        if (method is not null && input.Uncalibrated is not null)
+        {
+            var stored = P1(input.Test);
+            var storedCurve = Reliability.Curve(y, stored);
+            return result with { Method = method, EceAfter = Reliability.ExpectedCalibrationError(storedCurve), BrierAfter = Brier(y, stored), UniformAfter = storedCurve, Stored = true };
+        }
         if (method is null || input.ValidationTruth is not { Count: > 0 } vt || input.TrainOnlyValidation is not { } vp || input.TrainOnlyTest is not { } tp)
             return result;
         var calibrator = Calibrators.Fit(method, vt.ClassIndices!, P1(vp));

@@ -8,15 +8,17 @@ namespace Keel.Pipeline;
 /// <summary>Maps the stored test evaluations onto the report's plain tables and chart data.</summary>
 internal static class EvaluationMapper
 {
-    public static EvaluationView? Map(RunOutcome outcome)
+    public static EvaluationView? Map(RunOutcome outcome) => Map(outcome.Selected, outcome.SelectionMetric, outcome.Evaluations);
+
+    /// <summary>The view of <paramref name="selected"/>'s full evaluation beside every model's intervals; null when it has none.</summary>
+    public static EvaluationView? Map(string selected, string metric, IReadOnlyDictionary<string, TestReport> evaluations)
     {
-        if (!outcome.Evaluations.TryGetValue(outcome.Selected, out var sel)) return null;
-        var metric = outcome.SelectionMetric;
+        if (!evaluations.TryGetValue(selected, out var sel)) return null;
         var tables = new List<TableView>();
         var metrics = sel.Intervals.Keys.ToArray();
         tables.Add(new TableView($"Test metrics with {Pct(sel.Bootstrap.Confidence)} intervals",
             ["model", .. metrics],
-            outcome.Evaluations.Values.Select(r => (IReadOnlyList<string>)[r.Candidate == outcome.Selected ? r.Candidate + " (selected)" : r.Candidate,
+            evaluations.Values.Select(r => (IReadOnlyList<string>)[r.Candidate == selected ? r.Candidate + " (selected)" : r.Candidate,
                 .. metrics.Select(m => r.Intervals.TryGetValue(m, out var i) ? I(i) : "—")]).ToArray(),
             $"Percentile bootstrap: {sel.Bootstrap.Resamples} resamples of the {sel.Rows} test rows, seed {sel.Bootstrap.Seed}."));
         if (sel.Comparisons.Count > 0)
@@ -29,10 +31,12 @@ internal static class EvaluationMapper
         IReadOnlyList<Series> reliability = [];
         if (sel.Calibration is { } cal)
         {
-            var rows = new List<IReadOnlyList<string>> { new[] { "as trained", F(cal.Ece), F(cal.Brier) } };
-            if (cal.Method is not null) rows.Add([$"{cal.Method} (fitted on validation)", F(cal.EceAfter ?? double.NaN), F(cal.BrierAfter ?? double.NaN)]);
+            var rows = new List<IReadOnlyList<string>> { new[] { cal.Stored ? "without calibration" : "as trained", F(cal.Ece), F(cal.Brier) } };
+            if (cal.Method is not null) rows.Add([$"{cal.Method} (fitted on validation{(cal.Stored ? ", stored with the model" : "")})", F(cal.EceAfter ?? double.NaN), F(cal.BrierAfter ?? double.NaN)]);
             tables.Add(new TableView("Calibration", ["model", "ece", "brier"], rows,
-                "ECE over 10 uniform bins. A calibration is fitted on validation with the selected model as trained on train only, and is reported here, not yet stored in the model package."));
+                cal.Stored
+                    ? "ECE over 10 uniform bins. The calibration was fitted on validation with the selected model as trained on train only; it is stored in the model package, so serving and keel predict apply it."
+                    : "ECE over 10 uniform bins."));
             var series = new List<Series>
             {
                 new("uniform bins", cal.Uniform.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()),
@@ -40,6 +44,13 @@ internal static class EvaluationMapper
             };
             if (cal.UniformAfter is { } after) series.Add(new($"{cal.Method}", after.Select(b => new Point(b.MeanPredicted, b.FractionPositive)).ToArray()));
             reliability = series;
+        }
+        if (sel.Decision is { } d)
+        {
+            tables.Add(new TableView("Decision rule stored with the model", ["calibration", "threshold", "chosen for", "validation rows", "value", "precision", "recall"],
+                [[d.Calibration ?? "none", d.Threshold is { } t ? F(t) : "larger probability", d.Objective ?? "—", d.ValidationRows.ToString(CultureInfo.InvariantCulture),
+                    d.ValidationValue is { } v ? F(v) : "—", d.ValidationPrecision is { } p ? F(p) : "—", d.ValidationRecall is { } r ? F(r) : "—"]],
+                "Chosen on validation with the selected model as trained on train only; serving and keel predict apply it, and the test figures above are the model's with it."));
         }
         if (sel.Slices.Count > 0)
         {
@@ -55,6 +66,14 @@ internal static class EvaluationMapper
                 F(w.OverallLoss), F(w.Shortfall), Gates.P(w.PValue)]).ToArray(),
             sel.WeakSegments.Count == 0 ? "No segment of one or two columns is significantly worse than the whole." :
                 "Loss is the error rate (classification) or absolute error (regression); ranked by rows × shortfall."));
+        if (sel.Tags.Count > 0) tables.Add(TagTable(sel.Tags));
+        if (sel.Behaviour.Count > 0)
+        {
+            tables.Add(new TableView("Behavioural tests", ["test", "rows", "passed", "pass rate", "failing examples (test row: what happened)"],
+                sel.Behaviour.Select(b => (IReadOnlyList<string>)[b.Name, b.Rows.ToString(CultureInfo.InvariantCulture), b.Passed.ToString(CultureInfo.InvariantCulture),
+                    F(b.PassRate), b.Examples.Count == 0 ? "none" : string.Join("; ", b.Examples.Take(3).Select(e => $"{e.Row}: {e.Detail}"))]).ToArray(),
+                "Invariance: a numeric column moved by up to ±noise must not move the answer by more than the tolerance. Directional: the column changed as stated must not move the answer the wrong way. Minimum: cases with expected answers (row = case number)."));
+        }
         if (sel.Simpson.Count > 0)
         {
             tables.Add(new TableView("Simpson's paradox check", ["column", "models", "overall", "slices", "flagged"],
@@ -81,6 +100,13 @@ internal static class EvaluationMapper
                 : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();
         return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts };
     }
+
+    /// <summary>The tag prioritisation table (highest priority first), as the report and <c>keel analyze</c> show it.</summary>
+    public static TableView TagTable(IReadOnlyList<Keel.Evaluation.ErrorAnalysis.TagResult> tags) => new("Error analysis by tags",
+        ["tag", "rows", "share of data", "share of errors", "error rate", "reference", "room", "ease × importance", "priority"],
+        tags.Select(t => (IReadOnlyList<string>)[t.Tag, t.Rows.ToString(CultureInfo.InvariantCulture), F(t.ShareOfData), F(t.ShareOfErrors), F(t.ErrorRate),
+            $"{F(t.Reference)} ({t.ReferenceSource})", F(t.Room), F(t.Ease * t.Importance), F(t.Priority)]).ToArray(),
+        "Error rate is the share of wrong answers (regression: mean absolute error). Room = error rate − reference (a given human-level or existing-system figure, or the best model of the run on the tag's rows); priority = room × share of data × ease × importance: how much the overall error falls if the tag reaches its reference.");
 
     private static string Get(IReadOnlyDictionary<string, Interval> m, string key) => m.TryGetValue(key, out var i) ? I(i) : "—";
 

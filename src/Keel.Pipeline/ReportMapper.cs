@@ -41,13 +41,13 @@ internal static class ReportMapper
     private static string Range(double lo, double hi) =>
         $"{lo.ToString("G4", CultureInfo.InvariantCulture)}–{hi.ToString("G4", CultureInfo.InvariantCulture)}";
 
-    private static ColumnView Column(ColumnProfile c) => new(c.Name, c.Type.ToString().ToLowerInvariant(), c.Missing, c.Distinct,
+    internal static ColumnView Column(ColumnProfile c) => new(c.Name, c.Type.ToString().ToLowerInvariant(), c.Missing, c.Distinct,
         c.Mean, c.Std, c.Min, c.Max,
         c.Histogram.Count > 0
             ? c.Histogram.Select(b => new BarDatum(Range(b.Lower, b.Upper), b.Count)).ToArray()
             : c.TopValues.Select(v => new BarDatum(v.Value, v.Count)).ToArray());
 
-    private static CandidateResult Candidate(CandidateOutcome c)
+    internal static CandidateResult Candidate(CandidateOutcome c)
     {
         var e = c.TestEvaluation;
         var curves = new List<Keel.Reports.LossCurve>();

@@ -88,6 +88,9 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        var decision = DecisionStep.Choose(run, selected);
+        var undecided = final;
+        if (decision is { } d) final = DecisionStep.Apply(run, final, d.Rule);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
         var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
@@ -95,11 +98,14 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("evaluate", 0.05));
-        var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final);
+        var champion = await ChampionAsync(run, outcomes, ct);
+        var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final, refit,
+            decision?.Rule.Calibration is null ? null : undecided.TestPredictions, decision?.Result, champion?.Test);
         foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
         progress.Report(new PipelineProgress("evaluate", 1));
 
         var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
+        if (champion is { } ch) byName[Gates.Champion] = ch.Metrics;
         var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric, evaluations[selected.Name]);
         var (toRegister, reason) = PlanRegistration(run, tracker.RunId, final, finalInfo, modelEntry, gates);
         // keel.registered is written by the completion below, with the version number it assigns.
@@ -130,6 +136,26 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }, CancellationToken.None); // once started, the commit is not interrupted half-way by a signal: it is one transaction anyway
         progress.Report(new PipelineProgress("register", 1));
         return outcome with { Registered = completed.Version is { } v ? new RegisteredOut(v.Name, v.Version, completed.AliasMove?.Alias) : null };
+    }
+
+    /// <summary>The registry's champion of the run's model name predicting the test rows, for the significance test against the
+    /// new model; null when there is none, a candidate is called "champion", or it cannot read these rows (another schema).</summary>
+    private async Task<(Keel.Core.Models.Predictions Test, IReadOnlyDictionary<string, double> Metrics)?> ChampionAsync(PreparedRun run,
+        IReadOnlyList<CandidateOutcome> outcomes, CancellationToken ct)
+    {
+        if (outcomes.Any(o => o.Name == Gates.Champion)) return null;
+        if (await store.Registry.GetByAliasAsync(run.ModelName, Gates.Champion, ct) is not { } version) return null;
+        try
+        {
+            var loaded = await Predict.ModelLoader.LoadAsync(store.Artifacts, version, ct);
+            var test = loaded.Predict(run.Features.Take(run.Split.Test));
+            return (test, Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Test), test).Metrics);
+        }
+        catch (Keel.Core.KeelInputException)
+        {
+            // The champion reads other columns or classes: it is not comparable on these rows.
+            return null;
+        }
     }
 
     private static async Task WriteReportAsync(string reportPath, string html, CancellationToken ct)

@@ -48,6 +48,13 @@ public static class RunPreparation
     {
         var (spec, specText) = SpecReader.ReadFile(specPath);
         if (seedOverride is { } s) spec = spec with { Seed = s };
+        return Prepare(spec, specText, specPath);
+    }
+
+    /// <summary>Prepares a parsed spec; <paramref name="specPath"/> names it in errors and anchors its relative paths
+    /// (<c>keel evaluate</c> prepares a run's stored spec this way, with its data path made absolute).</summary>
+    public static PreparedRun Prepare(KeelSpec spec, string specText, string specPath)
+    {
         var specName = Path.GetFileName(specPath);
         var dir = Path.GetDirectoryName(Path.GetFullPath(specPath))!;
         var dataPath = Path.GetFullPath(Path.Combine(dir, spec.Data.Path));
@@ -106,9 +113,14 @@ public static class RunPreparation
         if (split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
+        RequireDecisionInputs(specName, spec, label.Task, split);
+        // Tags are resolved once here so a bad column or rule stops the run before any training.
+        if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
-        return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
+        var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
             strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };
+        BehaviourStep.Validate(prepared, specName);
+        return prepared;
     }
 
     /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split
@@ -152,6 +164,18 @@ public static class RunPreparation
         throw new KeelInputException(
             $"{specName} field 'metric': {metric} is undefined on the validation split, whose {split.Validation.Length} rows hold no {missing}, so no candidate could be chosen; " +
             $"expected validation rows of every class (a larger split.validation_fraction, or split.strategy stratified) or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
+    }
+
+    /// <summary>A stored calibration or threshold is fitted on validation rows of a binary task.</summary>
+    private static void RequireDecisionInputs(string specName, KeelSpec spec, TaskKind task, SplitResult split)
+    {
+        var e = spec.Evaluation;
+        var field = e.Threshold is not null ? "evaluation.threshold" : "evaluation.calibrate";
+        if (e.Threshold is null && e.Calibrate is null) return;
+        if (task != TaskKind.Binary && e.Threshold is not null)
+            throw new KeelInputException($"{specName} field '{field}': a decision threshold needs a binary task, but the task is {Lower(task)}.");
+        if (task == TaskKind.Binary && split.Validation.Length == 0)
+            throw new KeelInputException($"{specName} field '{field}': it is fitted on the validation split, which is empty; expected split.validation_fraction above 0.");
     }
 
     /// <summary>The evaluation options of a spec, with the run's seed behind the bootstrap.</summary>

@@ -1,5 +1,6 @@
 using Keel.Core.Metrics;
 using Keel.Evaluation;
+using Keel.Evaluation.ErrorAnalysis;
 
 namespace Keel.Pipeline;
 
@@ -8,15 +9,20 @@ internal static class TestEvaluations
 {
     /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
     /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
+    /// <remarks>refitted: whether the final model was refitted on train + validation; uncalibrated: the final model's test predictions
+    /// without its stored calibration, or null when it has none; decision: the decision rule stored with the final model, or null;
+    /// champion: the registry champion's test predictions (compared as "champion"), or null.</remarks>
     public static IReadOnlyDictionary<string, TestReport> Evaluate(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
-        CandidateOutcome selected, CandidateOutcome final)
+        CandidateOutcome selected, CandidateOutcome final, bool refitted, Keel.Core.Models.Predictions? uncalibrated, DecisionResult? decision,
+        Keel.Core.Models.Predictions? champion = null)
     {
         var options = RunPreparation.EvaluationOptions(run.Spec);
         var truth = run.Label.Labels.Take(run.Split.Test);
         var info = MetricCatalog.Get(run.Metric);
         var others = CandidateOrder.Rank(outcomes.Where(o => o.Name != selected.Name).ToArray(),
                 o => o.ValidationMetrics.TryGetValue(run.Metric, out var v) ? v : null, info.HigherIsBetter)
-            .Select(o => (o.Name, o.TestPredictions)).ToArray();
+            .Select(o => (o.Name, o.TestPredictions)).ToList();
+        if (champion is not null) others.Add((Gates.Champion, champion));
         var validation = run.Split.Validation;
         var result = new Dictionary<string, TestReport>(StringComparer.Ordinal);
         foreach (var o in outcomes.Where(o => o.Name != selected.Name))
@@ -30,7 +36,13 @@ internal static class TestEvaluations
             others,
             validation.Length > 0 ? run.Label.Labels.Take(validation) : null,
             validation.Length > 0 ? selected.Model.Predict(run.Features.Take(validation)) : null,
-            selected.TestPredictions) { Refitted = !ReferenceEquals(final, selected) }, options);
+            selected.TestPredictions) { Refitted = refitted, Uncalibrated = uncalibrated }, options) with
+        {
+            Decision = decision,
+            Tags = run.Spec.Evaluation.Tags.Count == 0 ? [] : TagAnalysis.Analyze(truth, final.TestPredictions, others,
+                TagResolver.Resolve(run.Spec.Evaluation.Tags, run.Table.Take(run.Split.Test), i => $"evaluation.tags[{i}]", Path.GetFileName(run.Data.Path))),
+            Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
+        };
         return result;
     }
 }

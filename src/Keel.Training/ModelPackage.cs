@@ -23,8 +23,24 @@ public static class ModelPackage
         IFittedModel fitted;
         if (manifest.Type is "random" or "zero_rule" or "heuristic") fitted = BaselineModel.Load(manifest);
         else fitted = manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
+        if (manifest.Decision is { } rule) fitted = new DecidedModel(fitted, rule);
         return new OpenedPackage(fitted, manifest.MissingTokens);
     }
+
+    /// <summary>A binary model that applies <paramref name="rule"/> (calibration, decision threshold) to every prediction, and stores
+    /// it in its package; <paramref name="model"/> itself when the rule is null or the model is not binary.</summary>
+    public static IFittedModel WithDecision(IFittedModel model, Keel.Core.Models.DecisionRule? rule)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (rule is null || model.Classes.Count != 2) return model;
+        return new DecidedModel(model is DecidedModel d ? d.Inner : model, rule);
+    }
+
+    /// <summary>The decision rule a loaded model applies, or null when it has none.</summary>
+    public static Keel.Core.Models.DecisionRule? DecisionOf(IFittedModel model) => (model as DecidedModel)?.Rule;
+
+    /// <summary>The model without its decision rule (its raw probabilities and the larger-probability answer).</summary>
+    public static IFittedModel WithoutDecision(IFittedModel model) => model is DecidedModel d ? d.Inner : model;
 
     /// <summary>Writes <paramref name="model"/>'s package recording <paramref name="missingTokens"/>, the raw values its
     /// training data read as missing, so serving and batch prediction read inputs the same way.</summary>

@@ -15,13 +15,31 @@ internal static class RunCommand
         var json = CommandOptions.JsonOption();
         var seed = new Option<int?>("--seed") { Description = "Override the spec's seed" };
         var report = new Option<string?>("--report") { Description = "Where to write the HTML report (default: reports/RUN_ID.html beside the store)" };
+        var sanity = new Option<bool>("--sanity") { Description = "Only check that each candidate can overfit 100 training rows (nothing is tracked); exit 3 if one cannot" };
         var command = new Command("run", "Train baselines and candidates, evaluate, select, register and report, as one tracked run")
         {
-            spec, json, seed, report,
+            spec, json, seed, report, sanity,
         };
-        command.SetAction((result, ct) => ExecuteAsync(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json),
+        command.SetAction((result, ct) => result.GetValue(sanity)
+            ? Task.FromResult(Sanity(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json), result.GetValue(seed)))
+            : ExecuteAsync(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json),
             result.GetValue(seed), result.GetValue(report), o.Store(result), ct));
         return command;
+    }
+
+    private static int Sanity(CommandOptions o, string specPath, bool json, int? seed)
+    {
+        var results = SanityCheck.Run(RunPreparation.Prepare(specPath, seed));
+        if (json) Json.Write(o.Context.Out, results);
+        else
+        {
+            foreach (var r in results)
+            {
+                if (r.Passed) o.Context.Console.MarkupLineInterpolated($"  ok: {r.Candidate} fits {r.Rows} training rows (training error {Format.Number(r.TrainingError)})");
+                else o.Context.Console.MarkupLineInterpolated($"  [red]FAILED[/]: {r.Message}");
+            }
+        }
+        return results.All(r => r.Passed) ? KeelApp.ExitOk : KeelApp.ExitGatesFailed;
     }
 
     public static async Task<int> ExecuteAsync(CommandOptions o, string specPath, bool json, int? seed, string? reportPath, StoreOptions storeOptions, CancellationToken ct)

@@ -20,11 +20,21 @@ public sealed record Predictions
     /// <summary>Number of rows.</summary>
     public int Count => Probabilities?.Length ?? Values?.Length ?? 0;
 
-    /// <summary>The predicted class index per row (argmax of probabilities; the lower index wins ties).</summary>
+    /// <summary>Binary: the positive class (index 1) is predicted when its probability is at least this (a decision threshold stored
+    /// with the model). Default null: the larger probability wins.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>The predicted class index per row (argmax of probabilities, the lower index winning ties; binary with a
+    /// <see cref="Threshold"/>: 1 when the positive probability reaches it).</summary>
     public int[] PredictedClassIndices()
     {
         var p = Probabilities ?? throw new InvalidOperationException("Regression predictions have no classes.");
         var r = new int[p.Length];
+        if (Threshold is { } t && Classes.Count == 2)
+        {
+            for (var i = 0; i < p.Length; i++) r[i] = p[i][1] >= t ? 1 : 0;
+            return r;
+        }
         for (var i = 0; i < p.Length; i++)
         {
             var best = 0;

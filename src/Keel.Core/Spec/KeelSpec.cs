@@ -165,7 +165,7 @@ public sealed record EvaluationSpec
     /// <summary>Columns audited for fairness (per-group rates, demographic parity, equalized odds). Default: none.</summary>
     public IReadOnlyList<string> Sensitive { get; init; } = [];
 
-    /// <summary>sigmoid or isotonic: calibration fitted on validation and reported on test (binary). Default: none.</summary>
+    /// <summary>sigmoid or isotonic: calibration fitted on validation, stored with the model and reported on test (binary). Default: none.</summary>
     public string? Calibrate { get; init; }
 
     /// <summary>Coverage of the split-conformal intervals and prediction sets. Default 0.9.</summary>
@@ -176,4 +176,14 @@ public sealed record EvaluationSpec
 
     /// <summary>Slices with fewer test rows are listed with their size but get no metrics, and slice gates pass over them. Default 30.</summary>
     public int MinSliceRows { get; init; } = 30;
+
+    /// <summary>Binary: what the decision threshold stored with the model is chosen for on validation (F-beta, a precision or recall
+    /// target, or costs). Default null: the larger probability wins.</summary>
+    public ThresholdObjective? Threshold { get; init; }
+
+    /// <summary>Tags for the error analysis of the selected model on test (prioritisation table in the report). Default: none.</summary>
+    public IReadOnlyList<TagSpec> Tags { get; init; } = [];
+
+    /// <summary>Behavioural tests of the selected model on the test rows (and a file of cases). Default: none.</summary>
+    public IReadOnlyList<BehaviourTestSpec> Tests { get; init; } = [];
 }

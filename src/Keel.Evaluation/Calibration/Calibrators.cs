@@ -8,6 +8,9 @@ public interface ICalibrator
 
     /// <summary>The calibrated probability of each score.</summary>
     double[] Apply(double[] p1);
+
+    /// <summary>The fitted map as stored in a model package (applied the same way by the loaded model).</summary>
+    Keel.Core.Models.ProbabilityCalibration State { get; }
 }
 
 /// <summary>Fits the calibrators of spec field <c>evaluation.calibrate</c>.</summary>

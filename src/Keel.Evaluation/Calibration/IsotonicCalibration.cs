@@ -1,5 +1,3 @@
-using Keel.Evaluation.Uncertainty;
-
 namespace Keel.Evaluation.Calibration;
 
 /// <summary>scikit-learn 1.2's IsotonicRegression(out_of_bounds='clip') as CalibratedClassifierCV(method='isotonic') fits it: ties in the
@@ -38,24 +36,12 @@ internal sealed class IsotonicCalibration : ICalibrator
         return new IsotonicCalibration(xs.ToArray(), y);
     }
 
+    public Keel.Core.Models.ProbabilityCalibration State => new(Method, 0, 0, _x, _y);
+
     public double[] Apply(double[] p1)
     {
-        var r = new double[p1.Length];
-        for (var i = 0; i < p1.Length; i++)
-        {
-            if (_x.Length == 1)
-            {
-                r[i] = _y[0];
-                continue;
-            }
-            var t = Math.Clamp(p1[i], _x[0], _x[^1]);
-            // scipy's interp1d (linear): hi = searchsorted(x, t) clipped to 1..n-1, lo = hi - 1.
-            var hi = Math.Clamp(Percentile.SearchLeft(_x, t), 1, _x.Length - 1);
-            var lo = hi - 1;
-            var slope = (_y[hi] - _y[lo]) / (_x[hi] - _x[lo]);
-            r[i] = Math.Min(1, slope * (t - _x[lo]) + _y[lo]);
-        }
-        return r;
+        var state = State;
+        return p1.Select(state.Apply).ToArray();
     }
 
     /// <summary>scikit-learn's _inplace_contiguous_isotonic_regression, step for step.</summary>

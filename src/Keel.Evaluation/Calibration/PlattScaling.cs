@@ -8,7 +8,9 @@ internal sealed record PlattScaling(double A, double B) : ICalibrator
 {
     public string Method => "sigmoid";
 
-    public double[] Apply(double[] p1) => p1.Select(f => Sigmoid(-(A * f + B))).ToArray();
+    public Keel.Core.Models.ProbabilityCalibration State => new(Method, A, B, [], []);
+
+    public double[] Apply(double[] p1) => p1.Select(State.Apply).ToArray();
 
     public static PlattScaling Fit(int[] truth, double[] f)
     {

@@ -39,7 +39,7 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -69,7 +69,71 @@ internal static class SpecReader
             if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
             spec = spec with { MinSliceRows = v };
         }
+        if (k.TryGetValue("threshold", out var th)) spec = spec with { Threshold = ReadThreshold(f, th) };
+        if (k.TryGetValue("tags", out var tg)) spec = spec with { Tags = ReadTags(f, tg, "evaluation.tags") };
+        if (k.TryGetValue("tests", out var te)) spec = spec with { Tests = BehaviourTestReader.Read(f, te, "evaluation.tests") };
         return spec;
+    }
+
+    /// <summary>Tags: a list whose items are a rule ("CONDITION -> NAME"), or a mapping with one of slice: COLUMN, column: COLUMN
+    /// (boolean), rule: TEXT, and optional reference, ease and importance.</summary>
+    public static IReadOnlyList<TagSpec> ReadTags(YamlFields f, YamlNode node, string field)
+    {
+        if (node is not YamlSequenceNode list) throw f.Error(node, field, "expected a list of tags");
+        var tags = new List<TagSpec>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var item = list.Children[i];
+            var path = $"{field}[{i}]";
+            if (item is YamlScalarNode)
+            {
+                tags.Add(new TagSpec("rule", f.String(item, path)));
+                continue;
+            }
+            var k = f.Keys(f.Mapping(item, path), path, "slice", "column", "rule", "reference", "ease", "importance");
+            var kinds = new[] { "slice", "column", "rule" }.Where(k.ContainsKey).ToArray();
+            if (kinds.Length != 1) throw f.Error(item, path, "expected exactly one of slice: COLUMN, column: COLUMN (boolean) or rule: \"CONDITION -> NAME\"");
+            double Weight(string key, double min)
+            {
+                if (!k.TryGetValue(key, out var w)) return 1;
+                var v = f.Number(w, $"{path}.{key}");
+                return v > min ? v : throw f.Error(w, $"{path}.{key}", $"expected a number above {min}, got {v}");
+            }
+            double? reference = null;
+            if (k.TryGetValue("reference", out var rf))
+            {
+                var v = f.Number(rf, $"{path}.reference");
+                reference = v >= 0 ? v : throw f.Error(rf, $"{path}.reference", $"expected an error rate (or mean absolute error) of at least 0, got {v}");
+            }
+            tags.Add(new TagSpec(kinds[0], f.String(k[kinds[0]], $"{path}.{kinds[0]}")) { Reference = reference, Ease = Weight("ease", 0), Importance = Weight("importance", 0) });
+        }
+        return tags;
+    }
+
+    /// <summary>evaluation.threshold: one of {f_beta: BETA}, {precision: TARGET}, {recall: TARGET}, {costs: {fp: COST, fn: COST}}.</summary>
+    private static ThresholdObjective ReadThreshold(YamlFields f, YamlNode node)
+    {
+        const string field = "evaluation.threshold";
+        const string expected = "expected one of {f_beta: 1}, {precision: 0.9}, {recall: 0.8} or {costs: {fp: 1, fn: 5}}";
+        var k = f.Keys(f.Mapping(node, field), field, "f_beta", "precision", "recall", "costs");
+        if (k.Count != 1) throw f.Error(node, field, expected);
+        var (kind, value) = k.First();
+        var path = $"{field}.{kind}";
+        if (kind == "costs")
+        {
+            var costs = f.Keys(f.Mapping(value, path), path, "fp", "fn");
+            double Cost(string key)
+            {
+                if (!costs.TryGetValue(key, out var c)) throw f.Error(value, $"{path}.{key}", "missing; expected the cost of a " + (key == "fp" ? "false positive" : "false negative"));
+                var v = f.Number(c, $"{path}.{key}");
+                return v >= 0 ? v : throw f.Error(c, $"{path}.{key}", $"expected a cost of at least 0, got {v}");
+            }
+            return new ThresholdObjective("costs", 0, Cost("fp"), Cost("fn"));
+        }
+        var number = f.Number(value, path);
+        if (kind == "f_beta" && !(number > 0)) throw f.Error(value, path, $"expected a beta above 0, got {number}");
+        if (kind != "f_beta" && number is <= 0 or > 1) throw f.Error(value, path, $"expected a target above 0 and at most 1, got {number}");
+        return new ThresholdObjective(kind, number);
     }
 
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)

@@ -17,6 +17,7 @@ namespace Keel.Training.Packaging;
 /// <param name="ClassPlatt">A multiclass forest's per-class Platt scaling of its raw scores; null otherwise (and in older packages).</param>
 /// <param name="MissingTokens">Raw values the training data read as missing (data.missing plus the defaults); null in packages
 /// written before it was recorded or outside a run: readers then use the default tokens.</param>
+/// <param name="Decision">A binary model's calibration and decision threshold chosen on validation; null when none (and in older packages).</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -28,7 +29,8 @@ internal sealed record Manifest(
     JsonElement? Baseline,
     Linear.RidgeState? Ridge = null,
     MlNet.ClassCalibration? ClassPlatt = null,
-    IReadOnlyList<string>? MissingTokens = null)
+    IReadOnlyList<string>? MissingTokens = null,
+    Keel.Core.Models.DecisionRule? Decision = null)
 {
     public const int CurrentVersion = 1;
 

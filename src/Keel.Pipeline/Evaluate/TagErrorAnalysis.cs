@@ -1,0 +1,46 @@
+using Keel.Core;
+using Keel.Core.Spec;
+using Keel.Evaluation.ErrorAnalysis;
+using Keel.Pipeline.Spec;
+using Keel.Tracking;
+
+namespace Keel.Pipeline.Evaluate;
+
+/// <summary>The result of <c>keel analyze</c>; also what <c>--json</c> prints.</summary>
+/// <param name="RunId">The run analysed.</param>
+/// <param name="Model">The run's selected model (as registered or final).</param>
+/// <param name="Rows">Test rows.</param>
+/// <param name="Tags">Per tag, highest priority first.</param>
+public sealed record AnalyzeOutcome(string RunId, string Model, int Rows, IReadOnlyList<TagResult> Tags);
+
+/// <summary>Error analysis by tags of a run's model on its test split (read again): <c>keel analyze RUN --tags FILE</c>. Reads only.</summary>
+/// <param name="store">Where the run is.</param>
+public sealed class TagErrorAnalysis(KeelStore store)
+{
+    /// <summary>Analyses run <paramref name="runId"/> with the tags of <paramref name="tagsFile"/> (YAML: <c>tags:</c> and a list, as evaluation.tags).</summary>
+    /// <exception cref="KeelInputException">The file is missing or malformed, or a tag names a missing column or a bad rule (the message names the file and item).</exception>
+    public async Task<AnalyzeOutcome> ExecuteAsync(string runId, string tagsFile, CancellationToken ct)
+    {
+        var tags = ReadTagsFile(tagsFile);
+        var source = await EvaluationSource.LoadAsync(store, runId, ct);
+        var prepared = source.Prepared;
+        var test = await source.SplitRowsAsync(store, "test", ct);
+        var rows = prepared.Table.Take(test);
+        var truth = prepared.Label.Labels.Take(test);
+        var name = Path.GetFileName(tagsFile);
+        var inputs = TagResolver.Resolve(tags, rows, i => $"{name} field 'tags[{i}]'", Path.GetFileName(prepared.Data.Path));
+        var others = source.Others.Select(o => (o.Name, o.Model.Predict(rows))).ToArray();
+        return new AnalyzeOutcome(source.Run.Id, source.Selected, truth.Count, TagAnalysis.Analyze(truth, source.Model.Predict(rows), others, inputs));
+    }
+
+    /// <summary>The tags of a tags file.</summary>
+    public static IReadOnlyList<TagSpec> ReadTagsFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new KeelInputException($"--tags: the file '{path}' does not exist.");
+        var (f, root) = YamlFields.Load(File.ReadAllText(path), name, "the file is empty; expected 'tags:' and a list of tags");
+        var k = f.Keys(root, "", "tags");
+        if (!k.TryGetValue("tags", out var list)) throw f.Error(root, "tags", "missing; expected a list of tags");
+        return SpecReader.ReadTags(f, list, "tags");
+    }
+}

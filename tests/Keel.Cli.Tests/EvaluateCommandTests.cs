@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel evaluate`: a run's model or a registered model evaluated again, on its test split or on new labelled data, tracked as a run.</summary>
+public sealed class EvaluateCommandTests
+{
+    private const string Spec = """
+        data: {path: credit_data.csv, label: Status}
+        models: [zero_rule, linear]
+        evaluation: {slices: [Home], sensitive: [Marital], bootstrap: 100, calibrate: sigmoid}
+        register: {alias: champion}
+        seed: 42
+        """;
+
+    private static async Task<(CliHarness H, JsonElement Run)> TrainedAsync()
+    {
+        var h = new CliHarness();
+        h.CopySample("credit_data.csv");
+        h.Write("keel.yaml", Spec);
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+        Assert.True(r.Exit == 0, r.Error);
+        return (h, r.Json());
+    }
+
+    private static async Task<Keel.Core.Tracking.Run> GetRunAsync(CliHarness h, string id)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        return (await store.Tracking.GetRunAsync(id))!;
+    }
+
+    [Fact]
+    public async Task Evaluate_RunOnItsTestSplit_SameMetricsAsTheRunTrackedAsLinkedRunWithReport()
+    {
+        var (h, run) = await TrainedAsync();
+        using var _ = h;
+        var runId = run.GetProperty("run_id").GetString()!;
+
+        var r = await h.RunAsync("evaluate", runId, "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        var evalId = j.GetProperty("run_id").GetString()!;
+        Assert.NotEqual(runId, evalId);
+        Assert.True(j.GetProperty("on_test_split").GetBoolean());
+        Assert.Equal(run.GetProperty("split").GetProperty("test").GetInt32(), j.GetProperty("rows").GetInt32());
+        var source = await GetRunAsync(h, runId);
+        var evaluation = await GetRunAsync(h, evalId);
+        Assert.Equal(source.ExperimentId, evaluation.ExperimentId);
+        Assert.Equal(runId, evaluation.Tags["keel.evaluation_of"]);
+        Assert.Equal(Keel.Core.Tracking.RunStatus.Finished, evaluation.Status);
+        // The same model on the same rows: the same test metrics as the run logged.
+        Assert.Equal(source.Metrics["test.auc"], evaluation.Metrics["test.auc"], 12);
+        Assert.Equal(source.Metrics["test.log_loss"], evaluation.Metrics["test.log_loss"], 12);
+        var selected = j.GetProperty("candidate").GetString()!;
+        var sel = j.GetProperty("evaluations").GetProperty(selected);
+        Assert.NotEmpty(sel.GetProperty("slices").EnumerateArray());
+        Assert.Single(sel.GetProperty("fairness").EnumerateArray());
+        Assert.NotEmpty(sel.GetProperty("comparisons").EnumerateArray());
+        Assert.Equal("sigmoid", sel.GetProperty("calibration").GetProperty("method").GetString());
+        Assert.True(sel.GetProperty("conformal").GetProperty("calibration_rows").GetInt32() > 0);
+        var html = await File.ReadAllTextAsync(j.GetProperty("report_path").GetString()!);
+        Assert.Contains("Evaluation beyond averages", html);
+        Assert.Contains("Fairness: Marital", html);
+        Assert.Contains("evaluation only", html);
+    }
+
+    [Fact]
+    public async Task Evaluate_RegisteredModelOnNewData_EvaluatesEveryRowOfTheFile()
+    {
+        var (h, run) = await TrainedAsync();
+        using var _ = h;
+        var name = run.GetProperty("registered").GetProperty("name").GetString()!;
+        var lines = File.ReadAllLines(Path.Combine(h.Folder, "credit_data.csv"));
+        h.Write("new.csv", string.Join("\n", lines.Take(401)) + "\n");
+
+        var r = await h.RunAsync("evaluate", $"{name}@champion", "--data", "new.csv", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var j = r.Json();
+        Assert.False(j.GetProperty("on_test_split").GetBoolean());
+        Assert.Equal(400, j.GetProperty("rows").GetInt32());
+        Assert.Equal($"{name}:1", j.GetProperty("model").GetString());
+        var evaluation = await GetRunAsync(h, j.GetProperty("run_id").GetString()!);
+        Assert.Equal($"{name}:1", evaluation.Tags["keel.evaluated_model"]);
+        Assert.InRange(evaluation.Metrics["test.auc"], 0.5, 1);
+    }
+
+    [Fact]
+    public async Task Evaluate_NewDataWithUnknownClass_ExitOneNamingRowAndColumnAndNoRunAdded()
+    {
+        var (h, run) = await TrainedAsync();
+        using var _ = h;
+        var lines = File.ReadAllLines(Path.Combine(h.Folder, "credit_data.csv"));
+        h.Write("bad.csv", string.Join("\n", lines.Take(50)) + "\n" + lines[50].Replace("\"good\"", "\"maybe\"").Replace("\"bad\"", "\"maybe\"") + "\n");
+        var before = h.StoreFingerprint();
+
+        var r = await h.RunAsync("evaluate", run.GetProperty("run_id").GetString()!, "--data", "bad.csv");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("bad.csv data row 50 (1-based), column 'Status': class 'maybe'", r.Error);
+        Assert.Equal(before, h.StoreFingerprint());
+    }
+
+    [Fact]
+    public async Task Evaluate_UnknownRunOrModel_ExitOneNamingIt()
+    {
+        var (h, _) = await TrainedAsync();
+        using var __ = h;
+
+        var r = await h.RunAsync("evaluate", "nosuchmodel@champion");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("nosuchmodel", r.Error);
+    }
+}
