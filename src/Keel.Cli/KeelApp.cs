@@ -8,7 +8,7 @@ namespace Keel.Cli;
 
 /// <summary>
 /// The `keel` command tree. Exit codes: 0 ok, 1 bad input, not found, or a file/store that cannot be read or written, 2 bad usage,
-/// 3 gates failed (run kept, model not registered), 4 an alert fired (keel alerts check), 5 retraining not promoted, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM; set in Program.cs).
+/// 3 gates failed (run kept, model not registered), 4 an alert fired (keel alerts check), 5 retrained but not promoted (challenger not better), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM; set in Program.cs).
 /// </summary>
 internal static class KeelApp
 {
@@ -43,6 +43,7 @@ internal static class KeelApp
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
         root.Subcommands.Add(AlertsCommand.Build(common));
+        root.Subcommands.Add(RetrainCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
