@@ -60,5 +60,4 @@ internal static class RetrainCommand
         });
         return command;
     }
-
 }
