@@ -81,6 +81,29 @@ public sealed class RetrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Retrain_PromotedWithDeployment_ChallengerAliasMovedChampionKeptRolloutRearmed()
+    {
+        await RegisterChampionAsync();
+        await using (var setup = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder }))
+        {
+            var done = new Keel.Core.Deployments.DeploymentState(Keel.Core.Deployments.RolloutPhase.Promoted, Keel.Core.Deployments.DeploymentMode.Full, 100, 0);
+            await setup.Deployments.ApplyAsync(new Keel.Core.Deployments.Deployment
+            {
+                Name = "drifty", Champion = "drifty@champion", Challenger = "drifty@challenger", Strategy = "canary", SpecText = "endpoint: drifty\n", State = done,
+            }, "tester");
+        }
+        WriteCsv("all.csv", Rows(new Random(1), new DateTime(2026, 1, 1), 1500, 1), Rows(new Random(2), new DateTime(2026, 9, 1), 1500, 2));
+        _cli.Write("retrain.yaml", Spec("all.csv", "retrain: { window: { last: 120d }, comparison: { rows: 500 }, deployment: drifty }"));
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion");
+        Assert.True(r.Exit == 0, r.Error + r.Console);
+        Assert.Contains("deployment 'drifty' re-armed (promoted → created)", r.Console, StringComparison.Ordinal);
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
+        Assert.Equal(2, (await store.Registry.GetByAliasAsync("drifty", "challenger"))!.Version);
+        Assert.Equal(1, (await store.Registry.GetByAliasAsync("drifty", "champion"))!.Version);
+        Assert.Equal(Keel.Core.Deployments.RolloutPhase.Created, (await store.Deployments.GetAsync("drifty"))!.State.Phase);
+    }
+
+    [Fact]
     public async Task Retrain_WorldUnchanged_NotPromotedSaysWhyExit5NoNewVersion()
     {
         await RegisterChampionAsync();

@@ -176,14 +176,14 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         return $"not promoted: {Describe(c)}; {why}";
     }
 
-    /// <summary>Moves a finished deployment back to created, so its strategy begins again with the new challenger; a running one
-    /// follows the alias by itself.</summary>
+    /// <summary>Moves a finished deployment back to created (a start event: the server begins the strategy from its first step when it
+    /// loads a created deployment with a challenger); a running one follows the challenger alias by itself.</summary>
     private async Task<string> StartRolloutAsync(Deployment d, RegisteredOut registered, CancellationToken ct)
     {
         var version = $"{registered.Name}:{registered.Version}";
         if (d.State.Phase == RolloutPhase.Running)
             return $"deployment '{d.Name}' is running its {d.Strategy} rollout; its challenger {d.Challenger} now names {version}";
-        var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Update, d.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
+        var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Start, d.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
             actor, $"keel retrain: challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts when the server loads the deployment", ct);
         return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): its {d.Strategy} rollout of {version} starts when the server loads it";
     }
