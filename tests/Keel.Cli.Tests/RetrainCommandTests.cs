@@ -104,6 +104,17 @@ public sealed class RetrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RegisteredIntervalAsync_AfterKeelRun_TestSetIntervalAroundRegisteredMetric()
+    {
+        await RegisterChampionAsync();
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
+        var version = (await store.Registry.GetByAliasAsync("drifty", "champion"))!;
+        var interval = (await Keel.Pipeline.Performance.PerformanceMonitor.RegisteredIntervalAsync(store, version, "auc"))!;
+        Assert.Equal(version.Metrics["auc"], interval.Estimate, 12);
+        Assert.True(interval.Low < interval.Estimate && interval.Estimate < interval.High, $"{interval}");
+    }
+
+    [Fact]
     public async Task Retrain_WorldUnchanged_NotPromotedSaysWhyExit5NoNewVersion()
     {
         await RegisterChampionAsync();

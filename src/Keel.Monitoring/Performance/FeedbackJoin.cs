@@ -75,6 +75,32 @@ public static class FeedbackJoin
             new Predictions { Task = TaskKind.Regression, Values = [.. values] }, times, unlabelled);
     }
 
+    /// <summary>Every logged prediction, labelled or not, in log order (what CBPE estimates from before labels come).</summary>
+    public static Predictions AllPredictions(IReadOnlyList<LoggedPrediction> logged)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        IReadOnlyList<string>? classes = null;
+        var probabilities = new List<double[]>();
+        var values = new List<double>();
+        foreach (var (prediction, _) in logged)
+        {
+            using var outputs = JsonDocument.Parse(prediction.OutputsJson);
+            foreach (var answer in outputs.RootElement.EnumerateArray())
+            {
+                if (answer.ValueKind == JsonValueKind.Object)
+                {
+                    var row = answer.GetProperty("probabilities").EnumerateObject().ToArray();
+                    classes ??= row.Select(p => p.Name).ToArray();
+                    probabilities.Add(row.Select(p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : double.NaN).ToArray());
+                }
+                else values.Add(answer.ValueKind == JsonValueKind.Number ? answer.GetDouble() : double.NaN);
+            }
+        }
+        if (classes is null) return new Predictions { Task = TaskKind.Regression, Values = [.. values] };
+        var task = classes.Count == 2 ? TaskKind.Binary : TaskKind.Multiclass;
+        return new Predictions { Task = task, Classes = classes, Probabilities = [.. probabilities] };
+    }
+
     private static string OutcomeText(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => e.GetString()!,
