@@ -10,7 +10,7 @@ internal static class SchemaV4
             scope TEXT NOT NULL,
             rule TEXT NOT NULL,
             value REAL,
-            window TEXT NOT NULL,
+            window_key TEXT NOT NULL,
             at TEXT NOT NULL,
             delivered TEXT NOT NULL);
         CREATE INDEX alerts_scope_rule ON alerts(scope, rule, id);
