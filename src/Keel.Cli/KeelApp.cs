@@ -8,7 +8,7 @@ namespace Keel.Cli;
 
 /// <summary>
 /// The `keel` command tree. Exit codes: 0 ok, 1 bad input, not found, or a file/store that cannot be read or written, 2 bad usage,
-/// 3 gates failed (run kept, model not registered), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM; set in Program.cs).
+/// 3 gates failed (run kept, model not registered), 4 an alert fired (keel alerts check), 5 retrained but not promoted (challenger not better), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM; set in Program.cs).
 /// </summary>
 internal static class KeelApp
 {
@@ -16,6 +16,8 @@ internal static class KeelApp
     public const int ExitInput = 1;
     public const int ExitUsage = 2;
     public const int ExitGatesFailed = 3;
+    public const int ExitAlerts = 4;
+    public const int ExitNotPromoted = 5;
     public const int ExitInterrupted = 130;
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct = default)
@@ -49,6 +51,8 @@ internal static class KeelApp
         root.Subcommands.Add(StoreCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
+        root.Subcommands.Add(AlertsCommand.Build(common));
+        root.Subcommands.Add(RetrainCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -22,6 +22,13 @@ public sealed record PipelineProgress(string Step, double Done);
 /// <param name="actor">Who moves the alias (the user), recorded in the alias history.</param>
 public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress, string actor)
 {
+    /// <summary>Tags written on the run when it is created, e.g. a retraining's lineage. Default none.</summary>
+    public IReadOnlyDictionary<string, string> ExtraTags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A last check before registration, given the final model once every gate passed: null registers it, a text is the
+    /// reason it is not registered (e.g. a retrained challenger that does not beat its champion). Default none.</summary>
+    public Func<CandidateOutcome, CancellationToken, Task<string?>>? RegistrationCheck { get; init; }
+
     public static IReadOnlyList<string> Steps(PreparedRun run) =>
         [.. run.Candidates.Select(c => $"train {c.Name}"), "refit", "evaluate", "report", "register"];
 
@@ -31,6 +38,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var env = RunEnvironment.Capture(Path.GetDirectoryName(run.SpecPath)!);
         var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
         var tags = new Dictionary<string, string>(env.Values) { ["keel.spec"] = run.SpecPath };
+        foreach (var (k, v) in ExtraTags) tags[k] = v;
         var started = time.GetUtcNow();
         var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{run.Experiment}-{started:yyyyMMdd-HHmmss}", started, tags, ct);
         var tracker = new RunTracker(store, created.Id, time);
@@ -108,6 +116,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         if (champion is { } ch) byName[Gates.Champion] = ch.Metrics;
         var gates = Gates.Check(run.Spec.Register.Gates, selected.Name, byName, run.Metric, evaluations[selected.Name]);
         var (toRegister, reason) = PlanRegistration(run, tracker.RunId, final, finalInfo, modelEntry, gates);
+        if (toRegister is not null && RegistrationCheck is not null && await RegistrationCheck(final, ct) is { } refused) (toRegister, reason) = (null, refused);
         // keel.registered is written by the completion below, with the version number it assigns.
         await tracker.LogSelectionAsync(selected.Name, gates, null, reason, ct);
 

@@ -44,7 +44,11 @@ public sealed record PreparedRun(
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
 public static class RunPreparation
 {
-    public static PreparedRun Prepare(string specPath, int? seedOverride)
+    public static PreparedRun Prepare(string specPath, int? seedOverride) => Prepare(specPath, seedOverride, null);
+
+    /// <summary>As <see cref="Prepare(string, int?)"/>, with <paramref name="select"/> replacing the table read from data.path (e.g. a
+    /// retraining's data window); it receives the spec, the table read and the read options.</summary>
+    public static PreparedRun Prepare(string specPath, int? seedOverride, Func<KeelSpec, LoadedTable, ReadOptions, LoadedTable>? select)
     {
         var (spec, specText) = SpecReader.ReadFile(specPath);
         if (seedOverride is { } s) spec = spec with { Seed = s };
@@ -63,14 +67,16 @@ public static class RunPreparation
 
         var defaults = new ReadOptions();
         IReadOnlyList<string> missingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing.Except(defaults.MissingTokens, StringComparer.Ordinal)];
-        var data = TableReader.Read(dataPath, defaults with
+        var readOptions = defaults with
         {
             Format = spec.Data.Format,
             Types = spec.Data.Types,
             MissingTokens = missingTokens,
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
-        });
+        };
+        var data = TableReader.Read(dataPath, readOptions);
+        if (select is not null) data = select(spec, data, readOptions);
         var source = Path.GetFileName(dataPath);
         RequireColumns(data.Table, specName, spec);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);

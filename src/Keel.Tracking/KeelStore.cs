@@ -1,3 +1,4 @@
+using Keel.Core.Alerts;
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
 using Keel.Core.Registry;
@@ -21,6 +22,7 @@ public sealed class KeelStore : IAsyncDisposable
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
         Deployments = new SqliteDeploymentStore(db, time);
+        Alerts = new SqliteAlertStore(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -33,6 +35,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Deployments, their state history, the review queue, feedback and API tokens (same database as <see cref="Tracking"/>).</summary>
     public IDeploymentStore Deployments { get; }
+
+    /// <summary>The alert history (same database as <see cref="Tracking"/>).</summary>
+    public IAlertStore Alerts { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

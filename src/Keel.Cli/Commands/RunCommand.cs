@@ -92,7 +92,7 @@ internal static class RunCommand
     }
 
     /// <summary>Reports progress on the caller's thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
-    private sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    internal sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
     {
         public void Report(PipelineProgress value) => report(value);
     }

@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Keel.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -6,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Keel.Pipeline.Spec;
 
 /// <summary>Typed reads of YAML nodes whose errors name the spec file, line and dotted field path.</summary>
-internal sealed class YamlFields(string file)
+internal sealed partial class YamlFields(string file)
 {
     /// <summary>The root mapping of the first document of <paramref name="yaml"/>; syntax errors name the file and line.</summary>
     /// <param name="yaml">The file's text.</param>
@@ -88,4 +89,21 @@ internal sealed class YamlFields(string file)
         YamlScalarNode => [String(node, field)],
         _ => throw Error(node, field, "expected a list of values"),
     };
+
+    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)(?<unit>ms|s|m|h|d)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationPattern();
+
+    /// <summary>A positive duration written as a number and a unit: ms, s, m, h or d (e.g. 30s, 6h, 7d).</summary>
+    public TimeSpan Duration(YamlNode node, string field)
+    {
+        var text = String(node, field);
+        var m = DurationPattern().Match(text);
+        if (!m.Success) throw Error(node, field, $"expected a duration such as 30s, 10m, 6h or 7d, got '{text}'");
+        var n = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        var d = m.Groups["unit"].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n),
+        };
+        return d > TimeSpan.Zero ? d : throw Error(node, field, $"expected a duration above zero, got '{text}'");
+    }
 }

@@ -33,7 +33,7 @@ public static partial class DeploymentFileReader
     public static DeploymentFile Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the deployment file is empty; expected at least 'endpoint' and 'champion'");
-        var k = f.Keys(root, "", "endpoint", "champion", "challenger", "strategy", "routing_key", "guards", "mode", "review", "post_processing", "seed");
+        var k = f.Keys(root, "", "endpoint", "champion", "challenger", "strategy", "routing_key", "guards", "mode", "review", "post_processing", "seed", "monitor");
         if (!k.TryGetValue("endpoint", out var endpoint)) throw f.Error(root, "endpoint", "missing; expected the endpoint name, e.g. credit");
         if (!k.TryGetValue("champion", out var champion)) throw f.Error(root, "champion", "missing; expected a registered model such as credit-risk@champion");
         var challenger = k.TryGetValue("challenger", out var ch) ? Reference(f, ch, "challenger") : null;

@@ -48,6 +48,13 @@ public sealed class DeploymentFileReaderTests
     }
 
     [Fact]
+    public void Parse_MonitorSection_AcceptedAndLeftToTheAlertReader()
+    {
+        var file = DeploymentFileReader.Parse("endpoint: credit\nchampion: credit-risk@champion\nmonitor:\n  alerts: [\"p99_ms > 50\"]\n", "deploy.yaml");
+        Assert.Equal("credit", file.Endpoint);
+    }
+
+    [Fact]
     public void Parse_ChampionOnly_StrategyNoneModeFull()
     {
         var f = DeploymentFileReader.Parse("endpoint: churn\nchampion: churn@champion\n", "d.yaml");

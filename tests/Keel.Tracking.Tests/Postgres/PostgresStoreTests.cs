@@ -82,3 +82,26 @@ public sealed class PostgresRunLifecycleTests : RunLifecycleContract
 
     protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 }
+
+/// <summary>The alert store contract against a real PostgreSQL schema, plus the append-only triggers.</summary>
+public sealed class PostgresAlertStoreTests : AlertStoreContract
+{
+    private readonly PostgresStoreScope _scope = new();
+
+    protected override async Task<Keel.Core.Alerts.IAlertStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Alerts;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task History_EditOrDeleteInDatabase_RefusedByTrigger()
+    {
+        await Store.AppendAsync(Alert());
+        await using var conn = new NpgsqlConnection(PostgresTestServer.ConnectionFor(_scope.Schema!));
+        await conn.OpenAsync();
+        foreach (var sql in new[] { "UPDATE alerts SET value = 0;", "DELETE FROM alerts;" })
+        {
+            var e = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecAsync(null, sql, default));
+            Assert.Contains("append-only", e.MessageText, StringComparison.Ordinal);
+        }
+    }
+}
