@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Keel.Monitoring;
 
@@ -11,6 +13,7 @@ namespace Keel.Monitoring;
 /// and from the serving log <c>requests</c>, <c>error_rate</c>, <c>p50_ms</c>, <c>p95_ms</c>, <c>p99_ms</c>.
 /// Names are case-sensitive; a figure that could not be computed is absent rather than NaN.
 /// </summary>
+[JsonConverter(typeof(WindowFiguresJsonConverter))]
 public sealed class WindowFigures : IReadOnlyDictionary<string, double>
 {
     private readonly SortedDictionary<string, double> _values = new(StringComparer.Ordinal);
@@ -59,4 +62,18 @@ public sealed class WindowFigures : IReadOnlyDictionary<string, double>
     /// <inheritdoc />
     public override string ToString() =>
         string.Join(", ", _values.Select(p => p.Key + "=" + p.Value.ToString("G6", CultureInfo.InvariantCulture)));
+}
+
+/// <summary>Writes figures as a JSON object of name → number and reads them back.</summary>
+internal sealed class WindowFiguresJsonConverter : JsonConverter<WindowFigures>
+{
+    public override WindowFigures Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        new(JsonSerializer.Deserialize<Dictionary<string, double>>(ref reader, options) ?? []);
+
+    public override void Write(Utf8JsonWriter writer, WindowFigures value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (k, v) in value) writer.WriteNumber(k, v);
+        writer.WriteEndObject();
+    }
 }

@@ -20,6 +20,7 @@ public sealed class KeelStore : IAsyncDisposable
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
         Deployments = new SqliteDeploymentStore(db, time);
+        Monitoring = new SqliteMonitoringStore(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -32,6 +33,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Deployments, their state history, the review queue, feedback and API tokens (same database as <see cref="Tracking"/>).</summary>
     public IDeploymentStore Deployments { get; }
+
+    /// <summary>Monitoring results per model version (same database as <see cref="Tracking"/>).</summary>
+    public Keel.Core.Monitoring.IMonitoringStore Monitoring { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

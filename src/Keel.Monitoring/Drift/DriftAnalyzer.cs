@@ -28,7 +28,7 @@ public static class DriftAnalyzer
         }
         foreach (var c in window.Columns)
         {
-            if (reference.Find(c.Name) is null && ignore?.Contains(c.Name) != true)
+            if (reference.Find(c.Name) is null && ignore?.Contains(c.Name) != true && !reference.OtherColumns.Contains(c.Name))
                 findings.Add(new SchemaFinding(c.Name, "new_column", $"column '{c.Name}' ({Lower(c.Type)}) is not in the reference"));
         }
         var judged = columns.Where(c => c.Rule is not null).ToArray();

@@ -77,6 +77,10 @@ public sealed record ReferenceProfile
     public string Source { get; init; } = "";
     /// <summary>The cap on numeric samples that built it.</summary>
     public int MaxSample { get; init; }
+    /// <summary>The positive class of a binary classifier, whose probability is the <c>score</c> output; null otherwise.</summary>
+    public string? PositiveClass { get; init; }
+    /// <summary>Columns of the reference data that are not profiled (the label, ignored columns): not reported as new in a window.</summary>
+    public IReadOnlyList<string> OtherColumns { get; init; } = [];
     /// <summary>The columns, inputs first.</summary>
     public IReadOnlyList<ColumnReference> Columns { get; init; } = [];
 
