@@ -127,3 +127,55 @@ public sealed class MonitorCommandTests
         Assert.Contains("--time-column", result.Error);
     }
 }
+
+/// <summary>`keel monitor --deployment`: the prediction log as current data, with serving figures per window.</summary>
+public sealed class MonitorDeploymentTests
+{
+    [Fact]
+    public async Task Monitor_DeploymentLog_DriftAndServingFiguresPerDay()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+
+        // Day 1: every 27th row of January's training file; day 2 shifted (large amounts, all app); latencies 1..100 ms on day 1.
+        var january = File.ReadLines(Path.Combine(h.Folder, "shop-train.csv")).Skip(1).Where((_, i) => i % 27 == 0).Take(100).Select(l => l.Split(',')).ToArray();
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var records = new List<Keel.Core.PredictionLog.PredictionRecord>();
+        var random = new Random(5);
+        for (var i = 0; i < 200; i++)
+        {
+            var shifted = i >= 100;
+            var amount = shifted ? (300 + random.Next(100)).ToString(System.Globalization.CultureInfo.InvariantCulture) : january[i][1];
+            var age = shifted ? "40" : january[i][2];
+            var channel = shifted ? "app" : january[i][3];
+            records.Add(new()
+            {
+                RequestId = $"r{i}", Time = day1.AddDays(shifted ? 1 : 0).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
+                Endpoint = "invocations", LatencyMs = shifted ? 5 : i + 1, Rows = 1,
+                InputsJson = $$"""[{"amount":{{amount}},"age":{{age}},"channel":"{{channel}}","country":"NO"}]""",
+                OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+            });
+        }
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(records);
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--window", "1d", "--json");
+
+        Assert.Equal(0, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().ToArray();
+        Assert.Equal(2, windows.Length);
+        var first = windows[0].GetProperty("figures");
+        Assert.Equal(100, first.GetProperty("requests").GetDouble());
+        Assert.Equal(0, first.GetProperty("error_rate").GetDouble());
+        Assert.Equal(50.5, first.GetProperty("p50_ms").GetDouble(), 9);
+        Assert.Equal(99.01, first.GetProperty("p99_ms").GetDouble(), 9);
+        Assert.True(first.GetProperty("drifted(amount)").GetDouble() == 0, first.ToString());
+        var second = windows[1].GetProperty("figures");
+        Assert.Equal(1, second.GetProperty("drifted(amount)").GetDouble());
+        Assert.Equal(1, second.GetProperty("drifted(channel)").GetDouble());
+        Assert.True(second.TryGetProperty("psi(score)", out _));
+    }
+}
