@@ -72,7 +72,7 @@ var output = new Dictionary<string, object>
     ["compute_s"] = Math.Round(computeSeconds, 3),
     ["comparisons"] = Enumerable.Range(2, 5).ToDictionary(m => $"2001-01 vs 2001-{m:00}", m => results[m]),
 };
-if (args.Length > 1) File.WriteAllText(args[1], JsonSerializer.Serialize(output, new JsonSerializerOptions { WriteIndented = true }));
+if (args.Length > 1) File.WriteAllText(args[1], JsonSerializer.Serialize(output, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"read_s\": {readSeconds:0.000}, \"compute_s\": {computeSeconds:0.000}, \"rows\": {rows}}}"));
 
 // The non-missing values of each month, ascending (index = month 1..12).

@@ -90,7 +90,9 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
         {
             ct.ThrowIfCancellationRequested();
             var reference = stored ?? seasonal!.For(current.Table, w, r.TimeColumn);
-            var drift = DriftAnalyzer.Compare(reference, current.Table.Take(w.Rows), w.Label, r.Drift, ignore) with { From = w.From, To = w.To };
+            // A window of every row (no --window) is the table itself: no copy of a large file.
+            var rows = w.Rows.Length == current.Table.RowCount ? current.Table : current.Table.Take(w.Rows);
+            var drift = DriftAnalyzer.Compare(reference, rows, w.Label, r.Drift, ignore) with { From = w.From, To = w.To };
             current.Serving?.Invoke(w, drift.Figures);
             results.Add(drift);
         }
