@@ -102,6 +102,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
         var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
+        // The monitoring reference is stored with the run before registration, so a registered version always has one.
+        await tracker.LogReferenceAsync(Monitor.RunReference.Build(run, final, refit), ct);
 
         progress.Report(new PipelineProgress("refit", 1));
 

@@ -73,6 +73,10 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         return await Bytes("models/final.keelmodel", final.ModelFile, ct);
     }
 
+    /// <summary>Stores the monitoring reference of the final model as monitoring/reference.json.</summary>
+    public Task<ArtifactEntry> LogReferenceAsync(Keel.Monitoring.Reference.ReferenceProfile reference, CancellationToken ct) =>
+        Bytes(Keel.Monitoring.Reference.ReferenceProfile.ArtifactPath, reference.ToJson(), ct);
+
     public Task LogSelectionAsync(string selected, IReadOnlyList<GateResult> gates, RegisteredOut? registered, string? reason, CancellationToken ct)
     {
         var tags = new Dictionary<string, string>

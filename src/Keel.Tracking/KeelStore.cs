@@ -23,6 +23,7 @@ public sealed class KeelStore : IAsyncDisposable
         Registry = new SqliteModelRegistry(db, time);
         Deployments = new SqliteDeploymentStore(db, time);
         Alerts = new SqliteAlertStore(db);
+        Monitoring = new SqliteMonitoringStore(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -38,6 +39,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>The alert history (same database as <see cref="Tracking"/>).</summary>
     public IAlertStore Alerts { get; }
+
+    /// <summary>Monitoring results per model version (same database as <see cref="Tracking"/>).</summary>
+    public Keel.Core.Monitoring.IMonitoringStore Monitoring { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

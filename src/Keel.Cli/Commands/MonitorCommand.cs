@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using Keel.Cli.Output;
+using Keel.Core;
+using Keel.Monitoring.Drift;
+using Keel.Pipeline.Monitor;
+using Keel.Tracking;
+using Spectre.Console;
+
+namespace Keel.Cli.Commands;
+
+/// <summary>`keel monitor`: drift of current data against a model's stored reference or a reference file, window by window.</summary>
+internal static class MonitorCommand
+{
+    public static Command Build(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var model = new Option<string?>("--model") { Description = "Use this model's stored reference (NAME@ALIAS, NAME:VERSION or NAME) and score its outputs" };
+        var reference = new Option<string?>("--reference") { Description = "Reference table file (CSV, JSON Lines or Parquet), compared as a second table" };
+        var deployment = new Option<string?>("--deployment") { Description = "Current data from this deployment's prediction log" };
+        var data = new Option<string?>("--data") { Description = "Current data file" };
+        var window = new Option<string?>("--window") { Description = "Window: 12h, 1d, 7d, 1w, 1mo, or a number of rows (default: one window)" };
+        var timeColumn = new Option<string?>("--time-column") { Description = "Date-time column of the data (and reference) files" };
+        var period = new Option<string?>("--reference-period") { Description = "Seasonal reference (with --reference): same-weekday, or FROM..TO dates" };
+        var threshold = new Option<string[]>("--threshold")
+        {
+            Description = "Per-column rule COLUMN=STAT:VALUE, e.g. distance=psi:0.2 (stats: ks, ks_p, wasserstein, wasserstein_norm, psi, js, chi2_p, unseen_rate, missing_rate, out_of_range_rate)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var small = new Option<int>("--small-window") { Description = "Below this many values a column is judged by a p-value test, above by a distance", DefaultValueFactory = _ => 1000 };
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report here" };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not keep the results with the model version" };
+        var command = new Command("monitor", "Compare current data with a reference, window by window: drift per column, output drift, schema changes, serving figures")
+        {
+            model, reference, deployment, data, window, timeColumn, period, threshold, small, report, noStore, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var request = new MonitorRequest
+            {
+                Model = result.GetValue(model),
+                ReferencePath = result.GetValue(reference) is { } r ? o.Context.Resolve(r) : null,
+                Deployment = result.GetValue(deployment),
+                DataPath = result.GetValue(data) is { } d ? o.Context.Resolve(d) : null,
+                Window = result.GetValue(window),
+                TimeColumn = result.GetValue(timeColumn),
+                ReferencePeriod = result.GetValue(period),
+                Drift = new DriftOptions { SmallWindowRows = result.GetValue(small), Overrides = ParseRules(result.GetValue(threshold) ?? []) },
+                Store = !result.GetValue(noStore),
+            };
+            var needsStore = request.Model is not null || request.Deployment is not null;
+            await using var store = needsStore ? await o.OpenForWritingAsync(result, ct) : null;
+            var outcome = await new MonitorUseCase(store, o.Context.Time).RunAsync(request, ct);
+            if (result.GetValue(report) is { } reportPath)
+                await MonitorReport.WriteAsync(o.Context.Resolve(reportPath), outcome, store, ct);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, outcome);
+                return KeelApp.ExitOk;
+            }
+            Print(o.Context.Console, outcome);
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    /// <summary>Parses COLUMN=STAT:VALUE rules.</summary>
+    internal static Dictionary<string, ColumnRule> ParseRules(IEnumerable<string> texts)
+    {
+        var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal);
+        foreach (var t in texts)
+        {
+            var eq = t.LastIndexOf('=');
+            var colon = t.LastIndexOf(':');
+            if (eq <= 0 || colon < eq + 2
+                || !double.TryParse(t[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                || !ColumnRule.Statistics.Contains(t[(eq + 1)..colon]))
+                throw new KeelInputException($"--threshold '{t}': expected COLUMN=STAT:VALUE with STAT one of {string.Join(", ", ColumnRule.Statistics.Order())}, e.g. distance=psi:0.2.");
+            rules[t[..eq]] = new ColumnRule(t[(eq + 1)..colon], value);
+        }
+        return rules;
+    }
+
+    private static string F(double? v) => v is { } x ? x.ToString(Math.Abs(x) is > 0 and < 1e-3 ? "0.##e+0" : "0.####", CultureInfo.InvariantCulture) : "";
+
+    private static void Print(IAnsiConsole console, MonitorResult r)
+    {
+        console.MarkupLineInterpolated($"Reference: {r.Reference}");
+        console.MarkupLineInterpolated($"Current:   {r.Current}");
+        foreach (var n in r.Notes) console.MarkupLineInterpolated($"[yellow]note:[/] {n}");
+        foreach (var w in r.Windows)
+        {
+            console.WriteLine();
+            var drifted = w.Columns.Count(c => c.Drifted);
+            console.MarkupLineInterpolated($"[bold]{w.Window}[/]  {w.Rows:N0} rows, {drifted} of {w.Columns.Count(c => c.Rule is not null)} columns drifted (drift_share {w.DriftShare:0.##})");
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var h in new[] { "column", "role", "missing", "ks", "ks_p", "wasserstein", "psi", "chi2_p", "js", "unseen/oor", "rule", "drift" })
+                table.AddColumn(h);
+            foreach (var c in w.Columns)
+            {
+                table.AddRow(Markup.Escape(c.Column), c.Role, F(c.MissingRate), F(c.Ks), F(c.KsP), F(c.Wasserstein), F(c.Psi), F(c.Chi2P), F(c.Js),
+                    F(c.UnseenRate ?? c.OutOfRangeRate), Markup.Escape(c.Rule ?? "—"), c.Drifted ? "[red]DRIFT[/]" : c.Rule is null ? "—" : "ok");
+            }
+            console.Write(table);
+            foreach (var f in w.Findings) console.MarkupLineInterpolated($"  [yellow]schema {f.Kind}:[/] {f.Detail}");
+            if (w.Figures.Get("requests") is { } requests)
+                console.MarkupLineInterpolated($"  serving: {requests:N0} requests, error rate {F(w.Figures.Get("error_rate"))}, p50 {F(w.Figures.Get("p50_ms"))} ms, p95 {F(w.Figures.Get("p95_ms"))} ms, p99 {F(w.Figures.Get("p99_ms"))} ms");
+        }
+    }
+}

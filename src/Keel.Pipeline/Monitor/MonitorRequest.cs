@@ -1,0 +1,32 @@
+using Keel.Monitoring.Drift;
+using Keel.Monitoring.Reference;
+
+namespace Keel.Pipeline.Monitor;
+
+/// <summary>What <c>keel monitor</c> compares: a reference (a model's stored one, or a file) with current data (a file, or a
+/// deployment's prediction log), window by window.</summary>
+public sealed record MonitorRequest
+{
+    /// <summary>The model whose stored reference is used, e.g. "credit@champion". Default null: <see cref="ReferencePath"/> is.</summary>
+    public string? Model { get; init; }
+    /// <summary>A reference table file (compared as a second table). Default null.</summary>
+    public string? ReferencePath { get; init; }
+    /// <summary>The deployment whose prediction log is the current data (and whose champion gives the reference when no
+    /// other is named). Default null: <see cref="DataPath"/> is.</summary>
+    public string? Deployment { get; init; }
+    /// <summary>The current data file. Default null.</summary>
+    public string? DataPath { get; init; }
+    /// <summary>How the current data is cut, e.g. "1d", "7d", "1mo", "50000". Default null: one window.</summary>
+    public string? Window { get; init; }
+    /// <summary>The date-time column of the current (and reference) file. Default null.</summary>
+    public string? TimeColumn { get; init; }
+    /// <summary>Seasonal reference (reference files only): "same-weekday" compares each window with the reference rows of the
+    /// same weekdays; "FROM..TO" (dates) uses only that period of the reference. Default null: every reference row.</summary>
+    public string? ReferencePeriod { get; init; }
+    /// <summary>The verdict rule and per-column overrides. Default: <see cref="DriftOptions"/>' defaults.</summary>
+    public DriftOptions Drift { get; init; } = new();
+    /// <summary>How a reference file is profiled. Default: <see cref="ReferenceOptions"/>' defaults.</summary>
+    public ReferenceOptions Reference { get; init; } = new();
+    /// <summary>Whether windows are stored with the model version (when one is known). Default true.</summary>
+    public bool Store { get; init; } = true;
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Keel.Tracking;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel monitor` end to end on samples/monitoring (February like January; March shifted; weekends differ).</summary>
+public sealed class MonitorCommandTests
+{
+    private static async Task<CliHarness> TrainedAsync()
+    {
+        var h = Samples();
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        var run = await h.RunAsync("run", "keel.yaml", "--json");
+        Assert.Equal(0, run.Exit);
+        return h;
+    }
+
+    /// <summary>A harness with the monitoring sample's two files in its folder.</summary>
+    private static CliHarness Samples()
+    {
+        var h = new CliHarness();
+        foreach (var f in new[] { "shop-train.csv", "shop-current.csv" }) File.Copy(CliHarness.Sample("monitoring/" + f), Path.Combine(h.Folder, f));
+        return h;
+    }
+
+    private static string[] Drifted(JsonElement window) =>
+        window.GetProperty("columns").EnumerateArray().Where(c => c.GetProperty("drifted").GetBoolean()).Select(c => c.GetProperty("column").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Monitor_StoredReferenceWithTrainingFileGone_FlagsMarchNotFebruary()
+    {
+        using var h = await TrainedAsync();
+        File.Delete(Path.Combine(h.Folder, "shop-train.csv"));
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date", "--json");
+
+        Assert.Equal(0, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().ToArray();
+        Assert.Equal(["2024-02", "2024-03"], windows.Select(w => w.GetProperty("window").GetString()));
+        Assert.Empty(Drifted(windows[0]));
+        Assert.Superset(new HashSet<string> { "amount", "channel", "country", "score" }, Drifted(windows[1]).ToHashSet());
+        Assert.DoesNotContain("age", Drifted(windows[1]));
+        var march = windows[1].GetProperty("figures");
+        Assert.True(march.GetProperty("psi(amount)").GetDouble() > 0.2);
+        Assert.True(march.GetProperty("unseen_rate(country)").GetDouble() > 0.1);
+        Assert.Empty(windows[1].GetProperty("findings").EnumerateArray());
+
+        // The windows are kept with the model version: a timeline builds up pass after pass.
+        await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date", "--json");
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = h.StoreFolder, ReadOnly = true });
+        var stored = await store.Monitoring.ListAsync("shop", 1);
+        Assert.Equal(["2024-02", "2024-03", "2024-02", "2024-03"], stored.Select(s => s.Window));
+        Assert.Equal(march.GetProperty("psi(amount)").GetDouble(), stored[1].Figures["psi(amount)"]);
+    }
+
+    [Fact]
+    public async Task Monitor_SameWeekdayReference_WeekendDoesNotDrift()
+    {
+        using var h = Samples();
+        async Task<JsonElement> Saturday(params string[] extra)
+        {
+            var r = await h.RunAsync(["monitor", "--reference", "shop-train.csv", "--data", "shop-current.csv", "--window", "1d", "--time-column", "date", "--json", .. extra]);
+            Assert.Equal(0, r.Exit);
+            return r.Json().GetProperty("windows").EnumerateArray().Single(w => w.GetProperty("window").GetString() == "2024-02-10");
+        }
+
+        Assert.Contains("channel", Drifted(await Saturday()));
+        Assert.Empty(Drifted(await Saturday("--reference-period", "same-weekday")));
+    }
+
+    [Fact]
+    public async Task Monitor_SchemaChangedWindow_ReportsFindingsAndExitsZero()
+    {
+        using var h = await TrainedAsync();
+        // No country, amount as words, age all missing, a new column.
+        h.Write("changed.csv", "date,amount,age,channel,region\n2024-04-01T10:00:00,high,,web,north\n2024-04-01T11:00:00,low,,app,south\n");
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "changed.csv", "--json");
+
+        Assert.Equal(0, result.Exit);
+        var json = result.Json();
+        var findings = json.GetProperty("windows")[0].GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("column").GetString(), f.GetProperty("kind").GetString())).ToArray();
+        Assert.Contains(("country", "missing_column"), findings);
+        Assert.Contains(("amount", "type_change"), findings);
+        Assert.Contains(("age", "all_missing"), findings);
+        Assert.Contains(("region", "new_column"), findings);
+        Assert.Contains("output drift not computed", json.GetProperty("notes")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Monitor_Report_IsSelfContainedWellFormedHtml()
+    {
+        using var h = await TrainedAsync();
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date", "--report", "monitor.html");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("DRIFT", result.Console);
+        var html = File.ReadAllText(Path.Combine(h.Folder, "monitor.html"));
+        var doc = XDocument.Parse(html.Replace("<!DOCTYPE html>", ""));
+        Assert.NotEmpty(doc.Descendants("{http://www.w3.org/2000/svg}svg"));
+        Assert.DoesNotContain("<script", html);
+        Assert.Contains("amount: reference vs 2024-03", html);
+        Assert.Contains("psi per window", html);
+    }
+
+    [Theory]
+    [InlineData("--threshold", "amount=psi", "--threshold 'amount=psi'")]
+    [InlineData("--threshold", "amount=median:0.2", "STAT one of")]
+    [InlineData("--window", "3 fortnights", "--window '3 fortnights'")]
+    public async Task Monitor_BadFlag_ExitsOneNamingIt(string flag, string value, string expected)
+    {
+        using var h = Samples();
+        var result = await h.RunAsync("monitor", "--reference", "shop-train.csv", "--data", "shop-train.csv", flag, value);
+        Assert.Equal(1, result.Exit);
+        Assert.Contains(expected, result.Error);
+    }
+
+    [Fact]
+    public async Task Monitor_WindowByTimeWithoutTimeColumn_ExitsOneNamingFlag()
+    {
+        using var h = Samples();
+        var result = await h.RunAsync("monitor", "--reference", "shop-train.csv", "--data", "shop-train.csv", "--window", "1d");
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("--time-column", result.Error);
+    }
+}
+
+/// <summary>`keel monitor --deployment`: the prediction log as current data, with serving figures per window.</summary>
+public sealed class MonitorDeploymentTests
+{
+    [Fact]
+    public async Task Monitor_DeploymentLog_DriftAndServingFiguresPerDay()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+
+        // Day 1: every 27th row of January's training file; day 2 shifted (large amounts, all app); latencies 1..100 ms on day 1.
+        var january = File.ReadLines(Path.Combine(h.Folder, "shop-train.csv")).Skip(1).Where((_, i) => i % 27 == 0).Take(100).Select(l => l.Split(',')).ToArray();
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var records = new List<Keel.Core.PredictionLog.PredictionRecord>();
+        var random = new Random(5);
+        for (var i = 0; i < 200; i++)
+        {
+            var shifted = i >= 100;
+            var amount = shifted ? (300 + random.Next(100)).ToString(System.Globalization.CultureInfo.InvariantCulture) : january[i][1];
+            var age = shifted ? "40" : january[i][2];
+            var channel = shifted ? "app" : january[i][3];
+            records.Add(new()
+            {
+                RequestId = $"r{i}", Time = day1.AddDays(shifted ? 1 : 0).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
+                Endpoint = "invocations", LatencyMs = shifted ? 5 : i + 1, Rows = 1,
+                InputsJson = $$"""[{"amount":{{amount}},"age":{{age}},"channel":"{{channel}}","country":"NO"}]""",
+                OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+            });
+        }
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(records);
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--window", "1d", "--json");
+
+        Assert.Equal(0, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().ToArray();
+        Assert.Equal(2, windows.Length);
+        var first = windows[0].GetProperty("figures");
+        Assert.Equal(100, first.GetProperty("requests").GetDouble());
+        Assert.Equal(0, first.GetProperty("error_rate").GetDouble());
+        Assert.Equal(50.5, first.GetProperty("p50_ms").GetDouble(), 9);
+        Assert.Equal(99.01, first.GetProperty("p99_ms").GetDouble(), 9);
+        Assert.True(first.GetProperty("drifted(amount)").GetDouble() == 0, first.ToString());
+        var second = windows[1].GetProperty("figures");
+        Assert.Equal(1, second.GetProperty("drifted(amount)").GetDouble());
+        Assert.Equal(1, second.GetProperty("drifted(channel)").GetDouble());
+        Assert.True(second.TryGetProperty("psi(score)", out _));
+    }
+}

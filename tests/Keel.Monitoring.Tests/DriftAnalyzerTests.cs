@@ -1,0 +1,122 @@
+using Keel.Core.Data;
+using Keel.Monitoring.Drift;
+using Keel.Monitoring.Reference;
+
+namespace Keel.Monitoring.Tests;
+
+public sealed class DriftAnalyzerTests
+{
+    private static readonly string[] Cities = ["Oslo", "Bergen", "Trondheim", "Stavanger"];
+
+    /// <summary>A seeded synthetic table: income ~ N(50 + shift·10, 10), city with weights tilted by <paramref name="shift"/>.</summary>
+    internal static Table Synthetic(int rows, int seed, double shift)
+    {
+        var random = new Random(seed);
+        var income = new double[rows];
+        var city = new string?[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var u1 = 1.0 - random.NextDouble();
+            var u2 = random.NextDouble();
+            income[i] = 50 + shift * 10 + 10 * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            var u = random.NextDouble();
+            city[i] = u < 0.4 - shift * 0.25 ? Cities[0] : u < 0.7 ? Cities[1] : u < 0.9 ? Cities[2] : Cities[3];
+        }
+        return new Table([new NumericColumn("income", income), new StringColumn("city", city)]);
+    }
+
+    private static ReferenceProfile Reference(Table t) => ReferenceBuilder.Build(t.Columns, [], "synthetic");
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(50_000)]
+    public void Compare_UnshiftedWindow_NoColumnDrifts(int rows)
+    {
+        var reference = Reference(Synthetic(20_000, 1, 0));
+        var window = DriftAnalyzer.Compare(reference, Synthetic(rows, 2, 0), "w");
+        Assert.All(window.Columns, c => Assert.False(c.Drifted, $"{c.Column}: {c.Rule} read {c.Score}"));
+        Assert.Equal(0, window.Figures["drift_share"]);
+        Assert.Empty(window.Findings);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(50_000)]
+    public void Compare_ShiftedWindow_EveryColumnDrifts(int rows)
+    {
+        var reference = Reference(Synthetic(20_000, 1, 0));
+        var window = DriftAnalyzer.Compare(reference, Synthetic(rows, 3, 0.8), "w");
+        Assert.All(window.Columns, c => Assert.True(c.Drifted, $"{c.Column}: {c.Rule} read {c.Score}"));
+        Assert.Equal(1, window.Figures["drift_share"]);
+        Assert.Equal(1, window.Figures["drifted(income)"]);
+        Assert.True(window.Figures["psi(income)"] > 0.2);
+    }
+
+    [Fact]
+    public void Compare_SmallAndLargeWindows_UseTestThenDistance()
+    {
+        var reference = Reference(Synthetic(20_000, 1, 0));
+        Assert.Equal("ks_p < 0.05", DriftAnalyzer.Compare(reference, Synthetic(200, 2, 0), "w").Columns[0].Rule);
+        Assert.Equal("wasserstein_norm > 0.1", DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w").Columns[0].Rule);
+        Assert.Equal("js > 0.1", DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w").Columns[1].Rule);
+    }
+
+    [Fact]
+    public void Compare_OverrideRule_ReplacesDefault()
+    {
+        var reference = Reference(Synthetic(20_000, 1, 0));
+        var options = new DriftOptions { Overrides = new Dictionary<string, ColumnRule> { ["income"] = new("psi", 0.0) } };
+        var c = DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w", options).Columns[0];
+        Assert.Equal("psi > 0", c.Rule);
+        Assert.True(c.Drifted);
+    }
+
+    [Fact]
+    public void Compare_SchemaChanges_AreFindingsNotErrors()
+    {
+        var reference = Reference(Synthetic(2_000, 1, 0));
+        var window = new Table([
+            new StringColumn("income", ["high", "low", "low"]),
+            new NumericColumn("age", [30, 40, 50]),
+        ]);
+        var result = DriftAnalyzer.Compare(reference, window, "w");
+        Assert.Contains(result.Findings, f => f is { Column: "income", Kind: "type_change" });
+        Assert.Contains(result.Findings, f => f is { Column: "city", Kind: "missing_column" });
+        Assert.Contains(result.Findings, f => f is { Column: "age", Kind: "new_column" });
+        Assert.Equal(1, result.Figures["missing_rate(city)"]);
+
+        var nulls = new Table([new NumericColumn("income", [double.NaN, double.NaN]), new StringColumn("city", ["Oslo", null])]);
+        var allMissing = DriftAnalyzer.Compare(reference, nulls, "w");
+        Assert.Contains(allMissing.Findings, f => f is { Column: "income", Kind: "all_missing" });
+        Assert.Equal(1, allMissing.Figures["missing_rate(income)"]);
+        Assert.Equal(0.5, allMissing.Figures["missing_rate(city)"]);
+    }
+
+    [Fact]
+    public void Compare_UnseenCategoryAndOutOfRange_AreRates()
+    {
+        var reference = Reference(Synthetic(2_000, 1, 0));
+        var window = new Table([new NumericColumn("income", [50, 1e6, -1e6, 55]), new StringColumn("city", ["Oslo", "Tromsø", "Tromsø", "Bergen"])]);
+        var result = DriftAnalyzer.Compare(reference, window, "w");
+        Assert.Equal(0.5, result.Figures["out_of_range_rate(income)"]);
+        Assert.Equal(0.5, result.Figures["unseen_rate(city)"]);
+    }
+
+    [Fact]
+    public void Build_LargeColumn_KeepsSeededSampleAndExactPsiBins()
+    {
+        var t = Synthetic(30_000, 4, 0);
+        var options = new ReferenceOptions { MaxSample = 1000, Seed = 7 };
+        var a = ReferenceBuilder.Build(t.Columns, [], "s", options);
+        var b = ReferenceBuilder.Build(t.Columns, [], "s", options);
+        var income = a.Find("income")!;
+        Assert.Equal(1000, income.Sample!.Length);
+        Assert.Equal(b.Find("income")!.Sample, income.Sample);
+        Assert.True(income.Sample.SequenceEqual(income.Sample.Order()));
+        Assert.Equal(30_000, income.Count);
+        Assert.Equal(1.0, income.PsiProportions!.Sum(), 9);
+        var back = ReferenceProfile.FromJson(a.ToJson(), "reference.json");
+        Assert.Equal(income.Sample, back.Find("income")!.Sample);
+        Assert.Equal(a.Find("city")!.Counts, back.Find("city")!.Counts);
+    }
+}
