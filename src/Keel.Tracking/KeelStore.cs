@@ -1,6 +1,7 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
 using Keel.Core.Registry;
+using Keel.Core.Search;
 using Keel.Core.Tracking;
 using Keel.Tracking.Artifacts;
 using Keel.Tracking.Sqlite;
@@ -20,6 +21,7 @@ public sealed class KeelStore : IAsyncDisposable
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
         Deployments = new SqliteDeploymentStore(db, time);
+        Studies = new SqliteStudyStore(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -32,6 +34,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Deployments, their state history, the review queue, feedback and API tokens (same database as <see cref="Tracking"/>).</summary>
     public IDeploymentStore Deployments { get; }
+
+    /// <summary>Hyper-parameter search studies and their trials (same database as <see cref="Tracking"/>).</summary>
+    public IStudyStore Studies { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

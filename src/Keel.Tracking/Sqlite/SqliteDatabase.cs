@@ -135,7 +135,7 @@ internal sealed class SqliteDatabase
 internal static class SchemaMigrations
 {
     /// <summary>Migration i brings the schema to version i + 1. Never edit a released entry; append a new one.</summary>
-    private static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql];
+    private static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql, SchemaV4.Sql];
 
     public static int Latest => Steps.Length;
 

@@ -50,6 +50,6 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreContract
         Assert.Single(await store.Deployments.ListAsync());
         await using var check = new SqliteConnection($"Data Source={path}");
         await check.OpenAsync();
-        Assert.Equal(3L, await check.ScalarAsync(null, "SELECT MAX(version) FROM schema_version;", default));
+        Assert.Equal((long)SchemaMigrations.Latest, await check.ScalarAsync(null, "SELECT MAX(version) FROM schema_version;", default));
     }
 }
