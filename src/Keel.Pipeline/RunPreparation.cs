@@ -39,6 +39,9 @@ public sealed record PreparedRun(
 
     /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
+
+    /// <summary>Tags added to the run's own (e.g. the search run a final run comes from). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
