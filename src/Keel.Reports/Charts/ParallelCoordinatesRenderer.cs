@@ -36,7 +36,7 @@ internal static class ParallelCoordinatesRenderer
                 path.Append(pen ? " L" : " M").Append(SvgWriter.C(X(i))).Append(' ').Append(SvgWriter.C(Y(i, row[i])));
                 pen = true;
             }
-            svg.Raw($"<path d=\"{path.ToString().Trim()}\" fill=\"none\" stroke=\"{Colour(c)}\" stroke-opacity=\"0.7\" stroke-width=\"1.2\"/>");
+            svg.Raw($"<path class=\"pc-line\" d=\"{path.ToString().Trim()}\" fill=\"none\" stroke=\"{Colour(c)}\" stroke-opacity=\"0.7\" stroke-width=\"1.2\"/>");
         }
         for (var i = 0; i < axes.Count; i++)
         {

@@ -63,3 +63,34 @@ public sealed class SearchSpecTests : IDisposable
     public void Rungs_Median_GeometricThenAllRounds() =>
         Assert.Equal([10, 30, 90, 200], Plan("  pruner: median\n").Rungs(200));
 }
+
+public sealed class ParameterImportanceTests
+{
+    private static readonly Dictionary<string, Keel.Search.SearchSpace> Spaces = new()
+    {
+        ["f"] = new([new("lr", new Keel.Search.FloatDistribution(0.001, 1, Log: true)), new("kind", new Keel.Search.CategoricalDistribution(["a", "b"]))]),
+    };
+
+    [Fact]
+    public void Compute_ValueFollowsOneParam_ThatParamTakesNearlyAllTheShare()
+    {
+        var rng = new Random(1);
+        var trials = Enumerable.Range(0, 40).Select(i =>
+        {
+            var lr = Math.Exp(Math.Log(0.001) + rng.NextDouble() * Math.Log(1000));
+            var kind = (double)rng.Next(2);
+            return new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Complete, "f", new Dictionary<string, double> { ["lr"] = lr, ["kind"] = kind })
+            {
+                Value = Math.Log10(lr) + 0.01 * rng.NextDouble(),
+            };
+        }).ToArray();
+        var shares = ParameterImportance.Compute(trials, Spaces);
+        Assert.Equal(1.0, shares.Sum(s => s.Share), 9);
+        Assert.Equal("lr", shares[0].Param);
+        Assert.True(shares[0].Share > 0.9, $"lr share {shares[0].Share}");
+    }
+
+    [Fact]
+    public void Compute_FewerThanFourComplete_NoShares() =>
+        Assert.Empty(ParameterImportance.Compute([new(0, 1, Keel.Core.Search.TrialState.Complete, "f", new Dictionary<string, double> { ["lr"] = 0.1, ["kind"] = 0 }) { Value = 1 }], Spaces));
+}
