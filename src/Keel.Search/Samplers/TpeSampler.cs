@@ -24,7 +24,8 @@ public sealed record TpeSamplerOptions
 /// each side becomes a Parzen mixture (one truncated Gaussian per observation at the observed value, bandwidth the larger gap to its
 /// neighbours clipped to [range / min(100, n + 1), range], plus a prior component centred on the range with width the range);
 /// older observations weigh less once there are more than 25; 24 candidates drawn from the "below" mixture are scored by
-/// log l(x) - log g(x) and the best is taken. Categorical parameters use smoothed one-hot components.
+/// log l(x) - log g(x) and the best is taken. Categorical parameters use smoothed one-hot components; linear integers are
+/// scored by the mass of their bin, log integers as continuous values in log space (as Optuna 3.1 does).
 /// </summary>
 internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 {
@@ -60,13 +61,13 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         var (low, high) = NumericBounds.Of(param.Distribution);
         var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
-        var discrete = param.Distribution is IntDistribution;
+        var discrete = param.Distribution is IntDistribution { Log: false }; // log integers are continuous in log space, as in Optuna
         double chosen = double.NaN, chosenScore = double.NegativeInfinity;
         for (var k = 0; k < options.EiCandidates; k++)
         {
             var t = lm.Sample(rng);
             var value = NumericBounds.Back(param.Distribution, t);
-            // Integers are scored by the mass of their bin, as Optuna scores discrete values.
+            // Linear integers are scored by the mass of their bin, as Optuna scores stepped values.
             var (a, b) = discrete ? Bin((IntDistribution)param.Distribution, value) : (t, t);
             var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(t) - gm.LogPdf(t);
             if (score > chosenScore || double.IsNaN(chosen)) (chosen, chosenScore) = (value, score);
@@ -74,8 +75,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return chosen;
     }
 
-    private static (double, double) Bin(IntDistribution d, double value) =>
-        d.Log ? (Math.Log(value - 0.5), Math.Log(value + 0.5)) : (value - 0.5, value + 0.5);
+    private static (double, double) Bin(IntDistribution d, double value) => (value - 0.5, value + 0.5);
 
     /// <summary>Optuna's default gamma: the best 10 %, rounded up, at most 25.</summary>
     public static int Gamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
@@ -114,13 +114,15 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
     private double[] CategoricalMixture(double[] observed, int choices)
     {
+        // Optuna 3.1: every component puts prior_weight / (n + 1) on each choice and 1 more on its observation, normalised per
+        // component; the prior component is uniform.
         var w = Weights(observed.Length).Append(options.PriorWeight).ToArray();
         var total = w.Sum();
         var p = new double[choices];
-        var smooth = options.PriorWeight / choices;
+        var smooth = options.PriorWeight / (observed.Length + 1);
+        var rowTotal = 1 + smooth * choices;
         for (var i = 0; i < observed.Length; i++)
         {
-            var rowTotal = 1 + smooth * choices;
             for (var k = 0; k < choices; k++) p[k] += w[i] / total * (smooth + (k == (int)observed[i] ? 1 : 0)) / rowTotal;
         }
         for (var k = 0; k < choices; k++) p[k] += w[^1] / total / choices;
@@ -138,31 +140,32 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return p.Length - 1;
     }
 
-    private ParzenMixture Parzen(double[] mus, double low, double high)
+    private ParzenMixture Parzen(double[] observed, double low, double high)
     {
+        // As Optuna 3.1: the prior (centre of the range) takes part in the neighbour gaps like an observation, and in the
+        // count behind the smallest bandwidth; its own bandwidth is then the whole range.
+        double[] mus = [.. observed, 0.5 * (low + high)];
         var n = mus.Length;
-        var sigmas = new double[n];
-        if (n > 0)
+        var order = Enumerable.Range(0, n).OrderBy(i => mus[i]).ToArray();
+        var ends = new double[n + 2];
+        ends[0] = low;
+        ends[^1] = high;
+        for (var i = 0; i < n; i++) ends[i + 1] = mus[order[i]];
+        var sorted = new double[n];
+        for (var i = 0; i < n; i++) sorted[i] = Math.Max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
+        // consider_endpoints=False: the outermost points do not stretch to the bounds.
+        if (ends.Length >= 4)
         {
-            var order = Enumerable.Range(0, n).OrderBy(i => mus[i]).ToArray();
-            var ends = new double[n + 2];
-            ends[0] = low;
-            ends[^1] = high;
-            for (var i = 0; i < n; i++) ends[i + 1] = mus[order[i]];
-            var sorted = new double[n];
-            for (var i = 0; i < n; i++) sorted[i] = Math.Max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
-            // consider_endpoints=False: the outermost observations do not stretch to the bounds.
-            if (ends.Length >= 4)
-            {
-                sorted[0] = ends[2] - ends[1];
-                sorted[^1] = ends[^2] - ends[^3];
-            }
-            var minSigma = (high - low) / Math.Min(100.0, 1.0 + n);
-            for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sorted[i], minSigma, high - low);
+            sorted[0] = ends[2] - ends[1];
+            sorted[^1] = ends[^2] - ends[^3];
         }
-        var weights = Weights(n).Append(options.PriorWeight).ToArray();
+        var sigmas = new double[n];
+        var minSigma = (high - low) / Math.Min(100.0, 1.0 + n);
+        for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sorted[i], minSigma, high - low);
+        sigmas[^1] = high - low;
+        var weights = Weights(observed.Length).Append(options.PriorWeight).ToArray();
         var sum = weights.Sum();
-        return new ParzenMixture([.. mus, 0.5 * (low + high)], [.. sigmas, high - low], weights.Select(w => w / sum).ToArray(), low, high);
+        return new ParzenMixture(mus, sigmas, weights.Select(w => w / sum).ToArray(), low, high);
     }
 
     /// <summary>A mixture of Gaussians truncated to [Low, High].</summary>
