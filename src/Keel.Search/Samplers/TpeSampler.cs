@@ -34,14 +34,18 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     public double Sample(SamplingContext context, ParamSpec param)
     {
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
-        var observed = Observations(context, param.Name);
+        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
+        // trials without this (conditional) parameter dropped from each side.
+        var observed = Observations(context);
         if (observed.Count < options.StartupTrials) return RandomSampler.Draw(rng, param.Distribution);
 
         var nBelow = Gamma(observed.Count);
         // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
-        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Number).ToArray();
-        var below = ranked.Take(nBelow).OrderBy(o => o.Number).Select(o => o.Value).ToArray();
-        var above = ranked.Skip(nBelow).OrderBy(o => o.Number).Select(o => o.Value).ToArray();
+        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
+        double[] Side(IEnumerable<Observation> side) => side.Where(o => o.Trial.Params.ContainsKey(param.Name)).OrderBy(o => o.Trial.Number)
+            .Select(o => o.Trial.Params[param.Name]).ToArray();
+        var below = Side(ranked.Take(nBelow));
+        var above = Side(ranked.Skip(nBelow));
 
         if (param.Distribution is CategoricalDistribution c)
         {
@@ -92,21 +96,20 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return w;
     }
 
-    private sealed record Observation(int Number, double Value, (bool Pruned, int Step, double Loss) Rank);
+    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank);
 
-    private static List<Observation> Observations(SamplingContext context, string name)
+    private static List<Observation> Observations(SamplingContext context)
     {
         var list = new List<Observation>();
         foreach (var t in context.History)
         {
-            if (!t.Params.TryGetValue(name, out var v)) continue;
             if (t.State == TrialState.Complete && t.Value is { } value)
-                list.Add(new Observation(t.Number, v, (false, 0, context.Direction.AsLoss(value))));
+                list.Add(new Observation(t, (false, 0, context.Direction.AsLoss(value))));
             else if (t.State == TrialState.Pruned && t.Intermediate.Count > 0)
             {
                 // Intermediate values are losses (lower better) whatever the objective's direction.
                 var last = t.Intermediate.Keys.Max();
-                list.Add(new Observation(t.Number, v, (true, last, t.Intermediate[last])));
+                list.Add(new Observation(t, (true, last, t.Intermediate[last])));
             }
         }
         return list;
