@@ -78,7 +78,14 @@ public sealed record SearchSpace(IReadOnlyList<ParamSpec> Params)
     }
 
     /// <summary>The parameters active for <paramref name="values"/> (conditions met), in order.</summary>
-    public IEnumerable<ParamSpec> Active(IReadOnlyDictionary<string, double> values) => Params.Where(p =>
-        p.When is not { } w || (values.TryGetValue(w.Param, out var v) && Params.First(q => q.Name == w.Param).Distribution is CategoricalDistribution c
-            && c.Choices[(int)v] == w.Choice));
+    public IEnumerable<ParamSpec> Active(IReadOnlyDictionary<string, double> values) => Params.Where(p => IsActive(p, values));
+
+    /// <summary>Whether <paramref name="p"/> exists given the values chosen so far: no condition, or its parent has the named choice.</summary>
+    public bool IsActive(ParamSpec p, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(values);
+        return p.When is not { } w || (values.TryGetValue(w.Param, out var v) && Params.First(q => q.Name == w.Param).Distribution is CategoricalDistribution c
+            && c.Choices[(int)v] == w.Choice);
+    }
 }

@@ -26,8 +26,7 @@ public static class Sampling
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var p in space.Params)
         {
-            if (p.When is { } w && !(values.TryGetValue(w.Param, out var v) && space.Params.First(q => q.Name == w.Param).Distribution is CategoricalDistribution c && c.Choices[(int)v] == w.Choice))
-                continue;
+            if (!space.IsActive(p, values)) continue;
             values[p.Name] = sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values), p);
         }
         return values;
