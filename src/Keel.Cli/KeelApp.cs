@@ -54,6 +54,7 @@ internal static class KeelApp
         root.Subcommands.Add(AlertsCommand.Build(common));
         root.Subcommands.Add(RetrainCommand.Build(common));
         root.Subcommands.Add(MonitorCommand.Build(common));
+        root.Subcommands.Add(SearchCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

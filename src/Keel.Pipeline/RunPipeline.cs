@@ -39,6 +39,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
         var tags = new Dictionary<string, string>(env.Values) { ["keel.spec"] = run.SpecPath };
         foreach (var (k, v) in ExtraTags) tags[k] = v;
+        foreach (var (k, v) in run.Tags) tags[k] = v;
         var started = time.GetUtcNow();
         var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{run.Experiment}-{started:yyyyMMdd-HHmmss}", started, tags, ct);
         var tracker = new RunTracker(store, created.Id, time);

@@ -39,6 +39,9 @@ public sealed record PreparedRun(
 
     /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
+
+    /// <summary>Tags added to the run's own (e.g. the search run a final run comes from). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -52,12 +55,13 @@ public static class RunPreparation
     {
         var (spec, specText) = SpecReader.ReadFile(specPath);
         if (seedOverride is { } s) spec = spec with { Seed = s };
-        return Prepare(spec, specText, specPath);
+        return Prepare(spec, specText, specPath, select);
     }
 
     /// <summary>Prepares a parsed spec; <paramref name="specPath"/> names it in errors and anchors its relative paths
     /// (<c>keel evaluate</c> prepares a run's stored spec this way, with its data path made absolute).</summary>
-    public static PreparedRun Prepare(KeelSpec spec, string specText, string specPath)
+    /// <remarks>An optional <c>select</c> replaces the table read from data.path, as in the spec-path overload.</remarks>
+    public static PreparedRun Prepare(KeelSpec spec, string specText, string specPath, Func<KeelSpec, LoadedTable, ReadOptions, LoadedTable>? select = null)
     {
         var specName = Path.GetFileName(specPath);
         var dir = Path.GetDirectoryName(Path.GetFullPath(specPath))!;

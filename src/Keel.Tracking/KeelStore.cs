@@ -2,6 +2,7 @@ using Keel.Core.Alerts;
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
 using Keel.Core.Registry;
+using Keel.Core.Search;
 using Keel.Core.Tracking;
 using Keel.Tracking.Artifacts;
 using Keel.Tracking.Sqlite;
@@ -24,6 +25,7 @@ public sealed class KeelStore : IAsyncDisposable
         Deployments = new SqliteDeploymentStore(db, time);
         Alerts = new SqliteAlertStore(db);
         Monitoring = new SqliteMonitoringStore(db);
+        Studies = new SqliteStudyStore(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -42,6 +44,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Monitoring results per model version (same database as <see cref="Tracking"/>).</summary>
     public Keel.Core.Monitoring.IMonitoringStore Monitoring { get; }
+
+    /// <summary>Hyper-parameter search studies and their trials (same database as <see cref="Tracking"/>).</summary>
+    public IStudyStore Studies { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

@@ -26,6 +26,9 @@ public sealed record KeelSpec
     /// <summary>The evaluation beyond averages on test. Default: see <see cref="EvaluationSpec"/>.</summary>
     public EvaluationSpec Evaluation { get; init; } = new();
 
+    /// <summary>Hyper-parameter search (`keel search`); ignored by `keel run`. Default: none (built-in search defaults).</summary>
+    public SearchSpec? Search { get; init; }
+
     /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
     public int Seed { get; init; } = 42;
 }

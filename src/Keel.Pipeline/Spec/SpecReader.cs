@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -33,6 +33,7 @@ internal static class SpecReader
             Metric = keys.TryGetValue("metric", out var mt) ? f.String(mt, "metric") : null,
             Register = keys.TryGetValue("register", out var r) ? ReadRegister(f, f.Mapping(r, "register")) : new RegisterSpec(),
             Evaluation = keys.TryGetValue("evaluation", out var ev) ? ReadEvaluation(f, f.Mapping(ev, "evaluation")) : new EvaluationSpec(),
+            Search = keys.TryGetValue("search", out var se) ? SearchSpecReader.Read(f, f.Mapping(se, "search")) : null,
             Seed = seed,
         };
     }

@@ -49,3 +49,10 @@ public sealed record ChartOptions
     /// <summary>Heatmaps: title of the column axis, e.g. "predicted". Default none.</summary>
     public string? ColumnAxisTitle { get; init; }
 }
+
+/// <summary>One axis of a parallel-coordinates chart: log-scaled when <paramref name="Log"/>; categorical axes name their choices (values are indices).</summary>
+public sealed record ParallelAxis(string Name, bool Log = false, IReadOnlyList<string>? Choices = null)
+{
+    /// <summary>For the colour axis (the last): whether higher values are better. Default true.</summary>
+    public bool HigherIsBetter { get; init; } = true;
+}

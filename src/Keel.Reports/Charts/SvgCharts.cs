@@ -25,4 +25,9 @@ public static class SvgCharts
     public static string Heatmap(string title, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
         double[][] values, ChartOptions? options = null) =>
         HeatmapRenderer.Render(title, rowLabels, columnLabels, values, options ?? new ChartOptions());
+
+    /// <summary>Parallel coordinates: one axis per dimension, one line per row coloured by the last dimension (best lines on top).
+    /// A NaN in a row (an inactive conditional parameter) leaves a gap.</summary>
+    public static string ParallelCoordinates(string title, IReadOnlyList<ParallelAxis> axes, IReadOnlyList<double[]> rows, ChartOptions? options = null) =>
+        ParallelCoordinatesRenderer.Render(title, axes, rows, options ?? new ChartOptions { Width = 720 });
 }

@@ -105,3 +105,23 @@ public sealed class PostgresAlertStoreTests : AlertStoreContract
         }
     }
 }
+
+/// <summary>The monitoring results contract against a real PostgreSQL schema.</summary>
+public sealed class PostgresMonitoringStoreTests : MonitoringStoreContract
+{
+    private readonly PostgresStoreScope _scope = new();
+
+    protected override async Task<Keel.Core.Monitoring.IMonitoringStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Monitoring;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+}
+
+/// <summary>The study store contract against a real PostgreSQL schema (trials claimed under the schema's write lock).</summary>
+public sealed class PostgresStudyStoreTests : StudyStoreContract
+{
+    private readonly PostgresStoreScope _scope = new();
+
+    protected override async Task<Keel.Core.Search.IStudyStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Studies;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+}

@@ -1,0 +1,62 @@
+"""Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically; one JSON line per run.
+
+    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4
+"""
+import json
+import math
+import sys
+import time
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def mixed(t):
+    x = t.suggest_float("x", -5, 5)
+    lr = t.suggest_float("lr", 1e-4, 1, log=True)
+    leaves = t.suggest_int("leaves", 2, 256, log=True)
+    booster = t.suggest_categorical("booster", ["gbdt", "dart", "goss"])
+    v = (x - 1.5) ** 2 + (math.log10(lr) + 2) ** 2 + math.log2(leaves / 31) ** 2 / 4
+    if booster == "dart":
+        drop = t.suggest_float("drop", 0, 0.5)
+        return v + 0.5 + 4 * (drop - 0.1) ** 2
+    return v + (0 if booster == "goss" else 1)
+
+
+def branin(t):
+    x1 = t.suggest_float("x1", -5, 10)
+    x2 = t.suggest_float("x2", 0, 15)
+    b = 5.1 / (4 * math.pi ** 2)
+    c = 5 / math.pi
+    return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+
+
+ALPHA = [1.0, 1.2, 3.0, 3.2]
+A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+P = [[0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+     [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381]]
+
+
+def hartmann6(t):
+    x = [t.suggest_float(f"x{j}", 0, 1) for j in range(6)]
+    return -sum(ALPHA[i] * math.exp(-sum(A[i][j] * (x[j] - P[i][j]) ** 2 for j in range(6))) for i in range(4))
+
+
+def main():
+    budget = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "0,1,2,3,4").split(",")]
+    for name, f in [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6)]:
+        for sampler in ["tpe", "random"]:
+            for seed in seeds:
+                s = optuna.samplers.TPESampler(seed=seed) if sampler == "tpe" else optuna.samplers.RandomSampler(seed=seed)
+                study = optuna.create_study(sampler=s)
+                start = time.perf_counter()
+                study.optimize(f, n_trials=budget)
+                ms = (time.perf_counter() - start) * 1000 / budget
+                print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
+                                  "budget": budget, "best": study.best_value, "ms_per_trial": round(ms, 3)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+namespace Keel.Core.Spec;
+
+/// <summary>The search section of a spec: hyper-parameter search over candidate families (`keel search`).</summary>
+public sealed record SearchSpec
+{
+    /// <summary>The study name in the store; rerunning the same spec resumes it. Default: "EXPERIMENT-search".</summary>
+    public string? Study { get; init; }
+
+    /// <summary>tpe, random or grid. Default tpe.</summary>
+    public string Sampler { get; init; } = "tpe";
+
+    /// <summary>median, asha or none. Default median.</summary>
+    public string Pruner { get; init; } = "median";
+
+    /// <summary>Trials in all, shared evenly by the families (trial i belongs to family i mod F). Default: 20 per family when no
+    /// timeout is given; none (the timeout alone ends the search) when a timeout is given.</summary>
+    public int? Trials { get; init; }
+
+    /// <summary>Wall-clock budget of each `keel search` process: no trial starts after it. Default: none.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The trainer types searched. Default: the tunable types among the spec's models, else linear, lightgbm, fasttree, fastforest.</summary>
+    public IReadOnlyList<string> Families { get; init; } = [];
+
+    /// <summary>Per family, parameter ranges replacing or adding to the family's default space (by parameter name).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ParamRangeSpec>> Spaces { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, ParamRangeSpec>>();
+
+    /// <summary>retry or skip: what becomes of a trial whose worker stopped sending heartbeats. Default retry.</summary>
+    public string Stale { get; init; } = "retry";
+
+    /// <summary>A trial whose worker is silent this long is stale. Default 60 seconds.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Seed of the sampler. Default: the spec's seed.</summary>
+    public int? Seed { get; init; }
+}
+
+/// <summary>One parameter's range in a search space: low/high (with log and int), or a list of choices, or one fixed value.</summary>
+public sealed record ParamRangeSpec
+{
+    /// <summary>Lower bound (numeric ranges).</summary>
+    public double? Low { get; init; }
+
+    /// <summary>Upper bound (numeric ranges).</summary>
+    public double? High { get; init; }
+
+    /// <summary>Sample uniformly in log space. Default false.</summary>
+    public bool Log { get; init; }
+
+    /// <summary>Integer values only. Default false.</summary>
+    public bool Integer { get; init; }
+
+    /// <summary>Choices (a categorical parameter); a single fixed value is a one-choice list. Default: none.</summary>
+    public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>"PARAM=CHOICE": the parameter exists only when an earlier categorical parameter has that choice. Default: always.</summary>
+    public string? When { get; init; }
+}

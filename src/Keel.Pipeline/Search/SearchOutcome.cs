@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>Progress of the workers of this process: trials ended so far (of the plan, when it has a size) and the best value yet.</summary>
+public sealed record SearchProgress(string Phase, int Ended, int? Planned, double? Best, TrialEnd? Last);
+
+/// <summary>One trial as stored, for the report and the JSON output.</summary>
+public sealed record TrialSummary(int Number, string Family, string State, double? Value, int Attempt, int Rounds, double Seconds,
+    IReadOnlyDictionary<string, string> Options, string? RunId);
+
+/// <summary>What one family received and reached: its share of the budget (trials, boosting rounds, seconds) and its best trial.</summary>
+public sealed record FamilyBudget(string Family, int Trials, int Complete, int Pruned, int Failed, long Rounds, double Seconds, double? Best, int? BestTrial);
+
+/// <summary>How much of the spread of a family's trial values goes with one parameter (η², see <see cref="ParameterImportance"/>); shares sum to 1 per family.</summary>
+public sealed record ParamImportance(string Family, string Param, double Share);
+
+/// <summary>The result of `keel search`: the study, every trial, the budget per family, parameter importance and the final run.</summary>
+public sealed record SearchOutcome(string Study, string SearchRunId, string Metric, bool HigherIsBetter, int? Planned, bool Complete,
+    IReadOnlyList<TrialSummary> Trials, IReadOnlyList<FamilyBudget> Budgets, IReadOnlyList<ParamImportance> Importance, string ReportPath)
+{
+    /// <summary>The `keel run`-style run that trained the best trial of each family, chose on validation and registered; null when no trial completed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RunOutcome? Final { get; init; }
+}
+
+/// <summary>The result of `keel search --join`: the trials this process ran.</summary>
+public sealed record JoinOutcome(string Study, IReadOnlyList<TrialEnd> Ran);

@@ -1,0 +1,217 @@
+using System.Globalization;
+using Keel.Core;
+using Keel.Core.Search;
+using Keel.Core.Spec;
+using Keel.Core.Tracking;
+using Keel.Search;
+using Keel.Tracking;
+using Keel.Training;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>
+/// The search use case (`keel search`): creates or resumes the spec's study, runs trials in worker tasks as tracked child runs of a
+/// search run, then trains the best trial of each family beside the baselines in one `keel run`-style run that chooses on validation,
+/// evaluates on test once and registers the winner. `JoinAsync` adds workers to a study from another process.
+/// </summary>
+/// <param name="store">Where studies, runs and models live.</param>
+/// <param name="time">Clock for runs, heartbeats and the time budget.</param>
+/// <param name="progress">Receives trial ends and phases.</param>
+/// <param name="actor">Who moves the alias (the user).</param>
+public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress<SearchProgress> progress, string actor)
+{
+    /// <summary>Tag on the final run naming the search run it comes from.</summary>
+    public const string SearchRunTag = "keel.search_run_id";
+
+    /// <summary>Runs (or resumes) the search of <paramref name="run"/>'s spec to the end of its budget, then trains, registers and reports.</summary>
+    public async Task<SearchOutcome> SearchAsync(PreparedRun run, SearchRequest request, Func<string, string> reportPathFor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(reportPathFor);
+        var plan = SearchPlan.From(run, request);
+        await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, time, ct);
+        await store.Studies.CreateStudyAsync(plan.Record(time.GetUtcNow()), ct);
+        var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
+        var started = time.GetUtcNow();
+        var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{plan.Study}-{started:yyyyMMdd-HHmmss}", started,
+            new Dictionary<string, string> { ["keel.spec"] = run.SpecPath, ["keel.study"] = plan.Study, ["keel.kind"] = "search" }, ct);
+        await using var heartbeat = RunHeartbeat.Start(store.Tracking, created.Id, time, store.Options.HeartbeatInterval);
+        try
+        {
+            await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Params = Params(plan) }, ct);
+            await store.Studies.SetSearchRunAsync(plan.Study, created.Id, ct);
+            var stopAt = plan.Timeout is { } t ? started + t : (DateTimeOffset?)null;
+            await RunWorkersAsync(run, plan, request.Workers, experiment.Id, created.Id, stopAt, ct);
+            return await FinishAsync(run, plan, created.Id, reportPathFor(created.Id), ct);
+        }
+        catch (Exception e)
+        {
+            var status = e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed;
+            await MarkEndedAsync(created.Id, status, status == RunStatus.Killed ? RunTags.KilledReason : RunTags.Error, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Runs trials of an existing study (made by `keel search SPEC`) as extra workers, until it is done or the budget ends.</summary>
+    /// <exception cref="KeelInputException">No such study, it was not made by keel search, or its spec changed since.</exception>
+    public async Task<JoinOutcome> JoinAsync(string studyName, SearchRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var study = await store.Studies.GetStudyAsync(studyName, ct)
+            ?? throw new KeelNotFoundException($"study '{studyName}' does not exist; `keel search SPEC` creates it");
+        var specPath = SearchPlan.SpecPathOf(study);
+        var run = RunPreparation.Prepare(specPath, null);
+        var plan = SearchPlan.From(run, request with { Trials = study.PlannedTrials });
+        if (plan.DefinitionJson() != study.DefinitionJson)
+            throw new KeelInputException($"study '{studyName}': the spec {specPath} changed since the study began (its search definition differs); expected the same spec, or a new study name (search.study)");
+        var parent = study.SearchRunId ?? throw new KeelInputException($"study '{studyName}' has no search run yet; start it with `keel search {specPath}`");
+        var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
+        var stopAt = plan.Timeout is { } t ? time.GetUtcNow() + t : (DateTimeOffset?)null;
+        var ran = await RunWorkersAsync(run, plan, request.Workers, experiment.Id, parent, stopAt, ct);
+        return new JoinOutcome(studyName, ran);
+    }
+
+    private async Task<IReadOnlyList<TrialEnd>> RunWorkersAsync(PreparedRun run, SearchPlan plan, int workers, string experimentId, string parentRunId,
+        DateTimeOffset? stopAt, CancellationToken ct)
+    {
+        var ended = new List<TrialEnd>();
+        var gate = new object();
+        double? best = null;
+        var tasks = Enumerable.Range(0, workers).Select(i => Task.Run(async () =>
+        {
+            var runner = new TrialRunner(store, run, plan, time);
+            var study = new Study(store.Studies, plan.Study, plan.Spaces, $"w{i}-{Guid.NewGuid():N}", plan.StudyOptions(time));
+            while (await study.AskAsync(stopAt, ct) is { } trial)
+            {
+                await using (trial)
+                {
+                    var end = await runner.RunAsync(trial, experimentId, parentRunId, ct);
+                    lock (gate)
+                    {
+                        ended.Add(end);
+                        if (end.Value is { } v && (best is null || (plan.HigherIsBetter ? v > best : v < best))) best = v;
+                        progress.Report(new SearchProgress("trials", ended.Count, plan.PlannedTrials, best, end));
+                    }
+                }
+            }
+        }, ct)).ToArray();
+        await Task.WhenAll(tasks);
+        return ended;
+    }
+
+    private async Task<SearchOutcome> FinishAsync(PreparedRun run, SearchPlan plan, string searchRunId, string reportPath, CancellationToken ct)
+    {
+        var trials = await store.Studies.ListTrialsAsync(plan.Study, ct);
+        var summaries = trials.Select(t => Summary(t, plan)).ToArray();
+        var budgets = plan.Families.Select(f => Budget(f, trials, plan)).ToArray();
+        var importance = ParameterImportance.Compute(trials, plan.Spaces);
+        var complete = plan.PlannedTrials is { } planned && trials.Count >= planned && trials.All(t => t.State != TrialState.Running);
+
+        RunOutcome? final = null;
+        var winners = budgets.Where(b => b.BestTrial is not null).Select(b => summaries[b.BestTrial!.Value]).ToArray();
+        if (winners.Length > 0)
+        {
+            progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null));
+            var finalRun = FinalRun(run, winners, searchRunId);
+            final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
+        }
+        var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath) { Final = final };
+        await WriteReportAsync(reportPath, SearchReport.Render(outcome, plan), ct);
+        await new RunTracker(store, searchRunId, time).LogReportAsync(reportPath, ct);
+        var now = time.GetUtcNow();
+        var metrics = new List<MetricPoint>
+        {
+            new("trials.complete", trials.Count(t => t.State == TrialState.Complete), 0, now),
+            new("trials.pruned", trials.Count(t => t.State == TrialState.Pruned), 0, now),
+            new("trials.failed", trials.Count(t => t.State == TrialState.Failed), 0, now),
+        };
+        foreach (var b in budgets)
+        {
+            metrics.Add(new($"{b.Family}.trials", b.Trials, 0, now));
+            metrics.Add(new($"{b.Family}.rounds", b.Rounds, 0, now));
+            metrics.Add(new($"{b.Family}.seconds", b.Seconds, 0, now));
+            if (b.Best is { } v) metrics.Add(new($"{b.Family}.best.val.{plan.Metric}", v, 0, now));
+        }
+        var tags = new Dictionary<string, string>();
+        if (final is not null) tags["keel.final_run_id"] = final.RunId;
+        await store.Tracking.LogBatchAsync(searchRunId, new LogBatch { Metrics = metrics, Tags = tags }, ct);
+        await store.Tracking.SetRunStatusAsync(searchRunId, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
+        return outcome;
+    }
+
+    private static string FinalReportPath(string searchReport) =>
+        Path.Combine(Path.GetDirectoryName(searchReport)!, Path.GetFileNameWithoutExtension(searchReport) + "-final.html");
+
+    /// <summary>The prepared run that trains each family's best trial beside the baselines, tagged with the search run.</summary>
+    private static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId)
+    {
+        var baselines = run.Spec.Models.Where(m => !SearchSpaces.Tunable.Contains(m.Type)).ToList();
+        if (baselines.Count == 0) baselines = [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }];
+        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = w.Options });
+        var models = baselines.Concat(tuned).ToArray();
+        var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
+        return run with { Spec = run.Spec with { Models = models }, Candidates = candidates, Tags = new Dictionary<string, string> { [SearchRunTag] = searchRunId } };
+    }
+
+    private static TrialSummary Summary(TrialRecord t, SearchPlan plan)
+    {
+        var space = plan.Spaces[t.Group];
+        var sampled = space.Active(t.Params).Where(p => t.Params.ContainsKey(p.Name)).ToDictionary(p => p.Name, p => p.Distribution.Format(t.Params[p.Name]), StringComparer.Ordinal);
+        var seconds = t.EndedAt is { } end ? (end - t.StartedAt).TotalSeconds : 0;
+        var rounds = t.Intermediate.Count == 0 ? 0 : t.Intermediate.Keys.Max();
+        return new TrialSummary(t.Number, t.Group, t.State.ToString().ToLowerInvariant(), t.Value, t.Attempt, rounds, seconds, sampled, t.RunId);
+    }
+
+    private static FamilyBudget Budget(string family, IReadOnlyList<TrialRecord> trials, SearchPlan plan)
+    {
+        var mine = trials.Where(t => t.Group == family).ToArray();
+        var complete = mine.Where(t => t.State == TrialState.Complete && t.Value is not null).ToArray();
+        var best = complete.Length == 0 ? null : (plan.HigherIsBetter ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value));
+        return new FamilyBudget(family, mine.Length, complete.Length, mine.Count(t => t.State == TrialState.Pruned), mine.Count(t => t.State == TrialState.Failed),
+            mine.Sum(t => (long)(t.Intermediate.Count == 0 ? 0 : t.Intermediate.Keys.Max())),
+            mine.Sum(t => t.EndedAt is { } e ? (e - t.StartedAt).TotalSeconds : 0), best?.Value, best?.Number);
+    }
+
+    private static Dictionary<string, string> Params(SearchPlan plan)
+    {
+        var p = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["search.study"] = plan.Study,
+            ["search.sampler"] = plan.Sampler,
+            ["search.pruner"] = plan.Pruner,
+            ["search.seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
+            ["search.families"] = string.Join(",", plan.Families),
+            ["search.trials"] = plan.PlannedTrials?.ToString(CultureInfo.InvariantCulture) ?? "unlimited",
+            ["search.metric"] = plan.Metric,
+        };
+        foreach (var f in plan.Families) p[$"search.space.{f}"] = SearchSpaces.Describe(plan.Spaces[f]);
+        return p;
+    }
+
+    private async Task MarkEndedAsync(string runId, RunStatus status, string tag, string reason)
+    {
+        try
+        {
+            await store.Tracking.LogBatchAsync(runId, new LogBatch { Tags = new Dictionary<string, string> { [tag] = reason } }, CancellationToken.None);
+            await store.Tracking.SetRunStatusAsync(runId, status, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (KeelInputException)
+        {
+            // Already ended by another process (its lease ran out): that status stays.
+        }
+    }
+
+    private static async Task WriteReportAsync(string path, string html, CancellationToken ct)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path + ".tmp", html, ct);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeelInputException($"search report '{path}' cannot be written: {e.Message}", e);
+        }
+    }
+}

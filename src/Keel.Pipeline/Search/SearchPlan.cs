@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Keel.Core;
+using Keel.Pipeline.Spec;
+using Keel.Core.Metrics;
+using Keel.Core.Search;
+using Keel.Core.Spec;
+using Keel.Search;
+using Keel.Search.Pruners;
+using Keel.Search.Samplers;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>What one `keel search` asks for on the command line, over the spec's search section.</summary>
+public sealed record SearchRequest
+{
+    /// <summary>Worker tasks in this process, each training one trial at a time. Default 1.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Trials in all, replacing search.trials. Default null: the spec's.</summary>
+    public int? Trials { get; init; }
+
+    /// <summary>This process's wall-clock budget, replacing search.timeout. Default null: the spec's.</summary>
+    public TimeSpan? Timeout { get; init; }
+}
+
+/// <summary>A search resolved from the spec: study name, families and their spaces, sampler, pruner, budget and the objective.</summary>
+public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IReadOnlyDictionary<string, SearchSpace> Spaces, string Sampler,
+    string Pruner, int Seed, int? PlannedTrials, TimeSpan? Timeout, string Metric, bool HigherIsBetter, StalePolicy Stale, TimeSpan StaleAfter,
+    string SpecPath, string SpecSha256)
+{
+    /// <summary>Trials run per family when neither trials nor a timeout is given.</summary>
+    public const int DefaultTrialsPerFamily = 20;
+
+    /// <summary>The plan of a prepared run, with the command line's overrides.</summary>
+    /// <exception cref="KeelInputException">A bad search section, or no validation split to score trials on.</exception>
+    public static SearchPlan From(PreparedRun run, SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(request);
+        var specName = Path.GetFileName(run.SpecPath);
+        var search = run.Spec.Search ?? new SearchSpec();
+        if (run.Split.Validation.Length == 0)
+            throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but search scores every trial on it (the test split is never used for choosing).");
+        if (request.Workers < 1) throw new KeelInputException($"workers {request.Workers}: expected at least 1");
+        var families = SearchSpaces.Families(run.Spec, specName);
+        var spaces = families.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName), StringComparer.Ordinal);
+        foreach (var family in search.Spaces.Keys.Where(k => !families.Contains(k)))
+            throw new KeelInputException($"{specName} field 'search.spaces.{family}': '{family}' is not searched; the families are {string.Join(", ", families)}.");
+        foreach (var family in families) CheckBounds(run, family, spaces[family], specName);
+        var timeout = request.Timeout ?? search.Timeout;
+        var trials = request.Trials ?? search.Trials ?? (timeout is null ? DefaultTrialsPerFamily * families.Count : null);
+        if (trials is < 1) throw new KeelInputException($"trials {trials}: expected at least 1");
+        var study = search.Study ?? $"{run.Experiment}-search";
+        Names.RequireExperimentName(study, $"{specName} field 'search.study'");
+        if (search.StaleAfter < TimeSpan.FromSeconds(1)) throw new KeelInputException($"{specName} field 'search.stale_after': expected at least 1 second.");
+        return new SearchPlan(study, families, spaces, search.Sampler, search.Pruner, search.Seed ?? run.Seed, trials, timeout, run.Metric,
+            MetricCatalog.Get(run.Metric).HigherIsBetter, search.Stale == "skip" ? StalePolicy.Skip : StalePolicy.Retry, search.StaleAfter,
+            run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText))));
+    }
+
+    /// <summary>Every range end and choice must be an option value the trainer accepts: checked now, not when a trial draws it.</summary>
+    private static void CheckBounds(PreparedRun run, string family, SearchSpace space, string specName)
+    {
+        foreach (var p in space.Params)
+        {
+            double[] ends = p.Distribution switch
+            {
+                FloatDistribution f => [f.Low, f.High],
+                IntDistribution i => [i.Low, i.High],
+                CategoricalDistribution c => [.. Enumerable.Range(0, c.Choices.Count).Select(k => (double)k)],
+                _ => [],
+            };
+            foreach (var end in ends)
+            {
+                var options = TrialRunner.Options(run.Spec, family, new Dictionary<string, string> { [p.Name] = p.Distribution.Format(end) });
+                try
+                {
+                    Keel.Training.TrainerCatalog.Create(new ModelSpec { Type = family, Options = options }, run.Task, 0);
+                }
+                catch (KeelInputException e)
+                {
+                    throw new KeelInputException($"{specName} field 'search.spaces.{family}.{p.Name}': value {p.Distribution.Format(end)} is not accepted ({e.Message})", e);
+                }
+            }
+        }
+    }
+
+    /// <summary>What every worker of the study must agree on, stored with the study: a joining worker finds the spec here and checks it is unchanged.</summary>
+    public string DefinitionJson() => JsonSerializer.Serialize(new Definition(SpecPath, SpecSha256, Families,
+        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds));
+
+    /// <summary>The spec path recorded in a study's definition.</summary>
+    /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
+    public static string SpecPathOf(StudyRecord study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        try
+        {
+            return JsonSerializer.Deserialize<Definition>(study.DefinitionJson)?.SpecPath ?? throw new JsonException("no spec path");
+        }
+        catch (JsonException e)
+        {
+            throw new KeelInputException($"study '{study.Name}' was not created by `keel search` (its definition has no spec path): {e.Message}", e);
+        }
+    }
+
+    private sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
+        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds);
+
+    /// <summary>The study record to create (or find) in the store.</summary>
+    public StudyRecord Record(DateTimeOffset now) => new(Study, Families, PlannedTrials, DefinitionJson(), now) { StalePolicy = Stale };
+
+    /// <summary>How often a held trial beats: a quarter of the lease, at most 10 seconds.</summary>
+    public TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(StaleAfter.Ticks / 4, TimeSpan.FromSeconds(10).Ticks));
+
+    /// <summary>The worker options: direction, the seeded sampler, the pruner, the lease.</summary>
+    public StudyOptions StudyOptions(TimeProvider time) => new()
+    {
+        Direction = HigherIsBetter ? Direction.Maximize : Direction.Minimize,
+        Sampler = Sampler switch
+        {
+            "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),
+            "grid" => SamplerFactory.Grid(),
+            _ => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed }),
+        },
+        Pruner = Pruner switch
+        {
+            "asha" => PrunerFactory.SuccessiveHalving(),
+            "none" => PrunerFactory.None(),
+            _ => PrunerFactory.Median(new MedianPrunerOptions { WarmupSteps = 10 }),
+        },
+        Lease = StaleAfter,
+        HeartbeatInterval = HeartbeatInterval,
+        Time = time,
+    };
+
+    /// <summary>Rounds at which a boosted trial reports and may be pruned: 10, 30, 90, ... below <paramref name="rounds"/>, then
+    /// <paramref name="rounds"/> (the ASHA rungs). Each rung trains afresh: a seeded, deterministic booster's first rounds are the same trees.</summary>
+    public IReadOnlyList<int> Rungs(int rounds)
+    {
+        if (Pruner == "none") return [rounds];
+        var rungs = new List<int>();
+        for (var r = 10; r < rounds; r *= 3) rungs.Add(r);
+        rungs.Add(rounds);
+        return rungs;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Keel.Reports;
+using Keel.Search;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>The search report: budget per family, optimisation history, parameter importance and parallel coordinates, as one
+/// self-contained HTML page with inline SVG (a pure function of the outcome, so a stored search can be drawn again).</summary>
+public static class SearchReport
+{
+    /// <summary>The report page of <paramref name="outcome"/>.</summary>
+    public static string Render(SearchOutcome outcome, SearchPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(plan);
+        var h = new StringBuilder();
+        string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        string N(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.####", CultureInfo.InvariantCulture) : "—";
+        h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E($"search {outcome.Study}")).Append("</title>")
+         .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}")
+         .Append("td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.n{text-align:right}figure{margin:1rem 0}</style></head><body>");
+        h.Append("<h1>Search ").Append(E(outcome.Study)).Append("</h1>");
+        h.Append("<p>Objective: validation ").Append(E(outcome.Metric)).Append(outcome.HigherIsBetter ? " (higher is better)" : " (lower is better)")
+         .Append("; sampler ").Append(E(plan.Sampler)).Append(", pruner ").Append(E(plan.Pruner)).Append("; ")
+         .Append(outcome.Trials.Count).Append(" trials").Append(outcome.Planned is { } p ? $" of {p} planned" : "")
+         .Append(outcome.Complete ? "" : " (budget not used up: timeout, or trials still running elsewhere)").Append(".</p>");
+        if (outcome.Final is { } final)
+        {
+            h.Append("<p>Final run ").Append(E(final.RunId)).Append(": selected <b>").Append(E(final.Selected)).Append("</b>, test ")
+             .Append(E(outcome.Metric)).Append(' ').Append(N(final.Final.TestMetrics.GetValueOrDefault(outcome.Metric, double.NaN)))
+             .Append(final.Registered is { } r ? $", registered {E(r.Name)} v{r.Version}" : "").Append(".</p>");
+        }
+
+        h.Append("<h2>Budget per family</h2><p>Every family gets the same number of trials (trial i belongs to family i mod ")
+         .Append(plan.Families.Count).Append("); rounds and seconds show what each actually used once pruned.</p><table><tr><th>family</th><th>trials</th><th>complete</th><th>pruned</th><th>failed</th><th>boosting rounds</th><th>seconds</th><th>best</th><th>best trial</th><th>space</th></tr>");
+        foreach (var b in outcome.Budgets)
+        {
+            h.Append($"<tr><td>{E(b.Family)}</td><td class=n>{b.Trials}</td><td class=n>{b.Complete}</td><td class=n>{b.Pruned}</td><td class=n>{b.Failed}</td>")
+             .Append($"<td class=n>{b.Rounds}</td><td class=n>{N(b.Seconds)}</td><td class=n>{N(b.Best)}</td><td class=n>{(b.BestTrial is { } t ? t.ToString(CultureInfo.InvariantCulture) : "—")}</td>")
+             .Append($"<td>{E(SearchSpaces.Describe(plan.Spaces[b.Family]))}</td></tr>");
+        }
+        h.Append("</table>");
+
+        h.Append("<h2>Optimisation history</h2><figure>").Append(History(outcome)).Append("</figure>");
+
+        h.Append("<h2>Parameter importance</h2><p>Share of the variance of each family's complete-trial values that goes with each parameter (η², a first-order fANOVA; see docs/search.md).</p>");
+        foreach (var family in plan.Families)
+        {
+            var bars = outcome.Importance.Where(i => i.Family == family).Select(i => new BarDatum(i.Param, i.Share)).ToArray();
+            if (bars.Length > 0) h.Append("<figure>").Append(SvgCharts.BarChart($"{family}: parameter importance", bars, new ChartOptions { Width = 480 })).Append("</figure>");
+        }
+
+        h.Append("<h2>Parallel coordinates</h2>");
+        foreach (var family in plan.Families)
+        {
+            var space = plan.Spaces[family];
+            var done = outcome.Trials.Where(t => t.Family == family && t.Value is not null).ToArray();
+            if (done.Length == 0) continue;
+            var axes = space.Params.Select(q => new ParallelAxis(q.Name, q.Distribution is FloatDistribution { Log: true } or IntDistribution { Log: true },
+                q.Distribution is CategoricalDistribution c ? c.Choices : null)).Append(new ParallelAxis(outcome.Metric) { HigherIsBetter = outcome.HigherIsBetter }).ToArray();
+            var rows = done.Select(t => space.Params.Select(q => Value(q, t)).Append(t.Value!.Value).ToArray()).ToArray();
+            h.Append("<figure>").Append(SvgCharts.ParallelCoordinates($"{family}: complete trials", axes, rows)).Append("</figure>");
+        }
+
+        h.Append("<h2>Trials</h2><table><tr><th>#</th><th>family</th><th>state</th><th>value</th><th>rounds</th><th>attempt</th><th>options</th><th>run</th></tr>");
+        foreach (var t in outcome.Trials)
+        {
+            h.Append($"<tr><td class=n>{t.Number}</td><td>{E(t.Family)}</td><td>{E(t.State)}</td><td class=n>{N(t.Value)}</td><td class=n>{t.Rounds}</td>")
+             .Append($"<td class=n>{t.Attempt}</td><td>{E(string.Join(", ", t.Options.Select(kv => $"{kv.Key}={kv.Value}")))}</td><td>{E(t.RunId)}</td></tr>");
+        }
+        h.Append("</table></body></html>");
+        return h.ToString();
+    }
+
+    private static double Value(ParamSpec p, TrialSummary t)
+    {
+        if (!t.Options.TryGetValue(p.Name, out var text)) return double.NaN;
+        if (p.Distribution is CategoricalDistribution c) return c.Choices.ToList().IndexOf(text);
+        return double.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    private static string History(SearchOutcome outcome)
+    {
+        var series = new List<Series>();
+        foreach (var family in outcome.Budgets.Select(b => b.Family))
+        {
+            var pts = outcome.Trials.Where(t => t.Family == family && t.Value is not null).Select(t => new Point(t.Number, t.Value!.Value)).ToArray();
+            if (pts.Length > 0) series.Add(new Series(family, pts));
+        }
+        var best = new List<Point>();
+        double? run = null;
+        foreach (var t in outcome.Trials.Where(t => t.Value is not null))
+        {
+            var v = t.Value!.Value;
+            if (run is null || (outcome.HigherIsBetter ? v > run : v < run)) run = v;
+            best.Add(new Point(t.Number, run.Value));
+        }
+        var scatter = SvgCharts.ScatterChart("Trial values (complete trials)", "trial", outcome.Metric, series);
+        var line = best.Count == 0 ? "" : SvgCharts.LineChart("Best value so far", "trial", outcome.Metric, [new Series("best", best)]);
+        return scatter + line;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Keel.Core;
+using Keel.Core.Spec;
+using Keel.Search;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>The default search space of every tunable trainer type, and the spec's ranges merged over it.</summary>
+/// <remarks>Rounds (number_of_iterations, number_of_trees of boosted types) are not searched: early stopping on validation picks
+/// them, and the pruner cuts weak trials along them.</remarks>
+public static class SearchSpaces
+{
+    /// <summary>The trainer types that can be searched, in the default family order.</summary>
+    public static IReadOnlyList<string> Tunable { get; } = ["linear", "lightgbm", "fasttree", "fastforest"];
+
+    private static ParamSpec Log(string name, double low, double high) => new(name, new FloatDistribution(low, high, Log: true));
+    private static ParamSpec LogInt(string name, int low, int high) => new(name, new IntDistribution(low, high, Log: true));
+
+    /// <summary>Each type's default space: learning rates and regularisation log-uniform, leaf counts and leaf sizes log-uniform integers.</summary>
+    public static IReadOnlyDictionary<string, SearchSpace> Defaults { get; } = new Dictionary<string, SearchSpace>(StringComparer.Ordinal)
+    {
+        ["linear"] = new([Log("l2_regularization", 1e-4, 100)]),
+        ["lightgbm"] = new([Log("learning_rate", 0.01, 0.3), LogInt("number_of_leaves", 4, 256), LogInt("minimum_example_count_per_leaf", 2, 200),
+            new ParamSpec("l2_regularization", new FloatDistribution(0, 10))]),
+        ["fasttree"] = new([Log("learning_rate", 0.02, 0.5), LogInt("number_of_leaves", 4, 128), LogInt("minimum_example_count_per_leaf", 2, 100)]),
+        ["fastforest"] = new([new ParamSpec("number_of_trees", new IntDistribution(50, 300)), LogInt("number_of_leaves", 4, 256),
+            LogInt("minimum_example_count_per_leaf", 1, 50)]),
+    };
+
+    /// <summary>The option that counts boosting rounds, for boosted types; null otherwise.</summary>
+    public static string? RoundsOption(string type) => type switch
+    {
+        "lightgbm" => "number_of_iterations",
+        "fasttree" => "number_of_trees",
+        _ => null,
+    };
+
+    /// <summary>The families searched: search.families, else the tunable types among the spec's models, else every tunable type.</summary>
+    /// <exception cref="KeelInputException">A family is not a tunable type, or appears twice.</exception>
+    public static IReadOnlyList<string> Families(KeelSpec spec, string specName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var given = spec.Search?.Families ?? [];
+        if (given.Count == 0)
+        {
+            var fromModels = spec.Models.Select(m => m.Type).Where(Tunable.Contains).Distinct().ToArray();
+            return fromModels.Length > 0 ? fromModels : Tunable;
+        }
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (!Tunable.Contains(given[i]))
+                throw new KeelInputException($"{specName} field 'search.families[{i}]': '{given[i]}' cannot be searched; expected one of: {string.Join(", ", Tunable)}.");
+            if (given.Take(i).Contains(given[i])) throw new KeelInputException($"{specName} field 'search.families[{i}]': '{given[i]}' appears twice.");
+        }
+        return given;
+    }
+
+    /// <summary>The space of <paramref name="family"/>: its default with the spec's ranges replacing parameters of the same name and adding others.</summary>
+    /// <exception cref="KeelInputException">Ranges for a family not searched, or a malformed range.</exception>
+    public static SearchSpace For(string family, SearchSpec? search, string specName)
+    {
+        var space = Defaults[family].Params.ToList();
+        if (search?.Spaces.TryGetValue(family, out var ranges) == true)
+        {
+            foreach (var (name, r) in ranges)
+            {
+                var field = $"search.spaces.{family}.{name}";
+                var p = new ParamSpec(name, Distribution(r, field, specName));
+                if (r.When is { } w) p = p with { When = (w.Split('=')[0], w.Split('=')[1]) };
+                var at = space.FindIndex(q => q.Name == name);
+                if (at >= 0) space[at] = p;
+                else space.Add(p);
+            }
+        }
+        var result = new SearchSpace(space);
+        try
+        {
+            result.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new KeelInputException($"{specName} field 'search.spaces.{family}': {e.Message}.", e);
+        }
+        return result;
+    }
+
+    private static Distribution Distribution(ParamRangeSpec r, string field, string specName)
+    {
+        if (r.Choices.Count > 0) return new CategoricalDistribution(r.Choices);
+        if (r.Integer)
+        {
+            if (r.Low < int.MinValue || r.High > int.MaxValue) throw new KeelInputException($"{specName} field '{field}': integer bounds out of range.");
+            return new IntDistribution((int)r.Low!.Value, (int)r.High!.Value, r.Log);
+        }
+        return new FloatDistribution(r.Low!.Value, r.High!.Value, r.Log);
+    }
+
+    /// <summary>A one-line description of a space, e.g. "learning_rate log[0.01, 0.3]; number_of_leaves int log[4, 256]".</summary>
+    public static string Describe(SearchSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+        return string.Join("; ", space.Params.Select(p => p.Name + " " + p.Distribution switch
+        {
+            FloatDistribution f => $"{(f.Log ? "log" : "")}[{F(f.Low)}, {F(f.High)}]",
+            IntDistribution i => $"int {(i.Log ? "log" : "")}[{i.Low}, {i.High}]",
+            CategoricalDistribution c => "{" + string.Join(", ", c.Choices) + "}",
+            _ => "?",
+        } + (p.When is { } w ? $" when {w.Param}={w.Choice}" : "")));
+    }
+}

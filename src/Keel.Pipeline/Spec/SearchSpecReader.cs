@@ -1,0 +1,84 @@
+using Keel.Core.Spec;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Pipeline.Spec;
+
+/// <summary>Reads the spec's search section; every error names the file, line and field.</summary>
+internal static class SearchSpecReader
+{
+    public static SearchSpec Read(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed");
+        var spec = new SearchSpec
+        {
+            Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
+            Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "random", "grid") : "tpe",
+            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : "median",
+            Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
+            Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],
+            Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "search.seed") : null,
+        };
+        if (k.TryGetValue("trials", out var tr))
+        {
+            var v = f.Integer(tr, "search.trials");
+            if (v < 1) throw f.Error(tr, "search.trials", $"expected a number of trials of at least 1, got {v}");
+            spec = spec with { Trials = v };
+        }
+        if (k.TryGetValue("timeout", out var to)) spec = spec with { Timeout = Duration(f, to, "search.timeout") };
+        if (k.TryGetValue("stale_after", out var sa2)) spec = spec with { StaleAfter = Duration(f, sa2, "search.stale_after") };
+        if (k.TryGetValue("spaces", out var sp))
+        {
+            var spaces = new Dictionary<string, IReadOnlyDictionary<string, ParamRangeSpec>>(StringComparer.Ordinal);
+            foreach (var (fk, fv) in f.Mapping(sp, "search.spaces").Children)
+            {
+                var family = f.Scalar(fk, "search.spaces");
+                var ranges = new Dictionary<string, ParamRangeSpec>(StringComparer.Ordinal);
+                foreach (var (pk, pv) in f.Mapping(fv, $"search.spaces.{family}").Children)
+                {
+                    var name = f.Scalar(pk, $"search.spaces.{family}");
+                    ranges[name] = Range(f, pv, $"search.spaces.{family}.{name}");
+                }
+                spaces[family] = ranges;
+            }
+            spec = spec with { Spaces = spaces };
+        }
+        return spec;
+    }
+
+    private static string OneOf(YamlFields f, YamlNode node, string field, params string[] allowed)
+    {
+        var v = f.String(node, field).ToLowerInvariant();
+        return allowed.Contains(v) ? v : throw f.Error(node, field, $"expected one of {string.Join(", ", allowed)}, got '{v}'");
+    }
+
+    /// <summary>A parameter range: a mapping (low, high, log, int, choices, when), a list (choices) or a single value (fixed).</summary>
+    private static ParamRangeSpec Range(YamlFields f, YamlNode node, string field)
+    {
+        if (node is YamlScalarNode or YamlSequenceNode) return new ParamRangeSpec { Choices = f.StringList(node, field) };
+        var k = f.Keys(f.Mapping(node, field), field, "low", "high", "log", "int", "choices", "when");
+        var r = new ParamRangeSpec
+        {
+            Low = k.TryGetValue("low", out var lo) ? f.Number(lo, $"{field}.low") : null,
+            High = k.TryGetValue("high", out var hi) ? f.Number(hi, $"{field}.high") : null,
+            Log = k.TryGetValue("log", out var lg) && f.Bool(lg, $"{field}.log"),
+            Integer = k.TryGetValue("int", out var it) && f.Bool(it, $"{field}.int"),
+            Choices = k.TryGetValue("choices", out var ch) ? f.StringList(ch, $"{field}.choices") : [],
+            When = k.TryGetValue("when", out var wh) ? f.String(wh, $"{field}.when") : null,
+        };
+        if (r.Choices.Count > 0 == (r.Low is not null || r.High is not null))
+            throw f.Error(node, field, "expected either low and high (a numeric range) or choices");
+        if (r.Choices.Count == 0 && (r.Low is null || r.High is null))
+            throw f.Error(node, field, "expected both low and high");
+        if (r.Low > r.High) throw f.Error(node, field, $"low {r.Low} is above high {r.High}");
+        if (r.Log && r.Low <= 0) throw f.Error(node, field, $"a log range needs low above 0, got {r.Low}");
+        if (r.Integer && (r.Low != Math.Round(r.Low!.Value) || r.High != Math.Round(r.High!.Value)))
+            throw f.Error(node, field, "an int range needs whole-number low and high");
+        if (r.When is { } w && w.Split('=') is not [{ Length: > 0 }, { Length: > 0 }])
+            throw f.Error(node, $"{field}.when", $"expected PARAM=CHOICE, got '{w}'");
+        return r;
+    }
+
+    /// <summary>"90s", "10m", "2h" or a number of seconds.</summary>
+    private static TimeSpan Duration(YamlFields f, YamlNode node, string field) =>
+        Keel.Pipeline.Search.Durations.Parse(f.Scalar(node, field)) ?? throw f.Error(node, field, $"expected a duration such as 90s, 10m or 2h, got '{f.Scalar(node, field)}'");
+}

@@ -1,0 +1,48 @@
+using Keel.Core.Search;
+
+namespace Keel.Search.Samplers;
+
+/// <summary>What a sampler sees when it picks one parameter of one trial: the trial's number, the finished trials of its group
+/// (snapshots; a sampler never touches the store) and the values picked so far for this trial.</summary>
+public sealed record SamplingContext(int TrialNumber, SearchSpace Space, IReadOnlyList<TrialRecord> History, Direction Direction,
+    IReadOnlyDictionary<string, double> SoFar);
+
+/// <summary>Picks parameter values for a trial (independently per parameter, as Optuna's default samplers do).</summary>
+public interface ISampler
+{
+    /// <summary>The internal value of <paramref name="param"/> for the trial in <paramref name="context"/>.</summary>
+    double Sample(SamplingContext context, ParamSpec param);
+}
+
+/// <summary>Samples every active parameter of a space in order.</summary>
+public static class Sampling
+{
+    /// <summary>Values for every parameter whose condition holds, sampled in space order (so conditions see their parent).</summary>
+    public static IReadOnlyDictionary<string, double> SampleAll(ISampler sampler, SearchSpace space, int trialNumber,
+        IReadOnlyList<TrialRecord> history, Direction direction)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(space);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in space.Params)
+        {
+            if (!space.IsActive(p, values)) continue;
+            values[p.Name] = sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values), p);
+        }
+        return values;
+    }
+}
+
+/// <summary>Seeded randomness per (seed, trial, parameter): the same trial gets the same draw whichever worker runs it and in
+/// whatever order trials finish, so seeded searches reproduce across processes.</summary>
+internal static class TrialRandom
+{
+    public static Random For(int seed, int trialNumber, string param)
+    {
+        // FNV-1a over the name: string.GetHashCode is randomised per process.
+        var h = 2166136261u;
+        foreach (var ch in param) h = (h ^ ch) * 16777619u;
+        var mixed = unchecked((uint)seed * 0x9E3779B1u ^ (uint)trialNumber * 0x85EBCA77u ^ h * 0xC2B2AE3Du);
+        return new Random((int)(mixed & 0x7FFFFFFF));
+    }
+}

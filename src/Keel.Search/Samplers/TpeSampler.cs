@@ -1,0 +1,225 @@
+using Keel.Core.Search;
+
+namespace Keel.Search.Samplers;
+
+/// <summary>Options of the TPE sampler; the defaults are Optuna 3.1's.</summary>
+public sealed record TpeSamplerOptions
+{
+    /// <summary>Seed of every draw. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Trials sampled at random before TPE starts (per group). Default 10.</summary>
+    public int StartupTrials { get; init; } = 10;
+
+    /// <summary>Candidates drawn from the good-trials density; the one with the highest l(x)/g(x) wins. Default 24.</summary>
+    public int EiCandidates { get; init; } = 24;
+
+    /// <summary>Weight of the prior (uniform-ish over the range) among the Parzen components. Default 1.</summary>
+    public double PriorWeight { get; init; } = 1.0;
+}
+
+/// <summary>
+/// Tree-structured Parzen Estimator, independent per parameter, following Optuna 3.1's TPESampler: the observed trials (complete,
+/// then pruned ones ranked by how far they got) are split into the best gamma(n) = min(ceil(0.1 n), 25) ("below") and the rest;
+/// each side becomes a Parzen mixture (one truncated Gaussian per observation at the observed value, bandwidth the larger gap to its
+/// neighbours clipped to [range / min(100, n + 1), range], plus a prior component centred on the range with width the range);
+/// older observations weigh less once there are more than 25; 24 candidates drawn from the "below" mixture are scored by
+/// log l(x) - log g(x) and the best is taken. Categorical parameters use smoothed one-hot components; linear integers are
+/// scored by the mass of their bin, log integers as continuous values in log space (as Optuna 3.1 does).
+/// </summary>
+internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
+{
+    private const double Eps = 1e-12;
+
+    public double Sample(SamplingContext context, ParamSpec param)
+    {
+        var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
+        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
+        // trials without this (conditional) parameter dropped from each side.
+        var observed = Observations(context);
+        if (observed.Count < options.StartupTrials) return RandomSampler.Draw(rng, param.Distribution);
+
+        var nBelow = Gamma(observed.Count);
+        // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
+        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
+        double[] Side(IEnumerable<Observation> side) => side.Where(o => o.Trial.Params.ContainsKey(param.Name)).OrderBy(o => o.Trial.Number)
+            .Select(o => o.Trial.Params[param.Name]).ToArray();
+        var below = Side(ranked.Take(nBelow));
+        var above = Side(ranked.Skip(nBelow));
+
+        if (param.Distribution is CategoricalDistribution c)
+        {
+            var l = CategoricalMixture(below, c.Choices.Count);
+            var g = CategoricalMixture(above, c.Choices.Count);
+            var best = -1;
+            var bestScore = double.NegativeInfinity;
+            for (var k = 0; k < options.EiCandidates; k++)
+            {
+                var x = Pick(rng, l);
+                var score = Math.Log(l[x]) - Math.Log(g[x]);
+                if (score > bestScore) (best, bestScore) = (x, score);
+            }
+            return best;
+        }
+
+        var (low, high) = NumericBounds.Of(param.Distribution);
+        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var discrete = param.Distribution is IntDistribution { Log: false }; // log integers are continuous in log space, as in Optuna
+        double chosen = double.NaN, chosenScore = double.NegativeInfinity;
+        for (var k = 0; k < options.EiCandidates; k++)
+        {
+            var t = lm.Sample(rng);
+            var value = NumericBounds.Back(param.Distribution, t);
+            // Linear integers are scored by the mass of their bin, as Optuna scores stepped values.
+            var (a, b) = discrete ? Bin((IntDistribution)param.Distribution, value) : (t, t);
+            var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(t) - gm.LogPdf(t);
+            if (score > chosenScore || double.IsNaN(chosen)) (chosen, chosenScore) = (value, score);
+        }
+        return chosen;
+    }
+
+    private static (double, double) Bin(IntDistribution d, double value) => (value - 0.5, value + 0.5);
+
+    /// <summary>Optuna's default gamma: the best 10 %, rounded up, at most 25.</summary>
+    public static int Gamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
+
+    /// <summary>Optuna's default weights: flat for up to 25 observations; beyond, the oldest ramp up linearly from 1/n to 1.</summary>
+    public static double[] Weights(int n)
+    {
+        if (n == 0) return [];
+        if (n < 25) return Enumerable.Repeat(1.0, n).ToArray();
+        var ramp = n - 25;
+        var w = new double[n];
+        for (var i = 0; i < ramp; i++) w[i] = ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1);
+        for (var i = ramp; i < n; i++) w[i] = 1;
+        return w;
+    }
+
+    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank);
+
+    private static List<Observation> Observations(SamplingContext context)
+    {
+        var list = new List<Observation>();
+        foreach (var t in context.History)
+        {
+            if (t.State == TrialState.Complete && t.Value is { } value)
+                list.Add(new Observation(t, (false, 0, context.Direction.AsLoss(value))));
+            else if (t.State == TrialState.Pruned && t.Intermediate.Count > 0)
+            {
+                // Intermediate values are losses (lower better) whatever the objective's direction.
+                var last = t.Intermediate.Keys.Max();
+                list.Add(new Observation(t, (true, last, t.Intermediate[last])));
+            }
+        }
+        return list;
+    }
+
+    private double[] CategoricalMixture(double[] observed, int choices)
+    {
+        // Optuna 3.1: every component puts prior_weight / (n + 1) on each choice and 1 more on its observation, normalised per
+        // component; the prior component is uniform.
+        var w = Weights(observed.Length).Append(options.PriorWeight).ToArray();
+        var total = w.Sum();
+        var p = new double[choices];
+        var smooth = options.PriorWeight / (observed.Length + 1);
+        var rowTotal = 1 + smooth * choices;
+        for (var i = 0; i < observed.Length; i++)
+        {
+            for (var k = 0; k < choices; k++) p[k] += w[i] / total * (smooth + (k == (int)observed[i] ? 1 : 0)) / rowTotal;
+        }
+        for (var k = 0; k < choices; k++) p[k] += w[^1] / total / choices;
+        return p;
+    }
+
+    private static int Pick(Random rng, double[] p)
+    {
+        var u = rng.NextDouble() * p.Sum();
+        for (var k = 0; k < p.Length; k++)
+        {
+            u -= p[k];
+            if (u <= 0) return k;
+        }
+        return p.Length - 1;
+    }
+
+    private ParzenMixture Parzen(double[] observed, double low, double high)
+    {
+        // As Optuna 3.1: the prior (centre of the range) takes part in the neighbour gaps like an observation, and in the
+        // count behind the smallest bandwidth; its own bandwidth is then the whole range.
+        double[] mus = [.. observed, 0.5 * (low + high)];
+        var n = mus.Length;
+        var order = Enumerable.Range(0, n).OrderBy(i => mus[i]).ToArray();
+        var ends = new double[n + 2];
+        ends[0] = low;
+        ends[^1] = high;
+        for (var i = 0; i < n; i++) ends[i + 1] = mus[order[i]];
+        var sorted = new double[n];
+        for (var i = 0; i < n; i++) sorted[i] = Math.Max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
+        // consider_endpoints=False: the outermost points do not stretch to the bounds.
+        if (ends.Length >= 4)
+        {
+            sorted[0] = ends[2] - ends[1];
+            sorted[^1] = ends[^2] - ends[^3];
+        }
+        var sigmas = new double[n];
+        var minSigma = (high - low) / Math.Min(100.0, 1.0 + n);
+        for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sorted[i], minSigma, high - low);
+        sigmas[^1] = high - low;
+        var weights = Weights(observed.Length).Append(options.PriorWeight).ToArray();
+        var sum = weights.Sum();
+        return new ParzenMixture(mus, sigmas, weights.Select(w => w / sum).ToArray(), low, high);
+    }
+
+    /// <summary>A mixture of Gaussians truncated to [Low, High].</summary>
+    private sealed record ParzenMixture(double[] Mus, double[] Sigmas, double[] Weights, double Low, double High)
+    {
+        public double Sample(Random rng)
+        {
+            var u = rng.NextDouble();
+            var k = 0;
+            for (; k < Weights.Length - 1; k++)
+            {
+                u -= Weights[k];
+                if (u <= 0) break;
+            }
+            // Inverse-CDF draw within the truncation bounds.
+            var a = Normal.Cdf((Low - Mus[k]) / Sigmas[k]);
+            var b = Normal.Cdf((High - Mus[k]) / Sigmas[k]);
+            var p = a + rng.NextDouble() * (b - a);
+            var x = Mus[k] + Sigmas[k] * Normal.InverseCdf(Math.Clamp(p, 1e-300, 1 - 1e-16));
+            return Math.Clamp(x, Low, High);
+        }
+
+        public double LogPdf(double x)
+        {
+            var terms = new double[Mus.Length];
+            for (var k = 0; k < Mus.Length; k++)
+            {
+                var z = (x - Mus[k]) / Sigmas[k];
+                var mass = Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
+                terms[k] = Math.Log(Weights[k]) - 0.5 * z * z - Math.Log(Sigmas[k] * Math.Sqrt(2 * Math.PI)) - Math.Log(mass);
+            }
+            return LogSumExp(terms);
+        }
+
+        public double LogMass(double a, double b)
+        {
+            double total = 0;
+            for (var k = 0; k < Mus.Length; k++)
+            {
+                var lo = Normal.Cdf((Math.Max(a, Low) - Mus[k]) / Sigmas[k]);
+                var hi = Normal.Cdf((Math.Min(b, High) - Mus[k]) / Sigmas[k]);
+                var mass = Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
+                total += Weights[k] * Math.Max(hi - lo, 0) / mass;
+            }
+            return Math.Log(Math.Max(total, Eps));
+        }
+
+        private static double LogSumExp(double[] xs)
+        {
+            var max = xs.Max();
+            return double.IsNegativeInfinity(max) ? max : max + Math.Log(xs.Sum(x => Math.Exp(x - max)));
+        }
+    }
+}

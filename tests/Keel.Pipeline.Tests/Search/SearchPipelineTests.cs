@@ -1,0 +1,106 @@
+using Keel.Core.Search;
+using Keel.Core.Tracking;
+using Keel.Pipeline.Search;
+using Keel.Tracking;
+
+namespace Keel.Pipeline.Tests.Search;
+
+/// <summary>The search use case end to end on credit_data with a real SQLite store.</summary>
+public sealed class SearchPipelineTests : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-search-").FullName;
+
+    public ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private PreparedRun Prepare(string search, string models = "")
+    {
+        var data = Path.Combine(Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"experiment: credit\ndata: {{path: {data}, label: Status}}\n{models}search:\n{search}");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    private Task<KeelStore> OpenAsync() => KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(_dir, ".keel") });
+
+    private static SearchPipeline Pipeline(KeelStore store) => new(store, TimeProvider.System, new Progress<SearchProgress>(), "tester");
+
+    private string Report(string id) => Path.Combine(_dir, "reports", id + ".html");
+
+    internal static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keel.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Keel.slnx not found above the test folder.");
+    }
+
+    [Fact]
+    public async Task Search_FourWorkersOneStore_ExactlyThePlannedTrialsEachOnceAndWinnerRegistered()
+    {
+        var run = Prepare("  trials: 8\n  families: [linear, lightgbm]\n  pruner: none\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest { Workers = 4 }, Report, CancellationToken.None);
+
+        var trials = await store.Studies.ListTrialsAsync("credit-search");
+        Assert.Equal(Enumerable.Range(0, 8), trials.Select(t => t.Number));
+        Assert.All(trials, t => Assert.Equal((TrialState.Complete, 1), (t.State, t.Attempt)));
+        Assert.Equal([4, 4], outcome.Budgets.Select(b => b.Trials));
+        var children = (await store.Tracking.SearchRunsAsync(new RunQuery { Filter = "tags.keel.study = 'credit-search' and status = 'finished'", MaxResults = 100 })).Runs
+            .Where(r => r.Tags.ContainsKey("keel.trial")).ToArray();
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), children.Select(r => r.Tags["keel.trial"]).Order());
+        Assert.All(children, r => Assert.Equal(outcome.SearchRunId, r.Tags["keel.parent_run_id"]));
+        var registered = Assert.IsType<RunOutcome>(outcome.Final).Registered;
+        Assert.NotNull(registered);
+        var final = await store.Tracking.GetRunAsync(outcome.Final!.RunId);
+        Assert.Equal(outcome.SearchRunId, final!.Tags[SearchPipeline.SearchRunTag]);
+        Assert.True(File.Exists(outcome.ReportPath));
+        Assert.Contains("Parallel coordinates", await File.ReadAllTextAsync(outcome.ReportPath));
+    }
+
+    [Theory]
+    [InlineData("median", 30)]
+    [InlineData("asha", 10)]
+    public async Task Search_DeliberatelyBadConfiguration_PrunedEarly(string pruner, int stoppedBy)
+    {
+        // Grid order: five sensible learning rates, then one so small that the model barely moves in 100 rounds.
+        var run = Prepare($"  trials: 6\n  families: [lightgbm]\n  sampler: grid\n  pruner: {pruner}\n" +
+            "  spaces:\n    lightgbm:\n      learning_rate: ['0.1', '0.12', '0.14', '0.16', '0.18', '0.0001']\n      number_of_leaves: 8\n      minimum_example_count_per_leaf: 20\n      l2_regularization: 0\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 100, early_stopping_rounds: 0}}\n");
+        await using var store = await OpenAsync();
+
+        await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var trials = await store.Studies.ListTrialsAsync("credit-search");
+        var bad = trials.Single(t => t.Number == 5);
+        Assert.Equal(TrialState.Pruned, bad.State);
+        Assert.True(bad.Intermediate.Keys.Max() <= stoppedBy, $"stopped after {bad.Intermediate.Keys.Max()} rounds");
+        Assert.Contains(trials.Take(5), t => t.State == TrialState.Complete && t.Intermediate.Keys.Max() == 100);
+    }
+
+    [Fact]
+    public async Task Search_SameSpecAgainAfterDone_ResumesStudyWithoutNewTrials()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n");
+        await using var store = await OpenAsync();
+        await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+        var again = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+        Assert.Equal(2, again.Trials.Count);
+        Assert.True(again.Complete);
+    }
+
+    [Fact]
+    public async Task Search_ChangedSpaceSameStudy_RefusedNamingStudy()
+    {
+        await using var store = await OpenAsync();
+        await Pipeline(store).SearchAsync(Prepare("  trials: 1\n  families: [linear]\n"), new SearchRequest(), Report, CancellationToken.None);
+        var changed = Prepare("  trials: 1\n  families: [linear]\n  spaces:\n    linear:\n      l2_regularization: {low: 0.1, high: 1, log: true}\n");
+        var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(changed, new SearchRequest(), Report, CancellationToken.None));
+        Assert.Contains("credit-search", e.Message);
+    }
+}

@@ -1,0 +1,96 @@
+using Keel.Core;
+using Keel.Pipeline.Search;
+
+namespace Keel.Pipeline.Tests.Search;
+
+/// <summary>The search section: defaults, and errors that name the file, line and field.</summary>
+public sealed class SearchSpecTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-search-spec-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string search)
+    {
+        var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {data}, label: Status}}\nsearch:\n{search}");
+        return spec;
+    }
+
+    private SearchPlan Plan(string search, SearchRequest? request = null) => SearchPlan.From(RunPreparation.Prepare(Write(search), null), request ?? new SearchRequest());
+
+    [Fact]
+    public void From_EmptySection_TpeMedianEveryTunableFamilyTwentyTrialsEach()
+    {
+        var plan = Plan("  seed: 5\n");
+        Assert.Equal(("tpe", "median", 5, 80, "credit_data-search"), (plan.Sampler, plan.Pruner, plan.Seed, plan.PlannedTrials, plan.Study));
+        Assert.Equal(SearchSpaces.Tunable, plan.Families);
+    }
+
+    [Fact]
+    public void From_TimeoutOnly_NoTrialLimit()
+    {
+        var plan = Plan("  timeout: 10m\n");
+        Assert.Equal((null, TimeSpan.FromMinutes(10)), (plan.PlannedTrials, plan.Timeout));
+    }
+
+    [Theory]
+    [InlineData("  sampler: bayes\n", "line 3, field 'search.sampler'")]
+    [InlineData("  trials: 0\n", "field 'search.trials'")]
+    [InlineData("  timeout: soon\n", "field 'search.timeout'")]
+    [InlineData("  families: [random]\n", "field 'search.families[0]'")]
+    [InlineData("  spaces:\n    lightgbm:\n      learning_rate: {low: 0.3, high: 0.01}\n", "field 'search.spaces.lightgbm.learning_rate'")]
+    [InlineData("  spaces:\n    lightgbm:\n      learning_rate: {low: 0.01, high: 2}\n", "field 'search.spaces.lightgbm.learning_rate'")]
+    [InlineData("  spaces:\n    lightgbm:\n      nonsense: {low: 1, high: 2}\n", "field 'search.spaces.lightgbm.nonsense'")]
+    [InlineData("  families: [linear]\n  spaces:\n    lightgbm:\n      learning_rate: {low: 0.01, high: 0.1}\n", "field 'search.spaces.lightgbm'")]
+    [InlineData("  spaces:\n    lightgbm:\n      extra_trees: {choices: [a], when: booster=dart}\n", "search.spaces.lightgbm")]
+    public void From_BadField_ErrorNamesField(string search, string expected)
+    {
+        var e = Assert.ThrowsAny<KeelInputException>(() => Plan(search));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("keel.yaml", e.Message);
+    }
+
+    [Fact]
+    public void From_CommandLineOverrides_ReplaceSpec()
+    {
+        var plan = Plan("  trials: 10\n", new SearchRequest { Trials = 3, Timeout = TimeSpan.FromSeconds(5) });
+        Assert.Equal((3, TimeSpan.FromSeconds(5)), (plan.PlannedTrials, plan.Timeout));
+    }
+
+    [Fact]
+    public void Rungs_Median_GeometricThenAllRounds() =>
+        Assert.Equal([10, 30, 90, 200], Plan("  pruner: median\n").Rungs(200));
+}
+
+public sealed class ParameterImportanceTests
+{
+    private static readonly Dictionary<string, Keel.Search.SearchSpace> Spaces = new()
+    {
+        ["f"] = new([new("lr", new Keel.Search.FloatDistribution(0.001, 1, Log: true)), new("kind", new Keel.Search.CategoricalDistribution(["a", "b"]))]),
+    };
+
+    [Fact]
+    public void Compute_ValueFollowsOneParam_ThatParamTakesNearlyAllTheShare()
+    {
+        var rng = new Random(1);
+        var trials = Enumerable.Range(0, 40).Select(i =>
+        {
+            var lr = Math.Exp(Math.Log(0.001) + rng.NextDouble() * Math.Log(1000));
+            var kind = (double)rng.Next(2);
+            return new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Complete, "f", new Dictionary<string, double> { ["lr"] = lr, ["kind"] = kind })
+            {
+                Value = Math.Log10(lr) + 0.01 * rng.NextDouble(),
+            };
+        }).ToArray();
+        var shares = ParameterImportance.Compute(trials, Spaces);
+        Assert.Equal(1.0, shares.Sum(s => s.Share), 9);
+        Assert.Equal("lr", shares[0].Param);
+        Assert.True(shares[0].Share > 0.9, $"lr share {shares[0].Share}");
+    }
+
+    [Fact]
+    public void Compute_FewerThanFourComplete_NoShares() =>
+        Assert.Empty(ParameterImportance.Compute([new(0, 1, Keel.Core.Search.TrialState.Complete, "f", new Dictionary<string, double> { ["lr"] = 0.1, ["kind"] = 0 }) { Value = 1 }], Spaces));
+}

@@ -1,0 +1,104 @@
+using Keel.Core.Search;
+using Keel.Tracking;
+
+namespace Keel.Search.Tests;
+
+/// <summary>Ask/tell over a real SQLite store: several workers, each with its own store connection pool, share one study.</summary>
+public sealed class StudyTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keel-search-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<KeelStore> _stores = [];
+
+    private static readonly Dictionary<string, SearchSpace> Spaces = new()
+    {
+        ["a"] = new([new ParamSpec("x", new FloatDistribution(-5, 5)), new ParamSpec("k", new CategoricalDistribution(["p", "q"]))]),
+        ["b"] = new([new ParamSpec("x", new FloatDistribution(-5, 5))]),
+    };
+
+    private static readonly StudyOptions Options = new()
+    {
+        Sampler = SamplerFactory.Tpe(new() { Seed = 1, StartupTrials = 4 }),
+        Lease = TimeSpan.FromSeconds(20),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+    };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in _stores) await s.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task<IStudyStore> OpenAsync()
+    {
+        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(_folder, ".keel") });
+        _stores.Add(store);
+        return store.Studies;
+    }
+
+    [Fact]
+    public async Task AskTell_FourWorkersOneStore_ExactlyThePlannedTrialsEachOnceGroupsEven()
+    {
+        var first = await OpenAsync();
+        await first.CreateStudyAsync(new StudyRecord("s", ["a", "b"], 24, "{}", DateTimeOffset.UnixEpoch));
+        var workers = new List<Task<List<int>>>();
+        for (var w = 0; w < 4; w++)
+        {
+            var study = new Study(await OpenAsync(), "s", Spaces, $"worker-{w}", Options);
+            workers.Add(Task.Run(async () =>
+            {
+                var ran = new List<int>();
+                while (await study.AskAsync(null, CancellationToken.None) is { } trial)
+                {
+                    await using (trial)
+                    {
+                        ran.Add(trial.Number);
+                        var x = trial.Record.Params["x"];
+                        Assert.Null(await trial.ReportAsync([new(1, x * x + 1), new(2, x * x)], CancellationToken.None));
+                        Assert.True(await trial.CompleteAsync(x * x, CancellationToken.None));
+                    }
+                }
+                return ran;
+            }));
+        }
+        var ran = (await Task.WhenAll(workers)).SelectMany(r => r).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 24), ran);
+        var trials = await first.ListTrialsAsync("s");
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(12, trials.Count(t => t.Group == "a"));
+        Assert.All(trials.Where(t => t.Group == "b"), t => Assert.False(t.Params.ContainsKey("k")));
+    }
+
+    [Fact]
+    public async Task Ask_StaleTrialOfDeadWorker_RetriedWithSameParams()
+    {
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord("s", ["b"], 1, "{}", DateTimeOffset.UnixEpoch));
+        var time = new FakeClock(DateTimeOffset.UnixEpoch);
+        var dead = new Study(store, "s", Spaces, "dead", Options with { Time = time });
+        var abandoned = (await dead.AskAsync(null, CancellationToken.None))!; // never told: its worker "died"
+        time.Advance(TimeSpan.FromMinutes(1));
+        var alive = new Study(store, "s", Spaces, "alive", Options with { Time = time });
+        await using var retried = (await alive.AskAsync(null, CancellationToken.None))!;
+        Assert.Equal((0, 2, abandoned.Record.Params["x"]), (retried.Number, retried.Lease.Attempt, retried.Record.Params["x"]));
+        Assert.False(await abandoned.CompleteAsync(1, CancellationToken.None));
+        Assert.True(await retried.CompleteAsync(2, CancellationToken.None));
+        Assert.Null(await alive.AskAsync(null, CancellationToken.None));
+    }
+
+    /// <summary>A clock moved by hand whose timers never fire (heartbeats stay silent, as a dead worker's would).</summary>
+    private sealed class FakeClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+        public void Advance(TimeSpan by) => _now += by;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new Never();
+        private sealed class Never : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
