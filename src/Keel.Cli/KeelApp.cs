@@ -40,6 +40,7 @@ internal static class KeelApp
         root.Subcommands.Add(DeploymentsCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
+        root.Subcommands.Add(ValidateCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

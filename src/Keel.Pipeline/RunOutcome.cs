@@ -57,4 +57,7 @@ public sealed record RunOutcome(
 {
     /// <summary>Every model's test evaluation (intervals; the selected model's also significance, calibration, slices, fairness, conformal), by name.</summary>
     public IReadOnlyDictionary<string, TestReport> Evaluations { get; init; } = new Dictionary<string, TestReport>();
+
+    /// <summary>What the data checks found: integrity, data.contract and leakage findings (rows are 0-based data-file rows).</summary>
+    public DataChecks Checks { get; init; } = DataChecks.None;
 }

@@ -71,12 +71,15 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
         var trainer = new CandidateTrainer(run, time);
         var outcomes = new List<CandidateOutcome>();
+        var fitFindings = new List<Keel.Data.Quality.Finding>();
+        var trainRows = run.Features.Take(run.Split.Train);
         foreach (var candidate in run.Candidates)
         {
             ct.ThrowIfCancellationRequested();
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
             var trained = trainer.Train(candidate);
+            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainRows));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
             progress.Report(new PipelineProgress(step, 1));
@@ -88,6 +91,11 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
+            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, run.Features.Take(run.Split.Train.Concat(run.Split.Validation).Order().ToArray())));
+        var checks = run.Checks with { Leakage = [.. run.Checks.Leakage, .. fitFindings] };
+        await tracker.LogChecksAsync(checks, Keel.Data.Contracts.DataContract.Infer(new Keel.Core.Data.Table([.. run.Features.Columns, run.Table[run.Spec.Data.Label]]).Take(run.Split.Train)), ct);
+        if (run.Spec.Leakage == Keel.Core.Spec.CheckMode.Error) DataCheckStep.FailOnLeakage(Path.GetFileName(run.SpecPath), fitFindings);
         var finalInfo = new FinalModel(selected.Name, refit, run.Split.Train.Length + (refit ? run.Split.Validation.Length : 0),
             final.TestMetrics, final.ModelBytes, final.TrainSeconds, final.PredictUsPerRow);
         var modelEntry = await tracker.LogFinalAsync(final, finalInfo, run, ct);
@@ -111,7 +119,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations };
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);

@@ -39,6 +39,9 @@ public sealed record PreparedRun(
 
     /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
+
+    /// <summary>What the data checks found before training (integrity, data.contract, leakage). Default: none run.</summary>
+    public DataChecks Checks { get; init; } = DataChecks.None;
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -56,14 +59,15 @@ public static class RunPreparation
 
         var defaults = new ReadOptions();
         IReadOnlyList<string> missingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing.Except(defaults.MissingTokens, StringComparer.Ordinal)];
-        var data = TableReader.Read(dataPath, defaults with
+        var read = defaults with
         {
             Format = spec.Data.Format,
             Types = spec.Data.Types,
             MissingTokens = missingTokens,
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
-        });
+        };
+        var data = ReadWithContract(spec, specName, dir, dataPath, read);
         var source = Path.GetFileName(dataPath);
         RequireColumns(data.Table, specName, spec);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
@@ -106,9 +110,25 @@ public static class RunPreparation
         if (split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
+        var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks };
+    }
+
+    /// <summary>Reads the data; with data.contract, a read error (a column with stray tokens) becomes the contract's row-by-row verdict.</summary>
+    private static LoadedTable ReadWithContract(KeelSpec spec, string specName, string dir, string dataPath, ReadOptions read)
+    {
+        try
+        {
+            return TableReader.Read(dataPath, read);
+        }
+        catch (KeelInputException) when (spec.Data.Contract is not null)
+        {
+            var text = TableReader.Read(dataPath, read with { AsText = true });
+            DataCheckStep.EnforceContract(spec, specName, dir, text, read);
+            throw;
+        }
     }
 
     /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split
@@ -178,6 +198,7 @@ public static class RunPreparation
         Need(d.GroupColumn, "data.group_column");
         for (var i = 0; i < spec.Evaluation.Slices.Count; i++) Need(spec.Evaluation.Slices[i], $"evaluation.slices[{i}]");
         for (var i = 0; i < spec.Evaluation.Sensitive.Count; i++) Need(spec.Evaluation.Sensitive[i], $"evaluation.sensitive[{i}]");
+        foreach (var column in d.AvailableAt.Keys) Need(column, $"data.available_at.{column}");
         if (d.Ignore.Contains(d.Label))
             throw new KeelInputException($"{specName} field 'data.ignore': the label column '{d.Label}' cannot be ignored.");
     }

@@ -28,6 +28,20 @@ public sealed record KeelSpec
 
     /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
+    public CheckMode Leakage { get; init; } = CheckMode.Warn;
+}
+
+/// <summary>What a kind of data check does in a run.</summary>
+public enum CheckMode
+{
+    /// <summary>Run and report.</summary>
+    Warn,
+    /// <summary>Run; any finding fails the run.</summary>
+    Error,
+    /// <summary>Not run.</summary>
+    Off,
 }
 
 /// <summary>The data section of a spec.</summary>
@@ -72,6 +86,12 @@ public sealed record DataSpec
 
     /// <summary>CSV field delimiter: comma, semicolon, tab or pipe. Default null: detected from the header line (tab for .tsv).</summary>
     public string? Delimiter { get; init; }
+
+    /// <summary>A data contract file (relative to the spec) the data must meet: errors fail the run, warnings are reported. Default: none.</summary>
+    public string? Contract { get; init; }
+
+    /// <summary>When each listed column becomes known: at_prediction or after_label (a leak if used as a feature). Default: none listed.</summary>
+    public IReadOnlyDictionary<string, string> AvailableAt { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>How rows are assigned to train, validation and test.</summary>

@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "leakage");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -34,6 +34,7 @@ internal static class SpecReader
             Register = keys.TryGetValue("register", out var r) ? ReadRegister(f, f.Mapping(r, "register")) : new RegisterSpec(),
             Evaluation = keys.TryGetValue("evaluation", out var ev) ? ReadEvaluation(f, f.Mapping(ev, "evaluation")) : new EvaluationSpec(),
             Seed = seed,
+            Leakage = keys.TryGetValue("leakage", out var lk) ? f.Enum<CheckMode>(lk, "leakage") : CheckMode.Warn,
         };
     }
 
@@ -75,7 +76,7 @@ internal static class SpecReader
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
-            "missing", "encoding", "delimiter");
+            "missing", "encoding", "delimiter", "contract", "available_at");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -85,6 +86,18 @@ internal static class SpecReader
             {
                 var name = f.Scalar(col, "data.types");
                 types[name] = f.Enum<ColumnType>(type, $"data.types.{name}");
+            }
+        }
+        var availableAt = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (k.TryGetValue("available_at", out var av))
+        {
+            foreach (var (col, when) in f.Mapping(av, "data.available_at").Children)
+            {
+                var name = f.Scalar(col, "data.available_at");
+                var value = f.Scalar(when, $"data.available_at.{name}");
+                if (value is not ("at_prediction" or "after_label"))
+                    throw f.Error(when, $"data.available_at.{name}", $"expected at_prediction or after_label, got '{value}'");
+                availableAt[name] = value;
             }
         }
         var format = k.TryGetValue("format", out var fm) ? f.String(fm, "data.format").ToLowerInvariant() : null;
@@ -105,6 +118,8 @@ internal static class SpecReader
             Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
             Encoding = k.TryGetValue("encoding", out var en) ? Checked(f, en, "data.encoding", TextFormats.EncodingProblem) : null,
             Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
+            Contract = k.TryGetValue("contract", out var ct) ? f.String(ct, "data.contract") : null,
+            AvailableAt = availableAt,
         };
     }
 
