@@ -41,6 +41,7 @@ internal static class KeelApp
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
         root.Subcommands.Add(ValidateCommand.Build(common));
+        root.Subcommands.Add(SampleCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -60,4 +60,7 @@ public sealed record RunOutcome(
 
     /// <summary>What the data checks found: integrity, data.contract and leakage findings (rows are 0-based data-file rows).</summary>
     public DataChecks Checks { get; init; } = DataChecks.None;
+
+    /// <summary>The rows data.sample drew (strategy, sizes, seed, per class), or null when the run used every row.</summary>
+    public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
 }

@@ -119,7 +119,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks };
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);
@@ -204,6 +204,17 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             ["split.seed"] = (run.Spec.Split.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture),
             ["split.refit"] = run.Spec.Split.Refit ? "true" : "false",
         };
+        if (run.Sample is { } sample)
+        {
+            p["data.sample.strategy"] = sample.Strategy;
+            p["data.sample.seed"] = sample.Seed.ToString(CultureInfo.InvariantCulture);
+            p["data.sample.input_rows"] = sample.InputRows.ToString(CultureInfo.InvariantCulture);
+            p["data.sample.rows"] = sample.SampledRows.ToString(CultureInfo.InvariantCulture);
+            if (run.Spec.Data.Sample!.N is { } n) p["data.sample.n"] = n.ToString(CultureInfo.InvariantCulture);
+            if (run.Spec.Data.Sample.By is { } by) p["data.sample.by"] = by;
+            if (run.Spec.Data.Sample.WeightColumn is { } w) p["data.sample.weights"] = w;
+            if (run.Spec.Data.Sample.ClassRates is { } rates) p["data.sample.weights"] = string.Join(",", rates.Select(kv => $"{kv.Key}={F(kv.Value)}"));
+        }
         if (run.Spec.Data.Ignore.Count > 0) p["data.ignore"] = string.Join(",", run.Spec.Data.Ignore);
         if (run.Spec.Data.TimeFeatures.Count > 0) p["data.time_features"] = string.Join(",", run.Spec.Data.TimeFeatures);
         if (run.Spec.Split.Predefined?.TestRows is { } tr) p["split.predefined.test_rows"] = tr;

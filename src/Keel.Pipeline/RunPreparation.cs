@@ -40,6 +40,9 @@ public sealed record PreparedRun(
     /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
 
+    /// <summary>The sample drawn by data.sample (sizes, seed), or null when the run uses every row. Default null.</summary>
+    public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
+
     /// <summary>What the data checks found before training (integrity, data.contract, leakage). Default: none run.</summary>
     public DataChecks Checks { get; init; } = DataChecks.None;
 }
@@ -67,7 +70,9 @@ public static class RunPreparation
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
         };
-        var data = ReadWithContract(spec, specName, dir, dataPath, read);
+        var (data, sample) = spec.Data.Sample is { } sampleSpec
+            ? ReadSample(spec, sampleSpec, specName, dataPath, read)
+            : (ReadWithContract(spec, specName, dir, dataPath, read), null);
         var source = Path.GetFileName(dataPath);
         RequireColumns(data.Table, specName, spec);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
@@ -113,7 +118,44 @@ public static class RunPreparation
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample };
+    }
+
+    /// <summary>Draws data.sample's rows into a temporary file (keel sample's algorithms, so `keel sample` with the same strategy, size
+    /// and seed writes the same rows) and reads them; the data keeps the source file's path, hash and size as its version.</summary>
+    private static (LoadedTable, Keel.Data.Sampling.SampleOutcome) ReadSample(KeelSpec spec, SampleSpec sample, string specName, string dataPath, ReadOptions read)
+    {
+        if (spec.Split.Predefined?.TestRows is not null)
+            throw new KeelInputException($"{specName} field 'data.sample': cannot be combined with split.predefined.test_rows, whose row numbers name rows of the whole file; use split.predefined.column instead.");
+        var temp = Path.Combine(Path.GetTempPath(), $"keel-sample-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var outcome = Keel.Data.Sampling.Sampler.Run(new Keel.Data.Sampling.SampleRequest
+            {
+                Input = dataPath,
+                Output = temp,
+                Strategy = Enum.Parse<Keel.Data.Sampling.SampleStrategy>(sample.Strategy, ignoreCase: true),
+                N = sample.N,
+                By = sample.By,
+                WeightColumn = sample.WeightColumn,
+                ClassRates = sample.ClassRates,
+                Seed = sample.Seed ?? spec.Seed,
+                Read = read,
+                OptionPrefix = "data.sample.",
+            });
+            var data = TableReader.Read(temp, read with { Format = "csv" });
+            using var file = File.OpenRead(dataPath);
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+            return (data with { Path = dataPath, Sha256 = sha, Bytes = file.Length }, outcome with { Input = dataPath, Output = "" });
+        }
+        catch (KeelInputException e)
+        {
+            throw new KeelInputException($"{specName} field 'data.sample': {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     /// <summary>Reads the data; with data.contract, a read error (a column with stray tokens) becomes the contract's row-by-row verdict.</summary>

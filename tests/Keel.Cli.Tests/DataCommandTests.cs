@@ -104,4 +104,27 @@ public sealed class DataCommandTests : IDisposable
         Assert.Contains("data/contract.json", show.Out, StringComparison.Ordinal);
         Assert.Contains("data/checks.json", show.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sample_ReservoirJson_SizesAndSeed()
+    {
+        _h.CopySample("penguins.csv");
+
+        var r = await _h.RunAsync("sample", "penguins.csv", "--strategy", "reservoir", "--n", "50", "--seed", "9", "--output", "s.csv", "--json");
+
+        Assert.Equal(0, r.Exit);
+        Assert.Equal((344, 50, 9), (r.Json().GetProperty("input_rows").GetInt32(), r.Json().GetProperty("sampled_rows").GetInt32(), r.Json().GetProperty("seed").GetInt32()));
+        Assert.Equal(51, File.ReadAllLines(Path.Combine(_h.Folder, "s.csv")).Length);
+    }
+
+    [Fact]
+    public async Task Sample_UnknownStrategy_Exit1Naming()
+    {
+        _h.CopySample("penguins.csv");
+
+        var r = await _h.RunAsync("sample", "penguins.csv", "--strategy", "cluster", "--n", "5", "--output", "s.csv");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("--strategy: expected random, stratified, weighted, reservoir or importance, got 'cluster'", r.Error, StringComparison.Ordinal);
+    }
 }

@@ -90,8 +90,33 @@ public sealed record DataSpec
     /// <summary>A data contract file (relative to the spec) the data must meet: errors fail the run, warnings are reported. Default: none.</summary>
     public string? Contract { get; init; }
 
+    /// <summary>Rows drawn from the file before anything else (the run sees only them); sizes and seed are recorded. Default: none, every row.</summary>
+    public SampleSpec? Sample { get; init; }
+
     /// <summary>When each listed column becomes known: at_prediction or after_label (a leak if used as a feature). Default: none listed.</summary>
     public IReadOnlyDictionary<string, string> AvailableAt { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>data.sample: which rows of the file a run uses (see keel sample).</summary>
+public sealed record SampleSpec
+{
+    /// <summary>random, stratified, weighted, reservoir or importance (required).</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>Rows to draw; required except for weighted with class rates. Default null.</summary>
+    public long? N { get; init; }
+
+    /// <summary>The class column (stratified; weighted with class rates). Default null.</summary>
+    public string? By { get; init; }
+
+    /// <summary>A column of row weights (weighted, importance). Default null.</summary>
+    public string? WeightColumn { get; init; }
+
+    /// <summary>Per-class keep rates (weighted with by). Default null.</summary>
+    public IReadOnlyDictionary<string, double>? ClassRates { get; init; }
+
+    /// <summary>Seed of the draw. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
 }
 
 /// <summary>How rows are assigned to train, validation and test.</summary>

@@ -76,7 +76,7 @@ internal static class SpecReader
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
-            "missing", "encoding", "delimiter", "contract", "available_at");
+            "missing", "encoding", "delimiter", "contract", "available_at", "sample");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -120,6 +120,51 @@ internal static class SpecReader
             Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
             Contract = k.TryGetValue("contract", out var ct) ? f.String(ct, "data.contract") : null,
             AvailableAt = availableAt,
+            Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
+        };
+    }
+
+    private static SampleSpec ReadSample(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "data.sample", "strategy", "n", "by", "weights", "seed");
+        if (!k.TryGetValue("strategy", out var st)) throw f.Error(map, "data.sample.strategy", "missing; expected random, stratified, weighted, reservoir or importance");
+        var strategy = f.String(st, "data.sample.strategy");
+        if (strategy is not ("random" or "stratified" or "weighted" or "reservoir" or "importance"))
+            throw f.Error(st, "data.sample.strategy", $"expected random, stratified, weighted, reservoir or importance, got '{strategy}'");
+        long? n = null;
+        if (k.TryGetValue("n", out var nn))
+        {
+            var v = f.Number(nn, "data.sample.n");
+            if (v < 1 || v != Math.Floor(v)) throw f.Error(nn, "data.sample.n", $"expected a whole number of rows of at least 1, got {v}");
+            n = (long)v;
+        }
+        string? weightColumn = null;
+        Dictionary<string, double>? rates = null;
+        if (k.TryGetValue("weights", out var w))
+        {
+            if (w is YamlMappingNode m)
+            {
+                rates = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var (cls, rate) in m.Children)
+                {
+                    var name = f.Scalar(cls, "data.sample.weights");
+                    var r = f.Number(rate, $"data.sample.weights.{name}");
+                    if (r is < 0 or > 1) throw f.Error(rate, $"data.sample.weights.{name}", $"expected a keep rate from 0 to 1, got {r}");
+                    rates[name] = r;
+                }
+            }
+            else weightColumn = f.String(w, "data.sample.weights");
+        }
+        if (n is null && !(strategy == "weighted" && rates is not null))
+            throw f.Error(map, "data.sample.n", $"missing; strategy {strategy} needs the number of rows to draw");
+        return new SampleSpec
+        {
+            Strategy = strategy,
+            N = n,
+            By = k.TryGetValue("by", out var by) ? f.String(by, "data.sample.by") : null,
+            WeightColumn = weightColumn,
+            ClassRates = rates,
+            Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "data.sample.seed") : null,
         };
     }
 

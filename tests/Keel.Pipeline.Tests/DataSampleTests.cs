@@ -1,0 +1,58 @@
+using Keel.Core;
+using Keel.Data;
+using Keel.Data.Sampling;
+
+namespace Keel.Pipeline.Tests;
+
+public sealed class DataSampleTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-sample-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Penguins()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keel.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "samples", "penguins.csv");
+    }
+
+    private PreparedRun Prepare(string sample)
+    {
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {Penguins()}, label: Species, sample: {sample}}}\nmodels: [zero_rule]\nseed: 5\n");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    [Fact]
+    public void Prepare_StratifiedSample_RunSeesTheRowsKeelSampleWrites()
+    {
+        var run = Prepare("{strategy: stratified, n: 100, by: Species}");
+
+        Assert.Equal(100, run.Table.RowCount);
+        Assert.Equal(("stratified", 344L, 100L, 5), (run.Sample!.Strategy, run.Sample.InputRows, run.Sample.SampledRows, run.Sample.Seed));
+        Assert.Equal(new Dictionary<string, long> { ["Adelie"] = 44, ["Chinstrap"] = 20, ["Gentoo"] = 36 }, run.Sample.PerClass);
+        var output = Path.Combine(_dir, "s.csv");
+        Sampler.Run(new SampleRequest { Input = Penguins(), Output = output, Strategy = SampleStrategy.Stratified, N = 100, By = "Species", Seed = 5 });
+        var expected = TableReader.Read(output, new ReadOptions()).Table;
+        Assert.Equal(Enumerable.Range(0, 100).Select(expected["Body Mass (g)"].Format), Enumerable.Range(0, 100).Select(run.Table["Body Mass (g)"].Format));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Penguins()))), run.Data.Sha256);
+    }
+
+    [Fact]
+    public void Prepare_SampleByUnknownColumn_ErrorNamesSpecFieldAndColumn()
+    {
+        var e = Assert.Throws<KeelInputException>(() => Prepare("{strategy: stratified, n: 10, by: Specie}"));
+
+        Assert.StartsWith("keel.yaml field 'data.sample': data.sample.by: penguins.csv has no column 'Specie'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prepare_SampleWithoutN_ErrorNamesField()
+    {
+        var e = Assert.Throws<KeelInputException>(() => Prepare("{strategy: random}"));
+
+        Assert.Contains("data.sample.n", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1", e.Message, StringComparison.Ordinal);
+    }
+}
