@@ -65,21 +65,29 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
-        await tracker.LogParamsAsync(RunParams(run), ct);
+        var trainer = new CandidateTrainer(run, time);
+        var parameters = RunParams(run);
+        if (trainer.Resampled is { } resampled)
+        {
+            parameters["imbalance.method"] = resampled.Method;
+            parameters["imbalance.k"] = run.Spec.Imbalance!.K.ToString(CultureInfo.InvariantCulture);
+            parameters["imbalance.seed"] = (run.Spec.Imbalance.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture);
+            parameters["imbalance.train_rows_before"] = string.Join(",", resampled.Before.Select(kv => $"{kv.Key}={kv.Value}"));
+            parameters["imbalance.train_rows_after"] = string.Join(",", resampled.After.Select(kv => $"{kv.Key}={kv.Value}"));
+        }
+        await tracker.LogParamsAsync(parameters, ct);
         var profile = TableProfiler.Profile(run.Table);
         await tracker.LogInputsAsync(run, profile, ct);
 
-        var trainer = new CandidateTrainer(run, time);
         var outcomes = new List<CandidateOutcome>();
         var fitFindings = new List<Keel.Data.Quality.Finding>();
-        var trainRows = run.Features.Take(run.Split.Train);
         foreach (var candidate in run.Candidates)
         {
             ct.ThrowIfCancellationRequested();
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
             var trained = trainer.Train(candidate);
-            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainRows));
+            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
             progress.Report(new PipelineProgress(step, 1));
@@ -92,7 +100,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
-            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, run.Features.Take(run.Split.Train.Concat(run.Split.Validation).Order().ToArray())));
+            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures));
         var checks = run.Checks with { Leakage = [.. run.Checks.Leakage, .. fitFindings] };
         await tracker.LogChecksAsync(checks, Keel.Data.Contracts.DataContract.Infer(new Keel.Core.Data.Table([.. run.Features.Columns, run.Table[run.Spec.Data.Label]]).Take(run.Split.Train)), ct);
         if (run.Spec.Leakage == Keel.Core.Spec.CheckMode.Error) DataCheckStep.FailOnLeakage(Path.GetFileName(run.SpecPath), fitFindings);

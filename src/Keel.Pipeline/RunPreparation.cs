@@ -115,6 +115,14 @@ public static class RunPreparation
         if (split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
+        if (spec.Imbalance is { } imbalance)
+        {
+            if (label.Task == TaskKind.Regression)
+                throw new KeelInputException($"{specName} field 'imbalance': rebalancing needs classes, but the task is regression; remove the imbalance section.");
+            var categorical = features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => $"'{c.Name}'").ToArray();
+            if (imbalance.Method == "smote" && categorical.Length > 0)
+                throw new KeelInputException($"{specName} field 'imbalance.method': smote interpolates numbers, but {string.Join(", ", categorical)} {(categorical.Length == 1 ? "is" : "are")} categorical; use smote_nc.");
+        }
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,

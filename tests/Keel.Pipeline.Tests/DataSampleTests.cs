@@ -56,3 +56,50 @@ public sealed class DataSampleTests : IDisposable
         Assert.Contains("line 1", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ImbalanceRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-imbalance-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Credit()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keel.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "samples", "credit_data.csv");
+    }
+
+    private PreparedRun Prepare(string imbalance)
+    {
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {Credit()}, label: Status}}\nmodels: [linear]\nimbalance: {imbalance}\n");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    [Fact]
+    public void Train_SmoteNc_OnlyTrainRowsRebalancedValidationAndTestUntouched()
+    {
+        var run = Prepare("{method: smote_nc, k: 5}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var outcome = trainer.Train(run.Candidates[0]);
+
+        var s = trainer.Resampled!;
+        var trainBad = run.Split.Train.Count(r => run.Label.Labels.Classes[run.Label.Labels.ClassIndices![r]] == "bad");
+        Assert.Equal(trainBad, s.Before["bad"]);
+        Assert.Equal(s.Before["good"], s.After["bad"]);
+        Assert.Equal(s.After["good"] * 2, trainer.LastTrainFeatures.RowCount);
+        // Test metrics are computed on the untouched test rows: the evaluation's row count is the test split's.
+        Assert.Equal(run.Split.Test.Length, outcome.TestPredictions.Count);
+        Assert.Empty(DataCheckStep.FittedOnTrainOnly("linear", outcome.Model, trainer.LastTrainFeatures));
+    }
+
+    [Fact]
+    public void Prepare_SmoteWithCategoricalFeatures_ErrorSaysSmoteNc()
+    {
+        var e = Assert.Throws<Keel.Core.KeelInputException>(() => Prepare("{method: smote}"));
+
+        Assert.Contains("field 'imbalance.method': smote interpolates numbers, but 'Home'", e.Message, StringComparison.Ordinal);
+    }
+}

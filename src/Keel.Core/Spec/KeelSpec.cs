@@ -29,8 +29,24 @@ public sealed record KeelSpec
     /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Rebalancing of the training rows (never validation or test). Default: none.</summary>
+    public ImbalanceSpec? Imbalance { get; init; }
+
     /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
     public CheckMode Leakage { get; init; } = CheckMode.Warn;
+}
+
+/// <summary>The imbalance section: how training rows are rebalanced.</summary>
+public sealed record ImbalanceSpec
+{
+    /// <summary>oversample, undersample, smote, smote_nc or tomek (required).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Neighbours of smote and smote_nc. Default 5.</summary>
+    public int K { get; init; } = 5;
+
+    /// <summary>Seed of the draws. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
 }
 
 /// <summary>What a kind of data check does in a run.</summary>

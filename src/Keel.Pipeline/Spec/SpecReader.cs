@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "leakage");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "leakage", "imbalance");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -35,6 +35,7 @@ internal static class SpecReader
             Evaluation = keys.TryGetValue("evaluation", out var ev) ? ReadEvaluation(f, f.Mapping(ev, "evaluation")) : new EvaluationSpec(),
             Seed = seed,
             Leakage = keys.TryGetValue("leakage", out var lk) ? f.Enum<CheckMode>(lk, "leakage") : CheckMode.Warn,
+            Imbalance = keys.TryGetValue("imbalance", out var im) ? ReadImbalance(f, f.Mapping(im, "imbalance")) : null,
         };
     }
 
@@ -122,6 +123,23 @@ internal static class SpecReader
             AvailableAt = availableAt,
             Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
         };
+    }
+
+    private static ImbalanceSpec ReadImbalance(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "imbalance", "method", "k", "seed");
+        if (!k.TryGetValue("method", out var m)) throw f.Error(map, "imbalance.method", "missing; expected oversample, undersample, smote, smote_nc or tomek");
+        var method = f.String(m, "imbalance.method");
+        if (method is not ("oversample" or "undersample" or "smote" or "smote_nc" or "tomek"))
+            throw f.Error(m, "imbalance.method", $"expected oversample, undersample, smote, smote_nc or tomek, got '{method}'");
+        var spec = new ImbalanceSpec { Method = method, Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "imbalance.seed") : null };
+        if (k.TryGetValue("k", out var kn))
+        {
+            var v = f.Integer(kn, "imbalance.k");
+            if (v < 1) throw f.Error(kn, "imbalance.k", $"expected a number of neighbours of at least 1, got {v}");
+            spec = spec with { K = v };
+        }
+        return spec;
     }
 
     private static SampleSpec ReadSample(YamlFields f, YamlMappingNode map)
