@@ -44,7 +44,7 @@ internal sealed class CandidateTrainer
     /// <summary>Training rows: the slice, rebalanced by the spec's imbalance section (training rows only, never validation or test).</summary>
     private TrainingData TrainingSlice(IReadOnlyList<int> rows)
     {
-        var slice = Slice(rows);
+        var slice = Augmented(Slice(rows));
         if (_run.Spec.Imbalance is not { } imbalance) return slice;
         var (features, labels, summary) = Keel.Data.Imbalance.Resampler.Resample(slice.Features, slice.Labels, new Keel.Data.Imbalance.ImbalanceOptions
         {
@@ -53,6 +53,20 @@ internal sealed class CandidateTrainer
             Seed = imbalance.Seed ?? _run.Seed,
         });
         Resampled = summary;
+        return new TrainingData(features, labels);
+    }
+
+    /// <summary>The spec's augment section applied: perturbed copies of training rows after the originals.</summary>
+    private TrainingData Augmented(TrainingData slice)
+    {
+        if (_run.Spec.Augment is not { } a) return slice;
+        var (features, labels) = Keel.Data.Augmentation.Augmenter.Augment(slice.Features, slice.Labels, new Keel.Data.Augmentation.AugmentOptions
+        {
+            Copies = a.Copies,
+            Noise = a.Noise,
+            Swaps = a.Swaps,
+            Seed = a.Seed ?? _run.Seed,
+        });
         return new TrainingData(features, labels);
     }
 

@@ -75,6 +75,13 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             parameters["imbalance.train_rows_before"] = string.Join(",", resampled.Before.Select(kv => $"{kv.Key}={kv.Value}"));
             parameters["imbalance.train_rows_after"] = string.Join(",", resampled.After.Select(kv => $"{kv.Key}={kv.Value}"));
         }
+        if (run.Spec.Augment is { } augment)
+        {
+            parameters["augment.copies"] = augment.Copies.ToString(CultureInfo.InvariantCulture);
+            parameters["augment.noise"] = augment.Noise.ToString("R", CultureInfo.InvariantCulture);
+            parameters["augment.seed"] = (augment.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture);
+            foreach (var (column, map) in augment.Swaps) parameters[$"augment.swaps.{column}"] = string.Join(",", map.Select(kv => $"{kv.Key}>{kv.Value}"));
+        }
         await tracker.LogParamsAsync(parameters, ct);
         var profile = TableProfiler.Profile(run.Table);
         await tracker.LogInputsAsync(run, profile, ct);

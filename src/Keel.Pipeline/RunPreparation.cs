@@ -123,6 +123,11 @@ public static class RunPreparation
             if (imbalance.Method == "smote" && categorical.Length > 0)
                 throw new KeelInputException($"{specName} field 'imbalance.method': smote interpolates numbers, but {string.Join(", ", categorical)} {(categorical.Length == 1 ? "is" : "are")} categorical; use smote_nc.");
         }
+        foreach (var (column, _) in spec.Augment?.Swaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
+        {
+            if (!features.Contains(column) || features[column].Type != ColumnType.Categorical)
+                throw new KeelInputException($"{specName} field 'augment.swaps.{column}': expected a categorical feature column; categorical features are: {string.Join(", ", features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name))}.");
+        }
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
 
         return new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,

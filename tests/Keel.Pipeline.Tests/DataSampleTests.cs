@@ -103,3 +103,41 @@ public sealed class ImbalanceRunTests : IDisposable
         Assert.Contains("field 'imbalance.method': smote interpolates numbers, but 'Home'", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class AugmentRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-augment-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private PreparedRun Prepare(string augment)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keel.slnx"))) dir = dir.Parent;
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {Path.Combine(dir!.FullName, "samples", "credit_data.csv")}, label: Status}}\nmodels: [linear]\naugment: {augment}\n");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    [Fact]
+    public void Train_TwoCopies_TrainRowsTripledValidationAndTestUntouched()
+    {
+        var run = Prepare("{copies: 2, noise: 0.05, swaps: {Home: {rent: other}}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var outcome = trainer.Train(run.Candidates[0]);
+
+        Assert.Equal(run.Split.Train.Length * 3, trainer.LastTrainFeatures.RowCount);
+        Assert.Equal(run.Split.Test.Length, outcome.TestPredictions.Count);
+        var home = (Keel.Core.Data.StringColumn)trainer.LastTrainFeatures["Home"];
+        Assert.DoesNotContain("rent", home.Values[run.Split.Train.Length..].ToArray());
+    }
+
+    [Fact]
+    public void Prepare_SwapOnNumericColumn_ErrorNamesField()
+    {
+        var e = Assert.Throws<Keel.Core.KeelInputException>(() => Prepare("{swaps: {Income: {'1': '2'}}}"));
+
+        Assert.Contains("field 'augment.swaps.Income': expected a categorical feature column", e.Message, StringComparison.Ordinal);
+    }
+}

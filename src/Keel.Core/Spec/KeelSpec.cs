@@ -32,6 +32,9 @@ public sealed record KeelSpec
     /// <summary>Rebalancing of the training rows (never validation or test). Default: none.</summary>
     public ImbalanceSpec? Imbalance { get; init; }
 
+    /// <summary>Label-preserving perturbed copies of the training rows (never validation or test). Default: none.</summary>
+    public AugmentSpec? Augment { get; init; }
+
     /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
     public CheckMode Leakage { get; init; } = CheckMode.Warn;
 }
@@ -46,6 +49,22 @@ public sealed record ImbalanceSpec
     public int K { get; init; } = 5;
 
     /// <summary>Seed of the draws. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
+}
+
+/// <summary>The augment section: perturbed copies of the training rows.</summary>
+public sealed record AugmentSpec
+{
+    /// <summary>Copies per training row. Default 1.</summary>
+    public int Copies { get; init; } = 1;
+
+    /// <summary>Uniform noise within ± this fraction of a numeric column's standard deviation. Default 0.05.</summary>
+    public double Noise { get; init; } = 0.05;
+
+    /// <summary>Per categorical column, values replaced in the copies. Default: none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Swaps { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>Seed of the noise. Default null: the spec's seed.</summary>
     public int? Seed { get; init; }
 }
 

@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "leakage", "imbalance");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "leakage", "imbalance", "augment");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -36,6 +36,7 @@ internal static class SpecReader
             Seed = seed,
             Leakage = keys.TryGetValue("leakage", out var lk) ? f.Enum<CheckMode>(lk, "leakage") : CheckMode.Warn,
             Imbalance = keys.TryGetValue("imbalance", out var im) ? ReadImbalance(f, f.Mapping(im, "imbalance")) : null,
+            Augment = keys.TryGetValue("augment", out var au) ? ReadAugment(f, f.Mapping(au, "augment")) : null,
         };
     }
 
@@ -123,6 +124,38 @@ internal static class SpecReader
             AvailableAt = availableAt,
             Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
         };
+    }
+
+    private static AugmentSpec ReadAugment(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "augment", "copies", "noise", "swaps", "seed");
+        var spec = new AugmentSpec { Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "augment.seed") : null };
+        if (k.TryGetValue("copies", out var c))
+        {
+            var v = f.Integer(c, "augment.copies");
+            if (v is < 1 or > 100) throw f.Error(c, "augment.copies", $"expected a number of copies from 1 to 100, got {v}");
+            spec = spec with { Copies = v };
+        }
+        if (k.TryGetValue("noise", out var nz))
+        {
+            var v = f.Number(nz, "augment.noise");
+            if (v is < 0 or > 1) throw f.Error(nz, "augment.noise", $"expected a fraction of the column's standard deviation from 0 to 1, got {v}");
+            spec = spec with { Noise = v };
+        }
+        if (k.TryGetValue("swaps", out var sw))
+        {
+            var swaps = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (col, m) in f.Mapping(sw, "augment.swaps").Children)
+            {
+                var name = f.Scalar(col, "augment.swaps");
+                var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (from, to) in f.Mapping(m, $"augment.swaps.{name}").Children)
+                    pairs[f.Scalar(from, $"augment.swaps.{name}")] = f.Scalar(to, $"augment.swaps.{name}");
+                swaps[name] = pairs;
+            }
+            spec = spec with { Swaps = swaps };
+        }
+        return spec;
     }
 
     private static ImbalanceSpec ReadImbalance(YamlFields f, YamlMappingNode map)
