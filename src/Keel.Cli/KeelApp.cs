@@ -55,6 +55,8 @@ internal static class KeelApp
         root.Subcommands.Add(RetrainCommand.Build(common));
         root.Subcommands.Add(MonitorCommand.Build(common));
         root.Subcommands.Add(SearchCommand.Build(common));
+        root.Subcommands.Add(ValidateCommand.Build(common));
+        root.Subcommands.Add(SampleCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -23,6 +23,10 @@ public sealed record ReadOptions
     /// </summary>
     public string? Delimiter { get; init; }
 
+    /// <summary>Whether every column is read as categorical strings, without inference or conversion (values are checked against a
+    /// contract one by one, so a stray token is a violation with its row rather than a read error). Default false.</summary>
+    public bool AsText { get; init; }
+
     /// <summary>Raw values read as missing (exact, case-sensitive match). Default: "", NA, N/A, null, NULL, NaN.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = ["", "NA", "N/A", "null", "NULL", "NaN"];
 }

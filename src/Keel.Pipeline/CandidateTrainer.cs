@@ -31,7 +31,7 @@ internal sealed class CandidateTrainer
     {
         _run = run;
         _time = time;
-        _train = Slice(run.Split.Train);
+        _train = TrainingSlice(run.Split.Train);
         _validation = run.Split.Validation.Length > 0 ? Slice(run.Split.Validation) : null;
         _testFeatures = run.Features.Take(run.Split.Test);
         _testLabels = run.Label.Labels.Take(run.Split.Test);
@@ -40,6 +40,41 @@ internal sealed class CandidateTrainer
     }
 
     private TrainingData Slice(IReadOnlyList<int> rows) => new(_run.Features.Take(rows), _run.Label.Labels.Take(rows));
+
+    /// <summary>Training rows: the slice, rebalanced by the spec's imbalance section (training rows only, never validation or test).</summary>
+    private TrainingData TrainingSlice(IReadOnlyList<int> rows)
+    {
+        var slice = Augmented(Slice(rows));
+        if (_run.Spec.Imbalance is not { } imbalance) return slice;
+        var (features, labels, summary) = Keel.Data.Imbalance.Resampler.Resample(slice.Features, slice.Labels, new Keel.Data.Imbalance.ImbalanceOptions
+        {
+            Method = imbalance.Method == "smote_nc" ? Keel.Data.Imbalance.ImbalanceMethod.SmoteNc : Enum.Parse<Keel.Data.Imbalance.ImbalanceMethod>(imbalance.Method, ignoreCase: true),
+            K = imbalance.K,
+            Seed = imbalance.Seed ?? _run.Seed,
+        });
+        Resampled = summary;
+        return new TrainingData(features, labels);
+    }
+
+    /// <summary>The spec's augment section applied: perturbed copies of training rows after the originals.</summary>
+    private TrainingData Augmented(TrainingData slice)
+    {
+        if (_run.Spec.Augment is not { } a) return slice;
+        var (features, labels) = Keel.Data.Augmentation.Augmenter.Augment(slice.Features, slice.Labels, new Keel.Data.Augmentation.AugmentOptions
+        {
+            Copies = a.Copies,
+            Noise = a.Noise,
+            Swaps = a.Swaps,
+            Seed = a.Seed ?? _run.Seed,
+        });
+        return new TrainingData(features, labels);
+    }
+
+    /// <summary>Rows per class before and after the last rebalancing, or null without an imbalance section.</summary>
+    public Keel.Data.Imbalance.ResampleSummary? Resampled { get; private set; }
+
+    /// <summary>The features the last fit learned from (rebalanced when the spec says so): what its transforms must match.</summary>
+    public Table LastTrainFeatures { get; private set; } = null!;
 
     /// <summary>Fits <paramref name="candidate"/> on the train split; every candidate shares one featurised matrix per setting.</summary>
     public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer, _train, _validation);
@@ -52,13 +87,14 @@ internal sealed class CandidateTrainer
         _features.Clear();
         var rows = _run.Split.Train.Concat(_run.Split.Validation).Order().ToArray();
         var trainer = candidate.Trainer.ForRefit(new FitResult(trained.Model, trained.LossCurve) { BestIteration = trained.BestIteration });
-        return Fit(candidate.Name, candidate.Trainer, trainer, Slice(rows), validation: null);
+        return Fit(candidate.Name, candidate.Trainer, trainer, TrainingSlice(rows), validation: null);
     }
 
     private CandidateOutcome Fit(string name, ITrainer candidate, ITrainer trainer, TrainingData train, TrainingData? validation)
     {
         var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts) { Features = _features };
         var start = _time.GetTimestamp();
+        LastTrainFeatures = train.Features;
         var fit = trainer.Fit(train, validation, context);
         var trainSeconds = _time.GetElapsedTime(start).TotalSeconds;
 

@@ -57,4 +57,10 @@ public sealed record RunOutcome(
 {
     /// <summary>Every model's test evaluation (intervals; the selected model's also significance, calibration, slices, fairness, conformal), by name.</summary>
     public IReadOnlyDictionary<string, TestReport> Evaluations { get; init; } = new Dictionary<string, TestReport>();
+
+    /// <summary>What the data checks found: integrity, data.contract and leakage findings (rows are 0-based data-file rows).</summary>
+    public DataChecks Checks { get; init; } = DataChecks.None;
+
+    /// <summary>The rows data.sample drew (strategy, sizes, seed, per class), or null when the run used every row.</summary>
+    public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
 }

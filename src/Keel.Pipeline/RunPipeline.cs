@@ -74,18 +74,36 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
-        await tracker.LogParamsAsync(RunParams(run), ct);
+        var trainer = new CandidateTrainer(run, time);
+        var parameters = RunParams(run);
+        if (trainer.Resampled is { } resampled)
+        {
+            parameters["imbalance.method"] = resampled.Method;
+            parameters["imbalance.k"] = run.Spec.Imbalance!.K.ToString(CultureInfo.InvariantCulture);
+            parameters["imbalance.seed"] = (run.Spec.Imbalance.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture);
+            parameters["imbalance.train_rows_before"] = string.Join(",", resampled.Before.Select(kv => $"{kv.Key}={kv.Value}"));
+            parameters["imbalance.train_rows_after"] = string.Join(",", resampled.After.Select(kv => $"{kv.Key}={kv.Value}"));
+        }
+        if (run.Spec.Augment is { } augment)
+        {
+            parameters["augment.copies"] = augment.Copies.ToString(CultureInfo.InvariantCulture);
+            parameters["augment.noise"] = augment.Noise.ToString("R", CultureInfo.InvariantCulture);
+            parameters["augment.seed"] = (augment.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture);
+            foreach (var (column, map) in augment.Swaps) parameters[$"augment.swaps.{column}"] = string.Join(",", map.Select(kv => $"{kv.Key}>{kv.Value}"));
+        }
+        await tracker.LogParamsAsync(parameters, ct);
         var profile = TableProfiler.Profile(run.Table);
         await tracker.LogInputsAsync(run, profile, ct);
 
-        var trainer = new CandidateTrainer(run, time);
         var outcomes = new List<CandidateOutcome>();
+        var fitFindings = new List<Keel.Data.Quality.Finding>();
         foreach (var candidate in run.Candidates)
         {
             ct.ThrowIfCancellationRequested();
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
             var trained = trainer.Train(candidate);
+            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
             progress.Report(new PipelineProgress(step, 1));
@@ -97,6 +115,11 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
+            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures));
+        var checks = run.Checks with { Leakage = [.. run.Checks.Leakage, .. fitFindings] };
+        await tracker.LogChecksAsync(checks, Keel.Data.Contracts.DataContract.Infer(new Keel.Core.Data.Table([.. run.Features.Columns, run.Table[run.Spec.Data.Label]]).Take(run.Split.Train)), ct);
+        if (run.Spec.Leakage == Keel.Core.Spec.CheckMode.Error) DataCheckStep.FailOnLeakage(Path.GetFileName(run.SpecPath), fitFindings);
         var decision = DecisionStep.Choose(run, selected);
         var undecided = final;
         if (decision is { } d) final = DecisionStep.Apply(run, final, d.Rule);
@@ -129,7 +152,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations };
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);
@@ -234,6 +257,17 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             ["split.seed"] = (run.Spec.Split.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture),
             ["split.refit"] = run.Spec.Split.Refit ? "true" : "false",
         };
+        if (run.Sample is { } sample)
+        {
+            p["data.sample.strategy"] = sample.Strategy;
+            p["data.sample.seed"] = sample.Seed.ToString(CultureInfo.InvariantCulture);
+            p["data.sample.input_rows"] = sample.InputRows.ToString(CultureInfo.InvariantCulture);
+            p["data.sample.rows"] = sample.SampledRows.ToString(CultureInfo.InvariantCulture);
+            if (run.Spec.Data.Sample!.N is { } n) p["data.sample.n"] = n.ToString(CultureInfo.InvariantCulture);
+            if (run.Spec.Data.Sample.By is { } by) p["data.sample.by"] = by;
+            if (run.Spec.Data.Sample.WeightColumn is { } w) p["data.sample.weights"] = w;
+            if (run.Spec.Data.Sample.ClassRates is { } rates) p["data.sample.weights"] = string.Join(",", rates.Select(kv => $"{kv.Key}={F(kv.Value)}"));
+        }
         if (run.Spec.Data.Ignore.Count > 0) p["data.ignore"] = string.Join(",", run.Spec.Data.Ignore);
         if (run.Spec.Data.TimeFeatures.Count > 0) p["data.time_features"] = string.Join(",", run.Spec.Data.TimeFeatures);
         if (run.Spec.Split.Predefined?.TestRows is { } tr) p["split.predefined.test_rows"] = tr;

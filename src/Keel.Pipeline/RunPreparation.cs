@@ -42,6 +42,11 @@ public sealed record PreparedRun(
 
     /// <summary>Tags added to the run's own (e.g. the search run a final run comes from). Default: none.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>The sample drawn by data.sample (sizes, seed), or null when the run uses every row. Default null.</summary>
+    public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
+
+    /// <summary>What the data checks found before training (integrity, data.contract, leakage). Default: none run.</summary>
+    public DataChecks Checks { get; init; } = DataChecks.None;
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -71,7 +76,7 @@ public static class RunPreparation
 
         var defaults = new ReadOptions();
         IReadOnlyList<string> missingTokens = [.. defaults.MissingTokens, .. spec.Data.Missing.Except(defaults.MissingTokens, StringComparer.Ordinal)];
-        var readOptions = defaults with
+        var read = defaults with
         {
             Format = spec.Data.Format,
             Types = spec.Data.Types,
@@ -79,8 +84,10 @@ public static class RunPreparation
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
         };
-        var data = TableReader.Read(dataPath, readOptions);
-        if (select is not null) data = select(spec, data, readOptions);
+        var (data, sample) = spec.Data.Sample is { } sampleSpec
+            ? ReadSample(spec, sampleSpec, specName, dataPath, read)
+            : (ReadWithContract(spec, specName, dir, dataPath, read), null);
+        if (select is not null) data = select(spec, data, read);
         var source = Path.GetFileName(dataPath);
         RequireColumns(data.Table, specName, spec);
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
@@ -123,14 +130,81 @@ public static class RunPreparation
         if (split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
+        if (spec.Imbalance is { } imbalance)
+        {
+            if (label.Task == TaskKind.Regression)
+                throw new KeelInputException($"{specName} field 'imbalance': rebalancing needs classes, but the task is regression; remove the imbalance section.");
+            var categorical = features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => $"'{c.Name}'").ToArray();
+            if (imbalance.Method == "smote" && categorical.Length > 0)
+                throw new KeelInputException($"{specName} field 'imbalance.method': smote interpolates numbers, but {string.Join(", ", categorical)} {(categorical.Length == 1 ? "is" : "are")} categorical; use smote_nc.");
+        }
+        foreach (var (column, _) in spec.Augment?.Swaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
+        {
+            if (!features.Contains(column) || features[column].Type != ColumnType.Categorical)
+                throw new KeelInputException($"{specName} field 'augment.swaps.{column}': expected a categorical feature column; categorical features are: {string.Join(", ", features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name))}.");
+        }
         RequireDecisionInputs(specName, spec, label.Task, split);
         // Tags are resolved once here so a bad column or rule stops the run before any training.
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
+        var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
+
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
+    }
+
+    /// <summary>Draws data.sample's rows into a temporary file (keel sample's algorithms, so `keel sample` with the same strategy, size
+    /// and seed writes the same rows) and reads them; the data keeps the source file's path, hash and size as its version.</summary>
+    private static (LoadedTable, Keel.Data.Sampling.SampleOutcome) ReadSample(KeelSpec spec, SampleSpec sample, string specName, string dataPath, ReadOptions read)
+    {
+        if (spec.Split.Predefined?.TestRows is not null)
+            throw new KeelInputException($"{specName} field 'data.sample': cannot be combined with split.predefined.test_rows, whose row numbers name rows of the whole file; use split.predefined.column instead.");
+        var temp = Path.Combine(Path.GetTempPath(), $"keel-sample-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var outcome = Keel.Data.Sampling.Sampler.Run(new Keel.Data.Sampling.SampleRequest
+            {
+                Input = dataPath,
+                Output = temp,
+                Strategy = Enum.Parse<Keel.Data.Sampling.SampleStrategy>(sample.Strategy, ignoreCase: true),
+                N = sample.N,
+                By = sample.By,
+                WeightColumn = sample.WeightColumn,
+                ClassRates = sample.ClassRates,
+                Seed = sample.Seed ?? spec.Seed,
+                Read = read,
+                OptionPrefix = "data.sample.",
+            });
+            var data = TableReader.Read(temp, read with { Format = "csv" });
+            using var file = File.OpenRead(dataPath);
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+            return (data with { Path = dataPath, Sha256 = sha, Bytes = file.Length }, outcome with { Input = dataPath, Output = "" });
+        }
+        catch (KeelInputException e)
+        {
+            throw new KeelInputException($"{specName} field 'data.sample': {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads the data; with data.contract, a read error (a column with stray tokens) becomes the contract's row-by-row verdict.</summary>
+    private static LoadedTable ReadWithContract(KeelSpec spec, string specName, string dir, string dataPath, ReadOptions read)
+    {
+        try
+        {
+            return TableReader.Read(dataPath, read);
+        }
+        catch (KeelInputException) when (spec.Data.Contract is not null)
+        {
+            var text = TableReader.Read(dataPath, read with { AsText = true });
+            DataCheckStep.EnforceContract(spec, specName, dir, text, read);
+            throw;
+        }
     }
 
     /// <summary>Columns that are not model inputs: the label, ignored columns, and the columns that describe the split
@@ -212,6 +286,7 @@ public static class RunPreparation
         Need(d.GroupColumn, "data.group_column");
         for (var i = 0; i < spec.Evaluation.Slices.Count; i++) Need(spec.Evaluation.Slices[i], $"evaluation.slices[{i}]");
         for (var i = 0; i < spec.Evaluation.Sensitive.Count; i++) Need(spec.Evaluation.Sensitive[i], $"evaluation.sensitive[{i}]");
+        foreach (var column in d.AvailableAt.Keys) Need(column, $"data.available_at.{column}");
         if (d.Ignore.Contains(d.Label))
             throw new KeelInputException($"{specName} field 'data.ignore': the label column '{d.Label}' cannot be ignored.");
     }

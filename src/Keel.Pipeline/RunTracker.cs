@@ -89,6 +89,18 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         return store.Tracking.LogBatchAsync(runId, new LogBatch { Tags = tags }, ct);
     }
 
+    /// <summary>Stores the data checks' findings as data/checks.json and the contract inferred from the training rows as data/contract.json.</summary>
+    public async Task LogChecksAsync(DataChecks checks, Keel.Data.Contracts.DataContract contract, CancellationToken ct)
+    {
+        await Bytes("data/checks.json", JsonSerializer.SerializeToUtf8Bytes(checks, KeelJson.Options), ct);
+        await Bytes("data/contract.json", Encoding.UTF8.GetBytes(contract.ToJson()), ct);
+        await store.Tracking.LogBatchAsync(runId, new LogBatch
+        {
+            Metrics = [.. new[] { Keel.Data.Quality.Severity.Info, Keel.Data.Quality.Severity.Warning, Keel.Data.Quality.Severity.Error }
+                .Select(s => new MetricPoint($"checks.{s.ToString().ToLowerInvariant()}s", checks.All.Count(f => f.Severity == s), 0, time.GetUtcNow()))],
+        }, ct);
+    }
+
     /// <summary>Stores a model's test evaluation as evaluation/CANDIDATE.test.json.</summary>
     public Task<ArtifactEntry> LogEvaluationAsync(TestReport report, CancellationToken ct) =>
         Bytes($"evaluation/{report.Candidate}.test.json", JsonSerializer.SerializeToUtf8Bytes(report, KeelJson.Options), ct);

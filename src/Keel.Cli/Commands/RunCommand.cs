@@ -59,6 +59,7 @@ internal static class RunCommand
         else
         {
             c.Console.MarkupLineInterpolated($"[bold]{prepared.Experiment}[/]: {prepared.Table.RowCount} rows, task {RunPreparation.Lower(prepared.Task)}, split {RunPreparation.Lower(prepared.Strategy)} {prepared.Split.Train.Length}/{prepared.Split.Validation.Length}/{prepared.Split.Test.Length}, metric {prepared.Metric}");
+            ValidateCommand.PrintFindings(c.Console, prepared.Checks.All);
             outcome = c.Console.Profile.Capabilities.Interactive
                 ? await WithProgressBarsAsync(c.Console, prepared, progress => ExecuteWithReportAsync(store, c.Time, actor, progress, prepared, Report, ct))
                 : await ExecuteWithReportAsync(store, c.Time, actor, new SyncProgress(p =>
@@ -66,6 +67,8 @@ internal static class RunCommand
                     // Logs and pipes get one line per finished step instead of redrawn bars.
                     if (p.Done >= 1) c.Console.MarkupLineInterpolated($"  done: {p.Step}");
                 }), prepared, Report, ct);
+            // Checks made after training (transforms fitted on training rows only) are printed with the results.
+            ValidateCommand.PrintFindings(c.Console, outcome.Checks.Leakage.Except(prepared.Checks.Leakage));
             Leaderboard.Print(c.Console, outcome);
         }
         return outcome.Gates.Any(g => !g.Passed) ? KeelApp.ExitGatesFailed : KeelApp.ExitOk;

@@ -31,6 +31,55 @@ public sealed record KeelSpec
 
     /// <summary>Seed for everything random in the run (split, trainers). Default 42; split.seed overrides for the split.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>Rebalancing of the training rows (never validation or test). Default: none.</summary>
+    public ImbalanceSpec? Imbalance { get; init; }
+
+    /// <summary>Label-preserving perturbed copies of the training rows (never validation or test). Default: none.</summary>
+    public AugmentSpec? Augment { get; init; }
+
+    /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
+    public CheckMode Leakage { get; init; } = CheckMode.Warn;
+}
+
+/// <summary>The imbalance section: how training rows are rebalanced.</summary>
+public sealed record ImbalanceSpec
+{
+    /// <summary>oversample, undersample, smote, smote_nc or tomek (required).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Neighbours of smote and smote_nc. Default 5.</summary>
+    public int K { get; init; } = 5;
+
+    /// <summary>Seed of the draws. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
+}
+
+/// <summary>The augment section: perturbed copies of the training rows.</summary>
+public sealed record AugmentSpec
+{
+    /// <summary>Copies per training row. Default 1.</summary>
+    public int Copies { get; init; } = 1;
+
+    /// <summary>Uniform noise within ± this fraction of a numeric column's standard deviation. Default 0.05.</summary>
+    public double Noise { get; init; } = 0.05;
+
+    /// <summary>Per categorical column, values replaced in the copies. Default: none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Swaps { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>Seed of the noise. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
+}
+
+/// <summary>What a kind of data check does in a run.</summary>
+public enum CheckMode
+{
+    /// <summary>Run and report.</summary>
+    Warn,
+    /// <summary>Run; any finding fails the run.</summary>
+    Error,
+    /// <summary>Not run.</summary>
+    Off,
 }
 
 /// <summary>The data section of a spec.</summary>
@@ -75,6 +124,37 @@ public sealed record DataSpec
 
     /// <summary>CSV field delimiter: comma, semicolon, tab or pipe. Default null: detected from the header line (tab for .tsv).</summary>
     public string? Delimiter { get; init; }
+
+    /// <summary>A data contract file (relative to the spec) the data must meet: errors fail the run, warnings are reported. Default: none.</summary>
+    public string? Contract { get; init; }
+
+    /// <summary>Rows drawn from the file before anything else (the run sees only them); sizes and seed are recorded. Default: none, every row.</summary>
+    public SampleSpec? Sample { get; init; }
+
+    /// <summary>When each listed column becomes known: at_prediction or after_label (a leak if used as a feature). Default: none listed.</summary>
+    public IReadOnlyDictionary<string, string> AvailableAt { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>data.sample: which rows of the file a run uses (see keel sample).</summary>
+public sealed record SampleSpec
+{
+    /// <summary>random, stratified, weighted, reservoir or importance (required).</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>Rows to draw; required except for weighted with class rates. Default null.</summary>
+    public long? N { get; init; }
+
+    /// <summary>The class column (stratified; weighted with class rates). Default null.</summary>
+    public string? By { get; init; }
+
+    /// <summary>A column of row weights (weighted, importance). Default null.</summary>
+    public string? WeightColumn { get; init; }
+
+    /// <summary>Per-class keep rates (weighted with by). Default null.</summary>
+    public IReadOnlyDictionary<string, double>? ClassRates { get; init; }
+
+    /// <summary>Seed of the draw. Default null: the spec's seed.</summary>
+    public int? Seed { get; init; }
 }
 
 /// <summary>How rows are assigned to train, validation and test.</summary>

@@ -47,10 +47,21 @@ internal sealed class ColumnBuilder
         }
     }
 
+    /// <summary>The type a column is read as without inference: every column categorical under ReadOptions.AsText, else its override.</summary>
+    private bool Forced(string name, out ColumnType type)
+    {
+        if (_options.AsText)
+        {
+            type = ColumnType.Categorical;
+            return true;
+        }
+        return _options.Types.TryGetValue(name, out type);
+    }
+
     /// <summary>The storage for a column whose values were observed by <paramref name="inference"/>: the override's type, or the inferred one.</summary>
     public ColumnFill Fill(string name, ColumnInference inference, int rows)
     {
-        if (_options.Types.TryGetValue(name, out var forced)) return new ColumnFill(this, name, forced, null, rows);
+        if (Forced(name, out var forced)) return new ColumnFill(this, name, forced, null, rows);
         return new ColumnFill(this, name, inference.Decide(name, FileName, Location), inference, rows);
     }
 
@@ -75,7 +86,7 @@ internal sealed class ColumnBuilder
     /// </summary>
     public Column FromStrings(string name, string?[] values, ColumnInference inference, int distinct)
     {
-        var forced = _options.Types.TryGetValue(name, out var f);
+        var forced = Forced(name, out var f);
         var type = forced ? f : inference.Decide(name, FileName, Location);
         if (type is ColumnType.Categorical or ColumnType.Text)
             return new StringColumn(name, values, forced ? type : inference.TextOrCategorical(distinct));
@@ -90,7 +101,7 @@ internal sealed class ColumnBuilder
     /// <summary>Applies an override to a column read with a native type (Parquet) by way of its display strings.</summary>
     public Column Retype(Column column)
     {
-        if (!_options.Types.TryGetValue(column.Name, out var type) || type == column.Type) return column;
+        if (!Forced(column.Name, out var type) || type == column.Type) return column;
         var raw = new string?[column.Length];
         for (var i = 0; i < raw.Length; i++) raw[i] = column.IsMissing(i) ? null : column.Format(i);
         return FromRaw(column.Name, raw);

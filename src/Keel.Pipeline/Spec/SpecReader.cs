@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search", "leakage", "imbalance", "augment");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -35,6 +35,9 @@ internal static class SpecReader
             Evaluation = keys.TryGetValue("evaluation", out var ev) ? ReadEvaluation(f, f.Mapping(ev, "evaluation")) : new EvaluationSpec(),
             Search = keys.TryGetValue("search", out var se) ? SearchSpecReader.Read(f, f.Mapping(se, "search")) : null,
             Seed = seed,
+            Leakage = keys.TryGetValue("leakage", out var lk) ? f.Enum<CheckMode>(lk, "leakage") : CheckMode.Warn,
+            Imbalance = keys.TryGetValue("imbalance", out var im) ? ReadImbalance(f, f.Mapping(im, "imbalance")) : null,
+            Augment = keys.TryGetValue("augment", out var au) ? ReadAugment(f, f.Mapping(au, "augment")) : null,
         };
     }
 
@@ -140,7 +143,7 @@ internal static class SpecReader
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
-            "missing", "encoding", "delimiter");
+            "missing", "encoding", "delimiter", "contract", "available_at", "sample");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -150,6 +153,18 @@ internal static class SpecReader
             {
                 var name = f.Scalar(col, "data.types");
                 types[name] = f.Enum<ColumnType>(type, $"data.types.{name}");
+            }
+        }
+        var availableAt = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (k.TryGetValue("available_at", out var av))
+        {
+            foreach (var (col, when) in f.Mapping(av, "data.available_at").Children)
+            {
+                var name = f.Scalar(col, "data.available_at");
+                var value = f.Scalar(when, $"data.available_at.{name}");
+                if (value is not ("at_prediction" or "after_label"))
+                    throw f.Error(when, $"data.available_at.{name}", $"expected at_prediction or after_label, got '{value}'");
+                availableAt[name] = value;
             }
         }
         var format = k.TryGetValue("format", out var fm) ? f.String(fm, "data.format").ToLowerInvariant() : null;
@@ -170,6 +185,102 @@ internal static class SpecReader
             Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
             Encoding = k.TryGetValue("encoding", out var en) ? Checked(f, en, "data.encoding", TextFormats.EncodingProblem) : null,
             Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
+            Contract = k.TryGetValue("contract", out var ct) ? f.String(ct, "data.contract") : null,
+            AvailableAt = availableAt,
+            Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
+        };
+    }
+
+    private static AugmentSpec ReadAugment(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "augment", "copies", "noise", "swaps", "seed");
+        var spec = new AugmentSpec { Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "augment.seed") : null };
+        if (k.TryGetValue("copies", out var c))
+        {
+            var v = f.Integer(c, "augment.copies");
+            if (v is < 1 or > 100) throw f.Error(c, "augment.copies", $"expected a number of copies from 1 to 100, got {v}");
+            spec = spec with { Copies = v };
+        }
+        if (k.TryGetValue("noise", out var nz))
+        {
+            var v = f.Number(nz, "augment.noise");
+            if (v is < 0 or > 1) throw f.Error(nz, "augment.noise", $"expected a fraction of the column's standard deviation from 0 to 1, got {v}");
+            spec = spec with { Noise = v };
+        }
+        if (k.TryGetValue("swaps", out var sw))
+        {
+            var swaps = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (col, m) in f.Mapping(sw, "augment.swaps").Children)
+            {
+                var name = f.Scalar(col, "augment.swaps");
+                var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (from, to) in f.Mapping(m, $"augment.swaps.{name}").Children)
+                    pairs[f.Scalar(from, $"augment.swaps.{name}")] = f.Scalar(to, $"augment.swaps.{name}");
+                swaps[name] = pairs;
+            }
+            spec = spec with { Swaps = swaps };
+        }
+        return spec;
+    }
+
+    private static ImbalanceSpec ReadImbalance(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "imbalance", "method", "k", "seed");
+        if (!k.TryGetValue("method", out var m)) throw f.Error(map, "imbalance.method", "missing; expected oversample, undersample, smote, smote_nc or tomek");
+        var method = f.String(m, "imbalance.method");
+        if (method is not ("oversample" or "undersample" or "smote" or "smote_nc" or "tomek"))
+            throw f.Error(m, "imbalance.method", $"expected oversample, undersample, smote, smote_nc or tomek, got '{method}'");
+        var spec = new ImbalanceSpec { Method = method, Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "imbalance.seed") : null };
+        if (k.TryGetValue("k", out var kn))
+        {
+            var v = f.Integer(kn, "imbalance.k");
+            if (v < 1) throw f.Error(kn, "imbalance.k", $"expected a number of neighbours of at least 1, got {v}");
+            spec = spec with { K = v };
+        }
+        return spec;
+    }
+
+    private static SampleSpec ReadSample(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "data.sample", "strategy", "n", "by", "weights", "seed");
+        if (!k.TryGetValue("strategy", out var st)) throw f.Error(map, "data.sample.strategy", "missing; expected random, stratified, weighted, reservoir or importance");
+        var strategy = f.String(st, "data.sample.strategy");
+        if (strategy is not ("random" or "stratified" or "weighted" or "reservoir" or "importance"))
+            throw f.Error(st, "data.sample.strategy", $"expected random, stratified, weighted, reservoir or importance, got '{strategy}'");
+        long? n = null;
+        if (k.TryGetValue("n", out var nn))
+        {
+            var v = f.Number(nn, "data.sample.n");
+            if (v < 1 || v != Math.Floor(v)) throw f.Error(nn, "data.sample.n", $"expected a whole number of rows of at least 1, got {v}");
+            n = (long)v;
+        }
+        string? weightColumn = null;
+        Dictionary<string, double>? rates = null;
+        if (k.TryGetValue("weights", out var w))
+        {
+            if (w is YamlMappingNode m)
+            {
+                rates = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var (cls, rate) in m.Children)
+                {
+                    var name = f.Scalar(cls, "data.sample.weights");
+                    var r = f.Number(rate, $"data.sample.weights.{name}");
+                    if (r is < 0 or > 1) throw f.Error(rate, $"data.sample.weights.{name}", $"expected a keep rate from 0 to 1, got {r}");
+                    rates[name] = r;
+                }
+            }
+            else weightColumn = f.String(w, "data.sample.weights");
+        }
+        if (n is null && !(strategy == "weighted" && rates is not null))
+            throw f.Error(map, "data.sample.n", $"missing; strategy {strategy} needs the number of rows to draw");
+        return new SampleSpec
+        {
+            Strategy = strategy,
+            N = n,
+            By = k.TryGetValue("by", out var by) ? f.String(by, "data.sample.by") : null,
+            WeightColumn = weightColumn,
+            ClassRates = rates,
+            Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "data.sample.seed") : null,
         };
     }
 
