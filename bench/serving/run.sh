@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Keel's server against the serving peers (../shared/bench/peers/serving/measure.sh: a no-op Kestrel endpoint and
-# gunicorn + Flask + scikit-learn), on the credit_data model, with the prediction log on and then off.
-# Run from the repository root: bench/serving/run.sh   (needs wrk, gunicorn, python3-flask; DUR, CONNS as measure.sh)
-# Prints measure.sh's JSON lines, labelled; copy the figures into results.md.
+# Every serving ratio the serving issue asks for, in one run, on the credit_data LightGBM model:
+#   pass 1  ../shared/bench/peers/serving/measure.sh with KEEL_URL (no-op Kestrel endpoint, gunicorn + Flask + scikit-learn, Keel
+#           with its prediction log on, as served by default): single-row rps vs no-op and vs Flask, p99 vs no-op, 100-row rows/s vs Flask;
+#   pass 2  paired runs, alternated REPEAT times, single row, 16 connections: Keel log on, Keel log off (--no-prediction-log), and
+#           a shadow deployment (log on): the cost of logging and the champion's p99 with a shadow challenger.
+# Run from the repository root, under the bench lock: flock /tmp/keel-bench.lock bench/serving/run.sh
+# Needs wrk, gunicorn and python3 with flask and scikit-learn. Env: DUR (seconds per wrk run, default 10), CONNS (16),
+# REPEAT (pass-2 rounds, default 3), SERVE_LOG (server output, default /tmp/keel-bench-serve.log).
+# Prints measure.sh's JSON lines and each paired run, then a summary table of the ratios (copy it into results.md).
 set -eu
 root=$(pwd)
 peers=""
@@ -10,32 +15,86 @@ for d in "$root/../shared" "$root/../../shared" /work/shared; do
   [ -x "$d/bench/peers/serving/measure.sh" ] && { peers="$d/bench/peers/serving"; break; }
 done
 [ -n "$peers" ] || { echo "measure.sh not found beside or above the repository (shared/bench/peers/serving)" >&2; exit 1; }
-work=$(mktemp -d); pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+DUR=${DUR:-10}; CONNS=${CONNS:-16}; REPEAT=${REPEAT:-3}; log=${SERVE_LOG:-/tmp/keel-bench-serve.log}
+work=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+: > "$log"
 dotnet publish src/Keel.Cli -c Release -o "$work/keel" >/dev/null
 keel() { dotnet "$work/keel/keel.dll" --store "$work/store" "$@"; }
 cp samples/credit_data.csv "$work/"
-# One gradient-boosted candidate, as the Flask peer serves HistGradientBoosting.
-cat > "$work/keel.yaml" <<'SPEC'
+# One gradient-boosted candidate, as the Flask peer serves HistGradientBoosting; a second version (another seed) is the challenger.
+for reg in "champion 42" "challenger 7"; do
+  set -- $reg
+  cat > "$work/keel-$1.yaml" <<SPEC
 data: {path: credit_data.csv, label: Status, positive_class: good}
 models: [zero_rule, lightgbm]
-register: {name: credit-risk, alias: champion}
-seed: 42
+register: {name: credit-risk, alias: $1}
+seed: $2
 SPEC
-keel run "$work/keel.yaml" >/dev/null
-serve() {
-  if curl -s -o /dev/null http://127.0.0.1:5103/; then echo "port 5103 is taken (an earlier run's server?)" >&2; return 1; fi
-  dotnet "$work/keel/keel.dll" --store "$work/store" serve --port 5103 --model credit-risk@champion "$@" >>"${SERVE_LOG:-/tmp/keel-bench-serve.log}" 2>&1 & pid=$!
-  for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5103/v2/health/ready >/dev/null 2>&1 && return 0; sleep 0.5; done
-  cat "${SERVE_LOG:-/tmp/keel-bench-serve.log}" >&2; return 1
+  keel run "$work/keel-$1.yaml" >/dev/null
+done
+cat > "$work/shadow.deploy.yaml" <<'YAML'
+endpoint: credit
+champion: credit-risk@champion
+challenger: credit-risk@challenger
+strategy: shadow
+YAML
+serve() { # PORT ARGS...: start a server, wait until ready
+  local port=$1; shift
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken (an earlier run's server?)" >&2; return 1; fi
+  (cd "$work" && exec dotnet "$work/keel/keel.dll" --store "$work/store" serve --port "$port" "$@") >>"$log" 2>&1 & pids+=($!)
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  cat "$log" >&2; return 1
 }
-serve
-echo "# prediction log on"
-KEEL_URL=http://127.0.0.1:5103 "$peers/measure.sh"
-curl -s http://127.0.0.1:5103/metrics | grep -E '^keel_prediction_log_(written|dropped|failed)_total' || true
-kill -0 "$pid" 2>/dev/null || { echo "keel serve died; its log: ${SERVE_LOG:-/tmp/keel-bench-serve.log}" >&2; exit 1; }
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-serve --no-prediction-log
-echo "# prediction log off (keel only; the peers run again too)"
-KEEL_URL=http://127.0.0.1:5103 "$peers/measure.sh"
+serve 5103 --model credit-risk@champion
+serve 5104 --model credit-risk@champion --no-prediction-log
+serve 5105 --deployment shadow.deploy.yaml
+out="$work/lines.jsonl"
+
+echo "# pass 1: peers and Keel (prediction log on)"
+KEEL_URL=http://127.0.0.1:5103 DUR=$DUR CONNS=$CONNS "$peers/measure.sh" | tee -a "$out"
+
+echo "# pass 2: paired single-row runs, $REPEAT rounds: Keel log on (5103), log off (5104), shadow deployment with log on (5105)"
+wrk_run() { # NAME URL: one warmed wrk run, one JSON line
+  BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d2s -s "$peers/post.lua" "$2/invocations" >/dev/null 2>&1
+  local line
+  line=$(BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d"${DUR}s" -s "$peers/post.lua" "$2/invocations" 2>&1 | grep '^JSON' | cut -c6-)
+  echo "{\"pass\": 2, \"target\": \"$1\", \"body\": \"row1.json\", ${line#\{}" | tee -a "$out"
+}
+for _ in $(seq 1 "$REPEAT"); do
+  wrk_run keel_log_on http://127.0.0.1:5103
+  wrk_run keel_log_off http://127.0.0.1:5104
+  wrk_run keel_shadow http://127.0.0.1:5105
+done
+for p in 5103 5104 5105; do kill -0 "${pids[$((p - 5103))]}" 2>/dev/null || { echo "keel serve on $p died; see $log" >&2; exit 1; }; done
+metric() { # PORT NAME [LABEL]: the sum of a metric's lines (with that label)
+  curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" -v l="${3:-}" 'index($0, m) == 1 && index($0, l) > 0 { s += $NF } END { printf "%d", s }'; }
+echo "{\"log_written\": $(metric 5103 keel_prediction_log_written_total), \"log_dropped\": $(metric 5103 keel_prediction_log_dropped_total), \"shadow_answered\": $(metric 5105 keel_predicted_rows_total 'arm="shadow"'), \"shadow_dropped\": $(metric 5105 keel_shadow_dropped_total), \"shadow_log_dropped\": $(metric 5105 keel_prediction_log_dropped_total)}" | tee -a "$out"
+
+python3 - "$out" "$(uptime)" <<'PY'
+import json, statistics, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+p1 = {(l["target"], l["body"]): l for l in lines if "pass" not in l and "target" in l}
+p2 = [l for l in lines if l.get("pass") == 2]
+counts = next(l for l in lines if "log_written" in l)
+def mean(target, key): return statistics.mean(l[key] for l in p2 if l["target"] == target)
+noop, flask, keel = (p1[(t, "row1.json")] for t in ("noop", "flask", "keel"))
+flask100, keel100 = p1[("flask", "rows100.json")], p1[("keel", "rows100.json")]
+on, off, shadow = (mean(t, "rps") for t in ("keel_log_on", "keel_log_off", "keel_shadow"))
+on99, shadow99 = mean("keel_log_on", "p99_ms"), mean("keel_shadow", "p99_ms")
+rows = [
+    ("single row: Keel rps / no-op rps (>= 50 %)", f"{keel['rps'] / noop['rps']:.0%}", f"{keel['rps']:,.0f} / {noop['rps']:,.0f}"),
+    ("single row: Keel rps / Flask rps (>= 10x)", f"{keel['rps'] / flask['rps']:.1f}x", f"{keel['rps']:,.0f} / {flask['rps']:,.0f}"),
+    ("single row: Keel p99 / no-op p99 (<= 3x)", f"{keel['p99_ms'] / noop['p99_ms']:.1f}x", f"{keel['p99_ms']:.2f} / {noop['p99_ms']:.2f} ms"),
+    ("100 rows: Keel rows/s / Flask rows/s (>= 5x)", f"{keel100['rps'] / flask100['rps']:.1f}x", f"{keel100['rps'] * 100:,.0f} / {flask100['rps'] * 100:,.0f} rows/s"),
+    ("logging cost: 1 - log on / log off rps (<= 20 %)", f"{1 - on / off:.0%}", f"{on:,.0f} / {off:,.0f} rps (mean of pass 2)"),
+    ("log on vs off p99", f"{on99 / mean('keel_log_off', 'p99_ms'):.2f}x", f"{on99:.2f} / {mean('keel_log_off', 'p99_ms'):.2f} ms"),
+    ("shadow: champion p99 / plain p99 (<= 1.2x)", f"{shadow99 / on99:.2f}x", f"{shadow99:.2f} / {on99:.2f} ms; rps {shadow:,.0f} / {on:,.0f}"),
+    ("shadow copies answered / dropped", f"{counts['shadow_answered']:,} / {counts['shadow_dropped']:,}", ""),
+    ("prediction log written / dropped (5103)", f"{counts['log_written']:,} / {counts['log_dropped']:,}", ""),
+]
+print("\n| measure | ratio | figures |\n|---|---|---|")
+for r in rows: print("| " + " | ".join(r) + " |")
+print(f"\nmachine: {sys.argv[2].strip()}")
+PY

@@ -63,6 +63,22 @@ public sealed class MalformedRequestTests(ServedModelFixture f)
         Assert.False(string.IsNullOrEmpty(error.GetProperty("error_code").GetString()));
     }
 
+    [Theory]
+    [InlineData("invocations", "{\"dataframe_records\":[{\"Home\":\"\u00ff\u00fe\"}]}")]
+    [InlineData("invocations", "{\"dataframe_split\":{\"columns\":[\"Inc\u00ffome\"],\"data\":[[1]]}}")]
+    [InlineData("v2/models/credit-risk/infer", "{\"inputs\":[{\"name\":\"\u00ff\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":[1]}]}")]
+    [InlineData("feedback", "{\"request_id\":\"\u00ff\u00fe\",\"outcome\":\"bad\"}")]
+    public async Task Post_InvalidUtf8InJsonString_400NamingTheBytes(string path, string latin1Body)
+    {
+        // Each char below 256 becomes one byte: 0xFF and 0xFE are never UTF-8. They used to answer 500 (JsonDocument checks UTF-8 only when a string is read).
+        var content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(latin1Body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var response = await f.Client.PostAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.Contains("not valid UTF-8", JsonDocument.Parse(text).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invocations_HugeBody_413WithJsonError()
     {
@@ -99,19 +115,27 @@ public sealed class MalformedRequestTests(ServedModelFixture f)
     }
 
     [Fact]
-    public async Task Server_ManyMalformedRequests_NoServerErrorAndStillServes()
+    public async Task Server_ManyMalformedRequests_All4xxWithJsonErrorNoServerErrorAndStillServes()
     {
-        var before = await f.Client.GetStringAsync("metrics");
-        var bodies = Bodies.Select(b => ((string)b[0], (string?)b[1])).ToArray();
-        for (var i = 0; i < 500; i++)
+        // Every malformed body above, plus bodies with bytes that are not UTF-8, round robin: a few hundred requests on one server.
+        var bodies = Bodies.Select(b => (Bytes: System.Text.Encoding.UTF8.GetBytes((string)b[0]), Type: (string?)b[1]))
+            .Append((System.Text.Encoding.Latin1.GetBytes("{\"dataframe_records\":[{\"Home\":\"\u00ff\"}]}"), "application/json"))
+            .Append(([0xFF, 0xFE, 0x00, 0x7B], "application/json"))
+            .ToArray();
+        for (var i = 0; i < 400; i++)
         {
             var (body, type) = bodies[i % bodies.Length];
-            var response = await ServedModelFixture.PostAsync(f.Client, "invocations", body, type);
-            Assert.InRange((int)response.StatusCode, 400, 499);
+            var content = new ByteArrayContent(body);
+            if (type is not null) content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type);
+            var response = await f.Client.PostAsync("invocations", content);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode} for body {i % bodies.Length}: {text}");
+            var error = JsonDocument.Parse(text).RootElement;
+            Assert.False(string.IsNullOrEmpty(error.GetProperty("error_code").GetString()));
+            Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         }
         var ok = await ServedModelFixture.PostAsync(f.Client, "invocations", $$"""{"dataframe_records":[{{Row}}]}""");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.DoesNotContain("code=\"500\"", await f.Client.GetStringAsync("metrics"), StringComparison.Ordinal);
-        _ = before;
+        Assert.DoesNotContain("code=\"5", await f.Client.GetStringAsync("metrics"), StringComparison.Ordinal);
     }
 }

@@ -23,7 +23,7 @@ public sealed record DeploymentServeOptions(DeploymentFile File, string Text, ID
     /// <summary>Routing randomness. Default null: one seeded with the file's seed.</summary>
     public Random? Random { get; init; }
 
-    /// <summary>Most shadow copies running at once; further ones are dropped and counted, the answer never waits. Default 64.</summary>
+    /// <summary>Most shadow copies waiting for the low-priority shadow thread; further ones are dropped and counted, the answer never waits. Default 64.</summary>
     public int MaxShadowInFlight { get; init; } = 64;
 
     /// <summary>The actor recorded for the server's own changes (creation, start). Default "keel serve".</summary>
@@ -64,8 +64,8 @@ internal sealed class DeploymentRuntime : BackgroundService
     private readonly bool _remember;
     private readonly SemaphoreSlim _sync = new(1, 1);
     private volatile LoadedModel? _challenger;
-    private int _shadowInFlight;
     private int _pendingChanges;
+    private LowPriorityWorker? _shadows;
 
     private DeploymentRuntime(DeploymentServeOptions options, IRoutingPolicy policy, LoadedModel? challenger, IModelRegistry registry, IArtifactStore artifacts,
         TimeProvider time, ILogger<DeploymentRuntime> log)
@@ -199,15 +199,14 @@ internal sealed class DeploymentRuntime : BackgroundService
         _log.LogWarning("Review queue full: request {RequestId} was not queued for review", item.RequestId);
     }
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool unless the shadow limit is reached (then false; nothing runs).</summary>
+    /// <summary>
+    /// Queues <paramref name="work"/> for the low-priority shadow thread unless <see cref="DeploymentServeOptions.MaxShadowInFlight"/>
+    /// copies are waiting (then false; nothing runs): answers keep the cores, shadow copies get what is left.
+    /// </summary>
     public bool TryShadow(Action work)
     {
-        if (Interlocked.Increment(ref _shadowInFlight) > _options.MaxShadowInFlight)
-        {
-            Interlocked.Decrement(ref _shadowInFlight);
-            return false;
-        }
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        var shadows = LazyInitializer.EnsureInitialized(ref _shadows, () => new LowPriorityWorker(_options.MaxShadowInFlight, "keel-shadow"));
+        return shadows.TryQueue(() =>
         {
             try
             {
@@ -217,12 +216,7 @@ internal sealed class DeploymentRuntime : BackgroundService
             {
                 _log.LogWarning(e, "Shadow copy failed: {Message}", e.Message);
             }
-            finally
-            {
-                Interlocked.Decrement(ref _shadowInFlight);
-            }
-        }, null);
-        return true;
+        });
     }
 
     /// <summary>The outcome's score for guards and agreement: positive-class (second class) probability for binary, highest probability for multiclass, the value for regression; first row.</summary>
@@ -351,8 +345,10 @@ internal sealed class DeploymentRuntime : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>Ends the shadow thread (queued copies finish first), then releases the adoption lock.</summary>
     public override void Dispose()
     {
+        _shadows?.Dispose();
         _sync.Dispose();
         base.Dispose();
     }

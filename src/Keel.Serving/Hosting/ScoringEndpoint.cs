@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Keel.Core.Data;
 using Keel.Core.Models;
@@ -117,7 +118,16 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
         {
             throw RequestException.Bad(e.Message);
         }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException d)
+        {
+            // JsonDocument checks UTF-8 only when a string is read, so bad bytes surface here rather than at parsing.
+            throw RequestException.Bad(InvalidUtf8(d));
+        }
     }
+
+    /// <summary>The message for a JSON string that holds bytes that are not UTF-8.</summary>
+    internal static string InvalidUtf8(DecoderFallbackException e) =>
+        $"the request body is not valid UTF-8: a JSON string holds the bytes [{Convert.ToHexString(e.BytesUnknown ?? [])}], which are not UTF-8 text.";
 
     /// <summary>Starts a request: its clock, arrival time and a new request id, which the answer's headers carry.</summary>
     private (long Started, DateTimeOffset Arrived, string RequestId) Begin(HttpContext ctx)

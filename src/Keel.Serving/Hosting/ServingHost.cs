@@ -247,6 +247,9 @@ public sealed class ServingHost : IAsyncDisposable
                     b.StatusCode == 413 ? $"the request body is larger than the {ctx.RequestServices.GetRequiredService<ServeOptions>().MaxRequestBodyBytes} bytes accepted." : b.Message);
             case KeelInputException k:
                 return Error(ctx, 400, "BAD_REQUEST", k.Message);
+            case InvalidOperationException { InnerException: System.Text.DecoderFallbackException d }:
+                // A JSON string with bytes that are not UTF-8 (JsonDocument checks only when the string is read), on any endpoint.
+                return Error(ctx, 400, "BAD_REQUEST", ScoringEndpoint.InvalidUtf8(d));
             case OperationCanceledException when ctx.RequestAborted.IsCancellationRequested:
                 return Task.CompletedTask;
             default:

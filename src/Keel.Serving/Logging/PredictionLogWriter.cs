@@ -1,21 +1,10 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using System.Threading.Channels;
-using Keel.Core.Data;
-using Keel.Core.Models;
 using Keel.Core.PredictionLog;
 using Keel.Serving.Hosting;
 using Keel.Serving.Metrics;
-using Keel.Serving.Requests;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Keel.Serving.Logging;
-
-/// <summary>An answered request waiting to be logged; its JSON is made by the writer, off the request path.</summary>
-internal sealed record PendingPrediction(string RequestId, DateTimeOffset Time, string Model, int Version, string Arm, string Endpoint,
-    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null);
 
 /// <summary>
 /// Logs predictions off the hot path: requests put them in a bounded queue (never waiting: a full queue drops and counts),
@@ -23,7 +12,7 @@ internal sealed record PendingPrediction(string RequestId, DateTimeOffset Time, 
 /// </summary>
 internal sealed class PredictionLogWriter : BackgroundService
 {
-    private readonly Channel<PendingPrediction> _queue;
+    private readonly PredictionLogBuffer _queue;
     private readonly IPredictionLogStore _store;
     private readonly ServeOptions _options;
     private readonly ServingMetrics _metrics;
@@ -38,17 +27,13 @@ internal sealed class PredictionLogWriter : BackgroundService
         _options = options;
         _metrics = metrics;
         _log = log;
-        _queue = Channel.CreateBounded<PendingPrediction>(new BoundedChannelOptions(Math.Max(1, options.PredictionLogQueue))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PredictionLogBuffer(options.PredictionLogQueue, options.PredictionLogBatch);
     }
 
-    /// <summary>Queues a prediction; returns false (and counts a drop) when the queue is full.</summary>
-    public bool TryEnqueue(PendingPrediction p)
+    /// <summary>Queues a prediction (encoded at once: nothing of the request is kept); returns false (and counts a drop) when the queue is full.</summary>
+    public bool TryEnqueue(in PendingPrediction p)
     {
-        if (_queue.Writer.TryWrite(p))
+        if (_queue.TryAppend(p))
         {
             _metrics.LogQueue.Inc();
             return true;
@@ -59,7 +44,7 @@ internal sealed class PredictionLogWriter : BackgroundService
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _stopping.Cancel();
         return base.StopAsync(cancellationToken);
     }
@@ -67,61 +52,55 @@ internal sealed class PredictionLogWriter : BackgroundService
     public override void Dispose()
     {
         _stopping.Dispose();
+        _queue.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = _queue.Reader;
-        var batch = new List<PredictionRecord>(_options.PredictionLogBatch);
         // Not cancelled by stoppingToken: after the queue is completed, what is left is written before the loop ends.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (true)
         {
-            if (reader.Count < _options.PredictionLogBatch && !_stopping.IsCancellationRequested && _options.PredictionLogFlushInterval > TimeSpan.Zero)
+            var segment = _queue.Take(partial: false);
+            if (segment is null)
             {
-                try
+                if (!_queue.IsCompleted)
                 {
-                    await Task.Delay(_options.PredictionLogFlushInterval, _time, _stopping.Token);
+                    // Until a segment is full, or the flush interval passed (on the injected clock): then the partial one is written.
+                    using var interval = new CancellationTokenSource(_options.PredictionLogFlushInterval > TimeSpan.Zero ? _options.PredictionLogFlushInterval : TimeSpan.FromMilliseconds(1), _time);
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, _stopping.Token);
+                    try
+                    {
+                        await _queue.WaitAsync(Timeout.InfiniteTimeSpan, wake.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The interval passed, or stopping: write what is queued now.
+                    }
                 }
-                catch (OperationCanceledException)
+                segment = _queue.Take(partial: true);
+                if (segment is null)
                 {
-                    // Stopping: write what is queued now.
+                    if (_queue.IsCompleted) return;
+                    continue;
                 }
             }
-            while (batch.Count < _options.PredictionLogBatch && reader.TryRead(out var p)) batch.Add(ToRecord(p));
-            _metrics.LogQueue.Dec(batch.Count);
+            _metrics.LogQueue.Dec(segment.Count);
+            var count = segment.Count;
             try
             {
-                await _store.AppendAsync(batch, CancellationToken.None);
-                _metrics.LogWritten.Inc(batch.Count);
+                await _store.AppendAsync(PredictionLogBuffer.Decode(segment), CancellationToken.None);
+                _metrics.LogWritten.Inc(count);
             }
             catch (Exception e)
             {
-                _metrics.LogFailed.Inc(batch.Count);
-                _log.LogError(e, "Could not write {Count} predictions to the prediction log: {Message}", batch.Count, e.Message);
+                _metrics.LogFailed.Inc(count);
+                _log.LogError(e, "Could not write {Count} predictions to the prediction log: {Message}", count, e.Message);
             }
-            batch.Clear();
+            finally
+            {
+                _queue.Return(segment);
+            }
         }
-    }
-
-    private static PredictionRecord ToRecord(PendingPrediction p) => new()
-    {
-        RequestId = p.RequestId,
-        Time = p.Time,
-        Model = p.Model,
-        Version = p.Version,
-        Arm = p.Arm,
-        Endpoint = p.Endpoint,
-        LatencyMs = p.LatencyMs,
-        Rows = p.Output.Count,
-        InputsJson = Json(w => PredictionJson.WriteRows(w, p.Input)),
-        OutputsJson = Json(w => PredictionJson.WritePredictions(w, p.Output, p.Notes)),
-    };
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, PredictionJson.WriterOptions)) write(w);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
