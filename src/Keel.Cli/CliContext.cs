@@ -19,6 +19,9 @@ internal sealed record CliContext(
     TimeProvider Time,
     string User)
 {
+    /// <summary>Artifact folder from KEEL_ARTIFACTS, or null to derive it from the store URI. Default null.</summary>
+    public string? DefaultArtifacts { get; init; }
+
     /// <summary>Print stack traces with errors (KEEL_DEBUG set). Default false.</summary>
     public bool Verbose { get; init; }
 

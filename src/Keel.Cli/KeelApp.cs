@@ -22,12 +22,18 @@ internal static class KeelApp
     {
         var store = new Option<string?>("--store")
         {
-            Description = "Store URI: a folder (default .keel, or KEEL_STORE) or sqlite:PATH/keel.db",
+            Description = "Store URI: a folder (default .keel, or KEEL_STORE), sqlite:PATH/keel.db or postgresql://USER@HOST:PORT/DATABASE[?schema=NAME]",
+            Recursive = true,
+        };
+        var artifacts = new Option<string?>("--artifacts")
+        {
+            Description = "Artifact folder (default: beside the SQLite file, or .keel/artifacts with PostgreSQL; or KEEL_ARTIFACTS)",
             Recursive = true,
         };
         var root = new RootCommand("Keel: from a raw table to a tracked, evaluated, registered model.");
         root.Options.Add(store);
-        var common = new CommandOptions(context, store);
+        root.Options.Add(artifacts);
+        var common = new CommandOptions(context, store, artifacts);
         root.Subcommands.Add(InitCommand.Build(common));
         root.Subcommands.Add(RunCommand.Build(common));
         root.Subcommands.Add(QuickstartCommand.Build(common));
@@ -38,6 +44,7 @@ internal static class KeelApp
         root.Subcommands.Add(ServeCommand.Build(common));
         root.Subcommands.Add(PredictCommand.Build(common));
         root.Subcommands.Add(DeploymentsCommand.Build(common));
+        root.Subcommands.Add(StoreCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
         root.Subcommands.Add(MonitorCommand.Build(common));
@@ -91,13 +98,17 @@ internal static class KeelApp
         context.Verbose ? context.Error.WriteLineAsync(e.ToString()) : Task.CompletedTask;
 }
 
-/// <summary>What every command shares: the context and the recursive --store option.</summary>
-internal sealed record CommandOptions(CliContext Context, Option<string?> StoreOption)
+/// <summary>What every command shares: the context and the recursive --store and --artifacts options.</summary>
+internal sealed record CommandOptions(CliContext Context, Option<string?> StoreOption, Option<string?> ArtifactsOption)
 {
-    /// <summary>The store: --store, else KEEL_STORE, else .keel; relative paths resolve against the working folder.</summary>
+    /// <summary>
+    /// The store: --store, else KEEL_STORE, else .keel; artifacts: --artifacts, else KEEL_ARTIFACTS, else derived from the store.
+    /// Relative paths resolve against the working folder.
+    /// </summary>
     public StoreOptions Store(ParseResult result) => new()
     {
         Uri = result.GetValue(StoreOption) ?? Context.DefaultStore ?? ".keel",
+        ArtifactRoot = result.GetValue(ArtifactsOption) ?? Context.DefaultArtifacts,
         BaseDirectory = Context.WorkingDirectory,
         Time = Context.Time,
     };

@@ -20,6 +20,7 @@ var context = new CliContext(console, Console.Out, Console.Error, Directory.GetC
     Environment.GetEnvironmentVariable("KEEL_STORE"), TimeProvider.System, Environment.UserName)
 {
     Verbose = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KEEL_DEBUG")),
+    DefaultArtifacts = Environment.GetEnvironmentVariable("KEEL_ARTIFACTS") is { Length: > 0 } a ? a : null,
 };
 var exit = await KeelApp.RunAsync(args, context, cts.Token);
 return terminated && exit == KeelApp.ExitInterrupted ? 143 : exit;

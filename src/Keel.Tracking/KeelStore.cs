@@ -10,10 +10,11 @@ namespace Keel.Tracking;
 /// <summary>The opened stores of one process: tracking, registry and artifacts, located by <see cref="StoreOptions"/>.</summary>
 public sealed class KeelStore : IAsyncDisposable
 {
-    private readonly SqliteDatabase _db;
+    private readonly StoreDatabase _db;
 
-    private KeelStore(SqliteDatabase db, LocalArtifactStore artifacts, StoreOptions options, string description)
+    private KeelStore(StoreDatabase db, LocalArtifactStore artifacts, StoreOptions options, string description, string databasePath)
     {
+        DatabasePath = databasePath;
         var time = options.Time;
         _db = db;
         Options = options;
@@ -43,8 +44,11 @@ public sealed class KeelStore : IAsyncDisposable
     /// <summary>The options the store was opened with (lease, heartbeat interval, clock, read-only).</summary>
     public StoreOptions Options { get; }
 
-    /// <summary>The absolute path of the SQLite database file (keel.db); other stores (e.g. the prediction log) live beside it.</summary>
-    public string DatabasePath => _db.Path;
+    /// <summary>
+    /// The absolute path of the SQLite database file (keel.db); other local stores (e.g. the prediction log) live beside it. On
+    /// PostgreSQL, a keel.db path in the folder above the artifact root (never created), so those local stores have a place.
+    /// </summary>
+    public string DatabasePath { get; }
 
     /// <summary>Where the store lives, e.g. "sqlite:/abs/.keel/keel.db, artifacts /abs/.keel/artifacts".</summary>
     public string Description { get; }
@@ -62,16 +66,30 @@ public sealed class KeelStore : IAsyncDisposable
         if (options.RunLease <= TimeSpan.Zero || options.HeartbeatInterval <= TimeSpan.Zero || options.HeartbeatInterval * 2 > options.RunLease)
             throw new Keel.Core.KeelInputException($"store run lease {options.RunLease.TotalSeconds} s, heartbeat interval {options.HeartbeatInterval.TotalSeconds} s: expected both positive and the interval at most half the lease");
         var location = StoreLocation.Parse(options);
+        if (location.Postgres is { } pg)
+        {
+            var pgDb = await Keel.Tracking.Postgres.PostgresDatabase.OpenAsync(pg, options.Time, options.ReadOnly, ct);
+            try
+            {
+                var pgArtifacts = options.ReadOnly ? LocalArtifactStore.OpenReadOnly(location.ArtifactRoot, options.Time) : LocalArtifactStore.Open(location.ArtifactRoot, options.Time);
+                return new KeelStore(pgDb, pgArtifacts, options, location.Description, location.DatabasePath);
+            }
+            catch
+            {
+                pgDb.Release();
+                throw;
+            }
+        }
         if (options.ReadOnly)
         {
             var readOnly = await SqliteDatabase.OpenReadOnlyAsync(location.DatabasePath, ct);
-            return new KeelStore(readOnly, LocalArtifactStore.OpenReadOnly(location.ArtifactRoot, options.Time), options, location.Description);
+            return new KeelStore(readOnly, LocalArtifactStore.OpenReadOnly(location.ArtifactRoot, options.Time), options, location.Description, location.DatabasePath);
         }
         var db = await SqliteDatabase.OpenAsync(location.DatabasePath, options.Time, ct);
         try
         {
             var artifacts = LocalArtifactStore.Open(location.ArtifactRoot, options.Time);
-            return new KeelStore(db, artifacts, options, location.Description);
+            return new KeelStore(db, artifacts, options, location.Description, location.DatabasePath);
         }
         catch
         {
@@ -80,10 +98,16 @@ public sealed class KeelStore : IAsyncDisposable
         }
     }
 
+    /// <summary>The backend: "sqlite" or "postgresql".</summary>
+    public string Backend => _db is Keel.Tracking.Postgres.PostgresDatabase ? "postgresql" : "sqlite";
+
+    /// <summary>The schema version of the store's database (migrations are applied when a store is opened for writing).</summary>
+    public Task<int> SchemaVersionAsync(CancellationToken ct = default) => _db.SchemaVersionAsync(ct);
+
     /// <summary>Bytes on disk of the database files (with its WAL) and of the artifact folder.</summary>
     public (long Database, long Artifacts) SizeOnDisk()
     {
-        var dbBytes = new[] { "", "-wal", "-shm" }.Select(s => new FileInfo(_db.Path + s)).Where(f => f.Exists).Sum(f => f.Length);
+        var dbBytes = new[] { "", "-wal", "-shm" }.Select(s => new FileInfo(DatabasePath + s)).Where(f => f.Exists).Sum(f => f.Length);
         var root = new DirectoryInfo(((LocalArtifactStore)Artifacts).Root);
         var artifactBytes = root.Exists ? root.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
         return (dbBytes, artifactBytes);

@@ -4,7 +4,8 @@ namespace Keel.Tracking;
 public sealed record StoreOptions
 {
     /// <summary>
-    /// Store URI. Default ".keel": a folder holding keel.db and artifacts/. Also accepted: "sqlite:PATH/TO/keel.db" or
+    /// Store URI. Default ".keel": a folder holding keel.db and artifacts/. Also accepted: "postgresql://USER@HOST:PORT/DATABASE?schema=NAME"
+    /// (artifacts in <see cref="ArtifactRoot"/>, default .keel/artifacts), "sqlite:PATH/TO/keel.db" or
     /// "sqlite:///abs/path/keel.db", whose artifacts go to an "artifacts" folder beside the db file unless <see cref="ArtifactRoot"/> is set.
     /// </summary>
     public string Uri { get; init; } = ".keel";

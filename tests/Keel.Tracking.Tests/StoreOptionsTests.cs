@@ -38,7 +38,47 @@ public sealed class StoreOptionsTests : IDisposable
 
     [Fact]
     public void ResolveFolder_UnsupportedScheme_ThrowsInput() =>
-        Assert.Throws<KeelInputException>(() => new StoreOptions { Uri = "postgresql://db/keel" }.ResolveFolder());
+        Assert.Throws<KeelInputException>(() => new StoreOptions { Uri = "mysql://db/keel" }.ResolveFolder());
+
+    [Fact]
+    public void ResolveFolder_Postgres_LocalFolderAboveArtifactRoot() =>
+        Assert.Equal(Path.Combine(_folder.Path, "shared"),
+            new StoreOptions { Uri = "postgresql://keel@db/keel", ArtifactRoot = "shared/artifacts", BaseDirectory = _folder.Path }.ResolveFolder());
+
+    [Theory]
+    [InlineData("postgresql://keel:s3cret@db:6543/keel?schema=team", "postgresql://keel:***@db:6543/keel?schema=team")]
+    [InlineData("postgres://keel@db/keel", "postgres://keel@db/keel")]
+    public void PostgresUri_Description_RedactsPassword(string uri, string description)
+    {
+        var parsed = Keel.Tracking.Postgres.PostgresUri.Parse(uri);
+        Assert.Equal(description, parsed.Description);
+        Assert.DoesNotContain("s3cret", parsed.Description);
+    }
+
+    [Fact]
+    public void PostgresUri_PortSchemaAndPassword_InConnectionString()
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(Keel.Tracking.Postgres.PostgresUri.Parse("postgresql://keel:p%40ss@db:6543/keel?schema=team&sslmode=require").ConnectionString);
+        Assert.Equal(("db", 6543, "keel", "keel", "p@ss", "team", Npgsql.SslMode.Require), (b.Host, b.Port, b.Database, b.Username, b.Password, b.SearchPath, b.SslMode));
+    }
+
+    [Theory]
+    [InlineData("postgresql://keel@db/", "a database name")]
+    [InlineData("postgresql://keel@db/keel?colour=blue", "query parameters schema=NAME")]
+    [InlineData("postgresql://keel:pw@db/keel?colour=blue", "postgresql://keel:***@db/keel")]
+    public void PostgresUri_Malformed_ThrowsInputNamingUriAndExpectation(string uri, string expected)
+    {
+        var e = Assert.Throws<KeelInputException>(() => Keel.Tracking.Postgres.PostgresUri.Parse(uri));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain(":pw@", e.Message);
+    }
+
+    [Fact]
+    public async Task Open_PostgresNobodyListening_ThrowsInputNamingStore()
+    {
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => OpenAndDescribeAsync(new StoreOptions { Uri = "postgresql://keel@127.0.0.1:1/keel?timeout=2" }));
+        Assert.Contains("store 'postgresql://keel@127.0.0.1:1/keel?timeout=2' cannot be opened", e.Message);
+    }
 
     [Fact]
     public async Task Open_Folder_DatabaseAndArtifactsInsideIt()
@@ -76,13 +116,13 @@ public sealed class StoreOptionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("postgresql://host/db", "unsupported scheme")]
+    [InlineData("mysql://host/db", "unsupported scheme")]
     [InlineData("s3://bucket/keel", "unsupported scheme")]
     [InlineData("sqlite://host/keel.db", "sqlite:///ABSOLUTE/PATH")]
     [InlineData("sqlite:", "database file path")]
     [InlineData("sqlite:///", "database file path")]
     [InlineData("sqlite:data/", "database file path")]
-    [InlineData(" ", "expected a folder or sqlite:PATH")]
+    [InlineData(" ", "expected a folder, sqlite:PATH or postgresql://")]
     public async Task Open_BadUri_ThrowsInputNamingUri(string uri, string expected)
     {
         var e = await Assert.ThrowsAsync<KeelInputException>(() => OpenAndDescribeAsync(new StoreOptions { Uri = uri }));

@@ -13,8 +13,8 @@ internal sealed class RunQuerySql
     /// <summary>Parameters referenced by <see cref="Where"/> and <see cref="OrderBy"/>.</summary>
     public IReadOnlyList<(string, object?)> Args => _args;
 
-    /// <summary>A boolean SQL expression ("1" when there is no filter).</summary>
-    public string Where { get; private set; } = "1";
+    /// <summary>A boolean SQL expression ("1 = 1" when there is no filter).</summary>
+    public string Where { get; private set; } = "1 = 1";
 
     /// <summary>The sort keys, always ending in r.id so the order is total and pages are stable.</summary>
     public IReadOnlyList<SortKey> Keys { get; private set; } = [new("r.start_time", true, SortKeyKind.Text), IdKey];
@@ -42,12 +42,13 @@ internal sealed class RunQuerySql
     /// <summary>A condition true for runs that sort after the run whose key values are <paramref name="last"/> (keyset paging).</summary>
     public string After(IReadOnlyList<object?> last)
     {
-        // (k0 > v0) OR (k0 IS v0 AND k1 > v1) OR ...; IS is null-safe equality, and a NULL key never compares greater.
+        // (k0 > v0) OR (k0 = v0 AND k1 > v1) OR ...; equality is null-safe (a NULL key equals a NULL value), and a NULL key
+        // never compares greater. Written so SQLite and PostgreSQL read it alike.
         var alternatives = new List<string>();
         for (var i = 0; i < Keys.Count; i++)
         {
-            var equal = Keys.Take(i).Select((k, j) => $"{k.Sql} IS {Arg(last[j])}");
-            var beyond = $"{Keys[i].Sql} {(Keys[i].Descending ? "<" : ">")} {Arg(last[i])}";
+            var equal = Keys.Take(i).Select((k, j) => last[j] is null ? $"{k.Sql} IS NULL" : $"{k.Sql} IS NOT DISTINCT FROM {Arg(last[j])}");
+            var beyond = last[i] is null ? "1 = 0" : $"{Keys[i].Sql} {(Keys[i].Descending ? "<" : ">")} {Arg(last[i])}";
             alternatives.Add(string.Join(" AND ", equal.Append(beyond)));
         }
         return "(" + string.Join(") OR (", alternatives) + ")";
@@ -112,7 +113,7 @@ internal sealed class RunQuerySql
             {
                 var value = $"(SELECT m.value FROM latest_metrics m WHERE m.run_id = r.id AND m.key = {Arg(field["metrics.".Length..])})";
                 // Runs without the metric go last in either direction.
-                items.Add(new($"({value} IS NULL)", false, SortKeyKind.Integer));
+                items.Add(new($"(CASE WHEN {value} IS NULL THEN 1 ELSE 0 END)", false, SortKeyKind.Integer));
                 items.Add(new(value, desc, SortKeyKind.Real));
             }
             else throw Bad();

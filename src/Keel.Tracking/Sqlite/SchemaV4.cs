@@ -9,7 +9,7 @@ internal static class SchemaV4
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             model TEXT NOT NULL,
             version INTEGER NOT NULL,
-            window TEXT NOT NULL,
+            window_label TEXT NOT NULL,
             from_time TEXT,
             to_time TEXT,
             created_at TEXT NOT NULL,

@@ -1,10 +1,11 @@
+using System.Data.Common;
 using Keel.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Tracking.Sqlite;
 
 /// <summary>One SQLite file: opens configured connections and brings the schema up to date.</summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : StoreDatabase
 {
     private readonly string _connectionString;
 
@@ -21,10 +22,10 @@ internal sealed class SqliteDatabase
         }.ToString();
     }
 
-    public string Path { get; }
+    public override string Path { get; }
 
     /// <summary>Opened with Mode=ReadOnly: nothing is created, migrated or written.</summary>
-    public bool ReadOnly { get; }
+    public override bool ReadOnly { get; }
 
     /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
     /// <exception cref="KeelInputException">Not a Keel database, newer than this Keel, or the file or its folder cannot be written.</exception>
@@ -105,16 +106,19 @@ internal sealed class SqliteDatabase
         }
     }
 
+    /// <inheritdoc />
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct) => await ConnectAsync(ct);
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE): all of it commits, or none.</summary>
     /// <remarks>The write lock is taken up front, so read-then-write sequences (next version number) cannot interleave.</remarks>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) =>
         InTransactionAsync(work, deferred: false, ct);
 
     /// <summary>Runs <paramref name="work"/> on a fresh connection in a read transaction (one consistent snapshot).</summary>
-    public Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
+    public override Task<T> ReadAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) =>
         InTransactionAsync(work, deferred: true, ct);
 
-    private async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool deferred, CancellationToken ct)
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool deferred, CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
         await using var tx = conn.BeginTransaction(deferred);
@@ -124,7 +128,7 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>Lets go of pooled connections so the file can be moved or deleted.</summary>
-    public void Release()
+    public override void Release()
     {
         using var conn = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(conn);
@@ -134,8 +138,11 @@ internal sealed class SqliteDatabase
 /// <summary>Forward-only schema migrations recorded in schema_version.</summary>
 internal static class SchemaMigrations
 {
-    /// <summary>Migration i brings the schema to version i + 1. Never edit a released entry; append a new one.</summary>
-    private static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql, SchemaV4.Sql];
+    /// <summary>
+    /// Migration i brings the schema to version i + 1. Never edit a released entry; append a new one. PostgreSQL runs the same
+    /// steps, translated (Postgres/PostgresSchema.cs), so keep to the DDL that translation knows.
+    /// </summary>
+    internal static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql, SchemaV4.Sql];
 
     public static int Latest => Steps.Length;
 

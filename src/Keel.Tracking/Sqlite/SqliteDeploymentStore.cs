@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Keel.Core;
 using Keel.Core.Deployments;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Keel.Tracking.Sqlite;
 
@@ -9,7 +9,7 @@ namespace Keel.Tracking.Sqlite;
 /// <see cref="IDeploymentStore"/> in the tracking database. The current state sits in <c>deployments</c> for quick reads; every change
 /// also appends to <c>deployment_events</c> in the same transaction, and triggers refuse edits of the history and of stored file versions.
 /// </summary>
-internal sealed partial class SqliteDeploymentStore(SqliteDatabase db, TimeProvider time) : IDeploymentStore
+internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvider time) : IDeploymentStore
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
@@ -171,24 +171,24 @@ internal sealed partial class SqliteDeploymentStore(SqliteDatabase db, TimeProvi
     private const string ReviewSelect =
         "SELECT id, deployment, request_id, input_json, output_json, confidence, queued_at, label, labelled_by, labelled_at FROM review_items";
 
-    private static ReviewItem ReadReview(SqliteDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+    private static ReviewItem ReadReview(DbDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
         r.GetDoubleOrNaN(5), TimeText.Read(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
         r.IsDBNull(9) ? null : TimeText.Read(r.GetString(9)));
 
     private const string TokenSelect = "SELECT id, name, salt, hash, iterations, created_at, created_by, revoked_at FROM api_tokens";
 
-    private static ApiToken ReadToken(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
+    private static ApiToken ReadToken(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
         TimeText.Read(r.GetString(5)), r.GetString(6), r.IsDBNull(7) ? null : TimeText.Read(r.GetString(7)));
 
-    private static Task<int> InsertFeedbackAsync(SqliteConnection conn, SqliteTransaction tx, Feedback f, CancellationToken ct) =>
+    private static Task<int> InsertFeedbackAsync(DbConnection conn, DbTransaction tx, Feedback f, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO feedback (request_id, outcome, at, source, actor) VALUES ($r, $o, $t, $s, $a);", ct,
             ("$r", f.RequestId), ("$o", f.Outcome), ("$t", TimeText.Write(f.At)), ("$s", f.Source), ("$a", f.Actor));
 
-    private static Task<int> InsertSpecAsync(SqliteConnection conn, SqliteTransaction tx, string name, int version, string text, DateTimeOffset at, CancellationToken ct) =>
+    private static Task<int> InsertSpecAsync(DbConnection conn, DbTransaction tx, string name, int version, string text, DateTimeOffset at, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO deployment_specs (name, version, spec_text, created_at) VALUES ($n, $v, $s, $t);", ct,
             ("$n", name), ("$v", version), ("$s", text), ("$t", TimeText.Write(at)));
 
-    private static async Task<DeploymentEvent> AppendEventAsync(SqliteConnection conn, SqliteTransaction tx, string name, DeploymentEventKind kind,
+    private static async Task<DeploymentEvent> AppendEventAsync(DbConnection conn, DbTransaction tx, string name, DeploymentEventKind kind,
         DeploymentState? from, DeploymentState to, DateTimeOffset at, string actor, string? reason, CancellationToken ct)
     {
         var seq = (long)(await conn.ScalarAsync(tx, """
@@ -200,10 +200,10 @@ internal sealed partial class SqliteDeploymentStore(SqliteDatabase db, TimeProvi
         return new DeploymentEvent(seq, name, kind, from, to, at, actor, reason);
     }
 
-    private static async Task<Deployment?> LoadAsync(SqliteConnection conn, SqliteTransaction tx, string name, CancellationToken ct) =>
+    private static async Task<Deployment?> LoadAsync(DbConnection conn, DbTransaction tx, string name, CancellationToken ct) =>
         (await QueryDeploymentsAsync(conn, tx, name, ct)).FirstOrDefault();
 
-    private static Task<List<Deployment>> QueryDeploymentsAsync(SqliteConnection conn, SqliteTransaction tx, string? name, CancellationToken ct) =>
+    private static Task<List<Deployment>> QueryDeploymentsAsync(DbConnection conn, DbTransaction tx, string? name, CancellationToken ct) =>
         conn.QueryAsync(tx, $"""
             SELECT {DeploymentColumns} FROM deployments d JOIN deployment_specs s ON s.name = d.name AND s.version = d.spec_version
             {(name is null ? "" : "WHERE d.name = $n")} ORDER BY d.name;

@@ -4,7 +4,7 @@ using Keel.Core;
 using Keel.Core.Artifacts;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Keel.Tracking.Sqlite;
 
@@ -16,7 +16,7 @@ namespace Keel.Tracking.Sqlite;
 /// Setting an alias to the version it already points at is a no-op: nothing is appended and the returned event
 /// (from = to = that version) is the one that would have been written, so retried promotions do not pad the audit trail.
 /// </remarks>
-internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvider time) : IModelRegistry
+internal sealed partial class SqliteModelRegistry(StoreDatabase db, TimeProvider time) : IModelRegistry
 {
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex AliasPattern();
@@ -78,7 +78,7 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
         }, ct);
     }
 
-    private static async Task<ModelVersion> InsertVersionAsync(SqliteConnection conn, SqliteTransaction tx, ModelVersion version, DateTimeOffset at, CancellationToken ct)
+    private static async Task<ModelVersion> InsertVersionAsync(DbConnection conn, DbTransaction tx, ModelVersion version, DateTimeOffset at, CancellationToken ct)
     {
         var now = TimeText.Write(at);
         await conn.ExecAsync(tx, "INSERT INTO registered_models (name, created_at) VALUES ($n, $t) ON CONFLICT (name) DO NOTHING;", ct,
@@ -134,7 +134,7 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
         }, ct);
     }
 
-    private static async Task<AliasEvent> MoveAliasAsync(SqliteConnection conn, SqliteTransaction tx, string name, string alias, int version, string actor, string? reason,
+    private static async Task<AliasEvent> MoveAliasAsync(DbConnection conn, DbTransaction tx, string name, string alias, int version, string actor, string? reason,
         DateTimeOffset at, CancellationToken ct)
     {
         var from = await AliasVersionAsync(conn, tx, name, alias, ct);
@@ -171,20 +171,20 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
                     TimeText.Read(r.GetString(4)), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)), ct, ("$n", name));
         }, ct);
 
-    private static Task<int> AppendEventAsync(SqliteConnection conn, SqliteTransaction tx, AliasEvent e, CancellationToken ct) =>
+    private static Task<int> AppendEventAsync(DbConnection conn, DbTransaction tx, AliasEvent e, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO alias_events (name, alias, from_version, to_version, at, actor, reason) VALUES ($n, $a, $f, $to, $t, $actor, $r);", ct,
             ("$n", e.Name), ("$a", e.Alias), ("$f", e.FromVersion), ("$to", e.ToVersion), ("$t", TimeText.Write(e.At)), ("$actor", e.Actor), ("$r", e.Reason));
 
-    private static async Task<int?> AliasVersionAsync(SqliteConnection conn, SqliteTransaction tx, string name, string alias, CancellationToken ct) =>
+    private static async Task<int?> AliasVersionAsync(DbConnection conn, DbTransaction tx, string name, string alias, CancellationToken ct) =>
         await conn.ScalarAsync(tx, "SELECT version FROM aliases WHERE name = $n AND alias = $a;", ct, ("$n", name), ("$a", alias)) is { } v ? Convert.ToInt32(v) : null;
 
-    private static async Task RequireModelAsync(SqliteConnection conn, SqliteTransaction tx, string name, CancellationToken ct)
+    private static async Task RequireModelAsync(DbConnection conn, DbTransaction tx, string name, CancellationToken ct)
     {
         if (await conn.ScalarAsync(tx, "SELECT 1 FROM registered_models WHERE name = $n;", ct, ("$n", name)) is null)
             throw new KeelNotFoundException($"model '{name}' is not registered");
     }
 
-    private static async Task<IReadOnlyList<RegisteredModel>> LoadModelsAsync(SqliteConnection conn, SqliteTransaction tx, string? name, CancellationToken ct)
+    private static async Task<IReadOnlyList<RegisteredModel>> LoadModelsAsync(DbConnection conn, DbTransaction tx, string? name, CancellationToken ct)
     {
         var where = name is null ? "" : "WHERE m.name = $n";
         var models = await conn.QueryAsync(tx, $"""
@@ -198,7 +198,7 @@ internal sealed partial class SqliteModelRegistry(SqliteDatabase db, TimeProvide
     }
 
     /// <summary>Versions of <paramref name="name"/> newest first, or just <paramref name="version"/> when given.</summary>
-    private static async Task<List<ModelVersion>> LoadVersionsAsync(SqliteConnection conn, SqliteTransaction tx, string name, int? version, CancellationToken ct)
+    private static async Task<List<ModelVersion>> LoadVersionsAsync(DbConnection conn, DbTransaction tx, string name, int? version, CancellationToken ct)
     {
         var only = version is null ? "" : "AND version = $v";
         var metrics = await conn.QueryAsync(tx, $"SELECT version, key, value FROM model_version_metrics WHERE name = $n {only};",

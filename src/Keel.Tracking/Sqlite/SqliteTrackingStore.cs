@@ -2,12 +2,12 @@ using System.Globalization;
 using Keel.Core;
 using Keel.Core.Artifacts;
 using Keel.Core.Tracking;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Keel.Tracking.Sqlite;
 
 /// <summary><see cref="ITrackingStore"/> over one SQLite file; every write is one transaction.</summary>
-internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) : ITrackingStore
+internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) : ITrackingStore
 {
     private const int MinPrefix = 6;
     private const int MaxKeyLength = 250;
@@ -222,20 +222,20 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
         catch (ArgumentException e) { throw new KeelInputException($"artifact path: {e.Message}", e); }
     }
 
-    private static async Task<Experiment?> FindExperimentAsync(SqliteConnection conn, SqliteTransaction tx, string name, CancellationToken ct) =>
+    private static async Task<Experiment?> FindExperimentAsync(DbConnection conn, DbTransaction tx, string name, CancellationToken ct) =>
         (await conn.QueryAsync(tx, "SELECT id, name, created_at FROM experiments WHERE name = $n;", ReadExperiment, ct, ("$n", name))).FirstOrDefault();
 
-    private static Experiment ReadExperiment(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), TimeText.Read(r.GetString(2)));
+    private static Experiment ReadExperiment(DbDataReader r) => new(r.GetString(0), r.GetString(1), TimeText.Read(r.GetString(2)));
 
-    private static async Task<string> RequireRunAsync(SqliteConnection conn, SqliteTransaction tx, string runId, CancellationToken ct) =>
+    private static async Task<string> RequireRunAsync(DbConnection conn, DbTransaction tx, string runId, CancellationToken ct) =>
         (string?)await conn.ScalarAsync(tx, "SELECT status FROM runs WHERE id = $id;", ct, ("$id", runId))
         ?? throw new KeelNotFoundException($"run '{runId}' does not exist");
 
-    internal static Task<int> UpsertTagAsync(SqliteConnection conn, SqliteTransaction tx, string runId, string key, string value, CancellationToken ct) =>
+    internal static Task<int> UpsertTagAsync(DbConnection conn, DbTransaction tx, string runId, string key, string value, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO tags (run_id, key, value) VALUES ($r, $k, $v) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value;", ct,
             ("$r", runId), ("$k", key), ("$v", value ?? throw new KeelInputException($"run {runId} tag '{key}': expected a value, got null")));
 
-    private static async Task InsertMetricAsync(SqliteConnection conn, SqliteTransaction tx, string runId, MetricPoint p, CancellationToken ct)
+    private static async Task InsertMetricAsync(DbConnection conn, DbTransaction tx, string runId, MetricPoint p, CancellationToken ct)
     {
         (string, object?)[] args = [("$r", runId), ("$k", p.Key), ("$v", SqlCommands.DoubleOrNull(p.Value)), ("$s", p.Step), ("$t", TimeText.Write(p.Timestamp))];
         await conn.ExecAsync(tx, "INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t);", ct, args);
@@ -248,7 +248,7 @@ internal sealed class SqliteTrackingStore(SqliteDatabase db, TimeProvider time) 
     }
 
     /// <summary>Builds full <see cref="Run"/> snapshots for <paramref name="ids"/>, in that order.</summary>
-    private static async Task<List<Run>> LoadRunsAsync(SqliteConnection conn, SqliteTransaction tx, IReadOnlyList<string> ids, CancellationToken ct)
+    private static async Task<List<Run>> LoadRunsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken ct)
     {
         if (ids.Count == 0) return [];
         var args = ids.Select((id, i) => ("$i" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();

@@ -20,7 +20,7 @@ public sealed class SqliteMonitoringStoreTests : MonitoringStoreContract
         await Store.AppendAsync([Window("2024-02")]);
         await using var conn = new SqliteConnection($"Data Source={Path.Combine(_scope.Folder, ".keel", "keel.db")}");
         await conn.OpenAsync();
-        foreach (var sql in new[] { "UPDATE monitoring_windows SET window = 'x';", "DELETE FROM monitoring_windows;" })
+        foreach (var sql in new[] { "UPDATE monitoring_windows SET window_label = 'x';", "DELETE FROM monitoring_windows;" })
         {
             var e = await Assert.ThrowsAsync<SqliteException>(() => conn.ExecAsync(null, sql, default));
             Assert.Contains("append-only", e.Message);
