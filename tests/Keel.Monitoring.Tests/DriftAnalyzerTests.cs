@@ -120,3 +120,15 @@ public sealed class DriftAnalyzerTests
         Assert.Equal(a.Find("city")!.Counts, back.Find("city")!.Counts);
     }
 }
+
+public sealed class ChiSquareTests
+{
+    [Fact]
+    public void ChiSquare_CategoryEmptyOnBothSides_IsLeftOut()
+    {
+        var with = CategoricalStatistics.ChiSquare([300, 0, 200, 100], [200, 0, 200, 200]);
+        var without = CategoricalStatistics.ChiSquare([300, 200, 100], [200, 200, 200]);
+        Assert.Equal(without, with);
+        Assert.Equal(2, with.DegreesOfFreedom);
+    }
+}

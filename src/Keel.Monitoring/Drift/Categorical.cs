@@ -18,12 +18,16 @@ public static class CategoricalStatistics
         foreach (var r in reference) rt += r;
         foreach (var c in current) ct += c;
         var total = rt + ct;
-        var dof = reference.Length - 1;
+        // A category seen on neither side (counts over a wider category set) is not a column of the table.
+        var seen = 0;
+        for (var i = 0; i < reference.Length; i++) if (reference[i] + current[i] > 0) seen++;
+        var dof = seen - 1;
         if (rt == 0 || ct == 0 || dof < 1) return new ChiSquareResult(double.NaN, double.NaN, Math.Max(dof, 0));
         var stat = 0.0;
         for (var i = 0; i < reference.Length; i++)
         {
             double col = reference[i] + current[i];
+            if (col == 0) continue;
             var er = rt * col / total;
             var ec = ct * col / total;
             stat += (reference[i] - er) * (reference[i] - er) / er;

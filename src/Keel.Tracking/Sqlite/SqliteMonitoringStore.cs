@@ -19,12 +19,12 @@ internal sealed class SqliteMonitoringStore(StoreDatabase db) : IMonitoringStore
             var stored = new List<MonitoringWindow>(windows.Count);
             foreach (var w in windows)
             {
-                var id = (long)(await conn.ScalarAsync(tx, """
+                var id = Convert.ToInt64(await conn.ScalarAsync(tx, """
                     INSERT INTO monitoring_windows (model, version, window_label, from_time, to_time, created_at, source, figures_json, detail_json)
                     VALUES ($m, $v, $w, $f, $t, $c, $s, $fig, $d) RETURNING id;
                     """, ct, ("$m", w.Model), ("$v", w.Version), ("$w", w.Window),
                     ("$f", w.From is { } f ? TimeText.Write(f) : null), ("$t", w.To is { } t ? TimeText.Write(t) : null),
-                    ("$c", TimeText.Write(w.CreatedAt)), ("$s", w.Source), ("$fig", JsonSerializer.Serialize(w.Figures)), ("$d", w.DetailJson)))!;
+                    ("$c", TimeText.Write(w.CreatedAt)), ("$s", w.Source), ("$fig", JsonSerializer.Serialize(w.Figures)), ("$d", w.DetailJson)), System.Globalization.CultureInfo.InvariantCulture);
                 stored.Add(w with { Id = id });
             }
             return stored;
@@ -34,13 +34,13 @@ internal sealed class SqliteMonitoringStore(StoreDatabase db) : IMonitoringStore
     public Task<IReadOnlyList<MonitoringWindow>> ListAsync(string model, int? version, int limit = 1000, CancellationToken ct = default) =>
         db.ReadAsync<IReadOnlyList<MonitoringWindow>>(async (conn, tx) =>
         {
-            // The version condition is left out rather than bound as NULL: PostgreSQL cannot type a NULL compared with IS NULL.
-            var rows = await conn.QueryAsync(tx, $"""
-                SELECT id, model, version, window_label, from_time, to_time, created_at, source, figures_json, detail_json FROM monitoring_windows
-                WHERE model = $m {(version is null ? "" : "AND version = $v")} ORDER BY id DESC LIMIT $l;
-                """, r => new MonitoringWindow
+            // No "$v IS NULL OR …": PostgreSQL cannot type a parameter that is only compared with NULL.
+            var versionClause = version is null ? "" : " AND version = $v";
+            var rows = await conn.QueryAsync(tx,
+                "SELECT id, model, version, window_label, from_time, to_time, created_at, source, figures_json, detail_json FROM monitoring_windows " +
+                $"WHERE model = $m{versionClause} ORDER BY id DESC LIMIT $l;", r => new MonitoringWindow
                 {
-                    Id = r.GetInt64(0), Model = r.GetString(1), Version = r.GetInt32(2), Window = r.GetString(3),
+                    Id = r.GetLong(0), Model = r.GetString(1), Version = (int)r.GetLong(2), Window = r.GetString(3),
                     From = r.IsDBNull(4) ? null : TimeText.Read(r.GetString(4)), To = r.IsDBNull(5) ? null : TimeText.Read(r.GetString(5)),
                     CreatedAt = TimeText.Read(r.GetString(6)), Source = r.GetString(7),
                     Figures = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8)) ?? [],
