@@ -70,6 +70,11 @@ public abstract partial class TrackingStoreContract
     [InlineData("name = 'b'", "b")]
     [InlineData("metrics.auc >= 0.7 and params.model = 'lgbm' AND tags.team = 'risk'", "c,a")]
     [InlineData("metrics.missing > 0", "")]
+    [InlineData("name = 'a' or name = 'd'", "d,a")]
+    [InlineData("name = 'a' OR name = 'b' and params.model = 'lgbm'", "a")]
+    [InlineData("(name = 'a' or name = 'b') and params.model = 'lgbm'", "a")]
+    [InlineData("((status = 'running') or (metrics.auc > 0.85 and tags.team = 'ops'))", "d,b")]
+    [InlineData("params.model = 'or' or params.model = 'and'", "")]
     public async Task SearchRuns_Filter_MatchesExpectedRuns(string filter, string expected)
     {
         await SeedAsync();
@@ -189,6 +194,11 @@ public abstract partial class TrackingStoreContract
     [InlineData("metrics.auc > 0.5 and", "empty clause")]
     [InlineData("name = 'x' and metrics.auc 0.5", "metrics.auc 0.5")]
     [InlineData("name = 'unclosed", "closing")]
+    [InlineData("(name = 'a' or name = 'b'", "expected ')' to close the '(' at position 1")]
+    [InlineData("name = 'a')", "at position 11, got ')'")]
+    [InlineData("name = 'a' or", "an empty clause")]
+    [InlineData("() or name = 'a'", "position 2")]
+    [InlineData("name = 'a' or (metrics.auc 0.5)", "clause 'metrics.auc 0.5' at position 16")]
     public async Task SearchRuns_BadFilter_ThrowsInputNamingTheClause(string filter, string named)
     {
         await NewRunAsync();
