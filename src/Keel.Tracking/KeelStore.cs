@@ -21,6 +21,7 @@ public sealed class KeelStore : IAsyncDisposable
         Tracking = new SqliteTrackingStore(db, time);
         Registry = new SqliteModelRegistry(db, time);
         Deployments = new SqliteDeploymentStore(db, time);
+        Audit = new SqliteAuditLog(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -33,6 +34,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Deployments, their state history, the review queue, feedback and API tokens (same database as <see cref="Tracking"/>).</summary>
     public IDeploymentStore Deployments { get; }
+
+    /// <summary>The tracking server's append-only log of writes (same database as <see cref="Tracking"/>).</summary>
+    public Keel.Core.Access.IAuditLog Audit { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }
