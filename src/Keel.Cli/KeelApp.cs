@@ -47,6 +47,8 @@ internal static class KeelApp
         root.Subcommands.Add(StoreCommand.Build(common));
         root.Subcommands.Add(ReviewCommand.Build(common));
         root.Subcommands.Add(TokensCommand.Build(common));
+        root.Subcommands.Add(ServerCommand.Build(common));
+        root.Subcommands.Add(AuditCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

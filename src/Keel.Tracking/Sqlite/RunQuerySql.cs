@@ -51,7 +51,8 @@ internal sealed class RunQuerySql
             var beyond = last[i] is null ? "1 = 0" : $"{Keys[i].Sql} {(Keys[i].Descending ? "<" : ">")} {Arg(last[i])}";
             alternatives.Add(string.Join(" AND ", equal.Append(beyond)));
         }
-        return "(" + string.Join(") OR (", alternatives) + ")";
+        // Wrapped whole: the caller ANDs it with the filter, and AND binds tighter than OR.
+        return "((" + string.Join(") OR (", alternatives) + "))";
     }
 
     private string Arg(object? value)

@@ -75,6 +75,7 @@ public abstract partial class TrackingStoreContract
     [InlineData("(name = 'a' or name = 'b') and params.model = 'lgbm'", "a")]
     [InlineData("((status = 'running') or (metrics.auc > 0.85 and tags.team = 'ops'))", "d,b")]
     [InlineData("params.model = 'or' or params.model = 'and'", "")]
+    [InlineData("(metrics.auc > 0.85 or name = 'a') or (name = 'c' and tags.team = 'risk')", "c,b,a")]
     public async Task SearchRuns_Filter_MatchesExpectedRuns(string filter, string expected)
     {
         await SeedAsync();
@@ -175,6 +176,21 @@ public abstract partial class TrackingStoreContract
             while (token is not null);
             Assert.Equal(all, paged);
         }
+    }
+
+    [Fact]
+    public async Task SearchRuns_FilterOrderedByMetricPaged_SecondPageKeepsFilter()
+    {
+        await SeedAsync();
+        var query = new RunQuery { Filter = "params.model = 'lgbm' or name = 'b'", OrderBy = "metrics.auc desc", MaxResults = 1 };
+        var names = new List<string>();
+        for (string? token = null; ;)
+        {
+            var page = await Store.SearchRunsAsync(query with { PageToken = token });
+            names.AddRange(page.Runs.Select(r => r.Name));
+            if ((token = page.NextPageToken) is null) break;
+        }
+        Assert.Equal(["b", "c", "a"], names);
     }
 
     [Fact]
