@@ -102,7 +102,7 @@ public sealed class TrackingServer : IAsyncDisposable
         {
             await access.AuthenticateAsync(ctx);
             await next(ctx);
-            if (ctx.Response.StatusCode is 404 or 405 && !ctx.Response.HasStarted && ctx.GetEndpoint() is null)
+            if (ctx.Response.StatusCode is 404 or 405 && !ctx.Response.HasStarted && ctx.Response.ContentType is null)
                 await WriteAsync(ctx, ApiJson.Error(ctx.Response.StatusCode, "path",
                     $"{ctx.Request.Method} {Clip(ctx.Request.Path)}: expected a route of the tracking API under /api/v1 (docs/team.md)"));
         }

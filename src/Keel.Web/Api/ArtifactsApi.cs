@@ -28,6 +28,21 @@ internal sealed class ArtifactsApi(KeelStore store, RunsApi runs, WebOptions opt
         api.MapGet("/runs/{id}/artifacts/{**path}", DownloadAsync);
     }
 
+    /// <summary>
+    /// The validated run-relative path, or a 400 naming the path field. The request target is checked as sent too: Kestrel removes
+    /// dot segments before routing, so "a/../b" would otherwise arrive as "b".
+    /// </summary>
+    public static string ValidPath(HttpContext ctx, string? path)
+    {
+        var target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = query < 0 ? target : target[..query];
+        var decoded = Uri.UnescapeDataString(rawPath);
+        if (decoded.Split('/', '\\').Any(seg => seg is "." or ".."))
+            throw ApiException.Bad("path", "segments that are not '.' or '..' (as sent, before any normalising)");
+        return ValidPath(path);
+    }
+
     /// <summary>The validated run-relative path, or a 400 naming the path field.</summary>
     public static string ValidPath(string? raw)
     {
@@ -50,7 +65,7 @@ internal sealed class ArtifactsApi(KeelStore store, RunsApi runs, WebOptions opt
 
     private async Task<IResult> UploadAsync(HttpContext ctx, string id, string? path)
     {
-        var valid = ValidPath(path);
+        var valid = ValidPath(ctx, path);
         var expected = ctx.Request.Headers[HashHeader].ToString();
         if (expected.Length > 0 && !Keel.Core.Artifacts.ArtifactPath.IsSha256(expected))
             throw ApiException.Bad(HashHeader, "64 lower-case hex characters (the SHA-256 of the body)");
@@ -69,7 +84,7 @@ internal sealed class ArtifactsApi(KeelStore store, RunsApi runs, WebOptions opt
 
     private async Task<IResult> DownloadAsync(HttpContext ctx, string id, string? path)
     {
-        var valid = ValidPath(path);
+        var valid = ValidPath(ctx, path);
         var run = await runs.RunForAsync(ctx, id, TokenRole.Read);
         var entry = (await store.Tracking.ListArtifactsAsync(run.Id, ctx.RequestAborted)).FirstOrDefault(a => a.Path == valid)
             ?? throw new ApiException(404, "path", $"path: run {run.Id} has no artifact '{valid}'");

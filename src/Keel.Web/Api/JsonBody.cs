@@ -13,7 +13,11 @@ internal sealed class JsonBody
 
     public static async Task<JsonBody> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        if (request.ContentLength > limit) throw new ApiException(413, "body", $"body: expected at most {limit} bytes of JSON");
+        if (request.ContentLength > limit)
+        {
+            await DrainAsync(request, ct);
+            throw new ApiException(413, "body", $"body: expected at most {limit} bytes of JSON");
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int n;
@@ -32,6 +36,18 @@ internal sealed class JsonBody
         {
             throw new ApiException(400, "body", $"body: expected valid JSON ({e.Message.Split(" Path:")[0]})");
         }
+    }
+
+    /// <summary>
+    /// Reads and drops a refused body of up to 16 MiB, so the client, still sending it, reads the 413 instead of a reset connection.
+    /// </summary>
+    private static async Task DrainAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > 16L << 20) return;
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } f)
+            f.MaxRequestBodySize = 16L << 20;
+        var chunk = new byte[16384];
+        while (await request.Body.ReadAsync(chunk, ct) > 0) { }
     }
 
     private JsonElement? Get(string field) =>
