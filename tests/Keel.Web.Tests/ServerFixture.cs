@@ -7,11 +7,14 @@ namespace Keel.Web.Tests;
 /// <summary>A real tracking server on a free loopback port over a fresh SQLite store in a temporary folder, with tokens of each role.</summary>
 public sealed class ServerFixture : IAsyncDisposable
 {
-    private ServerFixture(string folder, KeelStore store, TrackingServer server)
+    private readonly Keel.Tracking.Tests.PostgresStoreScope? _postgres;
+
+    private ServerFixture(string folder, KeelStore store, TrackingServer server, Keel.Tracking.Tests.PostgresStoreScope? postgres)
     {
         Folder = folder;
         Store = store;
         Server = server;
+        _postgres = postgres;
     }
 
     public string Folder { get; }
@@ -20,14 +23,16 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public TrackingServer Server { get; }
 
-    public string ArtifactRoot => Path.Combine(Folder, ".keel", "artifacts");
+    public string ArtifactRoot => Path.Combine(Folder, _postgres is null ? ".keel" : "", "artifacts");
 
-    public static async Task<ServerFixture> StartAsync(WebOptions? options = null)
+    /// <summary>A server over SQLite, or over a fresh PostgreSQL schema (the throwaway test cluster) with <paramref name="postgres"/>.</summary>
+    public static async Task<ServerFixture> StartAsync(WebOptions? options = null, bool postgres = false)
     {
-        var folder = Directory.CreateTempSubdirectory("keel-web-").FullName;
-        var store = await KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(folder, ".keel") });
+        var scope = postgres ? new Keel.Tracking.Tests.PostgresStoreScope() : null;
+        var folder = scope?.Folder ?? Directory.CreateTempSubdirectory("keel-web-").FullName;
+        var store = scope is null ? await KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(folder, ".keel") }) : await scope.OpenAsync(TimeProvider.System);
         var server = await TrackingServer.StartAsync((options ?? new WebOptions()) with { Port = 0 }, store);
-        return new ServerFixture(folder, store, server);
+        return new ServerFixture(folder, store, server, scope);
     }
 
     /// <summary>Stores a new token and returns its text.</summary>
@@ -49,6 +54,11 @@ public sealed class ServerFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            return;
+        }
         await Store.DisposeAsync();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
