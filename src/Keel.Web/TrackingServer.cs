@@ -133,7 +133,7 @@ public sealed class TrackingServer : IAsyncDisposable
     {
         ApiException a => (a.Status, a.Field, a.Message),
         KeelNotFoundException n => (404, null, n.Message),
-        KeelInputException i => (i.Message.Contains("already running", StringComparison.Ordinal) ? 409 : 400, null, i.Message),
+        KeelInputException i => (400, null, i.Message),
         BadHttpRequestException b => (b.StatusCode, "body", $"body: {b.Message}"),
         JsonException j => (400, "body", $"body: expected valid JSON ({j.Message})"),
         ArgumentException a => (400, null, a.Message.Split(" (Parameter")[0]),

@@ -13,6 +13,8 @@ internal static class ApiJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Error messages quote the filter ('x' > 1): keep quotes and operators readable; the body is application/json, never HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static IResult Ok(object value, int status = 200) => Results.Json(value, Options, statusCode: status);
