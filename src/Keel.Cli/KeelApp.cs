@@ -57,6 +57,8 @@ internal static class KeelApp
         root.Subcommands.Add(SearchCommand.Build(common));
         root.Subcommands.Add(ValidateCommand.Build(common));
         root.Subcommands.Add(SampleCommand.Build(common));
+        root.Subcommands.Add(ServerCommand.Build(common));
+        root.Subcommands.Add(AuditCommand.Build(common));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

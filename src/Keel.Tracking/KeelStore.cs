@@ -26,6 +26,7 @@ public sealed class KeelStore : IAsyncDisposable
         Alerts = new SqliteAlertStore(db);
         Monitoring = new SqliteMonitoringStore(db);
         Studies = new SqliteStudyStore(db);
+        Audit = new SqliteAuditLog(db);
         Artifacts = artifacts;
         Description = description;
     }
@@ -47,6 +48,9 @@ public sealed class KeelStore : IAsyncDisposable
 
     /// <summary>Hyper-parameter search studies and their trials (same database as <see cref="Tracking"/>).</summary>
     public IStudyStore Studies { get; }
+
+    /// <summary>The tracking server's append-only log of writes (same database as <see cref="Tracking"/>).</summary>
+    public Keel.Core.Access.IAuditLog Audit { get; }
 
     /// <summary>Content-addressed artifact files.</summary>
     public IArtifactStore Artifacts { get; }

@@ -21,13 +21,20 @@ internal static class TokensCommand
     {
         var json = CommandOptions.JsonOption();
         var name = new Argument<string>("name") { Description = "What the token is for, e.g. feedback-service" };
-        var command = new Command("create", "Generate a token; it is printed once and cannot be shown again") { name, json };
+        var role = new Option<string>("--role") { Description = "read, write or admin (keel server: write logs runs, admin also moves any alias)", DefaultValueFactory = _ => "admin" };
+        var experiments = new Option<string[]>("--experiment") { Description = "Limit the token to this experiment (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var models = new Option<string[]>("--model") { Description = "Limit the token to this registered model (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("create", "Generate a token; it is printed once and cannot be shown again") { name, role, experiments, models, json };
         command.SetAction(async (result, ct) =>
         {
+            var roleText = result.GetValue(role)!;
+            if (!Enum.TryParse<TokenRole>(roleText, ignoreCase: true, out var parsedRole) || !Enum.IsDefined(parsedRole) || char.IsDigit(roleText[0]))
+                throw new Keel.Core.KeelInputException($"--role '{roleText}': expected read, write or admin");
             await using var store = await o.OpenForWritingAsync(result, ct);
             var (token, record) = ApiTokens.Generate(result.GetValue(name)!, DeploymentsCommand.Actor(o), o.Context.Time.GetUtcNow());
+            record = record with { Role = parsedRole, Experiments = result.GetValue(experiments) ?? [], Models = result.GetValue(models) ?? [] };
             await store.Deployments.AddTokenAsync(record, ct);
-            if (result.GetValue(json)) Json.Write(o.Context.Out, new { id = record.Id, name = record.Name, token });
+            if (result.GetValue(json)) Json.Write(o.Context.Out, new { id = record.Id, name = record.Name, role = roleText.ToLowerInvariant(), token });
             else
             {
                 o.Context.Console.MarkupLineInterpolated($"token {record.Id} ({record.Name}); keep it now, it is not stored and cannot be shown again:");
@@ -45,15 +52,15 @@ internal static class TokensCommand
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
-            var tokens = (await store.Deployments.ListTokensAsync(ct)).Select(t => new { t.Id, t.Name, t.CreatedAt, t.CreatedBy, t.RevokedAt }).ToArray();
+            var tokens = (await store.Deployments.ListTokensAsync(ct)).Select(t => new { t.Id, t.Name, Role = t.Role.ToString().ToLowerInvariant(), t.Experiments, t.Models, t.CreatedAt, t.CreatedBy, t.RevokedAt }).ToArray();
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, new { tokens });
                 return KeelApp.ExitOk;
             }
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var h in new[] { "id", "name", "created", "by", "revoked" }) table.AddColumn(h);
-            foreach (var t in tokens) table.AddRow(t.Id, Markup.Escape(t.Name), Format.Time(t.CreatedAt), Markup.Escape(t.CreatedBy), Format.Time(t.RevokedAt));
+            foreach (var h in new[] { "id", "name", "role", "scope", "created", "by", "revoked" }) table.AddColumn(h);
+            foreach (var t in tokens) table.AddRow(t.Id, Markup.Escape(t.Name), t.Role, Markup.Escape(string.Join(", ", t.Experiments.Select(e => "experiment " + e).Concat(t.Models.Select(m => "model " + m)))), Format.Time(t.CreatedAt), Markup.Escape(t.CreatedBy), Format.Time(t.RevokedAt));
             o.Context.Console.Write(table);
             return KeelApp.ExitOk;
         });

@@ -12,7 +12,42 @@ namespace Keel.Core.Deployments;
 /// <param name="CreatedAt">When it was generated.</param>
 /// <param name="CreatedBy">Who generated it.</param>
 /// <param name="RevokedAt">When it was revoked; null while valid.</param>
-public sealed record ApiToken(string Id, string Name, string Salt, string Hash, int Iterations, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt = null);
+public sealed record ApiToken(string Id, string Name, string Salt, string Hash, int Iterations, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt = null)
+{
+    /// <summary>What the token may do on the tracking server. Default <see cref="TokenRole.Admin"/> (tokens made before roles existed guarded admin endpoints).</summary>
+    public TokenRole Role { get; init; } = TokenRole.Admin;
+
+    /// <summary>Experiments the token is limited to; with <see cref="Models"/> both empty (the default) it is not limited.</summary>
+    public IReadOnlyList<string> Experiments { get; init; } = [];
+
+    /// <summary>Registered models the token is limited to; with <see cref="Experiments"/> both empty (the default) it is not limited.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>Whether the token is limited to some experiments or models (then anything outside them is refused).</summary>
+    public bool IsScoped => Experiments.Count > 0 || Models.Count > 0;
+
+    /// <summary>Whether the token's scope covers experiment <paramref name="name"/>.</summary>
+    public bool CoversExperiment(string name) => !IsScoped || Experiments.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether the token's scope covers registered model <paramref name="name"/>.</summary>
+    public bool CoversModel(string name) => !IsScoped || Models.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Equal when every field is, the scope lists compared item by item.</summary>
+    public bool Equals(ApiToken? other) => other is not null && (Id, Name, Salt, Hash, Iterations, CreatedAt, CreatedBy, RevokedAt, Role)
+        == (other.Id, other.Name, other.Salt, other.Hash, other.Iterations, other.CreatedAt, other.CreatedBy, other.RevokedAt, other.Role)
+        && Experiments.SequenceEqual(other.Experiments) && Models.SequenceEqual(other.Models);
+
+    /// <summary>A hash of the identifying fields.</summary>
+    public override int GetHashCode() => HashCode.Combine(Id, Hash, Role);
+}
+
+/// <summary>What a token may do: read, write (includes read) or administer (includes write; tokens, aliases of any model).</summary>
+public enum TokenRole
+{
+    Read,
+    Write,
+    Admin,
+}
 
 /// <summary>Generates API tokens ("keel_" + id + "_" + secret) and checks presented ones against their stored hash in constant time.</summary>
 /// <remarks>

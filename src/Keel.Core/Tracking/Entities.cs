@@ -48,7 +48,7 @@ public sealed record LogBatch
 
 /// <summary>A run search: runs of the given experiments (all when empty) matching a filter, ordered, paged.</summary>
 /// <remarks>
-/// Filter: clauses joined by "and"; each is <c>metrics.NAME OP NUMBER</c>, <c>params.NAME OP 'TEXT'</c>,
+/// Filter: clauses joined by "and" and "or" ("and" binds tighter) and grouped with parentheses; each clause is <c>metrics.NAME OP NUMBER</c>, <c>params.NAME OP 'TEXT'</c>,
 /// <c>tags.NAME OP 'TEXT'</c>, <c>status = 'finished'</c> or <c>name = 'TEXT'</c>; OP one of = != &lt; &lt;= &gt; &gt;=.
 /// OrderBy: <c>start_time</c>, <c>name</c> or <c>metrics.NAME</c>, optionally followed by asc|desc (default start_time desc).
 /// </remarks>

@@ -156,7 +156,13 @@ internal sealed class LocalArtifactStore : IArtifactStore
     {
         if (sha256 is null || !ArtifactPath.IsSha256(sha256))
             throw new ArgumentException($"Artifact hash '{sha256}' is not 64 lower-case hex characters.", nameof(sha256));
-        return Path.Combine(_root, sha256[..2], sha256);
+        var shard = Path.Combine(_root, sha256[..2]);
+        var path = Path.Combine(shard, sha256);
+        // Content addressing keeps names inside the root; a symbolic link planted in the root could still lead out, so none is followed.
+        foreach (var p in new[] { _tmp, shard, path })
+            if (new FileInfo(p) is { LinkTarget: { } target })
+                throw new KeelInputException($"artifact store path '{p}' is a symbolic link (to '{target}'); refusing to follow it out of the artifact root");
+        return path;
     }
 
     private static bool TryDelete(string path)

@@ -25,7 +25,7 @@ internal sealed class RunQuerySql
     private static readonly SortKey IdKey = new("r.id", false, SortKeyKind.Text);
 
     /// <summary>Parses both texts.</summary>
-    /// <exception cref="KeelInputException">A clause does not follow the grammar; the message quotes it and says what was expected.</exception>
+    /// <exception cref="KeelInputException">The filter or order does not follow the grammar; the message quotes it, names the position and says what was expected.</exception>
     public static RunQuerySql Build(string? filter, string? orderBy, IReadOnlyList<string> experimentIds)
     {
         var q = new RunQuerySql();
@@ -33,7 +33,7 @@ internal sealed class RunQuerySql
         if (experimentIds.Count > 0)
             parts.Add($"r.experiment_id IN ({string.Join(", ", experimentIds.Select(q.Arg))})");
         if (!string.IsNullOrWhiteSpace(filter))
-            parts.AddRange(SplitClauses(filter).Select(q.Clause));
+            parts.Add(new FilterParser(q, filter).Parse());
         if (parts.Count > 0) q.Where = string.Join(" AND ", parts);
         if (!string.IsNullOrWhiteSpace(orderBy)) q.Keys = q.Order(orderBy);
         return q;
@@ -51,7 +51,8 @@ internal sealed class RunQuerySql
             var beyond = last[i] is null ? "1 = 0" : $"{Keys[i].Sql} {(Keys[i].Descending ? "<" : ">")} {Arg(last[i])}";
             alternatives.Add(string.Join(" AND ", equal.Append(beyond)));
         }
-        return "(" + string.Join(") OR (", alternatives) + ")";
+        // Wrapped whole: the caller ANDs it with the filter, and AND binds tighter than OR.
+        return "((" + string.Join(") OR (", alternatives) + "))";
     }
 
     private string Arg(object? value)
@@ -64,7 +65,7 @@ internal sealed class RunQuerySql
     private string Clause(IReadOnlyList<Token> tokens)
     {
         var text = string.Join(" ", tokens.Select(t => t.Text));
-        KeelInputException Bad(string expected) => new($"run filter clause '{text}': expected {expected}");
+        KeelInputException Bad(string expected) => new($"run filter clause '{text}' at position {tokens[0].Position + 1}: expected {expected}");
         if (tokens.Count != 3 || tokens[0].Kind != TokenKind.Word || tokens[1].Kind != TokenKind.Op)
             throw Bad("FIELD OP VALUE, e.g. metrics.auc > 0.8, params.model = 'lgbm', status = 'finished'");
         var (field, op, value) = (tokens[0].Text, tokens[1].Text, tokens[2]);
@@ -125,43 +126,107 @@ internal sealed class RunQuerySql
     /// <summary>One ORDER BY expression over runs "r".</summary>
     public sealed record SortKey(string Sql, bool Descending, SortKeyKind Kind);
 
-    private enum TokenKind { Word, Op, Text, Number }
+    private enum TokenKind { Word, Op, Text, Number, Open, Close, And, Or }
 
-    private sealed record Token(TokenKind Kind, string Text, string Value, double Number = 0);
+    private sealed record Token(TokenKind Kind, string Text, string Value, int Position, double Number = 0);
 
-    /// <summary>Tokenises the filter and splits it at the keyword "and" (outside quotes).</summary>
-    private static List<List<Token>> SplitClauses(string filter)
+    /// <summary>
+    /// Recursive descent over <c>expr := and ("or" and)*</c>, <c>and := factor ("and" factor)*</c>,
+    /// <c>factor := "(" expr ")" | FIELD OP VALUE</c>; "and" binds tighter than "or", as in SQL.
+    /// </summary>
+    private sealed class FilterParser(RunQuerySql q, string filter)
     {
-        var clauses = new List<List<Token>> { new() };
+        private readonly List<Token> _tokens = Tokenise(filter);
+        private int _at;
+
+        public string Parse()
+        {
+            var sql = Or();
+            if (_at < _tokens.Count)
+                throw Error(_tokens[_at], _tokens[_at].Kind == TokenKind.Close ? "'and', 'or' or the end (no '(' is open here)" : "'and', 'or' or the end");
+            return sql;
+        }
+
+        private string Or()
+        {
+            var parts = new List<string> { And() };
+            while (Peek(TokenKind.Or)) { _at++; parts.Add(And()); }
+            return parts.Count == 1 ? parts[0] : "(" + string.Join(" OR ", parts) + ")";
+        }
+
+        private string And()
+        {
+            var parts = new List<string> { Factor() };
+            while (Peek(TokenKind.And)) { _at++; parts.Add(Factor()); }
+            return parts.Count == 1 ? parts[0] : "(" + string.Join(" AND ", parts) + ")";
+        }
+
+        private string Factor()
+        {
+            if (_at >= _tokens.Count || _tokens[_at].Kind is TokenKind.And or TokenKind.Or or TokenKind.Close)
+            {
+                var where = _at < _tokens.Count ? $"position {_tokens[_at].Position + 1}, got '{_tokens[_at].Text}'" : "the end";
+                throw new KeelInputException($"run filter '{filter}': expected a clause or '(' at {where} (an empty clause)");
+            }
+            if (_tokens[_at].Kind == TokenKind.Open)
+            {
+                var open = _tokens[_at++];
+                var inner = Or();
+                if (!Peek(TokenKind.Close))
+                    throw _at < _tokens.Count ? Error(_tokens[_at], $"')' to close the '(' at position {open.Position + 1}")
+                        : new KeelInputException($"run filter '{filter}': expected ')' to close the '(' at position {open.Position + 1}, got the end");
+                _at++;
+                return inner;
+            }
+            // A clause runs to the next and/or/parenthesis, so a malformed one is quoted whole in the error.
+            var clause = new List<Token>();
+            while (_at < _tokens.Count && _tokens[_at].Kind is not (TokenKind.And or TokenKind.Or or TokenKind.Open or TokenKind.Close))
+                clause.Add(_tokens[_at++]);
+            return q.Clause(clause);
+        }
+
+        private bool Peek(TokenKind kind) => _at < _tokens.Count && _tokens[_at].Kind == kind;
+
+        private KeelInputException Error(Token got, string expected) =>
+            new($"run filter '{filter}': expected {expected} at position {got.Position + 1}, got '{got.Text}'");
+    }
+
+    /// <summary>Splits the filter into words, operators, quoted texts, numbers, parentheses and the keywords "and" and "or".</summary>
+    private static List<Token> Tokenise(string filter)
+    {
+        var tokens = new List<Token>();
         var i = 0;
         while (i < filter.Length)
         {
             var c = filter[i];
             if (char.IsWhiteSpace(c)) { i++; continue; }
-            Token token;
-            if (c is '\'' or '"') token = ReadQuoted(filter, ref i);
-            else if (c is '=' or '!' or '<' or '>')
+            if (c is '\'' or '"') { tokens.Add(ReadQuoted(filter, ref i)); continue; }
+            if (c is '(' or ')')
+            {
+                tokens.Add(new Token(c == '(' ? TokenKind.Open : TokenKind.Close, c.ToString(), c.ToString(), i++));
+                continue;
+            }
+            if (c is '=' or '!' or '<' or '>')
             {
                 var op = i + 1 < filter.Length && filter[i + 1] == '=' ? filter.Substring(i, 2) : c.ToString();
                 if (op == "!") throw new KeelInputException($"run filter '{filter}': expected '!=' at position {i + 1}");
+                tokens.Add(new Token(TokenKind.Op, op, op, i));
                 i += op.Length;
-                token = new Token(TokenKind.Op, op, op);
+                continue;
             }
-            else
+            var start = i;
+            while (i < filter.Length && !char.IsWhiteSpace(filter[i]) && filter[i] is not ('=' or '!' or '<' or '>' or '\'' or '"' or '(' or ')')) i++;
+            var word = filter[start..i];
+            tokens.Add(word.ToLowerInvariant() switch
             {
-                var start = i;
-                while (i < filter.Length && !char.IsWhiteSpace(filter[i]) && filter[i] is not ('=' or '!' or '<' or '>' or '\'' or '"')) i++;
-                var word = filter[start..i];
-                if (word.Equals("and", StringComparison.OrdinalIgnoreCase)) { clauses.Add([]); continue; }
-                token = double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && (word[0] is '-' or '+' or '.' || char.IsDigit(word[0]))
-                    ? new Token(TokenKind.Number, word, word, n)
-                    : new Token(TokenKind.Word, word, word);
-            }
-            clauses[^1].Add(token);
+                "and" => new Token(TokenKind.And, word, word, start),
+                "or" => new Token(TokenKind.Or, word, word, start),
+                _ when double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && (word[0] is '-' or '+' or '.' || char.IsDigit(word[0]))
+                    => new Token(TokenKind.Number, word, word, start, n),
+                _ => new Token(TokenKind.Word, word, word, start),
+            });
         }
-        if (clauses.Any(c => c.Count == 0))
-            throw new KeelInputException($"run filter '{filter}': expected clauses joined by 'and', got an empty clause");
-        return clauses;
+        return tokens;
     }
 
     private static Token ReadQuoted(string filter, ref int i)
@@ -176,7 +241,7 @@ internal sealed class RunQuerySql
                 // A doubled quote inside a string stands for one quote, as in SQL.
                 if (i + 1 < filter.Length && filter[i + 1] == quote) { sb.Append(quote); i += 2; continue; }
                 i++;
-                return new Token(TokenKind.Text, filter[start..i], sb.ToString());
+                return new Token(TokenKind.Text, filter[start..i], sb.ToString(), start);
             }
             sb.Append(filter[i++]);
         }

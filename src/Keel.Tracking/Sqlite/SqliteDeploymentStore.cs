@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Keel.Core;
 using Keel.Core.Deployments;
 using System.Data.Common;
+using System.Text.Json;
 
 namespace Keel.Tracking.Sqlite;
 
@@ -149,9 +150,11 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
     {
         ArgumentNullException.ThrowIfNull(token);
         return db.WriteAsync((conn, tx) => conn.ExecAsync(tx, """
-            INSERT INTO api_tokens (id, name, salt, hash, iterations, created_at, created_by, revoked_at) VALUES ($id, $n, $s, $h, $i, $t, $by, $r);
+            INSERT INTO api_tokens (id, name, salt, hash, iterations, created_at, created_by, revoked_at, role, scope_experiments, scope_models)
+            VALUES ($id, $n, $s, $h, $i, $t, $by, $r, $role, $se, $sm);
             """, ct, ("$id", token.Id), ("$n", token.Name), ("$s", token.Salt), ("$h", token.Hash), ("$i", token.Iterations),
-            ("$t", TimeText.Write(token.CreatedAt)), ("$by", token.CreatedBy), ("$r", token.RevokedAt is { } r ? TimeText.Write(r) : null)), ct);
+            ("$t", TimeText.Write(token.CreatedAt)), ("$by", token.CreatedBy), ("$r", token.RevokedAt is { } r ? TimeText.Write(r) : null),
+            ("$role", token.Role.ToString().ToLowerInvariant()), ("$se", JsonSerializer.Serialize(token.Experiments)), ("$sm", JsonSerializer.Serialize(token.Models))), ct);
     }
 
     public Task<ApiToken?> FindTokenAsync(string id, CancellationToken ct = default) =>
@@ -175,10 +178,15 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
         r.GetDoubleOrNaN(5), TimeText.Read(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
         r.IsDBNull(9) ? null : TimeText.Read(r.GetString(9)));
 
-    private const string TokenSelect = "SELECT id, name, salt, hash, iterations, created_at, created_by, revoked_at FROM api_tokens";
+    private const string TokenSelect = "SELECT id, name, salt, hash, iterations, created_at, created_by, revoked_at, role, scope_experiments, scope_models FROM api_tokens";
 
     private static ApiToken ReadToken(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-        TimeText.Read(r.GetString(5)), r.GetString(6), r.IsDBNull(7) ? null : TimeText.Read(r.GetString(7)));
+        TimeText.Read(r.GetString(5)), r.GetString(6), r.IsDBNull(7) ? null : TimeText.Read(r.GetString(7)))
+    {
+        Role = Enum.Parse<TokenRole>(r.GetString(8), ignoreCase: true),
+        Experiments = JsonSerializer.Deserialize<string[]>(r.GetString(9)) ?? [],
+        Models = JsonSerializer.Deserialize<string[]>(r.GetString(10)) ?? [],
+    };
 
     private static Task<int> InsertFeedbackAsync(DbConnection conn, DbTransaction tx, Feedback f, CancellationToken ct) =>
         conn.ExecAsync(tx, "INSERT INTO feedback (request_id, outcome, at, source, actor) VALUES ($r, $o, $t, $s, $a);", ct,

@@ -176,6 +176,19 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
     }
 
     [Fact]
+    public async Task AddToken_RoleAndScopes_StoredAndReadBack()
+    {
+        var (_, record) = ApiTokens.Generate("trainer", "ann", T0, iterations: 1000);
+        record = record with { Role = TokenRole.Write, Experiments = ["churn", "credit"], Models = ["credit-risk"] };
+        await Store.AddTokenAsync(record);
+        var stored = (await Store.FindTokenAsync(record.Id))!;
+        Assert.Equal(record, stored);
+        Assert.Equal(["churn", "credit"], stored.Experiments);
+        Assert.True(stored.CoversExperiment("churn"));
+        Assert.False(stored.CoversExperiment("other"));
+    }
+
+    [Fact]
     public async Task RevokeToken_Unknown_ThrowsNotFound() =>
         await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.RevokeTokenAsync("0123456789ab", T0));
 }

@@ -70,6 +70,12 @@ public abstract partial class TrackingStoreContract
     [InlineData("name = 'b'", "b")]
     [InlineData("metrics.auc >= 0.7 and params.model = 'lgbm' AND tags.team = 'risk'", "c,a")]
     [InlineData("metrics.missing > 0", "")]
+    [InlineData("name = 'a' or name = 'd'", "d,a")]
+    [InlineData("name = 'a' OR name = 'b' and params.model = 'lgbm'", "a")]
+    [InlineData("(name = 'a' or name = 'b') and params.model = 'lgbm'", "a")]
+    [InlineData("((status = 'running') or (metrics.auc > 0.85 and tags.team = 'ops'))", "d,b")]
+    [InlineData("params.model = 'or' or params.model = 'and'", "")]
+    [InlineData("(metrics.auc > 0.85 or name = 'a') or (name = 'c' and tags.team = 'risk')", "c,b,a")]
     public async Task SearchRuns_Filter_MatchesExpectedRuns(string filter, string expected)
     {
         await SeedAsync();
@@ -173,6 +179,21 @@ public abstract partial class TrackingStoreContract
     }
 
     [Fact]
+    public async Task SearchRuns_FilterOrderedByMetricPaged_SecondPageKeepsFilter()
+    {
+        await SeedAsync();
+        var query = new RunQuery { Filter = "params.model = 'lgbm' or name = 'b'", OrderBy = "metrics.auc desc", MaxResults = 1 };
+        var names = new List<string>();
+        for (string? token = null; ;)
+        {
+            var page = await Store.SearchRunsAsync(query with { PageToken = token });
+            names.AddRange(page.Runs.Select(r => r.Name));
+            if ((token = page.NextPageToken) is null) break;
+        }
+        Assert.Equal(["b", "c", "a"], names);
+    }
+
+    [Fact]
     public async Task SearchRuns_ExactlyOnePage_NoNextToken()
     {
         for (var i = 0; i < 3; i++) await NewRunAsync($"r{i}");
@@ -189,6 +210,11 @@ public abstract partial class TrackingStoreContract
     [InlineData("metrics.auc > 0.5 and", "empty clause")]
     [InlineData("name = 'x' and metrics.auc 0.5", "metrics.auc 0.5")]
     [InlineData("name = 'unclosed", "closing")]
+    [InlineData("(name = 'a' or name = 'b'", "expected ')' to close the '(' at position 1")]
+    [InlineData("name = 'a')", "at position 11, got ')'")]
+    [InlineData("name = 'a' or", "an empty clause")]
+    [InlineData("() or name = 'a'", "position 2")]
+    [InlineData("name = 'a' or (metrics.auc 0.5)", "clause 'metrics.auc 0.5' at position 16")]
     public async Task SearchRuns_BadFilter_ThrowsInputNamingTheClause(string filter, string named)
     {
         await NewRunAsync();

@@ -125,3 +125,13 @@ public sealed class PostgresStudyStoreTests : StudyStoreContract
 
     protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 }
+
+/// <summary>The audit log contract against a real PostgreSQL schema.</summary>
+public sealed class PostgresAuditLogTests : AuditLogContract
+{
+    private readonly PostgresStoreScope _scope = new();
+
+    protected override async Task<Keel.Core.Access.IAuditLog> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Audit;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+}

@@ -53,3 +53,23 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreContract
         Assert.Equal((long)SchemaMigrations.Latest, await check.ScalarAsync(null, "SELECT MAX(version) FROM schema_version;", default));
     }
 }
+
+/// <summary>The audit log contract against a real SQLite file, plus its append-only trigger.</summary>
+public sealed class SqliteAuditLogTests : AuditLogContract
+{
+    private readonly StoreScope _scope = new();
+
+    protected override async Task<Keel.Core.Access.IAuditLog> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Audit;
+
+    protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task AuditLog_EditOrDeleteInDatabase_RefusedByTrigger()
+    {
+        await Log.AppendAsync(new Keel.Core.Access.AuditEntry(0, T0, "ann", "POST /api/v1/runs", "run x", 200));
+        await using var conn = new SqliteConnection($"Data Source={Path.Combine(_scope.Folder, ".keel", "keel.db")}");
+        await conn.OpenAsync();
+        foreach (var sql in new[] { "UPDATE audit_log SET actor = 'mallory';", "DELETE FROM audit_log;" })
+            Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => conn.ExecAsync(null, sql, default))).Message);
+    }
+}
