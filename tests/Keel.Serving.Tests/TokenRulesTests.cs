@@ -17,11 +17,28 @@ public sealed class TokenRulesTests(ServedModelFixture f)
         champion: credit-risk@champion
         """;
 
-    private async Task<string> NewTokenAsync(string name)
+    private async Task<string> NewTokenAsync(string name, TokenRole role = TokenRole.Admin)
     {
         var (token, record) = ApiTokens.Generate(name, "tester", f.Clock.GetUtcNow());
-        await f.Store.Deployments.AddTokenAsync(record);
+        await f.Store.Deployments.AddTokenAsync(record with { Role = role });
         return token;
+    }
+
+    [Fact]
+    public async Task Admin_TokenRoleBelowTheEndpoint_403ButReadsAllowed()
+    {
+        var reader = await NewTokenAsync("viewer", TokenRole.Read);
+        var writer = await NewTokenAsync("labeller", TokenRole.Write);
+        await using var server = await ServeAsync(new ServeOptions { RequireToken = true });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var feedback = """{"request_id":"fedcba9876543210","outcome":"bad"}""";
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded", reader));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "feedback", reader, feedback));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", reader, """{"mode":"assist"}"""));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, "feedback", writer, feedback));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", writer, """{"mode":"assist"}"""));
+        Assert.DoesNotContain(await f.Store.Deployments.ListFeedbackAsync("fedcba9876543210"), x => x.Actor == "viewer");
     }
 
     private Task<ServingHost> ServeAsync(ServeOptions options) => ServingHost.StartAsync(options with { Port = 0 }, f.Store.Registry, f.Store.Artifacts, f.Clock,

@@ -22,12 +22,12 @@ internal static class AdminEndpoints
     {
         app.MapGet("/admin/deployments/{name}", async (HttpContext c, string name) =>
         {
-            await auth.AuthorizeAsync(c);
+            await auth.AuthorizeAsync(c, TokenRole.Read);
             return State(Require(deployment, name));
         });
         app.MapPost("/admin/deployments/{name}/promote", async (HttpContext c, string name) =>
         {
-            var actor = await auth.AuthorizeAsync(c);
+            var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
             var d = Require(deployment, name);
             var body = await BodyAsync(c);
             if (d.Challenger is null) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' has no challenger to promote.");
@@ -37,7 +37,7 @@ internal static class AdminEndpoints
         });
         app.MapPost("/admin/deployments/{name}/rollback", async (HttpContext c, string name) =>
         {
-            var actor = await auth.AuthorizeAsync(c);
+            var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
             var d = Require(deployment, name);
             var body = await BodyAsync(c);
             if (d.Policy.State.Phase == RolloutPhase.RolledBack) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' is already rolled back.");
@@ -46,7 +46,7 @@ internal static class AdminEndpoints
         });
         app.MapPost("/admin/deployments/{name}/mode", async (HttpContext c, string name) =>
         {
-            var actor = await auth.AuthorizeAsync(c);
+            var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
             var d = Require(deployment, name);
             var body = await BodyAsync(c);
             var text = Text(body, "mode") ?? throw RequestException.Bad("expected {\"mode\": \"shadow\" | \"assist\" | \"partial\" | \"full\", \"reason\": \"...\"}.");
@@ -57,7 +57,7 @@ internal static class AdminEndpoints
         });
         app.MapGet("/admin/deployments/{name}/reviews", async (HttpContext c, string name) =>
         {
-            await auth.AuthorizeAsync(c);
+            await auth.AuthorizeAsync(c, TokenRole.Read);
             var d = Require(deployment, name);
             var all = c.Request.Query["all"].FirstOrDefault() is "true" or "1";
             var limit = c.Request.Query["limit"].FirstOrDefault() is { } l
@@ -67,7 +67,7 @@ internal static class AdminEndpoints
         });
         app.MapPost("/admin/reviews/{id}/label", async (HttpContext c, string id) =>
         {
-            var actor = await auth.AuthorizeAsync(c);
+            var actor = await auth.AuthorizeAsync(c, TokenRole.Write);
             var d = deployment ?? throw NoDeployment();
             if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)) throw RequestException.Bad($"review item '{id}': expected a whole number.");
             var label = Text(await BodyAsync(c), "label") ?? throw RequestException.Bad("expected {\"label\": \"the true outcome\"}.");

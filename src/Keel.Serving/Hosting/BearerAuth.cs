@@ -18,7 +18,7 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
     /// <summary>How long a verified token is trusted without hashing it again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, (string Name, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Name, TokenRole Role, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
 
     /// <summary>Whether every call to a protected endpoint must carry a valid token.</summary>
     public bool Required => required;
@@ -34,9 +34,14 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
             : $"--host '{host}': listening beyond loopback needs a bearer token for /feedback and the admin endpoints, and the store has none; create one with `keel tokens create NAME` (or listen on 127.0.0.1).");
     }
 
-    /// <summary>Who is calling: the token's name, or "loopback" when no token is required and none was given.</summary>
-    /// <exception cref="RequestException">401: a required token is missing, or a presented one is malformed, unknown, revoked or wrong.</exception>
-    public async Task<string> AuthorizeAsync(HttpContext ctx)
+    /// <summary>
+    /// Who is calling: the token's name, or "loopback" when no token is required and none was given. A presented token must hold
+    /// <paramref name="needed"/> or more (read &lt; write &lt; admin): reads of state need read, /feedback and review labels write,
+    /// promote, rollback and mode admin.
+    /// </summary>
+    /// <exception cref="RequestException">401: a required token is missing, or a presented one is malformed, unknown, revoked or wrong;
+    /// 403: the token's role is below <paramref name="needed"/>.</exception>
+    public async Task<string> AuthorizeAsync(HttpContext ctx, TokenRole needed)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
@@ -49,15 +54,18 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
         var presented = header["Bearer ".Length..].Trim();
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
         var now = time.GetUtcNow();
-        if (_verified.TryGetValue(key, out var hit) && hit.Until > now) return hit.Name;
+        if (_verified.TryGetValue(key, out var hit) && hit.Until > now) return Allowed(hit.Name, hit.Role, needed);
         if (store is not null && ApiTokens.IdOf(presented) is { } id && await store.FindTokenAsync(id, ctx.RequestAborted) is { } record && ApiTokens.Verify(presented, record))
         {
-            _verified[key] = (record.Name, now + CacheFor);
-            return record.Name;
+            _verified[key] = (record.Name, record.Role, now + CacheFor);
+            return Allowed(record.Name, record.Role, needed);
         }
         _verified.TryRemove(key, out _);
         throw Unauthorized(ctx, "the bearer token is not valid (unknown, revoked or wrong).");
     }
+
+    private static string Allowed(string name, TokenRole role, TokenRole needed) => role >= needed ? name
+        : throw new RequestException(403, "FORBIDDEN", $"token '{name}' has the {role.ToString().ToLowerInvariant()} role; this endpoint needs {needed.ToString().ToLowerInvariant()} (see `keel tokens create --role`).");
 
     private static RequestException Unauthorized(HttpContext ctx, string message)
     {

@@ -16,7 +16,7 @@ internal static class FeedbackEndpoint
 {
     public static async Task HandleAsync(HttpContext ctx, BearerAuth auth, DeploymentRuntime? deployment)
     {
-        var actor = await auth.AuthorizeAsync(ctx);
+        var actor = await auth.AuthorizeAsync(ctx, TokenRole.Write);
         var store = ctx.RequestServices.GetService<IPredictionLogStore>();
         if (store is null && deployment is null)
             throw new RequestException(409, "LOG_DISABLED", "feedback needs the prediction log, which this server runs without.");
