@@ -7,7 +7,7 @@ namespace Keel.Cli.Tests;
 /// <summary>`keel monitor` end to end on samples/monitoring (February like January; March shifted; weekends differ).</summary>
 public sealed class MonitorCommandTests
 {
-    private static async Task<CliHarness> TrainedAsync()
+    internal static async Task<CliHarness> TrainedAsync()
     {
         var h = Samples();
         h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
@@ -177,5 +177,70 @@ public sealed class MonitorDeploymentTests
         Assert.Equal(1, second.GetProperty("drifted(amount)").GetDouble());
         Assert.Equal(1, second.GetProperty("drifted(channel)").GetDouble());
         Assert.True(second.TryGetProperty("psi(score)", out _));
+    }
+
+    private sealed class SetClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static string[] Statuses(CliHarness.Result r) =>
+        r.Json().GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("status").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Monitor_RuleHoldsOnShiftedWindow_ExitsFourStoresAlertAndAddsPerformance()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        h.Write("alerts.yaml", "monitor:\n  alerts:\n    - psi(amount) > 0.2\n    - auc < 0.01\n  log: alerts.jsonl\n");
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date",
+            "--spec", "alerts.yaml", "--labels", "shop-current.csv", "--key", "date", "--json");
+
+        Assert.Equal(4, result.Exit);
+        var alert = Assert.Single(result.Json().GetProperty("alerts").EnumerateArray());
+        Assert.Equal(("2024-03", "psi(amount) > 0.2", "fired"), (alert.GetProperty("window").GetString(), alert.GetProperty("rule").GetString(), alert.GetProperty("status").GetString()));
+        Assert.Contains("ALERT shop@champion: psi(amount) > 0.2", result.Error);
+        Assert.Single(File.ReadAllLines(Path.Combine(h.Folder, "alerts.jsonl")));
+        foreach (var w in result.Json().GetProperty("windows").EnumerateArray())
+        {
+            var f = w.GetProperty("figures");
+            Assert.True(f.GetProperty("labelled_rows").GetDouble() > 1000);
+            Assert.InRange(f.GetProperty("auc").GetDouble(), 0.5, 1);
+            Assert.InRange(f.GetProperty("estimated_auc").GetDouble(), 0.5, 1);
+            Assert.True(f.TryGetProperty("accuracy", out _));
+        }
+
+        var list = await h.RunAsync("alerts", "list", "--json");
+        var stored = Assert.Single(list.Json().GetProperty("alerts").EnumerateArray());
+        Assert.Equal(("shop@champion", "psi(amount) > 0.2", "2024-03"), (stored.GetProperty("scope").GetString(), stored.GetProperty("rule").GetString(), stored.GetProperty("window").GetString()));
+    }
+
+    [Fact]
+    public async Task Monitor_RuleHoldsAgainWithinCooldown_HeldUntilCooldownPasses()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        var clock = new SetClock(new DateTimeOffset(2024, 4, 1, 8, 0, 0, TimeSpan.Zero));
+        h.Time = clock;
+        h.Write("alerts.yaml", "monitor:\n  alerts: ['psi(amount) > 0.2']\n  cooldown: 6h\n");
+        Task<CliHarness.Result> Monitor(string window) =>
+            h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", window, "--time-column", "date", "--spec", "alerts.yaml", "--json");
+
+        Assert.Equal(4, (await Monitor("1mo")).Exit);
+
+        clock.Now += TimeSpan.FromHours(1);
+        var again = await Monitor("1mo");
+        Assert.Equal(0, again.Exit);
+        Assert.Equal(["duplicate"], Statuses(again));
+        var daily = await Monitor("1d");
+        Assert.Equal(0, daily.Exit);
+        Assert.NotEmpty(Statuses(daily));
+        Assert.All(Statuses(daily), s => Assert.Equal("cooldown", s));
+
+        clock.Now += TimeSpan.FromHours(6);
+        var later = await Monitor("1d");
+        Assert.Equal(4, later.Exit);
+        Assert.Equal("fired", Statuses(later)[0]);
+        Assert.All(Statuses(later).Skip(1), s => Assert.Equal("cooldown", s));
     }
 }

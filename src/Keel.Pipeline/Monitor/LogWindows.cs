@@ -4,6 +4,7 @@ using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.PredictionLog;
 using Keel.Monitoring;
+using Keel.Monitoring.Performance;
 using Keel.Monitoring.Reference;
 using Keel.Pipeline.Predict;
 using Keel.Tracking;
@@ -52,6 +53,10 @@ internal static class LogWindows
         {
             var requests = w.Rows.Select(r => rows[r].Request).Distinct().ToArray();
             SoftwareMetrics.Add(figures, requests.Select(q => records[q].Prediction.LatencyMs).ToArray(), requests.Count(q => errors[q]));
+            // Performance from /feedback outcomes joined by request id; CBPE estimates from every answered request.
+            var answered = requests.Where(q => !errors[q]).Select(q => records[q]).ToArray();
+            var labelled = FeedbackJoin.Join(answered);
+            WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
         return new CurrentData(timed, windows, Serving, $"prediction log of deployment {deployment} ({records.Count:N0} requests, {rows.Count:N0} rows)");
     }
