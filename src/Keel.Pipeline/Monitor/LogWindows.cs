@@ -19,7 +19,8 @@ internal static class LogWindows
     /// <summary>Most logged requests read in one pass.</summary>
     private const int MaxRequests = 5_000_000;
 
-    public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec, CancellationToken ct)
+    public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec,
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
@@ -27,7 +28,7 @@ internal static class LogWindows
         var path = PredictionLogStores.BesideDatabase(store.DatabasePath);
         if (!File.Exists(path)) throw new KeelInputException($"--deployment '{deployment}': no prediction log at '{path}'; `keel serve` writes it.");
         await using var log = await PredictionLogStores.OpenSqliteAsync(path, ct);
-        var records = await log.ListAsync(new PredictionQuery { Model = model, Limit = MaxRequests }, ct);
+        var records = await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, Limit = MaxRequests }, ct);
 
         var rows = new List<(int Request, JsonElement Input, JsonElement? Output)>();
         var requestOfRow = new List<int>();

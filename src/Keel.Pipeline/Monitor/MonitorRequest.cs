@@ -36,6 +36,11 @@ public sealed record MonitorRequest
     public string? LabelsKey { get; init; }
     /// <summary>The label column of the labels file. Default null: the label the model was trained on.</summary>
     public string? LabelColumn { get; init; }
+    /// <summary>Prediction log only: the earliest request time read (inclusive). Default null: from the first request.</summary>
+    public DateTimeOffset? From { get; init; }
+    /// <summary>Prediction log only: the latest request time read (exclusive). Default null: up to the last request. With
+    /// <see cref="From"/> and no <see cref="Window"/>, the one window is labelled FROM..TO (its key for alert de-duplication).</summary>
+    public DateTimeOffset? To { get; init; }
     /// <summary>Whether windows are stored with the model version (when one is known). Default true.</summary>
     public bool Store { get; init; } = true;
 }

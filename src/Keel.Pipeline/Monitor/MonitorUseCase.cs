@@ -93,7 +93,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         CurrentData current;
         if (r.Deployment is not null)
         {
-            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, ct);
+            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct);
         }
         else
         {
@@ -125,7 +125,8 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             var reference = stored ?? seasonal!.For(current.Table, w, r.TimeColumn);
             // A window of every row (no --window) is the table itself: no copy of a large file.
             var rows = w.Rows.Length == current.Table.RowCount ? current.Table : current.Table.Take(w.Rows);
-            var drift = DriftAnalyzer.Compare(reference, rows, w.Label, r.Drift, ignore) with { From = w.From, To = w.To };
+            var label = spec is null && r.From is { } f && r.To is { } t ? $"{f.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z..{t.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z" : w.Label;
+            var drift = DriftAnalyzer.Compare(reference, rows, label, r.Drift, ignore) with { From = w.From, To = w.To };
             current.Serving?.Invoke(w, drift.Figures);
             results.Add(drift);
         }
