@@ -179,6 +179,46 @@ public sealed class MonitorDeploymentTests
         Assert.True(second.TryGetProperty("psi(score)", out _));
     }
 
+    [Fact]
+    public async Task Monitor_DeploymentFileRulesAndFeedback_AlertsAndPerformancePerDay()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create",
+            h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\nmonitor:\n  alerts: ['accuracy < 0.9', 'rows > 5']\n"))).Exit);
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var records = Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+        {
+            RequestId = $"r{i}", Time = day1.AddDays(i / 10).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
+            Endpoint = "invocations", LatencyMs = 3, Rows = 1,
+            InputsJson = """[{"amount":20,"age":40,"channel":"web","country":"NO"}]""",
+            OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+        }).ToList();
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+        {
+            await log.AppendAsync(records);
+            // Day 1: eight of ten answers right; day 2: no feedback yet.
+            for (var i = 0; i < 10; i++) await log.AddFeedbackAsync(new($"r{i}", i < 8 ? "\"no\"" : "\"yes\"", day1.AddDays(3)));
+        }
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--window", "1d", "--json");
+
+        Assert.Equal(4, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().Select(w => w.GetProperty("figures")).ToArray();
+        Assert.Equal(10, windows[0].GetProperty("labelled_rows").GetDouble());
+        Assert.Equal(0.8, windows[0].GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(0.8, windows[0].GetProperty("estimated_accuracy").GetDouble(), 12);
+        Assert.False(windows[1].TryGetProperty("labelled_rows", out _));
+        Assert.Equal(0.8, windows[1].GetProperty("estimated_accuracy").GetDouble(), 12);
+        var alerts = result.Json().GetProperty("alerts").EnumerateArray()
+            .Select(a => (a.GetProperty("window").GetString(), a.GetProperty("rule").GetString(), a.GetProperty("status").GetString())).ToArray();
+        Assert.Equal([("2024-02-01", "accuracy < 0.9", "fired"), ("2024-02-01", "rows > 5", "fired"), ("2024-02-02", "rows > 5", "cooldown")], alerts);
+        var list = await h.RunAsync("alerts", "list", "--scope", "shop", "--json");
+        Assert.Equal(2, list.Json().GetProperty("alerts").GetArrayLength());
+    }
+
     private sealed class SetClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
