@@ -25,6 +25,9 @@ public sealed class CliHarness : IDisposable
         public JsonElement Json() => JsonDocument.Parse(Out).RootElement;
     }
 
+    /// <summary>The clock commands see (default: the system clock).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public async Task<Result> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
@@ -38,7 +41,7 @@ public sealed class CliHarness : IDisposable
             Out = new AnsiConsoleOutput(consoleText),
         });
         console.Profile.Width = 200;
-        var context = new CliContext(console, stdout, stderr, Folder, null, TimeProvider.System, "tester");
+        var context = new CliContext(console, stdout, stderr, Folder, null, Time, "tester");
         var exit = await KeelApp.RunAsync(args, context);
         return new Result(exit, stdout.ToString(), stderr.ToString(), consoleText.ToString());
     }

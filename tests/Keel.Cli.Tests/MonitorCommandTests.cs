@@ -7,7 +7,7 @@ namespace Keel.Cli.Tests;
 /// <summary>`keel monitor` end to end on samples/monitoring (February like January; March shifted; weekends differ).</summary>
 public sealed class MonitorCommandTests
 {
-    private static async Task<CliHarness> TrainedAsync()
+    internal static async Task<CliHarness> TrainedAsync()
     {
         var h = Samples();
         h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
@@ -177,5 +177,110 @@ public sealed class MonitorDeploymentTests
         Assert.Equal(1, second.GetProperty("drifted(amount)").GetDouble());
         Assert.Equal(1, second.GetProperty("drifted(channel)").GetDouble());
         Assert.True(second.TryGetProperty("psi(score)", out _));
+    }
+
+    [Fact]
+    public async Task Monitor_DeploymentFileRulesAndFeedback_AlertsAndPerformancePerDay()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create",
+            h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\nmonitor:\n  alerts: ['accuracy < 0.9', 'rows > 5']\n"))).Exit);
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var records = Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+        {
+            RequestId = $"r{i}", Time = day1.AddDays(i / 10).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
+            Endpoint = "invocations", LatencyMs = 3, Rows = 1,
+            InputsJson = """[{"amount":20,"age":40,"channel":"web","country":"NO"}]""",
+            OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+        }).ToList();
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+        {
+            await log.AppendAsync(records);
+            // Day 1: eight of ten answers right; day 2: no feedback yet.
+            for (var i = 0; i < 10; i++) await log.AddFeedbackAsync(new($"r{i}", i < 8 ? "\"no\"" : "\"yes\"", day1.AddDays(3)));
+        }
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--window", "1d", "--json");
+
+        Assert.Equal(4, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().Select(w => w.GetProperty("figures")).ToArray();
+        Assert.Equal(10, windows[0].GetProperty("labelled_rows").GetDouble());
+        Assert.Equal(0.8, windows[0].GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(0.8, windows[0].GetProperty("estimated_accuracy").GetDouble(), 12);
+        Assert.False(windows[1].TryGetProperty("labelled_rows", out _));
+        Assert.Equal(0.8, windows[1].GetProperty("estimated_accuracy").GetDouble(), 12);
+        var alerts = result.Json().GetProperty("alerts").EnumerateArray()
+            .Select(a => (a.GetProperty("window").GetString(), a.GetProperty("rule").GetString(), a.GetProperty("status").GetString())).ToArray();
+        Assert.Equal([("2024-02-01", "accuracy < 0.9", "fired"), ("2024-02-01", "rows > 5", "fired"), ("2024-02-02", "rows > 5", "cooldown")], alerts);
+        var list = await h.RunAsync("alerts", "list", "--scope", "shop", "--json");
+        Assert.Equal(2, list.Json().GetProperty("alerts").GetArrayLength());
+    }
+
+    private sealed class SetClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static string[] Statuses(CliHarness.Result r) =>
+        r.Json().GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("status").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Monitor_RuleHoldsOnShiftedWindow_ExitsFourStoresAlertAndAddsPerformance()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        h.Write("alerts.yaml", "monitor:\n  alerts:\n    - psi(amount) > 0.2\n    - auc < 0.01\n  log: alerts.jsonl\n");
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date",
+            "--spec", "alerts.yaml", "--labels", "shop-current.csv", "--key", "date", "--json");
+
+        Assert.Equal(4, result.Exit);
+        var alert = Assert.Single(result.Json().GetProperty("alerts").EnumerateArray());
+        Assert.Equal(("2024-03", "psi(amount) > 0.2", "fired"), (alert.GetProperty("window").GetString(), alert.GetProperty("rule").GetString(), alert.GetProperty("status").GetString()));
+        Assert.Contains("ALERT shop@champion: psi(amount) > 0.2", result.Error);
+        Assert.Single(File.ReadAllLines(Path.Combine(h.Folder, "alerts.jsonl")));
+        foreach (var w in result.Json().GetProperty("windows").EnumerateArray())
+        {
+            var f = w.GetProperty("figures");
+            Assert.True(f.GetProperty("labelled_rows").GetDouble() > 1000);
+            Assert.InRange(f.GetProperty("auc").GetDouble(), 0.5, 1);
+            Assert.InRange(f.GetProperty("estimated_auc").GetDouble(), 0.5, 1);
+            Assert.True(f.TryGetProperty("accuracy", out _));
+        }
+
+        var list = await h.RunAsync("alerts", "list", "--json");
+        var stored = Assert.Single(list.Json().GetProperty("alerts").EnumerateArray());
+        Assert.Equal(("shop@champion", "psi(amount) > 0.2", "2024-03"), (stored.GetProperty("scope").GetString(), stored.GetProperty("rule").GetString(), stored.GetProperty("window").GetString()));
+    }
+
+    [Fact]
+    public async Task Monitor_RuleHoldsAgainWithinCooldown_HeldUntilCooldownPasses()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        var clock = new SetClock(new DateTimeOffset(2024, 4, 1, 8, 0, 0, TimeSpan.Zero));
+        h.Time = clock;
+        h.Write("alerts.yaml", "monitor:\n  alerts: ['psi(amount) > 0.2']\n  cooldown: 6h\n");
+        Task<CliHarness.Result> Monitor(string window) =>
+            h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", window, "--time-column", "date", "--spec", "alerts.yaml", "--json");
+
+        Assert.Equal(4, (await Monitor("1mo")).Exit);
+
+        clock.Now += TimeSpan.FromHours(1);
+        var again = await Monitor("1mo");
+        Assert.Equal(0, again.Exit);
+        Assert.Equal(["duplicate"], Statuses(again));
+        var daily = await Monitor("1d");
+        Assert.Equal(0, daily.Exit);
+        Assert.NotEmpty(Statuses(daily));
+        Assert.All(Statuses(daily), s => Assert.Equal("cooldown", s));
+
+        clock.Now += TimeSpan.FromHours(6);
+        var later = await Monitor("1d");
+        Assert.Equal(4, later.Exit);
+        Assert.Equal("fired", Statuses(later)[0]);
+        Assert.All(Statuses(later).Skip(1), s => Assert.Equal("cooldown", s));
     }
 }

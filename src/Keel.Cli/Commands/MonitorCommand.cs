@@ -29,10 +29,14 @@ internal static class MonitorCommand
         };
         var small = new Option<int>("--small-window") { Description = "Below this many values a column is judged by a p-value test, above by a distance", DefaultValueFactory = _ => 1000 };
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report here" };
+        var spec = new Option<string?>("--spec") { Description = "Spec or deployment file whose monitor section holds alert rules (default: the deployment's stored file with --deployment)" };
+        var labels = new Option<string?>("--labels") { Description = "Labels file joined to --data by --key, for performance per window (auc, accuracy, rmse, …)" };
+        var key = new Option<string?>("--key") { Description = "Key column present in both --data and --labels" };
+        var label = new Option<string?>("--label") { Description = "Label column of --labels (default: the model's label)" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not keep the results with the model version" };
         var command = new Command("monitor", "Compare current data with a reference, window by window: drift per column, output drift, schema changes, serving figures")
         {
-            model, reference, deployment, data, window, timeColumn, period, threshold, small, report, noStore, json,
+            model, reference, deployment, data, window, timeColumn, period, threshold, small, spec, labels, key, label, report, noStore, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -47,19 +51,25 @@ internal static class MonitorCommand
                 ReferencePeriod = result.GetValue(period),
                 Drift = new DriftOptions { SmallWindowRows = result.GetValue(small), Overrides = ParseRules(result.GetValue(threshold) ?? []) },
                 Store = !result.GetValue(noStore),
+                AlertsPath = result.GetValue(spec) is { } s ? o.Context.Resolve(s) : null,
+                LabelsPath = result.GetValue(labels) is { } l ? o.Context.Resolve(l) : null,
+                LabelsKey = result.GetValue(key),
+                LabelColumn = result.GetValue(label),
             };
-            var needsStore = request.Model is not null || request.Deployment is not null;
+            var needsStore = request.Model is not null || request.Deployment is not null || request.AlertsPath is not null;
             await using var store = needsStore ? await o.OpenForWritingAsync(result, ct) : null;
-            var outcome = await new MonitorUseCase(store, o.Context.Time).RunAsync(request, ct);
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // each webhook attempt has its own timeout
+            var outcome = await new MonitorUseCase(store, o.Context.Time, new MonitorAlerting(o.Context.Error, http)).RunAsync(request, ct);
+            var exit = outcome.Alerts.Any(a => a.Status == "fired") ? KeelApp.ExitAlerts : KeelApp.ExitOk;
             if (result.GetValue(report) is { } reportPath)
                 await MonitorReport.WriteAsync(o.Context.Resolve(reportPath), outcome, store, ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, outcome);
-                return KeelApp.ExitOk;
+                return exit;
             }
             Print(o.Context.Console, outcome);
-            return KeelApp.ExitOk;
+            return exit;
         });
         return command;
     }
@@ -105,6 +115,11 @@ internal static class MonitorCommand
             foreach (var f in w.Findings) console.MarkupLineInterpolated($"  [yellow]schema {f.Kind}:[/] {f.Detail}");
             if (w.Figures.Get("requests") is { } requests)
                 console.MarkupLineInterpolated($"  serving: {requests:N0} requests, error rate {F(w.Figures.Get("error_rate"))}, p50 {F(w.Figures.Get("p50_ms"))} ms, p95 {F(w.Figures.Get("p95_ms"))} ms, p99 {F(w.Figures.Get("p99_ms"))} ms");
+            var performance = new[] { "labelled_rows", "auc", "accuracy", "rmse", "estimated_auc", "estimated_accuracy" }
+                .Where(n => w.Figures.Get(n) is not null).Select(n => $"{n} {F(w.Figures.Get(n))}").ToArray();
+            if (performance.Length > 0) console.MarkupLineInterpolated($"  performance: {string.Join(", ", performance)}");
+            foreach (var a in r.Alerts.Where(a => a.Window == w.Window))
+                console.MarkupLineInterpolated($"  [red]alert {a.Status}:[/] {a.Rule} (value {a.Value:G4}); {a.Detail}");
         }
     }
 }

@@ -24,9 +24,13 @@ internal static class ServeCommand
             Description = "Serve a deployment file (keel.deploy.yaml): champion and challenger routed by its strategy; created or updated in the store",
         };
         var poll = new Option<double>("--poll-seconds") { Description = "How often aliases (and a deployment's state) are checked for changes", DefaultValueFactory = _ => 5 };
+        var monitorEvery = new Option<string?>("--monitor-every")
+        {
+            Description = "With --deployment: monitor the prediction log's last interval this often (e.g. 1h, 30m; default the file's monitor.every), store it, check its alert rules and expose keel_drift in /metrics",
+        };
         var command = new Command("serve", "Serve registered models over HTTP: /invocations, /v2/models/NAME/infer, /metrics, /feedback")
         {
-            host, port, models, noLog, poll, deployment,
+            host, port, models, noLog, poll, deployment, monitorEvery,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -47,7 +51,21 @@ internal static class ServeCommand
                 PredictionLogPath = result.GetValue(noLog) ? null : PredictionLogStores.BesideDatabase(store.DatabasePath),
             };
             var served = file.File is null ? null : new DeploymentServeOptions(file.File, file.Text, store.Deployments) { StatePollInterval = TimeSpan.FromSeconds(seconds) };
-            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct, deployment: served, tokens: store.Deployments);
+            var every = result.GetValue(monitorEvery) is { } e
+                ? Keel.Pipeline.Search.Durations.Parse(e) ?? throw new Keel.Core.KeelInputException($"--monitor-every '{e}': expected a duration such as 30m or 1h.")
+                : file.File is null ? (TimeSpan?)null : Keel.Pipeline.Monitor.MonitorSchedule.Every(file.Text, Path.GetFileName(deploymentPath!));
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // each webhook attempt has its own timeout
+            ScheduledMonitoring? monitoring = null;
+            if (every is { } interval)
+            {
+                if (served is null || options.PredictionLogPath is null)
+                    throw new Keel.Core.KeelInputException("--monitor-every needs --deployment FILE and the prediction log (it monitors what the deployment answered).");
+                var alerting = new Keel.Pipeline.Monitor.MonitorAlerting(o.Context.Error, http);
+                monitoring = new ScheduledMonitoring(interval, t => Keel.Pipeline.Monitor.MonitorSchedule.RunLastWindowAsync(store, served.File.Endpoint, interval, o.Context.Time, alerting, t));
+            }
+            await using var server = await ServingHost.StartAsync(options, store.Registry, store.Artifacts, o.Context.Time, ct: ct, deployment: served, tokens: store.Deployments,
+                monitoring: monitoring);
+            if (monitoring is not null) o.Context.Console.MarkupLineInterpolated($"Monitoring the prediction log every {monitoring.Every} (keel_drift in /metrics; keel monitor --deployment {served!.File.Endpoint} for the figures)");
             if (served is not null)
                 o.Context.Console.MarkupLineInterpolated($"Deployment [bold]{served.File.Endpoint}[/]: {served.File.Champion} and {served.File.Challenger?.ToString() ?? "no challenger"} (see keel deployments show {served.File.Endpoint})");
             foreach (var name in server.Catalog.Names)

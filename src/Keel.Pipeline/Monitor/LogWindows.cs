@@ -4,6 +4,7 @@ using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.PredictionLog;
 using Keel.Monitoring;
+using Keel.Monitoring.Performance;
 using Keel.Monitoring.Reference;
 using Keel.Pipeline.Predict;
 using Keel.Tracking;
@@ -18,7 +19,8 @@ internal static class LogWindows
     /// <summary>Most logged requests read in one pass.</summary>
     private const int MaxRequests = 5_000_000;
 
-    public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec, CancellationToken ct)
+    public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec,
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
@@ -26,7 +28,7 @@ internal static class LogWindows
         var path = PredictionLogStores.BesideDatabase(store.DatabasePath);
         if (!File.Exists(path)) throw new KeelInputException($"--deployment '{deployment}': no prediction log at '{path}'; `keel serve` writes it.");
         await using var log = await PredictionLogStores.OpenSqliteAsync(path, ct);
-        var records = await log.ListAsync(new PredictionQuery { Model = model, Limit = MaxRequests }, ct);
+        var records = await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, Limit = MaxRequests }, ct);
 
         var rows = new List<(int Request, JsonElement Input, JsonElement? Output)>();
         var requestOfRow = new List<int>();
@@ -52,6 +54,10 @@ internal static class LogWindows
         {
             var requests = w.Rows.Select(r => rows[r].Request).Distinct().ToArray();
             SoftwareMetrics.Add(figures, requests.Select(q => records[q].Prediction.LatencyMs).ToArray(), requests.Count(q => errors[q]));
+            // Performance from /feedback outcomes joined by request id; CBPE estimates from every answered request.
+            var answered = requests.Where(q => !errors[q]).Select(q => records[q]).ToArray();
+            var labelled = FeedbackJoin.Join(answered);
+            WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
         return new CurrentData(timed, windows, Serving, $"prediction log of deployment {deployment} ({records.Count:N0} requests, {rows.Count:N0} rows)");
     }

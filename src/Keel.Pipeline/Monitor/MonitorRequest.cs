@@ -27,6 +27,20 @@ public sealed record MonitorRequest
     public DriftOptions Drift { get; init; } = new();
     /// <summary>How a reference file is profiled. Default: <see cref="ReferenceOptions"/>' defaults.</summary>
     public ReferenceOptions Reference { get; init; } = new();
+    /// <summary>A spec or deployment file whose <c>monitor:</c> section holds alert rules evaluated on every window. Default null: with
+    /// <see cref="Deployment"/>, the deployment's stored file's rules; otherwise no alerts.</summary>
+    public string? AlertsPath { get; init; }
+    /// <summary>A labels file joined to the scored data by <see cref="LabelsKey"/> (with <see cref="DataPath"/> and a model). Default null.</summary>
+    public string? LabelsPath { get; init; }
+    /// <summary>The key column present in both the data file and the labels file. Default null (required with <see cref="LabelsPath"/>).</summary>
+    public string? LabelsKey { get; init; }
+    /// <summary>The label column of the labels file. Default null: the label the model was trained on.</summary>
+    public string? LabelColumn { get; init; }
+    /// <summary>Prediction log only: the earliest request time read (inclusive). Default null: from the first request.</summary>
+    public DateTimeOffset? From { get; init; }
+    /// <summary>Prediction log only: the latest request time read (exclusive). Default null: up to the last request. With
+    /// <see cref="From"/> and no <see cref="Window"/>, the one window is labelled FROM..TO (its key for alert de-duplication).</summary>
+    public DateTimeOffset? To { get; init; }
     /// <summary>Whether windows are stored with the model version (when one is known). Default true.</summary>
     public bool Store { get; init; } = true;
 }

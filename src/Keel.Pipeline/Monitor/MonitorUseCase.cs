@@ -1,11 +1,13 @@
 using Keel.Core;
 using Keel.Core.Data;
+using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Data;
 using Keel.Data.Binding;
 using Keel.Monitoring;
 using Keel.Monitoring.Drift;
 using Keel.Monitoring.Reference;
+using Keel.Pipeline.Alerts;
 using Keel.Pipeline.Predict;
 using Keel.Tracking;
 
@@ -24,15 +26,31 @@ public sealed record MonitorResult
     public int? Version { get; init; }
     /// <summary>The windows, oldest first.</summary>
     public IReadOnlyList<WindowDrift> Windows { get; init; } = [];
+    /// <summary>Alert rules that held on a window (fired, or held back by cooldown or de-duplication), in window order.</summary>
+    public IReadOnlyList<WindowAlert> Alerts { get; init; } = [];
     /// <summary>Remarks that apply to every window (e.g. outputs could not be scored).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
+/// <summary>A rule that held on a window and what became of it.</summary>
+/// <param name="Window">The window's label.</param>
+/// <param name="Rule">The rule as written.</param>
+/// <param name="Value">The figure's value in the window.</param>
+/// <param name="Status">fired, cooldown or duplicate.</param>
+/// <param name="Detail">Where it was delivered, or why it was held back.</param>
+public sealed record WindowAlert(string Window, string Rule, double Value, string Status, string Detail);
+
+/// <summary>Where a monitoring pass sends alerts: the terminal sink's writer and the client the webhook sink posts with.</summary>
+/// <param name="Terminal">Receives one ALERT line per fired alert.</param>
+/// <param name="Http">Posts webhook alerts (each attempt has its own timeout).</param>
+public sealed record MonitorAlerting(TextWriter Terminal, HttpClient Http);
+
 /// <summary>The monitor use case: compares each window of current data with a reference and stores the figures with the model
 /// version, so a timeline builds up. The CLI only parses arguments and prints what this returns.</summary>
 /// <param name="store">The store; needed for --model and --deployment, and to keep results. Null: files only.</param>
-/// <param name="time">Clock for the stored results.</param>
-public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
+/// <param name="time">Clock for the stored results and alert cooldowns.</param>
+/// <param name="alerting">Alert sinks; null: alert rules are not evaluated.</param>
+public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorAlerting? alerting = null)
 {
     /// <summary>Runs one monitoring pass.</summary>
     /// <exception cref="KeelInputException">A missing or unreadable input, or flags that do not fit together.</exception>
@@ -46,12 +64,19 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
             throw new KeelInputException("give the reference as --model NAME@ALIAS or --reference FILE.");
         if (r.ReferencePeriod is not null && r.ReferencePath is null)
             throw new KeelInputException("--reference-period needs --reference FILE with a time column: a model's stored reference keeps no dates.");
+        if (r.LabelsPath is not null && (r.DataPath is null || r.LabelsKey is null))
+            throw new KeelInputException("--labels needs --data FILE and --key COLUMN (a column of both files); with --deployment, labels come from /feedback.");
         var spec = r.Window is null ? null : WindowSpec.Parse(r.Window);
 
         string? modelText = r.Model;
-        if (r.Deployment is not null && modelText is null && r.ReferencePath is null)
-            modelText = (await Store().Deployments.GetAsync(r.Deployment, ct)
-                ?? throw new KeelNotFoundException($"--deployment '{r.Deployment}': no such deployment; `keel deployments list` shows them.")).Champion;
+        Keel.Core.Deployments.Deployment? deployment = null;
+        if (r.Deployment is not null)
+            deployment = await Store().Deployments.GetAsync(r.Deployment, ct)
+                ?? throw new KeelNotFoundException($"--deployment '{r.Deployment}': no such deployment; `keel deployments list` shows them.");
+        if (deployment is not null && modelText is null && r.ReferencePath is null) modelText = deployment.Champion;
+        var alertSettings = r.AlertsPath is not null ? AlertSettingsReader.ReadFile(r.AlertsPath)
+            : deployment is not null ? AlertSettingsReader.Parse(deployment.SpecText, $"deployment {deployment.Name}", Directory.GetCurrentDirectory())
+            : null;
         ModelVersion? version = null;
         ReferenceProfile? stored = null;
         if (modelText is not null)
@@ -68,7 +93,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
         CurrentData current;
         if (r.Deployment is not null)
         {
-            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, ct);
+            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct);
         }
         else
         {
@@ -76,13 +101,21 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
             if (!File.Exists(path)) throw new KeelInputException($"--data '{path}': the file does not exist.");
             var table = TableReader.Read(path, new ReadOptions()).Table;
             var windows = Windowing.Split(table, spec, r.TimeColumn);
+            Action<DataWindow, WindowFigures>? performance = null;
             if (version is not null && stored is not null)
             {
-                var (outputs, note) = await ScoreAsync(version, path, ct);
+                var (outputs, predictions, note) = await ScoreAsync(version, path, ct);
                 if (note is not null) notes.Add(note);
                 if (outputs.Count > 0) table = new Table([.. table.Columns.Where(c => !outputs.Any(o => o.Name == c.Name)), .. outputs]);
+                var labels = await LabelsAsync(r, version, table, path, ct);
+                var keys = r.LabelsKey is null ? null : table[r.LabelsKey];
+                if (predictions is not null)
+                    performance = (w, figures) => WindowPerformanceFigures.Add(figures,
+                        labels?.Join(keys!, predictions, w.Rows), Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, w.Rows));
             }
-            current = new CurrentData(table, windows, null, Path.GetFileName(path));
+            else if (r.LabelsPath is not null)
+                throw new KeelInputException("--labels needs --model: performance is measured on the model's answers.");
+            current = new CurrentData(table, windows, performance, Path.GetFileName(path));
         }
 
         var results = new List<WindowDrift>();
@@ -92,14 +125,28 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
             var reference = stored ?? seasonal!.For(current.Table, w, r.TimeColumn);
             // A window of every row (no --window) is the table itself: no copy of a large file.
             var rows = w.Rows.Length == current.Table.RowCount ? current.Table : current.Table.Take(w.Rows);
-            var drift = DriftAnalyzer.Compare(reference, rows, w.Label, r.Drift, ignore) with { From = w.From, To = w.To };
+            var label = spec is null && r.From is { } f && r.To is { } t ? $"{f.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z..{t.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z" : w.Label;
+            var drift = DriftAnalyzer.Compare(reference, rows, label, r.Drift, ignore) with { From = w.From, To = w.To };
             current.Serving?.Invoke(w, drift.Figures);
             results.Add(drift);
+        }
+        var alerts = new List<WindowAlert>();
+        if (alerting is not null && alertSettings is { Rules.Count: > 0 })
+        {
+            var engine = AlertCheck.CreateEngine(Store(), alertSettings, time, alerting.Terminal, alerting.Http);
+            var scope = r.Deployment ?? r.Model ?? version?.Name ?? Path.GetFileName(r.ReferencePath!);
+            foreach (var w in results)
+            {
+                // One window of every row has no key of its own: only the cooldown applies, not de-duplication.
+                var key = w.Window == "all" ? "" : w.Window;
+                foreach (var o in await engine.EvaluateAsync(alertSettings, scope, key, w.Figures, ct))
+                    alerts.Add(new WindowAlert(w.Window, o.Rule.Text, o.Value, o.Status.ToString().ToLowerInvariant(), o.Detail));
+            }
         }
         var result = new MonitorResult
         {
             Reference = version is not null ? $"{version.Name}:{version.Version} stored reference ({stored!.Source})" : seasonal!.Description,
-            Current = current.Description, Model = version?.Name, Version = version?.Version, Windows = results, Notes = notes,
+            Current = current.Description, Model = version?.Name, Version = version?.Version, Windows = results, Alerts = alerts, Notes = notes,
         };
         if (r.Store && version is not null && store is not null)
             await MonitoringResults.SaveAsync(store, result, time, ct);
@@ -121,25 +168,49 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
         return ReferenceProfile.FromJson(buffer.ToArray(), $"{version.Name}:{version.Version} {ReferenceProfile.ArtifactPath}");
     }
 
-    /// <summary>The model's answers on every row of the file, as output columns; a file it cannot score gives a note instead.</summary>
-    private async Task<(IReadOnlyList<Column>, string?)> ScoreAsync(ModelVersion version, string path, CancellationToken ct)
+    /// <summary>The labels file of the request, checked against the data file, or null when none is given.</summary>
+    private async Task<LabelsFile?> LabelsAsync(MonitorRequest r, ModelVersion version, Table data, string dataPath, CancellationToken ct)
+    {
+        if (r.LabelsPath is null) return null;
+        if (!data.Contains(r.LabelsKey!))
+            throw new KeelInputException($"{Path.GetFileName(dataPath)}: no key column '{r.LabelsKey}' to join the labels by; columns are: {string.Join(", ", data.Columns.Select(c => c.Name))}.");
+        var label = r.LabelColumn;
+        if (label is null)
+        {
+            var run = await Store().Tracking.GetRunAsync(version.SourceRunId, ct);
+            label = run?.Params.GetValueOrDefault("data.label")
+                ?? throw new KeelInputException($"model {version.Name}:{version.Version} does not record its label column; give --label COLUMN.");
+        }
+        return LabelsFile.Read(r.LabelsPath, r.LabelsKey!, label);
+    }
+
+    /// <summary>The model's answers on every row of the file, as output columns and predictions; a file it cannot score gives a note instead.</summary>
+    private async Task<(IReadOnlyList<Column>, Predictions?, string?)> ScoreAsync(ModelVersion version, string path, CancellationToken ct)
     {
         var loaded = await ModelLoader.LoadAsync(Store().Artifacts, version, ct);
         var parts = new List<Column[]>();
+        var predictions = new List<Predictions>();
         try
         {
             foreach (var chunk in ChunkedTableReader.Read(path, loaded.InputSchema, new ChunkReadOptions { MissingTokens = loaded.MissingTokens }))
             {
                 ct.ThrowIfCancellationRequested();
-                parts.Add([.. OutputColumns.From(loaded.Predict(chunk.Table))]);
+                var p = loaded.Predict(chunk.Table);
+                predictions.Add(p);
+                parts.Add([.. OutputColumns.From(p)]);
             }
         }
         catch (KeelInputException e)
         {
-            return ([], $"output drift not computed: the model cannot score this data ({e.Message})");
+            return ([], null, $"output drift not computed: the model cannot score this data ({e.Message})");
         }
-        if (parts.Count == 0) return ([], null);
-        return (Enumerable.Range(0, parts[0].Length).Select(i => Concat(parts.Select(p => p[i]).ToArray())).ToArray(), null);
+        if (parts.Count == 0) return ([], null, null);
+        var all = predictions[0] with
+        {
+            Probabilities = predictions[0].Probabilities is null ? null : predictions.SelectMany(p => p.Probabilities!).ToArray(),
+            Values = predictions[0].Values is null ? null : predictions.SelectMany(p => p.Values!).ToArray(),
+        };
+        return (Enumerable.Range(0, parts[0].Length).Select(i => Concat(parts.Select(p => p[i]).ToArray())).ToArray(), all, null);
     }
 
     private static Column Concat(Column[] parts) => parts[0] switch
@@ -150,5 +221,5 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time)
     };
 }
 
-/// <summary>Current data cut into windows; <see cref="Serving"/> adds serving figures per window (prediction log only).</summary>
+/// <summary>Current data cut into windows; <see cref="Serving"/> adds serving and performance figures per window.</summary>
 internal sealed record CurrentData(Table Table, IReadOnlyList<DataWindow> Windows, Action<DataWindow, WindowFigures>? Serving, string Description);

@@ -45,6 +45,7 @@ public sealed class ServingHost : IAsyncDisposable
     /// <summary>
     /// Loads and verifies the models, then listens. <paramref name="configure"/> may replace services, e.g. the <see cref="IModelRouter"/>.
     /// With <paramref name="deployment"/>, requests for its endpoint (or champion name) go through its rollout policy (docs/deployments.md).
+    /// With <paramref name="monitoring"/>, a monitoring pass runs on its schedule and its drift figures are exposed in /metrics.
     /// <c>tokens</c> is where the hashed bearer tokens are (<c>keel tokens</c>; default the deployment's store), needed beyond loopback.
     /// </summary>
     /// <exception cref="KeelInputException">
@@ -52,7 +53,8 @@ public sealed class ServingHost : IAsyncDisposable
     /// check, a post-processing rule that does not fit a model, or a busy port.
     /// </exception>
     public static async Task<ServingHost> StartAsync(ServeOptions options, IModelRegistry registry, IArtifactStore artifacts, TimeProvider time,
-        Action<IServiceCollection>? configure = null, CancellationToken ct = default, DeploymentServeOptions? deployment = null, IDeploymentStore? tokens = null)
+        Action<IServiceCollection>? configure = null, CancellationToken ct = default, DeploymentServeOptions? deployment = null, IDeploymentStore? tokens = null,
+        ScheduledMonitoring? monitoring = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (deployment is not null)
@@ -86,6 +88,11 @@ public sealed class ServingHost : IAsyncDisposable
         s.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         s.AddSingleton<IModelRouter, CatalogRouter>();
         s.AddHostedService<AliasWatcher>();
+        if (monitoring is not null)
+        {
+            s.AddSingleton(monitoring);
+            s.AddHostedService<ScheduledMonitor>();
+        }
         IPredictionLogStore? log = null;
         DeploymentRuntime? runtime = null;
         if (options.PredictionLogPath is { } path)

@@ -41,6 +41,10 @@ internal sealed class ServingMetrics
         ReloadFailures = f.CreateCounter("keel_model_reload_failures_total", "Alias moves that could not be loaded (the old version kept serving).", ["model"]);
         ShadowDropped = f.CreateCounter("keel_shadow_dropped_total", "Shadow copies not run because the shadow limit was reached (the answer never waits for them).");
         Served = f.CreateGauge("keel_model_version", "The version currently served per model (value = version).", ["model"]);
+        Drift = f.CreateGauge("keel_drift", "The latest scheduled monitoring pass: each per-column figure, e.g. statistic=psi, column=amount.", ["column", "statistic"]);
+        // Published from the first pass on, not as 0 before any pass ran.
+        DriftShare = f.CreateGauge("keel_drift_share", "The latest scheduled monitoring pass: share of judged columns that drifted.",
+            new GaugeConfiguration { SuppressInitialValue = true });
     }
 
     public CollectorRegistry Registry { get; }
@@ -61,6 +65,23 @@ internal sealed class ServingMetrics
     public Counter Reloads { get; }
     public Counter ReloadFailures { get; }
     public Gauge Served { get; }
+    public Gauge Drift { get; }
+    public Gauge DriftShare { get; }
+
+    /// <summary>Sets the drift gauges from a monitoring window's figures: every <c>statistic(column)</c> figure and <c>drift_share</c>.</summary>
+    public void SetDrift(IReadOnlyDictionary<string, double> figures)
+    {
+        foreach (var (name, value) in figures)
+        {
+            var open = name.IndexOf('(', StringComparison.Ordinal);
+            if (open > 0 && name[^1] == ')') Drift.WithLabels(name[(open + 1)..^1], name[..open]).Set(value);
+        }
+        if (figures.TryGetValue("drift_share", out var share))
+        {
+            DriftShare.Set(share);
+            DriftShare.Publish();
+        }
+    }
 
     /// <summary>Counts what a successful prediction saw and answered.</summary>
     public void Observe(string model, string version, string arm, Table input, Predictions p)
