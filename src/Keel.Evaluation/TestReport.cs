@@ -110,6 +110,9 @@ public sealed record TestReport
 
     /// <summary>Behavioural tests of evaluation.tests, in spec order. Default: none.</summary>
     public IReadOnlyList<Keel.Evaluation.Behaviour.BehaviourResult> Behaviour { get; init; } = [];
+
+    /// <summary>Permutation importance of each feature column on test in the selection metric; null when evaluation.importance_repeats is 0.</summary>
+    public Keel.Evaluation.Importance.PermutationImportanceResult? Importance { get; init; }
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>

@@ -94,11 +94,20 @@ internal static class EvaluationMapper
                 [[c.CalibrationRows.ToString(CultureInfo.InvariantCulture), F(c.Quantile), F(c.AchievedCoverage), F(c.MeanSize), F(c.EmptySets)]],
                 "Split conformal calibrated on validation with the selected model as trained on train only; size is the interval width (regression) or classes per set."));
         }
+        BarChartView? importance = null;
+        if (sel.Importance is { } imp)
+        {
+            tables.Add(new TableView($"Permutation importance ({imp.Metric})", ["column", "mean drop", "std", "drops"],
+                imp.Features.Select(f => (IReadOnlyList<string>)[f.Column, F(f.Mean), F(f.Std), string.Join(", ", f.Drops.Select(F))]).ToArray(),
+                $"Each feature column's values shuffled across the {sel.Rows} test rows, {imp.Repeats} times (seed {imp.Seed}); the drop is {imp.Metric} as is ({F(imp.Baseline)}) minus {imp.Metric} shuffled (for a loss the other way round), as scikit-learn's permutation_importance. Std is the population standard deviation of the drops."));
+            importance = new BarChartView($"Permutation importance: drop of {imp.Metric} (whiskers: ± std over {imp.Repeats} shuffles)",
+                imp.Features.Select(f => new BarDatum(f.Column, f.Mean) { Low = f.Mean - f.Std, High = f.Mean + f.Std }).ToArray());
+        }
         var charts = sel.Slices.Where(s => !s.BelowMinimum).GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
             g.Select(s => s.Metrics.TryGetValue(metric, out var i)
                 ? new BarDatum($"{s.Value} ({s.Rows})", i.Estimate) { Low = i.Low, High = i.High }
                 : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();
-        return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts };
+        return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts, Importance = importance };
     }
 
     /// <summary>The tag prioritisation table (highest priority first), as the report and <c>keel analyze</c> show it.</summary>

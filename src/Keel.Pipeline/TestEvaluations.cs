@@ -42,6 +42,7 @@ internal static class TestEvaluations
             Tags = run.Spec.Evaluation.Tags.Count == 0 ? [] : TagAnalysis.Analyze(truth, final.TestPredictions, others,
                 TagResolver.Resolve(run.Spec.Evaluation.Tags, run.Table.Take(run.Split.Test), i => $"evaluation.tags[{i}]", Path.GetFileName(run.Data.Path))),
             Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
+            Importance = ImportanceStep.Run(run, final.Model, run.Features.Take(run.Split.Test), truth),
         };
         return result;
     }

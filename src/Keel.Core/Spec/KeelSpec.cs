@@ -269,4 +269,7 @@ public sealed record EvaluationSpec
 
     /// <summary>Behavioural tests of the selected model on the test rows (and a file of cases). Default: none.</summary>
     public IReadOnlyList<BehaviourTestSpec> Tests { get; init; } = [];
+
+    /// <summary>Shuffles per feature column of the permutation importance on test (seeded with the run's seed). Default 5; 0: none.</summary>
+    public int ImportanceRepeats { get; init; } = 5;
 }

@@ -121,6 +121,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         }, options) with
         {
             Behaviour = BehaviourStep.Run(prepared, source.Model, rows, predictions),
+            Importance = ImportanceStep.Run(prepared, source.Model, rows, truth),
         };
 
         var scored = Evaluator.Evaluate(truth, predictions);

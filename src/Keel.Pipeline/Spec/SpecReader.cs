@@ -43,7 +43,8 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests",
+            "importance_repeats");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -72,6 +73,12 @@ internal static class SpecReader
             var v = f.Integer(mi, "evaluation.min_slice_rows");
             if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
             spec = spec with { MinSliceRows = v };
+        }
+        if (k.TryGetValue("importance_repeats", out var ir))
+        {
+            var v = f.Integer(ir, "evaluation.importance_repeats");
+            if (v is < 0 or > 1000) throw f.Error(ir, "evaluation.importance_repeats", $"expected a number of shuffles per column from 0 (no importance) to 1000, got {v}");
+            spec = spec with { ImportanceRepeats = v };
         }
         if (k.TryGetValue("threshold", out var th)) spec = spec with { Threshold = ReadThreshold(f, th) };
         if (k.TryGetValue("tags", out var tg)) spec = spec with { Tags = ReadTags(f, tg, "evaluation.tags") };

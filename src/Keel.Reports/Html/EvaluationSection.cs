@@ -22,6 +22,8 @@ internal static class EvaluationSection
             {
                 foreach (var c in e.SliceCharts) html.Figure(SvgCharts.BarChart(c.Title, c.Bars));
             }
+            if (t.Title.StartsWith("Permutation importance", StringComparison.Ordinal) && e.Importance is { } imp)
+                html.Figure(SvgCharts.BarChart(imp.Title, imp.Bars));
         }
         html.Raw("</section>");
     }

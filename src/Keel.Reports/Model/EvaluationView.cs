@@ -11,6 +11,10 @@ public sealed record EvaluationView
 
     /// <summary>Per-slice bar charts with interval whiskers, one per slice column. Default empty.</summary>
     public IReadOnlyList<BarChartView> SliceCharts { get; init; } = [];
+
+    /// <summary>Permutation importance: mean drop per feature column with whiskers at mean ± standard deviation, drawn under the
+    /// table whose title starts with "Permutation importance". Default null: none.</summary>
+    public BarChartView? Importance { get; init; }
 }
 
 /// <summary>A titled table of text cells, with an optional note under it.</summary>
