@@ -20,8 +20,8 @@ from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 
 from splitmix64 import SplitMix64
 
-
 rng = np.random.RandomState(20261107)
+
 
 def fl(a):
     return [float(x) for x in np.asarray(a, dtype=float).ravel()]
