@@ -113,6 +113,9 @@ public sealed record TestReport
 
     /// <summary>Permutation importance of each feature column on test in the selection metric; null when evaluation.importance_repeats is 0.</summary>
     public Keel.Evaluation.Importance.PermutationImportanceResult? Importance { get; init; }
+
+    /// <summary>Per-prediction contributions for a sample of test rows (linear and tree models of binary and regression tasks); null otherwise.</summary>
+    public Keel.Evaluation.Importance.ContributionSample? Contributions { get; init; }
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>

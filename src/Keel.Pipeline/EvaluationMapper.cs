@@ -103,6 +103,18 @@ internal static class EvaluationMapper
             importance = new BarChartView($"Permutation importance: drop of {imp.Metric} (whiskers: ± std over {imp.Repeats} shuffles)",
                 imp.Features.Select(f => new BarDatum(f.Column, f.Mean) { Low = f.Mean - f.Std, High = f.Mean + f.Std }).ToArray());
         }
+        if (sel.Contributions is { } contributions)
+        {
+            tables.Add(new TableView($"Contributions for a sample of test rows ({contributions.Space})", ["test row", "actual", "predicted", "largest contributions"],
+                contributions.Rows.Select(r => (IReadOnlyList<string>)[r.Row.ToString(CultureInfo.InvariantCulture), r.Actual, r.Predicted,
+                    string.Join("; ", r.Top.Select(t => $"{t.Column} {(t.Contribution >= 0 ? "+" : "")}{F(t.Contribution)}"))]).ToArray(),
+                contributions.Space switch
+                {
+                    "log-odds" => "Weight × (standardised) value per column, in log-odds of the positive class before any stored calibration: they add up to the log-odds less the bias.",
+                    "score" => "ML.NET's FeatureContributionCalculator over the trees' decision paths, in the raw tree score before calibration to a probability; positive pushes towards the positive class (regression: a larger value).",
+                    _ => "Weight × (standardised) value per column (trees: their decision-path contributions), in the predicted value.",
+                } + " A one-hot column's features are summed; keel predict --explain gives the same per row."));
+        }
         var charts = sel.Slices.Where(s => !s.BelowMinimum).GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
             g.Select(s => s.Metrics.TryGetValue(metric, out var i)
                 ? new BarDatum($"{s.Value} ({s.Rows})", i.Estimate) { Low = i.Low, High = i.High }

@@ -43,6 +43,7 @@ internal static class TestEvaluations
                 TagResolver.Resolve(run.Spec.Evaluation.Tags, run.Table.Take(run.Split.Test), i => $"evaluation.tags[{i}]", Path.GetFileName(run.Data.Path))),
             Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
             Importance = ImportanceStep.Run(run, final.Model, run.Features.Take(run.Split.Test), truth),
+            Contributions = ContributionStep.Run(final.Model, run.Features.Take(run.Split.Test), truth, final.TestPredictions),
         };
         return result;
     }

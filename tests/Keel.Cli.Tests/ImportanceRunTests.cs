@@ -36,6 +36,26 @@ public sealed class ImportanceRunTests
     }
 
     [Fact]
+    public async Task Run_LinearModel_TenTestRowsExplainedInLogOddsInJsonAndReport()
+    {
+        using var h = Harness(", importance_repeats: 0");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error + r.Out);
+        var c = r.Json().GetProperty("evaluations").GetProperty("linear").GetProperty("contributions");
+        Assert.Equal("log-odds", c.GetProperty("space").GetString());
+        var rows = c.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(10, rows.Length);
+        Assert.Equal(0, rows[0].GetProperty("row").GetInt32());
+        Assert.All(rows, x => Assert.Equal(5, x.GetProperty("top").GetArrayLength()));
+        var sizes = rows[0].GetProperty("top").EnumerateArray().Select(t => Math.Abs(t.GetProperty("contribution").GetDouble())).ToArray();
+        Assert.Equal(sizes.OrderDescending(), sizes);
+        var html = await File.ReadAllTextAsync(r.Json().GetProperty("report_path").GetString()!);
+        Assert.Contains("Contributions for a sample of test rows (log-odds)", html);
+    }
+
+    [Fact]
     public async Task Run_ImportanceRepeatsZero_NoImportance()
     {
         using var h = Harness(", importance_repeats: 0");
