@@ -44,7 +44,34 @@ internal static class TestEvaluations
             Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
             Importance = ImportanceStep.Run(run, final.Model, run.Features.Take(run.Split.Test), truth),
             Contributions = ContributionStep.Run(final.Model, run.Features.Take(run.Split.Test), truth, final.TestPredictions),
+            BiasVariance = BiasVariance(run, outcomes, selected),
+            Quadrants = Quadrants(run, outcomes, selected, final, others, champion),
         };
         return result;
+    }
+
+    /// <summary>The selected candidate as trained on train only: its train, validation and test errors beside the best baseline.</summary>
+    private static Keel.Evaluation.Diagnosis.BiasVarianceResult? BiasVariance(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes, CandidateOutcome selected)
+    {
+        var train = Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Train), selected.Model.Predict(run.Features.Take(run.Split.Train))).Metrics;
+        if (!train.TryGetValue(run.Metric, out var tr) || !selected.TestMetrics.TryGetValue(run.Metric, out var te)) return null;
+        var baselines = outcomes.Where(o => o.Baseline && o.TestMetrics.ContainsKey(run.Metric)).Select(o => (o.Name, o.TestMetrics[run.Metric])).ToArray();
+        return Keel.Evaluation.Diagnosis.Diagnoses.BiasVariance(run.Metric, tr,
+            selected.ValidationMetrics.TryGetValue(run.Metric, out var va) ? va : null, te, baselines, run.Spec.Evaluation.HumanLevel);
+    }
+
+    /// <summary>Capability vs alignment: the selected candidate against the runner-up (both trained on train only), and the registered
+    /// model against the registry champion.</summary>
+    private static IReadOnlyList<Keel.Evaluation.Diagnosis.QuadrantResult> Quadrants(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
+        CandidateOutcome selected, CandidateOutcome final, IReadOnlyList<(string Name, Keel.Core.Models.Predictions Test)> others, Keel.Core.Models.Predictions? champion)
+    {
+        var list = new List<Keel.Evaluation.Diagnosis.QuadrantResult>();
+        if (others.Count > 0 && others[0].Name != Gates.Champion && outcomes.FirstOrDefault(o => o.Name == others[0].Name) is { } runnerUp
+            && Keel.Evaluation.Diagnosis.Diagnoses.Quadrant(selected.Name, selected.TestMetrics, runnerUp.Name, runnerUp.TestMetrics, run.Metric) is { } q)
+            list.Add(q);
+        if (champion is not null && Keel.Evaluation.Diagnosis.Diagnoses.Quadrant("challenger (registered model)", final.TestMetrics, Gates.Champion,
+                Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Test), champion).Metrics, run.Metric) is { } c)
+            list.Add(c);
+        return list;
     }
 }

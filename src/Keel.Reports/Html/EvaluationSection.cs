@@ -24,6 +24,11 @@ internal static class EvaluationSection
             }
             if (t.Title.StartsWith("Permutation importance", StringComparison.Ordinal) && e.Importance is { } imp)
                 html.Figure(SvgCharts.BarChart(imp.Title, imp.Bars));
+            if (t.Title.StartsWith("Learning curve", StringComparison.Ordinal) && e.LearningCurve.Count > 0)
+            {
+                html.Figure(SvgCharts.LineChart("Learning curve", "share of training rows", e.LearningCurveMetric, e.LearningCurve,
+                    new ChartOptions { ShowLegend = true }));
+            }
         }
         html.Raw("</section>");
     }
