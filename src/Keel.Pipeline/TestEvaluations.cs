@@ -7,6 +7,9 @@ namespace Keel.Pipeline;
 /// <summary>The evaluation step of a run: every model's test intervals, and the selected (final) model's full evaluation.</summary>
 internal static class TestEvaluations
 {
+    /// <summary>The bias/variance table's training error is measured on at most this many training rows (a seeded sample beyond).</summary>
+    public const int TrainErrorRows = 100_000;
+
     /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
     /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
     /// <remarks>refitted: whether the final model was refitted on train + validation; uncalibrated: the final model's test predictions
@@ -53,7 +56,10 @@ internal static class TestEvaluations
     /// <summary>The selected candidate as trained on train only: its train, validation and test errors beside the best baseline.</summary>
     private static Keel.Evaluation.Diagnosis.BiasVarianceResult? BiasVariance(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes, CandidateOutcome selected)
     {
-        var train = Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Train), selected.Model.Predict(run.Features.Take(run.Split.Train))).Metrics;
+        // Training error on at most TrainErrorRows rows (a seeded sample of a larger train split).
+        var rows = run.Split.Train.Length <= TrainErrorRows ? run.Split.Train
+            : Keel.Evaluation.Importance.PermutationImportance.Permutations(run.Split.Train.Length, 1, (ulong)run.Seed)[0].Take(TrainErrorRows).Order().Select(i => run.Split.Train[i]).ToArray();
+        var train = Evaluator.Evaluate(run.Label.Labels.Take(rows), selected.Model.Predict(run.Features.Take(rows))).Metrics;
         if (!train.TryGetValue(run.Metric, out var tr) || !selected.TestMetrics.TryGetValue(run.Metric, out var te)) return null;
         var baselines = outcomes.Where(o => o.Baseline && o.TestMetrics.ContainsKey(run.Metric)).Select(o => (o.Name, o.TestMetrics[run.Metric])).ToArray();
         return Keel.Evaluation.Diagnosis.Diagnoses.BiasVariance(run.Metric, tr,
