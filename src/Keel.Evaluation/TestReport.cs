@@ -110,6 +110,21 @@ public sealed record TestReport
 
     /// <summary>Behavioural tests of evaluation.tests, in spec order. Default: none.</summary>
     public IReadOnlyList<Keel.Evaluation.Behaviour.BehaviourResult> Behaviour { get; init; } = [];
+
+    /// <summary>Permutation importance of each feature column on test in the selection metric; null when evaluation.importance_repeats is 0.</summary>
+    public Keel.Evaluation.Importance.PermutationImportanceResult? Importance { get; init; }
+
+    /// <summary>Per-prediction contributions for a sample of test rows (linear and tree models of binary and regression tasks); null otherwise.</summary>
+    public Keel.Evaluation.Importance.ContributionSample? Contributions { get; init; }
+
+    /// <summary>The selected candidate's learning curve (evaluation.learning_curve); null when not asked for.</summary>
+    public Keel.Evaluation.Diagnosis.LearningCurveResult? LearningCurve { get; init; }
+
+    /// <summary>Training, validation and test error of the selected candidate beside the best baseline and evaluation.human_level.</summary>
+    public Keel.Evaluation.Diagnosis.BiasVarianceResult? BiasVariance { get; init; }
+
+    /// <summary>Capability vs alignment: the selected model against the runner-up, and the registered model against the champion. Default: none.</summary>
+    public IReadOnlyList<Keel.Evaluation.Diagnosis.QuadrantResult> Quadrants { get; init; } = [];
 }
 
 /// <summary>The selected model's inputs to its full test evaluation.</summary>

@@ -90,6 +90,35 @@ internal sealed class CandidateTrainer
         return Fit(candidate.Name, candidate.Trainer, trainer, TrainingSlice(rows), validation: null);
     }
 
+    /// <summary>The learning curve of <paramref name="candidate"/>: fitted on 10, 25, 50, 75 and 100 % of the training rows (the first
+    /// of a seeded order, the run's seed; nested, kept in the split's order), each scored on its own training rows and on validation in the run's metric.</summary>
+    /// <remarks>Every fit featurises its own rows (the shared matrices belong to the whole train split). A sample that lacks a class of
+    /// the label is skipped and says so.</remarks>
+    public Keel.Evaluation.Diagnosis.LearningCurveResult LearningCurve(Candidate candidate)
+    {
+        var train = _run.Split.Train;
+        var order = Keel.Evaluation.Importance.PermutationImportance.Permutations(train.Length, 1, (ulong)_run.Seed)[0];
+        var points = new List<Keel.Evaluation.Diagnosis.LearningCurvePoint>();
+        foreach (var fraction in Keel.Evaluation.Diagnosis.Diagnoses.Fractions)
+        {
+            var n = Math.Max(1, (int)Math.Ceiling(fraction * train.Length));
+            // Positions in the train split kept in its order: at 100 % the fit is the candidate's own.
+            var rows = order.Take(n).Order().Select(i => train[i]).ToArray();
+            var labels = _run.Label.Labels.Take(rows);
+            if (labels.ClassIndices is { } y && y.Distinct().Count() < labels.Classes.Count)
+            {
+                points.Add(new(fraction, n, null, null, $"the {n} rows hold {y.Distinct().Count()} of the {labels.Classes.Count} classes"));
+                continue;
+            }
+            var slice = TrainingSlice(rows);
+            var fit = candidate.Trainer.Fit(slice, _validation, new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts));
+            double? Score(EncodedLabels truth, Table features) =>
+                Evaluator.Evaluate(truth, fit.Model.Predict(features)).Metrics.TryGetValue(_run.Metric, out var v) ? v : null;
+            points.Add(new(fraction, n, Score(slice.Labels, slice.Features), _validation is null ? null : Score(_validation.Labels, _validation.Features)));
+        }
+        return new(candidate.Name, _run.Metric, points);
+    }
+
     private CandidateOutcome Fit(string name, ITrainer candidate, ITrainer trainer, TrainingData train, TrainingData? validation)
     {
         var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts) { Features = _features };

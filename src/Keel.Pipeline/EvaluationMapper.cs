@@ -94,11 +94,61 @@ internal static class EvaluationMapper
                 [[c.CalibrationRows.ToString(CultureInfo.InvariantCulture), F(c.Quantile), F(c.AchievedCoverage), F(c.MeanSize), F(c.EmptySets)]],
                 "Split conformal calibrated on validation with the selected model as trained on train only; size is the interval width (regression) or classes per set."));
         }
+        BarChartView? importance = null;
+        if (sel.Importance is { } imp)
+        {
+            tables.Add(new TableView($"Permutation importance ({imp.Metric})", ["column", "mean drop", "std", "drops"],
+                imp.Features.Select(f => (IReadOnlyList<string>)[f.Column, F(f.Mean), F(f.Std), string.Join(", ", f.Drops.Select(F))]).ToArray(),
+                $"Each feature column's values shuffled across the {sel.Rows} test rows, {imp.Repeats} times (seed {imp.Seed}); the drop is {imp.Metric} as is ({F(imp.Baseline)}) minus {imp.Metric} shuffled (for a loss the other way round), as scikit-learn's permutation_importance. Std is the population standard deviation of the drops."));
+            importance = new BarChartView($"Permutation importance: drop of {imp.Metric} (whiskers: ± std over {imp.Repeats} shuffles)",
+                imp.Features.Select(f => new BarDatum(f.Column, f.Mean) { Low = f.Mean - f.Std, High = f.Mean + f.Std }).ToArray());
+        }
+        if (sel.Contributions is { } contributions)
+        {
+            tables.Add(new TableView($"Contributions for a sample of test rows ({contributions.Space})", ["test row", "actual", "predicted", "largest contributions"],
+                contributions.Rows.Select(r => (IReadOnlyList<string>)[r.Row.ToString(CultureInfo.InvariantCulture), r.Actual, r.Predicted,
+                    string.Join("; ", r.Top.Select(t => $"{t.Column} {(t.Contribution >= 0 ? "+" : "")}{F(t.Contribution)}"))]).ToArray(),
+                contributions.Space switch
+                {
+                    "log-odds" => "Weight × (standardised) value per column, in log-odds of the positive class before any stored calibration: they add up to the log-odds less the bias.",
+                    "score" => "ML.NET's FeatureContributionCalculator over the trees' decision paths, in the raw tree score before calibration to a probability; positive pushes towards the positive class (regression: a larger value).",
+                    _ => "Weight × (standardised) value per column (trees: their decision-path contributions), in the predicted value.",
+                } + " A one-hot column's features are summed; keel predict --explain gives the same per row."));
+        }
+        if (sel.BiasVariance is { } bv)
+        {
+            string O(double? v) => v is { } x ? F(x) : "—";
+            tables.Add(new TableView($"Bias and variance (error = {(Keel.Core.Metrics.MetricCatalog.Get(bv.Metric).HigherIsBetter ? $"1 − {bv.Metric}" : bv.Metric)})",
+                ["train", "validation", "test", "best baseline (test)", "human level", "avoidable bias", "variance", "data mismatch"],
+                [[F(bv.Train), O(bv.Validation), F(bv.Test), bv.Baseline is null ? "—" : $"{O(bv.BaselineTest)} ({bv.Baseline})", O(bv.HumanLevel),
+                    O(bv.AvoidableBias), O(bv.Variance), O(bv.DataMismatch)]],
+                "The selected candidate as trained on train only. Avoidable bias = train − human level (evaluation.human_level), variance = validation − train, data mismatch = test − validation. " + bv.Reading));
+        }
+        IReadOnlyList<Series> learning = [];
+        if (sel.LearningCurve is { } lc)
+        {
+            tables.Add(new TableView($"Learning curve ({lc.Candidate}, {lc.Metric})", ["share of training rows", "rows", $"train {lc.Metric}", $"validation {lc.Metric}"],
+                lc.Points.Select(p => (IReadOnlyList<string>)[Pct(p.Fraction), p.TrainRows.ToString(CultureInfo.InvariantCulture),
+                    p.Skipped ?? (p.Train is { } t ? F(t) : "—"), p.Skipped is null && p.Validation is { } v ? F(v) : "—"]).ToArray(),
+                "The selected candidate trained again on the first rows of a seeded order of the training rows. Curves that meet early and stay apart from the goal point to bias (a larger model); a gap that narrows as rows are added points to variance (more data helps)."));
+            learning =
+            [
+                new Series($"train {lc.Metric}", lc.Points.Where(p => p.Train is not null).Select(p => new Point(p.Fraction, p.Train!.Value)).ToArray()),
+                new Series($"validation {lc.Metric}", lc.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Fraction, p.Validation!.Value)).ToArray()),
+            ];
+        }
+        if (sel.Quadrants.Count > 0)
+        {
+            tables.Add(new TableView("Capability vs alignment", ["model", "against", "log loss change (capability)", $"{sel.Quadrants[0].Metric} improvement (alignment)", "quadrant", "reading"],
+                sel.Quadrants.Select(q => (IReadOnlyList<string>)[q.Model, q.Reference, F(q.LossChange), F(q.MetricChange), q.Quadrant, q.Reading]).ToArray(),
+                "On the same test rows. A negative log loss change is a more capable model; a positive improvement of the decision metric is a better aligned one."));
+        }
         var charts = sel.Slices.Where(s => !s.BelowMinimum).GroupBy(s => s.Column).Select(g => new BarChartView($"{metric} by {g.Key} ({Pct(sel.Bootstrap.Confidence)} intervals)",
             g.Select(s => s.Metrics.TryGetValue(metric, out var i)
                 ? new BarDatum($"{s.Value} ({s.Rows})", i.Estimate) { Low = i.Low, High = i.High }
                 : new BarDatum($"{s.Value} ({s.Rows})", double.NaN)).ToArray())).ToArray();
-        return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts };
+        return new EvaluationView { Tables = tables, Reliability = reliability, SliceCharts = charts, Importance = importance,
+            LearningCurve = learning, LearningCurveMetric = sel.LearningCurve?.Metric ?? "metric" };
     }
 
     /// <summary>The tag prioritisation table (highest priority first), as the report and <c>keel analyze</c> show it.</summary>

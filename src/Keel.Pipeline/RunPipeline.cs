@@ -135,6 +135,11 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var champion = await ChampionAsync(run, outcomes, ct);
         var evaluations = TestEvaluations.Evaluate(run, outcomes, selected, final, refit,
             decision?.Rule.Calibration is null ? null : undecided.TestPredictions, decision?.Result, champion?.Test);
+        if (run.Spec.Evaluation.LearningCurve)
+        {
+            progress.Report(new PipelineProgress("evaluate", 0.5));
+            evaluations = new Dictionary<string, TestReport>(evaluations) { [selected.Name] = evaluations[selected.Name] with { LearningCurve = trainer.LearningCurve(run.Candidates[selectedIndex]) } };
+        }
         foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
         progress.Report(new PipelineProgress("evaluate", 1));
 

@@ -144,6 +144,7 @@ public static class RunPreparation
                 throw new KeelInputException($"{specName} field 'augment.swaps.{column}': expected a categorical feature column; categorical features are: {string.Join(", ", features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name))}.");
         }
         RequireDecisionInputs(specName, spec, label.Task, split);
+        RequireLearningCurveInputs(specName, spec, split);
         // Tags are resolved once here so a bad column or rule stops the run before any training.
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
@@ -248,6 +249,13 @@ public static class RunPreparation
         throw new KeelInputException(
             $"{specName} field 'metric': {metric} is undefined on the validation split, whose {split.Validation.Length} rows hold no {missing}, so no candidate could be chosen; " +
             $"expected validation rows of every class (a larger split.validation_fraction, or split.strategy stratified) or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
+    }
+
+    /// <summary>The learning curve measures the validation metric, so it needs validation rows.</summary>
+    private static void RequireLearningCurveInputs(string specName, KeelSpec spec, SplitResult split)
+    {
+        if (spec.Evaluation.LearningCurve && split.Validation.Length == 0)
+            throw new KeelInputException($"{specName} field 'evaluation.learning_curve': it measures the selected candidate on the validation split, which is empty; expected split.validation_fraction above 0.");
     }
 
     /// <summary>A stored calibration or threshold is fitted on validation rows of a binary task.</summary>

@@ -7,6 +7,9 @@ namespace Keel.Pipeline;
 /// <summary>The evaluation step of a run: every model's test intervals, and the selected (final) model's full evaluation.</summary>
 internal static class TestEvaluations
 {
+    /// <summary>The bias/variance table's training error is measured on at most this many training rows (a seeded sample beyond).</summary>
+    public const int TrainErrorRows = 100_000;
+
     /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
     /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
     /// <remarks>refitted: whether the final model was refitted on train + validation; uncalibrated: the final model's test predictions
@@ -42,7 +45,39 @@ internal static class TestEvaluations
             Tags = run.Spec.Evaluation.Tags.Count == 0 ? [] : TagAnalysis.Analyze(truth, final.TestPredictions, others,
                 TagResolver.Resolve(run.Spec.Evaluation.Tags, run.Table.Take(run.Split.Test), i => $"evaluation.tags[{i}]", Path.GetFileName(run.Data.Path))),
             Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
+            Importance = ImportanceStep.Run(run, final.Model, run.Features.Take(run.Split.Test), truth),
+            Contributions = ContributionStep.Run(final.Model, run.Features.Take(run.Split.Test), truth, final.TestPredictions),
+            BiasVariance = BiasVariance(run, outcomes, selected),
+            Quadrants = Quadrants(run, outcomes, selected, final, others, champion),
         };
         return result;
+    }
+
+    /// <summary>The selected candidate as trained on train only: its train, validation and test errors beside the best baseline.</summary>
+    private static Keel.Evaluation.Diagnosis.BiasVarianceResult? BiasVariance(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes, CandidateOutcome selected)
+    {
+        // Training error on at most TrainErrorRows rows (a seeded sample of a larger train split).
+        var rows = run.Split.Train.Length <= TrainErrorRows ? run.Split.Train
+            : Keel.Evaluation.Importance.PermutationImportance.Permutations(run.Split.Train.Length, 1, (ulong)run.Seed)[0].Take(TrainErrorRows).Order().Select(i => run.Split.Train[i]).ToArray();
+        var train = Evaluator.Evaluate(run.Label.Labels.Take(rows), selected.Model.Predict(run.Features.Take(rows))).Metrics;
+        if (!train.TryGetValue(run.Metric, out var tr) || !selected.TestMetrics.TryGetValue(run.Metric, out var te)) return null;
+        var baselines = outcomes.Where(o => o.Baseline && o.TestMetrics.ContainsKey(run.Metric)).Select(o => (o.Name, o.TestMetrics[run.Metric])).ToArray();
+        return Keel.Evaluation.Diagnosis.Diagnoses.BiasVariance(run.Metric, tr,
+            selected.ValidationMetrics.TryGetValue(run.Metric, out var va) ? va : null, te, baselines, run.Spec.Evaluation.HumanLevel);
+    }
+
+    /// <summary>Capability vs alignment: the selected candidate against the runner-up (both trained on train only), and the registered
+    /// model against the registry champion.</summary>
+    private static IReadOnlyList<Keel.Evaluation.Diagnosis.QuadrantResult> Quadrants(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
+        CandidateOutcome selected, CandidateOutcome final, IReadOnlyList<(string Name, Keel.Core.Models.Predictions Test)> others, Keel.Core.Models.Predictions? champion)
+    {
+        var list = new List<Keel.Evaluation.Diagnosis.QuadrantResult>();
+        if (others.Count > 0 && others[0].Name != Gates.Champion && outcomes.FirstOrDefault(o => o.Name == others[0].Name) is { } runnerUp
+            && Keel.Evaluation.Diagnosis.Diagnoses.Quadrant(selected.Name, selected.TestMetrics, runnerUp.Name, runnerUp.TestMetrics, run.Metric) is { } q)
+            list.Add(q);
+        if (champion is not null && Keel.Evaluation.Diagnosis.Diagnoses.Quadrant("challenger (registered model)", final.TestMetrics, Gates.Champion,
+                Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Test), champion).Metrics, run.Metric) is { } c)
+            list.Add(c);
+        return list;
     }
 }

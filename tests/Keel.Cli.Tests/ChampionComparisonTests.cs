@@ -31,5 +31,10 @@ public sealed class ChampionComparisonTests
         var auc = comparisons.Single(c => c.GetProperty("against").GetString() == "champion" && c.GetProperty("metric").GetString() == "auc");
         Assert.Equal("tied", auc.GetProperty("verdict").GetString());
         Assert.Contains("tied", second.Json().GetProperty("gates")[0].GetProperty("detail").GetString());
+        // Capability vs alignment: the challenger against the champion, the same model, so neither changes.
+        Assert.Empty(first.Json().GetProperty("evaluations").GetProperty("linear").GetProperty("quadrants").EnumerateArray());
+        var q = Assert.Single(second.Json().GetProperty("evaluations").GetProperty("linear").GetProperty("quadrants").EnumerateArray());
+        Assert.Equal("champion", q.GetProperty("reference").GetString());
+        Assert.Equal("no change", q.GetProperty("quadrant").GetString());
     }
 }

@@ -16,12 +16,16 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "CSV, JSON Lines or Parquet file to predict", Required = true };
         var output = new Option<string>("--output") { Description = "Where to write predictions (.csv, .jsonl or .parquet)", Required = true };
         var chunk = new Option<int>("--chunk-rows") { Description = "Rows predicted at a time", DefaultValueFactory = _ => 50_000 };
+        var explain = new Option<bool>("--explain") { Description = "Add each row's largest per-column contributions (linear and tree models)" };
+        var top = new Option<int>("--explain-top") { Description = "Contributions per row with --explain", DefaultValueFactory = _ => 3 };
         var command = new Command("predict", "Predict a file with a registered model (streamed in chunks; columns matched by name)")
         {
-            model, input, output, chunk, json,
+            model, input, output, chunk, explain, top, json,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(explain) && result.GetValue(top) < 1)
+                throw new Keel.Core.KeelInputException($"--explain-top: expected a number of contributions per row of at least 1, got {result.GetValue(top)}.");
             var reference = ModelReference.Parse(result.GetValue(model)!);
             await using var store = await o.OpenForReadingAsync(result, ct);
             var version = await ModelLoader.ResolveAsync(store.Registry, reference, ct);
@@ -31,6 +35,7 @@ internal static class PredictCommand
                 Input = o.Context.Resolve(result.GetValue(input)!),
                 Output = o.Context.Resolve(result.GetValue(output)!),
                 ChunkRows = result.GetValue(chunk),
+                Explain = result.GetValue(explain) ? result.GetValue(top) : 0,
             };
             var quiet = result.GetValue(json);
             var watch = Stopwatch.StartNew();

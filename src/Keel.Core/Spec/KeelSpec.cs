@@ -269,4 +269,15 @@ public sealed record EvaluationSpec
 
     /// <summary>Behavioural tests of the selected model on the test rows (and a file of cases). Default: none.</summary>
     public IReadOnlyList<BehaviourTestSpec> Tests { get; init; } = [];
+
+    /// <summary>Shuffles per feature column of the permutation importance on test (seeded with the run's seed). Default 5; 0: none.</summary>
+    public int ImportanceRepeats { get; init; } = 5;
+
+    /// <summary>Whether to train the selected candidate again on 10, 25, 50, 75 and 100 % of the training rows for a learning curve
+    /// (five more fits; needs a validation split). Default false.</summary>
+    public bool LearningCurve { get; init; }
+
+    /// <summary>A human-level (or existing-system) error in the selection metric's terms (1 − metric for a score, the loss itself),
+    /// against which the bias/variance table measures avoidable bias. Default null: none.</summary>
+    public double? HumanLevel { get; init; }
 }

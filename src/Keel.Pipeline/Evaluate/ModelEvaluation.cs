@@ -121,6 +121,8 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         }, options) with
         {
             Behaviour = BehaviourStep.Run(prepared, source.Model, rows, predictions),
+            Importance = ImportanceStep.Run(prepared, source.Model, rows, truth),
+            Contributions = ContributionStep.Run(source.Model, rows, truth, predictions),
         };
 
         var scored = Evaluator.Evaluate(truth, predictions);

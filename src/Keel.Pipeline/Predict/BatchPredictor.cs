@@ -4,6 +4,7 @@ using System.Text.Json;
 using Keel.Core;
 using Keel.Core.Models;
 using Keel.Data.Binding;
+using Keel.Training.Explanation;
 using Parquet;
 using Parquet.Schema;
 
@@ -20,6 +21,9 @@ public sealed record BatchPredictOptions
 
     /// <summary>Rows predicted at a time (CSV and JSON Lines; Parquet goes by row group). Default 50,000.</summary>
     public int ChunkRows { get; init; } = 50_000;
+
+    /// <summary>The largest contributions to write per row (columns top1_column, top1_contribution, ...). Default 0: none.</summary>
+    public int Explain { get; init; }
 }
 
 /// <summary>How many rows a batch prediction wrote.</summary>
@@ -27,7 +31,9 @@ public sealed record BatchPredictResult(long Rows, string Output);
 
 /// <summary>
 /// Predicts a file chunk by chunk with the server's path (schema-bound binding, then <see cref="LoadedModel.Predict"/>), so a
-/// file larger than memory works. Output columns: row (0-based input row), predicted and, for classifiers, p_CLASS per class.
+/// file larger than memory works. Output columns: row (0-based input row), predicted and, for classifiers, p_CLASS per class; with
+/// <see cref="BatchPredictOptions.Explain"/> K, topI_column and topI_contribution for I = 1..K: the input columns that moved the row's
+/// raw score most (<see cref="Contributions"/>), largest by size first.
 /// </summary>
 public static class BatchPredictor
 {
@@ -39,18 +45,22 @@ public static class BatchPredictor
         ArgumentNullException.ThrowIfNull(options);
         var format = OutputFormat(options.Output);
         var classes = model.Model.Classes;
+        if (options.Explain > 0 && !Contributions.Supported(model.Model))
+            throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest) of binary and regression tasks.");
+        var k = Math.Clamp(options.Explain, 0, model.InputSchema.Columns.Count);
         var temp = options.Output + ".part";
         long rows = 0;
         try
         {
             await using (var file = File.Create(temp))
             {
-                await using var writer = await ChunkWriter.CreateAsync(format, file, classes, ct);
+                await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
                 foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens }))
                 {
                     ct.ThrowIfCancellationRequested();
                     var predictions = model.Predict(chunk.Table);
-                    await writer.WriteAsync(chunk.FirstRow, predictions, ct);
+                    var explained = k > 0 ? Contributions.Compute(model.Model, chunk.Table) : null;
+                    await writer.WriteAsync(chunk.FirstRow, predictions, explained, ct);
                     rows += predictions.Count;
                     progress?.Report(rows);
                 }
@@ -77,14 +87,19 @@ public static class BatchPredictor
     /// <summary>Writes prediction chunks in one output format.</summary>
     private abstract class ChunkWriter : IAsyncDisposable
     {
-        public static async Task<ChunkWriter> CreateAsync(string format, Stream stream, IReadOnlyList<string> classes, CancellationToken ct) => format switch
+        public static async Task<ChunkWriter> CreateAsync(string format, Stream stream, IReadOnlyList<string> classes, int top, CancellationToken ct) => format switch
         {
-            "csv" => new CsvWriter(stream, classes),
-            "jsonl" => new JsonlWriter(stream),
-            _ => await ParquetChunkWriter.CreateAsync(stream, classes, ct),
+            "csv" => new CsvWriter(stream, classes, top),
+            "jsonl" => new JsonlWriter(stream, top),
+            _ => await ParquetChunkWriter.CreateAsync(stream, classes, top, ct),
         };
 
-        public abstract Task WriteAsync(long firstRow, Predictions p, CancellationToken ct);
+        /// <summary>Writes the chunk; <paramref name="explained"/> holds its contributions when the output explains rows.</summary>
+        public abstract Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct);
+
+        /// <summary>The names of the explanation columns for the top <paramref name="top"/>.</summary>
+        protected static IEnumerable<(string Column, string Contribution)> TopNames(int top) =>
+            Enumerable.Range(1, top).Select(i => ($"top{i}_column", $"top{i}_contribution"));
 
         public abstract ValueTask DisposeAsync();
     }
@@ -93,14 +108,18 @@ public static class BatchPredictor
     {
         private readonly StreamWriter _w;
 
-        public CsvWriter(Stream stream, IReadOnlyList<string> classes)
+        private readonly int _top;
+
+        public CsvWriter(Stream stream, IReadOnlyList<string> classes, int top)
         {
+            _top = top;
             _w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-            _w.Write(string.Join(",", new[] { "row", "predicted" }.Concat(classes.Select(c => Quote("p_" + c)))));
+            _w.Write(string.Join(",", new[] { "row", "predicted" }.Concat(classes.Select(c => Quote("p_" + c)))
+                .Concat(TopNames(top).SelectMany(n => new[] { n.Column, n.Contribution }))));
             _w.Write('\n');
         }
 
-        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             var sb = new StringBuilder();
             var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
@@ -113,6 +132,11 @@ public static class BatchPredictor
                     sb.Append(Quote(p.Classes[predicted[r]]));
                     foreach (var v in p.Probabilities![r]) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 }
+                if (explained is not null)
+                {
+                    foreach (var (column, c) in explained.Top(r, _top))
+                        sb.Append(',').Append(Quote(column)).Append(',').Append(c.ToString("R", CultureInfo.InvariantCulture));
+                }
                 sb.Append('\n');
             }
             await _w.WriteAsync(sb, ct);
@@ -123,9 +147,9 @@ public static class BatchPredictor
         private static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    private sealed class JsonlWriter(Stream stream) : ChunkWriter
+    private sealed class JsonlWriter(Stream stream, int top) : ChunkWriter
     {
-        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             using var buffer = new MemoryStream();
             var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
@@ -140,6 +164,14 @@ public static class BatchPredictor
                     {
                         w.WriteString("predicted", p.Classes[predicted[r]]);
                         for (var k = 0; k < p.Classes.Count; k++) w.WriteNumber("p_" + p.Classes[k], p.Probabilities![r][k]);
+                    }
+                    if (explained is not null)
+                    {
+                        foreach (var ((column, c), names) in explained.Top(r, top).Zip(TopNames(top)))
+                        {
+                            w.WriteString(names.Column, column);
+                            Number(w, names.Contribution, c);
+                        }
                     }
                     w.WriteEndObject();
                 }
@@ -158,18 +190,20 @@ public static class BatchPredictor
         }
     }
 
-    private sealed class ParquetChunkWriter(ParquetWriter writer, DataField<long> row, DataField predicted, DataField<double>[] probabilities) : ChunkWriter
+    private sealed class ParquetChunkWriter(ParquetWriter writer, DataField<long> row, DataField predicted, DataField<double>[] probabilities,
+        (DataField<string> Column, DataField<double> Contribution)[] tops) : ChunkWriter
     {
-        public static async Task<ChunkWriter> CreateAsync(Stream stream, IReadOnlyList<string> classes, CancellationToken ct)
+        public static async Task<ChunkWriter> CreateAsync(Stream stream, IReadOnlyList<string> classes, int top, CancellationToken ct)
         {
             var row = new DataField<long>("row");
             DataField predicted = classes.Count > 0 ? new DataField<string>("predicted") : new DataField<double>("predicted");
             var probabilities = classes.Select(c => new DataField<double>("p_" + c)).ToArray();
-            var writer = await ParquetWriter.CreateAsync(new ParquetSchema([row, predicted, .. probabilities]), stream, cancellationToken: ct);
-            return new ParquetChunkWriter(writer, row, predicted, probabilities);
+            var tops = TopNames(top).Select(n => (new DataField<string>(n.Column), new DataField<double>(n.Contribution))).ToArray();
+            var writer = await ParquetWriter.CreateAsync(new ParquetSchema([row, predicted, .. probabilities, .. tops.SelectMany(t => new DataField[] { t.Item1, t.Item2 })]), stream, cancellationToken: ct);
+            return new ParquetChunkWriter(writer, row, predicted, probabilities, tops);
         }
 
-        public override async Task WriteAsync(long firstRow, Predictions p, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             if (p.Count == 0) return;
             using var group = writer.CreateRowGroup();
@@ -177,14 +211,24 @@ public static class BatchPredictor
             if (p.Probabilities is not { } probs)
             {
                 await group.WriteAsync<double>(predicted, p.Values!.ToArray(), cancellationToken: ct);
-                return;
             }
-            var k = p.PredictedClassIndices();
-            await group.WriteAsync(predicted, k.Select(i => p.Classes[i]).ToArray());
-            for (var c = 0; c < probabilities.Length; c++)
+            else
             {
-                var col = c;
-                await group.WriteAsync<double>(probabilities[c], probs.Select(r => r[col]).ToArray(), cancellationToken: ct);
+                var k = p.PredictedClassIndices();
+                await group.WriteAsync(predicted, k.Select(i => p.Classes[i]).ToArray());
+                for (var c = 0; c < probabilities.Length; c++)
+                {
+                    var col = c;
+                    await group.WriteAsync<double>(probabilities[c], probs.Select(r => r[col]).ToArray(), cancellationToken: ct);
+                }
+            }
+            if (explained is null) return;
+            var top = Enumerable.Range(0, p.Count).Select(r => explained.Top(r, tops.Length)).ToArray();
+            for (var i = 0; i < tops.Length; i++)
+            {
+                var at = i;
+                await group.WriteAsync(tops[i].Column, top.Select(t => t[at].Column).ToArray());
+                await group.WriteAsync<double>(tops[i].Contribution, top.Select(t => t[at].Contribution).ToArray(), cancellationToken: ct);
             }
         }
 

@@ -43,7 +43,8 @@ internal static class SpecReader
 
     private static EvaluationSpec ReadEvaluation(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests");
+        var k = f.Keys(map, "evaluation", "slices", "sensitive", "calibrate", "coverage", "bootstrap", "min_slice_rows", "threshold", "tags", "tests",
+            "importance_repeats", "learning_curve", "human_level");
         var spec = new EvaluationSpec
         {
             Slices = k.TryGetValue("slices", out var sl) ? f.StringList(sl, "evaluation.slices") : [],
@@ -72,6 +73,19 @@ internal static class SpecReader
             var v = f.Integer(mi, "evaluation.min_slice_rows");
             if (v < 1) throw f.Error(mi, "evaluation.min_slice_rows", $"expected a number of rows of at least 1, got {v}");
             spec = spec with { MinSliceRows = v };
+        }
+        if (k.TryGetValue("importance_repeats", out var ir))
+        {
+            var v = f.Integer(ir, "evaluation.importance_repeats");
+            if (v is < 0 or > 1000) throw f.Error(ir, "evaluation.importance_repeats", $"expected a number of shuffles per column from 0 (no importance) to 1000, got {v}");
+            spec = spec with { ImportanceRepeats = v };
+        }
+        if (k.TryGetValue("learning_curve", out var lc)) spec = spec with { LearningCurve = f.Bool(lc, "evaluation.learning_curve") };
+        if (k.TryGetValue("human_level", out var hl))
+        {
+            var v = f.Number(hl, "evaluation.human_level");
+            if (!(v >= 0) || double.IsInfinity(v)) throw f.Error(hl, "evaluation.human_level", $"expected an error of at least 0 in the selection metric's terms (1 − metric for a score such as auc, the loss itself for a loss), got {v}");
+            spec = spec with { HumanLevel = v };
         }
         if (k.TryGetValue("threshold", out var th)) spec = spec with { Threshold = ReadThreshold(f, th) };
         if (k.TryGetValue("tags", out var tg)) spec = spec with { Tags = ReadTags(f, tg, "evaluation.tags") };

@@ -22,6 +22,13 @@ internal static class EvaluationSection
             {
                 foreach (var c in e.SliceCharts) html.Figure(SvgCharts.BarChart(c.Title, c.Bars));
             }
+            if (t.Title.StartsWith("Permutation importance", StringComparison.Ordinal) && e.Importance is { } imp)
+                html.Figure(SvgCharts.BarChart(imp.Title, imp.Bars));
+            if (t.Title.StartsWith("Learning curve", StringComparison.Ordinal) && e.LearningCurve.Count > 0)
+            {
+                html.Figure(SvgCharts.LineChart("Learning curve", "share of training rows", e.LearningCurveMetric, e.LearningCurve,
+                    new ChartOptions { ShowLegend = true }));
+            }
         }
         html.Raw("</section>");
     }

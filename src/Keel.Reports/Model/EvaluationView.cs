@@ -11,6 +11,17 @@ public sealed record EvaluationView
 
     /// <summary>Per-slice bar charts with interval whiskers, one per slice column. Default empty.</summary>
     public IReadOnlyList<BarChartView> SliceCharts { get; init; } = [];
+
+    /// <summary>Permutation importance: mean drop per feature column with whiskers at mean ± standard deviation, drawn under the
+    /// table whose title starts with "Permutation importance". Default null: none.</summary>
+    public BarChartView? Importance { get; init; }
+
+    /// <summary>Learning curve series (share of training rows, metric): training and validation, drawn under the table whose title
+    /// starts with "Learning curve". Default empty: none.</summary>
+    public IReadOnlyList<Series> LearningCurve { get; init; } = [];
+
+    /// <summary>The y axis label of the learning curve (the metric). Default "metric".</summary>
+    public string LearningCurveMetric { get; init; } = "metric";
 }
 
 /// <summary>A titled table of text cells, with an optional note under it.</summary>

@@ -7,7 +7,7 @@ using Keel.Training.Packaging;
 namespace Keel.Training.Linear;
 
 /// <summary>A fitted linear regression (ridge): standardised features, then an intercept plus a weighted sum.</summary>
-internal sealed class RidgeModel : IFeaturizedModel
+internal sealed class RidgeModel : IFeaturizedModel, Explanation.IExplainableModel
 {
     private readonly ModelHeader _header;
     private readonly RidgeState _state;
@@ -42,6 +42,14 @@ internal sealed class RidgeModel : IFeaturizedModel
             values[r] = sum;
         }
         return new Predictions { Task = Task, Values = values };
+    }
+
+    /// <summary>Weight × standardised feature value per slot (they add up to the prediction less the intercept).</summary>
+    public (string Space, float[][] Slots)? SlotContributions(Table features)
+    {
+        var rows = Featurize(features);
+        var w = _state.Weights;
+        return ("value", rows.Select(r => r.Select((x, j) => (float)(w[j] * x)).ToArray()).ToArray());
     }
 
     public void Save(Stream stream) => PackageIO.Write(stream, Manifest.For(_header, InputSchema, Featurizer, null) with { Ridge = _state }, null);

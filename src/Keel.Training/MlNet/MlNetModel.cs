@@ -8,7 +8,7 @@ namespace Keel.Training.MlNet;
 
 /// <summary>A fitted ML.NET model: the featurizer's learned state plus the trained transformer (and, for a multiclass
 /// forest, each class's Platt scaling of its raw one-versus-rest scores).</summary>
-internal sealed class MlNetModel : IFeaturizedModel
+internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
@@ -45,6 +45,16 @@ internal sealed class MlNetModel : IFeaturizedModel
         if (rows.RowCount <= MlNetEngines.MaxRows) return _engines.Predict(rows);
         var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
         return MlNetData.Read(_transformer.Transform(view), Task, Classes, _calibration);
+    }
+
+    /// <summary>ML.NET's FeatureContributionCalculator on the rows as the model sees them; null for multiclass models.</summary>
+    public (string Space, float[][] Slots)? SlotContributions(Table features)
+    {
+        if (Task == TaskKind.Multiclass) return null;
+        var rows = Featurization.Featurizer.TransformMatrix(Featurizer, features);
+        var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
+        var slots = FeatureContributions.Compute(_ml, _transformer, view, Featurizer.FeatureNames.Count);
+        return slots is null ? null : (Task == TaskKind.Regression ? "value" : Type == "linear" ? "log-odds" : "score", slots);
     }
 
     public float[][] Featurize(Table features) => Featurization.Featurizer.Transform(Featurizer, features);
