@@ -257,6 +257,26 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_LabelsStopFollowingTheModelInMarch_ConceptDriftFlaggedThereOnly()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        // The same rows, their labels flipped in March: the inputs do not change, the concept does.
+        var lines = File.ReadAllLines(Path.Combine(h.Folder, "shop-current.csv"));
+        h.Write("labels.csv", string.Join("\n", lines.Select((l, i) => i == 0 || !l.StartsWith("2024-03", StringComparison.Ordinal) ? l
+            : l.EndsWith(",yes", StringComparison.Ordinal) ? l[..^3] + "no" : l[..^2] + "yes")) + "\n");
+
+        var result = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date",
+            "--labels", "labels.csv", "--key", "date", "--json");
+
+        Assert.True(result.Exit == 0, result.Error);
+        var figures = result.Json().GetProperty("windows").EnumerateArray().ToDictionary(w => w.GetProperty("window").GetString()!, w => w.GetProperty("figures"));
+        Assert.Equal(0, figures["2024-02"].GetProperty("concept_drift").GetDouble());
+        Assert.Equal(1, figures["2024-03"].GetProperty("concept_drift").GetDouble());
+        foreach (var f in figures.Values)
+            Assert.InRange(f.GetProperty("auc").GetDouble(), f.GetProperty("auc_low").GetDouble(), f.GetProperty("auc_high").GetDouble());
+    }
+
+    [Fact]
     public async Task Monitor_RuleHoldsAgainWithinCooldown_HeldUntilCooldownPasses()
     {
         using var h = await MonitorCommandTests.TrainedAsync();

@@ -1,5 +1,6 @@
 using Keel.Core;
 using Keel.Core.Data;
+using Keel.Core.Metrics;
 using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Data;
@@ -109,9 +110,13 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
                 if (outputs.Count > 0) table = new Table([.. table.Columns.Where(c => !outputs.Any(o => o.Name == c.Name)), .. outputs]);
                 var labels = await LabelsAsync(r, version, table, path, ct);
                 var keys = r.LabelsKey is null ? null : table[r.LabelsKey];
+                // Concept drift is judged on the model's default metric against its test-set interval stored at registration.
+                var metric = MetricCatalog.DefaultFor(Enum.TryParse<TaskKind>(version.Task, ignoreCase: true, out var task) ? task : TaskKind.Regression);
+                var concept = labels is null ? null
+                    : new ConceptReference(metric, await Keel.Pipeline.Performance.PerformanceMonitor.RegisteredIntervalAsync(Store(), version, metric, ct));
                 if (predictions is not null)
                     performance = (w, figures) => WindowPerformanceFigures.Add(figures,
-                        labels?.Join(keys!, predictions, w.Rows), Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, w.Rows));
+                        labels?.Join(keys!, predictions, w.Rows), Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, w.Rows), concept);
             }
             else if (r.LabelsPath is not null)
                 throw new KeelInputException("--labels needs --model: performance is measured on the model's answers.");

@@ -8,18 +8,28 @@ using Keel.Monitoring.Performance;
 namespace Keel.Pipeline.Monitor;
 
 /// <summary>Adds a window's performance figures: the realised metrics once labels are joined (<c>labelled_rows</c>, <c>auc</c>,
-/// <c>accuracy</c>, <c>rmse</c>, …) and, for a binary classifier, the CBPE estimates (<c>estimated_auc</c>, <c>estimated_accuracy</c>).</summary>
+/// <c>accuracy</c>, <c>rmse</c>, …) and, for a binary classifier, the CBPE estimates (<c>estimated_auc</c>, <c>estimated_accuracy</c>).
+/// With a <see cref="ConceptReference"/>, also the model's metric's seeded bootstrap interval (<c>METRIC_low</c>, <c>METRIC_high</c>)
+/// and <c>concept_drift</c> (1 when the window's value lies beyond the registered test-set interval on the bad side, else 0).</summary>
 internal static class WindowPerformanceFigures
 {
-    public static void Add(WindowFigures figures, LabelledPredictions? labelled, Predictions? all)
+    public static void Add(WindowFigures figures, LabelledPredictions? labelled, Predictions? all, ConceptReference? concept = null)
     {
         if (all is { Count: > 0 })
             foreach (var (k, v) in PerformanceCalculator.Estimated(all)) figures.Set(k, v);
         if (labelled is null) return;
         figures.Set("labelled_rows", labelled.Count);
         foreach (var (k, v) in PerformanceCalculator.Figures(labelled)) figures.Set(k, v);
+        if (concept is null || labelled.Count == 0) return;
+        var realised = PerformanceCalculator.Realised(labelled, concept.Metric, new Keel.Evaluation.Uncertainty.BootstrapOptions(), concept.Interval);
+        figures.Set(concept.Metric + "_low", realised.Value.Low);
+        figures.Set(concept.Metric + "_high", realised.Value.High);
+        if (concept.Interval is not null) figures.Set("concept_drift", realised.ConceptDrift ? 1 : 0);
     }
 }
+
+/// <summary>The model's selection metric and its test-set interval stored at registration (null when the run kept none).</summary>
+internal sealed record ConceptReference(string Metric, Keel.Evaluation.Uncertainty.Interval? Interval);
 
 /// <summary>A labels file read once, joined per window to the scored rows of the data file by a key column.</summary>
 internal sealed class LabelsFile
