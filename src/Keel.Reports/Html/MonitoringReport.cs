@@ -45,6 +45,14 @@ public static class MonitoringReport
             var series = keys.Select(k => new Series(k, model.Timeline.Select((t, i) => new Point(i + 1, t.Figures.TryGetValue(k, out var v) ? v : double.NaN)).ToArray())).ToArray();
             html.Figure(SvgCharts.LineChart(stat + " per window", "window", stat, series, new ChartOptions { Width = 640, Height = 300 }));
         }
+        // Performance once labels arrive: the realised metric with its bootstrap band (low and high lines) and the CBPE estimate.
+        foreach (var metric in new[] { "auc", "accuracy", "macro_f1", "rmse" })
+        {
+            if (!names.Contains(metric)) continue;
+            var keys = new[] { metric, metric + "_low", metric + "_high", "estimated_" + metric }.Where(names.Contains).ToArray();
+            var series = keys.Select(k => new Series(k, model.Timeline.Select((t, i) => new Point(i + 1, t.Figures.TryGetValue(k, out var v) ? v : double.NaN)).ToArray())).ToArray();
+            html.Figure(SvgCharts.LineChart($"{metric} per window, with its 95 % band", "window", metric, series, new ChartOptions { Width = 640, Height = 300 }));
+        }
     }
 
     private static void Window(HtmlBuilder html, MonitoringWindowView w)
