@@ -5,7 +5,7 @@
 #   pass 2  paired runs, alternated REPEAT times, single row, 16 connections: Keel log on, Keel log off (--no-prediction-log), and
 #           a shadow deployment (log on): the cost of logging and the champion's p99 with a shadow challenger.
 # Run from the repository root, under the bench lock: flock /tmp/keel-bench.lock bench/serving/run.sh
-# Needs wrk, gunicorn and python3 with flask and scikit-learn. Env: DUR (seconds per wrk run, default 10), CONNS (16),
+# Needs wrk, gunicorn and python3 with flask and scikit-learn. Env: DUR (seconds per wrk run, default 10), CONNS (16), WARM (15),
 # REPEAT (pass-2 rounds, default 3), SERVE_LOG (server output, default /tmp/keel-bench-serve.log).
 # Prints measure.sh's JSON lines and each paired run, then a summary table of the ratios (copy it into results.md).
 set -eu
@@ -51,6 +51,13 @@ serve 5103 --model credit-risk@champion
 serve 5104 --model credit-risk@champion --no-prediction-log
 serve 5105 --deployment shadow.deploy.yaml
 out="$work/lines.jsonl"
+
+# Warm every Keel server as a server in production is warm: .NET compiles hot methods again after a few seconds of load
+# (tiered compilation), so a server measured straight after start measures the compiler too. WARM seconds each (default 15).
+echo "# warm-up: ${WARM:-15} s of single-row load on each Keel server"
+for p in 5103 5104 5105; do
+  BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d"${WARM:-15}s" -s "$peers/post.lua" "http://127.0.0.1:$p/invocations" >/dev/null 2>&1
+done
 
 echo "# pass 1: peers and Keel (prediction log on)"
 KEEL_URL=http://127.0.0.1:5103 DUR=$DUR CONNS=$CONNS "$peers/measure.sh" | tee -a "$out"
