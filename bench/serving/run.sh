@@ -2,8 +2,9 @@
 # Every serving ratio the serving issue asks for, in one run, on the credit_data LightGBM model:
 #   pass 1  ../shared/bench/peers/serving/measure.sh with KEEL_URL (no-op Kestrel endpoint, gunicorn + Flask + scikit-learn, Keel
 #           with its prediction log on, as served by default): single-row rps vs no-op and vs Flask, p99 vs no-op, 100-row rows/s vs Flask;
-#   pass 2  paired runs, alternated REPEAT times, single row, 16 connections: Keel log on, Keel log off (--no-prediction-log), and
-#           a shadow deployment (log on): the cost of logging and the champion's p99 with a shadow challenger.
+#   pass 2  paired runs, alternated REPEAT times, single row, 16 connections: Keel log on, Keel log off (--no-prediction-log),
+#           a shadow deployment (log on) and the same deployment without a challenger (log on): the cost of logging, and the
+#           champion's p99 with a shadow challenger against the plain server and against the deployment path alone.
 # Run from the repository root, under the bench lock: flock /tmp/keel-bench.lock bench/serving/run.sh
 # Needs wrk, gunicorn and python3 with flask and scikit-learn. Env: DUR (seconds per wrk run, default 10), CONNS (16), WARM (15),
 # REPEAT (pass-2 rounds, default 3), SERVE_LOG (server output, default /tmp/keel-bench-serve.log).
@@ -40,6 +41,11 @@ champion: credit-risk@champion
 challenger: credit-risk@challenger
 strategy: shadow
 YAML
+# The same deployment path without a challenger: the baseline that isolates what shadowing itself costs the champion.
+cat > "$work/plain.deploy.yaml" <<'YAML'
+endpoint: credit-plain
+champion: credit-risk@champion
+YAML
 serve() { # PORT ARGS...: start a server, wait until ready
   local port=$1; shift
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken (an earlier run's server?)" >&2; return 1; fi
@@ -50,12 +56,13 @@ serve() { # PORT ARGS...: start a server, wait until ready
 serve 5103 --model credit-risk@champion
 serve 5104 --model credit-risk@champion --no-prediction-log
 serve 5105 --deployment shadow.deploy.yaml
+serve 5106 --deployment plain.deploy.yaml
 out="$work/lines.jsonl"
 
 # Warm every Keel server as a server in production is warm: .NET compiles hot methods again after a few seconds of load
 # (tiered compilation), so a server measured straight after start measures the compiler too. WARM seconds each (default 15).
 echo "# warm-up: ${WARM:-15} s of single-row load on each Keel server"
-for p in 5103 5104 5105; do
+for p in 5103 5104 5105 5106; do
   BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d"${WARM:-15}s" -s "$peers/post.lua" "http://127.0.0.1:$p/invocations" >/dev/null 2>&1
 done
 
@@ -73,8 +80,9 @@ for _ in $(seq 1 "$REPEAT"); do
   wrk_run keel_log_on http://127.0.0.1:5103
   wrk_run keel_log_off http://127.0.0.1:5104
   wrk_run keel_shadow http://127.0.0.1:5105
+  wrk_run keel_deploy_plain http://127.0.0.1:5106
 done
-for p in 5103 5104 5105; do kill -0 "${pids[$((p - 5103))]}" 2>/dev/null || { echo "keel serve on $p died; see $log" >&2; exit 1; }; done
+for p in 5103 5104 5105 5106; do kill -0 "${pids[$((p - 5103))]}" 2>/dev/null || { echo "keel serve on $p died; see $log" >&2; exit 1; }; done
 metric() { # PORT NAME [LABEL]: the sum of a metric's lines (with that label)
   curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" -v l="${3:-}" 'index($0, m) == 1 && index($0, l) > 0 { s += $NF } END { printf "%d", s }'; }
 echo "{\"log_written\": $(metric 5103 keel_prediction_log_written_total), \"log_dropped\": $(metric 5103 keel_prediction_log_dropped_total), \"shadow_answered\": $(metric 5105 keel_predicted_rows_total 'arm="shadow"'), \"shadow_dropped\": $(metric 5105 keel_shadow_dropped_total), \"shadow_log_dropped\": $(metric 5105 keel_prediction_log_dropped_total)}" | tee -a "$out"
@@ -98,6 +106,8 @@ rows = [
     ("logging cost: 1 - log on / log off rps (<= 20 %)", f"{1 - on / off:.0%}", f"{on:,.0f} / {off:,.0f} rps (mean of pass 2)"),
     ("log on vs off p99", f"{on99 / mean('keel_log_off', 'p99_ms'):.2f}x", f"{on99:.2f} / {mean('keel_log_off', 'p99_ms'):.2f} ms"),
     ("shadow: champion p99 / plain p99 (<= 1.2x)", f"{shadow99 / on99:.2f}x", f"{shadow99:.2f} / {on99:.2f} ms; rps {shadow:,.0f} / {on:,.0f}"),
+    ("shadow: champion p99 / same deployment without challenger p99 (<= 1.2x)", f"{shadow99 / mean('keel_deploy_plain', 'p99_ms'):.2f}x",
+     f"{shadow99:.2f} / {mean('keel_deploy_plain', 'p99_ms'):.2f} ms; rps {shadow:,.0f} / {mean('keel_deploy_plain', 'rps'):,.0f}"),
     ("shadow copies answered / dropped", f"{counts['shadow_answered']:,} / {counts['shadow_dropped']:,}", ""),
     ("prediction log written / dropped (5103)", f"{counts['log_written']:,} / {counts['log_dropped']:,}", ""),
 ]
