@@ -26,38 +26,19 @@ public sealed class DecisionRuleServingTests : IAsyncLifetime
         seed: 11
         """;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keel-decision-" + Guid.NewGuid().ToString("N")[..12]);
-    private KeelStore _store = null!;
-    private RunOutcome _outcome = null!;
+    private RegisteredRun _run = null!;
 
-    private string Csv => Path.Combine(_folder, "credit_data.csv");
+    private string Csv => Path.Combine(_run.Folder, "credit_data.csv");
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _run = await RegisteredRun.CreateAsync("keel-decision-", Spec, folder =>
     {
-        Directory.CreateDirectory(_folder);
-        File.Copy(Path.Combine(ServedModelFixture.RepoRoot, "samples", "credit_data.csv"), Csv);
-        var specPath = Path.Combine(_folder, "keel.yaml");
-        await File.WriteAllTextAsync(specPath, Spec);
-        _store = await KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(_folder, ".keel"), BaseDirectory = _folder, Time = TimeProvider.System });
-        var prepared = RunPreparation.Prepare(specPath, null);
-        _outcome = await new RunPipeline(_store, TimeProvider.System, new Progress<PipelineProgress>(), "tester")
-            .ExecuteAsync(prepared, id => Path.Combine(_folder, id + ".html"), CancellationToken.None);
-    }
+        File.Copy(Path.Combine(ServedModelFixture.RepoRoot, "samples", "credit_data.csv"), Path.Combine(folder, "credit_data.csv"));
+        return Task.CompletedTask;
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a file still held open stays in the temp folder.
-        }
-    }
+    public Task DisposeAsync() => _run.DisposeAsync().AsTask();
 
-    private double Threshold => _outcome.Evaluations["linear"].Decision!.Threshold!.Value;
+    private double Threshold => _run.Outcome.Evaluations["linear"].Decision!.Threshold!.Value;
 
     /// <summary>The first 300 rows without the label, as CSV.</summary>
     private string Features()
@@ -69,13 +50,13 @@ public sealed class DecisionRuleServingTests : IAsyncLifetime
     [Fact]
     public void Run_CostThreshold_StoredInTheEvaluationAndBelowAHalf()
     {
-        var decision = _outcome.Evaluations["linear"].Decision!;
+        var decision = _run.Outcome.Evaluations["linear"].Decision!;
 
         Assert.Equal("sigmoid", decision.Calibration);
         Assert.Equal("costs fp 1, fn 5", decision.Objective);
         // A missed "bad" costs five false alarms: the threshold on P(bad) sits well under 0.5.
         Assert.InRange(Threshold, 0.01, 0.4);
-        Assert.True(_outcome.Evaluations["linear"].Calibration!.Stored);
+        Assert.True(_run.Outcome.Evaluations["linear"].Calibration!.Stored);
     }
 
     [Fact]
@@ -83,7 +64,7 @@ public sealed class DecisionRuleServingTests : IAsyncLifetime
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z", CultureInfo.InvariantCulture));
         await using var server = await ServingHost.StartAsync(
-            new ServeOptions { Port = 0, Models = [ModelReference.Parse("credit-costs@champion")] }, _store.Registry, _store.Artifacts, clock);
+            new ServeOptions { Port = 0, Models = [ModelReference.Parse("credit-costs@champion")] }, _run.Store.Registry, _run.Store.Artifacts, clock);
         using var client = new HttpClient { BaseAddress = server.Address };
 
         var response = await ServedModelFixture.PostAsync(client, "invocations", Features(), "text/csv");
@@ -100,11 +81,11 @@ public sealed class DecisionRuleServingTests : IAsyncLifetime
     [Fact]
     public async Task Predict_ModelWithThreshold_LabelsByTheThreshold()
     {
-        var version = await ModelLoader.ResolveAsync(_store.Registry, ModelReference.Parse("credit-costs@champion"));
-        var model = await ModelLoader.LoadAsync(_store.Artifacts, version);
-        var input = Path.Combine(_folder, "batch.csv");
+        var version = await ModelLoader.ResolveAsync(_run.Store.Registry, ModelReference.Parse("credit-costs@champion"));
+        var model = await ModelLoader.LoadAsync(_run.Store.Artifacts, version);
+        var input = Path.Combine(_run.Folder, "batch.csv");
         await File.WriteAllTextAsync(input, Features());
-        var output = Path.Combine(_folder, "batch-out.csv");
+        var output = Path.Combine(_run.Folder, "batch-out.csv");
 
         await BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = output }, null, CancellationToken.None);
 

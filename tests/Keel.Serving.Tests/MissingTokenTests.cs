@@ -32,12 +32,10 @@ public sealed class MissingTokenTests : IAsyncLifetime
         seed: 3
         """;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "keel-missing-" + Guid.NewGuid().ToString("N")[..12]);
-    private KeelStore _store = null!;
+    private RegisteredRun _run = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _run = await RegisteredRun.CreateAsync("keel-missing-", Spec, folder =>
     {
-        Directory.CreateDirectory(_folder);
         var csv = new StringBuilder("x,color,y\n");
         string[] colors = ["red", "green", "blue"];
         for (var i = 0; i < 240; i++)
@@ -47,34 +45,17 @@ public sealed class MissingTokenTests : IAsyncLifetime
             var y = missing ? "yes" : x > 15 ? "yes" : "no";
             csv.Append(missing ? "?" : x.ToString(CultureInfo.InvariantCulture)).Append(',').Append(colors[i % 3]).Append(',').Append(y).Append('\n');
         }
-        await File.WriteAllTextAsync(Path.Combine(_folder, "data.csv"), csv.ToString());
-        var specPath = Path.Combine(_folder, "keel.yaml");
-        await File.WriteAllTextAsync(specPath, Spec);
-        _store = await KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(_folder, ".keel"), BaseDirectory = _folder, Time = TimeProvider.System });
-        var prepared = RunPreparation.Prepare(specPath, null);
-        await new RunPipeline(_store, TimeProvider.System, new Progress<PipelineProgress>(), "tester")
-            .ExecuteAsync(prepared, id => Path.Combine(_folder, id + ".html"), CancellationToken.None);
-    }
+        return File.WriteAllTextAsync(Path.Combine(folder, "data.csv"), csv.ToString());
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a file still held open stays in the temp folder.
-        }
-    }
+    public Task DisposeAsync() => _run.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Serve_SpecMissingTokenInRequest_ReadAsMissingLikeAnEmptyValue()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z", CultureInfo.InvariantCulture));
         await using var server = await ServingHost.StartAsync(
-            new ServeOptions { Port = 0, Models = [ModelReference.Parse("qmark@champion")] }, _store.Registry, _store.Artifacts, clock);
+            new ServeOptions { Port = 0, Models = [ModelReference.Parse("qmark@champion")] }, _run.Store.Registry, _run.Store.Artifacts, clock);
         using var client = new HttpClient { BaseAddress = server.Address };
 
         var csv = await ServedModelFixture.PostAsync(client, "invocations", "x,color\n?,red\n,red\n3,red\n", "text/csv");
@@ -95,11 +76,11 @@ public sealed class MissingTokenTests : IAsyncLifetime
     [Fact]
     public async Task Predict_SpecMissingTokenInFile_ReadAsMissingLikeAnEmptyValue()
     {
-        var version = await ModelLoader.ResolveAsync(_store.Registry, ModelReference.Parse("qmark@champion"));
-        var model = await ModelLoader.LoadAsync(_store.Artifacts, version);
-        var input = Path.Combine(_folder, "batch.csv");
+        var version = await ModelLoader.ResolveAsync(_run.Store.Registry, ModelReference.Parse("qmark@champion"));
+        var model = await ModelLoader.LoadAsync(_run.Store.Artifacts, version);
+        var input = Path.Combine(_run.Folder, "batch.csv");
         await File.WriteAllTextAsync(input, "x,color\n?,red\n,red\n3,red\n");
-        var output = Path.Combine(_folder, "batch-out.csv");
+        var output = Path.Combine(_run.Folder, "batch-out.csv");
 
         await BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = output }, null, CancellationToken.None);
 
