@@ -64,9 +64,13 @@ public interface IDeploymentStore
 public static class DeploymentStoreExtensions
 {
     /// <summary>Whether <paramref name="presented"/> (e.g. a bearer token) matches a stored, unrevoked token.</summary>
-    public static async Task<bool> VerifyTokenAsync(this IDeploymentStore store, string? presented, CancellationToken ct = default)
+    public static async Task<bool> VerifyTokenAsync(this IDeploymentStore store, string? presented, CancellationToken ct = default) =>
+        await store.FindVerifiedTokenAsync(presented, ct) is not null;
+
+    /// <summary>The stored, unrevoked token that <paramref name="presented"/> matches (its role and scopes with it), or null.</summary>
+    public static async Task<ApiToken?> FindVerifiedTokenAsync(this IDeploymentStore store, string? presented, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ApiTokens.IdOf(presented) is { } id && await store.FindTokenAsync(id, ct) is { } record && ApiTokens.Verify(presented, record);
+        return ApiTokens.IdOf(presented) is { } id && await store.FindTokenAsync(id, ct) is { } record && ApiTokens.Verify(presented, record) ? record : null;
     }
 }

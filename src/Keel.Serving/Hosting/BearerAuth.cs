@@ -55,7 +55,7 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
         var now = time.GetUtcNow();
         if (_verified.TryGetValue(key, out var hit) && hit.Until > now) return Allowed(hit.Name, hit.Role, needed);
-        if (store is not null && ApiTokens.IdOf(presented) is { } id && await store.FindTokenAsync(id, ctx.RequestAborted) is { } record && ApiTokens.Verify(presented, record))
+        if (store is not null && await store.FindVerifiedTokenAsync(presented, ctx.RequestAborted) is { } record)
         {
             _verified[key] = (record.Name, record.Role, now + CacheFor);
             return Allowed(record.Name, record.Role, needed);

@@ -24,7 +24,7 @@ internal sealed class Access(KeelStore store, bool readsNeedToken)
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new ApiException(401, "Authorization", "Authorization: expected 'Bearer TOKEN' with a token from keel tokens create");
         var presented = header["Bearer ".Length..].Trim();
-        if (ApiTokens.IdOf(presented) is not { } id || await store.Deployments.FindTokenAsync(id, ctx.RequestAborted) is not { } record || !ApiTokens.Verify(presented, record))
+        if (await store.Deployments.FindVerifiedTokenAsync(presented, ctx.RequestAborted) is not { } record)
             throw new ApiException(401, "Authorization", "Authorization: the token is unknown, revoked or malformed");
         ctx.Items[TokenItem] = record;
         ctx.Items[ActorItem] = $"token {record.Id} ({record.Name})";
