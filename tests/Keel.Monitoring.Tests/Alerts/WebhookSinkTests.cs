@@ -105,7 +105,9 @@ public sealed class WebhookSinkTests
                 slow.Response.Abort();
             });
             using var client = new HttpClient();
-            var sink = AlertSinks.Webhook(new WebhookOptions { Url = url, Timeout = TimeSpan.FromMilliseconds(200), Backoff = TimeSpan.FromMilliseconds(5), Retries = 1 },
+            // The first request is held until the second is answered, so it times out whatever the timeout; 2 s leaves the retry
+            // room to be answered on a loaded CI machine (0.2 s did not).
+            var sink = AlertSinks.Webhook(new WebhookOptions { Url = url, Timeout = TimeSpan.FromSeconds(2), Backoff = TimeSpan.FromMilliseconds(5), Retries = 1 },
                 client, TimeProvider.System);
             await sink.DeliverAsync(Notice, CancellationToken.None);
             await server;
