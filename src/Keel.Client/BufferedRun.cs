@@ -10,6 +10,7 @@ internal sealed class BufferedRun(string id, ITransport transport, KeelClientOpt
     private Dictionary<string, string> _params = new(StringComparer.Ordinal);
     private Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private List<MetricPoint> _metrics = [];
+    private LogBatch? _pending;
     private bool _ended;
 
     public string Id => id;
@@ -51,11 +52,18 @@ internal sealed class BufferedRun(string id, ITransport transport, KeelClientOpt
         await _gate.WaitAsync(ct);
         try
         {
-            if (Buffered == 0) return;
-            var batch = new LogBatch { Params = _params, Tags = _tags, Metrics = _metrics };
-            await transport.LogBatchAsync(id, batch, ct);
-            // Only after the batch is stored: a failed send keeps it for the next flush.
-            (_params, _tags, _metrics) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
+            while (_pending is not null || Buffered > 0)
+            {
+                if (_pending is null)
+                {
+                    // Once made, a batch keeps its items and its key until it is stored: a failed send is resent as it was,
+                    // so a batch that was stored but whose answer was lost is skipped by the store rather than logged twice.
+                    _pending = new LogBatch { Params = _params, Tags = _tags, Metrics = _metrics, IdempotencyKey = Guid.NewGuid().ToString("N") };
+                    (_params, _tags, _metrics) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
+                }
+                await transport.LogBatchAsync(id, _pending, ct);
+                _pending = null;
+            }
         }
         finally
         {

@@ -36,12 +36,13 @@ internal sealed class HttpTransport : ITransport
         return run.GetProperty("id").GetString()!;
     }
 
+    // Every retry of a batch carries its idempotency key, so a batch whose answer was lost is stored once.
     public Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct) => SendJsonAsync(HttpMethod.Post, $"api/v1/runs/{runId}/batch", new
     {
         @params = batch.Params,
         tags = batch.Tags,
         metrics = batch.Metrics.Select(m => new { key = m.Key, value = m.Value, step = m.Step, timestamp = m.Timestamp }),
-    }, ct);
+    }, ct, batch.IdempotencyKey);
 
     public Task SetStatusAsync(string runId, RunStatus status, DateTimeOffset end, CancellationToken ct) =>
         SendJsonAsync(HttpMethod.Post, $"api/v1/runs/{runId}/status", new { status = status.ToString().ToLowerInvariant(), end_time = end }, ct);
@@ -60,10 +61,15 @@ internal sealed class HttpTransport : ITransport
         return new ArtifactEntry(e.GetProperty("path").GetString()!, e.GetProperty("sha256").GetString()!, e.GetProperty("bytes").GetInt64());
     }
 
-    private Task<JsonElement> SendJsonAsync(HttpMethod method, string url, object body, CancellationToken ct)
+    private Task<JsonElement> SendJsonAsync(HttpMethod method, string url, object body, CancellationToken ct, string? idempotencyKey = null)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(body);
-        return SendAsync(() => new HttpRequestMessage(method, url) { Content = new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } } }, ct);
+        return SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } } };
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return request;
+        }, ct);
     }
 
     private async Task<JsonElement> SendAsync(Func<HttpRequestMessage> make, CancellationToken ct)

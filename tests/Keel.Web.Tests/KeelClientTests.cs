@@ -72,35 +72,81 @@ public sealed class KeelClientTests : IAsyncLifetime
         Assert.Equal(1, ((HttpTransport)KeelClient.TransportOf(keel)).Attempts);
     }
 
-    [Fact]
-    public async Task RemoteRun_ServerAnswers503Twice_RetriedThenStored()
+    /// <summary>
+    /// A real HTTP front on loopback that passes requests to the tracking server; <paramref name="intercept"/> sees each
+    /// request first and may answer it (true) or let it through; <paramref name="after"/> may then spoil the answer.
+    /// </summary>
+    private async Task<WebApplication> FrontAsync(Func<HttpContext, bool> intercept, Func<HttpContext, bool>? after = null)
     {
-        // A real HTTP front on loopback that answers 503 to the first two requests and passes the rest to the tracking server.
-        var failures = 2;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var front = builder.Build();
-        using var upstream = new HttpClient { BaseAddress = _f.Server.Address };
+        var front = builder.Build();
+        var upstream = new HttpClient { BaseAddress = _f.Server.Address };
+        front.Lifetime.ApplicationStopped.Register(upstream.Dispose);
         front.Run(async ctx =>
         {
-            if (Interlocked.Decrement(ref failures) >= 0) { ctx.Response.StatusCode = 503; return; }
+            if (intercept(ctx)) return;
             using var forward = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), ctx.Request.Path + ctx.Request.QueryString) { Content = new StreamContent(ctx.Request.Body) };
             forward.Content.Headers.ContentType = new("application/json");
             forward.Headers.Authorization = System.Net.Http.Headers.AuthenticationHeaderValue.Parse(ctx.Request.Headers.Authorization!);
+            if (ctx.Request.Headers.TryGetValue("Idempotency-Key", out var key)) forward.Headers.Add("Idempotency-Key", key.ToString());
             using var answer = await upstream.SendAsync(forward);
+            if (after?.Invoke(ctx) == true) return;
             ctx.Response.StatusCode = (int)answer.StatusCode;
             await answer.Content.CopyToAsync(ctx.Response.Body);
         });
         await front.StartAsync();
-        var address = new Uri(front.Urls.First());
+        return front;
+    }
+
+    [Fact]
+    public async Task RemoteRun_ServerAnswers503Twice_RetriedThenStored()
+    {
+        var failures = 2;
+        await using var front = await FrontAsync(ctx =>
+        {
+            if (Interlocked.Decrement(ref failures) < 0) return false;
+            ctx.Response.StatusCode = 503;
+            return true;
+        });
         await using var keel = await KeelClient.ConnectAsync(new KeelClientOptions
         {
-            ServerUrl = address, Token = await _f.TokenAsync(TokenRole.Write), RetryDelay = TimeSpan.FromMilliseconds(1),
+            ServerUrl = new Uri(front.Urls.First()), Token = await _f.TokenAsync(TokenRole.Write), RetryDelay = TimeSpan.FromMilliseconds(1),
         });
         var run = await keel.StartRunAsync("churn", "retried");
         Assert.Equal(3, ((HttpTransport)KeelClient.TransportOf(keel)).Attempts);
         Assert.Equal("retried", (await _f.Store.Tracking.GetRunAsync(run.Id))!.Name);
+    }
+
+    [Fact]
+    public async Task RemoteRun_AnswerToAStoredBatchLost_RetryStoresItOnce()
+    {
+        // The front lets the first batch reach the server, then drops the connection instead of answering: the client cannot
+        // tell a stored batch from a lost one and sends it again, with the same idempotency key.
+        var dropped = 0;
+        await using var front = await FrontAsync(_ => false,
+            ctx => ctx.Request.Path.Value!.EndsWith("/batch", StringComparison.Ordinal) && Interlocked.Exchange(ref dropped, 1) == 0 && Abort(ctx));
+        await using var keel = await KeelClient.ConnectAsync(new KeelClientOptions
+        {
+            ServerUrl = new Uri(front.Urls.First()), Token = await _f.TokenAsync(TokenRole.Write), RetryDelay = TimeSpan.FromMilliseconds(1), BatchSize = 5,
+        });
+        string id;
+        await using (var run = await keel.StartRunAsync("churn", "lost-answer"))
+        {
+            id = run.Id;
+            for (var step = 0; step < 10; step++) await run.LogMetricAsync("loss", 1.0 / (step + 1), step);
+        }
+        Assert.Equal(1, dropped);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), (await _f.Store.Tracking.GetMetricHistoryAsync(id, "loss")).Select(p => p.Step));
+        // Three batch requests reached the server (the first twice), two were stored.
+        Assert.Equal(3, (await _f.Store.Audit.ListAsync(100)).Count(e => e.Action.EndsWith("/batch", StringComparison.Ordinal)));
+    }
+
+    private static bool Abort(HttpContext ctx)
+    {
+        ctx.Abort();
+        return true;
     }
 
     [Fact]

@@ -60,6 +60,59 @@ public sealed class TrackingApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogBatch_SameIdempotencyKeyTwice_StoredOnceAndBadKey400()
+    {
+        var id = await NewRunAsync("keyed");
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/runs/{id}/batch")
+            {
+                Content = JsonContent.Create(new { metrics = new[] { new { key = "loss", value = 0.9, step = 0 } } }),
+                Headers = { { "Idempotency-Key", "retry-me" } },
+            };
+            Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(request)).StatusCode);
+        }
+        Assert.Single(await _f.Store.Tracking.GetMetricHistoryAsync(id, "loss"));
+
+        using var bad = new HttpRequestMessage(HttpMethod.Post, $"api/v1/runs/{id}/batch")
+        {
+            Content = JsonContent.Create(new { metrics = new[] { new { key = "loss", value = 0.1, step = 1 } } }),
+            Headers = { { "Idempotency-Key", new string('k', 201) } },
+        };
+        var answer = await _http.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("Idempotency-Key", await answer.Content.ReadAsStringAsync());
+        Assert.Single(await _f.Store.Tracking.GetMetricHistoryAsync(id, "loss"));
+    }
+
+    [Fact]
+    public async Task LogBatch_ClientDiesMidBody_NothingOfTheBatchStoredAndServerAnswers()
+    {
+        var id = await NewRunAsync("cut");
+        var token = await _f.TokenAsync(TokenRole.Write);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            metrics = Enumerable.Range(0, 2000).Select(i => new { key = "loss", value = 1.0 / (i + 1), step = i }),
+        });
+        using (var socket = new System.Net.Sockets.TcpClient())
+        {
+            await socket.ConnectAsync(_f.Server.Address.Host, _f.Server.Address.Port);
+            var stream = socket.GetStream();
+            var head = $"POST /api/v1/runs/{id}/batch HTTP/1.1\r\nHost: {_f.Server.Address.Authority}\r\nAuthorization: Bearer {token}\r\n"
+                + $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            // Like a process killed mid-request: the connection is reset with half the body sent.
+            socket.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+        var whole = await _http.PostAsJsonAsync($"api/v1/runs/{id}/batch", new { metrics = new[] { new { key = "auc", value = 0.8, step = 0 } } });
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Empty(await _f.Store.Tracking.GetMetricHistoryAsync(id, "loss"));
+        Assert.Single(await _f.Store.Tracking.GetMetricHistoryAsync(id, "auc"));
+    }
+
+    [Fact]
     public async Task SetStatus_Finished_StoredWithEndTime()
     {
         var id = await NewRunAsync("a");

@@ -44,6 +44,12 @@ public sealed record LogBatch
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<MetricPoint> Metrics { get; init; } = [];
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Optional key that makes a resent batch harmless: a batch whose key the run has already stored is skipped, so a client
+    /// that retries after losing the answer to a stored batch logs it once. Null (the default) stores every batch.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>A run search: runs of the given experiments (all when empty) matching a filter, ordered, paged.</summary>

@@ -16,7 +16,10 @@ public interface ITrackingStore
     /// <summary>Creates a run in status <see cref="RunStatus.Running"/> with the given tags.</summary>
     Task<Run> CreateRunAsync(string experimentId, string name, DateTimeOffset startTime, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default);
 
-    /// <summary>Stores params, metrics and tags of a run in one transaction. A param, once set, cannot change value.</summary>
+    /// <summary>
+    /// Stores params, metrics and tags of a run in one transaction. A param, once set, cannot change value. A batch whose
+    /// <see cref="LogBatch.IdempotencyKey"/> the run already stored is skipped.
+    /// </summary>
     Task LogBatchAsync(string runId, LogBatch batch, CancellationToken ct = default);
 
     /// <summary>Moves a running run to a final status. Finished, failed and killed runs cannot change status again.</summary>

@@ -60,9 +60,18 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
         }
         foreach (var key in batch.Tags.Keys) RequireKey(key, "tag");
         foreach (var point in batch.Metrics) RequireKey(point.Key, "metric");
+        if (batch.IdempotencyKey is { } k && (k.Length is 0 or > 200 || k.Any(char.IsControl)))
+            throw new KeelInputException($"run {runId} batch key '{k}': expected 1 to 200 printable characters");
         return db.WriteAsync(async (conn, tx) =>
         {
             await RequireRunAsync(conn, tx, runId, ct);
+            if (batch.IdempotencyKey is { } batchKey)
+            {
+                // In the batch's own transaction: the key is stored if and only if the batch is.
+                if (await conn.ScalarAsync(tx, "SELECT 1 FROM applied_batches WHERE run_id = $r AND batch_key = $k;", ct, ("$r", runId), ("$k", batchKey)) is not null)
+                    return 0;
+                await conn.ExecAsync(tx, "INSERT INTO applied_batches (run_id, batch_key) VALUES ($r, $k);", ct, ("$r", runId), ("$k", batchKey));
+            }
             foreach (var (key, value) in batch.Params)
             {
                 var existing = (string?)await conn.ScalarAsync(tx, "SELECT value FROM params WHERE run_id = $r AND key = $k;", ct, ("$r", runId), ("$k", key));
@@ -205,7 +214,7 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
                 r => $"{r.GetString(0)} v{r.GetInt32(1).ToString(CultureInfo.InvariantCulture)}", ct, ("$r", runId));
             if (versions.Count > 0)
                 throw new KeelInputException($"run {runId} cannot be deleted: registered model version(s) {string.Join(", ", versions)} come from it, and versions are kept with the run they were trained in");
-            foreach (var table in new[] { "params", "tags", "metrics", "latest_metrics", "artifacts" })
+            foreach (var table in new[] { "params", "tags", "metrics", "latest_metrics", "artifacts", "applied_batches" })
                 await conn.ExecAsync(tx, $"DELETE FROM {table} WHERE run_id = $r;", ct, ("$r", runId));
             await conn.ExecAsync(tx, "DELETE FROM runs WHERE id = $r;", ct, ("$r", runId));
             return 0;

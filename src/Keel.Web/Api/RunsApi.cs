@@ -127,7 +127,10 @@ internal sealed class RunsApi(KeelStore store, Access access, WebOptions options
             var at = item.TryGetProperty("timestamp", out var t) && t.ValueKind != System.Text.Json.JsonValueKind.Null ? JsonBody.Time(t, $"{name}.timestamp") : now;
             metrics.Add(new MetricPoint(key, value, step, at));
         }
-        var batch = new LogBatch { Params = body.StringMap("params"), Tags = body.StringMap("tags"), Metrics = metrics };
+        var batchKey = ctx.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } h
+            ? h.Length <= 200 && !h.Any(char.IsControl) ? h : throw ApiException.Bad("Idempotency-Key", "1 to 200 printable characters")
+            : null;
+        var batch = new LogBatch { Params = body.StringMap("params"), Tags = body.StringMap("tags"), Metrics = metrics, IdempotencyKey = batchKey };
         var run = await RunForAsync(ctx, id, TokenRole.Write);
         await store.Tracking.LogBatchAsync(run.Id, batch, ctx.RequestAborted);
         return ApiJson.Ok(new { run_id = run.Id, @params = batch.Params.Count, metrics = metrics.Count, tags = batch.Tags.Count });

@@ -171,6 +171,7 @@ public abstract class RunLifecycleContract : StoreContract<StoreSet>
             Params = new Dictionary<string, string> { ["p"] = "1" },
             Tags = new Dictionary<string, string> { ["t"] = "x" },
             Metrics = [new MetricPoint("m", 1, 0, T0)],
+            IdempotencyKey = "batch-1",
         });
         var entry = await LogAsync(run, "only-mine.bin", [1, 2, 3]);
         await Tracking.SetRunStatusAsync(run.Id, RunStatus.Failed, T0);

@@ -111,6 +111,41 @@ public abstract partial class TrackingStoreContract : StoreContract<ITrackingSto
     }
 
     [Fact]
+    public async Task LogBatch_SameKeyTwice_StoredOnce()
+    {
+        var run = await NewRunAsync();
+        var batch = new LogBatch { Metrics = [Point("loss", 0.5, step: 1)], IdempotencyKey = "k-1" };
+        await Store.LogBatchAsync(run.Id, batch);
+        await Store.LogBatchAsync(run.Id, batch);
+        await Store.LogBatchAsync(run.Id, batch with { IdempotencyKey = "k-2" });
+        await Store.LogBatchAsync(run.Id, batch with { IdempotencyKey = null });
+        Assert.Equal(3, (await Store.GetMetricHistoryAsync(run.Id, "loss")).Count);
+        // Keys belong to their run: another run's batch with the same key is stored.
+        var other = await NewRunAsync();
+        await Store.LogBatchAsync(other.Id, batch);
+        Assert.Single(await Store.GetMetricHistoryAsync(other.Id, "loss"));
+    }
+
+    [Fact]
+    public async Task LogBatch_KeyOfAFailedBatch_IsNotSpent()
+    {
+        var run = await NewRunAsync();
+        await Store.LogBatchAsync(run.Id, new LogBatch { Params = new Dictionary<string, string> { ["lr"] = "0.1" } });
+        var bad = new LogBatch { Params = new Dictionary<string, string> { ["lr"] = "0.2" }, Metrics = [Point("loss", 0.5)], IdempotencyKey = "k" };
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.LogBatchAsync(run.Id, bad));
+        await Store.LogBatchAsync(run.Id, bad with { Params = new Dictionary<string, string>() });
+        Assert.Single(await Store.GetMetricHistoryAsync(run.Id, "loss"));
+    }
+
+    [Fact]
+    public async Task LogBatch_KeyTooLong_ThrowsInputNamingIt()
+    {
+        var run = await NewRunAsync();
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LogBatchAsync(run.Id, new LogBatch { IdempotencyKey = new string('k', 201) }));
+        Assert.Contains("batch key", e.Message);
+    }
+
+    [Fact]
     public async Task LogBatch_NullParamValue_ThrowsInputNamingKey()
     {
         var run = await NewRunAsync();
