@@ -7,7 +7,8 @@
 #           champion's p99 with a shadow challenger against the plain server and against the deployment path alone.
 # Run from the repository root, under the bench lock: flock /tmp/keel-bench.lock bench/serving/run.sh
 # Needs wrk, gunicorn and python3 with flask and scikit-learn. Env: DUR (seconds per wrk run, default 10), CONNS (16), WARM (15),
-# REPEAT (pass-2 rounds, default 3), SERVE_LOG (server output, default /tmp/keel-bench-serve.log).
+# REPEAT (pass-2 rounds, default 3), SERVE_LOG (server output, default /tmp/keel-bench-serve.log), MODE (default all; MODE=shadow runs
+# only the shadow deployment and the same deployment without a challenger, pass 2 only, and prints the shadow ratio: a short check).
 # Prints measure.sh's JSON lines and each paired run, then a summary table of the ratios (copy it into results.md).
 set -eu
 root=$(pwd)
@@ -16,7 +17,8 @@ for d in "$root/../shared" "$root/../../shared" /work/shared; do
   [ -x "$d/bench/peers/serving/measure.sh" ] && { peers="$d/bench/peers/serving"; break; }
 done
 [ -n "$peers" ] || { echo "measure.sh not found beside or above the repository (shared/bench/peers/serving)" >&2; exit 1; }
-DUR=${DUR:-10}; CONNS=${CONNS:-16}; REPEAT=${REPEAT:-3}; log=${SERVE_LOG:-/tmp/keel-bench-serve.log}
+DUR=${DUR:-10}; CONNS=${CONNS:-16}; REPEAT=${REPEAT:-3}; log=${SERVE_LOG:-/tmp/keel-bench-serve.log}; MODE=${MODE:-all}
+case "$MODE" in all) ports="5103 5104 5105 5106" ;; shadow) ports="5105 5106" ;; *) echo "MODE must be all or shadow" >&2; exit 1 ;; esac
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -53,21 +55,27 @@ serve() { # PORT ARGS...: start a server, wait until ready
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   cat "$log" >&2; return 1
 }
-serve 5103 --model credit-risk@champion
-serve 5104 --model credit-risk@champion --no-prediction-log
-serve 5105 --deployment shadow.deploy.yaml
-serve 5106 --deployment plain.deploy.yaml
+declare -A pid_of
+start() { serve "$@"; pid_of[$1]=${pids[-1]}; }
+if [ "$MODE" = all ]; then
+  start 5103 --model credit-risk@champion
+  start 5104 --model credit-risk@champion --no-prediction-log
+fi
+start 5105 --deployment shadow.deploy.yaml
+start 5106 --deployment plain.deploy.yaml
 out="$work/lines.jsonl"
 
 # Warm every Keel server as a server in production is warm: .NET compiles hot methods again after a few seconds of load
 # (tiered compilation), so a server measured straight after start measures the compiler too. WARM seconds each (default 15).
 echo "# warm-up: ${WARM:-15} s of single-row load on each Keel server"
-for p in 5103 5104 5105 5106; do
+for p in $ports; do
   BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d"${WARM:-15}s" -s "$peers/post.lua" "http://127.0.0.1:$p/invocations" >/dev/null 2>&1
 done
 
-echo "# pass 1: peers and Keel (prediction log on)"
-KEEL_URL=http://127.0.0.1:5103 DUR=$DUR CONNS=$CONNS "$peers/measure.sh" | tee -a "$out"
+if [ "$MODE" = all ]; then
+  echo "# pass 1: peers and Keel (prediction log on)"
+  KEEL_URL=http://127.0.0.1:5103 DUR=$DUR CONNS=$CONNS "$peers/measure.sh" | tee -a "$out"
+fi
 
 echo "# pass 2: paired single-row runs, $REPEAT rounds: Keel log on (5103), log off (5104), shadow deployment with log on (5105)"
 wrk_run() { # NAME URL: one warmed wrk run, one JSON line
@@ -77,14 +85,31 @@ wrk_run() { # NAME URL: one warmed wrk run, one JSON line
   echo "{\"pass\": 2, \"target\": \"$1\", \"body\": \"row1.json\", ${line#\{}" | tee -a "$out"
 }
 for _ in $(seq 1 "$REPEAT"); do
-  wrk_run keel_log_on http://127.0.0.1:5103
-  wrk_run keel_log_off http://127.0.0.1:5104
+  if [ "$MODE" = all ]; then
+    wrk_run keel_log_on http://127.0.0.1:5103
+    wrk_run keel_log_off http://127.0.0.1:5104
+  fi
   wrk_run keel_shadow http://127.0.0.1:5105
   wrk_run keel_deploy_plain http://127.0.0.1:5106
 done
-for p in 5103 5104 5105 5106; do kill -0 "${pids[$((p - 5103))]}" 2>/dev/null || { echo "keel serve on $p died; see $log" >&2; exit 1; }; done
+for p in $ports; do kill -0 "${pid_of[$p]}" 2>/dev/null || { echo "keel serve on $p died; see $log" >&2; exit 1; }; done
 metric() { # PORT NAME [LABEL]: the sum of a metric's lines (with that label)
   curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" -v l="${3:-}" 'index($0, m) == 1 && index($0, l) > 0 { s += $NF } END { printf "%d", s }'; }
+if [ "$MODE" = shadow ]; then
+  echo "{\"shadow_answered\": $(metric 5105 keel_predicted_rows_total 'arm="shadow"'), \"shadow_dropped\": $(metric 5105 keel_shadow_dropped_total)}" | tee -a "$out"
+  python3 - "$out" "$(uptime)" <<'PY'
+import json, statistics, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+p2 = [l for l in lines if l.get("pass") == 2]
+counts = next(l for l in lines if "shadow_answered" in l)
+def mean(target, key): return statistics.mean(l[key] for l in p2 if l["target"] == target)
+s99, b99 = mean("keel_shadow", "p99_ms"), mean("keel_deploy_plain", "p99_ms")
+print(f"\n| shadow: champion p99 / same deployment without challenger p99 (<= 1.2x) | {s99 / b99:.2f}x | {s99:.2f} / {b99:.2f} ms; rps {mean('keel_shadow', 'rps'):,.0f} / {mean('keel_deploy_plain', 'rps'):,.0f} |")
+print(f"| shadow copies answered / dropped | {counts['shadow_answered']:,} / {counts['shadow_dropped']:,} | |")
+print(f"\nmachine: {sys.argv[2].strip()}")
+PY
+  exit 0
+fi
 echo "{\"log_written\": $(metric 5103 keel_prediction_log_written_total), \"log_dropped\": $(metric 5103 keel_prediction_log_dropped_total), \"shadow_answered\": $(metric 5105 keel_predicted_rows_total 'arm="shadow"'), \"shadow_dropped\": $(metric 5105 keel_shadow_dropped_total), \"shadow_log_dropped\": $(metric 5105 keel_prediction_log_dropped_total)}" | tee -a "$out"
 
 python3 - "$out" "$(uptime)" <<'PY'

@@ -39,7 +39,7 @@ internal sealed class ServingMetrics
         LogQueue = f.CreateGauge("keel_prediction_log_queue", "Predictions waiting to be written.");
         Reloads = f.CreateCounter("keel_model_reloads_total", "Alias moves followed (new version loaded and swapped in).", ["model"]);
         ReloadFailures = f.CreateCounter("keel_model_reload_failures_total", "Alias moves that could not be loaded (the old version kept serving).", ["model"]);
-        ShadowDropped = f.CreateCounter("keel_shadow_dropped_total", "Shadow copies not run because the shadow limit was reached (the answer never waits for them).");
+        ShadowDropped = f.CreateCounter("keel_shadow_dropped_total", "Shadow copies not scored because the shadow queue was full (the answer never waits for them).");
         Served = f.CreateGauge("keel_model_version", "The version currently served per model (value = version).", ["model"]);
         Drift = f.CreateGauge("keel_drift", "The latest scheduled monitoring pass: each per-column figure, e.g. statistic=psi, column=amount.", ["column", "statistic"]);
         // Published from the first pass on, not as 0 before any pass ran.
