@@ -78,11 +78,18 @@ if [ "$MODE" = all ]; then
 fi
 
 echo "# pass 2: paired single-row runs, $REPEAT rounds: Keel log on (5103), log off (5104), shadow deployment with log on (5105)"
-wrk_run() { # NAME URL: one warmed wrk run, one JSON line
+cpu() { # URL: the server's process CPU seconds so far
+  curl -s "$1/metrics" | awk '$1 == "process_cpu_seconds_total" { print $2 }'; }
+requests() { # URL: prediction requests answered so far (every arm, shadow copies excluded)
+  curl -s "$1/metrics" | awk 'index($0, "keel_requests_total{") == 1 && index($0, "arm=\"shadow\"") == 0 { s += $NF } END { printf "%d", s }'; }
+wrk_run() { # NAME URL: one warmed wrk run, one JSON line; cpu_us_per_request is the server's CPU time per answered request,
+  # a figure that other load on the machine disturbs far less than rps and p99 (it includes the shadow copies' work)
   BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d2s -s "$peers/post.lua" "$2/invocations" >/dev/null 2>&1
-  local line
+  local line c0 r0
+  c0=$(cpu "$2"); r0=$(requests "$2")
   line=$(BODY="$peers/row1.json" wrk -t2 -c"$CONNS" -d"${DUR}s" -s "$peers/post.lua" "$2/invocations" 2>&1 | grep '^JSON' | cut -c6-)
-  echo "{\"pass\": 2, \"target\": \"$1\", \"body\": \"row1.json\", ${line#\{}" | tee -a "$out"
+  local per=$(python3 -c "print(round(1e6 * ($(cpu "$2") - $c0) / max(1, $(requests "$2") - $r0), 1))")
+  echo "{\"pass\": 2, \"target\": \"$1\", \"body\": \"row1.json\", \"cpu_us_per_request\": $per, ${line#\{}" | tee -a "$out"
 }
 for _ in $(seq 1 "$REPEAT"); do
   if [ "$MODE" = all ]; then
@@ -105,6 +112,7 @@ counts = next(l for l in lines if "shadow_answered" in l)
 def mean(target, key): return statistics.mean(l[key] for l in p2 if l["target"] == target)
 s99, b99 = mean("keel_shadow", "p99_ms"), mean("keel_deploy_plain", "p99_ms")
 print(f"\n| shadow: champion p99 / same deployment without challenger p99 (<= 1.2x) | {s99 / b99:.2f}x | {s99:.2f} / {b99:.2f} ms; rps {mean('keel_shadow', 'rps'):,.0f} / {mean('keel_deploy_plain', 'rps'):,.0f} |")
+print(f"| shadow: server CPU per answered request / same without challenger | {mean('keel_shadow', 'cpu_us_per_request') / mean('keel_deploy_plain', 'cpu_us_per_request'):.2f}x | {mean('keel_shadow', 'cpu_us_per_request'):.1f} / {mean('keel_deploy_plain', 'cpu_us_per_request'):.1f} us |")
 print(f"| shadow copies answered / dropped | {counts['shadow_answered']:,} / {counts['shadow_dropped']:,} | |")
 print(f"\nmachine: {sys.argv[2].strip()}")
 PY
@@ -129,6 +137,10 @@ rows = [
     ("single row: Keel p99 / no-op p99 (<= 3x)", f"{keel['p99_ms'] / noop['p99_ms']:.1f}x", f"{keel['p99_ms']:.2f} / {noop['p99_ms']:.2f} ms"),
     ("100 rows: Keel rows/s / Flask rows/s (>= 5x)", f"{keel100['rps'] / flask100['rps']:.1f}x", f"{keel100['rps'] * 100:,.0f} / {flask100['rps'] * 100:,.0f} rows/s"),
     ("logging cost: 1 - log on / log off rps (<= 20 %)", f"{1 - on / off:.0%}", f"{on:,.0f} / {off:,.0f} rps (mean of pass 2)"),
+    ("logging cost in server CPU per request: log on / log off", f"{mean('keel_log_on', 'cpu_us_per_request') / mean('keel_log_off', 'cpu_us_per_request'):.2f}x",
+     f"{mean('keel_log_on', 'cpu_us_per_request'):.1f} / {mean('keel_log_off', 'cpu_us_per_request'):.1f} us"),
+    ("shadow: server CPU per answered request / same deployment without challenger", f"{mean('keel_shadow', 'cpu_us_per_request') / mean('keel_deploy_plain', 'cpu_us_per_request'):.2f}x",
+     f"{mean('keel_shadow', 'cpu_us_per_request'):.1f} / {mean('keel_deploy_plain', 'cpu_us_per_request'):.1f} us"),
     ("log on vs off p99", f"{on99 / mean('keel_log_off', 'p99_ms'):.2f}x", f"{on99:.2f} / {mean('keel_log_off', 'p99_ms'):.2f} ms"),
     ("shadow: champion p99 / plain p99 (<= 1.2x)", f"{shadow99 / on99:.2f}x", f"{shadow99:.2f} / {on99:.2f} ms; rps {shadow:,.0f} / {on:,.0f}"),
     ("shadow: champion p99 / same deployment without challenger p99 (<= 1.2x)", f"{shadow99 / mean('keel_deploy_plain', 'p99_ms'):.2f}x",
