@@ -90,9 +90,10 @@ internal sealed partial class ScoringEndpoint
             ctx.Response.Headers[ModeHeader] = DeploymentText(mode);
             await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, answer, notes);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            metrics.Latency.WithLabels(model.Name, version, armName).Observe(seconds);
-            metrics.Requests.WithLabels(model.Name, version, armName, endpoint, "200").Inc();
-            metrics.Observe(model.Name, version, armName, table, answer);
+            var series = metrics.Route(model.Name, version, armName);
+            series.Latency.Observe(seconds);
+            series.Answered(endpoint).Inc();
+            series.Observe(table, answer);
             writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes));
             d.Remember(requestId, arm);
             QueueReviews(d, requestId, arrived, table, answer, notes);
@@ -209,7 +210,7 @@ internal sealed partial class ScoringEndpoint
         }
         var elapsed = Stopwatch.GetElapsedTime(t0);
         var rows = Math.Max(1, bound.Sum(i => tables[i]?.RowCount ?? 0));
-        var latency = metrics.Latency.WithLabels(challenger.Name, version, ShadowArm);
+        var series = metrics.Route(challenger.Name, version, ShadowArm);
         foreach (var i in bound)
         {
             if (tables[i] is not { } table || answers[i] is not { } predictions) continue;
@@ -218,9 +219,9 @@ internal sealed partial class ScoringEndpoint
             var (score, label) = DeploymentRuntime.ScoreOf(predictions);
             var requestId = copy.ChampionOutcome.RequestId;
             d.ObserveShadow(copy.ChampionOutcome, new ArmOutcome(requestId, Arm.Challenger, share, false, score, label));
-            latency.Observe(share.TotalSeconds);
-            metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, copy.Endpoint, "200").Inc();
-            metrics.Observe(challenger.Name, version, ShadowArm, table, predictions);
+            series.Latency.Observe(share.TotalSeconds);
+            series.Answered(copy.Endpoint).Inc();
+            series.Observe(table, predictions);
             writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
                 share.TotalMilliseconds, table, predictions));
         }
@@ -237,7 +238,11 @@ internal sealed partial class ScoringEndpoint
         log.LogWarning("{RequestId}: shadow copy for {Model} v{Version} failed: {Message}", copy.ChampionOutcome.RequestId, challenger.Name, version, e.Message);
     }
 
-    private static string Version(LoadedModel m) => m.Version.Version.ToString(CultureInfo.InvariantCulture);
+    private static readonly string[] SmallVersions = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>The version as headers and metric labels write it (versions under 256 without a new string per request).</summary>
+    private static string Version(LoadedModel m) =>
+        (uint)m.Version.Version < SmallVersions.Length ? SmallVersions[m.Version.Version] : m.Version.Version.ToString(CultureInfo.InvariantCulture);
 
     private static int StatusOf(Exception e) => e switch
     {
