@@ -14,8 +14,10 @@ public sealed class KeelStore : IAsyncDisposable
 {
     private readonly StoreDatabase _db;
 
-    private KeelStore(StoreDatabase db, LocalArtifactStore artifacts, StoreOptions options, string description, string databasePath)
+    private KeelStore(StoreDatabase db, LocalArtifactStore artifacts, StoreOptions options, string description, string databasePath,
+        Keel.Tracking.Postgres.PostgresUri? postgres = null)
     {
+        Postgres = postgres;
         DatabasePath = databasePath;
         var time = options.Time;
         _db = db;
@@ -86,7 +88,7 @@ public sealed class KeelStore : IAsyncDisposable
             try
             {
                 var pgArtifacts = options.ReadOnly ? LocalArtifactStore.OpenReadOnly(location.ArtifactRoot, options.Time) : LocalArtifactStore.Open(location.ArtifactRoot, options.Time);
-                return new KeelStore(pgDb, pgArtifacts, options, location.Description, location.DatabasePath);
+                return new KeelStore(pgDb, pgArtifacts, options, location.Description, location.DatabasePath, pg);
             }
             catch
             {
@@ -111,6 +113,9 @@ public sealed class KeelStore : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The PostgreSQL database and schema the store lives in; null on SQLite.</summary>
+    internal Keel.Tracking.Postgres.PostgresUri? Postgres { get; }
 
     /// <summary>The backend: "sqlite" or "postgresql".</summary>
     public string Backend => _db is Keel.Tracking.Postgres.PostgresDatabase ? "postgresql" : "sqlite";

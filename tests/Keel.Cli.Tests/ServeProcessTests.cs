@@ -32,7 +32,8 @@ public sealed class ServeProcessTests : IDisposable
     private static Task<(Process Process, Uri Address)> StartServerAsync(string folder) =>
         StartServerAsync(folder, "serve", "--port", "0", "--model", "credit-risk@champion");
 
-    private static async Task<(Process Process, Uri Address)> StartServerAsync(string folder, params string[] args)
+    /// <summary>Starts `keel ARGS` (a serve command) and waits for the address it listens on.</summary>
+    internal static async Task<(Process Process, Uri Address)> StartServerAsync(string folder, params string[] args)
     {
         var p = KeelProcess.Start(folder, "dotnet", [KeelProcess.Dll, .. args]);
         while (await p.StandardOutput.ReadLineAsync() is { } line)

@@ -211,4 +211,51 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
         Assert.Contains($"keel_request_duration_seconds_count{{model=\"credit-risk\",version=\"{version}\",arm=\"shadow\"}} 10", text, StringComparison.Ordinal);
         Assert.Contains($"keel_request_errors_total{{model=\"credit-risk\",version=\"{version}\",arm=\"champion\",code=\"400\"}} 1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Shadow_QueueFull_DropsCopiesCountedAndAnswersEveryRequest()
+    {
+        const string yaml = """
+            endpoint: shadow-full
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: shadow
+            """;
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        void Hold(string arm)
+        {
+            if (arm != "shadow") return;
+            entered.Set();
+            release.Wait(TimeSpan.FromMinutes(2)); // the shadow worker holds its first batch until the queue has overflowed
+        }
+        await using var server = await DeploymentTesting.ServeAsync(F, yaml, null,
+            d => d with { StatePollInterval = Poll, BeforePredict = Hold, MaxShadowInFlight = 4, ShadowBusyShare = 1 });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using (var first = await PostAsync(client, 0)) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(entered.Wait(TimeSpan.FromMinutes(1)));
+        for (var i = 1; i <= 10; i++)
+        {
+            using var r = await PostAsync(client, i);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("champion", Arm(r));
+        }
+        // 1 copy being scored, 4 queued, 6 dropped: counted, never failed.
+        Assert.Contains("keel_shadow_dropped_total 6\n", await client.GetStringAsync("metrics"), StringComparison.Ordinal);
+        release.Set();
+        JsonElement agreement = default;
+        await UntilAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await client.GetStringAsync("admin/deployments/shadow-full"));
+            agreement = doc.RootElement.GetProperty("report").GetProperty("agreement").Clone();
+            return agreement.GetProperty("pairs").GetInt64() == 5;
+        });
+        Assert.Equal(6, agreement.GetProperty("dropped").GetInt64());
+        // The challenger is the champion's version here, so the batched shadow answers equal the answers given one at a time.
+        Assert.Equal(1.0, agreement.GetProperty("label_agreement_rate").GetDouble());
+        Assert.Equal(0.0, agreement.GetProperty("max_score_difference").GetDouble());
+        var text = await client.GetStringAsync("metrics");
+        Assert.Contains($"keel_requests_total{{model=\"credit-risk\",version=\"{F.Champion.Version}\",arm=\"shadow\",endpoint=\"invocations\",code=\"200\"}} 5\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("arm=\"shadow\",code=\"500\"", text, StringComparison.Ordinal);
+    }
 }

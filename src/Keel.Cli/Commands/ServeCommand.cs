@@ -48,7 +48,7 @@ internal static class ServeCommand
                 Port = p,
                 Models = references,
                 AliasPollInterval = TimeSpan.FromSeconds(seconds),
-                PredictionLogPath = result.GetValue(noLog) ? null : PredictionLogStores.BesideDatabase(store.DatabasePath),
+                PredictionLog = result.GetValue(noLog) ? null : t => PredictionLogStores.OpenAsync(store, t),
             };
             var served = file.File is null ? null : new DeploymentServeOptions(file.File, file.Text, store.Deployments) { StatePollInterval = TimeSpan.FromSeconds(seconds) };
             var every = result.GetValue(monitorEvery) is { } e
@@ -58,7 +58,7 @@ internal static class ServeCommand
             ScheduledMonitoring? monitoring = null;
             if (every is { } interval)
             {
-                if (served is null || options.PredictionLogPath is null)
+                if (served is null || options.PredictionLog is null)
                     throw new Keel.Core.KeelInputException("--monitor-every needs --deployment FILE and the prediction log (it monitors what the deployment answered).");
                 var alerting = new Keel.Pipeline.Monitor.MonitorAlerting(o.Context.Error, http);
                 monitoring = new ScheduledMonitoring(interval, t => Keel.Pipeline.Monitor.MonitorSchedule.RunLastWindowAsync(store, served.File.Endpoint, interval, o.Context.Time, alerting, t));
@@ -74,7 +74,7 @@ internal static class ServeCommand
                 o.Context.Console.MarkupLineInterpolated($"Serving [bold]{name}[/] version {m.Version.Version} ({m.Version.Candidate})");
             }
             o.Context.Console.MarkupLineInterpolated($"Listening on {server.Address} (POST {server.Address}invocations); Ctrl+C stops.");
-            if (options.PredictionLogPath is { } log) o.Context.Console.MarkupLineInterpolated($"Prediction log: {log}");
+            if (options.PredictionLog is not null) o.Context.Console.MarkupLineInterpolated($"Prediction log: {PredictionLogStores.Describe(store)}");
             try
             {
                 await server.WaitAsync(ct);

@@ -25,9 +25,8 @@ internal static class LogWindows
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
         var model = ModelReference.Parse(d.Champion).Name;
-        var path = PredictionLogStores.BesideDatabase(store.DatabasePath);
-        if (!File.Exists(path)) throw new KeelInputException($"--deployment '{deployment}': no prediction log at '{path}'; `keel serve` writes it.");
-        await using var log = await PredictionLogStores.OpenSqliteAsync(path, ct);
+        await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct)
+            ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         var records = await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, Limit = MaxRequests }, ct);
 
         var rows = new List<(int Request, JsonElement Input, JsonElement? Output)>();

@@ -110,7 +110,7 @@ internal static class AdminEndpoints
             mode = ScoringEndpoint.DeploymentText(s.Mode),
             challenger_percent = s.ChallengerPercent,
             step = s.Step,
-            report = d.Policy.Report(),
+            report = d.Report(),
         }, JsonOptions);
     }
 

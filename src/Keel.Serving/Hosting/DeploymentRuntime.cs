@@ -23,8 +23,18 @@ public sealed record DeploymentServeOptions(DeploymentFile File, string Text, ID
     /// <summary>Routing randomness. Default null: one seeded with the file's seed.</summary>
     public Random? Random { get; init; }
 
-    /// <summary>Most shadow copies waiting for the low-priority shadow thread; further ones are dropped and counted, the answer never waits. Default 64.</summary>
-    public int MaxShadowInFlight { get; init; } = 64;
+    /// <summary>Most shadow copies waiting for the shadow worker; further ones are dropped and counted, the answer never waits. Default 256.</summary>
+    public int MaxShadowInFlight { get; init; } = 256;
+
+    /// <summary>Most copied rows the shadow worker scores with one challenger call. Default 128 (small batches run row by row on pooled engines).</summary>
+    public int ShadowBatchRows { get; init; } = 128;
+
+    /// <summary>
+    /// Share of one core the shadow worker may keep busy (0.01 to 1); it sleeps between batches to stay under it, so under load shadow
+    /// copies take at most this from the answers and the rest are dropped. Default 0.05: with the log records of the copies it
+    /// answers (written by the log writer, outside this share), a saturated two-core server spends about a tenth of its CPU on shadowing.
+    /// </summary>
+    public double ShadowBusyShare { get; init; } = 0.05;
 
     /// <summary>The actor recorded for the server's own changes (creation, start). Default "keel serve".</summary>
     public string Actor { get; init; } = "keel serve";
@@ -65,7 +75,8 @@ internal sealed class DeploymentRuntime : BackgroundService
     private readonly SemaphoreSlim _sync = new(1, 1);
     private volatile LoadedModel? _challenger;
     private int _pendingChanges;
-    private LowPriorityWorker? _shadows;
+    private readonly Lock _shadowStart = new();
+    private ShadowWorker? _shadows;
 
     private DeploymentRuntime(DeploymentServeOptions options, IRoutingPolicy policy, LoadedModel? challenger, IModelRegistry registry, IArtifactStore artifacts,
         TimeProvider time, ILogger<DeploymentRuntime> log)
@@ -173,6 +184,12 @@ internal sealed class DeploymentRuntime : BackgroundService
         if (Policy.Observe(outcome) is { } change) Record(change);
     }
 
+    /// <summary>Hands a shadow copy's pair to the policy (agreement, the challenger's guards) and queues the change it makes, if any.</summary>
+    public void ObserveShadow(ArmOutcome champion, ArmOutcome challenger)
+    {
+        if (Policy.ObserveShadow(champion, challenger) is { } change) Record(change);
+    }
+
     /// <summary>Queues a change the policy made (or was asked to make) for the store, in order.</summary>
     public void Record(RolloutChange change)
     {
@@ -200,23 +217,38 @@ internal sealed class DeploymentRuntime : BackgroundService
     }
 
     /// <summary>
-    /// Queues <paramref name="work"/> for the low-priority shadow thread unless <see cref="DeploymentServeOptions.MaxShadowInFlight"/>
-    /// copies are waiting (then false; nothing runs): answers keep the cores, shadow copies get what is left.
+    /// Queues a shadow copy for the shadow worker unless <see cref="DeploymentServeOptions.MaxShadowInFlight"/> copies are waiting (then
+    /// false: dropped and counted, nothing runs). The worker, started by the first copy, scores batches with <paramref name="score"/>.
     /// </summary>
-    public bool TryShadow(Action work)
+    public bool TryShadow(in ShadowCopy copy, Action<IReadOnlyList<ShadowCopy>> score)
     {
-        var shadows = LazyInitializer.EnsureInitialized(ref _shadows, () => new LowPriorityWorker(_options.MaxShadowInFlight, "keel-shadow"));
-        return shadows.TryQueue(() =>
+        var shadows = Volatile.Read(ref _shadows) ?? StartShadows(score);
+        return shadows.TryQueue(copy);
+    }
+
+    private ShadowWorker StartShadows(Action<IReadOnlyList<ShadowCopy>> score)
+    {
+        lock (_shadowStart)
         {
-            try
+            return _shadows ??= new ShadowWorker(new ShadowPacing(_options.MaxShadowInFlight, _options.ShadowBatchRows, _options.ShadowBusyShare), batch =>
             {
-                work();
-            }
-            catch (Exception e)
-            {
-                _log.LogWarning(e, "Shadow copy failed: {Message}", e.Message);
-            }
-        });
+                try
+                {
+                    score(batch);
+                }
+                catch (Exception e)
+                {
+                    _log.LogWarning(e, "Shadow batch of {Count} copies failed: {Message}", batch.Count, e.Message);
+                }
+            }, "keel-shadow");
+        }
+    }
+
+    /// <summary>The policy's report, with the shadow copies dropped so far in the agreement figures.</summary>
+    public RolloutReport Report()
+    {
+        var report = Policy.Report();
+        return report.Agreement is { } a ? report with { Agreement = a with { Dropped = _shadows?.Dropped ?? 0 } } : report;
     }
 
     /// <summary>The outcome's score for guards and agreement: positive-class (second class) probability for binary, highest probability for multiclass, the value for regression; first row.</summary>
@@ -345,7 +377,7 @@ internal sealed class DeploymentRuntime : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
-    /// <summary>Ends the shadow thread (queued copies finish first), then releases the adoption lock.</summary>
+    /// <summary>Ends the shadow worker (queued copies are scored first), then releases the adoption lock.</summary>
     public override void Dispose()
     {
         _shadows?.Dispose();

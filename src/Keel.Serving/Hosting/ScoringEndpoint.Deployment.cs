@@ -22,7 +22,7 @@ internal sealed partial class ScoringEndpoint
     /// A request to a deployment: bound to the champion's schema (a binding error is the caller's, 400), routed by the policy, answered by
     /// the primary arm. A challenger that fails is observed as failed (its guard may roll it back) and the champion answers instead, so
     /// callers never see a challenger's error. The answer is post-processed, marked for review by the deployment's mode and threshold,
-    /// and a shadow copy runs on the thread pool after the answer is written.
+    /// and a shadow copy (the rows as bound, not copied, and the champion's outcome) is queued for the shadow worker after the answer is written.
     /// </summary>
     private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
     {
@@ -41,6 +41,7 @@ internal sealed partial class ScoringEndpoint
             var decision = d.Policy.Route(new RequestContext(requestId, key));
             var (table, oipId) = BindBody(body, champion, endpoint);
             var arm = Arm.Champion;
+            ArmOutcome? championOutcome = null;
             Predictions? predictions = null;
             if (decision.Primary == Arm.Challenger && challenger is not null)
             {
@@ -78,7 +79,8 @@ internal sealed partial class ScoringEndpoint
                     throw RequestException.Bad(e.Message);
                 }
                 var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-                d.Observe(new ArmOutcome(requestId, Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label));
+                championOutcome = new ArmOutcome(requestId, Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label);
+                d.Observe(championOutcome);
             }
             var (answer, notes) = Annotate(d, mode, table, predictions);
             var version = Version(model);
@@ -88,17 +90,16 @@ internal sealed partial class ScoringEndpoint
             ctx.Response.Headers[ModeHeader] = DeploymentText(mode);
             await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, answer, notes);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            metrics.Latency.WithLabels(model.Name, version, armName).Observe(seconds);
-            metrics.Requests.WithLabels(model.Name, version, armName, endpoint, "200").Inc();
-            metrics.Observe(model.Name, version, armName, table, answer);
+            var series = metrics.Route(model.Name, version, armName);
+            series.Latency.Observe(seconds);
+            series.Answered(endpoint).Inc();
+            series.Observe(table, answer);
             writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes));
             d.Remember(requestId, arm);
             QueueReviews(d, requestId, arrived, table, answer, notes);
-            if (decision.Shadow == Arm.Challenger && challenger is not null)
-            {
-                var championTable = table;
-                if (!d.TryShadow(() => Shadow(d, challenger, champion, body, championTable, requestId, endpoint))) metrics.ShadowDropped.Inc();
-            }
+            if (decision.Shadow == Arm.Challenger && challenger is not null && championOutcome is not null
+                && !d.TryShadow(new ShadowCopy(endpoint, champion, challenger, table, body, championOutcome), _scoreShadows ??= ScoreShadows))
+                metrics.ShadowDropped.Inc();
         }
         catch (Exception e)
         {
@@ -151,38 +152,97 @@ internal sealed partial class ScoringEndpoint
         }
     }
 
-    /// <summary>The challenger's copy of a request, on the thread pool: observed (agreement), counted under arm "shadow" and logged as REQUEST_ID.shadow.</summary>
-    private void Shadow(DeploymentRuntime d, LoadedModel challenger, LoadedModel champion, (byte[] Body, bool Csv) body, Table championTable, string requestId, string endpoint)
+    /// <summary>
+    /// Scores a batch of shadow copies on the shadow worker's thread: one challenger call for all their rows (one call per copy only when
+    /// that fails, to find the failing copy); each answer is paired with the champion's (agreement), counted under arm "shadow" and
+    /// logged as REQUEST_ID.shadow. A copy's latency is the batch's time in proportion to its rows.
+    /// </summary>
+    private void ScoreShadows(IReadOnlyList<ShadowCopy> batch)
     {
+        var d = deployment!;
+        var challenger = batch[0].Challenger;
+        var version = Version(challenger);
         var arrived = time.GetUtcNow();
         var t0 = Stopwatch.GetTimestamp();
-        var version = Version(challenger);
-        Table table;
-        Predictions predictions;
+        var same = SameSchema(batch[0].Champion, challenger);
+        var tables = new Table?[batch.Count];
+        var answers = new Predictions?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                tables[i] = same ? batch[i].Rows : BindBody(batch[i].Body, challenger, batch[i].Endpoint).Table;
+            }
+            catch (Exception e) when (e is RequestException or Keel.Core.KeelInputException)
+            {
+                ShadowFailed(d, challenger, version, batch[i], TimeSpan.Zero, e);
+            }
+        }
+        var bound = Enumerable.Range(0, batch.Count).Where(i => tables[i] is not null).ToArray();
+        if (bound.Length == 0) return;
         try
         {
             d.BeforePredict?.Invoke(ShadowArm);
-            table = SameSchema(champion, challenger) ? championTable : BindBody(body, challenger, endpoint).Table;
-            predictions = challenger.Predict(table);
+            var predicted = ShadowBatch.Predict(challenger, bound.Select(i => tables[i]!).ToArray());
+            for (var k = 0; k < bound.Length; k++) answers[bound[k]] = predicted[k];
         }
-        catch (Exception)
+        catch (Exception e) when (e is not OperationCanceledException && bound.Length > 1)
         {
-            d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), true, double.NaN));
-            metrics.Errors.WithLabels(challenger.Name, version, ShadowArm, "500").Inc();
-            metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, endpoint, "500").Inc();
-            throw;
+            log.LogDebug(e, "Shadow batch of {Count} copies failed ({Message}); scoring them one at a time", bound.Length, e.Message);
+            foreach (var i in bound)
+            {
+                try
+                {
+                    d.BeforePredict?.Invoke(ShadowArm);
+                    answers[i] = challenger.Predict(tables[i]!);
+                }
+                catch (Exception one) when (one is not OperationCanceledException)
+                {
+                    ShadowFailed(d, challenger, version, batch[i], TimeSpan.Zero, one);
+                    tables[i] = null;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var i in bound) ShadowFailed(d, challenger, version, batch[i], Stopwatch.GetElapsedTime(t0), e);
+            return;
         }
         var elapsed = Stopwatch.GetElapsedTime(t0);
-        var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-        d.Observe(new ArmOutcome(requestId, Arm.Challenger, elapsed, false, score, label));
-        metrics.Latency.WithLabels(challenger.Name, version, ShadowArm).Observe(elapsed.TotalSeconds);
-        metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, endpoint, "200").Inc();
-        metrics.Observe(challenger.Name, version, ShadowArm, table, predictions);
-        writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, endpoint,
-            elapsed.TotalMilliseconds, table, predictions));
+        var rows = Math.Max(1, bound.Sum(i => tables[i]?.RowCount ?? 0));
+        var series = metrics.Route(challenger.Name, version, ShadowArm);
+        foreach (var i in bound)
+        {
+            if (tables[i] is not { } table || answers[i] is not { } predictions) continue;
+            var copy = batch[i];
+            var share = elapsed * ((double)table.RowCount / rows);
+            var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+            var requestId = copy.ChampionOutcome.RequestId;
+            d.ObserveShadow(copy.ChampionOutcome, new ArmOutcome(requestId, Arm.Challenger, share, false, score, label));
+            series.Latency.Observe(share.TotalSeconds);
+            series.Answered(copy.Endpoint).Inc();
+            series.Observe(table, predictions);
+            writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
+                share.TotalMilliseconds, table, predictions));
+        }
     }
 
-    private static string Version(LoadedModel m) => m.Version.Version.ToString(CultureInfo.InvariantCulture);
+    private Action<IReadOnlyList<ShadowCopy>>? _scoreShadows;
+
+    /// <summary>A shadow copy the challenger could not answer: observed as failed (guards), counted as a 500 under arm "shadow".</summary>
+    private void ShadowFailed(DeploymentRuntime d, LoadedModel challenger, string version, in ShadowCopy copy, TimeSpan latency, Exception e)
+    {
+        d.Observe(new ArmOutcome(copy.ChampionOutcome.RequestId, Arm.Challenger, latency, true, double.NaN));
+        metrics.Errors.WithLabels(challenger.Name, version, ShadowArm, "500").Inc();
+        metrics.Requests.WithLabels(challenger.Name, version, ShadowArm, copy.Endpoint, "500").Inc();
+        log.LogWarning("{RequestId}: shadow copy for {Model} v{Version} failed: {Message}", copy.ChampionOutcome.RequestId, challenger.Name, version, e.Message);
+    }
+
+    private static readonly string[] SmallVersions = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>The version as headers and metric labels write it (versions under 256 without a new string per request).</summary>
+    private static string Version(LoadedModel m) =>
+        (uint)m.Version.Version < SmallVersions.Length ? SmallVersions[m.Version.Version] : m.Version.Version.ToString(CultureInfo.InvariantCulture);
 
     private static int StatusOf(Exception e) => e switch
     {

@@ -145,7 +145,7 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
         var route = router.Route(new RouteRequest(name, requestId, h => ctx.Request.Headers.TryGetValue(h, out var v) ? v.ToString() : null))
             ?? throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"model '{name}' is not served here; served: {string.Join(", ", catalog.Names)}.");
         var model = route.Model;
-        var version = model.Version.Version.ToString(CultureInfo.InvariantCulture);
+        var version = Version(model);
         ctx.Response.Headers[ModelHeader] = model.Name;
         ctx.Response.Headers[VersionHeader] = version;
         ctx.Response.Headers[ArmHeader] = route.Arm;
@@ -163,9 +163,10 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
             }
             await WriteAnswerAsync(ctx, endpoint, model, version, oipId ?? requestId, predictions);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            metrics.Latency.WithLabels(model.Name, version, route.Arm).Observe(seconds);
-            metrics.Requests.WithLabels(model.Name, version, route.Arm, endpoint, "200").Inc();
-            metrics.Observe(model.Name, version, route.Arm, table, predictions);
+            var series = metrics.Route(model.Name, version, route.Arm);
+            series.Latency.Observe(seconds);
+            series.Answered(endpoint).Inc();
+            series.Observe(table, predictions);
             writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, route.Arm, endpoint, seconds * 1000, table, predictions));
             if (log.IsEnabled(LogLevel.Debug))
                 log.LogDebug("{RequestId} {Model} v{Version} {Arm}: {Rows} rows in {Ms:F2} ms", requestId, model.Name, version, route.Arm, predictions.Count, seconds * 1000);

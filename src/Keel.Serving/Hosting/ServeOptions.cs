@@ -29,8 +29,14 @@ public sealed record ServeOptions
     /// <summary>Most rows one request may hold (more gets 413). Default 10,000.</summary>
     public int MaxRowsPerRequest { get; init; } = 10_000;
 
-    /// <summary>The SQLite prediction log file; null turns logging (and /feedback) off. Default null.</summary>
+    /// <summary>The SQLite prediction log file; null (and no <see cref="PredictionLog"/>) turns logging (and /feedback) off. Default null.</summary>
     public string? PredictionLogPath { get; init; }
+
+    /// <summary>
+    /// Opens the prediction log, e.g. <c>ct =&gt; PredictionLogStores.OpenAsync(store, ct)</c> for the store's own (its PostgreSQL tables
+    /// or the SQLite file beside keel.db); used instead of <see cref="PredictionLogPath"/> when set; the server closes it. Default null.
+    /// </summary>
+    public Func<CancellationToken, Task<Keel.Core.PredictionLog.IPredictionLogStore>>? PredictionLog { get; init; }
 
     /// <summary>Predictions waiting to be written; when full, new ones are dropped and counted, requests never wait. Default 10,000.</summary>
     public int PredictionLogQueue { get; init; } = 10_000;

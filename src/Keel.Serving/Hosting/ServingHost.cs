@@ -95,9 +95,9 @@ public sealed class ServingHost : IAsyncDisposable
         }
         IPredictionLogStore? log = null;
         DeploymentRuntime? runtime = null;
-        if (options.PredictionLogPath is { } path)
+        if (options.PredictionLog is not null || options.PredictionLogPath is not null)
         {
-            log = await PredictionLogStores.OpenSqliteAsync(path, ct);
+            log = options.PredictionLog is { } open ? await open(ct) : await PredictionLogStores.OpenSqliteAsync(options.PredictionLogPath!, ct);
             s.AddSingleton(log);
             s.AddSingleton<PredictionLogWriter>();
             s.AddHostedService(sp => sp.GetRequiredService<PredictionLogWriter>());

@@ -1,15 +1,11 @@
 namespace Keel.Serving.Rollouts;
 
 /// <summary>
-/// Pairs champion and challenger answers to the same request (shadow mode) and keeps agreement statistics. Waiting halves are bounded:
-/// past <see cref="MaxPending"/> the oldest is dropped, so a challenger that never answers cannot grow memory.
+/// Agreement statistics of shadow pairs: the champion's and the challenger's answers to the same request, handed over together by the
+/// shadow worker (the copy carries the champion's outcome), so nothing waits here for its other half.
 /// </summary>
 internal sealed class AgreementTracker
 {
-    public const int MaxPending = 10_000;
-
-    private readonly Dictionary<string, ArmOutcome> _pending = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
     private long _pairs;
     private long _labelled;
     private long _agreed;
@@ -17,31 +13,10 @@ internal sealed class AgreementTracker
     private double _sumDiff;
     private double _maxDiff;
 
-    public void Add(ArmOutcome o)
+    /// <summary>Counts one pair; a failed half is not a pair.</summary>
+    public void Add(ArmOutcome champion, ArmOutcome challenger)
     {
-        if (o.Failed) return;
-        if (_pending.Remove(o.RequestId, out var other))
-        {
-            if (other.Arm == o.Arm) return; // the same arm twice: not a pair
-            Pair(o.Arm == Arm.Champion ? o : other, o.Arm == Arm.Champion ? other : o);
-            return;
-        }
-        if (_pending.Count >= MaxPending)
-        {
-            while (_order.TryDequeue(out var oldest) && !_pending.Remove(oldest)) { }
-        }
-        _pending[o.RequestId] = o;
-        _order.Enqueue(o.RequestId);
-        if (_order.Count > 2 * MaxPending) // ids already paired linger in the queue; compact now and then
-        {
-            var live = _order.Where(_pending.ContainsKey).ToArray();
-            _order.Clear();
-            foreach (var id in live) _order.Enqueue(id);
-        }
-    }
-
-    private void Pair(ArmOutcome champion, ArmOutcome challenger)
-    {
+        if (champion.Failed || challenger.Failed) return;
         _pairs++;
         if (champion.Label is not null && challenger.Label is not null)
         {

@@ -53,6 +53,12 @@ public interface IRoutingPolicy
     /// <summary>Takes one arm's outcome; returns a change when it advanced a step or broke a guard (then the challenger is rolled back), else null.</summary>
     RolloutChange? Observe(ArmOutcome outcome);
 
+    /// <summary>
+    /// Takes the challenger's outcome on a shadow copy together with the champion's on the same request (already observed when it
+    /// answered): the challenger's is observed as <see cref="Observe"/> does, and the pair counts towards agreement.
+    /// </summary>
+    RolloutChange? ObserveShadow(ArmOutcome champion, ArmOutcome challenger);
+
     /// <summary>Takes a request's true outcome (A/B and bandit use it; others ignore it); returns a change when one happened, else null.</summary>
     /// <exception cref="Keel.Core.KeelInputException">A numeric outcome is not a number.</exception>
     RolloutChange? ObserveFeedback(ArmFeedback feedback);

@@ -23,7 +23,7 @@ internal sealed class ShadowPolicy(DeploymentFile file, DeploymentState state, R
 
     protected override RouteDecision RouteRunning(RequestContext request) => new(Arm.Champion, Arm.Challenger);
 
-    protected override void OnOutcome(ArmOutcome outcome) => _agreement.Add(outcome);
+    protected override void OnShadowPair(ArmOutcome champion, ArmOutcome challenger) => _agreement.Add(champion, challenger);
 
     protected override RolloutReport ReportLocked(GuardSnapshot guards) => new(guards, Agreement: _agreement.Report());
 }

@@ -63,18 +63,34 @@ internal abstract class RolloutPolicy : IRoutingPolicy
     public RolloutChange? Observe(ArmOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        lock (Gate) return ObserveLocked(outcome);
+    }
+
+    public RolloutChange? ObserveShadow(ArmOutcome champion, ArmOutcome challenger)
+    {
+        ArgumentNullException.ThrowIfNull(champion);
+        ArgumentNullException.ThrowIfNull(challenger);
         lock (Gate)
         {
-            Guards.Add(outcome);
-            OnOutcome(outcome);
-            if (Guarded && outcome.Arm == Arm.Challenger && Current.Phase is RolloutPhase.Running or RolloutPhase.Promoted && Guards.Breach() is { } reason)
-                return RollbackLocked(Automatic, "guard: " + reason);
-            return Current.Phase == RolloutPhase.Running ? AfterOutcome(outcome) : null;
+            OnShadowPair(champion, challenger);
+            return ObserveLocked(challenger);
         }
+    }
+
+    private RolloutChange? ObserveLocked(ArmOutcome outcome)
+    {
+        Guards.Add(outcome);
+        OnOutcome(outcome);
+        if (Guarded && outcome.Arm == Arm.Challenger && Current.Phase is RolloutPhase.Running or RolloutPhase.Promoted && Guards.Breach() is { } reason)
+            return RollbackLocked(Automatic, "guard: " + reason);
+        return Current.Phase == RolloutPhase.Running ? AfterOutcome(outcome) : null;
     }
 
     /// <summary>Called for every outcome, under the lock, before the guards judge.</summary>
     protected virtual void OnOutcome(ArmOutcome outcome) { }
+
+    /// <summary>Called under the lock for a shadow copy's pair, before the challenger's outcome is observed. Default: nothing.</summary>
+    protected virtual void OnShadowPair(ArmOutcome champion, ArmOutcome challenger) { }
 
     /// <summary>Called under the lock when guards held and the rollout is running: a chance to advance. Default: nothing.</summary>
     protected virtual RolloutChange? AfterOutcome(ArmOutcome outcome) => null;

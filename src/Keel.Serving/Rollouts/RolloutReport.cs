@@ -15,7 +15,8 @@ public sealed record GuardSnapshot(int ChampionRequests, int ChallengerRequests,
 /// <param name="LabelAgreementRate">Share of pairs with the same label (NaN when no labelled pairs).</param>
 /// <param name="MeanScoreDifference">Mean of |challenger score − champion score|.</param>
 /// <param name="MaxScoreDifference">Largest |challenger score − champion score|.</param>
-public sealed record AgreementReport(long Pairs, double LabelAgreementRate, double MeanScoreDifference, double MaxScoreDifference);
+/// <param name="Dropped">Shadow copies not scored because the shadow queue was full (the answers never wait for copies).</param>
+public sealed record AgreementReport(long Pairs, double LabelAgreementRate, double MeanScoreDifference, double MaxScoreDifference, long Dropped = 0);
 
 /// <summary>An A/B test's plan, progress and (once the plan is met) verdict.</summary>
 /// <param name="PlannedPerArm">Outcomes needed per arm, computed up front from minimum effect, alpha and power.</param>

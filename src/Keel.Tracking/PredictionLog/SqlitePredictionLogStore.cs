@@ -16,6 +16,36 @@ public static class PredictionLogStores
     /// <exception cref="KeelInputException">The file cannot be created or is not a prediction log.</exception>
     public static Task<IPredictionLogStore> OpenSqliteAsync(string path, CancellationToken ct = default) => SqlitePredictionLogStore.OpenAsync(path, ct);
 
+    /// <summary>
+    /// Opens (creating if needed) the prediction log of <paramref name="store"/>: on PostgreSQL, tables in the store's own database and
+    /// schema; on SQLite, <see cref="FileName"/> beside keel.db.
+    /// </summary>
+    /// <exception cref="KeelInputException">The log cannot be created or opened.</exception>
+    public static async Task<IPredictionLogStore> OpenAsync(KeelStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Postgres is { } pg
+            ? (await PostgresPredictionLogStore.OpenAsync(pg, create: true, ct))!
+            : await OpenSqliteAsync(BesideDatabase(store.DatabasePath), ct);
+    }
+
+    /// <summary>Opens the prediction log of <paramref name="store"/> when one was written there (see <see cref="OpenAsync(KeelStore, CancellationToken)"/>); else null.</summary>
+    /// <exception cref="KeelInputException">The log exists but cannot be opened.</exception>
+    public static async Task<IPredictionLogStore?> OpenIfExistsAsync(KeelStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.Postgres is { } pg) return await PostgresPredictionLogStore.OpenAsync(pg, create: false, ct);
+        var path = BesideDatabase(store.DatabasePath);
+        return File.Exists(path) ? await OpenSqliteAsync(path, ct) : null;
+    }
+
+    /// <summary>Where <paramref name="store"/>'s prediction log is, for messages: the SQLite file, or the PostgreSQL store.</summary>
+    public static string Describe(KeelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Postgres is { } pg ? $"the store {pg.Description} (tables predictions, prediction_feedback)" : BesideDatabase(store.DatabasePath);
+    }
+
     /// <summary>The prediction log path beside a store's database (see <see cref="KeelStore.DatabasePath"/>).</summary>
     public static string BesideDatabase(string databasePath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, FileName);
 }
@@ -23,7 +53,7 @@ public static class PredictionLogStores
 /// <summary>The prediction log in its own SQLite file (WAL, synchronous=NORMAL: a process crash loses no committed batch).</summary>
 internal sealed class SqlitePredictionLogStore : IPredictionLogStore
 {
-    private const string Columns = "request_id, time_ms, model, version, arm, endpoint, latency_ms, rows, inputs, outputs";
+    private const string Columns = PredictionRows.Columns;
     private readonly string _connectionString;
 
     private SqlitePredictionLogStore(string path)
@@ -143,19 +173,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
 
     private static async Task<List<LoggedPrediction>> QueryAsync(SqliteConnection conn, string sql, CancellationToken ct, params (string, object?)[] args)
     {
-        var predictions = await conn.QueryAsync(null, sql, r => new PredictionRecord
-        {
-            RequestId = r.GetString(0),
-            Time = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-            Model = r.GetString(2),
-            Version = r.GetInt32(3),
-            Arm = r.GetString(4),
-            Endpoint = r.GetString(5),
-            LatencyMs = r.GetDouble(6),
-            Rows = r.GetInt32(7),
-            InputsJson = r.GetString(8),
-            OutputsJson = r.GetString(9),
-        }, ct, args);
+        var predictions = await conn.QueryAsync(null, sql, PredictionRows.Read, ct, args);
         var result = new List<LoggedPrediction>(predictions.Count);
         await using var fb = conn.CreateCommand();
         fb.CommandText = "SELECT outcome, time_ms FROM feedback WHERE request_id = $id ORDER BY id;";

@@ -163,8 +163,9 @@ public sealed class RoutingPolicyTests
         double[][] scores = [[0.2, 0.3], [0.7, 0.7], [0.4, 0.7], [0.9, 0.7]];
         for (var i = 0; i < scores.Length; i++)
         {
-            Assert.Null(p.Observe(Deploy.Ok($"r{i}", Arm.Champion, scores[i][0])));
-            Assert.Null(p.Observe(Deploy.Ok($"r{i}", Arm.Challenger, scores[i][1])));
+            var champion = Deploy.Ok($"r{i}", Arm.Champion, scores[i][0]);
+            Assert.Null(p.Observe(champion));
+            Assert.Null(p.ObserveShadow(champion, Deploy.Ok($"r{i}", Arm.Challenger, scores[i][1])));
         }
         p.Observe(Deploy.Failed("r9", Arm.Challenger)); // a failing shadow never rolls anything back: it serves nobody
         var a = p.Report().Agreement!;
