@@ -24,6 +24,7 @@ internal static class BinaryMetrics
             ["log_loss"] = Sums.LogLoss(truth, probabilities),
             ["brier"] = brier / n,
         };
+        Sums.AddSkewMetrics(confusion, classes, metrics);
         IReadOnlyList<CurvePoint> roc = [], pr = [];
         var positives = truth.Count(t => t == 1);
         if (positives > 0 && positives < n)

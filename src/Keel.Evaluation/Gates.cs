@@ -248,8 +248,10 @@ public static class Gates
                     throw new KeelInputException($"{field} '{text}': expected tests.TYPE.pass_rate with TYPE one of {string.Join(", ", TestTypes)}, got '{metric}'.");
                 return new TestsThreshold(text, type, op, value);
             }
-            if (!MetricCatalog.All.ContainsKey(metric))
-                throw new KeelInputException($"{field} '{text}': unknown metric '{metric}'; expected one of: {string.Join(", ", MetricCatalog.All.Keys.Concat(["ece"]).Concat(FairnessMetrics))}.");
+            // recall.CLASS: a per-class recall (a class the evaluation does not see fails the gate as an undefined metric).
+            var classRecall = metric.StartsWith(MetricCatalog.ClassRecallPrefix, StringComparison.Ordinal) && metric.Length > MetricCatalog.ClassRecallPrefix.Length;
+            if (!MetricCatalog.All.ContainsKey(metric) && !classRecall)
+                throw new KeelInputException($"{field} '{text}': unknown metric '{metric}'; expected one of: {string.Join(", ", MetricCatalog.All.Keys.Concat(["recall.CLASS", "ece"]).Concat(FairnessMetrics))}.");
             if (column is not null && !everySlice)
                 throw new KeelInputException($"{field} '{text}': expected '{metric} {op} {number} on every slice of COLUMN'.");
             return column is null ? new Threshold(text, metric, op, value) : new SliceThreshold(text, metric, op, value, column);

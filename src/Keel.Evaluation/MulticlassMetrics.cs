@@ -25,6 +25,7 @@ internal static class MulticlassMetrics
             ["weighted_f1"] = weighted,
             ["log_loss"] = Sums.LogLoss(truth, probabilities),
         };
+        Sums.AddSkewMetrics(confusion, classes, metrics);
         // scikit-learn refuses one-vs-rest AUC unless every class occurs in truth; leave the metric out instead.
         if (perClass.All(c => c.Support > 0 && c.Support < n))
         {

@@ -88,4 +88,48 @@ internal static class Sums
         }
         return reports;
     }
+
+    /// <summary>Balanced accuracy and per-class recall from a flat confusion matrix [true · k + predicted] (counts or weights), as
+    /// scikit-learn's balanced_accuracy_score and recall_score(average=None, zero_division=0) over unique_labels(y_true, y_pred).</summary>
+    /// <remarks>recalls[c] is NaN for a class in neither truth nor predictions; balanced accuracy averages the classes with true rows.</remarks>
+    public static double BalancedAccuracy(ReadOnlySpan<double> confusion, int k, Span<double> recalls)
+    {
+        double sum = 0;
+        var present = 0;
+        for (var c = 0; c < k; c++)
+        {
+            double support = 0, predicted = 0;
+            for (var j = 0; j < k; j++)
+            {
+                support += confusion[c * k + j];
+                predicted += confusion[j * k + c];
+            }
+            if (support == 0)
+            {
+                recalls[c] = predicted > 0 ? 0 : double.NaN;
+                continue;
+            }
+            recalls[c] = confusion[c * k + c] / support;
+            sum += recalls[c];
+            present++;
+        }
+        return sum / present;
+    }
+
+    /// <summary>Adds balanced_accuracy and recall.CLASS (classes in truth or predictions) to <paramref name="metrics"/>.</summary>
+    public static void AddSkewMetrics(int[][] confusion, IReadOnlyList<string> classes, Dictionary<string, double> metrics)
+    {
+        var k = classes.Count;
+        var flat = new double[k * k];
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < k; j++) flat[i * k + j] = confusion[i][j];
+        }
+        var recalls = new double[k];
+        metrics["balanced_accuracy"] = BalancedAccuracy(flat, k, recalls);
+        for (var c = 0; c < k; c++)
+        {
+            if (!double.IsNaN(recalls[c])) metrics[Keel.Core.Metrics.MetricCatalog.ClassRecall(classes[c])] = recalls[c];
+        }
+    }
 }

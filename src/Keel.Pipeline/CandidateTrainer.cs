@@ -16,6 +16,8 @@ internal sealed class CandidateTrainer
     private readonly Table _testFeatures;
     private readonly EncodedLabels _testLabels;
     private readonly Table _timing;
+    private readonly double[]? _validationWeights;
+    private readonly double[]? _testWeights;
     private readonly FeatureCache _features = new();
 
     /// <summary>Scoring is timed on at least this many rows (test rows repeated when there are fewer).</summary>
@@ -32,28 +34,39 @@ internal sealed class CandidateTrainer
         _run = run;
         _time = time;
         _train = TrainingSlice(run.Split.Train);
-        _validation = run.Split.Validation.Length > 0 ? Slice(run.Split.Validation) : null;
+        // Validation rows carry the example weights too: fastforest calibrates on them (other trainers stop early on them unweighted).
+        _validation = run.Split.Validation.Length > 0 ? Weighted(Slice(run.Split.Validation), run.Split.Validation) : null;
         _testFeatures = run.Features.Take(run.Split.Test);
         _testLabels = run.Label.Labels.Take(run.Split.Test);
+        _validationWeights = RowWeights(run.Split.Validation);
+        _testWeights = RowWeights(run.Split.Test);
         var n = _testFeatures.RowCount;
         _timing = _testFeatures.Take(Enumerable.Range(0, n == 0 ? 0 : TimingRows).Select(i => i % n).ToArray());
     }
 
     private TrainingData Slice(IReadOnlyList<int> rows) => new(_run.Features.Take(rows), _run.Label.Labels.Take(rows));
 
+    /// <summary>data.weight's values of <paramref name="rows"/>, or null without data.weight.</summary>
+    private double[]? RowWeights(IReadOnlyList<int> rows) => _run.Weights is { } w ? rows.Select(r => w[r]).ToArray() : null;
+
+    /// <summary>The rows' example weights: data.weight (its rows are the slice's: weights exclude resampling and augmentation) times imbalance.class_weight.</summary>
+    private TrainingData Weighted(TrainingData slice, IReadOnlyList<int> rows) =>
+        slice with { Weights = TrainingWeights.ForTraining(_run.Spec, slice.Labels, RowWeights(rows)) };
+
     /// <summary>Training rows: the slice, rebalanced by the spec's imbalance section (training rows only, never validation or test).</summary>
     private TrainingData TrainingSlice(IReadOnlyList<int> rows)
     {
         var slice = Augmented(Slice(rows));
-        if (_run.Spec.Imbalance is not { } imbalance) return slice;
+        if (_run.Spec.Imbalance is not { Method: { } method } imbalance) return Weighted(slice, rows);
         var (features, labels, summary) = Keel.Data.Imbalance.Resampler.Resample(slice.Features, slice.Labels, new Keel.Data.Imbalance.ImbalanceOptions
         {
-            Method = imbalance.Method == "smote_nc" ? Keel.Data.Imbalance.ImbalanceMethod.SmoteNc : Enum.Parse<Keel.Data.Imbalance.ImbalanceMethod>(imbalance.Method, ignoreCase: true),
+            Method = method == "smote_nc" ? Keel.Data.Imbalance.ImbalanceMethod.SmoteNc : Enum.Parse<Keel.Data.Imbalance.ImbalanceMethod>(method, ignoreCase: true),
             K = imbalance.K,
             Seed = imbalance.Seed ?? _run.Seed,
         });
         Resampled = summary;
-        return new TrainingData(features, labels);
+        // Class weights are counted on the rebalanced rows (data.weight cannot be combined with resampling).
+        return new TrainingData(features, labels) { Weights = TrainingWeights.ForTraining(_run.Spec, labels, null) };
     }
 
     /// <summary>The spec's augment section applied: perturbed copies of training rows after the originals.</summary>
@@ -129,11 +142,11 @@ internal sealed class CandidateTrainer
 
         var validationMetrics = validation is null
             ? new Dictionary<string, double>()
-            : Evaluator.Evaluate(validation.Labels, fit.Model.Predict(validation.Features)).Metrics;
+            : Evaluator.Evaluate(validation.Labels, fit.Model.Predict(validation.Features), _validationWeights).Metrics;
 
         var testPredictions = fit.Model.Predict(_testFeatures);
         var predictUs = PredictMicrosecondsPerRow(fit.Model);
-        var test = Evaluator.Evaluate(_testLabels, testPredictions);
+        var test = Evaluator.Evaluate(_testLabels, testPredictions, _testWeights);
 
         using var ms = new MemoryStream();
         ModelPackage.Save(fit.Model, ms, _run.MissingTokens);

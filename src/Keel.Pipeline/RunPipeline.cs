@@ -84,6 +84,10 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             parameters["imbalance.train_rows_before"] = string.Join(",", resampled.Before.Select(kv => $"{kv.Key}={kv.Value}"));
             parameters["imbalance.train_rows_after"] = string.Join(",", resampled.After.Select(kv => $"{kv.Key}={kv.Value}"));
         }
+        if (run.Spec.Data.Weight is { } weight) parameters["data.weight"] = weight;
+        if (run.Spec.Imbalance?.ClassWeight is { } classWeight)
+            parameters["imbalance.class_weight"] = classWeight.Balanced ? "balanced" : string.Join(",", classWeight.Given.Select(kv => $"{kv.Key}={kv.Value.ToString("R", CultureInfo.InvariantCulture)}"));
+        if (TrainingWeights.IgnoredBy(run) is { Count: > 0 } ignoredBy) parameters["weights.ignored_by"] = string.Join(",", ignoredBy);
         if (run.Spec.Augment is { } augment)
         {
             parameters["augment.copies"] = augment.Copies.ToString(CultureInfo.InvariantCulture);

@@ -47,6 +47,9 @@ public sealed record PreparedRun(
 
     /// <summary>What the data checks found before training (integrity, data.contract, leakage). Default: none run.</summary>
     public DataChecks Checks { get; init; } = DataChecks.None;
+
+    /// <summary>data.weight's value per row of <see cref="Table"/>, or null without data.weight (every row weighs 1). Default null.</summary>
+    public double[]? Weights { get; init; }
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -93,6 +96,7 @@ public static class RunPreparation
         var label = LabelEncoding.Encode(data.Table, spec.Data.Label, spec.Data.Task, spec.Data.PositiveClass, source);
         var table = label.KeptRows.Length == data.Table.RowCount ? data.Table : data.Table.Take(label.KeptRows);
         var features = table.Drop(NotFeatures(spec));
+        var weights = TrainingWeights.Read(spec, specName, table, label, source);
         if (features.Columns.Count == 0)
             throw new KeelInputException($"{specName} field 'data.ignore': no feature columns are left once the label, ignored and split columns are removed.");
         var dateParts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -115,6 +119,7 @@ public static class RunPreparation
         for (var i = 0; i < models.Count; i++)
             Names.RequireCandidateName(models[i].DisplayName, $"{specName} field 'models[{i}].{(models[i].Name is null ? "type" : "name")}'");
         var candidates = models.Select((ms, i) => new Candidate(ms, TrainerCatalog.Create(ms, label.Task, i))).ToArray();
+        TrainingWeights.Validate(spec, specName, label, candidates);
         try
         {
             Gates.Parse(spec.Register.Gates, candidates.Select(c => c.Name).ToArray(), label.Task, EvaluationOptions(spec));
@@ -151,7 +156,7 @@ public static class RunPreparation
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
     }
@@ -217,6 +222,7 @@ public static class RunPreparation
         if (spec.Split.Predefined?.Column is { } split) yield return split;
         if (spec.Data.GroupColumn is { } group) yield return group;
         if (spec.Data.TimeColumn is { } time && spec.Data.TimeFeatures.Count == 0) yield return time;
+        if (spec.Data.Weight is { } weight) yield return weight;
     }
 
     /// <summary>The experiment and registered model names, checked now so that a bad name never reaches the store.</summary>

@@ -7,9 +7,6 @@ namespace Keel.Pipeline;
 /// <summary>The evaluation step of a run: every model's test intervals, and the selected (final) model's full evaluation.</summary>
 internal static class TestEvaluations
 {
-    /// <summary>The bias/variance table's training error is measured on at most this many training rows (a seeded sample beyond).</summary>
-    public const int TrainErrorRows = 100_000;
-
     /// <summary>Test reports by model name; the selected model's describes the final (refitted) model, its calibration and conformal
     /// parts the selected model as trained on train only (they need validation rows the model has not seen).</summary>
     /// <remarks>refitted: whether the final model was refitted on train + validation; uncalibrated: the final model's test predictions
@@ -26,6 +23,11 @@ internal static class TestEvaluations
                 o => o.ValidationMetrics.TryGetValue(run.Metric, out var v) ? v : null, info.HigherIsBetter)
             .Select(o => (o.Name, o.TestPredictions)).ToList();
         if (champion is not null) others.Add((Gates.Champion, champion));
+        var trainRows = TrainTestDiagnosis.TrainRows(run.Split.Train, run.Seed);
+        var (biasVariance, trainVsTest) = TrainTestDiagnosis.Diagnose(selected.Name, run.Metric, selected.Model,
+            (run.Features.Take(trainRows), run.Label.Labels.Take(trainRows)), selected.ValidationMetrics.Count > 0 ? selected.ValidationMetrics : null,
+            selected.TestMetrics, outcomes.Where(o => o.Baseline && o.TestMetrics.ContainsKey(run.Metric)).Select(o => (o.Name, o.TestMetrics[run.Metric])).ToArray(),
+            run.Spec.Evaluation.HumanLevel, run.Weights is { } w ? trainRows.Select(r => w[r]).ToArray() : null);
         var validation = run.Split.Validation;
         var result = new Dictionary<string, TestReport>(StringComparer.Ordinal);
         foreach (var o in outcomes.Where(o => o.Name != selected.Name))
@@ -47,27 +49,14 @@ internal static class TestEvaluations
             Behaviour = BehaviourStep.Run(run, final.Model, run.Features.Take(run.Split.Test), final.TestPredictions),
             Importance = ImportanceStep.Run(run, final.Model, run.Features.Take(run.Split.Test), truth),
             Contributions = ContributionStep.Run(final.Model, run.Features.Take(run.Split.Test), truth, final.TestPredictions),
-            BiasVariance = BiasVariance(run, outcomes, selected),
-            Quadrants = Quadrants(run, outcomes, selected, final, others, champion),
+            BiasVariance = biasVariance,
+            Quadrants = [.. Quadrants(run, outcomes, selected, final, others, champion), .. trainVsTest is null ? [] : new[] { trainVsTest }],
         };
         return result;
     }
 
-    /// <summary>The selected candidate as trained on train only: its train, validation and test errors beside the best baseline.</summary>
-    private static Keel.Evaluation.Diagnosis.BiasVarianceResult? BiasVariance(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes, CandidateOutcome selected)
-    {
-        // Training error on at most TrainErrorRows rows (a seeded sample of a larger train split).
-        var rows = run.Split.Train.Length <= TrainErrorRows ? run.Split.Train
-            : Keel.Evaluation.Importance.PermutationImportance.Permutations(run.Split.Train.Length, 1, (ulong)run.Seed)[0].Take(TrainErrorRows).Order().Select(i => run.Split.Train[i]).ToArray();
-        var train = Evaluator.Evaluate(run.Label.Labels.Take(rows), selected.Model.Predict(run.Features.Take(rows))).Metrics;
-        if (!train.TryGetValue(run.Metric, out var tr) || !selected.TestMetrics.TryGetValue(run.Metric, out var te)) return null;
-        var baselines = outcomes.Where(o => o.Baseline && o.TestMetrics.ContainsKey(run.Metric)).Select(o => (o.Name, o.TestMetrics[run.Metric])).ToArray();
-        return Keel.Evaluation.Diagnosis.Diagnoses.BiasVariance(run.Metric, tr,
-            selected.ValidationMetrics.TryGetValue(run.Metric, out var va) ? va : null, te, baselines, run.Spec.Evaluation.HumanLevel);
-    }
-
     /// <summary>Capability vs alignment: the selected candidate against the runner-up (both trained on train only), and the registered
-    /// model against the registry champion.</summary>
+    /// model against the registry champion (the train-vs-test pair comes from <see cref="TrainTestDiagnosis"/>).</summary>
     private static IReadOnlyList<Keel.Evaluation.Diagnosis.QuadrantResult> Quadrants(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes,
         CandidateOutcome selected, CandidateOutcome final, IReadOnlyList<(string Name, Keel.Core.Models.Predictions Test)> others, Keel.Core.Models.Predictions? champion)
     {

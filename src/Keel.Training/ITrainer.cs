@@ -9,6 +9,9 @@ public interface ITrainer
     /// <summary>Whether this is a baseline (random, zero_rule, heuristic) rather than a candidate.</summary>
     bool IsBaseline { get; }
 
+    /// <summary>Whether <see cref="Fit"/> weights rows by <see cref="TrainingData.Weights"/>; trainers that do not ignore them. Default false.</summary>
+    bool HonoursWeights => false;
+
     /// <summary>Every option with its default filled in, formatted invariantly (for tracking).</summary>
     IReadOnlyDictionary<string, string> EffectiveParams { get; }
 

@@ -4,7 +4,12 @@ using Keel.Core.Models;
 namespace Keel.Training;
 
 /// <summary>Rows to learn from: the feature columns only (label and ignored columns already dropped) and the encoded labels.</summary>
-public sealed record TrainingData(Table Features, EncodedLabels Labels);
+public sealed record TrainingData(Table Features, EncodedLabels Labels)
+{
+    /// <summary>One example weight per row (class weights × row weights), honoured by trainers whose <see cref="ITrainer.HonoursWeights"/>
+    /// is true. Default null: every row weighs 1.</summary>
+    public double[]? Weights { get; init; }
+}
 
 /// <summary>What a fit may depend on besides the data: the run's seed, the data's name (used in error messages) and,
 /// per date-time column, the date parts to make (<see cref="Featurization.FeaturizerOptions.DateParts"/>; default every part).</summary>

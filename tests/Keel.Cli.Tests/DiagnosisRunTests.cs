@@ -12,7 +12,7 @@ public sealed class DiagnosisRunTests
     }
 
     [Fact]
-    public async Task Run_LearningCurveAndHumanLevel_FivePointsTableQuadrantAndChart()
+    public async Task Run_LearningCurveAndHumanLevel_FivePointsTableQuadrantsAndChart()
     {
         using var h = Harness(", learning_curve: true, human_level: 0.05");
 
@@ -39,7 +39,15 @@ public sealed class DiagnosisRunTests
         Assert.Equal(bv.GetProperty("train").GetDouble() - 0.05, bv.GetProperty("avoidable_bias").GetDouble(), 1e-12);
         Assert.Equal("zero_rule", bv.GetProperty("baseline").GetString());
 
-        var q = Assert.Single(e.GetProperty("quadrants").EnumerateArray());
+        var quadrants = e.GetProperty("quadrants").EnumerateArray().ToArray();
+        Assert.Equal(2, quadrants.Length);
+        var q = quadrants[0];
+        // The train-vs-test pair: the candidate's test log loss against its log loss on its own training rows.
+        var trainTest = quadrants[1];
+        Assert.Equal($"{selected} on test", trainTest.GetProperty("model").GetString());
+        Assert.Equal($"{selected} on train", trainTest.GetProperty("reference").GetString());
+        Assert.Equal(bv.GetProperty("train").GetDouble() - bv.GetProperty("test").GetDouble(), trainTest.GetProperty("metric_change").GetDouble(), 1e-12);
+        Assert.True(trainTest.GetProperty("loss_change").GetDouble() > 0, "a fitted model has the lower log loss on its own training rows");
         var runnerUp = json.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("name").GetString() == q.GetProperty("reference").GetString());
         Assert.NotEqual(selected, runnerUp.GetProperty("name").GetString());
         Assert.Equal(candidate.GetProperty("test_metrics").GetProperty("log_loss").GetDouble() - runnerUp.GetProperty("test_metrics").GetProperty("log_loss").GetDouble(),
@@ -48,6 +56,7 @@ public sealed class DiagnosisRunTests
         var html = await File.ReadAllTextAsync(json.GetProperty("report_path").GetString()!);
         Assert.Contains("Bias and variance (error = 1 − auc)", html);
         Assert.Contains("Capability vs alignment", html);
+        Assert.Contains($"{selected} on train", html);
         Assert.Contains("share of training rows", html);
     }
 

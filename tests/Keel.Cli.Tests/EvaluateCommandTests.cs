@@ -66,6 +66,33 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_RunOnItsTestSplit_BiasVarianceAndTrainTestQuadrantAsTheRun()
+    {
+        var (h, run) = await TrainedAsync();
+        using var _ = h;
+        var runId = run.GetProperty("run_id").GetString()!;
+        var selected = run.GetProperty("selected").GetString()!;
+        var fromRun = run.GetProperty("evaluations").GetProperty(selected);
+
+        var r = await h.RunAsync("evaluate", runId, "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var sel = r.Json().GetProperty("evaluations").GetProperty(selected);
+        var bv = sel.GetProperty("bias_variance");
+        var expected = fromRun.GetProperty("bias_variance");
+        foreach (var field in new[] { "train", "validation", "test", "baseline_test", "variance", "data_mismatch" })
+            Assert.Equal(expected.GetProperty(field).GetDouble(), bv.GetProperty(field).GetDouble(), 1e-12);
+        Assert.Equal("zero_rule", bv.GetProperty("baseline").GetString());
+        var q = Assert.Single(sel.GetProperty("quadrants").EnumerateArray());
+        var fromRunQ = fromRun.GetProperty("quadrants").EnumerateArray().Single(x => x.GetProperty("reference").GetString() == $"{selected} on train");
+        Assert.Equal($"{selected} on train", q.GetProperty("reference").GetString());
+        Assert.Equal(fromRunQ.GetProperty("loss_change").GetDouble(), q.GetProperty("loss_change").GetDouble(), 1e-12);
+        Assert.Equal(fromRunQ.GetProperty("quadrant").GetString(), q.GetProperty("quadrant").GetString());
+        var html = await File.ReadAllTextAsync(r.Json().GetProperty("report_path").GetString()!);
+        Assert.Contains("Bias and variance", html);
+    }
+
+    [Fact]
     public async Task Evaluate_RegisteredModelOnNewData_EvaluatesEveryRowOfTheFile()
     {
         var (h, run) = await TrainedAsync();

@@ -29,6 +29,18 @@ public sealed class GatesTests
     public void Check_ThresholdGate_ComparesSelectedModelsMetric(string gate, bool expected) =>
         Assert.Equal(expected, Passes(gate));
 
+    [Theory]
+    [InlineData("recall.bad >= 0.6", true)]
+    [InlineData("recall.bad >= 0.7", false)]
+    [InlineData("recall.maybe >= 0.1", false)]
+    public void Check_PerClassRecallGate_ReadsRecallOfThatClass(string gate, bool expected)
+    {
+        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["gbm"] = new Dictionary<string, double> { ["auc"] = 0.8, ["recall.bad"] = 0.65 } };
+
+        Gates.Parse([gate], ["gbm"], Keel.Core.Data.TaskKind.Binary);
+        Assert.Equal(expected, Gates.Check([gate], "gbm", metrics, "auc").Single().Passed);
+    }
+
     [Fact]
     public void Check_ThresholdGate_DetailShowsValueAndNeed()
     {

@@ -21,11 +21,13 @@ public static class MetricCatalog
     public static IReadOnlyDictionary<string, MetricInfo> All { get; } = new MetricInfo[]
     {
         new("accuracy", true, Cls, "share of rows predicted correctly"),
+        new("balanced_accuracy", true, Cls, "mean of the per-class recalls over the classes with true rows"),
+        // Catalogue order is the report's metric order: the areas and balanced accuracy (suited to skewed classes) come first.
+        new("auc", true, Bin, "area under the ROC curve"),
+        new("pr_auc", true, Bin, "area under the precision-recall curve (average precision)"),
         new("precision", true, Bin, "of rows predicted positive, the share that are positive"),
         new("recall", true, Bin, "of positive rows, the share predicted positive"),
         new("f1", true, Bin, "harmonic mean of precision and recall"),
-        new("auc", true, Bin, "area under the ROC curve"),
-        new("pr_auc", true, Bin, "area under the precision-recall curve (average precision)"),
         new("log_loss", false, Cls, "mean negative log-likelihood of the true class"),
         new("brier", false, Bin, "mean squared error of the positive-class probability"),
         new("macro_f1", true, Multi, "unweighted mean of per-class F1"),
@@ -46,9 +48,18 @@ public static class MetricCatalog
         _ => "rmse",
     };
 
-    /// <summary>The metric called <paramref name="name"/>.</summary>
+    /// <summary>Prefix of the per-class recall metrics, "recall.CLASS" (classification): of the rows of that class, the share predicted as it.</summary>
+    public const string ClassRecallPrefix = "recall.";
+
+    /// <summary>The per-class recall metric of <paramref name="className"/>.</summary>
+    public static string ClassRecall(string className) => ClassRecallPrefix + className;
+
+    private static readonly MetricInfo ClassRecallInfo = new(ClassRecallPrefix + "CLASS", true, Cls, "of the rows of one class, the share predicted as that class");
+
+    /// <summary>The metric called <paramref name="name"/> (a per-class recall "recall.CLASS" included).</summary>
     /// <exception cref="KeelInputException">Unknown name.</exception>
     public static MetricInfo Get(string name) =>
         All.TryGetValue(name, out var m) ? m
+        : name.StartsWith(ClassRecallPrefix, StringComparison.Ordinal) && name.Length > ClassRecallPrefix.Length ? ClassRecallInfo
         : throw new KeelInputException($"Unknown metric '{name}'; expected one of: {string.Join(", ", All.Keys)}.");
 }

@@ -45,8 +45,12 @@ public sealed record KeelSpec
 /// <summary>The imbalance section: how training rows are rebalanced.</summary>
 public sealed record ImbalanceSpec
 {
-    /// <summary>oversample, undersample, smote, smote_nc or tomek (required).</summary>
-    public required string Method { get; init; }
+    /// <summary>oversample, undersample, smote, smote_nc or tomek. Default null: no resampling (class_weight alone). One of Method and
+    /// <see cref="ClassWeight"/> is required.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Per-class weights of the training rows, honoured by the trainers that take example weights. Default null: none.</summary>
+    public ClassWeightSpec? ClassWeight { get; init; }
 
     /// <summary>Neighbours of smote and smote_nc. Default 5.</summary>
     public int K { get; init; } = 5;
@@ -54,6 +58,12 @@ public sealed record ImbalanceSpec
     /// <summary>Seed of the draws. Default null: the spec's seed.</summary>
     public int? Seed { get; init; }
 }
+
+/// <summary>imbalance.class_weight: <c>balanced</c> (n_rows / (n_classes · rows of the class), as scikit-learn, counted on the training
+/// rows) or a weight per class.</summary>
+/// <param name="Balanced">Whether the weights are computed as balanced.</param>
+/// <param name="Given">The weight of each class when given (classes not named weigh 1); empty when balanced.</param>
+public sealed record ClassWeightSpec(bool Balanced, IReadOnlyDictionary<string, double> Given);
 
 /// <summary>The augment section: perturbed copies of the training rows.</summary>
 public sealed record AugmentSpec
@@ -130,6 +140,10 @@ public sealed record DataSpec
 
     /// <summary>Rows drawn from the file before anything else (the run sees only them); sizes and seed are recorded. Default: none, every row.</summary>
     public SampleSpec? Sample { get; init; }
+
+    /// <summary>A column of per-row weights (e.g. keel sample's sample_weight): never a feature; the trainers weight training rows by it
+    /// and validation and test metrics are weighted (scikit-learn's sample_weight). Default: none, every row weighs 1.</summary>
+    public string? Weight { get; init; }
 
     /// <summary>When each listed column becomes known: at_prediction or after_label (a leak if used as a feature). Default: none listed.</summary>
     public IReadOnlyDictionary<string, string> AvailableAt { get; init; } = new Dictionary<string, string>();

@@ -27,7 +27,7 @@ public sealed record Interval(double Estimate, double Low, double High, int Resa
 /// <remarks>A resample where a statistic is undefined (NaN, e.g. AUC of a single class) is skipped for that statistic only.</remarks>
 public static class Bootstrap
 {
-    /// <summary>Intervals for every metric of <see cref="Evaluator.Evaluate"/> over <paramref name="rows"/> (all rows when null).</summary>
+    /// <summary>Intervals for every metric of <see cref="Evaluator.Evaluate(Keel.Core.Models.EncodedLabels, Keel.Core.Models.Predictions)"/> over <paramref name="rows"/> (all rows when null).</summary>
     /// <remarks>Each resample is scored from its count vector by <see cref="ResampleScorer"/>, with the values the metrics have on the
     /// resampled rows themselves.</remarks>
     public static IReadOnlyDictionary<string, Interval> MetricIntervals(EncodedLabels truth, Predictions predictions, BootstrapOptions options,

@@ -1,4 +1,6 @@
+using System.Numerics;
 using Keel.Core.Data;
+using Keel.Core.Metrics;
 using Keel.Core.Models;
 
 namespace Keel.Evaluation.Uncertainty;
@@ -72,34 +74,45 @@ internal sealed class ResampleScorer
         {
             _brier = new double[Rows];
             for (var i = 0; i < Rows; i++) _brier[i] = (_y[i] - probabilities[i][1]) * (_y[i] - probabilities[i][1]);
-            Names = ["accuracy", "precision", "recall", "f1", "log_loss", "brier", "auc", "pr_auc"];
+            Names = ["accuracy", "precision", "recall", "f1", "log_loss", "brier", "auc", "pr_auc", .. SkewNames(truth.Classes)];
         }
         else
         {
-            Names = ["accuracy", "macro_f1", "micro_f1", "weighted_f1", "log_loss", "auc_ovr_macro"];
+            Names = ["accuracy", "macro_f1", "micro_f1", "weighted_f1", "log_loss", "auc_ovr_macro", .. SkewNames(truth.Classes)];
         }
     }
+
+    /// <summary>balanced_accuracy and recall.CLASS per class: the last names of a classification scorer.</summary>
+    private static string[] SkewNames(IReadOnlyList<string> classes) => ["balanced_accuracy", .. classes.Select(MetricCatalog.ClassRecall)];
+
+    /// <summary>Writes balanced_accuracy and the per-class recalls from <see cref="_confusion"/> after the task's other metrics.</summary>
+    private void Skew(double[] into, int at) => into[at] = Sums.BalancedAccuracy(_confusion, _k, into.AsSpan(at + 1, _k));
 
     /// <summary>Rows of the original set; a count vector has one entry per row.</summary>
     public int Rows { get; }
 
-    /// <summary>The metrics <see cref="Score"/> writes, in its order.</summary>
+    /// <summary>The metrics <see cref="Score(int[], double[])"/> writes, in its order.</summary>
     public string[] Names { get; }
 
     /// <summary>Writes every metric of the resample drawn <paramref name="counts"/>[i] times from row i into <paramref name="into"/>.</summary>
-    public void Score(int[] counts, double[] into)
+    public void Score(int[] counts, double[] into) => Score<int>(counts, into);
+
+    /// <summary>Writes every metric with row i weighted by <paramref name="weights"/>[i] (scikit-learn's sample_weight) into <paramref name="into"/>.</summary>
+    public void Score(double[] weights, double[] into) => Score<double>(weights, into);
+
+    private void Score<T>(T[] counts, double[] into) where T : INumber<T>
     {
         if (_task == TaskKind.Regression) Regression(counts, into);
         else if (_task == TaskKind.Binary) Binary(counts, into);
         else Multiclass(counts, into);
     }
 
-    private void Binary(int[] counts, double[] into)
+    private void Binary<T>(T[] counts, double[] into) where T : INumber<T>
     {
         double tp = 0, fp = 0, fn = 0, tn = 0, logLoss = 0, brier = 0;
         for (var i = 0; i < Rows; i++)
         {
-            var c = counts[i];
+            var c = double.CreateTruncating(counts[i]);
             if (c == 0) continue;
             if (_y[i] == 1)
             {
@@ -130,16 +143,21 @@ internal sealed class ResampleScorer
         {
             into[6] = into[7] = double.NaN;
         }
+        _confusion[0] = tn;
+        _confusion[1] = fp;
+        _confusion[2] = fn;
+        _confusion[3] = tp;
+        Skew(into, 8);
     }
 
-    private void Multiclass(int[] counts, double[] into)
+    private void Multiclass<T>(T[] counts, double[] into) where T : INumber<T>
     {
         var k = _k;
         Array.Clear(_confusion);
         double n = 0, logLoss = 0;
         for (var i = 0; i < Rows; i++)
         {
-            var c = counts[i];
+            var c = double.CreateTruncating(counts[i]);
             if (c == 0) continue;
             _confusion[_y[i] * k + _yhat[i]] += c;
             logLoss += c * _logLoss[i];
@@ -180,12 +198,13 @@ internal sealed class ResampleScorer
         {
             into[5] = double.NaN;
         }
+        Skew(into, 6);
     }
 
     /// <summary>ROC area and average precision of "class == <paramref name="positive"/>" by the scores of order <paramref name="o"/>.</summary>
     /// <remarks>Walks distinct scores from the highest; the ROC area is the trapezoid sum over the cumulative counts, the average
     /// precision Σ (recall step) × precision, as scikit-learn's roc_auc_score and average_precision_score on the resample.</remarks>
-    private (double Auc, double Ap) Areas(int[] counts, int o, int positive)
+    private (double Auc, double Ap) Areas<T>(T[] counts, int o, int positive) where T : INumber<T>
     {
         var order = _order[o];
         var score = _score[o];
@@ -193,12 +212,12 @@ internal sealed class ResampleScorer
         var tpMax = 0.0;
         for (var i = 0; i < Rows; i++)
         {
-            if (_y[i] == positive) tpMax += counts[i];
+            if (_y[i] == positive) tpMax += double.CreateTruncating(counts[i]);
         }
         for (var n = 0; n < order.Length; n++)
         {
             var r = order[n];
-            var c = counts[r];
+            var c = double.CreateTruncating(counts[r]);
             if (_y[r] == positive) tps += c;
             else fps += c;
             if (n < order.Length - 1 && score[order[n + 1]] == score[r]) continue;
@@ -211,17 +230,19 @@ internal sealed class ResampleScorer
         return (area / (fps * tpMax), ap);
     }
 
-    private void Regression(int[] counts, double[] into)
+    private void Regression<T>(T[] counts, double[] into) where T : INumber<T>
     {
         double n = 0, se = 0, ae = 0, ape = 0, sum = 0;
+        var rows = 0;
         var anyZero = false;
         var first = double.NaN;
         var constant = true;
         for (var i = 0; i < Rows; i++)
         {
-            var c = counts[i];
+            var c = double.CreateTruncating(counts[i]);
             if (c == 0) continue;
             n += c;
+            rows++;
             se += c * _sq[i];
             ae += c * _abs[i];
             ape += c * _ape[i];
@@ -231,15 +252,17 @@ internal sealed class ResampleScorer
             else if (_truth[i] != first) constant = false;
         }
         // A constant label's mean is what numpy's pairwise sum makes of it, not exactly the label (r2 divides by the tiny spread).
-        var mean = constant ? Sums.PairwiseSum(Enumerable.Repeat(first, (int)n).ToArray()) / n : sum / n;
+        var mean = constant && typeof(T) == typeof(int) ? Sums.PairwiseSum(Enumerable.Repeat(first, (int)n).ToArray()) / n : sum / n;
         var ss = 0.0;
         for (var i = 0; i < Rows; i++)
         {
-            if (counts[i] != 0) ss += counts[i] * (_truth[i] - mean) * (_truth[i] - mean);
+            var c = double.CreateTruncating(counts[i]);
+            if (c != 0) ss += c * (_truth[i] - mean) * (_truth[i] - mean);
         }
         into[0] = Math.Sqrt(se / n);
         into[1] = ae / n;
-        into[2] = n >= 2 ? ss == 0 ? se == 0 ? 1 : 0 : 1 - se / ss : double.NaN;
+        // r2 needs two rows (a count vector may draw one row twice; weights count rows, not their sum).
+        into[2] = (typeof(T) == typeof(int) ? n : rows) >= 2 ? ss == 0 ? se == 0 ? 1 : 0 : 1 - se / ss : double.NaN;
         into[3] = anyZero ? double.NaN : ape / n;
     }
 }

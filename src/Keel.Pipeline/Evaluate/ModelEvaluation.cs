@@ -66,6 +66,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
             (data, rows, truth) = (prepared.Data, prepared.Table.Take(test), prepared.Label.Labels.Take(test));
         }
         var validation = await source.SplitRowsAsync(store, "validation", ct);
+        var train = await source.SplitRowsAsync(store, "train", ct);
 
         var started = time.GetUtcNow();
         var modelName = source.Version is { } v ? $"{v.Name}:{v.Version}" : $"run {source.Run.Id} (final)";
@@ -80,7 +81,9 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         await using var heartbeat = RunHeartbeat.Start(store.Tracking, created.Id, time, store.Options.HeartbeatInterval);
         try
         {
-            var outcome = await EvaluateTrackedAsync(source, created.Id, modelName, data, rows, truth, validation, request.DataPath is null, reportPathFor(created.Id), started, ct);
+            // data.weight weighs the metrics on the run's own rows; new data is evaluated unweighted.
+            var weights = request.DataPath is null && prepared.Weights is { } w ? (await source.SplitRowsAsync(store, "test", ct)).Select(r => w[r]).ToArray() : null;
+            var outcome = await EvaluateTrackedAsync(source, created.Id, modelName, data, rows, truth, weights, train, validation, request.DataPath is null, reportPathFor(created.Id), started, ct);
             await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
             return outcome;
         }
@@ -94,7 +97,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
     }
 
     private async Task<EvaluateOutcome> EvaluateTrackedAsync(EvaluationSource source, string runId, string modelName, LoadedTable data, Table rows,
-        EncodedLabels truth, int[] validation, bool onTestSplit, string reportPath, DateTimeOffset started, CancellationToken ct)
+        EncodedLabels truth, double[]? weights, int[] train, int[] validation, bool onTestSplit, string reportPath, DateTimeOffset started, CancellationToken ct)
     {
         var prepared = source.Prepared;
         var metric = prepared.Metric;
@@ -105,6 +108,12 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
             .Select(o => (o.Name, Test: o.Model.Predict(rows))).ToArray();
         var evaluations = new Dictionary<string, TestReport>(StringComparer.Ordinal);
         foreach (var (name, test) in others) evaluations[name] = TestEvaluator.Intervals(name, truth, test, options.Bootstrap);
+        var validationLabels = validation.Length > 0 ? prepared.Label.Labels.Take(validation) : null;
+        var validationPredictions = validation.Length > 0 ? source.TrainOnly.Predict(prepared.Table.Take(validation)) : null;
+        var trainOnlyPredictions = source.TrainOnly.Predict(rows);
+        var (biasVariance, trainVsTest) = Diagnose(source, train, validation, validationLabels, validationPredictions, Evaluator.Evaluate(truth, trainOnlyPredictions, weights).Metrics,
+            others.Where(o => source.Others.Any(m => m.Name == o.Name && TrainTestDiagnosis.IsBaselineType(m.Model.Type)))
+                .Select(o => (o.Name, Evaluator.Evaluate(truth, o.Test, weights).Metrics)).ToArray());
         evaluations[source.Selected] = TestEvaluator.Selected(new SelectedModelInput(
             source.Selected,
             rows.Drop([prepared.Spec.Data.Label]),
@@ -112,9 +121,9 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
             predictions,
             metric,
             others,
-            validation.Length > 0 ? prepared.Label.Labels.Take(validation) : null,
-            validation.Length > 0 ? source.TrainOnly.Predict(prepared.Table.Take(validation)) : null,
-            source.TrainOnly.Predict(rows))
+            validationLabels,
+            validationPredictions,
+            trainOnlyPredictions)
         {
             Refitted = source.Refitted,
             Uncalibrated = Keel.Training.ModelPackage.DecisionOf(source.Model)?.Calibration is null ? null : Keel.Training.ModelPackage.WithoutDecision(source.Model).Predict(rows),
@@ -123,10 +132,12 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
             Behaviour = BehaviourStep.Run(prepared, source.Model, rows, predictions),
             Importance = ImportanceStep.Run(prepared, source.Model, rows, truth),
             Contributions = ContributionStep.Run(source.Model, rows, truth, predictions),
+            BiasVariance = biasVariance,
+            Quadrants = trainVsTest is null ? [] : [trainVsTest],
         };
 
-        var scored = Evaluator.Evaluate(truth, predictions);
-        var byName = others.ToDictionary(o => o.Name, o => Evaluator.Evaluate(truth, o.Test).Metrics);
+        var scored = Evaluator.Evaluate(truth, predictions, weights);
+        var byName = others.ToDictionary(o => o.Name, o => Evaluator.Evaluate(truth, o.Test, weights).Metrics);
         byName[source.Selected] = scored.Metrics;
         var gates = Gates.Check(prepared.Spec.Register.Gates, source.Selected, byName, metric, evaluations[source.Selected]);
 
@@ -150,12 +161,29 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
 
         var outcome = new EvaluateOutcome(runId, source.Run.Id, modelName, source.Selected, data.Path, truth.Count, onTestSplit, metric,
             scored.Metrics, gates, reportPath) { Evaluations = evaluations };
-        var html = Render(source, outcome, rows, truth, predictions, others, started);
+        var html = Render(source, outcome, rows, truth, weights, predictions, others, started);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath + ".tmp", html, ct);
         File.Move(reportPath + ".tmp", reportPath, overwrite: true);
         await store.LogArtifactFileAsync(runId, "report.html", reportPath, ct);
         return outcome;
+    }
+
+    /// <summary>The selected candidate as trained on train only: its training error on the source run's train split, validation error,
+    /// and error on the rows evaluated (the test split or the new data), beside the best baseline's error on those rows.</summary>
+    private static (Keel.Evaluation.Diagnosis.BiasVarianceResult?, Keel.Evaluation.Diagnosis.QuadrantResult?) Diagnose(EvaluationSource source, int[] train, int[] validationRows,
+        EncodedLabels? validationLabels, Predictions? validationPredictions, IReadOnlyDictionary<string, double> test,
+        IReadOnlyList<(string Name, IReadOnlyDictionary<string, double> Metrics)> baselines)
+    {
+        var prepared = source.Prepared;
+        var rows = TrainTestDiagnosis.TrainRows(train, prepared.Seed);
+        var weights = prepared.Weights;
+        double[]? Of(int[] r) => weights is null ? null : r.Select(i => weights[i]).ToArray();
+        var validation = validationLabels is not null && validationPredictions is not null
+            ? Evaluator.Evaluate(validationLabels, validationPredictions, Of(validationRows)).Metrics : null;
+        return TrainTestDiagnosis.Diagnose(source.Selected, prepared.Metric, source.TrainOnly, (prepared.Table.Take(rows), prepared.Label.Labels.Take(rows)),
+            validation, test, baselines.Where(b => b.Metrics.ContainsKey(prepared.Metric)).Select(b => (b.Name, b.Metrics[prepared.Metric])).ToArray(),
+            prepared.Spec.Evaluation.HumanLevel, Of(rows));
     }
 
     /// <summary>Order of the other models: best on validation first (the runner-up leads, as in <c>keel run</c>).</summary>
@@ -165,7 +193,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         return MetricCatalog.Get(metric).HigherIsBetter ? -v : v;
     }
 
-    private static string Render(EvaluationSource source, EvaluateOutcome outcome, Table rows, EncodedLabels truth, Predictions predictions,
+    private static string Render(EvaluationSource source, EvaluateOutcome outcome, Table rows, EncodedLabels truth, double[]? weights, Predictions predictions,
         IReadOnlyList<(string Name, Predictions Test)> others, DateTimeOffset started)
     {
         var prepared = source.Prepared;
@@ -173,7 +201,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         var metrics = source.Run.Metrics;
         CandidateResult Row(string name, Predictions p)
         {
-            var scored = Evaluator.Evaluate(truth, p);
+            var scored = Evaluator.Evaluate(truth, p, weights);
             double M(string key) => metrics.TryGetValue($"{name}.{key}", out var x) ? x : double.NaN;
             var validation = metrics.Where(m => m.Key.StartsWith($"{name}.val.", StringComparison.Ordinal))
                 .ToDictionary(m => m.Key[$"{name}.val.".Length..], m => m.Value);

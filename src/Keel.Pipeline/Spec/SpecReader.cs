@@ -157,7 +157,7 @@ internal static class SpecReader
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
-            "missing", "encoding", "delimiter", "contract", "available_at", "sample");
+            "missing", "encoding", "delimiter", "contract", "available_at", "sample", "weight");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -202,6 +202,7 @@ internal static class SpecReader
             Contract = k.TryGetValue("contract", out var ct) ? f.String(ct, "data.contract") : null,
             AvailableAt = availableAt,
             Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
+            Weight = k.TryGetValue("weight", out var we) ? f.String(we, "data.weight") : null,
         };
     }
 
@@ -239,12 +240,22 @@ internal static class SpecReader
 
     private static ImbalanceSpec ReadImbalance(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "imbalance", "method", "k", "seed");
-        if (!k.TryGetValue("method", out var m)) throw f.Error(map, "imbalance.method", "missing; expected oversample, undersample, smote, smote_nc or tomek");
-        var method = f.String(m, "imbalance.method");
-        if (method is not ("oversample" or "undersample" or "smote" or "smote_nc" or "tomek"))
-            throw f.Error(m, "imbalance.method", $"expected oversample, undersample, smote, smote_nc or tomek, got '{method}'");
-        var spec = new ImbalanceSpec { Method = method, Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "imbalance.seed") : null };
+        var k = f.Keys(map, "imbalance", "method", "k", "seed", "class_weight");
+        if (!k.TryGetValue("method", out var m) && !k.ContainsKey("class_weight"))
+            throw f.Error(map, "imbalance.method", "missing; expected oversample, undersample, smote, smote_nc or tomek (or imbalance.class_weight)");
+        string? method = null;
+        if (m is not null)
+        {
+            method = f.String(m, "imbalance.method");
+            if (method is not ("oversample" or "undersample" or "smote" or "smote_nc" or "tomek"))
+                throw f.Error(m, "imbalance.method", $"expected oversample, undersample, smote, smote_nc or tomek, got '{method}'");
+        }
+        var spec = new ImbalanceSpec
+        {
+            Method = method,
+            Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "imbalance.seed") : null,
+            ClassWeight = k.TryGetValue("class_weight", out var cw) ? ReadClassWeight(f, cw) : null,
+        };
         if (k.TryGetValue("k", out var kn))
         {
             var v = f.Integer(kn, "imbalance.k");
@@ -252,6 +263,28 @@ internal static class SpecReader
             spec = spec with { K = v };
         }
         return spec;
+    }
+
+    /// <summary>imbalance.class_weight: <c>balanced</c> or a map of class to a weight above 0.</summary>
+    private static ClassWeightSpec ReadClassWeight(YamlFields f, YamlNode node)
+    {
+        const string field = "imbalance.class_weight";
+        if (node is YamlScalarNode)
+        {
+            var text = f.String(node, field);
+            return text == "balanced" ? new ClassWeightSpec(true, new Dictionary<string, double>())
+                : throw f.Error(node, field, $"expected balanced or a map of class to weight (e.g. {{bad: 5, good: 1}}), got '{text}'");
+        }
+        var given = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (cls, weight) in f.Mapping(node, field).Children)
+        {
+            var name = f.Scalar(cls, field);
+            var w = f.Number(weight, $"{field}.{name}");
+            if (!(w > 0) || !double.IsFinite(w)) throw f.Error(weight, $"{field}.{name}", $"expected a weight above 0, got {w.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            given[name] = w;
+        }
+        if (given.Count == 0) throw f.Error(node, field, "expected balanced or at least one class: weight pair");
+        return new ClassWeightSpec(false, given);
     }
 
     private static SampleSpec ReadSample(YamlFields f, YamlMappingNode map)

@@ -13,7 +13,7 @@ internal static class RidgeSolver
     public const int MaxDirectWidth = 4096;
 
     /// <summary>The intercept and the weights on standardised features; above <paramref name="directWidth"/> features, iteratively.</summary>
-    public static RidgeState Fit(FeatureMatrix raw, FeaturizerState state, double[] y, double alpha, int maxIterations, int directWidth = MaxDirectWidth)
+    public static RidgeState Fit(FeatureMatrix raw, FeaturizerState state, double[] y, double alpha, int maxIterations, int directWidth = MaxDirectWidth, double[]? weights = null)
     {
         var p = raw.Width;
         var n = raw.RowCount;
@@ -23,32 +23,37 @@ internal static class RidgeSolver
         var zy = new double[p];
         double ySum = 0;
         var gram = p <= directWidth ? new double[p * p] : null;
+        // Weighted least squares (scikit-learn's sample_weight): every sum weights row r by weights[r]; total is their sum.
+        double total = 0;
         for (var r = 0; r < n; r++)
         {
+            var wr = weights?[r] ?? 1;
+            if (wr == 0) continue;
+            total += wr;
             Load(raw, state, r, row, z);
-            ySum += y[r];
-            TensorPrimitives.Add(zSum, z, zSum);
-            TensorPrimitives.MultiplyAdd(z, y[r], zy, zy);
+            ySum += wr * y[r];
+            TensorPrimitives.MultiplyAdd(z, wr, zSum, zSum);
+            TensorPrimitives.MultiplyAdd(z, wr * y[r], zy, zy);
             if (gram is null) continue;
-            // Lower triangle only: row j gets z[j] * z[0..j].
+            // Lower triangle only: row j gets w z[j] * z[0..j].
             for (var j = 0; j < p; j++)
             {
                 if (z[j] == 0) continue;
                 var g = gram.AsSpan(j * p, j + 1);
-                TensorPrimitives.MultiplyAdd(z.AsSpan(0, j + 1), z[j], g, g);
+                TensorPrimitives.MultiplyAdd(z.AsSpan(0, j + 1), wr * z[j], g, g);
             }
         }
-        var yMean = n == 0 ? 0 : ySum / n;
+        var yMean = total == 0 ? 0 : ySum / total;
         var zMean = new double[p];
-        if (n > 0) TensorPrimitives.Divide(zSum, n, zMean);
-        // Centre: Zc'yc = Z'y - n zMean yMean; Zc'Zc = Z'Z - n zMean zMean'. The intercept is not penalised.
+        if (total > 0) TensorPrimitives.Divide(zSum, total, zMean);
+        // Centre: Zc'yc = Z'y - W zMean yMean; Zc'Zc = Z'Z - W zMean zMean' (W the total weight). The intercept is not penalised.
         var b = new double[p];
-        for (var j = 0; j < p; j++) b[j] = zy[j] - n * zMean[j] * yMean;
+        for (var j = 0; j < p; j++) b[j] = zy[j] - total * zMean[j] * yMean;
         // A zero alpha would leave constant features singular; a tiny floor keeps the solve defined without changing the fit.
         var ridge = Math.Max(alpha, 1e-10 * Math.Max(1, n));
         var w = gram is not null
-            ? Cholesky(gram, zMean, n, ridge, b)
-            : ConjugateGradients(raw, state, zMean, ridge, b, maxIterations);
+            ? Cholesky(gram, zMean, total, ridge, b)
+            : ConjugateGradients(raw, state, zMean, ridge, b, maxIterations, weights);
         return new RidgeState(yMean - TensorPrimitives.Dot(w, zMean), w);
     }
 
@@ -59,7 +64,7 @@ internal static class RidgeSolver
         for (var j = 0; j < row.Length; j++) z[j] = row[j];
     }
 
-    private static double[] Cholesky(double[] a, double[] mean, int n, double ridge, double[] b)
+    private static double[] Cholesky(double[] a, double[] mean, double n, double ridge, double[] b)
     {
         var p = b.Length;
         for (var j = 0; j < p; j++)
@@ -92,7 +97,7 @@ internal static class RidgeSolver
         return x;
     }
 
-    private static double[] ConjugateGradients(FeatureMatrix raw, FeaturizerState state, double[] mean, double ridge, double[] b, int maxIterations)
+    private static double[] ConjugateGradients(FeatureMatrix raw, FeaturizerState state, double[] mean, double ridge, double[] b, int maxIterations, double[]? weights)
     {
         var p = b.Length;
         var w = new double[p];
@@ -109,9 +114,11 @@ internal static class RidgeSolver
             Array.Clear(q);
             for (var i = 0; i < raw.RowCount; i++)
             {
+                var wi = weights?[i] ?? 1;
+                if (wi == 0) continue;
                 Load(raw, state, i, row, z);
                 TensorPrimitives.Subtract(z, mean, z);
-                TensorPrimitives.MultiplyAdd(z, TensorPrimitives.Dot(z, d), q, q);
+                TensorPrimitives.MultiplyAdd(z, wi * TensorPrimitives.Dot(z, d), q, q);
             }
             TensorPrimitives.MultiplyAdd(d, ridge, q, q);
             var step = rr / TensorPrimitives.Dot(d, q);

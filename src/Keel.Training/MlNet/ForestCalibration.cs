@@ -1,6 +1,3 @@
-using Keel.Core.Data;
-using Keel.Core.Models;
-using Keel.Training.Featurization;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -22,61 +19,81 @@ internal static class ForestCalibration
     {
         public bool Label;
         public float Score;
+        public float Weight = 1;
     }
 
-    public static ITransformer Fit(MLContext ml, FastForestBinaryTrainer forest, FeatureMatrix rows, EncodedLabels labels,
-        IDataView train, IDataView? validation, int seed)
+    // Weighted training rows (class or row weights) weight the calibration's held-out rows too; otherwise Platt scaling would map the
+    // weighted forest's scores back to the unweighted class rates and undo the weights' effect on decisions.
+    private static bool Weighted(IDataView view) => view.Schema.GetColumnOrNull(MlNetData.Weight) is not null;
+
+    private static IEstimator<ISingleFeaturePredictionTransformer<PlattCalibrator>> Platt(MLContext ml, bool weighted) =>
+        ml.BinaryClassification.Calibrators.Platt(exampleWeightColumnName: weighted ? MlNetData.Weight : null);
+
+    private static float[] Weights(IDataView scored, int rows) =>
+        Weighted(scored) ? scored.GetColumn<float>(MlNetData.Weight).ToArray() : Enumerable.Repeat(1f, rows).ToArray();
+
+    public static ITransformer Fit(MLContext ml, FastForestBinaryTrainer forest, MatrixDataView train, IDataView? validation, int seed)
     {
         var model = forest.Fit(train);
-        var held = validation is not null ? Read(model.Transform(validation)) : OutOfFold(ml, forest, rows, labels, seed);
-        var platt = ml.BinaryClassification.Calibrators.Platt().Fit(ml.Data.LoadFromEnumerable(held));
+        var held = validation is not null ? Read(model.Transform(validation)) : OutOfFold(forest, train, seed);
+        var platt = Platt(ml, Weighted(train)).Fit(ml.Data.LoadFromEnumerable(held));
         return model.Append(platt);
     }
 
     /// <summary>One-versus-rest forests (raw scores) and each class's Platt scaling fitted on held-out scores, as for binary.</summary>
     public static (ITransformer Model, ClassCalibration Calibration) FitMulticlass(MLContext ml, FastForestBinaryTrainer forest,
-        FeatureMatrix rows, EncodedLabels labels, int classCount, IDataView train, IDataView? validation, int seed)
+        int classCount, MatrixDataView train, IDataView? validation, int seed)
     {
         var ova = ml.MulticlassClassification.Trainers.OneVersusAll(forest, useProbabilities: false);
         var model = ova.Fit(train);
         var held = validation is not null ? ReadScores(model.Transform(validation), classCount) : [];
         if (validation is null)
         {
-            foreach (var (fold, rest) in FoldsOf(rows.RowCount, seed))
+            foreach (var (fold, rest) in FoldsOf((int)train.GetRowCount()!.Value, seed))
             {
-                var foldModel = ova.Fit(new MatrixDataView(rows, TaskKind.Multiclass, classCount, labels, null, rest));
-                held.AddRange(ReadScores(foldModel.Transform(new MatrixDataView(rows, TaskKind.Multiclass, classCount, labels, null, fold)), classCount));
+                var foldModel = ova.Fit(train.Subset(rest));
+                held.AddRange(ReadScores(foldModel.Transform(train.Subset(fold)), classCount));
             }
         }
         var slopes = new double[classCount];
         var offsets = new double[classCount];
         for (var k = 0; k < classCount; k++)
         {
-            var one = held.Select(h => new Scored { Label = h.Label == k, Score = h.Scores[k] }).ToList();
-            ISingleFeaturePredictionTransformer<PlattCalibrator> fitted = ml.BinaryClassification.Calibrators.Platt().Fit(ml.Data.LoadFromEnumerable(one));
+            var one = held.Select(h => new Scored { Label = h.Label == k, Score = h.Scores[k], Weight = h.Weight }).ToList();
+            var fitted = Platt(ml, Weighted(train)).Fit(ml.Data.LoadFromEnumerable(one));
             var platt = fitted.Model;
             (slopes[k], offsets[k]) = (platt.Slope, platt.Offset);
         }
         return (model, new ClassCalibration(slopes, offsets));
     }
 
-    private static List<(int Label, float[] Scores)> ReadScores(IDataView scored, int classCount) =>
-        scored.GetColumn<uint>(MlNetData.Label).Zip(scored.GetColumn<VBuffer<float>>("Score"), (y, s) =>
+    private static List<(int Label, float[] Scores, float Weight)> ReadScores(IDataView scored, int classCount)
+    {
+        var rows = scored.GetColumn<uint>(MlNetData.Label).Zip(scored.GetColumn<VBuffer<float>>("Score"), (y, s) =>
         {
             if (s.Length != classCount) throw new InvalidOperationException($"ML.NET returned {s.Length} scores for {classCount} classes.");
             return ((int)y - 1, s.DenseValues().ToArray());
         }).ToList();
+        var weights = Weights(scored, rows.Count);
+        return rows.Select((r, i) => (r.Item1, r.Item2, weights[i])).ToList();
+    }
 
-    private static List<Scored> Read(IDataView scored) =>
-        scored.GetColumn<bool>(MlNetData.Label).Zip(scored.GetColumn<float>("Score"), (y, s) => new Scored { Label = y, Score = s }).ToList();
-
-    private static List<Scored> OutOfFold(MLContext ml, FastForestBinaryTrainer forest, FeatureMatrix rows, EncodedLabels labels, int seed)
+    private static List<Scored> Read(IDataView scored)
     {
-        var held = new List<Scored>(rows.RowCount);
-        foreach (var (fold, rest) in FoldsOf(rows.RowCount, seed))
+        var rows = scored.GetColumn<bool>(MlNetData.Label).Zip(scored.GetColumn<float>("Score"), (y, s) => new Scored { Label = y, Score = s }).ToList();
+        var weights = Weights(scored, rows.Count);
+        for (var i = 0; i < rows.Count; i++) rows[i].Weight = weights[i];
+        return rows;
+    }
+
+    private static List<Scored> OutOfFold(FastForestBinaryTrainer forest, MatrixDataView train, int seed)
+    {
+        var rowCount = (int)train.GetRowCount()!.Value;
+        var held = new List<Scored>(rowCount);
+        foreach (var (fold, rest) in FoldsOf(rowCount, seed))
         {
-            var model = forest.Fit(new MatrixDataView(rows, TaskKind.Binary, 2, labels, null, rest));
-            held.AddRange(Read(model.Transform(new MatrixDataView(rows, TaskKind.Binary, 2, labels, null, fold))));
+            var model = forest.Fit(train.Subset(rest));
+            held.AddRange(Read(model.Transform(train.Subset(fold))));
         }
         return held;
     }

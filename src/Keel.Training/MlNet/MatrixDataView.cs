@@ -17,6 +17,9 @@ internal sealed class MatrixDataView : IDataView
     private readonly double[]? _means;
     private readonly double[]? _scales;
     private readonly int[]? _subset;
+    private readonly FeaturizerState? _state;
+    private readonly int _classCount;
+    private readonly double[]? _weights;
 
     /// <param name="rows">The featurised rows.</param>
     /// <param name="task">Decides the label type: Boolean (binary), key (multiclass) or float (regression).</param>
@@ -24,16 +27,24 @@ internal sealed class MatrixDataView : IDataView
     /// <param name="labels">Labels of the rows; null gives default labels (prediction only).</param>
     /// <param name="state">When it carries means and scales, rows are standardised as they are read.</param>
     /// <param name="subset">Only these rows (in this order), without copying; null for every row.</param>
-    public MatrixDataView(FeatureMatrix rows, TaskKind task, int classCount, EncodedLabels? labels, FeaturizerState? state = null, int[]? subset = null)
+    /// <param name="weights">Example weights of the rows (indexed like <paramref name="rows"/>): adds the float column "Weight"; null for none.</param>
+    public MatrixDataView(FeatureMatrix rows, TaskKind task, int classCount, EncodedLabels? labels, FeaturizerState? state = null, int[]? subset = null,
+        double[]? weights = null)
     {
         _subset = subset;
+        _state = state;
+        _classCount = classCount;
+        _weights = weights;
         _rows = rows;
         _task = task;
         _labels = labels;
         _means = state?.Means;
         _scales = state?.Scales;
-        Schema = SchemaFor(task, classCount, rows.Width);
+        Schema = SchemaFor(task, classCount, rows.Width, weights is not null);
     }
+
+    /// <summary>The same view (labels, state, weights) over only <paramref name="subset"/> of the rows.</summary>
+    public MatrixDataView Subset(int[] subset) => new(_rows, _task, _classCount, _labels, _state, subset, _weights);
 
     public bool CanShuffle => false;
     public DataViewSchema Schema { get; }
@@ -41,8 +52,8 @@ internal sealed class MatrixDataView : IDataView
 
     private int Count => _subset?.Length ?? _rows.RowCount;
 
-    /// <summary>The schema of every view: what a saved model records as its input.</summary>
-    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width)
+    /// <summary>The schema of every view: what a saved model records as its input (without <paramref name="weighted"/>'s weight column).</summary>
+    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width, bool weighted = false)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(MlNetData.Features, new VectorDataViewType(NumberDataViewType.Single, width));
@@ -53,6 +64,7 @@ internal sealed class MatrixDataView : IDataView
             _ => NumberDataViewType.Single,
         };
         builder.AddColumn(MlNetData.Label, label);
+        if (weighted) builder.AddColumn(MlNetData.Weight, NumberDataViewType.Single);
         return builder.ToSchema();
     }
 
@@ -87,7 +99,9 @@ internal sealed class MatrixDataView : IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            Delegate getter = column.Index == 0 ? FeatureGetter() : view._task switch
+            Delegate getter = column.Index == 0 ? FeatureGetter()
+                : column.Index == 2 ? (ValueGetter<float>)((ref float v) => v = (float)view._weights![Row])
+                : view._task switch
             {
                 TaskKind.Binary => (ValueGetter<bool>)((ref bool v) => v = view._labels?.ClassIndices is { } y && y[Row] == 1),
                 // Key values are 1-based (0 means missing): class index k is key k + 1, so score slot k is class k.

@@ -11,6 +11,9 @@ internal static class MlNetData
     public const string Features = "Features";
     public const string Label = "Label";
 
+    /// <summary>The example-weight column of a training view (present only when the rows carry weights).</summary>
+    public const string Weight = "Weight";
+
     /// <summary>One row's class probabilities from ML.NET's multiclass scores: negatives and NaN as 0, renormalised to sum 1.</summary>
     internal static double[] MulticlassRow(IEnumerable<float> scores, int classCount)
     {

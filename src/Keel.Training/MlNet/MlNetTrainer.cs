@@ -27,6 +27,9 @@ internal sealed class MlNetTrainer : ITrainer
 
     public string Type { get; }
     public bool IsBaseline => false;
+
+    /// <summary>Every ML.NET candidate takes example weights (ExampleWeightColumnName); linear regression weights its ridge solve.</summary>
+    public bool HonoursWeights => true;
     public IReadOnlyDictionary<string, string> EffectiveParams { get; }
 
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
@@ -45,26 +48,28 @@ internal sealed class MlNetTrainer : ITrainer
         var header = new ModelHeader(Type, _task, classes, EffectiveParams);
         if (_options is LinearOptions linear && _task == TaskKind.Regression)
         {
-            var ridge = RidgeSolver.Fit(fitted.Rows, state, train.Labels.Values!, linear.L2Regularization, linear.MaximumNumberOfIterations);
+            var ridge = RidgeSolver.Fit(fitted.Rows, state, train.Labels.Values!, linear.L2Regularization, linear.MaximumNumberOfIterations, weights: train.Weights);
             return new FitResult(new RidgeModel(header, state, ridge), null);
         }
 
         var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features);
         var ml = new MLContext(context.Seed);
-        var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state);
+        var weighted = train.Weights is not null;
+        var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state, weights: train.Weights);
         if (_options is FastForestOptions forest && _task != TaskKind.Regression)
         {
-            var validView = validRows is null ? null : new MatrixDataView(validRows, _task, classes.Count, validation!.Labels);
+            // Validation rows calibrate the forest; weighted like the training rows when those carry weights.
+            var validView = validRows is null ? null : new MatrixDataView(validRows, _task, classes.Count, validation!.Labels, weights: weighted ? validation.Weights : null);
             if (_task == TaskKind.Binary)
             {
-                var calibrated = ForestCalibration.Fit(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, view, validView, context.Seed);
+                var calibrated = ForestCalibration.Fit(ml, Forest(ml, forest, context.Seed, weighted), view, validView, context.Seed);
                 return new FitResult(new MlNetModel(header, state, ml, calibrated), null);
             }
-            var (raw, platt) = ForestCalibration.FitMulticlass(ml, Forest(ml, forest, context.Seed), fitted.Rows, train.Labels, classes.Count, view, validView, context.Seed);
+            var (raw, platt) = ForestCalibration.FitMulticlass(ml, Forest(ml, forest, context.Seed, weighted), classes.Count, view, validView, context.Seed);
             return new FitResult(new MlNetModel(header, state, ml, raw, platt), null);
         }
 
-        var transformer = Estimator(ml, context.Seed, _options).Fit(view);
+        var transformer = Estimator(ml, context.Seed, _options, weighted).Fit(view);
         if (Rounds(_options) is not { } rounds) return new FitResult(new MlNetModel(header, state, ml, transformer), null);
 
         var curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, fitted.Rows, train.Labels, validRows, validation?.Labels, context.Seed);
@@ -72,7 +77,7 @@ internal sealed class MlNetTrainer : ITrainer
         if (best is { } b && b < rounds.Trained)
         {
             // The first b rounds of a seeded, deterministic booster are the same trees, so refitting b rounds keeps the best model.
-            transformer = Estimator(ml, context.Seed, WithRounds(_options, b)).Fit(view);
+            transformer = Estimator(ml, context.Seed, WithRounds(_options, b), weighted).Fit(view);
         }
         return new FitResult(new MlNetModel(header, state, ml, transformer), curve) { BestIteration = best < rounds.Trained ? best : null };
     }
@@ -108,32 +113,35 @@ internal sealed class MlNetTrainer : ITrainer
         _ => options,
     };
 
-    private IEstimator<ITransformer> Estimator(MLContext ml, int seed, object options) => options switch
+    // The example-weight column when the training rows carry weights; null (no weights) otherwise.
+    private static string? WeightColumn(bool weighted) => weighted ? MlNetData.Weight : null;
+
+    private IEstimator<ITransformer> Estimator(MLContext ml, int seed, object options, bool weighted) => options switch
     {
-        LinearOptions o => Linear(ml, o),
-        LightGbmOptions o => LightGbm(ml, o, seed),
-        FastTreeOptions o => FastTree(ml, o, seed),
-        FastForestOptions o => FastForest(ml, o, seed),
+        LinearOptions o => Linear(ml, o, weighted),
+        LightGbmOptions o => LightGbm(ml, o, seed, weighted),
+        FastTreeOptions o => FastTree(ml, o, seed, weighted),
+        FastForestOptions o => FastForest(ml, o, seed, weighted),
         _ => throw new InvalidOperationException($"No estimator for {options.GetType().Name}."),
     };
 
-    private IEstimator<ITransformer> Linear(MLContext ml, LinearOptions o) => _task switch
+    private IEstimator<ITransformer> Linear(MLContext ml, LinearOptions o, bool weighted) => _task switch
     {
         // No L1 and single-threaded: sklearn-like L2 logistic regression, reproducible bit for bit.
         TaskKind.Binary => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
         {
             L1Regularization = 0, L2Regularization = (float)o.L2Regularization,
-            MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1,
+            MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1, ExampleWeightColumnName = WeightColumn(weighted),
         }),
         TaskKind.Multiclass => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             L1Regularization = 0, L2Regularization = (float)o.L2Regularization,
-            MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1,
+            MaximumNumberOfIterations = o.MaximumNumberOfIterations, NumberOfThreads = 1, ExampleWeightColumnName = WeightColumn(weighted),
         }),
         _ => throw new InvalidOperationException("Linear regression is solved as ridge, not by ML.NET."),
     };
 
-    private IEstimator<ITransformer> LightGbm(MLContext ml, LightGbmOptions o, int seed)
+    private IEstimator<ITransformer> LightGbm(MLContext ml, LightGbmOptions o, int seed, bool weighted)
     {
         // One thread and deterministic mode: LightGBM's multi-threaded histograms can differ between runs and machines.
         var booster = new GradientBooster.Options { L2Regularization = o.L2Regularization };
@@ -143,54 +151,57 @@ internal sealed class MlNetTrainer : ITrainer
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                ExampleWeightColumnName = WeightColumn(weighted),
             }),
             TaskKind.Multiclass => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                ExampleWeightColumnName = WeightColumn(weighted),
                 UseSoftmax = true,
             }),
             _ => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                ExampleWeightColumnName = WeightColumn(weighted),
             }),
         };
     }
 
-    private IEstimator<ITransformer> FastTree(MLContext ml, FastTreeOptions o, int seed)
+    private IEstimator<ITransformer> FastTree(MLContext ml, FastTreeOptions o, int seed, bool weighted)
     {
         if (_task == TaskKind.Regression)
         {
             return ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
             {
                 NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves, LearningRate = o.LearningRate,
-                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
+                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
             });
         }
         var binary = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
             NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves, LearningRate = o.LearningRate,
-            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
+            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
         });
         return _task == TaskKind.Binary ? binary : ml.MulticlassClassification.Trainers.OneVersusAll(binary, useProbabilities: true);
     }
 
-    private IEstimator<ITransformer> FastForest(MLContext ml, FastForestOptions o, int seed)
+    private IEstimator<ITransformer> FastForest(MLContext ml, FastForestOptions o, int seed, bool weighted)
     {
         // Classifier forests are calibrated on held-out rows (ForestCalibration); only regression comes here.
         if (_task != TaskKind.Regression) throw new InvalidOperationException("Forest classifiers are fitted by ForestCalibration.");
         return ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
         {
             NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
-            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
+            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
         });
     }
 
-    private static FastForestBinaryTrainer Forest(MLContext ml, FastForestOptions o, int seed) =>
+    private static FastForestBinaryTrainer Forest(MLContext ml, FastForestOptions o, int seed, bool weighted) =>
         ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
         {
             NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
-            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed,
+            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
         });
 }

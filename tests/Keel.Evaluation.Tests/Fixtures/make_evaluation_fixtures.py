@@ -38,7 +38,12 @@ def binary_metrics(y, p1):
         "f1": M.f1_score(y, pred, zero_division=0),
         "log_loss": M.log_loss(y, proba, labels=[0, 1]),
         "brier": M.brier_score_loss(y, p1, pos_label=1) if len(np.unique(y)) > 1 else float(np.mean((y - p1) ** 2)),
+        "balanced_accuracy": M.balanced_accuracy_score(y, pred),
     }
+    # Per-class recall over unique_labels(y, pred) (the tests name the classes neg and pos).
+    labels = sorted(set(int(v) for v in y) | set(int(v) for v in pred))
+    for c, r in zip(labels, M.recall_score(y, pred, labels=labels, average=None, zero_division=0)):
+        m["recall." + ["neg", "pos"][c]] = float(r)
     if 0 < y.sum() < len(y):
         m["auc"] = M.roc_auc_score(y, p1)
         m["pr_auc"] = M.average_precision_score(y, p1)

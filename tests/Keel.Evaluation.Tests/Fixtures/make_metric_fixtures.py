@@ -2,7 +2,8 @@
 """Writes metric_fixtures.json: inputs and scikit-learn's figures that Keel.Evaluation must reproduce.
 
 Run with Debian's scikit-learn 1.2.1: /usr/bin/python3 make_metric_fixtures.py (from this folder).
-Metric keys use Keel's names (MetricCatalog); a key left out means the metric is undefined for the case.
+Metric keys use Keel's names (MetricCatalog); a key left out means the metric is undefined for the case. Per-class recall
+(recall_score average=None over unique_labels(y_true, y_pred), zero_division=0) is keyed "recall.c<K>" (the tests name class K "c<K>").
 """
 import json
 import os
@@ -27,6 +28,13 @@ def per_class(y, pred, k):
     return {"precision": floats(p), "recall": floats(r), "f1": floats(f), "support": [int(x) for x in s]}
 
 
+def skew_metrics(y, pred):
+    """balanced_accuracy_score and recall_score(average=None) over the labels scikit-learn sees (unique_labels)."""
+    labels = sorted(set(int(v) for v in y) | set(int(v) for v in pred))
+    recalls = M.recall_score(y, pred, labels=labels, average=None, zero_division=0)
+    return {"balanced_accuracy": M.balanced_accuracy_score(y, pred), **{f"recall.c{c}": float(r) for c, r in zip(labels, recalls)}}
+
+
 def binary_case(name, y, p1):
     y = np.asarray(y, dtype=int)
     p1 = np.asarray(p1, dtype=float)
@@ -46,6 +54,7 @@ def binary_case(name, y, p1):
             "pr_auc": M.average_precision_score(y, p1),
             "log_loss": M.log_loss(y, proba, labels=[0, 1]),
             "brier": M.brier_score_loss(y, p1),
+            **skew_metrics(y, pred),
         },
         "confusion": M.confusion_matrix(y, pred, labels=[0, 1]).tolist(),
         "per_class": per_class(y, pred, 2),
@@ -65,6 +74,7 @@ def multiclass_case(name, y, proba):
         "micro_f1": M.f1_score(y, pred, average="micro", zero_division=0),
         "weighted_f1": M.f1_score(y, pred, average="weighted", zero_division=0),
         "log_loss": M.log_loss(y, proba, labels=list(range(k))),
+        **skew_metrics(y, pred),
     }
     # scikit-learn refuses one-vs-rest AUC unless every class occurs in y_true.
     if len(np.unique(y)) == k:
