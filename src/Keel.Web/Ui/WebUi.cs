@@ -43,6 +43,13 @@ internal sealed class WebUi(KeelStore store, Access access, RunsApi runs)
         var models = new ModelsView(store, access);
         app.MapGet("/ui/models", (Func<HttpContext, Task<IResult>>)models.ListAsync);
         app.MapGet("/ui/models/{name}", models.RenderAsync);
+        var deployments = new DeploymentsView(store, access);
+        app.MapGet("/ui/deployments", (Func<HttpContext, Task<IResult>>)deployments.ListAsync);
+        app.MapGet("/ui/deployments/{name}", deployments.RenderAsync);
+        app.MapGet("/ui/monitoring", (Func<HttpContext, Task<IResult>>)new MonitoringView(store, access).RenderAsync);
+        var searches = new SearchesView(store, access);
+        app.MapGet("/ui/searches", (Func<HttpContext, Task<IResult>>)searches.ListAsync);
+        app.MapGet("/ui/searches/{name}", searches.RenderAsync);
     }
 
     private static IResult Asset(HttpContext ctx, string name)
