@@ -8,26 +8,11 @@ using Keel.Tracking.PredictionLog;
 namespace Keel.Web.Tests;
 
 /// <summary>The deployments, monitoring and searches pages over what a real store holds.</summary>
-public sealed class UiOperationsPageTests : IAsyncLifetime
+public sealed class UiOperationsPageTests : UiServerTests
 {
-    private ServerFixture _f = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _f = await ServerFixture.StartAsync();
-        _http = _f.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _f.DisposeAsync();
-    }
-
     private async Task<string> HtmlAsync(string url)
     {
-        var response = await _http.GetAsync(url);
+        var response = await Http.GetAsync(url);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, html);
         return html;
@@ -37,14 +22,14 @@ public sealed class UiOperationsPageTests : IAsyncLifetime
     public async Task DeploymentPage_CanaryStepsAndLoggedPredictions_ShowsSplitTimelineLatencyAndHistory()
     {
         var now = DateTimeOffset.UtcNow;
-        await _f.Store.Deployments.ApplyAsync(new Deployment
+        await F.Store.Deployments.ApplyAsync(new Deployment
         {
             Name = "credit-api", Champion = "credit@champion", Challenger = "credit@challenger", Strategy = "canary", SpecText = "name: credit-api",
             State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
         }, "ann");
-        await _f.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 10, 0), "ann", null);
-        await _f.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Step, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 25, 1), "keel", "guards held");
-        await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(_f.Store.DatabasePath)))
+        await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 10, 0), "ann", null);
+        await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Step, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 25, 1), "keel", "guards held");
+        await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(F.Store.DatabasePath)))
             await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new PredictionRecord
             {
                 RequestId = $"r{i}", Time = now.AddSeconds(-i * 10), Model = "credit", Version = 1 + i % 2, Arm = i % 2 == 0 ? "champion" : "challenger",
@@ -62,13 +47,13 @@ public sealed class UiOperationsPageTests : IAsyncLifetime
     [Fact]
     public async Task MonitoringPage_ThreeWindows_DrawsDriftAndPerformanceOverTime()
     {
-        var run = await _f.Store.Tracking.CreateRunAsync((await _f.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
-        await _f.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
+        var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
         {
             Name = "credit", SourceRunId = run.Id, ModelSha256 = new string('a', 64), Candidate = "lgbm", Task = "binary", SchemaJson = "{}", DataSha256 = new string('b', 64),
         });
         var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        await _f.Store.Monitoring.AppendAsync(Enumerable.Range(0, 3).Select(i => new MonitoringWindow
+        await F.Store.Monitoring.AppendAsync(Enumerable.Range(0, 3).Select(i => new MonitoringWindow
         {
             Model = "credit", Version = 1, Window = $"2026-0{3 + i}", From = start.AddMonths(i), To = start.AddMonths(i + 1), CreatedAt = DateTimeOffset.UtcNow, Source = "march.csv",
             Figures = new Dictionary<string, double> { ["psi(amount)"] = 0.05 * (i + 1), ["drift_share"] = i / 3.0, ["auc"] = 0.8 - i * 0.05 },
@@ -83,15 +68,15 @@ public sealed class UiOperationsPageTests : IAsyncLifetime
     public async Task SearchPage_EightCompleteTrials_ShowsHistoryAndParameterImportance()
     {
         const string definition = """{"SpecPath":"keel.yaml","Families":["lightgbm"],"Spaces":{"lightgbm":"learning_rate log[0.01, 0.3]; booster {gbdt, dart}"},"Metric":"auc"}""";
-        await _f.Store.Studies.CreateStudyAsync(new StudyRecord("credit-search", ["lightgbm"], 8, definition, DateTimeOffset.UtcNow));
+        await F.Store.Studies.CreateStudyAsync(new StudyRecord("credit-search", ["lightgbm"], 8, definition, DateTimeOffset.UtcNow));
         for (var i = 0; i < 8; i++)
         {
-            var claim = await _f.Store.Studies.ClaimTrialAsync("credit-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+            var claim = await F.Store.Studies.ClaimTrialAsync("credit-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
             var t = claim.Trial!;
             var lease = new TrialLease("credit-search", t.Number, t.Attempt, "w");
             // The objective follows the learning rate; the booster does not matter.
-            await _f.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["learning_rate"] = 0.01 * (i + 1), ["booster"] = i % 2 });
-            await _f.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
+            await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["learning_rate"] = 0.01 * (i + 1), ["booster"] = i % 2 });
+            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
         }
         var html = await HtmlAsync("ui/searches/credit-search");
         Assert.Contains("id=\"history\"", html, StringComparison.Ordinal);

@@ -5,28 +5,13 @@ using Keel.Core.Tracking;
 namespace Keel.Web.Tests;
 
 /// <summary>The web UI's pages as HTML over a real server and SQLite store (what a browser is sent; UiBrowserTests drive a real Chromium).</summary>
-public sealed class UiPageTests : IAsyncLifetime
+public sealed class UiPageTests : UiServerTests
 {
-    private ServerFixture _f = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _f = await ServerFixture.StartAsync();
-        _http = _f.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _f.DisposeAsync();
-    }
-
     private async Task<Run> RunAsync(string name, string experiment, IReadOnlyDictionary<string, string> ps, params MetricPoint[] metrics)
     {
-        var e = await _f.Store.Tracking.GetOrCreateExperimentAsync(experiment);
-        var run = await _f.Store.Tracking.CreateRunAsync(e.Id, name, DateTimeOffset.UtcNow, new Dictionary<string, string>());
-        await _f.Store.Tracking.LogBatchAsync(run.Id, new LogBatch { Params = ps, Metrics = metrics });
+        var e = await F.Store.Tracking.GetOrCreateExperimentAsync(experiment);
+        var run = await F.Store.Tracking.CreateRunAsync(e.Id, name, DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        await F.Store.Tracking.LogBatchAsync(run.Id, new LogBatch { Params = ps, Metrics = metrics });
         return run;
     }
 
@@ -34,7 +19,7 @@ public sealed class UiPageTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string url)
     {
-        var response = await _http.GetAsync(url);
+        var response = await Http.GetAsync(url);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -107,12 +92,12 @@ public sealed class UiPageTests : IAsyncLifetime
     {
         var run = await RunAsync("train", "e", new Dictionary<string, string>());
         foreach (var _ in Enumerable.Range(0, 2))
-            await _f.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
+            await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
             {
                 Name = "credit", SourceRunId = run.Id, ModelSha256 = new string('a', 64), Candidate = "lgbm", Task = "binary", SchemaJson = "{}", DataSha256 = new string('b', 64),
             });
-        await _f.Store.Registry.SetAliasAsync("credit", "champion", 1, "ann", "first");
-        await _f.Store.Registry.SetAliasAsync("credit", "champion", 2, "bob", "better auc");
+        await F.Store.Registry.SetAliasAsync("credit", "champion", 1, "ann", "first");
+        await F.Store.Registry.SetAliasAsync("credit", "champion", 2, "bob", "better auc");
         var (status, html) = await GetAsync("ui/models/credit");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("champion → v2", html, StringComparison.Ordinal);
@@ -120,6 +105,22 @@ public sealed class UiPageTests : IAsyncLifetime
         Assert.Contains("<td>champion</td><td>–</td><td>v1</td><td>ann</td><td>first</td>", html, StringComparison.Ordinal);
         Assert.Contains("id=\"alias-timeline\"", html, StringComparison.Ordinal);
         Assert.Contains("/ui/models/credit", (await GetAsync("ui/models")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunsPage_TokenScopedToOneExperimentInCookie_ShowsOnlyItsRuns()
+    {
+        await RunAsync("mine", "a", new Dictionary<string, string>());
+        await RunAsync("theirs", "b", new Dictionary<string, string>());
+        var token = await F.TokenAsync(TokenRole.Read, experiments: ["a"]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "ui/runs");
+        request.Headers.Add("Cookie", "keel_token=" + token);
+        var html = await (await Http.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains(">mine</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">theirs</a>", html, StringComparison.Ordinal);
+        using var other = new HttpRequestMessage(HttpMethod.Get, "ui/runs?experiment=b");
+        other.Headers.Add("Cookie", "keel_token=" + token);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Http.SendAsync(other)).StatusCode);
     }
 
     [Fact]
