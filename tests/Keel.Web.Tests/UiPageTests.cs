@@ -124,6 +124,20 @@ public sealed class UiPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task RunReport_RunWithReportHtml_LinkedAndServedSandboxed()
+    {
+        var run = await RunAsync("reported", "e", new Dictionary<string, string>());
+        var file = Path.Combine(F.Folder, "report.html");
+        await File.WriteAllTextAsync(file, "<html><body><h1>Leaderboard</h1></body></html>");
+        await Keel.Tracking.ArtifactStoreExtensions.LogArtifactFileAsync(F.Store, run.Id, "report.html", file);
+        Assert.Contains($"href=\"/ui/runs/{run.Id}/report\"", (await GetAsync($"ui/runs/{run.Id}")).Html, StringComparison.Ordinal);
+        var response = await Http.GetAsync($"ui/runs/{run.Id}/report");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<h1>Leaderboard</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("sandbox", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Assets_ChartJs_ServedFromTheAssemblyWithItsLicence()
     {
         var (status, js) = await GetAsync("ui/assets/chart.umd.min.js");
