@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Keel.Web;
 
-/// <summary>A running tracking server (Kestrel) over one store: the REST tracking API under /api/v1. Disposing it stops it.</summary>
+/// <summary>A running tracking server (Kestrel) over one store: the REST tracking API under /api/v1 and the web UI under /ui. Disposing it stops it.</summary>
 /// <remarks>
 /// Every write needs a bearer token of role write or admin and is appended to the audit log (refused ones too); reads need a
 /// token only when it listens beyond loopback, and it will not start there while the store has no valid token.
@@ -71,6 +71,7 @@ public sealed class TrackingServer : IAsyncDisposable
         runs.Map(api);
         new ArtifactsApi(store, runs, options).Map(api);
         new RegistryApi(store, access, options).Map(api);
+        new Ui.WebUi(store, access, runs).Map(app);
         try
         {
             await app.StartAsync(ct);
@@ -102,14 +103,17 @@ public sealed class TrackingServer : IAsyncDisposable
         {
             await access.AuthenticateAsync(ctx);
             await next(ctx);
-            if (ctx.Response.StatusCode is 404 or 405 && !ctx.Response.HasStarted && ctx.Response.ContentType is null)
+            if (ctx.Response.StatusCode is 404 or 405 && !ctx.Response.HasStarted && ctx.Response.ContentType is null && Ui.WebUi.IsUi(ctx))
+                await Ui.WebUi.WriteRefusalAsync(ctx, ctx.Response.StatusCode, $"{ctx.Request.Method} {Clip(ctx.Request.Path)}: no such page");
+            else if (ctx.Response.StatusCode is 404 or 405 && !ctx.Response.HasStarted && ctx.Response.ContentType is null)
                 await WriteAsync(ctx, ApiJson.Error(ctx.Response.StatusCode, "path",
                     $"{ctx.Request.Method} {Clip(ctx.Request.Path)}: expected a route of the tracking API under /api/v1 (docs/team.md)"));
         }
         catch (Exception e) when (!ctx.Response.HasStarted && Refusal(e) is { } refusal)
         {
             ctx.Response.Clear();
-            await WriteAsync(ctx, ApiJson.Error(refusal.Status, refusal.Field, refusal.Message));
+            if (Ui.WebUi.IsUi(ctx)) await Ui.WebUi.WriteRefusalAsync(ctx, refusal.Status, refusal.Message);
+            else await WriteAsync(ctx, ApiJson.Error(refusal.Status, refusal.Field, refusal.Message));
         }
         catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
         {

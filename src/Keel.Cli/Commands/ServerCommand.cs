@@ -12,7 +12,7 @@ internal static class ServerCommand
         var host = new Option<string>("--host") { Description = "Address to listen on; beyond loopback, tokens are required for reads too", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 5000 };
         var maxArtifact = new Option<long>("--max-artifact-mb") { Description = "Largest artifact upload, in MiB", DefaultValueFactory = _ => 1024 };
-        var command = new Command("server", "Serve the tracking API (experiments, runs, metrics, artifacts, registry) for a team; see docs/team.md")
+        var command = new Command("server", "Serve the tracking API (experiments, runs, metrics, artifacts, registry) and the web UI for a team; see docs/team.md and docs/ui.md")
         {
             host, port, maxArtifact,
         };
@@ -24,6 +24,7 @@ internal static class ServerCommand
             var options = new WebOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), MaxArtifactBytes = mb << 20 };
             await using var server = await TrackingServer.StartAsync(options, store, ct);
             o.Context.Console.MarkupLineInterpolated($"Tracking server on {server.Address}api/v1 over {store.Description}");
+            o.Context.Console.MarkupLineInterpolated($"Web UI on {server.Address}ui/runs");
             o.Context.Console.MarkupLineInterpolated($"Writes need a token (keel tokens create NAME --role write); reads {(server.ReadsNeedToken ? "need one too" : "are open on loopback")}. Ctrl+C stops.");
             try
             {

@@ -38,6 +38,9 @@ public sealed record Run(
     public long ArtifactBytes { get; init; }
 }
 
+/// <summary>One metric of one run in short: its latest value (greatest step, then time), its smallest and largest value, and how many points it has.</summary>
+public sealed record MetricSummary(string RunId, string Key, double Last, long LastStep, double Min, double Max, long Count);
+
 /// <summary>A batch written in one transaction: all of it is stored, or none.</summary>
 public sealed record LogBatch
 {

@@ -31,6 +31,12 @@ public interface ITrackingStore
     /// <summary>All points of one metric of a run, by step then time.</summary>
     Task<IReadOnlyList<MetricPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken ct = default);
 
+    /// <summary>
+    /// Last, min and max of the named metrics (all of them when <paramref name="keys"/> is empty) of the given runs, by run then key;
+    /// at most 1,000 runs and 100 keys per call (a page of a run table). Unknown runs and keys are left out.
+    /// </summary>
+    Task<IReadOnlyList<MetricSummary>> SummarizeMetricsAsync(IReadOnlyList<string> runIds, IReadOnlyList<string> keys, CancellationToken ct = default);
+
     /// <summary>Runs matching a query, one page at a time.</summary>
     Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default);
 

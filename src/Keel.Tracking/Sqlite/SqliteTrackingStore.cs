@@ -129,6 +129,33 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
                 r => new MetricPoint(r.GetString(0), r.GetDoubleOrNaN(1), r.GetInt64(2), TimeText.Read(r.GetString(3))), ct, ("$r", runId), ("$k", key));
         }, ct);
 
+    public Task<IReadOnlyList<MetricSummary>> SummarizeMetricsAsync(IReadOnlyList<string> runIds, IReadOnlyList<string> keys, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (runIds.Count > 1000 || keys.Count > 100)
+            throw new KeelInputException($"metric summary of {runIds.Count} runs and {keys.Count} metrics: expected at most 1000 runs and 100 metrics per call");
+        if (runIds.Count == 0) return Task.FromResult<IReadOnlyList<MetricSummary>>([]);
+        var args = runIds.Select((id, i) => ("$i" + i.ToString(CultureInfo.InvariantCulture), (object?)id))
+            .Concat(keys.Select((k, i) => ("$k" + i.ToString(CultureInfo.InvariantCulture), (object?)k))).ToArray();
+        var runList = string.Join(", ", args.Take(runIds.Count).Select(a => a.Item1));
+        var keyFilter = keys.Count == 0 ? "" : $" AND {{0}}.key IN ({string.Join(", ", args.Skip(runIds.Count).Select(a => a.Item1))})";
+        // Two reads over the (run_id, key) indexes: the latest row per key, and the aggregate of the history of the same keys.
+        var latestSql = $"SELECT l.run_id, l.key, l.value, l.step FROM latest_metrics l WHERE l.run_id IN ({runList}){string.Format(CultureInfo.InvariantCulture, keyFilter, "l")} ORDER BY l.run_id, l.key;";
+        var rangeSql = $"SELECT m.run_id, m.key, MIN(m.value), MAX(m.value), COUNT(*) FROM metrics m WHERE m.run_id IN ({runList}){string.Format(CultureInfo.InvariantCulture, keyFilter, "m")} GROUP BY m.run_id, m.key;";
+        return db.ReadAsync<IReadOnlyList<MetricSummary>>(async (conn, tx) =>
+        {
+            var ranges = (await conn.QueryAsync(tx, rangeSql, r => (Run: r.GetString(0), Key: r.GetString(1), Min: r.GetDoubleOrNaN(2), Max: r.GetDoubleOrNaN(3), Count: r.GetLong(4)), ct, args))
+                .ToDictionary(r => (r.Run, r.Key));
+            return await conn.QueryAsync(tx, latestSql, r =>
+            {
+                var (run, key) = (r.GetString(0), r.GetString(1));
+                var range = ranges.TryGetValue((run, key), out var g) ? g : (run, key, double.NaN, double.NaN, 0L);
+                return new MetricSummary(run, key, r.GetDoubleOrNaN(2), r.GetInt64(3), range.Item3, range.Item4, range.Item5);
+            }, ct, args);
+        }, ct);
+    }
+
     public Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -7,7 +7,7 @@ namespace Keel.Web.Api;
 /// <summary>
 /// Who is calling and what they may do. Tokens come as "Authorization: Bearer keel_…". Every write needs a token of role write or
 /// admin; reads need one (role read or more) only when the server listens beyond loopback. A scoped token reaches only its
-/// experiments and models, for reads too.
+/// experiments and models, for reads too. The web UI's GET requests may carry the token in the keel_token cookie instead.
 /// </summary>
 internal sealed class Access(KeelStore store, bool readsNeedToken)
 {
@@ -20,6 +20,10 @@ internal sealed class Access(KeelStore store, bool readsNeedToken)
     {
         ctx.Items[ActorItem] = "anonymous";
         var header = ctx.Request.Headers.Authorization.ToString();
+        // The web UI's reads carry the token in a cookie set by /ui/login; writes never accept it (no cross-site request can write).
+        if (header.Length == 0 && (HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method))
+            && ctx.Request.Cookies[Ui.WebUi.TokenCookie] is { Length: > 0 } cookie)
+            header = "Bearer " + cookie;
         if (header.Length == 0) return;
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new ApiException(401, "Authorization", "Authorization: expected 'Bearer TOKEN' with a token from keel tokens create");

@@ -171,6 +171,22 @@ public abstract partial class TrackingStoreContract : StoreContract<ITrackingSto
     }
 
     [Fact]
+    public async Task SummarizeMetrics_TwoRunsChosenKeys_LastMinMaxCountPerRunAndKey()
+    {
+        var a = await NewRunAsync("a");
+        var b = await NewRunAsync("b");
+        await Store.LogBatchAsync(a.Id, new LogBatch { Metrics = [Point("loss", 0.9, step: 1), Point("loss", 0.2, step: 2), Point("loss", 0.5, step: 3), Point("auc", 0.8), Point("other", 1)] });
+        await Store.LogBatchAsync(b.Id, new LogBatch { Metrics = [Point("loss", 0.7, step: 5)] });
+        var got = await Store.SummarizeMetricsAsync([a.Id, b.Id, "0123456789abcdef0123456789abcdef"], ["loss", "auc", "missing"]);
+        var byKey = got.ToDictionary(s => (s.RunId, s.Key));
+        Assert.Equal(3, got.Count);
+        Assert.Equal(new MetricSummary(a.Id, "loss", 0.5, 3, 0.2, 0.9, 3), byKey[(a.Id, "loss")]);
+        Assert.Equal(new MetricSummary(a.Id, "auc", 0.8, 0, 0.8, 0.8, 1), byKey[(a.Id, "auc")]);
+        Assert.Equal(new MetricSummary(b.Id, "loss", 0.7, 5, 0.7, 0.7, 1), byKey[(b.Id, "loss")]);
+        Assert.Equal(4, (await Store.SummarizeMetricsAsync([a.Id, b.Id], [])).Count);
+    }
+
+    [Fact]
     public async Task LogBatch_ThousandPointsThreeKeys_HistoryInOrderAndLatestPerKey()
     {
         // More points than one multi-row statement holds, keys interleaved, steps descending for one key.

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Keel.Core.Alerts;
+using Keel.Core.Deployments;
+using Keel.Core.PredictionLog;
+using Keel.Tracking;
+using Keel.Tracking.PredictionLog;
+using Keel.Web.Api;
+using Microsoft.AspNetCore.Http;
+using static Keel.Web.Ui.Html;
+
+namespace Keel.Web.Ui;
+
+/// <summary>
+/// /ui/deployments and /ui/deployments/{name}: traffic split, the rollout timeline (state history), and live latency per arm from the
+/// prediction log beside the store, with the alerts and rollbacks that count as its errors.
+/// </summary>
+internal sealed class DeploymentsView(KeelStore store, Access access)
+{
+    /// <summary>How far back the latency chart reads the prediction log.</summary>
+    private static readonly TimeSpan LiveWindow = TimeSpan.FromHours(24);
+    private const int MaxLogged = 20_000;
+
+    public async Task<IResult> ListAsync(HttpContext ctx)
+    {
+        var token = access.Require(ctx, TokenRole.Read);
+        var all = (await store.Deployments.ListAsync(ctx.RequestAborted)).Where(d => token is null || token.CoversModel(ModelOf(d.Champion))).ToList();
+        var body = all.Count == 0 ? Note("No deployments yet: `keel deploy apply deployment.yaml` creates one.") :
+            Table(["Deployment", "Champion", "Challenger", "Strategy", "Phase", "Mode", "Challenger traffic", "Updated (UTC)"], all.Select(d => new[]
+            {
+                $"<a href=\"/ui/deployments/{U(d.Name)}\">{E(d.Name)}</a>", E(d.Champion), E(d.Challenger ?? "–"), E(d.Strategy), E(Lower(d.State.Phase)), E(Lower(d.State.Mode)),
+                Percent(d.State.ChallengerPercent), T(d.UpdatedAt),
+            }), "deployments");
+        return Page("Deployments", "Deployments", body);
+    }
+
+    public async Task<IResult> RenderAsync(HttpContext ctx, string name)
+    {
+        var ct = ctx.RequestAborted;
+        var d = await store.Deployments.GetAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no deployment '{name}'");
+        access.RequireModel(ctx, TokenRole.Read, ModelOf(d.Champion));
+        var history = await store.Deployments.GetHistoryAsync(name, ct);
+        var body = new StringBuilder();
+        body.Append("<dl class=\"kv\">")
+            .Append($"<dt>Champion</dt><dd>{E(d.Champion)}</dd><dt>Challenger</dt><dd>{E(d.Challenger ?? "–")}</dd>")
+            .Append($"<dt>Strategy</dt><dd>{E(d.Strategy)}</dd><dt>Phase</dt><dd>{E(Lower(d.State.Phase))}</dd><dt>Mode</dt><dd>{E(Lower(d.State.Mode))}</dd>")
+            .Append($"<dt>File version</dt><dd>{d.SpecVersion.ToString(CultureInfo.InvariantCulture)}</dd></dl>");
+        body.Append("<div class=\"charts\">")
+            .Append(BarChart("traffic-split", "Traffic split now (% of live requests)", ["champion", "challenger"], [100 - d.State.ChallengerPercent, d.State.ChallengerPercent], "% of traffic"));
+        var now = store.Options.Time.GetUtcNow();
+        var timeline = history.Select(h => new[] { h.At.ToUnixTimeMilliseconds(), h.To.ChallengerPercent }).Append([now.ToUnixTimeMilliseconds(), d.State.ChallengerPercent]).ToList();
+        body.Append(LineChart("rollout-timeline", "Rollout: challenger's share of traffic over time", [new ChartSeries("challenger %", timeline)], "time (UTC)", xTime: true, stepped: true));
+        var logged = await LatencyAsync(d, now, ct);
+        if (logged.Count > 0)
+            body.Append(LineChart("latency", "Latency p95 per minute, last 24 h (ms)", logged, "time (UTC)", xTime: true));
+        body.Append("</div>");
+        if (logged.Count == 0) body.Append(Note("No logged predictions in the last 24 hours (the prediction log lives beside the store as predictions.db)."));
+
+        body.Append("<h2>Rollout history</h2>").Append(Table(["When (UTC)", "Event", "Phase", "Challenger traffic", "Mode", "By", "Reason"], history.AsEnumerable().Reverse().Select(h => new[]
+        {
+            T(h.At), E(Lower(h.Kind)), E((h.From is { } f && f.Phase != h.To.Phase ? Lower(f.Phase) + " → " : "") + Lower(h.To.Phase)),
+            (h.From is { } g && g.ChallengerPercent != h.To.ChallengerPercent ? Percent(g.ChallengerPercent) + " → " : "") + Percent(h.To.ChallengerPercent),
+            E(Lower(h.To.Mode)), E(h.Actor), E(h.Reason ?? ""),
+        }), "rollout-history"));
+        var alerts = await store.Alerts.ListAsync(new AlertQuery { Scope = name, Limit = 50 }, ct);
+        var rollbacks = history.Count(h => h.Kind == DeploymentEventKind.Rollback);
+        body.Append($"<h2>Errors and alerts</h2><p>{rollbacks.ToString(CultureInfo.InvariantCulture)} rollback(s) in the history; the latest alerts:</p>")
+            .Append(alerts.Count == 0 ? Note("No alerts for this deployment.") : Table(["When (UTC)", "Rule", "Value", "Window", "Delivered"],
+                alerts.Select(a => new[] { T(a.At), E(a.Rule), N(a.Value), E(a.Window), E(a.Delivered) }), "alerts"));
+        return Page($"Deployment {name}", "Deployments", body.ToString());
+    }
+
+    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from the prediction log (none when it does not exist).</summary>
+    private async Task<List<ChartSeries>> LatencyAsync(Deployment d, DateTimeOffset now, CancellationToken ct)
+    {
+        var path = PredictionLogStores.BesideDatabase(store.DatabasePath);
+        if (!File.Exists(path)) return [];
+        await using var log = await PredictionLogStores.OpenSqliteAsync(path, ct);
+        var records = new List<PredictionRecord>();
+        foreach (var model in new[] { d.Champion, d.Challenger }.OfType<string>().Select(ModelOf).Distinct(StringComparer.Ordinal))
+            records.AddRange((await log.ListAsync(new PredictionQuery { Model = model, From = now - LiveWindow, Limit = MaxLogged }, ct)).Select(p => p.Prediction));
+        return records.GroupBy(r => r.Arm).OrderBy(g => g.Key, StringComparer.Ordinal).Select(arm => new ChartSeries(arm.Key,
+            arm.GroupBy(r => r.Time.ToUnixTimeMilliseconds() / 60_000).OrderBy(m => m.Key).Select(m =>
+            {
+                var sorted = m.Select(r => r.LatencyMs).Order().ToArray();
+                return new[] { m.Key * 60_000.0, sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1] };
+            }).ToList())).ToList();
+    }
+
+    /// <summary>The registered model a reference such as "credit@champion" or "credit:3" names.</summary>
+    internal static string ModelOf(string reference) => reference.Split('@', ':')[0];
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static string Percent(double p) => p.ToString("0.#", CultureInfo.InvariantCulture) + " %";
+}

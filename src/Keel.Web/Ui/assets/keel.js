@@ -1,0 +1,68 @@
+// Keel UI: draws every <canvas data-chart="…"> with the vendored Chart.js (no network). The server renders the data;
+// this file only maps Keel's small chart spec (line, bar, parallel) onto Chart.js options.
+(function () {
+  'use strict';
+  var palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  function color(i) { return palette[i % palette.length]; }
+  function iso(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19); }
+
+  function line(spec) {
+    return {
+      type: 'line',
+      data: {
+        datasets: spec.series.map(function (s, i) {
+          return { label: s.label, data: s.points.map(function (p) { return { x: p[0], y: p[1] }; }), borderColor: color(i),
+                   backgroundColor: color(i), pointRadius: s.points.length > 60 ? 0 : 2, stepped: spec.stepped ? 'before' : false, borderWidth: 1.5 };
+        })
+      },
+      options: {
+        animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
+        scales: {
+          x: { type: 'linear', title: { display: true, text: spec.xLabel },
+               ticks: spec.xTime ? { callback: function (v) { return iso(v).slice(0, 16); }, maxTicksLimit: 6 } : {} },
+          y: { type: 'linear' }
+        },
+        plugins: { tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
+      }
+    };
+  }
+
+  function bar(spec) {
+    return {
+      type: 'bar',
+      data: { labels: spec.labels, datasets: [{ label: spec.valueLabel, data: spec.values, backgroundColor: spec.labels.map(function (_, i) { return color(i); }) }] },
+      options: { animation: false, maintainAspectRatio: false, indexAxis: spec.labels.length > 6 ? 'y' : 'x' }
+    };
+  }
+
+  function parallel(spec) {
+    // Each point is [axis index, value scaled 0..1 within the axis, raw value].
+    return {
+      type: 'line',
+      data: {
+        labels: spec.axes,
+        datasets: spec.series.map(function (s, i) {
+          return { label: s.label, data: s.points.map(function (p) { return p[1]; }), raw: s.points.map(function (p) { return p[2]; }),
+                   borderColor: color(i), backgroundColor: color(i), pointRadius: 3, tension: 0, spanGaps: false };
+        })
+      },
+      options: {
+        animation: false, maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 1, ticks: { callback: function (v) { return v === 0 ? 'min' : v === 1 ? 'max' : ''; } } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + c.dataset.raw[c.dataIndex]; } } } }
+      }
+    };
+  }
+
+  function draw() {
+    if (typeof Chart === 'undefined') return;
+    document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+      var spec = JSON.parse(canvas.getAttribute('data-chart'));
+      var config = spec.kind === 'bar' ? bar(spec) : spec.kind === 'parallel' ? parallel(spec) : line(spec);
+      new Chart(canvas, config);
+      canvas.setAttribute('data-drawn', 'true');
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', draw); else draw();
+})();

@@ -1,0 +1,87 @@
+using System.Net;
+using Keel.Core.Deployments;
+using Keel.Core.Monitoring;
+using Keel.Core.PredictionLog;
+using Keel.Core.Search;
+using Keel.Tracking.PredictionLog;
+
+namespace Keel.Web.Tests;
+
+/// <summary>The deployments, monitoring and searches pages over what a real store holds.</summary>
+public sealed class UiOperationsPageTests : UiServerTests
+{
+    private async Task<string> HtmlAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, html);
+        return html;
+    }
+
+    [Fact]
+    public async Task DeploymentPage_CanaryStepsAndLoggedPredictions_ShowsSplitTimelineLatencyAndHistory()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await F.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "credit-api", Champion = "credit@champion", Challenger = "credit@challenger", Strategy = "canary", SpecText = "name: credit-api",
+            State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
+        }, "ann");
+        await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 10, 0), "ann", null);
+        await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Step, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 25, 1), "keel", "guards held");
+        await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(F.Store.DatabasePath)))
+            await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new PredictionRecord
+            {
+                RequestId = $"r{i}", Time = now.AddSeconds(-i * 10), Model = "credit", Version = 1 + i % 2, Arm = i % 2 == 0 ? "champion" : "challenger",
+                Endpoint = "invocations", LatencyMs = i, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+            }).ToList());
+        var html = await HtmlAsync("ui/deployments/credit-api");
+        Assert.Contains("id=\"traffic-split\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"rollout-timeline\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"latency\"", html, StringComparison.Ordinal);
+        Assert.Contains("10 % → 25 %", html, StringComparison.Ordinal);
+        Assert.Contains("guards held", html, StringComparison.Ordinal);
+        Assert.Contains("/ui/deployments/credit-api", await HtmlAsync("ui/deployments"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MonitoringPage_ThreeWindows_DrawsDriftAndPerformanceOverTime()
+    {
+        var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
+        {
+            Name = "credit", SourceRunId = run.Id, ModelSha256 = new string('a', 64), Candidate = "lgbm", Task = "binary", SchemaJson = "{}", DataSha256 = new string('b', 64),
+        });
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await F.Store.Monitoring.AppendAsync(Enumerable.Range(0, 3).Select(i => new MonitoringWindow
+        {
+            Model = "credit", Version = 1, Window = $"2026-0{3 + i}", From = start.AddMonths(i), To = start.AddMonths(i + 1), CreatedAt = DateTimeOffset.UtcNow, Source = "march.csv",
+            Figures = new Dictionary<string, double> { ["psi(amount)"] = 0.05 * (i + 1), ["drift_share"] = i / 3.0, ["auc"] = 0.8 - i * 0.05 },
+        }).ToList());
+        var html = await HtmlAsync("ui/monitoring?model=credit");
+        Assert.Contains("id=\"drift\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"performance\"", html, StringComparison.Ordinal);
+        Assert.Contains("<td>2026-05</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SearchPage_EightCompleteTrials_ShowsHistoryAndParameterImportance()
+    {
+        const string definition = """{"SpecPath":"keel.yaml","Families":["lightgbm"],"Spaces":{"lightgbm":"learning_rate log[0.01, 0.3]; booster {gbdt, dart}"},"Metric":"auc"}""";
+        await F.Store.Studies.CreateStudyAsync(new StudyRecord("credit-search", ["lightgbm"], 8, definition, DateTimeOffset.UtcNow));
+        for (var i = 0; i < 8; i++)
+        {
+            var claim = await F.Store.Studies.ClaimTrialAsync("credit-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+            var t = claim.Trial!;
+            var lease = new TrialLease("credit-search", t.Number, t.Attempt, "w");
+            // The objective follows the learning rate; the booster does not matter.
+            await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["learning_rate"] = 0.01 * (i + 1), ["booster"] = i % 2 });
+            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
+        }
+        var html = await HtmlAsync("ui/searches/credit-search");
+        Assert.Contains("id=\"history\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"importance\"", html, StringComparison.Ordinal);
+        Assert.Contains("lightgbm.learning_rate", html, StringComparison.Ordinal);
+        Assert.Contains("/ui/searches/credit-search", await HtmlAsync("ui/searches"), StringComparison.Ordinal);
+    }
+}

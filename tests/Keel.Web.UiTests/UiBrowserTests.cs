@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+
+namespace Keel.Web.UiTests;
+
+/// <summary>The web UI in a real Chromium against a real `keel server`: open a run, compare two runs, move an alias and see its history.</summary>
+public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServerFixture>
+{
+    /// <summary>Whether Chart.js drew the canvas (it keeps a chart instance per canvas it drew).</summary>
+    private static Task<bool> DrawnAsync(IPage page, string canvasId) =>
+        page.EvaluateAsync<bool>("id => { const c = document.getElementById(id); return !!c && !!window.Chart && !!Chart.getChart(c) && c.width > 0; }", canvasId);
+
+    [SkippableFact]
+    public async Task RunPage_OpenedFromRunsTable_ShowsParamsAndADrawnStepChart()
+    {
+        Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
+        var page = await f.PageAsync();
+        await page.GotoAsync("ui/runs?experiment=client-curves");
+        await page.ClickAsync("#runs a:text-is('lr-0.3')");
+        await page.WaitForURLAsync($"**/ui/runs/{f.ClientRuns[1]}");
+        Assert.Equal("0.3", await page.TextContentAsync("#params tr:has(td:text-is('lr')) td:nth-child(2)"));
+        await page.WaitForSelectorAsync("#metric-0[data-drawn=true]");
+        Assert.True(await DrawnAsync(page, "metric-0"));
+        Assert.Equal("loss", (await page.TextContentAsync("figure.chart figcaption"))!.Trim());
+    }
+
+    [SkippableFact]
+    public async Task ComparePage_TwoRunsTicked_ShowsParamDiffOverlaidCurvesAndParallelCoordinates()
+    {
+        Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
+        var page = await f.PageAsync();
+        await page.GotoAsync("ui/runs?experiment=client-curves");
+        foreach (var id in f.ClientRuns) await page.CheckAsync($"input[name=run][value='{id}']");
+        await page.ClickAsync("button:text-is('Compare selected runs')");
+        await page.WaitForURLAsync("**/ui/compare?**");
+        Assert.Equal(1, await page.Locator("#param-diff span.diff:text-is('lr')").CountAsync());
+        Assert.Equal(0, await page.Locator("#param-diff span.diff:text-is('optimizer')").CountAsync());
+        await page.WaitForSelectorAsync("#curve-0[data-drawn=true]");
+        Assert.True(await DrawnAsync(page, "curve-0"));
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => Chart.getChart(document.getElementById('curve-0')).data.datasets.length"));
+        Assert.True(await DrawnAsync(page, "parallel"));
+    }
+
+    [SkippableFact]
+    public async Task ModelPage_AliasMovedWithTheCli_ShowsTheMoveInItsHistory()
+    {
+        Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
+        await f.KeelAsync("models", "alias", "credit-risk", "1", "champion");
+        var page = await f.PageAsync();
+        await page.GotoAsync("ui/models");
+        await page.ClickAsync("#models a:text-is('credit-risk')");
+        await page.WaitForURLAsync("**/ui/models/credit-risk");
+        Assert.Contains("champion → v1", await page.TextContentAsync("#aliases"), StringComparison.Ordinal);
+        // Newest first: v2 → v1 (the CLI move), v1 → v2 (the second run), – → v1 (the first run).
+        var rows = await page.Locator("#alias-history tbody tr").AllAsync();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["champion", "v2", "v1"], (await rows[0].Locator("td").AllTextContentsAsync()).Skip(1).Take(3));
+        Assert.Equal(["champion", "v1", "v2"], (await rows[1].Locator("td").AllTextContentsAsync()).Skip(1).Take(3));
+        Assert.Equal(["champion", "–", "v1"], (await rows[2].Locator("td").AllTextContentsAsync()).Skip(1).Take(3));
+        await page.WaitForSelectorAsync("#alias-timeline[data-drawn=true]");
+        Assert.True(await DrawnAsync(page, "alias-timeline"));
+    }
+}
