@@ -21,7 +21,8 @@ public static class ModelPackage
         ArgumentNullException.ThrowIfNull(stream);
         var (manifest, model) = PackageIO.Read(stream);
         IFittedModel fitted;
-        if (manifest.Type is "random" or "zero_rule" or "heuristic") fitted = BaselineModel.Load(manifest);
+        if (manifest.Ensemble is not null) fitted = Ensembles.EnsembleModel.Load(manifest, model);
+        else if (manifest.Type is "random" or "zero_rule" or "heuristic") fitted = BaselineModel.Load(manifest);
         else fitted = manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
         if (manifest.Decision is { } rule) fitted = new DecidedModel(fitted, rule);
         return new OpenedPackage(fitted, manifest.MissingTokens);

@@ -50,6 +50,27 @@ internal sealed class OptionReader
         return value;
     }
 
+    /// <summary><paramref name="count"/> positive numbers written "1,2.5,1" (one per member); null when the option is not given.</summary>
+    public double[]? Doubles(string name, int count)
+    {
+        if (!_given.TryGetValue(name, out var text))
+        {
+            _effective[name] = "equal";
+            return null;
+        }
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]) || values[i] < 0)
+                throw new KeelInputException($"{_where}: option '{name}' must list {count} numbers of at least 0, one per member; '{parts[i]}' is not one.");
+        }
+        if (values.Length != count || values.Sum() <= 0)
+            throw new KeelInputException($"{_where}: option '{name}' must list {count} numbers of at least 0 (one per member, not all 0), got '{text}'.");
+        _effective[name] = string.Join(",", values.Select(Format));
+        return values;
+    }
+
     /// <summary>Throws for option names that were given but not read; returns the effective values.</summary>
     public IReadOnlyDictionary<string, string> Finish()
     {

@@ -11,7 +11,7 @@ namespace Keel.Training;
 public static class TrainerCatalog
 {
     /// <summary>Every trainer type a spec may name.</summary>
-    public static IReadOnlyList<string> Types { get; } = ["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest"];
+    public static IReadOnlyList<string> Types { get; } = ["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "voting", "stacking", "bagging"];
 
     /// <summary>A configured trainer for <paramref name="spec"/>.</summary>
     /// <param name="spec">The model spec.</param>
@@ -21,9 +21,17 @@ public static class TrainerCatalog
     public static ITrainer Create(ModelSpec spec, TaskKind task, int modelIndex)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var where = $"models[{modelIndex}] ({spec.DisplayName})";
+        return Create(spec, task, $"models[{modelIndex}] ({spec.DisplayName})");
+    }
+
+    private static ITrainer Create(ModelSpec spec, TaskKind task, string where)
+    {
         if (spec.Type != "heuristic" && spec.Rules.Count > 0)
             throw new KeelInputException($"{where}: 'rules' apply only to type heuristic, not '{spec.Type}'.");
+        if (Ensembles.EnsembleCatalog.Types.Contains(spec.Type))
+            return Ensembles.EnsembleCatalog.Create(spec, task, where, (member, memberWhere) => Create(member, task, memberWhere));
+        if (spec.Members.Count > 0)
+            throw new KeelInputException($"{where}: 'members' and 'base' apply only to the ensembles ({string.Join(", ", Ensembles.EnsembleCatalog.Types)}), not '{spec.Type}'.");
         var reader = new OptionReader(spec.Options, where);
         switch (spec.Type)
         {

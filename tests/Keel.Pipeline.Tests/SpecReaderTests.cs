@@ -99,6 +99,38 @@ public sealed class SpecReaderTests
     }
 
     [Fact]
+    public void Parse_Ensembles_MembersBaseAndSettingsRead()
+    {
+        var spec = SpecReader.Parse("""
+            data: {path: d.csv, label: y}
+            models:
+              - {type: voting, members: [lightgbm, {type: linear, name: lin, options: {l2_regularization: 2}}], weights: [2, 1]}
+              - {type: stacking, members: [lightgbm, linear], folds: 3, options: {meta_l2: 0.5}}
+              - {type: bagging, base: fasttree, n: 7}
+            """, "keel.yaml");
+
+        var (voting, stacking, bagging) = (spec.Models[0], spec.Models[1], spec.Models[2]);
+        Assert.Equal(["lightgbm", "lin"], voting.Members.Select(m => m.DisplayName));
+        Assert.Equal("2", voting.Members[1].Options["l2_regularization"]);
+        Assert.Equal("2,1", voting.Options["weights"]);
+        Assert.Equal("3", stacking.Options["folds"]);
+        Assert.Equal("0.5", stacking.Options["meta_l2"]);
+        Assert.Equal(["fasttree"], bagging.Members.Select(m => m.Type));
+        Assert.Equal("7", bagging.Options["n"]);
+    }
+
+    [Theory]
+    [InlineData("- {type: voting, members: lightgbm}", "field 'models[0].members': expected a list of models")]
+    [InlineData("- {type: bagging, base: fasttree, members: [linear]}", "field 'models[0].base': not allowed beside 'members'")]
+    [InlineData("- {type: voting, members: [{type: linear, members: [x]}]}", "field 'models[0].members[0].members': unknown field")]
+    public void Parse_BadEnsemble_NamesLineAndField(string model, string expected)
+    {
+        var e = Assert.ThrowsAny<KeelInputException>(() => SpecReader.Parse($"data: {{path: d.csv, label: y}}\nmodels:\n  {model}\n", "keel.yaml"));
+
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
     public void Parse_MinimalSpec_UsesDocumentedDefaults()
     {
         var spec = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml");

@@ -30,11 +30,7 @@ public sealed class DecisionRuleServingTests : IAsyncLifetime
 
     private string Csv => Path.Combine(_run.Folder, "credit_data.csv");
 
-    public async Task InitializeAsync() => _run = await RegisteredRun.CreateAsync("keel-decision-", Spec, folder =>
-    {
-        File.Copy(Path.Combine(ServedModelFixture.RepoRoot, "samples", "credit_data.csv"), Path.Combine(folder, "credit_data.csv"));
-        return Task.CompletedTask;
-    });
+    public async Task InitializeAsync() => _run = await RegisteredRun.OnCreditDataAsync("keel-decision-", Spec);
 
     public Task DisposeAsync() => _run.DisposeAsync().AsTask();
 

@@ -35,6 +35,13 @@ public sealed class RegisteredRun : IAsyncDisposable
         return new RegisteredRun(folder, store, outcome);
     }
 
+    /// <summary>As <see cref="CreateAsync"/>, with samples/credit_data.csv copied in as credit_data.csv.</summary>
+    public static Task<RegisteredRun> OnCreditDataAsync(string prefix, string spec) => CreateAsync(prefix, spec, folder =>
+    {
+        File.Copy(Path.Combine(ServedModelFixture.RepoRoot, "samples", "credit_data.csv"), Path.Combine(folder, "credit_data.csv"));
+        return Task.CompletedTask;
+    });
+
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();

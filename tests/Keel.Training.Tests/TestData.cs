@@ -150,7 +150,16 @@ internal static class TestData
             "lightgbm" => new Dictionary<string, string> { ["number_of_iterations"] = "30", ["learning_rate"] = "0.1" },
             "fasttree" => new Dictionary<string, string> { ["number_of_trees"] = "20" },
             "fastforest" => new Dictionary<string, string> { ["number_of_trees"] = "20" },
+            "bagging" => new Dictionary<string, string> { ["n"] = "3" },
+            "stacking" => new Dictionary<string, string> { ["folds"] = "3" },
             _ => new Dictionary<string, string>(),
+        },
+        // Ensembles of the fast members above.
+        Members = type switch
+        {
+            "voting" or "stacking" => [FastSpec("lightgbm", task), FastSpec("linear", task)],
+            "bagging" => [FastSpec("fasttree", task)],
+            _ => [],
         },
         Rules = type != "heuristic" ? [] : task switch
         {

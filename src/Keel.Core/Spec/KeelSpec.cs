@@ -224,7 +224,8 @@ public sealed record ModelSpec
     /// <summary>Display and tracking name, unique in the spec. Default: the type.</summary>
     public string? Name { get; init; }
 
-    /// <summary>random, zero_rule, heuristic, linear (logistic/linear regression), lightgbm, fasttree, fastforest.</summary>
+    /// <summary>random, zero_rule, heuristic, linear (logistic/linear regression), lightgbm, fasttree, fastforest; or an ensemble:
+    /// voting, stacking, bagging.</summary>
     public required string Type { get; init; }
 
     /// <summary>Trainer options (e.g. number_of_trees, learning_rate); each trainer documents its own.</summary>
@@ -232,6 +233,9 @@ public sealed record ModelSpec
 
     /// <summary>For type heuristic: rule lines such as "income &lt; 2000 -> bad"; the first that matches decides.</summary>
     public IReadOnlyList<string> Rules { get; init; } = [];
+
+    /// <summary>For the ensembles (voting, stacking, bagging): the member models (bagging: its one base model). Default: none.</summary>
+    public IReadOnlyList<ModelSpec> Members { get; init; } = [];
 
     /// <summary>The name used for tracking: <see cref="Name"/> or else <see cref="Type"/>.</summary>
     public string DisplayName => Name ?? Type;

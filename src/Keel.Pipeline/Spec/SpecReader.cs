@@ -398,41 +398,59 @@ internal static class SpecReader
     {
         if (node is not YamlSequenceNode seq) throw f.Error(node, "models", "expected a list of models (- type: lightgbm)");
         var models = new List<ModelSpec>();
-        for (var i = 0; i < seq.Children.Count; i++)
-        {
-            var field = $"models[{i}]";
-            var item = seq.Children[i];
-            if (item is YamlScalarNode)
-            {
-                models.Add(new ModelSpec { Type = f.String(item, field) });
-                continue;
-            }
-            var k = f.Keys(f.Mapping(item, field), field, "type", "name", "options", "rules", "rule");
-            if (!k.TryGetValue("type", out var type)) throw f.Error(item, $"{field}.type", "missing; expected a model type such as lightgbm");
-            var options = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (k.TryGetValue("options", out var o))
-            {
-                foreach (var (ok, ov) in f.Mapping(o, $"{field}.options").Children)
-                {
-                    var name = f.Scalar(ok, $"{field}.options");
-                    options[name] = f.Scalar(ov, $"{field}.options.{name}");
-                }
-            }
-            var rules = new List<string>();
-            if (k.TryGetValue("rules", out var rs)) rules.AddRange(f.StringList(rs, $"{field}.rules"));
-            if (k.TryGetValue("rule", out var r1)) rules.Add(f.String(r1, $"{field}.rule"));
-            models.Add(new ModelSpec
-            {
-                Type = f.String(type, $"{field}.type"),
-                Name = k.TryGetValue("name", out var n) ? f.String(n, $"{field}.name") : null,
-                Options = options,
-                Rules = rules,
-            });
-        }
+        for (var i = 0; i < seq.Children.Count; i++) models.Add(ReadModel(f, seq.Children[i], $"models[{i}]", members: true));
         var dup = models.GroupBy(m => m.DisplayName).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw f.Error(node, "models", $"two models are called '{dup.Key}'; give them distinct 'name' fields");
         return models;
+    }
+
+    /// <summary>One model: a type name alone or a mapping; with <paramref name="members"/>, an ensemble's members (or bagging's
+    /// base) and its top-level settings (weights, folds, n), which join its options.</summary>
+    private static ModelSpec ReadModel(YamlFields f, YamlNode item, string field, bool members)
+    {
+        if (item is YamlScalarNode) return new ModelSpec { Type = f.String(item, field) };
+        string[] allowed = members
+            ? ["type", "name", "options", "rules", "rule", "members", "base", "weights", "folds", "n"]
+            : ["type", "name", "options"];
+        var k = f.Keys(f.Mapping(item, field), field, allowed);
+        if (!k.TryGetValue("type", out var type)) throw f.Error(item, $"{field}.type", "missing; expected a model type such as lightgbm");
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (k.TryGetValue("options", out var o))
+        {
+            foreach (var (ok, ov) in f.Mapping(o, $"{field}.options").Children)
+            {
+                var name = f.Scalar(ok, $"{field}.options");
+                options[name] = f.Scalar(ov, $"{field}.options.{name}");
+            }
+        }
+        foreach (var key in new[] { "folds", "n" })
+        {
+            if (k.TryGetValue(key, out var v)) options[key] = f.Scalar(v, $"{field}.{key}");
+        }
+        if (k.TryGetValue("weights", out var w)) options["weights"] = string.Join(",", f.StringList(w, $"{field}.weights"));
+        var rules = new List<string>();
+        if (k.TryGetValue("rules", out var rs)) rules.AddRange(f.StringList(rs, $"{field}.rules"));
+        if (k.TryGetValue("rule", out var r1)) rules.Add(f.String(r1, $"{field}.rule"));
+        var memberSpecs = new List<ModelSpec>();
+        if (k.TryGetValue("members", out var ms))
+        {
+            if (ms is not YamlSequenceNode list) throw f.Error(ms, $"{field}.members", "expected a list of models (members: [lightgbm, linear])");
+            for (var j = 0; j < list.Children.Count; j++) memberSpecs.Add(ReadModel(f, list.Children[j], $"{field}.members[{j}]", members: false));
+        }
+        if (k.TryGetValue("base", out var b))
+        {
+            if (memberSpecs.Count > 0) throw f.Error(b, $"{field}.base", "not allowed beside 'members'; bagging takes one base model");
+            memberSpecs.Add(ReadModel(f, b, $"{field}.base", members: false));
+        }
+        return new ModelSpec
+        {
+            Type = f.String(type, $"{field}.type"),
+            Name = k.TryGetValue("name", out var n) ? f.String(n, $"{field}.name") : null,
+            Options = options,
+            Rules = rules,
+            Members = memberSpecs,
+        };
     }
 
     private static RegisterSpec ReadRegister(YamlFields f, YamlMappingNode map)

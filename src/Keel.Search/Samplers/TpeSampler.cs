@@ -16,6 +16,12 @@ public sealed record TpeSamplerOptions
 
     /// <summary>Weight of the prior (uniform-ish over the range) among the Parzen components. Default 1.</summary>
     public double PriorWeight { get; init; } = 1.0;
+
+    /// <summary>Whether a continuous parameter's candidates are scored by the mixtures' normalised densities (each Gaussian
+    /// divided by its width, as Optuna from 3.5 does) instead of by the Gaussians' heights, width left out (as Optuna 3.1 to 3.4
+    /// do: optuna#5109). Default false: the heights, which weigh wide components up and converge faster in small budgets
+    /// (bench/search: branin, hartmann6 and the mixed space at 50 trials).</summary>
+    public bool NormalisedDensity { get; init; }
 }
 
 /// <summary>
@@ -65,6 +71,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         var (low, high) = NumericBounds.Of(param.Distribution);
         var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var heights = !options.NormalisedDensity;
         var discrete = param.Distribution is IntDistribution { Log: false }; // log integers are continuous in log space, as in Optuna
         double chosen = double.NaN, chosenScore = double.NegativeInfinity;
         for (var k = 0; k < options.EiCandidates; k++)
@@ -73,7 +80,9 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
             var value = NumericBounds.Back(param.Distribution, t);
             // Linear integers are scored by the mass of their bin, as Optuna scores stepped values.
             var (a, b) = discrete ? Bin((IntDistribution)param.Distribution, value) : (t, t);
-            var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(t) - gm.LogPdf(t);
+            // Scored where the value lands (a log integer after rounding), as Optuna scores the values it returns.
+            var at = NumericBounds.To(param.Distribution, value);
+            var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
             if (score > chosenScore || double.IsNaN(chosen)) (chosen, chosenScore) = (value, score);
         }
         return chosen;
@@ -191,14 +200,17 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
             return Math.Clamp(x, Low, High);
         }
 
-        public double LogPdf(double x)
+        /// <summary>The log density at <paramref name="x"/>; with <paramref name="heights"/>, each truncated Gaussian's density times
+        /// its width (Optuna 3.1's _truncnorm.logpdf leaves out the log of the scale).</summary>
+        public double LogPdf(double x, bool heights)
         {
             var terms = new double[Mus.Length];
             for (var k = 0; k < Mus.Length; k++)
             {
                 var z = (x - Mus[k]) / Sigmas[k];
                 var mass = Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
-                terms[k] = Math.Log(Weights[k]) - 0.5 * z * z - Math.Log(Sigmas[k] * Math.Sqrt(2 * Math.PI)) - Math.Log(mass);
+                var width = heights ? 1 : Sigmas[k];
+                terms[k] = Math.Log(Weights[k]) - 0.5 * z * z - Math.Log(width * Math.Sqrt(2 * Math.PI)) - Math.Log(mass);
             }
             return LogSumExp(terms);
         }

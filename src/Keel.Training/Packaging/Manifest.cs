@@ -18,6 +18,7 @@ namespace Keel.Training.Packaging;
 /// <param name="MissingTokens">Raw values the training data read as missing (data.missing plus the defaults); null in packages
 /// written before it was recorded or outside a run: readers then use the default tokens.</param>
 /// <param name="Decision">A binary model's calibration and decision threshold chosen on validation; null when none (and in older packages).</param>
+/// <param name="Ensemble">An ensemble's combination (weights or meta-learner); its members' packages are in model.zip; null otherwise.</param>
 internal sealed record Manifest(
     int FormatVersion,
     string Type,
@@ -30,7 +31,8 @@ internal sealed record Manifest(
     Linear.RidgeState? Ridge = null,
     MlNet.ClassCalibration? ClassPlatt = null,
     IReadOnlyList<string>? MissingTokens = null,
-    Keel.Core.Models.DecisionRule? Decision = null)
+    Keel.Core.Models.DecisionRule? Decision = null,
+    Ensembles.EnsembleState? Ensemble = null)
 {
     public const int CurrentVersion = 1;
 
