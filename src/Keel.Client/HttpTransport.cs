@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Keel.Core;
 using Keel.Core.Tracking;
 
@@ -12,6 +13,9 @@ namespace Keel.Client;
 /// <summary>Logs through the tracking server's REST API, retrying network errors, 429 and 5xx with doubling waits.</summary>
 internal sealed class HttpTransport : ITransport
 {
+    // An explicit resolver: apps that switch reflection-based serialization off by default (file-based apps, trimmed apps)
+    // can still log through the client.
+    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
     private readonly HttpClient _http;
     private readonly KeelClientOptions _options;
 
@@ -63,7 +67,7 @@ internal sealed class HttpTransport : ITransport
 
     private Task<JsonElement> SendJsonAsync(HttpMethod method, string url, object body, CancellationToken ct, string? idempotencyKey = null)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(body);
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, Json);
         return SendAsync(() =>
         {
             var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } } };
