@@ -12,6 +12,10 @@ public sealed record FeaturesSpec
 
     /// <summary>Pairs of columns crossed into one categorical feature. Default: none.</summary>
     public IReadOnlyList<FeatureCross> Crosses { get; init; } = [];
+
+    /// <summary>The options of one column: its type's (by_type key numeric, boolean, datetime, categorical) overridden by its own.</summary>
+    public FeatureTransform For(string column, Keel.Core.Data.ColumnType type) =>
+        new FeatureTransform().With(ByType.GetValueOrDefault(type.ToString().ToLowerInvariant())).With(Columns.GetValueOrDefault(column));
 }
 
 /// <summary>Transform options of a column (or a type); a null field is not set, so the type's option or Keel's default applies.</summary>

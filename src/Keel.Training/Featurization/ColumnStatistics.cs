@@ -26,6 +26,20 @@ public static class ColumnStatistics
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /// <summary>The ascending values scalers and bins are fitted on: missing values become <paramref name="fill"/> and infinities
+    /// the finite extremes <paramref name="min"/> and <paramref name="max"/>, as a scikit-learn Pipeline(SimpleImputer, scaler) sees them.</summary>
+    public static double[] Imputed(ReadOnlySpan<double> values, double fill, double min, double max)
+    {
+        var imputed = new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            imputed[i] = double.IsNaN(v) ? fill : double.IsPositiveInfinity(v) ? max : double.IsNegativeInfinity(v) ? min : v;
+        }
+        Array.Sort(imputed);
+        return imputed;
+    }
+
     /// <summary>The mean of <paramref name="values"/>.</summary>
     public static double Mean(ReadOnlySpan<double> values)
     {
@@ -58,6 +72,24 @@ public static class ColumnStatistics
         }
         return best;
     }
+
+    /// <summary>What scaling <paramref name="scale"/> (standard, minmax, robust) subtracts and divides by, fitted on the ascending
+    /// <paramref name="sorted"/> values; a spread that is (nearly) zero becomes 1, as scikit-learn's _handle_zeros_in_scale.
+    /// Null for an unknown scale.</summary>
+    public static (double Center, double Spread)? ScaleOf(string scale, ReadOnlySpan<double> sorted)
+    {
+        (double Center, double Spread)? result = scale switch
+        {
+            "standard" => (Mean(sorted), StandardDeviation(sorted, Mean(sorted))),
+            "minmax" => (sorted[0], sorted[^1] - sorted[0]),
+            "robust" => (Median(sorted), Percentile(sorted, 75) - Percentile(sorted, 25)),
+            _ => null,
+        };
+        return result is { } r && r.Spread < 10 * MachineEpsilon ? (r.Center, 1) : result;
+    }
+
+    // numpy.finfo(float64).eps, not double.Epsilon (the smallest subnormal).
+    private const double MachineEpsilon = 2.220446049250313e-16;
 
     /// <summary>NumPy's linear-interpolation percentile <paramref name="q"/> (0..100) of the ascending <paramref name="sorted"/> values.</summary>
     public static double Percentile(ReadOnlySpan<double> sorted, double q)

@@ -121,17 +121,7 @@ internal static class Featurizer
         var plan = new ColumnPlan(column.Name, column.Type, offset, width, fill, indicator, null, 0, parts, min, max, Impute: transform.Impute);
         if (column.Type == ColumnType.DateTime || (transform.Scale is null or "none" && transform.Bins is null)) return plan;
         // Scalers and bins see the imputed training values, as in a scikit-learn Pipeline(SimpleImputer, scaler).
-        var imputed = new double[values.Length];
-        present.CopyTo(imputed);
-        imputed.AsSpan(n, missing).Fill(fill);
-        imputed.AsSpan(n + missing).Fill(double.NaN);
-        var count = n + missing;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (double.IsInfinity(values[i])) imputed[count++] = values[i] > 0 ? max : min;
-        }
-        var sorted = imputed.AsSpan(0, count);
-        sorted.Sort();
+        var sorted = ColumnStatistics.Imputed(values, fill, min, max);
         return transform.Bins is { } bins
             ? plan with { Bins = bins, BinEdges = Transforms.BinEdges(bins, sorted, transform, column.Name) }
             : Transforms.Scaled(plan, transform.Scale!, sorted);

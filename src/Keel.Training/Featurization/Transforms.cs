@@ -15,12 +15,8 @@ internal static class Transforms
     /// <summary>The options of <paramref name="column"/>: its type's, overridden by its own.</summary>
     public static FeatureTransform For(FeaturizerOptions options, Column column)
     {
-        if (options.Engineering is not { } spec) return Empty;
-        return Empty.With(spec.ByType.GetValueOrDefault(TypeKey(column.Type))).With(spec.Columns.GetValueOrDefault(column.Name));
+        return options.Engineering?.For(column.Name, column.Type) ?? Empty;
     }
-
-    /// <summary>The features.by_type key of a column type: numeric, boolean, datetime, categorical or text.</summary>
-    public static string TypeKey(ColumnType type) => type.ToString().ToLowerInvariant();
 
     /// <summary>The crossed column "A*B": "a|b" per row, missing when either value is.</summary>
     /// <exception cref="KeelInputException">The table lacks one of the two columns.</exception>
@@ -49,25 +45,9 @@ internal static class Transforms
     public static ColumnPlan Scaled(ColumnPlan plan, string scale, ReadOnlySpan<double> sorted)
     {
         if (scale == "none" || sorted.Length == 0) return plan;
-        var (center, spread) = scale switch
-        {
-            "standard" => Standard(sorted),
-            "minmax" => (sorted[0], sorted[^1] - sorted[0]),
-            "robust" => (ColumnStatistics.Median(sorted), ColumnStatistics.Percentile(sorted, 75) - ColumnStatistics.Percentile(sorted, 25)),
-            _ => throw new KeelInputException($"features: column '{plan.Name}': unknown scale '{scale}'; expected none, standard, minmax or robust."),
-        };
-        // scikit-learn's _handle_zeros_in_scale: a spread that is (nearly) zero divides by 1.
-        if (spread < 10 * MachineEpsilon) spread = 1;
+        var (center, spread) = ColumnStatistics.ScaleOf(scale, sorted)
+            ?? throw new KeelInputException($"features: column '{plan.Name}': unknown scale '{scale}'; expected none, standard, minmax or robust.");
         return plan with { Scale = scale, Center = center, Spread = spread };
-    }
-
-    // numpy.finfo(float64).eps, not double.Epsilon (the smallest subnormal).
-    private const double MachineEpsilon = 2.220446049250313e-16;
-
-    private static (double, double) Standard(ReadOnlySpan<double> values)
-    {
-        var mean = ColumnStatistics.Mean(values);
-        return (mean, ColumnStatistics.StandardDeviation(values, mean));
     }
 
     /// <summary>A value after scaling; infinities first become the train extremes.</summary>
