@@ -81,5 +81,12 @@ public sealed class FeatureEngineeringServingTests
         Assert.Contains(features, f => f.Column == "Job" && f.Transforms.Any(t => t.StartsWith("target encoding", StringComparison.Ordinal)));
         Assert.Contains(features, f => f.Column == "Home*Records" && f.Inputs.SequenceEqual(["Home", "Records"]));
         Assert.Contains(features, f => f.Column == "Income" && f.Statistics.ContainsKey("edge_4"));
+
+        // The run's HTML report shows the data checks' findings and the features, not only the console.
+        var html = await File.ReadAllTextAsync(Path.Combine(run.Folder, run.Outcome.RunId + ".html"));
+        Assert.Contains("<section id=\"checks\">", html, StringComparison.Ordinal);
+        Assert.Contains("<section id=\"features\">", html, StringComparison.Ordinal);
+        Assert.All(run.Outcome.Checks.All, f => Assert.Contains($"<code>{f.Check}</code>", html, StringComparison.Ordinal));
+        Assert.Contains("Home*Records", html, StringComparison.Ordinal);
     }
 }
