@@ -9,9 +9,10 @@ namespace Keel.Pipeline;
 /// and every option fits its column's type.</summary>
 public static class FeatureStep
 {
-    /// <summary>Throws when features.columns or features.crosses name a column that is not a feature, or give an option its type lacks.</summary>
+    /// <summary>Throws when features.columns or features.crosses name a column that is not a feature, give an option its type lacks,
+    /// or ask for more target-encoding folds than the <paramref name="trainRows"/> training rows.</summary>
     /// <exception cref="KeelInputException">Names the field, the column and what was expected.</exception>
-    public static void Validate(KeelSpec spec, string specName, Table features)
+    public static void Validate(KeelSpec spec, string specName, Table features, int trainRows)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(features);
@@ -31,6 +32,12 @@ public static class FeatureStep
             var merged = new FeatureTransform().With(f.ByType.GetValueOrDefault(type)).With(transform);
             if (merged.Bins is not null && merged.Scale is not (null or "none"))
                 throw new KeelInputException($"{specName} field 'features.columns.{name}': '{name}' gets both bins ({merged.Bins}) and scale ({merged.Scale}) from features.by_type.{type} and its own options; expected one of them (scale: none or a different bins).");
+        }
+        foreach (var column in features.Columns.Where(c => c.Type == ColumnType.Categorical))
+        {
+            var t = f.For(column.Name, column.Type);
+            if (t.Encode == "target" && (t.Folds ?? 5) > trainRows)
+                throw new KeelInputException($"{specName} field 'features.{(f.Columns.ContainsKey(column.Name) ? $"columns.{column.Name}" : "by_type.categorical")}.folds': target encoding of '{column.Name}' needs at least {t.Folds ?? 5} training rows for its folds, but the split has {trainRows}; expected fewer folds.");
         }
         for (var i = 0; i < f.Crosses.Count; i++)
         {

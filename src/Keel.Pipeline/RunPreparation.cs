@@ -149,7 +149,7 @@ public static class RunPreparation
                 throw new KeelInputException($"{specName} field 'augment.swaps.{column}': expected a categorical feature column; categorical features are: {string.Join(", ", features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name))}.");
         }
         RequireDecisionInputs(specName, spec, label.Task, split);
-        FeatureStep.Validate(spec, specName, features);
+        FeatureStep.Validate(spec, specName, features, split.Train.Length);
         RequireLearningCurveInputs(specName, spec, split);
         // Tags are resolved once here so a bad column or rule stops the run before any training.
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);

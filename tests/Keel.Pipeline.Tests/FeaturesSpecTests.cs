@@ -94,6 +94,17 @@ public sealed class FeaturesSpecTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_MoreTargetFoldsThanTrainRows_ErrorNamesFoldsField()
+    {
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {Credit()}, label: Status, sample: {{strategy: random, n: 60}}}}\nmodels: [linear]\nfeatures:\n  columns: {{Job: {{encode: target, folds: 50}}}}\n");
+
+        var e = Assert.Throws<KeelInputException>(() => RunPreparation.Prepare(spec, null));
+
+        Assert.Contains("field 'features.columns.Job.folds': target encoding of 'Job' needs at least 50 training rows for its folds, but the split has", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Prepare_GoodFeatures_ContextCarriesThem()
     {
         var run = Prepare("  by_type: {numeric: {scale: robust}}\n  columns: {Job: {encode: target}}\n  crosses: [[Home, Job]]");

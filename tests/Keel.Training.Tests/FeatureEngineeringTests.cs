@@ -200,4 +200,15 @@ public class FeatureEngineeringTests
         Assert.Equal(["when__year", "when__quarter", "when__minute", "when__weekend"], state.FeatureNames);
         Assert.Equal([2024f, 3f, 35f, 1f], Featurizer.Transform(state, table)[0]);
     }
+
+    [Fact]
+    public void ManifestFor_EngineeredFeaturizer_FormatVersion2ElseUnchanged1()
+    {
+        var header = new ModelHeader("linear", TaskKind.Binary, ["0", "1"], new Dictionary<string, string>());
+        var plain = Featurizer.Fit(Numeric(Train), new FeaturizerOptions());
+        var scaled = Featurizer.Fit(Numeric(Train), With("x", new FeatureTransform { Scale = "robust" }));
+
+        Assert.Equal(1, Packaging.Manifest.For(header, plain.InputSchema, plain, null).FormatVersion);
+        Assert.Equal(2, Packaging.Manifest.For(header, scaled.InputSchema, scaled, null).FormatVersion);
+    }
 }
