@@ -124,7 +124,7 @@ internal sealed class CandidateTrainer
                 continue;
             }
             var slice = TrainingSlice(rows);
-            var fit = candidate.Trainer.Fit(slice, _validation, new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts));
+            var fit = candidate.Trainer.Fit(slice, _validation, _run.Context());
             double? Score(EncodedLabels truth, Table features) =>
                 Evaluator.Evaluate(truth, fit.Model.Predict(features)).Metrics.TryGetValue(_run.Metric, out var v) ? v : null;
             points.Add(new(fraction, n, Score(slice.Labels, slice.Features), _validation is null ? null : Score(_validation.Labels, _validation.Features)));
@@ -134,7 +134,7 @@ internal sealed class CandidateTrainer
 
     private CandidateOutcome Fit(string name, ITrainer candidate, ITrainer trainer, TrainingData train, TrainingData? validation)
     {
-        var context = new TrainContext(_run.Seed, Path.GetFileName(_run.Data.Path), _run.DateParts) { Features = _features };
+        var context = _run.Context(_features);
         var start = _time.GetTimestamp();
         LastTrainFeatures = train.Features;
         var fit = trainer.Fit(train, validation, context);

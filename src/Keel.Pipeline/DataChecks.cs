@@ -118,14 +118,15 @@ public static class DataCheckStep
 
     /// <summary>Checks that a fitted model's transforms (medians, ranges, category slots) were learned from <paramref name="train"/>
     /// only: each statistic is recomputed from those rows and compared. A mismatch means rows outside training shaped the model.</summary>
-    public static IReadOnlyList<Finding> FittedOnTrainOnly(string candidate, IFittedModel model, Table train)
+    /// <remarks><paramref name="features"/> is the spec's features section, which says whether a missing indicator was forced on or off.</remarks>
+    public static IReadOnlyList<Finding> FittedOnTrainOnly(string candidate, IFittedModel model, Table train, FeaturesSpec? features = null)
     {
         if (model is not IFeaturizedModel featurized) return [];
         var findings = new List<Finding>();
         foreach (var plan in featurized.Featurizer.Columns)
         {
             if (!train.Contains(plan.Name)) continue;
-            var problem = Problem(plan, train[plan.Name]);
+            var problem = Problem(plan, train[plan.Name], features?.For(plan.Name, plan.Type).MissingIndicator);
             if (problem is null) continue;
             findings.Add(new Finding("fit_outside_train", Severity.Error,
                 $"candidate '{candidate}': the transform of '{plan.Name}' was not fitted on the training rows alone: {problem}.")
@@ -137,7 +138,7 @@ public static class DataCheckStep
         return findings;
     }
 
-    private static string? Problem(ColumnPlan plan, Column column)
+    private static string? Problem(ColumnPlan plan, Column column, bool? indicator)
     {
         if (column is NumericColumn n && plan.Type is ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime)
         {
@@ -149,12 +150,22 @@ public static class DataCheckStep
                 else if (double.IsNaN(v)) missing = true;
             }
             finite.Sort();
-            var median = finite.Count == 0 ? 0 : finite.Count % 2 == 1 ? finite[finite.Count / 2] : (finite[finite.Count / 2 - 1] + finite[finite.Count / 2]) / 2;
-            if (median != plan.Fill) return $"its fill value {plan.Fill} is not the training median {median}";
-            if (missing != plan.MissingIndicator) return $"its missing indicator is {(plan.MissingIndicator ? "on" : "off")} but the training rows have {(missing ? "" : "no ")}missing values";
+            var fill = ColumnStatistics.Fill(plan.Impute, finite.ToArray(), plan.Fill);
+            if (fill != plan.Fill) return $"its fill value {plan.Fill} is not the training {plan.Impute ?? "median"} {fill}";
+            if ((indicator ?? missing) != plan.MissingIndicator) return $"its missing indicator is {(plan.MissingIndicator ? "on" : "off")} but the training rows have {(missing ? "" : "no ")}missing values";
+            if (plan.Scale is { } scale && finite.Count > 0 && ColumnStatistics.ScaleOf(scale, ColumnStatistics.Imputed(n.Values, plan.Fill, plan.Min, plan.Max)) is { } fitted
+                && (fitted.Center != plan.Center || fitted.Spread != plan.Spread))
+                return $"its {scale} scaling ({plan.Center}, {plan.Spread}) is not the training rows' ({fitted.Center}, {fitted.Spread})";
             if (plan.Type == ColumnType.Numeric && finite.Count > 0 && double.IsFinite(plan.Min) && (plan.Min != finite[0] || plan.Max != finite[^1]))
                 return $"its range {plan.Min}..{plan.Max} is not the training range {finite[0]}..{finite[^1]}";
             return null;
+        }
+        if (column is StringColumn t && plan.Target is { } target)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var v in t.Values) seen.Add(v ?? TargetEncoding.MissingKey);
+            var outside = target.Values.Keys.Where(c => !seen.Contains(c)).ToArray();
+            if (outside.Length > 0) return $"its target encoding has values never seen in training: {string.Join(", ", outside.Take(5).Select(c => $"'{c}'"))}";
         }
         if (column is StringColumn s && plan.Categories is { } categories)
         {

@@ -23,6 +23,9 @@ internal static class ReportMapper
             Data = new DataSummary(run.Data.Path, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Spec.Data.Label,
                 outcome.Split.Train, outcome.Split.Validation, outcome.Split.Test, outcome.Split.Strategy,
                 profile.Columns.Select(Column).ToArray(), labelCounts),
+            Findings = Findings(outcome.Checks),
+            ChecksRan = true,
+            Features = outcome.Features.Select(f => new FeatureView(f.Column, f.Type, f.Inputs, f.Transforms, f.Outputs, f.Statistics)).ToArray(),
             // Every row is the candidate as trained on train (as the console and --json show it); a refitted model is its own row.
             Candidates = outcome.Candidates.Select(Candidate).ToArray(),
             Final = outcome.Final.Refit ? Candidate(final with { Name = FinalModel.RefitLabel }) : null,
@@ -36,6 +39,13 @@ internal static class ReportMapper
                 : $"not registered: {outcome.NotRegisteredReason}",
         };
         return HtmlReport.Render(model);
+    }
+
+    /// <summary>The run's findings for the report, grouped integrity, contract, leakage.</summary>
+    internal static FindingView[] Findings(DataChecks checks)
+    {
+        FindingView View(string group, Keel.Data.Quality.Finding f) => new(group, f.Check, f.Severity.ToString().ToLowerInvariant(), f.Message, f.Columns, f.Rows, f.RowCount, f.Fix);
+        return [.. checks.Integrity.Select(f => View("integrity", f)), .. checks.Contract.Select(f => View("contract", f)), .. checks.Leakage.Select(f => View("leakage", f))];
     }
 
     private static string Range(double lo, double hi) =>

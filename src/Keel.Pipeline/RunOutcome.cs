@@ -63,4 +63,8 @@ public sealed record RunOutcome(
 
     /// <summary>The rows data.sample drew (strategy, sizes, seed, per class), or null when the run used every row.</summary>
     public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
+
+    /// <summary>What the registered model's featurizer does per input column (transforms, outputs, fitted statistics); empty
+    /// for models without one (baselines, rules).</summary>
+    public IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Features { get; init; } = [];
 }

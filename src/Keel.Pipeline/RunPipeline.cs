@@ -59,6 +59,10 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
     }
 
+    /// <summary>The per-feature description of a model's featurizer; none for models without one.</summary>
+    private static IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Describe(CandidateOutcome model) =>
+        model.Model is Keel.Training.IFeaturizedModel f ? Keel.Training.Featurization.FeatureDescriptions.Describe(f.Featurizer) : [];
+
     private async Task MarkEndedAsync(string runId, RunStatus status, string tag, string reason)
     {
         try
@@ -107,7 +111,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
             var trained = trainer.Train(candidate);
-            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures));
+            if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures, run.Spec.Features));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
             progress.Report(new PipelineProgress(step, 1));
@@ -120,7 +124,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
-            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures));
+            fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures, run.Spec.Features));
         var checks = run.Checks with { Leakage = [.. run.Checks.Leakage, .. fitFindings] };
         await tracker.LogChecksAsync(checks, Keel.Data.Contracts.DataContract.Infer(new Keel.Core.Data.Table([.. run.Features.Columns, run.Table[run.Spec.Data.Label]]).Take(run.Split.Train)), ct);
         if (run.Spec.Leakage == Keel.Core.Spec.CheckMode.Error) DataCheckStep.FailOnLeakage(Path.GetFileName(run.SpecPath), fitFindings);
@@ -161,7 +165,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample };
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample, Features = Describe(undecided) };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);

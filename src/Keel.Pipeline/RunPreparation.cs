@@ -37,6 +37,11 @@ public sealed record PreparedRun(
     /// <summary>Date parts to make per date-time feature column (the time column's data.time_features). Default: none chosen, every part.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>The context every fit of this run gets: seed, data name, date parts and the spec's features section.</summary>
+    /// <param name="cache">Featurised matrices shared between fits; null featurises afresh.</param>
+    public TrainContext Context(Keel.Training.Featurization.FeatureCache? cache = null) =>
+        new(Seed, Path.GetFileName(Data.Path), DateParts) { Features = cache, Engineering = Spec.Features };
+
     /// <summary>Raw values read as missing (the defaults plus data.missing), recorded in every model package. Default: the defaults.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = new ReadOptions().MissingTokens;
 
@@ -149,6 +154,7 @@ public static class RunPreparation
                 throw new KeelInputException($"{specName} field 'augment.swaps.{column}': expected a categorical feature column; categorical features are: {string.Join(", ", features.Columns.Where(c => c.Type == ColumnType.Categorical).Select(c => c.Name))}.");
         }
         RequireDecisionInputs(specName, spec, label.Task, split);
+        FeatureStep.Validate(spec, specName, features, split.Train.Length);
         RequireLearningCurveInputs(specName, spec, split);
         // Tags are resolved once here so a bad column or rule stops the run before any training.
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);

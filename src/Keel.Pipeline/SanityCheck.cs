@@ -32,7 +32,7 @@ public static class SanityCheck
         var results = new List<SanityResult>();
         foreach (var c in run.Candidates.Where(c => !c.Trainer.IsBaseline))
         {
-            var fit = c.Trainer.Fit(data, null, new TrainContext(run.Seed, Path.GetFileName(run.Data.Path), run.DateParts));
+            var fit = c.Trainer.Fit(data, null, run.Context());
             var predictions = fit.Model.Predict(data.Features);
             double error;
             if (run.Task == TaskKind.Regression)

@@ -17,6 +17,9 @@ public sealed record TrainContext(int Seed, string SourceName, IReadOnlyDictiona
 {
     /// <summary>Featurised matrices shared between fits on the same tables; null (the default) featurises afresh for each fit.</summary>
     public Featurization.FeatureCache? Features { get; init; }
+
+    /// <summary>The spec's features section (<see cref="Featurization.FeaturizerOptions.Engineering"/>); null (the default) keeps Keel's defaults.</summary>
+    public Keel.Core.Spec.FeaturesSpec? Engineering { get; init; }
 }
 
 /// <summary>The loss after <paramref name="Iteration"/> boosting rounds (1-based) on train and, when given, validation.</summary>

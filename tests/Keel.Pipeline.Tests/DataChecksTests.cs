@@ -136,4 +136,20 @@ public sealed class DataChecksTests : IDisposable
         var finding = Assert.Single(DataCheckStep.FittedOnTrainOnly("linear", trained.Model, all).Take(1));
         Assert.Equal("fit_outside_train", finding.Check);
     }
+
+    [Theory]
+    [InlineData("Income: {impute: mean}", "training mean")]
+    [InlineData("Income: {scale: robust, missing_indicator: false}", "robust scaling")]
+    [InlineData("Job: {encode: target}", "target encoding has values never seen in training")]
+    public void FittedOnTrainOnly_EngineeredFeatures_NoFindingOnTrain_FindingOnOtherRows(string column, string expected)
+    {
+        var run = Prepare($"data: {{path: {Sample("credit_data.csv")}, label: Status}}\nmodels: [linear]\nfeatures:\n  columns: {{{column}}}\n");
+        var trained = new CandidateTrainer(run, TimeProvider.System).Train(run.Candidates[0]);
+
+        Assert.Empty(DataCheckStep.FittedOnTrainOnly("linear", trained.Model, run.Features.Take(run.Split.Train), run.Spec.Features));
+        // Rows the model never saw: a quarter of the training rows, where the statistics differ.
+        var other = run.Features.Take(run.Split.Train.Where(r => r % 4 == 0).ToArray());
+        var findings = DataCheckStep.FittedOnTrainOnly("linear", trained.Model, other, run.Spec.Features);
+        Assert.Contains(findings, f => f.Check == "fit_outside_train" && f.Message.Contains(expected, StringComparison.Ordinal));
+    }
 }

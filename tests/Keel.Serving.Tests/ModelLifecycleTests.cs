@@ -153,9 +153,9 @@ public sealed class ModelLifecycleTests(ServedModelFixture f)
         Assert.Contains("'0.0.0.0'", e.Message, StringComparison.Ordinal);
     }
 
-    private sealed record StoredPredictions(int[] Rows, string[] Predicted, double[] PGood);
+    internal sealed record StoredPredictions(int[] Rows, string[] Predicted, double[] PGood);
 
-    private static async Task<StoredPredictions> ReadPredictionsAsync(byte[] parquet)
+    internal static async Task<StoredPredictions> ReadPredictionsAsync(byte[] parquet)
     {
         using var stream = new MemoryStream(parquet);
         await using var reader = await ParquetReader.CreateAsync(stream);

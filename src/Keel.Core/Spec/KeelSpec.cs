@@ -38,6 +38,9 @@ public sealed record KeelSpec
     /// <summary>Label-preserving perturbed copies of the training rows (never validation or test). Default: none.</summary>
     public AugmentSpec? Augment { get; init; }
 
+    /// <summary>Feature engineering (imputation, scaling, bins, encodings, crosses, date parts). Default: none, Keel's defaults.</summary>
+    public FeaturesSpec? Features { get; init; }
+
     /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
     public CheckMode Leakage { get; init; } = CheckMode.Warn;
 }

@@ -72,7 +72,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
 
     private async Task<(Core.Search.TrialState, double?, int)> TrainAsync(Trial trial, string family, IReadOnlyDictionary<string, string> options, string runId, CancellationToken ct)
     {
-        var context = new TrainContext(run.Seed, Path.GetFileName(run.Data.Path), run.DateParts) { Features = _features };
+        var context = run.Context(_features);
         var roundsOption = SearchSpaces.RoundsOption(family);
         var rounds = roundsOption is null ? 0 : int.Parse(Create(family, options).EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
         var rungs = roundsOption is null ? [0] : plan.Rungs(rounds);

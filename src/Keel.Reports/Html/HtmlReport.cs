@@ -18,6 +18,8 @@ public static class HtmlReport
             .Raw("<style>").Raw(ReportStyles.Css).Raw("</style></head><body><main>");
         RunSection.Write(html, model);
         DataSection.Write(html, model);
+        ChecksSection.Write(html, model);
+        FeaturesSection.Write(html, model);
         LeaderboardSection.Write(html, model, ranked);
         EvaluationSection.Write(html, model);
         GatesSection.Write(html, model);

@@ -12,6 +12,16 @@ public sealed record ReportModel
     /// <summary>The data set, its split and its profile.</summary>
     public required DataSummary Data { get; init; }
 
+    /// <summary>What the data checks found before and after training (integrity, data.contract, leakage). Default: none,
+    /// and the section says so.</summary>
+    public IReadOnlyList<FindingView> Findings { get; init; } = [];
+
+    /// <summary>Whether the data checks ran; false leaves the data-checks section out. Default false.</summary>
+    public bool ChecksRan { get; init; }
+
+    /// <summary>The registered model's featurizer, column by column. Default: none, and the section is left out.</summary>
+    public IReadOnlyList<FeatureView> Features { get; init; } = [];
+
     /// <summary>Leaderboard rows, baselines included, in spec order (the report sorts them; equal values keep this order).
     /// Each shows the candidate as trained on the train split.</summary>
     public required IReadOnlyList<CandidateResult> Candidates { get; init; }

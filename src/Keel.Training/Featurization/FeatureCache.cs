@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Keel.Core.Data;
+using Keel.Core.Models;
 
 namespace Keel.Training.Featurization;
 
@@ -32,15 +33,15 @@ public sealed class FeatureCache
         }
     }
 
-    /// <summary>The featurizer fitted on <paramref name="train"/> and its raw rows; <paramref name="options"/>' Standardize is ignored.</summary>
-    internal Fitted Fit(Table train, FeaturizerOptions options)
+    /// <summary>The featurizer fitted on <paramref name="train"/> and its raw rows; <paramref name="options"/>' Standardize is ignored.
+    /// <paramref name="labels"/> (of the train rows) are needed only for target encoding.</summary>
+    internal Fitted Fit(Table train, FeaturizerOptions options, EncodedLabels? labels = null)
     {
         var key = new Key(options with { Standardize = false }, train);
         lock (_gate)
         {
             if (_fitted.TryGetValue(key, out var hit)) return hit;
-            var raw = Featurizer.Fit(train, key.Options);
-            var rows = Featurizer.TransformMatrix(raw, train);
+            var (raw, rows) = Featurizer.FitTransform(train, key.Options, labels);
             var fitted = new Fitted(raw, rows, Featurizer.Standardised(raw, rows));
             _fitted[key] = fitted;
             return fitted;
@@ -48,9 +49,9 @@ public sealed class FeatureCache
     }
 
     /// <summary>The raw (unstandardised) rows of <paramref name="table"/> under the featurizer fitted on <paramref name="train"/>.</summary>
-    internal FeatureMatrix Apply(Table train, FeaturizerOptions options, Table table)
+    internal FeatureMatrix Apply(Table train, FeaturizerOptions options, Table table, EncodedLabels? labels = null)
     {
-        var fitted = Fit(train, options);
+        var fitted = Fit(train, options, labels);
         var key = (new Key(options with { Standardize = false }, train), table);
         lock (_gate)
         {

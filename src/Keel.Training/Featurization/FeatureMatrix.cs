@@ -52,9 +52,9 @@ internal sealed class FeatureMatrix
     public int RowCount { get; }
     public int Width { get; }
 
-    /// <summary>Whether the column's slots are one-hot (categorical, one-hot or hashed): exactly one is 1 in every row.</summary>
+    /// <summary>Whether the column's slots are one-hot (categorical, one-hot or hashed, not target encoded): exactly one is 1 in every row.</summary>
     public static bool IsOneHot(ColumnPlan plan) =>
-        plan.Type is not (ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime or ColumnType.Text);
+        plan.Target is null && plan.Type is not (ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime or ColumnType.Text);
 
     /// <summary>Writes row <paramref name="r"/> (all <see cref="Width"/> slots) into <paramref name="destination"/>.</summary>
     public void CopyRow(int r, Span<float> destination)

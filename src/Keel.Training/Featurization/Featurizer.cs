@@ -1,5 +1,7 @@
 using Keel.Core;
 using Keel.Core.Data;
+using Keel.Core.Models;
+using Keel.Core.Spec;
 
 namespace Keel.Training.Featurization;
 
@@ -9,20 +11,30 @@ internal static class Featurizer
     /// <summary>The date parts a date-time column can become, in feature order; every one is made unless options choose.</summary>
     public static IReadOnlyList<string> AllDateParts { get; } = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
 
-    /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only.</summary>
-    public static FeaturizerState Fit(Table train, FeaturizerOptions options)
+    /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only;
+    /// <paramref name="labels"/> (the train rows' labels) are needed only when a column is target encoded.</summary>
+    public static FeaturizerState Fit(Table train, FeaturizerOptions options, EncodedLabels? labels = null) => FitTransform(train, options, labels).State;
+
+    /// <summary>As <see cref="Fit"/>, with the training rows' features: target-encoded columns get out-of-fold encodings there.</summary>
+    /// <exception cref="KeelInputException">A transform does not fit the column, or there are no feature columns.</exception>
+    public static (FeaturizerState State, FeatureMatrix Rows) FitTransform(Table train, FeaturizerOptions options, EncodedLabels? labels = null)
     {
         var plans = new List<ColumnPlan>(train.Columns.Count);
         var names = new List<string>();
-        foreach (var column in train.Columns)
+        var outOfFold = new Dictionary<string, double[][]>(StringComparer.Ordinal);
+        var inputs = train.Columns.Select(c => (Column: c, Cross: (IReadOnlyList<string>?)null, Transform: Transforms.For(options, c)));
+        var crosses = (options.Engineering?.Crosses ?? []).Select(x => ((Column)Transforms.Crossed(train, x.First, x.Second, x.Name), (IReadOnlyList<string>?)[x.First, x.Second], Transforms.Empty.With(x.Options)));
+        foreach (var (column, cross, transform) in inputs.Concat(crosses))
         {
             var plan = column switch
             {
-                NumericColumn n => PlanNumeric(n, names.Count, options),
+                NumericColumn n => PlanNumeric(n, names.Count, options, transform),
                 StringColumn { Type: ColumnType.Text } s => new ColumnPlan(s.Name, s.Type, names.Count, options.TextHashBuckets, 0, false, null, options.TextHashBuckets),
-                StringColumn s => PlanCategorical(s, names.Count, options),
+                StringColumn s when transform.Encode == "target" => PlanTarget(s, names.Count, transform, labels, outOfFold),
+                StringColumn s => PlanCategorical(s, names.Count, options, transform),
                 _ => throw new ArgumentException($"Unsupported column kind for '{column.Name}'.", nameof(train)),
             };
+            plan = plan with { Cross = cross };
             plans.Add(plan);
             AddNames(plan, names);
         }
@@ -30,7 +42,13 @@ internal static class Featurizer
             throw new KeelInputException("The data has no feature columns: every column is the label or ignored.");
 
         var state = new FeaturizerState(plans, names, null, null);
-        return options.Standardize ? Standardised(state, TransformMatrix(state, train)) : state;
+        var rows = TransformMatrix(state, train);
+        foreach (var plan in plans.Where(p => p.Target is not null))
+        {
+            var encoded = outOfFold[plan.Name];
+            for (var r = 0; r < rows.RowCount; r++) encoded[r].Select(v => (float)v).ToArray().CopyTo(rows.Dense(r, plan.Offset, plan.Width));
+        }
+        return (options.Standardize ? Standardised(state, rows) : state, rows);
     }
 
     /// <summary>One dense float row per table row; columns are matched by name.</summary>
@@ -47,9 +65,11 @@ internal static class Featurizer
 
         foreach (var plan in state.Columns)
         {
-            if (!table.Contains(plan.Name))
+            Column column;
+            if (plan.Cross is { } cross) column = Transforms.Crossed(table, cross[0], cross[1], plan.Name);
+            else if (!table.Contains(plan.Name))
                 throw new KeelInputException($"The input has no column '{plan.Name}', which the model expects ({plan.Type}).");
-            var column = table[plan.Name];
+            else column = table[plan.Name];
             switch (plan.Type)
             {
                 case ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime:
@@ -57,6 +77,9 @@ internal static class Featurizer
                     break;
                 case ColumnType.Text:
                     FillText(plan, Expect<StringColumn>(column, plan), rows);
+                    break;
+                case ColumnType.Categorical when plan.Target is not null:
+                    FillTarget(plan, Expect<StringColumn>(column, plan), rows);
                     break;
                 default:
                     FillCategorical(plan, Expect<StringColumn>(column, plan), rows, group++);
@@ -76,35 +99,35 @@ internal static class Featurizer
         column as T ?? throw new KeelInputException(
             $"Column '{plan.Name}': the model expects {plan.Type} values, got a {column.Type} column.");
 
-    private static ColumnPlan PlanNumeric(NumericColumn column, int offset, FeaturizerOptions options)
+    private static ColumnPlan PlanNumeric(NumericColumn column, int offset, FeaturizerOptions options, FeatureTransform transform)
     {
         var values = column.Values;
-        // Infinities are values, not missing: they are left out of the median and become the finite train extremes.
+        // Infinities are values, not missing: they are left out of the fill and become the finite train extremes.
         var finite = new double[values.Length];
         var n = 0;
-        var hasMissing = false;
+        var missing = 0;
         foreach (var v in values)
         {
             if (double.IsFinite(v)) finite[n++] = v;
-            else if (double.IsNaN(v)) hasMissing = true;
+            else if (double.IsNaN(v)) missing++;
         }
         var present = finite.AsSpan(0, n);
-        var median = Median(present);
+        present.Sort();
+        var fill = ColumnStatistics.Fill(transform.Impute, present, transform.FillValue ?? 0);
         var (min, max) = n == 0 ? (0d, 0d) : (present[0], present[^1]);
-        var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? AllDateParts : null;
-        var width = (parts?.Count ?? 1) + (hasMissing ? 1 : 0);
-        return new ColumnPlan(column.Name, column.Type, offset, width, median, hasMissing, null, 0, parts, min, max);
+        var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? transform.Parts ?? AllDateParts : null;
+        var indicator = transform.MissingIndicator ?? missing > 0;
+        var width = (parts?.Count ?? 1) + (indicator ? 1 : 0);
+        var plan = new ColumnPlan(column.Name, column.Type, offset, width, fill, indicator, null, 0, parts, min, max, Impute: transform.Impute);
+        if (column.Type == ColumnType.DateTime || (transform.Scale is null or "none" && transform.Bins is null)) return plan;
+        // Scalers and bins see the imputed training values, as in a scikit-learn Pipeline(SimpleImputer, scaler).
+        var sorted = ColumnStatistics.Imputed(values, fill, min, max);
+        return transform.Bins is { } bins
+            ? plan with { Bins = bins, BinEdges = Transforms.BinEdges(bins, sorted, transform, column.Name) }
+            : Transforms.Scaled(plan, transform.Scale!, sorted);
     }
 
-    private static double Median(Span<double> values)
-    {
-        if (values.Length == 0) return 0;
-        values.Sort();
-        var mid = values.Length / 2;
-        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
-
-    private static ColumnPlan PlanCategorical(StringColumn column, int offset, FeaturizerOptions options)
+    private static ColumnPlan PlanCategorical(StringColumn column, int offset, FeaturizerOptions options, FeatureTransform transform)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var v in column.Values)
@@ -112,16 +135,28 @@ internal static class Featurizer
             if (v is null) continue;
             counts[v] = counts.GetValueOrDefault(v) + 1;
         }
-        if (counts.Count > options.HashingThreshold)
+        if (transform.Encode == "hash" || (transform.Encode is null && counts.Count > options.HashingThreshold))
         {
-            // Too many distinct values for one-hot: hash buckets plus a slot for missing.
-            var buckets = options.CategoryHashBuckets;
-            return new ColumnPlan(column.Name, column.Type, offset, buckets + 1, 0, false, null, buckets);
+            // Too many distinct values for one-hot (or hashing asked for): hash buckets plus a slot for missing.
+            var buckets = transform.Buckets ?? options.CategoryHashBuckets;
+            return new ColumnPlan(column.Name, column.Type, offset, buckets + 1, 0, false, null, buckets, Encoding: transform.Encode);
         }
-        var kept = counts.Where(kv => kv.Value >= options.MinCategoryCount)
+        var kept = counts.Where(kv => kv.Value >= (transform.MinFrequency ?? options.MinCategoryCount))
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Take(options.MaxCategories).Select(kv => kv.Key).ToArray();
-        return new ColumnPlan(column.Name, column.Type, offset, kept.Length + 2, 0, false, kept, 0);
+            .Take(transform.MaxCategories ?? options.MaxCategories).Select(kv => kv.Key).ToArray();
+        return new ColumnPlan(column.Name, column.Type, offset, kept.Length + 2, 0, false, kept, 0, Encoding: transform.Encode);
+    }
+
+    private static ColumnPlan PlanTarget(StringColumn column, int offset, FeatureTransform transform, EncodedLabels? labels, Dictionary<string, double[][]> outOfFold)
+    {
+        if (labels is null || labels.Count != column.Length)
+            throw new InvalidOperationException($"Target encoding of '{column.Name}' needs the labels of the training rows.");
+        var (targets, outputs) = TargetEncoder.Targets(labels);
+        var folds = transform.Folds ?? 5;
+        var (values, prior) = TargetEncoder.Fit(column.Values, targets, transform.Smoothing);
+        outOfFold[column.Name] = TargetEncoder.OutOfFold(column.Values, targets, folds, transform.Smoothing, column.Name);
+        return new ColumnPlan(column.Name, column.Type, offset, outputs.Count, 0, false, null, 0, Encoding: "target",
+            Target: new TargetEncoding(values, prior, folds, transform.Smoothing, outputs));
     }
 
     private static void AddNames(ColumnPlan plan, List<string> names)
@@ -136,6 +171,9 @@ internal static class Featurizer
                 break;
             case ColumnType.Text:
                 for (var b = 0; b < plan.HashBuckets; b++) names.Add($"{plan.Name}#{b}");
+                return;
+            case ColumnType.Categorical when plan.Target is { } target:
+                foreach (var o in target.Outputs) names.Add($"{plan.Name}__{o}");
                 return;
             default:
                 if (plan.Categories is { } cats)
@@ -171,7 +209,7 @@ internal static class Featurizer
             }
             if (!isDate)
             {
-                row[0] = ToFeature(v, plan);
+                row[0] = plan.BinEdges is { } edges ? Transforms.Bin(edges, v) : ToFeature(plan.Scale is null ? v : Transforms.Scale(v, plan), plan);
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
@@ -180,7 +218,7 @@ internal static class Featurizer
     }
 
     /// <summary>A finite float: infinities become the train extremes, values beyond float's range its largest value.</summary>
-    private static float ToFeature(double v, ColumnPlan plan)
+    internal static float ToFeature(double v, ColumnPlan plan)
     {
         if (double.IsPositiveInfinity(v)) v = plan.Max;
         else if (double.IsNegativeInfinity(v)) v = plan.Min;
@@ -195,6 +233,9 @@ internal static class Featurizer
         "dayofweek" => (int)t.DayOfWeek,
         "dayofyear" => t.DayOfYear,
         "hour" => t.Hour,
+        "minute" => t.Minute,
+        "quarter" => (t.Month + 2) / 3,
+        "weekend" => t.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0,
         _ => (float)unix,
     };
 
@@ -220,6 +261,18 @@ internal static class Featurizer
         {
             var v = values[r];
             rows.SetHot(r, group, v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot));
+        }
+    }
+
+    private static void FillTarget(ColumnPlan plan, StringColumn column, FeatureMatrix rows)
+    {
+        var target = plan.Target!;
+        var values = column.Values;
+        for (var r = 0; r < rows.RowCount; r++)
+        {
+            var e = target.Values.GetValueOrDefault(values[r] ?? TargetEncoding.MissingKey, target.Prior);
+            var span = rows.Dense(r, plan.Offset, plan.Width);
+            for (var j = 0; j < span.Length; j++) span[j] = (float)e[j];
         }
     }
 
@@ -279,6 +332,11 @@ internal static class Featurizer
         var numeric = new bool[state.FeatureNames.Count];
         foreach (var plan in state.Columns)
         {
+            if (plan.Target is not null)
+            {
+                for (var j = 0; j < plan.Width; j++) numeric[plan.Offset + j] = true;
+                continue;
+            }
             if (plan.Type is not (ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime)) continue;
             // The trailing missing indicator is a 0/1 slot like a one-hot category.
             var width = plan.MissingIndicator ? plan.Width - 1 : plan.Width;

@@ -24,4 +24,8 @@ public sealed record FeaturizerOptions
     /// <summary>Date parts per date-time column (names from <see cref="Featurizer.AllDateParts"/>); a column not named gets every part.
     /// Default: empty, so every date-time column gets every part.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The spec's features section (imputation, scaling, bins, encodings, crosses, date parts) by type and column; a date
+    /// column's <see cref="DateParts"/> entry wins over its parts here. Default null: the defaults above for every column.</summary>
+    public Keel.Core.Spec.FeaturesSpec? Engineering { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed record FeaturizerState(
     double[]? Scales)
 {
     /// <summary>The input columns the featurizer reads.</summary>
-    public DataSchema InputSchema => new(Columns.Select(c => new ColumnSchema(c.Name, c.Type)).ToArray());
+    public DataSchema InputSchema => new(Columns.Where(c => c.Cross is null).Select(c => new ColumnSchema(c.Name, c.Type)).ToArray());
 }
 
 /// <summary>How one input column becomes features.</summary>
@@ -29,6 +29,15 @@ public sealed record FeaturizerState(
 /// <param name="DateParts">DateTime: the date parts made, in order; null means every part (packages saved before the option).</param>
 /// <param name="Min">Numeric: the smallest finite train value, which -infinity becomes; -infinity when unknown (older packages).</param>
 /// <param name="Max">Numeric: the largest finite train value, which +infinity becomes; +infinity when unknown (older packages).</param>
+/// <param name="Impute">Numeric, Boolean: how <paramref name="Fill"/> was chosen (mean, median, most_frequent, constant); null means median.</param>
+/// <param name="Scale">Numeric: standard, minmax or robust, applied after imputation as (value − Center) / Spread; null when not scaled.</param>
+/// <param name="Center">Numeric: what scaling subtracts (mean, minimum or median of the imputed train values). Default 0.</param>
+/// <param name="Spread">Numeric: what scaling divides by (sd, range or interquartile range; 1 where it is 0). Default 1.</param>
+/// <param name="Bins">Numeric: quantile, uniform or fixed when the value becomes its bin number; null otherwise.</param>
+/// <param name="BinEdges">Numeric with bins: the inner cut points, ascending; a value equal to one goes to the upper bin.</param>
+/// <param name="Encoding">Categorical: onehot, hash or target as configured; null when chosen automatically (one-hot or hash).</param>
+/// <param name="Target">Categorical with target encoding: the encodings learned on every training row.</param>
+/// <param name="Cross">A feature cross: the two input columns whose values are joined as "a|b"; null for an input column.</param>
 public sealed record ColumnPlan(
     string Name,
     ColumnType Type,
@@ -40,4 +49,31 @@ public sealed record ColumnPlan(
     int HashBuckets,
     IReadOnlyList<string>? DateParts = null,
     double Min = double.NegativeInfinity,
-    double Max = double.PositiveInfinity);
+    double Max = double.PositiveInfinity,
+    string? Impute = null,
+    string? Scale = null,
+    double Center = 0,
+    double Spread = 1,
+    string? Bins = null,
+    IReadOnlyList<double>? BinEdges = null,
+    string? Encoding = null,
+    TargetEncoding? Target = null,
+    IReadOnlyList<string>? Cross = null);
+
+/// <summary>What target encoding learned for one categorical column, as scikit-learn's TargetEncoder: per value, the smoothed
+/// mean of the target (one number; one per class for multiclass, one-vs-rest).</summary>
+/// <param name="Values">Encoding per training value; a missing value is the key <see cref="MissingKey"/>.</param>
+/// <param name="Prior">The training target mean (per class), which unseen values get.</param>
+/// <param name="Folds">Folds of the out-of-fold encodings the training rows got.</param>
+/// <param name="Smoothing">Shrinkage in rows; null for the empirical-Bayes ("auto") rule.</param>
+/// <param name="Outputs">The output names' suffixes: "target" or "target=CLASS" per class.</param>
+public sealed record TargetEncoding(
+    IReadOnlyDictionary<string, double[]> Values,
+    double[] Prior,
+    int Folds,
+    double? Smoothing,
+    IReadOnlyList<string> Outputs)
+{
+    /// <summary>The key a missing value is encoded under.</summary>
+    public const string MissingKey = "\0missing";
+}

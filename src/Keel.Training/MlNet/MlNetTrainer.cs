@@ -43,7 +43,7 @@ internal sealed class MlNetTrainer : ITrainer
         // One raw matrix per train table, shared through the cache by every candidate; linear models standardise as they read.
         var cache = context.Features ?? new FeatureCache();
         var featurization = FeaturizerFor(context);
-        var fitted = cache.Fit(train.Features, featurization);
+        var fitted = cache.Fit(train.Features, featurization, train.Labels);
         var state = _options is LinearOptions ? fitted.Standardised : fitted.Raw;
         var header = new ModelHeader(Type, _task, classes, EffectiveParams);
         if (_options is LinearOptions linear && _task == TaskKind.Regression)
@@ -52,7 +52,7 @@ internal sealed class MlNetTrainer : ITrainer
             return new FitResult(new RidgeModel(header, state, ridge), null);
         }
 
-        var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features);
+        var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features, train.Labels);
         var ml = new MLContext(context.Seed);
         var weighted = train.Weights is not null;
         var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state, weights: train.Weights);
@@ -97,7 +97,7 @@ internal sealed class MlNetTrainer : ITrainer
     // the options compare equal between candidates because the date-parts map is the run's one instance (or this one).
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EveryDatePart = new Dictionary<string, IReadOnlyList<string>>();
 
-    private static FeaturizerOptions FeaturizerFor(TrainContext context) => new() { DateParts = context.DateParts ?? EveryDatePart };
+    private static FeaturizerOptions FeaturizerFor(TrainContext context) => new() { DateParts = context.DateParts ?? EveryDatePart, Engineering = context.Engineering };
 
     private static (int Trained, int Patience, string Name)? Rounds(object options) => options switch
     {

@@ -34,11 +34,16 @@ internal sealed record Manifest(
     Keel.Core.Models.DecisionRule? Decision = null,
     Ensembles.EnsembleState? Ensemble = null)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: featurizers may carry the spec's features transforms (imputation choice, scaling, bins, encodings, crosses).</summary>
+    public const int CurrentVersion = 2;
 
-    /// <summary>The manifest of a model with <paramref name="header"/>, at the current format version.</summary>
+    /// <summary>The manifest of a model with <paramref name="header"/>: format version 2 when its featurizer uses a features
+    /// transform (a reader of version 1 would ignore it and featurise differently, so it must refuse), else 1 as before.</summary>
     public static Manifest For(ModelHeader header, DataSchema inputSchema, FeaturizerState? featurizer, JsonElement? baseline) =>
-        new(CurrentVersion, header.Type, header.Task, header.Classes, inputSchema.Columns, header.EffectiveParams, featurizer, baseline);
+        new(Engineered(featurizer) ? 2 : 1, header.Type, header.Task, header.Classes, inputSchema.Columns, header.EffectiveParams, featurizer, baseline);
+
+    private static bool Engineered(FeaturizerState? featurizer) => featurizer?.Columns.Any(c =>
+        c.Impute is not null || c.Scale is not null || c.Bins is not null || c.Encoding is not null || c.Cross is not null || c.Target is not null) == true;
 
     /// <summary>The header fields of this manifest.</summary>
     public ModelHeader Header => new(Type, Task, Classes, EffectiveParams);
