@@ -4,8 +4,9 @@ credit_data made skewed: every 'bad' row whose index is not a multiple of 6 is d
 stratified 75/25 split is written as test_rows and used by both sides. Keel: `keel run` with models [linear] (logistic
 regression on one-hot categoricals, median imputation, standardisation), no validation, no refit, the imbalance method
 on the training rows. Reference: the same features in scikit-learn (median imputation + indicator, one-hot,
-StandardScaler, LogisticRegression) with imbalanced-learn's sampler (k_neighbors=5) on the training rows. Test AUC and
-PR AUC (average precision) side by side. Usage (repository root, Release build made here):
+StandardScaler, LogisticRegression) with imbalanced-learn's sampler (k_neighbors=5) on the training rows; class_weight is
+Keel's imbalance.class_weight: balanced against LogisticRegression(class_weight='balanced'). Test AUC, PR AUC (average
+precision), and at the 0.5 threshold the recall of bad and the balanced accuracy, side by side. Usage (repository root, Release build made here):
     flock /tmp/keel-bench.lock /usr/bin/python3 bench/imbalance/compare.py
 """
 import json, os, subprocess, sys, tempfile
@@ -13,7 +14,7 @@ import numpy as np, pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score, balanced_accuracy_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -39,7 +40,7 @@ def reference(method):
     prep = ColumnTransformer([("num", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()), num),
                               ("cat", make_pipeline(SimpleImputer(strategy="constant", fill_value="(missing)"), OneHotEncoder(handle_unknown="ignore")), cat)])
     Xtr, ytr = X.iloc[train_idx].copy(), y[train_idx]
-    if method != "none":
+    if method not in ("none", "class_weight"):
         # Samplers need complete rows: median / "(missing)" filled first, as Keel measures distances on medians.
         for c in num: Xtr[c] = Xtr[c].fillna(Xtr[c].median())
         for c in cat: Xtr[c] = Xtr[c].fillna("(missing)")
@@ -52,22 +53,25 @@ def reference(method):
             Xtr, ytr = Xtr.iloc[sampler.sample_indices_], ytr[sampler.sample_indices_]
         else:
             Xtr, ytr = sampler.fit_resample(Xtr, ytr)
-    model = make_pipeline(prep, LogisticRegression(max_iter=2000)).fit(Xtr, ytr)
+    weights = "balanced" if method == "class_weight" else None
+    model = make_pipeline(prep, LogisticRegression(max_iter=2000, class_weight=weights)).fit(Xtr, ytr)
     p = model.predict_proba(X.iloc[test_idx])[:, 1]
-    return roc_auc_score(y[test_idx], p), average_precision_score(y[test_idx], p), len(ytr)
+    pred = (p > 0.5).astype(int)
+    return (roc_auc_score(y[test_idx], p), average_precision_score(y[test_idx], p), recall_score(y[test_idx], pred),
+            balanced_accuracy_score(y[test_idx], pred), len(ytr))
 
 def keel_run(method):
     spec = os.path.join(work, f"{method}.yaml")
-    extra = "" if method == "none" else f"imbalance: {{method: {method}, k: 5}}\n"
+    extra = "" if method == "none" else "imbalance: {class_weight: balanced}\n" if method == "class_weight" else f"imbalance: {{method: {method}, k: 5}}\n"
     open(spec, "w").write(f"data: {{path: skewed.csv, label: Status, positive_class: bad}}\nsplit: {{strategy: predefined, predefined: {{test_rows: test.txt}}, validation_fraction: 0, refit: false}}\nmodels: [linear]\n{extra}register: {{enabled: false}}\nevaluation: {{bootstrap: 0}}\n")
     out = subprocess.run([keel, "run", spec, "--store", os.path.join(work, "store"), "--json"], capture_output=True, text=True)
     if out.returncode != 0: sys.exit(out.stderr)
     m = json.loads(out.stdout)["candidates"][0]["test_metrics"]
-    return m["auc"], m["pr_auc"]
+    return m["auc"], m["pr_auc"], m["recall.bad"], m["balanced_accuracy"]
 
 print(f"skewed credit_data: {len(df)} rows, {y.mean():.1%} bad; train {len(train_idx)}, test {len(test_idx)}")
-print(f"{'method':<12} {'keel auc':>9} {'ref auc':>8} {'keel pr_auc':>12} {'ref pr_auc':>11} {'ref train rows':>15}")
-for method in ["none", "oversample", "undersample", "smote_nc", "tomek"]:
-    ka, kp = keel_run(method)
-    ra, rp, n = reference(method)
-    print(f"{method:<12} {ka:9.4f} {ra:8.4f} {kp:12.4f} {rp:11.4f} {n:15d}")
+print(f"{'method':<12} {'keel auc':>9} {'ref auc':>8} {'keel pr_auc':>12} {'ref pr_auc':>11} {'keel rec':>9} {'ref rec':>8} {'keel bacc':>10} {'ref bacc':>9} {'ref train rows':>15}")
+for method in ["none", "class_weight", "oversample", "undersample", "smote_nc", "tomek"]:
+    ka, kp, kr, kb = keel_run(method)
+    ra, rp, rr, rb, n = reference(method)
+    print(f"{method:<12} {ka:9.4f} {ra:8.4f} {kp:12.4f} {rp:11.4f} {kr:9.4f} {rr:8.4f} {kb:10.4f} {rb:9.4f} {n:15d}")
