@@ -7,6 +7,8 @@ namespace Keel.Training.Featurization;
 internal static class Featurizer
 {
     /// <summary>The date parts a date-time column can become, in feature order; every one is made unless options choose.</summary>
+    /// <remarks>"minuteofday" (0-1439, a scheduled time of day) is made only when options name it, so packages saved before it
+    /// (whose null date parts mean this list) keep their features.</remarks>
     public static IReadOnlyList<string> AllDateParts { get; } = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
 
     /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only.</summary>
@@ -195,6 +197,7 @@ internal static class Featurizer
         "dayofweek" => (int)t.DayOfWeek,
         "dayofyear" => t.DayOfYear,
         "hour" => t.Hour,
+        "minuteofday" => t.Hour * 60 + t.Minute,
         _ => (float)unix,
     };
 

@@ -32,20 +32,36 @@ internal sealed class MatrixDataView : IDataView
         _labels = labels;
         _means = state?.Means;
         _scales = state?.Scales;
-        Schema = SchemaFor(task, classCount, rows.Width);
+        _classCount = classCount;
     }
 
+    private readonly int _classCount;
+    private DataViewSchema? _schema;
+
+    /// <summary>Slot ranges [first, last] of categorical features, announced to trainers as ML.NET's CategoricalSlotRanges
+    /// annotation (LightGBM then splits on each range as one categorical feature); null announces none.</summary>
+    public (int First, int Last)[]? CategoricalRanges { get; init; }
+
     public bool CanShuffle => false;
-    public DataViewSchema Schema { get; }
+    public DataViewSchema Schema => _schema ??= SchemaFor(_task, _classCount, _rows.Width, CategoricalRanges);
     public long? GetRowCount() => Count;
 
     private int Count => _subset?.Length ?? _rows.RowCount;
 
     /// <summary>The schema of every view: what a saved model records as its input.</summary>
-    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width)
+    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width, (int First, int Last)[]? categoricalRanges = null)
     {
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(MlNetData.Features, new VectorDataViewType(NumberDataViewType.Single, width));
+        DataViewSchema.Annotations? annotations = null;
+        if (categoricalRanges is { Length: > 0 } ranges)
+        {
+            var flat = ranges.SelectMany(r => new[] { r.First, r.Last }).ToArray();
+            var annotated = new DataViewSchema.Annotations.Builder();
+            annotated.Add("CategoricalSlotRanges", new VectorDataViewType(NumberDataViewType.Int32, flat.Length),
+                (ref VBuffer<int> value) => value = new VBuffer<int>(flat.Length, flat));
+            annotations = annotated.ToAnnotations();
+        }
+        builder.AddColumn(MlNetData.Features, new VectorDataViewType(NumberDataViewType.Single, width), annotations);
         DataViewType label = task switch
         {
             TaskKind.Binary => BooleanDataViewType.Instance,
