@@ -10,7 +10,13 @@ using Keel.Training.Featurization;
 //   dotnet run -c Release --project bench/Keel.Bench -- train 1000000      the default candidates on a synthetic binary table
 //                                                                           (80% train, 20% validation), wall time and peak RSS
 //   dotnet run -c Release --project bench/Keel.Bench -- sample IN.parquet OUT.csv 200000   a seeded row sample as CSV (for bench/ridge.py)
+//   dotnet run -c Release --project bench/Keel.Bench -- flights FLIGHTS_CSV [option=value ...]   Keel's side of bench/flights/side_by_side.sh
 var mode = args.Length > 0 ? args[0] : "featurize";
+if (mode == "flights")
+{
+    Flights.Run(args);
+    return;
+}
 if (mode == "sample")
 {
     var table = Keel.Data.TableReader.Read(args[1], new Keel.Data.ReadOptions()).Table;

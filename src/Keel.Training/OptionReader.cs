@@ -71,6 +71,16 @@ internal sealed class OptionReader
         return values;
     }
 
+    /// <summary>true or false (case-insensitive).</summary>
+    public bool Bool(string name, bool defaultValue)
+    {
+        var value = defaultValue;
+        if (_given.TryGetValue(name, out var text) && !bool.TryParse(text.Trim(), out value))
+            throw new KeelInputException($"{_where}: option '{name}' must be true or false, got '{text}'.");
+        _effective[name] = value ? "true" : "false";
+        return value;
+    }
+
     /// <summary>Throws for option names that were given but not read; returns the effective values.</summary>
     public IReadOnlyDictionary<string, string> Finish()
     {

@@ -119,7 +119,7 @@ public sealed record DataSpec
     /// <summary>The column ordering rows in time (used by split: time); it is not a feature unless <see cref="TimeFeatures"/> names date parts. Default: none.</summary>
     public string? TimeColumn { get; init; }
 
-    /// <summary>Date parts of the time column used as features: month, day, dayofweek, dayofyear, hour (never year or raw time,
+    /// <summary>Date parts of the time column used as features: month, day, dayofweek, dayofyear, hour, minuteofday (never year or raw time,
     /// which extrapolate beyond the training period). Default: none, so the time column is not a feature.</summary>
     public IReadOnlyList<string> TimeFeatures { get; init; } = [];
 

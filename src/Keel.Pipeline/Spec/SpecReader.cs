@@ -333,7 +333,7 @@ internal static class SpecReader
     }
 
     /// <summary>Date parts that do not extrapolate: cyclic within a year, week or day.</summary>
-    public static IReadOnlyList<string> TimeFeatureParts { get; } = ["month", "day", "dayofweek", "dayofyear", "hour"];
+    public static IReadOnlyList<string> TimeFeatureParts { get; } = ["month", "day", "dayofweek", "dayofyear", "hour", "minuteofday"];
 
     private static IReadOnlyList<string> TimeParts(YamlFields f, YamlNode node, YamlNode? timeColumn)
     {

@@ -9,6 +9,8 @@ namespace Keel.Training.Featurization;
 internal static class Featurizer
 {
     /// <summary>The date parts a date-time column can become, in feature order; every one is made unless options choose.</summary>
+    /// <remarks>"minuteofday" (0-1439, a scheduled time of day) is made only when options name it, so packages saved before it
+    /// (whose null date parts mean this list) keep their features.</remarks>
     public static IReadOnlyList<string> AllDateParts { get; } = ["year", "month", "day", "dayofweek", "dayofyear", "hour", "unix"];
 
     /// <summary>Learns imputation values, category slots and (optionally) standardisation from <paramref name="train"/> only;
@@ -236,6 +238,7 @@ internal static class Featurizer
         "minute" => t.Minute,
         "quarter" => (t.Month + 2) / 3,
         "weekend" => t.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0,
+        "minuteofday" => t.Hour * 60 + t.Minute,
         _ => (float)unix,
     };
 

@@ -40,23 +40,37 @@ internal sealed class MatrixDataView : IDataView
         _labels = labels;
         _means = state?.Means;
         _scales = state?.Scales;
-        Schema = SchemaFor(task, classCount, rows.Width, weights is not null);
     }
 
-    /// <summary>The same view (labels, state, weights) over only <paramref name="subset"/> of the rows.</summary>
-    public MatrixDataView Subset(int[] subset) => new(_rows, _task, _classCount, _labels, _state, subset, _weights);
+    private DataViewSchema? _schema;
+
+    /// <summary>Slot ranges [first, last] of categorical features, announced to trainers as ML.NET's CategoricalSlotRanges
+    /// annotation (LightGBM then splits on each range as one categorical feature); null announces none.</summary>
+    public (int First, int Last)[]? CategoricalRanges { get; init; }
+
+    /// <summary>The same view (labels, state, weights, categorical ranges) over only <paramref name="subset"/> of the rows.</summary>
+    public MatrixDataView Subset(int[] subset) => new(_rows, _task, _classCount, _labels, _state, subset, _weights) { CategoricalRanges = CategoricalRanges };
 
     public bool CanShuffle => false;
-    public DataViewSchema Schema { get; }
+    public DataViewSchema Schema => _schema ??= SchemaFor(_task, _classCount, _rows.Width, _weights is not null, CategoricalRanges);
     public long? GetRowCount() => Count;
 
     private int Count => _subset?.Length ?? _rows.RowCount;
 
     /// <summary>The schema of every view: what a saved model records as its input (without <paramref name="weighted"/>'s weight column).</summary>
-    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width, bool weighted = false)
+    public static DataViewSchema SchemaFor(TaskKind task, int classCount, int width, bool weighted = false, (int First, int Last)[]? categoricalRanges = null)
     {
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(MlNetData.Features, new VectorDataViewType(NumberDataViewType.Single, width));
+        DataViewSchema.Annotations? annotations = null;
+        if (categoricalRanges is { Length: > 0 } ranges)
+        {
+            var flat = ranges.SelectMany(r => new[] { r.First, r.Last }).ToArray();
+            var annotated = new DataViewSchema.Annotations.Builder();
+            annotated.Add("CategoricalSlotRanges", new VectorDataViewType(NumberDataViewType.Int32, flat.Length),
+                (ref VBuffer<int> value) => value = new VBuffer<int>(flat.Length, flat));
+            annotations = annotated.ToAnnotations();
+        }
+        builder.AddColumn(MlNetData.Features, new VectorDataViewType(NumberDataViewType.Single, width), annotations);
         DataViewType label = task switch
         {
             TaskKind.Binary => BooleanDataViewType.Instance,

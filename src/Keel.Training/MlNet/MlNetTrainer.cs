@@ -42,7 +42,7 @@ internal sealed class MlNetTrainer : ITrainer
 
         // One raw matrix per train table, shared through the cache by every candidate; linear models standardise as they read.
         var cache = context.Features ?? new FeatureCache();
-        var featurization = FeaturizerFor(context);
+        var featurization = FeaturizerFor(context, _options);
         var fitted = cache.Fit(train.Features, featurization, train.Labels);
         var state = _options is LinearOptions ? fitted.Standardised : fitted.Raw;
         var header = new ModelHeader(Type, _task, classes, EffectiveParams);
@@ -55,7 +55,10 @@ internal sealed class MlNetTrainer : ITrainer
         var validRows = validation is null ? null : cache.Apply(train.Features, featurization, validation.Features, train.Labels);
         var ml = new MLContext(context.Seed);
         var weighted = train.Weights is not null;
-        var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state, weights: train.Weights);
+        var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state, weights: train.Weights)
+        {
+            CategoricalRanges = _options is LightGbmOptions { CategoricalSplit: true } ? CategoricalRanges(state) : null,
+        };
         if (_options is FastForestOptions forest && _task != TaskKind.Regression)
         {
             // Validation rows calibrate the forest; weighted like the training rows when those carry weights.
@@ -82,6 +85,9 @@ internal sealed class MlNetTrainer : ITrainer
         return new FitResult(new MlNetModel(header, state, ml, transformer), curve) { BestIteration = best < rounds.Trained ? best : null };
     }
 
+    /// <summary>The featurizer options a fit in <paramref name="context"/> uses (the key of its matrix in the feature cache).</summary>
+    internal FeaturizerOptions Featurization(TrainContext context) => FeaturizerFor(context, _options);
+
     public ITrainer ForRefit(FitResult fit)
     {
         if (fit.BestIteration is not { } best || Rounds(_options) is not { } rounds || best >= rounds.Trained) return this;
@@ -97,7 +103,22 @@ internal sealed class MlNetTrainer : ITrainer
     // the options compare equal between candidates because the date-parts map is the run's one instance (or this one).
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EveryDatePart = new Dictionary<string, IReadOnlyList<string>>();
 
-    private static FeaturizerOptions FeaturizerFor(TrainContext context) => new() { DateParts = context.DateParts ?? EveryDatePart, Engineering = context.Engineering };
+    private static FeaturizerOptions FeaturizerFor(TrainContext context, object options)
+    {
+        var featurization = new FeaturizerOptions { DateParts = context.DateParts ?? EveryDatePart, Engineering = context.Engineering };
+        // Native categorical splits want each value as itself: no hash buckets (which merge unrelated values) and no cap at
+        // the one-hot slot count. The one-hot group is stored as one index per row, so many values cost no memory per row.
+        return options is LightGbmOptions { CategoricalSplit: true }
+            ? featurization with { HashingThreshold = int.MaxValue, MaxCategories = LightGbmOptions.NativeCategoryLimit }
+            : featurization;
+    }
+
+    /// <summary>[first, last] slot of every one-hot group (a categorical column), which LightGBM turns back into one categorical feature.</summary>
+    internal static (int First, int Last)[] CategoricalRanges(FeaturizerState state) =>
+        state.Columns.Where(FeatureMatrix.IsOneHot).OrderBy(p => p.Offset).Select(p => (p.Offset, p.Offset + p.Width - 1)).ToArray();
+
+    /// <summary>The thread count a fit uses: the option, or every core when it is 0.</summary>
+    internal static int Threads(LightGbmOptions o) => o.NumberOfThreads > 0 ? o.NumberOfThreads : Environment.ProcessorCount;
 
     private static (int Trained, int Patience, string Name)? Rounds(object options) => options switch
     {
@@ -143,27 +164,32 @@ internal sealed class MlNetTrainer : ITrainer
 
     private IEstimator<ITransformer> LightGbm(MLContext ml, LightGbmOptions o, int seed, bool weighted)
     {
-        // One thread and deterministic mode: LightGBM's multi-threaded histograms can differ between runs and machines.
-        var booster = new GradientBooster.Options { L2Regularization = o.L2Regularization };
+        // Deterministic mode with a fixed thread count and a fixed histogram layout (row-wise; LightGBM's own choice is
+        // made by timing both, which can differ between runs): the same seed and thread count give the same trees.
+        var booster = new GradientBooster.Options { L2Regularization = o.L2Regularization, MaximumTreeDepth = o.MaximumTreeDepth };
+        var threads = Threads(o);
         return _task switch
         {
             TaskKind.Binary => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
+                ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
                 ExampleWeightColumnName = WeightColumn(weighted),
             }),
             TaskKind.Multiclass => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
+                ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
                 ExampleWeightColumnName = WeightColumn(weighted),
                 UseSoftmax = true,
             }),
             _ => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = 1, Deterministic = true, Booster = booster,
+                MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
+                ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
                 ExampleWeightColumnName = WeightColumn(weighted),
             }),
         };

@@ -20,9 +20,11 @@ internal static class StagedLoss
 
     private sealed record Member(TreeEnsemble<RegressionTree> Ensemble, PlattCalibrator? Calibrator);
 
-    private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight);
+    /// <summary>One tree as arrays; <paramref name="Categories"/>[n] is non-null at a categorical split node: the slots (one-hot
+    /// categories) that send a row right when any of them is set.</summary>
+    private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight, int[]?[] Categories);
 
-    /// <summary>The curve, or null when the model's shape is not one this code can stage (e.g. categorical splits).</summary>
+    /// <summary>The curve, or null when the model's shape is not one this code can stage.</summary>
     /// <remarks>With <paramref name="softmax"/>, a multiclass model is a softmax over raw per-class scores (LightGBM)
     /// rather than normalised per-class calibrated probabilities (one-versus-all).</remarks>
     public static LossCurve? Compute(ITransformer transformer, TaskKind task, bool softmax, FeatureMatrix train, EncodedLabels trainLabels,
@@ -77,12 +79,13 @@ internal static class StagedLoss
 
     private static FlatTree? Flatten(RegressionTree tree, double weight)
     {
+        var categories = new int[]?[tree.NumberOfNodes];
         for (var n = 0; n < tree.NumberOfNodes; n++)
         {
-            if (tree.CategoricalSplitFlags[n]) return null;
+            if (tree.CategoricalSplitFlags[n]) categories[n] = tree.GetCategoricalSplitFeaturesAt(n).ToArray();
         }
         return new FlatTree(tree.NumericalSplitFeatureIndexes.ToArray(), tree.NumericalSplitThresholds.ToArray(),
-            tree.LeftChild.ToArray(), tree.RightChild.ToArray(), tree.LeafValues.ToArray(), weight);
+            tree.LeftChild.ToArray(), tree.RightChild.ToArray(), tree.LeafValues.ToArray(), weight, categories);
     }
 
     /// <summary>All rows, or <see cref="MaxRows"/> of them drawn without replacement (seeded) and kept in order.</summary>
@@ -105,8 +108,22 @@ internal static class StagedLoss
     {
         if (tree.Features.Length == 0) return tree.Leaves[0];
         var node = 0;
-        while (node >= 0) node = x[tree.Features[node]] <= tree.Thresholds[node] ? tree.Left[node] : tree.Right[node];
+        while (node >= 0)
+        {
+            var right = tree.Categories[node] is { } slots ? AnySet(x, slots) : !(x[tree.Features[node]] <= tree.Thresholds[node]);
+            node = right ? tree.Right[node] : tree.Left[node];
+        }
         return tree.Leaves[~node];
+    }
+
+    // As ML.NET's own trees decide a categorical split: right when any of the split's category slots is positive.
+    private static bool AnySet(ReadOnlySpan<float> x, int[] slots)
+    {
+        foreach (var s in slots)
+        {
+            if (x[s] > 0) return true;
+        }
+        return false;
     }
 
     // Row by row: each row is copied out once and walked through every stage; losses[k] sums the rows in row order.

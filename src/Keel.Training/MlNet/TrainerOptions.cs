@@ -24,7 +24,8 @@ public sealed record LinearOptions
     }
 }
 
-/// <summary>Options of the LightGBM trainer (spec type "lightgbm"); trained single-threaded and deterministic.</summary>
+/// <summary>Options of the LightGBM trainer (spec type "lightgbm"); trained in LightGBM's deterministic mode, so the same
+/// seed and thread count give the same model.</summary>
 public sealed record LightGbmOptions
 {
     /// <summary>number_of_iterations: boosting rounds. Default 200.</summary>
@@ -46,6 +47,24 @@ public sealed record LightGbmOptions
     /// improved for this many rounds; 0 trains every round. Default 20.</summary>
     public int EarlyStoppingRounds { get; init; } = 20;
 
+    /// <summary>maximum_tree_depth: deepest a tree may grow (XGBoost's max_depth); 0 limits trees by leaves only. Default 0.</summary>
+    public int MaximumTreeDepth { get; init; }
+
+    /// <summary>maximum_bin_count: histogram bins per numeric feature (XGBoost's max_bin). Default 255.</summary>
+    public int MaximumBinCount { get; init; } = 255;
+
+    /// <summary>categorical_split: split on categorical columns natively (LightGBM's categorical splits, every value with at
+    /// least two train rows, up to <see cref="NativeCategoryLimit"/> values) instead of one-hot slots or hash buckets. Default true.</summary>
+    public bool CategoricalSplit { get; init; } = true;
+
+    /// <summary>number_of_threads: training threads; 0 uses every core. The model is the same for the same seed and thread
+    /// count; another thread count sums histograms in another order and may give slightly different trees. Default 0.</summary>
+    public int NumberOfThreads { get; init; }
+
+    /// <summary>Most distinct values a categorical column keeps under <see cref="CategoricalSplit"/> (by train frequency);
+    /// rarer values share the "other" category.</summary>
+    public const int NativeCategoryLimit = 10_000;
+
     // Defaults come from the initialisers above, so each documented default is written once.
     internal static LightGbmOptions Read(OptionReader r)
     {
@@ -58,6 +77,10 @@ public sealed record LightGbmOptions
             MinimumExampleCountPerLeaf = r.Int("minimum_example_count_per_leaf", d.MinimumExampleCountPerLeaf, 1, int.MaxValue),
             L2Regularization = r.Double("l2_regularization", d.L2Regularization, 0, 1e6),
             EarlyStoppingRounds = r.Int("early_stopping_rounds", d.EarlyStoppingRounds, 0, 100_000),
+            MaximumTreeDepth = r.Int("maximum_tree_depth", d.MaximumTreeDepth, 0, 1000),
+            MaximumBinCount = r.Int("maximum_bin_count", d.MaximumBinCount, 2, 65_535),
+            CategoricalSplit = r.Bool("categorical_split", d.CategoricalSplit),
+            NumberOfThreads = r.Int("number_of_threads", d.NumberOfThreads, 0, 1024),
         };
     }
 }

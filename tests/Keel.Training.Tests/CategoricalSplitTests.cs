@@ -1,0 +1,98 @@
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Keel.Core.Spec;
+
+namespace Keel.Training.Tests;
+
+public class CategoricalSplitTests
+{
+    private const int Levels = 300;
+
+    // The label depends only on which of 300 airport-like codes a row has (a seeded effect per code) plus noise, so a model
+    // must tell the codes apart. Hashing into 64 buckets mixes about five codes per bucket; native splits keep each code.
+    private static (TrainingData Train, TrainingData Test, double[] Truth) Codes(int rows, int seed)
+    {
+        var rng = new Random(seed);
+        var effect = Enumerable.Range(0, Levels).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+        var names = Enumerable.Range(0, Levels).Select(i => $"C{i:D3}").ToArray();
+        var code = new string?[rows];
+        var noise = new double[rows];
+        var y = new int[rows];
+        var truth = new double[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var k = rng.Next(Levels);
+            code[r] = names[k];
+            noise[r] = rng.NextDouble();
+            truth[r] = 1 / (1 + Math.Exp(-effect[k]));
+            y[r] = rng.NextDouble() < truth[r] ? 1 : 0;
+        }
+        var table = new Table([new StringColumn("code", code), new NumericColumn("noise", noise)]);
+        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
+        var cut = rows * 3 / 4;
+        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
+        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)), truth[cut..]);
+    }
+
+    private static Predictions FitPredict(TrainingData train, TrainingData test, Dictionary<string, string> options) =>
+        TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0)
+            .Fit(train, null, TestData.Context()).Model.Predict(test.Features);
+
+    [Fact]
+    public void LightGbm_300LevelCategorical_NativeSplitsBeatHashing()
+    {
+        var (train, test, truth) = Codes(40_000, seed: 11);
+        var y = test.Labels.ClassIndices!;
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "100", ["learning_rate"] = "0.1", ["number_of_threads"] = "1" };
+
+        var native = TestData.Auc(FitPredict(train, test, options), y);
+        var hashed = TestData.Auc(FitPredict(train, test, new(options) { ["categorical_split"] = "false" }), y);
+        // The best any model can do: rank by the true probability of each row's code.
+        var oracle = TestData.Auc(new Predictions { Task = TaskKind.Binary, Classes = ["0", "1"], Probabilities = [.. truth.Select(p => new[] { 1 - p, p })] }, y);
+
+        Assert.True(native > hashed + 0.05, $"native {native:F4}, hashed {hashed:F4}, oracle {oracle:F4}");
+        Assert.True(native > oracle - 0.02, $"native {native:F4}, oracle {oracle:F4}");
+    }
+
+    [Fact]
+    public void LightGbm_NativeSplits_LossCurveEndsAtModelLoss()
+    {
+        var (train, test, _) = Codes(8_000, seed: 12);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "40", ["learning_rate"] = "0.1", ["early_stopping_rounds"] = "0" };
+        var trainer = TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0);
+
+        var fit = trainer.Fit(train, test, TestData.Context());
+        var p = fit.Model.Predict(test.Features);
+        var y = test.Labels.ClassIndices!;
+        var logLoss = -y.Select((c, i) => Math.Log(Math.Clamp(p.Probabilities![i][c], Losses.Epsilon, 1))).Average();
+
+        // The curve is staged through the categorical splits; its last validation point is the model's own loss.
+        Assert.NotNull(fit.LossCurve);
+        Assert.Equal(logLoss, fit.LossCurve!.Points[^1].Validation!.Value, 4);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public void LightGbm_SameSeedAndThreads_IdenticalPredictions(string threads)
+    {
+        var (train, test, _) = Codes(20_000, seed: 13);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "60", ["number_of_threads"] = threads };
+
+        var first = FitPredict(train, test, options).Probabilities!;
+        var second = FitPredict(train, test, options).Probabilities!;
+
+        Assert.Equal(first.Select(r => r[1]), second.Select(r => r[1]));
+    }
+
+    [Fact]
+    public void Catalog_CategoricalSplitNotBoolean_NamesOptionAndValue()
+    {
+        var spec = new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { ["categorical_split"] = "maybe" } };
+
+        var error = Assert.Throws<Keel.Core.KeelInputException>(() => TrainerCatalog.Create(spec, TaskKind.Binary, 2));
+
+        Assert.Contains("models[2]", error.Message);
+        Assert.Contains("'categorical_split' must be true or false, got 'maybe'", error.Message);
+    }
+}
