@@ -18,13 +18,13 @@ public sealed record LabelModelOptions
     /// <summary>Find correlated pairs from the votes alone (<see cref="DependencyFinder"/>) and model them jointly too. Default true.</summary>
     public bool DetectDependencies { get; init; } = true;
 
-    /// <summary>Excess centred agreement over a conditionally independent fit above which a pair counts as correlated. Default 0.3.</summary>
+    /// <summary>Normalised conditional mutual information above which a pair counts as correlated (<see cref="DependencyFinder"/>). Default 0.3.</summary>
     public double DependencyThreshold { get; init; } = 0.3;
 
     /// <summary>The most functions in one jointly modelled group (the joint table grows as (classes+1)^size). Default 4.</summary>
     public int MaxGroupSize { get; init; } = 4;
 
-    /// <summary>Known classes per row (-1 unknown), used only to anchor dependency finding (never to fit the model). Default none.</summary>
+    /// <summary>Known classes per row (-1 unknown), used only to find dependencies (never to fit the model). Default none.</summary>
     public int[]? Gold { get; init; }
 }
 
@@ -72,7 +72,7 @@ public static class LabelModel
         var k = classes;
         var codes = groups.Select(g => Codes(votes, g, k, n)).ToArray();
         var sizes = groups.Select(g => (int)Math.Pow(k + 1, g.Length)).ToArray();
-        var q = MajorityPosterior(votes, k, n);
+        var q = VoteShares(votes, k, n);
         var prior = new double[k];
         var tables = sizes.Select(s => Enumerable.Range(0, k).Select(_ => new double[s]).ToArray()).ToArray();
         double previous = double.NegativeInfinity, ll = 0;
@@ -144,7 +144,7 @@ public static class LabelModel
     }
 
     /// <summary>The starting posterior: each row's share of votes per class (uniform where every function abstains).</summary>
-    private static double[][] MajorityPosterior(IReadOnlyList<int[]> votes, int k, int n)
+    internal static double[][] VoteShares(IReadOnlyList<int[]> votes, int k, int n)
     {
         var q = new double[n][];
         for (var i = 0; i < n; i++)

@@ -1,0 +1,72 @@
+namespace Keel.Cli.Tests;
+
+/// <summary>keel label weak, suggest, import and agreement through the real command tree.</summary>
+public sealed class LabelCommandTests : IDisposable
+{
+    private readonly CliHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private const string PenguinRules = """
+        # Penguins by beak and island
+        beak: `Beak Length (mm)` > 45 and `Beak Depth (mm)` < 16 -> Gentoo
+        beak: `Beak Length (mm)` < 40 -> Adelie
+        island: lookup Island in islands.csv
+        flipper: `Flipper Length (mm)` > 210 -> Gentoo
+        flipper: `Flipper Length (mm)` < 195 -> abstain
+        depends: beak, flipper
+        """;
+
+    [Fact]
+    public async Task Weak_PenguinRules_JsonReportsFunctionsAndWritesLabels()
+    {
+        _h.CopySample("penguins.csv");
+        _h.Write("islands.csv", "Island,label\nTorgersen,Adelie\nDream,Chinstrap\n");
+        _h.Write("rules.lf", PenguinRules);
+        var gold = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Skip(1).Select(l => l.Split(',')[0]);
+        _h.Write("gold.csv", "label\n" + string.Join("\n", gold) + "\n");
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--gold", "gold.csv", "--out", "weak.csv", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var json = r.Json();
+        Assert.Equal(["beak", "island", "flipper"], json.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal("lookup", json.GetProperty("functions")[1].GetProperty("kind").GetString());
+        Assert.Contains(json.GetProperty("groups").EnumerateArray(), g => g.EnumerateArray().Select(x => x.GetString()).SequenceEqual(["beak", "flipper"]));
+        Assert.True(json.GetProperty("label_model_accuracy").GetDouble() > 0.5);
+        var lines = File.ReadAllLines(Path.Combine(_h.Folder, "weak.csv"));
+        Assert.Equal(345, lines.Length);
+        Assert.EndsWith("weak_label,weak_confidence,p_Adelie,p_Chinstrap,p_Gentoo,majority_vote", lines[0]);
+    }
+
+    [Theory]
+    [InlineData("beak: `Beak Length (mm)` > > 45 -> Gentoo", "rules.lf line 1", "position")]
+    [InlineData("beak `Beak Length (mm)` > 45 -> Gentoo", "rules.lf line 1", "expected 'NAME: CONDITION -> LABEL'")]
+    [InlineData("beak: Wingspan > 45 -> Gentoo", "rules.lf line 1", "column 'Wingspan' is not in penguins.csv")]
+    [InlineData("island: lookup Island in nowhere.csv", "rules.lf line 1", "does not exist")]
+    [InlineData("a: Island == \"Dream\" -> Chinstrap\ndepends: a, b", "rules.lf line 2", "'b'")]
+    public async Task Weak_BadRuleFile_Exit1NamingFileLineAndProblem(string rules, string where, string problem)
+    {
+        _h.CopySample("penguins.csv");
+        _h.Write("rules.lf", rules + "\nb2: Island == \"Biscoe\" -> Adelie\n");
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--json");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains(where, r.Error);
+        Assert.Contains(problem, r.Error);
+    }
+
+    [Fact]
+    public async Task Weak_GoldFileWithoutLabelColumn_Exit1NamingTheFile()
+    {
+        _h.CopySample("penguins.csv");
+        _h.Write("rules.lf", "a: Island == \"Dream\" -> Chinstrap\nb: Island == \"Biscoe\" -> Gentoo\n");
+        _h.Write("gold.csv", "row,x,y\n0,Adelie,1\n");
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--gold", "gold.csv");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("gold.csv: expected a column named 'label'", r.Error);
+    }
+}
