@@ -47,6 +47,9 @@ public sealed record PreparedRun(
 
     /// <summary>What the data checks found before training (integrity, data.contract, leakage). Default: none run.</summary>
     public DataChecks Checks { get; init; } = DataChecks.None;
+
+    /// <summary>Rows with an empty label, for the spec's labels section (weak labels, self-training); training rows only. Default null.</summary>
+    public Labels.UnlabelledPool? Pool { get; init; }
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -149,9 +152,10 @@ public static class RunPreparation
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
+        var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)));
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Pool = pool };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
     }

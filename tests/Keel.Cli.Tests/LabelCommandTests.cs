@@ -70,3 +70,30 @@ public sealed class LabelCommandTests : IDisposable
         Assert.Contains("gold.csv: expected a column named 'label'", r.Error);
     }
 }
+
+/// <summary>keel run with a labels section: what self-training did is recorded with the run.</summary>
+public sealed class SelfTrainingRunTests : IDisposable
+{
+    private readonly CliHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task Run_SelfTraining_ParamsRecordThresholdRoundsAndRowsAdded()
+    {
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv"));
+        _h.Write("penguins.csv", string.Join("\n", lines.Select((l, i) => i > 0 && i % 3 == 0 ? l[l.IndexOf(',', StringComparison.Ordinal)..] : l)) + "\n");
+        _h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\nlabels: {self_training: {threshold: 0.95, iterations: 4}}\n");
+
+        var r = await _h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var show = (await _h.RunAsync("runs", "show", r.Json().GetProperty("run_id").GetString()!, "--json")).Json();
+        var p = show.GetProperty("run").GetProperty("params");
+        Assert.Equal("0.95", p.GetProperty("labels.self_training.threshold").GetString());
+        Assert.Equal("4", p.GetProperty("labels.self_training.iterations").GetString());
+        Assert.Equal("114", p.GetProperty("labels.unlabelled_rows").GetString());
+        Assert.True(int.Parse(p.GetProperty("labels.self_training.linear.added").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.True(p.TryGetProperty("labels.self_training.final.added_per_round", out _));
+    }
+}
