@@ -12,7 +12,89 @@ internal static class LabelCommand
     {
         var command = new Command("label", "Get labels when there are few: weak supervision, active learning, annotation import");
         command.Subcommands.Add(Weak(o));
+        command.Subcommands.Add(Suggest(o));
+        command.Subcommands.Add(Import(o));
+        command.Subcommands.Add(AgreementCommand(o));
         return command;
+    }
+
+    private static Command Suggest(CommandOptions o)
+    {
+        var model = new Option<string>("--model") { Description = "NAME@ALIAS (or NAME, NAME:VERSION): the classifier that scores the pool", Required = true };
+        var pool = new Option<string>("--pool") { Description = "Unlabelled rows (CSV, JSON lines or Parquet) with the model's input columns", Required = true };
+        var n = new Option<int>("--n") { Description = "Rows to suggest", DefaultValueFactory = _ => 100 };
+        var strategy = new Option<string>("--strategy") { Description = "uncertainty, margin, entropy or diversity", DefaultValueFactory = _ => "uncertainty" };
+        var output = new Option<string?>("--out") { Description = "Write the suggested rows (row, score, then the pool's columns) here" };
+        var json = CommandOptions.JsonOption();
+        var command = new Command("suggest", "Suggest the unlabelled rows most worth labelling next (active learning)") { model, pool, n, strategy, output, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var c = o.Context;
+            var s = result.GetValue(strategy)!;
+            if (!Enum.TryParse<QueryStrategy>(s, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(s, out _))
+                throw new Keel.Core.KeelInputException($"--strategy: expected uncertainty, margin, entropy or diversity, got '{s}'.");
+            var reference = Keel.Pipeline.Predict.ModelReference.Parse(result.GetValue(model)!);
+            await using var store = await o.OpenForReadingAsync(result, ct);
+            var version = await Keel.Pipeline.Predict.ModelLoader.ResolveAsync(store.Registry, reference, ct);
+            var loaded = await Keel.Pipeline.Predict.ModelLoader.LoadAsync(store.Artifacts, version, ct);
+            var outcome = ActiveLearning.Suggest(loaded, c.Resolve(result.GetValue(pool)!), kind, result.GetValue(n), result.GetValue(output) is { } p ? c.Resolve(p) : null);
+            if (result.GetValue(json)) Json.Write(c.Out, outcome);
+            else
+            {
+                c.Console.MarkupLineInterpolated($"{outcome.Suggestions.Count} of {outcome.PoolRows:N0} pool rows suggested by {outcome.Strategy} ({outcome.Model}):");
+                foreach (var x in outcome.Suggestions.Take(20)) c.Console.MarkupLineInterpolated($"  row {x.Row}: {x.Score:0.####}");
+                if (outcome.Output is { } path) c.Console.MarkupLineInterpolated($"Wrote [bold]{path}[/]; add a label column and run 'keel label import'.");
+            }
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Import(CommandOptions o)
+    {
+        var file = new Argument<string>("file") { Description = "The data file whose label column the labels go into" };
+        var labels = new Option<string>("--labels") { Description = "CSV with row (0-based data row) and label columns, e.g. keel label suggest's output with a label column added", Required = true };
+        var annotator = new Option<string>("--annotator") { Description = "Who gave these labels", Required = true };
+        var column = new Option<string>("--label-column") { Description = "The data's label column (added when absent)", DefaultValueFactory = _ => "label" };
+        var json = CommandOptions.JsonOption();
+        var command = new Command("import", "Add annotators' labels to a data file, kept with annotator and time in FILE.labels.csv; measures agreement") { file, labels, annotator, column, json };
+        command.SetAction(result =>
+        {
+            var c = o.Context;
+            var outcome = Annotations.Import(c.Resolve(result.GetValue(file)!), c.Resolve(result.GetValue(labels)!), result.GetValue(annotator)!,
+                result.GetValue(column)!, c.Time.GetUtcNow());
+            if (result.GetValue(json)) Json.Write(c.Out, outcome);
+            else
+            {
+                c.Console.MarkupLineInterpolated($"Imported {outcome.Imported:N0} labels into column '{outcome.LabelColumn}' of [bold]{outcome.Data}[/] ({outcome.Labelled:N0} rows labelled); lineage in {outcome.Lineage}.");
+                PrintMultiplicity(c.Console, outcome.Multiplicity);
+            }
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command AgreementCommand(CommandOptions o)
+    {
+        var file = new Argument<string>("file") { Description = "The data file whose FILE.labels.csv lineage is measured" };
+        var json = CommandOptions.JsonOption();
+        var command = new Command("agreement", "Agreement between annotators: pairwise agreement, Cohen's kappa (two annotators), Fleiss' kappa") { file, json };
+        command.SetAction(result =>
+        {
+            var c = o.Context;
+            var m = Annotations.Measure(c.Resolve(result.GetValue(file)!));
+            if (result.GetValue(json)) Json.Write(c.Out, m);
+            else PrintMultiplicity(c.Console, m);
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static void PrintMultiplicity(IAnsiConsole console, Multiplicity m)
+    {
+        static string F(double? v) => v is { } x ? x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        console.MarkupLineInterpolated($"{m.Annotations:N0} labels from {m.Annotators.Count} annotators on {m.Rows:N0} rows; {m.MultiplyLabelled:N0} rows labelled more than once.");
+        console.MarkupLineInterpolated($"Agreement {F(m.Agreement)}, Cohen's kappa {F(m.CohensKappa)}, Fleiss' kappa {F(m.FleissKappa)} (over {m.FleissRows:N0} rows).");
     }
 
     private static Command Weak(CommandOptions o)
