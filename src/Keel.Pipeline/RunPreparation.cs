@@ -152,7 +152,7 @@ public static class RunPreparation
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
-        var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)));
+        var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)), source);
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
             strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Pool = pool };

@@ -17,7 +17,7 @@ public sealed record UnlabelledPool(Table Features, int[] WeakRows, int[] WeakLa
 {
     /// <summary>Builds the pool of a prepared spec: the rows LabelEncoding dropped, and their weak labels when labels.weak is set.</summary>
     /// <exception cref="KeelInputException">The task is regression, the function file is bad, or it votes a class the label lacks.</exception>
-    public static UnlabelledPool? Build(KeelSpec spec, string specName, string specDir, Table all, LabelInfo label, Func<Table, Table> toFeatures)
+    public static UnlabelledPool? Build(KeelSpec spec, string specName, string specDir, Table all, LabelInfo label, Func<Table, Table> toFeatures, string source)
     {
         if (spec.Labels is not { } labels) return null;
         if (label.Task == TaskKind.Regression)
@@ -35,7 +35,7 @@ public sealed record UnlabelledPool(Table Features, int[] WeakRows, int[] WeakLa
             var gold = new string?[all.RowCount];
             var classes = label.Labels.Classes;
             for (var i = 0; i < label.KeptRows.Length; i++) gold[label.KeptRows[i]] = classes[label.Labels.ClassIndices![i]];
-            weak = WeakLabeler.Label(functions, all, gold, new LabelModelOptions(), specName);
+            weak = WeakLabeler.Label(functions, all, gold, new LabelModelOptions(), source);
         }
         catch (KeelInputException e)
         {
