@@ -167,15 +167,17 @@ public sealed class ModelLifecycleTests(ServedModelFixture f)
         {
             using var group = reader.OpenRowGroupReader(g);
             var n = (int)group.RowCount;
-            var r = new int?[n];
-            await group.ReadAsync<int>(fields["row"], r.AsMemory(), null);
+            // Required columns through the non-nullable overload: Parquet.Net's nullable one reads uncleared pooled
+            // definition levels for them (see ParquetTableReader.ReadValues).
+            var r = new int[n];
+            await group.ReadAsync<int>(fields["row"], r.AsMemory());
             var p = new string?[n];
             await group.ReadAsync(fields["predicted"], p.AsMemory());
-            var q = new double?[n];
-            await group.ReadAsync<double>(fields["p_good"], q.AsMemory(), null);
-            rows.AddRange(r.Select(v => v!.Value));
+            var q = new double[n];
+            await group.ReadAsync<double>(fields["p_good"], q.AsMemory());
+            rows.AddRange(r);
             predicted.AddRange(p.Select(v => v!));
-            good.AddRange(q.Select(v => v!.Value));
+            good.AddRange(q);
         }
         return new StoredPredictions([.. rows], [.. predicted], [.. good]);
     }

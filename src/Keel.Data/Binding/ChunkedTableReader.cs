@@ -198,7 +198,7 @@ public static class ChunkedTableReader
                 else
                 {
                     var mem = new ReadOnlyMemory<char>?[n];
-                    await group.ReadAsync<ReadOnlyMemory<char>>(f, mem.AsMemory(), null);
+                    await ParquetTableReader.ReadValues(group, f, mem, n);
                     for (var i = 0; i < n; i++) values[i] = mem[i]?.ToString();
                 }
                 for (var r = 0; r < n; r++) b.SetRaw(c, r, values[r]);

@@ -78,7 +78,7 @@ internal static class ParquetTableReader
             var buffer = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(into.Length);
             try
             {
-                await g.ReadAsync<ReadOnlyMemory<char>>(f, buffer.AsMemory(0, into.Length), null);
+                await ReadValues(g, f, buffer, into.Length);
                 for (var i = 0; i < into.Length; i++)
                 {
                     if (buffer[i] is { } m) into.Span[i] = Keep(m.Span, firstRow + i, builder, inference, pool);
@@ -163,13 +163,38 @@ internal static class ParquetTableReader
         var buffer = ArrayPool<T?>.Shared.Rent(into.Length);
         try
         {
-            await g.ReadAsync<T>(f, buffer.AsMemory(0, into.Length), null);
+            await ReadValues(g, f, buffer, into.Length);
             var span = into.Span;
             for (var i = 0; i < span.Length; i++) span[i] = buffer[i] is { } v ? convert(v) : double.NaN;
         }
         finally
         {
             ArrayPool<T?>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads the first <paramref name="count"/> values of a row group's column into <paramref name="into"/>, null where missing.
+    /// A required column (no definition levels) is read through Parquet.Net's non-nullable overload: its nullable overload
+    /// reads definition levels from an uncleared pooled buffer that a required column never fills, so stale negative values
+    /// left in <see cref="ArrayPool{T}.Shared"/> by other code become spurious nulls and shift the values after them.
+    /// </summary>
+    internal static async Task ReadValues<T>(ParquetRowGroupReader g, DataField f, T?[] into, int count) where T : struct
+    {
+        if (f.MaxDefinitionLevel > 0)
+        {
+            await g.ReadAsync<T>(f, into.AsMemory(0, count), null);
+            return;
+        }
+        var values = ArrayPool<T>.Shared.Rent(count);
+        try
+        {
+            await g.ReadAsync<T>(f, values.AsMemory(0, count));
+            for (var i = 0; i < count; i++) into[i] = values[i];
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(values);
         }
     }
 }
