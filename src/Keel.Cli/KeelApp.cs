@@ -57,6 +57,7 @@ internal static class KeelApp
         root.Subcommands.Add(SearchCommand.Build(common));
         root.Subcommands.Add(ValidateCommand.Build(common));
         root.Subcommands.Add(SampleCommand.Build(common));
+        root.Subcommands.Add(LabelCommand.Build(common));
         root.Subcommands.Add(ServerCommand.Build(common));
         root.Subcommands.Add(AuditCommand.Build(common));
 

@@ -49,14 +49,33 @@ internal sealed class CandidateTrainer
     /// <summary>data.weight's values of <paramref name="rows"/>, or null without data.weight.</summary>
     private double[]? RowWeights(IReadOnlyList<int> rows) => _run.Weights is { } w ? rows.Select(r => w[r]).ToArray() : null;
 
-    /// <summary>The rows' example weights: data.weight (its rows are the slice's: weights exclude resampling and augmentation) times imbalance.class_weight.</summary>
-    private TrainingData Weighted(TrainingData slice, IReadOnlyList<int> rows) =>
-        slice with { Weights = TrainingWeights.ForTraining(_run.Spec, slice.Labels, RowWeights(rows)) };
-
-    /// <summary>Training rows: the slice, rebalanced by the spec's imbalance section (training rows only, never validation or test).</summary>
-    private TrainingData TrainingSlice(IReadOnlyList<int> rows)
+    /// <summary>The rows' example weights: data.weight (its rows are the slice's: weights exclude resampling and augmentation;
+    /// pool rows added after them weigh 1) times imbalance.class_weight.</summary>
+    private TrainingData Weighted(TrainingData slice, IReadOnlyList<int> rows)
     {
-        var slice = Augmented(Slice(rows));
+        var own = RowWeights(rows);
+        if (own is not null && own.Length < slice.Features.RowCount) own = [.. own, .. Enumerable.Repeat(1.0, slice.Features.RowCount - own.Length)];
+        return slice with { Weights = TrainingWeights.ForTraining(_run.Spec, slice.Labels, own) };
+    }
+
+    /// <summary>Training rows: the slice with the pool's weak-labelled rows and (given a trainer and labels.self_training) its
+    /// self-trained rows after it, augmented and rebalanced by the spec (training rows only, never validation or test).</summary>
+    private TrainingData TrainingSlice(IReadOnlyList<int> rows, Candidate? selfTrainer = null)
+    {
+        var slice = Slice(rows);
+        if (_run.Pool is { } pool)
+        {
+            if (pool.WeakRows.Length > 0)
+                slice = new TrainingData(Labels.UnlabelledPool.Concat(slice.Features, pool.Features.Take(pool.WeakRows)), Labels.UnlabelledPool.Concat(slice.Labels, pool.WeakLabels));
+            if (selfTrainer is not null && _run.Spec.Labels!.SelfTraining is { } st)
+            {
+                var weak = new HashSet<int>(pool.WeakRows);
+                var rest = Enumerable.Range(0, pool.Features.RowCount).Where(r => !weak.Contains(r)).ToArray();
+                (slice, var selfTrained) = Labels.SelfTraining.Run(selfTrainer.Trainer, slice, pool.Features.Take(rest), st, _run.Context());
+                SelfTrained = selfTrained;
+            }
+        }
+        slice = Augmented(slice);
         if (_run.Spec.Imbalance is not { Method: { } method } imbalance) return Weighted(slice, rows);
         var (features, labels, summary) = Keel.Data.Imbalance.Resampler.Resample(slice.Features, slice.Labels, new Keel.Data.Imbalance.ImbalanceOptions
         {
@@ -83,6 +102,9 @@ internal sealed class CandidateTrainer
         return new TrainingData(features, labels);
     }
 
+    /// <summary>What the last self-training did, or null without labels.self_training.</summary>
+    public Labels.SelfTrainingSummary? SelfTrained { get; private set; }
+
     /// <summary>Rows per class before and after the last rebalancing, or null without an imbalance section.</summary>
     public Keel.Data.Imbalance.ResampleSummary? Resampled { get; private set; }
 
@@ -90,7 +112,8 @@ internal sealed class CandidateTrainer
     public Table LastTrainFeatures { get; private set; } = null!;
 
     /// <summary>Fits <paramref name="candidate"/> on the train split; every candidate shares one featurised matrix per setting.</summary>
-    public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer, _train, _validation);
+    public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer,
+        _run.Spec.Labels?.SelfTraining is null ? _train : TrainingSlice(_run.Split.Train, candidate), _validation);
 
     /// <summary>Fits the candidate again on train + validation (more data for the model that ships); test stays unseen.</summary>
     /// <remarks>A boosted candidate that stopped early on validation trains its best round count (<see cref="CandidateOutcome.BestIteration"/>).
@@ -100,7 +123,7 @@ internal sealed class CandidateTrainer
         _features.Clear();
         var rows = _run.Split.Train.Concat(_run.Split.Validation).Order().ToArray();
         var trainer = candidate.Trainer.ForRefit(new FitResult(trained.Model, trained.LossCurve) { BestIteration = trained.BestIteration });
-        return Fit(candidate.Name, candidate.Trainer, trainer, TrainingSlice(rows), validation: null);
+        return Fit(candidate.Name, candidate.Trainer, trainer, TrainingSlice(rows, candidate), validation: null);
     }
 
     /// <summary>The learning curve of <paramref name="candidate"/>: fitted on 10, 25, 50, 75 and 100 % of the training rows (the first

@@ -63,6 +63,14 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     private static IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Describe(CandidateOutcome model) =>
         model.Model is Keel.Training.IFeaturizedModel f ? Keel.Training.Featurization.FeatureDescriptions.Describe(f.Featurizer) : [];
 
+    /// <summary>What self-training did for one fit, as run parameters (rounds, rows added in all and per round).</summary>
+    private static Dictionary<string, string> SelfTrainingParams(string fit, Labels.SelfTrainingSummary s) => new(StringComparer.Ordinal)
+    {
+        [$"labels.self_training.{fit}.rounds"] = s.Iterations.ToString(CultureInfo.InvariantCulture),
+        [$"labels.self_training.{fit}.added"] = s.Added.Length.ToString(CultureInfo.InvariantCulture),
+        [$"labels.self_training.{fit}.added_per_round"] = string.Join(",", s.AddedPerIteration),
+    };
+
     private async Task MarkEndedAsync(string runId, RunStatus status, string tag, string reason)
     {
         try
@@ -99,6 +107,22 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             parameters["augment.seed"] = (augment.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture);
             foreach (var (column, map) in augment.Swaps) parameters[$"augment.swaps.{column}"] = string.Join(",", map.Select(kv => $"{kv.Key}>{kv.Value}"));
         }
+        if (run.Pool is { } pool)
+        {
+            parameters["labels.unlabelled_rows"] = pool.Features.RowCount.ToString(CultureInfo.InvariantCulture);
+            if (run.Spec.Labels!.Weak is { } weakRules)
+            {
+                parameters["labels.weak"] = weakRules;
+                parameters["labels.weak.min_confidence"] = run.Spec.Labels.MinConfidence.ToString("R", CultureInfo.InvariantCulture);
+                parameters["labels.weak.rows"] = pool.WeakRows.Length.ToString(CultureInfo.InvariantCulture);
+                if (pool.WeakAccuracy is { } acc) parameters["labels.weak.accuracy_on_labelled"] = acc.ToString("R", CultureInfo.InvariantCulture);
+            }
+            if (run.Spec.Labels.SelfTraining is { } st)
+            {
+                parameters["labels.self_training.threshold"] = st.Threshold.ToString("R", CultureInfo.InvariantCulture);
+                parameters["labels.self_training.iterations"] = st.Iterations.ToString(CultureInfo.InvariantCulture);
+            }
+        }
         await tracker.LogParamsAsync(parameters, ct);
         var profile = TableProfiler.Profile(run.Table);
         await tracker.LogInputsAsync(run, profile, ct);
@@ -111,6 +135,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
             var trained = trainer.Train(candidate);
+            if (trainer.SelfTrained is { } self) await tracker.LogParamsAsync(SelfTrainingParams(candidate.Name, self), ct);
             if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures, run.Spec.Features));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
@@ -123,6 +148,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        if (refit && trainer.SelfTrained is { } selfRefit) await tracker.LogParamsAsync(SelfTrainingParams("final", selfRefit), ct);
         if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
             fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures, run.Spec.Features));
         var checks = run.Checks with { Leakage = [.. run.Checks.Leakage, .. fitFindings] };

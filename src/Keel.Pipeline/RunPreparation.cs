@@ -55,6 +55,8 @@ public sealed record PreparedRun(
 
     /// <summary>data.weight's value per row of <see cref="Table"/>, or null without data.weight (every row weighs 1). Default null.</summary>
     public double[]? Weights { get; init; }
+    /// <summary>Rows with an empty label, for the spec's labels section (weak labels, self-training); training rows only. Default null.</summary>
+    public Labels.UnlabelledPool? Pool { get; init; }
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -160,9 +162,10 @@ public static class RunPreparation
         if (spec.Evaluation.Tags.Count > 0) TagResolver.Resolve(spec.Evaluation.Tags, table, i => $"{specName} field 'evaluation.tags[{i}]'", source);
 
         var checks = DataCheckStep.Before(spec, specName, dir, data, read, table, features, label, split);
+        var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)), source);
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights, Pool = pool };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
     }

@@ -40,6 +40,9 @@ public sealed record KeelSpec
 
     /// <summary>Feature engineering (imputation, scaling, bins, encodings, crosses, date parts). Default: none, Keel's defaults.</summary>
     public FeaturesSpec? Features { get; init; }
+    /// <summary>Labels when there are few: weak labels and self-training for rows whose label is empty (training rows only). Default: none,
+    /// and rows with an empty label are dropped.</summary>
+    public LabelsSpec? Labels { get; init; }
 
     /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
     public CheckMode Leakage { get; init; } = CheckMode.Warn;
@@ -82,6 +85,30 @@ public sealed record AugmentSpec
 
     /// <summary>Seed of the noise. Default null: the spec's seed.</summary>
     public int? Seed { get; init; }
+}
+
+/// <summary>The labels section: what a run does with rows whose label is empty (the unlabelled pool). They only ever join training
+/// rows; validation and test are drawn from labelled rows alone.</summary>
+public sealed record LabelsSpec
+{
+    /// <summary>A labelling-function file (keel label weak's format): pool rows get the label model's label. Default: none.</summary>
+    public string? Weak { get; init; }
+
+    /// <summary>Weak labels below this probability are left out. Default 0 (every covered row).</summary>
+    public double MinConfidence { get; init; }
+
+    /// <summary>Self-training on the pool that is left: rounds of fit, predict, add rows predicted with at least the threshold. Default: none.</summary>
+    public SelfTrainingSpec? SelfTraining { get; init; }
+}
+
+/// <summary>Self-training's settings.</summary>
+public sealed record SelfTrainingSpec
+{
+    /// <summary>A pool row is added with its predicted class when that class's probability is at least this. Default 0.9.</summary>
+    public double Threshold { get; init; } = 0.9;
+
+    /// <summary>Most rounds of fit and add. Default 5.</summary>
+    public int Iterations { get; init; } = 5;
 }
 
 /// <summary>What a kind of data check does in a run.</summary>

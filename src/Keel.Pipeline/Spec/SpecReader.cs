@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search", "leakage", "imbalance", "augment", "features");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search", "leakage", "imbalance", "augment", "features", "labels");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -39,6 +39,7 @@ internal static class SpecReader
             Imbalance = keys.TryGetValue("imbalance", out var im) ? ReadImbalance(f, f.Mapping(im, "imbalance")) : null,
             Augment = keys.TryGetValue("augment", out var au) ? ReadAugment(f, f.Mapping(au, "augment")) : null,
             Features = keys.TryGetValue("features", out var fe) ? FeaturesSpecReader.Read(f, f.Mapping(fe, "features")) : null,
+            Labels = keys.TryGetValue("labels", out var lb) ? ReadLabels(f, f.Mapping(lb, "labels")) : null,
         };
     }
 
@@ -205,6 +206,37 @@ internal static class SpecReader
             Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,
             Weight = k.TryGetValue("weight", out var we) ? f.String(we, "data.weight") : null,
         };
+    }
+
+    private static LabelsSpec ReadLabels(YamlFields f, YamlMappingNode map)
+    {
+        var k = f.Keys(map, "labels", "weak", "min_confidence", "self_training");
+        var spec = new LabelsSpec { Weak = k.TryGetValue("weak", out var w) ? f.Scalar(w, "labels.weak") : null };
+        if (k.TryGetValue("min_confidence", out var mc))
+        {
+            var v = f.Number(mc, "labels.min_confidence");
+            if (v is < 0 or > 1) throw f.Error(mc, "labels.min_confidence", $"expected a probability from 0 to 1, got {v}");
+            spec = spec with { MinConfidence = v };
+        }
+        if (k.TryGetValue("self_training", out var st))
+        {
+            var sk = f.Keys(f.Mapping(st, "labels.self_training"), "labels.self_training", "threshold", "iterations");
+            var self = new SelfTrainingSpec();
+            if (sk.TryGetValue("threshold", out var t))
+            {
+                var v = f.Number(t, "labels.self_training.threshold");
+                if (v is <= 0.5 or > 1) throw f.Error(t, "labels.self_training.threshold", $"expected a probability above 0.5 and at most 1, got {v}");
+                self = self with { Threshold = v };
+            }
+            if (sk.TryGetValue("iterations", out var it))
+            {
+                var v = f.Integer(it, "labels.self_training.iterations");
+                if (v is < 1 or > 100) throw f.Error(it, "labels.self_training.iterations", $"expected a number of rounds from 1 to 100, got {v}");
+                self = self with { Iterations = v };
+            }
+            spec = spec with { SelfTraining = self };
+        }
+        return spec;
     }
 
     private static AugmentSpec ReadAugment(YamlFields f, YamlMappingNode map)
