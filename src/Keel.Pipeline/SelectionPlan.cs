@@ -1,0 +1,73 @@
+using Keel.Core;
+using Keel.Core.Data;
+using Keel.Core.Spec;
+using Keel.Data;
+
+namespace Keel.Pipeline;
+
+/// <summary>How a run compares its candidates: cross-validation folds over the training rows, or the one validation split.</summary>
+/// <param name="Mode">cv or validation.</param>
+/// <param name="Folds">The folds (table row indices, training rows only) when cv; empty otherwise.</param>
+/// <param name="Kind">The kind of folds (stratified, grouped, forward, random) when cv; null otherwise.</param>
+/// <param name="Reason">Why this mode: asked for in the spec, or the default rule's verdict.</param>
+public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds, FoldKind? Kind, string Reason)
+{
+    /// <summary>The default is cv when training rows × candidates is at most this (e.g. 33,333 rows with the six default candidates):
+    /// k-fold costs k + 1 fits per candidate, affordable on small sets where one validation split is also noisiest.</summary>
+    public const long CvBudget = 200_000;
+
+    /// <summary>Selection on the validation split.</summary>
+    public static SelectionPlan Validation(string reason) => new(SelectionMode.Validation, [], null, reason);
+
+    /// <summary>The lower-case name of the mode, as the spec, the run's params and <c>--json</c> write it.</summary>
+    public string Name => Mode == SelectionMode.Cv ? "cv" : "validation";
+
+    /// <summary>Decides the selection mode of a run and, for cv, makes its folds over train + validation (never test).</summary>
+    /// <exception cref="KeelInputException">split.selection: cv with a section that needs validation rows, or folds that cannot be made.</exception>
+    internal static (SelectionPlan Plan, SplitResult Split) Choose(KeelSpec spec, string specName, Table table, LabelInfo label,
+        SplitStrategy strategy, SplitResult split, int candidates)
+    {
+        var training = split.Train.Length + split.Validation.Length;
+        var needsValidation = NeedsValidation(spec);
+        if (spec.Split.Selection == SelectionMode.Validation) return (Validation("split.selection: validation"), split);
+        if (spec.Split.Selection is null)
+        {
+            string? reason = candidates < 2 ? "a single candidate"
+                : needsValidation is { } field ? $"{field} needs validation rows"
+                : !spec.Split.Refit ? "split.refit: false keeps the model trained on train only"
+                : (long)training * candidates > CvBudget ? $"{training} training rows × {candidates} candidates > {CvBudget}"
+                : null;
+            if (reason is not null) return (Validation($"default: {reason}"), split);
+        }
+        else if (needsValidation is { } field)
+        {
+            throw new KeelInputException($"{specName} field 'split.selection': cv folds every training row, but {field} needs a validation split; expected split.selection: validation.");
+        }
+
+        var kind = strategy == SplitStrategy.Time ? FoldKind.Forward
+            : spec.Data.GroupColumn is not null ? FoldKind.Grouped
+            : label.Task != TaskKind.Regression ? FoldKind.Stratified
+            : FoldKind.Random;
+        var rows = split.Train.Concat(split.Validation).Order().ToArray();
+        var folds = Keel.Data.Folds.Make(rows, new FoldRequest
+        {
+            Kind = kind,
+            K = spec.Split.Folds,
+            Seed = spec.Split.Seed ?? spec.Seed,
+            Classes = label.Labels.ClassIndices,
+            Group = spec.Data.GroupColumn is { } g ? table[g] : null,
+            Time = spec.Data.TimeColumn is { } t ? table[t] : null,
+            SourceName = specName,
+        });
+        var why = spec.Split.Selection is null ? $"default: {training} training rows × {candidates} candidates ≤ {CvBudget}" : "split.selection: cv";
+        return (new SelectionPlan(SelectionMode.Cv, folds, kind, why), new SplitResult(rows, [], split.Test));
+    }
+
+    /// <summary>The first spec field whose work is fitted or measured on the validation split, or null.</summary>
+    private static string? NeedsValidation(KeelSpec spec) =>
+        spec.Evaluation.Calibrate is not null ? "evaluation.calibrate"
+        : spec.Evaluation.Threshold is not null ? "evaluation.threshold"
+        : spec.Evaluation.LearningCurve ? "evaluation.learning_curve"
+        : spec.Search is not null ? "search"
+        : null;
+}
