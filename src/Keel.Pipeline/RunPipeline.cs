@@ -74,6 +74,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
+        var meter = new StepMeter(time);
         var trainer = new CandidateTrainer(run, time);
         var parameters = RunParams(run);
         if (trainer.Resampled is { } resampled)
@@ -106,6 +107,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
+            await tracker.LogMetricsAsync(meter.Lap(step), ct);
             progress.Report(new PipelineProgress(step, 1));
         }
 
@@ -131,6 +133,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         // The monitoring reference is stored with the run before registration, so a registered version always has one.
         await tracker.LogReferenceAsync(Monitor.RunReference.Build(run, final, refit), ct);
 
+        await tracker.LogMetricsAsync(meter.Lap("refit"), ct);
         progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("evaluate", 0.05));
@@ -143,6 +146,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             evaluations = new Dictionary<string, TestReport>(evaluations) { [selected.Name] = evaluations[selected.Name] with { LearningCurve = trainer.LearningCurve(run.Candidates[selectedIndex]) } };
         }
         foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
+        await tracker.LogMetricsAsync(meter.Lap("evaluate"), ct);
         progress.Report(new PipelineProgress("evaluate", 1));
 
         var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
@@ -163,6 +167,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);
+        await tracker.LogMetricsAsync([.. meter.Lap("report"), .. meter.Total()], ct);
         progress.Report(new PipelineProgress("report", 1));
 
         progress.Report(new PipelineProgress("register", 0.1));

@@ -20,6 +20,10 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
 {
     public string RunId => runId;
 
+    /// <summary>Logs metric points as they are (e.g. a step's system metrics).</summary>
+    public Task LogMetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct) =>
+        store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
+
     public Task LogParamsAsync(IReadOnlyDictionary<string, string> parameters, CancellationToken ct) =>
         store.Tracking.LogBatchAsync(runId, new LogBatch { Params = parameters }, ct);
 

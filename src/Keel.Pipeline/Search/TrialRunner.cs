@@ -47,12 +47,14 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             Params = new Dictionary<string, string>(options.Select(kv => KeyValuePair.Create($"{family}.{kv.Key}", kv.Value))) { ["family"] = family },
         }, ct);
         var start = time.GetTimestamp();
+        var meter = new StepMeter(time);
         try
         {
             var (state, value, rounds) = await TrainAsync(trial, family, options, created.Id, ct);
             var seconds = time.GetElapsedTime(start).TotalSeconds;
             var now = time.GetUtcNow();
-            var metrics = new List<MetricPoint> { new("train_seconds", seconds, 0, now), new("rounds", rounds, 0, now) };
+            // One step per trial: with several workers in one process, CPU and peak memory are the process's, shared between them.
+            var metrics = new List<MetricPoint>([.. meter.Lap("train"), .. meter.Total()]) { new("train_seconds", seconds, 0, now), new("rounds", rounds, 0, now) };
             if (value is { } v) metrics.Add(new($"val.{plan.Metric}", v, 0, now));
             await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Metrics = metrics, Tags = new Dictionary<string, string> { ["keel.trial_state"] = Lower(state) } }, ct);
             var held = state == Core.Search.TrialState.Pruned ? await trial.PruneAsync(ct) : await trial.CompleteAsync(value!.Value, ct);
