@@ -104,6 +104,32 @@ public sealed class SelectionTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_CvRun_RecordsFoldSpreadSystemMetricsAndShipsTheFitOnAllTrainingRows()
+    {
+        var run = Prepare(Separable(300), "models: [zero_rule, linear]\n");
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = Path.Combine(_dir, "store") });
+
+        var outcome = await new RunPipeline(store, TimeProvider.System, new Progress<PipelineProgress>(), "test")
+            .ExecuteAsync(run, id => Path.Combine(_dir, id + ".html"), CancellationToken.None);
+
+        Assert.Equal("cv", outcome.Selection.Mode);
+        Assert.Equal("stratified", outcome.Selection.FoldKind);
+        Assert.False(outcome.Final.Refit);
+        Assert.Equal(run.Split.Train.Length, outcome.Final.TrainRows);
+        var stored = (await store.Tracking.GetRunAsync(outcome.RunId))!;
+        Assert.Equal("cv", stored.Params["split.selection"]);
+        Assert.True(stored.Metrics.ContainsKey("linear.cv_std.auc"));
+        Assert.Equal(5, (await store.Tracking.GetMetricHistoryAsync(outcome.RunId, "linear.cv.auc")).Count);
+        foreach (var step in new[] { "train_zero_rule", "train_linear", "refit", "evaluate", "report", "total" })
+        {
+            Assert.True(stored.Metrics[$"system.{step}.wall_seconds"] >= 0, step);
+            Assert.True(stored.Metrics[$"system.{step}.cpu_seconds"] >= 0, step);
+            Assert.True(stored.Metrics[$"system.{step}.peak_working_set_bytes"] > 0, step);
+        }
+        Assert.Contains("cv mean", await File.ReadAllTextAsync(outcome.ReportPath));
+    }
+
+    [Fact]
     public void CrossValidate_Candidate_OutOfFoldPredictionsCoverEveryTrainingRowOnce()
     {
         var run = Prepare(Separable(300), "models: [zero_rule, linear]\n");
