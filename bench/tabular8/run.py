@@ -3,7 +3,7 @@
 Steps (from the repository root; heavy parts under the shared bench lock):
   apt-get install -y r-cran-modeldata python3-sklearn python3-xgboost python3-pandas
   (cd bench/tabular8 && Rscript export.R)                 # data/NAME.csv from Debian's r-cran-modeldata
-  flock /tmp/keel-bench.lock /usr/bin/python3 bench/tabular8/run.py [--keel path/to/keel.dll] [NAME ...]
+  flock /tmp/keel-bench.lock /usr/bin/python3 bench/tabular8/run.py [--keel path/to/keel.dll] [--reuse-peers] [NAME ...]
 
 Peers: reference.py itself is executed with its SETS replaced by these sets (same preprocessing, models and stratified
 train_test_split(test_size=0.2, random_state=42)); it writes out/splits/NAME.test.txt and out/reference.json.
@@ -66,26 +66,31 @@ def main():
     else:
         subprocess.run(["dotnet", "build", "src/Keel.Cli", "-c", "Release", "-v", "q", "-nologo"], cwd=ROOT, check=True)
     sets = [s for s in SETS if not args or s[0] in args]
-    ref = peers(sets)
+    if "--reuse-peers" in args:  # peers already written by an earlier (or a concurrent) run: out/splits and out/reference.json
+        args.remove("--reuse-peers"); sets = [s for s in SETS if not args or s[0] in args]
+    else:
+        peers(sets)
     store = tempfile.mkdtemp(prefix="keel-tabular8-")
     results = {}
     path = os.path.join(OUT, "results.json")
     if os.path.exists(path): results = json.load(open(path))
     for name, folder, label, task in sets:
         k, wall = keel(name, folder, label, keel_dll, store)
-        results[name] = {"task": task, "rows": ref[name]["rows"], "peers": ref[name]["models"], "keel": k, "keel_wall_s": wall}
+        results[name] = {"task": task, "keel": k, "keel_wall_s": wall}
         json.dump(results, open(path, "w"), indent=1)
         print(name, k["selected"], k["final"]["test_metrics"].get(METRIC[task]), flush=True)
-    print(table(results))
+    print(table(results, json.load(open(os.path.join(OUT, "reference.json")))))
 
 
-def table(results):
+def table(results, ref):
     lines = ["| data | task | rows | metric | best peer | best peer test | keel selected | keel test | keel − best | within goal |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     gaps = []
-    for name, r in results.items():
+    for name, _, _, _ in SETS:
+        if name not in results or name not in ref: continue
+        r = results[name]; r["rows"] = ref[name]["rows"]
         m = METRIC[r["task"]]; lower = m == "rmse"
-        models = {k: v for k, v in r["peers"].items() if not k.startswith("dummy")}
+        models = {k: v for k, v in ref[name]["models"].items() if not k.startswith("dummy")}
         best = min(models, key=lambda k: models[k][m]) if lower else max(models, key=lambda k: models[k][m])
         b = models[best][m]; v = r["keel"]["final"]["test_metrics"][m]
         if lower:
@@ -95,6 +100,9 @@ def table(results):
         sel = r["keel"]["selected"]; sel_info = r["keel"].get("selection", {})
         if sel_info.get("mode"): sel += f" ({sel_info['mode']})"
         lines.append(f"| {name} | {r['task']} | {r['rows']} | {m} | {best} | {b:.4f} | {sel} | {v:.4f} | {gap} | {'yes' if ok else 'no'} |")
+    mean = sum(gaps) / len(gaps) if gaps else float("nan")
+    lines.append("")
+    lines.append(f"Mean margin over the best peer: {mean:+.4f} (AUC difference, or relative RMSE improvement, averaged over {len(gaps)} sets; positive = Keel ahead).")
     return "\n".join(lines)
 
 

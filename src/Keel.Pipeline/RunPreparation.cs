@@ -130,7 +130,7 @@ public static class RunPreparation
         var (experiment, modelName) = RunNames(spec, specName, dataPath);
 
         var (strategy, split) = MakeSplit(spec, specName, dir, table, label);
-        (var selection, split) = SelectionPlan.Choose(spec, specName, table, label, strategy, split, candidates.Length);
+        (var selection, split) = SelectionPlan.Choose(spec, specName, table, label, strategy, split, candidates.Length, metric);
         if (selection.Mode == SelectionMode.Validation && split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
         if (candidates.Length > 1 && selection.Mode == SelectionMode.Validation) RequireMetricOnValidation(specName, metric, label, split);

@@ -25,7 +25,7 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
     /// <summary>Decides the selection mode of a run and, for cv, makes its folds over train + validation (never test).</summary>
     /// <exception cref="KeelInputException">split.selection: cv with a section that needs validation rows, or folds that cannot be made.</exception>
     internal static (SelectionPlan Plan, SplitResult Split) Choose(KeelSpec spec, string specName, Table table, LabelInfo label,
-        SplitStrategy strategy, SplitResult split, int candidates)
+        SplitStrategy strategy, SplitResult split, int candidates, string metric)
     {
         var training = split.Train.Length + split.Validation.Length;
         var needsValidation = NeedsValidation(spec);
@@ -49,7 +49,17 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
             : label.Task != TaskKind.Regression ? FoldKind.Stratified
             : FoldKind.Random;
         var rows = split.Train.Concat(split.Validation).Order().ToArray();
-        var folds = Keel.Data.Folds.Make(rows, new FoldRequest
+        IReadOnlyList<Fold> folds;
+        try
+        {
+            folds = Keel.Data.Folds.Make(rows, Request());
+        }
+        catch (KeelInputException e) when (spec.Split.Selection is null)
+        {
+            // The default never fails a run that validation selection can serve: too few rows, groups or times for the folds.
+            return (Validation($"default: no {spec.Split.Folds} folds: {e.Message}"), split);
+        }
+        FoldRequest Request() => new()
         {
             Kind = kind,
             K = spec.Split.Folds,
@@ -58,9 +68,27 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
             Group = spec.Data.GroupColumn is { } g ? table[g] : null,
             Time = spec.Data.TimeColumn is { } t ? table[t] : null,
             SourceName = specName,
-        });
+        };
+        if (MissingClass(folds, label, metric) is { } missing)
+        {
+            if (spec.Split.Selection is null) return (Validation($"default: {missing}"), split);
+            throw new KeelInputException($"{specName} field 'split.selection': {missing}, so no candidate could be chosen; expected split.selection: validation, fewer split.folds, or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
+        }
         var why = spec.Split.Selection is null ? $"default: {training} training rows × {candidates} candidates ≤ {CvBudget}" : "split.selection: cv";
         return (new SelectionPlan(SelectionMode.Cv, folds, kind, why), new SplitResult(rows, [], split.Test));
+    }
+
+    /// <summary>For a metric that needs every class (auc, pr_auc, auc_ovr_macro): which fold's validation rows lack a class; else null.</summary>
+    private static string? MissingClass(IReadOnlyList<Fold> folds, LabelInfo label, string metric)
+    {
+        if (label.Labels.ClassIndices is not { } classes || metric is not ("auc" or "pr_auc" or "auc_ovr_macro")) return null;
+        foreach (var fold in folds)
+        {
+            var present = fold.Validation.Select(r => classes[r]).Distinct().Count();
+            if (present < label.Labels.Classes.Count)
+                return $"{metric} is undefined on cv fold {fold.Index}, whose {fold.Validation.Length} validation rows hold {present} of the {label.Labels.Classes.Count} classes";
+        }
+        return null;
     }
 
     /// <summary>The first spec field whose work is fitted or measured on the validation split, or null.</summary>

@@ -76,6 +76,31 @@ public sealed class SelectionTests : IDisposable
         Assert.Equal(4, run.Selection.Folds.Count);
     }
 
+    [Theory]
+    [InlineData("strategy: time, selection: cv", true)]
+    [InlineData("strategy: time", false)]
+    public void Prepare_ForwardFoldLacksAClassForAuc_CvErrorsDefaultFallsBackToValidation(string split, bool fails)
+    {
+        // Rows 0-39 are class a, 40-59 class b: the early forward-chaining folds validate on class a only.
+        var path = Path.Combine(_dir, "drift.csv");
+        File.WriteAllLines(path, new[] { "t,x,y" }.Concat(Enumerable.Range(0, 60).Select(i => $"{i},{i % 7},{(i < 40 ? "a" : "b")}")));
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {path}, label: y, time_column: t}}\nmodels: [zero_rule, linear]\nsplit: {{validation_fraction: 0.5, {split}}}\n");
+
+        if (fails)
+        {
+            var e = Assert.Throws<KeelInputException>(() => RunPreparation.Prepare(spec, null));
+            Assert.Contains("field 'split.selection'", e.Message);
+            Assert.Contains("cv fold 0", e.Message);
+        }
+        else
+        {
+            var run = RunPreparation.Prepare(spec, null);
+            Assert.Equal(SelectionMode.Validation, run.Selection.Mode);
+            Assert.Contains("cv fold 0", run.Selection.Reason);
+        }
+    }
+
     [Fact]
     public void Prepare_CvWithCalibration_ErrorNamesSelectionAndTheField()
     {
