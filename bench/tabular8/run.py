@@ -71,15 +71,23 @@ def main():
     else:
         peers(sets)
     store = tempfile.mkdtemp(prefix="keel-tabular8-")
-    results = {}
-    path = os.path.join(OUT, "results.json")
-    if os.path.exists(path): results = json.load(open(path))
+    # Each process keeps its own file (several may run at once on different sets); the table merges them all.
+    path = os.path.join(OUT, f"results-{'-'.join(s[0] for s in sets)}.json" if args else "results.json")
+    results = json.load(open(path)) if os.path.exists(path) else {}
     for name, folder, label, task in sets:
         k, wall = keel(name, folder, label, keel_dll, store)
         results[name] = {"task": task, "keel": k, "keel_wall_s": wall}
         json.dump(results, open(path, "w"), indent=1)
         print(name, k["selected"], k["final"]["test_metrics"].get(METRIC[task]), flush=True)
-    print(table(results, json.load(open(os.path.join(OUT, "reference.json")))))
+    if os.path.exists(os.path.join(OUT, "reference.json")): print(table(merged(), json.load(open(os.path.join(OUT, "reference.json")))))
+
+
+def merged():
+    """Every results*.json under out/, later files overriding earlier ones per set."""
+    out = {}
+    for f in sorted(os.listdir(OUT)):
+        if f.startswith("results") and f.endswith(".json"): out.update(json.load(open(os.path.join(OUT, f))))
+    return out
 
 
 def table(results, ref):
