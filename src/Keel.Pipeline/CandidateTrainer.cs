@@ -115,6 +115,48 @@ internal sealed class CandidateTrainer
     public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer,
         _run.Spec.Labels?.SelfTraining is null ? _train : TrainingSlice(_run.Split.Train, candidate), _validation);
 
+    /// <summary>Fits <paramref name="candidate"/> on every training row after cross-validation: a boosted candidate trains the mean best
+    /// round of its folds; the outcome's validation metrics are the cross-validated means, and <paramref name="cv"/> travels with it.</summary>
+    public CandidateOutcome Train(Candidate candidate, CrossValidation cv)
+    {
+        var trainer = cv.BestIteration is { } best && _lastFold is { } fold
+            ? candidate.Trainer.ForRefit(new FitResult(fold.Model, fold.LossCurve) { BestIteration = best })
+            : candidate.Trainer;
+        return Fit(candidate.Name, candidate.Trainer, trainer, _train, validation: null) with { ValidationMetrics = cv.Mean, CrossValidation = cv };
+    }
+
+    private FitResult? _lastFold;
+    private (TrainingData Train, TrainingData Validation, FeatureCache Cache)[]? _folds;
+
+    /// <summary>Fits <paramref name="candidate"/> on each fold's training rows and scores it on the fold's validation rows (the run's
+    /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. Every candidate shares one featurised matrix per fold.</summary>
+    public CrossValidation CrossValidate(Candidate candidate)
+    {
+        _folds ??= _run.Selection.Folds.Select(f => (TrainingSlice(f.Train), Slice(f.Validation), new FeatureCache())).ToArray();
+        var metrics = new List<IReadOnlyDictionary<string, double>>();
+        var predictions = new List<(int[], Keel.Core.Models.Predictions)>();
+        var best = new List<int?>();
+        for (var i = 0; i < _folds.Length; i++)
+        {
+            var (train, validation, cache) = _folds[i];
+            var context = _run.Context(cache);
+            var fit = candidate.Trainer.Fit(train, validation, context);
+            var predicted = fit.Model.Predict(validation.Features);
+            metrics.Add(Evaluator.Evaluate(validation.Labels, predicted).Metrics);
+            predictions.Add((_run.Selection.Folds[i].Validation, predicted));
+            best.Add(fit.BestIteration);
+            _lastFold = fit;
+        }
+        return CrossValidation.Summarise(metrics) with
+        {
+            OutOfFold = OutOfFoldPredictions.Gather(predictions),
+            BestIteration = best.All(b => b is not null) ? (int)Math.Round(best.Average(b => b!.Value)) : null,
+        };
+    }
+
+    /// <summary>Drops the per-fold matrices once every candidate is cross-validated.</summary>
+    public void ClearFolds() => _folds = null;
+
     /// <summary>Fits the candidate again on train + validation (more data for the model that ships); test stays unseen.</summary>
     /// <remarks>A boosted candidate that stopped early on validation trains its best round count (<see cref="CandidateOutcome.BestIteration"/>).
     /// The train-split matrices are dropped first: no candidate trains on them any more.</remarks>

@@ -32,6 +32,9 @@ internal static class ReportMapper
             SelectionMetric = outcome.SelectionMetric,
             SelectionHigherIsBetter = MetricCatalog.Get(outcome.SelectionMetric).HigherIsBetter,
             Selected = outcome.Selected,
+            SelectionBasis = outcome.Selection.Mode == "cv" ? $"{outcome.Selection.Folds}-fold cv ({outcome.Selection.FoldKind} folds) mean" : "validation",
+            WithinNoise = outcome.Selection.WithinNoise,
+            TieRule = outcome.Selection.TieRule,
             Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),
             Evaluation = EvaluationMapper.Map(outcome),
             Registered = outcome.Registered is { } r
@@ -77,6 +80,7 @@ internal static class ReportMapper
             PredictMicrosPerRow = c.PredictUsPerRow,
             ModelBytes = c.ModelBytes,
             ValidationMetrics = c.ValidationMetrics,
+            ValidationSpread = c.CrossValidation?.Std ?? new Dictionary<string, double>(),
             TestMetrics = c.TestMetrics,
             Classes = e.Classes,
             ConfusionMatrix = e.ConfusionMatrix,

@@ -24,6 +24,9 @@ public sealed record CandidateOutcome(
     [JsonIgnore] public byte[] ModelFile { get; init; } = null!;
     [JsonIgnore] public IFittedModel Model { get; init; } = null!;
     [JsonIgnore] public Keel.Core.Models.Predictions TestPredictions { get; init; } = null!;
+
+    /// <summary>With split.selection cv: the candidate's fold metrics, mean and spread (its <see cref="ValidationMetrics"/> are the means); else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CrossValidation? CrossValidation { get; init; }
 }
 
 /// <summary>The model that is registered: the selected candidate, refitted on train + validation when split.refit is on.</summary>
@@ -32,6 +35,17 @@ public sealed record FinalModel(string Candidate, bool Refit, int TrainRows, IRe
     /// <summary>How the console and the report label a refitted registered model, beside the candidates' own rows.</summary>
     public const string RefitLabel = "final (refit)";
 }
+
+/// <summary>How the candidate was chosen: the selection mode and folds, the best by the metric, those within noise of it, and the chosen one.</summary>
+/// <param name="Mode">cv or validation.</param>
+/// <param name="Folds">Number of cross-validation folds; 0 with validation.</param>
+/// <param name="FoldKind">stratified, grouped, forward or random with cv; null otherwise.</param>
+/// <param name="Reason">Why this mode (asked for in the spec, or the default rule).</param>
+/// <param name="Best">The best candidate by the metric (cv: fold mean).</param>
+/// <param name="Selected">The chosen candidate: the best, or the simplest of those tied with it within noise.</param>
+/// <param name="WithinNoise">The candidates within noise of the best, best first (cv only); empty when none ties.</param>
+/// <param name="TieRule">What the noise-tie rule found, or null when it did not apply.</param>
+public sealed record SelectionOut(string Mode, int Folds, string? FoldKind, string Reason, string Best, string Selected, IReadOnlyList<string> WithinNoise, string? TieRule);
 
 public sealed record SplitSizes(string Strategy, int Train, int Validation, int Test);
 
@@ -60,6 +74,9 @@ public sealed record RunOutcome(
 
     /// <summary>What the data checks found: integrity, data.contract and leakage findings (rows are 0-based data-file rows).</summary>
     public DataChecks Checks { get; init; } = DataChecks.None;
+
+    /// <summary>How the candidate was chosen (selection mode, folds, noise ties). Default: validation, nothing tied.</summary>
+    public SelectionOut Selection { get; init; } = new("validation", 0, null, "", "", "", [], null);
 
     /// <summary>The rows data.sample drew (strategy, sizes, seed, per class), or null when the run used every row.</summary>
     public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }

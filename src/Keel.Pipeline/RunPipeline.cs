@@ -86,6 +86,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
 
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
+        var meter = new StepMeter(time);
         var trainer = new CandidateTrainer(run, time);
         var parameters = RunParams(run);
         if (trainer.Resampled is { } resampled)
@@ -134,17 +135,20 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             ct.ThrowIfCancellationRequested();
             var step = $"train {candidate.Name}";
             progress.Report(new PipelineProgress(step, 0.05));
-            var trained = trainer.Train(candidate);
+            var trained = run.Selection.Mode == Keel.Core.Spec.SelectionMode.Cv ? CrossValidated(trainer, candidate, step) : trainer.Train(candidate);
             if (trainer.SelfTrained is { } self) await tracker.LogParamsAsync(SelfTrainingParams(candidate.Name, self), ct);
             if (run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off) fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly(candidate.Name, trained.Model, trainer.LastTrainFeatures, run.Spec.Features));
             outcomes.Add(trained);
             await tracker.LogCandidateAsync(trained, run, ct);
+            await tracker.LogMetricsAsync(meter.Lap(step), ct);
             progress.Report(new PipelineProgress(step, 1));
         }
 
+        trainer.ClearFolds();
+
         progress.Report(new PipelineProgress("refit", 0.05));
-        // A single candidate is the choice by itself; several are compared on validation, never test.
-        var selectedIndex = outcomes.Count == 1 ? 0 : ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric);
+        var selection = Select(run, outcomes);
+        var selectedIndex = outcomes.FindIndex(o => o.Name == selection.Selected);
         var selected = outcomes[selectedIndex];
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
@@ -163,6 +167,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         // The monitoring reference is stored with the run before registration, so a registered version always has one.
         await tracker.LogReferenceAsync(Monitor.RunReference.Build(run, final, refit), ct);
 
+        await tracker.LogMetricsAsync(meter.Lap("refit"), ct);
         progress.Report(new PipelineProgress("refit", 1));
 
         progress.Report(new PipelineProgress("evaluate", 0.05));
@@ -175,6 +180,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             evaluations = new Dictionary<string, TestReport>(evaluations) { [selected.Name] = evaluations[selected.Name] with { LearningCurve = trainer.LearningCurve(run.Candidates[selectedIndex]) } };
         }
         foreach (var e in evaluations.Values) await tracker.LogEvaluationAsync(e, ct);
+        await tracker.LogMetricsAsync(meter.Lap("evaluate"), ct);
         progress.Report(new PipelineProgress("evaluate", 1));
 
         var byName = outcomes.ToDictionary(o => o.Name, o => o.Name == selected.Name ? final.TestMetrics : o.TestMetrics);
@@ -191,10 +197,11 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var outcome = new RunOutcome(tracker.RunId, run.Experiment, RunPreparation.Lower(run.Task),
             new DataSummaryOut(run.Data.Path, run.Data.Format, run.Data.Sha256, run.Table.RowCount, run.Data.Table.Columns.Count, run.Label.DroppedMissing, run.Spec.Data.Label),
             new SplitSizes(RunPreparation.Lower(run.Strategy), run.Split.Train.Length, run.Split.Validation.Length, run.Split.Test.Length),
-            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample, Features = Describe(undecided) };
+            run.Metric, outcomes, selected.Name, finalInfo, gates, pending, reason, reportPath) { Evaluations = evaluations, Checks = checks, Sample = run.Sample, Features = Describe(undecided), Selection = selection };
         var html = ReportMapper.Render(run, profile, outcome, final, env, started);
         await WriteReportAsync(reportPath, html, ct);
         await tracker.LogReportAsync(reportPath, ct);
+        await tracker.LogMetricsAsync([.. meter.Lap("report"), .. meter.Total()], ct);
         progress.Report(new PipelineProgress("report", 1));
 
         progress.Report(new PipelineProgress("register", 0.1));
@@ -210,6 +217,31 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }, CancellationToken.None); // once started, the commit is not interrupted half-way by a signal: it is one transaction anyway
         progress.Report(new PipelineProgress("register", 1));
         return outcome with { Registered = completed.Version is { } v ? new RegisteredOut(v.Name, v.Version, completed.AliasMove?.Alias) : null };
+    }
+
+    /// <summary>Cross-validates a candidate over the run's folds, then fits it on every training row (the model it ships if chosen).</summary>
+    private CandidateOutcome CrossValidated(CandidateTrainer trainer, Candidate candidate, string step)
+    {
+        var cv = trainer.CrossValidate(candidate);
+        progress.Report(new PipelineProgress(step, 0.8));
+        return trainer.Train(candidate, cv);
+    }
+
+    /// <summary>Chooses among the candidates, never on test: a single candidate by itself; on validation the best by the metric; with cv
+    /// the best fold mean, unless others are within noise of it, when the noise-tie rule prefers the simplest (<see cref="NoiseTie"/>).</summary>
+    internal static SelectionOut Select(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes)
+    {
+        var plan = run.Selection;
+        var folds = plan.Mode == Keel.Core.Spec.SelectionMode.Cv ? plan.Folds.Count : 0;
+        var kind = plan.Kind?.ToString().ToLowerInvariant();
+        if (outcomes.Count == 1) return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[0].Name, outcomes[0].Name, [], null);
+        var best = outcomes[ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric)].Name;
+        if (folds == 0) return new SelectionOut(plan.Name, 0, null, plan.Reason, best, best, [], null);
+        var verdict = NoiseTie.Decide(outcomes.Select(o => new TieCandidate(o.Type,
+            o.CrossValidation!.FoldMetrics.Select(m => m.GetValueOrDefault(run.Metric, double.NaN)).ToArray(), o.PredictUsPerRow, o.ModelBytes)).ToArray(), run.Metric);
+        if (verdict is null) return new SelectionOut(plan.Name, folds, kind, plan.Reason, best, best, [], null);
+        return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[verdict.Best].Name, outcomes[verdict.Chosen].Name,
+            verdict.Tied.Count > 1 ? verdict.Tied.Select(i => outcomes[i].Name).ToArray() : [], verdict.Detail);
     }
 
     /// <summary>The registry's champion of the run's model name predicting the test rows, for the significance test against the
@@ -295,7 +327,13 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             ["split.validation_fraction"] = F(run.Spec.Split.ValidationFraction),
             ["split.seed"] = (run.Spec.Split.Seed ?? run.Seed).ToString(CultureInfo.InvariantCulture),
             ["split.refit"] = run.Spec.Split.Refit ? "true" : "false",
+            ["split.selection"] = run.Selection.Name,
         };
+        if (run.Selection.Kind is { } foldKind)
+        {
+            p["split.folds"] = run.Selection.Folds.Count.ToString(CultureInfo.InvariantCulture);
+            p["split.fold_kind"] = foldKind.ToString().ToLowerInvariant();
+        }
         if (run.Sample is { } sample)
         {
             p["data.sample.strategy"] = sample.Strategy;

@@ -57,6 +57,8 @@ public sealed record PreparedRun(
     public double[]? Weights { get; init; }
     /// <summary>Rows with an empty label, for the spec's labels section (weak labels, self-training); training rows only. Default null.</summary>
     public Labels.UnlabelledPool? Pool { get; init; }
+    /// <summary>How candidates are compared: cv folds over the training rows, or the validation split. Default: validation.</summary>
+    public SelectionPlan Selection { get; init; } = SelectionPlan.Validation("default");
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -139,9 +141,10 @@ public static class RunPreparation
         var (experiment, modelName) = RunNames(spec, specName, dataPath);
 
         var (strategy, split) = MakeSplit(spec, specName, dir, table, label);
-        if (split.Validation.Length == 0 && candidates.Length > 1)
+        (var selection, split) = SelectionPlan.Choose(spec, specName, table, label, strategy, split, candidates.Length, metric);
+        if (selection.Mode == SelectionMode.Validation && split.Validation.Length == 0 && candidates.Length > 1)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but {candidates.Length} models need one to choose between (the test split is never used for choosing).");
-        if (candidates.Length > 1) RequireMetricOnValidation(specName, metric, label, split);
+        if (candidates.Length > 1 && selection.Mode == SelectionMode.Validation) RequireMetricOnValidation(specName, metric, label, split);
         if (spec.Imbalance is { } imbalance)
         {
             if (label.Task == TaskKind.Regression)
@@ -165,7 +168,7 @@ public static class RunPreparation
         var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)), source);
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights, Pool = pool };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights, Pool = pool, Selection = selection };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
     }

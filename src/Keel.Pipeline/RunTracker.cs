@@ -14,11 +14,15 @@ namespace Keel.Pipeline;
 /// <summary>Writes what a run produces into the store: params, metrics (with steps), tags and artifacts, under one naming scheme.</summary>
 /// <remarks>
 /// Metric keys: CANDIDATE.val.METRIC, CANDIDATE.test.METRIC, CANDIDATE.train_seconds, CANDIDATE.predict_us_per_row,
-/// CANDIDATE.model_bytes, CANDIDATE.best_iteration (boosted, stopped early), CANDIDATE.loss.train / .loss.validation (step = iteration); the registered model's test metrics as test.METRIC.
+/// CANDIDATE.model_bytes, CANDIDATE.cv.METRIC (step = fold) and CANDIDATE.cv_std.METRIC (cv selection; .val. holds the fold mean), CANDIDATE.best_iteration (boosted, stopped early), CANDIDATE.loss.train / .loss.validation (step = iteration); the registered model's test metrics as test.METRIC.
 /// </remarks>
 internal sealed class RunTracker(KeelStore store, string runId, TimeProvider time)
 {
     public string RunId => runId;
+
+    /// <summary>Logs metric points as they are (e.g. a step's system metrics).</summary>
+    public Task LogMetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct) =>
+        store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
 
     public Task LogParamsAsync(IReadOnlyDictionary<string, string> parameters, CancellationToken ct) =>
         store.Tracking.LogBatchAsync(runId, new LogBatch { Params = parameters }, ct);
@@ -31,6 +35,7 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         await Bytes("split/train.txt", Rows(run, run.Split.Train), ct);
         await Bytes("split/validation.txt", Rows(run, run.Split.Validation), ct);
         await Bytes("split/test.txt", Rows(run, run.Split.Test), ct);
+        for (var f = 0; f < run.Selection.Folds.Count; f++) await Bytes($"split/fold{f}.validation.txt", Rows(run, run.Selection.Folds[f].Validation), ct);
     }
 
     /// <summary>Split rows as 0-based file row numbers, one per line: usable again as split.predefined.test_rows.</summary>
@@ -49,6 +54,12 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
         if (o.BestIteration is { } best) points.Add(new($"{o.Name}.best_iteration", best, 0, now));
         points.AddRange(Finite(o.ValidationMetrics).Select(m => new MetricPoint($"{o.Name}.val.{m.Key}", m.Value, 0, now)));
         points.AddRange(Finite(o.TestMetrics).Select(m => new MetricPoint($"{o.Name}.test.{m.Key}", m.Value, 0, now)));
+        if (o.CrossValidation is { } cv)
+        {
+            points.AddRange(Finite(cv.Std).Select(m => new MetricPoint($"{o.Name}.cv_std.{m.Key}", m.Value, 0, now)));
+            for (var f = 0; f < cv.FoldMetrics.Count; f++)
+                points.AddRange(Finite(cv.FoldMetrics[f]).Select(m => new MetricPoint($"{o.Name}.cv.{m.Key}", m.Value, f, now)));
+        }
         if (o.LossCurve is { } curve)
         {
             foreach (var p in curve.Points)

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Keel.Cli.Tests;
 
-/// <summary>One penguins run with --json and one with the console output, trained once for the tests that only read them.</summary>
+/// <summary>One penguins run with --json and one with the console output, trained once for the tests that only read them
+/// (selection on a validation split, so the refitted final model and the validation loss curves are there to check).</summary>
 public sealed class PenguinsRunFixture : IAsyncLifetime
 {
     public const string PenguinsSpec = """
@@ -15,6 +16,7 @@ public sealed class PenguinsRunFixture : IAsyncLifetime
           - linear
           - type: lightgbm
             options: {number_of_iterations: 40}
+        split: {selection: validation}
         seed: 3
         """;
 

@@ -12,11 +12,14 @@ internal static class Leaderboard
     {
         var metric = MetricCatalog.Get(o.SelectionMetric);
         var second = o.Task == "regression" ? (o.SelectionMetric == "r2" ? "rmse" : "r2") : (o.SelectionMetric == "accuracy" ? "log_loss" : "accuracy");
-        var table = new Table().Border(TableBorder.Rounded).Title($"Leaderboard — chosen by validation {o.SelectionMetric} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)");
+        var cv = o.Selection.Mode == "cv";
+        var by = cv ? $"{o.Selection.Folds}-fold cv mean" : "validation";
+        var table = new Table().Border(TableBorder.Rounded).Title($"Leaderboard — chosen by {by} {o.SelectionMetric} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)");
         // Two-line headers and few columns: the table must fit an 80-column terminal or CI log without wrapping.
         table.AddColumn(new TableColumn(""));
         table.AddColumn(new TableColumn("\nmodel"));
-        table.AddColumn(new TableColumn($"val\n{o.SelectionMetric}").RightAligned());
+        table.AddColumn(new TableColumn($"{(cv ? "cv" : "val")}\n{o.SelectionMetric}").RightAligned());
+        if (cv) table.AddColumn(new TableColumn("cv\nsd").RightAligned());
         table.AddColumn(new TableColumn($"test\n{o.SelectionMetric}").RightAligned());
         var confidence = o.Evaluations.Values.Select(e => e.Bootstrap.Confidence).FirstOrDefault(0.95);
         table.AddColumn(new TableColumn($"{Format.Number(confidence * 100, "0.#")} %\ninterval").RightAligned());
@@ -26,25 +29,31 @@ internal static class Leaderboard
         table.AddColumn(new TableColumn("train\ns").RightAligned());
         table.AddColumn(new TableColumn("predict\nµs/row").RightAligned());
         table.AddColumn(new TableColumn("model\nsize").RightAligned());
-        // The order selection used (CandidateOrder): the row marked '>' is always the first with a defined value.
+        // The order of the metric (CandidateOrder): '>' marks the chosen row, the first unless the noise-tie rule chose a simpler one ('=').
         var ordered = CandidateOrder.Rank(o.Candidates,
             c => c.ValidationMetrics.TryGetValue(o.SelectionMetric, out var v) ? v : null, metric.HigherIsBetter);
         foreach (var c in ordered)
         {
-            table.AddRow(Row(c.Name == o.Selected ? "[green]>[/]" : "", Markup.Escape(c.Name) + (c.Baseline ? "*" : ""),
-                c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN), c.TestMetrics, Interval(o, c.Name, own: true), testKeys,
+            var mark = c.Name == o.Selected ? "[green]>[/]" : o.Selection.WithinNoise.Contains(c.Name) ? "=" : "";
+            string[] spread = cv ? [Format.Metric(c.CrossValidation?.Std.GetValueOrDefault(o.SelectionMetric, double.NaN) ?? double.NaN)] : [];
+            table.AddRow(Row(mark, Markup.Escape(c.Name) + (c.Baseline ? "*" : ""),
+                c.ValidationMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN), spread, c.TestMetrics, Interval(o, c.Name, own: true), testKeys,
                 c.TrainSeconds, c.PredictUsPerRow, c.ModelBytes));
         }
         var final = o.Final;
         if (final.Refit)
         {
-            table.AddRow(Row("", $"[bold]{Markup.Escape(FinalModel.RefitLabel)}[/]", double.NaN, final.TestMetrics, Interval(o, o.Selected, own: false),
+            table.AddRow(Row("", $"[bold]{Markup.Escape(FinalModel.RefitLabel)}[/]", double.NaN, cv ? ["—"] : [], final.TestMetrics, Interval(o, o.Selected, own: false),
                 testKeys, final.TrainSeconds, final.PredictUsPerRow, final.ModelBytes));
         }
         console.Write(table);
-        console.MarkupLine(final.Refit
+        console.MarkupLine(cv
+            ? $"[grey]> selected by {o.Selection.Folds}-fold cv ({Markup.Escape(o.Selection.FoldKind ?? "")} folds of the {final.TrainRows} training rows; each row's figures are its fit on all of them, the chosen one is the registered model)   * baseline[/]"
+            : final.Refit
             ? $"[grey]> selected on validation   * baseline   {FinalModel.RefitLabel}: {Markup.Escape(o.Selected)} trained on train + validation ({final.TrainRows} rows), the registered model[/]"
             : "[grey]> selected on validation (the registered model)   * baseline[/]");
+        if (o.Selection.WithinNoise.Count > 1)
+            console.MarkupLineInterpolated($"[yellow]Within noise[/] (=): {string.Join(", ", o.Selection.WithinNoise)}; best mean {o.Selection.Best}, chose {o.Selected}: {o.Selection.TieRule}");
         console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]: registered model's test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
         foreach (var g in o.Gates)
             console.MarkupLineInterpolated($"  gate {g.Gate}: {(g.Passed ? "passed" : "FAILED")} ({g.Detail})");
@@ -73,10 +82,10 @@ internal static class Leaderboard
         ? (v < 0 ? "-" : "") + Format.Number(Math.Abs(v), "0.000")[1..]
         : Format.Number(v, Math.Abs(v) < 10 ? "0.000" : Math.Abs(v) < 1000 ? "0.0" : "0");
 
-    private static string[] Row(string mark, string name, double validation, IReadOnlyDictionary<string, double> test, string interval,
+    private static string[] Row(string mark, string name, double validation, string[] spread, IReadOnlyDictionary<string, double> test, string interval,
         string[] testKeys, double trainSeconds, double predictUs, long bytes) =>
     [
-        mark, name, Format.Metric(validation),
+        mark, name, Format.Metric(validation), .. spread,
         Format.Metric(test.GetValueOrDefault(testKeys[0], double.NaN)), interval,
         .. testKeys.Skip(1).Select(k => Format.Metric(test.GetValueOrDefault(k, double.NaN))),
         Format.Number(trainSeconds, "0.00"), Format.Number(predictUs, "0.0"), Format.Bytes(bytes),

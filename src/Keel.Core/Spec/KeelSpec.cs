@@ -236,6 +236,21 @@ public sealed record SplitSpec
 
     /// <summary>Whether the selected model is refitted on train + validation before it is tested and registered. Default true.</summary>
     public bool Refit { get; init; } = true;
+
+    /// <summary>How candidates are compared. Default (null): cross-validation when the run can afford it (see docs/spec.md), else validation.</summary>
+    public SelectionMode? Selection { get; init; }
+
+    /// <summary>Number of cross-validation folds when selection is cv. Default 5.</summary>
+    public int Folds { get; init; } = 5;
+}
+
+/// <summary>How the candidates of a run are compared (never on the test split).</summary>
+public enum SelectionMode
+{
+    /// <summary>k-fold cross-validation over all training rows (train + validation); the chosen candidate is refitted on them all.</summary>
+    Cv,
+    /// <summary>One validation split carved from the training rows.</summary>
+    Validation,
 }
 
 /// <summary>A predefined test split: either a file of 0-based row indices (one per line) or a column.</summary>

@@ -34,6 +34,10 @@ public sealed record SearchSpec
 
     /// <summary>Seed of the sampler. Default: the spec's seed.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps: metric names (direction from the metric),
+    /// latency (predict µs per row, lower is better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
+    public IReadOnlyList<string> Objectives { get; init; } = [];
 }
 
 /// <summary>One parameter's range in a search space: low/high (with log and int), or a list of choices, or one fixed value.</summary>

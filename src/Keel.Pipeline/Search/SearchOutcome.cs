@@ -21,7 +21,13 @@ public sealed record SearchOutcome(string Study, string SearchRunId, string Metr
 {
     /// <summary>The `keel run`-style run that trained the best trial of each family, chose on validation and registered; null when no trial completed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RunOutcome? Final { get; init; }
+
+    /// <summary>With search.objectives: the complete trials no other complete trial dominates, in trial order; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ParetoPoint>? ParetoFront { get; init; }
 }
+
+/// <summary>A trial on the Pareto front: its number, family and value per objective (latency in µs per row, size in bytes).</summary>
+public sealed record ParetoPoint(int Trial, string Family, IReadOnlyDictionary<string, double> Objectives);
 
 /// <summary>The result of `keel search --join`: the trials this process ran.</summary>
 public sealed record JoinOutcome(string Study, IReadOnlyList<TrialEnd> Ran);

@@ -115,7 +115,11 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             var finalRun = FinalRun(run, winners, searchRunId);
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
-        var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath) { Final = final };
+        var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
+        {
+            Final = final,
+            ParetoFront = plan.Objectives.Count == 0 ? null : await FrontAsync(plan, summaries, ct),
+        };
         await WriteReportAsync(reportPath, SearchReport.Render(outcome, plan), ct);
         await new RunTracker(store, searchRunId, time).LogReportAsync(reportPath, ct);
         var now = time.GetUtcNow();
@@ -137,6 +141,25 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         await store.Tracking.LogBatchAsync(searchRunId, new LogBatch { Metrics = metrics, Tags = tags }, ct);
         await store.Tracking.SetRunStatusAsync(searchRunId, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
         return outcome;
+    }
+
+    /// <summary>The Pareto front of the complete trials over the plan's objectives, read from each trial run's metrics.</summary>
+    private async Task<IReadOnlyList<ParetoPoint>> FrontAsync(SearchPlan plan, IReadOnlyList<TrialSummary> summaries, CancellationToken ct)
+    {
+        var points = new List<ParetoPoint>();
+        foreach (var t in summaries.Where(t => t.State == "complete" && t.RunId is not null))
+        {
+            if (await store.Tracking.GetRunAsync(t.RunId!, ct) is not { } trialRun) continue;
+            var values = plan.Objectives.ToDictionary(o => o.Name, o => o.Name switch
+            {
+                "latency" => trialRun.Metrics.GetValueOrDefault("predict_us_per_row", double.NaN),
+                "size" => trialRun.Metrics.GetValueOrDefault("model_bytes", double.NaN),
+                _ => trialRun.Metrics.GetValueOrDefault($"val.{o.Name}", double.NaN),
+            }, StringComparer.Ordinal);
+            points.Add(new ParetoPoint(t.Number, t.Family, values));
+        }
+        var front = Keel.Search.ParetoFront.Front(points.Select(p => (IReadOnlyList<double>)plan.Objectives.Select(o => p.Objectives[o.Name]).ToArray()).ToArray(), plan.Objectives);
+        return front.Select(i => points[i]).ToArray();
     }
 
     private static string FinalReportPath(string searchReport) =>

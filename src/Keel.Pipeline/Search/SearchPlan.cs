@@ -30,6 +30,30 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     string Pruner, int Seed, int? PlannedTrials, TimeSpan? Timeout, string Metric, bool HigherIsBetter, StalePolicy Stale, TimeSpan StaleAfter,
     string SpecPath, string SpecSha256)
 {
+    /// <summary>The objectives of a multi-objective search (search.objectives), directions inferred; empty for a single-objective search.</summary>
+    public IReadOnlyList<Objective> Objectives { get; init; } = [];
+
+    /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
+    private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)
+    {
+        var result = new List<Objective>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            var objective = name switch
+            {
+                "latency" => new Objective(name, false),
+                "size" => new Objective(name, false),
+                _ when MetricCatalog.All.TryGetValue(name, out var m) && m.Tasks.Contains(run.Task) => new Objective(name, m.HigherIsBetter),
+                _ => throw new KeelInputException($"{specName} field 'search.objectives[{i}]': unknown objective '{name}'; expected latency, size or a metric of a {RunPreparation.Lower(run.Task)} task: " +
+                    string.Join(", ", MetricCatalog.All.Values.Where(m => m.Tasks.Contains(run.Task)).Select(m => m.Name)) + "."),
+            };
+            if (result.Any(o => o.Name == name)) throw new KeelInputException($"{specName} field 'search.objectives[{i}]': '{name}' is listed twice.");
+            result.Add(objective);
+        }
+        return [.. result];
+    }
+
     /// <summary>Trials run per family when neither trials nor a timeout is given.</summary>
     public const int DefaultTrialsPerFamily = 20;
 
@@ -55,9 +79,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         var study = search.Study ?? $"{run.Experiment}-search";
         Names.RequireExperimentName(study, $"{specName} field 'search.study'");
         if (search.StaleAfter < TimeSpan.FromSeconds(1)) throw new KeelInputException($"{specName} field 'search.stale_after': expected at least 1 second.");
+        var objectives = ParseObjectives(search.Objectives, run, specName);
         return new SearchPlan(study, families, spaces, search.Sampler, search.Pruner, search.Seed ?? run.Seed, trials, timeout, run.Metric,
             MetricCatalog.Get(run.Metric).HigherIsBetter, search.Stale == "skip" ? StalePolicy.Skip : StalePolicy.Retry, search.StaleAfter,
-            run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText))));
+            run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText)))) { Objectives = objectives };
     }
 
     /// <summary>Every range end and choice must be an option value the trainer accepts: checked now, not when a trial draws it.</summary>

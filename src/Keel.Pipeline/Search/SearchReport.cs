@@ -43,6 +43,21 @@ public static class SearchReport
         }
         h.Append("</table>");
 
+        if (outcome.ParetoFront is { } front)
+        {
+            h.Append("<h2>Pareto front</h2><p>Complete trials that no other complete trial beats on every objective at once (")
+             .Append(E(string.Join(", ", plan.Objectives.Select(o => $"{o.Name} {(o.HigherIsBetter ? "higher" : "lower")} is better")))).Append(").</p><table><tr><th>trial</th><th>family</th>");
+            foreach (var o in plan.Objectives) h.Append("<th>").Append(E(o.Name == "latency" ? "latency µs/row" : o.Name == "size" ? "size bytes" : o.Name)).Append("</th>");
+            h.Append("</tr>");
+            foreach (var pt in front)
+            {
+                h.Append($"<tr><td class=n>{pt.Trial}</td><td>{E(pt.Family)}</td>");
+                foreach (var o in plan.Objectives) h.Append("<td class=n>").Append(N(pt.Objectives[o.Name])).Append("</td>");
+                h.Append("</tr>");
+            }
+            h.Append("</table>");
+        }
+
         h.Append("<h2>Optimisation history</h2><figure>").Append(History(outcome)).Append("</figure>");
 
         h.Append("<h2>Parameter importance</h2><p>Share of the variance of each family's complete-trial values that goes with each parameter (η², a first-order fANOVA; see docs/search.md).</p>");

@@ -47,12 +47,14 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             Params = new Dictionary<string, string>(options.Select(kv => KeyValuePair.Create($"{family}.{kv.Key}", kv.Value))) { ["family"] = family },
         }, ct);
         var start = time.GetTimestamp();
+        var meter = new StepMeter(time);
         try
         {
             var (state, value, rounds) = await TrainAsync(trial, family, options, created.Id, ct);
             var seconds = time.GetElapsedTime(start).TotalSeconds;
             var now = time.GetUtcNow();
-            var metrics = new List<MetricPoint> { new("train_seconds", seconds, 0, now), new("rounds", rounds, 0, now) };
+            // One step per trial: with several workers in one process, CPU and peak memory are the process's, shared between them.
+            var metrics = new List<MetricPoint>([.. meter.Lap("train"), .. meter.Total()]) { new("train_seconds", seconds, 0, now), new("rounds", rounds, 0, now) };
             if (value is { } v) metrics.Add(new($"val.{plan.Metric}", v, 0, now));
             await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Metrics = metrics, Tags = new Dictionary<string, string> { ["keel.trial_state"] = Lower(state) } }, ct);
             var held = state == Core.Search.TrialState.Pruned ? await trial.PruneAsync(ct) : await trial.CompleteAsync(value!.Value, ct);
@@ -97,7 +99,29 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var metrics = Evaluator.Evaluate(_validation.Labels, fit!.Model.Predict(_validation.Features)).Metrics;
         if (!metrics.TryGetValue(plan.Metric, out var value) || !double.IsFinite(value))
             throw new KeelInputException($"trial {trial.Number} ({family}): validation {plan.Metric} is not a number");
+        await LogCostsAsync(runId, fit.Model, metrics, ct);
         return (Core.Search.TrialState.Complete, value, fit.BestIteration ?? Math.Max(reported, rounds));
+    }
+
+    /// <summary>Every validation metric (val.METRIC), the prediction latency (predict_us_per_row: the median of three predictions of the
+    /// validation rows) and the saved model's size (model_bytes): what a multi-objective search weighs against quality.</summary>
+    private async Task LogCostsAsync(string runId, IFittedModel model, IReadOnlyDictionary<string, double> metrics, CancellationToken ct)
+    {
+        var times = new double[3];
+        for (var i = 0; i < times.Length; i++)
+        {
+            var start = time.GetTimestamp();
+            model.Predict(_validation.Features);
+            times[i] = time.GetElapsedTime(start).TotalSeconds * 1e6 / Math.Max(1, _validation.Features.RowCount);
+        }
+        Array.Sort(times);
+        using var bytes = new MemoryStream();
+        ModelPackage.Save(model, bytes, run.MissingTokens);
+        var now = time.GetUtcNow();
+        var points = metrics.Where(m => m.Key != plan.Metric && double.IsFinite(m.Value)).Select(m => new MetricPoint($"val.{m.Key}", m.Value, 0, now)).ToList();
+        points.Add(new("predict_us_per_row", times[1], 0, now));
+        points.Add(new("model_bytes", bytes.Length, 0, now));
+        await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
     }
 
     private ITrainer Create(string family, IReadOnlyDictionary<string, string> options) =>

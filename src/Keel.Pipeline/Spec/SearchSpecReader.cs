@@ -8,7 +8,7 @@ internal static class SearchSpecReader
 {
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed");
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives");
         var spec = new SearchSpec
         {
             Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
@@ -17,6 +17,7 @@ internal static class SearchSpecReader
             Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
             Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "search.seed") : null,
+            Objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [],
         };
         if (k.TryGetValue("trials", out var tr))
         {

@@ -389,13 +389,20 @@ internal static class SpecReader
 
     private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "split", "strategy", "test_fraction", "validation_fraction", "seed", "predefined", "refit");
+        var k = f.Keys(map, "split", "strategy", "test_fraction", "validation_fraction", "seed", "predefined", "refit", "selection", "folds");
         var spec = new SplitSpec
         {
             Strategy = k.TryGetValue("strategy", out var st) ? f.Enum<SplitStrategy>(st, "split.strategy") : null,
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "split.seed") : null,
             Refit = !k.TryGetValue("refit", out var rf) || f.Bool(rf, "split.refit"),
+            Selection = k.TryGetValue("selection", out var sl) ? f.Enum<SelectionMode>(sl, "split.selection") : null,
         };
+        if (k.TryGetValue("folds", out var fo))
+        {
+            var v = f.Integer(fo, "split.folds");
+            if (v is < 2 or > 20) throw f.Error(fo, "split.folds", $"expected a whole number of folds from 2 to 20, got {v}");
+            spec = spec with { Folds = v };
+        }
         if (k.TryGetValue("test_fraction", out var tf))
         {
             var v = f.Number(tf, "split.test_fraction");

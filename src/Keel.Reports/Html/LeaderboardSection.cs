@@ -7,22 +7,30 @@ internal static class LeaderboardSection
     {
         var direction = model.SelectionHigherIsBetter ? "higher is better" : "lower is better";
         html.Raw("<section id=\"leaderboard\">").Element("h2", "Leaderboard")
-            .Raw("<p class=\"muted\">Ranked by validation ").Raw($"<strong>{Markup.Escape(model.SelectionMetric)}</strong>")
+            .Raw($"<p class=\"muted\">Ranked by {Markup.Escape(model.SelectionBasis)} ").Raw($"<strong>{Markup.Escape(model.SelectionMetric)}</strong>")
             .Text($" ({direction}); test metrics are shown for reference only.").Raw("</p>");
 
         var testMetrics = Ranking.KeyTestMetrics(model);
-        var header = new List<string> { "#", "Candidate", "Type", $"validation {model.SelectionMetric}" };
+        var spread = ranked.Any(c => c.ValidationSpread.Count > 0);
+        var header = new List<string> { "#", "Candidate", "Type", $"{(spread ? "cv mean" : "validation")} {model.SelectionMetric}" };
+        if (spread) header.Add("cv sd");
         header.AddRange(testMetrics.Select(m => $"test {m}"));
         header.AddRange(["train s", "predict µs/row", "model size"]);
         var numeric = header.Select((_, i) => i == 0 || i >= 3).ToList();
 
-        var rows = ranked.Select((c, i) => Row(model, c, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), testMetrics)).ToList();
-        if (model.Final is { } final) rows.Add(Row(model, final, "", testMetrics) with { CssClass = "final" });
+        var rows = ranked.Select((c, i) => Row(model, c, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), testMetrics, spread)).ToList();
+        if (model.Final is { } final) rows.Add(Row(model, final, "", testMetrics, spread) with { CssClass = "final" });
         html.Table("leaderboard", header.Select(Markup.Escape).ToList(), rows, numeric);
         if (model.Final is not null)
         {
             html.Element("p", $"Rows 1–{ranked.Count} are the candidates as trained on the train split; {model.Final.Name} is the registered model, " +
                 $"{model.Selected} trained again on train + validation, so it has no validation figure.", "muted");
+        }
+
+        if (model.WithinNoise.Count > 1)
+        {
+            html.Element("p", $"Within noise of each other: {string.Join(", ", model.WithinNoise)}. {model.TieRule}; " +
+                "the preference among tied candidates is the simpler family, then the faster to predict, then the smaller model.");
         }
 
         if (ranked.Count > 0)
@@ -35,7 +43,7 @@ internal static class LeaderboardSection
         html.Raw("</section>");
     }
 
-    private static TableRow Row(ReportModel model, CandidateResult c, string rank, IReadOnlyList<string> testMetrics)
+    private static TableRow Row(ReportModel model, CandidateResult c, string rank, IReadOnlyList<string> testMetrics, bool spread)
     {
         var cells = new List<string>
         {
@@ -44,6 +52,7 @@ internal static class LeaderboardSection
             Markup.HtmlLabel(c.Type, 28),
             NumberFormat.Metric(Ranking.SelectionValue(model, c)),
         };
+        if (spread) cells.Add(NumberFormat.Metric(c.ValidationSpread.TryGetValue(model.SelectionMetric, out var sd) ? sd : null));
         cells.AddRange(testMetrics.Select(m => NumberFormat.Metric(c.TestMetrics.TryGetValue(m, out var v) ? v : null)));
         cells.Add(NumberFormat.Fixed(c.TrainSeconds, 2));
         cells.Add(NumberFormat.Fixed(c.PredictMicrosPerRow, 1));

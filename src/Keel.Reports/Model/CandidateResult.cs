@@ -27,6 +27,10 @@ public sealed record CandidateResult
     /// <summary>Metrics on the validation split, by metric name. Default empty.</summary>
     public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>With cross-validated selection, the sample standard deviation over folds of each validation metric (whose values are then
+    /// fold means), by metric name. Default empty: one validation split.</summary>
+    public IReadOnlyDictionary<string, double> ValidationSpread { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Metrics on the test split, by metric name. Default empty.</summary>
     public IReadOnlyDictionary<string, double> TestMetrics { get; init; } = new Dictionary<string, double>();
 

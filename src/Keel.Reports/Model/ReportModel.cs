@@ -39,6 +39,15 @@ public sealed record ReportModel
     /// <summary>Name of the selected candidate; null when none was selected.</summary>
     public string? Selected { get; init; }
 
+    /// <summary>What the selection metric was judged on, e.g. "validation" or "5-fold cv (stratified) mean". Default "validation".</summary>
+    public string SelectionBasis { get; init; } = "validation";
+
+    /// <summary>Candidates within noise of the best (best first), when the noise-tie rule found a tie; default empty.</summary>
+    public IReadOnlyList<string> WithinNoise { get; init; } = [];
+
+    /// <summary>What the noise-tie rule found and why the selected candidate, or null when it did not apply. Default null.</summary>
+    public string? TieRule { get; init; }
+
     /// <summary>Promotion gates and their outcome. Default empty.</summary>
     public IReadOnlyList<GateView> Gates { get; init; } = [];
 

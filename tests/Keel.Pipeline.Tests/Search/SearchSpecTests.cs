@@ -45,11 +45,21 @@ public sealed class SearchSpecTests : IDisposable
     [InlineData("  spaces:\n    lightgbm:\n      nonsense: {low: 1, high: 2}\n", "field 'search.spaces.lightgbm.nonsense'")]
     [InlineData("  families: [linear]\n  spaces:\n    lightgbm:\n      learning_rate: {low: 0.01, high: 0.1}\n", "field 'search.spaces.lightgbm'")]
     [InlineData("  spaces:\n    lightgbm:\n      extra_trees: {choices: [a], when: booster=dart}\n", "search.spaces.lightgbm")]
+    [InlineData("  objectives: [auc, speed]\n", "field 'search.objectives[1]'")]
+    [InlineData("  objectives: [rmse]\n", "field 'search.objectives[0]'")]
     public void From_BadField_ErrorNamesField(string search, string expected)
     {
         var e = Assert.ThrowsAny<KeelInputException>(() => Plan(search));
         Assert.Contains(expected, e.Message);
         Assert.Contains("keel.yaml", e.Message);
+    }
+
+    [Fact]
+    public void From_Objectives_DirectionsInferred()
+    {
+        var plan = Plan("  objectives: [auc, log_loss, latency, size]\n");
+
+        Assert.Equal([new Keel.Search.Objective("auc", true), new Keel.Search.Objective("log_loss", false), new Keel.Search.Objective("latency", false), new Keel.Search.Objective("size", false)], plan.Objectives);
     }
 
     [Fact]

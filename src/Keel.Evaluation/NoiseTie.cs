@@ -1,0 +1,92 @@
+using Keel.Core.Metrics;
+
+namespace Keel.Evaluation;
+
+/// <summary>One candidate as the noise-tie rule sees it: its family, fold scores of the selection metric, and its costs.</summary>
+/// <param name="Type">Trainer type (random, zero_rule, heuristic, linear, fasttree, lightgbm, fastforest, or another family).</param>
+/// <param name="FoldScores">The selection metric on each cross-validation fold, in fold order (every candidate the same folds).</param>
+/// <param name="PredictUsPerRow">Measured prediction latency.</param>
+/// <param name="ModelBytes">Size of the saved model.</param>
+public sealed record TieCandidate(string Type, IReadOnlyList<double> FoldScores, double PredictUsPerRow, long ModelBytes);
+
+/// <summary>The noise-tie verdict: the best candidate by mean, the candidates within noise of it, and the one chosen among them.</summary>
+/// <param name="Best">Index of the best candidate by mean fold score.</param>
+/// <param name="Chosen">Index of the candidate chosen: the simplest of <paramref name="Tied"/> by <see cref="NoiseTie.Prefer"/>.</param>
+/// <param name="Tied">Indices within noise of the best, the best included, best first; one entry when there is no tie.</param>
+/// <param name="Detail">A sentence for the leaderboard saying what was compared and why the chosen one.</param>
+public sealed record TieVerdict(int Best, int Chosen, IReadOnlyList<int> Tied, string Detail);
+
+/// <summary>Says when the top candidates are within noise of each other and then prefers the simpler, faster, smaller one.</summary>
+/// <remarks>
+/// A candidate ties with the best when the mean of its paired per-fold differences from the best is at most one standard error of that
+/// difference (sd of the differences / √k): the gap is smaller than the fold-to-fold noise of the gap itself. Among the tied, the
+/// preference is: the simpler family (<see cref="Complexity"/>), then the lower predict latency (within a factor <see cref="LatencyTolerance"/>
+/// counted equal), then the smaller model, then spec order.
+/// </remarks>
+public static class NoiseTie
+{
+    /// <summary>Family complexity, simplest first: baselines 0, linear 1, single-ensemble trees (fasttree, fastforest, lightgbm) 2, any
+    /// other family (e.g. ensembles of candidates) 3.</summary>
+    public static int Complexity(string type) => type.ToLowerInvariant() switch
+    {
+        "random" or "zero_rule" or "heuristic" => 0,
+        "linear" => 1,
+        "fasttree" or "fastforest" or "lightgbm" => 2,
+        _ => 3,
+    };
+
+    /// <summary>The verdict over <paramref name="candidates"/> (in spec order) for <paramref name="metric"/>; candidates whose fold scores are
+    /// not all finite never win or tie. Null when no candidate has finite scores on every fold.</summary>
+    public static TieVerdict? Decide(IReadOnlyList<TieCandidate> candidates, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var higher = MetricCatalog.Get(metric).HigherIsBetter;
+        double? Mean(int i) => candidates[i].FoldScores.Count > 0 && candidates[i].FoldScores.All(double.IsFinite) ? candidates[i].FoldScores.Average() : null;
+        var ranked = CandidateOrder.Rank(Enumerable.Range(0, candidates.Count).ToArray(), Mean, higher);
+        var best = ranked[0];
+        if (Mean(best) is null) return null;
+        var tied = ranked.Where(i => Mean(i) is not null && (i == best || WithinNoise(candidates[best].FoldScores, candidates[i].FoldScores))).ToList();
+        var chosen = Prefer(tied.Select(i => candidates[i]).ToArray(), tied);
+        var name = candidates[best].Type;
+        string detail;
+        if (tied.Count == 1) detail = $"no candidate within one standard error of the paired fold differences from the best ({name})";
+        else
+        {
+            var why = chosen == best ? "the best is also the simplest"
+                : Complexity(candidates[chosen].Type) < Complexity(candidates[best].Type) ? "simpler family"
+                : candidates[chosen].PredictUsPerRow * LatencyTolerance < candidates[best].PredictUsPerRow ? "faster to predict"
+                : "smaller model";
+            detail = $"{tied.Count} candidates within noise of the best (|mean paired difference| ≤ one standard error over {candidates[best].FoldScores.Count} folds); chose the simplest ({why})";
+        }
+        return new TieVerdict(best, chosen, tied, detail);
+    }
+
+    /// <summary>Whether <paramref name="other"/>'s gap to <paramref name="best"/> is within one standard error of the paired fold differences.</summary>
+    public static bool WithinNoise(IReadOnlyList<double> best, IReadOnlyList<double> other)
+    {
+        ArgumentNullException.ThrowIfNull(best);
+        ArgumentNullException.ThrowIfNull(other);
+        if (best.Count != other.Count || best.Count < 2) return false;
+        var d = best.Zip(other, (a, b) => a - b).ToArray();
+        var mean = d.Average();
+        var se = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1) / d.Length);
+        // A relative tolerance so identical candidates (every difference 0, or rounding noise) tie.
+        return Math.Abs(mean) <= se + 1e-12 * Math.Max(1, best.Max(Math.Abs));
+    }
+
+    /// <summary>Predict latencies within this factor of the fastest count as equal (timings vary from run to run); size decides among them.</summary>
+    public const double LatencyTolerance = 1.5;
+
+    /// <summary>The preferred of <paramref name="tied"/> (their indices in <paramref name="indices"/>): the simplest family; among those,
+    /// the ones predicting within <see cref="LatencyTolerance"/> of the fastest; among those the smallest model; then the earlier index.</summary>
+    public static int Prefer(IReadOnlyList<TieCandidate> tied, IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(tied);
+        ArgumentNullException.ThrowIfNull(indices);
+        var simplest = tied.Min(t => Complexity(t.Type));
+        var pool = Enumerable.Range(0, tied.Count).Where(i => Complexity(tied[i].Type) == simplest).ToArray();
+        var fastest = pool.Min(i => tied[i].PredictUsPerRow);
+        return pool.Where(i => tied[i].PredictUsPerRow <= fastest * LatencyTolerance)
+            .OrderBy(i => tied[i].ModelBytes).ThenBy(i => indices[i]).Select(i => indices[i]).First();
+    }
+}

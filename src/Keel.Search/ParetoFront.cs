@@ -1,0 +1,37 @@
+namespace Keel.Search;
+
+/// <summary>One objective of a multi-objective search: a name and whether higher values are better.</summary>
+/// <param name="Name">A metric name (auc, rmse, ...) or latency (predict µs per row) or size (model bytes).</param>
+/// <param name="HigherIsBetter">The objective's direction.</param>
+public sealed record Objective(string Name, bool HigherIsBetter);
+
+/// <summary>The Pareto front of a set of trials: those that no other trial dominates (at least as good on every objective and
+/// strictly better on one), as Optuna's <c>study.best_trials</c> gives for a multi-objective study.</summary>
+public static class ParetoFront
+{
+    /// <summary>Indices of the non-dominated rows of <paramref name="values"/> (one value per objective per row), in input order.
+    /// Rows with a non-finite value are never on the front; identical rows are all on it when none dominates them.</summary>
+    public static IReadOnlyList<int> Front(IReadOnlyList<IReadOnlyList<double>> values, IReadOnlyList<Objective> objectives)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(objectives);
+        var finite = Enumerable.Range(0, values.Count).Where(i => values[i].Count == objectives.Count && values[i].All(double.IsFinite)).ToArray();
+        return finite.Where(i => !finite.Any(j => j != i && Dominates(values[j], values[i], objectives))).ToArray();
+    }
+
+    /// <summary>Whether <paramref name="a"/> is at least as good as <paramref name="b"/> on every objective and strictly better on one.</summary>
+    public static bool Dominates(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<Objective> objectives)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(objectives);
+        var strictly = false;
+        for (var k = 0; k < objectives.Count; k++)
+        {
+            var better = objectives[k].HigherIsBetter ? a[k] - b[k] : b[k] - a[k];
+            if (better < 0) return false;
+            if (better > 0) strictly = true;
+        }
+        return strictly;
+    }
+}

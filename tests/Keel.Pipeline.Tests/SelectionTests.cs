@@ -1,0 +1,171 @@
+using System.Globalization;
+using Keel.Core;
+using Keel.Core.Spec;
+using Keel.Data;
+
+namespace Keel.Pipeline.Tests;
+
+public sealed class SelectionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keel-selection-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private PreparedRun Prepare(string data, string rest)
+    {
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"experiment: selection\ndata: {{path: {data}, label: y}}\nseed: 3\n{rest}");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    /// <summary>A binary set of <paramref name="rows"/> rows: y is exactly x &gt; 0.5, so any sensible model ranks every fold perfectly.</summary>
+    private string Separable(int rows)
+    {
+        var path = Path.Combine(_dir, $"separable-{rows}.csv");
+        var rng = new Random(11);
+        File.WriteAllLines(path, new[] { "x,noise,day,team,y" }.Concat(Enumerable.Range(0, rows).Select(i =>
+        {
+            var x = rng.NextDouble();
+            return string.Create(CultureInfo.InvariantCulture, $"{x:R},{rng.NextDouble():R},{i / 10},t{i % 23},{(x > 0.5 ? "yes" : "no")}");
+        })));
+        return path;
+    }
+
+    [Fact]
+    public void Prepare_DefaultCandidatesOnSmallData_CrossValidatesOnStratifiedFoldsWithTheSameTestRows()
+    {
+        var data = Separable(600);
+
+        var cv = Prepare(data, "");
+        var validation = Prepare(data, "split: {selection: validation}\n");
+
+        Assert.Equal(SelectionMode.Cv, cv.Selection.Mode);
+        Assert.Equal(FoldKind.Stratified, cv.Selection.Kind);
+        Assert.Equal(5, cv.Selection.Folds.Count);
+        Assert.StartsWith("default:", cv.Selection.Reason);
+        Assert.Equal(SelectionMode.Validation, validation.Selection.Mode);
+        Assert.Equal(validation.Split.Test, cv.Split.Test);
+        Assert.Empty(cv.Split.Validation);
+        Assert.Equal(validation.Split.Train.Concat(validation.Split.Validation).Order(), cv.Split.Train);
+        Assert.All(cv.Selection.Folds, f => Assert.Empty(f.Train.Concat(f.Validation).Intersect(cv.Split.Test)));
+    }
+
+    [Fact]
+    public void Prepare_TrainingRowsTimesCandidatesOverBudget_SelectsOnValidation()
+    {
+        // 2 candidates: the budget allows 100,000 training rows; 126,000 rows leave about 100,800 after the test split.
+        var run = Prepare(Separable(126_000), "models: [zero_rule, linear]\n");
+
+        Assert.Equal(SelectionMode.Validation, run.Selection.Mode);
+        Assert.Contains("> 200000", run.Selection.Reason);
+        Assert.NotEmpty(run.Split.Validation);
+    }
+
+    [Theory]
+    [InlineData("split: {strategy: time, selection: cv, folds: 4}", FoldKind.Forward)]
+    [InlineData("split: {strategy: group, selection: cv, folds: 4}", FoldKind.Grouped)]
+    public void Prepare_TimeOrGroupSplit_FoldsFollowTheSplit(string split, FoldKind expected)
+    {
+        var path = Separable(600);
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"experiment: selection\ndata: {{path: {path}, label: y, time_column: day, group_column: team}}\nseed: 3\n{split}\n");
+
+        var run = RunPreparation.Prepare(spec, null);
+
+        Assert.Equal(expected, run.Selection.Kind);
+        Assert.Equal(4, run.Selection.Folds.Count);
+    }
+
+    [Theory]
+    [InlineData("strategy: time, selection: cv", true)]
+    [InlineData("strategy: time", false)]
+    public void Prepare_ForwardFoldLacksAClassForAuc_CvErrorsDefaultFallsBackToValidation(string split, bool fails)
+    {
+        // Rows 0-39 are class a, 40-59 class b: the early forward-chaining folds validate on class a only.
+        var path = Path.Combine(_dir, "drift.csv");
+        File.WriteAllLines(path, new[] { "t,x,y" }.Concat(Enumerable.Range(0, 60).Select(i => $"{i},{i % 7},{(i < 40 ? "a" : "b")}")));
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {path}, label: y, time_column: t}}\nmodels: [zero_rule, linear]\nsplit: {{validation_fraction: 0.5, {split}}}\n");
+
+        if (fails)
+        {
+            var e = Assert.Throws<KeelInputException>(() => RunPreparation.Prepare(spec, null));
+            Assert.Contains("field 'split.selection'", e.Message);
+            Assert.Contains("cv fold 0", e.Message);
+        }
+        else
+        {
+            var run = RunPreparation.Prepare(spec, null);
+            Assert.Equal(SelectionMode.Validation, run.Selection.Mode);
+            Assert.Contains("cv fold 0", run.Selection.Reason);
+        }
+    }
+
+    [Fact]
+    public void Prepare_CvWithCalibration_ErrorNamesSelectionAndTheField()
+    {
+        var e = Assert.Throws<KeelInputException>(() => Prepare(Separable(300), "split: {selection: cv}\nevaluation: {calibrate: sigmoid}\n"));
+
+        Assert.Contains("keel.yaml field 'split.selection'", e.Message);
+        Assert.Contains("evaluation.calibrate", e.Message);
+    }
+
+    [Fact]
+    public void Select_TwoCandidatesEqualByConstruction_DeclaresTieAndChoosesTheSimpler()
+    {
+        // Both rank every fold perfectly (AUC 1 on each fold), so the boosted model listed first has no real lead.
+        var run = Prepare(Separable(400), "models: [lightgbm, linear]\nsplit: {selection: cv}\n");
+        run = run with { Features = run.Features.Drop(["noise", "day", "team"]) };
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var outcomes = run.Candidates.Select(c => trainer.Train(c, trainer.CrossValidate(c))).ToList();
+        var selection = RunPipeline.Select(run, outcomes);
+
+        Assert.All(outcomes, o => Assert.Equal(1.0, o.ValidationMetrics["auc"], 12));
+        Assert.Equal("lightgbm", selection.Best);
+        Assert.Equal(["lightgbm", "linear"], selection.WithinNoise);
+        Assert.Equal("linear", selection.Selected);
+        Assert.Contains("simpler family", selection.TieRule);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CvRun_RecordsFoldSpreadSystemMetricsAndShipsTheFitOnAllTrainingRows()
+    {
+        var run = Prepare(Separable(300), "models: [zero_rule, linear]\n");
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = Path.Combine(_dir, "store") });
+
+        var outcome = await new RunPipeline(store, TimeProvider.System, new Progress<PipelineProgress>(), "test")
+            .ExecuteAsync(run, id => Path.Combine(_dir, id + ".html"), CancellationToken.None);
+
+        Assert.Equal("cv", outcome.Selection.Mode);
+        Assert.Equal("stratified", outcome.Selection.FoldKind);
+        Assert.False(outcome.Final.Refit);
+        Assert.Equal(run.Split.Train.Length, outcome.Final.TrainRows);
+        var stored = (await store.Tracking.GetRunAsync(outcome.RunId))!;
+        Assert.Equal("cv", stored.Params["split.selection"]);
+        Assert.True(stored.Metrics.ContainsKey("linear.cv_std.auc"));
+        Assert.Equal(5, (await store.Tracking.GetMetricHistoryAsync(outcome.RunId, "linear.cv.auc")).Count);
+        foreach (var step in new[] { "train_zero_rule", "train_linear", "refit", "evaluate", "report", "total" })
+        {
+            Assert.True(stored.Metrics[$"system.{step}.wall_seconds"] >= 0, step);
+            Assert.True(stored.Metrics[$"system.{step}.cpu_seconds"] >= 0, step);
+            Assert.True(stored.Metrics[$"system.{step}.peak_working_set_bytes"] > 0, step);
+        }
+        Assert.Contains("cv mean", await File.ReadAllTextAsync(outcome.ReportPath));
+    }
+
+    [Fact]
+    public void CrossValidate_Candidate_OutOfFoldPredictionsCoverEveryTrainingRowOnce()
+    {
+        var run = Prepare(Separable(300), "models: [zero_rule, linear]\n");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var cv = trainer.CrossValidate(run.Candidates[1]);
+
+        Assert.Equal(run.Split.Train, cv.OutOfFold.Rows);
+        Assert.Equal(run.Split.Train.Length, cv.OutOfFold.Predictions.Count);
+        Assert.Equal(5, cv.FoldMetrics.Count);
+        Assert.True(cv.Std["auc"] >= 0);
+        Assert.Equal(cv.FoldMetrics.Average(m => m["auc"]), cv.Mean["auc"], 12);
+    }
+}
