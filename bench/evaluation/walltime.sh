@@ -3,6 +3,7 @@
 # per run; prints every run and each build's medians.
 # Usage: RUNS=5 bench/evaluation/walltime.sh NAME=PATH/keel.dll NAME=PATH/keel.dll ...
 # Build each side first with `dotnet build src/Keel.Cli -c Release` (other commits from `git archive COMMIT | tar -x -C DIR`).
+# SPLIT_NAME (optional) is appended inside side NAME's split mapping, e.g. SPLIT_new=', selection: validation'.
 # EXTRA (optional) is one more spec line, e.g. EXTRA='evaluation: {bootstrap: 200}'; EXTRA_NAME (optional) replaces it for side NAME,
 # so one build can be timed with and without an evaluation spec side by side.
 set -euo pipefail
@@ -13,10 +14,11 @@ trap 'rm -rf "$work"' EXIT
 for side in "$@"; do
   name=${side%%=*}
   extra_var="EXTRA_$name"
+  split_var="SPLIT_$name"
   cat > "$work/spec-$name.yaml" <<SPEC
 experiment: bench-eval-walltime
 data: {path: $root/samples/credit_data.csv, label: Status}
-split: {strategy: predefined, predefined: {test_rows: $root/samples/splits/credit_data.test.txt}}
+split: {strategy: predefined, predefined: {test_rows: $root/samples/splits/credit_data.test.txt}${!split_var:-}}
 register: {enabled: false}
 seed: 42
 ${!extra_var:-${EXTRA:-}}

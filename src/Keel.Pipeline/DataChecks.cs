@@ -36,8 +36,11 @@ public static class DataCheckStep
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(label);
         int FileRow(int r) => label.KeptRows[r];
-        var integrity = IntegrityChecks.Run(table, spec.Data.Label, new IntegrityOptions { Seed = spec.Seed })
-            .Select(f => f.MapRows(FileRow)).ToArray();
+        Finding[] integrity = spec.Integrity == CheckMode.Off ? []
+            : IntegrityChecks.Run(table, spec.Data.Label, new IntegrityOptions { Seed = spec.Seed }).Select(f => f.MapRows(FileRow)).ToArray();
+        if (spec.Integrity == CheckMode.Error && integrity.Where(f => f.Severity >= Severity.Warning).ToArray() is { Length: > 0 } serious)
+            throw new KeelInputException($"{specName} field 'integrity': error, and the integrity checks found {serious.Length} problem(s): " +
+                string.Join(" ", serious.Select(f => $"[{f.Check}] {f.Message}")) + " (integrity: warn reports them without failing.)");
 
         var contract = EnforceContract(spec, specName, specFolder, data, read);
 

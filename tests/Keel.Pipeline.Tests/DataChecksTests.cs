@@ -87,6 +87,21 @@ public sealed class DataChecksTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_IntegrityOffOrError_SkipsTheChecksOrFailsNamingTheFinding()
+    {
+        // credit_data with a few rows repeated: the duplicate_rows check finds them (a warning).
+        var lines = File.ReadAllLines(Sample("credit_data.csv"));
+        File.WriteAllLines(Path.Combine(_dir, "credit.csv"), [.. lines, .. lines.Skip(1).Take(5)]);
+        const string Spec = "data: {path: credit.csv, label: Status}\nmodels: [zero_rule]\n";
+
+        Assert.Contains(Prepare(Spec).Checks.Integrity, f => f.Check == "duplicate_rows");
+        Assert.Empty(Prepare(Spec + "integrity: off\n").Checks.Integrity);
+        var e = Assert.Throws<KeelInputException>(() => Prepare(Spec + "integrity: error\n"));
+        Assert.Contains("field 'integrity'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[duplicate_rows]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Prepare_FeatureDeclaredAvailableAfterLabel_ErrorFindingNamesIt()
     {
         var run = Prepare($"data: {{path: {Sample("penguins.csv")}, label: Species, available_at: {{'Body Mass (g)': after_label, Island: at_prediction}}}}\nmodels: [zero_rule]\n");

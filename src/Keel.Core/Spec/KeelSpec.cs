@@ -46,6 +46,10 @@ public sealed record KeelSpec
 
     /// <summary>What leakage findings do: warn (reported), error (any finding fails the run) or off (not checked). Default warn.</summary>
     public CheckMode Leakage { get; init; } = CheckMode.Warn;
+
+    /// <summary>What the integrity checks of the table do: warn (reported), error (a finding of warning severity or worse fails the run)
+    /// or off (not run, e.g. to save their cost on a large table already validated with keel validate). Default warn.</summary>
+    public CheckMode Integrity { get; init; } = CheckMode.Warn;
 }
 
 /// <summary>The imbalance section: how training rows are rebalanced.</summary>

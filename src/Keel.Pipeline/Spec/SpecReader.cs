@@ -20,7 +20,7 @@ internal static class SpecReader
     public static KeelSpec Parse(string yaml, string fileName)
     {
         var (f, root) = YamlFields.Load(yaml, fileName, "the spec is empty; expected at least a 'data' section");
-        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search", "leakage", "imbalance", "augment", "features", "labels");
+        var keys = f.Keys(root, "", "experiment", "data", "split", "models", "metric", "register", "seed", "evaluation", "monitor", "retrain", "search", "leakage", "imbalance", "augment", "features", "labels", "integrity");
         if (!keys.TryGetValue("data", out var dataNode))
             throw new KeelInputException($"{fileName}: missing the 'data' section; expected data.path and data.label.");
         var seed = keys.TryGetValue("seed", out var s) ? f.Integer(s, "seed") : 42;
@@ -36,6 +36,7 @@ internal static class SpecReader
             Search = keys.TryGetValue("search", out var se) ? SearchSpecReader.Read(f, f.Mapping(se, "search")) : null,
             Seed = seed,
             Leakage = keys.TryGetValue("leakage", out var lk) ? f.Enum<CheckMode>(lk, "leakage") : CheckMode.Warn,
+            Integrity = keys.TryGetValue("integrity", out var ig) ? f.Enum<CheckMode>(ig, "integrity") : CheckMode.Warn,
             Imbalance = keys.TryGetValue("imbalance", out var im) ? ReadImbalance(f, f.Mapping(im, "imbalance")) : null,
             Augment = keys.TryGetValue("augment", out var au) ? ReadAugment(f, f.Mapping(au, "augment")) : null,
             Features = keys.TryGetValue("features", out var fe) ? FeaturesSpecReader.Read(f, f.Mapping(fe, "features")) : null,
