@@ -159,6 +159,8 @@ public sealed class MonitorDeploymentTests
                 OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
             });
         }
+        // Shadow copies of day 1's first 30 requests (the challenger is another version of the same model): not the deployment's traffic.
+        records.AddRange(records.Take(30).Select(r => r with { RequestId = r.RequestId + "-shadow", Version = 2, Arm = "shadow", LatencyMs = 1000 }).ToList());
         await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
             await log.AppendAsync(records);
 
