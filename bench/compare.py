@@ -57,10 +57,12 @@ def sklearn_side(name, label, task):
     return out
 
 
-def keel_side(name, label, task, keel_dll, store):
-    spec = f"""experiment: bench-{name}
-data: {{path: {os.path.join(ROOT, 'samples', name + '.csv')}, label: {label}}}
-split: {{strategy: predefined, predefined: {{test_rows: {os.path.join(ROOT, 'samples', 'splits', name + '.test.txt')}}}}}
+def keel_run(experiment, data, test_rows, label, keel_dll, store):
+    """`keel run --json` of the default spec on DATA with the committed TEST_ROWS: (its JSON, wall seconds). Also used by
+    bench/tabular8/run.py."""
+    spec = f"""experiment: {experiment}
+data: {{path: {data}, label: {label}}}
+split: {{strategy: predefined, predefined: {{test_rows: {test_rows}}}}}
 register: {{enabled: false}}
 seed: 42
 """
@@ -70,8 +72,13 @@ seed: 42
     res = subprocess.run(["dotnet", keel_dll, "run", f.name, "--json", "--store", store], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if res.returncode != 0:
-        sys.exit(f"keel run failed for {name}: {res.stderr}")
+        sys.exit(f"keel run failed for {experiment}: {res.stderr}")
     return json.loads(res.stdout), wall
+
+
+def keel_side(name, label, task, keel_dll, store):
+    return keel_run(f"bench-{name}", os.path.join(ROOT, 'samples', name + '.csv'),
+                    os.path.join(ROOT, 'samples', 'splits', name + '.test.txt'), label, keel_dll, store)
 
 
 def main():

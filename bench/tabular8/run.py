@@ -15,6 +15,8 @@ import json, os, re, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "out")
+sys.path.insert(0, os.path.dirname(HERE))
+from compare import keel_run  # noqa: E402 (bench/compare.py: the same default `keel run`)
 REFERENCE = os.environ.get("KEEL_REFERENCE", "/work/shared/bench/reference.py")
 SETS = [  # name, folder (under bench/tabular8), label, task
     ("attrition", "data", "Attrition", "binary"),
@@ -42,20 +44,8 @@ def peers(sets):
 
 
 def keel(name, folder, label, keel_dll, store):
-    spec = f"""experiment: tabular8-{name}
-data: {{path: {os.path.join(HERE, folder, name + '.csv')}, label: {label}}}
-split: {{strategy: predefined, predefined: {{test_rows: {os.path.join(OUT, 'splits', name + '.test.txt')}}}}}
-register: {{enabled: false}}
-seed: 42
-"""
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-        f.write(spec)
-    t0 = time.perf_counter()
-    res = subprocess.run(["dotnet", keel_dll, "run", f.name, "--json", "--store", store], capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if res.returncode != 0:
-        sys.exit(f"keel run failed for {name}: {res.stderr[-2000:]}")
-    return json.loads(res.stdout), wall
+    return keel_run(f"tabular8-{name}", os.path.join(HERE, folder, name + '.csv'),
+                    os.path.join(OUT, 'splits', name + '.test.txt'), label, keel_dll, store)
 
 
 def main():
