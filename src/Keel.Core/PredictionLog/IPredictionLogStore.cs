@@ -3,6 +3,9 @@ namespace Keel.Core.PredictionLog;
 /// <summary>One answered request: what came in, what went out, which model version and arm answered, and how fast.</summary>
 public sealed record PredictionRecord
 {
+    /// <summary>The arm of a shadow copy: answered by the challenger off the hot path, logged, never returned to the caller.</summary>
+    public const string ShadowArm = "shadow";
+
     /// <summary>Unique id of the request (the server assigns it; the Keel-Request-Id header carries it).</summary>
     public required string RequestId { get; init; }
     /// <summary>When the request arrived.</summary>

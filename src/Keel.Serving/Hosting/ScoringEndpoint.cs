@@ -24,7 +24,7 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
     public const string ArmHeader = "Keel-Arm";
     public const string RequestIdHeader = "Keel-Request-Id";
     public const string ChallengerArm = "challenger";
-    public const string ShadowArm = "shadow";
+    public const string ShadowArm = Keel.Core.PredictionLog.PredictionRecord.ShadowArm;
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
 
