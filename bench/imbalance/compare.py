@@ -7,7 +7,7 @@ on the training rows. Reference: the same features in scikit-learn (median imput
 StandardScaler, LogisticRegression) with imbalanced-learn's sampler (k_neighbors=5) on the training rows; class_weight is
 Keel's imbalance.class_weight: balanced against LogisticRegression(class_weight='balanced'). Test AUC, PR AUC (average
 precision), and at the 0.5 threshold the recall of bad and the balanced accuracy, side by side. Usage (repository root, Release build made here):
-    flock /tmp/keel-bench.lock /usr/bin/python3 bench/imbalance/compare.py
+    /usr/bin/python3 bench/imbalance/compare.py   (quality only: no bench lock needed)
 """
 import json, os, subprocess, sys, tempfile
 import numpy as np, pandas as pd

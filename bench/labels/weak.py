@@ -4,8 +4,8 @@ Synthetic: 10,000 rows, true class pos (40 %) / neg. Columns s1..s7 hold each fu
 s1..s3 independent, accuracies 0.85, 0.80, 0.75, each voting on 60 % of rows; s4..s7 accuracy 0.62 on 90 % of rows, and
 s5..s7 copy s4's vote 85 % of the time (correlated). Rules: `lfI: sI == "pos" -> pos` and `lfI: sI == "neg" -> neg`.
 Real sets, each with functions written from the columns' meaning before any was measured, and not changed after:
-credit_data (samples/, Status, bench/labels/credit.lf), penguins (/work/shared/datasets, Species, penguins.lf),
-seattle-weather (/work/shared/datasets, weather, seattle.lf). Gold: every 20th row, passed with --gold (it only helps find
+credit_data (samples/, Status, bench/labels/credit.lf), penguins (samples/, Species, penguins.lf),
+seattle-weather (samples/, weather, seattle.lf). Gold: every 20th row, passed with --gold (it only helps find
 correlated functions, from 100 gold rows up) and left out of the scores.
 Each set is labelled with --dependencies none (plain Dawid-Skene) and auto. On rows at least one function votes on (gold
 rows left out): accuracy and macro-F1 of weak_label and of majority_vote against the true label, and the AUC of the label
@@ -25,7 +25,6 @@ from sklearn.model_selection import train_test_split
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 keel = ["dotnet", os.path.join(root, "src", "Keel.Cli", "bin", "Debug", "net10.0", "keel.dll")]
 work = tempfile.mkdtemp(prefix="keel-weak-")
-shared = "/work/shared/datasets"
 
 
 def synthetic():
@@ -64,8 +63,8 @@ def real(data, lf, truth):
 
 sets = [("synthetic (seed 42)", synthetic, False),
         ("credit_data", lambda: real(os.path.join(root, "samples", "credit_data.csv"), "credit.lf", "Status"), True),
-        ("penguins", lambda: real(os.path.join(shared, "penguins.csv"), "penguins.lf", "Species"), True),
-        ("seattle-weather", lambda: real(os.path.join(shared, "seattle-weather.csv"), "seattle.lf", "weather"), True)]
+        ("penguins", lambda: real(os.path.join(root, "samples", "penguins.csv"), "penguins.lf", "Species"), True),
+        ("seattle-weather", lambda: real(os.path.join(root, "samples", "seattle-weather.csv"), "seattle.lf", "weather"), True)]
 
 
 def auc(truth, probs, classes):
