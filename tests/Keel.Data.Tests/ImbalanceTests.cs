@@ -110,6 +110,33 @@ public sealed class ImbalanceTests
         Assert.All(Enumerable.Range(12, 4), s => Assert.Equal(1, labels.ClassIndices![s]));
     }
 
+    [Theory]
+    [InlineData(ImbalanceMethod.SmoteNc)]
+    [InlineData(ImbalanceMethod.Smote)]
+    public void Smote_MissingNumbers_SyntheticRowMissingExactlyWhereItsBaseRowIs(ImbalanceMethod method)
+    {
+        // 30 minority rows (income about 10, a third missing) among 300 majority rows (income about 1000): the column median is
+        // a majority value. A text column names each row, and synthetic rows copy it from their base row.
+        var random = new Random(3);
+        var income = Enumerable.Range(0, 330).Select(i => i < 30 ? (i % 3 == 0 ? double.NaN : 10 + random.NextDouble()) : 1000 + random.NextDouble()).ToArray();
+        var other = Enumerable.Range(0, 330).Select(_ => random.NextDouble()).ToArray();
+        var columns = new List<Column> { new NumericColumn("income", income), new NumericColumn("other", other), new StringColumn("id", [.. Enumerable.Range(0, 330).Select(i => $"{i}")], ColumnType.Text) };
+        if (method == ImbalanceMethod.SmoteNc) columns.Add(new StringColumn("c", [.. Enumerable.Range(0, 330).Select(i => i % 2 == 0 ? "a" : "b")]));
+        var y = new EncodedLabels { Task = TaskKind.Binary, Classes = ["min", "maj"], ClassIndices = [.. Enumerable.Range(0, 330).Select(i => i < 30 ? 0 : 1)] };
+
+        var (table, _, _) = Resampler.Resample(new Table(columns), y, new ImbalanceOptions { Method = method, K = 5, Seed = 7 });
+
+        var resampled = (NumericColumn)table["income"];
+        var id = (StringColumn)table["id"];
+        Assert.Equal(600, table.RowCount);
+        for (var s = 330; s < 600; s++)
+        {
+            var b = int.Parse(id[s]!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(double.IsNaN(income[b]), resampled.IsMissing(s));
+            if (!resampled.IsMissing(s)) Assert.InRange(resampled[s], 10, 11); // never a step towards the majority's median
+        }
+    }
+
     [Fact]
     public void Smote_CategoricalFeature_ErrorSaysUseSmoteNc()
     {

@@ -149,8 +149,9 @@ public static class Resampler
         return (new Table(columns), [.. y, .. newLabels]);
     }
 
-    /// <summary>The column with the synthetic rows appended: numbers on the segment base + gap × (neighbour − base), categories the
-    /// neighbours' most frequent value (nearest first on ties), text the base row's.</summary>
+    /// <summary>The column with the synthetic rows appended: numbers on the segment base + gap × (neighbour − base) (missing where the
+    /// base is missing, the base's value where the neighbour's is), categories the neighbours' most frequent value (nearest first
+    /// on ties), text the base row's.</summary>
     private static Column Extend(Column column, Space space, List<(int Base, int Neighbour, double Gap, int[] Neighbours)> rows, int n)
     {
         switch (column)
@@ -162,8 +163,10 @@ public static class Resampler
                 var filled = space.Filled(num.Name);
                 for (var i = 0; i < rows.Count; i++)
                 {
+                    // Missing where the base row is missing, so the class keeps its missing rate (a missing indicator keeps its
+                    // meaning); the base row's value where only the neighbour's is missing (no step towards the median).
                     var (b, nb, gap, _) = rows[i];
-                    var value = filled[b] + gap * (filled[nb] - filled[b]);
+                    var value = num.IsMissing(b) ? double.NaN : num.IsMissing(nb) ? filled[b] : filled[b] + gap * (filled[nb] - filled[b]);
                     v[num.Length + i] = num.Type == ColumnType.Boolean ? Math.Round(value) : value;
                 }
                 return new NumericColumn(num.Name, v, num.Type);
