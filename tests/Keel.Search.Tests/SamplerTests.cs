@@ -5,7 +5,8 @@ namespace Keel.Search.Tests;
 
 public sealed class SamplerTests
 {
-    private static readonly SearchSpace Space = new([
+    /// <summary>The mixed space of bench/search (a float, a log float, a log integer, a categorical and a conditional float).</summary>
+    internal static readonly SearchSpace Space = new([
         new ParamSpec("x", new FloatDistribution(-5, 5)),
         new ParamSpec("lr", new FloatDistribution(1e-4, 1, Log: true)),
         new ParamSpec("leaves", new IntDistribution(2, 256, Log: true)),

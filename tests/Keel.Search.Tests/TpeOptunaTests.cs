@@ -53,4 +53,34 @@ public sealed class TpeOptunaTests
         Assert.True(keel[6] > 0.5, $"[1, 2] holds {keel[6]}");
         Assert.True(optuna[13] > 0.5);
     }
+
+    private static readonly SearchSpace Hartmann6 = new(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(0, 1))).ToArray());
+
+    [Theory]
+    [InlineData("hartmann6-60")]
+    [InlineData("hartmann6-300")]
+    [InlineData("mixed-40")]
+    public void TpeSampler_FixedHistory_ScoresAsOptuna31(string name)
+    {
+        // Optuna 3.1's log l(x) - log g(x) at a grid of values per parameter (bench/search/tpe_scores_fixture.py).
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tpe_optuna31_scores.json")));
+        var fixture = doc.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var history = fixture.GetProperty("history").EnumerateArray().Select((h, i) => new TrialRecord(i, 1, TrialState.Complete, "g",
+            h.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()))
+        { Value = h.GetProperty("value").GetDouble() }).ToList();
+        var space = name.StartsWith("mixed", StringComparison.Ordinal) ? SamplerTests.Space : Hartmann6;
+        var sampler = (TpeSampler)SamplerFactory.Tpe();
+        var context = new SamplingContext(history.Count, space, history, Direction.Minimize, new Dictionary<string, double>());
+
+        foreach (var grid in fixture.GetProperty("grids").EnumerateObject())
+        {
+            var values = grid.Value.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var optuna = grid.Value.GetProperty("scores").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+            var keel = sampler.Score(context, space.Params.Single(p => p.Name == grid.Name), values);
+
+            for (var i = 0; i < values.Length; i++)
+                Assert.True(Math.Abs(keel[i] - optuna[i]) < 1e-5, $"{grid.Name} = {values[i]}: Keel {keel[i]}, Optuna {optuna[i]}");
+        }
+    }
 }

@@ -40,18 +40,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     public double Sample(SamplingContext context, ParamSpec param)
     {
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
-        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
-        // trials without this (conditional) parameter dropped from each side.
-        var observed = Observations(context);
-        if (observed.Count < options.StartupTrials) return RandomSampler.Draw(rng, param.Distribution);
-
-        var nBelow = Gamma(observed.Count);
-        // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
-        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
-        double[] Side(IEnumerable<Observation> side) => side.Where(o => o.Trial.Params.ContainsKey(param.Name)).OrderBy(o => o.Trial.Number)
-            .Select(o => o.Trial.Params[param.Name]).ToArray();
-        var below = Side(ranked.Take(nBelow));
-        var above = Side(ranked.Skip(nBelow));
+        if (Split(context, param) is not var (below, above)) return RandomSampler.Draw(rng, param.Distribution);
 
         if (param.Distribution is CategoricalDistribution c)
         {
@@ -71,24 +60,59 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         var (low, high) = NumericBounds.Of(param.Distribution);
         var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
-        var heights = !options.NormalisedDensity;
-        var discrete = param.Distribution is IntDistribution { Log: false }; // log integers are continuous in log space, as in Optuna
         double chosen = double.NaN, chosenScore = double.NegativeInfinity;
         for (var k = 0; k < options.EiCandidates; k++)
         {
-            var t = lm.Sample(rng);
-            var value = NumericBounds.Back(param.Distribution, t);
-            // Linear integers are scored by the mass of their bin, as Optuna scores stepped values.
-            var (a, b) = discrete ? Bin((IntDistribution)param.Distribution, value) : (t, t);
-            // Scored where the value lands (a log integer after rounding), as Optuna scores the values it returns.
-            var at = NumericBounds.To(param.Distribution, value);
-            var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
+            var value = NumericBounds.Back(param.Distribution, lm.Sample(rng));
+            var score = ScoreAt(param.Distribution, lm, gm, value);
             if (score > chosenScore || double.IsNaN(chosen)) (chosen, chosenScore) = (value, score);
         }
         return chosen;
     }
 
-    private static (double, double) Bin(IntDistribution d, double value) => (value - 0.5, value + 0.5);
+    /// <summary>The values of <paramref name="param"/> in the good ("below") and bad ("above") trials, each in trial order; null while
+    /// fewer trials than the start-up count have finished.</summary>
+    private (double[] Below, double[] Above)? Split(SamplingContext context, ParamSpec param)
+    {
+        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
+        // trials without this (conditional) parameter dropped from each side.
+        var observed = Observations(context);
+        if (observed.Count < options.StartupTrials) return null;
+
+        var nBelow = Gamma(observed.Count);
+        // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
+        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
+        double[] Side(IEnumerable<Observation> side) => side.Where(o => o.Trial.Params.ContainsKey(param.Name)).OrderBy(o => o.Trial.Number)
+            .Select(o => o.Trial.Params[param.Name]).ToArray();
+        return (Side(ranked.Take(nBelow)), Side(ranked.Skip(nBelow)));
+    }
+
+    /// <summary>The acquisition log l(x) - log g(x) at each of <paramref name="values"/> (internal values, as <see cref="Sample"/>
+    /// returns them), from the history in <paramref name="context"/>; what <see cref="Sample"/> maximises over its candidates.</summary>
+    internal double[] Score(SamplingContext context, ParamSpec param, IReadOnlyList<double> values)
+    {
+        if (Split(context, param) is not var (below, above)) throw new InvalidOperationException("still in the start-up trials");
+        if (param.Distribution is CategoricalDistribution c)
+        {
+            var l = CategoricalMixture(below, c.Choices.Count);
+            var g = CategoricalMixture(above, c.Choices.Count);
+            return values.Select(v => Math.Log(l[(int)v]) - Math.Log(g[(int)v])).ToArray();
+        }
+        var (low, high) = NumericBounds.Of(param.Distribution);
+        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        return values.Select(v => ScoreAt(param.Distribution, lm, gm, v)).ToArray();
+    }
+
+    private double ScoreAt(Distribution d, ParzenMixture lm, ParzenMixture gm, double value)
+    {
+        // Linear integers are scored by the mass of their bin, as Optuna scores stepped values; the rest where the value lands
+        // (a log integer after rounding), as Optuna scores the values it returns.
+        if (d is IntDistribution { Log: false }) return lm.LogMass(value - 0.5, value + 0.5) - gm.LogMass(value - 0.5, value + 0.5);
+        var at = NumericBounds.To(d, value);
+        var heights = !options.NormalisedDensity;
+        return lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
+    }
 
     /// <summary>Optuna's default gamma: the best 10 %, rounded up, at most 25.</summary>
     public static int Gamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
