@@ -1,8 +1,9 @@
 """Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically; one JSON line per run.
 
-    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,random]
+    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
 """
 import json
+import warnings
 import math
 import sys
 import time
@@ -10,6 +11,7 @@ import time
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
 def mixed(t):
@@ -53,7 +55,12 @@ def main():
             continue
         for sampler in samplers:
             for seed in seeds:
-                s = optuna.samplers.TPESampler(seed=seed) if sampler == "tpe" else optuna.samplers.RandomSampler(seed=seed)
+                if sampler == "tpe-mv":
+                    s = optuna.samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False)
+                elif sampler == "tpe":
+                    s = optuna.samplers.TPESampler(seed=seed)
+                else:
+                    s = optuna.samplers.RandomSampler(seed=seed)
                 study = optuna.create_study(sampler=s)
                 start = time.perf_counter()
                 study.optimize(f, n_trials=budget)

@@ -61,6 +61,16 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void TpeSampler_Multivariate_SameSeedSameSearchAndBeatsRandom()
+    {
+        // The mixed space's conditional float stays independent; the four shared parameters are drawn together.
+        var mv = Enumerable.Range(0, 5).Select(s => Best(SamplerFactory.Tpe(new() { Seed = s, Multivariate = true }), 60)).ToArray();
+        var random = Enumerable.Range(0, 5).Select(s => Best(SamplerFactory.Random(new() { Seed = s }), 60)).Average();
+        Assert.Equal(mv[3], Best(SamplerFactory.Tpe(new() { Seed = 3, Multivariate = true }), 60));
+        Assert.True(mv.Average() < random * 0.7, $"multivariate TPE {mv.Average()} vs random {random}");
+    }
+
+    [Fact]
     public void GridSampler_TwoParams_EveryCombinationOnce()
     {
         var space = new SearchSpace([new ParamSpec("a", new CategoricalDistribution(["p", "q"])), new ParamSpec("b", new IntDistribution(1, 3))]);

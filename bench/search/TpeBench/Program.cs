@@ -5,7 +5,7 @@ using Keel.Search;
 using Keel.Search.Samplers;
 
 // Keel's samplers on cheap deterministic objectives, written identically in optuna_bench.py; one JSON line per (objective, sampler, seed).
-//   dotnet run -c Release --project bench/search/TpeBench -- 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,random]
+//   dotnet run -c Release --project bench/search/TpeBench -- 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
 var budget = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var names = (args.Length > 2 ? args[2] : "mixed,branin,hartmann6").Split(',');
@@ -37,7 +37,12 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
     {
         foreach (var seed in seeds)
         {
-            var s = sampler == "tpe" ? SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed }) : SamplerFactory.Random(new RandomSamplerOptions { Seed = seed });
+            var s = sampler switch
+            {
+                "tpe" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed }),
+                "tpe-mv" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed, Multivariate = true }),
+                _ => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
+            };
             var history = new List<TrialRecord>();
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < budget; i++)
