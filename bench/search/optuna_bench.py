@@ -1,8 +1,9 @@
 """Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically; one JSON line per run.
 
-    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4
+    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
 """
 import json
+import warnings
 import math
 import sys
 import time
@@ -10,6 +11,7 @@ import time
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
 def mixed(t):
@@ -46,10 +48,19 @@ def hartmann6(t):
 def main():
     budget = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "0,1,2,3,4").split(",")]
+    names = (sys.argv[3] if len(sys.argv) > 3 else "mixed,branin,hartmann6").split(",")
+    samplers = (sys.argv[4] if len(sys.argv) > 4 else "tpe,random").split(",")
     for name, f in [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6)]:
-        for sampler in ["tpe", "random"]:
+        if name not in names:
+            continue
+        for sampler in samplers:
             for seed in seeds:
-                s = optuna.samplers.TPESampler(seed=seed) if sampler == "tpe" else optuna.samplers.RandomSampler(seed=seed)
+                if sampler == "tpe-mv":
+                    s = optuna.samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False)
+                elif sampler == "tpe":
+                    s = optuna.samplers.TPESampler(seed=seed)
+                else:
+                    s = optuna.samplers.RandomSampler(seed=seed)
                 study = optuna.create_study(sampler=s)
                 start = time.perf_counter()
                 study.optimize(f, n_trials=budget)

@@ -53,4 +53,64 @@ public sealed class TpeOptunaTests
         Assert.True(keel[6] > 0.5, $"[1, 2] holds {keel[6]}");
         Assert.True(optuna[13] > 0.5);
     }
+
+    private static readonly SearchSpace Hartmann6 = new(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(0, 1))).ToArray());
+
+    /// <summary>One case of bench/search/tpe_scores_fixture.py: its JSON and the sampling context of its history.</summary>
+    private static (JsonElement Case, SamplingContext Context) ScoresCase(JsonDocument doc, string name)
+    {
+        var fixture = doc.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var history = fixture.GetProperty("history").EnumerateArray().Select((h, i) => new TrialRecord(i, 1, TrialState.Complete, "g",
+            h.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()))
+        { Value = h.GetProperty("value").GetDouble() }).ToList();
+        var space = name.StartsWith("mixed", StringComparison.Ordinal) ? SamplerTests.Space : Hartmann6;
+        return (fixture, new SamplingContext(history.Count, space, history, Direction.Minimize, new Dictionary<string, double>()));
+    }
+
+    private static JsonDocument ScoresFixture() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tpe_optuna31_scores.json")));
+
+    [Theory]
+    [InlineData("hartmann6-60")]
+    [InlineData("hartmann6-300")]
+    [InlineData("mixed-40")]
+    public void TpeSampler_FixedHistory_ScoresAsOptuna31(string name)
+    {
+        // Optuna 3.1's log l(x) - log g(x) at a grid of values per parameter (bench/search/tpe_scores_fixture.py).
+        using var doc = ScoresFixture();
+        var (fixture, context) = ScoresCase(doc, name);
+        var space = context.Space;
+        var sampler = (TpeSampler)SamplerFactory.Tpe();
+
+        foreach (var grid in fixture.GetProperty("grids").EnumerateObject())
+        {
+            var values = grid.Value.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var optuna = grid.Value.GetProperty("scores").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+            var keel = sampler.Score(context, space.Params.Single(p => p.Name == grid.Name), values);
+
+            for (var i = 0; i < values.Length; i++)
+                Assert.True(Math.Abs(keel[i] - optuna[i]) < 1e-5, $"{grid.Name} = {values[i]}: Keel {keel[i]}, Optuna {optuna[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData("hartmann6-60")]
+    [InlineData("hartmann6-300")]
+    [InlineData("mixed-40")]
+    public void TpeSampler_MultivariateFixedHistory_ScoresAsOptuna31(string name)
+    {
+        // Optuna 3.1's multivariate acquisition at 30 points of the parameters every trial has (the mixed space's conditional
+        // float is left to independent sampling).
+        using var doc = ScoresFixture();
+        var (fixture, context) = ScoresCase(doc, name);
+        var joint = fixture.GetProperty("joint");
+        var points = joint.GetProperty("points").EnumerateArray()
+            .Select(p => (IReadOnlyDictionary<string, double>)p.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetDouble())).ToList();
+        var optuna = joint.GetProperty("scores").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+        var keel = ((TpeSampler)SamplerFactory.Tpe(new TpeSamplerOptions { Multivariate = true })).JointScore(context, points);
+
+        for (var i = 0; i < points.Count; i++) Assert.True(Math.Abs(keel[i] - optuna[i]) < 1e-5, $"point {i}: Keel {keel[i]}, Optuna {optuna[i]}");
+    }
 }

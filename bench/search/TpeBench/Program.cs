@@ -5,9 +5,11 @@ using Keel.Search;
 using Keel.Search.Samplers;
 
 // Keel's samplers on cheap deterministic objectives, written identically in optuna_bench.py; one JSON line per (objective, sampler, seed).
-//   dotnet run -c Release --project bench/search/TpeBench -- 100 0,1,2,3,4
+//   dotnet run -c Release --project bench/search/TpeBench -- 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
 var budget = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+var names = (args.Length > 2 ? args[2] : "mixed,branin,hartmann6").Split(',');
+var samplers = (args.Length > 3 ? args[3] : "tpe,random").Split(',');
 
 var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<string, double>, double> F)[]
 {
@@ -29,13 +31,18 @@ var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<s
     ("hartmann6", new SearchSpace(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(0, 1))).ToArray()), p => Hartmann6(p)),
 };
 
-foreach (var (name, space, f) in objectives)
+foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
 {
-    foreach (var sampler in new[] { "tpe", "random" })
+    foreach (var sampler in samplers)
     {
         foreach (var seed in seeds)
         {
-            var s = sampler == "tpe" ? SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed }) : SamplerFactory.Random(new RandomSamplerOptions { Seed = seed });
+            var s = sampler switch
+            {
+                "tpe" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed }),
+                "tpe-mv" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed, Multivariate = true }),
+                _ => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
+            };
             var history = new List<TrialRecord>();
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < budget; i++)

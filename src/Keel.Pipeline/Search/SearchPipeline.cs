@@ -165,16 +165,24 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     private static string FinalReportPath(string searchReport) =>
         Path.Combine(Path.GetDirectoryName(searchReport)!, Path.GetFileNameWithoutExtension(searchReport) + "-final.html");
 
-    /// <summary>The prepared run that trains each family's best trial beside the baselines, tagged with the search run.</summary>
-    private static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId)
+    /// <summary>The prepared run that trains each family's best trial (the spec's fixed options of that type with the trial's sampled
+    /// ones over them, as the trial ran) beside the spec's other models, tagged with the search run. Ensembles are not searched
+    /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models).</summary>
+    internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId)
     {
-        var baselines = run.Spec.Models.Where(m => !SearchSpaces.Tunable.Contains(m.Type)).ToList();
+        var best = winners.ToDictionary(w => w.Family, w => w.Options, StringComparer.Ordinal);
+        var baselines = run.Spec.Models.Where(m => !SearchSpaces.Tunable.Contains(m.Type))
+            .Select(m => m with { Members = m.Members.Select(member => Tuned(member, best)).ToArray() }).ToList();
         if (baselines.Count == 0) baselines = [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }];
-        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = w.Options });
+        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = TrialRunner.Options(run.Spec, w.Family, w.Options) });
         var models = baselines.Concat(tuned).ToArray();
         var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
         return run with { Spec = run.Spec with { Models = models }, Candidates = candidates, Tags = new Dictionary<string, string> { [SearchRunTag] = searchRunId } };
     }
+
+    /// <summary>An ensemble member with its searched type's best sampled options over its own; unchanged when its type was not searched.</summary>
+    private static ModelSpec Tuned(ModelSpec member, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> best) =>
+        best.TryGetValue(member.Type, out var sampled) ? member with { Options = TrialRunner.Merge(member.Options, sampled) } : member;
 
     private static TrialSummary Summary(TrialRecord t, SearchPlan plan)
     {

@@ -148,6 +148,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         {
             "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),
             "grid" => SamplerFactory.Grid(),
+            "tpe-multivariate" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed, Multivariate = true }),
             _ => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed }),
         },
         Pruner = Pruner switch

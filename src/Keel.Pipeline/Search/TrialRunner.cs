@@ -130,7 +130,13 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
     /// <summary>The trial's options: the spec's own options for this type (first model of the type), with the sampled values over them.</summary>
     public static IReadOnlyDictionary<string, string> Options(KeelSpec spec, string family, IReadOnlyDictionary<string, string> sampled)
     {
-        var fixedOptions = spec.Models.FirstOrDefault(m => m.Type == family)?.Options ?? new Dictionary<string, string>();
+        ArgumentNullException.ThrowIfNull(spec);
+        return Merge(spec.Models.FirstOrDefault(m => m.Type == family)?.Options ?? new Dictionary<string, string>(), sampled);
+    }
+
+    /// <summary><paramref name="fixedOptions"/> with <paramref name="sampled"/> over them.</summary>
+    public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fixedOptions, IReadOnlyDictionary<string, string> sampled)
+    {
         var merged = new SortedDictionary<string, string>(fixedOptions.ToDictionary(), StringComparer.Ordinal);
         foreach (var (k, v) in sampled) merged[k] = v;
         return merged;

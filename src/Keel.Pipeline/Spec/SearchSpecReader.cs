@@ -12,7 +12,7 @@ internal static class SearchSpecReader
         var spec = new SearchSpec
         {
             Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
-            Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "random", "grid") : "tpe",
+            Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "random", "grid") : "tpe",
             Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : "median",
             Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
             Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],

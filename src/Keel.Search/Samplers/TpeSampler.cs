@@ -22,6 +22,11 @@ public sealed record TpeSamplerOptions
     /// do: optuna#5109). Default false: the heights, which weigh wide components up and converge faster in small budgets
     /// (bench/search: branin, hartmann6 and the mixed space at 50 trials).</summary>
     public bool NormalisedDensity { get; init; }
+
+    /// <summary>Whether the parameters every finished trial has are drawn together from one joint Parzen mixture (Optuna's
+    /// <c>multivariate=True</c>: one bandwidth per parameter by Scott's rule, 0.2 n^(-1/(d+4)) of the range); the others, such as
+    /// conditional ones, stay independent. Default false (Optuna 3.1's default).</summary>
+    public bool Multivariate { get; init; }
 }
 
 /// <summary>
@@ -39,19 +44,9 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
     public double Sample(SamplingContext context, ParamSpec param)
     {
+        if (options.Multivariate && Joint(context) is { } joint && joint.TryGetValue(param.Name, out var jointValue)) return jointValue;
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
-        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
-        // trials without this (conditional) parameter dropped from each side.
-        var observed = Observations(context);
-        if (observed.Count < options.StartupTrials) return RandomSampler.Draw(rng, param.Distribution);
-
-        var nBelow = Gamma(observed.Count);
-        // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
-        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
-        double[] Side(IEnumerable<Observation> side) => side.Where(o => o.Trial.Params.ContainsKey(param.Name)).OrderBy(o => o.Trial.Number)
-            .Select(o => o.Trial.Params[param.Name]).ToArray();
-        var below = Side(ranked.Take(nBelow));
-        var above = Side(ranked.Skip(nBelow));
+        if (Split(context, param) is not var (below, above)) return RandomSampler.Draw(rng, param.Distribution);
 
         if (param.Distribution is CategoricalDistribution c)
         {
@@ -71,24 +66,146 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         var (low, high) = NumericBounds.Of(param.Distribution);
         var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
-        var heights = !options.NormalisedDensity;
-        var discrete = param.Distribution is IntDistribution { Log: false }; // log integers are continuous in log space, as in Optuna
         double chosen = double.NaN, chosenScore = double.NegativeInfinity;
         for (var k = 0; k < options.EiCandidates; k++)
         {
-            var t = lm.Sample(rng);
-            var value = NumericBounds.Back(param.Distribution, t);
-            // Linear integers are scored by the mass of their bin, as Optuna scores stepped values.
-            var (a, b) = discrete ? Bin((IntDistribution)param.Distribution, value) : (t, t);
-            // Scored where the value lands (a log integer after rounding), as Optuna scores the values it returns.
-            var at = NumericBounds.To(param.Distribution, value);
-            var score = discrete ? lm.LogMass(a, b) - gm.LogMass(a, b) : lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
+            var value = NumericBounds.Back(param.Distribution, lm.Sample(rng));
+            var score = ScoreAt(param.Distribution, lm, gm, value);
             if (score > chosenScore || double.IsNaN(chosen)) (chosen, chosenScore) = (value, score);
         }
         return chosen;
     }
 
-    private static (double, double) Bin(IntDistribution d, double value) => (value - 0.5, value + 0.5);
+    /// <summary>The values of <paramref name="param"/> in the good ("below") and bad ("above") trials, each in trial order; null while
+    /// fewer trials than the start-up count have finished.</summary>
+    private (double[] Below, double[] Above)? Split(SamplingContext context, ParamSpec param)
+    {
+        // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
+        // trials without this (conditional) parameter dropped from each side.
+        var observed = Observations(context);
+        if (observed.Count < options.StartupTrials) return null;
+        var (below, above) = SplitTrials(observed);
+        double[] Side(IEnumerable<TrialRecord> side) => side.Where(t => t.Params.ContainsKey(param.Name)).Select(t => t.Params[param.Name]).ToArray();
+        return (Side(below), Side(above));
+    }
+
+    /// <summary>The best gamma(n) observed trials and the rest, each in trial order.</summary>
+    private static (TrialRecord[] Below, TrialRecord[] Above) SplitTrials(List<Observation> observed)
+    {
+        var nBelow = Gamma(observed.Count);
+        // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
+        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
+        TrialRecord[] Side(IEnumerable<Observation> side) => side.Select(o => o.Trial).OrderBy(t => t.Number).ToArray();
+        return (Side(ranked.Take(nBelow)), Side(ranked.Skip(nBelow)));
+    }
+
+    /// <summary>Multivariate TPE (Optuna's <c>multivariate=True</c>, <c>group=False</c>): values for the parameters every observed
+    /// trial has, drawn together; null during the start-up trials or when no parameter is shared. The same for every parameter of
+    /// one trial, since it depends only on the history, the seed and the trial's number.</summary>
+    private Dictionary<string, double>? Joint(SamplingContext context)
+    {
+        var observed = Observations(context);
+        if (observed.Count < options.StartupTrials) return null;
+        // Optuna's relative search space: the intersection of the observed trials' parameters.
+        var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        if (space.Length == 0) return null;
+        var (below, above) = SplitTrials(observed);
+        var l = JointMixture(space, below);
+        var g = JointMixture(space, above);
+        var rng = TrialRandom.For(options.Seed, context.TrialNumber, "\u0001joint");
+        Dictionary<string, double>? chosen = null;
+        var chosenScore = double.NegativeInfinity;
+        for (var c = 0; c < options.EiCandidates; c++)
+        {
+            var k = PickComponent(rng, l.Weights);
+            var candidate = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var j = 0; j < space.Length; j++)
+            {
+                candidate[space[j].Name] = l.Marginals[j] is ParzenMixture m
+                    ? NumericBounds.Back(space[j].Distribution, m.SampleComponent(k, rng))
+                    : Pick(rng, ((double[][])l.Marginals[j])[k]);
+            }
+            var score = JointLogPdf(space, l, candidate) - JointLogPdf(space, g, candidate);
+            if (chosen is null || score > chosenScore) (chosen, chosenScore) = (candidate, score);
+        }
+        return chosen;
+    }
+
+    /// <summary>The multivariate acquisition log l(x) - log g(x) at each point (internal values of every shared parameter).</summary>
+    internal double[] JointScore(SamplingContext context, IReadOnlyList<IReadOnlyDictionary<string, double>> points)
+    {
+        var observed = Observations(context);
+        var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        var (below, above) = SplitTrials(observed);
+        var l = JointMixture(space, below);
+        var g = JointMixture(space, above);
+        return points.Select(x => JointLogPdf(space, l, x) - JointLogPdf(space, g, x)).ToArray();
+    }
+
+    /// <summary>One side's joint mixture: a component per trial plus the prior, sharing weights across parameters; each parameter's
+    /// marginal is a <see cref="ParzenMixture"/> (numeric) or the components' choice probabilities (categorical).</summary>
+    private (double[] Weights, object[] Marginals) JointMixture(ParamSpec[] space, TrialRecord[] trials)
+    {
+        // Scott's rule as Optuna 3.1 (the BOHB paper's): one bandwidth per parameter, the same for every component.
+        var sigma0 = 0.2 * Math.Pow(Math.Max(trials.Length, 1), -1.0 / (space.Length + 4));
+        var marginals = space.Select(p =>
+        {
+            var values = trials.Select(t => t.Params[p.Name]).ToArray();
+            if (p.Distribution is CategoricalDistribution c) return (object)CategoricalRows(values, c.Choices.Count);
+            var (low, high) = NumericBounds.Of(p.Distribution);
+            return Parzen(values.Select(v => NumericBounds.To(p.Distribution, v)).ToArray(), low, high, sigma0);
+        }).ToArray();
+        return (Normalised(Weights(trials.Length).Append(options.PriorWeight).ToArray()), marginals);
+    }
+
+    private double JointLogPdf(ParamSpec[] space, (double[] Weights, object[] Marginals) mixture, IReadOnlyDictionary<string, double> x)
+    {
+        var terms = mixture.Weights.Select(w => Math.Log(w)).ToArray();
+        var heights = !options.NormalisedDensity;
+        for (var j = 0; j < space.Length; j++)
+        {
+            var d = space[j].Distribution;
+            var v = x[space[j].Name];
+            for (var k = 0; k < terms.Length; k++)
+            {
+                terms[k] += mixture.Marginals[j] switch
+                {
+                    double[][] rows => Math.Log(rows[k][(int)v]),
+                    ParzenMixture m when d is IntDistribution { Log: false } => Math.Log(Math.Max(m.ComponentMass(k, v - 0.5, v + 0.5), Eps)),
+                    ParzenMixture m => m.ComponentLogPdf(k, NumericBounds.To(d, v), heights),
+                    _ => throw new InvalidOperationException("unknown marginal"),
+                };
+            }
+        }
+        return LogSumExp(terms);
+    }
+
+    /// <summary>The acquisition log l(x) - log g(x) at each of <paramref name="values"/> (internal values, as <see cref="Sample"/>
+    /// returns them), from the history in <paramref name="context"/>; what <see cref="Sample"/> maximises over its candidates.</summary>
+    internal double[] Score(SamplingContext context, ParamSpec param, IReadOnlyList<double> values)
+    {
+        if (Split(context, param) is not var (below, above)) throw new InvalidOperationException("still in the start-up trials");
+        if (param.Distribution is CategoricalDistribution c)
+        {
+            var l = CategoricalMixture(below, c.Choices.Count);
+            var g = CategoricalMixture(above, c.Choices.Count);
+            return values.Select(v => Math.Log(l[(int)v]) - Math.Log(g[(int)v])).ToArray();
+        }
+        var (low, high) = NumericBounds.Of(param.Distribution);
+        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        return values.Select(v => ScoreAt(param.Distribution, lm, gm, v)).ToArray();
+    }
+
+    private double ScoreAt(Distribution d, ParzenMixture lm, ParzenMixture gm, double value)
+    {
+        // Linear integers are scored by the mass of their bin, as Optuna scores stepped values; the rest where the value lands
+        // (a log integer after rounding), as Optuna scores the values it returns.
+        if (d is IntDistribution { Log: false }) return lm.LogMass(value - 0.5, value + 0.5) - gm.LogMass(value - 0.5, value + 0.5);
+        var at = NumericBounds.To(d, value);
+        var heights = !options.NormalisedDensity;
+        return lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
+    }
 
     /// <summary>Optuna's default gamma: the best 10 %, rounded up, at most 25.</summary>
     public static int Gamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
@@ -126,19 +243,44 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
     private double[] CategoricalMixture(double[] observed, int choices)
     {
-        // Optuna 3.1: every component puts prior_weight / (n + 1) on each choice and 1 more on its observation, normalised per
-        // component; the prior component is uniform.
-        var w = Weights(observed.Length).Append(options.PriorWeight).ToArray();
-        var total = w.Sum();
+        var w = Normalised(Weights(observed.Length).Append(options.PriorWeight).ToArray());
+        var rows = CategoricalRows(observed, choices);
         var p = new double[choices];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            for (var k = 0; k < choices; k++) p[k] += w[i] * rows[i][k];
+        }
+        return p;
+    }
+
+    /// <summary>Each component's choice probabilities, the prior's last. Optuna 3.1: every component puts prior_weight / (n + 1)
+    /// on each choice and 1 more on its observation, normalised per component; the prior component is uniform.</summary>
+    private double[][] CategoricalRows(double[] observed, int choices)
+    {
         var smooth = options.PriorWeight / (observed.Length + 1);
         var rowTotal = 1 + smooth * choices;
-        for (var i = 0; i < observed.Length; i++)
+        var rows = observed.Select(o => Enumerable.Range(0, choices).Select(k => (smooth + (k == (int)o ? 1 : 0)) / rowTotal).ToArray()).ToList();
+        rows.Add(Enumerable.Repeat(1.0 / choices, choices).ToArray());
+        return [.. rows];
+    }
+
+    private static double[] Normalised(double[] w)
+    {
+        var total = w.Sum();
+        return w.Select(x => x / total).ToArray();
+    }
+
+    /// <summary>A component index drawn by weight (the weights sum to 1).</summary>
+    private static int PickComponent(Random rng, double[] weights)
+    {
+        var u = rng.NextDouble();
+        var k = 0;
+        for (; k < weights.Length - 1; k++)
         {
-            for (var k = 0; k < choices; k++) p[k] += w[i] / total * (smooth + (k == (int)observed[i] ? 1 : 0)) / rowTotal;
+            u -= weights[k];
+            if (u <= 0) break;
         }
-        for (var k = 0; k < choices; k++) p[k] += w[^1] / total / choices;
-        return p;
+        return k;
     }
 
     private static int Pick(Random rng, double[] p)
@@ -152,7 +294,9 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return p.Length - 1;
     }
 
-    private ParzenMixture Parzen(double[] observed, double low, double high)
+    /// <summary>One side's Parzen mixture over [low, high]; with <paramref name="sigma0"/> (multivariate), every observation's bandwidth
+    /// is that share of the range instead of the gap to its neighbours.</summary>
+    private ParzenMixture Parzen(double[] observed, double low, double high, double? sigma0 = null)
     {
         // As Optuna 3.1: the prior (centre of the range) takes part in the neighbour gaps like an observation, and in the
         // count behind the smallest bandwidth; its own bandwidth is then the whole range.
@@ -173,25 +317,19 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         }
         var sigmas = new double[n];
         var minSigma = (high - low) / Math.Min(100.0, 1.0 + n);
-        for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sorted[i], minSigma, high - low);
+        for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sigma0 * (high - low) ?? sorted[i], minSigma, high - low);
         sigmas[^1] = high - low;
-        var weights = Weights(observed.Length).Append(options.PriorWeight).ToArray();
-        var sum = weights.Sum();
-        return new ParzenMixture(mus, sigmas, weights.Select(w => w / sum).ToArray(), low, high);
+        return new ParzenMixture(mus, sigmas, Normalised(Weights(observed.Length).Append(options.PriorWeight).ToArray()), low, high);
     }
 
     /// <summary>A mixture of Gaussians truncated to [Low, High].</summary>
     private sealed record ParzenMixture(double[] Mus, double[] Sigmas, double[] Weights, double Low, double High)
     {
-        public double Sample(Random rng)
+        public double Sample(Random rng) => SampleComponent(PickComponent(rng, Weights), rng);
+
+        /// <summary>A draw from component <paramref name="k"/> alone.</summary>
+        public double SampleComponent(int k, Random rng)
         {
-            var u = rng.NextDouble();
-            var k = 0;
-            for (; k < Weights.Length - 1; k++)
-            {
-                u -= Weights[k];
-                if (u <= 0) break;
-            }
             // Inverse-CDF draw within the truncation bounds.
             var a = Normal.Cdf((Low - Mus[k]) / Sigmas[k]);
             var b = Normal.Cdf((High - Mus[k]) / Sigmas[k]);
@@ -202,36 +340,34 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
         /// <summary>The log density at <paramref name="x"/>; with <paramref name="heights"/>, each truncated Gaussian's density times
         /// its width (Optuna 3.1's _truncnorm.logpdf leaves out the log of the scale).</summary>
-        public double LogPdf(double x, bool heights)
+        public double LogPdf(double x, bool heights) =>
+            LogSumExp(Enumerable.Range(0, Mus.Length).Select(k => Math.Log(Weights[k]) + ComponentLogPdf(k, x, heights)).ToArray());
+
+        /// <summary>Component <paramref name="k"/>'s log density at <paramref name="x"/> (its height with <paramref name="heights"/>).</summary>
+        public double ComponentLogPdf(int k, double x, bool heights)
         {
-            var terms = new double[Mus.Length];
-            for (var k = 0; k < Mus.Length; k++)
-            {
-                var z = (x - Mus[k]) / Sigmas[k];
-                var mass = Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
-                var width = heights ? 1 : Sigmas[k];
-                terms[k] = Math.Log(Weights[k]) - 0.5 * z * z - Math.Log(width * Math.Sqrt(2 * Math.PI)) - Math.Log(mass);
-            }
-            return LogSumExp(terms);
+            var z = (x - Mus[k]) / Sigmas[k];
+            var width = heights ? 1 : Sigmas[k];
+            return -0.5 * z * z - Math.Log(width * Math.Sqrt(2 * Math.PI)) - Math.Log(Mass(k));
         }
 
-        public double LogMass(double a, double b)
+        /// <summary>Component <paramref name="k"/>'s share of its mass in [a, b].</summary>
+        public double ComponentMass(int k, double a, double b)
         {
-            double total = 0;
-            for (var k = 0; k < Mus.Length; k++)
-            {
-                var lo = Normal.Cdf((Math.Max(a, Low) - Mus[k]) / Sigmas[k]);
-                var hi = Normal.Cdf((Math.Min(b, High) - Mus[k]) / Sigmas[k]);
-                var mass = Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
-                total += Weights[k] * Math.Max(hi - lo, 0) / mass;
-            }
-            return Math.Log(Math.Max(total, Eps));
+            var lo = Normal.Cdf((Math.Max(a, Low) - Mus[k]) / Sigmas[k]);
+            var hi = Normal.Cdf((Math.Min(b, High) - Mus[k]) / Sigmas[k]);
+            return Math.Max(hi - lo, 0) / Mass(k);
         }
 
-        private static double LogSumExp(double[] xs)
-        {
-            var max = xs.Max();
-            return double.IsNegativeInfinity(max) ? max : max + Math.Log(xs.Sum(x => Math.Exp(x - max)));
-        }
+        private double Mass(int k) => Math.Max(Normal.Cdf((High - Mus[k]) / Sigmas[k]) - Normal.Cdf((Low - Mus[k]) / Sigmas[k]), Eps);
+
+        public double LogMass(double a, double b) =>
+            Math.Log(Math.Max(Enumerable.Range(0, Mus.Length).Sum(k => Weights[k] * ComponentMass(k, a, b)), Eps));
+    }
+
+    private static double LogSumExp(double[] xs)
+    {
+        var max = xs.Max();
+        return double.IsNegativeInfinity(max) ? max : max + Math.Log(xs.Sum(x => Math.Exp(x - max)));
     }
 }

@@ -63,6 +63,30 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Contains("Parallel coordinates", await File.ReadAllTextAsync(outcome.ReportPath));
     }
 
+    [Fact]
+    public void FinalRun_EnsembleWithSearchedMembers_MembersTakeBestOptionsAndFixedOptionsKept()
+    {
+        var run = Prepare("  families: [linear, lightgbm]\n", "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n"
+            + "  - {type: voting, members: [{type: lightgbm, options: {number_of_leaves: 6}}, linear, fastforest]}\n");
+        TrialSummary[] winners =
+        [
+            new(3, "lightgbm", "complete", 0.8, 1, 30, 1, new Dictionary<string, string> { ["learning_rate"] = "0.05", ["minimum_example_count_per_leaf"] = "7" }, null),
+            new(2, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null),
+        ];
+
+        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+
+        var voting = final.Spec.Models.Single(m => m.Type == "voting");
+        Assert.Equal(new Dictionary<string, string> { ["learning_rate"] = "0.05", ["minimum_example_count_per_leaf"] = "7", ["number_of_leaves"] = "6" },
+            voting.Members[0].Options);
+        Assert.Equal(new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, voting.Members[1].Options);
+        Assert.Empty(voting.Members[2].Options);
+        // The tuned lightgbm trains as its trial did: the spec's fixed option under the sampled ones.
+        Assert.Equal(new Dictionary<string, string> { ["learning_rate"] = "0.05", ["minimum_example_count_per_leaf"] = "7", ["number_of_iterations"] = "30" },
+            final.Spec.Models.Single(m => m.Type == "lightgbm").Options);
+        Assert.Equal(["voting", "lightgbm", "linear"], final.Candidates.Select(c => c.Spec.DisplayName));
+    }
+
     [Theory]
     [InlineData("median", 30)]
     [InlineData("asha", 10)]

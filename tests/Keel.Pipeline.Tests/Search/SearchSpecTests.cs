@@ -29,6 +29,28 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Fact]
+    public void StudyOptions_TpeMultivariate_SamplesAsJointTpe()
+    {
+        var plan = Plan("  sampler: tpe-multivariate\n  seed: 4\n");
+        var space = new Keel.Search.SearchSpace([new Keel.Search.ParamSpec("a", new Keel.Search.FloatDistribution(0, 1)),
+            new Keel.Search.ParamSpec("b", new Keel.Search.FloatDistribution(0, 1))]);
+        var rng = new Random(1);
+        var history = Enumerable.Range(0, 30).Select(i =>
+        {
+            var p = new Dictionary<string, double> { ["a"] = rng.NextDouble(), ["b"] = rng.NextDouble() };
+            return new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Complete, "g", p) { Value = Math.Abs(p["a"] - p["b"]) };
+        }).ToList();
+        IReadOnlyDictionary<string, double> Next(Keel.Search.Samplers.ISampler s) =>
+            Keel.Search.Samplers.Sampling.SampleAll(s, space, 30, history, Keel.Search.Direction.Minimize);
+
+        var next = Next(plan.StudyOptions(TimeProvider.System).Sampler);
+
+        Assert.Equal("tpe-multivariate", plan.Sampler);
+        Assert.Equal(Next(Keel.Search.SamplerFactory.Tpe(new() { Seed = 4, Multivariate = true })), next);
+        Assert.NotEqual(Next(Keel.Search.SamplerFactory.Tpe(new() { Seed = 4 })), next);
+    }
+
+    [Fact]
     public void From_TimeoutOnly_NoTrialLimit()
     {
         var plan = Plan("  timeout: 10m\n");
