@@ -12,11 +12,7 @@
 # Prints measure.sh's JSON lines and each paired run, then a summary table of the ratios (copy it into results.md).
 set -eu
 root=$(pwd)
-peers=""
-for d in "$root/../shared" "$root/../../shared" /work/shared; do
-  [ -x "$d/bench/peers/serving/measure.sh" ] && { peers="$d/bench/peers/serving"; break; }
-done
-[ -n "$peers" ] || { echo "measure.sh not found beside or above the repository (shared/bench/peers/serving)" >&2; exit 1; }
+. "$root/bench/serving/peers.sh"
 DUR=${DUR:-10}; CONNS=${CONNS:-16}; REPEAT=${REPEAT:-3}; log=${SERVE_LOG:-/tmp/keel-bench-serve.log}; MODE=${MODE:-all}
 case "$MODE" in all) ports="5103 5104 5105 5106" ;; shadow) ports="5105 5106" ;; *) echo "MODE must be all or shadow" >&2; exit 1 ;; esac
 work=$(mktemp -d); pids=()

@@ -27,6 +27,8 @@ public sealed class MalformedRequestTests(ServedModelFixture f)
         { """{"dataframe_split":{"columns":["Income"]}}""", "application/json", 400, "dataframe_split.data" },
         { """{"dataframe_split":{"data":[[1]]}}""", "application/json", 400, "dataframe_split.columns" },
         { """{"dataframe_split":{"columns":["Income","Income"],"data":[[1,2]]}}""", "application/json", 400, "twice" },
+        { """{"dataframe_split":{"columns":["Note","Income","Note"],"data":[[1,2,3]]}}""", "application/json", 400, "column 'Note' appears twice" },
+        { """{"dataframe_split":{"columns":["Note","Income","Extra"],"data":[[1,2,3]]}}""", "application/json", 400, "missing columns" },
         { """{"dataframe_split":{"columns":["Income",3],"data":[[1,2]]}}""", "application/json", 400, "columns[1]" },
         { """{"dataframe_split":{"columns":["Income"],"data":[[1,2]]}}""", "application/json", 400, "data[0]" },
         { """{"dataframe_split":{"columns":["Income"],"data":[5]}}""", "application/json", 400, "data[0]" },

@@ -29,7 +29,7 @@ public sealed class PredictionLogBufferTests
         Assert.True(buffer.TryAppend(Pending("a", rows: 2)));
         Assert.True(buffer.TryAppend(Pending("b")));
         var segment = buffer.Take(partial: true)!;
-        var records = PredictionLogBuffer.Decode(segment);
+        var records = segment.Records.ToRecords();
 
         Assert.Equal(["a", "b"], records.Select(r => r.RequestId));
         var a = records[0];
@@ -46,7 +46,7 @@ public sealed class PredictionLogBufferTests
         for (var i = 0; i < 4; i++) Assert.True(buffer.TryAppend(Pending("r" + i)));
         Assert.False(buffer.TryAppend(Pending("r4")));
         var first = buffer.Take(partial: false)!;
-        Assert.Equal(["r0", "r1"], PredictionLogBuffer.Decode(first).Select(r => r.RequestId));
+        Assert.Equal(["r0", "r1"], first.Records.ToRecords().Select(r => r.RequestId));
         buffer.Return(first);
         Assert.True(buffer.TryAppend(Pending("r5")));
         Assert.Equal(3, buffer.Count);
@@ -61,7 +61,7 @@ public sealed class PredictionLogBufferTests
         var records = new List<Core.PredictionLog.PredictionRecord>();
         while (buffer.Take(partial: true) is { } s)
         {
-            records.AddRange(PredictionLogBuffer.Decode(s));
+            records.AddRange(s.Records.ToRecords());
             buffer.Return(s);
         }
         Assert.Equal(["small", "big"], records.Select(r => r.RequestId));

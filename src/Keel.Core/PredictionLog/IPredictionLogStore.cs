@@ -62,6 +62,14 @@ public interface IPredictionLogStore : IAsyncDisposable
     /// <exception cref="KeelInputException">A request id is already in the log.</exception>
     Task AppendAsync(IReadOnlyList<PredictionRecord> records, CancellationToken ct = default);
 
+    /// <summary>Appends encoded records in one transaction (all or none), as <see cref="AppendAsync(IReadOnlyList{PredictionRecord}, CancellationToken)"/>.</summary>
+    /// <exception cref="KeelInputException">A request id is already in the log.</exception>
+    Task AppendAsync(EncodedPredictions records, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return AppendAsync(records.ToRecords(), ct);
+    }
+
     /// <summary>Stores the outcome for a request id; the prediction may be logged before or after it.</summary>
     Task AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct = default);
 

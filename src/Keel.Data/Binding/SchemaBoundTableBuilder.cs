@@ -57,17 +57,26 @@ public sealed class SchemaBoundTableBuilder
         _missing = _options.MissingSet;
         RowCount = rows;
         var n = schema.Columns.Count;
-        _index = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        _index = Indexes.GetValue(schema, Index);
         _numbers = new double[]?[n];
         _strings = new string?[]?[n];
         _seen = new bool[n];
         for (var c = 0; c < n; c++)
         {
             var col = schema.Columns[c];
-            _index[col.Name] = c;
             if (IsStringType(col.Type)) _strings[c] = new string?[rows];
             else Array.Fill(_numbers[c] = new double[rows], double.NaN);
         }
+    }
+
+    // Requests build one builder each against their model's schema object: its name index is built once and shared (read-only).
+    private static readonly ConditionalWeakTable<DataSchema, Dictionary<string, int>> Indexes = new();
+
+    private static Dictionary<string, int> Index(DataSchema schema)
+    {
+        var index = new Dictionary<string, int>(schema.Columns.Count, StringComparer.Ordinal);
+        for (var c = 0; c < schema.Columns.Count; c++) index[schema.Columns[c].Name] = c;
+        return index;
     }
 
     /// <summary>Number of rows being built.</summary>
@@ -75,6 +84,9 @@ public sealed class SchemaBoundTableBuilder
 
     /// <summary>The schema column index of <paramref name="name"/>, or -1 when the model does not use it (it is ignored).</summary>
     public int ColumnIndex(string name) => _index.TryGetValue(name, out var c) ? c : -1;
+
+    /// <summary>Whether a column was marked present or given a value.</summary>
+    public bool IsPresent(int column) => _seen[column];
 
     /// <summary>Marks a column as present in the input without setting a value (e.g. a CSV header or a column list).</summary>
     public void MarkPresent(int column) => _seen[column] = true;
@@ -135,9 +147,9 @@ public sealed class SchemaBoundTableBuilder
     /// <exception cref="KeelInputException">A schema column was never given (listed with their types).</exception>
     public Table Build()
     {
-        var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
-        if (absent.Length > 0)
+        if (Array.IndexOf(_seen, false) >= 0)
         {
+            var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
             var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)})"));
             throw new KeelInputException(
                 $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; send null for a missing value.");

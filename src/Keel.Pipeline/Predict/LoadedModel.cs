@@ -15,7 +15,22 @@ public sealed record LoadedModel(ModelVersion Version, IFittedModel Model)
     public string Name => Version.Name;
 
     /// <summary>The columns a request must send (names and types), as the package records them.</summary>
-    public DataSchema InputSchema => Model.InputSchema;
+    /// <remarks>Read once per model: a model may build its schema anew on each read, and every request binds against it (the binder
+    /// keeps its column index per schema object).</remarks>
+    public DataSchema InputSchema
+    {
+        get
+        {
+            // Checked against the model, as `with { Model = ... }` copies this field.
+            var cached = _inputSchema;
+            if (cached is not null && ReferenceEquals(cached.Value.Model, Model)) return cached.Value.Schema;
+            var schema = Model.InputSchema;
+            _inputSchema = (Model, schema);
+            return schema;
+        }
+    }
+
+    private (IFittedModel Model, DataSchema Schema)? _inputSchema;
 
     /// <summary>The task.</summary>
     public TaskKind Task => Model.Task;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Data;
@@ -57,7 +56,7 @@ internal sealed class PredictionLogBuffer : IDisposable
         var encoder = t_encoder ??= new Encoder();
         var inputs = encoder.Rows(p.Input);
         var outputs = encoder.Answer(p.Output, p.Notes);
-        var size = RecordSize(p, inputs.Length, outputs.Length);
+        var size = EncodedPredictions.Size(p.RequestId, p.Model, p.Arm, p.Endpoint, inputs.Length, outputs.Length);
         var signal = false;
         lock (_gate)
         {
@@ -76,7 +75,8 @@ internal sealed class PredictionLogBuffer : IDisposable
                     return false;
                 }
             }
-            Encode(p, inputs, outputs, _current.Buffer.AsSpan(_current.Length, size));
+            EncodedPredictions.Write(_current.Buffer.AsSpan(_current.Length, size), p.RequestId, p.Time, p.Model, p.Version, p.Arm, p.Endpoint,
+                p.LatencyMs, p.Output.Count, inputs, outputs);
             _current.Length += size;
             _current.Count++;
             _queued++;
@@ -142,95 +142,11 @@ internal sealed class PredictionLogBuffer : IDisposable
 
     public void Dispose() => _fullSignal.Dispose();
 
-    /// <summary>Decodes a segment's records (on the writer's thread).</summary>
-    public static List<PredictionRecord> Decode(Segment s)
-    {
-        var records = new List<PredictionRecord>(s.Count);
-        var span = s.Buffer.AsSpan(0, s.Length);
-        while (!span.IsEmpty)
-        {
-            var size = BinaryPrimitives.ReadInt32LittleEndian(span);
-            var r = span[4..size];
-            records.Add(new PredictionRecord
-            {
-                RequestId = ReadString(ref r),
-                Time = DateTimeOffset.FromUnixTimeMilliseconds(ReadInt64(ref r)),
-                Model = ReadString(ref r),
-                Version = (int)ReadInt64(ref r),
-                Arm = ReadString(ref r),
-                Endpoint = ReadString(ref r),
-                LatencyMs = BitConverter.Int64BitsToDouble(ReadInt64(ref r)),
-                Rows = (int)ReadInt64(ref r),
-                InputsJson = ReadString(ref r),
-                OutputsJson = ReadString(ref r),
-            });
-            span = span[size..];
-        }
-        return records;
-    }
-
-    // Record: int32 size, then request id, time (ms), model, version, arm, endpoint, latency (double bits), rows, inputs, outputs;
-    // numbers as int64, strings as int32 byte length and UTF-8.
-    private static int RecordSize(in PendingPrediction p, int inputs, int outputs) =>
-        4 + 4 * 8 + 6 * 4 + Encoding.UTF8.GetByteCount(p.RequestId) + Encoding.UTF8.GetByteCount(p.Model) + Encoding.UTF8.GetByteCount(p.Arm)
-        + Encoding.UTF8.GetByteCount(p.Endpoint) + inputs + outputs;
-
-    private static void Encode(in PendingPrediction p, ReadOnlySpan<byte> inputs, ReadOnlySpan<byte> outputs, Span<byte> to)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(to, to.Length);
-        var at = to[4..];
-        WriteString(ref at, p.RequestId);
-        WriteInt64(ref at, p.Time.ToUnixTimeMilliseconds());
-        WriteString(ref at, p.Model);
-        WriteInt64(ref at, p.Version);
-        WriteString(ref at, p.Arm);
-        WriteString(ref at, p.Endpoint);
-        WriteInt64(ref at, BitConverter.DoubleToInt64Bits(p.LatencyMs));
-        WriteInt64(ref at, p.Output.Count);
-        WriteBytes(ref at, inputs);
-        WriteBytes(ref at, outputs);
-    }
-
     private Segment? NewSegment(int bytes)
     {
         if (_segments >= _maxSegments) return null;
         _segments++;
         return new Segment(new byte[Math.Max(bytes, SegmentBytes)]);
-    }
-
-    private static void WriteInt64(ref Span<byte> at, long v)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(at, v);
-        at = at[8..];
-    }
-
-    private static void WriteString(ref Span<byte> at, string s)
-    {
-        var n = Encoding.UTF8.GetBytes(s, at[4..]);
-        BinaryPrimitives.WriteInt32LittleEndian(at, n);
-        at = at[(4 + n)..];
-    }
-
-    private static void WriteBytes(ref Span<byte> at, ReadOnlySpan<byte> bytes)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(at, bytes.Length);
-        bytes.CopyTo(at[4..]);
-        at = at[(4 + bytes.Length)..];
-    }
-
-    private static long ReadInt64(ref Span<byte> at)
-    {
-        var v = BinaryPrimitives.ReadInt64LittleEndian(at);
-        at = at[8..];
-        return v;
-    }
-
-    private static string ReadString(ref Span<byte> at)
-    {
-        var n = BinaryPrimitives.ReadInt32LittleEndian(at);
-        var s = Encoding.UTF8.GetString(at.Slice(4, n));
-        at = at[(4 + n)..];
-        return s;
     }
 
     /// <summary>Reused bytes holding whole records, written in one transaction.</summary>
@@ -239,6 +155,9 @@ internal sealed class PredictionLogBuffer : IDisposable
         public byte[] Buffer { get; } = buffer;
         public int Length { get; set; }
         public int Count { get; set; }
+
+        /// <summary>The records written so far, for the store.</summary>
+        public EncodedPredictions Records => new(Buffer.AsMemory(0, Length), Count);
     }
 
     /// <summary>A thread's reused JSON writer and buffers, so encoding a record allocates nothing that outlives it.</summary>

@@ -89,7 +89,7 @@ internal sealed class PredictionLogWriter : BackgroundService
             var count = segment.Count;
             try
             {
-                await _store.AppendAsync(PredictionLogBuffer.Decode(segment), CancellationToken.None);
+                await _store.AppendAsync(segment.Records, CancellationToken.None);
                 _metrics.LogWritten.Inc(count);
             }
             catch (Exception e)

@@ -51,14 +51,15 @@ internal static class MlflowRequest
         var builder = new SchemaBoundTableBuilder(schema, rows, binding);
         var slots = new int[columns.GetArrayLength()];
         var i = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in columns.EnumerateArray())
         {
             if (c.ValueKind != JsonValueKind.String)
                 throw RequestException.Bad($"dataframe_split.columns[{i}]: expected a column name (string), got {Kind(c.ValueKind)}.");
             var name = c.GetString()!;
-            if (!seen.Add(name)) throw RequestException.Bad($"dataframe_split.columns: column '{name}' appears twice.");
             slots[i] = builder.ColumnIndex(name);
+            // A model column named twice is already present; other names are compared with the ones before (no set per request).
+            if (slots[i] >= 0 ? builder.IsPresent(slots[i]) : NamedBefore(columns, i, name))
+                throw RequestException.Bad($"dataframe_split.columns: column '{name}' appears twice.");
             if (slots[i] >= 0) builder.MarkPresent(slots[i]);
             i++;
         }
@@ -78,6 +79,17 @@ internal static class MlflowRequest
             r++;
         }
         return builder.Build();
+    }
+
+    private static bool NamedBefore(JsonElement columns, int i, string name)
+    {
+        var k = 0;
+        foreach (var c in columns.EnumerateArray())
+        {
+            if (k++ == i) return false;
+            if (c.ValueEquals(name)) return true;
+        }
+        return false;
     }
 
     private static Table Records(JsonElement records, DataSchema schema, BindingOptions binding, int maxRows, string key)

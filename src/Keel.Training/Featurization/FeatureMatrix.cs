@@ -18,31 +18,42 @@ internal sealed class FeatureMatrix
     // Storage positions in feature order: d >= 0 is dense column d, ~g is one-hot group g.
     private readonly int[] _layout;
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FeaturizerState, Layout> Layouts = new();
+
+    /// <summary>A state's storage layout (see the fields of the same names), shared read-only by its matrices.</summary>
+    private sealed record Layout(int[] DenseIndex, int[] Storage, int[] DenseSlots, int Groups);
+
+    private static Layout LayoutOf(FeaturizerState state)
+    {
+        var denseIndex = new int[state.FeatureNames.Count];
+        Array.Fill(denseIndex, -1);
+        var dense = new List<int>();
+        var layout = new List<int>();
+        var groups = 0;
+        foreach (var plan in state.Columns.OrderBy(p => p.Offset))
+        {
+            if (IsOneHot(plan))
+            {
+                layout.Add(~groups++);
+                continue;
+            }
+            for (var j = plan.Offset; j < plan.Offset + plan.Width; j++)
+            {
+                denseIndex[j] = dense.Count;
+                layout.Add(dense.Count);
+                dense.Add(j);
+            }
+        }
+        return new Layout(denseIndex, layout.ToArray(), dense.ToArray(), groups);
+    }
+
     /// <summary>An all-zero matrix laid out for <paramref name="state"/>'s columns.</summary>
     public FeatureMatrix(FeaturizerState state, int rowCount)
     {
         Width = state.FeatureNames.Count;
         RowCount = rowCount;
-        _denseIndex = new int[Width];
-        Array.Fill(_denseIndex, -1);
-        var dense = new List<int>();
-        var layout = new List<int>();
-        foreach (var plan in state.Columns.OrderBy(p => p.Offset))
-        {
-            if (IsOneHot(plan))
-            {
-                layout.Add(~_groups++);
-                continue;
-            }
-            for (var j = plan.Offset; j < plan.Offset + plan.Width; j++)
-            {
-                _denseIndex[j] = dense.Count;
-                layout.Add(dense.Count);
-                dense.Add(j);
-            }
-        }
-        _layout = layout.ToArray();
-        _denseSlots = dense.ToArray();
+        // The layout depends on the state only; a served model makes one matrix per request, so it is worked out once per state.
+        (_denseIndex, _layout, _denseSlots, _groups) = Layouts.GetValue(state, LayoutOf);
         if ((long)rowCount * Math.Max(_denseSlots.Length, _groups) > Array.MaxLength)
             throw new KeelInputException($"The data featurises to {rowCount} rows x {_denseSlots.Length} dense features, more than one buffer holds; use fewer rows or fewer text columns.");
         _dense = new float[rowCount * _denseSlots.Length];

@@ -43,6 +43,26 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
     }
 
     [Fact]
+    public async Task AppendEncoded_ThenGet_ReturnsEveryFieldAsRecorded()
+    {
+        // Non-ASCII text in the fields the server encodes as UTF-8 bytes, handed to the store as the writer hands them.
+        var a = Record("a1", T0) with { Model = "crédit-risk", InputsJson = """[{"Home":"propriétaire ✓","Income":129}]""" };
+        var b = Record("b1", T0.AddMilliseconds(7), version: 3) with { Model = "crédit-risk", LatencyMs = 0.125, Rows = 2 };
+        await Subject.AppendAsync(EncodedPredictions.From([a, b]));
+        Assert.Equal(a, (await Subject.GetAsync("a1"))!.Prediction);
+        Assert.Equal(b, (await Subject.GetAsync("b1"))!.Prediction);
+    }
+
+    [Fact]
+    public async Task AppendEncoded_DuplicateId_ThrowsNamingItAndKeepsNothingOfTheBatch()
+    {
+        await Subject.AppendAsync([Record("a1", T0)]);
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Subject.AppendAsync(EncodedPredictions.From([Record("b1", T0), Record("a1", T0)])));
+        Assert.Contains("'a1'", e.Message, StringComparison.Ordinal);
+        Assert.Null(await Subject.GetAsync("b1"));
+    }
+
+    [Fact]
     public async Task Feedback_BeforeOrAfterThePrediction_JoinsByRequestId()
     {
         await Subject.AddFeedbackAsync(new FeedbackRecord("a1", "\"bad\"", T0.AddSeconds(1)));
