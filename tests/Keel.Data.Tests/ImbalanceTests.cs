@@ -99,15 +99,37 @@ public sealed class ImbalanceTests
         ]);
         var y = new EncodedLabels { Task = TaskKind.Binary, Classes = ["maj", "min"], ClassIndices = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0] };
 
-        var (table, labels, _) = Resampler.Resample(x, y, new ImbalanceOptions { Method = ImbalanceMethod.SmoteNc, K = 2, Seed = 1 });
+        var (table, labels, _) = Resampler.Resample(x, y, new ImbalanceOptions { Method = ImbalanceMethod.SmoteNc, K = 3, Seed = 1 });
 
         Assert.Equal(16, table.RowCount);
         for (var s = 12; s < 16; s++)
         {
             Assert.InRange(((NumericColumn)table["v"])[s], 0, 3);
-            Assert.Equal("p", ((StringColumn)table["c"])[s]); // every minority row's 2 nearest include at least one 'p', mostly two
+            Assert.Equal("p", ((StringColumn)table["c"])[s]); // every minority row's 3 nearest include two or three 'p'
         }
         Assert.All(Enumerable.Range(12, 4), s => Assert.Equal(1, labels.ClassIndices![s]));
+    }
+
+    [Fact]
+    public void SmoteNc_TiedCategoryVote_DrawnAmongTheTiedNotAlwaysTheNearest()
+    {
+        // Minority rows at 0, 1 and 3, each of its own category: with k = 2 every vote is a one-one tie, and the nearest
+        // neighbour is never 'r' (row 3 is the farther neighbour of rows 0 and 1), so 'r' appears only where ties are drawn.
+        var x = new Table([
+            new NumericColumn("v", [0, 1, 3, .. Enumerable.Range(0, 50).Select(i => 100.0 + i)]),
+            new StringColumn("c", ["p", "q", "r", .. Enumerable.Repeat("s", 50)]),
+            new StringColumn("id", [.. Enumerable.Range(0, 53).Select(i => $"{i}")], ColumnType.Text),
+        ]);
+        var y = new EncodedLabels { Task = TaskKind.Binary, Classes = ["min", "maj"], ClassIndices = [0, 0, 0, .. Enumerable.Repeat(1, 50)] };
+        string[][] neighbourCategories = [["q", "r"], ["p", "r"], ["q", "p"]];
+
+        var (table, _, _) = Resampler.Resample(x, y, new ImbalanceOptions { Method = ImbalanceMethod.SmoteNc, K = 2, Seed = 5 });
+
+        var c = (StringColumn)table["c"];
+        var id = (StringColumn)table["id"];
+        var synthetic = Enumerable.Range(53, 47).ToArray();
+        Assert.All(synthetic, s => Assert.Contains(c[s], neighbourCategories[int.Parse(id[s]!, System.Globalization.CultureInfo.InvariantCulture)]));
+        Assert.Contains(synthetic, s => c[s] == "r");
     }
 
     [Theory]

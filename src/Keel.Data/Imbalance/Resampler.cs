@@ -145,14 +145,14 @@ public static class Resampler
             }
         }
         var n = y.Length + newRows.Count;
-        var columns = features.Columns.Select(column => Extend(column, space, newRows, n)).ToArray();
+        var columns = features.Columns.Select(column => Extend(column, space, newRows, n, random)).ToArray();
         return (new Table(columns), [.. y, .. newLabels]);
     }
 
     /// <summary>The column with the synthetic rows appended: numbers on the segment base + gap × (neighbour − base) (missing where the
-    /// base is missing, the base's value where the neighbour's is), categories the neighbours' most frequent value (nearest first
-    /// on ties), text the base row's.</summary>
-    private static Column Extend(Column column, Space space, List<(int Base, int Neighbour, double Gap, int[] Neighbours)> rows, int n)
+    /// base is missing, the base's value where the neighbour's is), categories the neighbours' most frequent value (ties drawn at
+    /// random), text the base row's.</summary>
+    private static Column Extend(Column column, Space space, List<(int Base, int Neighbour, double Gap, int[] Neighbours)> rows, int n, Random random)
     {
         switch (column)
         {
@@ -176,8 +176,13 @@ public static class Resampler
                 var v = new string?[n];
                 s.Values.CopyTo(v);
                 for (var i = 0; i < rows.Count; i++)
-                    v[s.Length + i] = rows[i].Neighbours.Select((r, order) => (Value: s[r], order)).GroupBy(x => x.Value)
-                        .OrderByDescending(g => g.Count()).ThenBy(g => g.Min(x => x.order)).First().Key;
+                {
+                    // Ties drawn at random, as imbalanced-learn (always the nearest's category skews the new rows towards it).
+                    var groups = rows[i].Neighbours.GroupBy(r => s[r]).Select(g => (Value: g.Key, Count: g.Count())).ToArray();
+                    var most = groups.Max(g => g.Count);
+                    var tied = groups.Where(g => g.Count == most).ToArray();
+                    v[s.Length + i] = tied.Length == 1 ? tied[0].Value : tied[random.Next(tied.Length)].Value;
+                }
                 return new StringColumn(s.Name, v, s.Type);
             }
             default:
