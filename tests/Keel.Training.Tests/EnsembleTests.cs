@@ -201,4 +201,33 @@ public sealed class EnsembleTests
             public void Save(Stream stream) => throw new NotSupportedException("a test model");
         }
     }
+
+    [Fact]
+    public void ResamplingFolds_Classification_SameAsKeelDataStratifiedFolds()
+    {
+        // 47 rows of three unbalanced classes: stacking's folds are the pipeline's stratified cross-validation folds.
+        var y = Enumerable.Range(0, 47).Select(i => i % 7 == 0 ? 2 : i % 3 == 0 ? 1 : 0).ToArray();
+        var labels = new EncodedLabels { Task = TaskKind.Multiclass, Classes = ["a", "b", "c"], ClassIndices = y };
+
+        var fold = Resampling.Folds(labels, 5, 11);
+
+        var expected = Keel.Data.Folds.Make(Enumerable.Range(0, 47).ToArray(), new Keel.Data.FoldRequest { Kind = Keel.Data.FoldKind.Stratified, K = 5, Seed = 11, Classes = y });
+        foreach (var f in expected) Assert.Equal(f.Validation, Enumerable.Range(0, 47).Where(i => fold[i] == f.Index));
+        for (var k = 0; k < 3; k++)
+        {
+            var share = y.Count(c => c == k) / 5.0;
+            for (var f = 0; f < 5; f++) Assert.InRange(Enumerable.Range(0, 47).Count(i => fold[i] == f && y[i] == k), Math.Floor(share), Math.Ceiling(share));
+        }
+    }
+
+    [Fact]
+    public void ResamplingFolds_Regression_SameAsKeelDataRandomFolds()
+    {
+        var labels = new EncodedLabels { Task = TaskKind.Regression, Values = Enumerable.Range(0, 23).Select(i => (double)i).ToArray() };
+
+        var fold = Resampling.Folds(labels, 4, 3);
+
+        var expected = Keel.Data.Folds.Make(Enumerable.Range(0, 23).ToArray(), new Keel.Data.FoldRequest { Kind = Keel.Data.FoldKind.Random, K = 4, Seed = 3 });
+        foreach (var f in expected) Assert.Equal(f.Validation, Enumerable.Range(0, 23).Where(i => fold[i] == f.Index));
+    }
 }

@@ -1,23 +1,27 @@
 using Keel.Core.Models;
+using Keel.Data;
 
 namespace Keel.Training.Ensembles;
 
 /// <summary>The row draws of the ensembles: k-fold assignment for stacking's out-of-fold predictions and bootstrap samples for
 /// bagging; both stratified by class for classification, and seeded.</summary>
-/// <remarks>A small helper of the ensembles alone; the pipeline's cross-validated selection has its own folds (Keel.Data).</remarks>
 internal static class Resampling
 {
-    /// <summary>The fold (0 to <paramref name="folds"/> − 1) of every row: rows shuffled with <paramref name="seed"/>, then dealt
-    /// round-robin (class by class for classification, so every fold holds each class in about its share).</summary>
+    /// <summary>The fold (0 to <paramref name="folds"/> − 1) of every row, cut by Keel.Data's <see cref="Keel.Data.Folds"/> (the folds of
+    /// the pipeline's cross-validated selection): stratified by class for classification, shuffled rows otherwise; seeded.</summary>
     public static int[] Folds(EncodedLabels labels, int folds, int seed)
     {
-        var rng = new Random(seed);
-        var fold = new int[labels.Count];
-        var next = 0;
-        foreach (var group in Groups(labels))
+        var request = new FoldRequest
         {
-            rng.Shuffle(group);
-            foreach (var row in group) fold[row] = next++ % folds;
+            Kind = labels.ClassIndices is null ? FoldKind.Random : FoldKind.Stratified,
+            K = folds,
+            Seed = seed,
+            Classes = labels.ClassIndices,
+        };
+        var fold = new int[labels.Count];
+        foreach (var f in Keel.Data.Folds.Make(Enumerable.Range(0, labels.Count).ToArray(), request))
+        {
+            foreach (var row in f.Validation) fold[row] = f.Index;
         }
         return fold;
     }
