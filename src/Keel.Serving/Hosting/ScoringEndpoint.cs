@@ -83,6 +83,8 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
     /// <summary>Whether the content type is CSV (JSON otherwise); 415 for any other type.</summary>
     private static bool IsCsv(string? contentType, string endpoint)
     {
+        // What nearly every client sends, without parsing a media type per request.
+        if (contentType == "application/json") return false;
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media)) throw Unsupported(contentType, endpoint);
         var mediaType = media.MediaType.Value ?? "";
         if (endpoint == "invocations" && mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)) return true;

@@ -56,8 +56,14 @@ internal sealed class PredictionLogWriter : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // On a thread of its own, not the thread pool's: a SQLite batch runs synchronously for milliseconds, and holding a pool thread that
+    // long makes the pool add and wake threads that then compete with the answers.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run()
     {
+        Thread.CurrentThread.Name = "keel-prediction-log";
         // Not cancelled by stoppingToken: after the queue is completed, what is left is written before the loop ends.
         while (true)
         {
@@ -71,7 +77,7 @@ internal sealed class PredictionLogWriter : BackgroundService
                     using var wake = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, _stopping.Token);
                     try
                     {
-                        await _queue.WaitAsync(Timeout.InfiniteTimeSpan, wake.Token);
+                        _queue.WaitAsync(Timeout.InfiniteTimeSpan, wake.Token).GetAwaiter().GetResult();
                     }
                     catch (OperationCanceledException)
                     {
@@ -89,7 +95,7 @@ internal sealed class PredictionLogWriter : BackgroundService
             var count = segment.Count;
             try
             {
-                await _store.AppendAsync(segment.Records, CancellationToken.None);
+                _store.AppendAsync(segment.Records, CancellationToken.None).GetAwaiter().GetResult();
                 _metrics.LogWritten.Inc(count);
             }
             catch (Exception e)

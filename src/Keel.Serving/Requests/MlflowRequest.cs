@@ -18,13 +18,20 @@ internal static class MlflowRequest
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw RequestException.Bad($"expected a JSON object with one of {string.Join(", ", Keys)}; got {Kind(root.ValueKind)}.");
-        var present = Keys.Where(k => root.TryGetProperty(k, out _)).ToArray();
-        if (present.Length != 1)
-            throw RequestException.Bad(present.Length == 0
+        // A loop, not a query: this runs for every request.
+        var key = "";
+        var body = default(JsonElement);
+        var found = 0;
+        foreach (var k in Keys)
+        {
+            if (!root.TryGetProperty(k, out var value) || found++ > 0) continue;
+            key = k;
+            body = value;
+        }
+        if (found != 1)
+            throw RequestException.Bad(found == 0
                 ? $"expected one of the keys {string.Join(", ", Keys)} in the JSON object."
-                : $"expected exactly one of the keys {string.Join(", ", Keys)}; got {string.Join(" and ", present)}.");
-        var key = present[0];
-        var body = root.GetProperty(key);
+                : $"expected exactly one of the keys {string.Join(", ", Keys)}; got {string.Join(" and ", Keys.Where(k => root.TryGetProperty(k, out _)))}.");
         return key switch
         {
             "dataframe_split" => Split(body, schema, binding, maxRows),

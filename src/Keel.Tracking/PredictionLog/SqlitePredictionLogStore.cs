@@ -75,7 +75,10 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await using var conn = await store.ConnectAsync(ct);
+            // 16 KiB pages for a new file (a file already in WAL mode keeps its own): a quarter of the page writes per appended batch,
+            // 0.5 us less per logged request (bench/serving/logcost.cs). Only before the first table is the page size settable.
             await conn.ExecAsync(null, """
+                PRAGMA page_size=16384;
                 PRAGMA journal_mode=WAL;
                 CREATE TABLE IF NOT EXISTS predictions (
                     request_id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL,

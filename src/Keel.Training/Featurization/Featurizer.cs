@@ -257,14 +257,23 @@ internal static class Featurizer
             }
             return;
         }
-        var slots = new Dictionary<string, int>(plan.Categories.Count, StringComparer.Ordinal);
-        for (var i = 0; i < plan.Categories.Count; i++) slots[plan.Categories[i]] = o + i;
+        var slots = CategorySlots.GetValue(plan, CategoryIndex);
         var otherSlot = o + plan.Categories.Count;
         for (var r = 0; r < rows.RowCount; r++)
         {
             var v = values[r];
-            rows.SetHot(r, group, v is null ? missingSlot : slots.GetValueOrDefault(v, otherSlot));
+            rows.SetHot(r, group, v is null ? missingSlot : slots.TryGetValue(v, out var i) ? o + i : otherSlot);
         }
+    }
+
+    // A served model featurises one request at a time: each plan's category index is built once and shared (read-only).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ColumnPlan, Dictionary<string, int>> CategorySlots = new();
+
+    private static Dictionary<string, int> CategoryIndex(ColumnPlan plan)
+    {
+        var index = new Dictionary<string, int>(plan.Categories!.Count, StringComparer.Ordinal);
+        for (var i = 0; i < plan.Categories.Count; i++) index[plan.Categories[i]] = i;
+        return index;
     }
 
     private static void FillTarget(ColumnPlan plan, StringColumn column, FeatureMatrix rows)

@@ -28,6 +28,42 @@ public sealed class SqlitePredictionLogTests : PredictionLogContract
     }
 
     [Fact]
+    public async Task Open_NewFile_WalWith16KiBPages()
+    {
+        await Subject.AppendAsync([Record("a1", T0)]);
+        Assert.Equal(16384L, await PragmaAsync(File, "page_size"));
+        Assert.Equal("wal", await PragmaAsync(File, "journal_mode"));
+    }
+
+    [Fact]
+    public async Task Open_FileWith4KiBPages_KeepsThemAndAppends()
+    {
+        var old = Path.Combine(_folder.Path, "old.db");
+        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={old};Pooling=False"))
+        {
+            await conn.OpenAsync();
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE earlier (x);";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var store = await PredictionLogStores.OpenSqliteAsync(old))
+        {
+            await store.AppendAsync([Record("a1", T0)]);
+            Assert.NotNull(await store.GetAsync("a1"));
+        }
+        Assert.Equal(4096L, await PragmaAsync(old, "page_size"));
+    }
+
+    private static async Task<object?> PragmaAsync(string file, string name)
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"PRAGMA {name};";
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    [Fact]
     public async Task Open_NotASqliteFile_InputErrorNamingIt()
     {
         var bad = Path.Combine(_folder.Path, "bad.db");
