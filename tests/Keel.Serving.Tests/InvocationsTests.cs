@@ -42,6 +42,18 @@ public sealed class InvocationsTests(ServedModelFixture f)
     }
 
     [Fact]
+    public async Task Invocations_ModelInQueryString_AnsweredByItOr404NamingIt()
+    {
+        var body = $$"""{"dataframe_records":[{{Row}}]}""";
+        var named = await ServedModelFixture.PostAsync(f.Client, "invocations?model=credit-risk", body);
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal("credit-risk", named.Headers.GetValues("Keel-Model").Single());
+        var unknown = await ServedModelFixture.PostAsync(f.Client, "invocations?model=nope", body);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("'nope'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invocations_NumericLookingCategory_StaysCategoricalAndUnknownGoesToOther()
     {
         // "Home": 5 looks numeric; the schema says categorical, so it is the unknown category "5" (the model's other slot), not an error.

@@ -31,7 +31,9 @@ internal sealed partial class ScoringEndpoint(IModelRouter router, IModelCatalog
     /// <summary>POST /invocations (MLflow): the model from the Keel-Model header or ?model=, or the only one served.</summary>
     public Task InvocationsAsync(HttpContext ctx)
     {
-        var name = ctx.Request.Headers[ModelHeader].FirstOrDefault() ?? ctx.Request.Query["model"].FirstOrDefault();
+        // The query string is parsed (a feature object per request) only when there is one.
+        var name = ctx.Request.Headers[ModelHeader].FirstOrDefault()
+            ?? (ctx.Request.QueryString.HasValue ? ctx.Request.Query["model"].FirstOrDefault() : null);
         if (deployment is not null && (name is null || name == deployment.File.Endpoint || name == deployment.ChampionName))
             return ScoreDeployedAsync(ctx, deployment, "invocations");
         if (name is null)

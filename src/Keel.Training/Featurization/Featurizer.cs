@@ -65,8 +65,10 @@ internal static class Featurizer
         var rows = new FeatureMatrix(state, table.RowCount);
         var group = 0;
 
-        foreach (var plan in state.Columns)
+        // Indexed, not foreach: an interface enumerator is an allocation per served request.
+        for (var p = 0; p < state.Columns.Count; p++)
         {
+            var plan = state.Columns[p];
             Column column;
             if (plan.Cross is { } cross) column = Transforms.Crossed(table, cross[0], cross[1], plan.Name);
             else if (!table.Contains(plan.Name))
