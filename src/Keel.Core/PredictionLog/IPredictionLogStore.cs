@@ -48,6 +48,9 @@ public sealed record PredictionQuery
     public DateTimeOffset? From { get; init; }
     /// <summary>Only requests before this time. Default null: up to now.</summary>
     public DateTimeOffset? To { get; init; }
+    /// <summary>Leave out records of this arm (e.g. <see cref="PredictionRecord.ShadowArm"/>); the limit counts only the
+    /// records kept. Default null: every arm.</summary>
+    public string? ExcludeArm { get; init; }
     /// <summary>At most this many, oldest first. Default 1000.</summary>
     public int Limit { get; init; } = 1000;
 }

@@ -29,8 +29,7 @@ internal static class LogWindows
             ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         // Shadow copies were answered by the challenger and never returned: they are not the deployment's traffic, even when the
         // challenger is another version of the champion's model.
-        var records = (await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, Limit = MaxRequests }, ct))
-            .Where(r => r.Prediction.Arm != PredictionRecord.ShadowArm).ToList();
+        var records = await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = MaxRequests }, ct);
 
         var rows = new List<(int Request, JsonElement Input, JsonElement? Output)>();
         var requestOfRow = new List<int>();

@@ -155,6 +155,11 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
             where.Add("time_ms < $to");
             args.Add(("$to", to.ToUnixTimeMilliseconds()));
         }
+        if (query.ExcludeArm is { } arm)
+        {
+            where.Add("arm <> $xarm");
+            args.Add(("$xarm", arm));
+        }
         return QueryAsync($"SELECT {Columns} FROM predictions WHERE {string.Join(" AND ", where)} ORDER BY time_ms, request_id LIMIT $limit;", ct, [.. args]);
     }
 

@@ -160,9 +160,10 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
         return await QueryAsync(conn, $"""
             SELECT {Columns} FROM predictions
             WHERE model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
+              AND ($xarm IS NULL OR arm <> $xarm)
             ORDER BY time_ms, request_id LIMIT $limit;
             """, ct, ("$m", query.Model), ("$v", query.Version), ("$from", query.From?.ToUnixTimeMilliseconds()),
-            ("$to", query.To?.ToUnixTimeMilliseconds()), ("$limit", Math.Max(0, query.Limit)));
+            ("$to", query.To?.ToUnixTimeMilliseconds()), ("$xarm", query.ExcludeArm), ("$limit", Math.Max(0, query.Limit)));
     }
 
     public ValueTask DisposeAsync()

@@ -6,13 +6,13 @@ namespace Keel.Tracking.Tests.Contracts;
 /// <summary>What every prediction log store must do; one subclass per backend.</summary>
 public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
 {
-    protected static PredictionRecord Record(string id, DateTimeOffset at, string model = "credit-risk", int version = 1) => new()
+    protected static PredictionRecord Record(string id, DateTimeOffset at, string model = "credit-risk", int version = 1, string arm = "champion") => new()
     {
         RequestId = id,
         Time = at,
         Model = model,
         Version = version,
-        Arm = "champion",
+        Arm = arm,
         Endpoint = "invocations",
         LatencyMs = 1.25,
         Rows = 1,
@@ -64,5 +64,17 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         Assert.Equal(["b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Version = 2 })).Select(p => p.Prediction.RequestId));
         Assert.Equal(["b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", From = T0.AddMinutes(1), To = T0.AddMinutes(2) })).Select(p => p.Prediction.RequestId));
         Assert.Equal(["a", "b"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 2 })).Select(p => p.Prediction.RequestId));
+    }
+
+    [Fact]
+    public async Task List_ExcludeArm_LeavesItOutBeforeTheLimit()
+    {
+        await Subject.AppendAsync([
+            Record("s1", T0, arm: PredictionRecord.ShadowArm), Record("a", T0.AddSeconds(1)),
+            Record("s2", T0.AddSeconds(2), arm: PredictionRecord.ShadowArm), Record("b", T0.AddSeconds(3), arm: "challenger"),
+        ]);
+        var kept = await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", ExcludeArm = PredictionRecord.ShadowArm, Limit = 2 });
+        Assert.Equal(["a", "b"], kept.Select(p => p.Prediction.RequestId));
+        Assert.Equal(4, (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Count);
     }
 }
