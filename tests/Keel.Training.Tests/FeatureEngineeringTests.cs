@@ -211,4 +211,17 @@ public class FeatureEngineeringTests
         Assert.Equal(1, Packaging.Manifest.For(header, plain.InputSchema, plain, null).FormatVersion);
         Assert.Equal(2, Packaging.Manifest.For(header, scaled.InputSchema, scaled, null).FormatVersion);
     }
+
+    [Fact]
+    public void ManifestFor_MondayFirstDayOfWeek_FormatVersion3()
+    {
+        var header = new ModelHeader("lightgbm", TaskKind.Binary, ["0", "1"], new Dictionary<string, string>());
+        var when = new Table([new NumericColumn("When", [1.7e9, 1.8e9], ColumnType.DateTime)]);
+        var weekday = Featurizer.Fit(when, new FeaturizerOptions());
+        var hourOnly = Featurizer.Fit(when, new FeaturizerOptions { DateParts = new Dictionary<string, IReadOnlyList<string>> { ["When"] = ["hour"] } });
+
+        // An older reader would count the day of week from Sunday and featurise differently, so it must refuse the package.
+        Assert.Equal(3, Packaging.Manifest.For(header, weekday.InputSchema, weekday, null).FormatVersion);
+        Assert.Equal(1, Packaging.Manifest.For(header, hourOnly.InputSchema, hourOnly, null).FormatVersion);
+    }
 }

@@ -120,7 +120,22 @@ public class FeaturizerTests
         var row = Featurizer.Transform(state, new Table([new NumericColumn("When", [t], ColumnType.DateTime)]))[0];
 
         Assert.Equal(["When__year", "When__month", "When__day", "When__dayofweek", "When__dayofyear", "When__hour", "When__unix"], state.FeatureNames);
-        Assert.Equal([2024f, 3f, 9f, (float)DayOfWeek.Saturday, 69f, 14f, (float)t], row);
+        // 2024-03-09 is a Saturday: 5 with Monday 0 (as pandas), so the weekend is one threshold away from the weekdays.
+        Assert.Equal([2024f, 3f, 9f, 5f, 69f, 14f, (float)t], row);
+    }
+
+    [Fact]
+    public void Transform_PlanSavedBeforeWeekStart_KeepsSundayFirstDayOfWeek()
+    {
+        var saturday = new DateTimeOffset(2024, 3, 9, 14, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var sunday = saturday + 86_400;
+        var fitted = Featurizer.Fit(new Table([new NumericColumn("When", [saturday, sunday], ColumnType.DateTime)]), Defaults);
+        // A package written before the option reads WeekStartsMonday as false and must featurise as it was trained.
+        var old = fitted with { Columns = [fitted.Columns[0] with { WeekStartsMonday = false }] };
+        var table = new Table([new NumericColumn("When", [saturday, sunday], ColumnType.DateTime)]);
+
+        Assert.Equal([5f, 6f], Featurizer.Transform(fitted, table).Select(r => r[3]));
+        Assert.Equal([6f, 0f], Featurizer.Transform(old, table).Select(r => r[3]));
     }
 
     [Fact]

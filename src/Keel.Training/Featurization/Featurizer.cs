@@ -122,7 +122,8 @@ internal static class Featurizer
         var parts = column.Type == ColumnType.DateTime ? options.DateParts.GetValueOrDefault(column.Name) ?? transform.Parts ?? AllDateParts : null;
         var indicator = transform.MissingIndicator ?? missing > 0;
         var width = (parts?.Count ?? 1) + (indicator ? 1 : 0);
-        var plan = new ColumnPlan(column.Name, column.Type, offset, width, fill, indicator, null, 0, parts, min, max, Impute: transform.Impute);
+        var plan = new ColumnPlan(column.Name, column.Type, offset, width, fill, indicator, null, 0, parts, min, max, Impute: transform.Impute,
+            WeekStartsMonday: column.Type == ColumnType.DateTime);
         if (column.Type == ColumnType.DateTime || (transform.Scale is null or "none" && transform.Bins is null)) return plan;
         // Scalers and bins see the imputed training values, as in a scikit-learn Pipeline(SimpleImputer, scaler).
         var sorted = ColumnStatistics.Imputed(values, fill, min, max);
@@ -217,7 +218,7 @@ internal static class Featurizer
                 continue;
             }
             var t = DateTimeOffset.UnixEpoch.AddSeconds(Math.Clamp(v, -62135596800d, 253402300799d));
-            for (var j = 0; j < parts.Count; j++) row[j] = DatePart(parts[j], t, v);
+            for (var j = 0; j < parts.Count; j++) row[j] = DatePart(parts[j], t, v, plan.WeekStartsMonday);
         }
     }
 
@@ -229,12 +230,12 @@ internal static class Featurizer
         return (float)Math.Clamp(v, float.MinValue, float.MaxValue);
     }
 
-    private static float DatePart(string part, DateTimeOffset t, double unix) => part switch
+    private static float DatePart(string part, DateTimeOffset t, double unix, bool weekStartsMonday) => part switch
     {
         "year" => t.Year,
         "month" => t.Month,
         "day" => t.Day,
-        "dayofweek" => (int)t.DayOfWeek,
+        "dayofweek" => weekStartsMonday ? ((int)t.DayOfWeek + 6) % 7 : (int)t.DayOfWeek,
         "dayofyear" => t.DayOfYear,
         "hour" => t.Hour,
         "minute" => t.Minute,

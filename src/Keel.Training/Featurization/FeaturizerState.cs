@@ -38,6 +38,8 @@ public sealed record FeaturizerState(
 /// <param name="Encoding">Categorical: onehot, hash or target as configured; null when chosen automatically (one-hot or hash).</param>
 /// <param name="Target">Categorical with target encoding: the encodings learned on every training row.</param>
 /// <param name="Cross">A feature cross: the two input columns whose values are joined as "a|b"; null for an input column.</param>
+/// <param name="WeekStartsMonday">DateTime: "dayofweek" counts Monday 0 to Sunday 6 (ISO order, as pandas), so Saturday and Sunday
+/// are neighbours and one threshold splits off the weekend; false: Sunday 0 to Saturday 6 (packages saved before).</param>
 public sealed record ColumnPlan(
     string Name,
     ColumnType Type,
@@ -58,7 +60,8 @@ public sealed record ColumnPlan(
     IReadOnlyList<double>? BinEdges = null,
     string? Encoding = null,
     TargetEncoding? Target = null,
-    IReadOnlyList<string>? Cross = null);
+    IReadOnlyList<string>? Cross = null,
+    bool WeekStartsMonday = false);
 
 /// <summary>What target encoding learned for one categorical column, as scikit-learn's TargetEncoder: per value, the smoothed
 /// mean of the target (one number; one per class for multiclass, one-vs-rest).</summary>

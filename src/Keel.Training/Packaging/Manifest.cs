@@ -34,13 +34,19 @@ internal sealed record Manifest(
     Keel.Core.Models.DecisionRule? Decision = null,
     Ensembles.EnsembleState? Ensemble = null)
 {
-    /// <summary>2: featurizers may carry the spec's features transforms (imputation choice, scaling, bins, encodings, crosses).</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>2: featurizers may carry the spec's features transforms (imputation choice, scaling, bins, encodings, crosses);
+    /// 3: "dayofweek" may count from Monday (<see cref="ColumnPlan.WeekStartsMonday"/>).</summary>
+    public const int CurrentVersion = 3;
 
-    /// <summary>The manifest of a model with <paramref name="header"/>: format version 2 when its featurizer uses a features
-    /// transform (a reader of version 1 would ignore it and featurise differently, so it must refuse), else 1 as before.</summary>
+    /// <summary>The manifest of a model with <paramref name="header"/>: format version 3 when its featurizer makes a Monday-first
+    /// day of week, 2 when it uses a features transform (an older reader would ignore either and featurise differently, so it
+    /// must refuse), else 1 as before.</summary>
     public static Manifest For(ModelHeader header, DataSchema inputSchema, FeaturizerState? featurizer, JsonElement? baseline) =>
-        new(Engineered(featurizer) ? 2 : 1, header.Type, header.Task, header.Classes, inputSchema.Columns, header.EffectiveParams, featurizer, baseline);
+        new(MondayFirst(featurizer) ? 3 : Engineered(featurizer) ? 2 : 1, header.Type, header.Task, header.Classes, inputSchema.Columns,
+            header.EffectiveParams, featurizer, baseline);
+
+    private static bool MondayFirst(FeaturizerState? featurizer) => featurizer?.Columns.Any(c =>
+        c.WeekStartsMonday && (c.DateParts ?? Keel.Training.Featurization.Featurizer.AllDateParts).Contains("dayofweek")) == true;
 
     private static bool Engineered(FeaturizerState? featurizer) => featurizer?.Columns.Any(c =>
         c.Impute is not null || c.Scale is not null || c.Bins is not null || c.Encoding is not null || c.Cross is not null || c.Target is not null) == true;
