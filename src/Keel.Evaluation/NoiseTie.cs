@@ -19,7 +19,9 @@ public sealed record TieVerdict(int Best, int Chosen, IReadOnlyList<int> Tied, s
 /// <summary>Says when the top candidates are within noise of each other and then prefers the simpler, faster, smaller one.</summary>
 /// <remarks>
 /// A candidate ties with the best when the mean of its paired per-fold differences from the best is at most one standard error of that
-/// difference (sd of the differences / √k): the gap is smaller than the fold-to-fold noise of the gap itself. Among the tied, the
+/// difference (sd of the differences / √k): the gap is smaller than the fold-to-fold noise of the gap itself; and when the gap is
+/// also at most the price the rule may pay for simplicity (<see cref="WithinLossCap"/>): with five folds one erratic fold can make the
+/// standard error as large as a real gap, and the one-standard-error rule alone then gave up 12 % rmse. Among the tied, the
 /// preference is: the simpler family (<see cref="Complexity"/>), then the lower predict latency (within a factor <see cref="LatencyTolerance"/>
 /// counted equal), then the smaller model, then spec order.
 /// </remarks>
@@ -45,11 +47,12 @@ public static class NoiseTie
         var ranked = CandidateOrder.Rank(Enumerable.Range(0, candidates.Count).ToArray(), Mean, higher);
         var best = ranked[0];
         if (Mean(best) is null) return null;
-        var tied = ranked.Where(i => Mean(i) is not null && (i == best || WithinNoise(candidates[best].FoldScores, candidates[i].FoldScores))).ToList();
+        var tied = ranked.Where(i => Mean(i) is not null && (i == best || (WithinNoise(candidates[best].FoldScores, candidates[i].FoldScores)
+            && WithinLossCap(Mean(best)!.Value, Mean(i)!.Value, higher)))).ToList();
         var chosen = Prefer(tied.Select(i => candidates[i]).ToArray(), tied);
         var name = candidates[best].Type;
         string detail;
-        if (tied.Count == 1) detail = $"no candidate within one standard error of the paired fold differences from the best ({name})";
+        if (tied.Count == 1) detail = $"no candidate within one standard error of the paired fold differences from the best ({name}) and within the loss cap";
         else
         {
             var why = chosen == best ? "the best is also the simplest"
@@ -73,6 +76,18 @@ public static class NoiseTie
         // A relative tolerance so identical candidates (every difference 0, or rounding noise) tie.
         return Math.Abs(mean) <= se + 1e-12 * Math.Max(1, best.Max(Math.Abs));
     }
+
+    /// <summary>The most a tie may give up on a higher-is-better score (auc, accuracy, f1, r2; bounded by 1): 0.005 below the best mean.</summary>
+    public const double MaxScoreLoss = 0.005;
+
+    /// <summary>The most a tie may give up on a lower-is-better error (rmse, mae, log_loss): 1 % above the best mean.</summary>
+    public const double MaxRelativeErrorLoss = 0.01;
+
+    /// <summary>Whether <paramref name="other"/>'s mean is close enough to <paramref name="best"/>'s that choosing it for simplicity costs
+    /// at most <see cref="MaxScoreLoss"/> (higher-is-better scores) or <see cref="MaxRelativeErrorLoss"/> of the best (errors).</summary>
+    public static bool WithinLossCap(double best, double other, bool higherIsBetter) => higherIsBetter
+        ? best - other <= MaxScoreLoss + 1e-12
+        : other - best <= MaxRelativeErrorLoss * Math.Abs(best) + 1e-12 * Math.Max(1, Math.Abs(best));
 
     /// <summary>Predict latencies within this factor of the fastest count as equal (timings vary from run to run); size decides among them.</summary>
     public const double LatencyTolerance = 1.5;

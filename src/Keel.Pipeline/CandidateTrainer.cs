@@ -126,23 +126,37 @@ internal sealed class CandidateTrainer
     }
 
     private FitResult? _lastFold;
-    private (TrainingData Train, TrainingData Validation, FeatureCache Cache)[]? _folds;
+    private FoldData[]? _folds;
+
+    /// <summary>One cv fold's rows: its training rows, the rows it is scored on, and (for candidates that use validation rows) the inner
+    /// split of its training rows; one feature cache per fold.</summary>
+    private sealed record FoldData(TrainingData Train, TrainingData Validation, TrainingData? InnerTrain, TrainingData? InnerValidation, FeatureCache Cache);
 
     /// <summary>Fits <paramref name="candidate"/> on each fold's training rows and scores it on the fold's validation rows (the run's
-    /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. Every candidate shares one featurised matrix per fold.</summary>
+    /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. A candidate that learns from validation rows (early
+    /// stopping, calibration) gets the fold's inner split instead (<see cref="SelectionPlan.Inner"/>), so the rows that score it are
+    /// never the rows it stopped or calibrated on. Every candidate shares one featurised matrix per fold and set of rows.</summary>
     public CrossValidation CrossValidate(Candidate candidate)
     {
-        _folds ??= _run.Selection.Folds.Select(f => (TrainingSlice(f.Train), Slice(f.Validation), new FeatureCache())).ToArray();
+        _folds ??= _run.Selection.Folds.Select((f, i) =>
+        {
+            var inner = i < _run.Selection.Inner.Count ? _run.Selection.Inner[i] : null;
+            return new FoldData(TrainingSlice(f.Train), Slice(f.Validation),
+                inner is null ? null : TrainingSlice(inner.Train),
+                inner is null ? null : Weighted(Slice(inner.Validation), inner.Validation), new FeatureCache());
+        }).ToArray();
         var metrics = new List<IReadOnlyDictionary<string, double>>();
         var predictions = new List<(int[], Keel.Core.Models.Predictions)>();
         var best = new List<int?>();
         for (var i = 0; i < _folds.Length; i++)
         {
-            var (train, validation, cache) = _folds[i];
-            var context = _run.Context(cache);
-            var fit = candidate.Trainer.Fit(train, validation, context);
-            var predicted = fit.Model.Predict(validation.Features);
-            metrics.Add(Evaluator.Evaluate(validation.Labels, predicted).Metrics);
+            var fold = _folds[i];
+            var context = _run.Context(fold.Cache);
+            var fit = candidate.Trainer.UsesValidation
+                ? candidate.Trainer.Fit(fold.InnerTrain ?? fold.Train, fold.InnerValidation, context)
+                : candidate.Trainer.Fit(fold.Train, null, context);
+            var predicted = fit.Model.Predict(fold.Validation.Features);
+            metrics.Add(Evaluator.Evaluate(fold.Validation.Labels, predicted).Metrics);
             predictions.Add((_run.Selection.Folds[i].Validation, predicted));
             best.Add(fit.BestIteration);
             _lastFold = fit;

@@ -16,6 +16,17 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
     /// k-fold costs k + 1 fits per candidate, affordable on small sets where one validation split is also noisiest.</summary>
     public const long CvBudget = 200_000;
 
+    /// <summary>A candidate that uses validation rows (early stopping, forest calibration) gets, inside each fold, the last of this many
+    /// inner folds of the fold's training rows as its validation rows (a fifth, as the default validation_fraction), never the
+    /// fold's scored rows: choosing the stopping round on the rows that score the fold made boosted candidates look better in cv than
+    /// on unseen rows.</summary>
+    public const int InnerFolds = 5;
+
+    /// <summary>Per fold (in fold order), the inner split of its training rows for candidates that use validation rows: the inner
+    /// fold's train and validation rows (stratified, grouped or forward chained like the folds); null where the fold's training rows
+    /// are too few for it, and such candidates then fit on the fold's training rows without validation rows.</summary>
+    public IReadOnlyList<Fold?> Inner { get; init; } = [];
+
     /// <summary>Selection on the validation split.</summary>
     public static SelectionPlan Validation(string reason) => new(SelectionMode.Validation, [], null, reason);
 
@@ -77,7 +88,22 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
             throw new KeelInputException($"{specName} field 'split.selection': {missing}, so no candidate could be chosen; expected split.selection: validation, fewer split.folds, or a metric such as {(label.Task == TaskKind.Binary ? "log_loss" : "macro_f1")}.");
         }
         var why = spec.Split.Selection is null ? $"default: {training} training rows × {candidates} candidates ≤ {CvBudget}" : "split.selection: cv";
-        return (new SelectionPlan(SelectionMode.Cv, folds, kind, why), new SplitResult(rows, [], split.Test));
+        var inner = folds.Select(f => InnerFold(f.Train, Request() with { K = InnerFolds })).ToArray();
+        return (new SelectionPlan(SelectionMode.Cv, folds, kind, why) { Inner = inner }, new SplitResult(rows, [], split.Test));
+    }
+
+    /// <summary>The inner split of one fold's training rows: the last inner fold (for forward chaining the newest rows), or null when
+    /// the rows cannot make the inner folds.</summary>
+    internal static Fold? InnerFold(int[] rows, FoldRequest request)
+    {
+        try
+        {
+            return Keel.Data.Folds.Make(rows, request)[^1];
+        }
+        catch (KeelInputException)
+        {
+            return null;
+        }
     }
 
     /// <summary>For a metric that needs every class (auc, pr_auc, auc_ovr_macro): which fold's validation rows lack a class; else null.</summary>

@@ -12,6 +12,10 @@ public interface ITrainer
     /// <summary>Whether <see cref="Fit"/> weights rows by <see cref="TrainingData.Weights"/>; trainers that do not ignore them. Default false.</summary>
     bool HonoursWeights => false;
 
+    /// <summary>Whether <see cref="Fit"/> learns anything from its validation rows (early stopping, calibration), so that scoring it on
+    /// them would flatter it. Default false.</summary>
+    bool UsesValidation => false;
+
     /// <summary>Every option with its default filled in, formatted invariantly (for tracking).</summary>
     IReadOnlyDictionary<string, string> EffectiveParams { get; }
 

@@ -37,6 +37,31 @@ public sealed class NoiseTieTests
     }
 
     [Fact]
+    public void Decide_OneErraticFoldWithinStandardErrorButLossOverCap_NoTie()
+    {
+        // biomass (bench/tabular8): linear's rmse is 12 % above fasttree's mean, but one erratic fold makes the standard error of the
+        // paired differences (0.161) larger than the gap (0.160), so the one-standard-error rule alone called them tied.
+        double[] tree = [1.20, 1.25, 1.30, 1.35, 1.45];
+        double[] linear = [1.15, 1.27, 1.30, 1.38, 2.25];
+        Assert.True(NoiseTie.WithinNoise(tree, linear));
+
+        var verdict = NoiseTie.Decide([C("linear", 1, 1, linear), C("fasttree", 5, 100, tree)], "rmse")!;
+
+        Assert.Equal(1, verdict.Best);
+        Assert.Equal([1], verdict.Tied);
+        Assert.Equal(1, verdict.Chosen);
+    }
+
+    [Fact]
+    public void WithinLossCap_ScoreAndErrorMetrics_AbsoluteAndRelativeLimits()
+    {
+        Assert.True(NoiseTie.WithinLossCap(0.800, 0.796, higherIsBetter: true));
+        Assert.False(NoiseTie.WithinLossCap(0.800, 0.794, higherIsBetter: true));
+        Assert.True(NoiseTie.WithinLossCap(100.0, 100.9, higherIsBetter: false));
+        Assert.False(NoiseTie.WithinLossCap(100.0, 101.1, higherIsBetter: false));
+    }
+
+    [Fact]
     public void Decide_LowerIsBetterMetric_BestIsLowestMean()
     {
         var verdict = NoiseTie.Decide([C("linear", 1, 1, 2.0, 2.1), C("fasttree", 1, 1, 1.0, 1.1)], "rmse")!;

@@ -16,12 +16,22 @@ public class ForestCalibrationTests
         return (train, valid, test);
     }
 
+    /// <summary>The same forest as the default fastforest candidate, so only the calibration differs.</summary>
+    private static FastForestBinaryTrainer DefaultForest(MLContext ml)
+    {
+        var d = new FastForestOptions();
+        return ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+        {
+            NumberOfTrees = d.NumberOfTrees, NumberOfLeaves = d.NumberOfLeaves, MinimumExampleCountPerLeaf = d.MinimumExampleCountPerLeaf, Seed = 42,
+        });
+    }
+
     // What Keel did before: Platt scaling fitted on the forest's own train rows.
     private static double TrainRowCalibratedLogLoss(TrainingData train, TrainingData test)
     {
         var state = Featurizer.Fit(train.Features, new FeaturizerOptions());
         var ml = new MLContext(42);
-        var forest = ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20, MinimumExampleCountPerLeaf = 10, Seed = 42 })
+        var forest = DefaultForest(ml)
             .Append(ml.BinaryClassification.Calibrators.Platt())
             .Fit(new MatrixDataView(Featurizer.TransformMatrix(state, train.Features), TaskKind.Binary, 2, train.Labels));
         var scored = forest.Transform(new MatrixDataView(Featurizer.TransformMatrix(state, test.Features), TaskKind.Binary, 2, null));
@@ -51,7 +61,7 @@ public class ForestCalibrationTests
         var state = Featurizer.Fit(train.Features, new FeaturizerOptions());
         var ml = new MLContext(42);
         var k = train.Labels.Classes.Count;
-        var forest = ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20, MinimumExampleCountPerLeaf = 10, Seed = 42 });
+        var forest = DefaultForest(ml);
         var model = ml.MulticlassClassification.Trainers.OneVersusAll(forest, useProbabilities: true)
             .Fit(new MatrixDataView(Featurizer.TransformMatrix(state, train.Features), TaskKind.Multiclass, k, train.Labels));
         var scored = model.Transform(new MatrixDataView(Featurizer.TransformMatrix(state, test.Features), TaskKind.Multiclass, k, null));

@@ -41,6 +41,9 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
     public bool IsBaseline => false;
     public IReadOnlyDictionary<string, string> EffectiveParams => effectiveParams;
 
+    /// <summary>Whether any member learns from validation rows (they all get the ensemble's).</summary>
+    public bool UsesValidation => members.Any(m => m.Trainer.UsesValidation);
+
     /// <summary>The members with their trainers (bagging: one entry per replica).</summary>
     public IReadOnlyList<(string Name, ITrainer Trainer)> Members => members;
 

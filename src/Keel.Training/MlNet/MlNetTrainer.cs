@@ -32,6 +32,9 @@ internal sealed class MlNetTrainer : ITrainer
     public bool HonoursWeights => true;
     public IReadOnlyDictionary<string, string> EffectiveParams { get; }
 
+    /// <summary>Boosted trainers stop early on validation rows (when early_stopping_rounds is above 0); forest classifiers calibrate on them.</summary>
+    public bool UsesValidation => Rounds(_options) is { Patience: > 0 } || (_options is FastForestOptions && _task != TaskKind.Regression);
+
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
     {
         var classes = train.Labels.Classes;
