@@ -102,10 +102,13 @@ internal sealed class GuardMonitor(GuardOptions options)
 
     private static string Ms(double x) => x.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
 
-    /// <summary>A ring buffer of the last outcomes of one arm.</summary>
+    /// <summary>
+    /// A ring buffer of the last outcomes of one arm, as values (latency, score, failed): holding the outcome objects kept every request's
+    /// outcome and request id alive across garbage collections while it was in the window, and collections stop the answers too.
+    /// </summary>
     private sealed class Window(int size)
     {
-        private readonly ArmOutcome?[] _items = new ArmOutcome?[size];
+        private readonly Entry[] _items = new Entry[size];
         private int _next;
 
         public int Count { get; private set; }
@@ -114,8 +117,8 @@ internal sealed class GuardMonitor(GuardOptions options)
 
         public void Add(ArmOutcome o)
         {
-            if (_items[_next] is { Failed: true }) Failures--;
-            _items[_next] = o;
+            if (_next < Count && _items[_next].Failed) Failures--;
+            _items[_next] = new Entry(o.Latency.TotalMilliseconds, o.Score, o.Failed);
             if (o.Failed) Failures++;
             _next = (_next + 1) % _items.Length;
             Count = Math.Min(Count + 1, _items.Length);
@@ -127,11 +130,24 @@ internal sealed class GuardMonitor(GuardOptions options)
             _next = Count = Failures = 0;
         }
 
-        private IEnumerable<ArmOutcome> Items => _items.Where(i => i is not null)!;
-
         /// <summary>Latencies of every request, failed ones included (a slow failure is still slow).</summary>
-        public double[] Latencies() => Items.Select(i => i.Latency.TotalMilliseconds).ToArray();
+        public double[] Latencies()
+        {
+            var latencies = new double[Count];
+            for (var i = 0; i < latencies.Length; i++) latencies[i] = _items[i].LatencyMs;
+            return latencies;
+        }
 
-        public double[] Scores() => Items.Where(i => !i.Failed && double.IsFinite(i.Score)).Select(i => i.Score).ToArray();
+        public double[] Scores()
+        {
+            var scores = new List<double>(Count);
+            for (var i = 0; i < Count; i++)
+            {
+                if (!_items[i].Failed && double.IsFinite(_items[i].Score)) scores.Add(_items[i].Score);
+            }
+            return scores.ToArray();
+        }
+
+        private readonly record struct Entry(double LatencyMs, double Score, bool Failed);
     }
 }
