@@ -23,8 +23,24 @@ public sealed record DeploymentServeOptions(DeploymentFile File, string Text, ID
     /// <summary>Routing randomness. Default null: one seeded with the file's seed.</summary>
     public Random? Random { get; init; }
 
-    /// <summary>Most shadow copies waiting for the shadow worker; further ones are dropped and counted, the answer never waits. Default 256.</summary>
+    /// <summary>
+    /// Most shadow copies waiting for the shadow worker (rounded up to a power of two); further ones are dropped and counted, the answer never
+    /// waits. Default 256.
+    /// </summary>
     public int MaxShadowInFlight { get; init; } = 256;
+
+    /// <summary>
+    /// Most rows of a request its waiting shadow copy holds as copied values (in slots allocated once); a larger request's copy keeps the
+    /// request's rows instead. Default 16.
+    /// </summary>
+    public int ShadowSlotRows { get; init; } = 16;
+
+    /// <summary>
+    /// Longest pause of the shadow worker after one batch (see <see cref="ShadowBusyShare"/>), so a slow batch (the first, compiled as it
+    /// runs) does not stop it for seconds. Default 100 ms: a 128-row batch takes 1–2 ms, so under load the pause is 20–40 ms and the share
+    /// holds; a cap that binds under load (20 ms was measured) lets the worker take more than its share and the answers' collections get longer.
+    /// </summary>
+    public TimeSpan ShadowMaxPause { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Most copied rows the shadow worker scores with one challenger call. Default 128 (small batches run row by row on pooled engines).</summary>
     public int ShadowBatchRows { get; init; } = 128;
@@ -220,17 +236,20 @@ internal sealed class DeploymentRuntime : BackgroundService
     /// Queues a shadow copy for the shadow worker unless <see cref="DeploymentServeOptions.MaxShadowInFlight"/> copies are waiting (then
     /// false: dropped and counted, nothing runs). The worker, started by the first copy, scores batches with <paramref name="score"/>.
     /// </summary>
-    public bool TryShadow(in ShadowCopy copy, Action<IReadOnlyList<ShadowCopy>> score)
+    /// <param name="copy">The copy; its values are copied into the queue, so the request's objects are not kept.</param>
+    /// <param name="byReference">Keep the copy's rows and body instead (a challenger whose input schema differs binds the body itself).</param>
+    /// <param name="score">Scores a batch on the worker's thread.</param>
+    public bool TryShadow(in ShadowCopy copy, bool byReference, Action<IReadOnlyList<ShadowCopy>> score)
     {
         var shadows = Volatile.Read(ref _shadows) ?? StartShadows(score);
-        return shadows.TryQueue(copy);
+        return shadows.TryQueue(copy, byReference);
     }
 
     private ShadowWorker StartShadows(Action<IReadOnlyList<ShadowCopy>> score)
     {
         lock (_shadowStart)
         {
-            return _shadows ??= new ShadowWorker(new ShadowPacing(_options.MaxShadowInFlight, _options.ShadowBatchRows, _options.ShadowBusyShare), batch =>
+            return _shadows ??= new ShadowWorker(new ShadowPacing(_options.MaxShadowInFlight, _options.ShadowBatchRows, _options.ShadowBusyShare, _options.ShadowMaxPause, _options.ShadowSlotRows), batch =>
             {
                 try
                 {

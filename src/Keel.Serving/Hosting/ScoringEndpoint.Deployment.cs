@@ -22,7 +22,8 @@ internal sealed partial class ScoringEndpoint
     /// A request to a deployment: bound to the champion's schema (a binding error is the caller's, 400), routed by the policy, answered by
     /// the primary arm. A challenger that fails is observed as failed (its guard may roll it back) and the champion answers instead, so
     /// callers never see a challenger's error. The answer is post-processed, marked for review by the deployment's mode and threshold,
-    /// and a shadow copy (the rows as bound, not copied, and the champion's outcome) is queued for the shadow worker after the answer is written.
+    /// and a shadow copy (the rows' values as bound, copied into the shadow queue's slots, and the champion's outcome) is queued for the shadow
+    /// worker after the answer is written.
     /// </summary>
     private async Task ScoreDeployedAsync(HttpContext ctx, DeploymentRuntime d, string endpoint)
     {
@@ -98,7 +99,8 @@ internal sealed partial class ScoringEndpoint
             d.Remember(requestId, arm);
             QueueReviews(d, requestId, arrived, table, answer, notes);
             if (decision.Shadow == Arm.Challenger && challenger is not null && championOutcome is not null
-                && !d.TryShadow(new ShadowCopy(endpoint, champion, challenger, table, body, championOutcome), _scoreShadows ??= ScoreShadows))
+                && !d.TryShadow(new ShadowCopy(endpoint, champion, challenger, table, body, championOutcome), !SameSchemaCached(champion, challenger),
+                    _scoreShadows ??= ScoreShadows))
                 metrics.ShadowDropped.Inc();
         }
         catch (Exception e)
@@ -228,6 +230,21 @@ internal sealed partial class ScoringEndpoint
     }
 
     private Action<IReadOnlyList<ShadowCopy>>? _scoreShadows;
+    private SchemaPair? _schemaPair;
+
+    /// <summary>Whether two models bind requests alike, remembered for the last pair (a request then compares two references).</summary>
+    private bool SameSchemaCached(LoadedModel champion, LoadedModel challenger)
+    {
+        var pair = Volatile.Read(ref _schemaPair);
+        if (pair is null || !ReferenceEquals(pair.Champion, champion) || !ReferenceEquals(pair.Challenger, challenger))
+        {
+            pair = new SchemaPair(champion, challenger, SameSchema(champion, challenger));
+            Volatile.Write(ref _schemaPair, pair);
+        }
+        return pair.Same;
+    }
+
+    private sealed record SchemaPair(LoadedModel Champion, LoadedModel Challenger, bool Same);
 
     /// <summary>A shadow copy the challenger could not answer: observed as failed (guards), counted as a 500 under arm "shadow".</summary>
     private void ShadowFailed(DeploymentRuntime d, LoadedModel challenger, string version, in ShadowCopy copy, TimeSpan latency, Exception e)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Keel.Core.Data;
 using Keel.Pipeline.Predict;
@@ -6,8 +5,9 @@ using Keel.Pipeline.Predict;
 namespace Keel.Serving.Hosting;
 
 /// <summary>
-/// A champion answer's copy for the challenger: the rows as bound for the champion (handed over as parsed, never copied), the body
-/// (for a challenger whose schema differs) and the champion's score and label, for agreement.
+/// A champion answer's copy for the challenger: the rows as bound for the champion, the body (for a challenger whose schema differs) and
+/// the champion's score and label, for agreement. Queued, its values are copied into the <see cref="ShadowRing"/>'s slots; the worker
+/// gets a copy built again from them.
 /// </summary>
 /// <param name="Endpoint">The endpoint the request came to ("invocations" or "v2").</param>
 /// <param name="Champion">The champion that answered (its schema bound <paramref name="Rows"/>).</param>
@@ -19,17 +19,30 @@ internal readonly record struct ShadowCopy(string Endpoint, LoadedModel Champion
     Keel.Serving.Rollouts.ArmOutcome ChampionOutcome);
 
 /// <summary>How the shadow worker queues, batches and paces copies.</summary>
-/// <param name="Capacity">Most copies waiting; a copy that finds the queue full is dropped (and counted), the answer never waits.</param>
+/// <param name="Capacity">Most copies waiting (rounded up to a power of two); a copy that finds the queue full is dropped (and counted), the answer never waits.</param>
 /// <param name="BatchRows">Most rows scored in one batch (one challenger call); a larger request is a batch of its own.</param>
 /// <param name="BusyShare">
-/// Share of one core the worker may keep busy, 0 to 1: after each batch it sleeps long enough that its busy time stays under this share,
+/// Share of one core the worker may keep busy, 0.01 to 1: after each batch it pauses long enough that its busy time stays under this share,
 /// so on saturated cores the copies take a bounded share of CPU from the answers and the rest are dropped.
 /// </param>
-internal sealed record ShadowPacing(int Capacity, int BatchRows, double BusyShare);
+/// <param name="MaxPause">Longest pause after one batch, so a slow batch (the first, compiled as it runs) never stops the worker for long.</param>
+/// <param name="SlotRows">Most rows of a request its queued copy holds as copied values; a larger request is queued by reference.</param>
+internal sealed record ShadowPacing(int Capacity, int BatchRows, double BusyShare, TimeSpan MaxPause, int SlotRows)
+{
+    /// <summary>The pause after a batch that kept the worker busy for <paramref name="busy"/>: busy × (1 − share) / share, at most <see cref="MaxPause"/>.</summary>
+    public TimeSpan PauseAfter(TimeSpan busy)
+    {
+        var share = Math.Clamp(BusyShare, 0.01, 1);
+        if (share >= 1 || busy <= TimeSpan.Zero) return TimeSpan.Zero;
+        var ticks = busy.Ticks * ((1 - share) / share);
+        return TimeSpan.FromTicks((long)Math.Min(ticks, Math.Max(0, MaxPause.Ticks)));
+    }
+}
 
 /// <summary>
-/// Scores shadow copies off the hot path: requests put copies in a bounded lock-free queue (never waiting, never taking a lock the worker
-/// holds) and one worker thread takes them in batches, so the challenger is called once for many copied rows.
+/// Scores shadow copies off the hot path: requests put copies in a bounded lock-free queue of preallocated slots (<see cref="ShadowRing"/>:
+/// never waiting, never taking a lock the worker holds, allocating nothing once warm) and one worker thread takes them in batches, so the
+/// challenger is called once for many copied rows.
 /// </summary>
 /// <remarks>
 /// The thread runs at normal priority and paces itself by sleeping instead. A thread at a lowered priority (nice +10, +19 were tried)
@@ -41,11 +54,10 @@ internal sealed class ShadowWorker : IDisposable
 {
     private static readonly TimeSpan MaxIdleWait = TimeSpan.FromMilliseconds(50);
 
-    private readonly ConcurrentQueue<ShadowCopy> _queue = new();
+    private readonly ShadowRing _ring;
     private readonly ShadowPacing _pacing;
     private readonly Action<IReadOnlyList<ShadowCopy>> _score;
     private readonly Thread _thread;
-    private int _count;
     private long _dropped;
     private volatile bool _stopping;
 
@@ -56,6 +68,7 @@ internal sealed class ShadowWorker : IDisposable
     {
         _pacing = pacing with { Capacity = Math.Max(1, pacing.Capacity), BatchRows = Math.Max(1, pacing.BatchRows), BusyShare = Math.Clamp(pacing.BusyShare, 0.01, 1) };
         _score = score;
+        _ring = new ShadowRing(_pacing.Capacity, _pacing.SlotRows);
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -64,19 +77,16 @@ internal sealed class ShadowWorker : IDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Copies waiting.</summary>
-    public int Queued => Volatile.Read(ref _count);
+    public int Queued => _ring.Count;
 
     /// <summary>Queues a copy; false (counted in <see cref="Dropped"/>, nothing runs) when the queue is full or the worker stopped.</summary>
-    public bool TryQueue(in ShadowCopy copy)
+    /// <param name="copy">The copy; its values are copied (see <see cref="ShadowRing"/>), so the request's objects are not kept.</param>
+    /// <param name="byReference">Keep the rows and body by reference (a challenger whose input schema differs binds the body itself).</param>
+    public bool TryQueue(in ShadowCopy copy, bool byReference = false)
     {
-        if (_stopping || Interlocked.Increment(ref _count) > _pacing.Capacity)
-        {
-            if (!_stopping) Interlocked.Decrement(ref _count);
-            Interlocked.Increment(ref _dropped);
-            return false;
-        }
-        _queue.Enqueue(copy);
-        return true;
+        if (!_stopping && _ring.TryWrite(copy, byReference)) return true;
+        Interlocked.Increment(ref _dropped);
+        return false;
     }
 
     /// <summary>Stops taking copies, scores what is queued (up to 5 seconds) and ends the thread.</summary>
@@ -100,9 +110,8 @@ internal sealed class ShadowWorker : IDisposable
                 rows = c.Rows.RowCount;
                 carried = null;
             }
-            while (rows < _pacing.BatchRows && _queue.TryDequeue(out var copy))
+            while (rows < _pacing.BatchRows && _ring.TryRead(out var copy))
             {
-                Interlocked.Decrement(ref _count);
                 // One batch is one challenger on one schema; a copy that does not fit starts the next batch.
                 if (batch.Count > 0 && (rows + copy.Rows.RowCount > _pacing.BatchRows || !ReferenceEquals(copy.Challenger, batch[0].Challenger)
                     || !ReferenceEquals(copy.Champion, batch[0].Champion)))
@@ -132,8 +141,8 @@ internal sealed class ShadowWorker : IDisposable
             }
             batch.Clear();
             if (_stopping) continue;
-            var busy = Stopwatch.GetElapsedTime(started);
-            if (_pacing.BusyShare < 1) Thread.Sleep(busy * ((1 - _pacing.BusyShare) / _pacing.BusyShare));
+            var pause = _pacing.PauseAfter(Stopwatch.GetElapsedTime(started));
+            if (pause > TimeSpan.Zero) Thread.Sleep(pause);
         }
     }
 }
