@@ -109,7 +109,7 @@ internal sealed class ShadowRing
         private bool[] _isString = [];
         private double[] _numbers = [];
         private int[] _lengths = [];
-        private char[] _chars = new char[64];
+        private char[] _chars = [];
         private int _idLength;
 
         public void Fill(in ShadowCopy copy, bool byReference)
