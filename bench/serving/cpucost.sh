@@ -56,10 +56,10 @@ for _ in $(seq 1 "$ROUNDS"); do
     url="http://127.0.0.1:$p"; pid=${pid_of[$p]}
     # The log writer's backlog from the previous run is written first, so it is charged to the run that made it.
     sleep 1
-    c0=$(cpu_ticks "$pid"); r0=$(requests "$url"); read -r a0 g00 g10 g20 < "$work/alloc.$p"
+    c0=$(cpu_ticks "$pid"); r0=$(requests "$url"); read -r a0 g00 g10 g20 _ < "$work/alloc.$p"
     line=$(load "$url" "$DUR")
     sleep 1   # let the writer finish this run's records (flush interval 200 ms)
-    c1=$(cpu_ticks "$pid"); r1=$(requests "$url"); sleep 0.2; read -r a1 g01 g11 g21 < "$work/alloc.$p"
+    c1=$(cpu_ticks "$pid"); r1=$(requests "$url"); sleep 0.2; read -r a1 g01 g11 g21 _ < "$work/alloc.$p"
     n=$((r1 - r0))
     name=$([ "$p" = "$on" ] && echo log_on || echo log_off)
     echo "{\"label\": \"$LABEL\", \"server\": \"$name\", \"requests\": $n, \"cpu_us_per_request\": $(python3 -c "print(round(1e6 * ($c1 - $c0) / $hz / max(1, $n), 1))"), \"alloc_bytes_per_request\": $(( (a1 - a0) / (n > 0 ? n : 1) )), \"gc\": [$((g01 - g00)), $((g11 - g10)), $((g21 - g20))], \"log_dropped\": $(metric "$url" keel_prediction_log_dropped_total), ${line#\{}" | tee -a "$out"
