@@ -1,0 +1,115 @@
+"""Applies bench/search/round5-rule.md to JSON lines of TpeBench and optuna_bench.py and prints the tables of bench/results.md.
+
+    /usr/bin/python3 bench/search/round5.py choose FILE...   # rank the candidates on the tuning objectives, seeds 100-199
+    /usr/bin/python3 bench/search/round5.py adopt W FILE...  # the adoption test of candidate W against tpe, seeds 100-199
+    /usr/bin/python3 bench/search/round5.py table LO HI FILE...  # mean ± standard error (seeds) per objective, budget, sampler
+    /usr/bin/python3 bench/search/round5.py seeds04 FILE...  # seeds 0-4: mean best and seeds at least as good as Optuna tpe
+"""
+import json
+import math
+import statistics
+import sys
+from collections import defaultdict
+
+TUNING = ["mixed", "branin", "hartmann6"]
+HELD_OUT = ["rosen4log", "catheavy", "styblinski5"]
+CANDIDATES = ["W1", "W2", "W3", "W4"]
+
+
+def load(files):
+    runs = defaultdict(dict)  # (impl, objective, budget, sampler) -> {seed: best}
+    for f in files:
+        for line in open(f):
+            if line.startswith("{"):
+                r = json.loads(line)
+                runs[(r["impl"].split()[0], r["objective"], r["budget"], r["sampler"])][r["seed"]] = r["best"]
+    return runs
+
+
+def seeds(d, lo, hi):
+    return {s: v for s, v in d.items() if lo <= s <= hi}
+
+
+def mean_se(values):
+    v = list(values)
+    return statistics.mean(v), (statistics.stdev(v) / math.sqrt(len(v)) if len(v) > 1 else float("nan")), len(v)
+
+
+def paired(a, b):
+    """Mean and standard error of a - b over the seeds both have."""
+    common = sorted(set(a) & set(b))
+    return mean_se(a[s] - b[s] for s in common)
+
+
+def choose(runs):
+    samplers = ["tpe", "tpe-mv"] + CANDIDATES
+    ranks = defaultdict(list)
+    z = defaultdict(list)
+    print("| objective | trials | " + " | ".join(samplers) + " |")
+    print("|---|---|" + "---|" * len(samplers))
+    for obj in TUNING:
+        for budget in (50, 100):
+            means = {s: statistics.mean(seeds(runs[("keel", obj, budget, s)], 100, 199).values()) for s in samplers}
+            tpe = list(seeds(runs[("keel", obj, budget, "tpe")], 100, 199).values())
+            for r, s in enumerate(sorted(samplers, key=lambda s: means[s]), 1):
+                ranks[s].append(r)
+                z[s].append((means[s] - statistics.mean(tpe)) / statistics.stdev(tpe))
+            print(f"| {obj} | {budget} | " + " | ".join(f"{means[s]:.4f}" for s in samplers) + " |")
+    print("| mean rank | | " + " | ".join(f"{statistics.mean(ranks[s]):.2f}" for s in samplers) + " |")
+    chosen = min(CANDIDATES, key=lambda s: (statistics.mean(ranks[s]), statistics.mean(z[s])))
+    print(f"\nchosen: {chosen}")
+
+
+def adopt(runs, w):
+    better = 0
+    worst_ok = True
+    print("| objective | trials | " + w + " − tpe (paired, seeds 100–199) | better? | worse by > 2 SE? |")
+    print("|---|---|---|---|---|")
+    for obj in TUNING + HELD_OUT:
+        for budget in (50, 100):
+            m, se, n = paired(seeds(runs[("keel", obj, budget, w)], 100, 199), seeds(runs[("keel", obj, budget, "tpe")], 100, 199))
+            worse = m > 2 * se
+            worst_ok &= not worse
+            if obj in HELD_OUT and m < 0:
+                better += 1
+            print(f"| {obj}{' (held out)' if obj in HELD_OUT else ''} | {budget} | {m:+.4f} ± {se:.4f} ({n}) | {'yes' if m < 0 else 'no'} | {'YES' if worse else 'no'} |")
+    print(f"\nbetter in {better}/6 held-out cells; no cell worse by > 2 SE: {worst_ok}; adopted: {better >= 4 and worst_ok}")
+
+
+def table(runs, lo, hi):
+    cols = [("keel", "W1"), ("keel", "tpe"), ("keel", "tpe-mv"), ("optuna", "tpe"), ("optuna", "tpe-mv")]
+    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in cols) + " |")
+    print("|---|---|" + "---|" * len(cols))
+    for obj in TUNING + HELD_OUT:
+        for budget in (50, 100):
+            cells = []
+            for c in cols:
+                d = runs.get((c[0], obj, budget, c[1]))
+                d = d and (seeds(d, lo, hi) or None)
+                cells.append("" if not d else "{:.3f} ± {:.3f} ({})".format(*mean_se(d.values())))
+            print(f"| {obj} | {budget} | " + " | ".join(cells) + " |")
+
+
+def seeds04(runs):
+    cols = [("keel", "W1"), ("keel", "tpe"), ("keel", "tpe-mv"), ("optuna", "tpe"), ("optuna", "tpe-mv")]
+    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in cols) + " | W1 seeds ≤ Optuna tpe | W1 seeds ≤ Optuna tpe-mv |")
+    print("|---|---|" + "---|" * (len(cols) + 2))
+    for obj in TUNING + HELD_OUT:
+        for budget in (50, 100):
+            d = {c: seeds(runs.get((c[0], obj, budget, c[1]), {}), 0, 4) for c in cols}
+            w = d[("keel", "W1")]
+            wins = [f"{sum(w[s] <= o[s] for s in w if s in o)}/{len(w)}" if o else "" for o in (d[("optuna", "tpe")], d[("optuna", "tpe-mv")])]
+            print(f"| {obj} | {budget} | " + " | ".join(f"{statistics.mean(v.values()):.4f}" if v else "" for v in d.values()) + " | "
+                  + " | ".join(wins) + " |")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "choose":
+        choose(load(sys.argv[2:]))
+    elif cmd == "adopt":
+        adopt(load(sys.argv[3:]), sys.argv[2])
+    elif cmd == "table":
+        table(load(sys.argv[4:]), int(sys.argv[2]), int(sys.argv[3]))
+    elif cmd == "seeds04":
+        seeds04(load(sys.argv[2:]))
