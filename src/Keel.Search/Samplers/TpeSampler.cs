@@ -181,6 +181,21 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// one trial, since it depends only on the history, the seed and the trial's number.</summary>
     private Dictionary<string, double>? Joint(SamplingContext context)
     {
+        // Every parameter of a trial asks for the same joint draw: computed once per (trial, history). The draw is a pure function
+        // of those, so concurrent workers sharing this sampler may at worst compute it twice.
+        if (_joint is { } cached && cached.Trial == context.TrialNumber && ReferenceEquals(cached.History, context.History)
+            && cached.Count == context.History.Count && ReferenceEquals(cached.Space, context.Space)) return cached.Values;
+        var values = JointUncached(context);
+        _joint = new JointDraw(context.TrialNumber, context.History, context.History.Count, context.Space, values);
+        return values;
+    }
+
+    private sealed record JointDraw(int Trial, IReadOnlyList<TrialRecord> History, int Count, SearchSpace Space, Dictionary<string, double>? Values);
+
+    private JointDraw? _joint;
+
+    private Dictionary<string, double>? JointUncached(SamplingContext context)
+    {
         var observed = Observations(context);
         if (observed.Count < options.StartupTrials) return null;
         // Optuna's relative search space: the intersection of the observed trials' parameters.
