@@ -56,16 +56,15 @@ public sealed record TpeSamplerOptions
     /// <summary>Optuna 3.1's <c>TPESampler(seed)</c>, step by step (the fixture tests hold it to Optuna's acquisition).</summary>
     public static TpeSamplerOptions Optuna31(int seed) => new() { Seed = seed };
 
-    /// <summary>Keel's default TPE (search.sampler <c>tpe</c>): the components Watanabe (2023, arXiv 2304.11127) recommends, chosen
-    /// and checked on held-out objectives in bench/search (bench/results.md, round 5): multivariate, Scott's rule per parameter
-    /// with a smallest width of 1 % of the range, the best ⌈0.25 √n⌉ trials as good, uniform weights, Aitchison–Aitken
-    /// categorical kernels (0.2) and normalised densities.</summary>
+    /// <summary>The components Watanabe (2023, arXiv 2304.11127) recommends, as chosen by bench/search/round5-rule.md (candidate W4):
+    /// multivariate, Scott's rule per parameter with a smallest width of 3 % of the range, the best ⌈0.25 √n⌉ trials as good,
+    /// uniform weights, Aitchison–Aitken categorical kernels (0.2) and normalised densities.</summary>
     public static TpeSamplerOptions Recommended(int seed) => new()
     {
         Seed = seed,
         Multivariate = true,
         Bandwidth = TpeBandwidth.Scott,
-        MinBandwidthFactor = 0.01,
+        MinBandwidthFactor = 0.03,
         MagicClipExponent = double.PositiveInfinity,
         Gamma = TpeGamma.Sqrt,
         GammaBeta = 0.25,
