@@ -3,7 +3,7 @@
     /usr/bin/python3 bench/search/optuna_bench.py 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random]
 
 Objectives: mixed, branin, hartmann6 (used to tune Keel's samplers) and rosen4log, catheavy, styblinski5 (added in round 5,
-held out: never used to choose a setting).
+held out by round 5's first rule) and gbmlike, levy6, sixhump (held out by its second rule; bench/search/round5-rule.md).
 """
 import json
 import warnings
@@ -74,8 +74,36 @@ def styblinski5(t):
     return 0.5 * sum(xi ** 4 - 16 * xi ** 2 + 5 * xi for xi in x)
 
 
+def gbmlike(t):
+    lr = t.suggest_float("lr", 1e-3, 1, log=True)
+    depth = t.suggest_int("depth", 2, 12)
+    min_child = t.suggest_int("min_child", 1, 100, log=True)
+    subsample = t.suggest_float("subsample", 0.5, 1)
+    colsample = t.suggest_float("colsample", 0.3, 1)
+    booster = ["gbtree", "dart", "gblinear"].index(t.suggest_categorical("booster", ["gbtree", "dart", "gblinear"]))
+    v = (math.log10(lr) + 2 - depth / 6) ** 2 + (depth - 6) ** 2 / 30 + (math.log10(min_child) - 1) ** 2 / 2 \
+        + 2 * (subsample - 0.8) ** 2 + 2 * (colsample - 0.6) ** 2
+    if booster == 1:
+        return v + 4 * (t.suggest_float("rate_drop", 0, 0.5) - 0.1) ** 2
+    if booster == 2:
+        return v + 0.5 + math.log10(t.suggest_float("alpha", 1e-3, 10, log=True)) ** 2 / 4
+    return v + 0.1
+
+
+def levy6(t):
+    w = [1 + (t.suggest_float(f"x{j}", -10, 10) - 1) / 4 for j in range(6)]
+    return math.sin(math.pi * w[0]) ** 2 + sum((w[i] - 1) ** 2 * (1 + 10 * math.sin(math.pi * w[i] + 1) ** 2) for i in range(5)) \
+        + (w[5] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[5]) ** 2)
+
+
+def sixhump(t):
+    x1 = t.suggest_float("x1", -3, 3)
+    x2 = t.suggest_float("x2", -2, 2)
+    return (4 - 2.1 * x1 ** 2 + x1 ** 4 / 3) * x1 ** 2 + x1 * x2 + (-4 + 4 * x2 ** 2) * x2 ** 2
+
+
 OBJECTIVES = [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6), ("rosen4log", rosen4log), ("catheavy", catheavy),
-              ("styblinski5", styblinski5)]
+              ("styblinski5", styblinski5), ("gbmlike", gbmlike), ("levy6", levy6), ("sixhump", sixhump)]
 
 
 def main():

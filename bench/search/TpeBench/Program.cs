@@ -7,8 +7,9 @@ using Keel.Search.Samplers;
 // Keel's samplers on cheap deterministic objectives, written identically in optuna_bench.py; one JSON line per (objective, sampler, seed).
 //   dotnet run -c Release --project bench/search/TpeBench -- 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random,...]
 // Budgets "50,100": one run of the largest per seed, the best so far reported at each (the first 50 trials do not depend on how
-// many follow). Objectives mixed, branin, hartmann6 tuned Keel's samplers; rosen4log, catheavy, styblinski5 (round 5) are held out.
-// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4
+// many follow). Objectives mixed, branin, hartmann6 tuned Keel's samplers; rosen4log, catheavy, styblinski5 were held out by round 5's
+// first rule and gbmlike, levy6, sixhump by its second (bench/search/round5-rule.md).
+// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4 and V1-V3
 // (bench/search/round5-rule.md).
 var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -48,6 +49,29 @@ var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<s
         + (p["kind"] == 1 ? Math.Pow(Math.Log2(p["leaves"]) - 5, 2) / 8 : p["kind"] == 2 ? 0.3 + 2 * Math.Pow(p["k"] - 0.7, 2) : 0.8)),
     ("styblinski5", new SearchSpace(Enumerable.Range(0, 5).Select(i => new ParamSpec($"x{i}", new FloatDistribution(-5, 5))).ToArray()),
         p => 0.5 * Enumerable.Range(0, 5).Sum(i => Math.Pow(p[$"x{i}"], 4) - 16 * Math.Pow(p[$"x{i}"], 2) + 5 * p[$"x{i}"])),
+    ("gbmlike", new SearchSpace([
+        new ParamSpec("lr", new FloatDistribution(1e-3, 1, Log: true)),
+        new ParamSpec("depth", new IntDistribution(2, 12)),
+        new ParamSpec("min_child", new IntDistribution(1, 100, Log: true)),
+        new ParamSpec("subsample", new FloatDistribution(0.5, 1)),
+        new ParamSpec("colsample", new FloatDistribution(0.3, 1)),
+        new ParamSpec("booster", new CategoricalDistribution(["gbtree", "dart", "gblinear"])),
+        new ParamSpec("rate_drop", new FloatDistribution(0, 0.5)) { When = ("booster", "dart") },
+        new ParamSpec("alpha", new FloatDistribution(1e-3, 10, Log: true)) { When = ("booster", "gblinear") },
+    ]), p => Math.Pow(Math.Log10(p["lr"]) + 2 - p["depth"] / 6, 2) + Math.Pow(p["depth"] - 6, 2) / 30 + Math.Pow(Math.Log10(p["min_child"]) - 1, 2) / 2
+        + 2 * Math.Pow(p["subsample"] - 0.8, 2) + 2 * Math.Pow(p["colsample"] - 0.6, 2)
+        + (p["booster"] == 1 ? 4 * Math.Pow(p["rate_drop"] - 0.1, 2) : p["booster"] == 2 ? 0.5 + Math.Pow(Math.Log10(p["alpha"]), 2) / 4 : 0.1)),
+    ("levy6", new SearchSpace(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(-10, 10))).ToArray()), p =>
+    {
+        var w = Enumerable.Range(0, 6).Select(i => 1 + (p[$"x{i}"] - 1) / 4).ToArray();
+        return Math.Pow(Math.Sin(Math.PI * w[0]), 2) + Enumerable.Range(0, 5).Sum(i => Math.Pow(w[i] - 1, 2) * (1 + 10 * Math.Pow(Math.Sin(Math.PI * w[i] + 1), 2)))
+            + Math.Pow(w[5] - 1, 2) * (1 + Math.Pow(Math.Sin(2 * Math.PI * w[5]), 2));
+    }),
+    ("sixhump", new SearchSpace([new ParamSpec("x1", new FloatDistribution(-3, 3)), new ParamSpec("x2", new FloatDistribution(-2, 2))]), p =>
+    {
+        double x1 = p["x1"], x2 = p["x2"];
+        return (4 - 2.1 * x1 * x1 + Math.Pow(x1, 4) / 3) * x1 * x1 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2;
+    }),
 };
 
 foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
@@ -66,6 +90,9 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
                 "W2" => SamplerFactory.Tpe(w1 with { NormalisedDensity = false }),
                 "W3" => SamplerFactory.Tpe(w1 with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
                 "W4" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed)),
+                "V1" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null }),
+                "V2" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
+                "V3" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
                 "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
                 _ => throw new ArgumentException($"unknown sampler {sampler}"),
             };
