@@ -2,6 +2,7 @@
 
     /usr/bin/python3 bench/search/round5.py choose FILE...   # rank the candidates on the tuning objectives, seeds 100-199
     /usr/bin/python3 bench/search/round5.py adopt W FILE...  # the adoption test of candidate W against tpe, seeds 100-199
+    /usr/bin/python3 bench/search/round5.py choose2 FILE... / adopt2 W FILE...   # the same under the second rule
     /usr/bin/python3 bench/search/round5.py table LO HI FILE...  # mean ± standard error (seeds) per objective, budget, sampler
     /usr/bin/python3 bench/search/round5.py seeds04 FILE...  # seeds 0-4: mean best and seeds at least as good as Optuna tpe
 """
@@ -14,6 +15,10 @@ from collections import defaultdict
 TUNING = ["mixed", "branin", "hartmann6"]
 HELD_OUT = ["rosen4log", "catheavy", "styblinski5"]
 CANDIDATES = ["W1", "W2", "W3", "W4"]
+# The second rule: the six objectives above tune, three new ones are held out on new seeds.
+TUNING2 = TUNING + HELD_OUT
+HELD_OUT2 = ["gbmlike", "levy6", "sixhump"]
+CANDIDATES2 = ["W4", "V1", "V2", "V3"]
 
 
 def load(files):
@@ -41,13 +46,13 @@ def paired(a, b):
     return mean_se(a[s] - b[s] for s in common)
 
 
-def choose(runs):
-    samplers = ["tpe", "tpe-mv"] + CANDIDATES
+def choose(runs, tuning=TUNING, candidates=CANDIDATES):
+    samplers = ["tpe", "tpe-mv"] + candidates
     ranks = defaultdict(list)
     z = defaultdict(list)
     print("| objective | trials | " + " | ".join(samplers) + " |")
     print("|---|---|" + "---|" * len(samplers))
-    for obj in TUNING:
+    for obj in tuning:
         for budget in (50, 100):
             means = {s: statistics.mean(seeds(runs[("keel", obj, budget, s)], 100, 199).values()) for s in samplers}
             tpe = list(seeds(runs[("keel", obj, budget, "tpe")], 100, 199).values())
@@ -56,23 +61,24 @@ def choose(runs):
                 z[s].append((means[s] - statistics.mean(tpe)) / statistics.stdev(tpe))
             print(f"| {obj} | {budget} | " + " | ".join(f"{means[s]:.4f}" for s in samplers) + " |")
     print("| mean rank | | " + " | ".join(f"{statistics.mean(ranks[s]):.2f}" for s in samplers) + " |")
-    chosen = min(CANDIDATES, key=lambda s: (statistics.mean(ranks[s]), statistics.mean(z[s])))
+    chosen = min(candidates, key=lambda s: (statistics.mean(ranks[s]), statistics.mean(z[s])))
     print(f"\nchosen: {chosen}")
 
 
-def adopt(runs, w):
+def adopt(runs, w, tuning=TUNING, held_out=HELD_OUT, held_seeds=(100, 199)):
     better = 0
     worst_ok = True
-    print("| objective | trials | " + w + " − tpe (paired, seeds 100–199) | better? | worse by > 2 SE? |")
+    print("| objective | trials | " + w + " − tpe (paired) | better? | worse by > 2 SE? |")
     print("|---|---|---|---|---|")
-    for obj in TUNING + HELD_OUT:
+    for obj in tuning + held_out:
         for budget in (50, 100):
-            m, se, n = paired(seeds(runs[("keel", obj, budget, w)], 100, 199), seeds(runs[("keel", obj, budget, "tpe")], 100, 199))
+            lo, hi = held_seeds if obj in held_out else (100, 199)
+            m, se, n = paired(seeds(runs[("keel", obj, budget, w)], lo, hi), seeds(runs[("keel", obj, budget, "tpe")], lo, hi))
             worse = m > 2 * se
             worst_ok &= not worse
-            if obj in HELD_OUT and m < 0:
+            if obj in held_out and m < 0:
                 better += 1
-            print(f"| {obj}{' (held out)' if obj in HELD_OUT else ''} | {budget} | {m:+.4f} ± {se:.4f} ({n}) | {'yes' if m < 0 else 'no'} | {'YES' if worse else 'no'} |")
+            print(f"| {obj}{f' (held out, seeds {lo}–{hi})' if obj in held_out else ''} | {budget} | {m:+.4f} ± {se:.4f} ({n}) | {'yes' if m < 0 else 'no'} | {'YES' if worse else 'no'} |")
     print(f"\nbetter in {better}/6 held-out cells; no cell worse by > 2 SE: {worst_ok}; adopted: {better >= 4 and worst_ok}")
 
 
@@ -109,6 +115,10 @@ if __name__ == "__main__":
         choose(load(sys.argv[2:]))
     elif cmd == "adopt":
         adopt(load(sys.argv[3:]), sys.argv[2])
+    elif cmd == "choose2":
+        choose(load(sys.argv[2:]), TUNING2, CANDIDATES2)
+    elif cmd == "adopt2":
+        adopt(load(sys.argv[3:]), sys.argv[2], TUNING2, HELD_OUT2, (200, 299))
     elif cmd == "table":
         table(load(sys.argv[4:]), int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == "seeds04":

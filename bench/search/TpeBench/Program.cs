@@ -8,8 +8,8 @@ using Keel.Search.Samplers;
 //   dotnet run -c Release --project bench/search/TpeBench -- 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random,...]
 // Budgets "50,100": one run of the largest per seed, the best so far reported at each (the first 50 trials do not depend on how
 // many follow). Objectives mixed, branin, hartmann6 tuned Keel's samplers; rosen4log, catheavy, styblinski5 were held out by round 5's
-// first rule and gbmlike, levy6, sixhump by its second (bench/search/round5-rule.md).
-// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4 and V1-V3
+// first rule, gbmlike by its second, levy6, sixhump and svmlike by its third (bench/search/round5-rule.md).
+// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4, V1-V3, D1-D4 and R
 // (bench/search/round5-rule.md).
 var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -72,6 +72,21 @@ var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<s
         double x1 = p["x1"], x2 = p["x2"];
         return (4 - 2.1 * x1 * x1 + Math.Pow(x1, 4) / 3) * x1 * x1 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2;
     }),
+    ("svmlike", new SearchSpace([
+        new ParamSpec("C", new FloatDistribution(1e-3, 1e3, Log: true)),
+        new ParamSpec("gamma", new FloatDistribution(1e-4, 10, Log: true)),
+        new ParamSpec("kernel", new CategoricalDistribution(["rbf", "poly", "linear"])),
+        new ParamSpec("degree", new IntDistribution(2, 5)) { When = ("kernel", "poly") },
+    ]), p =>
+    {
+        double u = Math.Log10(p["C"]), v = Math.Log10(p["gamma"]);
+        return p["kernel"] switch
+        {
+            0 => Math.Pow(u + v - 1, 2) + 0.05 * Math.Pow(u - 1.5, 2),
+            1 => 0.2 + Math.Pow(u + v - 0.5, 2) + 0.05 * Math.Pow(u - 1, 2) + 0.1 * Math.Pow(p["degree"] - 3, 2),
+            _ => 0.4 + 0.1 * u * u,
+        };
+    }),
 };
 
 foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
@@ -92,7 +107,12 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
                 "W4" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed)),
                 "V1" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null }),
                 "V2" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
-                "V3" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
+                "V3" => SamplerFactory.Tpe(V3(seed)),
+                // Diagnosis after the second rule (catheavy): V3 with one component put back to Optuna's.
+                "D1" => SamplerFactory.Tpe(V3(seed) with { Bandwidth = TpeBandwidth.Optuna, MinBandwidthFactor = 0.01, MagicClipExponent = 1 }),
+                "D2" => SamplerFactory.Tpe(V3(seed) with { Weighting = TpeWeighting.OldDecay }),
+                "D3" => SamplerFactory.Tpe(V3(seed) with { NormalisedDensity = false }),
+                "D4" or "R" => SamplerFactory.Tpe(V3(seed) with { MinBandwidthFactor = 0.01, MagicClipExponent = 1 }),
                 "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
                 _ => throw new ArgumentException($"unknown sampler {sampler}"),
             };
@@ -113,6 +133,8 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
         }
     }
 }
+
+static TpeSamplerOptions V3(int seed) => TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 };
 
 static double Hartmann6(IReadOnlyDictionary<string, double> p)
 {
