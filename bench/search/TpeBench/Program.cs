@@ -95,8 +95,8 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
     {
         foreach (var seed in seeds)
         {
-            // W4 won the rule's choice and is TpeSamplerOptions.Recommended; W1-W3 differ from it as round5-rule.md says.
-            var w1 = TpeSamplerOptions.Recommended(seed) with { MinBandwidthFactor = 0.01 };
+            // The candidates of bench/search/round5-rule.md; R is TpeSamplerOptions.Watanabe2023.
+            var w1 = W4(seed) with { MinBandwidthFactor = 0.01 };
             var s = sampler switch
             {
                 "tpe" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed)),
@@ -104,15 +104,15 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
                 "W1" => SamplerFactory.Tpe(w1),
                 "W2" => SamplerFactory.Tpe(w1 with { NormalisedDensity = false }),
                 "W3" => SamplerFactory.Tpe(w1 with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
-                "W4" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed)),
-                "V1" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null }),
-                "V2" => SamplerFactory.Tpe(TpeSamplerOptions.Recommended(seed) with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
+                "W4" => SamplerFactory.Tpe(W4(seed)),
+                "V1" => SamplerFactory.Tpe(W4(seed) with { CategoricalPriorWeight = null }),
+                "V2" => SamplerFactory.Tpe(W4(seed) with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
                 "V3" => SamplerFactory.Tpe(V3(seed)),
                 // Diagnosis after the second rule (catheavy): V3 with one component put back to Optuna's.
                 "D1" => SamplerFactory.Tpe(V3(seed) with { Bandwidth = TpeBandwidth.Optuna, MinBandwidthFactor = 0.01, MagicClipExponent = 1 }),
                 "D2" => SamplerFactory.Tpe(V3(seed) with { Weighting = TpeWeighting.OldDecay }),
                 "D3" => SamplerFactory.Tpe(V3(seed) with { NormalisedDensity = false }),
-                "D4" or "R" => SamplerFactory.Tpe(V3(seed) with { MinBandwidthFactor = 0.01, MagicClipExponent = 1 }),
+                "D4" or "R" => SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(seed)),
                 "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
                 _ => throw new ArgumentException($"unknown sampler {sampler}"),
             };
@@ -134,7 +134,12 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
     }
 }
 
-static TpeSamplerOptions V3(int seed) => TpeSamplerOptions.Recommended(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 };
+static TpeSamplerOptions W4(int seed) => TpeSamplerOptions.Watanabe2023(seed) with
+{
+    MinBandwidthFactor = 0.03, MagicClipExponent = double.PositiveInfinity, Gamma = TpeGamma.Sqrt, GammaBeta = 0.25, CategoricalPriorWeight = 0.2,
+};
+
+static TpeSamplerOptions V3(int seed) => W4(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 };
 
 static double Hartmann6(IReadOnlyDictionary<string, double> p)
 {

@@ -4,25 +4,35 @@ using Keel.Search.Samplers;
 
 namespace Keel.Search.Tests;
 
-/// <summary>The TPE components of Watanabe (2023) that Keel's default TPE uses, each against a numpy/scipy computation written
-/// independently of Keel (bench/search/tpe_recommended_fixture.py).</summary>
-public sealed class TpeRecommendedTests
+/// <summary>The TPE components of Watanabe (2023), in the two combinations round 5 of bench/search tried furthest (W4 and R), against
+/// a numpy/scipy computation written independently of Keel (bench/search/tpe_watanabe_fixture.py).</summary>
+public sealed class TpeWatanabeTests
 {
+    /// <summary>Round 5's W4: sqrt split, a fixed 3 % smallest width, Aitchison-Aitken categoricals.</summary>
+    private static TpeSamplerOptions W4(int seed) => TpeSamplerOptions.Watanabe2023(seed) with
+    {
+        Gamma = TpeGamma.Sqrt, GammaBeta = 0.25, MinBandwidthFactor = 0.03, MagicClipExponent = double.PositiveInfinity, CategoricalPriorWeight = 0.2,
+    };
+
     private static readonly SearchSpace Hartmann6 = new(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(0, 1))).ToArray());
 
     private static JsonDocument Fixture(string file) => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", file)));
 
     [Theory]
-    [InlineData("hartmann6-60")]
-    [InlineData("hartmann6-300")]
-    [InlineData("mixed-40")]
-    [InlineData("tight-30")]
-    public void TpeSampler_RecommendedFixedHistory_ScoresAsNumpy(string name)
+    [InlineData("r", "hartmann6-60")]
+    [InlineData("r", "hartmann6-300")]
+    [InlineData("r", "mixed-40")]
+    [InlineData("r", "tight-30")]
+    [InlineData("w4", "hartmann6-60")]
+    [InlineData("w4", "hartmann6-300")]
+    [InlineData("w4", "mixed-40")]
+    [InlineData("w4", "tight-30")]
+    public void TpeSampler_WatanabeFixedHistory_ScoresAsNumpy(string config, string name)
     {
-        // Sqrt split, uniform weights, Scott's rule with a 3 % floor, Aitchison-Aitken categoricals, normalised densities: the
-        // joint acquisition at 30 points equals numpy's on the histories of tpe_optuna31_scores.json (to 1e-5: Keel's erfc is good to 1.2e-7).
+        // Scott's rule, uniform weights, normalised densities, and the split, smallest width and categorical kernel of each
+        // combination: the joint acquisition at 30 points equals numpy's (to 1e-5: Keel's erfc is good to 1.2e-7).
         using var source = Fixture("tpe_optuna31_scores.json");
-        using var expected = Fixture("tpe_recommended_scores.json");
+        using var expected = Fixture("tpe_watanabe_scores.json");
         var fixture = expected.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
         var stored = fixture.TryGetProperty("history", out var own) ? own
             : source.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("history");
@@ -33,9 +43,10 @@ public sealed class TpeRecommendedTests
         var context = new SamplingContext(history.Count, space, history, Direction.Minimize, new Dictionary<string, double>());
         var points = fixture.GetProperty("points").EnumerateArray()
             .Select(p => (IReadOnlyDictionary<string, double>)p.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetDouble())).ToList();
-        var numpy = fixture.GetProperty("scores").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var numpy = fixture.GetProperty(config).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var options = config == "r" ? TpeSamplerOptions.Watanabe2023(0) : W4(0);
 
-        var keel = ((TpeSampler)SamplerFactory.Tpe(TpeSamplerOptions.Recommended(0))).JointScore(context, points);
+        var keel = ((TpeSampler)SamplerFactory.Tpe(options)).JointScore(context, points);
 
         for (var i = 0; i < points.Count; i++) Assert.True(Math.Abs(keel[i] - numpy[i]) < 1e-5, $"point {i}: Keel {keel[i]}, numpy {numpy[i]}");
     }
@@ -43,7 +54,7 @@ public sealed class TpeRecommendedTests
     [Fact]
     public void Scott_KnownArrays_EqualsNumpy()
     {
-        using var expected = Fixture("tpe_recommended_scores.json");
+        using var expected = Fixture("tpe_watanabe_scores.json");
         foreach (var c in expected.RootElement.GetProperty("scott").EnumerateArray())
         {
             var values = c.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
@@ -66,21 +77,23 @@ public sealed class TpeRecommendedTests
         Assert.Equal(expected, new TpeSampler(new TpeSamplerOptions { Gamma = gamma, GammaBeta = beta }).GoodCount(n));
 
     [Fact]
-    public void TpeSampler_RecommendedSameSeed_SameSearch()
+    public void TpeSampler_Watanabe2023SameSeed_SameSearch()
     {
-        var a = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Recommended(3)), 40);
-        var b = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Recommended(3)), 40);
-        var c = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Recommended(4)), 40);
+        var a = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(3)), 40);
+        var b = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(3)), 40);
+        var c = SamplerTests.Best(SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(4)), 40);
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
     }
 
-    [Fact]
-    public void TpeSampler_Recommended_DrawsInsideBoundsAndRespectsConditions()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TpeSampler_Watanabe_DrawsInsideBoundsAndRespectsConditions(bool w4)
     {
         var history = new List<TrialRecord>();
-        var sampler = SamplerFactory.Tpe(TpeSamplerOptions.Recommended(11));
+        var sampler = SamplerFactory.Tpe(w4 ? W4(11) : TpeSamplerOptions.Watanabe2023(11));
         for (var i = 0; i < 40; i++)
         {
             var p = Sampling.SampleAll(sampler, SamplerTests.Space, i, history, Direction.Minimize);
