@@ -3,7 +3,8 @@
     /usr/bin/python3 bench/search/round5.py choose FILE...   # rank the candidates on the tuning objectives, seeds 100-199
     /usr/bin/python3 bench/search/round5.py adopt W FILE...  # the adoption test of candidate W against tpe, seeds 100-199
     /usr/bin/python3 bench/search/round5.py choose2 FILE... / adopt2 W FILE...   # the same under the second rule
-    /usr/bin/python3 bench/search/round5.py table LO HI FILE...  # mean ± standard error (seeds) per objective, budget, sampler
+    /usr/bin/python3 bench/search/round5.py adopt3 FILE...   # the third rule's test of R against tpe
+    /usr/bin/python3 bench/search/round5.py table FILE...    # mean ± standard error (seeds) per objective, budget, sampler: R, tpe, Optuna
     /usr/bin/python3 bench/search/round5.py seeds04 FILE...  # seeds 0-4: mean best and seeds at least as good as Optuna tpe
 """
 import json
@@ -82,29 +83,51 @@ def adopt(runs, w, tuning=TUNING, held_out=HELD_OUT, held_seeds=(100, 199)):
     print(f"\nbetter in {better}/6 held-out cells; no cell worse by > 2 SE: {worst_ok}; adopted: {better >= 4 and worst_ok}")
 
 
-def table(runs, lo, hi):
-    cols = [("keel", "W1"), ("keel", "tpe"), ("keel", "tpe-mv"), ("optuna", "tpe"), ("optuna", "tpe-mv")]
-    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in cols) + " |")
-    print("|---|---|" + "---|" * len(cols))
-    for obj in TUNING + HELD_OUT:
+def adopt3(runs):
+    better = 0
+    ok = True
+    print("| objective | seeds | trials | R − tpe (paired) | worse by > 2 SE? |")
+    print("|---|---|---|---|---|")
+    cells = [(o, (100, 199)) for o in TUNING2] + [("gbmlike", (200, 299))] + [(o, (300, 399)) for o in ["levy6", "sixhump", "svmlike"]]
+    for obj, (lo, hi) in cells:
+        for budget in (50, 100):
+            m, se, n = paired(seeds(runs[("keel", obj, budget, "R")], lo, hi), seeds(runs[("keel", obj, budget, "tpe")], lo, hi))
+            worse = m > 2 * se
+            ok &= not worse
+            if lo == 300 and m < 0:
+                better += 1
+            print(f"| {obj}{' (held out)' if lo == 300 else ''} | {lo}–{hi} | {budget} | {m:+.4f} ± {se:.4f} ({n}) | {'YES' if worse else 'no'} |")
+    print(f"\nbetter in {better}/6 held-out cells; no cell worse by > 2 SE: {ok}; adopted: {better >= 4 and ok}")
+
+
+# Keel's seeds per objective in the final tables: each objective on the seeds its rule used.
+KEEL_SEEDS = {**{o: (100, 199) for o in TUNING2}, "gbmlike": (200, 299), "levy6": (300, 399), "sixhump": (300, 399), "svmlike": (300, 399)}
+ALL = TUNING2 + ["gbmlike", "levy6", "sixhump", "svmlike"]
+FINAL = [("keel", "R"), ("keel", "tpe"), ("keel", "tpe-mv"), ("optuna", "tpe"), ("optuna", "tpe-mv")]
+
+
+def table(runs):
+    """Mean best ± standard error (seeds): Keel on KEEL_SEEDS, Optuna on every seed from 100 on that was run."""
+    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in FINAL) + " |")
+    print("|---|---|" + "---|" * len(FINAL))
+    for obj in ALL:
         for budget in (50, 100):
             cells = []
-            for c in cols:
-                d = runs.get((c[0], obj, budget, c[1]))
-                d = d and (seeds(d, lo, hi) or None)
-                cells.append("" if not d else "{:.3f} ± {:.3f} ({})".format(*mean_se(d.values())))
+            for impl, sampler in FINAL:
+                lo, hi = KEEL_SEEDS[obj] if impl == "keel" else (100, 10**9)
+                d = seeds(runs.get((impl, obj, budget, sampler), {}), lo, hi)
+                cells.append("{:.3f} ± {:.3f} ({})".format(*mean_se(d.values())) if len(d) > 1 else "")
             print(f"| {obj} | {budget} | " + " | ".join(cells) + " |")
 
 
 def seeds04(runs):
-    cols = [("keel", "W1"), ("keel", "tpe"), ("keel", "tpe-mv"), ("optuna", "tpe"), ("optuna", "tpe-mv")]
-    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in cols) + " | W1 seeds ≤ Optuna tpe | W1 seeds ≤ Optuna tpe-mv |")
-    print("|---|---|" + "---|" * (len(cols) + 2))
-    for obj in TUNING + HELD_OUT:
+    print("| objective | trials | " + " | ".join(f"{i} {s}" for i, s in FINAL) + " | R seeds ≤ Optuna tpe | Keel tpe seeds ≤ Optuna tpe |")
+    print("|---|---|" + "---|" * (len(FINAL) + 2))
+    for obj in ALL:
         for budget in (50, 100):
-            d = {c: seeds(runs.get((c[0], obj, budget, c[1]), {}), 0, 4) for c in cols}
-            w = d[("keel", "W1")]
-            wins = [f"{sum(w[s] <= o[s] for s in w if s in o)}/{len(w)}" if o else "" for o in (d[("optuna", "tpe")], d[("optuna", "tpe-mv")])]
+            d = {c: seeds(runs.get((c[0], obj, budget, c[1]), {}), 0, 4) for c in FINAL}
+            o = d[("optuna", "tpe")]
+            wins = [f"{sum(k[s] <= o[s] for s in k if s in o)}/{len(k)}" for k in (d[("keel", "R")], d[("keel", "tpe")])]
             print(f"| {obj} | {budget} | " + " | ".join(f"{statistics.mean(v.values()):.4f}" if v else "" for v in d.values()) + " | "
                   + " | ".join(wins) + " |")
 
@@ -120,6 +143,8 @@ if __name__ == "__main__":
     elif cmd == "adopt2":
         adopt(load(sys.argv[3:]), sys.argv[2], TUNING2, HELD_OUT2, (200, 299))
     elif cmd == "table":
-        table(load(sys.argv[4:]), int(sys.argv[2]), int(sys.argv[3]))
+        table(load(sys.argv[2:]))
+    elif cmd == "adopt3":
+        adopt3(load(sys.argv[2:]))
     elif cmd == "seeds04":
         seeds04(load(sys.argv[2:]))
