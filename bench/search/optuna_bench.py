@@ -1,6 +1,9 @@
 """Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically; one JSON line per run.
 
-    /usr/bin/python3 bench/search/optuna_bench.py 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
+    /usr/bin/python3 bench/search/optuna_bench.py 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random]
+
+Objectives: mixed, branin, hartmann6 (used to tune Keel's samplers) and rosen4log, catheavy, styblinski5 (added in round 5,
+held out by round 5's first rule) and gbmlike (held out by its second rule), levy6, sixhump and svmlike (held out by its third; bench/search/round5-rule.md).
 """
 import json
 import warnings
@@ -45,12 +48,83 @@ def hartmann6(t):
     return -sum(ALPHA[i] * math.exp(-sum(A[i][j] * (x[j] - P[i][j]) ** 2 for j in range(6))) for i in range(4))
 
 
+def rosen4log(t):
+    x = [t.suggest_float(f"x{j}", -2.048, 2.048) for j in range(4)]
+    return math.log1p(sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3)))
+
+
+def catheavy(t):
+    a = ["p", "q", "r", "s"].index(t.suggest_categorical("a", ["p", "q", "r", "s"]))
+    b = ["u", "v", "w"].index(t.suggest_categorical("b", ["u", "v", "w"]))
+    depth = t.suggest_int("depth", 1, 10)
+    lr = t.suggest_float("lr", 1e-3, 1, log=True)
+    kind = t.suggest_categorical("kind", ["lin", "tree", "knn"])
+    v = [0.6, 0.3, 0, 0.9][a] + (0 if b == 1 else 0.4) + (depth - 7) ** 2 / 20 + (math.log10(lr) + 1.5) ** 2 / 2
+    if kind == "tree":
+        leaves = t.suggest_int("leaves", 2, 128, log=True)
+        return v + (math.log2(leaves) - 5) ** 2 / 8
+    if kind == "knn":
+        k = t.suggest_float("k", 0, 1)
+        return v + 0.3 + 2 * (k - 0.7) ** 2
+    return v + 0.8
+
+
+def styblinski5(t):
+    x = [t.suggest_float(f"x{j}", -5, 5) for j in range(5)]
+    return 0.5 * sum(xi ** 4 - 16 * xi ** 2 + 5 * xi for xi in x)
+
+
+def gbmlike(t):
+    lr = t.suggest_float("lr", 1e-3, 1, log=True)
+    depth = t.suggest_int("depth", 2, 12)
+    min_child = t.suggest_int("min_child", 1, 100, log=True)
+    subsample = t.suggest_float("subsample", 0.5, 1)
+    colsample = t.suggest_float("colsample", 0.3, 1)
+    booster = ["gbtree", "dart", "gblinear"].index(t.suggest_categorical("booster", ["gbtree", "dart", "gblinear"]))
+    v = (math.log10(lr) + 2 - depth / 6) ** 2 + (depth - 6) ** 2 / 30 + (math.log10(min_child) - 1) ** 2 / 2 \
+        + 2 * (subsample - 0.8) ** 2 + 2 * (colsample - 0.6) ** 2
+    if booster == 1:
+        return v + 4 * (t.suggest_float("rate_drop", 0, 0.5) - 0.1) ** 2
+    if booster == 2:
+        return v + 0.5 + math.log10(t.suggest_float("alpha", 1e-3, 10, log=True)) ** 2 / 4
+    return v + 0.1
+
+
+def levy6(t):
+    w = [1 + (t.suggest_float(f"x{j}", -10, 10) - 1) / 4 for j in range(6)]
+    return math.sin(math.pi * w[0]) ** 2 + sum((w[i] - 1) ** 2 * (1 + 10 * math.sin(math.pi * w[i] + 1) ** 2) for i in range(5)) \
+        + (w[5] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[5]) ** 2)
+
+
+def sixhump(t):
+    x1 = t.suggest_float("x1", -3, 3)
+    x2 = t.suggest_float("x2", -2, 2)
+    return (4 - 2.1 * x1 ** 2 + x1 ** 4 / 3) * x1 ** 2 + x1 * x2 + (-4 + 4 * x2 ** 2) * x2 ** 2
+
+
+def svmlike(t):
+    u = math.log10(t.suggest_float("C", 1e-3, 1e3, log=True))
+    v = math.log10(t.suggest_float("gamma", 1e-4, 10, log=True))
+    kernel = ["rbf", "poly", "linear"].index(t.suggest_categorical("kernel", ["rbf", "poly", "linear"]))
+    if kernel == 0:
+        return (u + v - 1) ** 2 + 0.05 * (u - 1.5) ** 2
+    if kernel == 1:
+        return 0.2 + (u + v - 0.5) ** 2 + 0.05 * (u - 1) ** 2 + 0.1 * (t.suggest_int("degree", 2, 5) - 3) ** 2
+    return 0.4 + 0.1 * u ** 2
+
+
+OBJECTIVES = [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6), ("rosen4log", rosen4log), ("catheavy", catheavy),
+              ("styblinski5", styblinski5), ("gbmlike", gbmlike), ("levy6", levy6), ("sixhump", sixhump), ("svmlike", svmlike)]
+
+
 def main():
-    budget = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    # "50,100": one run of the largest budget per seed, the best so far reported at each (a sampler's first 50 trials do not
+    # depend on how many follow).
+    budgets = sorted(int(b) for b in (sys.argv[1] if len(sys.argv) > 1 else "100").split(","))
     seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "0,1,2,3,4").split(",")]
     names = (sys.argv[3] if len(sys.argv) > 3 else "mixed,branin,hartmann6").split(",")
     samplers = (sys.argv[4] if len(sys.argv) > 4 else "tpe,random").split(",")
-    for name, f in [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6)]:
+    for name, f in OBJECTIVES:
         if name not in names:
             continue
         for sampler in samplers:
@@ -63,10 +137,12 @@ def main():
                     s = optuna.samplers.RandomSampler(seed=seed)
                 study = optuna.create_study(sampler=s)
                 start = time.perf_counter()
-                study.optimize(f, n_trials=budget)
-                ms = (time.perf_counter() - start) * 1000 / budget
-                print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
-                                  "budget": budget, "best": study.best_value, "ms_per_trial": round(ms, 3)}), flush=True)
+                study.optimize(f, n_trials=budgets[-1])
+                ms = (time.perf_counter() - start) * 1000 / budgets[-1]
+                values = [t.value for t in study.trials]
+                for budget in budgets:
+                    print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
+                                      "budget": budget, "best": min(values[:budget]), "ms_per_trial": round(ms, 3)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 #!/bin/sh
 # TPE beside Optuna 3.1 on the same objectives and budget over 5 seeds; run from the repository root.
-# Needs Debian's python3-optuna (apt-get install -y python3-optuna). Heavy jobs take the shared lock.
-# SEEDS=0,...,19 bench/search/run.sh for more seeds (the quality figures need no lock; the ms/trial column does).
+# Needs Debian's python3-optuna (apt-get install -y python3-optuna). Quality figures only: no lock needed.
+# SEEDS=0,...,19 bench/search/run.sh for more seeds; each seed runs 100 trials once and reports the best after 50 and 100.
+# Round 5 (bench/search/round5-rule.md, bench/search/round5.py) added the held-out objectives and Keel's candidate R
+# (TpeSamplerOptions.Watanabe2023).
 set -e
 seeds=${SEEDS:-0,1,2,3,4}
+objectives=mixed,branin,hartmann6,rosen4log,catheavy,styblinski5,gbmlike,levy6,sixhump,svmlike
 out=bench/search/last-run.jsonl
 dotnet build -c Release bench/search/TpeBench -o /tmp/keel-tpebench >/dev/null
 : > "$out"
-for budget in 50 100; do
-  flock /tmp/keel-bench.lock dotnet /tmp/keel-tpebench/TpeBench.dll "$budget" "$seeds" mixed,branin,hartmann6 tpe,tpe-mv,random >> "$out"
-  flock /tmp/keel-bench.lock /usr/bin/python3 bench/search/optuna_bench.py "$budget" "$seeds" mixed,branin,hartmann6 tpe,tpe-mv,random >> "$out"
-done
+dotnet /tmp/keel-tpebench/TpeBench.dll 50,100 "$seeds" "$objectives" tpe,tpe-mv,R,random >> "$out"
+/usr/bin/python3 bench/search/optuna_bench.py 50,100 "$seeds" "$objectives" tpe,tpe-mv,random >> "$out"
 /usr/bin/python3 bench/search/summarize.py "$out"
+/usr/bin/python3 bench/search/round5.py seeds04 "$out"

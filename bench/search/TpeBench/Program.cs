@@ -5,8 +5,13 @@ using Keel.Search;
 using Keel.Search.Samplers;
 
 // Keel's samplers on cheap deterministic objectives, written identically in optuna_bench.py; one JSON line per (objective, sampler, seed).
-//   dotnet run -c Release --project bench/search/TpeBench -- 100 0,1,2,3,4 [mixed,branin,hartmann6] [tpe,tpe-mv,random]
-var budget = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+//   dotnet run -c Release --project bench/search/TpeBench -- 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random,...]
+// Budgets "50,100": one run of the largest per seed, the best so far reported at each (the first 50 trials do not depend on how
+// many follow). Objectives mixed, branin, hartmann6 tuned Keel's samplers; rosen4log, catheavy, styblinski5 were held out by round 5's
+// first rule, gbmlike by its second, levy6, sixhump and svmlike by its third (bench/search/round5-rule.md).
+// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4, V1-V3, D1-D4 and R
+// (bench/search/round5-rule.md).
+var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var names = (args.Length > 2 ? args[2] : "mixed,branin,hartmann6").Split(',');
 var samplers = (args.Length > 3 ? args[3] : "tpe,random").Split(',');
@@ -29,6 +34,59 @@ var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<s
         return Math.Pow(x2 - b * x1 * x1 + c * x1 - 6, 2) + 10 * (1 - 1 / (8 * Math.PI)) * Math.Cos(x1) + 10;
     }),
     ("hartmann6", new SearchSpace(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(0, 1))).ToArray()), p => Hartmann6(p)),
+    ("rosen4log", new SearchSpace(Enumerable.Range(0, 4).Select(i => new ParamSpec($"x{i}", new FloatDistribution(-2.048, 2.048))).ToArray()),
+        p => Math.Log(1 + Enumerable.Range(0, 3).Sum(i => 100 * Math.Pow(p[$"x{i + 1}"] - p[$"x{i}"] * p[$"x{i}"], 2) + Math.Pow(1 - p[$"x{i}"], 2)))),
+    ("catheavy", new SearchSpace([
+        new ParamSpec("a", new CategoricalDistribution(["p", "q", "r", "s"])),
+        new ParamSpec("b", new CategoricalDistribution(["u", "v", "w"])),
+        new ParamSpec("depth", new IntDistribution(1, 10)),
+        new ParamSpec("lr", new FloatDistribution(1e-3, 1, Log: true)),
+        new ParamSpec("kind", new CategoricalDistribution(["lin", "tree", "knn"])),
+        new ParamSpec("leaves", new IntDistribution(2, 128, Log: true)) { When = ("kind", "tree") },
+        new ParamSpec("k", new FloatDistribution(0, 1)) { When = ("kind", "knn") },
+    ]), p => new[] { 0.6, 0.3, 0, 0.9 }[(int)p["a"]] + (p["b"] == 1 ? 0 : 0.4) + Math.Pow(p["depth"] - 7, 2) / 20
+        + Math.Pow(Math.Log10(p["lr"]) + 1.5, 2) / 2
+        + (p["kind"] == 1 ? Math.Pow(Math.Log2(p["leaves"]) - 5, 2) / 8 : p["kind"] == 2 ? 0.3 + 2 * Math.Pow(p["k"] - 0.7, 2) : 0.8)),
+    ("styblinski5", new SearchSpace(Enumerable.Range(0, 5).Select(i => new ParamSpec($"x{i}", new FloatDistribution(-5, 5))).ToArray()),
+        p => 0.5 * Enumerable.Range(0, 5).Sum(i => Math.Pow(p[$"x{i}"], 4) - 16 * Math.Pow(p[$"x{i}"], 2) + 5 * p[$"x{i}"])),
+    ("gbmlike", new SearchSpace([
+        new ParamSpec("lr", new FloatDistribution(1e-3, 1, Log: true)),
+        new ParamSpec("depth", new IntDistribution(2, 12)),
+        new ParamSpec("min_child", new IntDistribution(1, 100, Log: true)),
+        new ParamSpec("subsample", new FloatDistribution(0.5, 1)),
+        new ParamSpec("colsample", new FloatDistribution(0.3, 1)),
+        new ParamSpec("booster", new CategoricalDistribution(["gbtree", "dart", "gblinear"])),
+        new ParamSpec("rate_drop", new FloatDistribution(0, 0.5)) { When = ("booster", "dart") },
+        new ParamSpec("alpha", new FloatDistribution(1e-3, 10, Log: true)) { When = ("booster", "gblinear") },
+    ]), p => Math.Pow(Math.Log10(p["lr"]) + 2 - p["depth"] / 6, 2) + Math.Pow(p["depth"] - 6, 2) / 30 + Math.Pow(Math.Log10(p["min_child"]) - 1, 2) / 2
+        + 2 * Math.Pow(p["subsample"] - 0.8, 2) + 2 * Math.Pow(p["colsample"] - 0.6, 2)
+        + (p["booster"] == 1 ? 4 * Math.Pow(p["rate_drop"] - 0.1, 2) : p["booster"] == 2 ? 0.5 + Math.Pow(Math.Log10(p["alpha"]), 2) / 4 : 0.1)),
+    ("levy6", new SearchSpace(Enumerable.Range(0, 6).Select(i => new ParamSpec($"x{i}", new FloatDistribution(-10, 10))).ToArray()), p =>
+    {
+        var w = Enumerable.Range(0, 6).Select(i => 1 + (p[$"x{i}"] - 1) / 4).ToArray();
+        return Math.Pow(Math.Sin(Math.PI * w[0]), 2) + Enumerable.Range(0, 5).Sum(i => Math.Pow(w[i] - 1, 2) * (1 + 10 * Math.Pow(Math.Sin(Math.PI * w[i] + 1), 2)))
+            + Math.Pow(w[5] - 1, 2) * (1 + Math.Pow(Math.Sin(2 * Math.PI * w[5]), 2));
+    }),
+    ("sixhump", new SearchSpace([new ParamSpec("x1", new FloatDistribution(-3, 3)), new ParamSpec("x2", new FloatDistribution(-2, 2))]), p =>
+    {
+        double x1 = p["x1"], x2 = p["x2"];
+        return (4 - 2.1 * x1 * x1 + Math.Pow(x1, 4) / 3) * x1 * x1 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2;
+    }),
+    ("svmlike", new SearchSpace([
+        new ParamSpec("C", new FloatDistribution(1e-3, 1e3, Log: true)),
+        new ParamSpec("gamma", new FloatDistribution(1e-4, 10, Log: true)),
+        new ParamSpec("kernel", new CategoricalDistribution(["rbf", "poly", "linear"])),
+        new ParamSpec("degree", new IntDistribution(2, 5)) { When = ("kernel", "poly") },
+    ]), p =>
+    {
+        double u = Math.Log10(p["C"]), v = Math.Log10(p["gamma"]);
+        return p["kernel"] switch
+        {
+            0 => Math.Pow(u + v - 1, 2) + 0.05 * Math.Pow(u - 1.5, 2),
+            1 => 0.2 + Math.Pow(u + v - 0.5, 2) + 0.05 * Math.Pow(u - 1, 2) + 0.1 * Math.Pow(p["degree"] - 3, 2),
+            _ => 0.4 + 0.1 * u * u,
+        };
+    }),
 };
 
 foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
@@ -37,26 +95,51 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
     {
         foreach (var seed in seeds)
         {
+            // The candidates of bench/search/round5-rule.md; R is TpeSamplerOptions.Watanabe2023.
+            var w1 = W4(seed) with { MinBandwidthFactor = 0.01 };
             var s = sampler switch
             {
-                "tpe" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed }),
-                "tpe-mv" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed, Multivariate = true }),
-                _ => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
+                "tpe" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed)),
+                "tpe-mv" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed) with { Multivariate = true }),
+                "W1" => SamplerFactory.Tpe(w1),
+                "W2" => SamplerFactory.Tpe(w1 with { NormalisedDensity = false }),
+                "W3" => SamplerFactory.Tpe(w1 with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
+                "W4" => SamplerFactory.Tpe(W4(seed)),
+                "V1" => SamplerFactory.Tpe(W4(seed) with { CategoricalPriorWeight = null }),
+                "V2" => SamplerFactory.Tpe(W4(seed) with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
+                "V3" => SamplerFactory.Tpe(V3(seed)),
+                // Diagnosis after the second rule (catheavy): V3 with one component put back to Optuna's.
+                "D1" => SamplerFactory.Tpe(V3(seed) with { Bandwidth = TpeBandwidth.Optuna, MinBandwidthFactor = 0.01, MagicClipExponent = 1 }),
+                "D2" => SamplerFactory.Tpe(V3(seed) with { Weighting = TpeWeighting.OldDecay }),
+                "D3" => SamplerFactory.Tpe(V3(seed) with { NormalisedDensity = false }),
+                "D4" or "R" => SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(seed)),
+                "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
+                _ => throw new ArgumentException($"unknown sampler {sampler}"),
             };
             var history = new List<TrialRecord>();
             var watch = Stopwatch.StartNew();
-            for (var i = 0; i < budget; i++)
+            for (var i = 0; i < budgets[^1]; i++)
             {
                 var p = Sampling.SampleAll(s, space, i, history, Direction.Minimize);
                 history.Add(new TrialRecord(i, 1, TrialState.Complete, "g", p) { Value = f(p) });
             }
-            var ms = watch.Elapsed.TotalMilliseconds / budget;
-            var best = history.Min(t => t.Value!.Value);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"impl\": \"keel\", \"objective\": \"{name}\", \"sampler\": \"{sampler}\", \"seed\": {seed}, \"budget\": {budget}, \"best\": {best:R}, \"ms_per_trial\": {ms:F3}}}"));
+            var ms = watch.Elapsed.TotalMilliseconds / budgets[^1];
+            foreach (var budget in budgets)
+            {
+                var best = history.Take(budget).Min(t => t.Value!.Value);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"impl\": \"keel\", \"objective\": \"{name}\", \"sampler\": \"{sampler}\", \"seed\": {seed}, \"budget\": {budget}, \"best\": {best:R}, \"ms_per_trial\": {ms:F3}}}"));
+            }
         }
     }
 }
+
+static TpeSamplerOptions W4(int seed) => TpeSamplerOptions.Watanabe2023(seed) with
+{
+    MinBandwidthFactor = 0.03, MagicClipExponent = double.PositiveInfinity, Gamma = TpeGamma.Sqrt, GammaBeta = 0.25, CategoricalPriorWeight = 0.2,
+};
+
+static TpeSamplerOptions V3(int seed) => W4(seed) with { CategoricalPriorWeight = null, Gamma = TpeGamma.Linear, GammaBeta = 0.1 };
 
 static double Hartmann6(IReadOnlyDictionary<string, double> p)
 {

@@ -27,6 +27,78 @@ public sealed record TpeSamplerOptions
     /// <c>multivariate=True</c>: one bandwidth per parameter by Scott's rule, 0.2 n^(-1/(d+4)) of the range); the others, such as
     /// conditional ones, stay independent. Default false (Optuna 3.1's default).</summary>
     public bool Multivariate { get; init; }
+
+    /// <summary>How many observed trials count as good: β n (Optuna's) or β √n (Watanabe 2023), rounded up, at most 25.
+    /// Default <see cref="TpeGamma.Linear"/>.</summary>
+    public TpeGamma Gamma { get; init; } = TpeGamma.Linear;
+
+    /// <summary>β of <see cref="Gamma"/>. Default 0.1 (Optuna's: the best 10 %).</summary>
+    public double GammaBeta { get; init; } = 0.1;
+
+    /// <summary>How the observations of one side weigh. Default <see cref="TpeWeighting.OldDecay"/> (Optuna's).</summary>
+    public TpeWeighting Weighting { get; init; } = TpeWeighting.OldDecay;
+
+    /// <summary>How each Gaussian's width is chosen. Default <see cref="TpeBandwidth.Optuna"/>.</summary>
+    public TpeBandwidth Bandwidth { get; init; } = TpeBandwidth.Optuna;
+
+    /// <summary>Together with <see cref="MagicClipExponent"/>, the smallest width: range × max(factor, (n + 2)^(−exponent)) for n
+    /// observations (the prior counts as one more). Default 0.01, which with exponent 1 is Optuna's range / min(100, n + 2).</summary>
+    public double MinBandwidthFactor { get; init; } = 0.01;
+
+    /// <summary>Exponent of the smallest width's shrinking with the number of observations (see <see cref="MinBandwidthFactor"/>);
+    /// infinity keeps the smallest width at <see cref="MinBandwidthFactor"/> of the range. Default 1 (Optuna's).</summary>
+    public double MagicClipExponent { get; init; } = 1.0;
+
+    /// <summary>With a value b: categorical kernels after Aitchison and Aitken (1 − b on the observed choice, b spread evenly on the
+    /// others); null: Optuna's smoothing (prior weight / (n + 1) on every choice, 1 more on the observed one). Default null.</summary>
+    public double? CategoricalPriorWeight { get; init; }
+
+    /// <summary>Optuna 3.1's <c>TPESampler(seed)</c>, step by step (the fixture tests hold it to Optuna's acquisition).</summary>
+    public static TpeSamplerOptions Optuna31(int seed) => new() { Seed = seed };
+
+    /// <summary>Components from Watanabe (2023, arXiv 2304.11127) in the combination that did best in bench/search (round 5's
+    /// candidate R): multivariate, Scott's rule per parameter, Optuna's smallest width and split, uniform weights, Optuna's
+    /// categorical smoothing, normalised densities. Not Keel's default: over 100 seeds it beat Optuna 3.1's TPE on most objectives
+    /// but lost on one held-out objective (bench/results.md, round 5).</summary>
+    public static TpeSamplerOptions Watanabe2023(int seed) => new()
+    {
+        Seed = seed,
+        Multivariate = true,
+        Bandwidth = TpeBandwidth.Scott,
+        Weighting = TpeWeighting.Uniform,
+        NormalisedDensity = true,
+    };
+}
+
+/// <summary>How TPE counts its good trials out of n observed.</summary>
+public enum TpeGamma
+{
+    /// <summary>⌈β n⌉ (Optuna's, β = 0.1).</summary>
+    Linear,
+
+    /// <summary>⌈β √n⌉ (Watanabe 2023 recommends β = 0.25): fewer good trials as n grows, so l(x) stays sharp.</summary>
+    Sqrt,
+}
+
+/// <summary>How the observations of one side weigh in its Parzen mixture.</summary>
+public enum TpeWeighting
+{
+    /// <summary>Optuna's: equal up to 25 observations, then the oldest ramp from 1/n up to 1.</summary>
+    OldDecay,
+
+    /// <summary>All equal.</summary>
+    Uniform,
+}
+
+/// <summary>How each Parzen component's width is chosen.</summary>
+public enum TpeBandwidth
+{
+    /// <summary>Optuna's: the larger gap to the neighbouring observations (independent sampling), or 0.2 n^(−1/(d+4)) of the range
+    /// for every component (multivariate).</summary>
+    Optuna,
+
+    /// <summary>Scott's rule per parameter over the observations and the prior's centre: 1.059 min(IQR / 1.34, sd) m^(−1/5).</summary>
+    Scott,
 }
 
 /// <summary>
@@ -36,7 +108,8 @@ public sealed record TpeSamplerOptions
 /// neighbours clipped to [range / min(100, n + 1), range], plus a prior component centred on the range with width the range);
 /// older observations weigh less once there are more than 25; 24 candidates drawn from the "below" mixture are scored by
 /// log l(x) - log g(x) and the best is taken. Categorical parameters use smoothed one-hot components; linear integers are
-/// scored by the mass of their bin, log integers as continuous values in log space (as Optuna 3.1 does).
+/// scored by the mass of their bin, log integers as continuous values in log space (as Optuna 3.1 does). The options swap in the
+/// components Watanabe (2023) ablates (split, weights, bandwidth rule, smallest width, categorical kernel, normalised densities).
 /// </summary>
 internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 {
@@ -90,9 +163,9 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     }
 
     /// <summary>The best gamma(n) observed trials and the rest, each in trial order.</summary>
-    private static (TrialRecord[] Below, TrialRecord[] Above) SplitTrials(List<Observation> observed)
+    private (TrialRecord[] Below, TrialRecord[] Above) SplitTrials(List<Observation> observed)
     {
-        var nBelow = Gamma(observed.Count);
+        var nBelow = GoodCount(observed.Count);
         // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
         var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
         TrialRecord[] Side(IEnumerable<Observation> side) => side.Select(o => o.Trial).OrderBy(t => t.Number).ToArray();
@@ -103,6 +176,21 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// trial has, drawn together; null during the start-up trials or when no parameter is shared. The same for every parameter of
     /// one trial, since it depends only on the history, the seed and the trial's number.</summary>
     private Dictionary<string, double>? Joint(SamplingContext context)
+    {
+        // Every parameter of a trial asks for the same joint draw: computed once per (trial, history). The draw is a pure function
+        // of those, so concurrent workers sharing this sampler may at worst compute it twice.
+        if (_joint is { } cached && cached.Trial == context.TrialNumber && ReferenceEquals(cached.History, context.History)
+            && cached.Count == context.History.Count && ReferenceEquals(cached.Space, context.Space)) return cached.Values;
+        var values = JointUncached(context);
+        _joint = new JointDraw(context.TrialNumber, context.History, context.History.Count, context.Space, values);
+        return values;
+    }
+
+    private sealed record JointDraw(int Trial, IReadOnlyList<TrialRecord> History, int Count, SearchSpace Space, Dictionary<string, double>? Values);
+
+    private JointDraw? _joint;
+
+    private Dictionary<string, double>? JointUncached(SamplingContext context)
     {
         var observed = Observations(context);
         if (observed.Count < options.StartupTrials) return null;
@@ -146,16 +234,14 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// marginal is a <see cref="ParzenMixture"/> (numeric) or the components' choice probabilities (categorical).</summary>
     private (double[] Weights, object[] Marginals) JointMixture(ParamSpec[] space, TrialRecord[] trials)
     {
-        // Scott's rule as Optuna 3.1 (the BOHB paper's): one bandwidth per parameter, the same for every component.
-        var sigma0 = 0.2 * Math.Pow(Math.Max(trials.Length, 1), -1.0 / (space.Length + 4));
         var marginals = space.Select(p =>
         {
             var values = trials.Select(t => t.Params[p.Name]).ToArray();
             if (p.Distribution is CategoricalDistribution c) return (object)CategoricalRows(values, c.Choices.Count);
             var (low, high) = NumericBounds.Of(p.Distribution);
-            return Parzen(values.Select(v => NumericBounds.To(p.Distribution, v)).ToArray(), low, high, sigma0);
+            return Parzen(values.Select(v => NumericBounds.To(p.Distribution, v)).ToArray(), low, high, space.Length);
         }).ToArray();
-        return (Normalised(Weights(trials.Length).Append(options.PriorWeight).ToArray()), marginals);
+        return (Normalised(ObservationWeights(trials.Length).Append(options.PriorWeight).ToArray()), marginals);
     }
 
     private double JointLogPdf(ParamSpec[] space, (double[] Weights, object[] Marginals) mixture, IReadOnlyDictionary<string, double> x)
@@ -207,8 +293,13 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return lm.LogPdf(at, heights) - gm.LogPdf(at, heights);
     }
 
-    /// <summary>Optuna's default gamma: the best 10 %, rounded up, at most 25.</summary>
-    public static int Gamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
+    /// <summary>How many of <paramref name="n"/> observed trials count as good under the options' split.</summary>
+    internal int GoodCount(int n) =>
+        Math.Min((int)Math.Ceiling(options.GammaBeta * (options.Gamma == TpeGamma.Sqrt ? Math.Sqrt(n) : n)), 25);
+
+    /// <summary>The weights of <paramref name="n"/> observations, oldest first, under the options' weighting.</summary>
+    private double[] ObservationWeights(int n) =>
+        options.Weighting == TpeWeighting.Uniform ? Enumerable.Repeat(1.0, n).ToArray() : Weights(n);
 
     /// <summary>Optuna's default weights: flat for up to 25 observations; beyond, the oldest ramp up linearly from 1/n to 1.</summary>
     public static double[] Weights(int n)
@@ -243,7 +334,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
     private double[] CategoricalMixture(double[] observed, int choices)
     {
-        var w = Normalised(Weights(observed.Length).Append(options.PriorWeight).ToArray());
+        var w = Normalised(ObservationWeights(observed.Length).Append(options.PriorWeight).ToArray());
         var rows = CategoricalRows(observed, choices);
         var p = new double[choices];
         for (var i = 0; i < rows.Length; i++)
@@ -257,6 +348,13 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// on each choice and 1 more on its observation, normalised per component; the prior component is uniform.</summary>
     private double[][] CategoricalRows(double[] observed, int choices)
     {
+        if (options.CategoricalPriorWeight is { } b && choices > 1)
+        {
+            // Aitchison-Aitken: 1 - b on the observed choice, b shared by the others; the prior component stays uniform.
+            var aa = observed.Select(o => Enumerable.Range(0, choices).Select(k => k == (int)o ? 1 - b : b / (choices - 1)).ToArray()).ToList();
+            aa.Add(Enumerable.Repeat(1.0 / choices, choices).ToArray());
+            return [.. aa];
+        }
         var smooth = options.PriorWeight / (observed.Length + 1);
         var rowTotal = 1 + smooth * choices;
         var rows = observed.Select(o => Enumerable.Range(0, choices).Select(k => (smooth + (k == (int)o ? 1 : 0)) / rowTotal).ToArray()).ToList();
@@ -294,13 +392,27 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return p.Length - 1;
     }
 
-    /// <summary>One side's Parzen mixture over [low, high]; with <paramref name="sigma0"/> (multivariate), every observation's bandwidth
-    /// is that share of the range instead of the gap to its neighbours.</summary>
-    private ParzenMixture Parzen(double[] observed, double low, double high, double? sigma0 = null)
+    /// <summary>One side's Parzen mixture over [low, high]; with <paramref name="jointDims"/> (multivariate, that many parameters),
+    /// Optuna's bandwidth is 0.2 n^(-1/(d+4)) of the range for every component instead of the gap to its neighbours.</summary>
+    private ParzenMixture Parzen(double[] observed, double low, double high, int? jointDims = null)
     {
-        // As Optuna 3.1: the prior (centre of the range) takes part in the neighbour gaps like an observation, and in the
-        // count behind the smallest bandwidth; its own bandwidth is then the whole range.
+        // As Optuna 3.1: the prior (centre of the range) takes part in the bandwidths like an observation, and in the count behind
+        // the smallest bandwidth; its own bandwidth is then the whole range.
         double[] mus = [.. observed, 0.5 * (low + high)];
+        var range = high - low;
+        var sigmas = options.Bandwidth == TpeBandwidth.Scott ? Enumerable.Repeat(Scott(mus), mus.Length).ToArray()
+            : jointDims is { } d ? Enumerable.Repeat(0.2 * Math.Pow(Math.Max(observed.Length, 1), -1.0 / (d + 4)) * range, mus.Length).ToArray()
+            : NeighbourGaps(mus, low, high);
+        var minSigma = range * Math.Max(options.MinBandwidthFactor, Math.Pow(observed.Length + 2, -options.MagicClipExponent));
+        for (var i = 0; i < sigmas.Length; i++) sigmas[i] = Math.Clamp(sigmas[i], minSigma, range);
+        sigmas[^1] = range;
+        return new ParzenMixture(mus, sigmas, Normalised(ObservationWeights(observed.Length).Append(options.PriorWeight).ToArray()), low, high);
+    }
+
+    /// <summary>Each point's larger gap to its neighbours (Optuna 3.1, <c>consider_endpoints=False</c>: the outermost points do not
+    /// stretch to the bounds).</summary>
+    private static double[] NeighbourGaps(double[] mus, double low, double high)
+    {
         var n = mus.Length;
         var order = Enumerable.Range(0, n).OrderBy(i => mus[i]).ToArray();
         var ends = new double[n + 2];
@@ -309,17 +421,33 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         for (var i = 0; i < n; i++) ends[i + 1] = mus[order[i]];
         var sorted = new double[n];
         for (var i = 0; i < n; i++) sorted[i] = Math.Max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
-        // consider_endpoints=False: the outermost points do not stretch to the bounds.
         if (ends.Length >= 4)
         {
             sorted[0] = ends[2] - ends[1];
             sorted[^1] = ends[^2] - ends[^3];
         }
         var sigmas = new double[n];
-        var minSigma = (high - low) / Math.Min(100.0, 1.0 + n);
-        for (var i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sigma0 * (high - low) ?? sorted[i], minSigma, high - low);
-        sigmas[^1] = high - low;
-        return new ParzenMixture(mus, sigmas, Normalised(Weights(observed.Length).Append(options.PriorWeight).ToArray()), low, high);
+        for (var i = 0; i < n; i++) sigmas[order[i]] = sorted[i];
+        return sigmas;
+    }
+
+    /// <summary>Scott's rule over the points: 1.059 min(IQR / 1.34, sd) m^(-1/5), sd with m - 1 in the denominator and the
+    /// quartiles linearly interpolated (numpy's defaults), as Watanabe's reference implementation computes it.</summary>
+    internal static double Scott(double[] mus)
+    {
+        var m = mus.Length;
+        var mean = mus.Average();
+        var sd = Math.Sqrt(mus.Sum(x => (x - mean) * (x - mean)) / Math.Max(m - 1, 1));
+        var sorted = mus.Order().ToArray();
+        double Quantile(double q)
+        {
+            var pos = q * (m - 1);
+            var lo = (int)Math.Floor(pos);
+            var hi = Math.Min(lo + 1, m - 1);
+            return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        }
+        var iqr = Quantile(0.75) - Quantile(0.25);
+        return 1.059 * Math.Min(iqr / 1.34, sd) * Math.Pow(m, -0.2);
     }
 
     /// <summary>A mixture of Gaussians truncated to [Low, High].</summary>
