@@ -20,11 +20,14 @@ internal static class Flights
         ["maximum_bin_count"] = "256", ["early_stopping_rounds"] = "0",
     };
 
-    /// <summary>args: CSV [key=value ...] (LightGBM options over the defaults above, e.g. categorical_split=false number_of_threads=1).</summary>
+    /// <summary>args: CSV [key=value ...] (LightGBM options over the defaults above, e.g. categorical_split=false number_of_threads=1;
+    /// seed=N sets the run's seed, default 42).</summary>
     public static void Run(string[] args)
     {
         var options = new Dictionary<string, string>(Defaults);
         foreach (var kv in args.Skip(2)) options[kv.Split('=')[0]] = kv.Split('=', 2)[1];
+        // seed=N (not a LightGBM option): the run's seed, which picks the rows ML.NET samples to build the bins.
+        var seed = options.Remove("seed", out var seedText) ? int.Parse(seedText, CultureInfo.InvariantCulture) : 42;
 
         var watch = Stopwatch.StartNew();
         var table = Keel.Data.TableReader.Read(args[1], new Keel.Data.ReadOptions()).Table;
@@ -45,7 +48,7 @@ internal static class Flights
         var splitSeconds = watch.Elapsed.TotalSeconds - readSeconds;
 
         var parts = new Dictionary<string, IReadOnlyList<string>> { ["date"] = ["month", "day", "dayofweek", "hour", "minuteofday"] };
-        var context = new TrainContext(42, "flights") { Features = new FeatureCache() };
+        var context = new TrainContext(seed, "flights") { Features = new FeatureCache() };
         context = context with { DateParts = parts };
         var trainer = (MlNetTrainer)TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0);
         watch.Restart();
@@ -68,7 +71,7 @@ internal static class Flights
             ["read_s"] = Math.Round(readSeconds, 2), ["split_s"] = Math.Round(splitSeconds, 2), ["featurize_s"] = Math.Round(featurizeSeconds, 2),
             ["train_s"] = Math.Round(trainSeconds, 2), ["predict_s"] = Math.Round(predictSeconds, 2), ["auc"] = Math.Round(auc, 5),
             ["threads"] = MlNetTrainer.Threads(LightGbmOptions.Read(new OptionReader(options, "bench"))),
-            ["peak_rss_mb"] = process.PeakWorkingSet64 / 1048576, ["params"] = trainer.EffectiveParams,
+            ["peak_rss_mb"] = process.PeakWorkingSet64 / 1048576, ["seed"] = seed, ["params"] = trainer.EffectiveParams,
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
     }

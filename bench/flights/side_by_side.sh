@@ -4,6 +4,8 @@
 # test May-Jun, 200 trees, depth 8, learning rate 0.1, 256 bins. Prints each side's JSON (Keel: read, split, featurise,
 # train and predict seconds apart; test AUC; peak RSS) and the train-time ratio and AUC difference.
 # Usage (repository root): bash bench/flights/side_by_side.sh [FLIGHTS_CSV] [keel LightGBM option=value ...]
+# Round 5's option set (bench/results.md): ... maximum_categorical_split_point_count=64 categorical_smoothing=1
+#   categorical_l2_regularization=1 minimum_example_count_per_group=10
 # (default CSV: bench/out/flights/flights-3m.csv, converted from ../shared/datasets/flights-3m.parquet when absent)
 # Needs /usr/bin/python3 with xgboost 1.7, pandas and scikit-learn (Debian: python3-xgboost python3-pandas python3-sklearn).
 # Takes /tmp/keel-bench.lock so no other heavy job runs beside it.

@@ -86,6 +86,42 @@ public class CategoricalSplitTests
     }
 
     [Fact]
+    public void LightGbm_CategoricalSplitOptions_ChangeTheModel()
+    {
+        // 8,000 rows over 300 codes: about 20 rows a code, so LightGBM's defaults (100 rows a side, smoothing 10, L2 10,
+        // 32 values a side) hold the categorical splits back, and XGBoost-like settings must give other trees.
+        var (train, test, _) = Codes(8_000, seed: 14);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "40", ["learning_rate"] = "0.1", ["number_of_threads"] = "1" };
+        var light = new Dictionary<string, string>(options)
+        {
+            ["minimum_example_count_per_group"] = "1", ["maximum_categorical_split_point_count"] = "64",
+            ["categorical_smoothing"] = "0", ["categorical_l2_regularization"] = "0", ["minimum_child_weight"] = "0.01",
+        };
+        var trainer = TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = light }, TaskKind.Binary, 0);
+
+        var byDefault = FitPredict(train, test, options).Probabilities!.Select(r => r[1]).ToArray();
+        var lighter = FitPredict(train, test, light).Probabilities!.Select(r => r[1]).ToArray();
+
+        Assert.NotEqual(byDefault, lighter);
+        Assert.Equal("64", trainer.EffectiveParams["maximum_categorical_split_point_count"]);
+        Assert.Equal("0", trainer.EffectiveParams["categorical_smoothing"]);
+    }
+
+    [Theory]
+    [InlineData("categorical_smoothing", "-1", "'categorical_smoothing' must be a number in [0, 1000000], got '-1'")]
+    [InlineData("maximum_categorical_split_point_count", "0", "'maximum_categorical_split_point_count' must be an integer from 1 to 65535, got '0'")]
+    [InlineData("minimum_example_count_per_group", "x", "'minimum_example_count_per_group' must be an integer from 1 to")]
+    public void Catalog_CategoricalOptionOutOfRange_NamesOptionAndRange(string option, string value, string expected)
+    {
+        var spec = new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { [option] = value } };
+
+        var error = Assert.Throws<Keel.Core.KeelInputException>(() => TrainerCatalog.Create(spec, TaskKind.Binary, 1));
+
+        Assert.Contains("models[1]", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
     public void Catalog_CategoricalSplitNotBoolean_NamesOptionAndValue()
     {
         var spec = new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { ["categorical_split"] = "maybe" } };

@@ -169,7 +169,10 @@ internal sealed class MlNetTrainer : ITrainer
     {
         // Deterministic mode with a fixed thread count and a fixed histogram layout (row-wise; LightGBM's own choice is
         // made by timing both, which can differ between runs): the same seed and thread count give the same trees.
-        var booster = new GradientBooster.Options { L2Regularization = o.L2Regularization, MaximumTreeDepth = o.MaximumTreeDepth };
+        var booster = new GradientBooster.Options
+        {
+            L2Regularization = o.L2Regularization, MaximumTreeDepth = o.MaximumTreeDepth, MinimumChildWeight = o.MinimumChildWeight,
+        };
         var threads = Threads(o);
         return _task switch
         {
@@ -178,14 +181,18 @@ internal sealed class MlNetTrainer : ITrainer
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
                 ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
-                ExampleWeightColumnName = WeightColumn(weighted),
+                ExampleWeightColumnName = WeightColumn(weighted), MinimumExampleCountPerGroup = o.MinimumExampleCountPerGroup,
+                MaximumCategoricalSplitPointCount = o.MaximumCategoricalSplitPointCount, CategoricalSmoothing = o.CategoricalSmoothing,
+                L2CategoricalRegularization = o.CategoricalL2Regularization,
             }),
             TaskKind.Multiclass => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
                 ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
-                ExampleWeightColumnName = WeightColumn(weighted),
+                ExampleWeightColumnName = WeightColumn(weighted), MinimumExampleCountPerGroup = o.MinimumExampleCountPerGroup,
+                MaximumCategoricalSplitPointCount = o.MaximumCategoricalSplitPointCount, CategoricalSmoothing = o.CategoricalSmoothing,
+                L2CategoricalRegularization = o.CategoricalL2Regularization,
                 UseSoftmax = true,
             }),
             _ => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
@@ -193,7 +200,9 @@ internal sealed class MlNetTrainer : ITrainer
                 NumberOfIterations = o.NumberOfIterations, LearningRate = o.LearningRate, NumberOfLeaves = o.NumberOfLeaves,
                 MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, NumberOfThreads = threads, Deterministic = true,
                 ForceRowWise = true, Booster = booster, MaximumBinCountPerFeature = o.MaximumBinCount, UseCategoricalSplit = o.CategoricalSplit,
-                ExampleWeightColumnName = WeightColumn(weighted),
+                ExampleWeightColumnName = WeightColumn(weighted), MinimumExampleCountPerGroup = o.MinimumExampleCountPerGroup,
+                MaximumCategoricalSplitPointCount = o.MaximumCategoricalSplitPointCount, CategoricalSmoothing = o.CategoricalSmoothing,
+                L2CategoricalRegularization = o.CategoricalL2Regularization,
             }),
         };
     }

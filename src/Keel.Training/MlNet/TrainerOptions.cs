@@ -57,6 +57,25 @@ public sealed record LightGbmOptions
     /// least two train rows, up to <see cref="NativeCategoryLimit"/> values) instead of one-hot slots or hash buckets. Default true.</summary>
     public bool CategoricalSplit { get; init; } = true;
 
+    /// <summary>minimum_example_count_per_group: fewest rows on each side of a categorical split (LightGBM's
+    /// min_data_per_group). Default 100.</summary>
+    public int MinimumExampleCountPerGroup { get; init; } = 100;
+
+    /// <summary>maximum_categorical_split_point_count: most values of a categorical column sent one way at a split
+    /// (LightGBM's max_cat_threshold; XGBoost 1.7's max_cat_threshold is 64). Default 32.</summary>
+    public int MaximumCategoricalSplitPointCount { get; init; } = 32;
+
+    /// <summary>categorical_smoothing: values with fewer rows than this at a node are left out of a categorical split, and it
+    /// is added to each value's hessian sum when the values are ordered (LightGBM's cat_smooth). Default 10.</summary>
+    public double CategoricalSmoothing { get; init; } = 10;
+
+    /// <summary>categorical_l2_regularization: extra L2 penalty at categorical splits (LightGBM's cat_l2). Default 10.</summary>
+    public double CategoricalL2Regularization { get; init; } = 10;
+
+    /// <summary>minimum_child_weight: least hessian sum in a leaf (LightGBM's min_sum_hessian_in_leaf, on ML.NET's
+    /// sigmoid 0.5 scale for binary, where a row's hessian is a quarter of XGBoost's). Default 0.1.</summary>
+    public double MinimumChildWeight { get; init; } = 0.1;
+
     /// <summary>number_of_threads: training threads; 0 uses every core. The model is the same for the same seed and thread
     /// count; another thread count sums histograms in another order and may give slightly different trees. Default 0.</summary>
     public int NumberOfThreads { get; init; }
@@ -81,6 +100,11 @@ public sealed record LightGbmOptions
             MaximumBinCount = r.Int("maximum_bin_count", d.MaximumBinCount, 2, 65_535),
             CategoricalSplit = r.Bool("categorical_split", d.CategoricalSplit),
             NumberOfThreads = r.Int("number_of_threads", d.NumberOfThreads, 0, 1024),
+            MinimumExampleCountPerGroup = r.Int("minimum_example_count_per_group", d.MinimumExampleCountPerGroup, 1, int.MaxValue),
+            MaximumCategoricalSplitPointCount = r.Int("maximum_categorical_split_point_count", d.MaximumCategoricalSplitPointCount, 1, 65_535),
+            CategoricalSmoothing = r.Double("categorical_smoothing", d.CategoricalSmoothing, 0, 1e6),
+            CategoricalL2Regularization = r.Double("categorical_l2_regularization", d.CategoricalL2Regularization, 0, 1e6),
+            MinimumChildWeight = r.Double("minimum_child_weight", d.MinimumChildWeight, 0, 1e6),
         };
     }
 }
