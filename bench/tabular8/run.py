@@ -80,9 +80,17 @@ def merged():
     return out
 
 
+def ensemble(k, metric):
+    """The out-of-fold ensemble's members and weights, its (nested) cv mean and its test figure; '—' when the run made none."""
+    e = next((c for c in k["candidates"] if c["name"] == "ensemble"), None)
+    if e is None: return "—"
+    p = e["params"]; w = " ".join(f"{a}×{b}" for a, b in zip(p["members"].split(","), p["weights"].split(",")))
+    return f"{w}: {e['validation_metrics'][metric]:.4f}, {e['test_metrics'][metric]:.4f}"
+
+
 def table(results, ref):
-    lines = ["| data | task | rows | metric | best peer | best peer test | keel selected | keel test | keel − best | within goal |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data | task | rows | metric | best peer | best peer test | keel selected | keel test | keel − best | within goal | ensemble (weights): cv, test |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     gaps = []
     for name, _, _, _ in SETS:
         if name not in results or name not in ref: continue
@@ -96,8 +104,8 @@ def table(results, ref):
         else:
             ok = v >= b - 0.005; gap = f"{v - b:+.4f}"; gaps.append(v - b)
         sel = r["keel"]["selected"]; sel_info = r["keel"].get("selection", {})
-        if sel_info.get("mode"): sel += f" ({sel_info['mode']})"
-        lines.append(f"| {name} | {r['task']} | {r['rows']} | {m} | {best} | {b:.4f} | {sel} | {v:.4f} | {gap} | {'yes' if ok else 'no'} |")
+        if sel_info.get("within_noise"): sel += f" (tied: {', '.join(sel_info['within_noise'])})"
+        lines.append(f"| {name} | {r['task']} | {r['rows']} | {m} | {best} | {b:.4f} | {sel} | {v:.4f} | {gap} | {'yes' if ok else 'no'} | {ensemble(r['keel'], m)} |")
     mean = sum(gaps) / len(gaps) if gaps else float("nan")
     lines.append("")
     lines.append(f"Mean margin over the best peer: {mean:+.4f} (AUC difference, or relative RMSE improvement, averaged over {len(gaps)} sets; positive = Keel ahead).")

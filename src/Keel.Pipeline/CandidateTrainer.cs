@@ -217,8 +217,22 @@ internal sealed class CandidateTrainer
         var start = _time.GetTimestamp();
         LastTrainFeatures = train.Features;
         var fit = trainer.Fit(train, validation, context);
-        var trainSeconds = _time.GetElapsedTime(start).TotalSeconds;
+        return Measure(name, candidate.Type, candidate.IsBaseline, candidate.EffectiveParams, fit, _time.GetElapsedTime(start).TotalSeconds, validation);
+    }
 
+    /// <summary>The out-of-fold ensemble (<see cref="OutOfFoldEnsemble"/>) as a candidate: a voting model over <paramref name="members"/>'
+    /// final models (each already fitted on every training row) weighed by <paramref name="weights"/>, scored on test like any candidate;
+    /// its train time is the sum of its members', its validation metrics are <paramref name="cv"/>'s means.</summary>
+    public CandidateOutcome Assemble(IReadOnlyList<CandidateOutcome> members, double[] weights, CrossValidation cv, IReadOnlyDictionary<string, string> parameters)
+    {
+        var model = Keel.Training.Ensembles.VotingEnsemble.Combine(members.Select(m => (m.Name, m.Model)).ToArray(), weights, parameters);
+        return Measure(OutOfFoldEnsemble.Name, model.Type, false, parameters, new FitResult(model, null), members.Sum(m => m.TrainSeconds), validation: null)
+            with { ValidationMetrics = cv.Mean, CrossValidation = cv };
+    }
+
+    private CandidateOutcome Measure(string name, string type, bool baseline, IReadOnlyDictionary<string, string> parameters, FitResult fit,
+        double trainSeconds, TrainingData? validation)
+    {
         var validationMetrics = validation is null
             ? new Dictionary<string, double>()
             : Evaluator.Evaluate(validation.Labels, fit.Model.Predict(validation.Features), _validationWeights).Metrics;
@@ -230,7 +244,7 @@ internal sealed class CandidateTrainer
         using var ms = new MemoryStream();
         ModelPackage.Save(fit.Model, ms, _run.MissingTokens);
         var bytes = ms.ToArray();
-        return new CandidateOutcome(name, candidate.Type, candidate.IsBaseline, candidate.EffectiveParams,
+        return new CandidateOutcome(name, type, baseline, parameters,
             trainSeconds, predictUs, bytes.LongLength, validationMetrics, test.Metrics)
         {
             BestIteration = fit.BestIteration,

@@ -145,12 +145,25 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
 
         trainer.ClearFolds();
+        if (OutOfFoldEnsemble.Choose(run, outcomes) is { } plan)
+        {
+            ct.ThrowIfCancellationRequested();
+            var ensembleParams = OutOfFoldEnsemble.Params(plan, outcomes);
+            var ensemble = trainer.Assemble(plan.Members.Select(i => outcomes[i]).ToArray(), plan.Weights.Select(w => (double)w).ToArray(), plan.CrossValidation, ensembleParams);
+            outcomes.Add(ensemble);
+            var logged = ensembleParams.ToDictionary(kv => $"{OutOfFoldEnsemble.Name}.{kv.Key}", kv => kv.Value);
+            logged[$"{OutOfFoldEnsemble.Name}.type"] = ensemble.Type;
+            await tracker.LogParamsAsync(logged, ct);
+            await tracker.LogCandidateAsync(ensemble, run, ct);
+            await tracker.LogMetricsAsync(meter.Lap($"train {OutOfFoldEnsemble.Name}"), ct);
+        }
 
         progress.Report(new PipelineProgress("refit", 0.05));
         var selection = Select(run, outcomes);
         var selectedIndex = outcomes.FindIndex(o => o.Name == selection.Selected);
         var selected = outcomes[selectedIndex];
-        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
+        // The out-of-fold ensemble (cv only, after the spec's candidates) has no refit: its members are already fitted on every training row.
+        var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 && selectedIndex < run.Candidates.Count ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
         if (refit && trainer.SelfTrained is { } selfRefit) await tracker.LogParamsAsync(SelfTrainingParams("final", selfRefit), ct);
         if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)

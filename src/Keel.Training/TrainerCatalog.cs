@@ -48,7 +48,7 @@ public static class TrainerCatalog
             case "fasttree":
                 return MlNet(spec.Type, task, FastTreeOptions.Read(reader), reader, where);
             case "fastforest":
-                return MlNet(spec.Type, task, FastForestOptions.Read(reader), reader, where);
+                return MlNet(spec.Type, task, FastForestOptions.Read(reader, task), reader, where);
             default:
                 throw new KeelInputException($"{where}: unknown model type '{spec.Type}'; expected one of: {string.Join(", ", Types)}.");
         }

@@ -226,4 +226,81 @@ public sealed class SelectionTests : IDisposable
         Assert.Equal(run.Selection.Folds.Select(f => f.Train.Length), recording.Fits.Select(f => f.Train.Length));
         Assert.All(recording.Fits, f => Assert.Empty(f.Validation));
     }
+
+    /// <summary>A noisy binary set: y is x plus Gaussian noise above 0.5, so no candidate ranks the folds perfectly.</summary>
+    private string Noisy(int rows)
+    {
+        var path = Path.Combine(_dir, $"noisy-{rows}.csv");
+        var rng = new Random(5);
+        File.WriteAllLines(path, new[] { "x,z,y" }.Concat(Enumerable.Range(0, rows).Select(_ =>
+        {
+            double x = rng.NextDouble(), z = rng.NextDouble();
+            var noise = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            return string.Create(CultureInfo.InvariantCulture, $"{x:R},{z:R},{(x + (z > 0.7 ? 0.3 : 0) + 0.25 * noise > 0.6 ? "yes" : "no")}");
+        })));
+        return path;
+    }
+
+    /// <summary>The default candidates cut to linear and fastforest (faster), cross-validated and fitted on every training row.</summary>
+    private static (CandidateTrainer Trainer, List<CandidateOutcome> Outcomes) CrossValidated(PreparedRun run)
+    {
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+        return (trainer, run.Candidates.Select(c => trainer.Train(c, trainer.CrossValidate(c))).ToList());
+    }
+
+    private PreparedRun DefaultTwo(string data)
+    {
+        var run = Prepare(data, "");
+        return run with { Candidates = run.Candidates.Where(c => c.Name is "linear" or "fastforest").ToArray() };
+    }
+
+    [Fact]
+    public void OutOfFoldEnsemble_DefaultCandidates_PackageReloadsAndPredictsIdentically()
+    {
+        var run = DefaultTwo(Noisy(500));
+        var (trainer, outcomes) = CrossValidated(run);
+
+        var plan = OutOfFoldEnsemble.Choose(run, outcomes)!;
+        var ensemble = trainer.Assemble(plan.Members.Select(i => outcomes[i]).ToArray(), plan.Weights.Select(w => (double)w).ToArray(),
+            plan.CrossValidation, OutOfFoldEnsemble.Params(plan, outcomes));
+        using var stream = new MemoryStream(ensemble.ModelFile);
+        var reloaded = Keel.Training.ModelPackage.Load(stream);
+
+        Assert.Equal("voting", ensemble.Type);
+        Assert.Equal(2, plan.Members.Length);
+        Assert.Equal("voting", reloaded.Type);
+        var test = run.Features.Take(run.Split.Test);
+        var before = ensemble.Model.Predict(test).Probabilities!;
+        var after = reloaded.Predict(test).Probabilities!;
+        Assert.Equal(before.Length, after.Length);
+        for (var i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i]);
+        Assert.Equal(ensemble.TestPredictions.Probabilities!, before);
+    }
+
+    [Fact]
+    public void OutOfFoldEnsemble_TestLabelsChanged_SameWeightsAndCvNeverUsingTestRows()
+    {
+        var run = DefaultTwo(Noisy(500));
+        var labels = run.Label.Labels;
+        var flipped = labels.ClassIndices!.ToArray();
+        foreach (var r in run.Split.Test) flipped[r] = 1 - flipped[r];
+        var altered = run with { Label = run.Label with { Labels = labels with { ClassIndices = flipped } } };
+
+        var plan = OutOfFoldEnsemble.Choose(run, CrossValidated(run).Outcomes)!;
+        var other = OutOfFoldEnsemble.Choose(altered, CrossValidated(altered).Outcomes)!;
+
+        Assert.Equal(run.Split.Train, plan.CrossValidation.OutOfFold.Rows);
+        Assert.Empty(plan.CrossValidation.OutOfFold.Rows.Intersect(run.Split.Test));
+        Assert.Equal(5, plan.CrossValidation.FoldMetrics.Count);
+        Assert.Equal(plan.Weights, other.Weights);
+        Assert.Equal(plan.CrossValidation.Mean["auc"], other.CrossValidation.Mean["auc"], 12);
+    }
+
+    [Fact]
+    public void OutOfFoldEnsemble_ModelsListedInTheSpec_NotOffered()
+    {
+        var run = Prepare(Noisy(300), "models: [linear, fastforest]\n");
+
+        Assert.Null(OutOfFoldEnsemble.Choose(run, CrossValidated(run).Outcomes));
+    }
 }

@@ -89,4 +89,14 @@ public class CatalogTests
     {
         Assert.Equal(expected, TrainerCatalog.Create(Spec(type), TaskKind.Binary, 0).IsBaseline);
     }
+
+    [Theory]
+    [InlineData(TaskKind.Regression, "1")]
+    [InlineData(TaskKind.Binary, "0.7")]
+    [InlineData(TaskKind.Multiclass, "0.7")]
+    public void Create_FastForest_FeatureFractionDefaultsByTask(TaskKind task, string expected)
+    {
+        // Regression uses every feature, as scikit-learn's RandomForestRegressor; ML.NET's 0.7 per tree and per split stays for classifiers.
+        Assert.Equal(expected, TrainerCatalog.Create(Spec("fastforest"), task, 0).EffectiveParams["feature_fraction"]);
+    }
 }

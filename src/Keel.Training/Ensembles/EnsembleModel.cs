@@ -55,7 +55,9 @@ internal sealed class EnsembleModel : IFittedModel
             var x = MetaRows(predictions, features.RowCount);
             return MetaLearner.Predict(meta, x, Task, Classes);
         }
-        return Average(predictions, State.Weights ?? Enumerable.Repeat(1.0, Members.Count).ToArray());
+        // The weighted mean of the members' probabilities (or values): Σ w·p / Σ w, summed in member order.
+        var mean = PredictionBlend.WeightedMean(predictions, State.Weights ?? Enumerable.Repeat(1.0, Members.Count).ToArray());
+        return Task == TaskKind.Regression ? mean : mean with { Classes = Classes };
     }
 
     /// <summary>The meta-learner's input rows for the members' <paramref name="predictions"/> of <paramref name="rows"/> rows.</summary>
@@ -67,39 +69,6 @@ internal sealed class EnsembleModel : IFittedModel
         var all = Enumerable.Range(0, rows).ToArray();
         for (var m = 0; m < predictions.Count; m++) MetaFeatures.Write(predictions[m], m, all, x);
         return x;
-    }
-
-    /// <summary>The weighted mean of the members' probabilities (or values): Σ w·p / Σ w, summed in member order.</summary>
-    private Predictions Average(Predictions[] predictions, double[] weights)
-    {
-        var total = weights.Sum();
-        var n = predictions[0].Count;
-        if (Task == TaskKind.Regression)
-        {
-            var values = new double[n];
-            for (var m = 0; m < predictions.Length; m++)
-            {
-                var v = predictions[m].Values!;
-                for (var i = 0; i < n; i++) values[i] += weights[m] * v[i];
-            }
-            for (var i = 0; i < n; i++) values[i] /= total;
-            return new Predictions { Task = Task, Values = values };
-        }
-        var p = new double[n][];
-        for (var i = 0; i < n; i++) p[i] = new double[Classes.Count];
-        for (var m = 0; m < predictions.Length; m++)
-        {
-            var q = predictions[m].Probabilities!;
-            for (var i = 0; i < n; i++)
-            {
-                for (var k = 0; k < Classes.Count; k++) p[i][k] += weights[m] * q[i][k];
-            }
-        }
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < Classes.Count; k++) p[i][k] /= total;
-        }
-        return new Predictions { Task = Task, Classes = Classes, Probabilities = p };
     }
 
     public void Save(Stream stream)

@@ -231,7 +231,7 @@ internal sealed class MlNetTrainer : ITrainer
         if (_task != TaskKind.Regression) throw new InvalidOperationException("Forest classifiers are fitted by ForestCalibration.");
         return ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
         {
-            NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
+            NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves, FeatureFraction = o.FeatureFraction, FeatureFractionPerSplit = o.FeatureFraction,
             MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
         });
     }
@@ -239,7 +239,7 @@ internal sealed class MlNetTrainer : ITrainer
     private static FastForestBinaryTrainer Forest(MLContext ml, FastForestOptions o, int seed, bool weighted) =>
         ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
         {
-            NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves,
+            NumberOfTrees = o.NumberOfTrees, NumberOfLeaves = o.NumberOfLeaves, FeatureFraction = o.FeatureFraction, FeatureFractionPerSplit = o.FeatureFraction,
             MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf, Seed = seed, ExampleWeightColumnName = WeightColumn(weighted),
         });
 }

@@ -1,0 +1,84 @@
+"""Candidate-default variants side by side: one `keel run` per data set listing every variant as its own named candidate, so all
+variants share the run's cv folds and test rows. Prints each variant's cv mean (what selection sees) and test metric.
+
+  /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest] [SET ...]
+
+Sets: the nine of run.py (after run.py has written out/splits) and the three samples of bench/compare.py (credit_data,
+penguins, ames). The variants tried for the defaults are listed in VARIANTS; results go to out/variants-MODELS-SETS.json.
+"""
+import json, os, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(HERE, "out")
+sys.path.insert(0, HERE)
+from run import SETS, METRIC  # noqa: E402
+
+SAMPLES = [("credit_data", "Status", "binary"), ("penguins", "Species", "multiclass"), ("ames", "Sale_Price", "regression")]
+SAMPLE_METRIC = {"binary": "auc", "multiclass": "macro_f1", "regression": "rmse"}  # bench/compare.py's
+
+VARIANTS = {
+    "lightgbm": {
+        "lgb_now": {},
+        "lgb_nocat": {"categorical_split": "false"},
+        "lgb_l2": {"l2_regularization": 1},
+        "lgb_lr10": {"learning_rate": 0.1, "number_of_iterations": 100},
+        "lgb_lr10_l2": {"learning_rate": 0.1, "number_of_iterations": 100, "l2_regularization": 1},
+        "lgb_leaves15": {"number_of_leaves": 15},
+        "lgb_es50": {"early_stopping_rounds": 50, "number_of_iterations": 500},
+    },
+    "fasttree": {
+        "ft_now": {},
+        "ft_lr10": {"learning_rate": 0.1, "number_of_trees": 200},
+        "ft_lr10_31": {"learning_rate": 0.1, "number_of_trees": 200, "number_of_leaves": 31, "minimum_example_count_per_leaf": 20},
+        "ft_lr05": {"learning_rate": 0.05, "number_of_trees": 400},
+    },
+    "fastforest": {
+        "ff_f07": {"feature_fraction": 0.7},
+        "ff_f10": {"feature_fraction": 1.0},
+        "ff_f05": {"feature_fraction": 0.5},
+        "ff_500": {"number_of_trees": 500},
+    },
+}
+
+
+def spec(name, data, test_rows, label, models):
+    lines = [f"experiment: variants-{name}", f"data: {{path: {data}, label: {label}}}",
+             f"split: {{strategy: predefined, predefined: {{test_rows: {test_rows}}}, selection: cv}}",
+             "register: {enabled: false}", "seed: 42", "models:"]
+    for n, (t, o) in models.items():
+        opts = ", ".join(f"{k}: {v}" for k, v in o.items())
+        lines.append(f"  - {{name: {n}, type: {t}" + (f", options: {{{opts}}}" if opts else "") + "}")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    args = sys.argv[1:]
+    keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
+    if "--keel" in args:
+        i = args.index("--keel"); keel_dll = args[i + 1]; del args[i:i + 2]
+    families = list(VARIANTS)
+    if "--models" in args:
+        i = args.index("--models"); families = args[i + 1].split(","); del args[i:i + 2]
+    sets = [(n, os.path.join(HERE, f, n + ".csv"), os.path.join(OUT, "splits", n + ".test.txt"), l, t, METRIC[t]) for n, f, l, t in SETS]
+    sets += [(n, os.path.join(ROOT, "samples", n + ".csv"), os.path.join(ROOT, "samples", "splits", n + ".test.txt"), l, t, SAMPLE_METRIC[t]) for n, l, t in SAMPLES]
+    sets = [s for s in sets if not args or s[0] in args]
+    store = tempfile.mkdtemp(prefix="keel-variants-")
+    path = os.path.join(OUT, f"variants-{'-'.join(families)}-{'-'.join(s[0] for s in sets)}.json")
+    results = {}
+    for name, data, test_rows, label, task, metric in sets:
+        models = {v: (fam, o) for fam in families for v, o in VARIANTS[fam].items()}
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(spec(name, data, test_rows, label, models))
+        res = subprocess.run(["dotnet", keel_dll, "run", f.name, "--json", "--store", store], capture_output=True, text=True)
+        if res.returncode != 0:
+            print(name, "failed:", res.stderr[-2000:], flush=True); continue
+        out = json.loads(res.stdout)
+        rows = {c["name"]: {"cv": c["validation_metrics"].get(metric), "test": c["test_metrics"].get(metric)} for c in out["candidates"]}
+        results[name] = {"metric": metric, "variants": rows}
+        json.dump(results, open(path, "w"), indent=1)
+        print(name, metric, "  ".join(f"{k}: cv {v['cv']:.4f} test {v['test']:.4f}" for k, v in rows.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
