@@ -150,6 +150,31 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal("cv", outcome.Final.Selection.Mode);
     }
 
+    [Fact]
+    public async Task Search_SelectionCv_EachTrialScoredByTheFoldMean()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear, lightgbm]\n  pruner: none\n",
+            "split: {selection: cv, folds: 3}\nmodels:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode);
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        // The linear trial's value is the mean of its three folds' validation auc, each fitted on the other two folds.
+        var linear = outcome.Trials.Single(t => t.Family == "linear");
+        var options = new Dictionary<string, string>(linear.Options);
+        var trainer = Keel.Training.TrainerCatalog.Create(new Keel.Core.Spec.ModelSpec { Type = "linear", Options = options }, run.Task, 1);
+        var folds = run.Selection.Folds.Select(f =>
+        {
+            var fit = trainer.Fit(new(run.Features.Take(f.Train), run.Label.Labels.Take(f.Train)), null, run.Context());
+            var validation = run.Label.Labels.Take(f.Validation);
+            return Keel.Evaluation.Evaluator.Evaluate(validation, fit.Model.Predict(run.Features.Take(f.Validation))).Metrics["auc"];
+        }).ToArray();
+        Assert.Equal(3, folds.Length);
+        Assert.Equal(folds.Average(), linear.Value!.Value, 12);
+        Assert.Equal("cv", outcome.Final!.Selection.Mode);
+    }
+
     [Theory]
     [InlineData("median", 30)]
     [InlineData("asha", 10)]
