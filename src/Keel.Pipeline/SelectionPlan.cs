@@ -52,8 +52,9 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
                 : null;
             if (reason is not null) return (Validation($"default: {reason}"), split);
         }
-        else if (needsValidation is { } field)
+        else if (needsValidation is { } field && field != "search")
         {
+            // search with split.selection: cv scores every trial by the folds (keel search); keel run ignores the search section.
             throw new KeelInputException($"{specName} field 'split.selection': cv folds every training row, but {field} needs a validation split; expected split.selection: validation.");
         }
 

@@ -19,7 +19,7 @@ public sealed record ParamImportance(string Family, string Param, double Share);
 public sealed record SearchOutcome(string Study, string SearchRunId, string Metric, bool HigherIsBetter, int? Planned, bool Complete,
     IReadOnlyList<TrialSummary> Trials, IReadOnlyList<FamilyBudget> Budgets, IReadOnlyList<ParamImportance> Importance, string ReportPath)
 {
-    /// <summary>The `keel run`-style run that trained the best trial of each family, chose on validation and registered; null when no trial completed.</summary>
+    /// <summary>The `keel run`-style run that trained the best trial of each family, chose (cv when affordable) and registered; null when no trial completed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RunOutcome? Final { get; init; }
 
     /// <summary>With search.objectives: the complete trials no other complete trial dominates, in trial order; null otherwise.</summary>

@@ -11,7 +11,7 @@ namespace Keel.Pipeline.Search;
 
 /// <summary>
 /// The search use case (`keel search`): creates or resumes the spec's study, runs trials in worker tasks as tracked child runs of a
-/// search run, then trains the best trial of each family beside the baselines in one `keel run`-style run that chooses on validation,
+/// search run, then trains the best trial of each family beside the baselines in one `keel run`-style run that chooses as `keel run` chooses (cv when affordable),
 /// evaluates on test once and registers the winner. `JoinAsync` adds workers to a study from another process.
 /// </summary>
 /// <param name="store">Where studies, runs and models live.</param>
@@ -112,7 +112,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         if (winners.Length > 0)
         {
             progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null));
-            var finalRun = FinalRun(run, winners, searchRunId);
+            var finalRun = FinalRun(run, winners, searchRunId, await BestRoundsAsync(winners, ct));
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
@@ -162,23 +162,54 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         return front.Select(i => points[i]).ToArray();
     }
 
+    /// <summary>The boosting rounds each boosted winner kept (its trial run's <c>rounds</c> metric: the early-stopping best round, or
+    /// every round when it did not stop early), by family.</summary>
+    private async Task<IReadOnlyDictionary<string, int>> BestRoundsAsync(IReadOnlyList<TrialSummary> winners, CancellationToken ct)
+    {
+        var rounds = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var w in winners.Where(w => SearchSpaces.RoundsOption(w.Family) is not null && w.RunId is not null))
+        {
+            if (await store.Tracking.GetRunAsync(w.RunId!, ct) is { } trialRun && trialRun.Metrics.TryGetValue("rounds", out var r) && r >= 1)
+                rounds[w.Family] = (int)Math.Round(r);
+        }
+        return rounds;
+    }
+
     private static string FinalReportPath(string searchReport) =>
         Path.Combine(Path.GetDirectoryName(searchReport)!, Path.GetFileNameWithoutExtension(searchReport) + "-final.html");
 
     /// <summary>The prepared run that trains each family's best trial (the spec's fixed options of that type with the trial's sampled
     /// ones over them, as the trial ran) beside the spec's other models, tagged with the search run. Ensembles are not searched
     /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models).</summary>
-    internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId)
+    /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by family) with early stopping off, so
+    /// its cv folds and its refit train the model the trial scored, not a new early stop on other rows. The final run chooses as
+    /// `keel run` chooses by default (cv folds over train + validation when affordable, see <see cref="SelectionPlan"/>), not on
+    /// the validation split the trials were tuned on, unless the spec asks for split.selection: validation.</remarks>
+    internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId,
+        IReadOnlyDictionary<string, int>? bestRounds = null)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var best = winners.ToDictionary(w => w.Family, w => w.Options, StringComparer.Ordinal);
         var baselines = run.Spec.Models.Where(m => !SearchSpaces.Tunable.Contains(m.Type))
             .Select(m => m with { Members = m.Members.Select(member => Tuned(member, best)).ToArray() }).ToList();
         if (baselines.Count == 0) baselines = [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }];
-        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = TrialRunner.Options(run.Spec, w.Family, w.Options) });
+        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = WithRounds(TrialRunner.Options(run.Spec, w.Family, w.Options), w.Family, bestRounds) });
         var models = baselines.Concat(tuned).ToArray();
         var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
-        return run with { Spec = run.Spec with { Models = models }, Candidates = candidates, Tags = new Dictionary<string, string> { [SearchRunTag] = searchRunId } };
+        var (selection, split) = SelectionPlan.Choose(run.Spec with { Search = null }, Path.GetFileName(run.SpecPath), run.Table, run.Label, run.Strategy,
+            run.Split, candidates.Length, run.Metric);
+        return run with
+        {
+            Spec = run.Spec with { Models = models }, Candidates = candidates, Split = split, Selection = selection,
+            Tags = new Dictionary<string, string> { [SearchRunTag] = searchRunId },
+        };
     }
+
+    /// <summary><paramref name="options"/> with the rounds the family's trial kept and early stopping off; unchanged without them.</summary>
+    private static IReadOnlyDictionary<string, string> WithRounds(IReadOnlyDictionary<string, string> options, string family, IReadOnlyDictionary<string, int>? bestRounds) =>
+        SearchSpaces.RoundsOption(family) is { } name && bestRounds?.TryGetValue(family, out var rounds) == true
+            ? TrialRunner.Merge(options, new Dictionary<string, string> { [name] = rounds.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" })
+            : options;
 
     /// <summary>An ensemble member with its searched type's best sampled options over its own; unchanged when its type was not searched.</summary>
     private static ModelSpec Tuned(ModelSpec member, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> best) =>

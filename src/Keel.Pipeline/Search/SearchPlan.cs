@@ -65,7 +65,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         ArgumentNullException.ThrowIfNull(request);
         var specName = Path.GetFileName(run.SpecPath);
         var search = run.Spec.Search ?? new SearchSpec();
-        if (run.Split.Validation.Length == 0)
+        if (run.Split.Validation.Length == 0 && run.Selection.Mode != SelectionMode.Cv)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but search scores every trial on it (the test split is never used for choosing).");
         if (request.Workers < 1) throw new KeelInputException($"workers {request.Workers}: expected at least 1");
         var families = SearchSpaces.Families(run.Spec, specName);

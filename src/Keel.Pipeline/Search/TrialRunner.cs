@@ -14,15 +14,23 @@ namespace Keel.Pipeline.Search;
 public sealed record TrialEnd(int Number, string Family, Core.Search.TrialState State, double? Value, int Rounds, double TrainSeconds, bool Lost);
 
 /// <summary>
-/// Trains one trial as a tracked child run of the search run: fits on train, scores on validation; a boosted trial trains in rungs
-/// (10, 30, 90, ... rounds, then all) and reports its validation loss after every round, so the pruner can stop it between rungs.
+/// Trains one trial as a tracked child run of the search run: fits on train, scores on validation (with split.selection: cv, fits on
+/// each fold's training rows and scores the mean over the folds); a boosted trial trains in rungs (10, 30, 90, ... rounds, then all)
+/// and reports its validation loss after every round (the fold mean), so the pruner can stop it between rungs.
 /// One instance per worker: it keeps that worker's featurised matrices.
 /// </summary>
 internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time)
 {
-    private readonly FeatureCache _features = new();
-    private readonly TrainingData _train = new(run.Features.Take(run.Split.Train), run.Label.Labels.Take(run.Split.Train));
-    private readonly TrainingData _validation = new(run.Features.Take(run.Split.Validation), run.Label.Labels.Take(run.Split.Validation));
+    /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows (one
+    /// feature cache each).</summary>
+    private readonly ScoringSet[] _sets = run.Selection.Mode == Core.Spec.SelectionMode.Cv
+        ? run.Selection.Folds.Select(f => Set(run, f.Train, f.Validation)).ToArray()
+        : [Set(run, run.Split.Train, run.Split.Validation)];
+
+    private sealed record ScoringSet(TrainingData Train, TrainingData Validation, FeatureCache Cache);
+
+    private static ScoringSet Set(PreparedRun run, int[] train, int[] validation) =>
+        new(new(run.Features.Take(train), run.Label.Labels.Take(train)), new(run.Features.Take(validation), run.Label.Labels.Take(validation)), new());
 
     /// <summary>Tag naming the search run a trial run belongs to (MLflow's parent-run convention).</summary>
     public const string ParentTag = "keel.parent_run_id";
@@ -74,45 +82,52 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
 
     private async Task<(Core.Search.TrialState, double?, int)> TrainAsync(Trial trial, string family, IReadOnlyDictionary<string, string> options, string runId, CancellationToken ct)
     {
-        var context = run.Context(_features);
         var roundsOption = SearchSpaces.RoundsOption(family);
         var rounds = roundsOption is null ? 0 : int.Parse(Create(family, options).EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
         var rungs = roundsOption is null ? [0] : plan.Rungs(rounds);
         var reported = 0;
-        FitResult? fit = null;
+        var fits = new FitResult[_sets.Length];
         foreach (var rung in rungs)
         {
             ct.ThrowIfCancellationRequested();
             var last = rung == rungs[^1];
             var rungOptions = last || roundsOption is null ? options
                 : new Dictionary<string, string>(options) { [roundsOption] = rung.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" };
-            fit = Create(family, rungOptions).Fit(_train, _validation, context);
-            if (fit.LossCurve is not { } curve) continue;
-            var fresh = curve.Points.Where(p => p.Iteration > reported && p.Validation is not null)
-                .Select(p => KeyValuePair.Create(p.Iteration, p.Validation!.Value)).ToArray();
+            for (var i = 0; i < _sets.Length; i++) fits[i] = Create(family, rungOptions).Fit(_sets[i].Train, _sets[i].Validation, run.Context(_sets[i].Cache));
+            var fresh = MeanValidationLoss(fits).Where(kv => kv.Key > reported).ToArray();
             if (fresh.Length == 0) continue;
             reported = fresh[^1].Key;
             var now = time.GetUtcNow();
             await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = fresh.Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray() }, ct);
             if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, prunedAt);
         }
-        var metrics = Evaluator.Evaluate(_validation.Labels, fit!.Model.Predict(_validation.Features)).Metrics;
+        var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features)).Metrics).ToArray()).Mean;
         if (!metrics.TryGetValue(plan.Metric, out var value) || !double.IsFinite(value))
             throw new KeelInputException($"trial {trial.Number} ({family}): validation {plan.Metric} is not a number");
-        await LogCostsAsync(runId, fit.Model, metrics, ct);
-        return (Core.Search.TrialState.Complete, value, fit.BestIteration ?? Math.Max(reported, rounds));
+        await LogCostsAsync(runId, fits[^1].Model, _sets[^1].Validation, metrics, ct);
+        return (Core.Search.TrialState.Complete, value, (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
+    }
+
+    /// <summary>Per boosting round, the validation loss averaged over the fits (one fit, or one per cv fold), for the rounds every fit
+    /// reports; empty when a fit reports none.</summary>
+    private static KeyValuePair<int, double>[] MeanValidationLoss(IReadOnlyList<FitResult> fits)
+    {
+        if (fits.Any(f => f.LossCurve is null)) return [];
+        var perFit = fits.Select(f => f.LossCurve!.Points.Where(p => p.Validation is not null).ToDictionary(p => p.Iteration, p => p.Validation!.Value)).ToArray();
+        return perFit[0].Keys.Where(k => perFit.All(d => d.ContainsKey(k))).Order()
+            .Select(k => KeyValuePair.Create(k, perFit.Average(d => d[k]))).ToArray();
     }
 
     /// <summary>Every validation metric (val.METRIC), the prediction latency (predict_us_per_row: the median of three predictions of the
     /// validation rows) and the saved model's size (model_bytes): what a multi-objective search weighs against quality.</summary>
-    private async Task LogCostsAsync(string runId, IFittedModel model, IReadOnlyDictionary<string, double> metrics, CancellationToken ct)
+    private async Task LogCostsAsync(string runId, IFittedModel model, TrainingData validation, IReadOnlyDictionary<string, double> metrics, CancellationToken ct)
     {
         var times = new double[3];
         for (var i = 0; i < times.Length; i++)
         {
             var start = time.GetTimestamp();
-            model.Predict(_validation.Features);
-            times[i] = time.GetElapsedTime(start).TotalSeconds * 1e6 / Math.Max(1, _validation.Features.RowCount);
+            model.Predict(validation.Features);
+            times[i] = time.GetElapsedTime(start).TotalSeconds * 1e6 / Math.Max(1, validation.Features.RowCount);
         }
         Array.Sort(times);
         using var bytes = new MemoryStream();

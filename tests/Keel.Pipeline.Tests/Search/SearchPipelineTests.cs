@@ -87,6 +87,94 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(["voting", "lightgbm", "linear"], final.Candidates.Select(c => c.Spec.DisplayName));
     }
 
+    [Fact]
+    public void FinalRun_BoostedWinnerWithKeptRounds_TrainsThoseRoundsWithoutEarlyStopping()
+    {
+        var run = Prepare("  families: [linear, lightgbm, fasttree]\n");
+        TrialSummary[] winners =
+        [
+            new(4, "lightgbm", "complete", 0.8, 1, 200, 1, new Dictionary<string, string> { ["learning_rate"] = "0.05" }, "t4"),
+            new(5, "fasttree", "complete", 0.8, 1, 100, 1, new Dictionary<string, string> { ["learning_rate"] = "0.1" }, "t5"),
+            new(3, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, "t3"),
+        ];
+
+        var final = SearchPipeline.FinalRun(run, winners, "search-1", new Dictionary<string, int> { ["lightgbm"] = 37, ["fasttree"] = 61 });
+
+        Assert.Equal(new Dictionary<string, string> { ["early_stopping_rounds"] = "0", ["learning_rate"] = "0.05", ["number_of_iterations"] = "37" },
+            final.Spec.Models.Single(m => m.Type == "lightgbm").Options);
+        Assert.Equal(new Dictionary<string, string> { ["early_stopping_rounds"] = "0", ["learning_rate"] = "0.1", ["number_of_trees"] = "61" },
+            final.Spec.Models.Single(m => m.Type == "fasttree").Options);
+        Assert.False(final.Candidates.Single(c => c.Spec.Type == "lightgbm").Trainer.UsesValidation);
+    }
+
+    [Fact]
+    public void FinalRun_FewTrainingRows_ChoosesByCvFoldsNotTheTuningSplit()
+    {
+        var run = Prepare("  families: [linear]\n");
+        TrialSummary[] winners = [new(0, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null)];
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Validation, run.Selection.Mode);
+
+        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, final.Selection.Mode);
+        Assert.Empty(final.Split.Validation);
+        Assert.Equal(run.Split.Train.Length + run.Split.Validation.Length, final.Split.Train.Length);
+        Assert.Equal(run.Split.Test, final.Split.Test);
+    }
+
+    [Fact]
+    public void FinalRun_SpecAsksForValidationSelection_KeepsTheValidationSplit()
+    {
+        var run = Prepare("  families: [linear]\n", "split: {selection: validation}\n");
+        TrialSummary[] winners = [new(0, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null)];
+
+        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Validation, final.Selection.Mode);
+        Assert.Equal(run.Split.Validation, final.Split.Validation);
+    }
+
+    [Fact]
+    public async Task Search_BoostedFamily_FinalRunTrainsTheBestTrialsRoundsAndChoosesByCv()
+    {
+        var run = Prepare("  trials: 2\n  families: [lightgbm]\n  pruner: none\n", "models:\n  - {type: lightgbm, options: {number_of_iterations: 400}}\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var best = outcome.Trials[outcome.Budgets.Single().BestTrial!.Value];
+        var trialRounds = (await store.Tracking.GetRunAsync(best.RunId!))!.Metrics["rounds"];
+        var final = (await store.Tracking.GetRunAsync(outcome.Final!.RunId))!;
+        Assert.Equal(trialRounds.ToString(System.Globalization.CultureInfo.InvariantCulture), final.Params["lightgbm.number_of_iterations"]);
+        Assert.Equal("0", final.Params["lightgbm.early_stopping_rounds"]);
+        Assert.Equal("cv", outcome.Final.Selection.Mode);
+    }
+
+    [Fact]
+    public async Task Search_SelectionCv_EachTrialScoredByTheFoldMean()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear, lightgbm]\n  pruner: none\n",
+            "split: {selection: cv, folds: 3}\nmodels:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode);
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        // The linear trial's value is the mean of its three folds' validation auc, each fitted on the other two folds.
+        var linear = outcome.Trials.Single(t => t.Family == "linear");
+        var options = new Dictionary<string, string>(linear.Options);
+        var trainer = Keel.Training.TrainerCatalog.Create(new Keel.Core.Spec.ModelSpec { Type = "linear", Options = options }, run.Task, 1);
+        var folds = run.Selection.Folds.Select(f =>
+        {
+            var fit = trainer.Fit(new(run.Features.Take(f.Train), run.Label.Labels.Take(f.Train)), null, run.Context());
+            var validation = run.Label.Labels.Take(f.Validation);
+            return Keel.Evaluation.Evaluator.Evaluate(validation, fit.Model.Predict(run.Features.Take(f.Validation))).Metrics["auc"];
+        }).ToArray();
+        Assert.Equal(3, folds.Length);
+        Assert.Equal(folds.Average(), linear.Value!.Value, 12);
+        Assert.Equal("cv", outcome.Final!.Selection.Mode);
+    }
+
     [Theory]
     [InlineData("median", 30)]
     [InlineData("asha", 10)]
