@@ -27,7 +27,7 @@ public sealed class ShadowRingTests(ServedModelFixture f)
             new ArmOutcome(Guid.CreateVersion7().ToString("N"), Arm.Champion, TimeSpan.FromMilliseconds(row), false, 0.25 + row, "good"));
 
     [Fact]
-    public async Task TryRead_CopiedRequest_SameValuesOutcomeAndOrder()
+    public async Task ReadBatch_CopiedRequests_RowRangesOfOneTableWithSameValuesAndOutcomes()
     {
         var model = await ModelAsync();
         var ring = new ShadowRing(8, 4);
@@ -35,24 +35,72 @@ public sealed class ShadowRingTests(ServedModelFixture f)
         var copies = new[] { Copy(model, 0), Copy(model, 1, 3), Copy(model, 4), Copy(model, 5) };
         foreach (var c in copies) Assert.True(ring.TryWrite(c, byReference: false));
 
-        foreach (var expected in copies)
+        var batch = new List<ShadowCopy>();
+        ring.ReadBatch(128, batch);
+
+        Assert.Equal(4, batch.Count);
+        Assert.All(batch, c => Assert.Same(batch[0].Rows, c.Rows));
+        Assert.Equal(6, batch[0].Rows.RowCount);
+        Assert.Equal([0, 1, 4, 5], batch.Select(c => c.FirstRow));
+        for (var i = 0; i < copies.Length; i++)
         {
-            Assert.True(ring.TryRead(out var got));
-            Assert.NotSame(expected.Rows, got.Rows);
-            Assert.Equal(expected.Rows.Columns.Select(c => (c.Name, c.Type, c.GetType())), got.Rows.Columns.Select(c => (c.Name, c.Type, c.GetType())));
+            var expected = copies[i];
+            var got = batch[i].Own();
+            Assert.NotSame(expected.Rows, got);
+            Assert.Equal(expected.Rows.Columns.Select(c => (c.Name, c.Type, c.GetType())), got.Columns.Select(c => (c.Name, c.Type, c.GetType())));
+            Assert.Equal(expected.Rows.RowCount, got.RowCount);
             for (var c = 0; c < expected.Rows.Columns.Count; c++)
             {
                 for (var r = 0; r < expected.Rows.RowCount; r++)
                 {
-                    Assert.Equal(expected.Rows.Columns[c].IsMissing(r), got.Rows.Columns[c].IsMissing(r));
-                    Assert.Equal(expected.Rows.Columns[c].Format(r), got.Rows.Columns[c].Format(r));
+                    Assert.Equal(expected.Rows.Columns[c].IsMissing(r), got.Columns[c].IsMissing(r));
+                    Assert.Equal(expected.Rows.Columns[c].Format(r), got.Columns[c].Format(r));
                 }
             }
-            Assert.Equal(expected.ChampionOutcome, got.ChampionOutcome);
-            Assert.Same(expected.Champion, got.Champion);
-            Assert.Equal(expected.Endpoint, got.Endpoint);
+            Assert.Equal(expected.ChampionOutcome, batch[i].ChampionOutcome);
+            Assert.Same(expected.Champion, batch[i].Champion);
+            Assert.Equal(expected.Endpoint, batch[i].Endpoint);
         }
-        Assert.False(ring.TryRead(out _));
+        ring.ReadBatch(128, batch);
+        Assert.Empty(batch);
+    }
+
+    [Fact]
+    public async Task ReadBatch_CopiesSharingATable_SameAnswersAsOneAtATime()
+    {
+        var model = await ModelAsync();
+        var ring = new ShadowRing(64, 4);
+        var copies = Enumerable.Range(0, 40).Select(i => Copy(model, i, i % 10 == 3 ? 3 : 1)).ToArray();
+        foreach (var c in copies) Assert.True(ring.TryWrite(c, byReference: false));
+        var batch = new List<ShadowCopy>();
+        ring.ReadBatch(1000, batch);
+
+        var batched = ShadowBatch.Predict(model, batch);
+
+        Assert.Equal(copies.Length, batched.Length);
+        for (var i = 0; i < copies.Length; i++)
+        {
+            var alone = model.Predict(copies[i].Rows);
+            Assert.Equal(alone.Probabilities!.Length, batched[i].Probabilities!.Length);
+            for (var r = 0; r < alone.Probabilities.Length; r++) Assert.Equal(alone.Probabilities[r], batched[i].Probabilities![r]);
+        }
+    }
+
+    [Fact]
+    public async Task ReadBatch_RowLimitAndKinds_SplitsBatches()
+    {
+        var model = await ModelAsync();
+        var ring = new ShadowRing(16, 2);
+        Assert.True(ring.TryWrite(Copy(model, 0), byReference: false));
+        Assert.True(ring.TryWrite(Copy(model, 1), byReference: false));
+        Assert.True(ring.TryWrite(Copy(model, 2), byReference: false));
+        Assert.True(ring.TryWrite(Copy(model, 3, 3), byReference: false)); // more rows than a slot: by reference
+        Assert.True(ring.TryWrite(Copy(model, 6), byReference: false));
+        var batch = new List<ShadowCopy>();
+        var sizes = new List<int>();
+        for (ring.ReadBatch(2, batch); batch.Count > 0; ring.ReadBatch(2, batch)) sizes.Add(batch.Sum(c => c.Count));
+        // Two rows at most, except a larger copy alone; copied and referenced copies never share a batch.
+        Assert.Equal([2, 1, 3, 1], sizes);
     }
 
     [Fact]
@@ -63,7 +111,7 @@ public sealed class ShadowRingTests(ServedModelFixture f)
         var copies = Enumerable.Range(0, 16).Select(i => Copy(model, i)).ToArray();
         // First pass: each slot sizes its arrays to the request once.
         foreach (var c in copies) Assert.True(ring.TryWrite(c, byReference: false));
-        while (ring.TryRead(out _)) { }
+        ring.ReadBatch(128, []);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var written = 0;
@@ -108,8 +156,10 @@ public sealed class ShadowRingTests(ServedModelFixture f)
         Assert.True(ring.TryWrite(large, byReference: false));
         Assert.True(ring.TryWrite(other, byReference: true));
 
-        Assert.True(ring.TryRead(out var a));
-        Assert.True(ring.TryRead(out var b));
+        var batch = new List<ShadowCopy>();
+        ring.ReadBatch(128, batch);
+        Assert.Equal(2, batch.Count);
+        var (a, b) = (batch[0], batch[1]);
         Assert.Same(large.Rows, a.Rows);
         Assert.Same(other.Rows, b.Rows);
         Assert.Same(other.Body.Body, b.Body.Body);
@@ -125,14 +175,15 @@ public sealed class ShadowRingTests(ServedModelFixture f)
         Assert.Equal(4, ring.Capacity);
         for (var i = 0; i < 4; i++) Assert.True(ring.TryWrite(Copy(model, i), byReference: false));
         Assert.False(ring.TryWrite(Copy(model, 4), byReference: false));
-        Assert.True(ring.TryRead(out var first));
-        Assert.Equal(0.25, first.ChampionOutcome.Score);
+        var batch = new List<ShadowCopy>();
+        ring.ReadBatch(1, batch);
+        Assert.Equal(0.25, Assert.Single(batch).ChampionOutcome.Score);
         Assert.True(ring.TryWrite(Copy(model, 5), byReference: false));
         Assert.Equal(4, ring.Count);
     }
 
     [Fact]
-    public async Task TryWrite_ManyWritersOneReader_EveryAcceptedCopyReadOnce()
+    public async Task ReadBatch_ManyWritersOneReader_EveryAcceptedCopyReadOnce()
     {
         var model = await ModelAsync();
         var ring = new ShadowRing(8, 1);
@@ -142,10 +193,12 @@ public sealed class ShadowRingTests(ServedModelFixture f)
         var read = new List<double>();
         var reader = new Thread(() =>
         {
+            var batch = new List<ShadowCopy>();
             while (Volatile.Read(ref done) == 0 || ring.Count > 0)
             {
-                if (ring.TryRead(out var c)) read.Add(c.ChampionOutcome.Score);
-                else Thread.Yield();
+                ring.ReadBatch(3, batch);
+                if (batch.Count == 0) Thread.Yield();
+                read.AddRange(batch.Select(c => c.ChampionOutcome.Score));
             }
         });
         reader.Start();

@@ -167,25 +167,26 @@ internal sealed partial class ScoringEndpoint
         var arrived = time.GetUtcNow();
         var t0 = Stopwatch.GetTimestamp();
         var same = SameSchema(batch[0].Champion, challenger);
-        var tables = new Table?[batch.Count];
+        // Each copy's rows for the challenger: the queue's (a row range of the batch's shared table) or the body bound anew.
+        var copies = new ShadowCopy?[batch.Count];
         var answers = new Predictions?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             try
             {
-                tables[i] = same ? batch[i].Rows : BindBody(batch[i].Body, challenger, batch[i].Endpoint).Table;
+                copies[i] = same ? batch[i] : batch[i] with { Rows = BindBody(batch[i].Body, challenger, batch[i].Endpoint).Table, FirstRow = 0, RowCount = -1 };
             }
             catch (Exception e) when (e is RequestException or Keel.Core.KeelInputException)
             {
                 ShadowFailed(d, challenger, version, batch[i], TimeSpan.Zero, e);
             }
         }
-        var bound = Enumerable.Range(0, batch.Count).Where(i => tables[i] is not null).ToArray();
+        var bound = Enumerable.Range(0, batch.Count).Where(i => copies[i] is not null).ToArray();
         if (bound.Length == 0) return;
         try
         {
             d.BeforePredict?.Invoke(ShadowArm);
-            var predicted = ShadowBatch.Predict(challenger, bound.Select(i => tables[i]!).ToArray());
+            var predicted = ShadowBatch.Predict(challenger, bound.Select(i => copies[i]!.Value).ToArray());
             for (var k = 0; k < bound.Length; k++) answers[bound[k]] = predicted[k];
         }
         catch (Exception e) when (e is not OperationCanceledException && bound.Length > 1)
@@ -196,12 +197,12 @@ internal sealed partial class ScoringEndpoint
                 try
                 {
                     d.BeforePredict?.Invoke(ShadowArm);
-                    answers[i] = challenger.Predict(tables[i]!);
+                    answers[i] = challenger.Predict(copies[i]!.Value.Own());
                 }
                 catch (Exception one) when (one is not OperationCanceledException)
                 {
                     ShadowFailed(d, challenger, version, batch[i], TimeSpan.Zero, one);
-                    tables[i] = null;
+                    copies[i] = null;
                 }
             }
         }
@@ -211,21 +212,20 @@ internal sealed partial class ScoringEndpoint
             return;
         }
         var elapsed = Stopwatch.GetElapsedTime(t0);
-        var rows = Math.Max(1, bound.Sum(i => tables[i]?.RowCount ?? 0));
+        var rows = Math.Max(1, bound.Sum(i => copies[i]?.Count ?? 0));
         var series = metrics.Route(challenger.Name, version, ShadowArm);
         foreach (var i in bound)
         {
-            if (tables[i] is not { } table || answers[i] is not { } predictions) continue;
-            var copy = batch[i];
-            var share = elapsed * ((double)table.RowCount / rows);
+            if (copies[i] is not { } copy || answers[i] is not { } predictions) continue;
+            var share = elapsed * ((double)copy.Count / rows);
             var (score, label) = DeploymentRuntime.ScoreOf(predictions);
             var requestId = copy.ChampionOutcome.RequestId;
             d.ObserveShadow(copy.ChampionOutcome, new ArmOutcome(requestId, Arm.Challenger, share, false, score, label));
             series.Latency.Observe(share.TotalSeconds);
             series.Answered(copy.Endpoint).Inc();
-            series.Observe(table, predictions);
+            series.Observe(copy.Rows, copy.FirstRow, copy.Count, predictions);
             writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
-                share.TotalMilliseconds, table, predictions));
+                share.TotalMilliseconds, copy.Rows, predictions, null, copy.FirstRow, copy.Count));
         }
     }
 

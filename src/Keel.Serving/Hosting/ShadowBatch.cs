@@ -16,12 +16,36 @@ internal static class ShadowBatch
     public static Predictions[] Predict(LoadedModel model, IReadOnlyList<Table> tables)
     {
         if (tables.Count == 1) return [model.Predict(tables[0])];
-        var all = model.Predict(Stack(tables));
-        var answers = new Predictions[tables.Count];
+        return Slice(model.Predict(Stack(tables)), tables.Select(t => t.RowCount).ToArray());
+    }
+
+    /// <summary>
+    /// The answers of <paramref name="model"/> to each copy's rows: one call on the copies' shared table when they are consecutive row
+    /// ranges covering it (as <see cref="ShadowRing.ReadBatch"/> hands them), otherwise on their rows stacked into one.
+    /// </summary>
+    /// <param name="model">The model; every copy's rows are bound to its input schema.</param>
+    /// <param name="copies">The copies.</param>
+    public static Predictions[] Predict(LoadedModel model, IReadOnlyList<ShadowCopy> copies)
+    {
+        var shared = copies[0].Rows;
         var at = 0;
-        for (var i = 0; i < tables.Count; i++)
+        foreach (var c in copies)
         {
-            var n = tables[i].RowCount;
+            if (!ReferenceEquals(c.Rows, shared) || c.FirstRow != at) break;
+            at += c.Count;
+        }
+        if (at == shared.RowCount && copies.All(c => ReferenceEquals(c.Rows, shared)))
+            return copies.Count == 1 ? [model.Predict(shared)] : Slice(model.Predict(shared), copies.Select(c => c.Count).ToArray());
+        return Predict(model, copies.Select(c => c.Own()).ToArray());
+    }
+
+    private static Predictions[] Slice(Predictions all, int[] counts)
+    {
+        var answers = new Predictions[counts.Length];
+        var at = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var n = counts[i];
             answers[i] = all with { Probabilities = all.Probabilities?[at..(at + n)], Values = all.Values?[at..(at + n)] };
             at += n;
         }

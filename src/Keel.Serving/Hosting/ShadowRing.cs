@@ -7,9 +7,9 @@ namespace Keel.Serving.Hosting;
 /// <summary>
 /// The shadow copies waiting for the worker: a bounded ring of preallocated slots (many writers, one reader, lock-free). A write copies
 /// the request's values (numbers, the characters of its strings and of its request id) into a slot's own arrays, so once the slots have
-/// grown to the requests' size a write allocates nothing and keeps no object of the request alive; the reader builds the copy again on
-/// its own thread. Copies a slot cannot hold (more than <c>slotRows</c> rows, or a challenger that binds the body itself) keep a
-/// reference to the request's rows and body instead.
+/// grown to the requests' size a write allocates nothing and keeps no object of the request alive; the reader takes a batch at a time
+/// and builds one table of all its rows on its own thread (<see cref="ReadBatch"/>). Copies a slot cannot hold (more than
+/// <c>slotRows</c> rows, or a challenger that binds the body itself) keep a reference to the request's rows and body instead.
 /// </summary>
 /// <remarks>
 /// Why copy: a queued copy that referred to the request's bound rows kept them alive until the worker scored it, so under load every
@@ -68,20 +68,77 @@ internal sealed class ShadowRing
         return true;
     }
 
-    /// <summary>Takes the oldest copy, built again from its slot (on the caller's thread), and frees the slot. One reader at a time.</summary>
-    public bool TryRead(out ShadowCopy copy)
+    /// <summary>
+    /// Takes the oldest copies that one challenger call scores together, up to <paramref name="maxRows"/> rows (always at least one copy),
+    /// and frees their slots; one reader at a time. The copies share a champion and a challenger and are either all copied into slots
+    /// (then they share one table of all their rows, built here on the caller's thread, each copy a row range of it, so a batch costs
+    /// one table, not one per copy) or all kept by reference (each with its own rows).
+    /// </summary>
+    /// <param name="maxRows">Most rows in the batch (a first copy with more is a batch of its own).</param>
+    /// <param name="batch">Cleared, then filled with the batch's copies, oldest first.</param>
+    public void ReadBatch(int maxRows, List<ShadowCopy> batch)
     {
-        var pos = _head;
-        var slot = _slots[pos & _mask];
-        if (Volatile.Read(ref slot.Sequence) != pos + 1)
+        batch.Clear();
+        Slot? first = null;
+        var count = 0;
+        var rows = 0;
+        while (count < _slots.Length)
         {
-            copy = default;
-            return false;
+            var pos = _head + count;
+            var slot = _slots[pos & _mask];
+            if (Volatile.Read(ref slot.Sequence) != pos + 1) break;
+            if (first is null) first = slot;
+            else if (rows + slot.RowCount > maxRows || !slot.Batches(first)) break;
+            rows += slot.RowCount;
+            count++;
+            if (rows >= maxRows) break;
         }
-        copy = slot.Take();
-        Volatile.Write(ref slot.Sequence, pos + _slots.Length);
-        Volatile.Write(ref _head, pos + 1);
-        return true;
+        if (first is null) return;
+        if (first.Inline)
+        {
+            var table = Stack(first, count, rows);
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var slot = _slots[(_head + i) & _mask];
+                batch.Add(slot.TakeRange(table, at));
+                at += slot.RowCount;
+            }
+        }
+        else
+        {
+            for (var i = 0; i < count; i++) batch.Add(_slots[(_head + i) & _mask].Take());
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var pos = _head + i;
+            Volatile.Write(ref _slots[pos & _mask].Sequence, pos + _slots.Length);
+        }
+        Volatile.Write(ref _head, _head + count);
+    }
+
+    /// <summary>One table of the rows of the <paramref name="count"/> copied slots from the head (all shaped as <paramref name="first"/>).</summary>
+    private Table Stack(Slot first, int count, int rows)
+    {
+        var columns = new Column[first.ColumnCount];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (first.IsString(c))
+            {
+                var values = new string?[rows];
+                var at = 0;
+                for (var i = 0; i < count; i++) at += _slots[(_head + i) & _mask].CopyStrings(c, values.AsSpan(at));
+                columns[c] = new StringColumn(first.Name(c), values, first.Type(c));
+            }
+            else
+            {
+                var values = new double[rows];
+                var at = 0;
+                for (var i = 0; i < count; i++) at += _slots[(_head + i) & _mask].CopyNumbers(c, values.AsSpan(at));
+                columns[c] = new NumericColumn(first.Name(c), values, first.Type(c));
+            }
+        }
+        return new Table(columns);
     }
 
     private sealed class Slot
@@ -187,53 +244,83 @@ internal sealed class ShadowRing
             return true;
         }
 
-        public ShadowCopy Take()
+        /// <summary>Whether the slot holds copied values (else the request's rows by reference).</summary>
+        public bool Inline => _idLength >= 0;
+
+        /// <summary>The copy's rows.</summary>
+        public int RowCount => Inline ? _rowCount : _rows!.RowCount;
+
+        public int ColumnCount => _columnCount;
+
+        public bool IsString(int c) => _isString[c];
+
+        public string Name(int c) => _names[c];
+
+        public ColumnType Type(int c) => _types[c];
+
+        /// <summary>Whether this copy can join a batch that starts with <paramref name="first"/>: same models, same kind, same columns.</summary>
+        public bool Batches(Slot first)
         {
-            string requestId;
-            Table rows;
-            if (_idLength < 0)
+            if (!ReferenceEquals(_champion, first._champion) || !ReferenceEquals(_challenger, first._challenger) || Inline != first.Inline) return false;
+            if (!Inline) return true;
+            if (_columnCount != first._columnCount) return false;
+            for (var c = 0; c < _columnCount; c++)
             {
-                requestId = _idReference!;
-                rows = _rows!;
+                if (!ReferenceEquals(_names[c], first._names[c]) || _types[c] != first._types[c] || _isString[c] != first._isString[c]) return false;
             }
-            else
+            return true;
+        }
+
+        /// <summary>Copies numeric column <paramref name="c"/> into <paramref name="into"/>; the rows copied.</summary>
+        public int CopyNumbers(int c, Span<double> into)
+        {
+            _numbers.AsSpan(c * _rowCount, _rowCount).CopyTo(into);
+            return _rowCount;
+        }
+
+        /// <summary>Builds the strings of column <paramref name="c"/> into <paramref name="into"/>; the rows copied.</summary>
+        public int CopyStrings(int c, Span<string?> into)
+        {
+            var at = _idLength;
+            for (var k = 0; k < c; k++)
             {
-                requestId = new string(_chars, 0, _idLength);
-                rows = Build();
+                if (!_isString[k]) continue;
+                for (var r = 0; r < _rowCount; r++) at += Math.Max(0, _lengths[k * _rowCount + r]);
             }
-            var copy = new ShadowCopy(_endpoint, _champion!, _challenger!, rows, _body,
-                new ArmOutcome(requestId, _arm, _latency, _failed, _score, _label));
+            for (var r = 0; r < _rowCount; r++)
+            {
+                var length = _lengths[c * _rowCount + r];
+                into[r] = length < 0 ? null : new string(_chars, at, length);
+                at += Math.Max(0, length);
+            }
+            return _rowCount;
+        }
+
+        /// <summary>The copy as rows <paramref name="first"/>.. of <paramref name="table"/> (the batch's stacked rows); clears the slot.</summary>
+        public ShadowCopy TakeRange(Table table, int first)
+        {
+            var copy = new ShadowCopy(_endpoint, _champion!, _challenger!, table, default,
+                new ArmOutcome(new string(_chars, 0, _idLength), _arm, _latency, _failed, _score, _label), first, _rowCount);
+            Clear();
+            return copy;
+        }
+
+        private void Clear()
+        {
             _champion = _challenger = null;
             _rows = null;
             _body = default;
             _idReference = null;
             _label = null;
-            return copy;
         }
 
-        private Table Build()
+        /// <summary>The copy kept by reference; clears the slot.</summary>
+        public ShadowCopy Take()
         {
-            var n = _rowCount;
-            var columns = new Column[_columnCount];
-            var at = _idLength;
-            for (var c = 0; c < columns.Length; c++)
-            {
-                if (!_isString[c])
-                {
-                    columns[c] = new NumericColumn(_names[c], _numbers.AsSpan(c * n, n).ToArray(), _types[c]);
-                    continue;
-                }
-                var values = new string?[n];
-                for (var r = 0; r < n; r++)
-                {
-                    var length = _lengths[c * n + r];
-                    if (length < 0) continue;
-                    values[r] = new string(_chars, at, length);
-                    at += length;
-                }
-                columns[c] = new StringColumn(_names[c], values, _types[c]);
-            }
-            return new Table(columns);
+            var copy = new ShadowCopy(_endpoint, _champion!, _challenger!, _rows!, _body,
+                new ArmOutcome(_idReference!, _arm, _latency, _failed, _score, _label));
+            Clear();
+            return copy;
         }
     }
 }

@@ -15,8 +15,17 @@ namespace Keel.Serving.Hosting;
 /// <param name="Rows">The request's rows as bound for the champion.</param>
 /// <param name="Body">The request body, bound again only for a challenger whose input schema differs.</param>
 /// <param name="ChampionOutcome">The champion's outcome on the request (its request id, score and label), as the policy observed it.</param>
+/// <param name="FirstRow">The copy's first row in <paramref name="Rows"/> (a batch's copies taken from the queue share one table).</param>
+/// <param name="RowCount">The copy's rows in <paramref name="Rows"/>; -1: all of them.</param>
 internal readonly record struct ShadowCopy(string Endpoint, LoadedModel Champion, LoadedModel Challenger, Table Rows, (byte[] Body, bool Csv) Body,
-    Keel.Serving.Rollouts.ArmOutcome ChampionOutcome);
+    Keel.Serving.Rollouts.ArmOutcome ChampionOutcome, int FirstRow = 0, int RowCount = -1)
+{
+    /// <summary>How many rows the copy has.</summary>
+    public int Count => RowCount < 0 ? Rows.RowCount : RowCount;
+
+    /// <summary>The copy's rows as a table of their own (<see cref="Rows"/> itself when the copy is all of it).</summary>
+    public Table Own() => FirstRow == 0 && Count == Rows.RowCount ? Rows : Rows.Take(Enumerable.Range(FirstRow, Count).ToArray());
+}
 
 /// <summary>How the shadow worker queues, batches and paces copies.</summary>
 /// <param name="Capacity">Most copies waiting (rounded up to a power of two); a copy that finds the queue full is dropped (and counted), the answer never waits.</param>
@@ -100,28 +109,10 @@ internal sealed class ShadowWorker : IDisposable
     {
         var batch = new List<ShadowCopy>();
         var idle = TimeSpan.FromMilliseconds(1);
-        ShadowCopy? carried = null;
         while (true)
         {
-            var rows = 0;
-            if (carried is { } c)
-            {
-                batch.Add(c);
-                rows = c.Rows.RowCount;
-                carried = null;
-            }
-            while (rows < _pacing.BatchRows && _ring.TryRead(out var copy))
-            {
-                // One batch is one challenger on one schema; a copy that does not fit starts the next batch.
-                if (batch.Count > 0 && (rows + copy.Rows.RowCount > _pacing.BatchRows || !ReferenceEquals(copy.Challenger, batch[0].Challenger)
-                    || !ReferenceEquals(copy.Champion, batch[0].Champion)))
-                {
-                    carried = copy;
-                    break;
-                }
-                batch.Add(copy);
-                rows += copy.Rows.RowCount;
-            }
+            // One batch is one challenger on one schema (see ShadowRing.ReadBatch).
+            _ring.ReadBatch(_pacing.BatchRows, batch);
             if (batch.Count == 0)
             {
                 if (_stopping) return;

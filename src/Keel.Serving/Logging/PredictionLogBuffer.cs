@@ -8,9 +8,12 @@ using Keel.Serving.Requests;
 
 namespace Keel.Serving.Logging;
 
-/// <summary>An answered request to log: the request encodes it into the buffer at once and keeps no reference to it.</summary>
+/// <summary>
+/// An answered request to log: the request encodes it into the buffer at once and keeps no reference to it. Its inputs are rows
+/// <c>FirstRow</c>.. of <c>Input</c> (<c>RowCount</c> of them, -1: all; a shadow batch's copies share one table); <c>Output</c> answers them.
+/// </summary>
 internal readonly record struct PendingPrediction(string RequestId, DateTimeOffset Time, string Model, int Version, string Arm, string Endpoint,
-    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null);
+    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null, int FirstRow = 0, int RowCount = -1);
 
 /// <summary>
 /// The prediction log's queue, as encoded bytes in a few reused segments rather than one object graph per request. Holding each
@@ -54,7 +57,7 @@ internal sealed class PredictionLogBuffer : IDisposable
     public bool TryAppend(in PendingPrediction p)
     {
         var encoder = t_encoder ??= new Encoder();
-        var inputs = encoder.Rows(p.Input);
+        var inputs = encoder.Rows(p.Input, p.FirstRow, p.RowCount < 0 ? p.Input.RowCount - p.FirstRow : p.RowCount);
         var outputs = encoder.Answer(p.Output, p.Notes);
         var size = EncodedPredictions.Size(p.RequestId, p.Model, p.Arm, p.Endpoint, inputs.Length, outputs.Length);
         var signal = false;
@@ -169,9 +172,9 @@ internal sealed class PredictionLogBuffer : IDisposable
         private ArrayBufferWriter<byte> _answer = new(512);
         private Utf8JsonWriter? _writer;
 
-        public ReadOnlySpan<byte> Rows(Table input)
+        public ReadOnlySpan<byte> Rows(Table input, int first, int count)
         {
-            PredictionJson.WriteRows(Start(ref _rows), input);
+            PredictionJson.WriteRows(Start(ref _rows), input, first, count);
             _writer!.Flush();
             return _rows.WrittenSpan;
         }

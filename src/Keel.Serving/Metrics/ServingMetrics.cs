@@ -119,7 +119,10 @@ internal sealed class RouteMetrics(ServingMetrics metrics, string model, string 
         _classes.TryGetValue(name, out var c) ? c : _classes.GetOrAdd(name, n => metrics.Classes.WithLabels(model, version, arm, n));
 
     /// <summary>Counts what a successful prediction saw and answered.</summary>
-    public void Observe(Table input, Predictions p)
+    public void Observe(Table input, Predictions p) => Observe(input, 0, input.RowCount, p);
+
+    /// <summary>Counts what a successful prediction saw in rows <paramref name="first"/>.. of <paramref name="input"/> and answered.</summary>
+    public void Observe(Table input, int first, int count, Predictions p)
     {
         Rows.Inc(p.Count);
         var columns = input.Columns;
@@ -127,7 +130,8 @@ internal sealed class RouteMetrics(ServingMetrics metrics, string model, string 
         for (var i = 0; i < columns.Count; i++)
         {
             var c = columns[i];
-            var missing = c.MissingCount();
+            var missing = 0;
+            for (var r = first; r < first + count; r++) missing += c.IsMissing(r) ? 1 : 0;
             if (missing > 0) metrics.Missing.WithLabels(model, version, c.Name).Inc(missing);
         }
         if (p.Probabilities is { } probabilities)

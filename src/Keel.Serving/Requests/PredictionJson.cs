@@ -72,10 +72,13 @@ internal static class PredictionJson
     }
 
     /// <summary>The rows as an array of objects over the schema columns; missing values are null.</summary>
-    public static void WriteRows(Utf8JsonWriter w, Table table)
+    public static void WriteRows(Utf8JsonWriter w, Table table) => WriteRows(w, table, 0, table.RowCount);
+
+    /// <summary>Rows <paramref name="first"/>.. (<paramref name="count"/> of them) as an array of objects over the schema columns.</summary>
+    public static void WriteRows(Utf8JsonWriter w, Table table, int first, int count)
     {
         w.WriteStartArray();
-        for (var r = 0; r < table.RowCount; r++) WriteRow(w, table, r);
+        for (var r = first; r < first + count; r++) WriteRow(w, table, r);
         w.WriteEndArray();
     }
 
