@@ -11,7 +11,13 @@ using Keel.Training.Featurization;
 //                                                                           (80% train, 20% validation), wall time and peak RSS
 //   dotnet run -c Release --project bench/Keel.Bench -- sample IN.parquet OUT.csv 200000   a seeded row sample as CSV (for bench/ridge.py)
 //   dotnet run -c Release --project bench/Keel.Bench -- flights FLIGHTS_CSV [option=value ...]   Keel's side of bench/flights/side_by_side.sh
+//   dotnet run -c Release --project bench/Keel.Bench -- lgbcv CSV LABEL TASK FOLDS [option=value ...]   k-fold score of one LightGBM option set
 var mode = args.Length > 0 ? args[0] : "featurize";
+if (mode == "lgbcv")
+{
+    LightGbmCv.Run(args);
+    return;
+}
 if (mode == "flights")
 {
     Flights.Run(args);
