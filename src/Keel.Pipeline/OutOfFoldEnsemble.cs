@@ -44,9 +44,9 @@ internal static class OutOfFoldEnsemble
             var held = new HashSet<int>(fold.Validation);
             var choose = Enumerable.Range(0, rows.Length).Where(p => !held.Contains(rows[p])).ToArray();
             var scored = fold.Validation.Select(r => position[r]).ToArray();
-            var w = EnsembleSelection.Choose(predictions.Select(q => Take(q, choose)).ToArray(), truth.Take(choose), run.Metric);
+            var w = EnsembleSelection.Choose(predictions.Select(q => q.Take(choose)).ToArray(), truth.Take(choose), run.Metric);
             if (w is null) return null;
-            var blended = PredictionBlend.WeightedMean(predictions.Select(q => Take(q, scored)).ToArray(), w.Select(x => (double)x).ToArray());
+            var blended = PredictionBlend.WeightedMean(predictions.Select(q => q.Take(scored)).ToArray(), w.Select(x => (double)x).ToArray());
             foldMetrics.Add(Evaluator.Evaluate(truth.Take(scored), blended).Metrics);
         }
         var members = Enumerable.Range(0, pool.Length).Where(m => weights[m] > 0).ToArray();
@@ -61,11 +61,5 @@ internal static class OutOfFoldEnsemble
         ["members"] = string.Join(",", plan.Members.Select(i => outcomes[i].Name)),
         ["weights"] = string.Join(",", plan.Weights.Select(w => w.ToString(CultureInfo.InvariantCulture))),
         ["selection"] = $"greedy forward selection with replacement on out-of-fold predictions, {EnsembleSelection.Steps} steps",
-    };
-
-    private static Predictions Take(Predictions p, int[] positions) => p with
-    {
-        Probabilities = p.Probabilities is { } q ? positions.Select(i => q[i]).ToArray() : null,
-        Values = p.Values is { } v ? positions.Select(i => v[i]).ToArray() : null,
     };
 }

@@ -20,7 +20,7 @@ public sealed class ResampleScorerTests
             var sample = draws.Resample(all);
             counted.Counts(counts);
             for (var i = 0; i < counts.Length; i++) Assert.Equal(sample.Count(r => r == i), counts[i]);
-            var expected = Evaluator.Evaluate(truth.Take(sample), Bootstrap.Take(predictions, sample)).Metrics;
+            var expected = Evaluator.Evaluate(truth.Take(sample), predictions.Take(sample)).Metrics;
             scorer.Score(counts, values);
             for (var j = 0; j < scorer.Names.Length; j++)
             {

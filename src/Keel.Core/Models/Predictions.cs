@@ -24,6 +24,13 @@ public sealed record Predictions
     /// with the model). Default null: the larger probability wins.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>The predictions of the given rows, in that order.</summary>
+    public Predictions Take(IReadOnlyList<int> rows) => this with
+    {
+        Probabilities = Probabilities is null ? null : rows.Select(r => Probabilities[r]).ToArray(),
+        Values = Values is null ? null : rows.Select(r => Values[r]).ToArray(),
+    };
+
     /// <summary>The predicted class index per row (argmax of probabilities, the lower index winning ties; binary with a
     /// <see cref="Threshold"/>: 1 when the positive probability reaches it).</summary>
     public int[] PredictedClassIndices()

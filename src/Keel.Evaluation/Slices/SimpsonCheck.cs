@@ -20,7 +20,7 @@ public static class SimpsonCheck
     {
         var info = MetricCatalog.Get(metric);
         double M(Predictions p, IReadOnlyList<int>? rows) =>
-            Evaluator.Evaluate(rows is null ? truth : truth.Take(rows), rows is null ? p : Uncertainty.Bootstrap.Take(p, rows)).Metrics
+            Evaluator.Evaluate(rows is null ? truth : truth.Take(rows), rows is null ? p : p.Take(rows)).Metrics
                 .GetValueOrDefault(metric, double.NaN);
         double oa = M(a, null), ob = M(b, null);
         var slices = Slicer.Segments(column, Enumerable.Range(0, truth.Count).ToArray(), bins)

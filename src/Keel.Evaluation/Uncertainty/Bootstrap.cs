@@ -34,7 +34,7 @@ public static class Bootstrap
         IReadOnlyList<int>? rows = null)
     {
         var t = rows is null ? truth : truth.Take(rows);
-        var p = rows is null ? predictions : Take(predictions, rows);
+        var p = rows is null ? predictions : predictions.Take(rows);
         var estimate = Evaluator.Evaluate(t, p).Metrics;
         var scorer = new ResampleScorer(t, p);
         var keys = estimate.Keys.ToArray();
@@ -83,11 +83,4 @@ public static class Bootstrap
         var tail = (1 - confidence) / 2;
         return new Interval(estimate, Percentile.OfSorted(values, tail), Percentile.OfSorted(values, 1 - tail), values.Count);
     }
-
-    /// <summary>The predictions of the given rows, in that order.</summary>
-    public static Predictions Take(Predictions p, IReadOnlyList<int> rows) => p with
-    {
-        Probabilities = p.Probabilities is null ? null : rows.Select(r => p.Probabilities[r]).ToArray(),
-        Values = p.Values is null ? null : rows.Select(r => p.Values[r]).ToArray(),
-    };
 }

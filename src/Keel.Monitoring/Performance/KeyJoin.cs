@@ -54,6 +54,6 @@ public static class KeyJoin
             ? new EncodedLabels { Task = TaskKind.Regression, Values = [.. values] }
             : new EncodedLabels { Task = predictions.Task, Classes = predictions.Classes, ClassIndices = [.. classes] };
         var joinedTimes = times is null ? rows.Select(_ => DateTimeOffset.MinValue).ToArray() : rows.Select(r => times[r]).ToArray();
-        return new LabelledPredictions(truth, Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, rows), joinedTimes, predictionKeys.Count - rows.Count);
+        return new LabelledPredictions(truth, predictions.Take(rows), joinedTimes, predictionKeys.Count - rows.Count);
     }
 }

@@ -20,6 +20,6 @@ public sealed record LabelledPredictions(EncodedLabels Truth, Predictions Predic
     }
 
     /// <summary>The given rows, in that order.</summary>
-    public LabelledPredictions Take(IReadOnlyList<int> rows) => new(Truth.Take(rows), Keel.Evaluation.Uncertainty.Bootstrap.Take(Predictions, rows),
+    public LabelledPredictions Take(IReadOnlyList<int> rows) => new(Truth.Take(rows), Predictions.Take(rows),
         rows.Select(r => Times[r]).ToArray(), 0);
 }

@@ -116,7 +116,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
                     : new ConceptReference(metric, await Keel.Pipeline.Performance.PerformanceMonitor.RegisteredIntervalAsync(Store(), version, metric, ct));
                 if (predictions is not null)
                     performance = (w, figures) => WindowPerformanceFigures.Add(figures,
-                        labels?.Join(keys!, predictions, w.Rows), Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, w.Rows), concept);
+                        labels?.Join(keys!, predictions, w.Rows), predictions.Take(w.Rows), concept);
             }
             else if (r.LabelsPath is not null)
                 throw new KeelInputException("--labels needs --model: performance is measured on the model's answers.");

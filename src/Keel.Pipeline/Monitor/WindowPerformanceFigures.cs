@@ -57,5 +57,5 @@ internal sealed class LabelsFile
 
     /// <summary>The rows of <paramref name="rows"/> (indices into the data table) whose key has a label.</summary>
     public LabelledPredictions Join(Column keyColumn, Predictions predictions, int[] rows) =>
-        KeyJoin.Join(rows.Select(keyColumn.Format).ToArray(), Keel.Evaluation.Uncertainty.Bootstrap.Take(predictions, rows), null, _keys, _labels, _source);
+        KeyJoin.Join(rows.Select(keyColumn.Format).ToArray(), predictions.Take(rows), null, _keys, _labels, _source);
 }

@@ -29,12 +29,9 @@ internal static class ShadowBatch
     {
         var shared = copies[0].Rows;
         var at = 0;
-        foreach (var c in copies)
-        {
-            if (!ReferenceEquals(c.Rows, shared) || c.FirstRow != at) break;
-            at += c.Count;
-        }
-        if (at == shared.RowCount && copies.All(c => ReferenceEquals(c.Rows, shared)))
+        var i = 0;
+        for (; i < copies.Count && ReferenceEquals(copies[i].Rows, shared) && copies[i].FirstRow == at; i++) at += copies[i].Count;
+        if (i == copies.Count && at == shared.RowCount)
             return copies.Count == 1 ? [model.Predict(shared)] : Slice(model.Predict(shared), copies.Select(c => c.Count).ToArray());
         return Predict(model, copies.Select(c => c.Own()).ToArray());
     }
