@@ -11,7 +11,7 @@ namespace Keel.Training;
 public static class TrainerCatalog
 {
     /// <summary>Every trainer type a spec may name.</summary>
-    public static IReadOnlyList<string> Types { get; } = ["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "voting", "stacking", "bagging"];
+    public static IReadOnlyList<string> Types { get; } = ["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "random_forest", "voting", "stacking", "bagging"];
 
     /// <summary>A configured trainer for <paramref name="spec"/>.</summary>
     /// <param name="spec">The model spec.</param>
@@ -49,6 +49,11 @@ public static class TrainerCatalog
                 return MlNet(spec.Type, task, FastTreeOptions.Read(reader), reader, where);
             case "fastforest":
                 return MlNet(spec.Type, task, FastForestOptions.Read(reader, task), reader, where);
+            case "random_forest":
+                {
+                    var options = Forest.RandomForestOptions.Read(reader);
+                    return new Forest.RandomForestTrainer(task, options, reader.Finish(), where);
+                }
             default:
                 throw new KeelInputException($"{where}: unknown model type '{spec.Type}'; expected one of: {string.Join(", ", Types)}.");
         }

@@ -12,7 +12,7 @@ public class CatalogTests
     [Fact]
     public void Types_ListsEveryTrainer()
     {
-        Assert.Equal(["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "voting", "stacking", "bagging"], TrainerCatalog.Types);
+        Assert.Equal(["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "random_forest", "voting", "stacking", "bagging"], TrainerCatalog.Types);
     }
 
     [Theory]
