@@ -144,6 +144,22 @@ public class RandomForestTests
     }
 
     [Theory]
+    [InlineData(TaskKind.Binary)]
+    [InlineData(TaskKind.Regression)]
+    public void SlotContributions_EveryRow_AddUpToPredictionLessTheSameBias(TaskKind task)
+    {
+        var data = TestData.ForTask(task);
+        var model = TrainerCatalog.Create(Spec(("number_of_trees", "10")), task, 0).Fit(data, null, TestData.Context()).Model;
+        var rows = data.Features.Take(Enumerable.Range(0, 50).ToArray());
+
+        var slots = ((Explanation.IExplainableModel)model).SlotContributions(rows)!.Value.Slots;
+        var predicted = model.Predict(rows);
+
+        var bias = Enumerable.Range(0, 50).Select(r => (task == TaskKind.Binary ? predicted.Probabilities![r][1] : predicted.Values![r]) - slots[r].Sum(v => (double)v)).ToArray();
+        Assert.True(bias.Max() - bias.Min() < 1e-4 * Math.Max(1, Math.Abs(bias[0])), $"prediction less contributions ranges over [{bias.Min()}, {bias.Max()}]");
+    }
+
+    [Theory]
     [InlineData("number_of_trees", "0")]
     [InlineData("maximum_depth", "-1")]
     [InlineData("minimum_example_count_per_leaf", "0")]
