@@ -20,7 +20,7 @@ public class CatalogTests
     [InlineData(TaskKind.Regression)]
     public void DefaultCandidates_BaselinesAndAllCandidates(TaskKind task)
     {
-        Assert.Equal(["random", "zero_rule", "linear", "lightgbm", "fasttree", "fastforest"], TrainerCatalog.DefaultCandidates(task).Select(s => s.Type));
+        Assert.Equal(["random", "zero_rule", "linear", "lightgbm", "fasttree", "random_forest"], TrainerCatalog.DefaultCandidates(task).Select(s => s.Type));
         Assert.All(TrainerCatalog.DefaultCandidates(task), s => TrainerCatalog.Create(s, task, 0));
     }
 
