@@ -144,6 +144,32 @@ public class RandomForestTests
     }
 
     [Theory]
+    [InlineData(TaskKind.Multiclass)]
+    [InlineData(TaskKind.Regression)]
+    public void Fit_IntegerExampleWeights_SameTreeAsDuplicatedRows(TaskKind task)
+    {
+        var c = Loaded.Value.Cart;
+        var classes = c.YClass.Distinct().Order(StringComparer.Ordinal).ToArray();
+        TrainingData Data(int[] rows) => new(CartTable(c, rows), task == TaskKind.Regression
+            ? new EncodedLabels { Task = task, Values = rows.Select(i => c.YValue[i]).ToArray() }
+            : new EncodedLabels { Task = task, Classes = classes, ClassIndices = rows.Select(i => Array.IndexOf(classes, c.YClass[i])).ToArray() });
+        var train = Enumerable.Range(0, c.NTrain).ToArray();
+        var weights = train.Select(i => (double)(i % 3)).ToArray();
+        var copies = train.SelectMany(i => Enumerable.Repeat(i, i % 3)).ToArray();
+        // Depth 4 leaves impure leaves, whose values depend on the weights; 1 row a leaf, so row counts never decide a split.
+        var trainer = TrainerCatalog.Create(Spec(("number_of_trees", "1"), ("bootstrap", "false"), ("feature_fraction", "1"), ("maximum_depth", "4")), task, 0);
+        var test = CartTable(c, Enumerable.Range(c.NTrain, c.X.Length - c.NTrain));
+
+        var weighted = trainer.Fit(Data(train) with { Weights = weights }, null, TestData.Context()).Model.Predict(test);
+        var duplicated = trainer.Fit(Data(copies), null, TestData.Context()).Model.Predict(test);
+
+        var a = weighted.Values ?? weighted.Probabilities!.SelectMany(r => r).ToArray();
+        var b = duplicated.Values ?? duplicated.Probabilities!.SelectMany(r => r).ToArray();
+        Assert.Equal(b.Length, a.Length);
+        for (var i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-9, $"value {i}: weighted {a[i]}, duplicated {b[i]}");
+    }
+
+    [Theory]
     [InlineData(TaskKind.Binary)]
     [InlineData(TaskKind.Regression)]
     public void SlotContributions_EveryRow_AddUpToPredictionLessTheSameBias(TaskKind task)
