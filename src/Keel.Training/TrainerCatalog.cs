@@ -59,10 +59,16 @@ public static class TrainerCatalog
         }
     }
 
+    /// <summary>Above this many rows the default forest is ML.NET's <c>fastforest</c> (at most 64 leaves a tree) rather than
+    /// <c>random_forest</c>, whose unpruned trees grow about a node per training row each (some 36 bytes a node: 100 trees over
+    /// 200,000 rows hold up to about 1 GB).</summary>
+    public const long ForestRowLimit = 200_000;
+
     /// <summary>The models trained when a spec lists none: two baselines, linear, the two boosters and Keel's own random forest
-    /// (which replaced ML.NET's fastforest: better by cv on 8 of 12 bench sets and cheaper; docs/models.md), default options.</summary>
-    public static IReadOnlyList<ModelSpec> DefaultCandidates(TaskKind task) =>
-        new[] { "random", "zero_rule", "linear", "lightgbm", "fasttree", "random_forest" }.Select(t => new ModelSpec { Type = t }).ToArray();
+    /// (which replaced ML.NET's fastforest: better by cv on 8 of 12 bench sets and cheaper; docs/models.md), default options;
+    /// with more than <see cref="ForestRowLimit"/> <paramref name="rows"/>, fastforest instead of random_forest.</summary>
+    public static IReadOnlyList<ModelSpec> DefaultCandidates(TaskKind task, long rows = 0) =>
+        new[] { "random", "zero_rule", "linear", "lightgbm", "fasttree", rows > ForestRowLimit ? "fastforest" : "random_forest" }.Select(t => new ModelSpec { Type = t }).ToArray();
 
     private static MlNetTrainer MlNet(string type, TaskKind task, object options, OptionReader reader, string where) =>
         new(type, task, options, reader.Finish(), where);

@@ -25,6 +25,13 @@ public class CatalogTests
     }
 
     [Fact]
+    public void DefaultCandidates_MoreRowsThanForestLimit_FastForestInsteadOfRandomForest()
+    {
+        Assert.Equal("random_forest", TrainerCatalog.DefaultCandidates(TaskKind.Binary, TrainerCatalog.ForestRowLimit)[^1].Type);
+        Assert.Equal("fastforest", TrainerCatalog.DefaultCandidates(TaskKind.Binary, TrainerCatalog.ForestRowLimit + 1)[^1].Type);
+    }
+
+    [Fact]
     public void Create_UnknownType_ThrowsListingTypes()
     {
         var e = Assert.Throws<KeelInputException>(() => TrainerCatalog.Create(Spec("xgboost"), TaskKind.Binary, 2));
