@@ -123,6 +123,26 @@ public sealed class OptunaStreamTests
     }
 
     [Fact]
+    public void TpeSampler_SingleValuedParameter_TakesNoDraws()
+    {
+        // Optuna never asks its sampler for a parameter with one possible value: the others draw as if it were not there.
+        var plain = Spaces["mixed"];
+        var withFixed = new SearchSpace([plain.Params[0], new ParamSpec("fixed", new FloatDistribution(2, 2)),
+            new ParamSpec("one", new CategoricalDistribution(["only"])), .. plain.Params.Skip(1)]);
+        List<TrialRecord> a = [], b = [];
+        for (var n = 0; n < 14; n++)
+        {
+            var pa = Sampling.SampleAll(SamplerFactory.Tpe(new TpeSamplerOptions { Seed = 5 }), plain, n, a, Direction.Minimize);
+            var pb = Sampling.SampleAll(SamplerFactory.Tpe(new TpeSamplerOptions { Seed = 5 }), withFixed, n, b, Direction.Minimize);
+
+            Assert.Equal(pa.OrderBy(kv => kv.Key), pb.Where(kv => kv.Key is not ("fixed" or "one")).OrderBy(kv => kv.Key));
+            Assert.Equal((2.0, 0.0), (pb["fixed"], pb["one"]));
+            a.Add(new TrialRecord(n, 1, TrialState.Complete, "g", pa) { Value = pa["x"] * pa["x"] });
+            b.Add(new TrialRecord(n, 1, TrialState.Complete, "g", pb) { Value = pb["x"] * pb["x"] });
+        }
+    }
+
+    [Fact]
     public void TpeSampler_EarlierTrialNotYetSampled_DrawsItsOwnStream()
     {
         // Two workers claim trials 0 and 1 at once: trial 1 sees trial 0 without parameters and must not repeat its draws.

@@ -18,6 +18,8 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     /// <summary>The internal value of <paramref name="param"/> for the trial in <paramref name="context"/>.</summary>
     public double Sample(SamplingContext context, ParamSpec param)
     {
+        // Optuna does not ask its sampler for a parameter with one possible value, so such a parameter takes no draws.
+        if (Single(param.Distribution) is { } only) return only;
         var history = context.History.OrderBy(t => t.Number).ToArray();
         var observed = history.Where(Observed).ToArray();
         var startup = observed.Length < startupTrials;
@@ -29,7 +31,16 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     private static bool Observed(TrialRecord t) => t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
 
     private int Draws(Distribution d, bool startup) =>
-        startup ? d is CategoricalDistribution c ? c.Choices.Count : 1 : 2 * eiCandidates;
+        Single(d) is not null ? 0 : startup ? d is CategoricalDistribution c ? c.Choices.Count : 1 : 2 * eiCandidates;
+
+    /// <summary>The value of a distribution with only one (Optuna's <c>single()</c>); null otherwise.</summary>
+    private static double? Single(Distribution d) => d switch
+    {
+        FloatDistribution f when f.Low == f.High => f.Low,
+        IntDistribution i when i.Low == i.High => i.Low,
+        CategoricalDistribution { Choices.Count: 1 } => 0,
+        _ => null,
+    };
 
     /// <summary>The random sampler's stream (start-up) or TPE's, moved on past every draw made before this parameter.</summary>
     private NumpyRandomState Stream(SamplingContext context, TrialRecord[] history, bool startup)
