@@ -123,6 +123,21 @@ public sealed class OptunaStreamTests
     }
 
     [Fact]
+    public void TpeSampler_Maximize_ProposesAsMinimizingTheNegatedValue()
+    {
+        var c = Root.GetProperty("tpe")[0];
+        var space = Spaces["mixed"];
+        var history = c.GetProperty("trials").EnumerateArray().Take(30).Select((t, i) => new TrialRecord(i, 1, TrialState.Complete, "g",
+            t.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())) { Value = t.GetProperty("value").GetDouble() }).ToList();
+        var negated = history.Select(t => t with { Value = -t.Value }).ToList();
+
+        var minimised = Sampling.SampleAll(SamplerFactory.Tpe(new TpeSamplerOptions { Seed = 0 }), space, 30, history, Direction.Minimize);
+        var maximised = Sampling.SampleAll(SamplerFactory.Tpe(new TpeSamplerOptions { Seed = 0 }), space, 30, negated, Direction.Maximize);
+
+        Assert.Equal(minimised, maximised);
+    }
+
+    [Fact]
     public void TpeSampler_SingleValuedParameter_TakesNoDraws()
     {
         // Optuna never asks its sampler for a parameter with one possible value: the others draw as if it were not there.

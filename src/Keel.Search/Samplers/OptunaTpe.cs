@@ -24,7 +24,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         var observed = history.Where(Observed).ToArray();
         var startup = observed.Length < startupTrials;
         var rng = Stream(context, history, startup);
-        return startup ? Startup(rng, param.Distribution) : Tpe(rng, observed, param);
+        return startup ? Startup(rng, param.Distribution) : Tpe(rng, observed, param, context.Direction);
     }
 
     /// <summary>A complete trial with a value, or a pruned one: what Optuna counts and ranks.</summary>
@@ -99,11 +99,11 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         }
     }
 
-    private double Tpe(NumpyRandomState rng, TrialRecord[] observed, ParamSpec param)
+    private double Tpe(NumpyRandomState rng, TrialRecord[] observed, ParamSpec param, Direction direction)
     {
         // Optuna's _split_observation_pairs: complete trials first (step -inf) by loss, then pruned ones by deeper step, then by
         // their last intermediate loss (a stable sort); the best min(ceil(0.1 n), 25) are "below", each side kept in trial order.
-        var keys = observed.Select((t, i) => (Index: i, Key: RankKey(t))).OrderBy(x => x.Key.Step).ThenBy(x => x.Key.Loss).Select(x => x.Index).ToArray();
+        var keys = observed.Select((t, i) => (Index: i, Key: RankKey(t, direction))).OrderBy(x => x.Key.Step).ThenBy(x => x.Key.Loss).Select(x => x.Index).ToArray();
         var nBelow = Math.Min((int)Math.Ceiling(0.1 * observed.Length), 25);
         double[] Side(IEnumerable<int> indices) => indices.Order().Select(i => observed[i]).Where(t => t.Params.ContainsKey(param.Name))
             .Select(t => t.Params[param.Name]).ToArray();
@@ -113,9 +113,11 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         return Numeric(rng, below, above, param.Distribution);
     }
 
-    private static (double Step, double Loss) RankKey(TrialRecord t)
+    /// <summary>Optuna's (−step, loss) of an observed trial: complete ones at step −∞ with the value as a loss (negated when
+    /// maximising); pruned ones at their last reported step (intermediate values are losses already), or after all without one.</summary>
+    private static (double Step, double Loss) RankKey(TrialRecord t, Direction direction)
     {
-        if (t.State == TrialState.Complete) return (double.NegativeInfinity, t.Value!.Value);
+        if (t.State == TrialState.Complete) return (double.NegativeInfinity, direction.AsLoss(t.Value!.Value));
         if (t.Intermediate.Count == 0) return (1, 0);
         var step = t.Intermediate.Keys.Max();
         var v = t.Intermediate[step];
