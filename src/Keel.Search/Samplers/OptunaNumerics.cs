@@ -5,7 +5,7 @@ namespace Keel.Search.Samplers;
 /// glibc's erf, erfc and log1p (fdlibm's algorithms as glibc 2.36 evaluates them on x86-64; Python's math module and numpy call them),
 /// Optuna's own vectorised erf, numpy's pairwise sum and introsort argsort, and Optuna's truncated normal (log Φ, log mass, the
 /// bisection ppf, logpdf). exp and log are <see cref="Math"/>'s, which are the C library's on Linux, as numpy's are on a CPU
-/// without AVX-512 (numpy's AVX-512 exp and log differ in the last bit: bench/results.md, round 6).
+/// without AVX-512 (numpy's AVX-512 exp, log and log1p differ in the last bit: bench/results.md, round 6).
 /// </summary>
 internal static class OptunaNumerics
 {
