@@ -174,6 +174,8 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(3, folds.Length);
         Assert.Equal(folds.Average(), linear.Value!.Value, 12);
         Assert.Equal("cv", outcome.Final!.Selection.Mode);
+        // The spec lists its own models, so the final run offers no out-of-fold ensemble (as keel run).
+        Assert.DoesNotContain(outcome.Final.Candidates, c => c.Name == "ensemble");
     }
 
     [Theory]
@@ -247,6 +249,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var expected = Keel.Evaluation.Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Validation), fit.Model.Predict(run.Features.Take(run.Split.Validation))).Metrics["auc"];
         Assert.Equal(expected, trial.Value!.Value, 12);
         Assert.Equal("validation", outcome.Final!.Selection.Mode);
+        Assert.DoesNotContain(outcome.Final.Candidates, c => c.Name == "ensemble");
     }
 
     private static Keel.Training.ITrainer Linear(PreparedRun run, IReadOnlyDictionary<string, string> options) =>
