@@ -1,7 +1,7 @@
 """Candidate-default variants side by side: one `keel run` per data set listing every variant as its own named candidate, so all
 variants share the run's cv folds and test rows. Prints each variant's cv mean (what selection sees) and test metric.
 
-  /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest] [SET ...]
+  /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest|random_forest] [SET ...]
 
 Sets: the nine of run.py (after run.py has written out/splits) and the three samples of bench/compare.py (credit_data,
 penguins, ames). The variants tried for the defaults are listed in VARIANTS; results go to out/variants-MODELS-SETS.json.
@@ -39,6 +39,12 @@ VARIANTS = {
         "ff_f05": {"feature_fraction": 0.5},
         "ff_500": {"number_of_trees": 500},
     },
+    # Keel's own forest against fastforest's defaults (a "type" key runs the variant as that trainer type).
+    "random_forest": {
+        "ff_now": {"type": "fastforest"},
+        "rf_now": {},
+        "rf_leaf3": {"minimum_example_count_per_leaf": 3},
+    },
 }
 
 
@@ -67,7 +73,7 @@ def main():
     path = os.path.join(OUT, f"variants-{'-'.join(families)}-{'-'.join(s[0] for s in sets)}.json")
     results = {}
     for name, data, test_rows, label, task, metric in sets:
-        models = {v: (fam, o) for fam in families for v, o in VARIANTS[fam].items()}
+        models = {v: (o.get("type", fam), {k: x for k, x in o.items() if k != "type"}) for fam in families for v, o in VARIANTS[fam].items()}
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
             f.write(spec(name, data, test_rows, label, models))
         res = subprocess.run(["dotnet", keel_dll, "run", f.name, "--json", "--store", store], capture_output=True, text=True)

@@ -27,13 +27,13 @@ public sealed record TieVerdict(int Best, int Chosen, IReadOnlyList<int> Tied, s
 /// </remarks>
 public static class NoiseTie
 {
-    /// <summary>Family complexity, simplest first: baselines 0, linear 1, single-ensemble trees (fasttree, fastforest, lightgbm) 2, any
+    /// <summary>Family complexity, simplest first: baselines 0, linear 1, single-ensemble trees (fasttree, fastforest, random_forest, lightgbm) 2, any
     /// other family (e.g. ensembles of candidates) 3.</summary>
     public static int Complexity(string type) => type.ToLowerInvariant() switch
     {
         "random" or "zero_rule" or "heuristic" => 0,
         "linear" => 1,
-        "fasttree" or "fastforest" or "lightgbm" => 2,
+        "fasttree" or "fastforest" or "random_forest" or "lightgbm" => 2,
         _ => 3,
     };
 

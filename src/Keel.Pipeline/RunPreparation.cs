@@ -127,7 +127,7 @@ public static class RunPreparation
             throw new KeelInputException($"{specName} field 'metric': {problem}; expected one of: {fitting}.");
         }
 
-        var models = spec.Models.Count > 0 ? spec.Models : TrainerCatalog.DefaultCandidates(label.Task);
+        var models = spec.Models.Count > 0 ? spec.Models : TrainerCatalog.DefaultCandidates(label.Task, table.RowCount);
         for (var i = 0; i < models.Count; i++)
             Names.RequireCandidateName(models[i].DisplayName, $"{specName} field 'models[{i}].{(models[i].Name is null ? "type" : "name")}'");
         var candidates = models.Select((ms, i) => new Candidate(ms, TrainerCatalog.Create(ms, label.Task, i))).ToArray();

@@ -23,6 +23,7 @@ public static class ModelPackage
         IFittedModel fitted;
         if (manifest.Ensemble is not null) fitted = Ensembles.EnsembleModel.Load(manifest, model);
         else if (manifest.Type is "random" or "zero_rule" or "heuristic") fitted = BaselineModel.Load(manifest);
+        else if (manifest.Type == "random_forest") fitted = Forest.RandomForestModel.Load(manifest, model);
         else fitted = manifest.Ridge is not null ? RidgeModel.Load(manifest) : MlNetModel.Load(manifest, model);
         if (manifest.Decision is { } rule) fitted = new DecidedModel(fitted, rule);
         return new OpenedPackage(fitted, manifest.MissingTokens);

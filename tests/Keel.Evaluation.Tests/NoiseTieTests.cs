@@ -15,6 +15,13 @@ public sealed class NoiseTieTests
     }
 
     [Fact]
+    public void Complexity_RandomForest_SameAsTheOtherTreeFamilies()
+    {
+        Assert.Equal(NoiseTie.Complexity("fastforest"), NoiseTie.Complexity("random_forest"));
+        Assert.True(NoiseTie.Complexity("random_forest") < NoiseTie.Complexity("ensemble"));
+    }
+
+    [Fact]
     public void Decide_ConsistentLeadOnEveryFold_NoTie()
     {
         // The lead is 0.02 on every fold: the paired differences have no spread, so the gap is far beyond one standard error.

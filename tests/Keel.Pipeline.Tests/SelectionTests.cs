@@ -241,7 +241,7 @@ public sealed class SelectionTests : IDisposable
         return path;
     }
 
-    /// <summary>The default candidates cut to linear and fastforest (faster), cross-validated and fitted on every training row.</summary>
+    /// <summary>The default candidates cut to linear and random_forest (faster), cross-validated and fitted on every training row.</summary>
     private static (CandidateTrainer Trainer, List<CandidateOutcome> Outcomes) CrossValidated(PreparedRun run)
     {
         var trainer = new CandidateTrainer(run, TimeProvider.System);
@@ -251,7 +251,7 @@ public sealed class SelectionTests : IDisposable
     private PreparedRun DefaultTwo(string data)
     {
         var run = Prepare(data, "");
-        return run with { Candidates = run.Candidates.Where(c => c.Name is "linear" or "fastforest").ToArray() };
+        return run with { Candidates = run.Candidates.Where(c => c.Name is "linear" or "random_forest").ToArray() };
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class CatalogTests
     [Fact]
     public void Types_ListsEveryTrainer()
     {
-        Assert.Equal(["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "voting", "stacking", "bagging"], TrainerCatalog.Types);
+        Assert.Equal(["random", "zero_rule", "heuristic", "linear", "lightgbm", "fasttree", "fastforest", "random_forest", "voting", "stacking", "bagging"], TrainerCatalog.Types);
     }
 
     [Theory]
@@ -20,8 +20,15 @@ public class CatalogTests
     [InlineData(TaskKind.Regression)]
     public void DefaultCandidates_BaselinesAndAllCandidates(TaskKind task)
     {
-        Assert.Equal(["random", "zero_rule", "linear", "lightgbm", "fasttree", "fastforest"], TrainerCatalog.DefaultCandidates(task).Select(s => s.Type));
+        Assert.Equal(["random", "zero_rule", "linear", "lightgbm", "fasttree", "random_forest"], TrainerCatalog.DefaultCandidates(task).Select(s => s.Type));
         Assert.All(TrainerCatalog.DefaultCandidates(task), s => TrainerCatalog.Create(s, task, 0));
+    }
+
+    [Fact]
+    public void DefaultCandidates_MoreRowsThanForestLimit_FastForestInsteadOfRandomForest()
+    {
+        Assert.Equal("random_forest", TrainerCatalog.DefaultCandidates(TaskKind.Binary, TrainerCatalog.ForestRowLimit)[^1].Type);
+        Assert.Equal("fastforest", TrainerCatalog.DefaultCandidates(TaskKind.Binary, TrainerCatalog.ForestRowLimit + 1)[^1].Type);
     }
 
     [Fact]

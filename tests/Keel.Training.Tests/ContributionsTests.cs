@@ -46,7 +46,9 @@ public sealed class ContributionsTests(TrainedModels models) : IClassFixture<Tra
     [InlineData("fasttree", TaskKind.Binary)]
     [InlineData("lightgbm", TaskKind.Binary)]
     [InlineData("fastforest", TaskKind.Binary)]
+    [InlineData("random_forest", TaskKind.Binary)]
     [InlineData("fasttree", TaskKind.Regression)]
+    [InlineData("random_forest", TaskKind.Regression)]
     [InlineData("lightgbm", TaskKind.Regression)]
     public void Compute_TreeModel_EveryRowHasContributionsPerInputColumn(string type, TaskKind task)
     {
@@ -88,6 +90,7 @@ public sealed class ContributionsPackageTests(TrainedModels models) : IClassFixt
     [InlineData("lightgbm", TaskKind.Binary)]
     [InlineData("fastforest", TaskKind.Binary)]
     [InlineData("fastforest", TaskKind.Regression)]
+    [InlineData("random_forest", TaskKind.Binary)]
     [InlineData("linear", TaskKind.Regression)]
     public void Compute_ModelReadBackFromItsPackage_SameContributions(string type, TaskKind task)
     {

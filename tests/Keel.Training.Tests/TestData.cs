@@ -150,6 +150,7 @@ internal static class TestData
             "lightgbm" => new Dictionary<string, string> { ["number_of_iterations"] = "30", ["learning_rate"] = "0.1" },
             "fasttree" => new Dictionary<string, string> { ["number_of_trees"] = "20" },
             "fastforest" => new Dictionary<string, string> { ["number_of_trees"] = "20" },
+            "random_forest" => new Dictionary<string, string> { ["number_of_trees"] = "20" },
             "bagging" => new Dictionary<string, string> { ["n"] = "3" },
             "stacking" => new Dictionary<string, string> { ["folds"] = "3" },
             _ => new Dictionary<string, string>(),

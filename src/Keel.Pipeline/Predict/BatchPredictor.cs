@@ -46,7 +46,7 @@ public static class BatchPredictor
         var format = OutputFormat(options.Output);
         var classes = model.Model.Classes;
         if (options.Explain > 0 && !Contributions.Supported(model.Model))
-            throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest) of binary and regression tasks.");
+            throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest, random_forest) of binary and regression tasks.");
         var k = Math.Clamp(options.Explain, 0, model.InputSchema.Columns.Count);
         var temp = options.Output + ".part";
         long rows = 0;

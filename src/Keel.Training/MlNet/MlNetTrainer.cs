@@ -117,7 +117,9 @@ internal sealed class MlNetTrainer : ITrainer
     // the options compare equal between candidates because the date-parts map is the run's one instance (or this one).
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EveryDatePart = new Dictionary<string, IReadOnlyList<string>>();
 
-    private static FeaturizerOptions FeaturizerFor(TrainContext context, object options)
+    /// <summary>The featurizer options of a fit with <paramref name="options"/> in <paramref name="context"/>; every candidate but
+    /// a natively categorical LightGBM gets the same, so they share one cached matrix.</summary>
+    internal static FeaturizerOptions FeaturizerFor(TrainContext context, object options)
     {
         var featurization = new FeaturizerOptions { DateParts = context.DateParts ?? EveryDatePart, Engineering = context.Engineering };
         // Native categorical splits want each value as itself: no hash buckets (which merge unrelated values) and no cap at
