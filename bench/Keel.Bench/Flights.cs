@@ -50,7 +50,8 @@ internal static class Flights
         var parts = new Dictionary<string, IReadOnlyList<string>> { ["date"] = ["month", "day", "dayofweek", "hour", "minuteofday"] };
         var context = new TrainContext(seed, "flights") { Features = new FeatureCache() };
         context = context with { DateParts = parts };
-        var trainer = (MlNetTrainer)TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0);
+        // As a run fixes them: the categorical limits the options leave out follow the training row count (LightGbmOptions.LargeSetRows).
+        var trainer = (MlNetTrainer)TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0).ForTrainingRows(trainRows.Length);
         watch.Restart();
         context.Features!.Fit(train.Features, trainer.Featurization(context));
         var featurizeSeconds = watch.Elapsed.TotalSeconds;

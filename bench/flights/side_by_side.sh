@@ -6,6 +6,9 @@
 # Usage (repository root): bash bench/flights/side_by_side.sh [FLIGHTS_CSV] [keel LightGBM option=value ...]
 # Round 5's option set (bench/results.md): ... maximum_categorical_split_point_count=64 categorical_smoothing=1
 #   categorical_l2_regularization=1 minimum_example_count_per_group=10
+#   (since round 6 the defaults from 100,000 training rows, so flights gets them with no options; LightGBM's own:
+#   maximum_categorical_split_point_count=32 categorical_smoothing=10 categorical_l2_regularization=10 minimum_example_count_per_group=100)
+# Takes the lock itself after building: do not wrap it in `flock /tmp/keel-bench.lock` (the second lock waits forever).
 # (default CSV: bench/out/flights/flights-3m.csv, converted from ../shared/datasets/flights-3m.parquet when absent)
 # Needs /usr/bin/python3 with xgboost 1.7, pandas and scikit-learn (Debian: python3-xgboost python3-pandas python3-sklearn).
 # Takes /tmp/keel-bench.lock so no other heavy job runs beside it.

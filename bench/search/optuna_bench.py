@@ -1,4 +1,5 @@
-"""Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically; one JSON line per run.
+"""Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically (the same operations in the
+same order, so that both compute the same doubles from the same parameters); one JSON line per run.
 
     /usr/bin/python3 bench/search/optuna_bench.py 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random]
 
@@ -25,14 +26,14 @@ def mixed(t):
     v = (x - 1.5) ** 2 + (math.log10(lr) + 2) ** 2 + math.log2(leaves / 31) ** 2 / 4
     if booster == "dart":
         drop = t.suggest_float("drop", 0, 0.5)
-        return v + 0.5 + 4 * (drop - 0.1) ** 2
+        return v + (0.5 + 4 * (drop - 0.1) ** 2)
     return v + (0 if booster == "goss" else 1)
 
 
 def branin(t):
     x1 = t.suggest_float("x1", -5, 10)
     x2 = t.suggest_float("x2", 0, 15)
-    b = 5.1 / (4 * math.pi ** 2)
+    b = 5.1 / (4 * math.pi * math.pi)
     c = 5 / math.pi
     return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
 
@@ -50,7 +51,7 @@ def hartmann6(t):
 
 def rosen4log(t):
     x = [t.suggest_float(f"x{j}", -2.048, 2.048) for j in range(4)]
-    return math.log1p(sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3)))
+    return math.log(1 + sum(100 * (x[i + 1] - x[i] * x[i]) ** 2 + (1 - x[i]) ** 2 for i in range(3)))
 
 
 def catheavy(t):
@@ -65,7 +66,7 @@ def catheavy(t):
         return v + (math.log2(leaves) - 5) ** 2 / 8
     if kind == "knn":
         k = t.suggest_float("k", 0, 1)
-        return v + 0.3 + 2 * (k - 0.7) ** 2
+        return v + (0.3 + 2 * (k - 0.7) ** 2)
     return v + 0.8
 
 
@@ -86,7 +87,7 @@ def gbmlike(t):
     if booster == 1:
         return v + 4 * (t.suggest_float("rate_drop", 0, 0.5) - 0.1) ** 2
     if booster == 2:
-        return v + 0.5 + math.log10(t.suggest_float("alpha", 1e-3, 10, log=True)) ** 2 / 4
+        return v + (0.5 + math.log10(t.suggest_float("alpha", 1e-3, 10, log=True)) ** 2 / 4)
     return v + 0.1
 
 
@@ -99,7 +100,7 @@ def levy6(t):
 def sixhump(t):
     x1 = t.suggest_float("x1", -3, 3)
     x2 = t.suggest_float("x2", -2, 2)
-    return (4 - 2.1 * x1 ** 2 + x1 ** 4 / 3) * x1 ** 2 + x1 * x2 + (-4 + 4 * x2 ** 2) * x2 ** 2
+    return (4 - 2.1 * x1 * x1 + x1 ** 4 / 3) * x1 * x1 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2
 
 
 def svmlike(t):
@@ -110,7 +111,7 @@ def svmlike(t):
         return (u + v - 1) ** 2 + 0.05 * (u - 1.5) ** 2
     if kernel == 1:
         return 0.2 + (u + v - 0.5) ** 2 + 0.05 * (u - 1) ** 2 + 0.1 * (t.suggest_int("degree", 2, 5) - 3) ** 2
-    return 0.4 + 0.1 * u ** 2
+    return 0.4 + 0.1 * u * u
 
 
 OBJECTIVES = [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6), ("rosen4log", rosen4log), ("catheavy", catheavy),
@@ -124,6 +125,8 @@ def main():
     seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "0,1,2,3,4").split(",")]
     names = (sys.argv[3] if len(sys.argv) > 3 else "mixed,branin,hartmann6").split(",")
     samplers = (sys.argv[4] if len(sys.argv) > 4 else "tpe,random").split(",")
+    # A fifth argument "trace" prints every trial's parameters (categoricals as the choice's index) and value.
+    trace = len(sys.argv) > 5 and sys.argv[5] == "trace"
     for name, f in OBJECTIVES:
         if name not in names:
             continue
@@ -140,6 +143,12 @@ def main():
                 study.optimize(f, n_trials=budgets[-1])
                 ms = (time.perf_counter() - start) * 1000 / budgets[-1]
                 values = [t.value for t in study.trials]
+                if trace:
+                    for t in study.trials:
+                        params = {k: t.distributions[k].to_internal_repr(v) for k, v in t.params.items()}
+                        print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
+                                          "trial": t.number, "params": params, "value": t.value}), flush=True)
+                    continue
                 for budget in budgets:
                     print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
                                       "budget": budget, "best": min(values[:budget]), "ms_per_trial": round(ms, 3)}), flush=True)

@@ -13,7 +13,9 @@ print("|---|---|---|---|---|---|---|---|")
 for (obj, budget, impl, sampler), keel in sorted(groups.items()):
     if impl != "keel":
         continue
-    opt = groups[(obj, budget, "optuna", sampler)]
+    opt = groups.get((obj, budget, "optuna", sampler))
+    if not opt:
+        continue  # a Keel-only sampler (round 5's candidates): no Optuna counterpart
     k = {r["seed"]: r["best"] for r in keel}
     o = {r["seed"]: r["best"] for r in opt}
     wins = sum(1 for s in k if s in o and k[s] <= o[s])

@@ -12,7 +12,8 @@ namespace Keel.Pipeline;
 /// other folds' rows only and then score fold k's rows, whose predictions come from models that never trained on them; fold k's labels
 /// never choose a weight that scores fold k. The shipped weights are chosen on every training row's out-of-fold prediction. It costs no
 /// extra fit: the members are the candidates' own models, already fitted on every training row. Not for forward-chaining folds (the
-/// other folds' rows would include later rows) nor when the spec lists its own models.
+/// other folds' rows would include later rows) nor when the spec lists its own models (<see cref="PreparedRun.OffersEnsemble"/>); a search's
+/// final run offers it over each family's best trial, as auto-sklearn and AutoGluon ensemble after a search.
 /// </remarks>
 internal static class OutOfFoldEnsemble
 {
@@ -26,7 +27,7 @@ internal static class OutOfFoldEnsemble
     /// (then it would be that candidate).</summary>
     public static Plan? Choose(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes)
     {
-        if (run.Selection.Mode != SelectionMode.Cv || run.Selection.Kind == Keel.Data.FoldKind.Forward || run.Spec.Models.Count > 0) return null;
+        if (run.Selection.Mode != SelectionMode.Cv || run.Selection.Kind == Keel.Data.FoldKind.Forward || !run.OffersEnsemble) return null;
         var pool = Enumerable.Range(0, outcomes.Count).Where(i => !outcomes[i].Baseline && outcomes[i].CrossValidation?.OutOfFold is not null).ToArray();
         if (pool.Length < 2) return null;
         var rows = outcomes[pool[0]].CrossValidation!.OutOfFold.Rows;

@@ -59,6 +59,15 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
     }
 
+    /// <summary><paramref name="run"/> with each candidate's row-count-dependent defaults (LightGBM's categorical limits) fixed once
+    /// from the run's training rows (train + validation, the rows the final model may be refitted on), so every fit of the run (cv
+    /// folds, refit, learning curve) uses the values its params record, however many rows the fit itself has.</summary>
+    internal static PreparedRun WithTrainingRows(PreparedRun run)
+    {
+        long rows = run.Split.Train.Length + run.Split.Validation.Length;
+        return run with { Candidates = [.. run.Candidates.Select(c => c with { Trainer = c.Trainer.ForTrainingRows(rows) })] };
+    }
+
     /// <summary>The per-feature description of a model's featurizer; none for models without one.</summary>
     private static IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Describe(CandidateOutcome model) =>
         model.Model is Keel.Training.IFeaturizedModel f ? Keel.Training.Featurization.FeatureDescriptions.Describe(f.Featurizer) : [];
@@ -87,6 +96,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     private async Task<RunOutcome> ExecuteTrackedAsync(PreparedRun run, RunTracker tracker, RunEnvironment env, DateTimeOffset started, string reportPath, CancellationToken ct)
     {
         var meter = new StepMeter(time);
+        run = WithTrainingRows(run);
         var trainer = new CandidateTrainer(run, time);
         var parameters = RunParams(run);
         if (trainer.Resampled is { } resampled)

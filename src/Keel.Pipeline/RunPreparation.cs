@@ -59,6 +59,9 @@ public sealed record PreparedRun(
     public Labels.UnlabelledPool? Pool { get; init; }
     /// <summary>How candidates are compared: cv folds over the training rows, or the validation split. Default: validation.</summary>
     public SelectionPlan Selection { get; init; } = SelectionPlan.Validation("default");
+    /// <summary>Whether a cv run offers the out-of-fold ensemble of its non-baseline candidates (<see cref="OutOfFoldEnsemble"/>): for the
+    /// default candidates (the spec lists no models), and for a search's final run over the tuned families. Default false.</summary>
+    public bool OffersEnsemble { get; init; }
 }
 
 /// <summary>Reads the spec and the data, validates every field against the data, and computes the split.</summary>
@@ -168,7 +171,7 @@ public static class RunPreparation
         var pool = Labels.UnlabelledPool.Build(spec, specName, dir, data.Table, label, t => t.Drop(NotFeatures(spec)), source);
 
         var prepared = new PreparedRun(spec, Path.GetFullPath(specPath), specText, data, table, features, label,
-            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights, Pool = pool, Selection = selection };
+            strategy, split, metric, candidates, experiment, modelName, spec.Seed) { DateParts = dateParts, MissingTokens = missingTokens, Checks = checks, Sample = sample, Weights = weights, Pool = pool, Selection = selection, OffersEnsemble = spec.Models.Count == 0 };
         BehaviourStep.Validate(prepared, specName);
         return prepared;
     }

@@ -52,9 +52,8 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
                 : null;
             if (reason is not null) return (Validation($"default: {reason}"), split);
         }
-        else if (needsValidation is { } field && field != "search")
+        else if (needsValidation is { } field)
         {
-            // search with split.selection: cv scores every trial by the folds (keel search); keel run ignores the search section.
             throw new KeelInputException($"{specName} field 'split.selection': cv folds every training row, but {field} needs a validation split; expected split.selection: validation.");
         }
 
@@ -125,6 +124,5 @@ public sealed record SelectionPlan(SelectionMode Mode, IReadOnlyList<Fold> Folds
         spec.Evaluation.Calibrate is not null ? "evaluation.calibrate"
         : spec.Evaluation.Threshold is not null ? "evaluation.threshold"
         : spec.Evaluation.LearningCurve ? "evaluation.learning_curve"
-        : spec.Search is not null ? "search"
         : null;
 }

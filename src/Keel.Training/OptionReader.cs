@@ -20,6 +20,9 @@ internal sealed class OptionReader
     /// <summary>"models[i] (name)", used to prefix every error.</summary>
     public string Where => _where;
 
+    /// <summary>Whether the spec gives <paramref name="name"/> (otherwise its default applies).</summary>
+    public bool Given(string name) => _given.ContainsKey(name);
+
     public int Int(string name, int defaultValue, int min, int max)
     {
         var value = defaultValue;
@@ -93,5 +96,6 @@ internal sealed class OptionReader
         return new SortedDictionary<string, string>(_effective, StringComparer.Ordinal);
     }
 
-    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A number as effective params write it (round-trip, invariant).</summary>
+    internal static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,8 @@ var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Par
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var names = (args.Length > 2 ? args[2] : "mixed,branin,hartmann6").Split(',');
 var samplers = (args.Length > 3 ? args[3] : "tpe,random").Split(',');
+// A fifth argument "trace" prints every trial's parameters (categoricals as the choice's index) and value instead of the best values.
+var trace = args.Length > 4 && args[4] == "trace";
 
 var objectives = new (string Name, SearchSpace Space, Func<IReadOnlyDictionary<string, double>, double> F)[]
 {
@@ -124,6 +126,16 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
                 history.Add(new TrialRecord(i, 1, TrialState.Complete, "g", p) { Value = f(p) });
             }
             var ms = watch.Elapsed.TotalMilliseconds / budgets[^1];
+            if (trace)
+            {
+                foreach (var t in history)
+                {
+                    var ps = string.Join(", ", t.Params.Select(kv => string.Create(CultureInfo.InvariantCulture, $"\"{kv.Key}\": {kv.Value:R}")));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"impl\": \"keel\", \"objective\": \"{name}\", \"sampler\": \"{sampler}\", \"seed\": {seed}, \"trial\": {t.Number}, \"params\": {{{ps}}}, \"value\": {t.Value!.Value:R}}}"));
+                }
+                continue;
+            }
             foreach (var budget in budgets)
             {
                 var best = history.Take(budget).Min(t => t.Value!.Value);

@@ -184,7 +184,8 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by family) with early stopping off, so
     /// its cv folds and its refit train the model the trial scored, not a new early stop on other rows. The final run chooses as
     /// `keel run` chooses by default (cv folds over train + validation when affordable, see <see cref="SelectionPlan"/>), not on
-    /// the validation split the trials were tuned on, unless the spec asks for split.selection: validation.</remarks>
+    /// the validation split, unless the spec asks for split.selection: validation; with the trials' cv it makes the same folds. A spec
+    /// without models keeps <see cref="PreparedRun.OffersEnsemble"/>, so a cv final run adds the out-of-fold ensemble of the winners.</remarks>
     internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId,
         IReadOnlyDictionary<string, int>? bestRounds = null)
     {
@@ -196,7 +197,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = WithRounds(TrialRunner.Options(run.Spec, w.Family, w.Options), w.Family, bestRounds) });
         var models = baselines.Concat(tuned).ToArray();
         var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
-        var (selection, split) = SelectionPlan.Choose(run.Spec with { Search = null }, Path.GetFileName(run.SpecPath), run.Table, run.Label, run.Strategy,
+        var (selection, split) = SelectionPlan.Choose(run.Spec, Path.GetFileName(run.SpecPath), run.Table, run.Label, run.Strategy,
             run.Split, candidates.Length, run.Metric);
         return run with
         {
@@ -245,6 +246,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             ["search.families"] = string.Join(",", plan.Families),
             ["search.trials"] = plan.PlannedTrials?.ToString(CultureInfo.InvariantCulture) ?? "unlimited",
             ["search.metric"] = plan.Metric,
+            ["search.scoring"] = plan.Scoring,
         };
         foreach (var f in plan.Families) p[$"search.space.{f}"] = SearchSpaces.Describe(plan.Spaces[f]);
         return p;

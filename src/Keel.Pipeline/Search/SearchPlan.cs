@@ -33,6 +33,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// <summary>The objectives of a multi-objective search (search.objectives), directions inferred; empty for a single-objective search.</summary>
     public IReadOnlyList<Objective> Objectives { get; init; } = [];
 
+    /// <summary>How every trial is scored: "validation" (fitted on train, scored on the validation split) or "K-fold cv" (the mean over
+    /// the run's selection folds), as the run's split.selection decides (docs/search.md). Default "validation".</summary>
+    public string Scoring { get; init; } = "validation";
+
     /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
     private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)
     {
@@ -82,7 +86,11 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         var objectives = ParseObjectives(search.Objectives, run, specName);
         return new SearchPlan(study, families, spaces, search.Sampler, search.Pruner, search.Seed ?? run.Seed, trials, timeout, run.Metric,
             MetricCatalog.Get(run.Metric).HigherIsBetter, search.Stale == "skip" ? StalePolicy.Skip : StalePolicy.Retry, search.StaleAfter,
-            run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText)))) { Objectives = objectives };
+            run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText))))
+        {
+            Objectives = objectives,
+            Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
+        };
     }
 
     /// <summary>Every range end and choice must be an option value the trainer accepts: checked now, not when a trial draws it.</summary>
@@ -114,7 +122,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
 
     /// <summary>What every worker of the study must agree on, stored with the study: a joining worker finds the spec here and checks it is unchanged.</summary>
     public string DefinitionJson() => JsonSerializer.Serialize(new Definition(SpecPath, SpecSha256, Families,
-        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds));
+        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds, Scoring));
 
     /// <summary>The spec path recorded in a study's definition.</summary>
     /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
@@ -132,7 +140,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     }
 
     private sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
-        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds);
+        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string Scoring);
 
     /// <summary>The study record to create (or find) in the store.</summary>
     public StudyRecord Record(DateTimeOffset now) => new(Study, Families, PlannedTrials, DefinitionJson(), now) { StalePolicy = Stale };

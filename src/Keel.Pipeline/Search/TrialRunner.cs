@@ -52,7 +52,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         await using var heartbeat = RunHeartbeat.Start(store.Tracking, created.Id, time, store.Options.HeartbeatInterval);
         await store.Tracking.LogBatchAsync(created.Id, new LogBatch
         {
-            Params = new Dictionary<string, string>(options.Select(kv => KeyValuePair.Create($"{family}.{kv.Key}", kv.Value))) { ["family"] = family },
+            Params = new Dictionary<string, string>(options.Select(kv => KeyValuePair.Create($"{family}.{kv.Key}", kv.Value))) { ["family"] = family, ["scoring"] = plan.Scoring },
         }, ct);
         var start = time.GetTimestamp();
         var meter = new StepMeter(time);

@@ -5,7 +5,9 @@ namespace Keel.Search.Samplers;
 /// <summary>Options of the TPE sampler; the defaults are Optuna 3.1's.</summary>
 public sealed record TpeSamplerOptions
 {
-    /// <summary>Seed of every draw. Default 42.</summary>
+    /// <summary>Seed of every draw. With the other options at Optuna 3.1's defaults (start-up count, candidates and prior weight may
+    /// vary) it is numpy's seed, and the sampler proposes exactly what Optuna's <c>TPESampler(seed=Seed)</c> proposes (taken modulo
+    /// 2^32, as numpy accepts 0 to 2^32 - 1). Default 42.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Trials sampled at random before TPE starts (per group). Default 10.</summary>
@@ -53,7 +55,8 @@ public sealed record TpeSamplerOptions
     /// others); null: Optuna's smoothing (prior weight / (n + 1) on every choice, 1 more on the observed one). Default null.</summary>
     public double? CategoricalPriorWeight { get; init; }
 
-    /// <summary>Optuna 3.1's <c>TPESampler(seed)</c>, step by step (the fixture tests hold it to Optuna's acquisition).</summary>
+    /// <summary>Optuna 3.1's <c>TPESampler(seed)</c>, trial for trial: the same draws and arithmetic, so the same proposals
+    /// (tests/Keel.Search.Tests/OptunaStreamTests.cs).</summary>
     public static TpeSamplerOptions Optuna31(int seed) => new() { Seed = seed };
 
     /// <summary>Components from Watanabe (2023, arXiv 2304.11127) in the combination that did best in bench/search (round 5's
@@ -110,13 +113,21 @@ public enum TpeBandwidth
 /// log l(x) - log g(x) and the best is taken. Categorical parameters use smoothed one-hot components; linear integers are
 /// scored by the mass of their bin, log integers as continuous values in log space (as Optuna 3.1 does). The options swap in the
 /// components Watanabe (2023) ablates (split, weights, bandwidth rule, smallest width, categorical kernel, normalised densities).
+/// With Optuna's default options the draws and the arithmetic are Optuna's own (<see cref="OptunaTpe"/>), so the proposals are the ones
+/// Optuna 3.1's TPESampler(seed) makes; the code below serves the other options (and scores candidates for the fixture tests).
 /// </summary>
 internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 {
     private const double Eps = 1e-12;
 
+    /// <summary>Optuna 3.1's own draws, when the options are its defaults (the start-up count, candidates and prior weight may vary).</summary>
+    private readonly OptunaTpe? _optuna = options with { Seed = 0, StartupTrials = 10, EiCandidates = 24, PriorWeight = 1 } == new TpeSamplerOptions { Seed = 0 }
+        ? new OptunaTpe(options.Seed, options.StartupTrials, options.EiCandidates, options.PriorWeight)
+        : null;
+
     public double Sample(SamplingContext context, ParamSpec param)
     {
+        if (_optuna is not null) return _optuna.Sample(context, param);
         if (options.Multivariate && Joint(context) is { } joint && joint.TryGetValue(param.Name, out var jointValue)) return jointValue;
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
         if (Split(context, param) is not var (below, above)) return RandomSampler.Draw(rng, param.Distribution);

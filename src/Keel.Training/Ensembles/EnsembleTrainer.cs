@@ -47,6 +47,22 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
     /// <summary>The members with their trainers (bagging: one entry per replica).</summary>
     public IReadOnlyList<(string Name, ITrainer Trainer)> Members => members;
 
+    /// <summary>The ensemble with every member's row-count-dependent defaults fixed for <paramref name="rows"/> training rows, and
+    /// its params (MEMBER.OPTION) showing them.</summary>
+    public ITrainer ForTrainingRows(long rows)
+    {
+        var fixedMembers = members.Select(m => (m.Name, m.Trainer.ForTrainingRows(rows))).ToArray();
+        if (fixedMembers.Zip(members).All(p => ReferenceEquals(p.First.Item2, p.Second.Trainer))) return this;
+        var effective = new SortedDictionary<string, string>(effectiveParams.ToDictionary(), StringComparer.Ordinal);
+        // Bagging's replicas ("base#1", "base#2", ...) share the base's options, recorded once under the base's name.
+        foreach (var (name, trainer) in kind == EnsembleKind.Bagging ? fixedMembers.Take(1) : fixedMembers)
+        {
+            var prefix = kind == EnsembleKind.Bagging ? name[..name.LastIndexOf('#')] : name;
+            foreach (var (k, v) in trainer.EffectiveParams) effective[$"{prefix}.{k}"] = v;
+        }
+        return new EnsembleTrainer(kind, task, fixedMembers, options, effective, where);
+    }
+
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
     {
         if (train.Features.RowCount == 0) throw new KeelInputException($"{where}: {context.SourceName} has no training rows.");

@@ -42,6 +42,8 @@ internal sealed class MlNetTrainer : ITrainer
             throw new KeelInputException($"{_where}: {context.SourceName} needs at least two label classes to train a classifier.");
         if (train.Features.RowCount == 0)
             throw new KeelInputException($"{_where}: {context.SourceName} has no training rows.");
+        // Defaults that depend on the row count and were not fixed by the run: this fit's own rows fix them (and its header shows them).
+        if (_options is LightGbmOptions { RowDependent.Count: > 0 }) return ForTrainingRows(train.Features.RowCount).Fit(train, validation, context);
 
         // One raw matrix per train table, shared through the cache by every candidate; linear models standardise as they read.
         var cache = context.Features ?? new FeatureCache();
@@ -100,6 +102,15 @@ internal sealed class MlNetTrainer : ITrainer
             [rounds.Name] = best.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return new MlNetTrainer(Type, _task, options, effective, _where);
+    }
+
+    public ITrainer ForTrainingRows(long rows)
+    {
+        if (_options is not LightGbmOptions { RowDependent.Count: > 0 } o) return this;
+        var fixedOptions = o.ForTrainingRows(rows);
+        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (k, v) in fixedOptions.CategoricalParams()) effective[k] = v;
+        return new MlNetTrainer(Type, _task, fixedOptions, effective, _where);
     }
 
     // Every candidate featurises alike (standardisation is applied as rows are read), so they share one cached matrix:

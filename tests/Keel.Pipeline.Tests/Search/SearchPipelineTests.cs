@@ -108,18 +108,19 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     [Fact]
-    public void FinalRun_FewTrainingRows_ChoosesByCvFoldsNotTheTuningSplit()
+    public void FinalRun_DefaultSelection_ChoosesOnTheFoldsTheTrialsWereScoredOn()
     {
         var run = Prepare("  families: [linear]\n");
         TrialSummary[] winners = [new(0, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null)];
-        Assert.Equal(Keel.Core.Spec.SelectionMode.Validation, run.Selection.Mode);
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode);
 
         var final = SearchPipeline.FinalRun(run, winners, "search-1");
 
         Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, final.Selection.Mode);
         Assert.Empty(final.Split.Validation);
-        Assert.Equal(run.Split.Train.Length + run.Split.Validation.Length, final.Split.Train.Length);
+        Assert.Equal(run.Split.Train, final.Split.Train);
         Assert.Equal(run.Split.Test, final.Split.Test);
+        Assert.Equal(run.Selection.Folds.Select(f => f.Validation), final.Selection.Folds.Select(f => f.Validation));
     }
 
     [Fact]
@@ -173,6 +174,8 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(3, folds.Length);
         Assert.Equal(folds.Average(), linear.Value!.Value, 12);
         Assert.Equal("cv", outcome.Final!.Selection.Mode);
+        // The spec lists its own models, so the final run offers no out-of-fold ensemble (as keel run).
+        Assert.DoesNotContain(outcome.Final.Candidates, c => c.Name == "ensemble");
     }
 
     [Theory]
@@ -214,5 +217,91 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var changed = Prepare("  trials: 1\n  families: [linear]\n  spaces:\n    linear:\n      l2_regularization: {low: 0.1, high: 1, log: true}\n");
         var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(changed, new SearchRequest(), Report, CancellationToken.None));
         Assert.Contains("credit-search", e.Message);
+    }
+
+    [Fact]
+    public async Task Search_NoSelectionInSpecFewRows_TrialsScoredByTheCvFolds()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode);
+        Assert.Equal("5-fold cv", (await store.Tracking.GetRunAsync(outcome.SearchRunId))!.Params["search.scoring"]);
+        var trial = outcome.Trials[0];
+        Assert.Equal("5-fold cv", (await store.Tracking.GetRunAsync(trial.RunId!))!.Params["scoring"]);
+        Assert.Equal(FoldMean(run, trial.Options), trial.Value!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Search_SelectionValidationInSpec_TrialsScoredOnTheValidationSplit()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n", "split: {selection: validation}\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        Assert.Equal("validation", (await store.Tracking.GetRunAsync(outcome.SearchRunId))!.Params["search.scoring"]);
+        var trial = outcome.Trials[0];
+        Assert.Equal("validation", (await store.Tracking.GetRunAsync(trial.RunId!))!.Params["scoring"]);
+        var fit = Linear(run, trial.Options).Fit(new(run.Features.Take(run.Split.Train), run.Label.Labels.Take(run.Split.Train)), null, run.Context());
+        var expected = Keel.Evaluation.Evaluator.Evaluate(run.Label.Labels.Take(run.Split.Validation), fit.Model.Predict(run.Features.Take(run.Split.Validation))).Metrics["auc"];
+        Assert.Equal(expected, trial.Value!.Value, 12);
+        Assert.Equal("validation", outcome.Final!.Selection.Mode);
+        Assert.DoesNotContain(outcome.Final.Candidates, c => c.Name == "ensemble");
+    }
+
+    private static Keel.Training.ITrainer Linear(PreparedRun run, IReadOnlyDictionary<string, string> options) =>
+        Keel.Training.TrainerCatalog.Create(new Keel.Core.Spec.ModelSpec { Type = "linear", Options = options }, run.Task, 0);
+
+    /// <summary>The mean validation auc of a linear model with <paramref name="options"/> over the run's cv folds.</summary>
+    private static double FoldMean(PreparedRun run, IReadOnlyDictionary<string, string> options) => run.Selection.Folds.Average(f =>
+    {
+        var fit = Linear(run, options).Fit(new(run.Features.Take(f.Train), run.Label.Labels.Take(f.Train)), null, run.Context());
+        return Keel.Evaluation.Evaluator.Evaluate(run.Label.Labels.Take(f.Validation), fit.Model.Predict(run.Features.Take(f.Validation))).Metrics["auc"];
+    });
+
+    /// <summary>A binary set that an additive model and a tree model each get partly right: y follows the sum of eight features plus an
+    /// exclusive-or of two others, with noise; the blend of linear and lightgbm beats each alone by more than the folds' noise.</summary>
+    private string AdditivePlusXor(int rows)
+    {
+        var path = Path.Combine(_dir, "additive-xor.csv");
+        var rng = new Random(11);
+        var lines = new List<string> { string.Join(",", Enumerable.Range(0, 10).Select(i => $"x{i}")) + ",y" };
+        for (var r = 0; r < rows; r++)
+        {
+            var x = Enumerable.Range(0, 10).Select(_ => rng.NextDouble()).ToArray();
+            var xor = (x[0] > 0.5) ^ (x[1] > 0.5) ? 1.0 : -1.0;
+            var noise = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            var z = x.Skip(2).Sum(v => v - 0.5) * 2 + xor + 0.3 * noise;
+            lines.Add(string.Join(",", x.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + (z > 0 ? ",yes" : ",no"));
+        }
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public async Task Search_DefaultCandidates_FinalRunOffersTheOutOfFoldEnsembleOfTheWinnersAndRegistersIt()
+    {
+        var spec = Path.Combine(_dir, "ensemble.yaml");
+        File.WriteAllText(spec, $"experiment: xor\ndata: {{path: {AdditivePlusXor(1000)}, label: y}}\nsearch:\n  trials: 2\n  families: [linear, lightgbm]\n  pruner: none\n"
+            + "  spaces:\n    linear: {l2_regularization: 1}\n    lightgbm: {learning_rate: 0.1, number_of_leaves: 8, minimum_example_count_per_leaf: 10, l2_regularization: 0}\n");
+        var run = RunPreparation.Prepare(spec, null);
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var final = outcome.Final!;
+        var ensemble = final.Candidates.Single(c => c.Name == "ensemble");
+        Assert.Equal("voting", ensemble.Type);
+        Assert.Equal("linear,lightgbm", ensemble.Params["members"]);
+        Assert.Equal(5, ensemble.CrossValidation!.FoldMetrics.Count);
+        Assert.Equal("ensemble", final.Selected);
+        Assert.Equal(ensemble.TestMetrics["auc"], final.Final.TestMetrics["auc"]);
+        var version = await Keel.Pipeline.Predict.ModelLoader.ResolveAsync(store.Registry, Keel.Pipeline.Predict.ModelReference.Parse($"{final.Registered!.Name}:{final.Registered.Version}"));
+        var loaded = await Keel.Pipeline.Predict.ModelLoader.LoadAsync(store.Artifacts, version);
+        Assert.Equal("voting", loaded.Model.Type);
+        Assert.Equal(ensemble.TestPredictions.Probabilities!, loaded.Model.Predict(run.Features.Take(run.Split.Test)).Probabilities!);
     }
 }
