@@ -19,7 +19,8 @@ public sealed record SearchSpec
     /// <summary>Wall-clock budget of each `keel search` process: no trial starts after it. Default: none.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>The trainer types searched. Default: the tunable types among the spec's models, else linear, lightgbm, fasttree, fastforest.</summary>
+    /// <summary>The trainer types searched. Default: the tunable types among the spec's models, else those among the default candidates
+    /// (linear, lightgbm, fasttree, random_forest; fastforest instead of random_forest above 200,000 rows).</summary>
     public IReadOnlyList<string> Families { get; init; } = [];
 
     /// <summary>Per family, parameter ranges replacing or adding to the family's default space (by parameter name).</summary>

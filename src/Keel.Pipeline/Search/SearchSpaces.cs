@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core;
 using Keel.Core.Spec;
 using Keel.Search;
+using Keel.Training;
 
 namespace Keel.Pipeline.Search;
 
@@ -10,8 +11,9 @@ namespace Keel.Pipeline.Search;
 /// them, and the pruner cuts weak trials along them.</remarks>
 public static class SearchSpaces
 {
-    /// <summary>The trainer types that can be searched, in the default family order.</summary>
-    public static IReadOnlyList<string> Tunable { get; } = ["linear", "lightgbm", "fasttree", "fastforest"];
+    /// <summary>The trainer types that can be searched, in family order (the default families are those among a run's default
+    /// candidates: random_forest up to 200,000 data rows, fastforest above).</summary>
+    public static IReadOnlyList<string> Tunable { get; } = ["linear", "lightgbm", "fasttree", "random_forest", "fastforest"];
 
     private static ParamSpec Log(string name, double low, double high) => new(name, new FloatDistribution(low, high, Log: true));
     private static ParamSpec LogInt(string name, int low, int high) => new(name, new IntDistribution(low, high, Log: true));
@@ -25,6 +27,10 @@ public static class SearchSpaces
         ["fasttree"] = new([Log("learning_rate", 0.02, 0.5), LogInt("number_of_leaves", 4, 128), LogInt("minimum_example_count_per_leaf", 2, 100)]),
         ["fastforest"] = new([new ParamSpec("number_of_trees", new IntDistribution(50, 300)), LogInt("number_of_leaves", 4, 256),
             LogInt("minimum_example_count_per_leaf", 1, 50)]),
+        // Keel's forest: trees grow until pure, so leaf size is its complexity knob; feature_fraction spans √(features)/features on
+        // wide sets up to every feature (regression's default).
+        ["random_forest"] = new([new ParamSpec("number_of_trees", new IntDistribution(50, 300)), new ParamSpec("feature_fraction", new FloatDistribution(0.1, 1)),
+            LogInt("minimum_example_count_per_leaf", 1, 20)]),
     };
 
     /// <summary>The option that counts boosting rounds, for boosted types; null otherwise.</summary>
@@ -35,16 +41,18 @@ public static class SearchSpaces
         _ => null,
     };
 
-    /// <summary>The families searched: search.families, else the tunable types among the spec's models, else every tunable type.</summary>
+    /// <summary>The families searched: search.families, else the tunable types among the run's candidates (the spec's models, or
+    /// without models keel run's default candidates for the data's size), else those among the default candidates.</summary>
     /// <exception cref="KeelInputException">A family is not a tunable type, or appears twice.</exception>
-    public static IReadOnlyList<string> Families(KeelSpec spec, string specName)
+    public static IReadOnlyList<string> Families(PreparedRun run, string specName)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        var given = spec.Search?.Families ?? [];
+        ArgumentNullException.ThrowIfNull(run);
+        var given = run.Spec.Search?.Families ?? [];
         if (given.Count == 0)
         {
-            var fromModels = spec.Models.Select(m => m.Type).Where(Tunable.Contains).Distinct().ToArray();
-            return fromModels.Length > 0 ? fromModels : Tunable;
+            var fromModels = run.Candidates.Select(c => c.Spec.Type).Where(Tunable.Contains).Distinct().ToArray();
+            return fromModels.Length > 0 ? fromModels
+                : TrainerCatalog.DefaultCandidates(run.Task, run.Table.RowCount).Select(m => m.Type).Where(Tunable.Contains).ToArray();
         }
         for (var i = 0; i < given.Count; i++)
         {

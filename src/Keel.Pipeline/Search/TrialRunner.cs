@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core;
 using Keel.Core.Spec;
 using Keel.Core.Tracking;
+using Keel.Data;
 using Keel.Evaluation;
 using Keel.Search;
 using Keel.Tracking;
@@ -21,16 +22,31 @@ public sealed record TrialEnd(int Number, string Family, Core.Search.TrialState 
 /// </summary>
 internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time)
 {
-    /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows (one
-    /// feature cache each).</summary>
+    /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows and
+    /// the inner split of its training rows (one feature cache each).</summary>
     private readonly ScoringSet[] _sets = run.Selection.Mode == Core.Spec.SelectionMode.Cv
-        ? run.Selection.Folds.Select(f => Set(run, f.Train, f.Validation)).ToArray()
-        : [Set(run, run.Split.Train, run.Split.Validation)];
+        ? run.Selection.Folds.Select((f, i) => Set(run, f.Train, f.Validation, i < run.Selection.Inner.Count ? run.Selection.Inner[i] : null)).ToArray()
+        : [Set(run, run.Split.Train, run.Split.Validation, null)];
 
-    private sealed record ScoringSet(TrainingData Train, TrainingData Validation, FeatureCache Cache);
+    /// <summary>One place a trial is scored. <paramref name="Inner"/> is the cv fold's inner split (<see cref="SelectionPlan.Inner"/>):
+    /// a trial that learns from validation rows (early stopping, calibration) fits on its training rows and watches its validation
+    /// rows, as keel run's cv does, so the rows that score the fold are never the rows it stopped on.</summary>
+    private sealed record ScoringSet(TrainingData Train, TrainingData Validation, bool Cv, (TrainingData Train, TrainingData Validation)? Inner, FeatureCache Cache);
 
-    private static ScoringSet Set(PreparedRun run, int[] train, int[] validation) =>
-        new(new(run.Features.Take(train), run.Label.Labels.Take(train)), new(run.Features.Take(validation), run.Label.Labels.Take(validation)), new());
+    private static TrainingData Slice(PreparedRun run, int[] rows) => new(run.Features.Take(rows), run.Label.Labels.Take(rows));
+
+    private static ScoringSet Set(PreparedRun run, int[] train, int[] validation, Fold? inner) =>
+        new(Slice(run, train), Slice(run, validation), run.Selection.Mode == Core.Spec.SelectionMode.Cv,
+            inner is null ? null : (Slice(run, inner.Train), Slice(run, inner.Validation)), new());
+
+    /// <summary>The rows a trial fits on and watches. On the validation split: train and validation. In a cv fold, as keel run's
+    /// cv: a trainer that learns from validation rows gets the inner split (or none when the fold has no inner split); a boosted one
+    /// with early stopping off still reports its loss per round on the fold's rows (for the pruner only: nothing learns from
+    /// them); any other trainer gets no validation rows.</summary>
+    private static (TrainingData Train, TrainingData? Validation) FitRows(ScoringSet set, bool usesValidation, bool boosted) =>
+        !set.Cv ? (set.Train, set.Validation)
+        : usesValidation ? (set.Inner?.Train ?? set.Train, set.Inner?.Validation)
+        : (set.Train, boosted ? set.Validation : null);
 
     /// <summary>Tag naming the search run a trial run belongs to (MLflow's parent-run convention).</summary>
     public const string ParentTag = "keel.parent_run_id";
@@ -85,6 +101,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var roundsOption = SearchSpaces.RoundsOption(family);
         var rounds = roundsOption is null ? 0 : int.Parse(Create(family, options).EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
         var rungs = roundsOption is null ? [0] : plan.Rungs(rounds);
+        var usesValidation = Create(family, options).UsesValidation;
         var reported = 0;
         var fits = new FitResult[_sets.Length];
         foreach (var rung in rungs)
@@ -93,7 +110,11 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             var last = rung == rungs[^1];
             var rungOptions = last || roundsOption is null ? options
                 : new Dictionary<string, string>(options) { [roundsOption] = rung.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" };
-            for (var i = 0; i < _sets.Length; i++) fits[i] = Create(family, rungOptions).Fit(_sets[i].Train, _sets[i].Validation, run.Context(_sets[i].Cache));
+            for (var i = 0; i < _sets.Length; i++)
+            {
+                var (train, validation) = FitRows(_sets[i], usesValidation, roundsOption is not null);
+                fits[i] = Create(family, rungOptions).Fit(train, validation, run.Context(_sets[i].Cache));
+            }
             var fresh = MeanValidationLoss(fits).Where(kv => kv.Key > reported).ToArray();
             if (fresh.Length == 0) continue;
             reported = fresh[^1].Key;

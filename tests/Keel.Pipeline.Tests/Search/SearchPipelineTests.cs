@@ -178,6 +178,42 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.DoesNotContain(outcome.Final.Candidates, c => c.Name == "ensemble");
     }
 
+    [Fact]
+    public async Task Search_CvScoredBoostedTrial_StopsEarlyOnTheInnerSplitAsKeelRunsCv()
+    {
+        var run = Prepare("  trials: 1\n  families: [lightgbm]\n  pruner: none\n" +
+            "  spaces:\n    lightgbm: {learning_rate: 0.3, number_of_leaves: 8, minimum_example_count_per_leaf: 10, l2_regularization: 0}\n",
+            "split: {selection: cv, folds: 3}\nmodels:\n  - {type: lightgbm, options: {number_of_iterations: 300}}\n");
+        await using var store = await OpenAsync();
+
+        var trial = (await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None)).Trials.Single();
+
+        // keel run's cv of the same options on the same folds: each fold stops early on an inner fifth of its training rows and is
+        // scored on the fold's own rows, which the booster never saw.
+        var model = new Keel.Core.Spec.ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string>(trial.Options) };
+        var cv = new CandidateTrainer(run, TimeProvider.System).CrossValidate(new Candidate(model, Keel.Training.TrainerCatalog.Create(model, run.Task, 0)));
+        Assert.True(cv.BestIteration < 300, $"best round {cv.BestIteration}: the folds did not stop early");
+        Assert.Equal(cv.Mean["auc"], trial.Value!.Value, 12);
+        var rounds = (await store.Tracking.GetRunAsync(trial.RunId!))!.Metrics["rounds"];
+        Assert.Equal(cv.BestIteration!.Value, rounds, 12);
+    }
+
+    [Fact]
+    public async Task Search_DefaultFamiliesSmallSet_RandomForestSearchedInItsOwnSpace()
+    {
+        var run = Prepare("  trials: 4\n  pruner: none\n" +
+            "  spaces:\n    lightgbm: {learning_rate: 0.3, number_of_leaves: 8, minimum_example_count_per_leaf: 10, l2_regularization: 0}\n" +
+            "    fasttree: {learning_rate: 0.3, number_of_leaves: 8, minimum_example_count_per_leaf: 10}\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        Assert.Equal(["fasttree", "lightgbm", "linear", "random_forest"], outcome.Trials.Select(t => t.Family).Order(StringComparer.Ordinal));
+        var forest = outcome.Trials.Single(t => t.Family == "random_forest");
+        Assert.Equal(["feature_fraction", "minimum_example_count_per_leaf", "number_of_trees"], forest.Options.Keys.Order(StringComparer.Ordinal));
+        Assert.NotNull(forest.Value);
+    }
+
     [Theory]
     [InlineData("median", 30)]
     [InlineData("asha", 10)]

@@ -21,11 +21,23 @@ public sealed class SearchSpecTests : IDisposable
     private SearchPlan Plan(string search, SearchRequest? request = null) => SearchPlan.From(RunPreparation.Prepare(Write(search), null), request ?? new SearchRequest());
 
     [Fact]
-    public void From_EmptySection_TpeMedianEveryTunableFamilyTwentyTrialsEach()
+    public void From_EmptySection_TpeMedianDefaultCandidatesFamiliesTwentyTrialsEach()
     {
         var plan = Plan("  seed: 5\n");
         Assert.Equal(("tpe", "median", 5, 80, "credit_data-search"), (plan.Sampler, plan.Pruner, plan.Seed, plan.PlannedTrials, plan.Study));
-        Assert.Equal(SearchSpaces.Tunable, plan.Families);
+        // keel run's default candidates below 200,000 rows: random_forest is the forest, not fastforest.
+        Assert.Equal(["linear", "lightgbm", "fasttree", "random_forest"], plan.Families);
+        Assert.Equal("number_of_trees int [50, 300]; feature_fraction [0.1, 1]; minimum_example_count_per_leaf int log[1, 20]", SearchSpaces.Describe(plan.Spaces["random_forest"]));
+    }
+
+    [Fact]
+    public void From_SpecListsFastforest_FastforestSearched()
+    {
+        var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, $"data: {{path: {data}, label: Status}}\nmodels:\n  - fastforest\n  - random\nsearch:\n  trials: 2\n");
+        Assert.Equal(["fastforest"], SearchPlan.From(RunPreparation.Prepare(spec, null), new SearchRequest()).Families);
+        Assert.Equal(["fastforest", "random_forest"], Plan("  families: [fastforest, random_forest]\n").Families);
     }
 
     [Fact]
