@@ -6,7 +6,8 @@ Steps (from the repository root; quality only, so no bench lock):
 
 Peers and test rows are run.py's (reference.py with its SETS replaced; out/splits/NAME.test.txt, out/reference.json).
 Keel: one spec for every set, differing only in data, label and experiment: the default candidates, `split: predefined` on
-the same test rows, `search: {}` (every tunable family, TPE, median pruner, Keel's default spaces) and `--trials N` in all
+the same test rows, `search: {}` (the tunable families among the default candidates: linear, lightgbm, fasttree, random_forest;
+TPE, median pruner, Keel's default spaces; docs/search.md) and `--trials N` in all
 (trial i goes to family i mod 4, so 50 trials are 13/13/12/12). No per-set tuning. The search's final run (each family's best
 trial beside the baselines, chosen as the final run chooses, refitted, tested once) gives the test figure.
 Trials are scored by 5-fold cv under Keel's default rule (the training rows are few enough), and the final run adds the

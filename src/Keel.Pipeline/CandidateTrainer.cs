@@ -19,6 +19,7 @@ internal sealed class CandidateTrainer
     private readonly double[]? _validationWeights;
     private readonly double[]? _testWeights;
     private readonly FeatureCache _features = new();
+    private readonly TrainingRows _rows;
 
     /// <summary>Scoring is timed on at least this many rows (test rows repeated when there are fewer).</summary>
     public const int TimingRows = 10_000;
@@ -33,87 +34,30 @@ internal sealed class CandidateTrainer
     {
         _run = run;
         _time = time;
-        _train = TrainingSlice(run.Split.Train);
+        _rows = new TrainingRows(run);
+        _train = _rows.Train(run.Split.Train);
         // Validation rows carry the example weights too: fastforest calibrates on them (other trainers stop early on them unweighted).
-        _validation = run.Split.Validation.Length > 0 ? Weighted(Slice(run.Split.Validation), run.Split.Validation) : null;
+        _validation = run.Split.Validation.Length > 0 ? _rows.Watched(run.Split.Validation) : null;
         _testFeatures = run.Features.Take(run.Split.Test);
         _testLabels = run.Label.Labels.Take(run.Split.Test);
-        _validationWeights = RowWeights(run.Split.Validation);
-        _testWeights = RowWeights(run.Split.Test);
+        _validationWeights = _rows.RowWeights(run.Split.Validation);
+        _testWeights = _rows.RowWeights(run.Split.Test);
         var n = _testFeatures.RowCount;
         _timing = _testFeatures.Take(Enumerable.Range(0, n == 0 ? 0 : TimingRows).Select(i => i % n).ToArray());
     }
 
-    private TrainingData Slice(IReadOnlyList<int> rows) => new(_run.Features.Take(rows), _run.Label.Labels.Take(rows));
-
-    /// <summary>data.weight's values of <paramref name="rows"/>, or null without data.weight.</summary>
-    private double[]? RowWeights(IReadOnlyList<int> rows) => _run.Weights is { } w ? rows.Select(r => w[r]).ToArray() : null;
-
-    /// <summary>The rows' example weights: data.weight (its rows are the slice's: weights exclude resampling and augmentation;
-    /// pool rows added after them weigh 1) times imbalance.class_weight.</summary>
-    private TrainingData Weighted(TrainingData slice, IReadOnlyList<int> rows)
-    {
-        var own = RowWeights(rows);
-        if (own is not null && own.Length < slice.Features.RowCount) own = [.. own, .. Enumerable.Repeat(1.0, slice.Features.RowCount - own.Length)];
-        return slice with { Weights = TrainingWeights.ForTraining(_run.Spec, slice.Labels, own) };
-    }
-
-    /// <summary>Training rows: the slice with the pool's weak-labelled rows and (given a trainer and labels.self_training) its
-    /// self-trained rows after it, augmented and rebalanced by the spec (training rows only, never validation or test).</summary>
-    private TrainingData TrainingSlice(IReadOnlyList<int> rows, Candidate? selfTrainer = null)
-    {
-        var slice = Slice(rows);
-        if (_run.Pool is { } pool)
-        {
-            if (pool.WeakRows.Length > 0)
-                slice = new TrainingData(Labels.UnlabelledPool.Concat(slice.Features, pool.Features.Take(pool.WeakRows)), Labels.UnlabelledPool.Concat(slice.Labels, pool.WeakLabels));
-            if (selfTrainer is not null && _run.Spec.Labels!.SelfTraining is { } st)
-            {
-                var weak = new HashSet<int>(pool.WeakRows);
-                var rest = Enumerable.Range(0, pool.Features.RowCount).Where(r => !weak.Contains(r)).ToArray();
-                (slice, var selfTrained) = Labels.SelfTraining.Run(selfTrainer.Trainer, slice, pool.Features.Take(rest), st, _run.Context());
-                SelfTrained = selfTrained;
-            }
-        }
-        slice = Augmented(slice);
-        if (_run.Spec.Imbalance is not { Method: { } method } imbalance) return Weighted(slice, rows);
-        var (features, labels, summary) = Keel.Data.Imbalance.Resampler.Resample(slice.Features, slice.Labels, new Keel.Data.Imbalance.ImbalanceOptions
-        {
-            Method = method == "smote_nc" ? Keel.Data.Imbalance.ImbalanceMethod.SmoteNc : Enum.Parse<Keel.Data.Imbalance.ImbalanceMethod>(method, ignoreCase: true),
-            K = imbalance.K,
-            Seed = imbalance.Seed ?? _run.Seed,
-        });
-        Resampled = summary;
-        // Class weights are counted on the rebalanced rows (data.weight cannot be combined with resampling).
-        return new TrainingData(features, labels) { Weights = TrainingWeights.ForTraining(_run.Spec, labels, null) };
-    }
-
-    /// <summary>The spec's augment section applied: perturbed copies of training rows after the originals.</summary>
-    private TrainingData Augmented(TrainingData slice)
-    {
-        if (_run.Spec.Augment is not { } a) return slice;
-        var (features, labels) = Keel.Data.Augmentation.Augmenter.Augment(slice.Features, slice.Labels, new Keel.Data.Augmentation.AugmentOptions
-        {
-            Copies = a.Copies,
-            Noise = a.Noise,
-            Swaps = a.Swaps,
-            Seed = a.Seed ?? _run.Seed,
-        });
-        return new TrainingData(features, labels);
-    }
-
     /// <summary>What the last self-training did, or null without labels.self_training.</summary>
-    public Labels.SelfTrainingSummary? SelfTrained { get; private set; }
+    public Labels.SelfTrainingSummary? SelfTrained => _rows.SelfTrained;
 
     /// <summary>Rows per class before and after the last rebalancing, or null without an imbalance section.</summary>
-    public Keel.Data.Imbalance.ResampleSummary? Resampled { get; private set; }
+    public Keel.Data.Imbalance.ResampleSummary? Resampled => _rows.Resampled;
 
     /// <summary>The features the last fit learned from (rebalanced when the spec says so): what its transforms must match.</summary>
     public Table LastTrainFeatures { get; private set; } = null!;
 
     /// <summary>Fits <paramref name="candidate"/> on the train split; every candidate shares one featurised matrix per setting.</summary>
     public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer,
-        _run.Spec.Labels?.SelfTraining is null ? _train : TrainingSlice(_run.Split.Train, candidate), _validation);
+        _run.Spec.Labels?.SelfTraining is null ? _train : _rows.Train(_run.Split.Train, candidate), _validation);
 
     /// <summary>Fits <paramref name="candidate"/> on every training row after cross-validation: a boosted candidate trains the mean best
     /// round of its folds; the outcome's validation metrics are the cross-validated means, and <paramref name="cv"/> travels with it.</summary>
@@ -126,11 +70,7 @@ internal sealed class CandidateTrainer
     }
 
     private FitResult? _lastFold;
-    private FoldData[]? _folds;
-
-    /// <summary>One cv fold's rows: its training rows, the rows it is scored on, and (for candidates that use validation rows) the inner
-    /// split of its training rows; one feature cache per fold.</summary>
-    private sealed record FoldData(TrainingData Train, TrainingData Validation, TrainingData? InnerTrain, TrainingData? InnerValidation, FeatureCache Cache);
+    private TrainingRows.CvFold[]? _folds;
 
     /// <summary>Fits <paramref name="candidate"/> on each fold's training rows and scores it on the fold's validation rows (the run's
     /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. A candidate that learns from validation rows (early
@@ -138,13 +78,7 @@ internal sealed class CandidateTrainer
     /// never the rows it stopped or calibrated on. Every candidate shares one featurised matrix per fold and set of rows.</summary>
     public CrossValidation CrossValidate(Candidate candidate)
     {
-        _folds ??= _run.Selection.Folds.Select((f, i) =>
-        {
-            var inner = i < _run.Selection.Inner.Count ? _run.Selection.Inner[i] : null;
-            return new FoldData(TrainingSlice(f.Train), Slice(f.Validation),
-                inner is null ? null : TrainingSlice(inner.Train),
-                inner is null ? null : Weighted(Slice(inner.Validation), inner.Validation), new FeatureCache());
-        }).ToArray();
+        _folds ??= _rows.CvFolds();
         var metrics = new List<IReadOnlyDictionary<string, double>>();
         var predictions = new List<(int[], Keel.Core.Models.Predictions)>();
         var best = new List<int?>();
@@ -156,7 +90,7 @@ internal sealed class CandidateTrainer
                 ? candidate.Trainer.Fit(fold.InnerTrain ?? fold.Train, fold.InnerValidation, context)
                 : candidate.Trainer.Fit(fold.Train, null, context);
             var predicted = fit.Model.Predict(fold.Validation.Features);
-            metrics.Add(Evaluator.Evaluate(fold.Validation.Labels, predicted).Metrics);
+            metrics.Add(Evaluator.Evaluate(fold.Validation.Labels, predicted, fold.ValidationWeights).Metrics);
             predictions.Add((_run.Selection.Folds[i].Validation, predicted));
             best.Add(fit.BestIteration);
             _lastFold = fit;
@@ -179,7 +113,7 @@ internal sealed class CandidateTrainer
         _features.Clear();
         var rows = _run.Split.Train.Concat(_run.Split.Validation).Order().ToArray();
         var trainer = candidate.Trainer.ForRefit(new FitResult(trained.Model, trained.LossCurve) { BestIteration = trained.BestIteration });
-        return Fit(candidate.Name, candidate.Trainer, trainer, TrainingSlice(rows, candidate), validation: null);
+        return Fit(candidate.Name, candidate.Trainer, trainer, _rows.Train(rows, candidate), validation: null);
     }
 
     /// <summary>The learning curve of <paramref name="candidate"/>: fitted on 10, 25, 50, 75 and 100 % of the training rows (the first
@@ -202,7 +136,7 @@ internal sealed class CandidateTrainer
                 points.Add(new(fraction, n, null, null, $"the {n} rows hold {y.Distinct().Count()} of the {labels.Classes.Count} classes"));
                 continue;
             }
-            var slice = TrainingSlice(rows);
+            var slice = _rows.Train(rows);
             var fit = candidate.Trainer.Fit(slice, _validation, _run.Context());
             double? Score(EncodedLabels truth, Table features) =>
                 Evaluator.Evaluate(truth, fit.Model.Predict(features)).Metrics.TryGetValue(_run.Metric, out var v) ? v : null;

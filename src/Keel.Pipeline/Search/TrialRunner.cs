@@ -22,22 +22,23 @@ public sealed record TrialEnd(int Number, string Family, Core.Search.TrialState 
 /// </summary>
 internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time)
 {
-    /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows and
-    /// the inner split of its training rows (one feature cache each).</summary>
-    private readonly ScoringSet[] _sets = run.Selection.Mode == Core.Spec.SelectionMode.Cv
-        ? run.Selection.Folds.Select((f, i) => Set(run, f.Train, f.Validation, i < run.Selection.Inner.Count ? run.Selection.Inner[i] : null)).ToArray()
-        : [Set(run, run.Split.Train, run.Split.Validation, null)];
+    /// <summary>The spec's training rows, weights and rebalancing, prepared as keel run prepares them (self-training per trial).</summary>
+    private readonly TrainingRows _rows = new(run);
 
-    /// <summary>One place a trial is scored. <paramref name="Inner"/> is the cv fold's inner split (<see cref="SelectionPlan.Inner"/>):
+    /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows and
+    /// the inner split of its training rows (one feature cache each); both as keel run's <see cref="CandidateTrainer"/> builds them.</summary>
+    private readonly ScoringSet[] _sets = Sets(run, new TrainingRows(run));
+
+    private static ScoringSet[] Sets(PreparedRun run, TrainingRows rows) => run.Selection.Mode == Core.Spec.SelectionMode.Cv
+        ? rows.CvFolds().Select(f => new ScoringSet(f.Train, f.Validation, f.ValidationWeights, true,
+            f.InnerTrain is null ? null : (f.InnerTrain, f.InnerValidation!), f.Cache)).ToArray()
+        : [new ScoringSet(rows.Train(run.Split.Train), rows.Watched(run.Split.Validation), rows.RowWeights(run.Split.Validation), false, null, new())];
+
+    /// <summary>One place a trial is scored: <paramref name="Validation"/>'s rows weighed by <paramref name="Weights"/> (data.weight, as
+    /// keel run's validation metrics). <paramref name="Inner"/> is the cv fold's inner split (<see cref="SelectionPlan.Inner"/>):
     /// a trial that learns from validation rows (early stopping, calibration) fits on its training rows and watches its validation
     /// rows, as keel run's cv does, so the rows that score the fold are never the rows it stopped on.</summary>
-    private sealed record ScoringSet(TrainingData Train, TrainingData Validation, bool Cv, (TrainingData Train, TrainingData Validation)? Inner, FeatureCache Cache);
-
-    private static TrainingData Slice(PreparedRun run, int[] rows) => new(run.Features.Take(rows), run.Label.Labels.Take(rows));
-
-    private static ScoringSet Set(PreparedRun run, int[] train, int[] validation, Fold? inner) =>
-        new(Slice(run, train), Slice(run, validation), run.Selection.Mode == Core.Spec.SelectionMode.Cv,
-            inner is null ? null : (Slice(run, inner.Train), Slice(run, inner.Validation)), new());
+    private sealed record ScoringSet(TrainingData Train, TrainingData Validation, double[]? Weights, bool Cv, (TrainingData Train, TrainingData Validation)? Inner, FeatureCache Cache);
 
     /// <summary>The rows a trial fits on and watches. On the validation split: train and validation. In a cv fold, as keel run's
     /// cv: a trainer that learns from validation rows gets the inner split (or none when the fold has no inner split); a boosted one
@@ -102,6 +103,9 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var rounds = roundsOption is null ? 0 : int.Parse(Create(family, options).EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
         var rungs = roundsOption is null ? [0] : plan.Rungs(rounds);
         var usesValidation = Create(family, options).UsesValidation;
+        // With labels.self_training, keel run self-trains each candidate on the train split (never with cv): so does each trial.
+        var selfTrained = run.Spec.Labels?.SelfTraining is null || _sets[0].Cv ? null
+            : _rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, Create(family, options)));
         var reported = 0;
         var fits = new FitResult[_sets.Length];
         foreach (var rung in rungs)
@@ -113,6 +117,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             for (var i = 0; i < _sets.Length; i++)
             {
                 var (train, validation) = FitRows(_sets[i], usesValidation, roundsOption is not null);
+                train = selfTrained ?? train;
                 fits[i] = Create(family, rungOptions).Fit(train, validation, run.Context(_sets[i].Cache));
             }
             var fresh = MeanValidationLoss(fits).Where(kv => kv.Key > reported).ToArray();
@@ -122,7 +127,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = fresh.Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray() }, ct);
             if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, prunedAt);
         }
-        var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features)).Metrics).ToArray()).Mean;
+        var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features), set.Weights).Metrics).ToArray()).Mean;
         if (!metrics.TryGetValue(plan.Metric, out var value) || !double.IsFinite(value))
             throw new KeelInputException($"trial {trial.Number} ({family}): validation {plan.Metric} is not a number");
         await LogCostsAsync(runId, fits[^1].Model, _sets[^1].Validation, metrics, ct);

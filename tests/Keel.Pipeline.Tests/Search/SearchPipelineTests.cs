@@ -17,12 +17,19 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private PreparedRun Prepare(string search, string models = "")
+    private PreparedRun Prepare(string search, string models = "", string? data = null, string weight = "")
     {
-        var data = Path.Combine(Root(), "samples", "credit_data.csv");
+        data ??= Path.Combine(Root(), "samples", "credit_data.csv");
         var spec = Path.Combine(_dir, "keel.yaml");
-        File.WriteAllText(spec, $"experiment: credit\ndata: {{path: {data}, label: Status}}\n{models}search:\n{search}");
+        File.WriteAllText(spec, $"experiment: credit\ndata: {{path: {data}, label: Status{weight}}}\n{models}search:\n{search}");
         return RunPreparation.Prepare(spec, null);
+    }
+
+    /// <summary><paramref name="trial"/> as a keel run candidate of the same options (the spec's first model of its family).</summary>
+    private static Candidate AsCandidate(PreparedRun run, TrialSummary trial)
+    {
+        var model = new Keel.Core.Spec.ModelSpec { Type = trial.Family, Options = new Dictionary<string, string>(trial.Options) };
+        return new Candidate(model, Keel.Training.TrainerCatalog.Create(model, run.Task, 0));
     }
 
     private Task<KeelStore> OpenAsync() => KeelStore.OpenAsync(new StoreOptions { Uri = Path.Combine(_dir, ".keel") });
@@ -190,12 +197,68 @@ public sealed class SearchPipelineTests : IAsyncDisposable
 
         // keel run's cv of the same options on the same folds: each fold stops early on an inner fifth of its training rows and is
         // scored on the fold's own rows, which the booster never saw.
-        var model = new Keel.Core.Spec.ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string>(trial.Options) };
-        var cv = new CandidateTrainer(run, TimeProvider.System).CrossValidate(new Candidate(model, Keel.Training.TrainerCatalog.Create(model, run.Task, 0)));
+        var cv = new CandidateTrainer(run, TimeProvider.System).CrossValidate(AsCandidate(run, trial));
         Assert.True(cv.BestIteration < 300, $"best round {cv.BestIteration}: the folds did not stop early");
         Assert.Equal(cv.Mean["auc"], trial.Value!.Value, 12);
         var rounds = (await store.Tracking.GetRunAsync(trial.RunId!))!.Metrics["rounds"];
         Assert.Equal(cv.BestIteration!.Value, rounds, 12);
+    }
+
+    [Theory]
+    [InlineData("{class_weight: balanced}")]
+    [InlineData("{method: oversample}")]
+    public async Task Search_CvScoredTrialWithImbalance_ValueIsKeelRunsCvMean(string imbalance)
+    {
+        var run = Prepare("  trials: 1\n  families: [lightgbm]\n  pruner: none\n" +
+            "  spaces:\n    lightgbm: {learning_rate: 0.3, number_of_leaves: 8, minimum_example_count_per_leaf: 10, l2_regularization: 0}\n",
+            "split: {selection: cv, folds: 3}\nimbalance: " + imbalance + "\nmodels:\n  - {type: lightgbm, options: {number_of_iterations: 100}}\n");
+        await using var store = await OpenAsync();
+
+        var trial = (await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None)).Trials.Single();
+
+        // keel run's cv of the same options on the same folds: every fold's training rows (and its inner early-stopping split's) are
+        // class-weighted or rebalanced as the spec says; the rows that score the fold are not.
+        var cv = new CandidateTrainer(run, TimeProvider.System).CrossValidate(AsCandidate(run, trial));
+        Assert.Equal(cv.Mean["auc"], trial.Value!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Search_ValidationScoredTrialWithWeightColumn_ValueIsKeelRunsWeightedValidationScore()
+    {
+        // credit_data with a weight column generated here: bad loans weigh 3, every seventh row 0.5, the rest 1.
+        var lines = File.ReadAllLines(Path.Combine(Root(), "samples", "credit_data.csv"));
+        var csv = Path.Combine(_dir, "weighted.csv");
+        File.WriteAllLines(csv, lines.Select((l, i) => l + "," + (i == 0 ? "\"w\"" : l.StartsWith("\"bad\"", StringComparison.Ordinal) ? "3" : i % 7 == 0 ? "0.5" : "1")));
+        var run = Prepare("  trials: 1\n  families: [lightgbm]\n  pruner: none\n" +
+            "  spaces:\n    lightgbm: {learning_rate: 0.3, number_of_leaves: 8, minimum_example_count_per_leaf: 10, l2_regularization: 0}\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 100}}\n", csv, ", weight: w");
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Validation, run.Selection.Mode);
+        await using var store = await OpenAsync();
+
+        var trial = (await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None)).Trials.Single();
+
+        // keel run's candidate of the same options: trained on the weighted train split, scored on validation weighted by the column.
+        var outcome = new CandidateTrainer(run, TimeProvider.System).Train(AsCandidate(run, trial));
+        Assert.Equal(outcome.ValidationMetrics["auc"], trial.Value!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Search_ValidationScoredTrialWithSelfTraining_ValueIsKeelRunsValidationScore()
+    {
+        // credit_data with the label of every third row emptied: those rows form the pool that each candidate self-trains on.
+        var lines = File.ReadAllLines(Path.Combine(Root(), "samples", "credit_data.csv"));
+        var csv = Path.Combine(_dir, "pool.csv");
+        File.WriteAllLines(csv, lines.Select((l, i) => i > 0 && i % 3 == 0 ? l[l.IndexOf(',', StringComparison.Ordinal)..] : l));
+        var run = Prepare("  trials: 1\n  families: [linear]\n  pruner: none\n",
+            "labels: {self_training: {threshold: 0.9, iterations: 2}}\nmodels: [linear]\n", csv);
+        await using var store = await OpenAsync();
+
+        var trial = (await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None)).Trials.Single();
+
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+        var outcome = trainer.Train(AsCandidate(run, trial));
+        Assert.True(trainer.SelfTrained!.Added.Length > 0);
+        Assert.Equal(outcome.ValidationMetrics["auc"], trial.Value!.Value, 12);
     }
 
     [Fact]
