@@ -166,6 +166,7 @@ internal sealed class ShadowRing
         private bool[] _isString = [];
         private double[] _numbers = [];
         private int[] _lengths = [];
+        private int[] _charStart = [];
         private char[] _chars = [];
         private int _idLength;
 
@@ -205,6 +206,7 @@ internal sealed class ShadowRing
                 _names = new string[columns.Count];
                 _types = new ColumnType[columns.Count];
                 _isString = new bool[columns.Count];
+                _charStart = new int[columns.Count];
             }
             if (_numbers.Length < columns.Count * n) _numbers = new double[columns.Count * n];
             if (_lengths.Length < columns.Count * n) _lengths = new int[columns.Count * n];
@@ -227,6 +229,7 @@ internal sealed class ShadowRing
                         break;
                     case StringColumn strings:
                         _isString[c] = true;
+                        _charStart[c] = at;
                         var values = strings.Values;
                         for (var r = 0; r < n; r++)
                         {
@@ -281,12 +284,7 @@ internal sealed class ShadowRing
         /// <summary>Builds the strings of column <paramref name="c"/> into <paramref name="into"/>; the rows copied.</summary>
         public int CopyStrings(int c, Span<string?> into)
         {
-            var at = _idLength;
-            for (var k = 0; k < c; k++)
-            {
-                if (!_isString[k]) continue;
-                for (var r = 0; r < _rowCount; r++) at += Math.Max(0, _lengths[k * _rowCount + r]);
-            }
+            var at = _charStart[c];
             for (var r = 0; r < _rowCount; r++)
             {
                 var length = _lengths[c * _rowCount + r];
