@@ -1,5 +1,6 @@
 using Keel.Core.Tracking;
 using Keel.Tracking;
+using Keel.Training;
 
 namespace Keel.Cli.Tests;
 
@@ -132,6 +133,26 @@ public sealed class RegistryAndRunsCommandTests
         Assert.Equal([.. odd, "y"], types.Children.Keys.Select(k => ((YamlDotNet.RepresentationModel.YamlScalarNode)k).Value!));
         var run = await h.RunAsync("run", "keel.yaml", "--json");
         Assert.True(run.Exit == 0, run.Error);
+    }
+
+    [Fact]
+    public async Task Init_MoreRowsThanForestLimit_ProposesFastForestAsRunsDefaultsDo()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        var rows = Enumerable.Range(0, (int)TrainerCatalog.ForestRowLimit + 1).Select(i => $"{i % 97},{(i % 5 == 0 ? "yes" : "no")}");
+        await File.WriteAllLinesAsync(Path.Combine(h.Folder, "big.csv"), ["x,label", .. rows]);
+
+        var small = await h.RunAsync("init", "penguins.csv", "--label", "Species", "--out", "small.yaml");
+        var big = await h.RunAsync("init", "big.csv", "--label", "label", "--out", "big.yaml");
+
+        Assert.True(small.Exit == 0 && big.Exit == 0, small.Error + big.Error);
+        var smallYaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "small.yaml"));
+        var bigYaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "big.yaml"));
+        Assert.Contains("type: random_forest", smallYaml);
+        Assert.DoesNotContain("type: fastforest", smallYaml);
+        Assert.Contains("type: fastforest", bigYaml);
+        Assert.DoesNotContain("type: random_forest", bigYaml);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ internal static class InitCommand
         y.EndMap();
         y.Key("models").BeginList();
         y.Comment("baselines first, then candidates", inline: true);
-        foreach (var m in TrainerCatalog.DefaultCandidates(label.Task)) y.BeginMap().Key("type").Word(m.Type).EndMap();
+        foreach (var m in TrainerCatalog.DefaultCandidates(label.Task, table.RowCount)) y.BeginMap().Key("type").Word(m.Type).EndMap();
         y.EndList();
         y.Key("metric").Word(MetricCatalog.DefaultFor(label.Task));
         y.Key("register").BeginMap();
