@@ -201,7 +201,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
 
     private double Numeric(NumpyRandomState rng, double[] below, double[] above, Distribution d)
     {
-        var (low, high) = Bounds(d);
+        var (low, high) = NumericBounds.Of(d);
         var l = Parzen(below, d, low, high);
         var g = Parzen(above, d, low, high);
         var active = rng.Choice(l.Weights, eiCandidates);
@@ -229,17 +229,6 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         return d is FloatDistribution f ? Math.Clamp(chosen, f.Low, f.High) : chosen;
     }
 
-    private static (double Low, double High) Bounds(Distribution d) => d switch
-    {
-        FloatDistribution { Log: true } f => (Math.Log(f.Low), Math.Log(f.High)),
-        FloatDistribution f => (f.Low, f.High),
-        IntDistribution { Log: true } i => (Math.Log(i.Low - 0.5), Math.Log(i.High + 0.5)),
-        IntDistribution i => (i.Low - 0.5, i.High + 0.5),
-        _ => throw new ArgumentException($"not numeric: {d.GetType().Name}"),
-    };
-
-    private static bool IsLog(Distribution d) => d is FloatDistribution { Log: true } or IntDistribution { Log: true };
-
     private sealed record Mixture(double[] Mus, double[] Sigmas, double[] Weights);
 
     /// <summary>One side's Parzen estimator: a component at each observation (log-transformed on log scales) and the prior at the
@@ -249,7 +238,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     {
         var n = observed.Length;
         var mus = new double[n + 1];
-        for (var i = 0; i < n; i++) mus[i] = IsLog(d) ? Math.Log(observed[i]) : observed[i];
+        for (var i = 0; i < n; i++) mus[i] = NumericBounds.To(d, observed[i]);
         mus[n] = 0.5 * (low + high);
         var order = OptunaNumerics.Argsort(mus);
         var ends = new double[n + 3];
@@ -276,7 +265,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     /// their scale, or for linear integers each component's mass over the value's unit bin.</summary>
     private static double LogPdf(Mixture m, Distribution d, double low, double high, double value)
     {
-        var x = IsLog(d) ? Math.Log(value) : value;
+        var x = NumericBounds.To(d, value);
         var terms = new double[m.Mus.Length];
         for (var j = 0; j < terms.Length; j++)
         {
