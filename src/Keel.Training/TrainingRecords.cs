@@ -1,3 +1,4 @@
+using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Models;
 
@@ -9,6 +10,15 @@ public sealed record TrainingData(Table Features, EncodedLabels Labels)
     /// <summary>One example weight per row (class weights × row weights), honoured by trainers whose <see cref="ITrainer.HonoursWeights"/>
     /// is true. Default null: every row weighs 1.</summary>
     public double[]? Weights { get; init; }
+
+    /// <summary>Refuses rows a <paramref name="task"/> model cannot learn from: none at all, or fewer than two classes for a classifier.</summary>
+    internal void EnsureTrainable(TaskKind task, string where, string sourceName)
+    {
+        if (task != TaskKind.Regression && (Labels.ClassIndices is null || Labels.Classes.Count < 2))
+            throw new KeelInputException($"{where}: {sourceName} needs at least two label classes to train a classifier.");
+        if (Features.RowCount == 0)
+            throw new KeelInputException($"{where}: {sourceName} has no training rows.");
+    }
 }
 
 /// <summary>What a fit may depend on besides the data: the run's seed, the data's name (used in error messages) and,

@@ -32,10 +32,7 @@ internal sealed class RandomForestTrainer : ITrainer
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
     {
         var classes = train.Labels.Classes;
-        if (_task != TaskKind.Regression && (train.Labels.ClassIndices is null || classes.Count < 2))
-            throw new KeelInputException($"{_where}: {context.SourceName} needs at least two label classes to train a classifier.");
-        if (train.Features.RowCount == 0)
-            throw new KeelInputException($"{_where}: {context.SourceName} has no training rows.");
+        train.EnsureTrainable(_task, _where, context.SourceName);
 
         // The same featurised matrix as the other candidates (one per train table in the cache).
         var cache = context.Features ?? new FeatureCache();

@@ -38,10 +38,7 @@ internal sealed class MlNetTrainer : ITrainer
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
     {
         var classes = train.Labels.Classes;
-        if (_task != TaskKind.Regression && (train.Labels.ClassIndices is null || classes.Count < 2))
-            throw new KeelInputException($"{_where}: {context.SourceName} needs at least two label classes to train a classifier.");
-        if (train.Features.RowCount == 0)
-            throw new KeelInputException($"{_where}: {context.SourceName} has no training rows.");
+        train.EnsureTrainable(_task, _where, context.SourceName);
         // Defaults that depend on the row count and were not fixed by the run: this fit's own rows fix them (and its header shows them).
         if (_options is LightGbmOptions { RowDependent.Count: > 0 }) return ForTrainingRows(train.Features.RowCount).Fit(train, validation, context);
 
