@@ -50,7 +50,9 @@ internal static class SearchCommand
         string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : c.Resolve(reportPath);
         if (!json)
         {
-            c.Console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.Sampler}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } n ? $"{n} trials" : "no trial limit")}{(plan.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "")}; {request.Workers} worker(s); trials scored by {plan.Scoring} {plan.Metric}");
+            // A resumed study goes on scoring its trials as it began (SearchPipeline: a study from before trial scoring was recorded).
+            var scoring = await store.Studies.GetStudyAsync(plan.Study, ct) is { } existing ? SearchPlan.ScoringOf(existing, prepared) : plan.Scoring;
+            c.Console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.Sampler}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } n ? $"{n} trials" : "no trial limit")}{(plan.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "")}; {request.Workers} worker(s); trials scored by {scoring} {plan.Metric}");
         }
         var pipeline = new SearchPipeline(store, c.Time, new Lines(json ? null : c.Console), c.User);
         var outcome = await pipeline.SearchAsync(prepared, request, Report, ct);

@@ -28,9 +28,12 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(reportPathFor);
-        var plan = SearchPlan.From(run, request);
+        var asked = SearchPlan.From(run, request);
+        var existing = await store.Studies.GetStudyAsync(asked.Study, ct);
+        var (trialRun, plan) = Resumed(existing, run, asked, request);
         await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, time, ct);
-        await store.Studies.CreateStudyAsync(plan.Record(time.GetUtcNow()), ct);
+        var record = plan.Record(time.GetUtcNow());
+        await store.Studies.CreateStudyAsync(existing is null ? record : record with { DefinitionJson = existing.DefinitionJson }, ct);
         var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
         var started = time.GetUtcNow();
         var created = await store.Tracking.CreateRunAsync(experiment.Id, $"{plan.Study}-{started:yyyyMMdd-HHmmss}", started,
@@ -41,7 +44,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Params = Params(plan) }, ct);
             await store.Studies.SetSearchRunAsync(plan.Study, created.Id, ct);
             var stopAt = plan.Timeout is { } t ? started + t : (DateTimeOffset?)null;
-            await RunWorkersAsync(run, plan, request.Workers, experiment.Id, created.Id, stopAt, ct);
+            await RunWorkersAsync(trialRun, plan, request.Workers, experiment.Id, created.Id, stopAt, ct);
             return await FinishAsync(run, plan, created.Id, reportPathFor(created.Id), ct);
         }
         catch (Exception e)
@@ -53,22 +56,39 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     }
 
     /// <summary>Runs trials of an existing study (made by `keel search SPEC`) as extra workers, until it is done or the budget ends.</summary>
-    /// <exception cref="KeelInputException">No such study, it was not made by keel search, or its spec changed since.</exception>
+    /// <exception cref="KeelInputException">It was not made by keel search, or its search definition changed since (the message names what).</exception>
     public async Task<JoinOutcome> JoinAsync(string studyName, SearchRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var study = await store.Studies.GetStudyAsync(studyName, ct)
             ?? throw new KeelNotFoundException($"study '{studyName}' does not exist; `keel search SPEC` creates it");
         var specPath = SearchPlan.SpecPathOf(study);
-        var run = RunPreparation.Prepare(specPath, null);
-        var plan = SearchPlan.From(run, request with { Trials = study.PlannedTrials });
-        if (plan.DefinitionJson() != study.DefinitionJson)
-            throw new KeelInputException($"study '{studyName}': the spec {specPath} changed since the study began (its search definition differs); expected the same spec, or a new study name (search.study)");
+        var prepared = RunPreparation.Prepare(specPath, null);
+        var joining = request with { Trials = study.PlannedTrials };
+        var (run, plan) = Resumed(study, prepared, SearchPlan.From(prepared, joining), joining);
         var parent = study.SearchRunId ?? throw new KeelInputException($"study '{studyName}' has no search run yet; start it with `keel search {specPath}`");
         var experiment = await store.Tracking.GetOrCreateExperimentAsync(run.Experiment, ct);
         var stopAt = plan.Timeout is { } t ? time.GetUtcNow() + t : (DateTimeOffset?)null;
         var ran = await RunWorkersAsync(run, plan, request.Workers, experiment.Id, parent, stopAt, ct);
         return new JoinOutcome(studyName, ran);
+    }
+
+    /// <summary>The run the trials of <paramref name="existing"/> train on and its plan, or <paramref name="run"/>'s own for a new study.
+    /// A study whose trials were scored on the validation split (every study from before keel search scored trials by keel run's default
+    /// selection rule) goes on scoring them there when the spec leaves split.selection to that rule, so no trial is rescored or rerun.</summary>
+    /// <exception cref="KeelInputException">The study's search definition differs from the spec's, naming what changed.</exception>
+    private static (PreparedRun Run, SearchPlan Plan) Resumed(StudyRecord? existing, PreparedRun run, SearchPlan plan, SearchRequest request)
+    {
+        if (existing is null) return (run, plan);
+        if (SearchPlan.ScoringOf(existing, run) == "validation" && plan.Scoring != "validation" && run.Spec.Split.Selection is null)
+        {
+            run = RunPreparation.Prepare(run.Spec with { Split = run.Spec.Split with { Selection = SelectionMode.Validation } }, run.SpecText, run.SpecPath);
+            plan = SearchPlan.From(run, request);
+        }
+        var changes = plan.Changes(existing, run);
+        if (changes.Count > 0)
+            throw new KeelInputException($"study '{existing.Name}' already exists with another search definition: {string.Join("; ", changes)}; expected the same spec to resume or join it, or a new study name (search.study)");
+        return (run, plan);
     }
 
     private async Task<IReadOnlyList<TrialEnd>> RunWorkersAsync(PreparedRun run, SearchPlan plan, int workers, string experimentId, string parentRunId,

@@ -126,21 +126,60 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
 
     /// <summary>The spec path recorded in a study's definition.</summary>
     /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
-    public static string SpecPathOf(StudyRecord study)
+    public static string SpecPathOf(StudyRecord study) => Read(study).SpecPath;
+
+    /// <summary>A study's definition as stored. <paramref name="Scoring"/> is null in a definition written before it was recorded.</summary>
+    private sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
+        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string? Scoring);
+
+    /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search
+    /// recorded it (and scored trials by keel run's default selection rule), how that version scored them: by <paramref name="run"/>'s
+    /// folds when the spec asks for split.selection: cv, else on the validation split.</summary>
+    /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
+    public static string ScoringOf(StudyRecord study, PreparedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Read(study).Scoring
+            ?? (run.Spec.Split.Selection == SelectionMode.Cv && run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation");
+    }
+
+    /// <summary>What differs between <paramref name="study"/>'s stored definition and this plan's, one phrase per field (its scoring read
+    /// as <see cref="ScoringOf"/> reads it); empty when the study is this plan's and may be resumed or joined.</summary>
+    /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
+    public IReadOnlyList<string> Changes(StudyRecord study, PreparedRun run)
+    {
+        var stored = Read(study);
+        var changes = new List<string>();
+        void Compare<T>(string field, T was, T now)
+        {
+            if (!EqualityComparer<T>.Default.Equals(was, now)) changes.Add($"{field} (was {was}, now {now})");
+        }
+        Compare("the spec's path", stored.SpecPath, SpecPath);
+        if (stored.SpecSha256 != SpecSha256) changes.Add("the spec's text (its SHA-256 differs)");
+        Compare("search.families", string.Join(", ", stored.Families), string.Join(", ", Families));
+        foreach (var family in Families.Intersect(stored.Families))
+            Compare($"search.spaces.{family}", stored.Spaces.GetValueOrDefault(family), SearchSpaces.Describe(Spaces[family]));
+        Compare("search.sampler", stored.Sampler, Sampler);
+        Compare("search.pruner", stored.Pruner, Pruner);
+        Compare("search.seed", stored.Seed, Seed);
+        Compare("metric", stored.Metric, Metric);
+        Compare("search.stale_after (seconds)", stored.StaleAfterSeconds, StaleAfter.TotalSeconds);
+        Compare("trial scoring (split.selection)", ScoringOf(study, run), Scoring);
+        return changes;
+    }
+
+    private static Definition Read(StudyRecord study)
     {
         ArgumentNullException.ThrowIfNull(study);
         try
         {
-            return JsonSerializer.Deserialize<Definition>(study.DefinitionJson)?.SpecPath ?? throw new JsonException("no spec path");
+            return JsonSerializer.Deserialize<Definition>(study.DefinitionJson) is { SpecPath: not null } d ? d : throw new JsonException("no spec path");
         }
         catch (JsonException e)
         {
             throw new KeelInputException($"study '{study.Name}' was not created by `keel search` (its definition has no spec path): {e.Message}", e);
         }
     }
-
-    private sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
-        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string Scoring);
 
     /// <summary>The study record to create (or find) in the store.</summary>
     public StudyRecord Record(DateTimeOffset now) => new(Study, Families, PlannedTrials, DefinitionJson(), now) { StalePolicy = Stale };

@@ -318,6 +318,98 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Contains("credit-search", e.Message);
     }
 
+    /// <summary>Creates <paramref name="plan"/>'s study in <paramref name="store"/> as keel search wrote it before trial scoring was part of
+    /// the definition (commit 8d59b30 added it; its trials were scored on the validation split unless the spec said split.selection: cv),
+    /// with <paramref name="ran"/> trials complete at value 0.5 and a search run; <paramref name="spaces"/> replaces the spaces written.</summary>
+    private static async Task<Keel.Core.Search.StudyRecord> OldStudyAsync(KeelStore store, SearchPlan plan, int planned, int ran, IReadOnlyDictionary<string, string>? spaces = null)
+    {
+        var definition = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            plan.SpecPath, plan.SpecSha256, plan.Families,
+            Spaces = spaces ?? plan.Families.ToDictionary(f => f, f => SearchSpaces.Describe(plan.Spaces[f])),
+            plan.Sampler, plan.Pruner, plan.Seed, plan.Metric, StaleAfterSeconds = plan.StaleAfter.TotalSeconds,
+        });
+        Assert.DoesNotContain("Scoring", definition);
+        await store.Studies.CreateStudyAsync(new Keel.Core.Search.StudyRecord(plan.Study, plan.Families, planned, definition, DateTimeOffset.UtcNow));
+        var experiment = await store.Tracking.GetOrCreateExperimentAsync("credit");
+        var searchRun = await store.Tracking.CreateRunAsync(experiment.Id, "old-search", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        await store.Studies.SetSearchRunAsync(plan.Study, searchRun.Id);
+        var study = new Keel.Search.Study(store.Studies, plan.Study, plan.Spaces, "old-worker", plan.StudyOptions(TimeProvider.System));
+        for (var i = 0; i < ran; i++)
+        {
+            await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
+            await trial.CompleteAsync(0.5, CancellationToken.None);
+        }
+        return (await store.Studies.GetStudyAsync(plan.Study))!;
+    }
+
+    /// <summary>The validation auc of a linear trial fitted on <paramref name="run"/>'s train split as a validation-scored trial is.</summary>
+    private static double ValidationScore(PreparedRun run, IReadOnlyDictionary<string, string> options)
+    {
+        var validation = RunPreparation.Prepare(run.Spec with { Split = run.Spec.Split with { Selection = Keel.Core.Spec.SelectionMode.Validation } }, run.SpecText, run.SpecPath);
+        var fit = Linear(validation, options).Fit(new(validation.Features.Take(validation.Split.Train), validation.Label.Labels.Take(validation.Split.Train)), null, validation.Context());
+        return Keel.Evaluation.Evaluator.Evaluate(validation.Label.Labels.Take(validation.Split.Validation), fit.Model.Predict(validation.Features.Take(validation.Split.Validation))).Metrics["auc"];
+    }
+
+    [Fact]
+    public async Task Search_StudyFromBeforeScoringWasRecorded_ResumesScoringOnTheValidationSplitWithoutRerunningTrials()
+    {
+        var run = Prepare("  trials: 3\n  families: [linear]\n");
+        Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode); // today's default rule would score by cv
+        var plan = SearchPlan.From(run, new SearchRequest());
+        await using var store = await OpenAsync();
+        var old = await OldStudyAsync(store, plan, 3, 1);
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var trials = await store.Studies.ListTrialsAsync(plan.Study);
+        Assert.Equal([(0, 1, (double?)0.5), (1, 1, trials[1].Value), (2, 1, trials[2].Value)], trials.Select(t => (t.Number, t.Attempt, t.Value)));
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal("validation", (await store.Tracking.GetRunAsync(outcome.SearchRunId))!.Params["search.scoring"]);
+        foreach (var trial in outcome.Trials.Skip(1))
+        {
+            Assert.Equal("validation", (await store.Tracking.GetRunAsync(trial.RunId!))!.Params["scoring"]);
+            Assert.Equal(ValidationScore(run, trial.Options), trial.Value!.Value, 12);
+        }
+        Assert.Equal(old.DefinitionJson, (await store.Studies.GetStudyAsync(plan.Study))!.DefinitionJson);
+    }
+
+    [Fact]
+    public async Task Join_StudyFromBeforeScoringWasRecorded_RunsTheRestScoredOnTheValidationSplit()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n");
+        var plan = SearchPlan.From(run, new SearchRequest());
+        await using var store = await OpenAsync();
+        await OldStudyAsync(store, plan, 2, 1);
+
+        var joined = await Pipeline(store).JoinAsync(plan.Study, new SearchRequest(), CancellationToken.None);
+
+        var ran = Assert.Single(joined.Ran);
+        Assert.Equal((1, Keel.Core.Search.TrialState.Complete), (ran.Number, ran.State));
+        var trials = await store.Studies.ListTrialsAsync(plan.Study);
+        Assert.Equal(0.5, trials[0].Value);
+        var trialRun = (await store.Tracking.SearchRunsAsync(new RunQuery { Filter = "tags.keel.trial = '1'", MaxResults = 10 })).Runs.Single();
+        Assert.Equal("validation", trialRun.Params["scoring"]);
+        var options = trialRun.Params.Where(p => p.Key.StartsWith("linear.", StringComparison.Ordinal)).ToDictionary(p => p.Key["linear.".Length..], p => p.Value);
+        Assert.Equal(ValidationScore(run, options), trials[1].Value!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Search_StudyFromBeforeScoringWasRecordedWithAnotherSpace_RefusedNamingTheSpace()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n");
+        var plan = SearchPlan.From(run, new SearchRequest());
+        await using var store = await OpenAsync();
+        await OldStudyAsync(store, plan, 2, 1, new Dictionary<string, string> { ["linear"] = "l2_regularization [0.1, 1] log" });
+
+        var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None));
+
+        Assert.Contains("study 'credit-search'", e.Message);
+        Assert.Contains("search.spaces.linear (was l2_regularization [0.1, 1] log, now ", e.Message);
+        Assert.DoesNotContain("scoring", e.Message);
+        Assert.Single(await store.Studies.ListTrialsAsync(plan.Study));
+    }
+
     [Fact]
     public async Task Search_NoSelectionInSpecFewRows_TrialsScoredByTheCvFolds()
     {
