@@ -62,11 +62,14 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     /// <summary><paramref name="run"/> with each candidate's row-count-dependent defaults (LightGBM's categorical limits) fixed once
     /// from the run's training rows (train + validation, the rows the final model may be refitted on), so every fit of the run (cv
     /// folds, refit, learning curve) uses the values its params record, however many rows the fit itself has.</summary>
-    internal static PreparedRun WithTrainingRows(PreparedRun run)
-    {
-        long rows = run.Split.Train.Length + run.Split.Validation.Length;
-        return run with { Candidates = [.. run.Candidates.Select(c => c with { Trainer = c.Trainer.ForTrainingRows(rows) })] };
-    }
+    internal static PreparedRun WithTrainingRows(PreparedRun run) =>
+        run with { Candidates = [.. run.Candidates.Select(c => c with { Trainer = WithTrainingRows(run, c.Trainer) })] };
+
+    /// <summary><paramref name="trainer"/> with its row-count-dependent defaults fixed from <paramref name="run"/>'s training rows
+    /// (train + validation): the one rule for every fit of keel run and every trial of keel search, so a trial tunes the model
+    /// family settings the final run trains with.</summary>
+    internal static Keel.Training.ITrainer WithTrainingRows(PreparedRun run, Keel.Training.ITrainer trainer) =>
+        trainer.ForTrainingRows((long)run.Split.Train.Length + run.Split.Validation.Length);
 
     /// <summary>The per-feature description of a model's featurizer; none for models without one.</summary>
     private static IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Describe(CandidateOutcome model) =>

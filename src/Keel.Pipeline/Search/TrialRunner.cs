@@ -165,8 +165,10 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
     }
 
-    private ITrainer Create(string family, IReadOnlyDictionary<string, string> options) =>
-        TrainerCatalog.Create(new ModelSpec { Type = family, Options = options }, run.Task, SpecIndex(run.Spec, family));
+    /// <summary>The trial's trainer, its row-count-dependent defaults (LightGBM's categorical limits) fixed from the run's training rows
+    /// as keel run fixes them (<see cref="RunPipeline.WithTrainingRows(PreparedRun, ITrainer)"/>), not from the rows each trial fit has.</summary>
+    internal ITrainer Create(string family, IReadOnlyDictionary<string, string> options) =>
+        RunPipeline.WithTrainingRows(run, TrainerCatalog.Create(new ModelSpec { Type = family, Options = options }, run.Task, SpecIndex(run.Spec, family)));
 
     /// <summary>The trial's options: the spec's own options for this type (first model of the type), with the sampled values over them.</summary>
     public static IReadOnlyDictionary<string, string> Options(KeelSpec spec, string family, IReadOnlyDictionary<string, string> sampled)

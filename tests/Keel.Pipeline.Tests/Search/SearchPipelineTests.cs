@@ -411,6 +411,29 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Trial_RunRowsAboveLargeSetThresholdTrialRowsBelow_TrainsWithTheFinalRunsCategoricalLimits()
+    {
+        // 130,000 rows: train + validation 104,000 (keel run's count: the large-set limits), a trial's train split 83,200 (below it).
+        var data = Path.Combine(_dir, "big.csv");
+        var random = new Random(7);
+        File.WriteAllLines(data, ["x,c,y", .. Enumerable.Range(0, 130_000).Select(i => $"{random.NextDouble():0.###},v{i % 40},{(random.NextDouble() < 0.3 ? "yes" : "no")}")]);
+        var spec = Path.Combine(_dir, "big.yaml");
+        File.WriteAllText(spec, $"experiment: big\ndata: {{path: {data}, label: y}}\nmodels:\n  - {{type: lightgbm, options: {{number_of_iterations: 2}}}}\nsearch:\n  trials: 1\n  families: [lightgbm]\n");
+        var run = RunPreparation.Prepare(spec, null);
+        Assert.InRange(run.Split.Train.Length, 1, Keel.Training.MlNet.LightGbmOptions.LargeSetRows - 1);
+        Assert.InRange(run.Split.Train.Length + run.Split.Validation.Length, Keel.Training.MlNet.LightGbmOptions.LargeSetRows, int.MaxValue);
+        await using var store = await OpenAsync();
+        var options = TrialRunner.Options(run.Spec, "lightgbm", new Dictionary<string, string>());
+
+        var trial = new TrialRunner(store, run, SearchPlan.From(run, new SearchRequest()), TimeProvider.System).Create("lightgbm", options);
+
+        var winner = new TrialSummary(0, "lightgbm", "complete", 0.5, 1, 2, 0, new Dictionary<string, string>(), null);
+        var final = RunPipeline.WithTrainingRows(SearchPipeline.FinalRun(run, [winner], "search")).Candidates.Single(c => c.Spec.Type == "lightgbm").Trainer;
+        Assert.Equal("64", final.EffectiveParams["maximum_categorical_split_point_count"]);
+        Assert.Equal(final.EffectiveParams, trial.EffectiveParams);
+    }
+
+    [Fact]
     public async Task Search_NoSelectionInSpecFewRows_TrialsScoredByTheCvFolds()
     {
         var run = Prepare("  trials: 2\n  families: [linear]\n");
