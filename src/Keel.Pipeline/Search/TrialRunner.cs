@@ -20,14 +20,22 @@ public sealed record TrialEnd(int Number, string Family, Core.Search.TrialState 
 /// and reports its validation loss after every round (the fold mean), so the pruner can stop it between rungs.
 /// One instance per worker: it keeps that worker's featurised matrices.
 /// </summary>
-internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time)
+/// <param name="store">Where trial runs and the study live.</param>
+/// <param name="run">The prepared run whose rows and spec the trials train on.</param>
+/// <param name="plan">The search plan: study, scoring, metric, pruning rungs.</param>
+/// <param name="time">Clock for runs, heartbeats and timings.</param>
+/// <param name="rows">The spec's training rows, weights and rebalancing, prepared as keel run prepares them: the scoring sets are
+/// made from them, and a self-training trial trains on them.</param>
+internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time, TrainingRows rows)
 {
-    /// <summary>The spec's training rows, weights and rebalancing, prepared as keel run prepares them (self-training per trial).</summary>
-    private readonly TrainingRows _rows = new(run);
+    /// <summary>A runner of <paramref name="run"/>'s trials over its own <see cref="TrainingRows"/>.</summary>
+    public TrialRunner(KeelStore store, PreparedRun run, SearchPlan plan, TimeProvider time) : this(store, run, plan, time, new TrainingRows(run))
+    {
+    }
 
     /// <summary>Where a trial is fitted and scored: the train and validation splits, or with split.selection: cv each fold's rows and
     /// the inner split of its training rows (one feature cache each); both as keel run's <see cref="CandidateTrainer"/> builds them.</summary>
-    private readonly ScoringSet[] _sets = Sets(run, new TrainingRows(run));
+    private readonly ScoringSet[] _sets = Sets(run, rows);
 
     private static ScoringSet[] Sets(PreparedRun run, TrainingRows rows) => run.Selection.Mode == Core.Spec.SelectionMode.Cv
         ? rows.CvFolds().Select(f => new ScoringSet(f.Train, f.Validation, f.ValidationWeights, true,
@@ -105,7 +113,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var usesValidation = Create(family, options).UsesValidation;
         // With labels.self_training, keel run self-trains each candidate on the train split (never with cv): so does each trial.
         var selfTrained = run.Spec.Labels?.SelfTraining is null || _sets[0].Cv ? null
-            : _rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, Create(family, options)));
+            : rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, Create(family, options)));
         var reported = 0;
         var fits = new FitResult[_sets.Length];
         foreach (var rung in rungs)
