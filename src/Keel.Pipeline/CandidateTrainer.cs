@@ -151,7 +151,8 @@ internal sealed class CandidateTrainer
         var start = _time.GetTimestamp();
         LastTrainFeatures = train.Features;
         var fit = trainer.Fit(train, validation, context);
-        return Measure(name, candidate.Type, candidate.IsBaseline, candidate.EffectiveParams, fit, _time.GetElapsedTime(start).TotalSeconds, validation);
+        // The params of the trainer that fitted: a refit (or cv's fit on every row) states the round count it trained, not the candidate's.
+        return Measure(name, candidate.Type, candidate.IsBaseline, trainer.EffectiveParams, fit, _time.GetElapsedTime(start).TotalSeconds, validation);
     }
 
     /// <summary>The out-of-fold ensemble (<see cref="OutOfFoldEnsemble"/>) as a candidate: a voting model over <paramref name="members"/>'

@@ -75,6 +75,12 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     private static IReadOnlyList<Keel.Training.Featurization.FeatureDescription> Describe(CandidateOutcome model) =>
         model.Model is Keel.Training.IFeaturizedModel f ? Keel.Training.Featurization.FeatureDescriptions.Describe(f.Featurizer) : [];
 
+    /// <summary>The registered model's options that differ from its candidate's (CANDIDATE.OPTION) as final.OPTION: a boosted candidate
+    /// that stopped early is refitted (or, with cv, fitted on every row) for the rounds it kept, without early stopping.</summary>
+    private static Dictionary<string, string> FinalParams(Candidate candidate, CandidateOutcome final) =>
+        final.Params.Where(p => candidate.Trainer.EffectiveParams.GetValueOrDefault(p.Key) != p.Value)
+            .ToDictionary(p => $"final.{p.Key}", p => p.Value, StringComparer.Ordinal);
+
     /// <summary>What self-training did for one fit, as run parameters (rounds, rows added in all and per round).</summary>
     private static Dictionary<string, string> SelfTrainingParams(string fit, Labels.SelfTrainingSummary s) => new(StringComparer.Ordinal)
     {
@@ -178,6 +184,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         // The out-of-fold ensemble (cv only, after the spec's candidates) has no refit: its members are already fitted on every training row.
         var final = run.Spec.Split.Refit && run.Split.Validation.Length > 0 && selectedIndex < run.Candidates.Count ? trainer.Refit(run.Candidates[selectedIndex], selected) : selected;
         var refit = !ReferenceEquals(final, selected);
+        if (selectedIndex < run.Candidates.Count && FinalParams(run.Candidates[selectedIndex], final) is { Count: > 0 } finalParams)
+            await tracker.LogParamsAsync(finalParams, ct);
         if (refit && trainer.SelfTrained is { } selfRefit) await tracker.LogParamsAsync(SelfTrainingParams("final", selfRefit), ct);
         if (refit && run.Spec.Leakage != Keel.Core.Spec.CheckMode.Off)
             fitFindings.AddRange(DataCheckStep.FittedOnTrainOnly("final", final.Model, trainer.LastTrainFeatures, run.Spec.Features));

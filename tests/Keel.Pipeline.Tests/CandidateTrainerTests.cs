@@ -62,4 +62,39 @@ public sealed class CandidateTrainerTests : IDisposable
         Assert.Equal(best, refit.LossCurve!.Points.Count);
         Assert.Null(refit.BestIteration);
     }
+
+    [Fact]
+    public void Refit_BoostedStoppedEarly_ParamsAndHeadersStateTheRoundsEachModelHolds()
+    {
+        var run = Prepare("{type: lightgbm, options: {number_of_iterations: 60, learning_rate: 0.9, early_stopping_rounds: 5}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var trained = trainer.Train(run.Candidates[0]);
+        var refit = trainer.Refit(run.Candidates[0], trained);
+
+        var best = Assert.NotNull(trained.BestIteration).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The candidate's params are its own (60 rounds, stopping after 5 without gain); the model it kept holds the best round.
+        Assert.Equal(("60", "5"), (trained.Params["number_of_iterations"], trained.Params["early_stopping_rounds"]));
+        Assert.Equal((best, "5"), Rounds(RefitRoundsTests.Header(trained.ModelFile)));
+        // The refit trains that many rounds without early stopping, and says so.
+        Assert.Equal(refit.LossCurve!.Points.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), best);
+        Assert.Equal((best, "0"), Rounds(refit.Params));
+        Assert.Equal((best, "0"), Rounds(RefitRoundsTests.Header(refit.ModelFile)));
+    }
+
+    [Fact]
+    public void Refit_EnsembleWithBoostedMemberStoppedEarly_ParamsStateTheMembersRounds()
+    {
+        var run = Prepare("{type: voting, members: [{type: lightgbm, options: {number_of_iterations: 60, learning_rate: 0.9, early_stopping_rounds: 5}}, linear]}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var refit = trainer.Refit(run.Candidates[0], trainer.Train(run.Candidates[0]));
+
+        var rounds = int.Parse(refit.Params["lightgbm.number_of_iterations"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rounds, 1, 59);
+        Assert.Equal("0", refit.Params["lightgbm.early_stopping_rounds"]);
+    }
+
+    private static (string Rounds, string Patience) Rounds(IReadOnlyDictionary<string, string> effective) =>
+        (effective["number_of_iterations"], effective["early_stopping_rounds"]);
 }

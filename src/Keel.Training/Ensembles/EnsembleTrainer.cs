@@ -49,18 +49,21 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
 
     /// <summary>The ensemble with every member's row-count-dependent defaults fixed for <paramref name="rows"/> training rows, and
     /// its params (MEMBER.OPTION) showing them.</summary>
-    public ITrainer ForTrainingRows(long rows)
+    public ITrainer ForTrainingRows(long rows) => WithMembers(members.Select(m => (m.Name, m.Trainer.ForTrainingRows(rows))).ToArray());
+
+    /// <summary>The ensemble over <paramref name="changed"/> (the members, each possibly replaced), its params (MEMBER.OPTION)
+    /// showing theirs; this one when no member changed.</summary>
+    private ITrainer WithMembers((string Name, ITrainer Trainer)[] changed)
     {
-        var fixedMembers = members.Select(m => (m.Name, m.Trainer.ForTrainingRows(rows))).ToArray();
-        if (fixedMembers.Zip(members).All(p => ReferenceEquals(p.First.Item2, p.Second.Trainer))) return this;
+        if (changed.Zip(members).All(p => ReferenceEquals(p.First.Trainer, p.Second.Trainer))) return this;
         var effective = new SortedDictionary<string, string>(effectiveParams.ToDictionary(), StringComparer.Ordinal);
         // Bagging's replicas ("base#1", "base#2", ...) share the base's options, recorded once under the base's name.
-        foreach (var (name, trainer) in kind == EnsembleKind.Bagging ? fixedMembers.Take(1) : fixedMembers)
+        foreach (var (name, trainer) in kind == EnsembleKind.Bagging ? changed.Take(1) : changed)
         {
             var prefix = kind == EnsembleKind.Bagging ? name[..name.LastIndexOf('#')] : name;
             foreach (var (k, v) in trainer.EffectiveParams) effective[$"{prefix}.{k}"] = v;
         }
-        return new EnsembleTrainer(kind, task, fixedMembers, options, effective, where);
+        return new EnsembleTrainer(kind, task, changed, options, effective, where);
     }
 
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
@@ -117,7 +120,7 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
     public ITrainer ForRefit(FitResult fit)
     {
         if (fit.Model is not EnsembleModel { MemberFits: { } fits } || fits.Count != members.Count) return this;
-        var refit = members.Select((m, i) => (m.Name, m.Trainer.ForRefit(fits[i]))).ToArray();
-        return new EnsembleTrainer(kind, task, refit, options, effectiveParams, where);
+        // Each member trains the rounds it kept, and the ensemble's params say so.
+        return WithMembers(members.Select((m, i) => (m.Name, m.Trainer.ForRefit(fits[i]))).ToArray());
     }
 }

@@ -81,8 +81,10 @@ internal sealed class MlNetTrainer : ITrainer
         var best = curve is null ? null : EarlyStopping.BestIteration(curve, rounds.Patience);
         if (best is { } b && b < rounds.Trained)
         {
-            // The first b rounds of a seeded, deterministic booster are the same trees, so refitting b rounds keeps the best model.
+            // The first b rounds of a seeded, deterministic booster are the same trees, so refitting b rounds keeps the best model,
+            // and its header states the b rounds it holds (early_stopping_rounds as given: it stopped early).
             transformer = Estimator(ml, context.Seed, WithRounds(_options, b), weighted).Fit(view);
+            header = header with { EffectiveParams = ParamsWith((rounds.Name, b)) };
         }
         return new FitResult(new MlNetModel(header, state, ml, transformer), curve) { BestIteration = best < rounds.Trained ? best : null };
     }
@@ -93,12 +95,18 @@ internal sealed class MlNetTrainer : ITrainer
     public ITrainer ForRefit(FitResult fit)
     {
         if (fit.BestIteration is not { } best || Rounds(_options) is not { } rounds || best >= rounds.Trained) return this;
-        var options = WithRounds(_options, best);
-        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal)
-        {
-            [rounds.Name] = best.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        return new MlNetTrainer(Type, _task, options, effective, _where);
+        // Its params state what it trains: the best round count, without early stopping (it has no validation rows).
+        return new MlNetTrainer(Type, _task, WithRounds(_options, best), ParamsWith((rounds.Name, best), (EarlyStoppingOption, 0)), _where);
+    }
+
+    private const string EarlyStoppingOption = "early_stopping_rounds";
+
+    /// <summary><see cref="EffectiveParams"/> with <paramref name="values"/> over them (formatted invariantly).</summary>
+    private SortedDictionary<string, string> ParamsWith(params (string Name, int Value)[] values)
+    {
+        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in values) effective[name] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return effective;
     }
 
     public ITrainer ForTrainingRows(long rows)
