@@ -164,7 +164,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Compare("search.seed", stored.Seed, Seed);
         Compare("metric", stored.Metric, Metric);
         Compare("search.stale_after (seconds)", stored.StaleAfterSeconds, StaleAfter.TotalSeconds);
-        Compare("trial scoring (split.selection)", ScoringOf(study, run), Scoring);
+        Compare("the trial scoring", ScoringOf(study, run), Scoring);
         return changes;
     }
 
