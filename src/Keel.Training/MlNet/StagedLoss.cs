@@ -24,7 +24,11 @@ internal static class StagedLoss
     /// <summary>Per-row losses held at once by one block of rows (rows times stages); bounds a block's loss buffer at 1 MiB.</summary>
     private const int BlockValues = 1 << 17;
 
-    /// <summary>Most rows in one block (its rows are held dense: 256 rows of 461 slots on flights are 0.5 MiB).</summary>
+    /// <summary>Slots of the rows held at once by one block (its rows are held dense); bounds those at 0.5 MiB, so wide
+    /// one-hot matrices get blocks of fewer rows.</summary>
+    private const int BlockSlots = 1 << 17;
+
+    /// <summary>Most rows in one block.</summary>
     private const int MaxBlockRows = 256;
 
     /// <summary>One tree as arrays; <paramref name="Categories"/>[n] is non-null at a categorical split node: a bit per slot,
@@ -145,7 +149,7 @@ internal static class StagedLoss
         int threads)
     {
         var sums = new double[stages];
-        var blockRows = Math.Clamp(BlockValues / stages, 1, MaxBlockRows);
+        var blockRows = Math.Clamp(Math.Min(BlockValues / Math.Max(1, stages), BlockSlots / Math.Max(1, x.Width)), 1, MaxBlockRows);
         var blocks = (rows.Length + blockRows - 1) / blockRows;
         var wave = Math.Min(blocks, Math.Max(1, threads) * 2);
         var categorical = trees.Any(ts => ts.Any(t => t.Categories.Any(c => c is not null)));
