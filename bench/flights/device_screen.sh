@@ -11,18 +11,7 @@ cd "$(dirname "$0")/../.."
 configs=$1; jobs=${2:-8}; pack=${PACK:-bench/out/flights}
 w=/tmp/keelflights; mkdir -p $w
 [ -x $w/publish/Keel.Bench ] || tar -xzf "$pack/publish.tar.gz" -C $w
-if [ ! -f $w/flights-3m.csv ]; then PACK=$pack python3 - <<'PY'
-import os, numpy as np, datetime as dt
-z = np.load(os.environ['PACK'] + '/flights-3m.npz'); names = [str(s) for s in z['names']]
-base = dt.datetime(2001, 1, 1); cache = {}
-with open('/tmp/keelflights/flights-3m.csv', 'w', newline='\n') as f:
-    f.write('date,delay,distance,origin,destination,delayed\n')
-    for m, de, di, o, d, y in zip(z['minutes'].tolist(), z['delay'].tolist(), z['distance'].tolist(), z['origin'].tolist(), z['destination'].tolist(), z['delayed'].tolist()):
-        s = cache.get(m)
-        if s is None: s = cache[m] = (base + dt.timedelta(minutes=m)).strftime('%Y-%m-%dT%H:%M:%S')
-        f.write(f'{s},{de},{di},{names[o]},{names[d]},{y}\n')
-PY
-fi
+[ -f $w/flights-3m.csv ] || python3 bench/flights/npz_csv.py "$pack/flights-3m.npz" $w/flights-3m.csv
 md5sum $w/flights-3m.csv
 export LD_LIBRARY_PATH=$w/publish
 BENCH=$w/publish/Keel.Bench bash bench/flights/screen_parallel.sh $w/flights-3m.csv "$configs" "${OUT:-.}/screen.log" "$jobs"

@@ -30,6 +30,9 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
     public TaskKind Task => _header.Task;
     public IReadOnlyList<string> Classes => _header.Classes;
     public FeaturizerState Featurizer { get; }
+
+    /// <summary>The trained ML.NET transformer (read by tests that stage its trees).</summary>
+    internal ITransformer Transformer => _transformer;
     public DataSchema InputSchema => Featurizer.InputSchema;
 
     public Predictions Predict(Table features)

@@ -77,7 +77,8 @@ internal sealed class MlNetTrainer : ITrainer
         var transformer = Estimator(ml, context.Seed, _options, weighted).Fit(view);
         if (Rounds(_options) is not { } rounds) return new FitResult(new MlNetModel(header, state, ml, transformer), null);
 
-        var curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, fitted.Rows, train.Labels, validRows, validation?.Labels, context.Seed);
+        var curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, fitted.Rows, train.Labels, validRows, validation?.Labels, context.Seed,
+            _options is LightGbmOptions o ? Threads(o) : Environment.ProcessorCount);
         var best = curve is null ? null : EarlyStopping.BestIteration(curve, rounds.Patience);
         if (best is { } b && b < rounds.Trained)
         {
