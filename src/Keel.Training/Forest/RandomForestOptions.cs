@@ -11,7 +11,7 @@ public sealed record RandomForestOptions
 
     /// <summary>Trees times training rows that the default tree count spends at most: an unpruned tree holds up to about a node
     /// per training row, so this bounds the default forest's nodes (model bytes, training CPU, predict time) by those of 100
-    /// trees on 10,000 rows (about 10 to 15 MB on bench/tabular8).</summary>
+    /// trees on 10,000 rows (on bench/tabular8 about 8 to 15 bytes a tree per training row for classifiers, 35 for regression).</summary>
     public const long RowTreeBudget = 1_000_000;
 
     /// <summary>Fewest and most trees of the default tree count: scikit-learn's n_estimators, and R randomForest's and ranger's ntree.</summary>
