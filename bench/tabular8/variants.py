@@ -1,7 +1,8 @@
 """Candidate-default variants side by side: one `keel run` per data set listing every variant as its own named candidate, so all
 variants share the run's cv folds and test rows. Prints each variant's cv mean (what selection sees) and test metric.
 
-  /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest|random_forest] [SET ...]
+  /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest|random_forest|rf_trees]
+      [--seed N] [SET ...]
 
 Sets: the nine of run.py (after run.py has written out/splits) and the three samples of bench/compare.py (credit_data,
 penguins, ames). The variants tried for the defaults are listed in VARIANTS; results go to out/variants-MODELS-SETS.json.
@@ -15,6 +16,7 @@ sys.path.insert(0, HERE)
 from run import SETS, METRIC  # noqa: E402
 
 SAMPLES = [("credit_data", "Status", "binary"), ("penguins", "Species", "multiclass"), ("ames", "Sale_Price", "regression")]
+COST = ("train_seconds", "predict_us_per_row", "model_bytes")  # per candidate in `keel run --json`; timings depend on load
 SAMPLE_METRIC = {"binary": "auc", "multiclass": "macro_f1", "regression": "rmse"}  # bench/compare.py's
 
 VARIANTS = {
@@ -45,13 +47,20 @@ VARIANTS = {
         "rf_now": {},
         "rf_leaf3": {"minimum_example_count_per_leaf": 3},
     },
+    # The forest's tree count (branch rftrees): scikit-learn's 100 against R randomForest's and ranger's 500. Trees are seeded by
+    # (run seed, tree index) alone, so rf_t300's first 100 trees are rf_t100's.
+    "rf_trees": {
+        "rf_t100": {"type": "random_forest", "number_of_trees": 100},
+        "rf_t300": {"type": "random_forest", "number_of_trees": 300},
+        "rf_t500": {"type": "random_forest", "number_of_trees": 500},
+    },
 }
 
 
-def spec(name, data, test_rows, label, models):
+def spec(name, data, test_rows, label, models, seed=42):
     lines = [f"experiment: variants-{name}", f"data: {{path: {data}, label: {label}}}",
              f"split: {{strategy: predefined, predefined: {{test_rows: {test_rows}}}, selection: cv}}",
-             "register: {enabled: false}", "seed: 42", "models:"]
+             "register: {enabled: false}", f"seed: {seed}", "models:"]
     for n, (t, o) in models.items():
         opts = ", ".join(f"{k}: {v}" for k, v in o.items())
         lines.append(f"  - {{name: {n}, type: {t}" + (f", options: {{{opts}}}" if opts else "") + "}")
@@ -64,23 +73,31 @@ def main():
     if "--keel" in args:
         i = args.index("--keel"); keel_dll = args[i + 1]; del args[i:i + 2]
     families = list(VARIANTS)
+    seed = 42
+    if "--seed" in args:
+        i = args.index("--seed"); seed = int(args[i + 1]); del args[i:i + 2]
     if "--models" in args:
         i = args.index("--models"); families = args[i + 1].split(","); del args[i:i + 2]
     sets = [(n, os.path.join(HERE, f, n + ".csv"), os.path.join(OUT, "splits", n + ".test.txt"), l, t, METRIC[t]) for n, f, l, t in SETS]
     sets += [(n, os.path.join(ROOT, "samples", n + ".csv"), os.path.join(ROOT, "samples", "splits", n + ".test.txt"), l, t, SAMPLE_METRIC[t]) for n, l, t in SAMPLES]
     sets = [s for s in sets if not args or s[0] in args]
     store = tempfile.mkdtemp(prefix="keel-variants-")
-    path = os.path.join(OUT, f"variants-{'-'.join(families)}-{'-'.join(s[0] for s in sets)}.json")
+    tag = "" if seed == 42 else f"-seed{seed}"
+    path = os.path.join(OUT, f"variants-{'-'.join(families)}-{'-'.join(s[0] for s in sets)}{tag}.json")
     results = {}
     for name, data, test_rows, label, task, metric in sets:
         models = {v: (o.get("type", fam), {k: x for k, x in o.items() if k != "type"}) for fam in families for v, o in VARIANTS[fam].items()}
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-            f.write(spec(name, data, test_rows, label, models))
+            f.write(spec(name, data, test_rows, label, models, seed))
         res = subprocess.run(["dotnet", keel_dll, "run", f.name, "--json", "--store", store], capture_output=True, text=True)
         if res.returncode != 0:
             print(name, "failed:", res.stderr[-2000:], flush=True); continue
         out = json.loads(res.stdout)
-        rows = {c["name"]: {"cv": c["validation_metrics"].get(metric), "test": c["test_metrics"].get(metric)} for c in out["candidates"]}
+        rows = {c["name"]: {"cv": c["validation_metrics"].get(metric), "test": c["test_metrics"].get(metric),
+                            "cv_sd": (c.get("cross_validation") or {}).get("std", {}).get(metric),
+                            "cv_folds": [f.get(metric) for f in (c.get("cross_validation") or {}).get("fold_metrics", [])], "selection": out["selection_metric"],
+                            "cv_selection": c["validation_metrics"].get(out["selection_metric"]),
+                            **{k: c.get(k) for k in COST}} for c in out["candidates"]}
         results[name] = {"metric": metric, "variants": rows}
         json.dump(results, open(path, "w"), indent=1)
         print(name, metric, "  ".join(f"{k}: cv {v['cv']:.4f} test {v['test']:.4f}" for k, v in rows.items()), flush=True)

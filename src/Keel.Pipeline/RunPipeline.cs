@@ -59,8 +59,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
     }
 
-    /// <summary><paramref name="run"/> with each candidate's row-count-dependent defaults (LightGBM's categorical limits) fixed once
-    /// from the run's training rows (train + validation, the rows the final model may be refitted on), so every fit of the run (cv
+    /// <summary><paramref name="run"/> with each candidate's row-count-dependent defaults (LightGBM's categorical limits,
+    /// random_forest's tree count) fixed once from the run's training rows (train + validation, the rows the final model may be refitted on), so every fit of the run (cv
     /// folds, refit, learning curve) uses the values its params record, however many rows the fit itself has.</summary>
     internal static PreparedRun WithTrainingRows(PreparedRun run) =>
         run with { Candidates = [.. run.Candidates.Select(c => c with { Trainer = WithTrainingRows(run, c.Trainer) })] };

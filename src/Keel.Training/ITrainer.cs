@@ -27,8 +27,8 @@ public interface ITrainer
     /// early trains the best round count it found; others are returned unchanged.</summary>
     ITrainer ForRefit(FitResult fit) => this;
 
-    /// <summary>The trainer with its row-count-dependent defaults (LightGBM's categorical limits) fixed for fits on
-    /// <paramref name="rows"/> training rows, its <see cref="EffectiveParams"/> showing them; a run fixes them once from its
-    /// training rows so every fit in it (cv folds, refit) uses the same. Unfixed, each fit uses its own row count. Others: unchanged.</summary>
+    /// <summary>The trainer with its row-count-dependent defaults (LightGBM's categorical limits, random_forest's tree count) fixed
+    /// for fits on <paramref name="rows"/> training rows, its <see cref="EffectiveParams"/> showing them; a run fixes them once from
+    /// its training rows so every fit in it (cv folds, refit) uses the same. Unfixed, each fit uses its own row count. Others: unchanged.</summary>
     ITrainer ForTrainingRows(long rows) => this;
 }

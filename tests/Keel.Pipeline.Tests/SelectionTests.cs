@@ -51,6 +51,19 @@ public sealed class SelectionTests : IDisposable
     }
 
     [Fact]
+    public void WithTrainingRows_DefaultForest_RecordsTheTreeCountOfTheRunsTrainingRows()
+    {
+        var run = RunPipeline.WithTrainingRows(Prepare(Noisy(2_600), ""));
+        long rows = run.Split.Train.Length + run.Split.Validation.Length;
+
+        // Between 2,000 and 10,000 training rows the count is 1,000,000 / rows, neither bound (500, 100).
+        Assert.InRange(rows, 2_001, 9_999);
+        Assert.Equal(Keel.Training.Forest.RandomForestOptions.DefaultTreeCount(rows).ToString(CultureInfo.InvariantCulture),
+            run.Candidates.Single(c => c.Name == "random_forest").Trainer.EffectiveParams["number_of_trees"]);
+        Assert.NotEqual("100", run.Candidates.Single(c => c.Name == "random_forest").Trainer.EffectiveParams["number_of_trees"]);
+    }
+
+    [Fact]
     public void Prepare_TrainingRowsTimesCandidatesOverBudget_SelectsOnValidation()
     {
         // 2 candidates: the budget allows 100,000 training rows; 126,000 rows leave about 100,800 after the test split.

@@ -45,7 +45,7 @@ public class CategoricalDefaultsTests
     private static string[] Recorded(IReadOnlyDictionary<string, string> p) => [.. Limits.Select(k => p[k])];
 
     // The effective params the model package stores (its header).
-    private static IReadOnlyDictionary<string, string> HeaderParams(IFittedModel model)
+    internal static IReadOnlyDictionary<string, string> HeaderParams(IFittedModel model)
     {
         using var ms = new MemoryStream();
         model.Save(ms);

@@ -3,6 +3,7 @@ using Keel.Core;
 using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.Core.Spec;
+using Keel.Training.Forest;
 
 namespace Keel.Training.Tests;
 
@@ -183,6 +184,44 @@ public class RandomForestTests
 
         var bias = Enumerable.Range(0, 50).Select(r => (task == TaskKind.Binary ? predicted.Probabilities![r][1] : predicted.Values![r]) - slots[r].Sum(v => (double)v)).ToArray();
         Assert.True(bias.Max() - bias.Min() < 1e-4 * Math.Max(1, Math.Abs(bias[0])), $"prediction less contributions ranges over [{bias.Min()}, {bias.Max()}]");
+    }
+
+    [Theory]
+    [InlineData(88, "500")]
+    [InlineData(2_000, "500")]
+    [InlineData(2_001, "499")]
+    [InlineData(5_000, "200")]
+    [InlineData(9_999, "100")]
+    [InlineData(10_000, "100")]
+    [InlineData(200_000, "100")]
+    public void ForTrainingRows_NumberOfTreesLeftOut_RecordsTheRowBudgetsCount(long rows, string trees)
+    {
+        var trainer = TrainerCatalog.Create(Spec(), TaskKind.Binary, 0);
+
+        // Unfixed, the params show the large-set count (a fit fixes it from its own rows); a run fixes it from its training rows.
+        Assert.Equal("100", trainer.EffectiveParams["number_of_trees"]);
+        Assert.Equal(trees, trainer.ForTrainingRows(rows).EffectiveParams["number_of_trees"]);
+    }
+
+    [Fact]
+    public void ForTrainingRows_NumberOfTreesGiven_Wins()
+    {
+        Assert.Equal("100", TrainerCatalog.Create(Spec(("number_of_trees", "100")), TaskKind.Binary, 0).ForTrainingRows(88).EffectiveParams["number_of_trees"]);
+        Assert.Equal("700", TrainerCatalog.Create(Spec(("number_of_trees", "700")), TaskKind.Binary, 0).ForTrainingRows(50_000).EffectiveParams["number_of_trees"]);
+    }
+
+    [Fact]
+    public void Fit_NumberOfTreesLeftOut_GrowsTheCountOfItsOwnRowsAndRecordsIt()
+    {
+        var data = TestData.ForTask(TaskKind.Multiclass);
+        var trees = RandomForestOptions.DefaultTreeCount(data.Features.RowCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var byDefault = TrainerCatalog.Create(Spec(), TaskKind.Multiclass, 0).Fit(data, null, TestData.Context()).Model;
+        var given = TrainerCatalog.Create(Spec(("number_of_trees", trees)), TaskKind.Multiclass, 0).Fit(data, null, TestData.Context()).Model;
+
+        Assert.Equal("500", trees);
+        Assert.Equal(trees, CategoricalDefaultsTests.HeaderParams(byDefault)["number_of_trees"]);
+        Assert.Equal(given.Predict(data.Features).Probabilities!.SelectMany(r => r), byDefault.Predict(data.Features).Probabilities!.SelectMany(r => r));
     }
 
     [Theory]

@@ -33,6 +33,8 @@ internal sealed class RandomForestTrainer : ITrainer
     {
         var classes = train.Labels.Classes;
         train.EnsureTrainable(_task, _where, context.SourceName);
+        // A tree count the run did not fix follows this fit's own rows (and the model header shows it).
+        if (_options.TreesFollowRows) return ForTrainingRows(train.Features.RowCount).Fit(train, validation, context);
 
         // The same featurised matrix as the other candidates (one per train table in the cache).
         var cache = context.Features ?? new FeatureCache();
@@ -61,6 +63,19 @@ internal sealed class RandomForestTrainer : ITrainer
             _ => { });
         var header = new ModelHeader(Type, _task, classes, EffectiveParams);
         return new FitResult(new RandomForestModel(header, fitted.Raw, new ForestState(width, trees)), null);
+    }
+
+    /// <summary>The default tree count fixed for <paramref name="rows"/> training rows (<see cref="RandomForestOptions.DefaultTreeCount"/>);
+    /// a given number_of_trees is kept.</summary>
+    public ITrainer ForTrainingRows(long rows)
+    {
+        if (!_options.TreesFollowRows) return this;
+        var options = _options.ForTrainingRows(rows);
+        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal)
+        {
+            [RandomForestOptions.TreesOption] = options.NumberOfTrees.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return new RandomForestTrainer(_task, options, effective, _where);
     }
 
     /// <summary>Tree <paramref name="tree"/>'s seed: SplitMix64 of the run seed and the tree index.</summary>
