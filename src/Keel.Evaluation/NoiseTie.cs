@@ -21,9 +21,10 @@ public sealed record TieVerdict(int Best, int Chosen, IReadOnlyList<int> Tied, s
 /// A candidate ties with the best when the mean of its paired per-fold differences from the best is at most one standard error of that
 /// difference (sd of the differences / √k): the gap is smaller than the fold-to-fold noise of the gap itself; and when the gap is
 /// also at most the price the rule may pay for simplicity (<see cref="WithinLossCap"/>): with five folds one erratic fold can make the
-/// standard error as large as a real gap, and the one-standard-error rule alone then gave up 12 % rmse. Among the tied, the
-/// preference is: the simpler family (<see cref="Complexity"/>), then the lower predict latency (within a factor <see cref="LatencyTolerance"/>
-/// counted equal), then the smaller model, then spec order.
+/// standard error as large as a real gap, and the one-standard-error rule alone then gave up 12 % rmse. Among the tied, a candidate
+/// that another tied one beats on both costs (<see cref="Dominated"/>: more than <see cref="LatencyTolerance"/> times slower to predict
+/// and larger) is passed over; among the rest the preference is: the simpler family (<see cref="Complexity"/>), then the lower predict
+/// latency (within a factor <see cref="LatencyTolerance"/> counted equal), then the smaller model, then spec order.
 /// </remarks>
 public static class NoiseTie
 {
@@ -55,7 +56,10 @@ public static class NoiseTie
         if (tied.Count == 1) detail = $"no candidate within one standard error of the paired fold differences from the best ({name}) and within the loss cap";
         else
         {
-            var why = chosen == best ? "the best is also the simplest"
+            var passedOver = tied.Where(i => Dominated(candidates[i], tied.Select(j => candidates[j]))).Select(i => candidates[i].Type).ToList();
+            var why = passedOver.Count > 0 && tied.Min(i => Complexity(candidates[i].Type)) < Complexity(candidates[chosen].Type)
+                ? $"{string.Join(", ", passedOver)} passed over: slower to predict and larger than another tied candidate"
+                : chosen == best ? "the best is also the simplest"
                 : Complexity(candidates[chosen].Type) < Complexity(candidates[best].Type) ? "simpler family"
                 : candidates[chosen].PredictUsPerRow * LatencyTolerance < candidates[best].PredictUsPerRow ? "faster to predict"
                 : "smaller model";
@@ -92,14 +96,27 @@ public static class NoiseTie
     /// <summary>Predict latencies within this factor of the fastest count as equal (timings vary from run to run); size decides among them.</summary>
     public const double LatencyTolerance = 1.5;
 
-    /// <summary>The preferred of <paramref name="tied"/> (their indices in <paramref name="indices"/>): the simplest family; among those,
-    /// the ones predicting within <see cref="LatencyTolerance"/> of the fastest; among those the smallest model; then the earlier index.</summary>
+    /// <summary>Whether another of <paramref name="tied"/> beats <paramref name="candidate"/> on both costs: it predicts more than
+    /// <see cref="LatencyTolerance"/> times faster and its model is smaller. A simpler family is no simplification then (a forest of
+    /// hundreds of deep trees against a small ensemble of boosted trees and a linear model).</summary>
+    public static bool Dominated(TieCandidate candidate, IEnumerable<TieCandidate> tied)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(tied);
+        return tied.Any(o => o.PredictUsPerRow * LatencyTolerance < candidate.PredictUsPerRow && o.ModelBytes < candidate.ModelBytes);
+    }
+
+    /// <summary>The preferred of <paramref name="tied"/> (their indices in <paramref name="indices"/>): of those no other tied candidate
+    /// beats on both costs (<see cref="Dominated"/>), the simplest family; among those, the ones predicting within
+    /// <see cref="LatencyTolerance"/> of the fastest; among those the smallest model; then the earlier index.</summary>
     public static int Prefer(IReadOnlyList<TieCandidate> tied, IReadOnlyList<int> indices)
     {
         ArgumentNullException.ThrowIfNull(tied);
         ArgumentNullException.ThrowIfNull(indices);
-        var simplest = tied.Min(t => Complexity(t.Type));
-        var pool = Enumerable.Range(0, tied.Count).Where(i => Complexity(tied[i].Type) == simplest).ToArray();
+        // Dominance is a strict order (irreflexive and transitive), so some candidate always stays.
+        var open = Enumerable.Range(0, tied.Count).Where(i => !Dominated(tied[i], tied)).ToArray();
+        var simplest = open.Min(i => Complexity(tied[i].Type));
+        var pool = open.Where(i => Complexity(tied[i].Type) == simplest).ToArray();
         var fastest = pool.Min(i => tied[i].PredictUsPerRow);
         return pool.Where(i => tied[i].PredictUsPerRow <= fastest * LatencyTolerance)
             .OrderBy(i => tied[i].ModelBytes).ThenBy(i => indices[i]).Select(i => indices[i]).First();

@@ -86,6 +86,41 @@ public sealed class NoiseTieTests
     }
 
     [Fact]
+    public void Prefer_SimplerFamilySlowerAndLarger_PassedOver()
+    {
+        // mlc_churn's tie (bench/results.md, branch rftrees): a 250-tree forest against a small ensemble of linear and boosted models.
+        TieCandidate[] tied = [C("ensemble", 21, 35_000, 0.92), C("random_forest", 117, 4_700_000, 0.917)];
+
+        Assert.Equal(0, NoiseTie.Prefer(tied, [0, 1]));
+    }
+
+    [Fact]
+    public void Prefer_SimplerFamilySlowerButSmaller_StillPreferred()
+    {
+        TieCandidate[] tied = [C("ensemble", 21, 500_000, 0.92), C("random_forest", 117, 400_000, 0.917)];
+
+        Assert.Equal(1, NoiseTie.Prefer(tied, [0, 1]));
+    }
+
+    [Fact]
+    public void Prefer_SimplerFamilyLargerWithinLatencyTolerance_StillPreferred()
+    {
+        TieCandidate[] tied = [C("ensemble", 21, 35_000, 0.92), C("random_forest", 30, 4_700_000, 0.917)];
+
+        Assert.Equal(1, NoiseTie.Prefer(tied, [0, 1]));
+    }
+
+    [Fact]
+    public void Decide_SimplerFamilyDominated_ChoosesTheBestAndSaysWhy()
+    {
+        var verdict = NoiseTie.Decide([C("ensemble", 21, 35_000, 0.92, 0.90, 0.93), C("random_forest", 117, 4_700_000, 0.925, 0.895, 0.928)], "auc")!;
+
+        Assert.Equal([0, 1], verdict.Tied);
+        Assert.Equal(0, verdict.Chosen);
+        Assert.Contains("random_forest passed over: slower to predict and larger", verdict.Detail);
+    }
+
+    [Fact]
     public void Decide_NoFiniteScores_Null() =>
         Assert.Null(NoiseTie.Decide([C("linear", 1, 1, double.NaN, 0.5)], "auc"));
 }

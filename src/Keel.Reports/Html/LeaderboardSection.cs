@@ -30,7 +30,8 @@ internal static class LeaderboardSection
         if (model.WithinNoise.Count > 1)
         {
             html.Element("p", $"Within noise of each other: {string.Join(", ", model.WithinNoise)}. {model.TieRule}; " +
-                "the preference among tied candidates is the simpler family, then the faster to predict, then the smaller model.");
+                "the preference among tied candidates is the simpler family, then the faster to predict, then the smaller model; " +
+                "a candidate another tied one beats on both (over 1.5× faster and smaller) is passed over first.");
         }
 
         if (ranked.Count > 0)
