@@ -57,13 +57,14 @@ public static class NoiseTie
         else
         {
             var passedOver = tied.Where(i => Dominated(candidates[i], tied.Select(j => candidates[j]))).Select(i => candidates[i].Type).ToList();
-            var why = passedOver.Count > 0 && tied.Min(i => Complexity(candidates[i].Type)) < Complexity(candidates[chosen].Type)
+            var simplerPassedOver = passedOver.Count > 0 && tied.Min(i => Complexity(candidates[i].Type)) < Complexity(candidates[chosen].Type);
+            var why = simplerPassedOver
                 ? $"{string.Join(", ", passedOver)} passed over: slower to predict and larger than another tied candidate"
                 : chosen == best ? "the best is also the simplest"
                 : Complexity(candidates[chosen].Type) < Complexity(candidates[best].Type) ? "simpler family"
                 : candidates[chosen].PredictUsPerRow * LatencyTolerance < candidates[best].PredictUsPerRow ? "faster to predict"
                 : "smaller model";
-            detail = $"{tied.Count} candidates within noise of the best (|mean paired difference| ≤ one standard error over {candidates[best].FoldScores.Count} folds); chose the simplest ({why})";
+            detail = $"{tied.Count} candidates within noise of the best (|mean paired difference| ≤ one standard error over {candidates[best].FoldScores.Count} folds); chose {(simplerPassedOver ? "the simplest of the rest" : "the simplest")} ({why})";
         }
         return new TieVerdict(best, chosen, tied, detail);
     }
