@@ -56,10 +56,10 @@ public static class NoiseTie
         if (tied.Count == 1) detail = $"no candidate within one standard error of the paired fold differences from the best ({name}) and within the loss cap";
         else
         {
-            var passedOver = tied.Where(i => Dominated(candidates[i], tied.Select(j => candidates[j]))).Select(i => candidates[i].Type).ToList();
-            var simplerPassedOver = passedOver.Count > 0 && tied.Min(i => Complexity(candidates[i].Type)) < Complexity(candidates[chosen].Type);
+            // Prefer keeps the simplest family unless it was passed over, so a simpler tied family means one was.
+            var simplerPassedOver = tied.Min(i => Complexity(candidates[i].Type)) < Complexity(candidates[chosen].Type);
             var why = simplerPassedOver
-                ? $"{string.Join(", ", passedOver)} passed over: slower to predict and larger than another tied candidate"
+                ? $"{string.Join(", ", tied.Where(i => Dominated(candidates[i], tied.Select(j => candidates[j]))).Select(i => candidates[i].Type))} passed over: slower to predict and larger than another tied candidate"
                 : chosen == best ? "the best is also the simplest"
                 : Complexity(candidates[chosen].Type) < Complexity(candidates[best].Type) ? "simpler family"
                 : candidates[chosen].PredictUsPerRow * LatencyTolerance < candidates[best].PredictUsPerRow ? "faster to predict"

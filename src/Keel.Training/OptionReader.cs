@@ -96,6 +96,15 @@ internal sealed class OptionReader
         return new SortedDictionary<string, string>(_effective, StringComparer.Ordinal);
     }
 
+    /// <summary>A trainer's <paramref name="effective"/> params with <paramref name="values"/> written over them, ordered as
+    /// <see cref="Finish"/> orders them: the params of a trainer that fixed some of its options (rounds, row-dependent defaults).</summary>
+    internal static SortedDictionary<string, string> Overlay(IReadOnlyDictionary<string, string> effective, IEnumerable<KeyValuePair<string, string>> values)
+    {
+        var merged = new SortedDictionary<string, string>(effective.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in values) merged[name] = value;
+        return merged;
+    }
+
     /// <summary>A number as effective params write it (round-trip, invariant).</summary>
     internal static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

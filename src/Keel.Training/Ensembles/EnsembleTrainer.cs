@@ -56,14 +56,11 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
     private ITrainer WithMembers((string Name, ITrainer Trainer)[] changed)
     {
         if (changed.Zip(members).All(p => ReferenceEquals(p.First.Trainer, p.Second.Trainer))) return this;
-        var effective = new SortedDictionary<string, string>(effectiveParams.ToDictionary(), StringComparer.Ordinal);
         // Bagging's replicas ("base#1", "base#2", ...) share the base's options, recorded once under the base's name.
-        foreach (var (name, trainer) in kind == EnsembleKind.Bagging ? changed.Take(1) : changed)
-        {
-            var prefix = kind == EnsembleKind.Bagging ? name[..name.LastIndexOf('#')] : name;
-            foreach (var (k, v) in trainer.EffectiveParams) effective[$"{prefix}.{k}"] = v;
-        }
-        return new EnsembleTrainer(kind, task, changed, options, effective, where);
+        var recorded = kind == EnsembleKind.Bagging ? changed.Take(1) : changed;
+        string Prefix(string name) => kind == EnsembleKind.Bagging ? name[..name.LastIndexOf('#')] : name;
+        var memberParams = recorded.SelectMany(m => m.Trainer.EffectiveParams.Select(p => KeyValuePair.Create($"{Prefix(m.Name)}.{p.Key}", p.Value)));
+        return new EnsembleTrainer(kind, task, changed, options, OptionReader.Overlay(effectiveParams, memberParams), where);
     }
 
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)

@@ -71,11 +71,8 @@ internal sealed class RandomForestTrainer : ITrainer
     {
         if (!_options.TreesFollowRows) return this;
         var options = _options.ForTrainingRows(rows);
-        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal)
-        {
-            [RandomForestOptions.TreesOption] = options.NumberOfTrees.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        return new RandomForestTrainer(_task, options, effective, _where);
+        var trees = options.NumberOfTrees.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new RandomForestTrainer(_task, options, OptionReader.Overlay(EffectiveParams, [KeyValuePair.Create(RandomForestOptions.TreesOption, trees)]), _where);
     }
 
     /// <summary>Tree <paramref name="tree"/>'s seed: SplitMix64 of the run seed and the tree index.</summary>

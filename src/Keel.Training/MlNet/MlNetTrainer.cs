@@ -103,20 +103,14 @@ internal sealed class MlNetTrainer : ITrainer
     private const string EarlyStoppingOption = "early_stopping_rounds";
 
     /// <summary><see cref="EffectiveParams"/> with <paramref name="values"/> over them (formatted invariantly).</summary>
-    private SortedDictionary<string, string> ParamsWith(params (string Name, int Value)[] values)
-    {
-        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (name, value) in values) effective[name] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return effective;
-    }
+    private SortedDictionary<string, string> ParamsWith(params (string Name, int Value)[] values) =>
+        OptionReader.Overlay(EffectiveParams, values.Select(v => KeyValuePair.Create(v.Name, v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     public ITrainer ForTrainingRows(long rows)
     {
         if (_options is not LightGbmOptions { RowDependent.Count: > 0 } o) return this;
         var fixedOptions = o.ForTrainingRows(rows);
-        var effective = new SortedDictionary<string, string>(EffectiveParams.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (k, v) in fixedOptions.CategoricalParams()) effective[k] = v;
-        return new MlNetTrainer(Type, _task, fixedOptions, effective, _where);
+        return new MlNetTrainer(Type, _task, fixedOptions, OptionReader.Overlay(EffectiveParams, fixedOptions.CategoricalParams()), _where);
     }
 
     // Every candidate featurises alike (standardisation is applied as rows are read), so they share one cached matrix:
