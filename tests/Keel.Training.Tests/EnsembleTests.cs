@@ -138,6 +138,30 @@ public sealed class EnsembleTests
         Assert.NotEqual(a.Members[0].Predict(test.Features).Probabilities![0][1], a.Members[1].Predict(test.Features).Probabilities![0][1]);
     }
 
+    [Fact]
+    public void ForRefit_BaggingReplicasStoppedAtDifferentRounds_ParamsStateEachReplicasRounds()
+    {
+        var (train, valid) = TestData.Split(TestData.Credit());
+        var boosted = new ModelSpec
+        {
+            Type = "lightgbm",
+            Options = new Dictionary<string, string> { ["number_of_iterations"] = "150", ["learning_rate"] = "0.5", ["early_stopping_rounds"] = "10" },
+        };
+        var spec = new ModelSpec { Type = "bagging", Members = [boosted], Options = new Dictionary<string, string> { ["n"] = "3" } };
+        var trainer = TrainerCatalog.Create(spec, TaskKind.Binary, 0);
+        var fit = trainer.Fit(train, valid, TestData.Context());
+        var best = ((EnsembleModel)fit.Model).MemberFits!.Select(f => Assert.NotNull(f.BestIteration)).ToArray();
+        Assert.True(best.Distinct().Count() > 1, $"replicas stopped at {string.Join(", ", best)}: the test needs them to differ");
+
+        var refit = trainer.ForRefit(fit).EffectiveParams;
+
+        for (var i = 0; i < best.Length; i++) Assert.Equal(best[i].ToString(System.Globalization.CultureInfo.InvariantCulture), refit[$"lightgbm#{i + 1}.number_of_iterations"]);
+        Assert.False(refit.ContainsKey("lightgbm.number_of_iterations"));
+        Assert.Equal("0", refit["lightgbm.early_stopping_rounds"]);
+        Assert.Equal("0.5", refit["lightgbm.learning_rate"]);
+        Assert.Equal("150", trainer.EffectiveParams["lightgbm.number_of_iterations"]);
+    }
+
     [Theory]
     [InlineData("voting", new[] { "lightgbm" }, null, "at least two members")]
     [InlineData("bagging", new[] { "lightgbm", "linear" }, null, "one base model")]

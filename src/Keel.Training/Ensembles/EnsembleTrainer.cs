@@ -56,11 +56,32 @@ internal sealed class EnsembleTrainer(EnsembleKind kind, TaskKind task, IReadOnl
     private ITrainer WithMembers((string Name, ITrainer Trainer)[] changed)
     {
         if (changed.Zip(members).All(p => ReferenceEquals(p.First.Trainer, p.Second.Trainer))) return this;
-        // Bagging's replicas ("base#1", "base#2", ...) share the base's options, recorded once under the base's name.
-        var recorded = kind == EnsembleKind.Bagging ? changed.Take(1) : changed;
-        string Prefix(string name) => kind == EnsembleKind.Bagging ? name[..name.LastIndexOf('#')] : name;
-        var memberParams = recorded.SelectMany(m => m.Trainer.EffectiveParams.Select(p => KeyValuePair.Create($"{Prefix(m.Name)}.{p.Key}", p.Value)));
-        return new EnsembleTrainer(kind, task, changed, options, OptionReader.Overlay(effectiveParams, memberParams), where);
+        if (kind != EnsembleKind.Bagging)
+        {
+            var memberParams = changed.SelectMany(m => m.Trainer.EffectiveParams.Select(p => KeyValuePair.Create($"{m.Name}.{p.Key}", p.Value)));
+            return new EnsembleTrainer(kind, task, changed, options, OptionReader.Overlay(effectiveParams, memberParams), where);
+        }
+        return new EnsembleTrainer(kind, task, changed, options, BaggingParams(changed), where);
+    }
+
+    /// <summary>Bagging's params over <paramref name="replicas"/> ("base#1", "base#2", ...): an option every replica shares is recorded
+    /// once under the base's name (base.OPTION); one they differ on (a refit's round count, each replica having stopped early on its
+    /// own bootstrap) is recorded per replica (base#1.OPTION, base#2.OPTION, ...) instead.</summary>
+    private SortedDictionary<string, string> BaggingParams((string Name, ITrainer Trainer)[] replicas)
+    {
+        var name = replicas[0].Name[..replicas[0].Name.LastIndexOf('#')];
+        var merged = OptionReader.Overlay(effectiveParams, []);
+        foreach (var (key, value) in replicas[0].Trainer.EffectiveParams)
+        {
+            if (replicas.All(r => r.Trainer.EffectiveParams.TryGetValue(key, out var v) && v == value))
+            {
+                merged[$"{name}.{key}"] = value;
+                continue;
+            }
+            merged.Remove($"{name}.{key}");
+            foreach (var (replica, trainer) in replicas) merged[$"{replica}.{key}"] = trainer.EffectiveParams[key];
+        }
+        return merged;
     }
 
     public FitResult Fit(TrainingData train, TrainingData? validation, TrainContext context)
