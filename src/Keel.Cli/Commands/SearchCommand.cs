@@ -45,16 +45,10 @@ internal static class SearchCommand
     {
         var c = o.Context;
         var prepared = RunPreparation.Prepare(specPath, null);
-        var plan = SearchPlan.From(prepared, request); // every search field is checked before the store is touched
+        _ = SearchPlan.From(prepared, request); // every search field is checked before the store is touched
         await using var store = await KeelStore.OpenAsync(storeOptions, ct);
         string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : c.Resolve(reportPath);
-        if (!json)
-        {
-            // A resumed study goes on scoring its trials as it began (SearchPipeline: a study from before trial scoring was recorded).
-            var scoring = await store.Studies.GetStudyAsync(plan.Study, ct) is { } existing ? SearchPlan.ScoringOf(existing, prepared) : plan.Scoring;
-            c.Console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.Sampler}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } n ? $"{n} trials" : "no trial limit")}{(plan.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "")}; {request.Workers} worker(s); trials scored by {scoring} {plan.Metric}");
-        }
-        var pipeline = new SearchPipeline(store, c.Time, new Lines(json ? null : c.Console), c.User);
+        var pipeline = new SearchPipeline(store, c.Time, new Lines(json ? null : c.Console, request.Workers), c.User);
         var outcome = await pipeline.SearchAsync(prepared, request, Report, ct);
         if (json)
         {
@@ -74,7 +68,7 @@ internal static class SearchCommand
     {
         var c = o.Context;
         await using var store = await KeelStore.OpenAsync(storeOptions, ct);
-        var outcome = await new SearchPipeline(store, c.Time, new Lines(json ? null : c.Console), c.User).JoinAsync(study, request, ct);
+        var outcome = await new SearchPipeline(store, c.Time, new Lines(json ? null : c.Console, request.Workers), c.User).JoinAsync(study, request, ct);
         if (json) Json.Write(c.Out, outcome);
         else c.Console.MarkupLineInterpolated($"joined {study}: ran {outcome.Ran.Count} trial(s)");
         return KeelApp.ExitOk;
@@ -91,12 +85,18 @@ internal static class SearchCommand
         console.Write(table);
     }
 
-    /// <summary>One line per ended trial (progress bars would fight with several workers); nothing with --json.</summary>
-    private sealed class Lines(IAnsiConsole? console) : IProgress<SearchProgress>
+    /// <summary>The plan's header line, then one line per ended trial (progress bars would fight with several workers); nothing with --json.</summary>
+    private sealed class Lines(IAnsiConsole? console, int workers) : IProgress<SearchProgress>
     {
         public void Report(SearchProgress p)
         {
             if (console is null) return;
+            if (p.Plan is { } plan)
+            {
+                // The plan as resumed: a study from before trial scoring was recorded goes on scoring as it began.
+                console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.Sampler}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } planned ? $"{planned} trials" : "no trial limit")}{(plan.Timeout is { } timeout ? $", timeout {timeout.TotalSeconds:0} s" : "")}; {workers} worker(s); trials scored by {plan.Scoring} {plan.Metric}");
+                return;
+            }
             if (p.Last is not { } t)
             {
                 console.MarkupLineInterpolated($"  {p.Phase}: training the best trial of each family beside the baselines");

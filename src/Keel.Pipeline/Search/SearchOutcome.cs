@@ -3,7 +3,13 @@ using System.Text.Json.Serialization;
 namespace Keel.Pipeline.Search;
 
 /// <summary>Progress of the workers of this process: trials ended so far (of the plan, when it has a size) and the best value yet.</summary>
-public sealed record SearchProgress(string Phase, int Ended, int? Planned, double? Best, TrialEnd? Last);
+/// <param name="Phase">"start" (before the first trial), "trials" (a trial ended) or "final" (the final run begins).</param>
+/// <param name="Ended">Trials ended so far by this process's workers.</param>
+/// <param name="Planned">The study's planned trials, or null without a trial limit.</param>
+/// <param name="Best">The best value among the trials ended here, or null before any completed.</param>
+/// <param name="Last">Phase "trials": the trial that just ended.</param>
+/// <param name="Plan">Phase "start" only: the plan the search runs, as resumed (a resumed study keeps its trials' scoring).</param>
+public sealed record SearchProgress(string Phase, int Ended, int? Planned, double? Best, TrialEnd? Last, SearchPlan? Plan = null);
 
 /// <summary>One trial as stored, for the report and the JSON output.</summary>
 public sealed record TrialSummary(int Number, string Family, string State, double? Value, int Attempt, int Rounds, double Seconds,

@@ -31,6 +31,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var asked = SearchPlan.From(run, request);
         var existing = await store.Studies.GetStudyAsync(asked.Study, ct);
         var (trialRun, plan) = Resumed(existing, run, asked, request);
+        progress.Report(new SearchProgress("start", 0, plan.PlannedTrials, null, null, plan));
         await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, time, ct);
         var record = plan.Record(time.GetUtcNow());
         await store.Studies.CreateStudyAsync(existing is null ? record : record with { DefinitionJson = existing.DefinitionJson }, ct);

@@ -351,6 +351,17 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         return Keel.Evaluation.Evaluator.Evaluate(validation.Label.Labels.Take(validation.Split.Validation), fit.Model.Predict(validation.Features.Take(validation.Split.Validation))).Metrics["auc"];
     }
 
+    /// <summary>Every progress report, in order (reported synchronously, unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class Reports : IProgress<SearchProgress>
+    {
+        public List<SearchProgress> All { get; } = [];
+
+        public void Report(SearchProgress value)
+        {
+            lock (All) All.Add(value);
+        }
+    }
+
     [Fact]
     public async Task Search_StudyFromBeforeScoringWasRecorded_ResumesScoringOnTheValidationSplitWithoutRerunningTrials()
     {
@@ -359,8 +370,13 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var plan = SearchPlan.From(run, new SearchRequest());
         await using var store = await OpenAsync();
         var old = await OldStudyAsync(store, plan, 3, 1);
+        var reports = new Reports();
 
-        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+        var outcome = await new SearchPipeline(store, TimeProvider.System, reports, "tester").SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var start = Assert.Single(reports.All, r => r.Plan is not null);
+        Assert.Equal(("start", "validation"), (start.Phase, start.Plan!.Scoring)); // the header `keel search` prints: the plan as resumed
+        Assert.Same(start, reports.All[0]);
 
         var trials = await store.Studies.ListTrialsAsync(plan.Study);
         Assert.Equal([(0, 1, (double?)0.5), (1, 1, trials[1].Value), (2, 1, trials[2].Value)], trials.Select(t => (t.Number, t.Attempt, t.Value)));
