@@ -59,48 +59,62 @@ internal sealed class CandidateTrainer
     public CandidateOutcome Train(Candidate candidate) => Fit(candidate.Name, candidate.Trainer, candidate.Trainer,
         _run.Spec.Labels?.SelfTraining is null ? _train : _rows.Train(_run.Split.Train, candidate), _validation);
 
-    /// <summary>Fits <paramref name="candidate"/> on every training row after cross-validation: a boosted candidate trains the mean best
-    /// round of its folds; the outcome's validation metrics are the cross-validated means, and <paramref name="cv"/> travels with it.</summary>
+    /// <summary>Fits <paramref name="candidate"/> on every training row after cross-validation: a boosted candidate with early stopping
+    /// trains the round count its folds trained (<see cref="CrossValidation.BestIteration"/>, when the folds' mean curve stopped early);
+    /// the outcome's validation metrics are the cross-validated means, and <paramref name="cv"/> travels with it.</summary>
     public CandidateOutcome Train(Candidate candidate, CrossValidation cv)
     {
-        var trainer = cv.BestIteration is { } best && _lastFold is { } fold
-            ? candidate.Trainer.ForRefit(new FitResult(fold.Model, fold.LossCurve) { BestIteration = best })
-            : candidate.Trainer;
+        var trainer = cv.BestIteration is { } best ? candidate.Trainer.WithoutEarlyStopping(best) : candidate.Trainer;
         return Fit(candidate.Name, candidate.Trainer, trainer, _train, validation: null) with { ValidationMetrics = cv.Mean, CrossValidation = cv };
     }
 
-    private FitResult? _lastFold;
     private TrainingRows.CvFold[]? _folds;
 
     /// <summary>Fits <paramref name="candidate"/> on each fold's training rows and scores it on the fold's validation rows (the run's
-    /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. A candidate that learns from validation rows (early
-    /// stopping, calibration) gets the fold's inner split instead (<see cref="SelectionPlan.Inner"/>), so the rows that score it are
-    /// never the rows it stopped or calibrated on. Every candidate shares one featurised matrix per fold and set of rows.</summary>
+    /// <see cref="PreparedRun.Selection"/> folds); test rows are never used. A candidate that learns from validation rows (calibration)
+    /// gets the fold's inner split instead (<see cref="SelectionPlan.Inner"/>), so the rows that score it are never the rows it
+    /// calibrated on. A boosted candidate with early stopping trains one round count on every fold, chosen on the folds' mean inner
+    /// validation curve (<see cref="CvRounds"/>), each fold fitted on all its training rows. Every candidate shares one featurised
+    /// matrix per fold and set of rows.</summary>
     public CrossValidation CrossValidate(Candidate candidate)
     {
         _folds ??= _rows.CvFolds();
+        var trainer = candidate.Trainer;
+        int? rounds = null;
+        InnerCurves = [];
+        if (CvRounds.Applies(trainer))
+        {
+            var inner = CvRounds.InnerFits(trainer, _folds.Select(f => (f.InnerTrain ?? f.Train, f.InnerValidation, _run.Context(f.Cache))).ToArray());
+            var mean = CvRounds.Mean(inner);
+            rounds = CvRounds.Rounds(trainer, mean);
+            trainer = trainer.WithoutEarlyStopping(rounds);
+            InnerCurves = inner.Select(f => f.LossCurve).ToArray();
+        }
         var metrics = new List<IReadOnlyDictionary<string, double>>();
         var predictions = new List<(int[], Keel.Core.Models.Predictions)>();
-        var best = new List<int?>();
+        var fits = new List<FitResult>();
         for (var i = 0; i < _folds.Length; i++)
         {
             var fold = _folds[i];
             var context = _run.Context(fold.Cache);
-            var fit = candidate.Trainer.UsesValidation
-                ? candidate.Trainer.Fit(fold.InnerTrain ?? fold.Train, fold.InnerValidation, context)
-                : candidate.Trainer.Fit(fold.Train, null, context);
+            var fit = trainer.UsesValidation
+                ? trainer.Fit(fold.InnerTrain ?? fold.Train, fold.InnerValidation, context)
+                : trainer.Fit(fold.Train, null, context);
             var predicted = fit.Model.Predict(fold.Validation.Features);
             metrics.Add(Evaluator.Evaluate(fold.Validation.Labels, predicted, fold.ValidationWeights).Metrics);
             predictions.Add((_run.Selection.Folds[i].Validation, predicted));
-            best.Add(fit.BestIteration);
-            _lastFold = fit;
+            fits.Add(fit);
         }
-        return CrossValidation.Summarise(metrics) with
-        {
-            OutOfFold = OutOfFoldPredictions.Gather(predictions),
-            BestIteration = best.All(b => b is not null) ? (int)Math.Round(best.Average(b => b!.Value)) : null,
-        };
+        FoldFits = fits;
+        // Only a boosted candidate with early stopping trains fewer rounds than it is given: the round count of the mean curve.
+        return CrossValidation.Summarise(metrics) with { OutOfFold = OutOfFoldPredictions.Gather(predictions), BestIteration = rounds };
     }
+
+    /// <summary>The last <see cref="CrossValidate"/> of a boosted candidate with early stopping: each fold's inner curve (every round), in fold order.</summary>
+    internal IReadOnlyList<Keel.Training.LossCurve?> InnerCurves { get; private set; } = [];
+
+    /// <summary>The last <see cref="CrossValidate"/>'s scored fold fits, in fold order.</summary>
+    internal IReadOnlyList<FitResult> FoldFits { get; private set; } = [];
 
     /// <summary>Drops the per-fold matrices once every candidate is cross-validated.</summary>
     public void ClearFolds() => _folds = null;

@@ -17,7 +17,8 @@ public sealed record CrossValidation(
     /// <summary>Every fold's validation predictions gathered in row order (for stacking and the report); not written to <c>--json</c>.</summary>
     [JsonIgnore] public OutOfFoldPredictions OutOfFold { get; init; } = null!;
 
-    /// <summary>The mean best round of a boosted candidate that stopped early on every fold, which its final fit trains; null otherwise.</summary>
+    /// <summary>The round count of a boosted candidate with early stopping, chosen on its folds' mean inner validation curve (<see cref="CvRounds"/>),
+    /// which every fold and its final fit train; null when that curve did not stop early, and for every other candidate.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? BestIteration { get; init; }
 
     /// <summary>Mean and sample standard deviation of each metric that every fold defines.</summary>

@@ -27,6 +27,14 @@ public interface ITrainer
     /// early trains the best round count it found; others are returned unchanged.</summary>
     ITrainer ForRefit(FitResult fit) => this;
 
+    /// <summary>The boosting rounds without improvement on validation rows after which this trainer stops early (early_stopping_rounds);
+    /// 0 when it does not stop early, and for every trainer that does not boost. Default 0.</summary>
+    int EarlyStoppingRounds => 0;
+
+    /// <summary>A boosted trainer training <paramref name="rounds"/> rounds (its own round count when null) with early stopping off,
+    /// its <see cref="EffectiveParams"/> saying so; others are returned unchanged.</summary>
+    ITrainer WithoutEarlyStopping(int? rounds) => this;
+
     /// <summary>The trainer with its row-count-dependent defaults (LightGBM's categorical limits, random_forest's tree count) fixed
     /// for fits on <paramref name="rows"/> training rows, its <see cref="EffectiveParams"/> showing them; a run fixes them once from
     /// its training rows so every fit in it (cv folds, refit) uses the same. Unfixed, each fit uses its own row count. Others: unchanged.</summary>

@@ -95,6 +95,121 @@ public sealed class CandidateTrainerTests : IDisposable
         Assert.Equal("0", refit.Params["lightgbm.early_stopping_rounds"]);
     }
 
+    private PreparedRun PrepareCv(string model)
+    {
+        var samples = Path.Combine(Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "keel-cv.yaml");
+        File.WriteAllText(spec, $"experiment: cvrounds\ndata: {{path: {samples}, label: Status}}\nmodels: [{model}]\nsplit: {{selection: cv, folds: 3}}\nseed: 5\n");
+        return RunPreparation.Prepare(spec, null);
+    }
+
+    /// <summary>The early-stopping round of the folds' inner curves averaged per round, computed here from the recorded curves:
+    /// the lowest mean validation loss, scanning until <paramref name="patience"/> rounds pass without a lower one.</summary>
+    private static int MeanCurveRound(IReadOnlyList<Keel.Training.LossCurve?> curves, int patience)
+    {
+        var rounds = curves.Min(c => c!.Points.Count);
+        var mean = Enumerable.Range(0, rounds).Select(i => curves.Sum(c => c!.Points[i].Validation!.Value) / curves.Count).ToArray();
+        var best = 0;
+        for (var i = 1; i < rounds && i - best < patience; i++)
+            if (mean[i] < mean[best]) best = i;
+        return best + 1;
+    }
+
+    [Fact]
+    public void CrossValidate_BoostedWithEarlyStopping_EveryFoldTrainsTheRoundOfTheMeanInnerCurve()
+    {
+        var run = PrepareCv("{type: lightgbm, options: {number_of_iterations: 300, learning_rate: 0.3, early_stopping_rounds: 8}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var cv = trainer.CrossValidate(run.Candidates[0]);
+
+        // Each fold trained every round on its inner rows (no early stop of its own), watching its inner validation rows.
+        Assert.Equal(3, trainer.InnerCurves.Count);
+        Assert.All(trainer.InnerCurves, c => Assert.Equal(300, c!.Points.Count));
+        var expected = MeanCurveRound(trainer.InnerCurves, 8);
+        Assert.InRange(expected, 1, 299);
+        Assert.Equal(expected, cv.BestIteration);
+        // Every scored fold model holds that round count, without early stopping.
+        Assert.Equal(3, trainer.FoldFits.Count);
+        Assert.All(trainer.FoldFits, f => Assert.Equal(expected, f.LossCurve!.Points.Count));
+        Assert.All(trainer.FoldFits, f => Assert.Null(f.BestIteration));
+        var rounds = expected.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(trainer.FoldFits, f => Assert.Equal((rounds, "0"), Rounds(RefitRoundsTests.Header(Package(f.Model)))));
+    }
+
+    [Fact]
+    public void CrossValidate_BoostedWithEarlyStopping_FoldIsScoredByTheChosenRoundsFittedOnAllItsTrainingRows()
+    {
+        var run = PrepareCv("{type: lightgbm, options: {number_of_iterations: 300, learning_rate: 0.3, early_stopping_rounds: 8}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var cv = trainer.CrossValidate(run.Candidates[0]);
+
+        // Fold 0 refitted here: the chosen rounds, early stopping off, on every training row of the fold; scored on the fold's rows.
+        var rounds = Assert.NotNull(cv.BestIteration);
+        Assert.Equal(FoldAuc(run, run.Candidates[0].Trainer.WithoutEarlyStopping(rounds), 0), cv.FoldMetrics[0]["auc"], 12);
+    }
+
+    [Fact]
+    public void CrossValidate_EarlyStoppingOff_TrainsEveryRoundAsBefore()
+    {
+        var run = PrepareCv("{type: lightgbm, options: {number_of_iterations: 40, learning_rate: 0.3, early_stopping_rounds: 0}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var cv = trainer.CrossValidate(run.Candidates[0]);
+
+        Assert.Null(cv.BestIteration);
+        Assert.Empty(trainer.InnerCurves);
+        Assert.All(trainer.FoldFits, f => Assert.Equal(40, f.LossCurve!.Points.Count));
+        // Each fold is the candidate itself fitted on the fold's training rows.
+        Assert.Equal(FoldAuc(run, run.Candidates[0].Trainer, 2), cv.FoldMetrics[2]["auc"], 12);
+    }
+
+    [Fact]
+    public void Train_AfterCvOfBoostedWithEarlyStopping_FinalFitTrainsTheFoldsRoundCount()
+    {
+        var run = PrepareCv("{type: fasttree, options: {number_of_trees: 300, learning_rate: 0.4, early_stopping_rounds: 8}}");
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+
+        var cv = trainer.CrossValidate(run.Candidates[0]);
+        var final = trainer.Train(run.Candidates[0], cv);
+
+        var rounds = Assert.NotNull(cv.BestIteration);
+        Assert.InRange(rounds, 1, 299);
+        Assert.All(trainer.FoldFits, f => Assert.Equal(rounds, f.LossCurve!.Points.Count));
+        Assert.Equal(rounds, final.LossCurve!.Points.Count);
+        var text = rounds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((text, "0"), (final.Params["number_of_trees"], final.Params["early_stopping_rounds"]));
+        Assert.Equal((text, "0"), (RefitRoundsTests.Header(final.ModelFile)["number_of_trees"], RefitRoundsTests.Header(final.ModelFile)["early_stopping_rounds"]));
+    }
+
+    [Fact]
+    public void CrossValidate_BoostedWithEarlyStoppingTwice_SameRoundsAndScores()
+    {
+        var run = PrepareCv("{type: lightgbm, options: {number_of_iterations: 200, learning_rate: 0.3, early_stopping_rounds: 8, number_of_threads: 2}}");
+
+        var first = new CandidateTrainer(run, TimeProvider.System).CrossValidate(run.Candidates[0]);
+        var second = new CandidateTrainer(run, TimeProvider.System).CrossValidate(run.Candidates[0]);
+
+        Assert.Equal(first.BestIteration, second.BestIteration);
+        Assert.Equal(first.Mean, second.Mean);
+    }
+
+    /// <summary>The auc on fold <paramref name="i"/>'s rows of <paramref name="trainer"/> fitted on all that fold's training rows, without validation rows.</summary>
+    private static double FoldAuc(PreparedRun run, Keel.Training.ITrainer trainer, int i)
+    {
+        var fold = run.Selection.Folds[i];
+        var fit = trainer.Fit(new(run.Features.Take(fold.Train), run.Label.Labels.Take(fold.Train)), null, run.Context());
+        return Keel.Evaluation.Evaluator.Evaluate(run.Label.Labels.Take(fold.Validation), fit.Model.Predict(run.Features.Take(fold.Validation))).Metrics["auc"];
+    }
+
+    private static byte[] Package(Keel.Training.IFittedModel model)
+    {
+        using var ms = new MemoryStream();
+        Keel.Training.ModelPackage.Save(model, ms, null);
+        return ms.ToArray();
+    }
+
     private static (string Rounds, string Patience) Rounds(IReadOnlyDictionary<string, string> effective) =>
         (effective["number_of_iterations"], effective["early_stopping_rounds"]);
 }

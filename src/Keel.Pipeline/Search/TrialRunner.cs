@@ -116,40 +116,49 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             : rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, Create(family, options)));
         var reported = 0;
         var fits = new FitResult[_sets.Length];
+        // In cv, a boosted trial with early stopping trains one round count on every fold, chosen on the folds' mean inner curve as
+        // keel run's cv chooses it (CvRounds): its last rung fits every round on the inner splits, then each fold that round count.
+        var cvRounds = _sets[0].Cv && CvRounds.Applies(Create(family, options));
+        int? chosen = null;
         foreach (var rung in rungs)
         {
             ct.ThrowIfCancellationRequested();
             var last = rung == rungs[^1];
             var rungOptions = last || roundsOption is null ? options
                 : new Dictionary<string, string>(options) { [roundsOption] = rung.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" };
-            for (var i = 0; i < _sets.Length; i++)
+            if (last && cvRounds)
             {
-                var (train, validation) = FitRows(_sets[i], usesValidation, roundsOption is not null);
-                train = selfTrained ?? train;
-                fits[i] = Create(family, rungOptions).Fit(train, validation, run.Context(_sets[i].Cache));
+                fits = CvRounds.InnerFits(Create(family, options), _sets.Select(set => (set.Inner?.Train ?? set.Train, set.Inner?.Validation, run.Context(set.Cache))).ToArray());
             }
-            var fresh = MeanValidationLoss(fits).Where(kv => kv.Key > reported).ToArray();
+            else
+            {
+                for (var i = 0; i < _sets.Length; i++)
+                {
+                    var (train, validation) = FitRows(_sets[i], usesValidation, roundsOption is not null);
+                    train = selfTrained ?? train;
+                    fits[i] = Create(family, rungOptions).Fit(train, validation, run.Context(_sets[i].Cache));
+                }
+            }
+            var mean = CvRounds.Mean(fits);
+            if (last && cvRounds) chosen = CvRounds.Rounds(Create(family, options), mean);
+            var fresh = mean.Points.Where(p => p.Iteration > reported).Select(p => KeyValuePair.Create(p.Iteration, p.Validation!.Value)).ToArray();
             if (fresh.Length == 0) continue;
             reported = fresh[^1].Key;
             var now = time.GetUtcNow();
             await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = fresh.Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray() }, ct);
             if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, prunedAt);
         }
+        if (cvRounds)
+        {
+            // Scored as keel run scores the fold: that round count, early stopping off, on all the fold's training rows.
+            var scored = Create(family, options).WithoutEarlyStopping(chosen);
+            fits = _sets.Select(set => scored.Fit(set.Train, null, run.Context(set.Cache))).ToArray();
+        }
         var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features), set.Weights).Metrics).ToArray()).Mean;
         if (!metrics.TryGetValue(plan.Metric, out var value) || !double.IsFinite(value))
             throw new KeelInputException($"trial {trial.Number} ({family}): validation {plan.Metric} is not a number");
         await LogCostsAsync(runId, fits[^1].Model, _sets[^1].Validation, metrics, ct);
-        return (Core.Search.TrialState.Complete, value, (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
-    }
-
-    /// <summary>Per boosting round, the validation loss averaged over the fits (one fit, or one per cv fold), for the rounds every fit
-    /// reports; empty when a fit reports none.</summary>
-    private static KeyValuePair<int, double>[] MeanValidationLoss(IReadOnlyList<FitResult> fits)
-    {
-        if (fits.Any(f => f.LossCurve is null)) return [];
-        var perFit = fits.Select(f => f.LossCurve!.Points.Where(p => p.Validation is not null).ToDictionary(p => p.Iteration, p => p.Validation!.Value)).ToArray();
-        return perFit[0].Keys.Where(k => perFit.All(d => d.ContainsKey(k))).Order()
-            .Select(k => KeyValuePair.Create(k, perFit.Average(d => d[k]))).ToArray();
+        return (Core.Search.TrialState.Complete, value, cvRounds ? chosen ?? rounds : (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
     }
 
     /// <summary>Every validation metric (val.METRIC), the prediction latency (predict_us_per_row: the median of three predictions of the

@@ -100,6 +100,15 @@ internal sealed class MlNetTrainer : ITrainer
         return new MlNetTrainer(Type, _task, WithRounds(_options, best), ParamsWith((rounds.Name, best), (EarlyStoppingOption, 0)), _where);
     }
 
+    public int EarlyStoppingRounds => Rounds(_options)?.Patience ?? 0;
+
+    public ITrainer WithoutEarlyStopping(int? rounds)
+    {
+        if (Rounds(_options) is not { } own) return this;
+        var trained = rounds ?? own.Trained;
+        return new MlNetTrainer(Type, _task, WithRounds(_options, trained), ParamsWith((own.Name, trained), (EarlyStoppingOption, 0)), _where);
+    }
+
     private const string EarlyStoppingOption = "early_stopping_rounds";
 
     /// <summary><see cref="EffectiveParams"/> with <paramref name="values"/> over them (formatted invariantly).</summary>
