@@ -108,17 +108,18 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
     private async Task<(Core.Search.TrialState, double?, int)> TrainAsync(Trial trial, string family, IReadOnlyDictionary<string, string> options, string runId, CancellationToken ct)
     {
         var roundsOption = SearchSpaces.RoundsOption(family);
-        var rounds = roundsOption is null ? 0 : int.Parse(Create(family, options).EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
+        var trainer = Create(family, options);
+        var rounds = roundsOption is null ? 0 : int.Parse(trainer.EffectiveParams[roundsOption], CultureInfo.InvariantCulture);
         var rungs = roundsOption is null ? [0] : plan.Rungs(rounds);
-        var usesValidation = Create(family, options).UsesValidation;
+        var usesValidation = trainer.UsesValidation;
         // With labels.self_training, keel run self-trains each candidate on the train split (never with cv): so does each trial.
         var selfTrained = run.Spec.Labels?.SelfTraining is null || _sets[0].Cv ? null
-            : rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, Create(family, options)));
+            : rows.Train(run.Split.Train, new Candidate(new ModelSpec { Type = family, Options = options }, trainer));
         var reported = 0;
         var fits = new FitResult[_sets.Length];
         // In cv, a boosted trial with early stopping trains one round count on every fold, chosen on the folds' mean inner curve as
         // keel run's cv chooses it (CvRounds): its last rung fits every round on the inner splits, then each fold that round count.
-        var cvRounds = _sets[0].Cv && CvRounds.Applies(Create(family, options));
+        var cvRounds = _sets[0].Cv && CvRounds.Applies(trainer);
         int? chosen = null;
         foreach (var rung in rungs)
         {
@@ -128,19 +129,20 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
                 : new Dictionary<string, string>(options) { [roundsOption] = rung.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" };
             if (last && cvRounds)
             {
-                fits = CvRounds.InnerFits(Create(family, options), _sets.Select(set => (set.Inner?.Train ?? set.Train, set.Inner?.Validation, run.Context(set.Cache))).ToArray());
+                fits = CvRounds.InnerFits(trainer, _sets.Select(set => (set.Inner?.Train ?? set.Train, set.Inner?.Validation, run.Context(set.Cache))).ToArray());
             }
             else
             {
+                var rungTrainer = ReferenceEquals(rungOptions, options) ? trainer : Create(family, rungOptions);
                 for (var i = 0; i < _sets.Length; i++)
                 {
                     var (train, validation) = FitRows(_sets[i], usesValidation, roundsOption is not null);
                     train = selfTrained ?? train;
-                    fits[i] = Create(family, rungOptions).Fit(train, validation, run.Context(_sets[i].Cache));
+                    fits[i] = rungTrainer.Fit(train, validation, run.Context(_sets[i].Cache));
                 }
             }
             var mean = CvRounds.Mean(fits);
-            if (last && cvRounds) chosen = CvRounds.Rounds(Create(family, options), mean);
+            if (last && cvRounds) chosen = CvRounds.Rounds(trainer, mean);
             var fresh = mean.Points.Where(p => p.Iteration > reported).Select(p => KeyValuePair.Create(p.Iteration, p.Validation!.Value)).ToArray();
             if (fresh.Length == 0) continue;
             reported = fresh[^1].Key;
@@ -151,7 +153,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         if (cvRounds)
         {
             // Scored as keel run scores the fold: that round count, early stopping off, on all the fold's training rows.
-            var scored = Create(family, options).WithoutEarlyStopping(chosen);
+            var scored = trainer.WithoutEarlyStopping(chosen);
             fits = _sets.Select(set => scored.Fit(set.Train, null, run.Context(set.Cache))).ToArray();
         }
         var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features), set.Weights).Metrics).ToArray()).Mean;

@@ -93,12 +93,9 @@ internal sealed class MlNetTrainer : ITrainer
     /// <summary>The featurizer options a fit in <paramref name="context"/> uses (the key of its matrix in the feature cache).</summary>
     internal FeaturizerOptions Featurization(TrainContext context) => FeaturizerFor(context, _options);
 
-    public ITrainer ForRefit(FitResult fit)
-    {
-        if (fit.BestIteration is not { } best || Rounds(_options) is not { } rounds || best >= rounds.Trained) return this;
-        // Its params state what it trains: the best round count, without early stopping (it has no validation rows).
-        return new MlNetTrainer(Type, _task, WithRounds(_options, best), ParamsWith((rounds.Name, best), (EarlyStoppingOption, 0)), _where);
-    }
+    // Its params state what it trains: the best round count, without early stopping (it has no validation rows).
+    public ITrainer ForRefit(FitResult fit) =>
+        fit.BestIteration is { } best && Rounds(_options) is { } rounds && best < rounds.Trained ? WithoutEarlyStopping(best) : this;
 
     public int EarlyStoppingRounds => Rounds(_options)?.Patience ?? 0;
 
