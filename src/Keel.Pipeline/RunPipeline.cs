@@ -262,7 +262,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     }
 
     /// <summary>Chooses among the candidates, never on test: a single candidate by itself; on validation the best by the metric; with cv
-    /// the best fold mean, unless others are within noise of it, when the noise-tie rule prefers the simplest (<see cref="NoiseTie"/>).</summary>
+    /// the best fold mean, unless others are within noise of it, when the noise-tie rule prefers the simplest (<see cref="NoiseTie"/>), or,
+    /// with <c>split.ties: best</c>, the best is kept and the tie still reported.</summary>
     internal static SelectionOut Select(PreparedRun run, IReadOnlyList<CandidateOutcome> outcomes)
     {
         var plan = run.Selection;
@@ -274,8 +275,13 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var verdict = NoiseTie.Decide(outcomes.Select(o => new TieCandidate(o.Type,
             o.CrossValidation!.FoldMetrics.Select(m => m.GetValueOrDefault(run.Metric, double.NaN)).ToArray(), o.PredictUsPerRow, o.ModelBytes)).ToArray(), run.Metric);
         if (verdict is null) return new SelectionOut(plan.Name, folds, kind, plan.Reason, best, best, [], null);
-        return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[verdict.Best].Name, outcomes[verdict.Chosen].Name,
-            verdict.Tied.Count > 1 ? verdict.Tied.Select(i => outcomes[i].Name).ToArray() : [], verdict.Detail);
+        var tied = verdict.Tied.Count > 1 ? verdict.Tied.Select(i => outcomes[i].Name).ToArray() : [];
+        if (run.Spec.Split.Ties == Keel.Core.Spec.TieBreak.Best && verdict.Tied.Count > 1)
+        {
+            return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[verdict.Best].Name, outcomes[verdict.Best].Name, tied,
+                $"{verdict.Tied.Count} candidates within noise of the best; chose the best by fold mean (split.ties: best; the noise-tie rule would have chosen {outcomes[verdict.Chosen].Name})");
+        }
+        return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[verdict.Best].Name, outcomes[verdict.Chosen].Name, tied, verdict.Detail);
     }
 
     /// <summary>The registry's champion of the run's model name predicting the test rows, for the significance test against the
@@ -367,6 +373,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         {
             p["split.folds"] = run.Selection.Folds.Count.ToString(CultureInfo.InvariantCulture);
             p["split.fold_kind"] = foldKind.ToString().ToLowerInvariant();
+            p["split.ties"] = RunPreparation.Lower(run.Spec.Split.Ties);
         }
         if (run.Sample is { } sample)
         {

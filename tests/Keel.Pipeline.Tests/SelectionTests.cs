@@ -126,19 +126,36 @@ public sealed class SelectionTests : IDisposable
     [Fact]
     public void Select_TwoCandidatesEqualByConstruction_DeclaresTieAndChoosesTheSimpler()
     {
-        // Both rank every fold perfectly (AUC 1 on each fold), so the boosted model listed first has no real lead.
-        var run = Prepare(Separable(400), "models: [lightgbm, linear]\nsplit: {selection: cv}\n");
-        run = run with { Features = run.Features.Drop(["noise", "day", "team"]) };
-        var trainer = new CandidateTrainer(run, TimeProvider.System);
-
-        var outcomes = run.Candidates.Select(c => trainer.Train(c, trainer.CrossValidate(c))).ToList();
-        var selection = RunPipeline.Select(run, outcomes);
+        var (outcomes, selection) = SelectAmongEqualCandidates("selection: cv");
 
         Assert.All(outcomes, o => Assert.Equal(1.0, o.ValidationMetrics["auc"], 12));
         Assert.Equal("lightgbm", selection.Best);
         Assert.Equal(["lightgbm", "linear"], selection.WithinNoise);
         Assert.Equal("linear", selection.Selected);
         Assert.Contains("simpler family", selection.TieRule);
+    }
+
+    [Fact]
+    public void Select_TiesBest_KeepsTheBestByFoldMeanAndStillDeclaresTheTie()
+    {
+        // The same tie as above: with split.ties: best the boosted model listed first (best by fold mean, spec order) is kept.
+        var (_, selection) = SelectAmongEqualCandidates("selection: cv, ties: best");
+
+        Assert.Equal("lightgbm", selection.Best);
+        Assert.Equal(["lightgbm", "linear"], selection.WithinNoise);
+        Assert.Equal("lightgbm", selection.Selected);
+        Assert.Contains("split.ties: best", selection.TieRule);
+        Assert.Contains("would have chosen linear", selection.TieRule);
+    }
+
+    // lightgbm and linear both rank every fold perfectly (AUC 1 on each fold), so the boosted model listed first has no real lead.
+    private (List<CandidateOutcome> Outcomes, SelectionOut Selection) SelectAmongEqualCandidates(string split)
+    {
+        var run = Prepare(Separable(400), $"models: [lightgbm, linear]\nsplit: {{{split}}}\n");
+        run = run with { Features = run.Features.Drop(["noise", "day", "team"]) };
+        var trainer = new CandidateTrainer(run, TimeProvider.System);
+        var outcomes = run.Candidates.Select(c => trainer.Train(c, trainer.CrossValidate(c))).ToList();
+        return (outcomes, RunPipeline.Select(run, outcomes));
     }
 
     [Fact]
@@ -156,6 +173,7 @@ public sealed class SelectionTests : IDisposable
         Assert.Equal(run.Split.Train.Length, outcome.Final.TrainRows);
         var stored = (await store.Tracking.GetRunAsync(outcome.RunId))!;
         Assert.Equal("cv", stored.Params["split.selection"]);
+        Assert.Equal("simplest", stored.Params["split.ties"]);
         Assert.True(stored.Metrics.ContainsKey("linear.cv_std.auc"));
         Assert.Equal(5, (await store.Tracking.GetMetricHistoryAsync(outcome.RunId, "linear.cv.auc")).Count);
         foreach (var step in new[] { "train_zero_rule", "train_linear", "refit", "evaluate", "report", "total" })

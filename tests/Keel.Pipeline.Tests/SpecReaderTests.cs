@@ -147,6 +147,7 @@ public sealed class SpecReaderTests
     [InlineData("data: {path: d.csv, label: y}\nsplt: {}", "line 2, field 'splt': unknown field")]
     [InlineData("data: {path: d.csv}", "field 'data.label': missing")]
     [InlineData("data: {path: d.csv, label: y}\nsplit:\n  strategy: sideways", "line 3, field 'split.strategy': expected one of random, stratified, time, group, predefined, got 'sideways'")]
+    [InlineData("data: {path: d.csv, label: y}\nsplit:\n  ties: simpler", "line 3, field 'split.ties': expected one of simplest, best, got 'simpler'")]
     [InlineData("data: {path: d.csv, label: y}\nsplit:\n  test_fraction: 1.5", "line 3, field 'split.test_fraction': expected a number between 0 and 1")]
     [InlineData("data: {path: d.csv, label: y}\nsplit:\n  test_fraction: lots", "field 'split.test_fraction': expected a number, got 'lots'")]
     [InlineData("data: {path: d.csv, label: y}\nsplit: {strategy: predefined}", "field 'split.predefined': missing")]
@@ -164,6 +165,13 @@ public sealed class SpecReaderTests
         var e = Assert.ThrowsAny<KeelInputException>(() => SpecReader.Parse(yaml, "keel.yaml"));
         Assert.StartsWith("keel.yaml", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Parse_SplitTies_DefaultSimplestAndReadWhenGiven()
+    {
+        Assert.Equal(TieBreak.Simplest, SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml").Split.Ties);
+        Assert.Equal(TieBreak.Best, SpecReader.Parse("data: {path: d.csv, label: y}\nsplit: {ties: best}", "keel.yaml").Split.Ties);
     }
 
     [Fact]

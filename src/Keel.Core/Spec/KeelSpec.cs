@@ -246,6 +246,18 @@ public sealed record SplitSpec
 
     /// <summary>Number of cross-validation folds when selection is cv. Default 5.</summary>
     public int Folds { get; init; } = 5;
+
+    /// <summary>Which of the candidates within noise of the best (cv only) is chosen. Default <see cref="TieBreak.Simplest"/>.</summary>
+    public TieBreak Ties { get; init; } = TieBreak.Simplest;
+}
+
+/// <summary>How a cv run chooses among candidates within noise of the best (docs/spec.md, "Noise ties").</summary>
+public enum TieBreak
+{
+    /// <summary>The simplest, faster or smaller of the tied candidates (the noise-tie rule): accuracy within noise traded for latency and size.</summary>
+    Simplest,
+    /// <summary>The best by fold mean; the tie is still reported.</summary>
+    Best,
 }
 
 /// <summary>How the candidates of a run are compared (never on the test split).</summary>

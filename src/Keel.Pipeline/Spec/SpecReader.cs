@@ -390,13 +390,14 @@ internal static class SpecReader
 
     private static SplitSpec ReadSplit(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "split", "strategy", "test_fraction", "validation_fraction", "seed", "predefined", "refit", "selection", "folds");
+        var k = f.Keys(map, "split", "strategy", "test_fraction", "validation_fraction", "seed", "predefined", "refit", "selection", "folds", "ties");
         var spec = new SplitSpec
         {
             Strategy = k.TryGetValue("strategy", out var st) ? f.Enum<SplitStrategy>(st, "split.strategy") : null,
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "split.seed") : null,
             Refit = !k.TryGetValue("refit", out var rf) || f.Bool(rf, "split.refit"),
             Selection = k.TryGetValue("selection", out var sl) ? f.Enum<SelectionMode>(sl, "split.selection") : null,
+            Ties = k.TryGetValue("ties", out var ti) ? f.Enum<TieBreak>(ti, "split.ties") : TieBreak.Simplest,
         };
         if (k.TryGetValue("folds", out var fo))
         {
