@@ -2,10 +2,12 @@
 variants share the run's cv folds and test rows. Prints each variant's cv mean (what selection sees) and test metric.
 
   /usr/bin/python3 bench/tabular8/variants.py --keel path/to/keel.dll [--models lightgbm|fasttree|fastforest|random_forest|rf_trees]
-      [--seed N] [SET ...]
+      [--seed N] [--split S] [SET ...]
 
 Sets: the nine of run.py (after run.py has written out/splits) and the three samples of bench/compare.py (credit_data,
-penguins, ames). The variants tried for the defaults are listed in VARIANTS; results go to out/variants-MODELS-SETS.json.
+penguins, ames). The variants tried for the defaults are listed in VARIANTS; results go to out/variants-MODELS-SETS.json. With --split S the nine
+sets use the test rows of splits.py's split seed S (out/splits-S/splits, written by splits.py) instead of the table's split,
+and the file name ends in -splitS.
 """
 import json, os, subprocess, sys, tempfile
 
@@ -20,6 +22,8 @@ COST = ("train_seconds", "predict_us_per_row", "model_bytes")  # per candidate i
 SAMPLE_METRIC = {"binary": "auc", "multiclass": "macro_f1", "regression": "rmse"}  # bench/compare.py's
 
 VARIANTS = {
+    # LightGBM's native categorical splits (the default) against one-hot slots, 2026-11-27 (bench/results.md).
+    "lgbcat": {"lgb_cat": {"type": "lightgbm"}, "lgb_nocat": {"type": "lightgbm", "categorical_split": "false"}},
     "lightgbm": {
         "lgb_now": {},
         "lgb_nocat": {"categorical_split": "false"},
@@ -78,11 +82,15 @@ def main():
         i = args.index("--seed"); seed = int(args[i + 1]); del args[i:i + 2]
     if "--models" in args:
         i = args.index("--models"); families = args[i + 1].split(","); del args[i:i + 2]
-    sets = [(n, os.path.join(HERE, f, n + ".csv"), os.path.join(OUT, "splits", n + ".test.txt"), l, t, METRIC[t]) for n, f, l, t in SETS]
+    split = None
+    if "--split" in args:
+        i = args.index("--split"); split = int(args[i + 1]); del args[i:i + 2]
+    splits_dir = os.path.join(OUT, "splits") if split is None else os.path.join(OUT, f"splits-{split}", "splits")
+    sets = [(n, os.path.join(HERE, f, n + ".csv"), os.path.join(splits_dir, n + ".test.txt"), l, t, METRIC[t]) for n, f, l, t in SETS]
     sets += [(n, os.path.join(ROOT, "samples", n + ".csv"), os.path.join(ROOT, "samples", "splits", n + ".test.txt"), l, t, SAMPLE_METRIC[t]) for n, l, t in SAMPLES]
     sets = [s for s in sets if not args or s[0] in args]
     store = tempfile.mkdtemp(prefix="keel-variants-")
-    tag = "" if seed == 42 else f"-seed{seed}"
+    tag = ("" if seed == 42 else f"-seed{seed}") + ("" if split is None else f"-split{split}")
     path = os.path.join(OUT, f"variants-{'-'.join(families)}-{'-'.join(s[0] for s in sets)}{tag}.json")
     results = {}
     for name, data, test_rows, label, task, metric in sets:
