@@ -276,7 +276,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
             o.CrossValidation!.FoldMetrics.Select(m => m.GetValueOrDefault(run.Metric, double.NaN)).ToArray(), o.PredictUsPerRow, o.ModelBytes)).ToArray(), run.Metric);
         if (verdict is null) return new SelectionOut(plan.Name, folds, kind, plan.Reason, best, best, [], null);
         var tied = verdict.Tied.Count > 1 ? verdict.Tied.Select(i => outcomes[i].Name).ToArray() : [];
-        if (run.Spec.Split.Ties == Keel.Core.Spec.TieBreak.Best && verdict.Tied.Count > 1)
+        if (run.Spec.Split.Ties == Keel.Core.Spec.TieBreak.Best && verdict.Chosen != verdict.Best)
         {
             return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[verdict.Best].Name, outcomes[verdict.Best].Name, tied,
                 $"{verdict.Tied.Count} candidates within noise of the best; chose the best by fold mean (split.ties: best; the noise-tie rule would have chosen {outcomes[verdict.Chosen].Name})");
