@@ -107,7 +107,66 @@ public class CategoricalSplitTests
         Assert.Equal("0", trainer.EffectiveParams["categorical_smoothing"]);
     }
 
+    // Two small categorical columns (a: aValues values, b: 8) whose values each move the label, and a numeric one.
+    private static (TrainingData Train, TrainingData Test) SmallCategories(int rows, int seed, int aValues = 5)
+    {
+        var rng = new Random(seed);
+        string?[] a = new string?[rows], b = new string?[rows];
+        var x = new double[rows];
+        var y = new int[rows];
+        double[] ea = [.. Enumerable.Range(0, aValues).Select(i => -1 + 2.0 * i / (aValues - 1))], eb = [-1.5, -1, -0.5, 0, 0.3, 0.8, 1.2, 1.5];
+        for (var r = 0; r < rows; r++)
+        {
+            int i = rng.Next(ea.Length), j = rng.Next(eb.Length);
+            (a[r], b[r], x[r]) = ($"a{i}", $"b{j}", rng.NextDouble() * 2 - 1);
+            y[r] = rng.NextDouble() < 1 / (1 + Math.Exp(-(ea[i] + eb[j] + x[r]))) ? 1 : 0;
+        }
+        var table = new Table([new StringColumn("a", a), new StringColumn("b", b), new NumericColumn("x", x)]);
+        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
+        var cut = rows * 3 / 4;
+        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
+        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)));
+    }
+
+    [Fact]
+    public void LightGbm_ColumnsWithinMaximumOneHotCategories_SplitAsOneHotSlots()
+    {
+        var (train, test) = SmallCategories(3_000, seed: 15);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "40", ["learning_rate"] = "0.1", ["number_of_threads"] = "1" };
+        double[] Scores(Dictionary<string, string> o) => [.. FitPredict(train, test, o).Probabilities!.Select(r => r[1])];
+
+        var oneHot = Scores(new(options) { ["categorical_split"] = "false" });
+        var bothOneHot = Scores(new(options) { ["maximum_one_hot_categories"] = "8" });
+        var bOnlyNative = Scores(new(options) { ["maximum_one_hot_categories"] = "5" });
+        var native = Scores(new(options) { ["maximum_one_hot_categories"] = "0" });
+
+        // Both columns within the limit: the same trees as one-hot slots, bit for bit.
+        Assert.Equal(oneHot, bothOneHot);
+        // The 8-value column over the limit is split natively, and with no limit both are: other trees each time.
+        Assert.NotEqual(oneHot, bOnlyNative);
+        Assert.NotEqual(bOnlyNative, native);
+        Assert.Equal("4", TrainerCatalog.Create(new ModelSpec { Type = "lightgbm" }, TaskKind.Binary, 0).EffectiveParams["maximum_one_hot_categories"]);
+    }
+
     [Theory]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void LightGbm_NativeSplitsOfAFewValues_OneAgainstTheRestUpToThreeValues(int values, bool sameAsOneHot)
+    {
+        // What models.md says of ML.NET's hand-over: LightGBM itself splits a column of up to three values one against the
+        // rest, not one of four, which is why maximum_one_hot_categories defaults to LightGBM's 4.
+        var (train, test) = SmallCategories(3_000, seed: 16, aValues: values);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "40", ["learning_rate"] = "0.1", ["number_of_threads"] = "1" };
+        double[] Scores(string limit) => [.. FitPredict(train, test, new(options) { ["maximum_one_hot_categories"] = limit }).Probabilities!.Select(r => r[1])];
+
+        var aNative = Scores("0");
+        var aOneHot = Scores(values.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(sameAsOneHot, aNative.SequenceEqual(aOneHot));
+    }
+
+    [Theory]
+    [InlineData("maximum_one_hot_categories", "-1", "'maximum_one_hot_categories' must be an integer from 0 to 10000, got '-1'")]
     [InlineData("categorical_smoothing", "-1", "'categorical_smoothing' must be a number in [0, 1000000], got '-1'")]
     [InlineData("maximum_categorical_split_point_count", "0", "'maximum_categorical_split_point_count' must be an integer from 1 to 65535, got '0'")]
     [InlineData("minimum_example_count_per_group", "x", "'minimum_example_count_per_group' must be an integer from 1 to")]

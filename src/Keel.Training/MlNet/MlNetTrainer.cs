@@ -59,7 +59,7 @@ internal sealed class MlNetTrainer : ITrainer
         var weighted = train.Weights is not null;
         var view = new MatrixDataView(fitted.Rows, _task, classes.Count, train.Labels, state, weights: train.Weights)
         {
-            CategoricalRanges = _options is LightGbmOptions { CategoricalSplit: true } ? CategoricalRanges(state) : null,
+            CategoricalRanges = _options is LightGbmOptions { CategoricalSplit: true } lgb ? CategoricalRanges(state, lgb.MaximumOneHotCategories) : null,
         };
         if (_options is FastForestOptions forest && _task != TaskKind.Regression)
         {
@@ -135,9 +135,11 @@ internal sealed class MlNetTrainer : ITrainer
             : featurization;
     }
 
-    /// <summary>[first, last] slot of every one-hot group (a categorical column), which LightGBM turns back into one categorical feature.</summary>
-    internal static (int First, int Last)[] CategoricalRanges(FeaturizerState state) =>
-        state.Columns.Where(FeatureMatrix.IsOneHot).OrderBy(p => p.Offset).Select(p => (p.Offset, p.Offset + p.Width - 1)).ToArray();
+    /// <summary>[first, last] slot of every one-hot group (a categorical column) with more than <paramref name="maximumOneHot"/>
+    /// values, which LightGBM turns back into one categorical feature; the slots of the others stay one-hot (numeric 0/1).</summary>
+    internal static (int First, int Last)[] CategoricalRanges(FeaturizerState state, int maximumOneHot) =>
+        state.Columns.Where(p => FeatureMatrix.IsOneHot(p) && (p.Categories?.Count ?? int.MaxValue) > maximumOneHot)
+            .OrderBy(p => p.Offset).Select(p => (p.Offset, p.Offset + p.Width - 1)).ToArray();
 
     /// <summary>The thread count a fit uses: the option, or every core when it is 0.</summary>
     internal static int Threads(LightGbmOptions o) => o.NumberOfThreads > 0 ? o.NumberOfThreads : Environment.ProcessorCount;

@@ -59,6 +59,11 @@ public sealed record LightGbmOptions
     /// least two train rows, up to <see cref="NativeCategoryLimit"/> values) instead of one-hot slots or hash buckets. Default true.</summary>
     public bool CategoricalSplit { get; init; } = true;
 
+    /// <summary>maximum_one_hot_categories: under <see cref="CategoricalSplit"/>, a categorical column with at most this many
+    /// values keeps its one-hot slots, so a split sends one value against the rest (LightGBM's max_cat_to_onehot, which
+    /// ML.NET does not pass on); 0 splits every categorical column natively. Default 4 (LightGBM's own).</summary>
+    public int MaximumOneHotCategories { get; init; } = 4;
+
     /// <summary>minimum_example_count_per_group: fewest rows on each side of a categorical split (LightGBM's
     /// min_data_per_group). Default 100 (LightGBM's own) below <see cref="LargeSetRows"/> training rows, 10 from there.</summary>
     public int MinimumExampleCountPerGroup { get; init; } = 100;
@@ -147,6 +152,7 @@ public sealed record LightGbmOptions
             MaximumTreeDepth = r.Int("maximum_tree_depth", d.MaximumTreeDepth, 0, 1000),
             MaximumBinCount = r.Int("maximum_bin_count", d.MaximumBinCount, 2, 65_535),
             CategoricalSplit = r.Bool("categorical_split", d.CategoricalSplit),
+            MaximumOneHotCategories = r.Int("maximum_one_hot_categories", d.MaximumOneHotCategories, 0, NativeCategoryLimit),
             NumberOfThreads = r.Int("number_of_threads", d.NumberOfThreads, 0, 1024),
             MinimumExampleCountPerGroup = r.Int(GroupOption, d.MinimumExampleCountPerGroup, 1, int.MaxValue),
             MaximumCategoricalSplitPointCount = r.Int(SplitPointOption, d.MaximumCategoricalSplitPointCount, 1, 65_535),
