@@ -4,12 +4,13 @@ The table of run.py scores Keel and the peers on one split (random_state=42). Wi
 moves by about 0.02 between draws, and "the best peer" is the best of four models on those very test rows (chosen after the
 fact), while Keel chooses before it sees them. This script reruns both sides on N more splits, same code, same rules:
 
-  /usr/bin/python3 bench/tabular8/splits.py [--keel path/to/keel.dll] [--splits N] [--first SEED] [--out FILE] [SET ...]
+  /usr/bin/python3 bench/tabular8/splits.py [--keel path/to/keel.dll] [--splits N] [--first SEED] [--out FILE] [--reuse-peers] [SET ...]
 
 Per split seed S (default 1..N; 42 is the table's own split): reference.py executed with its SETS replaced and its split's
 random_state=S (its preprocessing, models and stratification unchanged), writing out/splits-S/; then the default `keel run`
 on the same test rows (bench/compare.py's keel_run: no per-set tuning). Results accumulate in out/splits.json (or --out FILE under out/; a rerun skips the
-(set, seed) pairs already there) and the summary printed is what bench/results.md holds: per set, Keel against the best of four
+(set, seed) pairs already there; --reuse-peers takes a split's peer figures from its out/splits-S/reference.json when that
+already holds every set asked for: the peers are seeded, so only Keel is rerun) and the summary printed is what bench/results.md holds: per set, Keel against the best of four
 peers on each split's test rows; then Keel's mean test figure against the peer whose mean is best (on_average).
 """
 import json, os, re, statistics, subprocess, sys, tempfile
@@ -21,8 +22,13 @@ sys.path.insert(0, HERE)
 from run import SETS, METRIC, REFERENCE  # noqa: E402
 
 
-def peers(sets, seed):
-    """reference.py with SETS replaced and its split drawn with random_state=SEED; returns its reference.json for that split."""
+def peers(sets, seed, reuse=False):
+    """reference.py with SETS replaced and its split drawn with random_state=SEED; returns its reference.json for that split
+    (with reuse, the one already there when it holds every set)."""
+    folder = os.path.join(OUT, f"splits-{seed}")
+    done = os.path.join(folder, "reference.json")
+    if reuse and os.path.exists(done) and all(s[0] in json.load(open(done)) for s in sets):
+        return json.load(open(done))
     src = open(REFERENCE).read()
     # reference.py reads ROOT/folder/NAME.csv with ROOT = dirname(dirname(__file__)) = out/: the data folder is ../data from there.
     new = "SETS = [\n" + "".join(f"    {(s[0], os.path.join('..', s[1])) + tuple(s[2:])!r},\n" for s in sets) + "]\n"
@@ -30,7 +36,6 @@ def peers(sets, seed):
     assert n == 1, "reference.py: SETS block not found"
     src, n = re.subn(r"random_state=42, stratify", f"random_state={seed}, stratify", src)
     assert n == 1, "reference.py: the split's random_state=42 not found"
-    folder = os.path.join(OUT, f"splits-{seed}")
     os.makedirs(folder, exist_ok=True)
     exec(compile(src, REFERENCE, "exec"), {"__file__": os.path.join(folder, "reference.py"), "__name__": "reference"})
     return json.load(open(os.path.join(folder, "reference.json")))
@@ -44,6 +49,8 @@ def main():
     keel_dll = option("--keel", None)
     n = int(option("--splits", "10")); first = int(option("--first", "1"))
     path = os.path.join(OUT, option("--out", "splits.json"))
+    reuse = "--reuse-peers" in args
+    if reuse: args.remove("--reuse-peers")
     if keel_dll is None:
         subprocess.run(["dotnet", "build", "src/Keel.Cli", "-c", "Release", "-v", "q", "-nologo"], cwd=ROOT, check=True)
         keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
@@ -53,7 +60,7 @@ def main():
     for seed in range(first, first + n):
         todo = [s for s in sets if str(seed) not in results.get(s[0], {})]
         if not todo: continue
-        ref = peers(todo, seed)
+        ref = peers(todo, seed, reuse)
         for name, folder, label, task in todo:
             test_rows = os.path.join(OUT, f"splits-{seed}", "splits", name + ".test.txt")
             k, wall = keel_at(name, folder, label, keel_dll, store, test_rows)

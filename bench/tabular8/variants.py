@@ -24,6 +24,10 @@ SAMPLE_METRIC = {"binary": "auc", "multiclass": "macro_f1", "regression": "rmse"
 VARIANTS = {
     # LightGBM's native categorical splits (the default) against one-hot slots, 2026-11-27 (bench/results.md).
     "lgbcat": {"lgb_cat": {"type": "lightgbm"}, "lgb_nocat": {"type": "lightgbm", "categorical_split": "false"}},
+    # Small categorical columns one-hot under native splits (maximum_one_hot_categories, LightGBM's max_cat_to_onehot), 2026-11-27.
+    "lgbonehot": {"lgb_oh0": {"type": "lightgbm"}, "lgb_oh4": {"type": "lightgbm", "maximum_one_hot_categories": 4},
+                  "lgb_oh10": {"type": "lightgbm", "maximum_one_hot_categories": 10},
+                  "lgb_nocat": {"type": "lightgbm", "categorical_split": "false"}},
     # lightgbm nearer HistGradientBoosting's defaults (rate 0.1, 100 rounds, no early stopping, tiny hessian floor), 2026-11-27.
     "lgbhgb": {"lgb_now": {"type": "lightgbm"}, "lgb_lr10": {"type": "lightgbm", "learning_rate": 0.1, "number_of_iterations": 100},
                "lgb_mcw": {"type": "lightgbm", "minimum_child_weight": 0.001}, "lgb_es0": {"type": "lightgbm", "early_stopping_rounds": 0},
