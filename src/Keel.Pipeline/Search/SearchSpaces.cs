@@ -33,6 +33,25 @@ public static class SearchSpaces
             LogInt("minimum_example_count_per_leaf", 1, 20)]),
     };
 
+    /// <summary>lightgbm's categorical handling, searched when the run has a categorical feature column (<see cref="ForData"/>): native
+    /// splits or the shared one-hot slots, and under native splits the fewest rows on each side of a categorical split
+    /// (LightGBM's min_data_per_group, whose default 100 holds such splits back on small sets), a conditional parameter.</summary>
+    public static IReadOnlyList<ParamSpec> LightGbmCategorical { get; } =
+    [
+        new("categorical_split", new CategoricalDistribution(["true", "false"])),
+        LogInt("minimum_example_count_per_group", 5, 200) with { When = ("categorical_split", "true") },
+    ];
+
+    /// <summary>The parameters a family's space gains from the run's data: <see cref="LightGbmCategorical"/> for lightgbm when a
+    /// feature column is categorical and the spec's lightgbm options fix neither of them; none otherwise.</summary>
+    public static IReadOnlyList<ParamSpec> ForData(string family, PreparedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (family != "lightgbm" || !run.Features.Columns.Any(c => c.Type == Keel.Core.Data.ColumnType.Categorical)) return [];
+        var given = run.Spec.Models.FirstOrDefault(m => m.Type == family)?.Options;
+        return given is not null && LightGbmCategorical.Any(p => given.ContainsKey(p.Name)) ? [] : LightGbmCategorical;
+    }
+
     /// <summary>The option that counts boosting rounds, for boosted types; null otherwise.</summary>
     public static string? RoundsOption(string type) => type switch
     {
@@ -63,11 +82,12 @@ public static class SearchSpaces
         return given;
     }
 
-    /// <summary>The space of <paramref name="family"/>: its default with the spec's ranges replacing parameters of the same name and adding others.</summary>
+    /// <summary>The space of <paramref name="family"/>: its default and <paramref name="fromData"/> (<see cref="ForData"/>), with the
+    /// spec's ranges replacing parameters of the same name and adding others.</summary>
     /// <exception cref="KeelInputException">Ranges for a family not searched, or a malformed range.</exception>
-    public static SearchSpace For(string family, SearchSpec? search, string specName)
+    public static SearchSpace For(string family, SearchSpec? search, string specName, IReadOnlyList<ParamSpec>? fromData = null)
     {
-        var space = Defaults[family].Params.ToList();
+        var space = Defaults[family].Params.Concat(fromData ?? []).ToList();
         if (search?.Spaces.TryGetValue(family, out var ranges) == true)
         {
             foreach (var (name, r) in ranges)

@@ -31,6 +31,42 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Fact]
+    public void From_CategoricalFeatureColumn_LightgbmSearchesItsCategoricalHandling()
+    {
+        // credit_data has categorical columns (Home, Marital, Records, Job): native or one-hot splits become a choice, and the
+        // rows a side of a native split a parameter that exists only under it.
+        Assert.Equal("learning_rate log[0.01, 0.3]; number_of_leaves int log[4, 256]; minimum_example_count_per_leaf int log[2, 200]; " +
+            "l2_regularization [0, 10]; categorical_split {true, false}; minimum_example_count_per_group int log[5, 200] when categorical_split=true",
+            SearchSpaces.Describe(Plan("  seed: 5\n").Spaces["lightgbm"]));
+    }
+
+    [Fact]
+    public void From_NoCategoricalFeatureColumn_LightgbmSpaceWithoutCategoricalHandling()
+    {
+        var data = Path.Combine(_dir, "numbers.csv");
+        var rng = new Random(3);
+        File.WriteAllLines(data, ["x,z,y", .. Enumerable.Range(0, 200).Select(i => $"{rng.NextDouble():F4},{rng.NextDouble():F4},{(i % 3 == 0 ? "a" : "b")}")]);
+        AssertNoCategoricalHandling($"data: {{path: {data}, label: y}}\nsearch:\n  trials: 2\n");
+    }
+
+    [Fact]
+    public void From_SpecFixesLightgbmCategoricalSplit_NotSearched()
+    {
+        var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
+        AssertNoCategoricalHandling($"data: {{path: {data}, label: Status}}\nmodels:\n  - {{type: lightgbm, options: {{categorical_split: false}}}}\nsearch:\n  trials: 2\n");
+    }
+
+    private void AssertNoCategoricalHandling(string specText)
+    {
+        var spec = Path.Combine(_dir, "lightgbm.yaml");
+        File.WriteAllText(spec, specText);
+
+        var space = SearchPlan.From(RunPreparation.Prepare(spec, null), new SearchRequest()).Spaces["lightgbm"];
+
+        Assert.DoesNotContain(space.Params, p => p.Name is "categorical_split" or "minimum_example_count_per_group");
+    }
+
+    [Fact]
     public void From_SpecListsFastforest_FastforestSearched()
     {
         var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
