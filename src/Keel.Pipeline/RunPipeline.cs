@@ -271,7 +271,11 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         var kind = plan.Kind?.ToString().ToLowerInvariant();
         if (outcomes.Count == 1) return new SelectionOut(plan.Name, folds, kind, plan.Reason, outcomes[0].Name, outcomes[0].Name, [], null);
         var best = outcomes[ModelSelector.SelectBest(outcomes.Select(o => o.ValidationMetrics).ToArray(), run.Metric)].Name;
-        if (folds == 0) return new SelectionOut(plan.Name, 0, null, plan.Reason, best, best, [], null);
+        if (folds == 0)
+        {
+            return new SelectionOut(plan.Name, 0, null, plan.Reason, best, best, [], run.Spec.Split.Ties == Keel.Core.Spec.TieBreak.Best
+                ? "split.ties: best has no effect here: selection on validation has no folds to call a tie on, and the best on validation is chosen" : null);
+        }
         var verdict = NoiseTie.Decide(outcomes.Select(o => new TieCandidate(o.Type,
             o.CrossValidation!.FoldMetrics.Select(m => m.GetValueOrDefault(run.Metric, double.NaN)).ToArray(), o.PredictUsPerRow, o.ModelBytes)).ToArray(), run.Metric);
         if (verdict is null) return new SelectionOut(plan.Name, folds, kind, plan.Reason, best, best, [], null);

@@ -148,13 +148,26 @@ public sealed class SelectionTests : IDisposable
         Assert.Contains("would have chosen linear", selection.TieRule);
     }
 
+    [Fact]
+    public void Select_TiesBestWithValidationSelection_SaysItHasNoEffect()
+    {
+        var (_, selection) = SelectAmongEqualCandidates("selection: validation, ties: best");
+        var (_, plain) = SelectAmongEqualCandidates("selection: validation");
+
+        Assert.Equal(0, selection.Folds);
+        Assert.Empty(selection.WithinNoise);
+        Assert.Contains("split.ties: best has no effect", selection.TieRule);
+        Assert.Null(plain.TieRule);
+    }
+
     // lightgbm and linear both rank every fold perfectly (AUC 1 on each fold), so the boosted model listed first has no real lead.
     private (List<CandidateOutcome> Outcomes, SelectionOut Selection) SelectAmongEqualCandidates(string split)
     {
         var run = Prepare(Separable(400), $"models: [lightgbm, linear]\nsplit: {{{split}}}\n");
         run = run with { Features = run.Features.Drop(["noise", "day", "team"]) };
         var trainer = new CandidateTrainer(run, TimeProvider.System);
-        var outcomes = run.Candidates.Select(c => trainer.Train(c, trainer.CrossValidate(c))).ToList();
+        var cv = run.Selection.Mode == Keel.Core.Spec.SelectionMode.Cv;
+        var outcomes = run.Candidates.Select(c => cv ? trainer.Train(c, trainer.CrossValidate(c)) : trainer.Train(c)).ToList();
         return (outcomes, RunPipeline.Select(run, outcomes));
     }
 

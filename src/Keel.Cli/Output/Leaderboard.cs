@@ -54,6 +54,8 @@ internal static class Leaderboard
             : "[grey]> selected on validation (the registered model)   * baseline[/]");
         if (o.Selection.WithinNoise.Count > 1)
             console.MarkupLineInterpolated($"[yellow]Within noise[/] (=): {string.Join(", ", o.Selection.WithinNoise)}; best mean {o.Selection.Best}, chose {o.Selected}: {o.Selection.TieRule}");
+        else if (!cv && o.Selection.TieRule is { } note)
+            console.MarkupLineInterpolated($"[yellow]Note[/]: {note}");
         console.MarkupLineInterpolated($"Selected [bold]{o.Selected}[/]: registered model's test {o.SelectionMetric} {Format.Metric(final.TestMetrics.GetValueOrDefault(o.SelectionMetric, double.NaN))}");
         foreach (var g in o.Gates)
             console.MarkupLineInterpolated($"  gate {g.Gate}: {(g.Passed ? "passed" : "FAILED")} ({g.Detail})");
