@@ -17,6 +17,22 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, os.path.dirname(HERE))
 from compare import keel_run  # noqa: E402 (bench/compare.py: the same default `keel run`)
+
+
+def option(args, flag, default=None):
+    """Removes `FLAG VALUE` from the command line ARGS and returns VALUE (a string); DEFAULT when FLAG is absent."""
+    if flag not in args: return default
+    i = args.index(flag); value = args[i + 1]; del args[i:i + 2]
+    return value
+
+
+def switch(args, flag):
+    """Removes FLAG from the command line ARGS; whether it was there."""
+    if flag not in args: return False
+    args.remove(flag)
+    return True
+
+
 REFERENCE = os.environ.get("KEEL_REFERENCE", "/work/shared/bench/reference.py")
 SETS = [  # name, folder (under bench/tabular8), label, task
     ("attrition", "data", "Attrition", "binary"),
@@ -50,15 +66,14 @@ def keel(name, folder, label, keel_dll, store):
 
 def main():
     args = sys.argv[1:]
-    keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
-    if "--keel" in args:
-        i = args.index("--keel"); keel_dll = args[i + 1]; del args[i:i + 2]
-    else:
+    keel_dll = option(args, "--keel")
+    if keel_dll is None:
         subprocess.run(["dotnet", "build", "src/Keel.Cli", "-c", "Release", "-v", "q", "-nologo"], cwd=ROOT, check=True)
+        keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
+    # With --reuse-peers the peers were written by an earlier (or a concurrent) run: out/splits and out/reference.json.
+    reuse = switch(args, "--reuse-peers")
     sets = [s for s in SETS if not args or s[0] in args]
-    if "--reuse-peers" in args:  # peers already written by an earlier (or a concurrent) run: out/splits and out/reference.json
-        args.remove("--reuse-peers"); sets = [s for s in SETS if not args or s[0] in args]
-    else:
+    if not reuse:
         peers(sets)
     store = tempfile.mkdtemp(prefix="keel-tabular8-")
     # Each process keeps its own file (several may run at once on different sets); the table merges them all.

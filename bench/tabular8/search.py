@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, HERE)
-from run import SETS, METRIC, peers  # noqa: E402 (the same sets, metrics and peers as the default table)
+from run import SETS, METRIC, peers, option, switch  # noqa: E402 (the same sets, metrics and peers as the default table)
 
 
 def spec(name, folder, label, trials, cv):
@@ -56,21 +56,14 @@ def keel_search(name, folder, label, keel_dll, store, trials, workers, cv):
 
 def main():
     args = sys.argv[1:]
-    keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
-    trials, workers = 50, 1
-    if "--keel" in args:
-        i = args.index("--keel"); keel_dll = args[i + 1]; del args[i:i + 2]
-    else:
+    keel_dll = option(args, "--keel")
+    if keel_dll is None:
         subprocess.run(["dotnet", "build", "src/Keel.Cli", "-c", "Release", "-v", "q", "-nologo"], cwd=ROOT, check=True)
-    if "--trials" in args:
-        i = args.index("--trials"); trials = int(args[i + 1]); del args[i:i + 2]
-    if "--workers" in args:
-        i = args.index("--workers"); workers = int(args[i + 1]); del args[i:i + 2]
-    cv = "--cv" in args
-    if cv: args.remove("--cv")
+        keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
+    trials, workers = int(option(args, "--trials", "50")), int(option(args, "--workers", "1"))
+    cv = switch(args, "--cv")
     prefix = "search-cv-results" if cv else "search-results"
-    reuse = "--reuse-peers" in args
-    if reuse: args.remove("--reuse-peers")
+    reuse = switch(args, "--reuse-peers")
     sets = [s for s in SETS if not args or s[0] in args]
     if not reuse: peers(sets)
     store = tempfile.mkdtemp(prefix="keel-tabular8-search-")

@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, HERE)
-from run import SETS, METRIC, REFERENCE  # noqa: E402
+from run import SETS, METRIC, REFERENCE, option, switch  # noqa: E402
 
 
 def peers(sets, seed, reuse=False):
@@ -27,8 +27,9 @@ def peers(sets, seed, reuse=False):
     (with reuse, the one already there when it holds every set)."""
     folder = os.path.join(OUT, f"splits-{seed}")
     done = os.path.join(folder, "reference.json")
-    if reuse and os.path.exists(done) and all(s[0] in json.load(open(done)) for s in sets):
-        return json.load(open(done))
+    if reuse and os.path.exists(done):
+        written = json.load(open(done))
+        if all(s[0] in written for s in sets): return written
     src = open(REFERENCE).read()
     # reference.py reads ROOT/folder/NAME.csv with ROOT = dirname(dirname(__file__)) = out/: the data folder is ../data from there.
     new = "SETS = [\n" + "".join(f"    {(s[0], os.path.join('..', s[1])) + tuple(s[2:])!r},\n" for s in sets) + "]\n"
@@ -38,19 +39,15 @@ def peers(sets, seed, reuse=False):
     assert n == 1, "reference.py: the split's random_state=42 not found"
     os.makedirs(folder, exist_ok=True)
     exec(compile(src, REFERENCE, "exec"), {"__file__": os.path.join(folder, "reference.py"), "__name__": "reference"})
-    return json.load(open(os.path.join(folder, "reference.json")))
+    return json.load(open(done))
 
 
 def main():
     args = sys.argv[1:]
-    def option(flag, default):
-        if flag not in args: return default
-        i = args.index(flag); v = args[i + 1]; del args[i:i + 2]; return v
-    keel_dll = option("--keel", None)
-    n = int(option("--splits", "10")); first = int(option("--first", "1"))
-    path = os.path.join(OUT, option("--out", "splits.json"))
-    reuse = "--reuse-peers" in args
-    if reuse: args.remove("--reuse-peers")
+    keel_dll = option(args, "--keel")
+    n = int(option(args, "--splits", "10")); first = int(option(args, "--first", "1"))
+    path = os.path.join(OUT, option(args, "--out", "splits.json"))
+    reuse = switch(args, "--reuse-peers")
     if keel_dll is None:
         subprocess.run(["dotnet", "build", "src/Keel.Cli", "-c", "Release", "-v", "q", "-nologo"], cwd=ROOT, check=True)
         keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")

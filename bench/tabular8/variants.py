@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "out")
 sys.path.insert(0, HERE)
-from run import SETS, METRIC  # noqa: E402
+from run import SETS, METRIC, option  # noqa: E402
 
 SAMPLES = [("credit_data", "Status", "binary"), ("penguins", "Species", "multiclass"), ("ames", "Sale_Price", "regression")]
 COST = ("train_seconds", "predict_us_per_row", "model_bytes")  # per candidate in `keel run --json`; timings depend on load
@@ -81,18 +81,11 @@ def spec(name, data, test_rows, label, models, seed=42):
 
 def main():
     args = sys.argv[1:]
-    keel_dll = os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll")
-    if "--keel" in args:
-        i = args.index("--keel"); keel_dll = args[i + 1]; del args[i:i + 2]
-    families = list(VARIANTS)
-    seed = 42
-    if "--seed" in args:
-        i = args.index("--seed"); seed = int(args[i + 1]); del args[i:i + 2]
-    if "--models" in args:
-        i = args.index("--models"); families = args[i + 1].split(","); del args[i:i + 2]
-    split = None
-    if "--split" in args:
-        i = args.index("--split"); split = int(args[i + 1]); del args[i:i + 2]
+    keel_dll = option(args, "--keel", os.path.join(ROOT, "src", "Keel.Cli", "bin", "Release", "net10.0", "keel.dll"))
+    seed = int(option(args, "--seed", "42"))
+    families = option(args, "--models", ",".join(VARIANTS)).split(",")
+    split = option(args, "--split")
+    split = None if split is None else int(split)
     splits_dir = os.path.join(OUT, "splits") if split is None else os.path.join(OUT, f"splits-{split}", "splits")
     sets = [(n, os.path.join(HERE, f, n + ".csv"), os.path.join(splits_dir, n + ".test.txt"), l, t, METRIC[t]) for n, f, l, t in SETS]
     sets += [(n, os.path.join(ROOT, "samples", n + ".csv"), os.path.join(ROOT, "samples", "splits", n + ".test.txt"), l, t, SAMPLE_METRIC[t]) for n, l, t in SAMPLES]
