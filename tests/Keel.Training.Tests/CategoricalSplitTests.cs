@@ -28,10 +28,17 @@ public class CategoricalSplitTests
             y[r] = rng.NextDouble() < truth[r] ? 1 : 0;
         }
         var table = new Table([new StringColumn("code", code), new NumericColumn("noise", noise)]);
+        var (train, test) = FirstThreeQuarters(table, y);
+        return (train, test, truth[(rows * 3 / 4)..]);
+    }
+
+    // The first three quarters of the rows train, the rest test (binary labels y).
+    private static (TrainingData Train, TrainingData Test) FirstThreeQuarters(Table table, int[] y)
+    {
         var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
-        var cut = rows * 3 / 4;
-        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
-        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)), truth[cut..]);
+        var cut = y.Length * 3 / 4;
+        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, y.Length - cut)];
+        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)));
     }
 
     private static Predictions FitPredict(TrainingData train, TrainingData test, Dictionary<string, string> options) =>
@@ -122,10 +129,7 @@ public class CategoricalSplitTests
             y[r] = rng.NextDouble() < 1 / (1 + Math.Exp(-(ea[i] + eb[j] + x[r]))) ? 1 : 0;
         }
         var table = new Table([new StringColumn("a", a), new StringColumn("b", b), new NumericColumn("x", x)]);
-        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
-        var cut = rows * 3 / 4;
-        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
-        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)));
+        return FirstThreeQuarters(table, y);
     }
 
     [Fact]
