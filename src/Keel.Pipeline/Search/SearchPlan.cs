@@ -73,7 +73,8 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but search scores every trial on it (the test split is never used for choosing).");
         if (request.Workers < 1) throw new KeelInputException($"workers {request.Workers}: expected at least 1");
         var families = SearchSpaces.Families(run, specName);
-        var spaces = families.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run)), StringComparer.Ordinal);
+        var spaces = families.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run),
+            run.Spec.Models.FirstOrDefault(m => m.Type == f)?.Options), StringComparer.Ordinal);
         foreach (var family in search.Spaces.Keys.Where(k => !families.Contains(k)))
             throw new KeelInputException($"{specName} field 'search.spaces.{family}': '{family}' is not searched; the families are {string.Join(", ", families)}.");
         foreach (var family in families) CheckBounds(run, family, spaces[family], specName);

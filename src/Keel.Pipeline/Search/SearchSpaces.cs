@@ -43,13 +43,11 @@ public static class SearchSpaces
     ];
 
     /// <summary>The parameters a family's space gains from the run's data: <see cref="LightGbmCategorical"/> for lightgbm when a
-    /// feature column is categorical and the spec's lightgbm options fix neither of them; none otherwise.</summary>
+    /// feature column is categorical; none otherwise.</summary>
     public static IReadOnlyList<ParamSpec> ForData(string family, PreparedRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (family != "lightgbm" || !run.Features.Columns.Any(c => c.Type == Keel.Core.Data.ColumnType.Categorical)) return [];
-        var given = run.Spec.Models.FirstOrDefault(m => m.Type == family)?.Options;
-        return given is not null && LightGbmCategorical.Any(p => given.ContainsKey(p.Name)) ? [] : LightGbmCategorical;
+        return family == "lightgbm" && run.Features.Columns.Any(c => c.Type == Keel.Core.Data.ColumnType.Categorical) ? LightGbmCategorical : [];
     }
 
     /// <summary>The option that counts boosting rounds, for boosted types; null otherwise.</summary>
@@ -82,12 +80,17 @@ public static class SearchSpaces
         return given;
     }
 
-    /// <summary>The space of <paramref name="family"/>: its default and <paramref name="fromData"/> (<see cref="ForData"/>), with the
-    /// spec's ranges replacing parameters of the same name and adding others.</summary>
+    /// <summary>The space of <paramref name="family"/>: its default and <paramref name="fromData"/> (<see cref="ForData"/>) less the
+    /// options the spec's model of that type fixes (<paramref name="fixedOptions"/>), with the spec's ranges replacing parameters of the
+    /// same name and adding others.</summary>
+    /// <remarks>A default range never overrides what the spec wrote: an option the spec fixes leaves the default space, and a parameter
+    /// conditional on a fixed choice is searched when the fixed value is its choice and left out otherwise. The spec's own ranges name
+    /// parameters deliberately, so they are searched even when the model's options give a value.</remarks>
     /// <exception cref="KeelInputException">Ranges for a family not searched, or a malformed range.</exception>
-    public static SearchSpace For(string family, SearchSpec? search, string specName, IReadOnlyList<ParamSpec>? fromData = null)
+    public static SearchSpace For(string family, SearchSpec? search, string specName, IReadOnlyList<ParamSpec>? fromData = null,
+        IReadOnlyDictionary<string, string>? fixedOptions = null)
     {
-        var space = Defaults[family].Params.Concat(fromData ?? []).ToList();
+        var space = Defaults[family].Params.Concat(fromData ?? []).Select(p => Unfixed(p, fixedOptions)).OfType<ParamSpec>().ToList();
         if (search?.Spaces.TryGetValue(family, out var ranges) == true)
         {
             foreach (var (name, r) in ranges)
@@ -110,6 +113,16 @@ public static class SearchSpaces
             throw new KeelInputException($"{specName} field 'search.spaces.{family}': {e.Message}.", e);
         }
         return result;
+    }
+
+    /// <summary><paramref name="p"/> as a default range under the spec's fixed options: null when the spec fixes it or fixes its
+    /// condition to another choice, unconditional when the spec fixes its condition to its choice.</summary>
+    private static ParamSpec? Unfixed(ParamSpec p, IReadOnlyDictionary<string, string>? fixedOptions)
+    {
+        if (fixedOptions is null) return p;
+        if (fixedOptions.ContainsKey(p.Name)) return null;
+        if (p.When is not { } w || !fixedOptions.TryGetValue(w.Param, out var value)) return p;
+        return string.Equals(value, w.Choice, StringComparison.OrdinalIgnoreCase) ? p with { When = null } : null;
     }
 
     private static Distribution Distribution(ParamRangeSpec r, string field, string specName)

@@ -56,6 +56,43 @@ public sealed class SearchSpecTests : IDisposable
         AssertNoCategoricalHandling($"data: {{path: {data}, label: Status}}\nmodels:\n  - {{type: lightgbm, options: {{categorical_split: false}}}}\nsearch:\n  trials: 2\n");
     }
 
+    [Fact]
+    public void From_SpecFixesLightgbmCategoricalSplitTrue_RowsPerGroupSearchedWithoutCondition()
+    {
+        Assert.Equal("learning_rate log[0.01, 0.3]; number_of_leaves int log[4, 256]; minimum_example_count_per_leaf int log[2, 200]; " +
+            "l2_regularization [0, 10]; minimum_example_count_per_group int log[5, 200]",
+            SearchSpaces.Describe(ModelsPlan("  - {type: lightgbm, options: {categorical_split: True}}\n", "").Spaces["lightgbm"]));
+    }
+
+    [Fact]
+    public void From_SpecFixesAnOptionOfTheDefaultSpace_NotSearchedAndTrialsKeepIt()
+    {
+        var plan = ModelsPlan("  - {type: fasttree, options: {learning_rate: 0.05, number_of_leaves: 8}}\n", "");
+
+        Assert.Equal("minimum_example_count_per_leaf int log[2, 100]", SearchSpaces.Describe(plan.Spaces["fasttree"]));
+        var options = TrialRunner.Options(RunPreparation.Prepare(Path.Combine(_dir, "models.yaml"), null).Spec, "fasttree",
+            new Dictionary<string, string> { ["minimum_example_count_per_leaf"] = "7" });
+        Assert.Equal(("0.05", "8", "7"), (options["learning_rate"], options["number_of_leaves"], options["minimum_example_count_per_leaf"]));
+    }
+
+    [Fact]
+    public void From_SpecRangeNamesAFixedOption_RangeSearched()
+    {
+        var plan = ModelsPlan("  - {type: fasttree, options: {learning_rate: 0.05}}\n", "  spaces:\n    fasttree:\n      learning_rate: {low: 0.01, high: 0.1, log: true}\n");
+
+        Assert.Equal("number_of_leaves int log[4, 128]; minimum_example_count_per_leaf int log[2, 100]; learning_rate log[0.01, 0.1]",
+            SearchSpaces.Describe(plan.Spaces["fasttree"]));
+    }
+
+    /// <summary>The plan of a spec over credit_data with <paramref name="models"/> (list items) and <paramref name="search"/> (fields).</summary>
+    private SearchPlan ModelsPlan(string models, string search)
+    {
+        var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "models.yaml");
+        File.WriteAllText(spec, $"data: {{path: {data}, label: Status}}\nmodels:\n{models}search:\n  trials: 2\n{search}");
+        return SearchPlan.From(RunPreparation.Prepare(spec, null), new SearchRequest());
+    }
+
     private void AssertNoCategoricalHandling(string specText)
     {
         var spec = Path.Combine(_dir, "lightgbm.yaml");
