@@ -33,6 +33,7 @@ internal static class ReportMapper
             SelectionHigherIsBetter = MetricCatalog.Get(outcome.SelectionMetric).HigherIsBetter,
             Selected = outcome.Selected,
             SelectionBasis = outcome.Selection.Mode == "cv" ? $"{outcome.Selection.Folds}-fold cv ({outcome.Selection.FoldKind} folds) mean" : "validation",
+            SelectionReason = outcome.Selection.Reason,
             WithinNoise = outcome.Selection.WithinNoise,
             TieRule = outcome.Selection.TieRule,
             Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),

@@ -140,6 +140,39 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_CvSelectionWithTie_LeaderboardShowsBasisReasonSpreadAndTie()
+    {
+        var model = SampleReports.Binary();
+        model = model with
+        {
+            Candidates = model.Candidates.Select(c => c with { ValidationSpread = new Dictionary<string, double> { ["auc"] = 0.012 } }).ToArray(),
+            SelectionBasis = "5-fold cv (stratified folds) mean",
+            SelectionReason = "default: 3117 training rows × 5 candidates ≤ 200000",
+            Selected = "logistic",
+            WithinNoise = ["lightgbm", "fasttree", "logistic"],
+            TieRule = "3 candidates within noise of the best; chose the simplest",
+        };
+        var board = Section(Body(model), "leaderboard");
+
+        Assert.Contains("Ranked by 5-fold cv (stratified folds) mean auc (higher is better; default: 3117 training rows × 5 candidates ≤ 200000)", board.Value);
+        Assert.Contains("cv sd", board.Descendants("th").Select(t => t.Value));
+        Assert.Contains("Within noise of each other: lightgbm, fasttree, logistic. 3 candidates within noise of the best; chose the simplest.", board.Value);
+        Assert.Contains("cv mean auc by candidate", board.Descendants(Xml.Svg + "svg").Single().Value);
+    }
+
+    [Fact]
+    public void Render_TieRuleWithoutTiedCandidates_ShownAsNote()
+    {
+        var model = SampleReports.Binary() with { TieRule = "split.ties: best has no effect here" };
+
+        var board = Section(Body(model), "leaderboard");
+
+        Assert.Contains("Note: split.ties: best has no effect here.", board.Value);
+        Assert.DoesNotContain("Within noise", board.Value);
+        Assert.Contains("Validation auc by candidate", board.Descendants(Xml.Svg + "svg").Single().Value);
+    }
+
+    [Fact]
     public void Render_Binary_RocAndPrOverlaysHaveOneLinePerCandidate()
     {
         var models = Section(Body(SampleReports.Binary()), "models");

@@ -8,7 +8,7 @@ internal static class LeaderboardSection
         var direction = model.SelectionHigherIsBetter ? "higher is better" : "lower is better";
         html.Raw("<section id=\"leaderboard\">").Element("h2", "Leaderboard")
             .Raw($"<p class=\"muted\">Ranked by {Markup.Escape(model.SelectionBasis)} ").Raw($"<strong>{Markup.Escape(model.SelectionMetric)}</strong>")
-            .Text($" ({direction}); test metrics are shown for reference only.").Raw("</p>");
+            .Text($" ({direction}{(model.SelectionReason is { } why ? $"; {why}" : "")}); test metrics are shown for reference only.").Raw("</p>");
 
         var testMetrics = Ranking.KeyTestMetrics(model);
         var spread = ranked.Any(c => c.ValidationSpread.Count > 0);
@@ -29,15 +29,19 @@ internal static class LeaderboardSection
 
         if (model.WithinNoise.Count > 1)
         {
-            html.Element("p", $"Within noise of each other: {string.Join(", ", model.WithinNoise)}. {model.TieRule}; " +
-                "the preference among tied candidates is the simpler family, then the faster to predict, then the smaller model; " +
+            html.Element("p", $"Within noise of each other: {string.Join(", ", model.WithinNoise)}. {model.TieRule}. " +
+                "The noise-tie rule's preference among tied candidates is the simpler family, then the faster to predict, then the smaller model; " +
                 "a candidate another tied one beats on both (over 1.5× faster and smaller) is passed over first.");
+        }
+        else if (model.TieRule is { } note)
+        {
+            html.Element("p", $"Note: {note}.");
         }
 
         if (ranked.Count > 0)
         {
             var bars = ranked.Select(c => new BarDatum(c.Name, Ranking.SelectionValue(model, c) ?? double.NaN)).ToList();
-            var chart = SvgCharts.BarChart($"Validation {model.SelectionMetric} by candidate", bars,
+            var chart = SvgCharts.BarChart($"{(spread ? "cv mean" : "Validation")} {model.SelectionMetric} by candidate", bars,
                 new ChartOptions { Width = 640, Height = 60 + bars.Count * 26, Highlight = model.Selected });
             html.Raw("<div class=\"charts\">").Figure(chart).Raw("</div>");
         }

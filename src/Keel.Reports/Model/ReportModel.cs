@@ -42,6 +42,9 @@ public sealed record ReportModel
     /// <summary>What the selection metric was judged on, e.g. "validation" or "5-fold cv (stratified) mean". Default "validation".</summary>
     public string SelectionBasis { get; init; } = "validation";
 
+    /// <summary>Why the selection was made on that basis (the spec asked, or the default rule's verdict); null when not recorded. Default null.</summary>
+    public string? SelectionReason { get; init; }
+
     /// <summary>Candidates within noise of the best (best first), when the noise-tie rule found a tie; default empty.</summary>
     public IReadOnlyList<string> WithinNoise { get; init; } = [];
 
