@@ -81,14 +81,15 @@ internal sealed class CandidateTrainer
         _folds ??= _rows.CvFolds();
         var trainer = candidate.Trainer;
         int? rounds = null;
-        InnerCurves = [];
+        Keel.Training.LossCurve?[] curves = [];
+        Keel.Training.LossCurve? mean = null;
         if (CvRounds.Applies(trainer))
         {
             var inner = CvRounds.InnerFits(trainer, _folds.Select(f => (f.InnerTrain ?? f.Train, f.InnerValidation, _run.Context(f.Cache))).ToArray());
-            var mean = CvRounds.Mean(inner);
+            mean = CvRounds.Mean(inner);
             rounds = CvRounds.Rounds(trainer, mean);
             trainer = trainer.WithoutEarlyStopping(rounds);
-            InnerCurves = inner.Select(f => f.LossCurve).ToArray();
+            curves = inner.Select(f => f.LossCurve).ToArray();
         }
         var metrics = new List<IReadOnlyDictionary<string, double>>();
         var predictions = new List<(int[], Keel.Core.Models.Predictions)>();
@@ -107,11 +108,12 @@ internal sealed class CandidateTrainer
         }
         FoldFits = fits;
         // Only a boosted candidate with early stopping trains fewer rounds than it is given: the round count of the mean curve.
-        return CrossValidation.Summarise(metrics) with { OutOfFold = OutOfFoldPredictions.Gather(predictions), BestIteration = rounds };
+        return CrossValidation.Summarise(metrics) with
+        {
+            OutOfFold = OutOfFoldPredictions.Gather(predictions), BestIteration = rounds, InnerCurves = curves,
+            InnerMean = mean is { Points.Count: > 0 } ? mean : null,
+        };
     }
-
-    /// <summary>The last <see cref="CrossValidate"/> of a boosted candidate with early stopping: each fold's inner curve (every round), in fold order.</summary>
-    internal IReadOnlyList<Keel.Training.LossCurve?> InnerCurves { get; private set; } = [];
 
     /// <summary>The last <see cref="CrossValidate"/>'s scored fold fits, in fold order.</summary>
     internal IReadOnlyList<FitResult> FoldFits { get; private set; } = [];

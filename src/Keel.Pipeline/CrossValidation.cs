@@ -21,6 +21,14 @@ public sealed record CrossValidation(
     /// which every fold and its final fit train; null when that curve did not stop early, and for every other candidate.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? BestIteration { get; init; }
 
+    /// <summary>Each fold's inner validation curve (every round, in fold order) of a boosted candidate with early stopping; empty otherwise.
+    /// Not written to <c>--json</c>.</summary>
+    [JsonIgnore] public IReadOnlyList<Keel.Training.LossCurve?> InnerCurves { get; init; } = [];
+
+    /// <summary>The folds' mean inner validation curve that chose <see cref="BestIteration"/> (<see cref="CvRounds"/>), or null when
+    /// <see cref="InnerCurves"/> is empty; tracked as <c>CANDIDATE.loss.cv_validation</c> and drawn in the report. Not written to <c>--json</c>.</summary>
+    [JsonIgnore] public Keel.Training.LossCurve? InnerMean { get; init; }
+
     /// <summary>Mean and sample standard deviation of each metric that every fold defines.</summary>
     public static CrossValidation Summarise(IReadOnlyList<IReadOnlyDictionary<string, double>> folds)
     {

@@ -71,6 +71,14 @@ internal static class ReportMapper
             var val = lc.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray();
             if (val.Length > 0) curves.Add(new($"validation {lc.Metric}", val));
         }
+        string? note = null;
+        if (c.CrossValidation is { InnerMean: { } inner } cv)
+        {
+            curves.Add(new($"cv mean {inner.Metric}", inner.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray()));
+            note = $"cv mean {inner.Metric}: the mean of the {cv.InnerCurves.Count} folds' inner validation curves (every round), which chose " +
+                (cv.BestIteration is { } b ? $"the {b} rounds every fold and the fit on all training rows trained" : "every round (it did not stop early)") +
+                $"; train {inner.Metric} is that fit's.";
+        }
         return new CandidateResult
         {
             Name = c.Name,
@@ -89,6 +97,7 @@ internal static class ReportMapper
             PrecisionRecall = e.PrecisionRecall.Select(p => new Point(p.X, p.Y)).ToArray(),
             Residuals = e.Residuals.Select(p => new Point(p.Predicted, p.Actual)).ToArray(),
             LossCurves = curves,
+            LossCurveNote = note,
         };
     }
 }

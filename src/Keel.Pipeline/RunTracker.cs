@@ -14,7 +14,7 @@ namespace Keel.Pipeline;
 /// <summary>Writes what a run produces into the store: params, metrics (with steps), tags and artifacts, under one naming scheme.</summary>
 /// <remarks>
 /// Metric keys: CANDIDATE.val.METRIC, CANDIDATE.test.METRIC, CANDIDATE.train_seconds, CANDIDATE.predict_us_per_row,
-/// CANDIDATE.model_bytes, CANDIDATE.cv.METRIC (step = fold) and CANDIDATE.cv_std.METRIC (cv selection; .val. holds the fold mean), CANDIDATE.best_iteration (boosted, stopped early), CANDIDATE.loss.train / .loss.validation (step = iteration); the registered model's test metrics as test.METRIC.
+/// CANDIDATE.model_bytes, CANDIDATE.cv.METRIC (step = fold) and CANDIDATE.cv_std.METRIC (cv selection; .val. holds the fold mean), CANDIDATE.best_iteration (boosted, stopped early), CANDIDATE.loss.train / .loss.validation (step = iteration), CANDIDATE.loss.cv_validation (cv, boosted with early stopping: the folds' mean inner validation curve, step = iteration); the registered model's test metrics as test.METRIC.
 /// </remarks>
 internal sealed class RunTracker(KeelStore store, string runId, TimeProvider time)
 {
@@ -67,6 +67,11 @@ internal sealed class RunTracker(KeelStore store, string runId, TimeProvider tim
                 if (double.IsFinite(p.Train)) points.Add(new($"{o.Name}.loss.train", p.Train, p.Iteration, now));
                 if (p.Validation is { } v && double.IsFinite(v)) points.Add(new($"{o.Name}.loss.validation", v, p.Iteration, now));
             }
+        }
+        if (o.CrossValidation?.InnerMean is { } inner)
+        {
+            points.AddRange(inner.Points.Where(p => p.Validation is { } v && double.IsFinite(v))
+                .Select(p => new MetricPoint($"{o.Name}.loss.cv_validation", p.Validation!.Value, p.Iteration, now)));
         }
         await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
         await Bytes($"models/{o.Name}.keelmodel", o.ModelFile, ct);

@@ -124,11 +124,14 @@ public sealed class CandidateTrainerTests : IDisposable
         var cv = trainer.CrossValidate(run.Candidates[0]);
 
         // Each fold trained every round on its inner rows (no early stop of its own), watching its inner validation rows.
-        Assert.Equal(3, trainer.InnerCurves.Count);
-        Assert.All(trainer.InnerCurves, c => Assert.Equal(300, c!.Points.Count));
-        var expected = MeanCurveRound(trainer.InnerCurves, 8);
+        Assert.Equal(3, cv.InnerCurves.Count);
+        Assert.All(cv.InnerCurves, c => Assert.Equal(300, c!.Points.Count));
+        var expected = MeanCurveRound(cv.InnerCurves, 8);
         Assert.InRange(expected, 1, 299);
         Assert.Equal(expected, cv.BestIteration);
+        // The mean curve that chose it, every round (tracked as CANDIDATE.loss.cv_validation).
+        Assert.Equal(300, cv.InnerMean!.Points.Count);
+        Assert.Equal(cv.InnerCurves.Average(c => c!.Points[expected - 1].Validation!.Value), cv.InnerMean.Points[expected - 1].Validation!.Value, 12);
         // Every scored fold model holds that round count, without early stopping.
         Assert.Equal(3, trainer.FoldFits.Count);
         Assert.All(trainer.FoldFits, f => Assert.Equal(expected, f.LossCurve!.Points.Count));
@@ -159,7 +162,8 @@ public sealed class CandidateTrainerTests : IDisposable
         var cv = trainer.CrossValidate(run.Candidates[0]);
 
         Assert.Null(cv.BestIteration);
-        Assert.Empty(trainer.InnerCurves);
+        Assert.Empty(cv.InnerCurves);
+        Assert.Null(cv.InnerMean);
         Assert.All(trainer.FoldFits, f => Assert.Equal(40, f.LossCurve!.Points.Count));
         // Each fold is the candidate itself fitted on the fold's training rows.
         Assert.Equal(FoldAuc(run, run.Candidates[0].Trainer, 2), cv.FoldMetrics[2]["auc"], 12);

@@ -61,5 +61,18 @@ public sealed class RefitRoundsTests : IDisposable
         Assert.Equal((rounds, "0"), (header["number_of_iterations"], header["early_stopping_rounds"]));
         Assert.Equal((rounds, "0"), (stored.Params["final.number_of_iterations"], stored.Params["final.early_stopping_rounds"]));
         Assert.Equal(("300", "5"), (stored.Params["lightgbm.number_of_iterations"], stored.Params["lightgbm.early_stopping_rounds"]));
+        // With cv, the folds' mean inner curve that chose the rounds is tracked (every round) and drawn beside the fit's train curve.
+        var inner = await store.Tracking.GetMetricHistoryAsync(outcome.RunId, "lightgbm.loss.cv_validation");
+        var report = await File.ReadAllTextAsync(outcome.ReportPath);
+        if (selection == "cv")
+        {
+            Assert.Equal(Enumerable.Range(1, 300), inner.Select(p => (int)p.Step));
+            Assert.Contains($"cv mean log_loss: the mean of the 5 folds&#39; inner validation curves (every round), which chose the {trained} rounds", report);
+        }
+        else
+        {
+            Assert.Empty(inner);
+            Assert.DoesNotContain("cv mean log_loss", report);
+        }
     }
 }

@@ -226,6 +226,19 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_LossCurveNote_ShownBelowTheCandidatesLossChart()
+    {
+        var model = SampleReports.Regression();
+        model = model with { Candidates = model.Candidates.Select(c => c.LossCurves.Count > 0 ? c with { LossCurveNote = "cv mean rmse: chose 22 rounds" } : c).ToArray() };
+
+        var article = Section(Body(model), "models").Elements("article").Single();
+
+        var note = article.Descendants("p").Single(p => p.Value == "cv mean rmse: chose 22 rounds");
+        Assert.Equal("muted", (string?)note.Attribute("class"));
+        Assert.DoesNotContain("chose 22 rounds", Section(Body(SampleReports.Regression()), "models").Value);
+    }
+
+    [Fact]
     public void Render_NaNMetric_ShownAsDash()
     {
         var board = Section(Body(SampleReports.Binary()), "leaderboard");

@@ -33,6 +33,7 @@ internal static class CandidateDetail
             foreach (var chart in charts) html.Figure(chart);
             html.Raw("</div>");
         }
+        if (c.LossCurves.Count > 0 && c.LossCurveNote is { } note) html.Element("p", note, "muted");
         if (c.ConfusionMatrix is not null && !matrixOk)
         {
             html.Element("p", $"Confusion matrix omitted: its shape does not match the {c.Classes.Count} classes.", "muted");

@@ -51,6 +51,9 @@ public sealed record CandidateResult
 
     /// <summary>Per-iteration loss of boosted models, e.g. train and validation. Default empty.</summary>
     public IReadOnlyList<LossCurve> LossCurves { get; init; } = [];
+
+    /// <summary>What the loss curves are, when a legend cannot say it (e.g. the cv curve that chose the rounds); null (the default) for none.</summary>
+    public string? LossCurveNote { get; init; }
 }
 
 /// <summary>A named per-iteration loss curve, e.g. "validation log_loss".</summary>
