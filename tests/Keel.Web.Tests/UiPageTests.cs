@@ -74,6 +74,22 @@ public sealed class UiPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task RunPage_MoreStepMetricsThanCharts_LossCurvesDrawnFirstAndTheRestNamed()
+    {
+        var points = Enumerable.Range(0, 30).SelectMany(i => new[] { P($"a{i:D2}.cv.auc", 0.8, 0), P($"a{i:D2}.cv.auc", 0.7, 1) })
+            .Concat([P("z.loss.cv_validation", 0.6, 1), P("z.loss.cv_validation", 0.5, 2), P("loss.validation", 0.4, 1), P("loss.validation", 0.3, 2)]).ToArray();
+        var run = await RunAsync("many", "e", new Dictionary<string, string>(), points);
+
+        var (_, html) = await GetAsync($"ui/runs/{run.Id}");
+
+        var captions = System.Text.RegularExpressions.Regex.Matches(html, "<figcaption>([^<]*)</figcaption>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(24, captions.Count);
+        Assert.Equal(["loss.validation", "z.loss.cv_validation", "a00.cv.auc"], captions.Take(3));
+        Assert.Contains("24 of 32 metrics with steps are drawn (loss curves first)", html, StringComparison.Ordinal);
+        Assert.Contains("a29.cv.auc", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ComparePage_TwoRuns_MarksDifferingParamsAndDrawsCurvesAndParallelCoordinates()
     {
         var a = await RunAsync("a", "e", new Dictionary<string, string> { ["lr"] = "0.1", ["depth"] = "4" }, P("loss", 0.9, 0), P("loss", 0.4, 1), P("auc", 0.8));

@@ -8,7 +8,8 @@ using static Keel.Web.Ui.Html;
 
 namespace Keel.Web.Ui;
 
-/// <summary>/ui/runs/{id}: one run's params, tags, metrics (a step chart for every metric with more than one point), artifacts and its HTML report.</summary>
+/// <summary>/ui/runs/{id}: one run's params, tags, metrics (a step chart for every metric with more than one point, loss curves first, up to
+/// <see cref="MaxCharts"/>), artifacts and its HTML report.</summary>
 internal sealed class RunView(KeelStore store, RunsApi runs)
 {
     /// <summary>The artifact path the pipeline stores a run's report under.</summary>
@@ -16,6 +17,10 @@ internal sealed class RunView(KeelStore store, RunsApi runs)
 
     /// <summary>Charts drawn per run page; further metrics are listed in the table only.</summary>
     private const int MaxCharts = 24;
+
+    /// <summary>Whether <paramref name="key"/> is a per-iteration loss curve: a candidate's <c>CANDIDATE.loss.*</c> or a trial's <c>loss.*</c>.</summary>
+    private static bool IsLossCurve(string key) =>
+        key.StartsWith("loss.", StringComparison.Ordinal) || key.Contains(".loss.", StringComparison.Ordinal);
 
     public async Task<IResult> RenderAsync(HttpContext ctx, string id)
     {
@@ -41,7 +46,9 @@ internal sealed class RunView(KeelStore store, RunsApi runs)
                 E(s.Key), N(s.Last), N(s.Min), N(s.Max), s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 s.LastStep.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }), "metrics"));
-        var curves = summaries.Where(s => s.Count > 1).Take(MaxCharts).ToList();
+        // Loss curves first (what a person opens a run's charts for), then the other step metrics in name order.
+        var stepped = summaries.Where(s => s.Count > 1).OrderBy(s => IsLossCurve(s.Key) ? 0 : 1).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var curves = stepped.Take(MaxCharts).ToList();
         if (curves.Count > 0)
         {
             body.Append("<div class=\"charts\">");
@@ -52,6 +59,11 @@ internal sealed class RunView(KeelStore store, RunsApi runs)
                 body.Append(LineChart($"metric-{i++}", s.Key, [new ChartSeries(s.Key, Downsample(points.Select(p => new[] { p.Step, p.Value }).ToList()))], "step"));
             }
             body.Append("</div>");
+        }
+        if (stepped.Count > curves.Count)
+        {
+            body.Append(Note($"{curves.Count} of {stepped.Count} metrics with steps are drawn (loss curves first); the table lists them all, " +
+                $"and `keel runs show {run.Id} --metric KEY` prints every step of one."));
         }
         body.Append("<h2>Tags</h2>").Append(run.Tags.Count == 0 ? Note("No tags.") :
             Table(["Name", "Value"], run.Tags.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { E(p.Key), E(p.Value) })));
