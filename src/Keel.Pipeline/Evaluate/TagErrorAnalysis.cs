@@ -41,6 +41,6 @@ public sealed class TagErrorAnalysis(KeelStore store)
         var (f, root) = YamlFields.Load(File.ReadAllText(path), name, "the file is empty; expected 'tags:' and a list of tags");
         var k = f.Keys(root, "", "tags");
         if (!k.TryGetValue("tags", out var list)) throw f.Error(root, "tags", "missing; expected a list of tags");
-        return SpecReader.ReadTags(f, list, "tags");
+        return EvaluationSpecReader.ReadTags(f, list, "tags");
     }
 }
