@@ -95,6 +95,8 @@ internal static class SearchCommand
             {
                 // The plan as resumed: a study from before trial scoring was recorded goes on scoring as it began.
                 console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.Sampler}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } planned ? $"{planned} trials" : "no trial limit")}{(plan.Timeout is { } timeout ? $", timeout {timeout.TotalSeconds:0} s" : "")}; {workers} worker(s); trials scored by {plan.Scoring} {plan.Metric}");
+                if (plan.NothingToSearch.Count > 0)
+                    console.MarkupLineInterpolated($"  not searched: {string.Join(", ", plan.NothingToSearch)} (its model's options fix its whole default space; it competes in the final run as given)");
                 return;
             }
             if (p.Last is not { } t)

@@ -133,7 +133,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         if (winners.Length > 0)
         {
             progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null));
-            var finalRun = FinalRun(run, winners, searchRunId, await BestRoundsAsync(winners, ct));
+            var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct));
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
@@ -200,23 +200,25 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         Path.Combine(Path.GetDirectoryName(searchReport)!, Path.GetFileNameWithoutExtension(searchReport) + "-final.html");
 
     /// <summary>The prepared run that trains each family's best trial (the spec's fixed options of that type with the trial's sampled
-    /// ones over them, as the trial ran) beside the spec's other models, tagged with the search run. Ensembles are not searched
+    /// ones over them, as the trial ran) beside the spec's models of types not <paramref name="searched"/> (baselines, ensembles, and
+    /// tunable types left out of the search, as given), tagged with the search run. Ensembles are not searched
     /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models).</summary>
     /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by family) with early stopping off, so
     /// its cv folds and its refit train the model the trial scored, not a new early stop on other rows. The final run chooses as
     /// `keel run` chooses by default (cv folds over train + validation when affordable, see <see cref="SelectionPlan"/>), not on
     /// the validation split, unless the spec asks for split.selection: validation; with the trials' cv it makes the same folds. A spec
     /// without models keeps <see cref="PreparedRun.OffersEnsemble"/>, so a cv final run adds the out-of-fold ensemble of the winners.</remarks>
-    internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyList<TrialSummary> winners, string searchRunId,
+    internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyCollection<string> searched, IReadOnlyList<TrialSummary> winners, string searchRunId,
         IReadOnlyDictionary<string, int>? bestRounds = null)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(searched);
         var best = winners.ToDictionary(w => w.Family, w => w.Options, StringComparer.Ordinal);
-        var baselines = run.Spec.Models.Where(m => !SearchSpaces.Tunable.Contains(m.Type))
+        var kept = run.Spec.Models.Where(m => !searched.Contains(m.Type))
             .Select(m => m with { Members = m.Members.Select(member => Tuned(member, best)).ToArray() }).ToList();
-        if (baselines.Count == 0) baselines = [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }];
+        if (kept.All(m => SearchSpaces.Tunable.Contains(m.Type))) kept.InsertRange(0, [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }]);
         var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = WithRounds(TrialRunner.Options(run.Spec, w.Family, w.Options), w.Family, bestRounds) });
-        var models = baselines.Concat(tuned).ToArray();
+        var models = kept.Concat(tuned).ToArray();
         var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
         var (selection, split) = SelectionPlan.Choose(run.Spec, Path.GetFileName(run.SpecPath), run.Table, run.Label, run.Strategy,
             run.Split, candidates.Length, run.Metric);

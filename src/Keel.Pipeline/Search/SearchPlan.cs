@@ -37,6 +37,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// the run's selection folds), as the run's split.selection decides (docs/search.md). Default "validation".</summary>
     public string Scoring { get; init; } = "validation";
 
+    /// <summary>Types of the spec's models left out of the search because their options fix their whole default space (they compete
+    /// in the final run untuned). Default empty.</summary>
+    public IReadOnlyList<string> NothingToSearch { get; init; } = [];
+
     /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
     private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)
     {
@@ -75,6 +79,8 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         var families = SearchSpaces.Families(run, specName);
         var spaces = families.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run),
             run.Spec.Models.FirstOrDefault(m => m.Type == f)?.Options), StringComparer.Ordinal);
+        var allFamilies = families;
+        families = WithSomethingToSearch(families, spaces, search, specName);
         foreach (var family in search.Spaces.Keys.Where(k => !families.Contains(k)))
             throw new KeelInputException($"{specName} field 'search.spaces.{family}': '{family}' is not searched; the families are {string.Join(", ", families)}.");
         foreach (var family in families) CheckBounds(run, family, spaces[family], specName);
@@ -91,7 +97,28 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         {
             Objectives = objectives,
             Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
+            NothingToSearch = allFamilies.Except(families).ToArray(),
         };
+    }
+
+    /// <summary><paramref name="families"/> less those whose model's options fix their whole default space (they still compete in the
+    /// final run as the spec's models, untuned); an error when search.families names one, or when none is left.</summary>
+    /// <exception cref="KeelInputException">search.families names a family with nothing to search, or no family has anything to search.</exception>
+    private static IReadOnlyList<string> WithSomethingToSearch(IReadOnlyList<string> families, Dictionary<string, SearchSpace> spaces, SearchSpec search,
+        string specName)
+    {
+        var empty = families.Where(f => spaces[f].Params.Count == 0).ToArray();
+        if (empty.Length == 0) return families;
+        if (search.Families.Count > 0)
+        {
+            throw new KeelInputException($"{specName} field 'search.families': '{empty[0]}' has nothing to search: the options of its model in " +
+                $"'models' fix every parameter of its default space; add a range under search.spaces.{empty[0]} or leave it out of search.families.");
+        }
+        foreach (var f in empty) spaces.Remove(f);
+        var left = families.Except(empty).ToArray();
+        return left.Length > 0 ? left
+            : throw new KeelInputException($"{specName} field 'models': the options of every searched type ({string.Join(", ", empty)}) fix its " +
+                "whole default space, so nothing is left to search; add ranges under search.spaces.");
     }
 
     /// <summary>Every range end and choice must be an option value the trainer accepts: checked now, not when a trial draws it.</summary>

@@ -81,7 +81,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             new(2, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null),
         ];
 
-        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+        var final = SearchPipeline.FinalRun(run, ["linear", "lightgbm"], winners, "search-1");
 
         var voting = final.Spec.Models.Single(m => m.Type == "voting");
         Assert.Equal(new Dictionary<string, string> { ["learning_rate"] = "0.05", ["minimum_example_count_per_leaf"] = "7", ["number_of_leaves"] = "6" },
@@ -92,6 +92,23 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(new Dictionary<string, string> { ["learning_rate"] = "0.05", ["minimum_example_count_per_leaf"] = "7", ["number_of_iterations"] = "30" },
             final.Spec.Models.Single(m => m.Type == "lightgbm").Options);
         Assert.Equal(["voting", "lightgbm", "linear"], final.Candidates.Select(c => c.Spec.DisplayName));
+    }
+
+    [Theory]
+    [InlineData("  families: [fasttree]\n", "models:\n  - {type: linear, options: {l2_regularization: 0.5}}\n  - fasttree\n")]
+    [InlineData("  trials: 2\n", "models:\n  - {type: linear, options: {l2_regularization: 0.5}}\n  - fasttree\n")]
+    public void FinalRun_SpecModelOfATypeNotSearched_CompetesAsGivenBesideTheBaselines(string search, string models)
+    {
+        // linear is left out of the search: by search.families, or because its options fix its whole default space.
+        var run = Prepare(search, models);
+        var plan = SearchPlan.From(run, new SearchRequest());
+        TrialSummary[] winners = [new(0, "fasttree", "complete", 0.8, 1, 0, 1, new Dictionary<string, string> { ["learning_rate"] = "0.1" }, null)];
+
+        var final = SearchPipeline.FinalRun(run, plan.Families, winners, "search-1");
+
+        Assert.Equal(["fasttree"], plan.Families);
+        Assert.Equal(["random", "zero_rule", "linear", "fasttree"], final.Candidates.Select(c => c.Spec.DisplayName));
+        Assert.Equal(new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, final.Spec.Models.Single(m => m.Type == "linear").Options);
     }
 
     [Fact]
@@ -105,7 +122,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             new(3, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, "t3"),
         ];
 
-        var final = SearchPipeline.FinalRun(run, winners, "search-1", new Dictionary<string, int> { ["lightgbm"] = 37, ["fasttree"] = 61 });
+        var final = SearchPipeline.FinalRun(run, ["linear", "lightgbm", "fasttree"], winners, "search-1", new Dictionary<string, int> { ["lightgbm"] = 37, ["fasttree"] = 61 });
 
         Assert.Equal(new Dictionary<string, string> { ["early_stopping_rounds"] = "0", ["learning_rate"] = "0.05", ["number_of_iterations"] = "37" },
             final.Spec.Models.Single(m => m.Type == "lightgbm").Options);
@@ -121,7 +138,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         TrialSummary[] winners = [new(0, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null)];
         Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, run.Selection.Mode);
 
-        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+        var final = SearchPipeline.FinalRun(run, ["linear"], winners, "search-1");
 
         Assert.Equal(Keel.Core.Spec.SelectionMode.Cv, final.Selection.Mode);
         Assert.Empty(final.Split.Validation);
@@ -136,7 +153,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var run = Prepare("  families: [linear]\n", "split: {selection: validation}\n");
         TrialSummary[] winners = [new(0, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, null)];
 
-        var final = SearchPipeline.FinalRun(run, winners, "search-1");
+        var final = SearchPipeline.FinalRun(run, ["linear"], winners, "search-1");
 
         Assert.Equal(Keel.Core.Spec.SelectionMode.Validation, final.Selection.Mode);
         Assert.Equal(run.Split.Validation, final.Split.Validation);
@@ -444,7 +461,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var trial = new TrialRunner(store, run, SearchPlan.From(run, new SearchRequest()), TimeProvider.System).Create("lightgbm", options);
 
         var winner = new TrialSummary(0, "lightgbm", "complete", 0.5, 1, 2, 0, new Dictionary<string, string>(), null);
-        var final = RunPipeline.WithTrainingRows(SearchPipeline.FinalRun(run, [winner], "search")).Candidates.Single(c => c.Spec.Type == "lightgbm").Trainer;
+        var final = RunPipeline.WithTrainingRows(SearchPipeline.FinalRun(run, ["lightgbm"], [winner], "search")).Candidates.Single(c => c.Spec.Type == "lightgbm").Trainer;
         Assert.Equal("64", final.EffectiveParams["maximum_categorical_split_point_count"]);
         Assert.Equal(final.EffectiveParams, trial.EffectiveParams);
     }

@@ -84,6 +84,34 @@ public sealed class SearchSpecTests : IDisposable
             SearchSpaces.Describe(plan.Spaces["fasttree"]));
     }
 
+    [Fact]
+    public void From_ModelOptionsFixTheWholeSpaceOfAFamilyFromModels_FamilyLeftOut()
+    {
+        var plan = ModelsPlan("  - {type: linear, options: {l2_regularization: 0.1}}\n  - fasttree\n", "");
+
+        Assert.Equal(["fasttree"], plan.Families);
+        Assert.Equal(["fasttree"], plan.Spaces.Keys);
+        Assert.Equal(["linear"], plan.NothingToSearch);
+    }
+
+    [Fact]
+    public void From_SearchFamiliesNamesAFamilyWithNothingToSearch_ErrorNamesTheFieldAndTheWayOut()
+    {
+        var e = Assert.Throws<KeelInputException>(() =>
+            ModelsPlan("  - {type: linear, options: {l2_regularization: 0.1}}\n  - fasttree\n", "  families: [linear, fasttree]\n"));
+
+        Assert.Contains("models.yaml field 'search.families': 'linear' has nothing to search", e.Message);
+        Assert.Contains("search.spaces.linear", e.Message);
+    }
+
+    [Fact]
+    public void From_EveryFamilyFixed_ErrorSaysNothingIsLeftToSearch()
+    {
+        var e = Assert.Throws<KeelInputException>(() => ModelsPlan("  - {type: linear, options: {l2_regularization: 0.1}}\n", ""));
+
+        Assert.Contains("models.yaml field 'models': the options of every searched type (linear) fix its whole default space", e.Message);
+    }
+
     /// <summary>The plan of a spec over credit_data with <paramref name="models"/> (list items) and <paramref name="search"/> (fields).</summary>
     private SearchPlan ModelsPlan(string models, string search)
     {
