@@ -55,6 +55,7 @@ internal static class KeelApp
         root.Subcommands.Add(RetrainCommand.Build(common));
         root.Subcommands.Add(MonitorCommand.Build(common));
         root.Subcommands.Add(SearchCommand.Build(common));
+        root.Subcommands.Add(StudiesCommand.Build(common));
         root.Subcommands.Add(ValidateCommand.Build(common));
         root.Subcommands.Add(SampleCommand.Build(common));
         root.Subcommands.Add(LabelCommand.Build(common));

@@ -82,6 +82,8 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Contains("id=\"history\"", html, StringComparison.Ordinal);
         Assert.Contains("id=\"importance\"", html, StringComparison.Ordinal);
         Assert.Contains("lightgbm.learning_rate", html, StringComparison.Ordinal);
+        // Each trial's options as it ran with them: the categorical choice by name, not its index.
+        Assert.Contains("booster=dart, learning_rate=0.02", html, StringComparison.Ordinal);
         Assert.Contains("/ui/searches/credit-search", await HtmlAsync("ui/searches"), StringComparison.Ordinal);
     }
 }

@@ -157,7 +157,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     public static string SpecPathOf(StudyRecord study) => Read(study).SpecPath;
 
     /// <summary>A study's definition as stored. <paramref name="Scoring"/> is null in a definition written before it was recorded.</summary>
-    private sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
+    internal sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
         string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string? Scoring);
 
     /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search
@@ -194,6 +194,19 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Compare("search.stale_after (seconds)", stored.StaleAfterSeconds, StaleAfter.TotalSeconds);
         Compare("the trial scoring", ScoringOf(study, run), Scoring);
         return changes;
+    }
+
+    /// <summary>The definition of a study written by keel search, or null when it was not (another tool's study, or unreadable).</summary>
+    internal static Definition? TryRead(StudyRecord study)
+    {
+        try
+        {
+            return Read(study);
+        }
+        catch (KeelInputException)
+        {
+            return null;
+        }
     }
 
     private static Definition Read(StudyRecord study)

@@ -136,6 +136,40 @@ public static class SearchSpaces
         return new FloatDistribution(r.Low!.Value, r.High!.Value, r.Log);
     }
 
+    /// <summary>A space read back from <see cref="Describe"/>'s line (as a study's definition stores it): kinds, choices, log scales
+    /// and conditions exactly; range ends as written (4 significant digits), which is enough to show and rank trial values, not to
+    /// sample from.</summary>
+    /// <exception cref="FormatException">A parameter is not in Describe's form.</exception>
+    public static SearchSpace Parse(string described)
+    {
+        ArgumentNullException.ThrowIfNull(described);
+        return new SearchSpace(described.Split("; ", StringSplitOptions.RemoveEmptyEntries).Select(ParseParam).ToList());
+    }
+
+    private static ParamSpec ParseParam(string text)
+    {
+        var (body, when) = text.LastIndexOf(" when ", StringComparison.Ordinal) is var w and >= 0 ? (text[..w], text[(w + 6)..]) : (text, null);
+        var cut = body.IndexOf(' ', StringComparison.Ordinal);
+        if (cut <= 0) throw new FormatException($"'{text}': expected NAME RANGE");
+        var (name, range) = (body[..cut], body[(cut + 1)..]);
+        Distribution distribution;
+        if (range.StartsWith('{') && range.EndsWith('}')) distribution = new CategoricalDistribution(range[1..^1].Split(", "));
+        else
+        {
+            var integer = range.StartsWith("int ", StringComparison.Ordinal);
+            if (integer) range = range[4..];
+            var log = range.StartsWith("log", StringComparison.Ordinal);
+            if (log) range = range[3..];
+            var ends = range.StartsWith('[') && range.EndsWith(']') ? range[1..^1].Split(", ") : [];
+            if (ends.Length != 2 || !double.TryParse(ends[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var low)
+                || !double.TryParse(ends[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var high))
+                throw new FormatException($"'{text}': expected [LOW, HIGH], int [LOW, HIGH] or {{CHOICES}}, optionally log");
+            distribution = integer ? new IntDistribution((int)low, (int)high, log) : new FloatDistribution(low, high, log);
+        }
+        var p = new ParamSpec(name, distribution);
+        return when?.Split('=', 2) is [var param, var choice] ? p with { When = (param, choice) } : p;
+    }
+
     /// <summary>A one-line description of a space, e.g. "learning_rate log[0.01, 0.3]; number_of_leaves int log[4, 256]".</summary>
     public static string Describe(SearchSpace space)
     {

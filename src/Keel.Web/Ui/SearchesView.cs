@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Keel.Core.Deployments;
 using Keel.Core.Search;
 using Keel.Pipeline.Search;
-using Keel.Search;
 using Keel.Tracking;
 using Keel.Web.Api;
 using Microsoft.AspNetCore.Http;
@@ -18,17 +16,15 @@ internal sealed class SearchesView(KeelStore store, Access access)
     public async Task<IResult> ListAsync(HttpContext ctx)
     {
         access.Require(ctx, TokenRole.Read);
-        var studies = await store.Studies.ListStudiesAsync(ctx.RequestAborted);
         var rows = new List<string[]>();
-        foreach (var s in studies.Reverse())
+        foreach (var s in (await StudyOverviews.ListAsync(store.Studies, ctx.RequestAborted)).Reverse())
         {
-            var trials = await store.Studies.ListTrialsAsync(s.Name, ctx.RequestAborted);
-            var best = trials.Where(t => t.State == TrialState.Complete && t.Value is not null).Select(t => t.Value!.Value).DefaultIfEmpty(double.NaN);
+            var values = s.Trials.Where(t => t.State == "complete" && t.Value is not null).Select(t => t.Value!.Value).DefaultIfEmpty(double.NaN).ToArray();
             rows.Add([
-                $"<a href=\"/ui/searches/{U(s.Name)}\">{E(s.Name)}</a>", E(string.Join(", ", s.Groups)),
-                $"{trials.Count(t => t.State == TrialState.Complete).ToString(CultureInfo.InvariantCulture)} / {(s.PlannedTrials?.ToString(CultureInfo.InvariantCulture) ?? "∞")}",
-                trials.Count(t => t.State == TrialState.Pruned).ToString(CultureInfo.InvariantCulture), trials.Count(t => t.State == TrialState.Failed).ToString(CultureInfo.InvariantCulture),
-                $"{N(best.Min())} … {N(best.Max())}", T(s.CreatedAt),
+                $"<a href=\"/ui/searches/{U(s.Name)}\">{E(s.Name)}</a>", E(string.Join(", ", s.Families)),
+                $"{s.Counts.Complete.ToString(CultureInfo.InvariantCulture)} / {(s.PlannedTrials?.ToString(CultureInfo.InvariantCulture) ?? "∞")}",
+                s.Counts.Pruned.ToString(CultureInfo.InvariantCulture), s.Counts.Failed.ToString(CultureInfo.InvariantCulture),
+                $"{N(values.Min())} … {N(values.Max())}", T(s.CreatedAt),
             ]);
         }
         var body = rows.Count == 0 ? Note("No searches yet: `keel search keel.yaml` runs one.") :
@@ -42,6 +38,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         access.Require(ctx, TokenRole.Read);
         var study = await store.Studies.GetStudyAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no study '{name}'");
         var trials = await store.Studies.ListTrialsAsync(name, ct);
+        var overview = await StudyOverviews.GetAsync(store.Studies, name, ct);
         var body = new StringBuilder();
         if (study.SearchRunId is { } runId) body.Append($"<p>Search run: <a href=\"/ui/runs/{U(runId)}\">{E(runId[..Math.Min(8, runId.Length)])}</a></p>");
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
@@ -50,7 +47,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         {
             var series = complete.GroupBy(t => t.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new ChartSeries(g.Key, g.Select(t => new[] { (double)t.Number, t.Value!.Value }).ToList())).ToList();
-                var higher = Direction(study) ?? true;
+            var higher = overview.HigherIsBetter ?? true;
             var best = double.NaN;
             var bestLine = complete.OrderBy(t => t.Number).Select(t =>
             {
@@ -60,61 +57,19 @@ internal sealed class SearchesView(KeelStore store, Access access)
             series.Add(new ChartSeries("best so far", bestLine));
             body.Append(LineChart("history", "Objective by trial", series, "trial"));
         }
-        var importance = Importance(study, trials);
+        var importance = ParameterImportance.Compute(trials, StudyOverviews.Spaces(study));
         if (importance.Count > 0)
             body.Append(BarChart("importance", "Parameter importance (share of the objective's variance, per family)", importance.Select(i => $"{i.Family}.{i.Param}").ToList(),
                 importance.Select(i => Math.Round(i.Share, 4)).ToList(), "share"));
         body.Append("</div>");
         if (importance.Count == 0) body.Append(Note("Parameter importance needs at least 4 complete trials with a spread in the objective, per family."));
-        body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], trials.Select(t => new[]
+        // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
+        body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], overview.Trials.Select(t => new[]
         {
-            t.Number.ToString(CultureInfo.InvariantCulture), E(t.Group), E(t.State.ToString().ToLowerInvariant()), t.Value is { } v ? N(v) : "–",
-            E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"))), T(t.StartedAt),
+            t.Number.ToString(CultureInfo.InvariantCulture), E(t.Family), E(t.State), t.Value is { } v ? N(v) : "–",
+            E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
         }), "trials"));
         return Page($"Search {name}", "Searches", body.ToString());
-    }
-
-    /// <summary>The study's spaces read back from its definition (the lines <c>SearchSpaces.Describe</c> writes), then η² per parameter.</summary>
-    private static IReadOnlyList<ParamImportance> Importance(StudyRecord study, IReadOnlyList<TrialRecord> trials)
-    {
-        var spaces = new Dictionary<string, SearchSpace>(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(study.DefinitionJson);
-            if (!doc.RootElement.TryGetProperty("Spaces", out var described) || described.ValueKind != JsonValueKind.Object) return [];
-            foreach (var family in described.EnumerateObject())
-                spaces[family.Name] = new SearchSpace((family.Value.GetString() ?? "").Split("; ", StringSplitOptions.RemoveEmptyEntries).Select(Param).ToList());
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-        return ParameterImportance.Compute(trials, spaces);
-    }
-
-    /// <summary>"name {a, b}" is categorical; anything else is binned as a number ("int" and "log" only matter for sampling, and ranks ignore log).</summary>
-    private static ParamSpec Param(string line)
-    {
-        var name = line.Split(' ', 2)[0];
-        var open = line.IndexOf('{', StringComparison.Ordinal);
-        return open > 0 && line.IndexOf('}', open) is var close and > 0
-            ? new ParamSpec(name, new CategoricalDistribution(line[(open + 1)..close].Split(", ")))
-            : new ParamSpec(name, new FloatDistribution(0, 1));
-    }
-
-    /// <summary>Whether a higher objective is better, from the metric named in the definition (scikit-learn's convention: *_error and *_loss are lower-better).</summary>
-    private static bool? Direction(StudyRecord study)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(study.DefinitionJson);
-            if (!doc.RootElement.TryGetProperty("Metric", out var m) || m.GetString() is not { } metric) return null;
-            return Keel.Core.Metrics.MetricCatalog.All.TryGetValue(metric, out var info) ? info.HigherIsBetter : null;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 }

@@ -112,6 +112,22 @@ public sealed class SearchSpecTests : IDisposable
         Assert.Contains("models.yaml field 'models': the options of every searched type (linear) fix its whole default space", e.Message);
     }
 
+    [Fact]
+    public void Parse_DescribedSpaces_ReadBackKindsChoicesScalesAndConditions()
+    {
+        var spaces = SearchSpaces.Defaults.Values.Append(new Keel.Search.SearchSpace([.. SearchSpaces.LightGbmCategorical])).ToArray();
+
+        foreach (var space in spaces)
+        {
+            var parsed = SearchSpaces.Parse(SearchSpaces.Describe(space));
+            Assert.Equal(SearchSpaces.Describe(space), SearchSpaces.Describe(parsed));
+            Assert.Equal(space.Params.Select(p => (p.Name, p.Distribution.GetType(), p.When)), parsed.Params.Select(p => (p.Name, p.Distribution.GetType(), p.When)));
+        }
+        var categorical = SearchSpaces.Parse(SearchSpaces.Describe(spaces[^1]));
+        Assert.Equal(("false", "37"), (categorical.Params[0].Distribution.Format(1), categorical.Params[1].Distribution.Format(37)));
+        Assert.Throws<FormatException>(() => SearchSpaces.Parse("learning_rate 0.1"));
+    }
+
     /// <summary>The plan of a spec over credit_data with <paramref name="models"/> (list items) and <paramref name="search"/> (fields).</summary>
     private SearchPlan ModelsPlan(string models, string search)
     {

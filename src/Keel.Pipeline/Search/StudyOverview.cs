@@ -1,0 +1,105 @@
+using System.Globalization;
+using Keel.Core;
+using Keel.Core.Metrics;
+using Keel.Core.Search;
+using Keel.Search;
+
+namespace Keel.Pipeline.Search;
+
+/// <summary>A study as `keel studies` and the web UI show it: what it searches, how far it got, its best trial and its trials.</summary>
+/// <param name="Name">The study's name (what `keel search --join` takes).</param>
+/// <param name="Families">The candidate families it searches.</param>
+/// <param name="PlannedTrials">Trials planned in all; null with only a time budget.</param>
+/// <param name="Metric">The objective's metric; null for a study keel search did not define.</param>
+/// <param name="HigherIsBetter">The objective's direction; null when the metric is unknown.</param>
+/// <param name="Scoring">How trials are scored ("validation" or "K-fold cv"); null when the definition does not say.</param>
+/// <param name="SpecPath">The spec the study was created from; null for a study keel search did not define.</param>
+/// <param name="CreatedAt">When the study was created.</param>
+/// <param name="SearchRunId">The tracked search run its trials are children of; null before one started.</param>
+/// <param name="Counts">Trials per state.</param>
+/// <param name="Best">The best complete trial by the objective; null before one completed (or without a direction).</param>
+/// <param name="Trials">Every trial, by number.</param>
+public sealed record StudyOverview(string Name, IReadOnlyList<string> Families, int? PlannedTrials, string? Metric, bool? HigherIsBetter,
+    string? Scoring, string? SpecPath, DateTimeOffset CreatedAt, string? SearchRunId, TrialCounts Counts, StudyTrial? Best,
+    IReadOnlyList<StudyTrial> Trials);
+
+/// <summary>How many trials are in each state; <see cref="Waiting"/> are planned but not yet claimed.</summary>
+public sealed record TrialCounts(int Complete, int Pruned, int Failed, int Running, int? Waiting);
+
+/// <summary>One trial as a person reads it: its parameters as the trainer options it ran with (a categorical choice by name, an
+/// integer as an integer), the last round it reported, and where its worker and tracked run are.</summary>
+public sealed record StudyTrial(int Number, string Family, string State, double? Value, int Attempt, int Rounds,
+    IReadOnlyDictionary<string, string> Params, string? Worker, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? HeartbeatAt,
+    string? RunId, string? Error);
+
+/// <summary>Reads studies from the study store into <see cref="StudyOverview"/>s: the one reading shared by the CLI and the web UI.</summary>
+public static class StudyOverviews
+{
+    /// <summary>Every study, oldest first.</summary>
+    public static async Task<IReadOnlyList<StudyOverview>> ListAsync(IStudyStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var result = new List<StudyOverview>();
+        foreach (var study in await store.ListStudiesAsync(ct)) result.Add(From(study, await store.ListTrialsAsync(study.Name, ct)));
+        return result;
+    }
+
+    /// <summary>One study by name.</summary>
+    /// <exception cref="KeelNotFoundException">No study has that name.</exception>
+    public static async Task<StudyOverview> GetAsync(IStudyStore store, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var study = await store.GetStudyAsync(name, ct) ?? throw new KeelNotFoundException($"study '{name}' does not exist; `keel studies list` shows the studies");
+        return From(study, await store.ListTrialsAsync(name, ct));
+    }
+
+    /// <summary>The spaces of a study written by keel search, read back from its definition; empty for another study.</summary>
+    public static IReadOnlyDictionary<string, SearchSpace> Spaces(StudyRecord study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var spaces = new Dictionary<string, SearchSpace>(StringComparer.Ordinal);
+        if (SearchPlan.TryRead(study) is not { } definition) return spaces;
+        foreach (var (family, described) in definition.Spaces)
+        {
+            try
+            {
+                spaces[family] = SearchSpaces.Parse(described);
+            }
+            catch (FormatException)
+            {
+                // A definition from another version of Keel: its trials show their raw values.
+            }
+        }
+        return spaces;
+    }
+
+    internal static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records)
+    {
+        var definition = SearchPlan.TryRead(study);
+        var spaces = Spaces(study);
+        bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
+        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group))).ToArray();
+        var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();
+        var best = complete.Length == 0 || higher is null ? null : higher.Value ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value);
+        int Count(TrialState s) => records.Count(t => t.State == s);
+        var counts = new TrialCounts(Count(TrialState.Complete), Count(TrialState.Pruned), Count(TrialState.Failed), Count(TrialState.Running),
+            study.PlannedTrials is { } planned ? Math.Max(0, planned - records.Count) : null);
+        return new StudyOverview(study.Name, study.Groups, study.PlannedTrials, definition?.Metric, higher, definition?.Scoring, definition?.SpecPath,
+            study.CreatedAt, study.SearchRunId, counts, best, trials);
+    }
+
+    private static StudyTrial Trial(TrialRecord t, SearchSpace? space)
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in t.Params)
+        {
+            var p = space?.Params.FirstOrDefault(q => q.Name == name);
+            // Parsed range ends are rounded, so only a categorical index must be in range to be named.
+            options[name] = p is not null && (p.Distribution is not CategoricalDistribution || p.Distribution.Contains(value))
+                ? p.Distribution.Format(value) : value.ToString("G6", CultureInfo.InvariantCulture);
+        }
+        var rounds = t.Intermediate.Count == 0 ? 0 : t.Intermediate.Keys.Max();
+        return new StudyTrial(t.Number, t.Group, t.State.ToString().ToLowerInvariant(), t.Value, t.Attempt, rounds, options, t.Worker, t.StartedAt,
+            t.EndedAt, t.HeartbeatAt, t.RunId, t.Error);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Keel.Tracking;
+
+namespace Keel.Cli.Tests;
+
+/// <summary>`keel studies list | show` over a real search in a real store.</summary>
+public sealed class StudiesCommandTests
+{
+    // credit_data has categorical columns, so lightgbm's space holds a categorical choice (categorical_split) beside integers.
+    private const string Spec = "data: {path: credit_data.csv, label: Status}\n" +
+        "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n" +
+        "search:\n  trials: 3\n  families: [lightgbm]\n  pruner: none\n  sampler: random\n";
+
+    private static async Task<CliHarness.Result> SearchedAsync(CliHarness h)
+    {
+        h.CopySample("credit_data.csv");
+        h.Write("keel.yaml", Spec);
+        var search = await h.RunAsync("search", "keel.yaml", "--json");
+        Assert.Equal(0, search.Exit);
+        return search;
+    }
+
+    [Fact]
+    public async Task Studies_AfterASearch_ListCountsTheTrialsAndShowGivesTheOptionsEachTrialRanWith()
+    {
+        using var h = new CliHarness();
+        await SearchedAsync(h);
+
+        var list = await h.RunAsync("studies", "list", "--json");
+        var show = await h.RunAsync("studies", "show", "credit_data-search", "--json");
+
+        var study = Assert.Single(list.Json().GetProperty("studies").EnumerateArray().ToArray());
+        Assert.Equal(("credit_data-search", 3, 3), (study.GetProperty("name").GetString(), study.GetProperty("planned_trials").GetInt32(),
+            study.GetProperty("counts").GetProperty("complete").GetInt32()));
+        var trials = show.Json().GetProperty("study").GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Equal([0, 1, 2], trials.Select(t => t.GetProperty("number").GetInt32()));
+        var best = trials.MaxBy(t => t.GetProperty("value").GetDouble());
+        Assert.Equal(best.GetProperty("number").GetInt32(), show.Json().GetProperty("study").GetProperty("best").GetProperty("number").GetInt32());
+        // Each trial's options are the ones its tracked run recorded: a categorical choice by name, integers as integers.
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = h.StoreFolder, ReadOnly = true });
+        foreach (var t in trials)
+        {
+            var run = (await store.Tracking.GetRunAsync(t.GetProperty("run_id").GetString()!))!;
+            var options = t.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+            Assert.Contains(options["categorical_split"], new[] { "true", "false" });
+            Assert.All(options, o => Assert.Equal(run.Params[$"lightgbm.{o.Key}"], o.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Studies_Show_TableNamesTheSpecScoringAndEveryTrial()
+    {
+        using var h = new CliHarness();
+        await SearchedAsync(h);
+
+        var show = await h.RunAsync("studies", "show", "credit_data-search");
+        var failed = await h.RunAsync("studies", "show", "credit_data-search", "--state", "failed");
+
+        Assert.Equal(0, show.Exit);
+        Assert.Contains("credit_data-search: lightgbm; 3 complete of 3 planned, 0 pruned, 0 failed, 0 running", show.Console);
+        Assert.Contains("trials scored by validation auc", show.Console);
+        Assert.Contains("categorical_split=", show.Console);
+        Assert.Contains("No trials.", failed.Console);
+    }
+
+    [Fact]
+    public async Task Studies_ShowUnknownStudy_InputErrorNamingIt()
+    {
+        using var h = new CliHarness();
+        await SearchedAsync(h);
+
+        var show = await h.RunAsync("studies", "show", "nope");
+
+        Assert.Equal(KeelApp.ExitInput, show.Exit);
+        Assert.Contains("study 'nope' does not exist; `keel studies list` shows the studies", show.Error);
+    }
+}
