@@ -32,6 +32,7 @@ public sealed class StudiesCommandTests
         var study = Assert.Single(list.Json().GetProperty("studies").EnumerateArray().ToArray());
         Assert.Equal(("credit_data-search", 3, 3), (study.GetProperty("name").GetString(), study.GetProperty("planned_trials").GetInt32(),
             study.GetProperty("counts").GetProperty("complete").GetInt32()));
+        Assert.False(study.TryGetProperty("trials", out _)); // `studies show` has them
         var trials = show.Json().GetProperty("study").GetProperty("trials").EnumerateArray().ToArray();
         Assert.Equal([0, 1, 2], trials.Select(t => t.GetProperty("number").GetInt32()));
         var best = trials.MaxBy(t => t.GetProperty("value").GetDouble());

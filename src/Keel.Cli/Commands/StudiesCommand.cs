@@ -27,7 +27,13 @@ internal static class StudiesCommand
             var all = await StudyOverviews.ListAsync(store.Studies, ct);
             if (result.GetValue(json))
             {
-                Json.Write(o.Context.Out, new { studies = all.Select(s => s with { Trials = [] }) });
+                Json.Write(o.Context.Out, new
+                {
+                    studies = all.Select(s => new
+                    {
+                        s.Name, s.Families, s.PlannedTrials, s.Metric, s.HigherIsBetter, s.Scoring, s.SpecPath, s.CreatedAt, s.SearchRunId, s.Counts, s.Best,
+                    }),
+                });
                 return KeelApp.ExitOk;
             }
             if (all.Count == 0)
