@@ -221,7 +221,7 @@ public sealed class MonitorDeploymentTests
         Assert.Equal(2, list.Json().GetProperty("alerts").GetArrayLength());
     }
 
-    private sealed class SetClock(DateTimeOffset now) : TimeProvider
+    internal sealed class SetClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
         public override DateTimeOffset GetUtcNow() => Now;

@@ -65,6 +65,31 @@ public sealed class StudiesCommandTests
     }
 
     [Fact]
+    public async Task Studies_RunningTrialSilentPastStaleAfter_ShownAsStale()
+    {
+        using var h = new CliHarness();
+        var start = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+        await using (var store = await KeelStore.OpenAsync(new StoreOptions { Uri = h.StoreFolder }))
+        {
+            const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 100]"},"Metric":"auc","StaleAfterSeconds":30}""";
+            await store.Studies.CreateStudyAsync(new Keel.Core.Search.StudyRecord("s", ["linear"], 2, definition, start));
+            await store.Studies.ClaimTrialAsync("s", "worker-1", start, TimeSpan.FromSeconds(30));
+        }
+        async Task<JsonElement> TrialAt(int seconds)
+        {
+            h.Time = new MonitorDeploymentTests.SetClock(start.AddSeconds(seconds));
+            return (await h.RunAsync("studies", "show", "s", "--json")).Json().GetProperty("study").GetProperty("trials")[0];
+        }
+
+        var fresh = await TrialAt(20);
+        var silent = await TrialAt(31);
+
+        Assert.Equal(("running", false), (fresh.GetProperty("state").GetString(), fresh.GetProperty("stale").GetBoolean()));
+        Assert.Equal(("running", true), (silent.GetProperty("state").GetString(), silent.GetProperty("stale").GetBoolean()));
+        Assert.Contains("running (stale: the next claim retries it)", (await h.RunAsync("studies", "show", "s")).Console);
+    }
+
+    [Fact]
     public async Task Studies_ShowUnknownStudy_InputErrorNamingIt()
     {
         using var h = new CliHarness();

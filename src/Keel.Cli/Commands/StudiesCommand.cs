@@ -24,7 +24,7 @@ internal static class StudiesCommand
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
-            var all = await StudyOverviews.ListAsync(store.Studies, ct);
+            var all = await StudyOverviews.ListAsync(store.Studies, o.Context.Time.GetUtcNow(), ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, new
@@ -64,7 +64,7 @@ internal static class StudiesCommand
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
-            var s = await StudyOverviews.GetAsync(store.Studies, result.GetValue(name)!, ct);
+            var s = await StudyOverviews.GetAsync(store.Studies, result.GetValue(name)!, o.Context.Time.GetUtcNow(), ct);
             if (result.GetValue(state) is { } only) s = s with { Trials = s.Trials.Where(t => t.State == only).ToArray() };
             if (result.GetValue(json))
             {
@@ -85,7 +85,7 @@ internal static class StudiesCommand
             foreach (var t in s.Trials)
             {
                 var when = t.EndedAt is { } e ? Format.Time(e) : $"{Format.Time(t.HeartbeatAt)} ({t.Worker})";
-                table.AddRow(I(t.Number), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Error is { } err ? $": {err}" : "")),
+                table.AddRow(I(t.Number), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
                     Format.Metric(t.Value), I(t.Attempt), I(t.Rounds), Markup.Escape(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))),
                     Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : "");
             }

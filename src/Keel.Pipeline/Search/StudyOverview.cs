@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core;
 using Keel.Core.Metrics;
 using Keel.Core.Search;
+using Keel.Core.Spec;
 using Keel.Search;
 
 namespace Keel.Pipeline.Search;
@@ -27,30 +28,32 @@ public sealed record StudyOverview(string Name, IReadOnlyList<string> Families, 
 public sealed record TrialCounts(int Complete, int Pruned, int Failed, int Running, int? Waiting);
 
 /// <summary>One trial as a person reads it: its parameters as the trainer options it ran with (a categorical choice by name, an
-/// integer as an integer), the last round it reported, and where its worker and tracked run are.</summary>
+/// integer as an integer), the last round it reported, and where its worker and tracked run are. Stale: it is running but its worker
+/// has been silent longer than the study's stale_after (killed, or its machine lost), so the next claim (`keel search SPEC` or
+/// `--join`) marks it failed and retries or skips it by the study's policy.</summary>
 public sealed record StudyTrial(int Number, string Family, string State, double? Value, int Attempt, int Rounds,
     IReadOnlyDictionary<string, string> Params, string? Worker, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? HeartbeatAt,
-    string? RunId, string? Error);
+    string? RunId, string? Error, bool Stale);
 
 /// <summary>Reads studies from the study store into <see cref="StudyOverview"/>s: the one reading shared by the CLI and the web UI.</summary>
 public static class StudyOverviews
 {
-    /// <summary>Every study, oldest first.</summary>
-    public static async Task<IReadOnlyList<StudyOverview>> ListAsync(IStudyStore store, CancellationToken ct = default)
+    /// <summary>Every study, oldest first, as of <paramref name="now"/> (which running trials are stale).</summary>
+    public static async Task<IReadOnlyList<StudyOverview>> ListAsync(IStudyStore store, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var result = new List<StudyOverview>();
-        foreach (var study in await store.ListStudiesAsync(ct)) result.Add(From(study, await store.ListTrialsAsync(study.Name, ct)));
+        foreach (var study in await store.ListStudiesAsync(ct)) result.Add(From(study, await store.ListTrialsAsync(study.Name, ct), now));
         return result;
     }
 
-    /// <summary>One study by name.</summary>
+    /// <summary>One study by name, as of <paramref name="now"/> (which running trials are stale).</summary>
     /// <exception cref="KeelNotFoundException">No study has that name.</exception>
-    public static async Task<StudyOverview> GetAsync(IStudyStore store, string name, CancellationToken ct = default)
+    public static async Task<StudyOverview> GetAsync(IStudyStore store, string name, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var study = await store.GetStudyAsync(name, ct) ?? throw new KeelNotFoundException($"study '{name}' does not exist; `keel studies list` shows the studies");
-        return From(study, await store.ListTrialsAsync(name, ct));
+        return From(study, await store.ListTrialsAsync(name, ct), now);
     }
 
     /// <summary>The spaces of a study written by keel search, read back from its definition; empty for another study.</summary>
@@ -73,12 +76,14 @@ public static class StudyOverviews
         return spaces;
     }
 
-    internal static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records)
+    internal static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records, DateTimeOffset now)
     {
         var definition = SearchPlan.TryRead(study);
+        // A definition without it (another tool's study) falls back to the search section's default.
+        var staleAfter = definition is { StaleAfterSeconds: > 0 } d ? TimeSpan.FromSeconds(d.StaleAfterSeconds) : new SearchSpec().StaleAfter;
         var spaces = Spaces(study);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
-        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group))).ToArray();
+        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - staleAfter)).ToArray();
         var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();
         var best = complete.Length == 0 || higher is null ? null : higher.Value ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value);
         int Count(TrialState s) => records.Count(t => t.State == s);
@@ -88,7 +93,7 @@ public static class StudyOverviews
             study.CreatedAt, study.SearchRunId, counts, best, trials);
     }
 
-    private static StudyTrial Trial(TrialRecord t, SearchSpace? space)
+    private static StudyTrial Trial(TrialRecord t, SearchSpace? space, DateTimeOffset silentSince)
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in t.Params)
@@ -100,6 +105,6 @@ public static class StudyOverviews
         }
         var rounds = t.Intermediate.Count == 0 ? 0 : t.Intermediate.Keys.Max();
         return new StudyTrial(t.Number, t.Group, t.State.ToString().ToLowerInvariant(), t.Value, t.Attempt, rounds, options, t.Worker, t.StartedAt,
-            t.EndedAt, t.HeartbeatAt, t.RunId, t.Error);
+            t.EndedAt, t.HeartbeatAt, t.RunId, t.Error, t.State == TrialState.Running && (t.HeartbeatAt ?? t.StartedAt) < silentSince);
     }
 }

@@ -17,7 +17,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
     {
         access.Require(ctx, TokenRole.Read);
         var rows = new List<string[]>();
-        foreach (var s in (await StudyOverviews.ListAsync(store.Studies, ctx.RequestAborted)).Reverse())
+        foreach (var s in (await StudyOverviews.ListAsync(store.Studies, store.Options.Time.GetUtcNow(), ctx.RequestAborted)).Reverse())
         {
             var values = s.Trials.Where(t => t.State == "complete" && t.Value is not null).Select(t => t.Value!.Value).DefaultIfEmpty(double.NaN).ToArray();
             rows.Add([
@@ -38,7 +38,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         access.Require(ctx, TokenRole.Read);
         var study = await store.Studies.GetStudyAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no study '{name}'");
         var trials = await store.Studies.ListTrialsAsync(name, ct);
-        var overview = await StudyOverviews.GetAsync(store.Studies, name, ct);
+        var overview = await StudyOverviews.GetAsync(store.Studies, name, store.Options.Time.GetUtcNow(), ct);
         var body = new StringBuilder();
         if (study.SearchRunId is { } runId) body.Append($"<p>Search run: <a href=\"/ui/runs/{U(runId)}\">{E(runId[..Math.Min(8, runId.Length)])}</a></p>");
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
@@ -66,7 +66,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
         body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], overview.Trials.Select(t => new[]
         {
-            t.Number.ToString(CultureInfo.InvariantCulture), E(t.Family), E(t.State), t.Value is { } v ? N(v) : "–",
+            t.Number.ToString(CultureInfo.InvariantCulture), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
             E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
         }), "trials"));
