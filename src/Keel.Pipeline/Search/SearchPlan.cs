@@ -37,6 +37,11 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// the run's selection folds), as the run's split.selection decides (docs/search.md). Default "validation".</summary>
     public string Scoring { get; init; } = "validation";
 
+    /// <summary>Per searched family, the options the spec's model of that type fixes (every trial trains with them; they are not in
+    /// its space). Default empty.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FixedOptions { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
     /// <summary>Types of the spec's models left out of the search because their options fix their whole default space (they compete
     /// in the final run untuned). Default empty.</summary>
     public IReadOnlyList<string> NothingToSearch { get; init; } = [];
@@ -98,6 +103,8 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             Objectives = objectives,
             Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
             NothingToSearch = allFamilies.Except(families).ToArray(),
+            FixedOptions = families.ToDictionary(f => f, f => run.Spec.Models.FirstOrDefault(m => m.Type == f)?.Options ?? new Dictionary<string, string>(),
+                StringComparer.Ordinal),
         };
     }
 

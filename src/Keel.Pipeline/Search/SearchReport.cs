@@ -22,7 +22,7 @@ public static class SearchReport
          .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}")
          .Append("td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.n{text-align:right}figure{margin:1rem 0}</style></head><body>");
         h.Append("<h1>Search ").Append(E(outcome.Study)).Append("</h1>");
-        h.Append("<p>Objective: validation ").Append(E(outcome.Metric)).Append(outcome.HigherIsBetter ? " (higher is better)" : " (lower is better)")
+        h.Append("<p>Objective: ").Append(E(plan.Scoring)).Append(' ').Append(E(outcome.Metric)).Append(outcome.HigherIsBetter ? " (higher is better)" : " (lower is better)")
          .Append("; sampler ").Append(E(plan.Sampler)).Append(", pruner ").Append(E(plan.Pruner)).Append("; ")
          .Append(outcome.Trials.Count).Append(" trials").Append(outcome.Planned is { } p ? $" of {p} planned" : "")
          .Append(outcome.Complete ? "" : " (budget not used up: timeout, or trials still running elsewhere)").Append(".</p>");
@@ -39,9 +39,14 @@ public static class SearchReport
         {
             h.Append($"<tr><td>{E(b.Family)}</td><td class=n>{b.Trials}</td><td class=n>{b.Complete}</td><td class=n>{b.Pruned}</td><td class=n>{b.Failed}</td>")
              .Append($"<td class=n>{b.Rounds}</td><td class=n>{N(b.Seconds)}</td><td class=n>{N(b.Best)}</td><td class=n>{(b.BestTrial is { } t ? t.ToString(CultureInfo.InvariantCulture) : "—")}</td>")
-             .Append($"<td>{E(SearchSpaces.Describe(plan.Spaces[b.Family]))}</td></tr>");
+             .Append($"<td>{E(SearchSpaces.Describe(plan.Spaces[b.Family]))}{Fixed(plan, b.Family)}</td></tr>");
         }
         h.Append("</table>");
+        if (plan.NothingToSearch.Count > 0)
+        {
+            h.Append("<p>Not searched: ").Append(E(string.Join(", ", plan.NothingToSearch)))
+             .Append(" (the options of its model in the spec fix its whole default space; it competes in the final run as given).</p>");
+        }
 
         if (outcome.ParetoFront is { } front)
         {
@@ -95,6 +100,11 @@ public static class SearchReport
         if (p.Distribution is CategoricalDistribution c) return c.Choices.ToList().IndexOf(text);
         return double.Parse(text, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>"; fixed by the spec: k=v, ..." for a family whose spec model sets options, else nothing.</summary>
+    private static string Fixed(SearchPlan plan, string family) =>
+        plan.FixedOptions.TryGetValue(family, out var o) && o.Count > 0
+            ? WebUtility.HtmlEncode($"; fixed by the spec: {string.Join(", ", o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))}") : "";
 
     private static string History(SearchOutcome outcome)
     {

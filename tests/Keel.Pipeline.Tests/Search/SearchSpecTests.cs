@@ -95,6 +95,20 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Fact]
+    public void Report_FixedOptionsAndTypesNotSearched_Named()
+    {
+        var plan = ModelsPlan("  - {type: linear, options: {l2_regularization: 0.1}}\n  - {type: fasttree, options: {learning_rate: 0.05}}\n", "");
+        var outcome = new SearchOutcome(plan.Study, "run-1", plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, true, [],
+            [new FamilyBudget("fasttree", 2, 2, 0, 0, 120, 3.5, 0.83, 1)], [], "report.html");
+
+        var html = SearchReport.Render(outcome, plan);
+
+        Assert.Contains($"Objective: {plan.Scoring} auc", html);
+        Assert.Contains("minimum_example_count_per_leaf int log[2, 100]; fixed by the spec: learning_rate=0.05</td>", html);
+        Assert.Contains("Not searched: linear (the options of its model in the spec fix its whole default space", html);
+    }
+
+    [Fact]
     public void From_SearchFamiliesNamesAFamilyWithNothingToSearch_ErrorNamesTheFieldAndTheWayOut()
     {
         var e = Assert.Throws<KeelInputException>(() =>
