@@ -90,6 +90,27 @@ public sealed class StudiesCommandTests
     }
 
     [Fact]
+    public async Task Studies_DeleteWithYes_StudyGoneRunsKeptAndTheNameStartsAfresh()
+    {
+        using var h = new CliHarness();
+        await SearchedAsync(h);
+
+        var refused = await h.RunAsync("studies", "delete", "credit_data-search");
+        var deleted = await h.RunAsync("studies", "delete", "credit_data-search", "--yes", "--json");
+
+        Assert.Equal(KeelApp.ExitInput, refused.Exit);
+        Assert.Contains("pass --yes to delete study 'credit_data-search' and its trials; nothing was deleted", refused.Error);
+        Assert.Equal((0, 3), (deleted.Exit, deleted.Json().GetProperty("trials_deleted").GetInt32()));
+        Assert.Empty((await h.RunAsync("studies", "list", "--json")).Json().GetProperty("studies").EnumerateArray());
+        var runs = await h.RunAsync("runs", "list", "--filter", "tags.keel.study = 'credit_data-search'", "--json");
+        Assert.Equal(4, runs.Json().GetProperty("runs").GetArrayLength()); // the search run and its three trials
+        // A changed search section under the same name, refused before, now starts a new study.
+        h.Write("keel.yaml", Spec.Replace("trials: 3", "trials: 2"));
+        Assert.Equal(0, (await h.RunAsync("search", "keel.yaml", "--json")).Exit);
+        Assert.Equal(2, (await h.RunAsync("studies", "list", "--json")).Json().GetProperty("studies")[0].GetProperty("counts").GetProperty("complete").GetInt32());
+    }
+
+    [Fact]
     public async Task Studies_ShowUnknownStudy_InputErrorNamingIt()
     {
         using var h = new CliHarness();

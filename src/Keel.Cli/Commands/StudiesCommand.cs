@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Keel.Cli.Output;
+using Keel.Core;
 using Keel.Pipeline.Search;
 using Spectre.Console;
 
@@ -14,6 +15,7 @@ internal static class StudiesCommand
         var studies = new Command("studies", "Hyper-parameter search studies: progress, best trial and every trial (the names `keel search --join` takes)");
         studies.Subcommands.Add(List(o));
         studies.Subcommands.Add(Show(o));
+        studies.Subcommands.Add(Delete(o));
         return studies;
     }
 
@@ -90,6 +92,39 @@ internal static class StudiesCommand
                     Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : "");
             }
             c.Write(table);
+            return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Delete(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("study") { Description = "The study's name" };
+        var yes = new Option<bool>("--yes") { Description = "Delete without asking" };
+        var command = new Command("delete", "Delete a study and its trials (not while a live worker runs one), so its name can start afresh; its trials' tracked runs stay")
+        {
+            name, yes, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            var n = result.GetValue(name)!;
+            var study = await store.Studies.GetStudyAsync(n, ct) ?? throw new KeelNotFoundException($"study '{n}' does not exist; `keel studies list` shows the studies");
+            var c = o.Context.Console;
+            if (!result.GetValue(yes))
+            {
+                if (!c.Profile.Capabilities.Interactive || result.GetValue(json))
+                    throw new KeelInputException($"studies delete: pass --yes to delete study '{n}' and its trials; nothing was deleted");
+                if (!await c.ConfirmAsync($"Delete study {Markup.Escape(n)} and its trials?", defaultValue: false, ct)) return KeelApp.ExitInput;
+            }
+            var trials = await store.Studies.DeleteStudyAsync(n, o.Context.Time.GetUtcNow(), StudyOverviews.StaleAfter(study), ct);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { study = n, trials_deleted = trials });
+                return KeelApp.ExitOk;
+            }
+            c.MarkupLineInterpolated($"Deleted study [bold]{n}[/] and its {trials} trial(s). Their tracked runs stay: `keel runs list --filter \"tags.keel.study = '{n}'\"` lists them, `keel runs delete` removes them.");
             return KeelApp.ExitOk;
         });
         return command;

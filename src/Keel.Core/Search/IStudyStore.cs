@@ -18,6 +18,12 @@ public interface IStudyStore
     /// <summary>Every study, oldest first.</summary>
     Task<IReadOnlyList<StudyRecord>> ListStudiesAsync(CancellationToken ct = default);
 
+    /// <summary>Deletes the study with its trials and their reported values, in one transaction, and returns how many trials went. The
+    /// tracked runs of its trials are not touched (they live in the tracking store).</summary>
+    /// <exception cref="KeelInputException">A trial is running and its worker beat within <paramref name="lease"/> of
+    /// <paramref name="now"/> (a live worker); nothing is deleted.</exception>
+    Task<int> DeleteStudyAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default);
+
     /// <summary>Records the tracked run that trial runs are children of from now on.</summary>
     Task SetSearchRunAsync(string study, string runId, CancellationToken ct = default);
 

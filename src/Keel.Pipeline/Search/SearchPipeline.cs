@@ -88,7 +88,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         }
         var changes = plan.Changes(existing, run);
         if (changes.Count > 0)
-            throw new KeelInputException($"study '{existing.Name}' already exists with another search definition: {string.Join("; ", changes)}; expected the same spec to resume or join it, or a new study name (search.study)");
+            throw new KeelInputException($"study '{existing.Name}' already exists with another search definition: {string.Join("; ", changes)}; expected the same spec to resume or join it, a new study name (search.study), or `keel studies delete {existing.Name} --yes` first");
         return (run, plan);
     }
 

@@ -76,11 +76,15 @@ public static class StudyOverviews
         return spaces;
     }
 
+    /// <summary>How long a worker of <paramref name="study"/> may be silent before its trial is stale: its search.stale_after, or the
+    /// search section's default for a study whose definition does not say.</summary>
+    public static TimeSpan StaleAfter(StudyRecord study) =>
+        SearchPlan.TryRead(study) is { StaleAfterSeconds: > 0 } d ? TimeSpan.FromSeconds(d.StaleAfterSeconds) : new SearchSpec().StaleAfter;
+
     internal static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records, DateTimeOffset now)
     {
         var definition = SearchPlan.TryRead(study);
-        // A definition without it (another tool's study) falls back to the search section's default.
-        var staleAfter = definition is { StaleAfterSeconds: > 0 } d ? TimeSpan.FromSeconds(d.StaleAfterSeconds) : new SearchSpec().StaleAfter;
+        var staleAfter = StaleAfter(study);
         var spaces = Spaces(study);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
         var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - staleAfter)).ToArray();

@@ -50,6 +50,23 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
         db.ReadAsync<IReadOnlyList<StudyRecord>>(async (conn, tx) =>
             await conn.QueryAsync(tx, $"{StudySelect} ORDER BY created_at, name;", ReadStudy, ct), ct);
 
+    public Task<int> DeleteStudyAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            _ = await LoadAsync(conn, tx, name, ct) ?? throw NotFound(name);
+            var live = await conn.ScalarAsync(tx, "SELECT MIN(number) FROM trials WHERE study = $s AND state = 'running' AND heartbeat_at >= $cut;", ct,
+                ("$s", name), ("$cut", TimeText.Write(now - lease)));
+            if (live is long number)
+            {
+                throw new KeelInputException($"study '{name}': trial {number} is running and its worker is alive (a heartbeat within the last " +
+                    $"{lease.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s); stop its workers, or wait until it is stale, then delete; nothing was deleted");
+            }
+            await conn.ExecAsync(tx, "DELETE FROM trial_values WHERE study = $s;", ct, ("$s", name));
+            var trials = await conn.ExecAsync(tx, "DELETE FROM trials WHERE study = $s;", ct, ("$s", name));
+            await conn.ExecAsync(tx, "DELETE FROM studies WHERE name = $s;", ct, ("$s", name));
+            return trials;
+        }, ct);
+
     public Task SetSearchRunAsync(string study, string runId, CancellationToken ct = default) =>
         db.WriteAsync(async (conn, tx) =>
         {

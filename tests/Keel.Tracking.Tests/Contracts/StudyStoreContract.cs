@@ -126,6 +126,56 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
     }
 
     [Fact]
+    public async Task DeleteStudy_EndedTrials_StudyTrialsAndValuesGoneNameFreeAgain()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 2));
+        var trial = (await ClaimAsync("w")).Trial!;
+        Assert.True(await Store.ReportAsync(LeaseOf(trial), [new(1, 0.5), new(2, 0.4)], Time.GetUtcNow()));
+        Assert.True(await Store.FinishTrialAsync(LeaseOf(trial), TrialState.Complete, 0.8, null, Time.GetUtcNow()));
+        await Store.CreateStudyAsync(Definition(planned: 1) with { Name = "other-search" });
+
+        Assert.Equal(1, await Store.DeleteStudyAsync("credit-search", Time.GetUtcNow(), Lease));
+
+        Assert.Null(await Store.GetStudyAsync("credit-search"));
+        Assert.Equal(["other-search"], (await Store.ListStudiesAsync()).Select(s => s.Name));
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.ListTrialsAsync("credit-search"));
+        // The name takes a new definition, and its trials start again from 0 with no old values.
+        await Store.CreateStudyAsync(Definition(planned: 1, definition: "{\"x\":1}"));
+        var fresh = (await ClaimAsync("w2")).Trial!;
+        Assert.Equal((0, 1), (fresh.Number, fresh.Attempt));
+        Assert.Empty(fresh.Intermediate);
+    }
+
+    [Fact]
+    public async Task DeleteStudy_TrialOfALiveWorker_RefusedNamingItAndNothingDeleted()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 2));
+        var trial = (await ClaimAsync("alive")).Trial!;
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.DeleteStudyAsync("credit-search", Time.GetUtcNow(), Lease));
+
+        Assert.Contains("study 'credit-search': trial 0 is running and its worker is alive", e.Message);
+        Assert.NotNull(await Store.GetStudyAsync("credit-search"));
+        Assert.True(await Store.HeartbeatTrialAsync(LeaseOf(trial), Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task DeleteStudy_RunningTrialPastItsLease_Deleted()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 2));
+        await ClaimAsync("dead");
+        Time.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal(1, await Store.DeleteStudyAsync("credit-search", Time.GetUtcNow(), Lease));
+        Assert.Empty(await Store.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task DeleteStudy_UnknownStudy_NotFound() =>
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.DeleteStudyAsync("nope", Time.GetUtcNow(), Lease));
+
+    [Fact]
     public async Task ClaimTrial_UnknownStudy_NotFound() =>
         await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.ClaimTrialAsync("nope", "a", T0, Lease));
 
