@@ -81,11 +81,11 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         if (run.Split.Validation.Length == 0 && run.Selection.Mode != SelectionMode.Cv)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but search scores every trial on it (the test split is never used for choosing).");
         if (request.Workers < 1) throw new KeelInputException($"workers {request.Workers}: expected at least 1");
-        var families = SearchSpaces.Families(run, specName);
-        var spaces = families.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run),
-            run.Spec.Models.FirstOrDefault(m => m.Type == f)?.Options), StringComparer.Ordinal);
-        var allFamilies = families;
-        families = WithSomethingToSearch(families, spaces, search, specName);
+        var candidates = SearchSpaces.Families(run, specName);
+        var fixedOptions = candidates.ToDictionary(f => f, f => TrialRunner.SpecOptions(run.Spec, f), StringComparer.Ordinal);
+        var spaces = candidates.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run), fixedOptions[f]),
+            StringComparer.Ordinal);
+        var (families, nothingToSearch) = WithSomethingToSearch(candidates, spaces, search, specName);
         foreach (var family in search.Spaces.Keys.Where(k => !families.Contains(k)))
             throw new KeelInputException($"{specName} field 'search.spaces.{family}': '{family}' is not searched; the families are {string.Join(", ", families)}.");
         foreach (var family in families) CheckBounds(run, family, spaces[family], specName);
@@ -102,20 +102,20 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         {
             Objectives = objectives,
             Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
-            NothingToSearch = allFamilies.Except(families).ToArray(),
-            FixedOptions = families.ToDictionary(f => f, f => run.Spec.Models.FirstOrDefault(m => m.Type == f)?.Options ?? new Dictionary<string, string>(),
-                StringComparer.Ordinal),
+            NothingToSearch = nothingToSearch,
+            FixedOptions = families.ToDictionary(f => f, f => fixedOptions[f], StringComparer.Ordinal),
         };
     }
 
-    /// <summary><paramref name="families"/> less those whose model's options fix their whole default space (they still compete in the
-    /// final run as the spec's models, untuned); an error when search.families names one, or when none is left.</summary>
+    /// <summary><paramref name="families"/> split into those left to search and those whose model's options fix their whole default space
+    /// (they still compete in the final run as the spec's models, untuned); an error when search.families names one of the latter, or
+    /// when none is left.</summary>
     /// <exception cref="KeelInputException">search.families names a family with nothing to search, or no family has anything to search.</exception>
-    private static IReadOnlyList<string> WithSomethingToSearch(IReadOnlyList<string> families, Dictionary<string, SearchSpace> spaces, SearchSpec search,
-        string specName)
+    private static (IReadOnlyList<string> Searched, IReadOnlyList<string> NothingToSearch) WithSomethingToSearch(IReadOnlyList<string> families,
+        Dictionary<string, SearchSpace> spaces, SearchSpec search, string specName)
     {
         var empty = families.Where(f => spaces[f].Params.Count == 0).ToArray();
-        if (empty.Length == 0) return families;
+        if (empty.Length == 0) return (families, []);
         if (search.Families.Count > 0)
         {
             throw new KeelInputException($"{specName} field 'search.families': '{empty[0]}' has nothing to search: the options of its model in " +
@@ -123,7 +123,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         }
         foreach (var f in empty) spaces.Remove(f);
         var left = families.Except(empty).ToArray();
-        return left.Length > 0 ? left
+        return left.Length > 0 ? (left, empty)
             : throw new KeelInputException($"{specName} field 'models': the options of every searched type ({string.Join(", ", empty)}) fix its " +
                 "whole default space, so nothing is left to search; add ranges under search.spaces.");
     }

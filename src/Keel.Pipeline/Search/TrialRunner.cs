@@ -189,11 +189,15 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
     internal ITrainer Create(string family, IReadOnlyDictionary<string, string> options) =>
         RunPipeline.WithTrainingRows(run, TrainerCatalog.Create(new ModelSpec { Type = family, Options = options }, run.Task, SpecIndex(run.Spec, family)));
 
-    /// <summary>The trial's options: the spec's own options for this type (first model of the type), with the sampled values over them.</summary>
-    public static IReadOnlyDictionary<string, string> Options(KeelSpec spec, string family, IReadOnlyDictionary<string, string> sampled)
+    /// <summary>The trial's options: the spec's own options for this type (<see cref="SpecOptions"/>), with the sampled values over them.</summary>
+    public static IReadOnlyDictionary<string, string> Options(KeelSpec spec, string family, IReadOnlyDictionary<string, string> sampled) =>
+        Merge(SpecOptions(spec, family), sampled);
+
+    /// <summary>The options the spec fixes for a type: those of its first model of that type; none without one.</summary>
+    public static IReadOnlyDictionary<string, string> SpecOptions(KeelSpec spec, string family)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return Merge(spec.Models.FirstOrDefault(m => m.Type == family)?.Options ?? new Dictionary<string, string>(), sampled);
+        return spec.Models.FirstOrDefault(m => m.Type == family)?.Options ?? new Dictionary<string, string>();
     }
 
     /// <summary><paramref name="fixedOptions"/> with <paramref name="sampled"/> over them.</summary>
