@@ -110,7 +110,7 @@ internal static class StudiesCommand
         {
             await using var store = await o.OpenForWritingAsync(result, ct);
             var n = result.GetValue(name)!;
-            var study = await store.Studies.GetStudyAsync(n, ct) ?? throw new KeelNotFoundException($"study '{n}' does not exist; `keel studies list` shows the studies");
+            var study = await StudyOverviews.RequireAsync(store.Studies, n, ct);
             var c = o.Context.Console;
             if (!result.GetValue(yes))
             {
@@ -118,7 +118,7 @@ internal static class StudiesCommand
                     throw new KeelInputException($"studies delete: pass --yes to delete study '{n}' and its trials; nothing was deleted");
                 if (!await c.ConfirmAsync($"Delete study {Markup.Escape(n)} and its trials?", defaultValue: false, ct)) return KeelApp.ExitInput;
             }
-            var trials = await store.Studies.DeleteStudyAsync(n, o.Context.Time.GetUtcNow(), StudyOverviews.StaleAfter(study), ct);
+            var trials = await StudyOverviews.DeleteAsync(store.Studies, study, o.Context.Time.GetUtcNow(), ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, new { study = n, trials_deleted = trials });

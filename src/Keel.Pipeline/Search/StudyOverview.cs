@@ -51,18 +51,39 @@ public static class StudyOverviews
     /// <exception cref="KeelNotFoundException">No study has that name.</exception>
     public static async Task<StudyOverview> GetAsync(IStudyStore store, string name, DateTimeOffset now, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var study = await store.GetStudyAsync(name, ct) ?? throw new KeelNotFoundException($"study '{name}' does not exist; `keel studies list` shows the studies");
+        var study = await RequireAsync(store, name, ct);
         return From(study, await store.ListTrialsAsync(name, ct), now);
+    }
+
+    /// <summary>The stored study called <paramref name="name"/>.</summary>
+    /// <exception cref="KeelNotFoundException">No study has that name.</exception>
+    public static async Task<StudyRecord> RequireAsync(IStudyStore store, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return await store.GetStudyAsync(name, ct) ?? throw new KeelNotFoundException($"study '{name}' does not exist; `keel studies list` shows the studies");
+    }
+
+    /// <summary>Deletes <paramref name="study"/> and its trials unless a live worker holds one (silent for less than the study's
+    /// stale_after at <paramref name="now"/>); returns how many trials went.</summary>
+    /// <exception cref="KeelInputException">A live worker holds a trial; nothing is deleted.</exception>
+    public static Task<int> DeleteAsync(IStudyStore store, StudyRecord study, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(study);
+        return store.DeleteStudyAsync(study.Name, now, StaleAfter(SearchPlan.TryRead(study)), ct);
     }
 
     /// <summary>The spaces of a study written by keel search, read back from its definition; empty for another study.</summary>
     public static IReadOnlyDictionary<string, SearchSpace> Spaces(StudyRecord study)
     {
         ArgumentNullException.ThrowIfNull(study);
+        return Spaces(SearchPlan.TryRead(study));
+    }
+
+    private static Dictionary<string, SearchSpace> Spaces(SearchPlan.Definition? definition)
+    {
         var spaces = new Dictionary<string, SearchSpace>(StringComparer.Ordinal);
-        if (SearchPlan.TryRead(study) is not { } definition) return spaces;
-        foreach (var (family, described) in definition.Spaces)
+        foreach (var (family, described) in definition?.Spaces ?? new Dictionary<string, string>())
         {
             try
             {
@@ -76,18 +97,20 @@ public static class StudyOverviews
         return spaces;
     }
 
-    /// <summary>How long a worker of <paramref name="study"/> may be silent before its trial is stale: its search.stale_after, or the
-    /// search section's default for a study whose definition does not say.</summary>
-    public static TimeSpan StaleAfter(StudyRecord study) =>
-        SearchPlan.TryRead(study) is { StaleAfterSeconds: > 0 } d ? TimeSpan.FromSeconds(d.StaleAfterSeconds) : new SearchSpec().StaleAfter;
+    /// <summary>How long a worker may be silent before its trial is stale: the study's search.stale_after, or the search section's
+    /// default for a study whose definition does not say.</summary>
+    private static TimeSpan StaleAfter(SearchPlan.Definition? definition) =>
+        definition is { StaleAfterSeconds: > 0 } d ? TimeSpan.FromSeconds(d.StaleAfterSeconds) : new SearchSpec().StaleAfter;
 
-    internal static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records, DateTimeOffset now)
+    /// <summary>The overview of <paramref name="study"/> and its trials (as the study store lists them), as of <paramref name="now"/>.</summary>
+    public static StudyOverview From(StudyRecord study, IReadOnlyList<TrialRecord> records, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(records);
         var definition = SearchPlan.TryRead(study);
-        var staleAfter = StaleAfter(study);
-        var spaces = Spaces(study);
+        var spaces = Spaces(definition);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
-        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - staleAfter)).ToArray();
+        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition))).ToArray();
         var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();
         var best = complete.Length == 0 || higher is null ? null : higher.Value ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value);
         int Count(TrialState s) => records.Count(t => t.State == s);

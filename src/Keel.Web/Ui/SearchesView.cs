@@ -38,7 +38,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         access.Require(ctx, TokenRole.Read);
         var study = await store.Studies.GetStudyAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no study '{name}'");
         var trials = await store.Studies.ListTrialsAsync(name, ct);
-        var overview = await StudyOverviews.GetAsync(store.Studies, name, store.Options.Time.GetUtcNow(), ct);
+        var overview = StudyOverviews.From(study, trials, store.Options.Time.GetUtcNow());
         var body = new StringBuilder();
         if (study.SearchRunId is { } runId) body.Append($"<p>Search run: <a href=\"/ui/runs/{U(runId)}\">{E(runId[..Math.Min(8, runId.Length)])}</a></p>");
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
