@@ -68,13 +68,13 @@ internal static class ReportMapper
         if (c.LossCurve is { } lc)
         {
             curves.Add(new($"train {lc.Metric}", lc.Points.Select(p => new Point(p.Iteration, p.Train)).ToArray()));
-            var val = lc.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray();
+            var val = ValidationPoints(lc);
             if (val.Length > 0) curves.Add(new($"validation {lc.Metric}", val));
         }
         string? note = null;
         if (c.CrossValidation is { InnerMean: { } inner } cv)
         {
-            curves.Add(new($"cv mean {inner.Metric}", inner.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray()));
+            curves.Add(new($"cv mean {inner.Metric}", ValidationPoints(inner)));
             note = $"cv mean {inner.Metric}: the mean of the {cv.InnerCurves.Count} folds' inner validation curves (every round), which chose " +
                 (cv.BestIteration is { } b ? $"the {b} rounds every fold and the fit on all training rows trained" : "every round (it did not stop early)") +
                 $"; train {inner.Metric} is that fit's.";
@@ -100,4 +100,8 @@ internal static class ReportMapper
             LossCurveNote = note,
         };
     }
+
+    /// <summary>The validation loss of each round that has one.</summary>
+    private static Point[] ValidationPoints(Keel.Training.LossCurve curve) =>
+        curve.Points.Where(p => p.Validation is not null).Select(p => new Point(p.Iteration, p.Validation!.Value)).ToArray();
 }
