@@ -2,7 +2,7 @@ namespace Keel.Core.Search;
 
 /// <summary>
 /// Studies and their trials, shared by worker processes: a trial is claimed atomically, so no two workers run the same trial and
-/// none is lost; liveness is a heartbeat lease. One contract suite checks every backend (SQLite now, PostgreSQL later).
+/// none is lost; liveness is a heartbeat lease. One contract suite checks every backend (SQLite and PostgreSQL).
 /// </summary>
 /// <remarks>Every method returns copies; every write is one transaction. An unknown study throws <see cref="KeelNotFoundException"/>.
 /// Writes on a trial name its <see cref="TrialLease"/> and return false (writing nothing) when the caller no longer holds it.</remarks>

@@ -8,11 +8,11 @@ using Microsoft.Data.Sqlite;
 namespace Keel.Tracking.Sqlite;
 
 /// <summary>
-/// <see cref="IStudyStore"/> in the tracking database. A claim is one BEGIN IMMEDIATE transaction (stale trials marked, then the next
-/// trial picked and taken), so concurrent workers, in threads or processes, never take the same trial; every trial write checks the
-/// caller still holds the trial (number, attempt and worker) and that it is running.
+/// <see cref="IStudyStore"/> in the tracking database, SQLite or PostgreSQL. A claim is one write transaction (stale trials marked, then
+/// the next trial picked and taken): BEGIN IMMEDIATE on SQLite, the schema's advisory lock on PostgreSQL
+/// (<see cref="StoreDatabase.WriteAsync{T}"/>), so concurrent workers, in threads, processes or machines, never take the same trial;
+/// every trial write checks the caller still holds the trial (number, attempt and worker) and that it is running.
 /// </summary>
-/// <remarks>The same steps map onto PostgreSQL as a SERIALIZABLE transaction or SELECT ... FOR UPDATE SKIP LOCKED on the trial row.</remarks>
 internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
 {
     private const string Held = "study = $s AND number = $n AND attempt = $a AND worker = $w AND state = 'running'";
