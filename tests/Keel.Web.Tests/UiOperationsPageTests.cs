@@ -65,18 +65,19 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
-    public async Task SearchPage_EightCompleteTrials_ShowsHistoryAndParameterImportance()
+    public async Task SearchPage_EightCompleteTrialsAndAPrunedOne_ShowsHistoryImportanceIntermediateValuesAndParallelCoordinates()
     {
         const string definition = """{"SpecPath":"keel.yaml","Families":["lightgbm"],"Spaces":{"lightgbm":"learning_rate log[0.01, 0.3]; booster {gbdt, dart}"},"Metric":"auc"}""";
-        await F.Store.Studies.CreateStudyAsync(new StudyRecord("credit-search", ["lightgbm"], 8, definition, DateTimeOffset.UtcNow));
-        for (var i = 0; i < 8; i++)
+        await F.Store.Studies.CreateStudyAsync(new StudyRecord("credit-search", ["lightgbm"], 9, definition, DateTimeOffset.UtcNow));
+        for (var i = 0; i < 9; i++)
         {
             var claim = await F.Store.Studies.ClaimTrialAsync("credit-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
             var t = claim.Trial!;
             var lease = new TrialLease("credit-search", t.Number, t.Attempt, "w");
-            // The objective follows the learning rate; the booster does not matter.
+            // The objective follows the learning rate; the booster does not matter. The last trial is pruned after 2 of 3 rounds.
             await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["learning_rate"] = 0.01 * (i + 1), ["booster"] = i % 2 });
-            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
+            await F.Store.Studies.ReportAsync(lease, Enumerable.Range(1, i == 8 ? 2 : 3).Select(r => KeyValuePair.Create(r, 0.7 - 0.01 * r)).ToList(), DateTimeOffset.UtcNow);
+            await F.Store.Studies.FinishTrialAsync(lease, i == 8 ? TrialState.Pruned : TrialState.Complete, i == 8 ? null : 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
         }
         var html = await HtmlAsync("ui/searches/credit-search");
         Assert.Contains("id=\"history\"", html, StringComparison.Ordinal);
@@ -85,5 +86,31 @@ public sealed class UiOperationsPageTests : UiServerTests
         // Each trial's options as it ran with them: the categorical choice by name, not its index.
         Assert.Contains("booster=dart, learning_rate=0.02", html, StringComparison.Ordinal);
         Assert.Contains("/ui/searches/credit-search", await HtmlAsync("ui/searches"), StringComparison.Ordinal);
+
+        // Intermediate values: one line per trial that reported, the pruned one shorter.
+        var curves = ChartSpec(html, "intermediate-lightgbm").GetProperty("series").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("label").GetString()!, s => s.GetProperty("points").GetArrayLength());
+        Assert.Equal(9, curves.Count);
+        Assert.Equal(2, curves["#8 pruned"]);
+        Assert.Equal(3, curves["#0 complete"]);
+        // Parallel coordinates: the complete trials, best first (drawn on top) and darkest, each option as it ran on hover.
+        var parallel = ChartSpec(html, "parallel-lightgbm");
+        Assert.Equal(["learning_rate", "booster", "auc"], parallel.GetProperty("axes").EnumerateArray().Select(a => a.GetString()));
+        var lines = parallel.GetProperty("series").EnumerateArray().ToArray();
+        Assert.Equal(["#7", "#6", "#5", "#4", "#3", "#2", "#1", "#0"], lines.Select(l => l.GetProperty("label").GetString()));
+        Assert.Equal((1.0, 0.0), (lines[0].GetProperty("shade").GetDouble(), lines[^1].GetProperty("shade").GetDouble()));
+        Assert.Equal(["0.08", "dart", "0.81"], lines[0].GetProperty("texts").EnumerateArray().Select(x => x.GetString()));
+        // learning_rate 0.08 on the log axis [0.01, 0.3], booster dart the second of two choices.
+        var best = lines[0].GetProperty("points").EnumerateArray().Select(p => p[1].GetDouble()).ToArray();
+        Assert.Equal(Math.Log(8) / Math.Log(30), best[0], 9);
+        Assert.Equal(1.0, best[1]);
+    }
+
+    /// <summary>The chart spec of the canvas with id <paramref name="id"/>.</summary>
+    private static System.Text.Json.JsonElement ChartSpec(string html, string id)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(html, $"<canvas id=\"{id}\" data-chart=\"([^\"]*)\"");
+        Assert.True(m.Success, $"no chart {id}");
+        return System.Text.Json.JsonDocument.Parse(WebUtility.HtmlDecode(m.Groups[1].Value)).RootElement;
     }
 }

@@ -30,6 +30,13 @@ public sealed record SearchOutcome(string Study, string SearchRunId, string Metr
 
     /// <summary>With search.objectives: the complete trials no other complete trial dominates, in trial order; null otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ParetoPoint>? ParetoFront { get; init; }
+
+    /// <summary>With search.objectives: every complete trial's value per objective, the front among them, for the report's chart
+    /// (not in `--json`, which keeps the front); null otherwise.</summary>
+    [JsonIgnore] public IReadOnlyList<ParetoPoint>? ObjectivePoints { get; init; }
+
+    /// <summary>Each trial's reported loss per round, for the report's intermediate-values chart (not in `--json`).</summary>
+    [JsonIgnore] public IReadOnlyList<TrialCurve> Curves { get; init; } = [];
 }
 
 /// <summary>A trial on the Pareto front: its number, family and value per objective (latency in µs per row, size in bytes).</summary>

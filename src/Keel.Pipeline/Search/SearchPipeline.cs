@@ -136,10 +136,13 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct));
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
+        var points = plan.Objectives.Count == 0 ? null : await ObjectivePointsAsync(plan, summaries, ct);
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
         {
             Final = final,
-            ParetoFront = plan.Objectives.Count == 0 ? null : await FrontAsync(plan, summaries, ct),
+            ParetoFront = points is null ? null : Front(plan, points),
+            ObjectivePoints = points,
+            Curves = TrialCurves.From(trials),
         };
         await WriteReportAsync(reportPath, SearchReport.Render(outcome, plan), ct);
         await new RunTracker(store, searchRunId, time).LogReportAsync(reportPath, ct);
@@ -164,8 +167,8 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         return outcome;
     }
 
-    /// <summary>The Pareto front of the complete trials over the plan's objectives, read from each trial run's metrics.</summary>
-    private async Task<IReadOnlyList<ParetoPoint>> FrontAsync(SearchPlan plan, IReadOnlyList<TrialSummary> summaries, CancellationToken ct)
+    /// <summary>Every complete trial's value per objective of the plan, read from its trial run's metrics.</summary>
+    private async Task<IReadOnlyList<ParetoPoint>> ObjectivePointsAsync(SearchPlan plan, IReadOnlyList<TrialSummary> summaries, CancellationToken ct)
     {
         var points = new List<ParetoPoint>();
         foreach (var t in summaries.Where(t => t.State == "complete" && t.RunId is not null))
@@ -179,6 +182,12 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             }, StringComparer.Ordinal);
             points.Add(new ParetoPoint(t.Number, t.Family, values));
         }
+        return points;
+    }
+
+    /// <summary>The points no other point dominates over the plan's objectives, in trial order.</summary>
+    private static IReadOnlyList<ParetoPoint> Front(SearchPlan plan, IReadOnlyList<ParetoPoint> points)
+    {
         var front = Keel.Search.ParetoFront.Front(points.Select(p => (IReadOnlyList<double>)plan.Objectives.Select(o => p.Objectives[o.Name]).ToArray()).ToArray(), plan.Objectives);
         return front.Select(i => points[i]).ToArray();
     }

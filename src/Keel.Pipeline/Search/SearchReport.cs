@@ -52,7 +52,7 @@ public static class SearchReport
         {
             h.Append("<h2>Pareto front</h2><p>Complete trials that no other complete trial beats on every objective at once (")
              .Append(E(string.Join(", ", plan.Objectives.Select(o => $"{o.Name} {(o.HigherIsBetter ? "higher" : "lower")} is better")))).Append(").</p><table><tr><th>trial</th><th>family</th>");
-            foreach (var o in plan.Objectives) h.Append("<th>").Append(E(o.Name == "latency" ? "latency µs/row" : o.Name == "size" ? "size bytes" : o.Name)).Append("</th>");
+            foreach (var o in plan.Objectives) h.Append("<th>").Append(E(Axis(o))).Append("</th>");
             h.Append("</tr>");
             foreach (var pt in front)
             {
@@ -61,9 +61,11 @@ public static class SearchReport
                 h.Append("</tr>");
             }
             h.Append("</table>");
+            h.Append(ParetoCharts(outcome, plan));
         }
 
         h.Append("<h2>Optimisation history</h2><figure>").Append(History(outcome)).Append("</figure>");
+        h.Append(IntermediateValues(outcome));
 
         h.Append("<h2>Parameter importance</h2><p>Share of the variance of each family's complete-trial values that goes with each parameter (η², a first-order fANOVA; see docs/search.md).</p>");
         foreach (var family in plan.Families)
@@ -91,6 +93,41 @@ public static class SearchReport
              .Append($"<td class=n>{t.Attempt}</td><td>{E(string.Join(", ", t.Options.Select(kv => $"{kv.Key}={kv.Value}")))}</td><td>{E(t.RunId)}</td></tr>");
         }
         h.Append("</table></body></html>");
+        return h.ToString();
+    }
+
+    /// <summary>One scatter per objective after the first: every complete trial at (that objective, the first), the front apart.</summary>
+    private static string ParetoCharts(SearchOutcome outcome, SearchPlan plan)
+    {
+        if (outcome.ObjectivePoints is not { Count: > 0 } points || plan.Objectives.Count < 2) return "";
+        var onFront = (outcome.ParetoFront ?? []).Select(p => p.Trial).ToHashSet();
+        var first = plan.Objectives[0];
+        var h = new StringBuilder("<p>Each chart shows two of the objectives; with three or more, a trial on the front may look beaten in one picture, because it is better on an objective the picture leaves out.</p>");
+        foreach (var o in plan.Objectives.Skip(1))
+        {
+            Series Of(string name, bool front) => new(name, points.Where(p => onFront.Contains(p.Trial) == front)
+                .Select(p => new Point(p.Objectives[o.Name], p.Objectives[first.Name])).ToArray());
+            h.Append("<figure>").Append(SvgCharts.ScatterChart($"Pareto front: {first.Name} against {Axis(o)}", Axis(o), first.Name,
+                [Of("other trials", false), Of("Pareto front", true)], new ChartOptions { ShowLegend = true })).Append("</figure>");
+        }
+        return h.ToString();
+    }
+
+    private static string Axis(Objective o) => o.Name switch { "latency" => "latency µs/row", "size" => "size bytes", _ => o.Name };
+
+    /// <summary>Per family with boosting rounds: each trial's reported validation loss by round, pruned trials ending early.</summary>
+    private static string IntermediateValues(SearchOutcome outcome)
+    {
+        if (outcome.Curves.Count == 0) return "";
+        var h = new StringBuilder("<h2>Intermediate values</h2><p>The validation loss each boosted trial reported after every round (log loss, or RMSE for regression; " +
+            "under cv the fold mean), which the pruner judged: a pruned trial's line ends where it was stopped, at the end of the rung it fell behind in.</p>");
+        foreach (var family in TrialCurves.Families(outcome.Curves))
+        {
+            var series = outcome.Curves.Where(c => c.Family == family)
+                .Select(c => new Series(c.Label, c.Losses.Select(kv => new Point(kv.Key, kv.Value)).ToArray())).ToArray();
+            h.Append("<figure>").Append(SvgCharts.LineChart($"{family}: validation loss per round", "boosting round", "validation loss", series,
+                new ChartOptions { Width = 720, ShowLegend = series.Length <= 16 })).Append("</figure>");
+        }
         return h.ToString();
     }
 

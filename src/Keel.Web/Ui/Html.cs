@@ -57,16 +57,16 @@ internal static class Html
     }
 
     /// <summary>A line chart of one or more series of (x, y) points; <paramref name="xTime"/> draws x as UTC times (milliseconds since 1970).</summary>
-    public static string LineChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, bool xTime = false, bool stepped = false) =>
-        Chart(id, title, new { kind = "line", xLabel, xTime, stepped, series });
+    public static string LineChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, bool xTime = false, bool stepped = false, bool legend = true) =>
+        Chart(id, title, new { kind = "line", xLabel, xTime, stepped, legend, series });
 
     /// <summary>A bar chart of labelled values.</summary>
     public static string BarChart(string id, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string valueLabel) =>
         Chart(id, title, new { kind = "bar", labels, values, valueLabel });
 
     /// <summary>Parallel coordinates: one line per item across axes, each axis scaled to its own range (raw values shown on hover).</summary>
-    public static string ParallelChart(string id, string title, IReadOnlyList<string> axes, IEnumerable<ChartSeries> lines) =>
-        Chart(id, title, new { kind = "parallel", axes, series = lines });
+    public static string ParallelChart(string id, string title, IReadOnlyList<string> axes, IEnumerable<ChartSeries> lines, bool legend = true) =>
+        Chart(id, title, new { kind = "parallel", axes, legend, series = lines });
 
     private static string Chart(string id, string title, object spec) =>
         $"<figure class=\"chart\"><figcaption>{E(title)}</figcaption><div class=\"canvas-box\"><canvas id=\"{E(id)}\" data-chart=\"{E(JsonSerializer.Serialize(spec, ChartJson))}\"></canvas></div></figure>";
@@ -84,4 +84,11 @@ internal static class Html
 }
 
 /// <summary>One series of a chart: a label and its points as [x, y] pairs (parallel charts: one value per axis).</summary>
-internal sealed record ChartSeries(string Label, IReadOnlyList<double[]> Points);
+internal sealed record ChartSeries(string Label, IReadOnlyList<double[]> Points)
+{
+    /// <summary>Parallel charts: the text shown for each point on hover instead of its raw number (e.g. a categorical choice by name).</summary>
+    public IReadOnlyList<string>? Texts { get; init; }
+
+    /// <summary>Parallel charts: 0..1, the line's colour from light (0) to dark (1), e.g. a trial's objective; null: a palette colour.</summary>
+    public double? Shade { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Text;
 using Keel.Core.Deployments;
 using Keel.Core.Search;
 using Keel.Pipeline.Search;
+using Keel.Search;
 using Keel.Tracking;
 using Keel.Web.Api;
 using Microsoft.AspNetCore.Http;
@@ -57,12 +58,15 @@ internal sealed class SearchesView(KeelStore store, Access access)
             series.Add(new ChartSeries("best so far", bestLine));
             body.Append(LineChart("history", "Objective by trial", series, "trial"));
         }
-        var importance = ParameterImportance.Compute(trials, StudyOverviews.Spaces(study));
+        var spaces = StudyOverviews.Spaces(study);
+        var importance = ParameterImportance.Compute(trials, spaces);
         if (importance.Count > 0)
             body.Append(BarChart("importance", "Parameter importance (share of the objective's variance, per family)", importance.Select(i => $"{i.Family}.{i.Param}").ToList(),
                 importance.Select(i => Math.Round(i.Share, 4)).ToList(), "share"));
         body.Append("</div>");
         if (importance.Count == 0) body.Append(Note("Parameter importance needs at least 4 complete trials with a spread in the objective, per family."));
+        body.Append(IntermediateValues(TrialCurves.From(trials)));
+        body.Append(Parallel(spaces, complete, overview));
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
         body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], overview.Trials.Select(t => new[]
         {
@@ -71,5 +75,63 @@ internal sealed class SearchesView(KeelStore store, Access access)
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
         }), "trials"));
         return Page($"Search {name}", "Searches", body.ToString());
+    }
+
+    /// <summary>Per family with boosting rounds: each trial's reported validation loss by round (what the pruner judged).</summary>
+    private static string IntermediateValues(IReadOnlyList<TrialCurve> curves)
+    {
+        if (curves.Count == 0) return "";
+        var body = new StringBuilder("<h2>Intermediate values</h2><p>The validation loss each boosted trial reported after every round (log loss, or RMSE for regression; under cv the fold mean); a pruned trial's line ends where the pruner stopped it.</p><div class=\"charts\">");
+        foreach (var family in TrialCurves.Families(curves))
+        {
+            var series = curves.Where(c => c.Family == family)
+                .Select(c => new ChartSeries(c.Label, Downsample(c.Losses.Select(kv => new[] { (double)kv.Key, kv.Value }).ToArray(), 400))).ToList();
+            body.Append(LineChart($"intermediate-{family}", $"{family}: validation loss per round", series, "boosting round", legend: series.Count <= 16));
+        }
+        return body.Append("</div>").ToString();
+    }
+
+    /// <summary>Per family: one line per complete trial across its parameters and the objective, darker the better (log ranges on
+    /// log axes, each numeric axis spanning the space's range); hovering shows each option as it ran.</summary>
+    private static string Parallel(IReadOnlyDictionary<string, SearchSpace> spaces, IReadOnlyList<TrialRecord> complete, StudyOverview overview)
+    {
+        var body = new StringBuilder();
+        var options = overview.Trials.ToDictionary(t => t.Number, t => t.Params);
+        var higher = overview.HigherIsBetter ?? true;
+        foreach (var (family, space) in spaces.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            // Best first: Chart.js draws the first dataset on top.
+            var done = complete.Where(t => t.Group == family).OrderBy(t => higher ? -t.Value : t.Value).ToList();
+            if (done.Count == 0 || space.Params.Count == 0) continue;
+            var (lo, hi) = (done.Min(t => t.Value!.Value), done.Max(t => t.Value!.Value));
+            double Scaled(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
+            var lines = done.Select(t =>
+            {
+                var points = space.Params.Select((p, i) => t.Params.TryGetValue(p.Name, out var v) ? new[] { i, Axis(p, v), v } : [i, double.NaN, double.NaN])
+                    .Append([space.Params.Count, Scaled(t.Value!.Value, lo, hi), t.Value!.Value]).ToList();
+                var texts = space.Params.Select(p => options[t.Number].GetValueOrDefault(p.Name, "—")).Append(N(t.Value!.Value)).ToList();
+                var shade = Scaled(t.Value!.Value, lo, hi);
+                return new ChartSeries($"#{t.Number}", points) { Texts = texts, Shade = higher ? shade : 1 - shade };
+            }).ToList();
+            var axes = space.Params.Select(p => p.Name).Append(overview.Metric ?? "value").ToList();
+            body.Append(ParallelChart($"parallel-{family}", $"{family}: complete trials (darker is better)", axes, lines, legend: lines.Count <= 16));
+        }
+        return body.Length == 0 ? "" : $"<h2>Parallel coordinates</h2><div class=\"charts\">{body}</div>";
+    }
+
+    /// <summary>A parameter's internal value placed 0..1 on its axis: by choice for a categorical, over the space's range (in log
+    /// space for a log range) otherwise.</summary>
+    private static double Axis(ParamSpec p, double v)
+    {
+        static double Span(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
+        return p.Distribution switch
+        {
+            CategoricalDistribution c => c.Choices.Count > 1 ? v / (c.Choices.Count - 1) : 0.5,
+            FloatDistribution { Log: true } f => Span(Math.Log(v), Math.Log(f.Low), Math.Log(f.High)),
+            FloatDistribution f => Span(v, f.Low, f.High),
+            IntDistribution { Log: true } i => Span(Math.Log(v), Math.Log(i.Low), Math.Log(i.High)),
+            IntDistribution i => Span(v, i.Low, i.High),
+            _ => 0.5,
+        };
     }
 }

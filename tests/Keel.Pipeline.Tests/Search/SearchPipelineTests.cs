@@ -305,13 +305,67 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 100, early_stopping_rounds: 0}}\n");
         await using var store = await OpenAsync();
 
-        await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
 
         var trials = await store.Studies.ListTrialsAsync("credit-search");
         var bad = trials.Single(t => t.Number == 5);
         Assert.Equal(TrialState.Pruned, bad.State);
         Assert.True(bad.Intermediate.Keys.Max() <= stoppedBy, $"stopped after {bad.Intermediate.Keys.Max()} rounds");
         Assert.Contains(trials.Take(5), t => t.State == TrialState.Complete && t.Intermediate.Keys.Max() == 100);
+        // The report's intermediate-values chart draws every trial's reported losses, the pruned one ending where it stopped.
+        var lines = ChartLines(await File.ReadAllTextAsync(Report(outcome.SearchRunId)), "lightgbm: validation loss per round");
+        Assert.Equal(bad.Intermediate.Count, lines["#5 pruned"]);
+        Assert.All(trials.Where(t => t.State == TrialState.Complete), t => Assert.Equal(100, lines[$"#{t.Number} complete"]));
+    }
+
+    /// <summary>The lines of the SVG chart titled <paramref name="title"/> in <paramref name="html"/>: name → number of points.</summary>
+    private static Dictionary<string, int> ChartLines(string html, string title)
+    {
+        var start = html.IndexOf($"<title>{title}</title>", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no chart '{title}'");
+        var svg = html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
+        return System.Text.RegularExpressions.Regex.Matches(svg, "<polyline class=\"series-line\"[^>]* points=\"([^\"]*)\"><title>([^<]*)</title>")
+            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value), m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Search_ThreeObjectives_FrontIsTheUndominatedTrialsAndTheReportPlotsEveryTrial()
+    {
+        var run = Prepare("  trials: 6\n  families: [linear, lightgbm]\n  pruner: none\n  objectives: [auc, latency, size]\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        // Every complete trial's objectives as its tracked run records them; the front is exactly those no other beats on all three.
+        var values = new Dictionary<int, double[]>();
+        foreach (var t in outcome.Trials.Where(t => t.State == "complete"))
+        {
+            var m = (await store.Tracking.GetRunAsync(t.RunId!))!.Metrics;
+            values[t.Number] = [m["val.auc"], m["predict_us_per_row"], m["model_bytes"]];
+        }
+        Assert.Equal(6, values.Count);
+        bool Beats(double[] a, double[] b) => a[0] >= b[0] && a[1] <= b[1] && a[2] <= b[2] && (a[0] > b[0] || a[1] < b[1] || a[2] < b[2]);
+        var expected = values.Keys.Where(i => !values.Keys.Any(j => Beats(values[j], values[i]))).Order().ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, outcome.ParetoFront!.Select(p => p.Trial));
+        Assert.Equal(values.Keys.Order(), outcome.ObjectivePoints!.Select(p => p.Trial));
+        var html = await File.ReadAllTextAsync(outcome.ReportPath);
+        foreach (var axis in new[] { "latency µs/row", "size bytes" })
+        {
+            var dots = ChartDots(html, $"Pareto front: auc against {axis}");
+            Assert.Equal((6 - expected.Length, expected.Length), (dots["other trials"], dots["Pareto front"]));
+        }
+    }
+
+    /// <summary>The dot groups of the SVG scatter chart titled <paramref name="title"/>: series name → number of dots.</summary>
+    private static Dictionary<string, int> ChartDots(string html, string title)
+    {
+        var start = html.IndexOf($"<title>{title}</title>", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no chart '{title}'");
+        var svg = html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
+        return System.Text.RegularExpressions.Regex.Matches(svg, "<g class=\"series-points\"[^>]*><title>([^<]*)</title>(.*?)</g>")
+            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Text.RegularExpressions.Regex.Matches(m.Groups[2].Value, "<circle").Count);
     }
 
     [Fact]

@@ -22,7 +22,8 @@
                ticks: spec.xTime ? { callback: function (v) { return iso(v).slice(0, 16); }, maxTicksLimit: 6 } : {} },
           y: { type: 'linear' }
         },
-        plugins: { tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
+        plugins: { legend: { display: spec.legend !== false },
+                   tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
       }
     };
   }
@@ -35,21 +36,26 @@
     };
   }
 
+  function shade(s) { return 'rgba(31, 119, 180, ' + (0.15 + 0.85 * s).toFixed(3) + ')'; }
+
   function parallel(spec) {
-    // Each point is [axis index, value scaled 0..1 within the axis, raw value].
+    // Each point is [axis index, value scaled 0..1 within the axis, raw value]; a series may carry texts (shown instead of the raw
+    // values) and a shade (0..1: its colour from light to dark, e.g. by objective, instead of a palette colour).
     return {
       type: 'line',
       data: {
         labels: spec.axes,
         datasets: spec.series.map(function (s, i) {
-          return { label: s.label, data: s.points.map(function (p) { return p[1]; }), raw: s.points.map(function (p) { return p[2]; }),
-                   borderColor: color(i), backgroundColor: color(i), pointRadius: 3, tension: 0, spanGaps: false };
+          var c = s.shade === null || s.shade === undefined ? color(i) : shade(s.shade);
+          return { label: s.label, data: s.points.map(function (p) { return p[1]; }), raw: s.texts || s.points.map(function (p) { return p[2]; }),
+                   borderColor: c, backgroundColor: c, pointRadius: 3, tension: 0, spanGaps: false };
         })
       },
       options: {
         animation: false, maintainAspectRatio: false,
         scales: { y: { min: 0, max: 1, ticks: { callback: function (v) { return v === 0 ? 'min' : v === 1 ? 'max' : ''; } } } },
-        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + c.dataset.raw[c.dataIndex]; } } } }
+        plugins: { legend: { display: spec.legend !== false },
+                   tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + c.dataset.raw[c.dataIndex]; } } } }
       }
     };
   }
