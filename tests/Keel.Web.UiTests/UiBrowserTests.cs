@@ -59,4 +59,33 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
         await page.WaitForSelectorAsync("#alias-timeline[data-drawn=true]");
         Assert.True(await DrawnAsync(page, "alias-timeline"));
     }
+
+    [SkippableFact]
+    public async Task SearchPage_AfterARealSearch_DrawsIntermediateValuesAndShadedParallelCoordinates()
+    {
+        Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
+        await File.WriteAllTextAsync(Path.Combine(f.Folder, "search.yaml"), """
+            experiment: ui-search
+            data: {path: credit_data.csv, label: Status, positive_class: good}
+            models: [{type: lightgbm, options: {number_of_iterations: 20}}]
+            register: {enabled: false}
+            seed: 5
+            search: {trials: 3, families: [lightgbm], pruner: none}
+            """);
+        await f.KeelAsync("search", "search.yaml");
+        var page = await f.PageAsync();
+        await page.GotoAsync("ui/searches");
+        await page.ClickAsync("#studies a:text-is('ui-search-search')");
+        await page.WaitForSelectorAsync("#parallel-lightgbm[data-drawn=true]");
+        foreach (var id in new[] { "history", "intermediate-lightgbm", "parallel-lightgbm" }) Assert.True(await DrawnAsync(page, id), id);
+        // One loss line of 20 rounds per trial; one parallel line per trial, the best first and darkest, options by name on hover.
+        var rounds = await page.EvaluateAsync<int[]>("() => Chart.getChart(document.getElementById('intermediate-lightgbm')).data.datasets.map(d => d.data.length)");
+        Assert.Equal([20, 20, 20], rounds);
+        var colours = await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('parallel-lightgbm')).data.datasets.map(d => d.borderColor)");
+        Assert.Equal(3, colours.Length);
+        Assert.Equal("rgba(31, 119, 180, 1.000)", colours[0]);
+        Assert.Equal("rgba(31, 119, 180, 0.150)", colours[^1]);
+        var hover = await page.EvaluateAsync<string[]>("() => Chart.getChart(document.getElementById('parallel-lightgbm')).data.datasets[0].raw");
+        Assert.Contains(hover, h => h is "true" or "false"); // categorical_split by name
+    }
 }
