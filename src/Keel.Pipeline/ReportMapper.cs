@@ -38,6 +38,9 @@ internal static class ReportMapper
             TieRule = outcome.Selection.TieRule,
             Gates = outcome.Gates.Select(g => new GateView(g.Gate, g.Passed, g.Detail)).ToArray(),
             Evaluation = EvaluationMapper.Map(outcome),
+            Search = run.Search is { } search
+                ? search with { Report = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outcome.ReportPath))!, Path.GetFullPath(search.Report)).Replace('\\', '/') }
+                : null,
             Registered = outcome.Registered is { } r
                 ? (r.Version > 0 ? $"{r.Name} v{r.Version}" + (r.Alias is null ? "" : $" (alias {r.Alias})") : $"registering as {r.Name}{(r.Alias is null ? "" : "@" + r.Alias)}") + (outcome.Final.Refit ? $", refitted on train + validation ({outcome.Final.TrainRows} rows)" : "")
                 : $"not registered: {outcome.NotRegisteredReason}",

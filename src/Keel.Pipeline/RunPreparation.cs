@@ -47,6 +47,9 @@ public sealed record PreparedRun(
 
     /// <summary>Tags added to the run's own (e.g. the search run a final run comes from). Default: none.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The final run of a search: the search run and its report, which this run's report links to. Default null.</summary>
+    public Keel.Reports.SearchLink? Search { get; init; }
     /// <summary>The sample drawn by data.sample (sizes, seed), or null when the run uses every row. Default null.</summary>
     public Keel.Data.Sampling.SampleOutcome? Sample { get; init; }
 

@@ -133,7 +133,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         if (winners.Length > 0)
         {
             progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null));
-            var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct));
+            var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct)) with { Search = new Keel.Reports.SearchLink(searchRunId, plan.Study, reportPath) };
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
         var points = plan.Objectives.Count == 0 ? null : await ObjectivePointsAsync(plan, summaries, ct);

@@ -14,8 +14,14 @@ internal static class RunSection
             .Fact("Task", Markup.Escape(run.Task))
             .Fact("Started", Markup.Escape(run.StartedAt))
             .Fact("Git commit", GitHtml(run.GitCommit, run.GitDirty))
-            .Fact("Seed", run.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Raw("</div>");
+            .Fact("Seed", run.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (model.Search is { } search)
+        {
+            // The final run of a search trains each family's best trial; its history, intermediate values and charts are in the search's report.
+            html.Fact("Search", $"final run of study {Markup.HtmlLabel(search.Study, 60)}: <a href=\"{Markup.Escape(Uri.EscapeDataString(search.Report).Replace("%2F", "/"))}\">search report</a> " +
+                $"(run <code>{Markup.HtmlLabel(search.RunId, 40)}</code>: trials, history, intermediate values, parameter importance)");
+        }
+        html.Raw("</div>");
         if (run.Environment.Count > 0)
         {
             html.Element("h3", "Environment")

@@ -59,6 +59,9 @@ public sealed record ReportModel
 
     /// <summary>Registration outcome, e.g. "credit_data v3 (alias champion)", or why nothing was registered.</summary>
     public string? Registered { get; init; }
+
+    /// <summary>The final run of a search: the search it comes from, linked from the header. Default null.</summary>
+    public SearchLink? Search { get; init; }
 }
 
 /// <summary>Identity and provenance of the run.</summary>
@@ -74,3 +77,9 @@ public sealed record RunSummary(
 
 /// <summary>One promotion gate: its name, whether it passed, and a human-readable detail.</summary>
 public sealed record GateView(string Gate, bool Passed, string Detail);
+
+/// <summary>The search a run is the final run of.</summary>
+/// <param name="RunId">The search run's id.</param>
+/// <param name="Study">The study's name.</param>
+/// <param name="Report">The search report's path (the link is made relative to the run's own report).</param>
+public sealed record SearchLink(string RunId, string Study, string Report);

@@ -68,6 +68,10 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(outcome.SearchRunId, final!.Tags[SearchPipeline.SearchRunTag]);
         Assert.True(File.Exists(outcome.ReportPath));
         Assert.Contains("Parallel coordinates", await File.ReadAllTextAsync(outcome.ReportPath));
+        // The final run's own report links back to the search's report, beside it.
+        Assert.Equal(Path.GetDirectoryName(outcome.ReportPath), Path.GetDirectoryName(outcome.Final.ReportPath));
+        Assert.Contains($"final run of study credit-search: <a href=\"{Path.GetFileName(outcome.ReportPath)}\">search report</a>",
+            await File.ReadAllTextAsync(outcome.Final.ReportPath), StringComparison.Ordinal);
     }
 
     [Fact]
