@@ -106,6 +106,25 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Equal(1.0, best[1]);
     }
 
+    [Fact]
+    public async Task SearchPage_TrialRunning_ReloadsItselfUntilItsWorkerGoesSilent()
+    {
+        const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","StaleAfterSeconds":30}""";
+        await F.Store.Studies.CreateStudyAsync(new StudyRecord("live-search", ["linear"], 4, definition, DateTimeOffset.UtcNow));
+        var claim = await F.Store.Studies.ClaimTrialAsync("live-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var lease = new TrialLease("live-search", claim.Trial!.Number, claim.Trial.Attempt, "w");
+
+        var live = await HtmlAsync("ui/searches/live-search");
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"10\">", live, StringComparison.Ordinal);
+        Assert.Contains("Trials are running: this page reloads every 10 s.", live, StringComparison.Ordinal);
+
+        // Its worker last beat two minutes ago, past stale_after (30 s): the page stops reloading.
+        await F.Store.Studies.HeartbeatTrialAsync(lease, DateTimeOffset.UtcNow.AddMinutes(-2));
+        Assert.DoesNotContain("http-equiv=\"refresh\"", await HtmlAsync("ui/searches/live-search"), StringComparison.Ordinal);
+        await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.8, null, DateTimeOffset.UtcNow);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", await HtmlAsync("ui/searches/live-search"), StringComparison.Ordinal);
+    }
+
     /// <summary>The chart spec of the canvas with id <paramref name="id"/>.</summary>
     private static System.Text.Json.JsonElement ChartSpec(string html, string id)
     {

@@ -74,6 +74,17 @@ public sealed class UiPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task RunPage_RunningRun_ReloadsItselfUntilTheRunEnds()
+    {
+        var run = await RunAsync("live", "e", new Dictionary<string, string>(), P("loss", 0.9, 0));
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"10\">", (await GetAsync($"ui/runs/{run.Id}")).Html, StringComparison.Ordinal);
+
+        await F.Store.Tracking.SetRunStatusAsync(run.Id, RunStatus.Finished, DateTimeOffset.UtcNow);
+
+        Assert.DoesNotContain("http-equiv=\"refresh\"", (await GetAsync($"ui/runs/{run.Id}")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunPage_MoreStepMetricsThanCharts_LossCurvesDrawnFirstAndTheRestNamed()
     {
         var points = Enumerable.Range(0, 30).SelectMany(i => new[] { P($"a{i:D2}.cv.auc", 0.8, 0), P($"a{i:D2}.cv.auc", 0.7, 1) })

@@ -28,11 +28,18 @@ internal static class Html
     /// <summary>A time in UTC, to the second.</summary>
     public static string T(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "–";
 
-    /// <summary>A whole page: head with the vendored scripts, navigation (the current section marked), title and body.</summary>
-    public static IResult Page(string title, string section, string body, int status = 200)
+    /// <summary>How often a page of live work reloads itself.</summary>
+    public const int LiveRefreshSeconds = 10;
+
+    /// <summary>A whole page: head with the vendored scripts, navigation (the current section marked), title and body; with
+    /// <paramref name="refreshSeconds"/> it reloads itself that often.</summary>
+    public static IResult Page(string title, string section, string body, int status = 200, int? refreshSeconds = null)
     {
         var sb = new StringBuilder(body.Length + 2048);
-        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        // A page of live work (a running run, a study with running trials) reloads itself, as the work goes on, until it is done.
+        if (refreshSeconds is { } every) sb.Append("<meta http-equiv=\"refresh\" content=\"").Append(every.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\">");
+        sb
           .Append("<title>").Append(E(title)).Append(" · Keel</title><link rel=\"stylesheet\" href=\"/ui/assets/keel.css\">")
           .Append("<script src=\"/ui/assets/chart.umd.min.js\" defer></script><script src=\"/ui/assets/keel.js\" defer></script></head><body><header><a class=\"brand\" href=\"/ui/runs\">Keel</a><nav>");
         foreach (var (path, name) in Nav)

@@ -73,7 +73,7 @@ internal sealed class RunView(KeelStore store, RunsApi runs)
                 $"<a href=\"/api/v1/runs/{run.Id}/artifacts/{string.Join('/', a.Path.Split('/').Select(U))}\">{E(a.Path)}</a>",
                 a.Bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), $"<code>{a.Sha256[..12]}…</code>",
             }), "artifacts"));
-        return Page($"Run {run.Name}", "Runs", body.ToString());
+        return Page($"Run {run.Name}", "Runs", body.ToString(), refreshSeconds: run.Status == RunStatus.Running ? LiveRefreshSeconds : null);
     }
 
     /// <summary>The run's report.html as stored, sandboxed (no scripts from it reach the UI's origin).</summary>

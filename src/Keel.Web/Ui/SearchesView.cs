@@ -74,7 +74,10 @@ internal sealed class SearchesView(KeelStore store, Access access)
             E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
         }), "trials"));
-        return Page($"Search {name}", "Searches", body.ToString());
+        // Live while a worker is heard from; a trial whose worker went silent (stale) waits for the next claim, not for this page.
+        var live = overview.Trials.Any(t => t.State == "running" && !t.Stale);
+        if (live) body.Insert(0, Note($"Trials are running: this page reloads every {LiveRefreshSeconds} s."));
+        return Page($"Search {name}", "Searches", body.ToString(), refreshSeconds: live ? LiveRefreshSeconds : null);
     }
 
     /// <summary>Per family with boosting rounds: each trial's reported validation loss by round (what the pruner judged).</summary>
