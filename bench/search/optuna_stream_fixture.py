@@ -1,7 +1,8 @@
 """Writes tests/Keel.Search.Tests/Fixtures/optuna_stream.json: what Keel's `tpe` must reproduce of Optuna 3.1 (Debian
 python3-optuna, numpy 1.24, glibc 2.36 on x86-64) bit for bit: numpy's RandomState draws, the arithmetic under Optuna's TPE (glibc's
 erf, erfc and log1p, Optuna's numpy erf, numpy's argsort, Optuna's truncated-normal ppf and log mass) and the trials
-TPESampler(seed) proposes on two objectives (history and proposals; the test feeds the history back and compares the proposals).
+TPESampler(seed) proposes on two objectives, and on one with enqueued trials (history and proposals; the test feeds the history back
+and compares the proposals).
 
 numpy's AVX-512 exp/log/log1p loops differ from the C library's in the last bit; they are switched off here, as on a CPU without
 AVX-512 (bench/results.md, "Search", round 6).
@@ -67,6 +68,20 @@ for name, seed, n in [("mixed", 0, 40), ("gbmlike", 2, 45)]:
     study.optimize(dict(optuna_bench.OBJECTIVES)[name], n_trials=n)
     trials.append({"objective": name, "seed": seed, "trials": [
         {"params": {k: t.distributions[k].to_internal_repr(v) for k, v in t.params.items()}, "value": t.value} for t in study.trials]})
+
+# Enqueued trials (study.enqueue_trial): their given parameters take no draws; the rest are sampled. One fully given start-up
+# trial, then, after the start-up trials, one that gives only the categorical choice (its conditional parameter is sampled) and
+# one that gives two of the numbers.
+study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=7))
+objective = dict(optuna_bench.OBJECTIVES)["mixed"]
+enqueued = {0: {"x": 1.5, "lr": 0.01, "leaves": 31, "booster": "goss"}, 12: {"booster": "dart"}, 13: {"x": -2.0, "lr": 0.3}}
+study.enqueue_trial(enqueued[0])
+study.optimize(objective, n_trials=12)
+study.enqueue_trial(enqueued[12])
+study.enqueue_trial(enqueued[13])
+study.optimize(objective, n_trials=18)
+trials.append({"objective": "mixed", "seed": 7, "enqueued": {str(k): list(v) for k, v in enqueued.items()}, "trials": [
+    {"params": {k: t.distributions[k].to_internal_repr(v) for k, v in t.params.items()}, "value": t.value} for t in study.trials]})
 
 out = {"optuna": optuna.__version__, "numpy": np.__version__, "random": random, "numerics": numerics, "tpe": trials}
 with open("tests/Keel.Search.Tests/Fixtures/optuna_stream.json", "w") as f:

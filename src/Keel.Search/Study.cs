@@ -24,6 +24,10 @@ public sealed record StudyOptions
 
     /// <summary>Clock for heartbeats and waits. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Enqueued trials (Optuna's <c>enqueue_trial</c>): trial number → parameter values it takes instead of sampling them
+    /// (parameters it does not name are sampled). Default none.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
 }
 
 /// <summary>
@@ -88,7 +92,7 @@ public sealed class Study
             if (parameters.Count == 0)
             {
                 var history = (await _store.ListTrialsAsync(Name, ct)).Where(t => t.Group == record.Group && t.Number != record.Number).ToArray();
-                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction);
+                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction, _options.Enqueued);
                 await _store.SetTrialParamsAsync(lease, parameters, ct);
             }
             return new Trial(this, _store, lease, record with { Params = parameters }, space);

@@ -123,6 +123,38 @@ public sealed class OptunaStreamTests
     }
 
     [Fact]
+    public void TpeSampler_EnqueuedTrials_GivenValuesTakeNoDrawsAndTheRestAreOptunas()
+    {
+        // study.enqueue_trial: trial 0 given whole (a start-up trial), trial 12 only its booster (its conditional drop sampled by
+        // TPE), trial 13 two of its numbers; every other trial and parameter is drawn as Optuna draws it.
+        var c = Root.GetProperty("tpe")[2];
+        var space = Spaces["mixed"];
+        var sampler = SamplerFactory.Tpe(new TpeSamplerOptions { Seed = c.GetProperty("seed").GetInt32() });
+        var trials = c.GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())).ToArray();
+        var enqueued = c.GetProperty("enqueued").EnumerateObject().ToDictionary(e => int.Parse(e.Name, System.Globalization.CultureInfo.InvariantCulture),
+            e => (IReadOnlyDictionary<string, double>)e.Value.EnumerateArray().ToDictionary(n => n.GetString()!, n => trials[int.Parse(e.Name, System.Globalization.CultureInfo.InvariantCulture)][n.GetString()!]));
+        Assert.Equal([0, 12, 13], enqueued.Keys.Order());
+        var history = new List<TrialRecord>();
+        foreach (var t in c.GetProperty("trials").EnumerateArray())
+        {
+            var proposed = Sampling.SampleAll(sampler, space, history.Count, history, Direction.Minimize, enqueued);
+
+            Assert.Equal(trials[history.Count].OrderBy(kv => kv.Key), proposed.OrderBy(kv => kv.Key));
+            history.Add(new TrialRecord(history.Count, 1, TrialState.Complete, "g", proposed) { Value = t.GetProperty("value").GetDouble() });
+        }
+        // Without the enqueued trials' given values taking no draws, the trials after them would differ.
+        var unaware = new List<TrialRecord>();
+        var differs = false;
+        for (var n = 0; n < trials.Length; n++)
+        {
+            var proposed = n is 0 or 12 or 13 ? trials[n] : Sampling.SampleAll(SamplerFactory.Tpe(new TpeSamplerOptions { Seed = 7 }), space, n, unaware, Direction.Minimize);
+            differs |= !proposed.OrderBy(kv => kv.Key).SequenceEqual(trials[n].OrderBy(kv => kv.Key));
+            unaware.Add(new TrialRecord(n, 1, TrialState.Complete, "g", proposed) { Value = history[n].Value });
+        }
+        Assert.True(differs);
+    }
+
+    [Fact]
     public void TpeSampler_Maximize_ProposesAsMinimizingTheNegatedValue()
     {
         var c = Root.GetProperty("tpe")[0];

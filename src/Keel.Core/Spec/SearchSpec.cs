@@ -39,7 +39,14 @@ public sealed record SearchSpec
     /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps: metric names (direction from the metric),
     /// latency (predict µs per row, lower is better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
     public IReadOnlyList<string> Objectives { get; init; } = [];
+
+    /// <summary>Trials to run first with given options (Optuna's <c>enqueue_trial</c>, FLAML's <c>points_to_evaluate</c>): the k-th
+    /// one of a family is that family's k-th trial; options it does not give are sampled. Default none.</summary>
+    public IReadOnlyList<EnqueuedTrialSpec> Enqueue { get; init; } = [];
 }
+
+/// <summary>One enqueued trial: its family and the values it gives (option name → value as text; a categorical one by its choice).</summary>
+public sealed record EnqueuedTrialSpec(string Family, IReadOnlyDictionary<string, string> Options);
 
 /// <summary>One parameter's range in a search space: low/high (with log and int), or a list of choices, or one fixed value.</summary>
 public sealed record ParamRangeSpec

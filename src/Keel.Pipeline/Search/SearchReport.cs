@@ -42,6 +42,15 @@ public static class SearchReport
              .Append($"<td>{E(SearchSpaces.Describe(plan.Spaces[b.Family]))}{Fixed(plan, b.Family)}</td></tr>");
         }
         h.Append("</table>");
+        if (plan.Enqueued.Count > 0)
+        {
+            h.Append("<p>Enqueued (search.enqueue: these options given, the rest sampled): ").Append(E(string.Join("; ", plan.Enqueued.OrderBy(kv => kv.Key).Select(kv =>
+            {
+                var space = plan.Spaces[plan.Families[kv.Key % plan.Families.Count]];
+                return $"trial {kv.Key} ({plan.Families[kv.Key % plan.Families.Count]}): " +
+                    string.Join(", ", kv.Value.Select(g => $"{g.Key}={space.Params.First(p => p.Name == g.Key).Distribution.Format(g.Value)}"));
+            })))).Append(".</p>");
+        }
         if (plan.NothingToSearch.Count > 0)
         {
             h.Append("<p>Not searched: ").Append(E(string.Join(", ", plan.NothingToSearch)))

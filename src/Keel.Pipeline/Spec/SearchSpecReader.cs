@@ -8,7 +8,7 @@ internal static class SearchSpecReader
 {
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives");
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue");
         var spec = new SearchSpec
         {
             Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
@@ -25,6 +25,7 @@ internal static class SearchSpecReader
             if (v < 1) throw f.Error(tr, "search.trials", $"expected a number of trials of at least 1, got {v}");
             spec = spec with { Trials = v };
         }
+        if (k.TryGetValue("enqueue", out var eq)) spec = spec with { Enqueue = Enqueue(f, eq) };
         if (k.TryGetValue("timeout", out var to)) spec = spec with { Timeout = Duration(f, to, "search.timeout") };
         if (k.TryGetValue("stale_after", out var sa2)) spec = spec with { StaleAfter = Duration(f, sa2, "search.stale_after") };
         if (k.TryGetValue("spaces", out var sp))
@@ -44,6 +45,31 @@ internal static class SearchSpecReader
             spec = spec with { Spaces = spaces };
         }
         return spec;
+    }
+
+    /// <summary>A list of {family: F, options: {NAME: VALUE, ...}}.</summary>
+    private static List<EnqueuedTrialSpec> Enqueue(YamlFields f, YamlNode node)
+    {
+        if (node is not YamlSequenceNode list) throw f.Error(node, "search.enqueue", "expected a list of {family: TYPE, options: {NAME: VALUE, ...}}");
+        var result = new List<EnqueuedTrialSpec>();
+        foreach (var (item, i) in list.Children.Select((n, i) => (n, i)))
+        {
+            var field = $"search.enqueue[{i}]";
+            var k = f.Keys(f.Mapping(item, field), field, "family", "options");
+            if (!k.TryGetValue("family", out var fam)) throw f.Error(item, field, "expected a family (the trainer type whose trial this is)");
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (k.TryGetValue("options", out var op))
+            {
+                foreach (var (ok, ov) in f.Mapping(op, $"{field}.options").Children)
+                {
+                    var name = f.Scalar(ok, $"{field}.options");
+                    options[name] = f.Scalar(ov, $"{field}.options.{name}");
+                }
+            }
+            if (options.Count == 0) throw f.Error(item, $"{field}.options", "expected at least one option to give (the others are sampled)");
+            result.Add(new EnqueuedTrialSpec(f.String(fam, $"{field}.family"), options));
+        }
+        return result;
     }
 
     private static string OneOf(YamlFields f, YamlNode node, string field, params string[] allowed)

@@ -5,7 +5,15 @@ namespace Keel.Search.Samplers;
 /// <summary>What a sampler sees when it picks one parameter of one trial: the trial's number, the finished trials of its group
 /// (snapshots; a sampler never touches the store) and the values picked so far for this trial.</summary>
 public sealed record SamplingContext(int TrialNumber, SearchSpace Space, IReadOnlyList<TrialRecord> History, Direction Direction,
-    IReadOnlyDictionary<string, double> SoFar);
+    IReadOnlyDictionary<string, double> SoFar)
+{
+    /// <summary>Enqueued trials (Optuna's <c>enqueue_trial</c>): trial number → the parameter values it was given, which no sampler
+    /// drew (a sampler that replays its stream skips them). Default none.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>Whether <paramref name="name"/> of trial <paramref name="trial"/> was given by an enqueued trial, not sampled.</summary>
+    public bool IsFixed(int trial, string name) => Enqueued.TryGetValue(trial, out var given) && given.ContainsKey(name);
+}
 
 /// <summary>Picks parameter values for a trial (independently per parameter, as Optuna's default samplers do).</summary>
 public interface ISampler
@@ -17,17 +25,21 @@ public interface ISampler
 /// <summary>Samples every active parameter of a space in order.</summary>
 public static class Sampling
 {
-    /// <summary>Values for every parameter whose condition holds, sampled in space order (so conditions see their parent).</summary>
+    /// <summary>Values for every parameter whose condition holds, in space order (so conditions see their parent): the value an
+    /// enqueued trial gives it (<paramref name="enqueued"/>, by trial number: Optuna's <c>enqueue_trial</c>), else sampled.</summary>
     public static IReadOnlyDictionary<string, double> SampleAll(ISampler sampler, SearchSpace space, int trialNumber,
-        IReadOnlyList<TrialRecord> history, Direction direction)
+        IReadOnlyList<TrialRecord> history, Direction direction, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>? enqueued = null)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(space);
+        enqueued ??= new Dictionary<int, IReadOnlyDictionary<string, double>>();
+        var given = enqueued.GetValueOrDefault(trialNumber);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var p in space.Params)
         {
             if (!space.IsActive(p, values)) continue;
-            values[p.Name] = sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values), p);
+            values[p.Name] = given is not null && given.TryGetValue(p.Name, out var v) ? v
+                : sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values) { Enqueued = enqueued }, p);
         }
         return values;
     }

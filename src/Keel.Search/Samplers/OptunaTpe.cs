@@ -61,7 +61,8 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
             // In a sequential run the trials before t had all finished when t was sampled: t was a start-up trial while fewer than
             // the start-up count had been observed.
             if ((finished < startupTrials) == startup)
-                draws += t.Params.Keys.Sum(name => distributions.TryGetValue(name, out var d) ? Draws(d, startup) : 0);
+                draws += t.Params.Keys.Where(name => !context.IsFixed(t.Number, name))
+                    .Sum(name => distributions.TryGetValue(name, out var d) ? Draws(d, startup) : 0);
             if (Observed(t)) finished++;
         }
         var stream = new NumpyRandomState(unchecked((uint)seed));
@@ -70,7 +71,8 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     }
 
     private long SoFarDraws(SamplingContext context, bool startup) =>
-        context.Space.Params.Where(p => context.SoFar.ContainsKey(p.Name)).Sum(p => (long)Draws(p.Distribution, startup));
+        context.Space.Params.Where(p => context.SoFar.ContainsKey(p.Name) && !context.IsFixed(context.TrialNumber, p.Name))
+            .Sum(p => (long)Draws(p.Distribution, startup));
 
     /// <summary>Optuna's RandomSampler.sample_independent through its search-space transform.</summary>
     private static double Startup(NumpyRandomState rng, Distribution d)

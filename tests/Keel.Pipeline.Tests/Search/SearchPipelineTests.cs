@@ -333,6 +333,29 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Search_EnqueuedTrials_TrainWithTheGivenOptionsAndSampleTheRest()
+    {
+        var run = Prepare("  trials: 4\n  families: [linear, lightgbm]\n  pruner: none\n  enqueue:\n" +
+            "    - {family: lightgbm, options: {learning_rate: 0.1, number_of_leaves: 8}}\n    - {family: linear, options: {l2_regularization: 0.5}}\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        // Trial 0 is linear's first, trial 1 lightgbm's first: each trains with the given options, as its tracked run records them.
+        var runs = new Dictionary<int, IReadOnlyDictionary<string, string>>();
+        foreach (var t in outcome.Trials) runs[t.Number] = (await store.Tracking.GetRunAsync(t.RunId!))!.Params;
+        Assert.Equal("0.5", runs[0]["linear.l2_regularization"]);
+        Assert.Equal(("0.1", "8"), (runs[1]["lightgbm.learning_rate"], runs[1]["lightgbm.number_of_leaves"]));
+        // Its other options are sampled, and the later trials are TPE's own.
+        Assert.True(runs[1].ContainsKey("lightgbm.minimum_example_count_per_leaf"));
+        Assert.NotEqual("0.1", runs[3]["lightgbm.learning_rate"]);
+        Assert.NotEqual("0.5", runs[2]["linear.l2_regularization"]);
+        Assert.Contains("Enqueued (search.enqueue: these options given, the rest sampled): trial 0 (linear): l2_regularization=0.5; " +
+            "trial 1 (lightgbm): learning_rate=0.1, number_of_leaves=8.", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_ThreeObjectives_FrontIsTheUndominatedTrialsAndTheReportPlotsEveryTrial()
     {
         var run = Prepare("  trials: 6\n  families: [linear, lightgbm]\n  pruner: none\n  objectives: [auc, latency, size]\n",

@@ -220,6 +220,53 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Fact]
+    public void From_Enqueue_EachFamilysKthEnqueuedTrialIsItsKthTrial()
+    {
+        var plan = Plan("  families: [linear, lightgbm]\n  trials: 6\n  enqueue:\n" +
+            "    - {family: lightgbm, options: {learning_rate: 0.1, number_of_leaves: 31, categorical_split: FALSE}}\n" +
+            "    - {family: linear, options: {l2_regularization: 0.5}}\n" +
+            "    - {family: lightgbm, options: {minimum_example_count_per_group: 20}}\n");
+
+        // Trial n belongs to family n mod 2: lightgbm's first and second trials are 1 and 3, linear's first is 0.
+        Assert.Equal([0, 1, 3], plan.Enqueued.Keys.Order());
+        Assert.Equal(new Dictionary<string, double> { ["learning_rate"] = 0.1, ["number_of_leaves"] = 31, ["categorical_split"] = 1 }, plan.Enqueued[1]);
+        Assert.Equal(new Dictionary<string, double> { ["l2_regularization"] = 0.5 }, plan.Enqueued[0]);
+        Assert.Equal(plan.Enqueued, plan.StudyOptions(TimeProvider.System).Enqueued);
+    }
+
+    [Theory]
+    [InlineData("  enqueue: {family: linear}\n", "line 3, field 'search.enqueue'")]
+    [InlineData("  enqueue:\n    - {family: linear}\n", "field 'search.enqueue[0].options'")]
+    [InlineData("  enqueue:\n    - {family: linear, options: {l2_regularization: 1}, trial: 3}\n", "search.enqueue[0]")]
+    [InlineData("  families: [linear]\n  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.1}}\n", "field 'search.enqueue[0].family': 'lightgbm' is not searched; the families are linear")]
+    [InlineData("  enqueue:\n    - {family: lightgbm, options: {booster: dart}}\n", "field 'search.enqueue[0].options.booster': not a parameter of lightgbm's search space (learning_rate, number_of_leaves")]
+    [InlineData("  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.5}}\n", "field 'search.enqueue[0].options.learning_rate': expected a number in [0.01, 0.3], got '0.5'")]
+    [InlineData("  enqueue:\n    - {family: lightgbm, options: {number_of_leaves: 31.5}}\n", "field 'search.enqueue[0].options.number_of_leaves': expected a whole number in [4, 256], got '31.5'")]
+    [InlineData("  enqueue:\n    - {family: lightgbm, options: {categorical_split: maybe}}\n", "expected one of true, false, got 'maybe'")]
+    [InlineData("  trials: 4\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n    - {family: linear, options: {l2_regularization: 2}}\n",
+        "field 'search.enqueue[1]': it would be linear's trial 2, trial 4 of the study (trial n belongs to family n mod 4), past the budget of 4 trials")]
+    [InlineData("  sampler: grid\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n", "field 'search.enqueue': the grid sampler walks its grid by trial number")]
+    public void From_BadEnqueue_ErrorNamesTheField(string search, string expected)
+    {
+        var e = Assert.ThrowsAny<KeelInputException>(() => Plan(search));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("keel.yaml", e.Message);
+    }
+
+    [Fact]
+    public void From_EnqueueGivesAnOptionTheSpecFixes_ErrorSaysItIsNotSearched()
+    {
+        var data = Path.Combine(SearchPipelineTests.Root(), "samples", "credit_data.csv");
+        var spec = Path.Combine(_dir, "fixed.yaml");
+        File.WriteAllText(spec, $"data: {{path: {data}, label: Status}}\nmodels:\n  - {{type: lightgbm, options: {{learning_rate: 0.05}}}}\nsearch:\n" +
+            "  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.1}}\n");
+
+        var e = Assert.Throws<KeelInputException>(() => SearchPlan.From(RunPreparation.Prepare(spec, null), new SearchRequest()));
+
+        Assert.Contains("fixed.yaml field 'search.enqueue[0].options.learning_rate': the spec's lightgbm model fixes it (models), so it is not searched", e.Message);
+    }
+
+    [Fact]
     public void From_Objectives_DirectionsInferred()
     {
         var plan = Plan("  objectives: [auc, log_loss, latency, size]\n");
