@@ -323,13 +323,16 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     /// <summary>The lines of the SVG chart titled <paramref name="title"/> in <paramref name="html"/>: name → number of points.</summary>
-    private static Dictionary<string, int> ChartLines(string html, string title)
+    private static Dictionary<string, int> ChartLines(string html, string title) =>
+        System.Text.RegularExpressions.Regex.Matches(Svg(html, title), "<polyline class=\"series-line\"[^>]* points=\"([^\"]*)\"><title>([^<]*)</title>")
+            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value), m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+
+    /// <summary>The SVG chart titled <paramref name="title"/> in <paramref name="html"/>, from its title on.</summary>
+    private static string Svg(string html, string title)
     {
         var start = html.IndexOf($"<title>{title}</title>", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no chart '{title}'");
-        var svg = html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
-        return System.Text.RegularExpressions.Regex.Matches(svg, "<polyline class=\"series-line\"[^>]* points=\"([^\"]*)\"><title>([^<]*)</title>")
-            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value), m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        return html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
     }
 
     [Fact]
@@ -386,14 +389,9 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     /// <summary>The dot groups of the SVG scatter chart titled <paramref name="title"/>: series name → number of dots.</summary>
-    private static Dictionary<string, int> ChartDots(string html, string title)
-    {
-        var start = html.IndexOf($"<title>{title}</title>", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no chart '{title}'");
-        var svg = html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
-        return System.Text.RegularExpressions.Regex.Matches(svg, "<g class=\"series-points\"[^>]*><title>([^<]*)</title>(.*?)</g>")
+    private static Dictionary<string, int> ChartDots(string html, string title) =>
+        System.Text.RegularExpressions.Regex.Matches(Svg(html, title), "<g class=\"series-points\"[^>]*><title>([^<]*)</title>(.*?)</g>")
             .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Text.RegularExpressions.Regex.Matches(m.Groups[2].Value, "<circle").Count);
-    }
 
     [Fact]
     public async Task Search_SameSpecAgainAfterDone_ResumesStudyWithoutNewTrials()
