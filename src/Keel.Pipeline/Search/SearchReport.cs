@@ -95,6 +95,8 @@ public static class SearchReport
             h.Append("<figure>").Append(SvgCharts.ParallelCoordinates($"{family}: complete trials", axes, rows)).Append("</figure>");
         }
 
+        h.Append(Slices(outcome, plan));
+
         h.Append("<h2>Trials</h2><table><tr><th>#</th><th>family</th><th>state</th><th>value</th><th>rounds</th><th>attempt</th><th>options</th><th>run</th></tr>");
         foreach (var t in outcome.Trials)
         {
@@ -138,6 +140,35 @@ public static class SearchReport
                 new ChartOptions { Width = 720, ShowLegend = series.Length <= 16 })).Append("</figure>");
         }
         return h.ToString();
+    }
+
+    /// <summary>Per family, the objective against each parameter, one point per complete trial (Optuna's <c>plot_slice</c>).</summary>
+    private static string Slices(SearchOutcome outcome, SearchPlan plan)
+    {
+        var h = new StringBuilder();
+        foreach (var family in plan.Families)
+        {
+            var done = outcome.Trials.Where(t => t.Family == family && t.Value is not null).ToArray();
+            if (done.Length == 0) continue;
+            h.Append("<h3>").Append(WebUtility.HtmlEncode(family)).Append("</h3><div>");
+            foreach (var p in plan.Spaces[family].Params)
+            {
+                var log = p.Distribution is FloatDistribution { Log: true } or IntDistribution { Log: true };
+                var points = done.Select(t => (X: Value(p, t), Y: t.Value!.Value)).Where(q => !double.IsNaN(q.X))
+                    .Select(q => new Point(log ? Math.Log10(q.X) : q.X, q.Y)).ToArray();
+                var axis = p.Distribution is CategoricalDistribution c
+                    ? $"{p.Name} ({string.Join(", ", c.Choices.Select((choice, i) => $"{i} = {choice}"))})"
+                    : log ? $"log10({p.Name})" : p.Name;
+                h.Append("<figure style=\"display:inline-block;margin:0 8px 8px 0\">")
+                 .Append(SvgCharts.ScatterChart($"{family}: {outcome.Metric} by {p.Name}", axis, outcome.Metric, [new Series("complete trials", points)],
+                     new ChartOptions { Width = 320, Height = 240, ShowLegend = false }))
+                 .Append("</figure>");
+            }
+            h.Append("</div>");
+        }
+        return h.Length == 0 ? "" : "<h2>Slices</h2><p>The objective against each parameter, one point per complete trial (Optuna's <code>plot_slice</code>): " +
+            "a clear trend shows where a parameter's good values lie, a flat cloud that it matters little here (a conditional parameter has points only " +
+            "for the trials it existed in). Log ranges on a log10 axis; a categorical parameter by the number of its choice.</p>" + h;
     }
 
     private static double Value(ParamSpec p, TrialSummary t)

@@ -67,7 +67,13 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var final = await store.Tracking.GetRunAsync(outcome.Final!.RunId);
         Assert.Equal(outcome.SearchRunId, final!.Tags[SearchPipeline.SearchRunTag]);
         Assert.True(File.Exists(outcome.ReportPath));
-        Assert.Contains("Parallel coordinates", await File.ReadAllTextAsync(outcome.ReportPath));
+        var html = await File.ReadAllTextAsync(outcome.ReportPath);
+        Assert.Contains("Parallel coordinates", html);
+        // A slice per parameter: every complete trial of the family, a log range on a log10 axis, a categorical by its choice number.
+        Assert.Equal(4, ChartDots(html, "lightgbm: auc by learning_rate")["complete trials"]);
+        Assert.Contains(">log10(learning_rate)</text>", Svg(html, "lightgbm: auc by learning_rate"), StringComparison.Ordinal);
+        Assert.Contains(">categorical_split (0 = true, 1 = false)</text>", Svg(html, "lightgbm: auc by categorical_split"), StringComparison.Ordinal);
+        Assert.Equal(4, ChartDots(html, "linear: auc by l2_regularization")["complete trials"]);
         // The final run's own report links back to the search's report, beside it.
         Assert.Equal(Path.GetDirectoryName(outcome.ReportPath), Path.GetDirectoryName(outcome.Final.ReportPath));
         Assert.Contains($"final run of study credit-search: <a href=\"{Path.GetFileName(outcome.ReportPath)}\">search report</a>",
