@@ -24,6 +24,12 @@ public interface IStudyStore
     /// <paramref name="now"/> (a live worker); nothing is deleted.</exception>
     Task<int> DeleteStudyAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default);
 
+    /// <summary>Changes how many trials the study plans (null: no limit, a timeout alone ends each search), as Optuna's
+    /// <c>study.optimize(n_trials=...)</c> may ask for more; workers claim up to the new plan from their next claim on.</summary>
+    /// <exception cref="KeelInputException"><paramref name="planned"/> is below 1, or below the trials the study has already numbered
+    /// (nothing is changed).</exception>
+    Task SetPlannedTrialsAsync(string study, int? planned, CancellationToken ct = default);
+
     /// <summary>Records the tracked run that trial runs are children of from now on.</summary>
     Task SetSearchRunAsync(string study, string runId, CancellationToken ct = default);
 

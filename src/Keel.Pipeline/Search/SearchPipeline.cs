@@ -31,6 +31,27 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var asked = SearchPlan.From(run, request);
         var existing = await store.Studies.GetStudyAsync(asked.Study, ct);
         var (trialRun, plan) = Resumed(existing, run, asked, request);
+        if (existing is not null && plan.PlannedTrials != existing.PlannedTrials)
+        {
+            if (request.Trials is { } trials)
+            {
+                // `--trials N` on a resumed study changes its plan, as Optuna's study.optimize(n_trials=...) asks for more: the trials
+                // run so far stay, the sampler goes on from their history, and every worker claims up to the new plan.
+                try
+                {
+                    await store.Studies.SetPlannedTrialsAsync(plan.Study, trials, ct);
+                }
+                catch (KeelInputException e)
+                {
+                    throw new KeelInputException($"--trials {trials}: {e.Message}", e);
+                }
+            }
+            else
+            {
+                // A timeout alone bounds this process, not the study: its planned trials stay.
+                plan = plan with { PlannedTrials = existing.PlannedTrials };
+            }
+        }
         progress.Report(new SearchProgress("start", 0, plan.PlannedTrials, null, null, plan));
         await RunRecovery.MarkAbandonedRunsAsync(store.Tracking, store.Options.RunLease, time, ct);
         var record = plan.Record(time.GetUtcNow());

@@ -67,6 +67,21 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
             return trials;
         }, ct);
 
+    public Task SetPlannedTrialsAsync(string study, int? planned, CancellationToken ct = default) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            if (planned is < 1) throw new KeelInputException($"study '{study}' planned trials {planned}: expected at least 1");
+            _ = await LoadAsync(conn, tx, study, ct) ?? throw NotFound(study);
+            var numbered = Convert.ToInt32(await conn.ScalarAsync(tx, "SELECT COUNT(*) FROM trials WHERE study = $s;", ct, ("$s", study)), CultureInfo.InvariantCulture);
+            if (planned < numbered)
+            {
+                throw new KeelInputException($"study '{study}' has already numbered {numbered} trials; a plan of {planned} would leave some of them " +
+                    $"outside it; expected at least {numbered} trials");
+            }
+            await conn.ExecAsync(tx, "UPDATE studies SET planned_trials = $p WHERE name = $n;", ct, ("$p", planned), ("$n", study));
+            return 0;
+        }, ct);
+
     public Task SetSearchRunAsync(string study, string runId, CancellationToken ct = default) =>
         db.WriteAsync(async (conn, tx) =>
         {

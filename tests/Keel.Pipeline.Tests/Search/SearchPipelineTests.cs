@@ -411,6 +411,29 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Search_DoneStudyResumedWithMoreTrials_KeepsItsTrialsAndRunsOnlyTheNewOnes()
+    {
+        var run = Prepare("  trials: 2\n  families: [linear]\n");
+        await using var store = await OpenAsync();
+        var first = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        // As Optuna's study.optimize(n_trials=...) again: the same study, two more trials sampled from the first two's history.
+        var more = await Pipeline(store).SearchAsync(run, new SearchRequest { Trials = 4 }, Report, CancellationToken.None);
+
+        Assert.Equal((4, 4, true), (more.Planned, more.Trials.Count, more.Complete));
+        Assert.Equal(first.Trials.Select(t => (t.Number, t.RunId, t.Value)), more.Trials.Take(2).Select(t => (t.Number, t.RunId, t.Value)));
+        foreach (var t in more.Trials.Skip(2))
+            Assert.Equal((more.SearchRunId, "complete"), ((await store.Tracking.GetRunAsync(t.RunId!))!.Tags["keel.parent_run_id"], t.State));
+        Assert.Equal(4, (await store.Studies.GetStudyAsync("credit-search"))!.PlannedTrials);
+
+        // A timeout alone bounds one process and leaves the plan; fewer trials than the study has numbered is refused.
+        var timed = await Pipeline(store).SearchAsync(run, new SearchRequest { Timeout = TimeSpan.FromMinutes(5) }, Report, CancellationToken.None);
+        Assert.Equal((4, 4), (timed.Planned, timed.Trials.Count));
+        var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(run, new SearchRequest { Trials = 3 }, Report, CancellationToken.None));
+        Assert.Contains("--trials 3: study 'credit-search' has already numbered 4 trials", e.Message);
+    }
+
+    [Fact]
     public async Task Search_ChangedSpaceSameStudy_RefusedNamingStudy()
     {
         await using var store = await OpenAsync();

@@ -187,6 +187,52 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
     }
 
     [Fact]
+    public async Task SetPlannedTrials_DonePlanOfTwoRaisedToFour_TwoMoreClaimedThenDone()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 2));
+        for (var i = 0; i < 2; i++)
+        {
+            var t = (await ClaimAsync("a")).Trial!;
+            Assert.True(await Store.FinishTrialAsync(LeaseOf(t), TrialState.Complete, t.Number, null, Time.GetUtcNow()));
+        }
+        Assert.Equal(ClaimOutcome.Done, (await ClaimAsync("a")).Outcome);
+
+        await Store.SetPlannedTrialsAsync("credit-search", 4);
+
+        Assert.Equal(4, (await Store.GetStudyAsync("credit-search"))!.PlannedTrials);
+        var (next, after) = ((await ClaimAsync("a")).Trial!.Number, (await ClaimAsync("b")).Trial!.Number);
+        Assert.Equal((2, 3), (next, after));
+        Assert.Equal(ClaimOutcome.Wait, (await ClaimAsync("c")).Outcome);
+        // The stored study is the one a resumed search finds: the same definition with the new plan.
+        Assert.Equal(4, (await Store.CreateStudyAsync(Definition(planned: 4))).PlannedTrials);
+    }
+
+    [Fact]
+    public async Task SetPlannedTrials_BelowTheTrialsNumbered_RefusedNamingBothAndUnchanged()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 4));
+        for (var i = 0; i < 3; i++) _ = await ClaimAsync("a");
+
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.SetPlannedTrialsAsync("credit-search", 2));
+
+        Assert.Contains("study 'credit-search' has already numbered 3 trials; a plan of 2", e.Message);
+        Assert.Equal(4, (await Store.GetStudyAsync("credit-search"))!.PlannedTrials);
+        await Assert.ThrowsAsync<KeelNotFoundException>(() => Store.SetPlannedTrialsAsync("nope", 5));
+    }
+
+    [Fact]
+    public async Task SetPlannedTrials_NoLimit_KeepsGiving()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 1));
+        _ = await ClaimAsync("a");
+
+        await Store.SetPlannedTrialsAsync("credit-search", null);
+
+        Assert.Null((await Store.GetStudyAsync("credit-search"))!.PlannedTrials);
+        Assert.Equal(1, (await ClaimAsync("a")).Trial!.Number);
+    }
+
+    [Fact]
     public async Task SetSearchRun_Stored()
     {
         await Store.CreateStudyAsync(Definition());
