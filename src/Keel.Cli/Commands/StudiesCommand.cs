@@ -83,7 +83,7 @@ internal static class StudiesCommand
                 return KeelApp.ExitOk;
             }
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var h in new[] { "#", "family", "state", "value", "attempt", "rounds", "options", "ended / last heartbeat", "run" }) table.AddColumn(h);
+            foreach (var h in new[] { "#", "family", "state", "value", "attempt", "last round reported", "options", "ended / last heartbeat", "run" }) table.AddColumn(h);
             foreach (var t in s.Trials)
             {
                 var when = t.EndedAt is { } e ? Format.Time(e) : $"{Format.Time(t.HeartbeatAt)} ({t.Worker})";
