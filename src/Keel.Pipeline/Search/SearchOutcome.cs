@@ -18,7 +18,7 @@ public sealed record TrialSummary(int Number, string Family, string State, doubl
 /// <summary>What one family received and reached: its share of the budget (trials, boosting rounds, seconds) and its best trial.</summary>
 public sealed record FamilyBudget(string Family, int Trials, int Complete, int Pruned, int Failed, long Rounds, double Seconds, double? Best, int? BestTrial);
 
-/// <summary>How much of the spread of a family's trial values goes with one parameter (η², see <see cref="ParameterImportance"/>); shares sum to 1 per family.</summary>
+/// <summary>How much of the spread of a family's trial values goes with one parameter (ε², see <see cref="ParameterImportance"/>); shares sum to 1 per family.</summary>
 public sealed record ParamImportance(string Family, string Param, double Share);
 
 /// <summary>The result of `keel search`: the study, every trial, the budget per family, parameter importance and the final run.</summary>

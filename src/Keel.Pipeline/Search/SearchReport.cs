@@ -76,7 +76,7 @@ public static class SearchReport
         h.Append("<h2>Optimisation history</h2><figure>").Append(History(outcome)).Append("</figure>");
         h.Append(IntermediateValues(outcome));
 
-        h.Append("<h2>Parameter importance</h2><p>Share of the variance of each family's complete-trial values that goes with each parameter (η², a first-order fANOVA; see docs/search.md).</p>");
+        h.Append("<h2>Parameter importance</h2><p>Share of the variance of each family's complete-trial values that goes with each parameter (ε², a first-order fANOVA corrected for the number of groups; see docs/search.md).</p>");
         foreach (var family in plan.Families)
         {
             var bars = outcome.Importance.Where(i => i.Family == family).Select(i => new BarDatum(i.Param, i.Share)).ToArray();

@@ -64,7 +64,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
             body.Append(BarChart("importance", "Parameter importance (share of the objective's variance, per family)", importance.Select(i => $"{i.Family}.{i.Param}").ToList(),
                 importance.Select(i => Math.Round(i.Share, 4)).ToList(), "share"));
         body.Append("</div>");
-        if (importance.Count == 0) body.Append(Note("Parameter importance needs at least 4 complete trials with a spread in the objective, per family."));
+        if (importance.Count == 0) body.Append(Note("Parameter importance needs at least 4 complete trials per family, and a parameter whose groups explain more of the objective's spread than groups of noise would (ε²)."));
         body.Append(IntermediateValues(TrialCurves.From(trials)));
         body.Append(Parallel(spaces, complete, overview));
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).

@@ -304,6 +304,30 @@ public sealed class ParameterImportanceTests
         Assert.True(shares[0].Share > 0.9, $"lr share {shares[0].Share}");
     }
 
+    [Theory]
+    // Expected values: SciPy's one-way F (scipy.stats.f_oneway) turned into ε² = (k − 1)(F − 1) / (F(k − 1) + n − k), floored at 0.
+    [InlineData(new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 }, null, 0.7142857142857143)]
+    [InlineData(new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 }, new[] { 2.5, 3.5, 9, 1 }, 0.04631083202511775)]
+    [InlineData(new[] { 0.80, 0.81 }, new[] { 0.82, 0.79 }, new[] { 0.80, 0.83 }, 0.0)]
+    public void EpsilonSquared_Groups_AsFromScipysOneWayF(double[] a, double[] b, double[]? c, double expected)
+    {
+        double[][] groups = c is null ? [a, b] : [a, b, c];
+        Assert.Equal(expected, ParameterImportance.EpsilonSquared(groups)!.Value, 12);
+    }
+
+    [Fact]
+    public void Compute_FiveTrialsOfNoise_NoParameterLooksImportant()
+    {
+        // Values drawn at random around 0.83: plain η² gives lr's 4 bins of 5 trials 0.74 of the variance (and the booster-like kind
+        // 0.07), which the old shares showed as lr 0.91; ε² corrects for the bins' degrees of freedom and leaves both at 0.
+        var values = new[] { 0.8293, 0.8306, 0.8298, 0.8292, 0.8298 };
+        var lrs = new[] { 0.3, 0.01, 0.05, 0.2, 0.002 };
+        var trials = values.Select((v, i) => new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Complete, "f",
+            new Dictionary<string, double> { ["lr"] = lrs[i], ["kind"] = i % 2 }) { Value = v }).ToArray();
+
+        Assert.Empty(ParameterImportance.Compute(trials, Spaces));
+    }
+
     [Fact]
     public void Compute_FewerThanFourComplete_NoShares() =>
         Assert.Empty(ParameterImportance.Compute([new(0, 1, Keel.Core.Search.TrialState.Complete, "f", new Dictionary<string, double> { ["lr"] = 0.1, ["kind"] = 0 }) { Value = 1 }], Spaces));
