@@ -305,7 +305,7 @@ public sealed class ParameterImportanceTests
     }
 
     [Theory]
-    // Expected values: SciPy's one-way F (scipy.stats.f_oneway) turned into ε² = (k − 1)(F − 1) / (F(k − 1) + n − k), floored at 0.
+    // Expected values from SciPy's one-way F (bench/search/epsilon_squared_fixture.py): ε² = (k − 1)(F − 1) / (F(k − 1) + n − k), floored at 0.
     [InlineData(new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 }, null, 0.7142857142857143)]
     [InlineData(new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 }, new[] { 2.5, 3.5, 9, 1 }, 0.04631083202511775)]
     [InlineData(new[] { 0.80, 0.81 }, new[] { 0.82, 0.79 }, new[] { 0.80, 0.83 }, 0.0)]
