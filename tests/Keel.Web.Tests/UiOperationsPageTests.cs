@@ -107,6 +107,34 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task SearchPage_TwoObjectives_PlotsEveryCompleteTrialWithTheFrontApart()
+    {
+        const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","Objectives":["auc","latency"]}""";
+        await F.Store.Studies.CreateStudyAsync(new StudyRecord("mo-search", ["linear"], 4, definition, DateTimeOffset.UtcNow));
+        var experiment = await F.Store.Tracking.GetOrCreateExperimentAsync("mo");
+        // (auc, µs/row): trials 0 and 1 are the front; 2 is beaten by 0 on both, 3 by 1 (same auc, slower).
+        var figures = new[] { (0.80, 5.0), (0.85, 10.0), (0.79, 20.0), (0.85, 12.0) };
+        foreach (var (auc, latency) in figures)
+        {
+            var claim = await F.Store.Studies.ClaimTrialAsync("mo-search", "w", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+            var lease = new TrialLease("mo-search", claim.Trial!.Number, claim.Trial.Attempt, "w");
+            var run = await F.Store.Tracking.CreateRunAsync(experiment.Id, $"trial-{lease.Number}", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+            await F.Store.Tracking.LogBatchAsync(run.Id, new Keel.Core.Tracking.LogBatch { Metrics = [new("val.auc", auc, 0, DateTimeOffset.UtcNow), new("predict_us_per_row", latency, 0, DateTimeOffset.UtcNow)] });
+            await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["l2_regularization"] = 0.1 });
+            await F.Store.Studies.SetTrialRunAsync(lease, run.Id);
+            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, auc, null, DateTimeOffset.UtcNow);
+        }
+
+        var html = await HtmlAsync("ui/searches/mo-search");
+
+        Assert.Contains("2 of 4 complete trials are on the front (auc higher is better, latency lower is better)", html, StringComparison.Ordinal);
+        var series = ChartSpec(html, "pareto-latency").GetProperty("series").EnumerateArray()
+            .ToDictionary(x => x.GetProperty("label").GetString()!, x => x.GetProperty("points").EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray());
+        Assert.Equal([(5.0, 0.80), (10.0, 0.85)], series["Pareto front"]);
+        Assert.Equal([(20.0, 0.79), (12.0, 0.85)], series["other trials"]);
+    }
+
+    [Fact]
     public async Task SearchPage_TrialRunning_ReloadsItselfUntilItsWorkerGoesSilent()
     {
         const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","StaleAfterSeconds":30}""";

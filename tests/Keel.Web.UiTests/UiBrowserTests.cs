@@ -61,7 +61,7 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
     }
 
     [SkippableFact]
-    public async Task SearchPage_AfterARealSearch_DrawsIntermediateValuesAndShadedParallelCoordinates()
+    public async Task SearchPage_AfterARealMultiObjectiveSearch_DrawsIntermediateValuesShadedParallelCoordinatesAndTheFront()
     {
         Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
         await File.WriteAllTextAsync(Path.Combine(f.Folder, "search.yaml"), """
@@ -70,14 +70,16 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
             models: [{type: lightgbm, options: {number_of_iterations: 20}}]
             register: {enabled: false}
             seed: 5
-            search: {trials: 3, families: [lightgbm], pruner: none}
+            search: {trials: 3, families: [lightgbm], pruner: none, objectives: [auc, latency, size]}
             """);
         await f.KeelAsync("search", "search.yaml");
         var page = await f.PageAsync();
         await page.GotoAsync("ui/searches");
         await page.ClickAsync("#studies a:text-is('ui-search-search')");
         await page.WaitForSelectorAsync("#parallel-lightgbm[data-drawn=true]");
-        foreach (var id in new[] { "history", "intermediate-lightgbm", "parallel-lightgbm" }) Assert.True(await DrawnAsync(page, id), id);
+        foreach (var id in new[] { "history", "intermediate-lightgbm", "parallel-lightgbm", "pareto-latency", "pareto-size" }) Assert.True(await DrawnAsync(page, id), id);
+        // Every complete trial is a dot of the Pareto charts, the front's and the others' together.
+        Assert.Equal(3, await page.EvaluateAsync<int>("() => Chart.getChart(document.getElementById('pareto-size')).data.datasets.reduce((n, d) => n + d.data.length, 0)"));
         // One loss line of 20 rounds per trial; one parallel line per trial, the best first and darkest, options by name on hover.
         var rounds = await page.EvaluateAsync<int[]>("() => Chart.getChart(document.getElementById('intermediate-lightgbm')).data.datasets.map(d => d.data.length)");
         Assert.Equal([20, 20, 20], rounds);

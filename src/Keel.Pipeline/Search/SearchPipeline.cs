@@ -157,11 +157,12 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct)) with { Search = new Keel.Reports.SearchLink(searchRunId, plan.Study, reportPath) };
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
-        var points = plan.Objectives.Count == 0 ? null : await ObjectivePointsAsync(plan, summaries, ct);
+        var points = plan.Objectives.Count == 0 ? null : await ParetoPoints.ReadAsync(store.Tracking, plan.Objectives,
+            summaries.Where(t => t.State == "complete" && t.RunId is not null).Select(t => (t.Number, t.Family, t.RunId!)), ct);
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
         {
             Final = final,
-            ParetoFront = points is null ? null : Front(plan, points),
+            ParetoFront = points is null ? null : ParetoPoints.Front(plan.Objectives, points),
             ObjectivePoints = points,
             Curves = TrialCurves.From(trials),
         };
@@ -186,31 +187,6 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         await store.Tracking.LogBatchAsync(searchRunId, new LogBatch { Metrics = metrics, Tags = tags }, ct);
         await store.Tracking.SetRunStatusAsync(searchRunId, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
         return outcome;
-    }
-
-    /// <summary>Every complete trial's value per objective of the plan, read from its trial run's metrics.</summary>
-    private async Task<IReadOnlyList<ParetoPoint>> ObjectivePointsAsync(SearchPlan plan, IReadOnlyList<TrialSummary> summaries, CancellationToken ct)
-    {
-        var points = new List<ParetoPoint>();
-        foreach (var t in summaries.Where(t => t.State == "complete" && t.RunId is not null))
-        {
-            if (await store.Tracking.GetRunAsync(t.RunId!, ct) is not { } trialRun) continue;
-            var values = plan.Objectives.ToDictionary(o => o.Name, o => o.Name switch
-            {
-                "latency" => trialRun.Metrics.GetValueOrDefault("predict_us_per_row", double.NaN),
-                "size" => trialRun.Metrics.GetValueOrDefault("model_bytes", double.NaN),
-                _ => trialRun.Metrics.GetValueOrDefault($"val.{o.Name}", double.NaN),
-            }, StringComparer.Ordinal);
-            points.Add(new ParetoPoint(t.Number, t.Family, values));
-        }
-        return points;
-    }
-
-    /// <summary>The points no other point dominates over the plan's objectives, in trial order.</summary>
-    private static IReadOnlyList<ParetoPoint> Front(SearchPlan plan, IReadOnlyList<ParetoPoint> points)
-    {
-        var front = Keel.Search.ParetoFront.Front(points.Select(p => (IReadOnlyList<double>)plan.Objectives.Select(o => p.Objectives[o.Name]).ToArray()).ToArray(), plan.Objectives);
-        return front.Select(i => points[i]).ToArray();
     }
 
     /// <summary>The boosting rounds each boosted winner kept (its trial run's <c>rounds</c> metric: the early-stopping best round, or

@@ -221,7 +221,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
 
     /// <summary>What every worker of the study must agree on, stored with the study: a joining worker finds the spec here and checks it is unchanged.</summary>
     public string DefinitionJson() => JsonSerializer.Serialize(new Definition(SpecPath, SpecSha256, Families,
-        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds, Scoring));
+        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds, Scoring)
+    {
+        Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
+    });
 
     /// <summary>The spec path recorded in a study's definition.</summary>
     /// <exception cref="KeelInputException">The definition was not written by a Keel search.</exception>
@@ -229,7 +232,13 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
 
     /// <summary>A study's definition as stored. <paramref name="Scoring"/> is null in a definition written before it was recorded.</summary>
     internal sealed record Definition(string SpecPath, string SpecSha256, IReadOnlyList<string> Families, IReadOnlyDictionary<string, string> Spaces,
-        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string? Scoring);
+        string Sampler, string Pruner, int Seed, string Metric, double StaleAfterSeconds, string? Scoring)
+    {
+        /// <summary>search.objectives of a multi-objective search, so a reader of the study can draw its front; absent otherwise (and in
+        /// definitions written before it was recorded).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<string>? Objectives { get; init; }
+    }
 
     /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search
     /// recorded it (and scored trials by keel run's default selection rule), how that version scored them: by <paramref name="run"/>'s

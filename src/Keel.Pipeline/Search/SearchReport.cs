@@ -61,7 +61,7 @@ public static class SearchReport
         {
             h.Append("<h2>Pareto front</h2><p>Complete trials that no other complete trial beats on every objective at once (")
              .Append(E(string.Join(", ", plan.Objectives.Select(o => $"{o.Name} {(o.HigherIsBetter ? "higher" : "lower")} is better")))).Append(").</p><table><tr><th>trial</th><th>family</th>");
-            foreach (var o in plan.Objectives) h.Append("<th>").Append(E(Axis(o))).Append("</th>");
+            foreach (var o in plan.Objectives) h.Append("<th>").Append(E(ParetoPoints.Axis(o))).Append("</th>");
             h.Append("</tr>");
             foreach (var pt in front)
             {
@@ -118,13 +118,11 @@ public static class SearchReport
         {
             Series Of(string name, bool front) => new(name, points.Where(p => onFront.Contains(p.Trial) == front)
                 .Select(p => new Point(p.Objectives[o.Name], p.Objectives[first.Name])).ToArray());
-            h.Append("<figure>").Append(SvgCharts.ScatterChart($"Pareto front: {first.Name} against {Axis(o)}", Axis(o), first.Name,
+            h.Append("<figure>").Append(SvgCharts.ScatterChart($"Pareto front: {first.Name} against {ParetoPoints.Axis(o)}", ParetoPoints.Axis(o), first.Name,
                 [Of("other trials", false), Of("Pareto front", true)], new ChartOptions { ShowLegend = true })).Append("</figure>");
         }
         return h.ToString();
     }
-
-    private static string Axis(Objective o) => o.Name switch { "latency" => "latency µs/row", "size" => "size bytes", _ => o.Name };
 
     /// <summary>Per family with boosting rounds: each trial's reported validation loss by round, pruned trials ending early.</summary>
     private static string IntermediateValues(SearchOutcome outcome)

@@ -22,7 +22,12 @@ namespace Keel.Pipeline.Search;
 /// <param name="Trials">Every trial, by number.</param>
 public sealed record StudyOverview(string Name, IReadOnlyList<string> Families, int? PlannedTrials, string? Metric, bool? HigherIsBetter,
     string? Scoring, string? SpecPath, DateTimeOffset CreatedAt, string? SearchRunId, TrialCounts Counts, StudyTrial? Best,
-    IReadOnlyList<StudyTrial> Trials);
+    IReadOnlyList<StudyTrial> Trials)
+{
+    /// <summary>The objectives of a multi-objective search (search.objectives, with directions); empty otherwise, and for a study whose
+    /// definition predates their recording.</summary>
+    public IReadOnlyList<Objective> Objectives { get; init; } = [];
+}
 
 /// <summary>How many trials are in each state; <see cref="Waiting"/> are planned but not yet claimed.</summary>
 public sealed record TrialCounts(int Complete, int Pruned, int Failed, int Running, int? Waiting);
@@ -117,7 +122,7 @@ public static class StudyOverviews
         var counts = new TrialCounts(Count(TrialState.Complete), Count(TrialState.Pruned), Count(TrialState.Failed), Count(TrialState.Running),
             study.PlannedTrials is { } planned ? Math.Max(0, planned - records.Count) : null);
         return new StudyOverview(study.Name, study.Groups, study.PlannedTrials, definition?.Metric, higher, definition?.Scoring, definition?.SpecPath,
-            study.CreatedAt, study.SearchRunId, counts, best, trials);
+            study.CreatedAt, study.SearchRunId, counts, best, trials) { Objectives = ParetoPoints.Objectives(definition?.Objectives ?? []) };
     }
 
     private static StudyTrial Trial(TrialRecord t, SearchSpace? space, DateTimeOffset silentSince)

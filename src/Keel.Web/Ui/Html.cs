@@ -67,6 +67,10 @@ internal static class Html
     public static string LineChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, bool xTime = false, bool stepped = false, bool legend = true) =>
         Chart(id, title, new { kind = "line", xLabel, xTime, stepped, legend, series });
 
+    /// <summary>A scatter chart: one group of dots per series, no lines.</summary>
+    public static string ScatterChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, string yLabel) =>
+        Chart(id, title, new { kind = "scatter", xLabel, yLabel, series });
+
     /// <summary>A bar chart of labelled values.</summary>
     public static string BarChart(string id, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string valueLabel) =>
         Chart(id, title, new { kind = "bar", labels, values, valueLabel });

@@ -65,6 +65,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
                 importance.Select(i => Math.Round(i.Share, 4)).ToList(), "share"));
         body.Append("</div>");
         if (importance.Count == 0) body.Append(Note("Parameter importance needs at least 4 complete trials per family, and a parameter whose groups explain more of the objective's spread than groups of noise would (ε²)."));
+        body.Append(await ParetoAsync(overview, ctx.RequestAborted));
         body.Append(IntermediateValues(TrialCurves.From(trials)));
         body.Append(Parallel(spaces, complete, overview));
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
@@ -78,6 +79,28 @@ internal sealed class SearchesView(KeelStore store, Access access)
         var live = overview.Trials.Any(t => t.State == "running" && !t.Stale);
         if (live) body.Insert(0, Note($"Trials are running: this page reloads every {LiveRefreshSeconds} s."));
         return Page($"Search {name}", "Searches", body.ToString(), refreshSeconds: live ? LiveRefreshSeconds : null);
+    }
+
+    /// <summary>A multi-objective study: every complete trial against the first objective, one scatter per other objective, the front
+    /// (the trials no other beats on every objective) apart; values from the trials' tracked runs, as the search report reads them.</summary>
+    private async Task<string> ParetoAsync(StudyOverview overview, CancellationToken ct)
+    {
+        var objectives = overview.Objectives;
+        if (objectives.Count < 2) return "";
+        var points = await ParetoPoints.ReadAsync(store.Tracking, objectives,
+            overview.Trials.Where(t => t.State == "complete" && t.RunId is not null).Select(t => (t.Number, t.Family, t.RunId!)), ct);
+        if (points.Count == 0) return "";
+        var front = ParetoPoints.Front(objectives, points).Select(p => p.Trial).ToHashSet();
+        var body = new StringBuilder("<h2>Pareto front</h2><p>").Append(E($"{front.Count} of {points.Count} complete trials are on the front " +
+            $"({string.Join(", ", objectives.Select(o => $"{o.Name} {(o.HigherIsBetter ? "higher" : "lower")} is better"))}): no other trial beats them on every objective. " +
+            "With three or more objectives a front trial can look beaten in one picture, by being better on an objective it leaves out.")).Append("</p><div class=\"charts\">");
+        foreach (var o in objectives.Skip(1))
+        {
+            ChartSeries Of(string label, bool onFront) => new(label, points.Where(p => front.Contains(p.Trial) == onFront)
+                .Select(p => new[] { p.Objectives[o.Name], p.Objectives[objectives[0].Name] }).Where(xy => xy.All(double.IsFinite)).ToList());
+            body.Append(ScatterChart($"pareto-{o.Name}", $"{objectives[0].Name} against {ParetoPoints.Axis(o)}", [Of("other trials", false), Of("Pareto front", true)], ParetoPoints.Axis(o), objectives[0].Name));
+        }
+        return body.Append("</div>").ToString();
     }
 
     /// <summary>Per family with boosting rounds: each trial's reported validation loss by round (what the pruner judged).</summary>

@@ -1,5 +1,5 @@
 // Keel UI: draws every <canvas data-chart="…"> with the vendored Chart.js (no network). The server renders the data;
-// this file only maps Keel's small chart spec (line, bar, parallel) onto Chart.js options.
+// this file only maps Keel's small chart spec (line, scatter, bar, parallel) onto Chart.js options.
 (function () {
   'use strict';
   var palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -24,6 +24,21 @@
         },
         plugins: { legend: { display: spec.legend !== false },
                    tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
+      }
+    };
+  }
+
+  function scatter(spec) {
+    return {
+      type: 'scatter',
+      data: {
+        datasets: spec.series.map(function (s, i) {
+          return { label: s.label, data: s.points.map(function (p) { return { x: p[0], y: p[1] }; }), borderColor: color(i), backgroundColor: color(i), pointRadius: 3 };
+        })
+      },
+      options: {
+        animation: false, parsing: false, maintainAspectRatio: false,
+        scales: { x: { type: 'linear', title: { display: true, text: spec.xLabel } }, y: { type: 'linear', title: { display: true, text: spec.yLabel } } }
       }
     };
   }
@@ -64,7 +79,7 @@
     if (typeof Chart === 'undefined') return;
     document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
       var spec = JSON.parse(canvas.getAttribute('data-chart'));
-      var config = spec.kind === 'bar' ? bar(spec) : spec.kind === 'parallel' ? parallel(spec) : line(spec);
+      var config = spec.kind === 'bar' ? bar(spec) : spec.kind === 'parallel' ? parallel(spec) : spec.kind === 'scatter' ? scatter(spec) : line(spec);
       new Chart(canvas, config);
       canvas.setAttribute('data-drawn', 'true');
     });
