@@ -87,7 +87,7 @@ internal static class StudiesCommand
             foreach (var t in s.Trials)
             {
                 var when = t.EndedAt is { } e ? Format.Time(e) : $"{Format.Time(t.HeartbeatAt)} ({t.Worker})";
-                table.AddRow(I(t.Number), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
+                table.AddRow(I(t.Number) + (t.Enqueued ? " (enqueued)" : ""), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
                     Format.Metric(t.Value), I(t.Attempt), I(t.Rounds), Markup.Escape(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))),
                     Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : "");
             }

@@ -224,6 +224,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds, Scoring)
     {
         Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
+        Enqueued = Enqueued.Count == 0 ? null : Enqueued.Keys.Order().ToArray(),
     });
 
     /// <summary>The spec path recorded in a study's definition.</summary>
@@ -238,6 +239,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         /// definitions written before it was recorded).</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<string>? Objectives { get; init; }
+
+        /// <summary>The numbers of search.enqueue's trials, so a reader of the study can mark them; absent without enqueued trials.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<int>? Enqueued { get; init; }
     }
 
     /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search

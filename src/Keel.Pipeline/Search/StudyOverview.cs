@@ -38,7 +38,11 @@ public sealed record TrialCounts(int Complete, int Pruned, int Failed, int Runni
 /// `--join`) marks it failed and retries or skips it by the study's policy.</summary>
 public sealed record StudyTrial(int Number, string Family, string State, double? Value, int Attempt, int Rounds,
     IReadOnlyDictionary<string, string> Params, string? Worker, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? HeartbeatAt,
-    string? RunId, string? Error, bool Stale);
+    string? RunId, string? Error, bool Stale)
+{
+    /// <summary>Whether search.enqueue gave this trial options (the rest were sampled).</summary>
+    public bool Enqueued { get; init; }
+}
 
 /// <summary>Reads studies from the study store into <see cref="StudyOverview"/>s: the one reading shared by the CLI and the web UI.</summary>
 public static class StudyOverviews
@@ -115,7 +119,9 @@ public static class StudyOverviews
         var definition = SearchPlan.TryRead(study);
         var spaces = Spaces(definition);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
-        var trials = records.OrderBy(t => t.Number).Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition))).ToArray();
+        var enqueued = definition?.Enqueued?.ToHashSet() ?? [];
+        var trials = records.OrderBy(t => t.Number)
+            .Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition)) with { Enqueued = enqueued.Contains(t.Number) }).ToArray();
         var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();
         var best = complete.Length == 0 || higher is null ? null : higher.Value ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value);
         int Count(TrialState s) => records.Count(t => t.State == s);

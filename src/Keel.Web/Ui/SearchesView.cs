@@ -71,7 +71,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
         body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], overview.Trials.Select(t => new[]
         {
-            t.Number.ToString(CultureInfo.InvariantCulture), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
+            t.Number.ToString(CultureInfo.InvariantCulture) + (t.Enqueued ? " (enqueued)" : ""), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
             E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
         }), "trials"));

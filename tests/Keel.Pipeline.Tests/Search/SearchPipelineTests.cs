@@ -360,6 +360,9 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.True(runs[1].ContainsKey("lightgbm.minimum_example_count_per_leaf"));
         Assert.NotEqual("0.1", runs[3]["lightgbm.learning_rate"]);
         Assert.NotEqual("0.5", runs[2]["linear.l2_regularization"]);
+        // `keel studies show` and the web UI read the study: trials 0 and 1 are marked enqueued.
+        var overview = await StudyOverviews.GetAsync(store.Studies, "credit-search", DateTimeOffset.UtcNow);
+        Assert.Equal([0, 1], overview.Trials.Where(t => t.Enqueued).Select(t => t.Number));
         Assert.Contains("Enqueued (search.enqueue: these options given, the rest sampled): trial 0 (linear): l2_regularization=0.5; " +
             "trial 1 (lightgbm): learning_rate=0.1, number_of_leaves=8.", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
     }
