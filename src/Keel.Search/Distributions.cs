@@ -11,6 +11,9 @@ public abstract record Distribution
 
     /// <summary>The value as an option string for a trainer (invariant culture).</summary>
     public abstract string Format(double internalValue);
+
+    /// <summary>Whether values are spread in log space (a log float or int range): samplers, charts and binning work on log(value).</summary>
+    public bool IsLog => this is FloatDistribution { Log: true } or IntDistribution { Log: true };
 }
 
 /// <summary>A real number in [<paramref name="Low"/>, <paramref name="High"/>]; with <paramref name="Log"/>, uniform in log space (Low must be positive).</summary>

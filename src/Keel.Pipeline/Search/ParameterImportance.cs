@@ -61,7 +61,7 @@ public static class ParameterImportance
     private static IEnumerable<IGrouping<int, TrialRecord>> Group(TrialRecord[] trials, ParamSpec p)
     {
         if (p.Distribution is CategoricalDistribution) return trials.GroupBy(t => (int)t.Params[p.Name]);
-        var log = p.Distribution is FloatDistribution { Log: true } or IntDistribution { Log: true };
+        var log = p.Distribution.IsLog;
         double X(TrialRecord t) => log ? Math.Log(t.Params[p.Name]) : t.Params[p.Name];
         // Equal-count bins by rank, so a skewed sample still splits into groups of similar size.
         var ranked = trials.OrderBy(X).Select((t, i) => (t, bin: i * Bins / trials.Length)).ToArray();

@@ -89,7 +89,7 @@ public static class SearchReport
             var space = plan.Spaces[family];
             var done = outcome.Trials.Where(t => t.Family == family && t.Value is not null).ToArray();
             if (done.Length == 0) continue;
-            var axes = space.Params.Select(q => new ParallelAxis(q.Name, q.Distribution is FloatDistribution { Log: true } or IntDistribution { Log: true },
+            var axes = space.Params.Select(q => new ParallelAxis(q.Name, q.Distribution.IsLog,
                 q.Distribution is CategoricalDistribution c ? c.Choices : null)).Append(new ParallelAxis(outcome.Metric) { HigherIsBetter = outcome.HigherIsBetter }).ToArray();
             var rows = done.Select(t => space.Params.Select(q => Value(q, t)).Append(t.Value!.Value).ToArray()).ToArray();
             h.Append("<figure>").Append(SvgCharts.ParallelCoordinates($"{family}: complete trials", axes, rows)).Append("</figure>");
@@ -151,7 +151,7 @@ public static class SearchReport
             h.Append("<h3>").Append(WebUtility.HtmlEncode(family)).Append("</h3><div>");
             foreach (var p in plan.Spaces[family].Params)
             {
-                var log = p.Distribution is FloatDistribution { Log: true } or IntDistribution { Log: true };
+                var log = p.Distribution.IsLog;
                 var points = done.Select(t => (X: Value(p, t), Y: t.Value!.Value)).Where(q => !double.IsNaN(q.X))
                     .Select(q => new Point(log ? Math.Log10(q.X) : q.X, q.Y)).ToArray();
                 var axis = p.Distribution is CategoricalDistribution c

@@ -27,6 +27,11 @@ public sealed record StudyOverview(string Name, IReadOnlyList<string> Families, 
     /// <summary>The objectives of a multi-objective search (search.objectives, with directions); empty otherwise, and for a study whose
     /// definition predates their recording.</summary>
     public IReadOnlyList<Objective> Objectives { get; init; } = [];
+
+    /// <summary>Each family's search space as the definition describes it (for charts over the parameters; not in `--json`); empty
+    /// for a study keel search did not define.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SearchSpace> Spaces { get; init; } = new Dictionary<string, SearchSpace>();
 }
 
 /// <summary>How many trials are in each state; <see cref="Waiting"/> are planned but not yet claimed.</summary>
@@ -83,12 +88,6 @@ public static class StudyOverviews
     }
 
     /// <summary>The spaces of a study written by keel search, read back from its definition; empty for another study.</summary>
-    public static IReadOnlyDictionary<string, SearchSpace> Spaces(StudyRecord study)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        return Spaces(SearchPlan.TryRead(study));
-    }
-
     private static Dictionary<string, SearchSpace> Spaces(SearchPlan.Definition? definition)
     {
         var spaces = new Dictionary<string, SearchSpace>(StringComparer.Ordinal);
@@ -128,7 +127,11 @@ public static class StudyOverviews
         var counts = new TrialCounts(Count(TrialState.Complete), Count(TrialState.Pruned), Count(TrialState.Failed), Count(TrialState.Running),
             study.PlannedTrials is { } planned ? Math.Max(0, planned - records.Count) : null);
         return new StudyOverview(study.Name, study.Groups, study.PlannedTrials, definition?.Metric, higher, definition?.Scoring, definition?.SpecPath,
-            study.CreatedAt, study.SearchRunId, counts, best, trials) { Objectives = ParetoPoints.Objectives(definition?.Objectives ?? []) };
+            study.CreatedAt, study.SearchRunId, counts, best, trials)
+        {
+            Objectives = ParetoPoints.Objectives(definition?.Objectives ?? []),
+            Spaces = spaces,
+        };
     }
 
     private static StudyTrial Trial(TrialRecord t, SearchSpace? space, DateTimeOffset silentSince)

@@ -46,7 +46,7 @@ internal static class NumericBounds
         _ => throw new ArgumentException($"not numeric: {d.GetType().Name}"),
     };
 
-    public static double To(Distribution d, double value) => d is FloatDistribution { Log: true } or IntDistribution { Log: true } ? Math.Log(value) : value;
+    public static double To(Distribution d, double value) => d.IsLog ? Math.Log(value) : value;
 
     public static double Back(Distribution d, double transformed) => d switch
     {

@@ -58,7 +58,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
             series.Add(new ChartSeries("best so far", bestLine));
             body.Append(LineChart("history", "Objective by trial", series, "trial"));
         }
-        var spaces = StudyOverviews.Spaces(study);
+        var spaces = overview.Spaces;
         var importance = ParameterImportance.Compute(trials, spaces);
         if (importance.Count > 0)
             body.Append(BarChart("importance", "Parameter importance (share of the objective's variance, per family)", importance.Select(i => $"{i.Family}.{i.Param}").ToList(),
@@ -130,13 +130,12 @@ internal sealed class SearchesView(KeelStore store, Access access)
             var done = complete.Where(t => t.Group == family).OrderBy(t => higher ? -t.Value : t.Value).ToList();
             if (done.Count == 0 || space.Params.Count == 0) continue;
             var (lo, hi) = (done.Min(t => t.Value!.Value), done.Max(t => t.Value!.Value));
-            double Scaled(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
             var lines = done.Select(t =>
             {
                 var points = space.Params.Select((p, i) => t.Params.TryGetValue(p.Name, out var v) ? new[] { i, Axis(p, v), v } : [i, double.NaN, double.NaN])
-                    .Append([space.Params.Count, Scaled(t.Value!.Value, lo, hi), t.Value!.Value]).ToList();
+                    .Append([space.Params.Count, Span(t.Value!.Value, lo, hi), t.Value!.Value]).ToList();
                 var texts = space.Params.Select(p => options[t.Number].GetValueOrDefault(p.Name, "—")).Append(N(t.Value!.Value)).ToList();
-                var shade = Scaled(t.Value!.Value, lo, hi);
+                var shade = Span(t.Value!.Value, lo, hi);
                 return new ChartSeries($"#{t.Number}", points) { Texts = texts, Shade = higher ? shade : 1 - shade };
             }).ToList();
             var axes = space.Params.Select(p => p.Name).Append(overview.Metric ?? "value").ToList();
@@ -149,15 +148,16 @@ internal sealed class SearchesView(KeelStore store, Access access)
     /// space for a log range) otherwise.</summary>
     private static double Axis(ParamSpec p, double v)
     {
-        static double Span(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
+        double T(double x) => p.Distribution.IsLog ? Math.Log(x) : x;
         return p.Distribution switch
         {
             CategoricalDistribution c => c.Choices.Count > 1 ? v / (c.Choices.Count - 1) : 0.5,
-            FloatDistribution { Log: true } f => Span(Math.Log(v), Math.Log(f.Low), Math.Log(f.High)),
-            FloatDistribution f => Span(v, f.Low, f.High),
-            IntDistribution { Log: true } i => Span(Math.Log(v), Math.Log(i.Low), Math.Log(i.High)),
-            IntDistribution i => Span(v, i.Low, i.High),
+            FloatDistribution f => Span(T(v), T(f.Low), T(f.High)),
+            IntDistribution i => Span(T(v), T(i.Low), T(i.High)),
             _ => 0.5,
         };
     }
+
+    /// <summary><paramref name="v"/> placed 0..1 between <paramref name="a"/> and <paramref name="b"/>; 0.5 when they are equal.</summary>
+    private static double Span(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
 }
