@@ -1,8 +1,8 @@
 """Writes tests/Keel.Search.Tests/Fixtures/optuna_stream.json: what Keel's `tpe` must reproduce of Optuna 3.1 (Debian
 python3-optuna, numpy 1.24, glibc 2.36 on x86-64) bit for bit: numpy's RandomState draws, the arithmetic under Optuna's TPE (glibc's
 erf, erfc and log1p, Optuna's numpy erf, numpy's argsort, Optuna's truncated-normal ppf and log mass) and the trials
-TPESampler(seed) proposes on two objectives, and on one with enqueued trials (history and proposals; the test feeds the history back
-and compares the proposals).
+TPESampler(seed) proposes on two objectives, on one with enqueued trials, and on two multi-objective studies (history and proposals;
+the test feeds the history back and compares the proposals).
 
 numpy's AVX-512 exp/log/log1p loops differ from the C library's in the last bit; they are switched off here, as on a CPU without
 AVX-512 (bench/results.md, "Search", round 6).
@@ -83,7 +83,56 @@ study.optimize(objective, n_trials=18)
 trials.append({"objective": "mixed", "seed": 7, "enqueued": {str(k): list(v) for k, v in enqueued.items()}, "trials": [
     {"params": {k: t.distributions[k].to_internal_repr(v) for k, v in t.params.items()}, "value": t.value} for t in study.trials]})
 
-out = {"optuna": optuna.__version__, "numpy": np.__version__, "random": random, "numerics": numerics, "tpe": trials}
+# Multi-objective studies (Optuna 3.1's TPESampler on several directions, MOTPE): the good side is the first non-domination
+# ranks, the rank that does not fit whole cut by greedy hypervolume subset selection, its Parzen components weighed by each
+# trial's hypervolume contribution. Two objectives with many ties (an integer cost), and three with mixed directions.
+def mixed_cost(t):
+    v = objective(t)
+    p = t.params
+    return v, round(math.log2(p["leaves"])) + (2 if p["booster"] == "dart" else 0)
+
+
+def gbm_three(t):
+    v = dict(optuna_bench.OBJECTIVES)["gbmlike"](t)
+    p = t.params
+    return -v, p["depth"] * (1.5 if p["booster"] == "dart" else 1.0), p["subsample"] + 1 / p["lr"] ** 0.25
+
+
+for name, fn, directions, seed, n in [("mixed", mixed_cost, ["minimize", "minimize"], 11, 40),
+                                      ("gbmlike", gbm_three, ["maximize", "minimize", "minimize"], 5, 45)]:
+    study = optuna.create_study(directions=directions, sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(fn, n_trials=n)
+    trials.append({"objective": name, "seed": seed, "directions": directions, "trials": [
+        {"params": {k: t.distributions[k].to_internal_repr(v) for k, v in t.params.items()}, "values": t.values} for t in study.trials]})
+
+# The pieces under multi-objective TPE on their own: WFG hypervolume, non-domination ranks, greedy hypervolume subset selection and
+# the hypervolume-contribution weights, on random losses in 2 to 4 objectives (some rounded, so values tie).
+from optuna._hypervolume import WFG  # noqa: E402
+from optuna._hypervolume.hssp import _solve_hssp  # noqa: E402
+from optuna.samplers._tpe.sampler import _calculate_nondomination_rank, _calculate_weights_below_for_multi_objective  # noqa: E402
+from optuna.samplers._tpe.sampler import _split_observation_pairs  # noqa: E402
+
+multi = []
+for i in range(24):
+    d = 2 + i % 3
+    n = int(gen.randint(1, 30))
+    pts = gen.standard_normal((n, d)) * gen.uniform(0.1, 100)
+    if i % 4 == 1:
+        pts = np.round(pts)
+    worst = pts.max(axis=0)
+    ref = np.maximum(1.1 * worst, 0.9 * worst)
+    ref[ref == 0] = 1e-12
+    n_below = int(gen.randint(1, n + 1))
+    below, above = _split_observation_pairs([(-float("inf"), list(p)) for p in pts], n_below, None)
+    ranks = _calculate_nondomination_rank(pts)
+    last = ranks == ranks[below].max() if n_below else ranks == 0
+    k = int(gen.randint(1, last.sum() + 1))
+    multi.append({"points": pts.tolist(), "reference": ref.tolist(), "hypervolume": WFG().compute(pts, ref), "ranks": ranks.tolist(),
+                  "hssp_size": k, "hssp": _solve_hssp(pts[last], np.nonzero(last)[0], k, ref).tolist(),
+                  "n_below": n_below, "below": below.tolist(), "above": above.tolist(),
+                  "below_weights": _calculate_weights_below_for_multi_objective([(-float("inf"), list(p)) for p in pts], below, None).tolist()})
+
+out = {"optuna": optuna.__version__, "numpy": np.__version__, "random": random, "numerics": numerics, "tpe": trials, "multi_objective": multi}
 with open("tests/Keel.Search.Tests/Fixtures/optuna_stream.json", "w") as f:
     json.dump(out, f)
     f.write("\n")

@@ -19,6 +19,38 @@ public static class ParetoFront
         return finite.Where(i => !finite.Any(j => j != i && Dominates(values[j], values[i], objectives))).ToArray();
     }
 
+    /// <summary>How the front grew: for each row of <paramref name="values"/> in order, the hypervolume that the front of the rows so
+    /// far dominates, as a share of the box between the best value per objective over all rows and Optuna's reference point (each
+    /// objective's worst value moved 10 % outwards). 0 before the first finite row; a row with a non-finite value adds nothing.</summary>
+    public static IReadOnlyList<double> HypervolumeHistory(IReadOnlyList<IReadOnlyList<double>> values, IReadOnlyList<Objective> objectives)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(objectives);
+        var losses = values.Select(v => v.Count == objectives.Count && v.All(double.IsFinite)
+            ? v.Select((x, k) => objectives[k].HigherIsBetter ? -x : x).ToArray() : null).ToArray();
+        var finite = losses.OfType<double[]>().ToArray();
+        if (finite.Length == 0) return new double[values.Count];
+        var reference = Samplers.OptunaMultiObjective.ReferencePoint(finite);
+        var box = 1.0;
+        for (var k = 0; k < objectives.Count; k++) box *= reference[k] - finite.Min(l => l[k]);
+        var history = new double[values.Count];
+        var front = new List<double[]>();
+        var share = 0.0;
+        for (var i = 0; i < losses.Length; i++)
+        {
+            if (losses[i] is { } l && !front.Any(f => DominatesOrEquals(f, l)))
+            {
+                front.RemoveAll(f => DominatesOrEquals(l, f));
+                front.Add(l);
+                share = Samplers.OptunaMultiObjective.Hypervolume([.. front], reference) / box;
+            }
+            history[i] = share;
+        }
+        return history;
+    }
+
+    private static bool DominatesOrEquals(double[] a, double[] b) => a.Zip(b).All(p => p.First <= p.Second);
+
     /// <summary>Whether <paramref name="a"/> is at least as good as <paramref name="b"/> on every objective and strictly better on one.</summary>
     public static bool Dominates(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<Objective> objectives)
     {

@@ -10,6 +10,11 @@ public sealed record StudyOptions
     /// <summary>Whether the objective is minimised or maximised. Default <see cref="Direction.Minimize"/>.</summary>
     public Direction Direction { get; init; } = Direction.Minimize;
 
+    /// <summary>A multi-objective study's directions, one per objective, in the order trials tell their values
+    /// (<see cref="Trial.CompleteAsync"/>); a sampler that searches for the Pareto front reads them. Default empty: one objective,
+    /// <see cref="Direction"/>.</summary>
+    public IReadOnlyList<Direction> Directions { get; init; } = [];
+
     /// <summary>Picks parameter values. Default: TPE with Optuna's defaults.</summary>
     public ISampler Sampler { get; init; } = SamplerFactory.Tpe();
 
@@ -92,7 +97,7 @@ public sealed class Study
             if (parameters.Count == 0)
             {
                 var history = (await _store.ListTrialsAsync(Name, ct)).Where(t => t.Group == record.Group && t.Number != record.Number).ToArray();
-                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction, _options.Enqueued);
+                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction, _options.Enqueued, _options.Directions);
                 await _store.SetTrialParamsAsync(lease, parameters, ct);
             }
             return new Trial(this, _store, lease, record with { Params = parameters }, space);

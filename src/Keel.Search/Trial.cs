@@ -65,23 +65,24 @@ public sealed class Trial : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Ends the trial as complete with its objective value; false when this worker no longer held it.</summary>
-    public Task<bool> CompleteAsync(double value, CancellationToken ct) => EndAsync(TrialState.Complete, value, null, ct);
+    /// <summary>Ends the trial as complete with its objective value and, in a multi-objective study, its value per objective
+    /// (<see cref="StudyOptions.Directions"/>' order); false when this worker no longer held it.</summary>
+    public Task<bool> CompleteAsync(double value, IReadOnlyList<double>? values, CancellationToken ct) => EndAsync(TrialState.Complete, value, values, null, ct);
 
     /// <summary>Ends the trial as pruned.</summary>
-    public Task<bool> PruneAsync(CancellationToken ct) => EndAsync(TrialState.Pruned, null, null, ct);
+    public Task<bool> PruneAsync(CancellationToken ct) => EndAsync(TrialState.Pruned, null, null, null, ct);
 
     /// <summary>Ends the trial as failed with the reason (not retried: it failed by itself).</summary>
-    public Task<bool> FailAsync(string error, CancellationToken ct) => EndAsync(TrialState.Failed, null, error, ct);
+    public Task<bool> FailAsync(string error, CancellationToken ct) => EndAsync(TrialState.Failed, null, null, error, ct);
 
     /// <summary>Links the trial to its tracked child run.</summary>
     public Task<bool> SetRunAsync(string runId, CancellationToken ct) => _store.SetTrialRunAsync(Lease, runId, ct);
 
-    private async Task<bool> EndAsync(TrialState state, double? value, string? error, CancellationToken ct)
+    private async Task<bool> EndAsync(TrialState state, double? value, IReadOnlyList<double>? values, string? error, CancellationToken ct)
     {
         await _stop.CancelAsync();
         await _heartbeat;
-        var ok = await _store.FinishTrialAsync(Lease, state, value, error, _study.Options.Time.GetUtcNow(), ct);
+        var ok = await _store.FinishTrialAsync(Lease, state, value, values, error, _study.Options.Time.GetUtcNow(), ct);
         if (!ok) Lost = true;
         return ok;
     }

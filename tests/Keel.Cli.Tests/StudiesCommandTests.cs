@@ -65,6 +65,29 @@ public sealed class StudiesCommandTests
     }
 
     [Fact]
+    public async Task Studies_ShowMultiObjectiveStudy_EachTrialsValuePerObjectiveAsItsRunRecordedThem()
+    {
+        using var h = new CliHarness();
+        h.CopySample("credit_data.csv");
+        h.Write("keel.yaml", Spec.Replace("  pruner: none\n", "  objectives: [auc, size]\n"));
+        Assert.Equal(0, (await h.RunAsync("search", "keel.yaml", "--json")).Exit);
+
+        var json = await h.RunAsync("studies", "show", "credit_data-search", "--json");
+        var table = await h.RunAsync("studies", "show", "credit_data-search");
+
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = h.StoreFolder, ReadOnly = true });
+        var trials = json.Json().GetProperty("study").GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Equal(3, trials.Length);
+        foreach (var t in trials)
+        {
+            var m = (await store.Tracking.GetRunAsync(t.GetProperty("run_id").GetString()!))!.Metrics;
+            Assert.Equal([m["val.auc"], m["model_bytes"]], t.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        }
+        Assert.Contains("auc · size bytes", table.Console);
+        Assert.Contains($"· {trials[0].GetProperty("values")[1].GetDouble():0}", table.Console); // bytes, whole
+    }
+
+    [Fact]
     public async Task Studies_RunningTrialSilentPastStaleAfter_ShownAsStale()
     {
         using var h = new CliHarness();

@@ -38,4 +38,18 @@ public sealed class ParetoFrontTests
         Assert.False(ParetoFront.Dominates([0.9, 3, 10], [0.9, 2, 10], AucLatencySize));
         Assert.False(ParetoFront.Dominates([0.9, 2, 10], [0.9, 2, 10], AucLatencySize));
     }
+
+    [Fact]
+    public void HypervolumeHistory_AucAgainstSize_ShareOfTheBoxTheFrontSoFarDominates()
+    {
+        // Losses (−auc, size): ideal (−0.9, 100); reference (max(1.1 × −0.7, 0.9 × −0.7), max(1.1 × 300, 0.9 × 300)) = (−0.63, 330);
+        // box 0.27 × 230. Trial 0 alone: 0.17 × 230; trial 1 is dominated and adds nothing, trial 3 has no size; trial 2 adds 0.1 × 30.
+        IReadOnlyList<double>[] trials = [[0.8, 100], [0.7, 200], [0.9, 300], [0.95, double.NaN]];
+
+        var history = ParetoFront.HypervolumeHistory(trials, [new Objective("auc", true), new Objective("size", false)]);
+
+        Assert.Equal([0.17 * 230 / (0.27 * 230), 0.17 * 230 / (0.27 * 230), (0.17 * 230 + 0.1 * 30) / (0.27 * 230), (0.17 * 230 + 0.1 * 30) / (0.27 * 230)],
+            history, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal([0.0, 0.0], ParetoFront.HypervolumeHistory([[double.NaN, 1], [1, double.NaN]], [new Objective("auc", true), new Objective("size", false)]));
+    }
 }

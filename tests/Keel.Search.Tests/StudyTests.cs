@@ -56,7 +56,7 @@ public sealed class StudyTests : IAsyncLifetime
                         ran.Add(trial.Number);
                         var x = trial.Record.Params["x"];
                         Assert.Null(await trial.ReportAsync([new(1, x * x + 1), new(2, x * x)], CancellationToken.None));
-                        Assert.True(await trial.CompleteAsync(x * x, CancellationToken.None));
+                        Assert.True(await trial.CompleteAsync(x * x, null, CancellationToken.None));
                     }
                 }
                 return ran;
@@ -82,8 +82,8 @@ public sealed class StudyTests : IAsyncLifetime
         var alive = new Study(store, "s", Spaces, "alive", Options with { Time = time });
         await using var retried = (await alive.AskAsync(null, CancellationToken.None))!;
         Assert.Equal((0, 2, abandoned.Record.Params["x"]), (retried.Number, retried.Lease.Attempt, retried.Record.Params["x"]));
-        Assert.False(await abandoned.CompleteAsync(1, CancellationToken.None));
-        Assert.True(await retried.CompleteAsync(2, CancellationToken.None));
+        Assert.False(await abandoned.CompleteAsync(1, null, CancellationToken.None));
+        Assert.True(await retried.CompleteAsync(2, null, CancellationToken.None));
         Assert.Null(await alive.AskAsync(null, CancellationToken.None));
     }
 
@@ -100,5 +100,33 @@ public sealed class StudyTests : IAsyncLifetime
             public void Dispose() { }
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }
+    }
+
+    [Fact]
+    public async Task AskTell_SeveralObjectivesThroughTheStore_ProposesOptunasMultiObjectiveTrials()
+    {
+        // The fixture's two-objective study (Optuna 3.1's TPESampler(seed=11), directions minimize, minimize) asked and told through
+        // a real store: each trial's values per objective are kept by the store and read back by the sampler of the next.
+        var c = OptunaStreamTests.Root.GetProperty("tpe")[3];
+        var expected = c.GetProperty("trials").EnumerateArray().Select(t => (
+            Params: t.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
+            Values: t.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray())).ToArray();
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord("mo", ["g"], expected.Length, "{}", DateTimeOffset.UnixEpoch));
+        var study = new Study(store, "mo", new Dictionary<string, SearchSpace> { ["g"] = OptunaStreamTests.Spaces["mixed"] }, "w", Options with
+        {
+            Sampler = SamplerFactory.Tpe(new() { Seed = c.GetProperty("seed").GetInt32() }),
+            Directions = [Direction.Minimize, Direction.Minimize],
+        });
+
+        for (var n = 0; n < expected.Length; n++)
+        {
+            await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
+
+            Assert.Equal(expected[n].Params.OrderBy(kv => kv.Key), trial.Record.Params.OrderBy(kv => kv.Key));
+            Assert.True(await trial.CompleteAsync(expected[n].Values[0], expected[n].Values, CancellationToken.None));
+        }
+        Assert.Null(await study.AskAsync(null, CancellationToken.None));
+        Assert.Equal(expected.Select(e => e.Values), (await store.ListTrialsAsync("mo")).Select(t => t.Values!.ToArray()));
     }
 }

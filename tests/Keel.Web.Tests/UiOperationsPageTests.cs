@@ -77,7 +77,7 @@ public sealed class UiOperationsPageTests : UiServerTests
             // The objective follows the learning rate; the booster does not matter. The last trial is pruned after 2 of 3 rounds.
             await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["learning_rate"] = 0.01 * (i + 1), ["booster"] = i % 2 });
             await F.Store.Studies.ReportAsync(lease, Enumerable.Range(1, i == 8 ? 2 : 3).Select(r => KeyValuePair.Create(r, 0.7 - 0.01 * r)).ToList(), DateTimeOffset.UtcNow);
-            await F.Store.Studies.FinishTrialAsync(lease, i == 8 ? TrialState.Pruned : TrialState.Complete, i == 8 ? null : 0.6 + 0.03 * i, null, DateTimeOffset.UtcNow);
+            await F.Store.Studies.FinishTrialAsync(lease, i == 8 ? TrialState.Pruned : TrialState.Complete, i == 8 ? null : 0.6 + 0.03 * i, null, null, DateTimeOffset.UtcNow);
         }
         var html = await HtmlAsync("ui/searches/credit-search");
         Assert.Contains("id=\"history\"", html, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class UiOperationsPageTests : UiServerTests
             await F.Store.Tracking.LogBatchAsync(run.Id, new Keel.Core.Tracking.LogBatch { Metrics = [new("val.auc", auc, 0, DateTimeOffset.UtcNow), new("predict_us_per_row", latency, 0, DateTimeOffset.UtcNow)] });
             await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["l2_regularization"] = 0.1 });
             await F.Store.Studies.SetTrialRunAsync(lease, run.Id);
-            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, auc, null, DateTimeOffset.UtcNow);
+            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, auc, null, null, DateTimeOffset.UtcNow);
         }
 
         var html = await HtmlAsync("ui/searches/mo-search");
@@ -132,6 +132,11 @@ public sealed class UiOperationsPageTests : UiServerTests
             .ToDictionary(x => x.GetProperty("label").GetString()!, x => x.GetProperty("points").EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray());
         Assert.Equal([(5.0, 0.80), (10.0, 0.85)], series["Pareto front"]);
         Assert.Equal([(20.0, 0.79), (12.0, 0.85)], series["other trials"]);
+        // The front's hypervolume by trial, in (−auc, latency): best (−0.85, 5), reference (0.9 × −0.79, 1.1 × 20) = (−0.711, 22);
+        // trial 0 dominates 0.089 × 17 of the 0.139 × 17 box, trial 1 adds 0.05 × 12, trials 2 and 3 nothing.
+        var hypervolume = ChartSpec(html, "hypervolume").GetProperty("series")[0].GetProperty("points").EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray();
+        double first = 0.089 * 17 / (0.139 * 17), second = (0.089 * 17 + 0.05 * 12) / (0.139 * 17);
+        Assert.Equal([(0.0, first), (1.0, second), (2.0, second), (3.0, second)], hypervolume, (a, b) => a.Item1 == b.Item1 && Math.Abs(a.Item2 - b.Item2) < 1e-9);
     }
 
     [Fact]
@@ -149,7 +154,7 @@ public sealed class UiOperationsPageTests : UiServerTests
         // Its worker last beat two minutes ago, past stale_after (30 s): the page stops reloading.
         await F.Store.Studies.HeartbeatTrialAsync(lease, DateTimeOffset.UtcNow.AddMinutes(-2));
         Assert.DoesNotContain("http-equiv=\"refresh\"", await HtmlAsync("ui/searches/live-search"), StringComparison.Ordinal);
-        await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.8, null, DateTimeOffset.UtcNow);
+        await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, 0.8, null, null, DateTimeOffset.UtcNow);
         Assert.DoesNotContain("http-equiv=\"refresh\"", await HtmlAsync("ui/searches/live-search"), StringComparison.Ordinal);
     }
 

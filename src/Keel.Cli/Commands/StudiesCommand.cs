@@ -83,13 +83,17 @@ internal static class StudiesCommand
                 return KeelApp.ExitOk;
             }
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var h in new[] { "#", "family", "state", "value", "attempt", "last round reported", "options", "ended / last heartbeat", "run" }) table.AddColumn(h);
+            // A multi-objective study's trials also show their value per objective, as the study keeps them for the sampler.
+            var objectives = s.Objectives.Count > 1 ? s.Objectives : [];
+            foreach (var h in new[] { "#", "family", "state", "value" }.Concat(objectives.Count > 0 ? [string.Join(" · ", objectives.Select(ParetoPoints.Axis))] : [])
+                .Concat(["attempt", "last round reported", "options", "ended / last heartbeat", "run"])) table.AddColumn(h);
             foreach (var t in s.Trials)
             {
                 var when = t.EndedAt is { } e ? Format.Time(e) : $"{Format.Time(t.HeartbeatAt)} ({t.Worker})";
-                table.AddRow(I(t.Number) + (t.Enqueued ? " (enqueued)" : ""), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
-                    Format.Metric(t.Value), I(t.Attempt), I(t.Rounds), Markup.Escape(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))),
-                    Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : "");
+                var values = t.Values is { } vs && vs.Count == objectives.Count ? string.Join(" · ", vs.Select(v => v.ToString(v == Math.Round(v) ? "0" : "G6", CultureInfo.InvariantCulture))) : "";
+                table.AddRow([I(t.Number) + (t.Enqueued ? " (enqueued)" : ""), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
+                    Format.Metric(t.Value), .. objectives.Count > 0 ? [values] : Array.Empty<string>(), I(t.Attempt), I(t.Rounds),
+                    Markup.Escape(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : ""]);
             }
             c.Write(table);
             return KeelApp.ExitOk;

@@ -47,6 +47,10 @@ public sealed record TrialRecord(int Number, int Attempt, TrialState State, stri
     /// <summary>The objective value of a complete trial; null otherwise.</summary>
     public double? Value { get; init; }
 
+    /// <summary>A complete trial's value per objective of a multi-objective study (in the study's objective order, as measured,
+    /// not negated); null otherwise, and for trials ended before stores kept them.</summary>
+    public IReadOnlyList<double>? Values { get; init; }
+
     /// <summary>Intermediate values reported along training (step → value), e.g. validation loss per boosting round.</summary>
     public IReadOnlyDictionary<int, double> Intermediate { get; init; } = new Dictionary<int, double>();
 

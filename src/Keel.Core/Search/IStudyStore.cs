@@ -52,9 +52,12 @@ public interface IStudyStore
     /// <summary>Links a held trial to its tracked child run.</summary>
     Task<bool> SetTrialRunAsync(TrialLease lease, string runId, CancellationToken ct = default);
 
-    /// <summary>Ends a held trial as complete (with <paramref name="value"/>), pruned or failed (with <paramref name="error"/>).</summary>
-    /// <exception cref="KeelInputException"><paramref name="state"/> is running, or complete without a value.</exception>
-    Task<bool> FinishTrialAsync(TrialLease lease, TrialState state, double? value, string? error, DateTimeOffset at, CancellationToken ct = default);
+    /// <summary>Ends a held trial as complete (with <paramref name="value"/>, and in a multi-objective study <paramref name="values"/>,
+    /// one per objective), pruned or failed (with <paramref name="error"/>).</summary>
+    /// <exception cref="KeelInputException"><paramref name="state"/> is running, complete without a value, or values are given for a
+    /// trial that is not complete, empty or not finite.</exception>
+    Task<bool> FinishTrialAsync(TrialLease lease, TrialState state, double? value, IReadOnlyList<double>? values, string? error, DateTimeOffset at,
+        CancellationToken ct = default);
 
     /// <summary>Every trial of the study, by number, with its intermediate values.</summary>
     Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string study, CancellationToken ct = default);

@@ -9,7 +9,8 @@ public sealed record SearchSpec
     /// <summary>tpe, random or grid. Default tpe.</summary>
     public string Sampler { get; init; } = "tpe";
 
-    /// <summary>median, asha or none. Default median.</summary>
+    /// <summary>median, asha or none. Default median; none for a search with two or more <see cref="Objectives"/> (the spec reader
+    /// decides).</summary>
     public string Pruner { get; init; } = "median";
 
     /// <summary>Trials in all, shared evenly by the families (trial i belongs to family i mod F). Default: 20 per family when no
@@ -36,8 +37,9 @@ public sealed record SearchSpec
     /// <summary>Seed of the sampler. Default: the spec's seed.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps: metric names (direction from the metric),
-    /// latency (predict µs per row, lower is better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
+    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and the tpe sampler
+    /// searches for (Optuna's multi-objective TPE): metric names (direction from the metric), latency (predict µs per row, lower is
+    /// better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
     public IReadOnlyList<string> Objectives { get; init; } = [];
 
     /// <summary>Trials to run first with given options (Optuna's <c>enqueue_trial</c>, FLAML's <c>points_to_evaluate</c>): the k-th

@@ -40,6 +40,22 @@ public static class ParetoPoints
         return points;
     }
 
+    /// <summary>How the front grew, trial by trial (in trial order): the share of the objective box its front dominated after each
+    /// complete trial (<see cref="ParetoFront.HypervolumeHistory"/>).</summary>
+    public static IReadOnlyList<(int Trial, double Share)> HypervolumeHistory(IReadOnlyList<Objective> objectives, IReadOnlyList<ParetoPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(objectives);
+        ArgumentNullException.ThrowIfNull(points);
+        var ordered = points.OrderBy(p => p.Trial).ToArray();
+        var shares = ParetoFront.HypervolumeHistory(ordered.Select(p => (IReadOnlyList<double>)objectives.Select(o => p.Objectives[o.Name]).ToArray()).ToArray(), objectives);
+        return ordered.Select((p, i) => (p.Trial, shares[i])).ToArray();
+    }
+
+    /// <summary>What the hypervolume chart's note says it measures.</summary>
+    public const string HypervolumeNote = "The front's hypervolume after each complete trial: the share of the box between the best value of each objective " +
+        "and Optuna's reference point (each objective's worst value moved 10 % outwards) that the trials so far on the front dominate. " +
+        "It rises when a trial extends the front; a flat stretch is trials that did not.";
+
     /// <summary>How a chart or table names an objective's axis: "latency µs/row", "size bytes", or the metric.</summary>
     public static string Axis(Objective objective) =>
         (objective ?? throw new ArgumentNullException(nameof(objective))).Name switch { "latency" => "latency µs/row", "size" => "size bytes", var n => n };

@@ -313,10 +313,11 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// <summary>How often a held trial beats: a quarter of the lease, at most 10 seconds.</summary>
     public TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(StaleAfter.Ticks / 4, TimeSpan.FromSeconds(10).Ticks));
 
-    /// <summary>The worker options: direction, the seeded sampler, the pruner, the lease.</summary>
+    /// <summary>The worker options: direction (and a multi-objective search's directions), the seeded sampler, the pruner, the lease.</summary>
     public StudyOptions StudyOptions(TimeProvider time) => new()
     {
         Direction = HigherIsBetter ? Direction.Maximize : Direction.Minimize,
+        Directions = Objectives.Count < 2 ? [] : Objectives.Select(o => o.HigherIsBetter ? Direction.Maximize : Direction.Minimize).ToArray(),
         Sampler = Sampler switch
         {
             "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),

@@ -113,7 +113,10 @@ public static class SearchReport
         if (outcome.ObjectivePoints is not { Count: > 0 } points || plan.Objectives.Count < 2) return "";
         var onFront = (outcome.ParetoFront ?? []).Select(p => p.Trial).ToHashSet();
         var first = plan.Objectives[0];
-        var h = new StringBuilder("<p>Each chart shows two of the objectives; with three or more, a trial on the front may look beaten in one picture, because it is better on an objective the picture leaves out.</p>");
+        var h = new StringBuilder("<p>").Append(WebUtility.HtmlEncode(ParetoPoints.HypervolumeNote)).Append("</p><figure>")
+            .Append(SvgCharts.LineChart("Front hypervolume by trial", "trial", "share of the box",
+                [new Series("hypervolume", ParetoPoints.HypervolumeHistory(plan.Objectives, points).Select(x => new Point(x.Trial, x.Share)).ToArray())]))
+            .Append("</figure><p>Each chart below shows two of the objectives; with three or more, a trial on the front may look beaten in one picture, because it is better on an objective the picture leaves out.</p>");
         foreach (var o in plan.Objectives.Skip(1))
         {
             Series Of(string name, bool front) => new(name, points.Where(p => onFront.Contains(p.Trial) == front)

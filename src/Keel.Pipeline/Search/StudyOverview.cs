@@ -47,6 +47,11 @@ public sealed record StudyTrial(int Number, string Family, string State, double?
 {
     /// <summary>Whether search.enqueue gave this trial options (the rest were sampled).</summary>
     public bool Enqueued { get; init; }
+
+    /// <summary>A complete trial's value per objective of a multi-objective study, in search.objectives' order, as the study keeps
+    /// them for the sampler; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? Values { get; init; }
 }
 
 /// <summary>Reads studies from the study store into <see cref="StudyOverview"/>s: the one reading shared by the CLI and the web UI.</summary>
@@ -146,6 +151,9 @@ public static class StudyOverviews
         }
         var rounds = t.Intermediate.Count == 0 ? 0 : t.Intermediate.Keys.Max();
         return new StudyTrial(t.Number, t.Group, t.State.ToString().ToLowerInvariant(), t.Value, t.Attempt, rounds, options, t.Worker, t.StartedAt,
-            t.EndedAt, t.HeartbeatAt, t.RunId, t.Error, t.State == TrialState.Running && (t.HeartbeatAt ?? t.StartedAt) < silentSince);
+            t.EndedAt, t.HeartbeatAt, t.RunId, t.Error, t.State == TrialState.Running && (t.HeartbeatAt ?? t.StartedAt) < silentSince)
+        {
+            Values = t.Values,
+        };
     }
 }

@@ -83,14 +83,14 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var meter = new StepMeter(time);
         try
         {
-            var (state, value, rounds) = await TrainAsync(trial, family, options, created.Id, ct);
+            var (state, value, values, rounds) = await TrainAsync(trial, family, options, created.Id, ct);
             var seconds = time.GetElapsedTime(start).TotalSeconds;
             var now = time.GetUtcNow();
             // One step per trial: with several workers in one process, CPU and peak memory are the process's, shared between them.
             var metrics = new List<MetricPoint>([.. meter.Lap("train"), .. meter.Total()]) { new("train_seconds", seconds, 0, now), new("rounds", rounds, 0, now) };
             if (value is { } v) metrics.Add(new($"val.{plan.Metric}", v, 0, now));
             await store.Tracking.LogBatchAsync(created.Id, new LogBatch { Metrics = metrics, Tags = new Dictionary<string, string> { ["keel.trial_state"] = Lower(state) } }, ct);
-            var held = state == Core.Search.TrialState.Pruned ? await trial.PruneAsync(ct) : await trial.CompleteAsync(value!.Value, ct);
+            var held = state == Core.Search.TrialState.Pruned ? await trial.PruneAsync(ct) : await trial.CompleteAsync(value!.Value, values, ct);
             await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Finished, time.GetUtcNow(), ct);
             return new TrialEnd(trial.Number, family, state, value, rounds, seconds, !held);
         }
@@ -105,7 +105,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         }
     }
 
-    private async Task<(Core.Search.TrialState, double?, int)> TrainAsync(Trial trial, string family, IReadOnlyDictionary<string, string> options, string runId, CancellationToken ct)
+    private async Task<(Core.Search.TrialState State, double? Value, IReadOnlyList<double>? Values, int Rounds)> TrainAsync(Trial trial, string family, IReadOnlyDictionary<string, string> options, string runId, CancellationToken ct)
     {
         var roundsOption = SearchSpaces.RoundsOption(family);
         var trainer = Create(family, options);
@@ -148,7 +148,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             reported = fresh[^1].Key;
             var now = time.GetUtcNow();
             await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = fresh.Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray() }, ct);
-            if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, prunedAt);
+            if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, null, prunedAt);
         }
         if (cvRounds)
         {
@@ -159,13 +159,29 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         var metrics = CrossValidation.Summarise(_sets.Select((set, i) => Evaluator.Evaluate(set.Validation.Labels, fits[i].Model.Predict(set.Validation.Features), set.Weights).Metrics).ToArray()).Mean;
         if (!metrics.TryGetValue(plan.Metric, out var value) || !double.IsFinite(value))
             throw new KeelInputException($"trial {trial.Number} ({family}): validation {plan.Metric} is not a number");
-        await LogCostsAsync(runId, fits[^1].Model, _sets[^1].Validation, metrics, ct);
-        return (Core.Search.TrialState.Complete, value, cvRounds ? chosen ?? rounds : (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
+        var (latency, size) = await LogCostsAsync(runId, fits[^1].Model, _sets[^1].Validation, metrics, ct);
+        return (Core.Search.TrialState.Complete, value, ObjectiveValues(metrics, latency, size),
+            cvRounds ? chosen ?? rounds : (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
+    }
+
+    /// <summary>The trial's value per objective of search.objectives (a metric as scored, latency, size), as the study keeps them
+    /// for the sampler that searches for the Pareto front; null for a single-objective search, or when one is not a number.</summary>
+    private IReadOnlyList<double>? ObjectiveValues(IReadOnlyDictionary<string, double> metrics, double latency, double size)
+    {
+        if (plan.Objectives.Count == 0) return null;
+        var values = plan.Objectives.Select(o => o.Name switch
+        {
+            "latency" => latency,
+            "size" => size,
+            var metric => metrics.GetValueOrDefault(metric, double.NaN),
+        }).ToArray();
+        return values.All(double.IsFinite) ? values : null;
     }
 
     /// <summary>Every validation metric (val.METRIC), the prediction latency (predict_us_per_row: the median of three predictions of the
-    /// validation rows) and the saved model's size (model_bytes): what a multi-objective search weighs against quality.</summary>
-    private async Task LogCostsAsync(string runId, IFittedModel model, TrainingData validation, IReadOnlyDictionary<string, double> metrics, CancellationToken ct)
+    /// validation rows) and the saved model's size (model_bytes): what a multi-objective search weighs against quality. Returns the
+    /// latency (µs per row) and the size (bytes).</summary>
+    private async Task<(double Latency, double Size)> LogCostsAsync(string runId, IFittedModel model, TrainingData validation, IReadOnlyDictionary<string, double> metrics, CancellationToken ct)
     {
         var times = new double[3];
         for (var i = 0; i < times.Length; i++)
@@ -182,6 +198,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         points.Add(new("predict_us_per_row", times[1], 0, now));
         points.Add(new("model_bytes", bytes.Length, 0, now));
         await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = points }, ct);
+        return (times[1], bytes.Length);
     }
 
     /// <summary>The trial's trainer, its row-count-dependent defaults (LightGBM's categorical limits) fixed from the run's training rows

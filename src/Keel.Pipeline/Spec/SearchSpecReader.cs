@@ -9,15 +9,18 @@ internal static class SearchSpecReader
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue");
+        var objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [];
         var spec = new SearchSpec
         {
             Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
             Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "random", "grid") : "tpe",
-            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : "median",
+            // A multi-objective search does not prune unless asked (as Optuna, which cannot): a trial stopped for its accuracy may be
+            // on the front for its latency or size.
+            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : objectives.Count >= 2 ? "none" : "median",
             Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
             Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "search.seed") : null,
-            Objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [],
+            Objectives = objectives,
         };
         if (k.TryGetValue("trials", out var tr))
         {

@@ -11,6 +11,11 @@ public sealed record SamplingContext(int TrialNumber, SearchSpace Space, IReadOn
     /// drew (a sampler that replays its stream skips them). Default none.</summary>
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
 
+    /// <summary>The directions of a multi-objective study's objectives, in the order of <see cref="TrialRecord.Values"/>; empty (the
+    /// default) when the study has one objective, <see cref="Direction"/>. A sampler that searches for the Pareto front (TPE with
+    /// Optuna's defaults) reads the trials' <see cref="TrialRecord.Values"/>; the others keep optimising the one objective.</summary>
+    public IReadOnlyList<Direction> Directions { get; init; } = [];
+
     /// <summary>Whether <paramref name="name"/> of trial <paramref name="trial"/> was given by an enqueued trial, not sampled.</summary>
     public bool IsFixed(int trial, string name) => Enqueued.TryGetValue(trial, out var given) && given.ContainsKey(name);
 }
@@ -26,9 +31,11 @@ public interface ISampler
 public static class Sampling
 {
     /// <summary>Values for every parameter whose condition holds, in space order (so conditions see their parent): the value an
-    /// enqueued trial gives it (<paramref name="enqueued"/>, by trial number: Optuna's <c>enqueue_trial</c>), else sampled.</summary>
+    /// enqueued trial gives it (<paramref name="enqueued"/>, by trial number: Optuna's <c>enqueue_trial</c>), else sampled.
+    /// <paramref name="directions"/>: a multi-objective study's directions (<see cref="SamplingContext.Directions"/>).</summary>
     public static IReadOnlyDictionary<string, double> SampleAll(ISampler sampler, SearchSpace space, int trialNumber,
-        IReadOnlyList<TrialRecord> history, Direction direction, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>? enqueued = null)
+        IReadOnlyList<TrialRecord> history, Direction direction, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>? enqueued = null,
+        IReadOnlyList<Direction>? directions = null)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(space);
@@ -39,7 +46,7 @@ public static class Sampling
         {
             if (!space.IsActive(p, values)) continue;
             values[p.Name] = given is not null && given.TryGetValue(p.Name, out var v) ? v
-                : sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values) { Enqueued = enqueued }, p);
+                : sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values) { Enqueued = enqueued, Directions = directions ?? [] }, p);
         }
         return values;
     }

@@ -21,14 +21,18 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         // Optuna does not ask its sampler for a parameter with one possible value, so such a parameter takes no draws.
         if (Single(param.Distribution) is { } only) return only;
         var history = context.History.OrderBy(t => t.Number).ToArray();
-        var observed = history.Where(Observed).ToArray();
+        var observed = history.Where(t => Observed(t, context)).ToArray();
         var startup = observed.Length < startupTrials;
         var rng = Stream(context, history, startup);
-        return startup ? Startup(rng, param.Distribution) : Tpe(rng, observed, param, context.Direction);
+        if (startup) return Startup(rng, param.Distribution);
+        return context.Directions.Count > 1 ? MultiObjective(rng, observed, param, context.Directions) : Tpe(rng, observed, param, context.Direction);
     }
 
-    /// <summary>A complete trial with a value, or a pruned one: what Optuna counts and ranks.</summary>
-    private static bool Observed(TrialRecord t) => t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
+    /// <summary>What Optuna counts and ranks: a complete trial with a value, or a pruned one; in a multi-objective study only a
+    /// complete trial with a value per objective (Optuna's multi-objective TPE leaves pruned trials out).</summary>
+    private static bool Observed(TrialRecord t, SamplingContext context) => context.Directions.Count > 1
+        ? t.State == TrialState.Complete && t.Values is { } values && values.Count == context.Directions.Count
+        : t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
 
     private int Draws(Distribution d, bool startup) =>
         Single(d) is not null ? 0 : startup ? d is CategoricalDistribution c ? c.Choices.Count : 1 : 2 * eiCandidates;
@@ -63,7 +67,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
             if ((finished < startupTrials) == startup)
                 draws += t.Params.Keys.Where(name => !context.IsFixed(t.Number, name))
                     .Sum(name => distributions.TryGetValue(name, out var d) ? Draws(d, startup) : 0);
-            if (Observed(t)) finished++;
+            if (Observed(t, context)) finished++;
         }
         var stream = new NumpyRandomState(unchecked((uint)seed));
         stream.Skip(draws + SoFarDraws(context, startup));
@@ -111,9 +115,31 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
             .Select(t => t.Params[param.Name]).ToArray();
         var below = Side(keys.Take(nBelow));
         var above = Side(keys.Skip(nBelow));
-        if (param.Distribution is CategoricalDistribution c) return Categorical(rng, below, above, c.Choices.Count);
-        return Numeric(rng, below, above, param.Distribution);
+        return Propose(rng, param, below, null, above);
     }
+
+    /// <summary>Optuna's multi-objective TPE (MOTPE): the good side is chosen by non-domination rank and hypervolume
+    /// (<see cref="OptunaMultiObjective.Split"/>), kept in the order chosen, each of its components weighed by its trial's
+    /// hypervolume contribution among the good trials (the contributions are computed before the trials without this parameter
+    /// leave); the other side as in one objective.</summary>
+    private double MultiObjective(NumpyRandomState rng, TrialRecord[] observed, ParamSpec param, IReadOnlyList<Direction> directions)
+    {
+        var losses = observed.Select(t => t.Values!.Select((v, k) => directions[k].AsLoss(v)).ToArray()).ToArray();
+        var nBelow = Math.Min((int)Math.Ceiling(0.1 * observed.Length), 25);
+        var (belowIndices, aboveIndices) = OptunaMultiObjective.Split(losses, nBelow);
+        var weights = OptunaMultiObjective.BelowWeights(belowIndices.Select(i => losses[i]).ToArray());
+        var has = belowIndices.Select(i => observed[i].Params.ContainsKey(param.Name)).ToArray();
+        var below = belowIndices.Where((_, k) => has[k]).Select(i => observed[i].Params[param.Name]).ToArray();
+        var above = aboveIndices.Select(i => observed[i]).Where(t => t.Params.ContainsKey(param.Name)).Select(t => t.Params[param.Name]).ToArray();
+        return Propose(rng, param, below, weights.Where((_, k) => has[k]).ToArray(), above);
+    }
+
+    /// <summary>The best of the candidates drawn from the good side's mixture; <paramref name="belowWeights"/> replaces the good
+    /// components' default weights (Optuna's predetermined weights) when given.</summary>
+    private double Propose(NumpyRandomState rng, ParamSpec param, double[] below, double[]? belowWeights, double[] above) =>
+        param.Distribution is CategoricalDistribution c
+            ? Categorical(rng, below, belowWeights, above, c.Choices.Count)
+            : Numeric(rng, below, belowWeights, above, param.Distribution);
 
     /// <summary>Optuna's (−step, loss) of an observed trial: complete ones at step −∞ with the value as a loss (negated when
     /// maximising); pruned ones at their last reported step (intermediate values are losses already), or after all without one.</summary>
@@ -126,11 +152,13 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         return (-step, double.IsNaN(v) ? double.PositiveInfinity : v);
     }
 
-    /// <summary>Optuna's default_weights(n) with the prior's weight appended, normalised by numpy's sum.</summary>
-    private double[] Weights(int n)
+    /// <summary>Optuna's default_weights(n), or the <paramref name="given"/> ones, with the prior's weight appended, normalised by
+    /// numpy's sum.</summary>
+    private double[] Weights(int n, double[]? given = null)
     {
         var w = new double[n + 1];
-        if (n < 25) Array.Fill(w, 1.0, 0, n);
+        if (given is not null) given.AsSpan(0, n).CopyTo(w);
+        else if (n < 25) Array.Fill(w, 1.0, 0, n);
         else
         {
             var ramp = n - 25;
@@ -145,10 +173,10 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         return w;
     }
 
-    private int Categorical(NumpyRandomState rng, double[] below, double[] above, int choices)
+    private int Categorical(NumpyRandomState rng, double[] below, double[]? belowWeights, double[] above, int choices)
     {
-        var (lw, lrows) = CategoricalMixture(below, choices);
-        var (_, grows) = CategoricalMixture(above, choices);
+        var (lw, lrows) = CategoricalMixture(below, belowWeights, choices);
+        var (_, grows) = CategoricalMixture(above, null, choices);
         var gw = Weights(above.Length);
         var active = rng.Choice(lw, eiCandidates);
         var samples = new int[eiCandidates];
@@ -172,7 +200,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
 
     /// <summary>The component weights and each component's choice probabilities: prior weight / (n + 1) on every choice, 1 more on
     /// the observed one, normalised per row; the prior's row is uniform.</summary>
-    private (double[] Weights, double[][] Rows) CategoricalMixture(double[] observed, int choices)
+    private (double[] Weights, double[][] Rows) CategoricalMixture(double[] observed, double[]? weights, int choices)
     {
         var value = priorWeight / (observed.Length + 1);
         var rows = new double[observed.Length + 1][];
@@ -185,7 +213,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
             for (var k = 0; k < choices; k++) row[k] /= total;
             rows[i] = row;
         }
-        return (Weights(observed.Length), rows);
+        return (Weights(observed.Length, weights), rows);
     }
 
     /// <summary>Σ_j w_j rows_j, summed in component order (numpy's inner product through reference BLAS).</summary>
@@ -201,11 +229,11 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         return p;
     }
 
-    private double Numeric(NumpyRandomState rng, double[] below, double[] above, Distribution d)
+    private double Numeric(NumpyRandomState rng, double[] below, double[]? belowWeights, double[] above, Distribution d)
     {
         var (low, high) = NumericBounds.Of(d);
-        var l = Parzen(below, d, low, high);
-        var g = Parzen(above, d, low, high);
+        var l = Parzen(below, belowWeights, d, low, high);
+        var g = Parzen(above, null, d, low, high);
         var active = rng.Choice(l.Weights, eiCandidates);
         var samples = new double[eiCandidates];
         for (var i = 0; i < eiCandidates; i++)
@@ -236,7 +264,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     /// <summary>One side's Parzen estimator: a component at each observation (log-transformed on log scales) and the prior at the
     /// centre; each width the larger gap to its sorted neighbours (the outermost take their inner gap), clipped to
     /// [range / min(100, n + 2), range]; the prior's the range.</summary>
-    private Mixture Parzen(double[] observed, Distribution d, double low, double high)
+    private Mixture Parzen(double[] observed, double[]? weights, Distribution d, double low, double high)
     {
         var n = observed.Length;
         var mus = new double[n + 1];
@@ -260,7 +288,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         var minSigma = 1.0 * (high - low) / Math.Min(100.0, 1.0 + mus.Length);
         for (var i = 0; i <= n; i++) sigmas[i] = Math.Min(Math.Max(sigmas[i], minSigma), maxSigma);
         sigmas[n] = 1.0 * (high - low);
-        return new Mixture(mus, sigmas, Weights(n));
+        return new Mixture(mus, sigmas, Weights(n, weights));
     }
 
     /// <summary>The mixture's log density at <paramref name="value"/> (a parameter value): truncated Gaussians without the log of

@@ -112,7 +112,7 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
             {
                 await conn.ExecAsync(tx, "DELETE FROM trial_values WHERE study = $s AND number = $n;", ct, ("$s", study), ("$n", retry));
                 await conn.ExecAsync(tx, """
-                    UPDATE trials SET state = 'running', attempt = attempt + 1, worker = $w, heartbeat_at = $t, ended_at = NULL, value = NULL,
+                    UPDATE trials SET state = 'running', attempt = attempt + 1, worker = $w, heartbeat_at = $t, ended_at = NULL, value = NULL, values_json = NULL,
                         run_id = NULL, error = NULL, stale = 0
                     WHERE study = $s AND number = $n;
                     """, ct, ("$s", study), ("$n", retry), ("$w", worker), ("$t", TimeText.Write(now)));
@@ -166,14 +166,18 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
         }, ct);
     }
 
-    public Task<bool> FinishTrialAsync(TrialLease lease, TrialState state, double? value, string? error, DateTimeOffset at, CancellationToken ct = default)
+    public Task<bool> FinishTrialAsync(TrialLease lease, TrialState state, double? value, IReadOnlyList<double>? values, string? error, DateTimeOffset at,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         if (state == TrialState.Running) throw new KeelInputException($"trial {lease.Number} of study '{lease.Study}': expected an end state (complete, pruned or failed), got running");
         if (state == TrialState.Complete && value is null) throw new KeelInputException($"trial {lease.Number} of study '{lease.Study}': a complete trial needs its objective value");
+        if (values is not null && (state != TrialState.Complete || values.Count == 0 || !values.All(double.IsFinite)))
+            throw new KeelInputException($"trial {lease.Number} of study '{lease.Study}': objective values are kept for a complete trial only, one finite number per objective; got [{string.Join(", ", values)}] for a {Lower(state)} trial");
         return db.WriteAsync(async (conn, tx) =>
-            await conn.ExecAsync(tx, $"UPDATE trials SET state = $st, value = $v, error = $e, ended_at = $t, heartbeat_at = $t WHERE {Held};", ct,
-                Args(lease, ("$st", Lower(state)), ("$v", value is { } v ? SqlCommands.DoubleOrNull(v) : null), ("$e", error), ("$t", TimeText.Write(at)))) == 1, ct);
+            await conn.ExecAsync(tx, $"UPDATE trials SET state = $st, value = $v, values_json = $vs, error = $e, ended_at = $t, heartbeat_at = $t WHERE {Held};", ct,
+                Args(lease, ("$st", Lower(state)), ("$v", value is { } v ? SqlCommands.DoubleOrNull(v) : null),
+                    ("$vs", values is null ? null : JsonSerializer.Serialize(values)), ("$e", error), ("$t", TimeText.Write(at)))) == 1, ct);
     }
 
     public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string study, CancellationToken ct = default) =>
@@ -203,7 +207,7 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
             d[step] = v;
         }
         return await conn.QueryAsync(tx, $"""
-            SELECT number, attempt, state, grp, params_json, value, worker, heartbeat_at, started_at, ended_at, run_id, error, stale
+            SELECT number, attempt, state, grp, params_json, value, worker, heartbeat_at, started_at, ended_at, run_id, error, stale, values_json
             FROM trials WHERE {where} ORDER BY number;
             """, r => new TrialRecord(r.GetInt32(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2), ignoreCase: true), r.GetString(3),
                 JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(4))!)
@@ -217,6 +221,7 @@ internal sealed class SqliteStudyStore(StoreDatabase db) : IStudyStore
                 RunId = r.IsDBNull(10) ? null : r.GetString(10),
                 Error = r.IsDBNull(11) ? null : r.GetString(11),
                 Stale = r.GetInt32(12) == 1,
+                Values = r.IsDBNull(13) ? null : JsonSerializer.Deserialize<double[]>(r.GetString(13)),
             }, ct, ("$s", study), ("$n", number));
     }
 

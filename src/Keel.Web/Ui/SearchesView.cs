@@ -93,7 +93,9 @@ internal sealed class SearchesView(KeelStore store, Access access)
         var front = ParetoPoints.Front(objectives, points).Select(p => p.Trial).ToHashSet();
         var body = new StringBuilder("<h2>Pareto front</h2><p>").Append(E($"{front.Count} of {points.Count} complete trials are on the front " +
             $"({string.Join(", ", objectives.Select(o => $"{o.Name} {(o.HigherIsBetter ? "higher" : "lower")} is better"))}): no other trial beats them on every objective. " +
-            "With three or more objectives a front trial can look beaten in one picture, by being better on an objective it leaves out.")).Append("</p><div class=\"charts\">");
+            "With three or more objectives a front trial can look beaten in one picture, by being better on an objective it leaves out. " + ParetoPoints.HypervolumeNote)).Append("</p><div class=\"charts\">");
+        body.Append(LineChart("hypervolume", "Front hypervolume by trial",
+            [new ChartSeries("hypervolume", ParetoPoints.HypervolumeHistory(objectives, points).Select(x => new[] { (double)x.Trial, x.Share }).ToList())], "trial", legend: false));
         foreach (var o in objectives.Skip(1))
         {
             ChartSeries Of(string label, bool onFront) => new(label, points.Where(p => front.Contains(p.Trial) == onFront)

@@ -370,7 +370,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     [Fact]
     public async Task Search_ThreeObjectives_FrontIsTheUndominatedTrialsAndTheReportPlotsEveryTrial()
     {
-        var run = Prepare("  trials: 6\n  families: [linear, lightgbm]\n  pruner: none\n  objectives: [auc, latency, size]\n",
+        var run = Prepare("  trials: 6\n  families: [linear, lightgbm]\n  objectives: [auc, latency, size]\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
         await using var store = await OpenAsync();
 
@@ -384,6 +384,9 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             values[t.Number] = [m["val.auc"], m["predict_us_per_row"], m["model_bytes"]];
         }
         Assert.Equal(6, values.Count);
+        // The study keeps the same values per trial, for the sampler that searches for the front (no trial pruned: no pruner by default).
+        var kept = await store.Studies.ListTrialsAsync(outcome.Study);
+        Assert.Equal(values.OrderBy(kv => kv.Key).Select(kv => kv.Value), kept.Select(t => t.Values!.ToArray()));
         bool Beats(double[] a, double[] b) => a[0] >= b[0] && a[1] <= b[1] && a[2] <= b[2] && (a[0] > b[0] || a[1] < b[1] || a[2] < b[2]);
         var expected = values.Keys.Where(i => !values.Keys.Any(j => Beats(values[j], values[i]))).Order().ToArray();
         Assert.NotEmpty(expected);
@@ -395,6 +398,8 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             var dots = ChartDots(html, $"Pareto front: auc against {axis}");
             Assert.Equal((6 - expected.Length, expected.Length), (dots["other trials"], dots["Pareto front"]));
         }
+        // How the front grew: one point per complete trial.
+        Assert.Equal(6, ChartLines(html, "Front hypervolume by trial")["hypervolume"]);
     }
 
     /// <summary>The dot groups of the SVG scatter chart titled <paramref name="title"/>: series name → number of dots.</summary>
@@ -466,7 +471,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         for (var i = 0; i < ran; i++)
         {
             await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
-            await trial.CompleteAsync(0.5, CancellationToken.None);
+            await trial.CompleteAsync(0.5, null, CancellationToken.None);
         }
         return (await store.Studies.GetStudyAsync(plan.Study))!;
     }

@@ -264,6 +264,21 @@ public sealed class SearchSpecTests : IDisposable
         var plan = Plan("  objectives: [auc, log_loss, latency, size]\n");
 
         Assert.Equal([new Keel.Search.Objective("auc", true), new Keel.Search.Objective("log_loss", false), new Keel.Search.Objective("latency", false), new Keel.Search.Objective("size", false)], plan.Objectives);
+        Assert.Equal([Keel.Search.Direction.Maximize, Keel.Search.Direction.Minimize, Keel.Search.Direction.Minimize, Keel.Search.Direction.Minimize],
+            plan.StudyOptions(TimeProvider.System).Directions);
+    }
+
+    [Theory]
+    [InlineData("  seed: 5\n", "median", 0)]
+    [InlineData("  objectives: [auc]\n", "median", 0)]
+    [InlineData("  objectives: [auc, size]\n", "none", 2)]
+    [InlineData("  objectives: [auc, size]\n  pruner: asha\n", "asha", 2)]
+    public void From_TwoObjectives_NoPrunerUnlessAskedAndTheSamplerGetsTheirDirections(string search, string pruner, int directions)
+    {
+        // As Optuna, which cannot prune a multi-objective study: a trial stopped for its accuracy may be on the front for its size.
+        var plan = Plan(search);
+
+        Assert.Equal((pruner, directions), (plan.Pruner, plan.StudyOptions(TimeProvider.System).Directions.Count));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
         Assert.Equal([0, 1, 2, 3], claims.Select(c => c.Number));
         Assert.Equal(["lightgbm", "fasttree", "lightgbm", "fasttree"], claims.Select(c => c.Group));
         Assert.Equal(ClaimOutcome.Wait, (await ClaimAsync("w9")).Outcome);
-        foreach (var c in claims) Assert.True(await Store.FinishTrialAsync(LeaseOf(c), TrialState.Complete, c.Number, null, Time.GetUtcNow()));
+        foreach (var c in claims) Assert.True(await Store.FinishTrialAsync(LeaseOf(c), TrialState.Complete, c.Number, null, null, Time.GetUtcNow()));
         Assert.Equal(ClaimOutcome.Done, (await ClaimAsync("w9")).Outcome);
         Assert.All(await Store.ListTrialsAsync("credit-search"), t => Assert.Equal(TrialState.Complete, t.State));
     }
@@ -62,9 +62,9 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
         Assert.Equal((ClaimOutcome.Claimed, 0, 2, "alive"), (retry.Outcome, retry.Trial!.Number, retry.Trial.Attempt, retry.Trial.Worker));
         Assert.Equal(0.1, retry.Trial.Params["learning_rate"]);
         Assert.Empty(retry.Trial.Intermediate);
-        Assert.False(await Store.FinishTrialAsync(LeaseOf(first), TrialState.Complete, 1, null, Time.GetUtcNow()));
+        Assert.False(await Store.FinishTrialAsync(LeaseOf(first), TrialState.Complete, 1, null, null, Time.GetUtcNow()));
         Assert.False(await Store.HeartbeatTrialAsync(LeaseOf(first), Time.GetUtcNow()));
-        Assert.True(await Store.FinishTrialAsync(LeaseOf(retry.Trial), TrialState.Complete, 2, null, Time.GetUtcNow()));
+        Assert.True(await Store.FinishTrialAsync(LeaseOf(retry.Trial), TrialState.Complete, 2, null, null, Time.GetUtcNow()));
         var stored = Assert.Single(await Store.ListTrialsAsync("credit-search"));
         Assert.Equal((TrialState.Complete, 2.0, 2), (stored.State, stored.Value, stored.Attempt));
     }
@@ -122,7 +122,25 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
     {
         await Store.CreateStudyAsync(Definition());
         var t = (await ClaimAsync("a")).Trial!;
-        await Assert.ThrowsAsync<KeelInputException>(() => Store.FinishTrialAsync(LeaseOf(t), TrialState.Complete, null, null, Time.GetUtcNow()));
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.FinishTrialAsync(LeaseOf(t), TrialState.Complete, null, null, null, Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task FinishTrial_ValuesPerObjective_KeptInOrderForACompleteTrialOnly()
+    {
+        await Store.CreateStudyAsync(Definition(planned: 2));
+        var kept = (await ClaimAsync("a")).Trial!;
+        var dead = (await ClaimAsync("b")).Trial!;
+        Assert.True(await Store.FinishTrialAsync(LeaseOf(kept), TrialState.Complete, 0.81, [0.81, 12.5, 40960], null, Time.GetUtcNow()));
+        var stored = (await Store.ListTrialsAsync("credit-search"))[0];
+        Assert.Equal([0.81, 12.5, 40960], stored.Values!);
+        Assert.Null((await Store.ListTrialsAsync("credit-search"))[1].Values);
+
+        // Kept for a complete trial only, finite: a refused end writes nothing.
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.FinishTrialAsync(LeaseOf(dead), TrialState.Pruned, null, [0.5, 1], null, Time.GetUtcNow()));
+        Assert.Contains("trial 1", e.Message);
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.FinishTrialAsync(LeaseOf(dead), TrialState.Complete, 0.5, [0.5, double.NaN], null, Time.GetUtcNow()));
+        Assert.Equal(TrialState.Running, (await Store.ListTrialsAsync("credit-search"))[1].State);
     }
 
     [Fact]
@@ -131,7 +149,7 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
         await Store.CreateStudyAsync(Definition(planned: 2));
         var trial = (await ClaimAsync("w")).Trial!;
         Assert.True(await Store.ReportAsync(LeaseOf(trial), [new(1, 0.5), new(2, 0.4)], Time.GetUtcNow()));
-        Assert.True(await Store.FinishTrialAsync(LeaseOf(trial), TrialState.Complete, 0.8, null, Time.GetUtcNow()));
+        Assert.True(await Store.FinishTrialAsync(LeaseOf(trial), TrialState.Complete, 0.8, null, null, Time.GetUtcNow()));
         await Store.CreateStudyAsync(Definition(planned: 1) with { Name = "other-search" });
 
         Assert.Equal(1, await Store.DeleteStudyAsync("credit-search", Time.GetUtcNow(), Lease));
@@ -193,7 +211,7 @@ public abstract class StudyStoreContract : StoreContract<IStudyStore>
         for (var i = 0; i < 2; i++)
         {
             var t = (await ClaimAsync("a")).Trial!;
-            Assert.True(await Store.FinishTrialAsync(LeaseOf(t), TrialState.Complete, t.Number, null, Time.GetUtcNow()));
+            Assert.True(await Store.FinishTrialAsync(LeaseOf(t), TrialState.Complete, t.Number, null, null, Time.GetUtcNow()));
         }
         Assert.Equal(ClaimOutcome.Done, (await ClaimAsync("a")).Outcome);
 
