@@ -149,16 +149,18 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var importance = ParameterImportance.Compute(trials, plan.Spaces);
         var complete = plan.PlannedTrials is { } planned && trials.Count >= planned && trials.All(t => t.State != TrialState.Running);
 
+        var points = plan.Objectives.Count == 0 ? null : await ParetoPoints.ReadAsync(store.Tracking, plan.Objectives,
+            summaries.Where(t => t.State == "complete" && t.RunId is not null).Select(t => (t.Number, t.Family, t.RunId!)), ct);
         RunOutcome? final = null;
         var winners = budgets.Where(b => b.BestTrial is not null).Select(b => summaries[b.BestTrial!.Value]).ToArray();
         if (winners.Length > 0)
         {
             progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null));
-            var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync(winners, ct)) with { Search = new Keel.Reports.SearchLink(searchRunId, plan.Study, reportPath) };
+            var front = points is null || plan.Objectives.Count < 2 ? [] : FrontCandidates(ParetoPoints.Front(plan.Objectives, points), points, winners, summaries, plan.HigherIsBetter);
+            var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync([.. winners, .. front], ct), front)
+                with { Search = new Keel.Reports.SearchLink(searchRunId, plan.Study, reportPath) };
             final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
-        var points = plan.Objectives.Count == 0 ? null : await ParetoPoints.ReadAsync(store.Tracking, plan.Objectives,
-            summaries.Where(t => t.State == "complete" && t.RunId is not null).Select(t => (t.Number, t.Family, t.RunId!)), ct);
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
         {
             Final = final,
@@ -191,15 +193,37 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
 
     /// <summary>The boosting rounds each boosted winner kept (its trial run's <c>rounds</c> metric: the early-stopping best round, or
     /// every round when it did not stop early), by family.</summary>
-    private async Task<IReadOnlyDictionary<string, int>> BestRoundsAsync(IReadOnlyList<TrialSummary> winners, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<int, int>> BestRoundsAsync(IReadOnlyList<TrialSummary> trials, CancellationToken ct)
     {
-        var rounds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var w in winners.Where(w => SearchSpaces.RoundsOption(w.Family) is not null && w.RunId is not null))
+        var rounds = new Dictionary<int, int>();
+        foreach (var w in trials.Where(w => SearchSpaces.RoundsOption(w.Family) is not null && w.RunId is not null))
         {
             if (await store.Tracking.GetRunAsync(w.RunId!, ct) is { } trialRun && trialRun.Metrics.TryGetValue("rounds", out var r) && r >= 1)
-                rounds[w.Family] = (int)Math.Round(r);
+                rounds[w.Number] = (int)Math.Round(r);
         }
         return rounds;
+    }
+
+    /// <summary>Front trials that also compete in a multi-objective search's final run, per family at most this many.</summary>
+    public const int FrontCandidatesPerFamily = 3;
+
+    /// <summary>A multi-objective search's front trials that compete in the final run beside each family's best: per family, the
+    /// front trials other than its best that are cheaper than it by a margin the noise-tie rule sees (more than 1.5× faster with
+    /// latency an objective, or at least 10 % smaller with size one), best by the metric first, at most
+    /// <see cref="FrontCandidatesPerFamily"/>. Within noise of the best, the final run's noise-tie rule prefers the faster or
+    /// smaller of them; a front trial only better on another metric could not win there, so none competes without latency or size.</summary>
+    internal static IReadOnlyList<TrialSummary> FrontCandidates(IReadOnlyList<ParetoPoint> front, IReadOnlyList<ParetoPoint> points,
+        IReadOnlyList<TrialSummary> winners, IReadOnlyList<TrialSummary> summaries, bool higherIsBetter)
+    {
+        var best = winners.ToDictionary(w => w.Family, w => points.FirstOrDefault(p => p.Trial == w.Number), StringComparer.Ordinal);
+        bool Cheaper(ParetoPoint p) => best.GetValueOrDefault(p.Family) is { } b && b.Trial != p.Trial
+            && (p.Objectives.TryGetValue("latency", out var latency) && latency * 1.5 < b.Objectives["latency"]
+                || p.Objectives.TryGetValue("size", out var size) && size < 0.9 * b.Objectives["size"]);
+        return front.Where(Cheaper).Select(p => summaries.Single(s => s.Number == p.Trial))
+            .Where(s => s.Value is not null)
+            .GroupBy(s => s.Family)
+            .SelectMany(g => (higherIsBetter ? g.OrderByDescending(s => s.Value) : g.OrderBy(s => s.Value)).ThenBy(s => s.Number).Take(FrontCandidatesPerFamily))
+            .ToArray();
     }
 
     private static string FinalReportPath(string searchReport) =>
@@ -208,14 +232,16 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     /// <summary>The prepared run that trains each family's best trial (the spec's fixed options of that type with the trial's sampled
     /// ones over them, as the trial ran) beside the spec's models of types not <paramref name="searched"/> (baselines, ensembles, and
     /// tunable types left out of the search, as given), tagged with the search run. Ensembles are not searched
-    /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models).</summary>
+    /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models). A
+    /// multi-objective search's <paramref name="front"/> trials (<see cref="FrontCandidates"/>) compete too, as FAMILY-tN, when the
+    /// final run chooses by cv.</summary>
     /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by family) with early stopping off, so
     /// its cv folds and its refit train the model the trial scored, not a new early stop on other rows. The final run chooses as
     /// `keel run` chooses by default (cv folds over train + validation when affordable, see <see cref="SelectionPlan"/>), not on
     /// the validation split, unless the spec asks for split.selection: validation; with the trials' cv it makes the same folds. A spec
     /// without models keeps <see cref="PreparedRun.OffersEnsemble"/>, so a cv final run adds the out-of-fold ensemble of the winners.</remarks>
     internal static PreparedRun FinalRun(PreparedRun run, IReadOnlyCollection<string> searched, IReadOnlyList<TrialSummary> winners, string searchRunId,
-        IReadOnlyDictionary<string, int>? bestRounds = null)
+        IReadOnlyDictionary<int, int>? bestRounds = null, IReadOnlyList<TrialSummary>? front = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(searched);
@@ -223,11 +249,20 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var kept = run.Spec.Models.Where(m => !searched.Contains(m.Type))
             .Select(m => m with { Members = m.Members.Select(member => Tuned(member, best)).ToArray() }).ToList();
         if (kept.All(m => SearchSpaces.Tunable.Contains(m.Type))) kept.InsertRange(0, [new ModelSpec { Type = "random" }, new ModelSpec { Type = "zero_rule" }]);
-        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = WithRounds(TrialRunner.Options(run.Spec, w.Family, w.Options), w.Family, bestRounds) });
+        var tuned = winners.Select(w => new ModelSpec { Type = w.Family, Name = w.Family, Options = WithRounds(TrialRunner.Options(run.Spec, w.Family, w.Options), w, bestRounds) });
         var models = kept.Concat(tuned).ToArray();
-        var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
+        // The front's trials are variants of the families already counted: they do not tip the default rule from cv to validation,
+        // and they compete only under cv, where the noise-tie rule can prefer them (on the validation split the best trial wins).
         var (selection, split) = SelectionPlan.Choose(run.Spec, Path.GetFileName(run.SpecPath), run.Table, run.Label, run.Strategy,
-            run.Split, candidates.Length, run.Metric);
+            run.Split, models.Length, run.Metric);
+        if (selection.Mode == SelectionMode.Cv)
+        {
+            models = [.. models, .. (front ?? []).Select(t => new ModelSpec
+            {
+                Type = t.Family, Name = $"{t.Family}-t{t.Number}", Options = WithRounds(TrialRunner.Options(run.Spec, t.Family, t.Options), t, bestRounds),
+            })];
+        }
+        var candidates = models.Select((m, i) => new Candidate(m, TrainerCatalog.Create(m, run.Task, i))).ToArray();
         return run with
         {
             Spec = run.Spec with { Models = models }, Candidates = candidates, Split = split, Selection = selection,
@@ -235,9 +270,9 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         };
     }
 
-    /// <summary><paramref name="options"/> with the rounds the family's trial kept and early stopping off; unchanged without them.</summary>
-    private static IReadOnlyDictionary<string, string> WithRounds(IReadOnlyDictionary<string, string> options, string family, IReadOnlyDictionary<string, int>? bestRounds) =>
-        SearchSpaces.RoundsOption(family) is { } name && bestRounds?.TryGetValue(family, out var rounds) == true
+    /// <summary><paramref name="options"/> with the rounds <paramref name="trial"/> kept and early stopping off; unchanged without them.</summary>
+    private static IReadOnlyDictionary<string, string> WithRounds(IReadOnlyDictionary<string, string> options, TrialSummary trial, IReadOnlyDictionary<int, int>? bestRounds) =>
+        SearchSpaces.RoundsOption(trial.Family) is { } name && bestRounds?.TryGetValue(trial.Number, out var rounds) == true
             ? TrialRunner.Merge(options, new Dictionary<string, string> { [name] = rounds.ToString(CultureInfo.InvariantCulture), ["early_stopping_rounds"] = "0" })
             : options;
 

@@ -132,7 +132,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
             new(3, "linear", "complete", 0.7, 1, 0, 1, new Dictionary<string, string> { ["l2_regularization"] = "0.5" }, "t3"),
         ];
 
-        var final = SearchPipeline.FinalRun(run, ["linear", "lightgbm", "fasttree"], winners, "search-1", new Dictionary<string, int> { ["lightgbm"] = 37, ["fasttree"] = 61 });
+        var final = SearchPipeline.FinalRun(run, ["linear", "lightgbm", "fasttree"], winners, "search-1", new Dictionary<int, int> { [4] = 37, [5] = 61 });
 
         Assert.Equal(new Dictionary<string, string> { ["early_stopping_rounds"] = "0", ["learning_rate"] = "0.05", ["number_of_iterations"] = "37" },
             final.Spec.Models.Single(m => m.Type == "lightgbm").Options);
@@ -155,6 +155,40 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(run.Split.Train, final.Split.Train);
         Assert.Equal(run.Split.Test, final.Split.Test);
         Assert.Equal(run.Selection.Folds.Select(f => f.Validation), final.Selection.Folds.Select(f => f.Validation));
+    }
+
+    [Fact]
+    public void FrontCandidates_PerFamilyTheFrontTrialsBesideItsBestBestFirstAtMostThree()
+    {
+        TrialSummary T(int n, string family, double auc) => new(n, family, "complete", auc, 1, 0, 1, new Dictionary<string, string>(), $"r{n}");
+        TrialSummary[] summaries = [T(0, "lightgbm", 0.86), T(1, "linear", 0.83), T(2, "lightgbm", 0.85), T(3, "lightgbm", 0.80), T(4, "lightgbm", 0.84),
+            T(5, "lightgbm", 0.82), T(6, "linear", 0.81), T(7, "lightgbm", 0.70), T(8, "linear", 0.82)];
+        double[] sizes = [40_000, 4_000, 20_000, 9_000, 15_000, 12_000, 3_000, 8_000, 3_900];
+        var points = summaries.Select(s => new ParetoPoint(s.Number, s.Family, new Dictionary<string, double> { ["auc"] = s.Value!.Value, ["size"] = sizes[s.Number] })).ToArray();
+        // The front as ParetoPoints computed it (trial 7 is not on it); lightgbm's best (0) and linear's (1) compete already; linear's
+        // trial 8 is only 2.5 % smaller than its best, a difference the final run has no use for.
+        var front = SearchPipeline.FrontCandidates(points.Where(p => p.Trial != 7).ToArray(), points, [summaries[0], summaries[1]], summaries, higherIsBetter: true);
+
+        Assert.Equal([2, 4, 5, 6], front.Select(t => t.Number));
+        // Without latency or size among the objectives, a front trial could not win the final run: none competes.
+        var quality = points.Select(p => p with { Objectives = new Dictionary<string, double> { ["auc"] = p.Objectives["auc"], ["log_loss"] = 1 - p.Objectives["auc"] } }).ToArray();
+        Assert.Empty(SearchPipeline.FrontCandidates(quality, quality, [summaries[0], summaries[1]], summaries, higherIsBetter: true));
+    }
+
+    [Fact]
+    public void FinalRun_FrontTrials_CompeteUnderCvWithTheirOwnRoundsNotOnTheValidationSplit()
+    {
+        TrialSummary[] winners = [new(0, "lightgbm", "complete", 0.86, 1, 0, 1, new Dictionary<string, string> { ["number_of_leaves"] = "63" }, "r0")];
+        TrialSummary[] front = [new(5, "lightgbm", "complete", 0.85, 1, 0, 1, new Dictionary<string, string> { ["number_of_leaves"] = "7" }, "r5")];
+        var rounds = new Dictionary<int, int> { [0] = 120, [5] = 40 };
+
+        var cv = SearchPipeline.FinalRun(Prepare("  families: [lightgbm]\n"), ["lightgbm"], winners, "search-1", rounds, front);
+        var validation = SearchPipeline.FinalRun(Prepare("  families: [lightgbm]\n", "split: {selection: validation}\n"), ["lightgbm"], winners, "search-1", rounds, front);
+
+        Assert.Equal(["random", "zero_rule", "lightgbm", "lightgbm-t5"], cv.Candidates.Select(c => c.Spec.DisplayName));
+        Assert.Equal(new Dictionary<string, string> { ["early_stopping_rounds"] = "0", ["number_of_iterations"] = "40", ["number_of_leaves"] = "7" },
+            cv.Spec.Models.Single(m => m.Name == "lightgbm-t5").Options);
+        Assert.Equal(["random", "zero_rule", "lightgbm"], validation.Candidates.Select(c => c.Spec.DisplayName));
     }
 
     [Fact]
@@ -400,6 +434,13 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         }
         // How the front grew: one point per complete trial.
         Assert.Equal(6, ChartLines(html, "Front hypervolume by trial")["hypervolume"]);
+        // The final run (cv) lets each family's other front trials compete beside its best, named by trial.
+        var best = outcome.Budgets.Where(b => b.BestTrial is not null).Select(b => b.BestTrial!.Value).ToHashSet();
+        bool Cheaper(int n) => outcome.Budgets.Single(b => b.Family == outcome.Trials[n].Family).BestTrial is { } b
+            && (values[n][1] * 1.5 < values[b][1] || values[n][2] < 0.9 * values[b][2]);
+        var others = expected.Where(n => !best.Contains(n) && Cheaper(n)).GroupBy(n => outcome.Trials[n].Family)
+            .SelectMany(g => g.OrderByDescending(n => outcome.Trials[n].Value).Take(SearchPipeline.FrontCandidatesPerFamily)).Select(n => $"{outcome.Trials[n].Family}-t{n}");
+        Assert.Equal(others.Order(), outcome.Final!.Candidates.Select(c => c.Name).Where(n => n.Contains("-t", StringComparison.Ordinal)).Order());
     }
 
     /// <summary>The dot groups of the SVG scatter chart titled <paramref name="title"/>: series name → number of dots.</summary>
