@@ -132,6 +132,7 @@ public sealed class UiOperationsPageTests : UiServerTests
             .ToDictionary(x => x.GetProperty("label").GetString()!, x => x.GetProperty("points").EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray());
         Assert.Equal([(5.0, 0.80), (10.0, 0.85)], series["Pareto front"]);
         Assert.Equal([(20.0, 0.79), (12.0, 0.85)], series["other trials"]);
+        Assert.True(ChartSpec(html, "pareto-latency").GetProperty("xLog").GetBoolean()); // latency on a log axis
         // The front's hypervolume by trial, in (−auc, latency): best (−0.85, 5), reference (0.9 × −0.79, 1.1 × 20) = (−0.711, 22);
         // trial 0 dominates 0.089 × 17 of the 0.139 × 17 box, trial 1 adds 0.05 × 12, trials 2 and 3 nothing.
         var hypervolume = ChartSpec(html, "hypervolume").GetProperty("series")[0].GetProperty("points").EnumerateArray().Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray();

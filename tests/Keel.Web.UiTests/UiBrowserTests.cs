@@ -77,7 +77,9 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
         await page.GotoAsync("ui/searches");
         await page.ClickAsync("#studies a:text-is('ui-search-search')");
         await page.WaitForSelectorAsync("#parallel-lightgbm[data-drawn=true]");
-        foreach (var id in new[] { "history", "intermediate-lightgbm", "parallel-lightgbm", "pareto-latency", "pareto-size" }) Assert.True(await DrawnAsync(page, id), id);
+        foreach (var id in new[] { "history", "intermediate-lightgbm", "parallel-lightgbm", "pareto-latency", "pareto-size", "hypervolume" }) Assert.True(await DrawnAsync(page, id), id);
+        // Size spans orders of magnitude: its axis is logarithmic.
+        Assert.Equal("logarithmic", await page.EvaluateAsync<string>("() => Chart.getChart(document.getElementById('pareto-size')).scales.x.type"));
         // Every complete trial is a dot of the Pareto charts, the front's and the others' together.
         Assert.Equal(3, await page.EvaluateAsync<int>("() => Chart.getChart(document.getElementById('pareto-size')).data.datasets.reduce((n, d) => n + d.data.length, 0)"));
         // One loss line of 20 rounds per trial; one parallel line per trial, the best first and darkest, options by name on hover.

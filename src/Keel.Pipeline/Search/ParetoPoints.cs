@@ -56,6 +56,10 @@ public static class ParetoPoints
         "and Optuna's reference point (each objective's worst value moved 10 % outwards) that the trials so far on the front dominate. " +
         "It rises when a trial extends the front; a flat stretch is trials that did not.";
 
+    /// <summary>Whether charts draw <paramref name="objective"/> on a log axis: latency and size, which span orders of magnitude
+    /// (a forest's megabytes beside a booster's kilobytes would squeeze the front into one corner).</summary>
+    public static bool LogAxis(Objective objective) => (objective ?? throw new ArgumentNullException(nameof(objective))).Name is "latency" or "size";
+
     /// <summary>How a chart or table names an objective's axis: "latency µs/row", "size bytes", or the metric.</summary>
     public static string Axis(Objective objective) =>
         (objective ?? throw new ArgumentNullException(nameof(objective))).Name switch { "latency" => "latency µs/row", "size" => "size bytes", var n => n };

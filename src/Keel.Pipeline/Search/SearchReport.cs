@@ -119,9 +119,11 @@ public static class SearchReport
             .Append("</figure><p>Each chart below shows two of the objectives; with three or more, a trial on the front may look beaten in one picture, because it is better on an objective the picture leaves out.</p>");
         foreach (var o in plan.Objectives.Skip(1))
         {
+            var log = ParetoPoints.LogAxis(o);
             Series Of(string name, bool front) => new(name, points.Where(p => onFront.Contains(p.Trial) == front)
-                .Select(p => new Point(p.Objectives[o.Name], p.Objectives[first.Name])).ToArray());
-            h.Append("<figure>").Append(SvgCharts.ScatterChart($"Pareto front: {first.Name} against {ParetoPoints.Axis(o)}", ParetoPoints.Axis(o), first.Name,
+                .Select(p => new Point(log ? Math.Log10(p.Objectives[o.Name]) : p.Objectives[o.Name], p.Objectives[first.Name]))
+                .Where(q => double.IsFinite(q.X) && double.IsFinite(q.Y)).ToArray());
+            h.Append("<figure>").Append(SvgCharts.ScatterChart($"Pareto front: {first.Name} against {ParetoPoints.Axis(o)}", log ? $"log10({ParetoPoints.Axis(o)})" : ParetoPoints.Axis(o), first.Name,
                 [Of("other trials", false), Of("Pareto front", true)], new ChartOptions { ShowLegend = true })).Append("</figure>");
         }
         return h.ToString();

@@ -68,8 +68,8 @@ internal static class Html
         Chart(id, title, new { kind = "line", xLabel, xTime, stepped, legend, series });
 
     /// <summary>A scatter chart: one group of dots per series, no lines.</summary>
-    public static string ScatterChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, string yLabel) =>
-        Chart(id, title, new { kind = "scatter", xLabel, yLabel, series });
+    public static string ScatterChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, string yLabel, bool xLog = false) =>
+        Chart(id, title, new { kind = "scatter", xLabel, yLabel, xLog, series });
 
     /// <summary>A bar chart of labelled values.</summary>
     public static string BarChart(string id, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string valueLabel) =>

@@ -100,7 +100,8 @@ internal sealed class SearchesView(KeelStore store, Access access)
         {
             ChartSeries Of(string label, bool onFront) => new(label, points.Where(p => front.Contains(p.Trial) == onFront)
                 .Select(p => new[] { p.Objectives[o.Name], p.Objectives[objectives[0].Name] }).Where(xy => xy.All(double.IsFinite)).ToList());
-            body.Append(ScatterChart($"pareto-{o.Name}", $"{objectives[0].Name} against {ParetoPoints.Axis(o)}", [Of("other trials", false), Of("Pareto front", true)], ParetoPoints.Axis(o), objectives[0].Name));
+            body.Append(ScatterChart($"pareto-{o.Name}", $"{objectives[0].Name} against {ParetoPoints.Axis(o)}", [Of("other trials", false), Of("Pareto front", true)],
+                ParetoPoints.Axis(o), objectives[0].Name, xLog: ParetoPoints.LogAxis(o)));
         }
         return body.Append("</div>").ToString();
     }

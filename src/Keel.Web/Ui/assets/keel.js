@@ -38,7 +38,7 @@
       },
       options: {
         animation: false, parsing: false, maintainAspectRatio: false,
-        scales: { x: { type: 'linear', title: { display: true, text: spec.xLabel } }, y: { type: 'linear', title: { display: true, text: spec.yLabel } } }
+        scales: { x: { type: spec.xLog ? 'logarithmic' : 'linear', title: { display: true, text: spec.xLabel } }, y: { type: 'linear', title: { display: true, text: spec.yLabel } } }
       }
     };
   }
