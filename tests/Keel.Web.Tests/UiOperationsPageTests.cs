@@ -122,10 +122,14 @@ public sealed class UiOperationsPageTests : UiServerTests
             await F.Store.Tracking.LogBatchAsync(run.Id, new Keel.Core.Tracking.LogBatch { Metrics = [new("val.auc", auc, 0, DateTimeOffset.UtcNow), new("predict_us_per_row", latency, 0, DateTimeOffset.UtcNow)] });
             await F.Store.Studies.SetTrialParamsAsync(lease, new Dictionary<string, double> { ["l2_regularization"] = 0.1 });
             await F.Store.Studies.SetTrialRunAsync(lease, run.Id);
-            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, auc, null, null, DateTimeOffset.UtcNow);
+            await F.Store.Studies.FinishTrialAsync(lease, TrialState.Complete, auc, [auc, latency], null, DateTimeOffset.UtcNow);
         }
 
         var html = await HtmlAsync("ui/searches/mo-search");
+
+        // The trials table shows each trial's values per objective as the study keeps them.
+        Assert.Contains("<th>auc · latency µs/row</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>0.79 · 20</td>", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
 
         Assert.Contains("2 of 4 complete trials are on the front (auc higher is better, latency lower is better)", html, StringComparison.Ordinal);
         var series = ChartSpec(html, "pareto-latency").GetProperty("series").EnumerateArray()

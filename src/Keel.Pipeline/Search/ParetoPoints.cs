@@ -60,6 +60,12 @@ public static class ParetoPoints
     /// (a forest's megabytes beside a booster's kilobytes would squeeze the front into one corner).</summary>
     public static bool LogAxis(Objective objective) => (objective ?? throw new ArgumentNullException(nameof(objective))).Name is "latency" or "size";
 
+    /// <summary>A trial's values per objective as tables show them: " · " between them, whole numbers (bytes) whole, others to six
+    /// significant digits.</summary>
+    public static string FormatValues(IEnumerable<double> values) =>
+        string.Join(" · ", (values ?? throw new ArgumentNullException(nameof(values)))
+            .Select(v => v.ToString(v == Math.Round(v) ? "0" : "G6", System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>How a chart or table names an objective's axis: "latency µs/row", "size bytes", or the metric.</summary>
     public static string Axis(Objective objective) =>
         (objective ?? throw new ArgumentNullException(nameof(objective))).Name switch { "latency" => "latency µs/row", "size" => "size bytes", var n => n };

@@ -69,12 +69,17 @@ internal sealed class SearchesView(KeelStore store, Access access)
         body.Append(IntermediateValues(TrialCurves.From(trials)));
         body.Append(Parallel(spaces, complete, overview));
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
-        body.Append("<h2>Trials</h2>").Append(Table(["#", "Family", "State", "Value", "Params", "Started (UTC)", "Run"], overview.Trials.Select(t => new[]
-        {
+        // A multi-objective study's trials also show their value per objective, as the study keeps them for the sampler.
+        var objectives = overview.Objectives.Count > 1 ? overview.Objectives : [];
+        string[] headers = ["#", "Family", "State", "Value", .. objectives.Count > 0 ? [string.Join(" · ", objectives.Select(ParetoPoints.Axis))] : Array.Empty<string>(),
+            "Params", "Started (UTC)", "Run"];
+        body.Append("<h2>Trials</h2>").Append(Table(headers, overview.Trials.Select(t => (string[])
+        [
             t.Number.ToString(CultureInfo.InvariantCulture) + (t.Enqueued ? " (enqueued)" : ""), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
+            .. objectives.Count > 0 ? [t.Values is { } vs && vs.Count == objectives.Count ? E(ParetoPoints.FormatValues(vs)) : "–"] : Array.Empty<string>(),
             E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",
-        }), "trials"));
+        ]), "trials"));
         // Live while a worker is heard from; a trial whose worker went silent (stale) waits for the next claim, not for this page.
         var live = overview.Trials.Any(t => t.State == "running" && !t.Stale);
         if (live) body.Insert(0, Note($"Trials are running: this page reloads every {LiveRefreshSeconds} s."));
