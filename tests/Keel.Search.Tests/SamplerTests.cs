@@ -112,4 +112,40 @@ public sealed class SamplerTests
     [InlineData(0.5, 0)]
     [InlineData(0.975, 1.959963984540054)]
     public void NormalInverseCdf_ScipyValues_Match(double p, double expected) => Assert.Equal(expected, Normal.InverseCdf(p), 1e-6);
+
+    [Fact]
+    public void Tpe_SeveralObjectives_FindsABetterFrontThanChasingTheFirstObjective()
+    {
+        // A ZDT1-like pair: f1 = x + (y − ½)², f2 = 1 − √x + (y − ½)²; the front is y = ½ with x anywhere in [0, 1]. Chasing f1 alone
+        // piles the trials up at x = 0; searching for the front spreads them along it. Hypervolume against (1.1, 1.1) after 80 trials,
+        // seeds 0–4, for both TPEs (Optuna's independent one and the multivariate one) with and without the objectives' directions.
+        var space = new SearchSpace([new ParamSpec("x", new FloatDistribution(0, 1)), new ParamSpec("y", new FloatDistribution(0, 1))]);
+        static double[] F(IReadOnlyDictionary<string, double> p) =>
+            [p["x"] + (p["y"] - 0.5) * (p["y"] - 0.5), 1 - Math.Sqrt(p["x"]) + (p["y"] - 0.5) * (p["y"] - 0.5)];
+        double Front(ISampler sampler, IReadOnlyList<Direction>? directions)
+        {
+            var history = new List<TrialRecord>();
+            for (var n = 0; n < 80; n++)
+            {
+                var p = Sampling.SampleAll(sampler, space, n, history, Direction.Minimize, directions: directions);
+                var f = F(p);
+                history.Add(new TrialRecord(n, 1, TrialState.Complete, "g", p) { Value = f[0], Values = f });
+            }
+            var inside = history.Select(t => t.Values!.ToArray()).Where(a => a[0] <= 1.1 && a[1] <= 1.1).ToArray();
+            return OptunaMultiObjective.Hypervolume(inside, [1.1, 1.1]);
+        }
+        var seeds = Enumerable.Range(0, 5).ToArray();
+        double[] Fronts(Func<int, ISampler> sampler, IReadOnlyList<Direction>? directions) => seeds.Select(s => Front(sampler(s), directions)).ToArray();
+
+        foreach (var multivariate in new[] { false, true })
+        {
+            ISampler Tpe(int seed) => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = seed, Multivariate = multivariate });
+            var both = Fronts(Tpe, [Direction.Minimize, Direction.Minimize]);
+            var first = Fronts(Tpe, null);
+            var random = Fronts(s => SamplerFactory.Random(new RandomSamplerOptions { Seed = s }), null);
+
+            Assert.True(both.Zip(first).All(p => p.First > p.Second), $"multivariate {multivariate}: front {string.Join(", ", both)}; first objective {string.Join(", ", first)}");
+            Assert.True(both.Zip(random).All(p => p.First > p.Second), $"multivariate {multivariate}: front {string.Join(", ", both)}; random {string.Join(", ", random)}");
+        }
+    }
 }

@@ -37,7 +37,7 @@ public sealed record SearchSpec
     /// <summary>Seed of the sampler. Default: the spec's seed.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and the tpe sampler
+    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and a tpe sampler
     /// searches for (Optuna's multi-objective TPE): metric names (direction from the metric), latency (predict µs per row, lower is
     /// better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
     public IReadOnlyList<string> Objectives { get; init; } = [];

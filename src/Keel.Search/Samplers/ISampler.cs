@@ -12,8 +12,8 @@ public sealed record SamplingContext(int TrialNumber, SearchSpace Space, IReadOn
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
 
     /// <summary>The directions of a multi-objective study's objectives, in the order of <see cref="TrialRecord.Values"/>; empty (the
-    /// default) when the study has one objective, <see cref="Direction"/>. A sampler that searches for the Pareto front (TPE with
-    /// Optuna's defaults) reads the trials' <see cref="TrialRecord.Values"/>; the others keep optimising the one objective.</summary>
+    /// default) when the study has one objective, <see cref="Direction"/>. A sampler that searches for the Pareto front (TPE, with
+    /// Optuna's defaults or multivariate) reads the trials' <see cref="TrialRecord.Values"/>; random and grid sampling ignore them.</summary>
     public IReadOnlyList<Direction> Directions { get; init; } = [];
 
     /// <summary>Whether <paramref name="name"/> of trial <paramref name="trial"/> was given by an enqueued trial, not sampled.</summary>

@@ -13,6 +13,8 @@ namespace Keel.Search.Samplers;
 /// components Watanabe (2023) ablates (split, weights, bandwidth rule, smallest width, categorical kernel, normalised densities).
 /// With Optuna's default options the draws and the arithmetic are Optuna's own (<see cref="OptunaTpe"/>), so the proposals are the ones
 /// Optuna 3.1's TPESampler(seed) makes; the code below serves the other options (and scores candidates for the fixture tests).
+/// With several objectives (<see cref="SamplingContext.Directions"/>) the good side is chosen and weighed as Optuna's multi-objective
+/// TPE does (<see cref="OptunaMultiObjective"/>), in both paths.
 /// </summary>
 internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 {
@@ -28,11 +30,11 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         if (_optuna is not null) return _optuna.Sample(context, param);
         if (options.Multivariate && Joint(context) is { } joint && joint.TryGetValue(param.Name, out var jointValue)) return jointValue;
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, param.Name);
-        if (Split(context, param) is not var (below, above)) return RandomSampler.Draw(rng, param.Distribution);
+        if (Split(context, param) is not var (below, belowWeights, above)) return RandomSampler.Draw(rng, param.Distribution);
 
         if (param.Distribution is CategoricalDistribution c)
         {
-            var l = CategoricalMixture(below, c.Choices.Count);
+            var l = CategoricalMixture(below, c.Choices.Count, belowWeights);
             var g = CategoricalMixture(above, c.Choices.Count);
             var best = -1;
             var bestScore = double.NegativeInfinity;
@@ -46,7 +48,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         }
 
         var (low, high) = NumericBounds.Of(param.Distribution);
-        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high, weights: belowWeights);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         double chosen = double.NaN, chosenScore = double.NegativeInfinity;
         for (var k = 0; k < options.EiCandidates; k++)
@@ -58,27 +60,38 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return chosen;
     }
 
-    /// <summary>The values of <paramref name="param"/> in the good ("below") and bad ("above") trials, each in trial order; null while
-    /// fewer trials than the start-up count have finished.</summary>
-    private (double[] Below, double[] Above)? Split(SamplingContext context, ParamSpec param)
+    /// <summary>The values of <paramref name="param"/> in the good ("below") and bad ("above") trials, in <see cref="SplitTrials"/>'
+    /// order, with the good ones' weights in a multi-objective study; null while fewer trials than the start-up count have finished.</summary>
+    private (double[] Below, double[]? BelowWeights, double[] Above)? Split(SamplingContext context, ParamSpec param)
     {
         // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
         // trials without this (conditional) parameter dropped from each side.
         var observed = Observations(context);
         if (observed.Count < options.StartupTrials) return null;
-        var (below, above) = SplitTrials(observed);
-        double[] Side(IEnumerable<TrialRecord> side) => side.Where(t => t.Params.ContainsKey(param.Name)).Select(t => t.Params[param.Name]).ToArray();
-        return (Side(below), Side(above));
+        var (below, weights, above) = SplitTrials(observed);
+        bool Has(TrialRecord t) => t.Params.ContainsKey(param.Name);
+        double[] Side(IEnumerable<TrialRecord> side) => side.Where(Has).Select(t => t.Params[param.Name]).ToArray();
+        return (Side(below), weights?.Where((_, k) => Has(below[k])).ToArray(), Side(above));
     }
 
-    /// <summary>The best gamma(n) observed trials and the rest, each in trial order.</summary>
-    private (TrialRecord[] Below, TrialRecord[] Above) SplitTrials(List<Observation> observed)
+    /// <summary>The best gamma(n) observed trials and the rest, each in trial order. In a multi-objective study (observations with
+    /// losses per objective) the good ones are chosen as Optuna's multi-objective TPE chooses them (non-domination rank, then
+    /// hypervolume subset selection; <see cref="OptunaMultiObjective"/>) and kept in that order with their hypervolume-contribution
+    /// weights; otherwise the weights are null (the options' weighting).</summary>
+    private (TrialRecord[] Below, double[]? BelowWeights, TrialRecord[] Above) SplitTrials(List<Observation> observed)
     {
         var nBelow = GoodCount(observed.Count);
+        if (observed.Count > 0 && observed[0].Losses is not null)
+        {
+            var losses = observed.Select(o => o.Losses!).ToArray();
+            var (good, bad) = OptunaMultiObjective.Split(losses, nBelow);
+            return (good.Select(i => observed[i].Trial).ToArray(), OptunaMultiObjective.BelowWeights(good.Select(i => losses[i]).ToArray()),
+                bad.Select(i => observed[i].Trial).OrderBy(t => t.Number).ToArray());
+        }
         // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
         var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
         TrialRecord[] Side(IEnumerable<Observation> side) => side.Select(o => o.Trial).OrderBy(t => t.Number).ToArray();
-        return (Side(ranked.Take(nBelow)), Side(ranked.Skip(nBelow)));
+        return (Side(ranked.Take(nBelow)), null, Side(ranked.Skip(nBelow)));
     }
 
     /// <summary>Multivariate TPE (Optuna's <c>multivariate=True</c>, <c>group=False</c>): values for the parameters every observed
@@ -106,8 +119,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         // Optuna's relative search space: the intersection of the observed trials' parameters.
         var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
         if (space.Length == 0) return null;
-        var (below, above) = SplitTrials(observed);
-        var l = JointMixture(space, below);
+        var (below, belowWeights, above) = SplitTrials(observed);
+        var l = JointMixture(space, below, belowWeights);
         var g = JointMixture(space, above);
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, "\u0001joint");
         Dictionary<string, double>? chosen = null;
@@ -133,15 +146,16 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     {
         var observed = Observations(context);
         var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
-        var (below, above) = SplitTrials(observed);
-        var l = JointMixture(space, below);
+        var (below, belowWeights, above) = SplitTrials(observed);
+        var l = JointMixture(space, below, belowWeights);
         var g = JointMixture(space, above);
         return points.Select(x => JointLogPdf(space, l, x) - JointLogPdf(space, g, x)).ToArray();
     }
 
-    /// <summary>One side's joint mixture: a component per trial plus the prior, sharing weights across parameters; each parameter's
+    /// <summary>One side's joint mixture: a component per trial plus the prior, sharing weights across parameters (<paramref name="weights"/>
+    /// when given, else the observations' weights); each parameter's
     /// marginal is a <see cref="ParzenMixture"/> (numeric) or the components' choice probabilities (categorical).</summary>
-    private (double[] Weights, object[] Marginals) JointMixture(ParamSpec[] space, TrialRecord[] trials)
+    private (double[] Weights, object[] Marginals) JointMixture(ParamSpec[] space, TrialRecord[] trials, double[]? weights = null)
     {
         var marginals = space.Select(p =>
         {
@@ -150,7 +164,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
             var (low, high) = NumericBounds.Of(p.Distribution);
             return Parzen(values.Select(v => NumericBounds.To(p.Distribution, v)).ToArray(), low, high, space.Length);
         }).ToArray();
-        return (Normalised(ObservationWeights(trials.Length).Append(options.PriorWeight).ToArray()), marginals);
+        return (Normalised((weights ?? ObservationWeights(trials.Length)).Append(options.PriorWeight).ToArray()), marginals);
     }
 
     private double JointLogPdf(ParamSpec[] space, (double[] Weights, object[] Marginals) mixture, IReadOnlyDictionary<string, double> x)
@@ -179,15 +193,15 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// returns them), from the history in <paramref name="context"/>; what <see cref="Sample"/> maximises over its candidates.</summary>
     internal double[] Score(SamplingContext context, ParamSpec param, IReadOnlyList<double> values)
     {
-        if (Split(context, param) is not var (below, above)) throw new InvalidOperationException("still in the start-up trials");
+        if (Split(context, param) is not var (below, belowWeights, above)) throw new InvalidOperationException("still in the start-up trials");
         if (param.Distribution is CategoricalDistribution c)
         {
-            var l = CategoricalMixture(below, c.Choices.Count);
+            var l = CategoricalMixture(below, c.Choices.Count, belowWeights);
             var g = CategoricalMixture(above, c.Choices.Count);
             return values.Select(v => Math.Log(l[(int)v]) - Math.Log(g[(int)v])).ToArray();
         }
         var (low, high) = NumericBounds.Of(param.Distribution);
-        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
+        var lm = Parzen(below.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high, weights: belowWeights);
         var gm = Parzen(above.Select(v => NumericBounds.To(param.Distribution, v)).ToArray(), low, high);
         return values.Select(v => ScoreAt(param.Distribution, lm, gm, v)).ToArray();
     }
@@ -222,11 +236,19 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return w;
     }
 
-    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank);
+    /// <summary>An observed trial and how it ranks; in a multi-objective study its loss per objective (maximised ones negated).</summary>
+    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank, double[]? Losses = null);
 
     private static List<Observation> Observations(SamplingContext context)
     {
         var list = new List<Observation>();
+        if (context.Directions.Count > 1)
+        {
+            // As Optuna's multi-objective TPE: complete trials with a value per objective only.
+            foreach (var t in context.History.Where(t => t.State == TrialState.Complete && t.Values?.Count == context.Directions.Count))
+                list.Add(new Observation(t, (false, 0, 0), t.Values!.Select((v, k) => context.Directions[k].AsLoss(v)).ToArray()));
+            return list;
+        }
         foreach (var t in context.History)
         {
             if (t.State == TrialState.Complete && t.Value is { } value)
@@ -241,9 +263,10 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return list;
     }
 
-    private double[] CategoricalMixture(double[] observed, int choices)
+    /// <summary>The mixture's choice probabilities; <paramref name="weights"/> replaces the observations' weights when given.</summary>
+    private double[] CategoricalMixture(double[] observed, int choices, double[]? weights = null)
     {
-        var w = Normalised(ObservationWeights(observed.Length).Append(options.PriorWeight).ToArray());
+        var w = Normalised((weights ?? ObservationWeights(observed.Length)).Append(options.PriorWeight).ToArray());
         var rows = CategoricalRows(observed, choices);
         var p = new double[choices];
         for (var i = 0; i < rows.Length; i++)
@@ -303,7 +326,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
 
     /// <summary>One side's Parzen mixture over [low, high]; with <paramref name="jointDims"/> (multivariate, that many parameters),
     /// Optuna's bandwidth is 0.2 n^(-1/(d+4)) of the range for every component instead of the gap to its neighbours.</summary>
-    private ParzenMixture Parzen(double[] observed, double low, double high, int? jointDims = null)
+    private ParzenMixture Parzen(double[] observed, double low, double high, int? jointDims = null, double[]? weights = null)
     {
         // As Optuna 3.1: the prior (centre of the range) takes part in the bandwidths like an observation, and in the count behind
         // the smallest bandwidth; its own bandwidth is then the whole range.
@@ -315,7 +338,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         var minSigma = range * Math.Max(options.MinBandwidthFactor, Math.Pow(observed.Length + 2, -options.MagicClipExponent));
         for (var i = 0; i < sigmas.Length; i++) sigmas[i] = Math.Clamp(sigmas[i], minSigma, range);
         sigmas[^1] = range;
-        return new ParzenMixture(mus, sigmas, Normalised(ObservationWeights(observed.Length).Append(options.PriorWeight).ToArray()), low, high);
+        return new ParzenMixture(mus, sigmas, Normalised((weights ?? ObservationWeights(observed.Length)).Append(options.PriorWeight).ToArray()), low, high);
     }
 
     /// <summary>Each point's larger gap to its neighbours (Optuna 3.1, <c>consider_endpoints=False</c>: the outermost points do not
