@@ -1,13 +1,15 @@
 """Multi-objective `keel search`: how good a Pareto front each sampler finds at the same budget, by its hypervolume.
 
     /usr/bin/python3 bench/search/multiobjective.py --keel REL/keel.dll [--before OLD/keel.dll] [--seeds 0,1,2,3,4] [--trials 50]
-        [--family lightgbm] [--work DIR]
+        [--family lightgbm] [--work DIR] [--multivariate]
 
 One `keel search` per sampler and seed on samples/credit_data.csv, one family (lightgbm by default), objectives auc (higher)
 and size (model bytes, lower), scored on the validation split, no pruner:
   - motpe:  `sampler: tpe`, which with two objectives is Optuna 3.1's multi-objective TPE;
   - random: `sampler: random`;
-  - before: `sampler: tpe` run by an older keel.dll (--before) whose TPE optimised the metric alone and only kept the front.
+  - before: `sampler: tpe` run by an older keel.dll (--before) whose TPE optimised the metric alone and only kept the front;
+  - with --multivariate also mv (`sampler: tpe-multivariate`, which searches for the front too) and mv-before (the older
+    keel.dll's `tpe-multivariate`, the metric alone).
 Each trial's (1 − auc, size) is read from the store the search wrote. The hypervolume of a search's front after k trials is
 measured against one reference point for all searches: the worst 1 − auc and the largest size of any trial of any of them,
 as a share of the box between the reference point and (0, 0); and again with log10 of the size (sizes span orders of magnitude,
@@ -73,9 +75,12 @@ def main():
     ap.add_argument("--trials", type=int, default=50)
     ap.add_argument("--family", default="lightgbm")
     ap.add_argument("--work")
+    ap.add_argument("--multivariate", action="store_true")
     a = ap.parse_args()
     seeds = [int(s) for s in a.seeds.split(",")]
     variants = [("motpe", a.keel, "tpe"), ("random", a.keel, "random")] + ([("before", a.before, "tpe")] if a.before else [])
+    if a.multivariate:
+        variants += [("mv", a.keel, "tpe-multivariate")] + ([("mv-before", a.before, "tpe-multivariate")] if a.before else [])
     work = a.work or tempfile.mkdtemp(prefix="keel-mo-")
     print(f"stores in {work}", file=sys.stderr)
     found = {}
@@ -106,9 +111,10 @@ def main():
                   file=sys.stderr)
         last = str(a.trials)
         for name in variants_out:
-            if name != "motpe":
-                wins = sum(variants_out["motpe"]["hypervolume"][last][i] > variants_out[name]["hypervolume"][last][i] for i in range(len(seeds)))
-                print(f"motpe's front larger than {name}'s after {a.trials} trials on {wins} of {len(seeds)} seeds", file=sys.stderr)
+            for mine, theirs in [("motpe", name), ("mv", name)]:
+                if mine in variants_out and theirs != mine and not (mine == "mv" and theirs != "mv-before"):
+                    wins = sum(variants_out[mine]["hypervolume"][last][i] > variants_out[theirs]["hypervolume"][last][i] for i in range(len(seeds)))
+                    print(f"{mine}'s front larger than {theirs}'s after {a.trials} trials on {wins} of {len(seeds)} seeds", file=sys.stderr)
     print(json.dumps(result))
 
 
