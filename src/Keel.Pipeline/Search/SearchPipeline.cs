@@ -191,8 +191,8 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         return outcome;
     }
 
-    /// <summary>The boosting rounds each boosted winner kept (its trial run's <c>rounds</c> metric: the early-stopping best round, or
-    /// every round when it did not stop early), by family.</summary>
+    /// <summary>The boosting rounds each boosted trial of <paramref name="trials"/> kept (its trial run's <c>rounds</c> metric: the
+    /// early-stopping best round, or every round when it did not stop early), by trial number.</summary>
     private async Task<IReadOnlyDictionary<int, int>> BestRoundsAsync(IReadOnlyList<TrialSummary> trials, CancellationToken ct)
     {
         var rounds = new Dictionary<int, int>();
@@ -235,7 +235,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     /// themselves; their members of a searched type take that type's best options (an ensemble of the tuned models). A
     /// multi-objective search's <paramref name="front"/> trials (<see cref="FrontCandidates"/>) compete too, as FAMILY-tN, when the
     /// final run chooses by cv.</summary>
-    /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by family) with early stopping off, so
+    /// <remarks>A boosted winner trains the rounds its trial kept (<paramref name="bestRounds"/>, by trial number) with early stopping off, so
     /// its cv folds and its refit train the model the trial scored, not a new early stop on other rows. The final run chooses as
     /// `keel run` chooses by default (cv folds over train + validation when affordable, see <see cref="SelectionPlan"/>), not on
     /// the validation split, unless the spec asks for split.selection: validation; with the trials' cv it makes the same folds. A spec
