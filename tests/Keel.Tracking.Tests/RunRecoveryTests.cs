@@ -1,5 +1,4 @@
 using Keel.Core.Tracking;
-using Keel.Tracking.Sqlite;
 
 namespace Keel.Tracking.Tests;
 
@@ -102,16 +101,8 @@ public sealed class RunRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task Open_SchemaVersion1StoreWithRunningRun_UpgradesInPlaceAndLeaseUsesStartTime()
     {
-        var path = Path.Combine(_scope.Folder, "old", "keel.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            await conn.OpenAsync();
-            await conn.ExecAsync(null, "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);" + SchemaV1.Sql
-                + "INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.0000000Z');"
-                + "INSERT INTO experiments VALUES ('e1', 'old', '2026-01-01T00:00:00.0000000Z');"
-                + "INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ('abcdef0123', 'e1', 'old-run', 'running', '2026-03-01T11:00:00.0000000Z');", default);
-        }
+        var path = await _scope.OldStoreAsync(1, "INSERT INTO experiments VALUES ('e1', 'old', '2026-01-01T00:00:00.0000000Z');"
+            + "INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ('abcdef0123', 'e1', 'old-run', 'running', '2026-03-01T11:00:00.0000000Z');");
 
         var store = await _scope.OpenAsync(_time, "sqlite:" + path);
 

@@ -32,18 +32,8 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreContract
     [Fact]
     public async Task Open_SchemaVersion2Store_UpgradesInPlaceKeepingRegistry()
     {
-        // Build a version-2 file by hand (what a Keel before deployments left), with one registered model in it.
-        var folder = Path.Combine(_scope.Folder, "old");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "keel.db");
-        await using (var conn = new SqliteConnection($"Data Source={path}"))
-        {
-            await conn.OpenAsync();
-            await conn.ExecAsync(null, "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);" + SchemaV1.Sql + SchemaV2.Sql
-                + "INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.0000000Z'), (2, '2026-01-02T00:00:00.0000000Z');"
-                + "INSERT INTO registered_models VALUES ('credit', '2026-01-01T00:00:00.0000000Z');", default);
-        }
-        SqliteConnection.ClearAllPools();
+        // A version-2 file (what a Keel before deployments left), with one registered model in it.
+        var path = await _scope.OldStoreAsync(2, "INSERT INTO registered_models VALUES ('credit', '2026-01-01T00:00:00.0000000Z');");
         var store = await _scope.OpenAsync(Time, "sqlite:" + path);
         Assert.NotNull(await store.Registry.GetModelAsync("credit"));
         await store.Deployments.ApplyAsync(Definition(), "ann");

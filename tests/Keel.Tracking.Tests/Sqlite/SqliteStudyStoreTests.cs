@@ -1,7 +1,5 @@
 using Keel.Core.Search;
-using Keel.Tracking.Sqlite;
 using Keel.Tracking.Tests.Contracts;
-using Microsoft.Data.Sqlite;
 
 namespace Keel.Tracking.Tests.Sqlite;
 
@@ -39,21 +37,11 @@ public sealed class SqliteStudyStoreTests : StudyStoreContract
     public async Task Open_SchemaVersion8Store_UpgradesInPlaceTrialsKeptWithoutValues()
     {
         // A version-8 file (a Keel before trials kept their values per objective) with one complete trial of a study.
-        var folder = Path.Combine(_scope.Folder, "old");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "keel.db");
-        await using (var conn = new SqliteConnection($"Data Source={path}"))
-        {
-            await conn.OpenAsync();
-            await conn.ExecAsync(null, "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);" + string.Concat(SchemaMigrations.Steps.Take(8))
-                + string.Concat(Enumerable.Range(1, 8).Select(v => $"INSERT INTO schema_version VALUES ({v}, '2026-01-01T00:00:00.0000000Z');"))
-                + """
-                  INSERT INTO studies VALUES ('old-search', '["linear"]', 2, '{}', 'retry', 3, NULL, '2026-01-01T00:00:00.0000000Z');
-                  INSERT INTO trials (study, number, attempt, state, grp, params_json, value, started_at, ended_at)
-                      VALUES ('old-search', 0, 1, 'complete', 'linear', '{"l2":0.5}', 0.8, '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:01:00.0000000Z');
-                  """, default);
-        }
-        SqliteConnection.ClearAllPools();
+        var path = await _scope.OldStoreAsync(8, """
+            INSERT INTO studies VALUES ('old-search', '["linear"]', 2, '{}', 'retry', 3, NULL, '2026-01-01T00:00:00.0000000Z');
+            INSERT INTO trials (study, number, attempt, state, grp, params_json, value, started_at, ended_at)
+                VALUES ('old-search', 0, 1, 'complete', 'linear', '{"l2":0.5}', 0.8, '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:01:00.0000000Z');
+            """);
 
         var studies = (await _scope.OpenAsync(Time, "sqlite:" + path)).Studies;
 
