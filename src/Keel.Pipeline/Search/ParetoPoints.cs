@@ -29,16 +29,20 @@ public static class ParetoPoints
         foreach (var (trial, family, runId) in trials)
         {
             if (await tracking.GetRunAsync(runId, ct) is not { } run) continue;
-            var values = objectives.ToDictionary(o => o.Name, o => run.Metrics.GetValueOrDefault(o.Name switch
-            {
-                "latency" => "predict_us_per_row",
-                "size" => "model_bytes",
-                _ => $"val.{o.Name}",
-            }, double.NaN), StringComparer.Ordinal);
+            var values = objectives.ToDictionary(o => o.Name, o => run.Metrics.GetValueOrDefault(MetricKey(o), double.NaN), StringComparer.Ordinal);
             points.Add(new ParetoPoint(trial, family, values));
         }
         return points;
     }
+
+    /// <summary>The tracked metric a trial's run records <paramref name="objective"/> under: predict_us_per_row for latency,
+    /// model_bytes for size, val.METRIC for a metric.</summary>
+    public static string MetricKey(Objective objective) => (objective ?? throw new ArgumentNullException(nameof(objective))).Name switch
+    {
+        "latency" => "predict_us_per_row",
+        "size" => "model_bytes",
+        var metric => $"val.{metric}",
+    };
 
     /// <summary>How the front grew, trial by trial (in trial order): the share of the objective box its front dominated after each
     /// complete trial (<see cref="ParetoFront.HypervolumeHistory"/>).</summary>

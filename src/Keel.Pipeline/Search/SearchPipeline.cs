@@ -211,7 +211,8 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     /// front trials other than its best that are cheaper than it by a margin the noise-tie rule sees (more than 1.5× faster with
     /// latency an objective, or at least 10 % smaller with size one), best by the metric first, at most
     /// <see cref="FrontCandidatesPerFamily"/>. Within noise of the best, the final run's noise-tie rule prefers the faster or
-    /// smaller of them; a front trial only better on another metric could not win there, so none competes without latency or size.</summary>
+    /// smaller of them; a front trial only better on another metric could not win there, so none competes without latency or size.
+    /// <paramref name="summaries"/> holds every trial of the study by number (summaries[n] is trial n), as FinishAsync builds them.</summary>
     internal static IReadOnlyList<TrialSummary> FrontCandidates(IReadOnlyList<ParetoPoint> front, IReadOnlyList<ParetoPoint> points,
         IReadOnlyList<TrialSummary> winners, IReadOnlyList<TrialSummary> summaries, bool higherIsBetter)
     {
@@ -219,7 +220,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         bool Cheaper(ParetoPoint p) => best.GetValueOrDefault(p.Family) is { } b && b.Trial != p.Trial
             && (p.Objectives.TryGetValue("latency", out var latency) && latency * 1.5 < b.Objectives["latency"]
                 || p.Objectives.TryGetValue("size", out var size) && size < 0.9 * b.Objectives["size"]);
-        return front.Where(Cheaper).Select(p => summaries.Single(s => s.Number == p.Trial))
+        return front.Where(Cheaper).Select(p => summaries[p.Trial])
             .Where(s => s.Value is not null)
             .GroupBy(s => s.Family)
             .SelectMany(g => (higherIsBetter ? g.OrderByDescending(s => s.Value) : g.OrderBy(s => s.Value)).ThenBy(s => s.Number).Take(FrontCandidatesPerFamily))

@@ -164,17 +164,16 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             cvRounds ? chosen ?? rounds : (int)Math.Round(fits.Average(f => f.BestIteration ?? rounds)));
     }
 
-    /// <summary>The trial's value per objective of search.objectives (a metric as scored, latency, size), as the study keeps them
-    /// for the sampler that searches for the Pareto front; null for a single-objective search, or when one is not a number.</summary>
+    /// <summary>The trial's value per objective of search.objectives, as the study keeps them for the sampler that searches for the
+    /// Pareto front: each the figure its run records under <see cref="ParetoPoints.MetricKey"/> (a validation metric, latency, size);
+    /// null for a single-objective search, or when one is not a number.</summary>
     private IReadOnlyList<double>? ObjectiveValues(IReadOnlyDictionary<string, double> metrics, double latency, double size)
     {
         if (plan.Objectives.Count == 0) return null;
-        var values = plan.Objectives.Select(o => o.Name switch
-        {
-            "latency" => latency,
-            "size" => size,
-            var metric => metrics.GetValueOrDefault(metric, double.NaN),
-        }).ToArray();
+        var recorded = metrics.ToDictionary(m => $"val.{m.Key}", m => m.Value, StringComparer.Ordinal);
+        recorded["predict_us_per_row"] = latency;
+        recorded["model_bytes"] = size;
+        var values = plan.Objectives.Select(o => recorded.GetValueOrDefault(ParetoPoints.MetricKey(o), double.NaN)).ToArray();
         return values.All(double.IsFinite) ? values : null;
     }
 

@@ -31,7 +31,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     /// <summary>What Optuna counts and ranks: a complete trial with a value, or a pruned one; in a multi-objective study only a
     /// complete trial with a value per objective (Optuna's multi-objective TPE leaves pruned trials out).</summary>
     private static bool Observed(TrialRecord t, SamplingContext context) => context.Directions.Count > 1
-        ? t.State == TrialState.Complete && t.Values is { } values && values.Count == context.Directions.Count
+        ? t.Losses(context.Directions) is not null
         : t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
 
     private int Draws(Distribution d, bool startup) =>
@@ -124,7 +124,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     /// leave); the other side as in one objective.</summary>
     private double MultiObjective(NumpyRandomState rng, TrialRecord[] observed, ParamSpec param, IReadOnlyList<Direction> directions)
     {
-        var losses = observed.Select(t => t.Values!.Select((v, k) => directions[k].AsLoss(v)).ToArray()).ToArray();
+        var losses = observed.Select(t => t.Losses(directions)!).ToArray();
         var nBelow = Math.Min((int)Math.Ceiling(0.1 * observed.Length), 25);
         var (belowIndices, aboveIndices) = OptunaMultiObjective.Split(losses, nBelow);
         var weights = OptunaMultiObjective.BelowWeights(belowIndices.Select(i => losses[i]).ToArray());

@@ -245,8 +245,10 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         if (context.Directions.Count > 1)
         {
             // As Optuna's multi-objective TPE: complete trials with a value per objective only.
-            foreach (var t in context.History.Where(t => t.State == TrialState.Complete && t.Values?.Count == context.Directions.Count))
-                list.Add(new Observation(t, (false, 0, 0), t.Values!.Select((v, k) => context.Directions[k].AsLoss(v)).ToArray()));
+            foreach (var t in context.History)
+            {
+                if (t.Losses(context.Directions) is { } losses) list.Add(new Observation(t, (false, 0, 0), losses));
+            }
             return list;
         }
         foreach (var t in context.History)
