@@ -28,6 +28,9 @@ internal static class Flights
         foreach (var kv in args.Skip(2)) options[kv.Split('=')[0]] = kv.Split('=', 2)[1];
         // seed=N (not a LightGBM option): the run's seed, which picks the rows ML.NET samples to build the bins.
         var seed = options.Remove("seed", out var seedText) ? int.Parse(seedText, CultureInfo.InvariantCulture) : 42;
+        // mlnet_predict=true (not a LightGBM option): also time ML.NET's own scoring of the test rows, which Keel's TreeScorer
+        // replaced, and check the two give the same predictions.
+        var mlnetPredict = options.Remove("mlnet_predict", out var mlnetText) && bool.Parse(mlnetText);
 
         var watch = Stopwatch.StartNew();
         var table = Keel.Data.TableReader.Read(args[1], new Keel.Data.ReadOptions()).Table;
@@ -64,6 +67,18 @@ internal static class Flights
         var predictions = fit.Model.Predict(test.Features);
         var predictSeconds = watch.Elapsed.TotalSeconds;
         var auc = Keel.Evaluation.Evaluator.Evaluate(test.Labels, predictions).Metrics["auc"];
+        double? mlnetSeconds = null;
+        bool? identical = null;
+        if (mlnetPredict)
+        {
+            var model = (MlNetModel)fit.Model;
+            watch.Restart();
+            var rows = Featurizer.TransformMatrix(model.Featurizer, test.Features);
+            var view = new MatrixDataView(rows, TaskKind.Binary, 2, null, model.Featurizer);
+            var mlnet = MlNetData.Read(model.Transformer.Transform(view), TaskKind.Binary, model.Classes);
+            mlnetSeconds = Math.Round(watch.Elapsed.TotalSeconds, 2);
+            identical = Enumerable.Range(0, mlnet.Count).All(i => mlnet.Probabilities![i][1] == predictions.Probabilities![i][1]);
+        }
 
         using var process = Process.GetCurrentProcess();
         var result = new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -74,6 +89,11 @@ internal static class Flights
             ["threads"] = MlNetTrainer.Threads(LightGbmOptions.Read(new OptionReader(options, "bench"))),
             ["peak_rss_mb"] = process.PeakWorkingSet64 / 1048576, ["seed"] = seed, ["params"] = trainer.EffectiveParams,
         };
+        if (mlnetSeconds is { } seconds)
+        {
+            result["predict_mlnet_s"] = seconds;
+            result["predict_identical"] = identical!.Value;
+        }
         Console.WriteLine(JsonSerializer.Serialize(result));
     }
 }

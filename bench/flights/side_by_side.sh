@@ -4,6 +4,8 @@
 # test May-Jun, 200 trees, depth 8, learning rate 0.1, 256 bins. Prints each side's JSON (Keel: read, split, featurise,
 # train and predict seconds apart; test AUC; peak RSS) and the train-time ratio and AUC difference.
 # Usage (repository root): bash bench/flights/side_by_side.sh [FLIGHTS_CSV] [keel LightGBM option=value ...]
+# (mlnet_predict=true also times ML.NET's own scoring of the test rows, which Keel's TreeScorer replaced, and checks both
+#  give the same predictions; its memory then counts in Keel's peak RSS.)
 # Round 5's option set (bench/results.md): ... maximum_categorical_split_point_count=64 categorical_smoothing=1
 #   categorical_l2_regularization=1 minimum_example_count_per_group=10
 #   (since round 6 the defaults from 100,000 training rows, so flights gets them with no options; LightGBM's own:
@@ -41,5 +43,7 @@ import json, sys
 x = json.load(open(sys.argv[1]))["models"]["xgboost_hist"]; k = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
 print(f"train time keel/xgboost: {k['train_s']:.1f} / {x['train_s']:.1f} s = {k['train_s'] / x['train_s']:.2f}x (bar <= 1.0); "
       f"keel read {k['read_s']:.1f} s + featurise {k['featurize_s']:.1f} s apart")
+print(f"predict time keel/xgboost: {k['predict_s']:.1f} / {x['predict_s']:.1f} s = {k['predict_s'] / x['predict_s']:.2f}x"
+      + (f"; ML.NET's own scoring {k['predict_mlnet_s']:.1f} s, same predictions: {k['predict_identical']}" if 'predict_mlnet_s' in k else ""))
 print(f"test AUC keel - xgboost: {k['auc']:.4f} - {x['auc']:.4f} = {k['auc'] - x['auc']:+.4f} (bar >= -0.002)")
 PY

@@ -78,6 +78,10 @@ internal sealed class FeatureMatrix
         foreach (var slot in hot) destination[slot] = 1;
     }
 
+    /// <summary>Whether a slot of some row is NaN (the featuriser fills missing values and makes numbers finite, so its rows never
+    /// are; a scorer that cannot read NaN checks).</summary>
+    public bool HasMissing() => _dense.AsSpan().IndexOfAnyExceptInRange(float.NegativeInfinity, float.PositiveInfinity) >= 0;
+
     /// <summary>Stored slots per row: every dense slot plus one per one-hot group (the length of a sparse row).</summary>
     public int StoredPerRow => _layout.Length;
 

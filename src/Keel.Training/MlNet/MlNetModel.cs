@@ -15,6 +15,7 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
     private readonly ModelHeader _header;
     private readonly MlNetEngines _engines;
     private readonly ClassCalibration? _calibration;
+    private readonly TreeScorer? _trees;
 
     public MlNetModel(ModelHeader header, FeaturizerState featurizer, MLContext ml, ITransformer transformer, ClassCalibration? calibration = null)
     {
@@ -24,6 +25,8 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
         _transformer = transformer;
         _calibration = calibration;
         _engines = new MlNetEngines(ml, transformer, header.Task, header.Classes, featurizer, calibration);
+        // Tree models read unstandardised rows; Keel scores the ensembles it knows itself (the same outputs, much faster).
+        _trees = featurizer.Means is null ? TreeScorer.For(transformer, header.Task) : null;
     }
 
     public string Type => _header.Type;
@@ -33,6 +36,9 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
 
     /// <summary>The trained ML.NET transformer (read by tests that stage its trees).</summary>
     internal ITransformer Transformer => _transformer;
+
+    /// <summary>A one-versus-rest forest's per-class calibration of its raw scores (read by tests that score with ML.NET itself).</summary>
+    internal ClassCalibration? Calibration => _calibration;
     public DataSchema InputSchema => Featurizer.InputSchema;
 
     public Predictions Predict(Table features)
@@ -44,6 +50,7 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
                 ? new Predictions { Task = Task, Values = [] }
                 : new Predictions { Task = Task, Classes = Classes, Probabilities = [] };
         }
+        if (_trees?.Predict(rows, Classes, _calibration) is { } scored) return scored;
         // Small batches (a served request) skip the data view: pooled prediction engines, the same outputs.
         if (rows.RowCount <= MlNetEngines.MaxRows) return _engines.Predict(rows);
         var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);

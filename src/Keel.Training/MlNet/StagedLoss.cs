@@ -1,11 +1,8 @@
-using System.Collections;
-using System.Reflection;
 using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.Training.Featurization;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
-using Microsoft.ML.Trainers.FastTree;
 
 namespace Keel.Training.MlNet;
 
@@ -19,21 +16,11 @@ internal static class StagedLoss
     /// <summary>Most rows a curve is computed on; larger sets are sampled (seeded), which keeps the cost bounded at scale.</summary>
     public const int MaxRows = 100_000;
 
-    private sealed record Member(TreeEnsemble<RegressionTree> Ensemble, PlattCalibrator? Calibrator);
-
     /// <summary>Per-row losses held at once by one block of rows (rows times stages); bounds a block's loss buffer at 1 MiB.</summary>
     private const int BlockValues = 1 << 17;
 
-    /// <summary>Slots of the rows held at once by one block (its rows are held dense); bounds those at 0.5 MiB, so wide
-    /// one-hot matrices get blocks of fewer rows.</summary>
-    private const int BlockSlots = 1 << 17;
-
     /// <summary>Most rows in one block.</summary>
     private const int MaxBlockRows = 256;
-
-    /// <summary>One tree as arrays; <paramref name="Categories"/>[n] is non-null at a categorical split node: a bit per slot,
-    /// set for the slots (one-hot categories) that send a row right when any of them is set.</summary>
-    private sealed record FlatTree(int[] Features, float[] Thresholds, int[] Left, int[] Right, double[] Leaves, double Weight, ulong[]?[] Categories);
 
     /// <summary>The curve, or null when the model's shape is not one this code can stage.</summary>
     /// <remarks>With <paramref name="softmax"/>, a multiclass model is a softmax over raw per-class scores (LightGBM)
@@ -43,13 +30,11 @@ internal static class StagedLoss
         FeatureMatrix? validation, EncodedLabels? validationLabels, int seed, int threads)
     {
         if (transformer is not IPredictionTransformer<object> { Model: { } model }) return null;
-        var members = Members(model, task);
+        var members = TreeMember.Read(model, task);
         if (members is null || members.Count == 0) return null;
         // LightGBM's per-class models carry calibrators, but its softmax output reads their raw scores.
         if (softmax && task == TaskKind.Multiclass) members = members.Select(m => m with { Calibrator = null }).ToList();
-        var trees = members.Select(m => m.Ensemble.Trees.Select((t, i) => Flatten(t, m.Ensemble.TreeWeights[i])).ToArray()).ToArray();
-        if (trees.Any(ts => ts is null || ts.Any(t => t is null))) return null;
-        var flat = trees.Select(ts => ts.Select(t => t!).ToArray()).ToArray();
+        var flat = members.Select(m => m.Ensemble.Trees.Select((t, i) => FlatTree.Of(t, m.Ensemble.TreeWeights[i])).ToArray()).ToArray();
 
         var stages = flat.Min(ts => ts.Length);
         var trainLoss = Stage(members, flat, stages, task, train, Sample(train.RowCount, seed), trainLabels, threads);
@@ -58,50 +43,6 @@ internal static class StagedLoss
         var points = new LossPoint[stages];
         for (var k = 0; k < stages; k++) points[k] = new LossPoint(k + 1, trainLoss[k], validLoss?[k]);
         return new LossCurve(task == TaskKind.Regression ? "rmse" : "log_loss", points);
-    }
-
-    private static List<Member>? Members(object model, TaskKind task)
-    {
-        if (task != TaskKind.Multiclass) return AsMember(model) is { } m ? [m] : null;
-        // One-versus-all keeps its per-class models internal in ML.NET 5; read them by reflection and degrade to no curve.
-        var prop = model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-        if (prop?.GetValue(model) is not IEnumerable subs) return null;
-        var list = new List<Member>();
-        foreach (var sub in subs)
-        {
-            if (AsMember(sub) is not { } m) return null;
-            list.Add(m);
-        }
-        return list;
-    }
-
-    private static Member? AsMember(object? model)
-    {
-        if (model is TreeEnsembleModelParametersBasedOnRegressionTree plain) return new Member(plain.TrainedTreeEnsemble, null);
-        var sub = Property<TreeEnsembleModelParametersBasedOnRegressionTree>(model, "SubModel");
-        var calibrator = Property<PlattCalibrator>(model, "Calibrator");
-        return sub is not null && calibrator is not null ? new Member(sub.TrainedTreeEnsemble, calibrator) : null;
-    }
-
-    // Generic calibrated models redeclare SubModel/Calibrator with narrower types, so GetProperty(name) is ambiguous.
-    private static T? Property<T>(object? model, string name) where T : class =>
-        model?.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public)
-            .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
-            .Select(p => p.GetValue(model)).OfType<T>().FirstOrDefault();
-
-    private static FlatTree? Flatten(RegressionTree tree, double weight)
-    {
-        var categories = new ulong[]?[tree.NumberOfNodes];
-        for (var n = 0; n < tree.NumberOfNodes; n++)
-        {
-            if (!tree.CategoricalSplitFlags[n]) continue;
-            var slots = tree.GetCategoricalSplitFeaturesAt(n);
-            var bits = new ulong[slots.Count == 0 ? 0 : slots.Max() / 64 + 1];
-            foreach (var slot in slots) bits[slot >> 6] |= 1UL << (slot & 63);
-            categories[n] = bits;
-        }
-        return new FlatTree(tree.NumericalSplitFeatureIndexes.ToArray(), tree.NumericalSplitThresholds.ToArray(),
-            tree.LeftChild.ToArray(), tree.RightChild.ToArray(), tree.LeafValues.ToArray(), weight, categories);
     }
 
     /// <summary>All rows, or <see cref="MaxRows"/> of them drawn without replacement (seeded) and kept in order.</summary>
@@ -120,39 +61,16 @@ internal static class StagedLoss
         return sample;
     }
 
-    // `positive` holds the slots of x above 0, in order: a categorical split reads only those rather than all its slots.
-    private static double Evaluate(FlatTree tree, ReadOnlySpan<float> x, ReadOnlySpan<int> positive)
-    {
-        if (tree.Features.Length == 0) return tree.Leaves[0];
-        var node = 0;
-        while (node >= 0)
-        {
-            var right = tree.Categories[node] is { } bits ? AnySet(positive, bits) : !(x[tree.Features[node]] <= tree.Thresholds[node]);
-            node = right ? tree.Right[node] : tree.Left[node];
-        }
-        return tree.Leaves[~node];
-    }
-
-    // As ML.NET's own trees decide a categorical split: right when any of the split's category slots is positive.
-    private static bool AnySet(ReadOnlySpan<int> positive, ulong[] bits)
-    {
-        foreach (var s in positive)
-        {
-            if ((s >> 6) < bits.Length && (bits[s >> 6] & (1UL << (s & 63))) != 0) return true;
-        }
-        return false;
-    }
-
     // Blocks of rows on up to `threads` threads, each block writing its rows' per-stage losses into its own buffer; the
     // buffers are then added into sums[k] in row order, so the sums are those of one thread going row by row.
-    private static double[] Stage(List<Member> members, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, int[] rows, EncodedLabels labels,
+    private static double[] Stage(List<TreeMember> members, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, int[] rows, EncodedLabels labels,
         int threads)
     {
         var sums = new double[stages];
-        var blockRows = Math.Clamp(Math.Min(BlockValues / Math.Max(1, stages), BlockSlots / Math.Max(1, x.Width)), 1, MaxBlockRows);
+        var blockRows = Math.Max(1, Math.Min(BlockValues / Math.Max(1, stages), DenseRowBlock.RowsFor(x.Width, MaxBlockRows)));
         var blocks = (rows.Length + blockRows - 1) / blockRows;
         var wave = Math.Min(blocks, Math.Max(1, threads) * 2);
-        var categorical = trees.Any(ts => ts.Any(t => t.Categories.Any(c => c is not null)));
+        var categorical = trees.Any(ts => ts.Any(t => t.HasCategoricalSplits));
         var blockSpaces = new Block[wave];
         for (var b = 0; b < wave; b++) blockSpaces[b] = new Block(blockRows, stages, x.Width, members.Count, categorical);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
@@ -179,48 +97,30 @@ internal static class StagedLoss
         return sums;
     }
 
-    /// <summary>One block's buffers, reused from block to block: its rows (dense, and the slots above 0 of each), their
-    /// running scores, and Terms[i * stages + k], row i's term at stage k (its squared error, or minus the log of its
-    /// class's probability).</summary>
+    /// <summary>One block's buffers, reused from block to block: its rows (<see cref="DenseRowBlock"/>), their running scores,
+    /// and Terms[i * stages + k], row i's term at stage k (its squared error, or minus the log of its class's probability).</summary>
     private sealed class Block(int rows, int stages, int width, int members, bool categorical)
     {
-        private readonly float[] _dense = new float[rows * width];
-        private readonly int[] _positive = new int[categorical ? rows * width : 0];
-        private readonly int[] _positiveStart = new int[rows + 1];
+        private readonly DenseRowBlock _rows = new(rows, width, categorical);
         private readonly double[] _scores = new double[rows * members];
         private readonly double[] _probabilities = new double[members];
 
         public double[] Terms { get; } = new double[rows * stages];
 
         // Tree by tree over the block's rows, so a tree is read once per block; each row still adds its trees in order.
-        public void Stage(List<Member> trained, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, ReadOnlySpan<int> rows, EncodedLabels labels)
+        public void Stage(List<TreeMember> trained, FlatTree[][] trees, int stages, TaskKind task, FeatureMatrix x, ReadOnlySpan<int> rows, EncodedLabels labels)
         {
-            var hot = 0;
+            _rows.Load(x, rows);
             for (var i = 0; i < rows.Length; i++)
             {
-                var row = _dense.AsSpan(i * width, width);
-                x.CopyRow(rows[i], row);
-                _positiveStart[i] = hot;
-                if (categorical)
-                {
-                    for (var s = 0; s < width; s++)
-                    {
-                        if (row[s] > 0) _positive[hot++] = s;
-                    }
-                }
                 for (var m = 0; m < members; m++) _scores[i * members + m] = trained[m].Ensemble.Bias;
             }
-            _positiveStart[rows.Length] = hot;
             for (var k = 0; k < stages; k++)
             {
                 for (var m = 0; m < members; m++)
                 {
                     var tree = trees[m][k];
-                    for (var i = 0; i < rows.Length; i++)
-                    {
-                        var positive = _positive.AsSpan(_positiveStart[i], _positiveStart[i + 1] - _positiveStart[i]);
-                        _scores[i * members + m] += tree.Weight * Evaluate(tree, _dense.AsSpan(i * width, width), positive);
-                    }
+                    for (var i = 0; i < rows.Length; i++) _scores[i * members + m] += tree.Weight * _rows.Evaluate(tree, i);
                 }
                 for (var i = 0; i < rows.Length; i++)
                 {
@@ -240,7 +140,7 @@ internal static class StagedLoss
     }
 
     // The probability of class y, computed as the model computes all of them; `buffer` is reused across rows.
-    private static double TrueClassProbability(List<Member> members, ReadOnlySpan<double> scores, TaskKind task, int y, double[] buffer)
+    private static double TrueClassProbability(List<TreeMember> members, ReadOnlySpan<double> scores, TaskKind task, int y, double[] buffer)
     {
         if (task == TaskKind.Binary)
         {

@@ -1,0 +1,181 @@
+using System.Collections;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Keel.Core.Data;
+using Keel.Training.Featurization;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace Keel.Training.MlNet;
+
+/// <summary>One ML.NET regression tree as one array of split nodes (feature, threshold and children side by side, so a row's
+/// path reads few cache lines) and its leaf values; a categorical split keeps a bit per slot, set for the slots (one-hot
+/// categories) that send a row right when any of them is set.</summary>
+/// <remarks>Read from ML.NET's public tree view; evaluated as ML.NET's own trees evaluate a row without missing values
+/// (InternalRegressionTree.GetOutput): left when the slot is at most the threshold, and 0 for a tree without splits.</remarks>
+internal sealed class FlatTree
+{
+    // A split node: Feature >= 0 is a numeric split on that slot, ~c the c-th categorical split; a child < 0 is leaf ~child.
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
+    private readonly Node[] _nodes;
+    private readonly double[] _leaves;
+    private readonly ulong[][] _categories;
+
+    private FlatTree(Node[] nodes, double[] leaves, ulong[][] categories, double weight)
+    {
+        foreach (var n in nodes)
+        {
+            if (!Child(n.Left, nodes.Length, leaves.Length) || !Child(n.Right, nodes.Length, leaves.Length))
+                throw new InvalidOperationException($"A tree of {nodes.Length} split nodes and {leaves.Length} leaves points outside itself ({n.Left}, {n.Right}).");
+            if (n.Feature >= 0) Width = Math.Max(Width, n.Feature + 1);
+        }
+        _nodes = nodes;
+        _leaves = leaves;
+        _categories = categories;
+        Weight = weight;
+    }
+
+    private static bool Child(int c, int nodes, int leaves) => c >= 0 ? c < nodes : ~c < leaves;
+
+    /// <summary>The fewest slots a row must have for this tree: one past the highest slot a numeric split reads.</summary>
+    public int Width { get; }
+
+    /// <summary>The tree's weight in its ensemble.</summary>
+    public double Weight { get; }
+
+    public bool HasCategoricalSplits => _categories.Length > 0;
+
+    public static FlatTree Of(RegressionTreeBase tree, double weight)
+    {
+        var nodes = new Node[tree.NumberOfNodes];
+        var categories = new List<ulong[]>();
+        for (var n = 0; n < nodes.Length; n++)
+        {
+            var feature = tree.NumericalSplitFeatureIndexes[n];
+            if (tree.CategoricalSplitFlags[n])
+            {
+                var slots = tree.GetCategoricalSplitFeaturesAt(n);
+                var bits = new ulong[slots.Count == 0 ? 0 : slots.Max() / 64 + 1];
+                foreach (var slot in slots) bits[slot >> 6] |= 1UL << (slot & 63);
+                feature = ~categories.Count;
+                categories.Add(bits);
+            }
+            nodes[n] = new Node(feature, tree.NumericalSplitThresholds[n], tree.LeftChild[n], tree.RightChild[n]);
+        }
+        return new FlatTree(nodes, tree.LeafValues.ToArray(), categories.ToArray(), weight);
+    }
+
+    /// <summary>The tree's output for the dense row <paramref name="x"/>, whose slots above 0 are <paramref name="positive"/>
+    /// in order (a categorical split reads only those rather than all its slots).</summary>
+    public double Evaluate(ReadOnlySpan<float> x, ReadOnlySpan<int> positive)
+    {
+        // ML.NET gives 0, not its one leaf's value, for a tree that never split.
+        if (_nodes.Length == 0) return 0;
+        if (x.Length < Width) throw new ArgumentException($"The tree reads slot {Width - 1}; the row has {x.Length}.", nameof(x));
+        // The hot loop of every tree prediction: its child indices were checked when the tree was read and its slots against
+        // the row just now, so it walks without bounds checks.
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var row = ref MemoryMarshal.GetReference(x);
+        var node = 0;
+        while (node >= 0)
+        {
+            ref readonly var n = ref Unsafe.Add(ref nodes, node);
+            var right = n.Feature >= 0 ? !(Unsafe.Add(ref row, n.Feature) <= n.Threshold) : AnySet(positive, _categories[~n.Feature]);
+            node = right ? n.Right : n.Left;
+        }
+        return _leaves[~node];
+    }
+
+    // As ML.NET's own trees decide a categorical split: right when any of the split's category slots is positive.
+    private static bool AnySet(ReadOnlySpan<int> positive, ulong[] bits)
+    {
+        foreach (var s in positive)
+        {
+            if ((s >> 6) < bits.Length && (bits[s >> 6] & (1UL << (s & 63))) != 0) return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>One tree ensemble of a trained model and the Platt calibrator that turns its score into a probability (none
+/// for regression and raw one-versus-rest scores).</summary>
+internal sealed record TreeMember(TreeEnsemble<RegressionTree> Ensemble, PlattCalibrator? Calibrator)
+{
+    /// <summary>The model's ensembles: one for a binary or regression model, one per class (by reflection, as ML.NET 5 keeps
+    /// one-versus-all's per-class models internal) for multiclass; null when the model is not made of such ensembles.</summary>
+    public static List<TreeMember>? Read(object model, TaskKind task)
+    {
+        if (task != TaskKind.Multiclass) return Of(model) is { } m ? [m] : null;
+        var prop = model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+        if (prop?.GetValue(model) is not IEnumerable subs) return null;
+        var list = new List<TreeMember>();
+        foreach (var sub in subs)
+        {
+            if (Of(sub) is not { } m) return null;
+            list.Add(m);
+        }
+        return list;
+    }
+
+    private static TreeMember? Of(object? model)
+    {
+        if (model is TreeEnsembleModelParametersBasedOnRegressionTree plain) return new TreeMember(plain.TrainedTreeEnsemble, null);
+        var sub = Property<TreeEnsembleModelParametersBasedOnRegressionTree>(model, "SubModel");
+        var calibrator = Property<PlattCalibrator>(model, "Calibrator");
+        return sub is not null && calibrator is not null ? new TreeMember(sub.TrainedTreeEnsemble, calibrator) : null;
+    }
+
+    // Generic calibrated models redeclare SubModel/Calibrator with narrower types, so GetProperty(name) is ambiguous.
+    public static T? Property<T>(object? model, string name) where T : class =>
+        model?.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public)
+            .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(model)).OfType<T>().FirstOrDefault();
+}
+
+/// <summary>A block of rows held dense for tree evaluation, and the slots above 0 of each (only when some tree splits on
+/// categories); reused from block to block.</summary>
+internal sealed class DenseRowBlock(int capacity, int width, bool categorical)
+{
+    private readonly float[] _dense = new float[capacity * width];
+    private readonly int[] _positive = new int[categorical ? capacity * width : 0];
+    private readonly int[] _positiveStart = new int[capacity + 1];
+
+    /// <summary>Most rows in a block of <paramref name="width"/> slots: at most <paramref name="maxRows"/>, and fewer for wide
+    /// rows so a block holds about 2^17 slots (0.5 MiB).</summary>
+    public static int RowsFor(int width, int maxRows) => Math.Clamp((1 << 17) / Math.Max(1, width), 1, maxRows);
+
+    /// <summary>Copies <paramref name="rows"/> of <paramref name="x"/> into the block (row i of the block is rows[i]).</summary>
+    public void Load(FeatureMatrix x, ReadOnlySpan<int> rows)
+    {
+        var hot = 0;
+        for (var i = 0; i < rows.Length; i++) hot = LoadRow(x, rows[i], i, hot);
+        _positiveStart[rows.Length] = hot;
+    }
+
+    /// <summary>Copies rows [<paramref name="from"/>, from + count) of <paramref name="x"/> into the block.</summary>
+    public void Load(FeatureMatrix x, int from, int count)
+    {
+        var hot = 0;
+        for (var i = 0; i < count; i++) hot = LoadRow(x, from + i, i, hot);
+        _positiveStart[count] = hot;
+    }
+
+    private int LoadRow(FeatureMatrix x, int r, int i, int hot)
+    {
+        var row = _dense.AsSpan(i * width, width);
+        x.CopyRow(r, row);
+        _positiveStart[i] = hot;
+        if (!categorical) return hot;
+        for (var s = 0; s < width; s++)
+        {
+            if (row[s] > 0) _positive[hot++] = s;
+        }
+        return hot;
+    }
+
+    /// <summary>Tree <paramref name="tree"/>'s output for row <paramref name="i"/> of the block.</summary>
+    public double Evaluate(FlatTree tree, int i) =>
+        tree.Evaluate(_dense.AsSpan(i * width, width), _positive.AsSpan(_positiveStart[i], _positiveStart[i + 1] - _positiveStart[i]));
+}
