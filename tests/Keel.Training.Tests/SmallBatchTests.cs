@@ -2,7 +2,8 @@ using Keel.Core.Data;
 
 namespace Keel.Training.Tests;
 
-/// <summary>Small batches (served requests) take pooled prediction engines instead of one IDataView: the answers must not change.</summary>
+/// <summary>Small batches (served requests) take pooled prediction engines instead of one IDataView (linear models), or one
+/// block of Keel's tree scorer on the calling thread instead of blocks on several (tree models): the answers must not change.</summary>
 public class SmallBatchTests
 {
     [Theory]
@@ -19,7 +20,7 @@ public class SmallBatchTests
         // Penguins' test split is small: predict the training rows too, only the two paths are compared.
         var features = test.Features.RowCount > 128 ? test.Features : train.Features;
         var rows = Enumerable.Range(0, Math.Min(300, features.RowCount)).ToArray();
-        Assert.True(rows.Length > 128, "the large batch must take the IDataView path");
+        Assert.True(rows.Length > 128, "the large batch must take the IDataView path (linear) and several blocks (trees)");
         var all = model.Predict(features.Take(rows));
 
         foreach (var size in new[] { 1, 7, 128 })

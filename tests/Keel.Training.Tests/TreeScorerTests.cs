@@ -10,13 +10,16 @@ namespace Keel.Training.Tests;
 /// ML.NET's own, bit for bit, fresh and after the package's round trip.</summary>
 public class TreeScorerTests
 {
-    // Airport-like codes (a seeded effect per code), a number and a two-level flag, so the trees split on categories
-    // (LightGBM's native splits of the 80 codes) and on numbers; the three classes and regression's target follow the same effects.
+    // Airport-like codes and carriers (a seeded effect per code and carrier), a number and a two-level flag, so the trees
+    // split on categories (LightGBM's native splits of the 80 codes and 12 carriers: a row has two slots above 0 among the
+    // categorical ones, so splits of one or two categories read their own slots and longer ones the row's) and on numbers; the three classes and regression's target follow the same effects.
     private static TrainingData Codes(int rows, TaskKind task, int seed)
     {
         var rng = new Random(seed);
         var effect = Enumerable.Range(0, 80).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+        var carrierEffect = Enumerable.Range(0, 12).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var code = new string?[rows];
+        var carrier = new string?[rows];
         var amount = new double[rows];
         var flag = new string?[rows];
         var y = new int[rows];
@@ -25,14 +28,17 @@ public class TreeScorerTests
         {
             var k = rng.Next(effect.Length);
             code[r] = $"C{k:D2}";
+            var c = rng.Next(carrierEffect.Length);
+            carrier[r] = $"K{c:D2}";
             amount[r] = Math.Round(rng.NextDouble() * 100, 1);
             flag[r] = rng.Next(2) == 0 ? "yes" : "no";
-            var z = effect[k] + amount[r] / 50 - 1 + (flag[r] == "yes" ? 0.5 : 0);
+            var z = effect[k] + carrierEffect[c] + amount[r] / 50 - 1 + (flag[r] == "yes" ? 0.5 : 0);
             var u = z + Math.Log(1 / rng.NextDouble() - 1);
             y[r] = task == TaskKind.Multiclass ? (u < -1 ? 0 : u < 1 ? 1 : 2) : u > 0 ? 1 : 0;
             values[r] = 10 * z + rng.NextDouble();
         }
-        var table = new Table([new StringColumn("code", code), new NumericColumn("amount", amount), new StringColumn("flag", flag)]);
+        var table = new Table([new StringColumn("code", code), new StringColumn("carrier", carrier), new NumericColumn("amount", amount),
+            new StringColumn("flag", flag)]);
         var labels = task == TaskKind.Regression
             ? new EncodedLabels { Task = task, Values = values }
             : new EncodedLabels { Task = task, Classes = task == TaskKind.Multiclass ? ["low", "mid", "high"] : ["0", "1"], ClassIndices = y };
@@ -74,7 +80,9 @@ public class TreeScorerTests
         if (type == "lightgbm" && task == TaskKind.Binary)
         {
             var trees = TreeMember.Read(((Microsoft.ML.IPredictionTransformer<object>)model.Transformer).Model, task)![0].Ensemble.Trees;
-            Assert.Contains(trees, t => t.CategoricalSplitFlags.Contains(true));
+            var sizes = trees.SelectMany(t => Enumerable.Range(0, t.NumberOfNodes).Where(n => t.CategoricalSplitFlags[n]).Select(n => t.GetCategoricalSplitFeaturesAt(n).Count)).ToList();
+            Assert.Contains(sizes, n => n <= 2);
+            Assert.Contains(sizes, n => n > 2);
         }
 
         // Every size of batch, from one served row to the whole set, in blocks of many rows on several threads.

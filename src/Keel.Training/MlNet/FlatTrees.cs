@@ -10,8 +10,8 @@ using Microsoft.ML.Trainers.FastTree;
 namespace Keel.Training.MlNet;
 
 /// <summary>One ML.NET regression tree as one array of split nodes (feature, threshold and children side by side, so a row's
-/// path reads few cache lines) and its leaf values; a categorical split keeps a bit per slot, set for the slots (one-hot
-/// categories) that send a row right when any of them is set.</summary>
+/// path reads few cache lines) and its leaf values; a categorical split keeps the slots (one-hot categories) that send a
+/// row right when any of them is above 0, as a list and as a bit per slot.</summary>
 /// <remarks>Read from ML.NET's public tree view; evaluated as ML.NET's own trees evaluate a row without missing values
 /// (InternalRegressionTree.GetOutput): left when the slot is at most the threshold, and 0 for a tree without splits.</remarks>
 internal sealed class FlatTree
@@ -21,9 +21,10 @@ internal sealed class FlatTree
 
     private readonly Node[] _nodes;
     private readonly double[] _leaves;
-    private readonly ulong[][] _categories;
+    private readonly int[][] _categorySlots;
+    private readonly ulong[][] _categoryBits;
 
-    private FlatTree(Node[] nodes, double[] leaves, ulong[][] categories, double weight)
+    private FlatTree(Node[] nodes, double[] leaves, int[][] categorySlots, double weight)
     {
         foreach (var n in nodes)
         {
@@ -33,7 +34,9 @@ internal sealed class FlatTree
         }
         _nodes = nodes;
         _leaves = leaves;
-        _categories = categories;
+        _categorySlots = categorySlots;
+        _categoryBits = [.. categorySlots.Select(Bits)];
+        foreach (var slots in categorySlots) Width = Math.Max(Width, slots.Length == 0 ? 0 : slots[^1] + 1);
         Weight = weight;
     }
 
@@ -45,30 +48,38 @@ internal sealed class FlatTree
     /// <summary>The tree's weight in its ensemble.</summary>
     public double Weight { get; }
 
-    public bool HasCategoricalSplits => _categories.Length > 0;
+    /// <summary>Every slot some categorical split of <paramref name="trees"/> reads, ascending: the only slots whose being
+    /// above 0 a row must list for them (<see cref="Evaluate"/>'s positive slots).</summary>
+    public static int[] CategoricalSlots(IEnumerable<FlatTree> trees) =>
+        [.. trees.SelectMany(t => t._categorySlots.SelectMany(slots => slots)).Distinct().Order()];
+
+    private static ulong[] Bits(int[] slots)
+    {
+        var bits = new ulong[slots.Length == 0 ? 0 : slots[^1] / 64 + 1];
+        foreach (var slot in slots) bits[slot >> 6] |= 1UL << (slot & 63);
+        return bits;
+    }
 
     public static FlatTree Of(RegressionTreeBase tree, double weight)
     {
         var nodes = new Node[tree.NumberOfNodes];
-        var categories = new List<ulong[]>();
+        var categories = new List<int[]>();
         for (var n = 0; n < nodes.Length; n++)
         {
             var feature = tree.NumericalSplitFeatureIndexes[n];
             if (tree.CategoricalSplitFlags[n])
             {
-                var slots = tree.GetCategoricalSplitFeaturesAt(n);
-                var bits = new ulong[slots.Count == 0 ? 0 : slots.Max() / 64 + 1];
-                foreach (var slot in slots) bits[slot >> 6] |= 1UL << (slot & 63);
                 feature = ~categories.Count;
-                categories.Add(bits);
+                categories.Add([.. tree.GetCategoricalSplitFeaturesAt(n).Distinct().Order()]);
             }
             nodes[n] = new Node(feature, tree.NumericalSplitThresholds[n], tree.LeftChild[n], tree.RightChild[n]);
         }
         return new FlatTree(nodes, tree.LeafValues.ToArray(), categories.ToArray(), weight);
     }
 
-    /// <summary>The tree's output for the dense row <paramref name="x"/>, whose slots above 0 are <paramref name="positive"/>
-    /// in order (a categorical split reads only those rather than all its slots).</summary>
+    /// <summary>The tree's output for the dense row <paramref name="x"/>; <paramref name="positive"/> lists, in order, its
+    /// slots above 0 among <see cref="CategoricalSlots"/> of the trees it is evaluated with (a categorical split reads
+    /// those or its own slots, whichever are fewer).</summary>
     public double Evaluate(ReadOnlySpan<float> x, ReadOnlySpan<int> positive)
     {
         // ML.NET gives 0, not its one leaf's value, for a tree that never split.
@@ -82,15 +93,26 @@ internal sealed class FlatTree
         while (node >= 0)
         {
             ref readonly var n = ref Unsafe.Add(ref nodes, node);
-            var right = n.Feature >= 0 ? !(Unsafe.Add(ref row, n.Feature) <= n.Threshold) : AnySet(positive, _categories[~n.Feature]);
+            var right = n.Feature >= 0 ? !(Unsafe.Add(ref row, n.Feature) <= n.Threshold) : InSet(x, positive, ~n.Feature);
             node = right ? n.Right : n.Left;
         }
         return _leaves[~node];
     }
 
-    // As ML.NET's own trees decide a categorical split: right when any of the split's category slots is positive.
-    private static bool AnySet(ReadOnlySpan<int> positive, ulong[] bits)
+    // As ML.NET's own trees decide categorical split c: right when any of its slots is above 0. It reads the split's own
+    // slots (as ML.NET does) or the row's positive ones, whichever list is shorter.
+    private bool InSet(ReadOnlySpan<float> x, ReadOnlySpan<int> positive, int c)
     {
+        var slots = _categorySlots[c];
+        if (slots.Length <= positive.Length)
+        {
+            foreach (var s in slots)
+            {
+                if (x[s] > 0) return true;
+            }
+            return false;
+        }
+        var bits = _categoryBits[c];
         foreach (var s in positive)
         {
             if ((s >> 6) < bits.Length && (bits[s >> 6] & (1UL << (s & 63))) != 0) return true;
@@ -134,12 +156,13 @@ internal sealed record TreeMember(TreeEnsemble<RegressionTree> Ensemble, PlattCa
             .Select(p => p.GetValue(model)).OfType<T>().FirstOrDefault();
 }
 
-/// <summary>A block of rows held dense for tree evaluation, and the slots above 0 of each (only when some tree splits on
+/// <summary>A block of rows held dense for tree evaluation, and of each the slots above 0 among
+/// <paramref name="categoricalSlots"/> (<see cref="FlatTree.CategoricalSlots"/> of the trees; none when no tree splits on
 /// categories); reused from block to block.</summary>
-internal sealed class DenseRowBlock(int capacity, int width, bool categorical)
+internal sealed class DenseRowBlock(int capacity, int width, int[] categoricalSlots)
 {
     private readonly float[] _dense = new float[capacity * width];
-    private readonly int[] _positive = new int[categorical ? capacity * width : 0];
+    private readonly int[] _positive = new int[capacity * categoricalSlots.Length];
     private readonly int[] _positiveStart = new int[capacity + 1];
 
     /// <summary>Most rows in a block of <paramref name="width"/> slots: at most <paramref name="maxRows"/>, and fewer for wide
@@ -167,8 +190,7 @@ internal sealed class DenseRowBlock(int capacity, int width, bool categorical)
         var row = _dense.AsSpan(i * width, width);
         x.CopyRow(r, row);
         _positiveStart[i] = hot;
-        if (!categorical) return hot;
-        for (var s = 0; s < width; s++)
+        foreach (var s in categoricalSlots)
         {
             if (row[s] > 0) _positive[hot++] = s;
         }

@@ -9,7 +9,8 @@ namespace Keel.Training.MlNet;
 
 /// <summary>
 /// Predicts small batches row by row with pooled ML.NET prediction engines: a transform over a data view costs about
-/// 90 µs a call here even for one row (LightGBM on credit_data), an engine about 15. Engines are not thread-safe, so each
+/// 90 µs a call here even for one row (LightGBM on credit_data), an engine about 15. Tree models are scored by
+/// <see cref="TreeScorer"/> instead; this serves the other ML.NET models (linear classifiers). Engines are not thread-safe, so each
 /// call rents one from the pool. Rows are those the data view hands the model (dense, standardised for linear models),
 /// and the outputs are read the same way, so the answers are exactly those of the data-view path (SmallBatchTests).
 /// </summary>

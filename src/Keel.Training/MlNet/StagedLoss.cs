@@ -70,7 +70,7 @@ internal static class StagedLoss
         var blockRows = Math.Max(1, Math.Min(BlockValues / Math.Max(1, stages), DenseRowBlock.RowsFor(x.Width, MaxBlockRows)));
         var blocks = (rows.Length + blockRows - 1) / blockRows;
         var wave = Math.Min(blocks, Math.Max(1, threads) * 2);
-        var categorical = trees.Any(ts => ts.Any(t => t.HasCategoricalSplits));
+        var categorical = FlatTree.CategoricalSlots(trees.SelectMany(ts => ts));
         var blockSpaces = new Block[wave];
         for (var b = 0; b < wave; b++) blockSpaces[b] = new Block(blockRows, stages, x.Width, members.Count, categorical);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
@@ -99,7 +99,7 @@ internal static class StagedLoss
 
     /// <summary>One block's buffers, reused from block to block: its rows (<see cref="DenseRowBlock"/>), their running scores,
     /// and Terms[i * stages + k], row i's term at stage k (its squared error, or minus the log of its class's probability).</summary>
-    private sealed class Block(int rows, int stages, int width, int members, bool categorical)
+    private sealed class Block(int rows, int stages, int width, int members, int[] categorical)
     {
         private readonly DenseRowBlock _rows = new(rows, width, categorical);
         private readonly double[] _scores = new double[rows * members];

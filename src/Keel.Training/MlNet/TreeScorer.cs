@@ -49,7 +49,7 @@ internal sealed class TreeScorer
     private readonly ICalibrator[] _calibrators;
     private readonly Output _output;
     private readonly TaskKind _task;
-    private readonly bool _categorical;
+    private readonly int[] _categorical;
 
     private TreeScorer(FlatTree[][] models, ICalibrator[] calibrators, Output output, TaskKind task)
     {
@@ -57,7 +57,7 @@ internal sealed class TreeScorer
         _calibrators = calibrators;
         _output = output;
         _task = task;
-        _categorical = models.Any(m => m.Any(t => t.HasCategoricalSplits));
+        _categorical = FlatTree.CategoricalSlots(models.SelectMany(m => m));
     }
 
     /// <summary>The scorer of <paramref name="transformer"/>, or null when its shape is not one this class scores exactly as ML.NET.</summary>
@@ -212,7 +212,7 @@ internal sealed class TreeScorer
     }
 
     /// <summary>A block's rows and the per-row, per-model sums; one per thread, reused from block to block.</summary>
-    private sealed class Block(int rows, int width, int models, bool categorical)
+    private sealed class Block(int rows, int width, int models, int[] categorical)
     {
         public DenseRowBlock Rows { get; } = new(rows, width, categorical);
         public double[] Sums { get; } = new double[rows * models];
