@@ -14,20 +14,11 @@ internal static class LightGbmCv
     {
         var table = Keel.Data.TableReader.Read(args[1], new Keel.Data.ReadOptions()).Table;
         var label = args[2];
-        var task = args[3] switch { "binary" => TaskKind.Binary, "multiclass" => TaskKind.Multiclass, _ => TaskKind.Regression };
+        var task = Task(args[3]);
         var folds = int.Parse(args[4], CultureInfo.InvariantCulture);
         var options = args.Skip(5).ToDictionary(kv => kv.Split('=')[0], kv => kv.Split('=', 2)[1]);
-        var column = table[label];
         var features = table.Drop([label]);
-        EncodedLabels labels;
-        if (task == TaskKind.Regression)
-            labels = new EncodedLabels { Task = task, Values = [.. Enumerable.Range(0, table.RowCount).Select(r => ((NumericColumn)column)[r])] };
-        else
-        {
-            var text = Enumerable.Range(0, table.RowCount).Select(column.Format).ToArray();
-            var classes = text.Distinct().Order(StringComparer.Ordinal).ToArray();
-            labels = new EncodedLabels { Task = task, Classes = classes, ClassIndices = [.. text.Select(t => Array.IndexOf(classes, t))] };
-        }
+        var labels = Labels(table, label, task);
 
         // Stratified folds: rows of each class shuffled with a fixed seed and dealt round-robin.
         var fold = new int[table.RowCount];
@@ -53,5 +44,19 @@ internal static class LightGbmCv
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileNameWithoutExtension(args[1])} {metric} mean {scores.Average():F5} folds {string.Join(' ', scores.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))} options {string.Join(' ', args.Skip(5))}"));
+    }
+
+    /// <summary>binary, multiclass or regression (anything else).</summary>
+    public static TaskKind Task(string name) => name switch { "binary" => TaskKind.Binary, "multiclass" => TaskKind.Multiclass, _ => TaskKind.Regression };
+
+    /// <summary>The label column of <paramref name="table"/> encoded for <paramref name="task"/> (classes in ordinal order).</summary>
+    public static EncodedLabels Labels(Table table, string label, TaskKind task)
+    {
+        var column = table[label];
+        if (task == TaskKind.Regression)
+            return new EncodedLabels { Task = task, Values = [.. Enumerable.Range(0, table.RowCount).Select(r => ((NumericColumn)column)[r])] };
+        var text = Enumerable.Range(0, table.RowCount).Select(column.Format).ToArray();
+        var classes = text.Distinct().Order(StringComparer.Ordinal).ToArray();
+        return new EncodedLabels { Task = task, Classes = classes, ClassIndices = [.. text.Select(t => Array.IndexOf(classes, t))] };
     }
 }

@@ -12,10 +12,16 @@ using Keel.Training.Featurization;
 //   dotnet run -c Release --project bench/Keel.Bench -- sample IN.parquet OUT.csv 200000   a seeded row sample as CSV (for bench/ridge.py)
 //   dotnet run -c Release --project bench/Keel.Bench -- flights FLIGHTS_CSV [option=value ...]   Keel's side of bench/flights/side_by_side.sh
 //   dotnet run -c Release --project bench/Keel.Bench -- lgbcv CSV LABEL TASK FOLDS [option=value ...]   k-fold score of one LightGBM option set
+//   dotnet run -c Release --project bench/Keel.Bench -- predict CSV LABEL TASK TYPE   one ML.NET model's prediction time, Keel's TreeScorer beside ML.NET's own paths
 var mode = args.Length > 0 ? args[0] : "featurize";
 if (mode == "lgbcv")
 {
     LightGbmCv.Run(args);
+    return;
+}
+if (mode == "predict")
+{
+    PredictPaths.Run(args);
     return;
 }
 if (mode == "flights")

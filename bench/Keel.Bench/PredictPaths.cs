@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Keel.Core.Spec;
+using Keel.Training;
+using Keel.Training.Featurization;
+using Keel.Training.MlNet;
+using Microsoft.ML;
+
+/// <summary>One ML.NET model's prediction time by Keel's <see cref="TreeScorer"/> and by ML.NET's own paths (pooled
+/// prediction engines for one row, one data view for a batch), side by side in one process, and whether they agree.
+/// The model (Keel's defaults for its type) trains on four fifths of the rows and predicts the other fifth. Prints one JSON line.</summary>
+internal static class PredictPaths
+{
+    /// <summary>args: predict CSV LABEL binary|multiclass|regression TYPE.</summary>
+    public static void Run(string[] args)
+    {
+        var all = Keel.Data.TableReader.Read(args[1], new Keel.Data.ReadOptions()).Table;
+        var task = LightGbmCv.Task(args[3]);
+        var labels = LightGbmCv.Labels(all, args[2], task);
+        var features = all.Drop([args[2]]);
+        int[] trainRows = [.. Enumerable.Range(0, all.RowCount).Where(r => r % 5 != 0)], testRows = [.. Enumerable.Range(0, all.RowCount).Where(r => r % 5 == 0)];
+        var train = new TrainingData(features.Take(trainRows), labels.Take(trainRows));
+        var fitted = TrainerCatalog.Create(new ModelSpec { Type = args[4] }, task, 0).Fit(train, null, new TrainContext(42, args[1])).Model;
+        if (fitted is not MlNetModel model) throw new InvalidOperationException($"{args[4]} trains a {fitted.GetType().Name}, not an ML.NET model.");
+        var table = features.Take(testRows);
+        var rows = Featurizer.TransformMatrix(model.Featurizer, table);
+        var scorer = TreeScorer.For(model.Transformer, model.Task);
+        var engines = new MlNetEngines(new MLContext(0), model.Transformer, model.Task, model.Classes, model.Featurizer, model.Calibration);
+        var one = Enumerable.Range(0, Math.Min(table.RowCount, 200)).Select(r => table.Take([r])).ToArray();
+
+        // µs per call, the median of 7 timed passes after untimed passes for at least a second (so the JIT's tiers settle
+        // and each path is timed at full speed, whichever runs first).
+        double Time(Action<int> call, int calls)
+        {
+            var warm = Stopwatch.StartNew();
+            while (warm.ElapsedMilliseconds < 1000)
+            {
+                for (var i = 0; i < calls; i++) call(i);
+            }
+            var passes = new List<double>();
+            for (var pass = 0; pass < 7; pass++)
+            {
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < calls; i++) call(i);
+                passes.Add(watch.Elapsed.TotalMicroseconds / calls);
+            }
+            passes.Sort();
+            return passes[passes.Count / 2];
+        }
+
+        // One row per call, featurising it included; the whole file in one call, per row.
+        double Single(Func<int, Keel.Core.Models.Predictions> predict) => Math.Round(Time(i => predict(i), one.Length), 2);
+        double Batch(Func<Keel.Core.Models.Predictions> predict) => Math.Round(Time(_ => predict(), 1) / table.RowCount, 3);
+
+        var keelBatch = model.Predict(table);
+        var mlnetBatch = MlNetData.Read(model.Transformer.Transform(new MatrixDataView(rows, model.Task, model.Classes.Count, null, model.Featurizer)),
+            model.Task, model.Classes, model.Calibration);
+        var same = Enumerable.Range(0, table.RowCount).All(i => model.Task == Keel.Core.Data.TaskKind.Regression
+            ? keelBatch.Values![i] == mlnetBatch.Values![i]
+            : keelBatch.Probabilities![i].SequenceEqual(mlnetBatch.Probabilities![i]));
+        var result = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["data"] = Path.GetFileName(args[1]), ["model"] = model.Type, ["task"] = model.Task.ToString(), ["rows"] = table.RowCount, ["slots"] = rows.Width, ["cores"] = Environment.ProcessorCount,
+            ["tree_scorer"] = scorer is not null, ["identical"] = same,
+            ["keel_one_row_us"] = Single(i => model.Predict(one[i])),
+            ["mlnet_engine_one_row_us"] = Single(i => engines.Predict(Featurizer.TransformMatrix(model.Featurizer, one[i]))),
+            ["keel_batch_us_per_row"] = Batch(() => model.Predict(table)),
+            ["mlnet_view_batch_us_per_row"] = Batch(() => MlNetData.Read(model.Transformer.Transform(
+                new MatrixDataView(Featurizer.TransformMatrix(model.Featurizer, table), model.Task, model.Classes.Count, null, model.Featurizer)),
+                model.Task, model.Classes, model.Calibration)),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+    }
+}
