@@ -42,7 +42,7 @@ internal sealed class FlatTree
 
     private static bool Child(int c, int nodes, int leaves) => c >= 0 ? c < nodes : ~c < leaves;
 
-    /// <summary>The fewest slots a row must have for this tree: one past the highest slot a numeric split reads.</summary>
+    /// <summary>The fewest slots a row must have for this tree: one past the highest slot a split reads.</summary>
     public int Width { get; }
 
     /// <summary>The tree's weight in its ensemble.</summary>

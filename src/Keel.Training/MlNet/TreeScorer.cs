@@ -14,7 +14,7 @@ namespace Keel.Training.MlNet;
 /// from a <see cref="FeatureMatrix"/>, its rows shared out in blocks to all cores: the same outputs, bit for bit, as ML.NET's
 /// own scoring (TreeScorerTests), which reads each row as a sparse vector and binary-searches it at every split on one
 /// consolidating pipeline (and a multiclass model's classes in a parallel loop per row). On flights-3m's million test rows
-/// it takes about a quarter of ML.NET's time (bench/results.md).
+/// it takes about a fifth of ML.NET's time, a little less than XGBoost's (bench/results.md, "Tree prediction").
 /// </summary>
 /// <remarks>Each row adds a model's trees' outputs in tree order into a double and rounds the sum to float, as ML.NET's
 /// ensemble does; a FastForest regression divides that float by its tree count. A binary probability is its calibrator's
