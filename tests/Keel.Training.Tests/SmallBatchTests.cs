@@ -3,7 +3,7 @@ using Keel.Core.Data;
 namespace Keel.Training.Tests;
 
 /// <summary>Small batches (served requests) take pooled prediction engines instead of one IDataView (linear models), or one
-/// block of Keel's tree scorer on the calling thread instead of blocks on several (tree models): the answers must not change.</summary>
+/// block of rows instead of blocks on several threads (Keel's tree scorer, Keel's random forest): the answers must not change.</summary>
 public class SmallBatchTests
 {
     [Theory]
@@ -13,6 +13,9 @@ public class SmallBatchTests
     [InlineData("linear", TaskKind.Multiclass)]
     [InlineData("lightgbm", TaskKind.Regression)]
     [InlineData("fasttree", TaskKind.Regression)]
+    [InlineData("random_forest", TaskKind.Binary)]
+    [InlineData("random_forest", TaskKind.Multiclass)]
+    [InlineData("random_forest", TaskKind.Regression)]
     public void Predict_RowsAloneOrInSmallBatches_ExactlyAsInOneLargeBatch(string type, TaskKind task)
     {
         var (train, test) = TestData.Split(TestData.ForTask(task));

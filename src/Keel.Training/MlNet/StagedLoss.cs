@@ -120,7 +120,7 @@ internal static class StagedLoss
                 for (var m = 0; m < members; m++)
                 {
                     var tree = trees[m][k];
-                    for (var i = 0; i < rows.Length; i++) _scores[i * members + m] += tree.Weight * _rows.Evaluate(tree, i);
+                    for (var i = 0; i < rows.Length; i++) _scores[i * members + m] += tree.Weight * tree.Evaluate(_rows.Row(i), _rows.Positive(i));
                 }
                 for (var i = 0; i < rows.Length; i++)
                 {

@@ -229,7 +229,7 @@ internal sealed class TreeScorer
         {
             foreach (var tree in _models[m])
             {
-                for (var i = 0; i < count; i++) sums[i * k + m] += block.Rows.Evaluate(tree, i);
+                for (var i = 0; i < count; i++) sums[i * k + m] += tree.Evaluate(block.Rows.Row(i), block.Rows.Positive(i));
             }
         }
         for (var j = 0; j < sums.Length; j++) into[j] = _output == Output.Mean ? (float)sums[j] / _models[0].Length : (float)sums[j];
