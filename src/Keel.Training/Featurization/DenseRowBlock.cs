@@ -13,6 +13,32 @@ internal sealed class DenseRowBlock(int capacity, int width, int[] categoricalSl
     /// rows so a block holds about 2^17 slots (0.5 MiB).</summary>
     public static int RowsFor(int width, int maxRows) => Math.Clamp((1 << 17) / Math.Max(1, width), 1, maxRows);
 
+    /// <summary>Shares the rows of <paramref name="x"/> out in blocks of at most <paramref name="maxRows"/> (fewer for wide rows,
+    /// <see cref="RowsFor"/>) to every core; a batch of one block (a served request) stays on the calling thread. Each worker
+    /// reuses one block and one <paramref name="state"/> (made for the block's capacity in rows); <paramref name="work"/> gets
+    /// them with the block loaded with rows [from, from + count).</summary>
+    public static void ForEach<TState>(FeatureMatrix x, int maxRows, int[] categoricalSlots, Func<int, TState> state,
+        Action<DenseRowBlock, TState, int, int> work)
+    {
+        var blockRows = RowsFor(x.Width, maxRows);
+        var blocks = (x.RowCount + blockRows - 1) / blockRows;
+        void Run(DenseRowBlock block, TState local, int b)
+        {
+            var from = b * blockRows;
+            var count = Math.Min(blockRows, x.RowCount - from);
+            block.Load(x, from, count);
+            work(block, local, from, count);
+        }
+        if (blocks == 1) Run(new DenseRowBlock(x.RowCount, x.Width, categoricalSlots), state(x.RowCount), 0);
+        if (blocks <= 1) return;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, blocks, parallel, () => (Block: new DenseRowBlock(blockRows, x.Width, categoricalSlots), State: state(blockRows)), (b, _, local) =>
+        {
+            Run(local.Block, local.State, b);
+            return local;
+        }, _ => { });
+    }
+
     /// <summary>Copies <paramref name="rows"/> of <paramref name="x"/> into the block (row i of the block is rows[i]).</summary>
     public void Load(FeatureMatrix x, ReadOnlySpan<int> rows)
     {

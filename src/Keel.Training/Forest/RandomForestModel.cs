@@ -41,14 +41,8 @@ internal sealed class RandomForestModel : IFeaturizedModel, Explanation.IExplain
         // Blocks of rows on every core, tree by tree over a block, so a tree's upper nodes stay in cache for the block's rows
         // (a forest of deep trees is far larger than the cache). Each row still adds its trees in tree order, so the result
         // does not depend on the blocks or threads.
-        var blockRows = DenseRowBlock.RowsFor(rows.Width, MaxBlockRows);
-        var blocks = (rows.RowCount + blockRows - 1) / blockRows;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-        Parallel.For(0, blocks, parallel, () => new DenseRowBlock(Math.Min(blockRows, rows.RowCount), rows.Width, []), (b, _, block) =>
+        DenseRowBlock.ForEach(rows, MaxBlockRows, [], _ => 0, (block, _, from, count) =>
         {
-            var from = b * blockRows;
-            var count = Math.Min(blockRows, rows.RowCount - from);
-            block.Load(rows, from, count);
             for (var i = 0; i < count; i++) sums[from + i] = new double[width];
             foreach (var tree in _forest.Trees)
             {
@@ -64,8 +58,7 @@ internal sealed class RandomForestModel : IFeaturizedModel, Explanation.IExplain
                 var sum = sums[from + i];
                 for (var k = 0; k < width; k++) sum[k] /= _forest.Trees.Count;
             }
-            return block;
-        }, _ => { });
+        });
         return Task == TaskKind.Regression
             ? new Predictions { Task = Task, Values = sums.Select(s => s[0]).ToArray() }
             : new Predictions { Task = Task, Classes = Classes, Probabilities = sums };

@@ -130,8 +130,7 @@ internal sealed record TreeMember(TreeEnsemble<RegressionTree> Ensemble, PlattCa
     public static List<TreeMember>? Read(object model, TaskKind task)
     {
         if (task != TaskKind.Multiclass) return Of(model) is { } m ? [m] : null;
-        var prop = model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-        if (prop?.GetValue(model) is not IEnumerable subs) return null;
+        if (PerClassModels(model) is not { } subs) return null;
         var list = new List<TreeMember>();
         foreach (var sub in subs)
         {
@@ -140,6 +139,12 @@ internal sealed record TreeMember(TreeEnsemble<RegressionTree> Ensemble, PlattCa
         }
         return list;
     }
+
+    /// <summary>A one-versus-all model's per-class models, in class order (internal in ML.NET 5, so read by reflection);
+    /// null for any other model.</summary>
+    public static IReadOnlyList<object>? PerClassModels(object model) =>
+        model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(model)
+            is IEnumerable subs ? [.. subs.Cast<object>()] : null;
 
     private static TreeMember? Of(object? model)
     {

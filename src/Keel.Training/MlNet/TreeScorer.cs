@@ -97,9 +97,8 @@ internal sealed class TreeScorer
                     "ImplSoftmax" => Output.Softmax,
                     _ => (Output?)null,
                 };
-                var property = model.GetType().GetProperty("SubModelParameters", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-                if (output is not { } formula || property?.GetValue(model) is not System.Collections.IEnumerable subs) return null;
-                var members = subs.Cast<object>()
+                if (output is not { } formula || TreeMember.PerClassModels(model) is not { } subs) return null;
+                var members = subs
                     .Select(sub => sub is FastForestBinaryModelParameters raw ? (Trees: Trees(raw.TrainedTreeEnsemble), Calibrator: (ICalibrator?)null) : Calibrated(sub)).ToList();
                 if (formula == Output.Normalised && members.Any(m => m.Calibrator is null)) return null;
                 return Of([.. members.Select(m => m.Trees)], formula == Output.Normalised ? [.. members.Select(m => m.Calibrator!)] : [], formula, task);
@@ -132,21 +131,9 @@ internal sealed class TreeScorer
         if (rows.HasMissing()) return null;
         var k = _models.Length;
         var scores = new float[rows.RowCount * k];
-        var blockRows = DenseRowBlock.RowsFor(rows.Width, MaxBlockRows);
-        var blocks = (rows.RowCount + blockRows - 1) / blockRows;
-        // A served request's few rows take a block of their size on the calling thread.
-        if (blocks <= 1) Score(new Block(rows.RowCount, rows.Width, k, _categorical), rows, 0, rows.RowCount, scores);
-        else
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-            Parallel.For(0, blocks, parallel, () => new Block(blockRows, rows.Width, k, _categorical), (b, _, block) =>
-            {
-                var from = b * blockRows;
-                var count = Math.Min(blockRows, rows.RowCount - from);
-                Score(block, rows, from, count, scores.AsSpan(from * k, count * k));
-                return block;
-            }, _ => { });
-        }
+        // Each worker keeps the per-row, per-model sums of a block beside its rows.
+        DenseRowBlock.ForEach(rows, MaxBlockRows, _categorical, capacity => new double[capacity * k],
+            (block, sums, from, count) => Score(block, sums, count, scores.AsSpan(from * k, count * k)));
         switch (_task)
         {
             case TaskKind.Regression:
@@ -182,10 +169,11 @@ internal sealed class TreeScorer
         {
             case Output.Softmax:
             {
-                // OneVersusAllModelParameters.ImplSoftmax.NormalizeSoftmax.
+                // OneVersusAllModelParameters.ImplSoftmax.NormalizeSoftmax: each class's exp once, in double, then over their sum.
+                Span<double> e = raw.Length <= 256 ? stackalloc double[raw.Length] : new double[raw.Length];
                 double sum = 0;
-                for (var c = 0; c < raw.Length; c++) sum += Math.Exp(raw[c]);
-                for (var c = 0; c < raw.Length; c++) into[c] = (float)(Math.Exp(raw[c]) / sum);
+                for (var c = 0; c < raw.Length; c++) sum += e[c] = Math.Exp(raw[c]);
+                for (var c = 0; c < raw.Length; c++) into[c] = (float)(e[c] / sum);
                 return;
             }
             case Output.Normalised:
@@ -211,25 +199,17 @@ internal sealed class TreeScorer
         }
     }
 
-    /// <summary>A block's rows and the per-row, per-model sums; one per thread, reused from block to block.</summary>
-    private sealed class Block(int rows, int width, int models, int[] categorical)
-    {
-        public DenseRowBlock Rows { get; } = new(rows, width, categorical);
-        public double[] Sums { get; } = new double[rows * models];
-    }
-
     // Tree by tree over the block's rows, so a tree is read once per block; each row still adds a model's trees in order.
-    private void Score(Block block, FeatureMatrix rows, int from, int count, Span<float> into)
+    private void Score(DenseRowBlock block, double[] buffer, int count, Span<float> into)
     {
-        block.Rows.Load(rows, from, count);
         var k = _models.Length;
-        var sums = block.Sums.AsSpan(0, count * k);
+        var sums = buffer.AsSpan(0, count * k);
         sums.Clear();
         for (var m = 0; m < k; m++)
         {
             foreach (var tree in _models[m])
             {
-                for (var i = 0; i < count; i++) sums[i * k + m] += tree.Evaluate(block.Rows.Row(i), block.Rows.Positive(i));
+                for (var i = 0; i < count; i++) sums[i * k + m] += tree.Evaluate(block.Row(i), block.Positive(i));
             }
         }
         for (var j = 0; j < sums.Length; j++) into[j] = _output == Output.Mean ? (float)sums[j] / _models[0].Length : (float)sums[j];
