@@ -73,11 +73,9 @@ internal static class Flights
         {
             var model = (MlNetModel)fit.Model;
             watch.Restart();
-            var rows = Featurizer.TransformMatrix(model.Featurizer, test.Features);
-            var view = new MatrixDataView(rows, TaskKind.Binary, 2, null, model.Featurizer);
-            var mlnet = MlNetData.Read(model.Transformer.Transform(view), TaskKind.Binary, model.Classes);
+            var mlnet = model.PredictByMlNet(Featurizer.TransformMatrix(model.Featurizer, test.Features));
             mlnetSeconds = Math.Round(watch.Elapsed.TotalSeconds, 2);
-            identical = Enumerable.Range(0, mlnet.Count).All(i => mlnet.Probabilities![i][1] == predictions.Probabilities![i][1]);
+            identical = PredictPaths.Same(mlnet, predictions);
         }
 
         using var process = Process.GetCurrentProcess();

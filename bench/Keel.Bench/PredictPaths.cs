@@ -6,7 +6,6 @@ using Keel.Core.Spec;
 using Keel.Training;
 using Keel.Training.Featurization;
 using Keel.Training.MlNet;
-using Microsoft.ML;
 
 /// <summary>One ML.NET model's prediction time by Keel's <see cref="TreeScorer"/> and by ML.NET's own paths (pooled
 /// prediction engines for one row, one data view for a batch), side by side in one process, and whether they agree.
@@ -33,24 +32,15 @@ internal static class PredictPaths
         if (fitted is not MlNetModel model) throw new InvalidOperationException($"{args[4]} trains a {fitted.GetType().Name}, not an ML.NET model or a random forest.");
         var rows = Featurizer.TransformMatrix(model.Featurizer, table);
         var scorer = TreeScorer.For(model.Transformer, model.Task);
-        var engines = new MlNetEngines(new MLContext(0), model.Transformer, model.Task, model.Classes, model.Featurizer, model.Calibration);
-
-        var keelBatch = model.Predict(table);
-        var mlnetBatch = MlNetData.Read(model.Transformer.Transform(new MatrixDataView(rows, model.Task, model.Classes.Count, null, model.Featurizer)),
-            model.Task, model.Classes, model.Calibration);
-        var same = Enumerable.Range(0, table.RowCount).All(i => model.Task == TaskKind.Regression
-            ? keelBatch.Values![i] == mlnetBatch.Values![i]
-            : keelBatch.Probabilities![i].SequenceEqual(mlnetBatch.Probabilities![i]));
+        var same = Same(model.Predict(table), model.PredictByMlNet(rows));
         var result = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
             ["data"] = Path.GetFileName(args[1]), ["model"] = model.Type, ["task"] = model.Task.ToString(), ["rows"] = table.RowCount, ["slots"] = rows.Width, ["cores"] = Environment.ProcessorCount,
             ["tree_scorer"] = scorer is not null, ["identical"] = same,
             ["keel_one_row_us"] = Single(i => model.Predict(one[i]), one.Length),
-            ["mlnet_engine_one_row_us"] = Single(i => engines.Predict(Featurizer.TransformMatrix(model.Featurizer, one[i])), one.Length),
+            ["mlnet_engine_one_row_us"] = Single(i => model.Engines.Predict(Featurizer.TransformMatrix(model.Featurizer, one[i])), one.Length),
             ["keel_batch_us_per_row"] = Batch(() => model.Predict(table), table.RowCount),
-            ["mlnet_view_batch_us_per_row"] = Batch(() => MlNetData.Read(model.Transformer.Transform(
-                new MatrixDataView(Featurizer.TransformMatrix(model.Featurizer, table), model.Task, model.Classes.Count, null, model.Featurizer)),
-                model.Task, model.Classes, model.Calibration), table.RowCount),
+            ["mlnet_view_batch_us_per_row"] = Batch(() => model.PredictByMlNet(Featurizer.TransformMatrix(model.Featurizer, table)), table.RowCount),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
     }
@@ -85,11 +75,7 @@ internal static class PredictPaths
                 ? new Predictions { Task = model.Task, Values = sums.Select(s => s[0]).ToArray() }
                 : new Predictions { Task = model.Task, Classes = model.Classes, Probabilities = sums };
         }
-        var keel = model.Predict(table);
-        var baseline = RowByRow();
-        var same = Enumerable.Range(0, table.RowCount).All(i => model.Task == TaskKind.Regression
-            ? keel.Values![i] == baseline.Values![i]
-            : keel.Probabilities![i].SequenceEqual(baseline.Probabilities![i]));
+        var same = Same(model.Predict(table), RowByRow());
         var result = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
             ["data"] = data, ["model"] = model.Type, ["task"] = model.Task.ToString(), ["rows"] = table.RowCount, ["trees"] = forest.Trees.Count,
@@ -100,6 +86,12 @@ internal static class PredictPaths
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
     }
+
+    /// <summary>Whether two predictions of the same rows are equal in every value.</summary>
+    public static bool Same(Predictions a, Predictions b) =>
+        a.Count == b.Count && Enumerable.Range(0, a.Count).All(i => a.Task == TaskKind.Regression
+            ? a.Values![i] == b.Values![i]
+            : a.Probabilities![i].SequenceEqual(b.Probabilities![i]));
 
     // µs per call, the median of 7 timed passes after untimed passes for at least a second (so the JIT's tiers settle
     // and each path is timed at full speed, whichever runs first).

@@ -45,10 +45,8 @@ public class TreeScorerTests
         return new TrainingData(table, labels);
     }
 
-    // ML.NET's own scoring of the rows: one data view through the transformer, read as the model reads its outputs.
-    private static Predictions MlNetPredict(MlNetModel model, Table features) =>
-        MlNetData.Read(model.Transformer.Transform(new MatrixDataView(Featurizer.TransformMatrix(model.Featurizer, features), model.Task,
-            model.Classes.Count, null, model.Featurizer)), model.Task, model.Classes, model.Calibration);
+    // ML.NET's own scoring of the rows.
+    private static Predictions MlNetPredict(MlNetModel model, Table features) => model.PredictByMlNet(Featurizer.TransformMatrix(model.Featurizer, features));
 
     private static void AssertSame(Predictions expected, Predictions actual)
     {

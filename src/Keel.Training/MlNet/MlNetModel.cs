@@ -37,8 +37,9 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
     /// <summary>The trained ML.NET transformer (read by tests that stage its trees).</summary>
     internal ITransformer Transformer => _transformer;
 
-    /// <summary>A one-versus-rest forest's per-class calibration of its raw scores (read by tests that score with ML.NET itself).</summary>
-    internal ClassCalibration? Calibration => _calibration;
+    /// <summary>The pooled prediction engines of small batches (timed by bench/Keel.Bench against the tree scorer).</summary>
+    internal MlNetEngines Engines => _engines;
+
     public DataSchema InputSchema => Featurizer.InputSchema;
 
     public Predictions Predict(Table features)
@@ -52,10 +53,13 @@ internal sealed class MlNetModel : IFeaturizedModel, Explanation.IExplainableMod
         }
         if (_trees?.Predict(rows, Classes, _calibration) is { } scored) return scored;
         // Small batches (a served request) skip the data view: pooled prediction engines, the same outputs.
-        if (rows.RowCount <= MlNetEngines.MaxRows) return _engines.Predict(rows);
-        var view = new MatrixDataView(rows, Task, Classes.Count, null, Featurizer);
-        return MlNetData.Read(_transformer.Transform(view), Task, Classes, _calibration);
+        return rows.RowCount <= MlNetEngines.MaxRows ? _engines.Predict(rows) : PredictByMlNet(rows);
     }
+
+    /// <summary>ML.NET's own scoring of the featurised rows: one data view through the transformer, its outputs read as the
+    /// model reads them (the large-batch path of a model Keel does not score itself; tests and the bench compare with it).</summary>
+    internal Predictions PredictByMlNet(FeatureMatrix rows) =>
+        MlNetData.Read(_transformer.Transform(new MatrixDataView(rows, Task, Classes.Count, null, Featurizer)), Task, Classes, _calibration);
 
     /// <summary>ML.NET's FeatureContributionCalculator on the rows as the model sees them; null for multiclass models.</summary>
     public (string Space, float[][] Slots)? SlotContributions(Table features)
