@@ -1,7 +1,7 @@
 """Multi-objective `keel search`: how good a Pareto front each sampler finds at the same budget, by its hypervolume.
 
     /usr/bin/python3 bench/search/multiobjective.py --keel REL/keel.dll [--before OLD/keel.dll] [--seeds 0,1,2,3,4] [--trials 50]
-        [--family lightgbm] [--work DIR] [--multivariate]
+        [--family lightgbm] [--work DIR] [--multivariate] [--nsga2 POPULATION]
 
 One `keel search` per sampler and seed on samples/credit_data.csv, one family (lightgbm by default), objectives auc (higher)
 and size (model bytes, lower), scored on the validation split, no pruner:
@@ -9,7 +9,8 @@ and size (model bytes, lower), scored on the validation split, no pruner:
   - random: `sampler: random`;
   - before: `sampler: tpe` run by an older keel.dll (--before) whose TPE optimised the metric alone and only kept the front;
   - with --multivariate also mv (`sampler: tpe-multivariate`, which searches for the front too) and mv-before (the older
-    keel.dll's `tpe-multivariate`, the metric alone).
+    keel.dll's `tpe-multivariate`, the metric alone);
+  - with --nsga2 P also nsga2 (`sampler: nsga2`, `population: P`: Optuna 3.1's NSGA-II, the first P trials random).
 Each trial's (1 − auc, size) is read from the store the search wrote. The hypervolume of a search's front after k trials is
 measured against one reference point for all searches: the worst 1 − auc and the largest size of any trial of any of them,
 as a share of the box between the reference point and (0, 0); and again with log10 of the size (sizes span orders of magnitude,
@@ -41,17 +42,17 @@ search:
   families: [{family}]
   pruner: none
   objectives: [auc, size]
-"""
+{extra}"""
 
 
-def search(dll, name, sampler, seed, trials, family, work):
+def search(dll, name, sampler, seed, trials, family, work, extra=""):
     folder = os.path.join(work, f"{name}-{seed}")
     if not os.path.exists(os.path.join(folder, "store", "keel.db")):
         os.makedirs(folder, exist_ok=True)
         spec = os.path.join(folder, "keel.yaml")
         with open(spec, "w") as f:
             f.write(SPEC.format(data=os.path.join(ROOT, "samples", "credit_data.csv"), seed=seed, name=name, sampler=sampler, trials=trials,
-                                family=family))
+                                family=family, extra=extra))
         subprocess.run(["dotnet", dll, "search", spec, "--store", os.path.join(folder, "store")], check=True, stdout=subprocess.DEVNULL)
     db = sqlite3.connect(os.path.join(folder, "store", "keel.db"))
     rows = db.execute("""
@@ -76,17 +77,21 @@ def main():
     ap.add_argument("--family", default="lightgbm")
     ap.add_argument("--work")
     ap.add_argument("--multivariate", action="store_true")
+    ap.add_argument("--nsga2", type=int, metavar="POPULATION")
     a = ap.parse_args()
     seeds = [int(s) for s in a.seeds.split(",")]
     variants = [("motpe", a.keel, "tpe"), ("random", a.keel, "random")] + ([("before", a.before, "tpe")] if a.before else [])
     if a.multivariate:
         variants += [("mv", a.keel, "tpe-multivariate")] + ([("mv-before", a.before, "tpe-multivariate")] if a.before else [])
+    if a.nsga2:
+        variants += [("nsga2", a.keel, "nsga2")]
     work = a.work or tempfile.mkdtemp(prefix="keel-mo-")
     print(f"stores in {work}", file=sys.stderr)
     found = {}
     for seed in seeds:
         for name, dll, sampler in variants:
-            found[(name, seed)] = search(dll, name, sampler, seed, a.trials, a.family, work)
+            extra = f"  population: {a.nsga2}\n" if sampler == "nsga2" else ""
+            found[(name, seed)] = search(dll, name, sampler, seed, a.trials, a.family, work, extra)
             print(f"{name} seed {seed}: {len(found[(name, seed)])} complete trials", file=sys.stderr, flush=True)
     everything = [p for pts in found.values() for p in pts]
     checkpoints = sorted({a.trials // 2, a.trials})
@@ -111,8 +116,8 @@ def main():
                   file=sys.stderr)
         last = str(a.trials)
         for name in variants_out:
-            for mine, theirs in [("motpe", name), ("mv", name)]:
-                if mine in variants_out and theirs != mine and not (mine == "mv" and theirs != "mv-before"):
+            for mine, theirs in [("motpe", name), ("mv", name), ("nsga2", name)]:
+                if mine in variants_out and theirs != mine and not (mine == "mv" and theirs != "mv-before") and not (mine == "nsga2" and theirs not in ("random", "motpe")):
                     wins = sum(variants_out[mine]["hypervolume"][last][i] > variants_out[theirs]["hypervolume"][last][i] for i in range(len(seeds)))
                     print(f"{mine}'s front larger than {theirs}'s after {a.trials} trials on {wins} of {len(seeds)} seeds", file=sys.stderr)
     print(json.dumps(result))

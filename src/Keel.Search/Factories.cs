@@ -15,6 +15,9 @@ public static class SamplerFactory
     /// <summary>Optuna's TPE (independent per parameter).</summary>
     public static ISampler Tpe(TpeSamplerOptions? options = null) => new TpeSampler(options ?? new());
 
+    /// <summary>Optuna's NSGA-II (uniform crossover), for searching a Pareto front by generations.</summary>
+    public static ISampler Nsga2(Nsga2SamplerOptions? options = null) => new Nsga2Sampler(options ?? new());
+
     /// <summary>Grid combinations in a space (the product of every parameter's points).</summary>
     public static long GridSize(SearchSpace space, GridSamplerOptions? options = null)
     {

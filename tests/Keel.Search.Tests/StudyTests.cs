@@ -129,4 +129,30 @@ public sealed class StudyTests : IAsyncLifetime
         Assert.Null(await study.AskAsync(null, CancellationToken.None));
         Assert.Equal(expected.Select(e => e.Values), (await store.ListTrialsAsync("mo")).Select(t => t.Values!.ToArray()));
     }
+
+    [Fact]
+    public async Task AskTell_Nsga2ThroughTheStore_ProposesOptunasTrialsWithPrunedOnesLeftOutOfThePopulations()
+    {
+        // The fixture's study with pruned trials (Optuna 3.1's NSGAIISampler(seed=9, population_size=6), two objectives) asked and
+        // told through a real store: pruned trials keep no values and belong to no population.
+        var c = Nsga2Tests.Read(3);
+        Assert.Contains(c.Trials, t => t.State == TrialState.Pruned);
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord("nsga", ["g"], c.Trials.Length, "{}", DateTimeOffset.UnixEpoch));
+        var study = new Study(store, "nsga", new Dictionary<string, SearchSpace> { ["g"] = c.Space }, "w", Options with
+        {
+            Sampler = SamplerFactory.Nsga2(c.Options),
+            Directions = c.Directions,
+        });
+
+        foreach (var expected in c.Trials)
+        {
+            await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
+
+            Assert.Equal(expected.Params.OrderBy(kv => kv.Key), trial.Record.Params.OrderBy(kv => kv.Key));
+            Assert.True(expected.State == TrialState.Pruned ? await trial.PruneAsync(CancellationToken.None)
+                : await trial.CompleteAsync(expected.Values![0], expected.Values, CancellationToken.None));
+        }
+        Assert.Null(await study.AskAsync(null, CancellationToken.None));
+    }
 }

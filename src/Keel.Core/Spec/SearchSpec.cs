@@ -6,7 +6,7 @@ public sealed record SearchSpec
     /// <summary>The study name in the store; rerunning the same spec resumes it. Default: "EXPERIMENT-search".</summary>
     public string? Study { get; init; }
 
-    /// <summary>tpe, random or grid. Default tpe.</summary>
+    /// <summary>tpe, tpe-multivariate, nsga2, random or grid. Default tpe.</summary>
     public string Sampler { get; init; } = "tpe";
 
     /// <summary>median, asha or none. Default median; none for a search with two or more <see cref="Objectives"/> (the spec reader
@@ -36,6 +36,10 @@ public sealed record SearchSpec
 
     /// <summary>Seed of the sampler. Default: the spec's seed.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>The nsga2 sampler's generation size (complete trials per generation, per family; the first generation is random).
+    /// Default null: Optuna's 50.</summary>
+    public int? Population { get; init; }
 
     /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and a tpe sampler
     /// searches for (Optuna's multi-objective TPE): metric names (direction from the metric), latency (predict µs per row, lower is

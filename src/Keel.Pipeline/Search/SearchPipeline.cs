@@ -305,7 +305,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         var p = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["search.study"] = plan.Study,
-            ["search.sampler"] = plan.Sampler,
+            ["search.sampler"] = plan.SamplerText,
             ["search.pruner"] = plan.Pruner,
             ["search.seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
             ["search.families"] = string.Join(",", plan.Families),

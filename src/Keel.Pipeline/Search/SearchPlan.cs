@@ -50,6 +50,15 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// trial, number = the family's index + k × families). Default none.</summary>
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
 
+    /// <summary>The nsga2 sampler's generation size when the spec gives none: Optuna's.</summary>
+    public const int Nsga2DefaultPopulation = 50;
+
+    /// <summary>The nsga2 sampler's generation size (search.population); null for the other samplers.</summary>
+    public int? Population { get; init; }
+
+    /// <summary>The sampler as shown to people: its name, with nsga2's population.</summary>
+    public string SamplerText => Population is { } p ? $"{Sampler} (population {p})" : Sampler;
+
     /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
     private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)
     {
@@ -109,6 +118,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
             NothingToSearch = nothingToSearch,
             Enqueued = enqueued,
+            Population = search.Sampler == "nsga2" ? search.Population ?? Nsga2DefaultPopulation : null,
             FixedOptions = families.ToDictionary(f => f, f => fixedOptions[f], StringComparer.Ordinal),
         };
     }
@@ -143,7 +153,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     {
         var result = new Dictionary<int, IReadOnlyDictionary<string, double>>();
         if (search.Enqueue.Count > 0 && search.Sampler == "grid")
-            throw new KeelInputException($"{specName} field 'search.enqueue': the grid sampler walks its grid by trial number; enqueue trials with tpe, tpe-multivariate or random.");
+            throw new KeelInputException($"{specName} field 'search.enqueue': the grid sampler walks its grid by trial number; enqueue trials with tpe, tpe-multivariate, nsga2 or random.");
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < search.Enqueue.Count; i++)
         {
@@ -225,6 +235,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     {
         Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
         Enqueued = Enqueued.Count == 0 ? null : Enqueued.Keys.Order().ToArray(),
+        Population = Population,
     });
 
     /// <summary>The spec path recorded in a study's definition.</summary>
@@ -243,6 +254,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         /// <summary>The numbers of search.enqueue's trials, so a reader of the study can mark them; absent without enqueued trials.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<int>? Enqueued { get; init; }
+
+        /// <summary>The nsga2 sampler's generation size; absent for the other samplers.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public int? Population { get; init; }
     }
 
     /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search
@@ -273,6 +288,8 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         foreach (var family in Families.Intersect(stored.Families))
             Compare($"search.spaces.{family}", stored.Spaces.GetValueOrDefault(family), SearchSpaces.Describe(Spaces[family]));
         Compare("search.sampler", stored.Sampler, Sampler);
+        Compare("search.population", stored.Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         Compare("search.pruner", stored.Pruner, Pruner);
         Compare("search.seed", stored.Seed, Seed);
         Compare("metric", stored.Metric, Metric);
@@ -323,6 +340,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),
             "grid" => SamplerFactory.Grid(),
             "tpe-multivariate" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed, Multivariate = true }),
+            "nsga2" => SamplerFactory.Nsga2(new Nsga2SamplerOptions { Seed = Seed, PopulationSize = Population ?? Nsga2DefaultPopulation }),
             _ => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed }),
         },
         Pruner = Pruner switch

@@ -8,12 +8,12 @@ internal static class SearchSpecReader
 {
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue");
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue", "population");
         var objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [];
         var spec = new SearchSpec
         {
             Study = k.TryGetValue("study", out var st) ? f.String(st, "search.study") : null,
-            Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "random", "grid") : "tpe",
+            Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "nsga2", "random", "grid") : "tpe",
             // A multi-objective search does not prune unless asked (as Optuna, which cannot): a trial stopped for its accuracy may be
             // on the front for its latency or size.
             Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : objectives.Count >= 2 ? "none" : "median",
@@ -27,6 +27,13 @@ internal static class SearchSpecReader
             var v = f.Integer(tr, "search.trials");
             if (v < 1) throw f.Error(tr, "search.trials", $"expected a number of trials of at least 1, got {v}");
             spec = spec with { Trials = v };
+        }
+        if (k.TryGetValue("population", out var po))
+        {
+            if (spec.Sampler != "nsga2") throw f.Error(po, "search.population", $"is NSGA-II's generation size; it needs sampler: nsga2 (the sampler is {spec.Sampler})");
+            var v = f.Integer(po, "search.population");
+            if (v < 2) throw f.Error(po, "search.population", $"expected a population of at least 2 (two parents), got {v}");
+            spec = spec with { Population = v };
         }
         if (k.TryGetValue("enqueue", out var eq)) spec = spec with { Enqueue = Enqueue(f, eq) };
         if (k.TryGetValue("timeout", out var to)) spec = spec with { Timeout = Duration(f, to, "search.timeout") };

@@ -70,6 +70,24 @@ internal sealed class NumpyRandomState
         return picks;
     }
 
+    /// <summary><c>choice(n)</c> (no weights), which is <c>randint(0, n)</c>: numpy's legacy masked rejection, one 32-bit output per
+    /// try, each masked to the smallest all-ones number of bits covering n - 1 and kept when at most n - 1 (no draw when n is 1).</summary>
+    public int Choice(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        var max = (uint)(n - 1);
+        if (max == 0) return 0;
+        var mask = max;
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        uint v;
+        while ((v = NextUInt32() & mask) > max) { }
+        return (int)v;
+    }
+
     /// <summary>Moves the stream on by <paramref name="count"/> <see cref="RandomSample"/> draws.</summary>
     public void Skip(long count)
     {

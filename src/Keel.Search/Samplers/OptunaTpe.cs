@@ -38,7 +38,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         Single(d) is not null ? 0 : startup ? d is CategoricalDistribution c ? c.Choices.Count : 1 : 2 * eiCandidates;
 
     /// <summary>The value of a distribution with only one (Optuna's <c>single()</c>); null otherwise.</summary>
-    private static double? Single(Distribution d) => d switch
+    internal static double? Single(Distribution d) => d switch
     {
         FloatDistribution f when f.Low == f.High => f.Low,
         IntDistribution i when i.Low == i.High => i.Low,
@@ -79,7 +79,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
             .Sum(p => (long)Draws(p.Distribution, startup));
 
     /// <summary>Optuna's RandomSampler.sample_independent through its search-space transform.</summary>
-    private static double Startup(NumpyRandomState rng, Distribution d)
+    internal static double Startup(NumpyRandomState rng, Distribution d)
     {
         switch (d)
         {

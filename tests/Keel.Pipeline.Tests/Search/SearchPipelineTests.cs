@@ -443,6 +443,33 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal(others.Order(), outcome.Final!.Candidates.Select(c => c.Name).Where(n => n.Contains("-t", StringComparison.Ordinal)).Order());
     }
 
+    [Fact]
+    public async Task Search_Nsga2TwoObjectives_LaterGenerationsInheritFromTheFirstAndTheStudyKeepsThePopulation()
+    {
+        // nsga2 with a population of 3: trials 0-2 of lightgbm are the random first generation; trials 3-7 are children of its
+        // elite, so each takes most of its values exactly from earlier complete trials.
+        var run = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 3\n  objectives: [auc, size]\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var trials = await store.Studies.ListTrialsAsync(outcome.Study);
+        Assert.Equal(8, trials.Count(t => t.State == TrialState.Complete));
+        int Shared(TrialRecord t) => trials.Where(e => e.Number < t.Number).Max(e => t.Params.Count(kv => e.Params.TryGetValue(kv.Key, out var v) && v == kv.Value));
+        Assert.All(trials.Skip(3), t => Assert.True(Shared(t) >= 2, $"trial {t.Number} shares {Shared(t)} values"));
+        Assert.True(trials.Skip(1).Take(2).All(t => !trials.Take(t.Number).Any(e => e.Params["learning_rate"] == t.Params["learning_rate"])));
+        var study = (await store.Studies.GetStudyAsync(outcome.Study))!;
+        Assert.Contains("\"Sampler\":\"nsga2\"", study.DefinitionJson, StringComparison.Ordinal);
+        Assert.Contains("\"Population\":3", study.DefinitionJson, StringComparison.Ordinal);
+        Assert.Contains("sampler nsga2 (population 3)", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
+        // Another population is another study definition: resuming it under the same name is refused, naming the field.
+        var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
+        var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(changed, new SearchRequest(), Report, CancellationToken.None));
+        Assert.Contains("search.population (was 3, now 4)", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The dot groups of the SVG scatter chart titled <paramref name="title"/>: series name → number of dots.</summary>
     private static Dictionary<string, int> ChartDots(string html, string title) =>
         System.Text.RegularExpressions.Regex.Matches(Svg(html, title), "<g class=\"series-points\"[^>]*><title>([^<]*)</title>(.*?)</g>")

@@ -194,6 +194,14 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Fact]
+    public void From_Nsga2_PopulationGivenOrOptunasDefault()
+    {
+        Assert.Equal(("nsga2", 12, "nsga2 (population 12)"), Plan("  sampler: nsga2\n  population: 12\n") is var p ? (p.Sampler, p.Population, p.SamplerText) : default);
+        Assert.Equal(50, Plan("  sampler: nsga2\n").Population);
+        Assert.Equal((null, "tpe"), Plan("  seed: 1\n") is var t ? (t.Population, t.SamplerText) : default);
+    }
+
+    [Fact]
     public void From_TimeoutOnly_NoTrialLimit()
     {
         var plan = Plan("  timeout: 10m\n");
@@ -222,6 +230,8 @@ public sealed class SearchSpecTests : IDisposable
     [InlineData("  enqueue:\n    - {family: lightgbm, options: {categorical_split: maybe}}\n", "expected one of true, false, got 'maybe'")]
     [InlineData("  trials: 4\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n    - {family: linear, options: {l2_regularization: 2}}\n",
         "field 'search.enqueue[1]': it would be linear's trial 2, trial 4 of the study (trial n belongs to family n mod 4), past the budget of 4 trials")]
+    [InlineData("  population: 10\n", "line 3, field 'search.population': is NSGA-II's generation size; it needs sampler: nsga2 (the sampler is tpe)")]
+    [InlineData("  sampler: nsga2\n  population: 1\n", "line 4, field 'search.population': expected a population of at least 2 (two parents), got 1")]
     [InlineData("  sampler: grid\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n", "field 'search.enqueue': the grid sampler walks its grid by trial number")]
     public void From_BadField_ErrorNamesField(string search, string expected)
     {
