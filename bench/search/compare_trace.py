@@ -1,8 +1,8 @@
-"""Compares the trial traces of TpeBench and optuna_bench.py ("trace" mode) for the tpe sampler: per objective and budget, over the
+"""Compares the trial traces of TpeBench and optuna_bench.py ("trace" mode) for one sampler (tpe, or the third argument): per objective and budget, over the
 seeds, whether Keel's trials repeat Optuna's bit for bit, whether they stay within 1e-9 (relative) of Optuna's throughout, the
 first trial that differs in the last bits and the first that differs by more, whether the best values agree, and both mean bests.
 
-    /usr/bin/python3 bench/search/compare_trace.py TRACE.jsonl [50,100]
+    /usr/bin/python3 bench/search/compare_trace.py TRACE.jsonl [50,100] [tpe|nsga2]
 """
 import json
 import statistics
@@ -11,6 +11,7 @@ from collections import defaultdict
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 budgets = [int(b) for b in (sys.argv[2] if len(sys.argv) > 2 else "50,100").split(",")]
+sampler = sys.argv[3] if len(sys.argv) > 3 else "tpe"
 runs = defaultdict(list)
 for r in rows:
     runs[(r["objective"], r["sampler"], r["seed"], r["impl"].split()[0])].append(r)
@@ -34,13 +35,13 @@ print("|---|---|---|---|---|---|---|---|---|")
 objectives = list(dict.fromkeys(k[0] for k in runs))
 for obj in objectives:
     for budget in budgets:
-        seeds = sorted(k[2] for k in runs if k[0] == obj and k[3] == "keel" and k[1] == "tpe")
+        seeds = sorted(k[2] for k in runs if k[0] == obj and k[3] == "keel" and k[1] == sampler)
         same = within = same_best = near_best = 0
         where = []
         kb, ob = [], []
         for seed in seeds:
-            keel = sorted(runs[(obj, "tpe", seed, "keel")], key=lambda r: r["trial"])[:budget]
-            opt = sorted(runs[(obj, "tpe", seed, "optuna")], key=lambda r: r["trial"])[:budget]
+            keel = sorted(runs[(obj, sampler, seed, "keel")], key=lambda r: r["trial"])[:budget]
+            opt = sorted(runs[(obj, sampler, seed, "optuna")], key=lambda r: r["trial"])[:budget]
             exact = [k["params"] == o["params"] for k, o in zip(keel, opt)]
             approx = [close(k["params"], o["params"]) for k, o in zip(keel, opt)]
             same += all(exact) and len(keel) == len(opt) == budget

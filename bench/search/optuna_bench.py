@@ -1,7 +1,7 @@
 """Optuna 3.1 (Debian python3-optuna) on the objectives of TpeBench/Program.cs, written identically (the same operations in the
 same order, so that both compute the same doubles from the same parameters); one JSON line per run.
 
-    /usr/bin/python3 bench/search/optuna_bench.py 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,random]
+    /usr/bin/python3 bench/search/optuna_bench.py 50,100 0,1,2,3,4 [mixed,branin,hartmann6,...] [tpe,tpe-mv,nsga2,random]
 
 Objectives: mixed, branin, hartmann6 (used to tune Keel's samplers) and rosen4log, catheavy, styblinski5 (added in round 5,
 held out by round 5's first rule) and gbmlike (held out by its second rule), levy6, sixhump and svmlike (held out by its third; bench/search/round5-rule.md).
@@ -134,6 +134,8 @@ def main():
             for seed in seeds:
                 if sampler == "tpe-mv":
                     s = optuna.samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False)
+                elif sampler == "nsga2":
+                    s = optuna.samplers.NSGAIISampler(seed=seed, population_size=10)
                 elif sampler == "tpe":
                     s = optuna.samplers.TPESampler(seed=seed)
                 else:

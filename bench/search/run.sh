@@ -25,3 +25,9 @@ echo "Keel's tpe against Optuna's TPESampler(seed), numpy's AVX-512 loops off:"
 /usr/bin/python3 bench/search/compare_trace.py "$trace"
 echo "... and on:"
 /usr/bin/python3 bench/search/compare_trace.py "$trace.avx512"
+# Keel's nsga2 against Optuna's NSGAIISampler(seed, population_size=10), single objective, trial by trial.
+nsga=bench/search/last-trace-nsga2.jsonl
+dotnet /tmp/keel-tpebench/TpeBench.dll 100 "$seeds" "$objectives" nsga2 trace > "$nsga"
+NPY_DISABLE_CPU_FEATURES="$noavx512" /usr/bin/python3 bench/search/optuna_bench.py 100 "$seeds" "$objectives" nsga2 trace >> "$nsga"
+echo "Keel's nsga2 against Optuna's NSGAIISampler(seed, population_size=10):"
+/usr/bin/python3 bench/search/compare_trace.py "$nsga" 50,100 nsga2

@@ -9,7 +9,7 @@ using Keel.Search.Samplers;
 // Budgets "50,100": one run of the largest per seed, the best so far reported at each (the first 50 trials do not depend on how
 // many follow). Objectives mixed, branin, hartmann6 tuned Keel's samplers; rosen4log, catheavy, styblinski5 were held out by round 5's
 // first rule, gbmlike by its second, levy6, sixhump and svmlike by its third (bench/search/round5-rule.md).
-// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), random, and the round-5 candidates W1-W4, V1-V3, D1-D4 and R
+// Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), nsga2 (its NSGAIISampler, population 10), random, and the round-5 candidates W1-W4, V1-V3, D1-D4 and R
 // (bench/search/round5-rule.md).
 var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -116,6 +116,7 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
                 "D3" => SamplerFactory.Tpe(V3(seed) with { NormalisedDensity = false }),
                 "D4" or "R" => SamplerFactory.Tpe(TpeSamplerOptions.Watanabe2023(seed)),
                 "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = seed }),
+                "nsga2" => SamplerFactory.Nsga2(new Nsga2SamplerOptions { Seed = seed, PopulationSize = 10 }),
                 _ => throw new ArgumentException($"unknown sampler {sampler}"),
             };
             var history = new List<TrialRecord>();
