@@ -18,6 +18,11 @@ public static class SamplerFactory
     /// <summary>Optuna's NSGA-II (uniform crossover), for searching a Pareto front by generations.</summary>
     public static ISampler Nsga2(Nsga2SamplerOptions? options = null) => new Nsga2Sampler(options ?? new());
 
+    /// <summary>Each trial's NSGA-II generation (Optuna's <c>nsga2:generation</c>) among one family's <paramref name="trials"/>, as the
+    /// nsga2 sampler of <paramref name="populationSize"/> numbers them: by trial number, as if the trials ran one after another.</summary>
+    public static IReadOnlyDictionary<int, int> Nsga2Generations(IEnumerable<Keel.Core.Search.TrialRecord> trials, int populationSize, IReadOnlyList<Direction> directions) =>
+        Nsga2Sampler.GenerationsOf(trials, populationSize, directions);
+
     /// <summary>Grid combinations in a space (the product of every parameter's points).</summary>
     public static long GridSize(SearchSpace space, GridSamplerOptions? options = null)
     {

@@ -88,6 +88,24 @@ public sealed class StudiesCommandTests
     }
 
     [Fact]
+    public async Task Studies_ShowNsga2Study_EachTrialsGeneration()
+    {
+        // nsga2 with a population of 2: trials 0 and 1 are the random first generation, 2 and 3 the next.
+        using var h = new CliHarness();
+        h.CopySample("credit_data.csv");
+        h.Write("keel.yaml", Spec.Replace("trials: 3", "trials: 4").Replace("sampler: random", "sampler: nsga2\n  population: 2\n  objectives: [auc, size]"));
+        var search = await h.RunAsync("search", "keel.yaml");
+        Assert.Equal(0, search.Exit);
+        Assert.Contains("nsga2 (population 2)", search.Console);
+
+        var json = await h.RunAsync("studies", "show", "credit_data-search", "--json");
+        var table = await h.RunAsync("studies", "show", "credit_data-search");
+
+        Assert.Equal([0, 0, 1, 1], json.Json().GetProperty("study").GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("generation").GetInt32()));
+        Assert.Contains("3 (gen 1)", table.Console);
+    }
+
+    [Fact]
     public async Task Studies_RunningTrialSilentPastStaleAfter_ShownAsStale()
     {
         using var h = new CliHarness();

@@ -82,6 +82,23 @@ public sealed class Nsga2Tests
         Assert.True(c.Generations.Max() >= 6, $"{c.Name}: only {c.Generations.Max()} generations");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Nsga2Generations_OptunasStudy_AreOptunasGenerations(int index)
+    {
+        // Optuna stores each trial's generation (system attribute nsga2:generation); `keel studies show` shows Keel's.
+        var c = Read(index);
+
+        var generations = SamplerFactory.Nsga2Generations(c.Trials.Reverse(), c.Options.PopulationSize, c.Directions);
+
+        Assert.Equal(c.Generations, c.Trials.Select(t => generations[t.Number]));
+    }
+
     private static string Show(IReadOnlyDictionary<string, double> p) =>
         string.Join(", ", p.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value.ToString("R", CultureInfo.InvariantCulture)}"));
 

@@ -52,6 +52,11 @@ public sealed record StudyTrial(int Number, string Family, string State, double?
     /// them for the sampler; absent otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? Values { get; init; }
+
+    /// <summary>The trial's NSGA-II generation in a study searched by sampler: nsga2 (0 is the random first one; Optuna's
+    /// nsga2:generation); absent for the other samplers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Generation { get; init; }
 }
 
 /// <summary>Reads studies from the study store into <see cref="StudyOverview"/>s: the one reading shared by the CLI and the web UI.</summary>
@@ -124,8 +129,15 @@ public static class StudyOverviews
         var spaces = Spaces(definition);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
         var enqueued = definition?.Enqueued?.ToHashSet() ?? [];
+        var objectives = ParetoPoints.Objectives(definition?.Objectives ?? []);
+        var generations = definition?.Sampler == "nsga2" && higher is { } up ? Generations(records, definition.Population ?? SearchPlan.Nsga2DefaultPopulation,
+            objectives.Count > 1 ? objectives.Select(o => o.HigherIsBetter ? Direction.Maximize : Direction.Minimize).ToArray() : [up ? Direction.Maximize : Direction.Minimize]) : null;
         var trials = records.OrderBy(t => t.Number)
-            .Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition)) with { Enqueued = enqueued.Contains(t.Number) }).ToArray();
+            .Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition)) with
+            {
+                Enqueued = enqueued.Contains(t.Number),
+                Generation = generations?.GetValueOrDefault(t.Number),
+            }).ToArray();
         var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();
         var best = complete.Length == 0 || higher is null ? null : higher.Value ? complete.MaxBy(t => t.Value) : complete.MinBy(t => t.Value);
         int Count(TrialState s) => records.Count(t => t.State == s);
@@ -134,10 +146,14 @@ public static class StudyOverviews
         return new StudyOverview(study.Name, study.Groups, study.PlannedTrials, definition?.Metric, higher, definition?.Scoring, definition?.SpecPath,
             study.CreatedAt, study.SearchRunId, counts, best, trials)
         {
-            Objectives = ParetoPoints.Objectives(definition?.Objectives ?? []),
+            Objectives = objectives,
             Spaces = spaces,
         };
     }
+
+    /// <summary>Each trial's NSGA-II generation, family by family.</summary>
+    private static Dictionary<int, int> Generations(IReadOnlyList<TrialRecord> records, int population, Direction[] directions) =>
+        records.GroupBy(t => t.Group).SelectMany(g => SamplerFactory.Nsga2Generations(g, population, directions)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
     private static StudyTrial Trial(TrialRecord t, SearchSpace? space, DateTimeOffset silentSince)
     {

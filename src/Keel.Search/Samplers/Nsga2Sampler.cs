@@ -104,25 +104,17 @@ internal sealed class Nsga2Sampler : ISampler
         var operators = new NumpyRandomState(own ? OwnSeed(context.TrialNumber, false) : unchecked((uint)_options.Seed));
         long randomDraws = 0;
 
-        // The generations as Optuna numbers them: a generation's elite, once it has a full population, never changes (later trials
-        // belong to later generations), so it is computed once, when the generation fills.
-        var complete = new Dictionary<int, List<Individual>>();
-        var parentGeneration = -1;
-        List<Individual> parents = [];
+        var generations = new Generations(_options.PopulationSize, directions);
         // Optuna's intersection search space: the parameters every complete trial has, in the space's order (single values left out).
         IEnumerable<ParamSpec>? shared = null;
 
         for (var k = 0; ; k++)
         {
-            while (complete.TryGetValue(parentGeneration + 1, out var next) && next.Count >= _options.PopulationSize)
-            {
-                parents = Elite([.. next, .. parents]);
-                parentGeneration++;
-            }
+            generations.Fill();
             var relativeSpace = (shared ?? []).Where(p => OptunaTpe.Single(p.Distribution) is null).ToArray();
             var isCurrent = k == earlier.Length;
             // An earlier trial's draws are replayed only when the current trial's streams are the shared ones.
-            var relative = parentGeneration >= 0 && (isCurrent || !own) ? Relative(operators, parents, relativeSpace, directions) : new Dictionary<string, double>();
+            var relative = generations.Parent >= 0 && (isCurrent || !own) ? Relative(operators, generations.Parents, relativeSpace) : new Dictionary<string, double>();
             if (isCurrent)
                 return new Plan(context.TrialNumber, context.History, context.History.Count, context.Space, relative,
                     own ? OwnSeed(context.TrialNumber, true) : unchecked((uint)_options.Seed), own ? 0 : randomDraws);
@@ -133,16 +125,57 @@ internal sealed class Nsga2Sampler : ISampler
                 randomDraws += context.Space.Params.Where(p => t.Params.TryGetValue(p.Name, out var v) && !context.IsFixed(t.Number, p.Name)
                     && !(relative.TryGetValue(p.Name, out var r) && r == v && p.Distribution.Contains(r))).Sum(p => (long)RandomDraws(p.Distribution));
             }
-            if (t.State == TrialState.Complete)
+            if (t.State == TrialState.Complete) shared = (shared ?? context.Space.Params).Where(p => t.Params.ContainsKey(p.Name)).ToArray();
+            generations.Add(t);
+        }
+    }
+
+    /// <summary>Each trial's NSGA-II generation, as Optuna numbers them when the trials run one after another (its
+    /// <c>nsga2:generation</c>): trials of one group (family), any order.</summary>
+    internal static IReadOnlyDictionary<int, int> GenerationsOf(IEnumerable<TrialRecord> trials, int populationSize, IReadOnlyList<Direction> directions)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var generations = new Generations(populationSize, directions);
+        var result = new Dictionary<int, int>();
+        foreach (var t in trials.OrderBy(t => t.Number))
+        {
+            generations.Fill();
+            result[t.Number] = generations.Parent + 1;
+            generations.Add(t);
+        }
+        return result;
+    }
+
+    /// <summary>The generations as Optuna numbers them, trial after trial: a trial belongs to the generation after the last full one
+    /// (<see cref="Parent"/>), whose elite are its possible parents. A generation's elite, once it has a full population, never
+    /// changes (later trials belong to later generations), so it is computed once, when the generation fills.</summary>
+    private sealed class Generations(int populationSize, IReadOnlyList<Direction> directions)
+    {
+        private readonly Dictionary<int, List<Individual>> _complete = new();
+
+        /// <summary>The last full generation; −1 while the first is filling.</summary>
+        public int Parent { get; private set; } = -1;
+
+        /// <summary>The elite of <see cref="Parent"/>.</summary>
+        public List<Individual> Parents { get; private set; } = [];
+
+        /// <summary>Moves on past every generation that has filled.</summary>
+        public void Fill()
+        {
+            while (_complete.TryGetValue(Parent + 1, out var next) && next.Count >= populationSize)
             {
-                shared = (shared ?? context.Space.Params).Where(p => t.Params.ContainsKey(p.Name)).ToArray();
-                if (ValuesOf(t, directions) is { } values)
-                {
-                    var generation = parentGeneration + 1;
-                    if (!complete.TryGetValue(generation, out var members)) complete[generation] = members = [];
-                    members.Add(new Individual(t, values, values.Select((v, i) => directions[i].AsLoss(v)).ToArray()));
-                }
+                Parents = Elite([.. next, .. Parents], populationSize);
+                Parent++;
             }
+        }
+
+        /// <summary>The next trial, in the generation after <see cref="Parent"/>; it counts towards that generation's population when
+        /// it is complete with its objective values.</summary>
+        public void Add(TrialRecord t)
+        {
+            if (t.State != TrialState.Complete || ValuesOf(t, directions) is not { } values) return;
+            if (!_complete.TryGetValue(Parent + 1, out var members)) _complete[Parent + 1] = members = [];
+            members.Add(new Individual(t, values, values.Select((v, i) => directions[i].AsLoss(v)).ToArray()));
         }
     }
 
@@ -154,7 +187,7 @@ internal sealed class Nsga2Sampler : ISampler
         unchecked((uint)_options.Seed * 0x9E3779B1u ^ (uint)(trial + 1) * 0x85EBCA77u ^ (random ? 0x27D4EB2Fu : 0x165667B1u));
 
     /// <summary>Optuna's <c>sample_relative</c> once the first generation is full: a crossed-over or copied child, then mutation.</summary>
-    private Dictionary<string, double> Relative(NumpyRandomState rng, List<Individual> population, ParamSpec[] space, IReadOnlyList<Direction> directions)
+    private Dictionary<string, double> Relative(NumpyRandomState rng, List<Individual> population, ParamSpec[] space)
     {
         List<(string Name, double Value)> child;
         if (rng.RandomSample() < _options.CrossoverProbability) child = Crossover(rng, population, space);
@@ -230,17 +263,17 @@ internal sealed class Nsga2Sampler : ISampler
 
     /// <summary>Optuna's <c>_select_elite_population</c>: whole non-domination ranks while they fit below the population size, then
     /// the most crowding-distant of the rank that does not.</summary>
-    private List<Individual> Elite(List<Individual> population)
+    private static List<Individual> Elite(List<Individual> population, int populationSize)
     {
-        var elite = new List<Individual>(_options.PopulationSize);
+        var elite = new List<Individual>(populationSize);
         foreach (var rank in NonDominatedSort(population))
         {
-            if (elite.Count + rank.Count < _options.PopulationSize)
+            if (elite.Count + rank.Count < populationSize)
             {
                 elite.AddRange(rank);
                 continue;
             }
-            elite.AddRange(CrowdingSort(rank).Take(_options.PopulationSize - elite.Count));
+            elite.AddRange(CrowdingSort(rank).Take(populationSize - elite.Count));
             break;
         }
         return elite;

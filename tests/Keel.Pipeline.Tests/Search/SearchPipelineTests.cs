@@ -463,6 +463,9 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Contains("\"Sampler\":\"nsga2\"", study.DefinitionJson, StringComparison.Ordinal);
         Assert.Contains("\"Population\":3", study.DefinitionJson, StringComparison.Ordinal);
         Assert.Contains("sampler nsga2 (population 3)", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
+        // `keel studies show` and the web UI show each trial's generation: three trials fill a generation.
+        var overview = await StudyOverviews.GetAsync(store.Studies, outcome.Study, DateTimeOffset.UtcNow);
+        Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2], overview.Trials.Select(t => t.Generation));
         // Another population is another study definition: resuming it under the same name is refused, naming the field.
         var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
