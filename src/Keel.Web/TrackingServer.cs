@@ -95,10 +95,21 @@ public sealed class TrackingServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>Authenticates, turns refusals into JSON 4xx answers naming the field, and appends every write to the audit log.</summary>
+    /// <summary>Authenticates, turns refusals into JSON 4xx answers naming the field, and appends every write to the audit log before
+    /// its answer starts (so a client that has the answer finds the row), or at the end for an answer that never started.</summary>
     private static async Task HandleAsync(HttpContext ctx, RequestDelegate next, Access access, IAuditLog audit, TimeProvider time, ILogger logger)
     {
         var write = !HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method) && !HttpMethods.IsOptions(ctx.Request.Method);
+        var audited = 0;
+        async Task AuditAsync()
+        {
+            if (Interlocked.Exchange(ref audited, 1) == 1) return;
+            var entry = new AuditEntry(0, time.GetUtcNow(), ctx.Items[Access.ActorItem] as string ?? "anonymous",
+                $"{ctx.Request.Method} {Clip(ctx.Request.Path)}", ctx.Items[Access.TargetItem] as string ?? "", ctx.Response.StatusCode);
+            try { await audit.AppendAsync(entry, CancellationToken.None); }
+            catch (Exception e) when (e is not OutOfMemoryException) { logger.LogError(e, "audit entry not written: {Entry}", entry); }
+        }
+        if (write) ctx.Response.OnStarting(AuditAsync);
         try
         {
             await access.AuthenticateAsync(ctx);
@@ -123,13 +134,7 @@ public sealed class TrackingServer : IAsyncDisposable
         }
         finally
         {
-            if (write)
-            {
-                var entry = new AuditEntry(0, time.GetUtcNow(), ctx.Items[Access.ActorItem] as string ?? "anonymous",
-                    $"{ctx.Request.Method} {Clip(ctx.Request.Path)}", ctx.Items[Access.TargetItem] as string ?? "", ctx.Response.StatusCode);
-                try { await audit.AppendAsync(entry, CancellationToken.None); }
-                catch (Exception e) when (e is not OutOfMemoryException) { logger.LogError(e, "audit entry not written: {Entry}", entry); }
-            }
+            if (write) await AuditAsync();
         }
     }
 

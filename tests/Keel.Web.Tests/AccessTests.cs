@@ -81,6 +81,35 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_AuditRowStoredBeforeTheAnswerStarts()
+    {
+        // A client that has the answer's status line finds the request in the audit log. Another connection holds the store's
+        // write lock for a second, so the audit row has to wait for it; the answer must wait for the row (before, it went first).
+        using var http = _f.Client();
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_f.Store.DatabasePath}");
+        await blocker.OpenAsync();
+        using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        var answer = http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/nowhere") { Content = JsonContent.Create(new { }) }, HttpCompletionOption.ResponseHeadersRead);
+        await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(1)));
+        using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        using var response = await answer;
+        var rows = await _f.Store.Audit.ListAsync(10);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var row = Assert.Single(rows);
+        Assert.Equal(("POST /api/v1/nowhere", 404), (row.Action, row.Status));
+    }
+
+    [Fact]
     public async Task Start_BeyondLoopbackWithoutTokens_Refused()
     {
         await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = Path.Combine(_f.Folder, "other") });
