@@ -41,6 +41,9 @@ public static class PrunerFactory
     /// <summary>Optuna's median pruner.</summary>
     public static IPruner Median(MedianPrunerOptions? options = null) => new MedianPruner(options ?? new());
 
+    /// <summary>Optuna's Hyperband: successive halving in brackets of different aggressiveness, each trial in one bracket.</summary>
+    public static IPruner Hyperband(HyperbandOptions options) => new HyperbandPruner(options);
+
     /// <summary>Asynchronous successive halving (ASHA).</summary>
     public static IPruner SuccessiveHalving(SuccessiveHalvingOptions? options = null) => new SuccessiveHalvingPruner(options ?? new());
 }

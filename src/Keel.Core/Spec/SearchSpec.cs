@@ -9,7 +9,7 @@ public sealed record SearchSpec
     /// <summary>tpe, tpe-multivariate, nsga2, random or grid. Default tpe.</summary>
     public string Sampler { get; init; } = "tpe";
 
-    /// <summary>median, asha or none. Default median; none for a search with two or more <see cref="Objectives"/> (the spec reader
+    /// <summary>median, asha, hyperband or none. Default median; none for a search with two or more <see cref="Objectives"/> (the spec reader
     /// decides).</summary>
     public string Pruner { get; init; } = "median";
 

@@ -346,6 +346,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Pruner = Pruner switch
         {
             "asha" => PrunerFactory.SuccessiveHalving(),
+            "hyperband" => PrunerFactory.Hyperband(new HyperbandOptions { StudyName = Study }),
             "none" => PrunerFactory.None(),
             _ => PrunerFactory.Median(new MedianPrunerOptions { WarmupSteps = 10 }),
         },

@@ -16,7 +16,7 @@ internal static class SearchSpecReader
             Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "nsga2", "random", "grid") : "tpe",
             // A multi-objective search does not prune unless asked (as Optuna, which cannot): a trial stopped for its accuracy may be
             // on the front for its latency or size.
-            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "none") : objectives.Count >= 2 ? "none" : "median",
+            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "hyperband", "none") : objectives.Count >= 2 ? "none" : "median",
             Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
             Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "search.seed") : null,

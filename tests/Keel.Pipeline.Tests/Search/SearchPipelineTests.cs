@@ -341,6 +341,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     [Theory]
     [InlineData("median", 30)]
     [InlineData("asha", 10)]
+    [InlineData("hyperband", 10)] // trial 5's bracket (CRC-32 of "credit-search_5") is the most aggressive one, with trials 1 and 3
     public async Task Search_DeliberatelyBadConfiguration_PrunedEarly(string pruner, int stoppedBy)
     {
         // Grid order: five sensible learning rates, then one so small that the model barely moves in 100 rounds.
