@@ -97,7 +97,8 @@ public sealed class Study
             if (parameters.Count == 0)
             {
                 var history = (await _store.ListTrialsAsync(Name, ct)).Where(t => t.Group == record.Group && t.Number != record.Number).ToArray();
-                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction, _options.Enqueued, _options.Directions);
+                parameters = Sampling.SampleAll(_options.Sampler, space, record.Number, history, _options.Direction, _options.Enqueued, _options.Directions,
+                    (_options.Pruner as ISamplerView) is { } view ? view.Seen : null);
                 await _store.SetTrialParamsAsync(lease, parameters, ct);
             }
             return new Trial(this, _store, lease, record with { Params = parameters }, space);

@@ -155,4 +155,40 @@ public sealed class StudyTests : IAsyncLifetime
         }
         Assert.Null(await study.AskAsync(null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AskTell_TpeWithHyperbandThroughTheStore_ProposesOptunasTrialsAndPrunesWhereOptunaDid()
+    {
+        // The fixture's study with TPESampler(seed=4) and HyperbandPruner (minimum 10, maximum auto), through a real store: each
+        // trial reports its curve in Keel's rungs (1–10, 11–30, 31–90, 91–100) and stops where the pruner says.
+        var c = HyperbandTests.Root.GetProperty("tpe")[0];
+        var space = new SearchSpace([new ParamSpec("x", new FloatDistribution(-5, 5)), new ParamSpec("lr", new FloatDistribution(1e-3, 1, Log: true))]);
+        var expected = c.GetProperty("trials").EnumerateArray().ToArray();
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord(c.GetProperty("study").GetString()!, ["g"], expected.Length, "{}", DateTimeOffset.UnixEpoch));
+        var study = new Study(store, c.GetProperty("study").GetString()!, new Dictionary<string, SearchSpace> { ["g"] = space }, "w", Options with
+        {
+            Sampler = SamplerFactory.Tpe(new() { Seed = c.GetProperty("seed").GetInt32() }),
+            Pruner = HyperbandTests.Pruner(c),
+        });
+
+        foreach (var e in expected)
+        {
+            await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
+            var p = trial.Record.Params;
+            Assert.Equal(e.GetProperty("params").EnumerateObject().ToDictionary(q => q.Name, q => q.Value.GetDouble()).OrderBy(kv => kv.Key), p.OrderBy(kv => kv.Key));
+            int? stopped = null;
+            var last = 0;
+            foreach (var rung in new[] { 10, 30, 90, 100 })
+            {
+                var curve = Enumerable.Range(last + 1, rung - last).Select(step => KeyValuePair.Create(step, (p["x"] - 1.5) * (p["x"] - 1.5) + 2 / (1 + step * p["lr"]))).ToArray();
+                last = rung;
+                if ((stopped = await trial.ReportAsync(curve, CancellationToken.None)) is not null) break;
+            }
+
+            Assert.Equal((e.GetProperty("state").GetString(), e.GetProperty("last_step").GetInt32()), stopped is { } at ? ("pruned", at) : ("complete", 100));
+            Assert.True(stopped is null ? await trial.CompleteAsync((p["x"] - 1.5) * (p["x"] - 1.5) + 2 / (1 + 100 * p["lr"]), null, CancellationToken.None)
+                : await trial.PruneAsync(CancellationToken.None));
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed record HyperbandOptions
 /// ceil(n η^(n−1−s) / (n − s)) (more trials to the aggressive brackets, as in Li et al. 2018). With the maximum resource left to
 /// "auto", nothing is pruned until a trial has completed (Optuna sizes the brackets by the first complete trial's last step).
 /// </summary>
-internal sealed class HyperbandPruner : IPruner
+internal sealed class HyperbandPruner : IPruner, ISamplerView
 {
     private readonly HyperbandOptions _options;
 
@@ -64,6 +64,19 @@ internal sealed class HyperbandPruner : IPruner
 
     private static bool EndedAfter(TrialRecord t, TrialRecord first) =>
         (t.EndedAt ?? DateTimeOffset.MaxValue, t.Number).CompareTo((first.EndedAt ?? DateTimeOffset.MaxValue, first.Number)) > 0;
+
+    /// <summary>The trials of <paramref name="trial"/>'s bracket, as Optuna shows its sampler; all of them while the brackets were not yet
+    /// sized when it was sampled (Optuna sizes them at its first judgement, or with "auto" the first after a trial completed, and a
+    /// trial is sampled before it reports).</summary>
+    public IReadOnlyList<TrialRecord> Seen(int trial, IReadOnlyList<TrialRecord> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var judged = trials.Where(t => t.Number != trial && t.Intermediate.Count > 0);
+        var sized = _options.MaxResource is not null ? judged.Any() : FirstComplete(trials) is { } first && judged.Any(t => EndedAfter(t, first));
+        if (!sized || Allocation(trials) is not { Length: > 0 } budgets) return trials;
+        var bracket = BracketOf(trial, budgets);
+        return trials.Where(t => BracketOf(t.Number, budgets) == bracket).ToArray();
+    }
 
     /// <summary>The bracket of trial <paramref name="number"/> given the trials so far (0 before the brackets are sized).</summary>
     public int Bracket(int number, IReadOnlyList<TrialRecord> trials) => Allocation(trials) is { Length: > 0 } budgets ? BracketOf(number, budgets) : 0;

@@ -10,6 +10,14 @@ public interface IPruner
     bool ShouldPrune(TrialRecord trial, int step, IReadOnlyList<TrialRecord> others);
 }
 
+/// <summary>A pruner that shows each trial's sampler only part of the history (Hyperband: the trial's bracket, as Optuna's
+/// <c>_filter_study</c>).</summary>
+public interface ISamplerView
+{
+    /// <summary>What the sampler of trial <paramref name="trial"/> is shown of <paramref name="trials"/>.</summary>
+    IReadOnlyList<TrialRecord> Seen(int trial, IReadOnlyList<TrialRecord> trials);
+}
+
 /// <summary>Never prunes.</summary>
 internal sealed class NopPruner : IPruner
 {

@@ -16,6 +16,14 @@ public sealed record SamplingContext(int TrialNumber, SearchSpace Space, IReadOn
     /// Optuna's defaults or multivariate) reads the trials' <see cref="TrialRecord.Values"/>; random and grid sampling ignore them.</summary>
     public IReadOnlyList<Direction> Directions { get; init; } = [];
 
+    /// <summary>What the sampler of a trial (by number) is shown of some trials (history snapshots): all of them (the default, null),
+    /// or those of its Hyperband bracket (<see cref="Pruners.ISamplerView"/>, as Optuna shows a sampler the trial's
+    /// bracket). Samplers that model the history (tpe) read it through <see cref="Seen"/>.</summary>
+    public Func<int, IReadOnlyList<TrialRecord>, IReadOnlyList<TrialRecord>>? SeenBy { get; init; }
+
+    /// <summary>What trial <paramref name="trial"/>'s sampler was shown of <paramref name="trials"/> (see <see cref="SeenBy"/>).</summary>
+    public IReadOnlyList<TrialRecord> Seen(int trial, IReadOnlyList<TrialRecord> trials) => SeenBy?.Invoke(trial, trials) ?? trials;
+
     /// <summary>Whether <paramref name="name"/> of trial <paramref name="trial"/> was given by an enqueued trial, not sampled.</summary>
     public bool IsFixed(int trial, string name) => Enqueued.TryGetValue(trial, out var given) && given.ContainsKey(name);
 }
@@ -32,10 +40,11 @@ public static class Sampling
 {
     /// <summary>Values for every parameter whose condition holds, in space order (so conditions see their parent): the value an
     /// enqueued trial gives it (<paramref name="enqueued"/>, by trial number: Optuna's <c>enqueue_trial</c>), else sampled.
-    /// <paramref name="directions"/>: a multi-objective study's directions (<see cref="SamplingContext.Directions"/>).</summary>
+    /// <paramref name="directions"/>: a multi-objective study's directions (<see cref="SamplingContext.Directions"/>); <paramref name="seenBy"/>:
+    /// what each trial's sampler is shown (<see cref="SamplingContext.SeenBy"/>).</summary>
     public static IReadOnlyDictionary<string, double> SampleAll(ISampler sampler, SearchSpace space, int trialNumber,
         IReadOnlyList<TrialRecord> history, Direction direction, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>? enqueued = null,
-        IReadOnlyList<Direction>? directions = null)
+        IReadOnlyList<Direction>? directions = null, Func<int, IReadOnlyList<TrialRecord>, IReadOnlyList<TrialRecord>>? seenBy = null)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(space);
@@ -46,7 +55,7 @@ public static class Sampling
         {
             if (!space.IsActive(p, values)) continue;
             values[p.Name] = given is not null && given.TryGetValue(p.Name, out var v) ? v
-                : sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values) { Enqueued = enqueued, Directions = directions ?? [] }, p);
+                : sampler.Sample(new SamplingContext(trialNumber, space, history, direction, values) { Enqueued = enqueued, Directions = directions ?? [], SeenBy = seenBy }, p);
         }
         return values;
     }

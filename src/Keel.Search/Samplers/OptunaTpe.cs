@@ -21,7 +21,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         // Optuna does not ask its sampler for a parameter with one possible value, so such a parameter takes no draws.
         if (Single(param.Distribution) is { } only) return only;
         var history = context.History.OrderBy(t => t.Number).ToArray();
-        var observed = history.Where(t => Observed(t, context)).ToArray();
+        var observed = context.Seen(context.TrialNumber, history).Where(t => Observed(t, context)).ToArray();
         var startup = observed.Length < startupTrials;
         var rng = Stream(context, history, startup);
         if (startup) return Startup(rng, param.Distribution);
@@ -60,10 +60,12 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         var distributions = context.Space.Params.ToDictionary(p => p.Name, p => p.Distribution, StringComparer.Ordinal);
         long draws = 0;
         var finished = 0;
-        foreach (var t in earlier)
+        for (var k = 0; k < earlier.Length; k++)
         {
+            var t = earlier[k];
             // In a sequential run the trials before t had all finished when t was sampled: t was a start-up trial while fewer than
-            // the start-up count had been observed.
+            // the start-up count had been observed (among those its sampler was shown).
+            if (context.SeenBy is not null) finished = context.Seen(t.Number, earlier[..k]).Count(e => Observed(e, context));
             if ((finished < startupTrials) == startup)
                 draws += t.Params.Keys.Where(name => !context.IsFixed(t.Number, name))
                     .Sum(name => distributions.TryGetValue(name, out var d) ? Draws(d, startup) : 0);

@@ -245,13 +245,13 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         if (context.Directions.Count > 1)
         {
             // As Optuna's multi-objective TPE: complete trials with a value per objective only.
-            foreach (var t in context.History)
+            foreach (var t in context.Seen(context.TrialNumber, context.History))
             {
                 if (t.Losses(context.Directions) is { } losses) list.Add(new Observation(t, (false, 0, 0), losses));
             }
             return list;
         }
-        foreach (var t in context.History)
+        foreach (var t in context.Seen(context.TrialNumber, context.History))
         {
             if (t.State == TrialState.Complete && t.Value is { } value)
                 list.Add(new Observation(t, (false, 0, context.Direction.AsLoss(value))));
