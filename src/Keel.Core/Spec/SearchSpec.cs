@@ -41,8 +41,8 @@ public sealed record SearchSpec
     /// Default null: Optuna's 50.</summary>
     public int? Population { get; init; }
 
-    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and a tpe sampler
-    /// searches for (Optuna's multi-objective TPE): metric names (direction from the metric), latency (predict µs per row, lower is
+    /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and a tpe or nsga2
+    /// sampler searches for (Optuna's multi-objective TPE, or NSGA-II): metric names (direction from the metric), latency (predict µs per row, lower is
     /// better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>
     public IReadOnlyList<string> Objectives { get; init; } = [];
 
