@@ -103,6 +103,8 @@ public sealed class StudiesCommandTests
 
         Assert.Equal([0, 0, 1, 1], json.Json().GetProperty("study").GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("generation").GetInt32()));
         Assert.Contains("3 (gen 1)", table.Console);
+        Assert.Contains("sampler nsga2 (population 2), pruner none", table.Console);
+        Assert.Equal("nsga2 (population 2)", json.Json().GetProperty("study").GetProperty("sampler").GetString());
     }
 
     [Fact]

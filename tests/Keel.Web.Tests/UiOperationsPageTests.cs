@@ -109,7 +109,7 @@ public sealed class UiOperationsPageTests : UiServerTests
     [Fact]
     public async Task SearchPage_TwoObjectives_PlotsEveryCompleteTrialWithTheFrontApart()
     {
-        const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","Objectives":["auc","latency"],"Sampler":"nsga2","Population":2}""";
+        const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","Objectives":["auc","latency"],"Sampler":"nsga2","Population":2,"Pruner":"none"}""";
         await F.Store.Studies.CreateStudyAsync(new StudyRecord("mo-search", ["linear"], 4, definition, DateTimeOffset.UtcNow));
         var experiment = await F.Store.Tracking.GetOrCreateExperimentAsync("mo");
         // (auc, µs/row): trials 0 and 1 are the front; 2 is beaten by 0 on both, 3 by 1 (same auc, slower).
@@ -133,6 +133,7 @@ public sealed class UiOperationsPageTests : UiServerTests
         // Searched by nsga2 with a population of 2: trials 0 and 1 are the first generation, 2 and 3 the second.
         Assert.Contains("<td>1 (gen 0)</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>2 (gen 1)</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<p>Sampler nsga2 (population 2), pruner none.</p>", html, StringComparison.Ordinal);
 
         Assert.Contains("2 of 4 complete trials are on the front (auc higher is better, latency lower is better)", html, StringComparison.Ordinal);
         var series = ChartSpec(html, "pareto-latency").GetProperty("series").EnumerateArray()

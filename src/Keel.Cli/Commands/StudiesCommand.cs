@@ -76,7 +76,7 @@ internal static class StudiesCommand
             var c = o.Context.Console;
             c.MarkupLineInterpolated($"[bold]{s.Name}[/]: {string.Join(", ", s.Families)}; {s.Counts.Complete} complete of {Planned(s)} planned, {s.Counts.Pruned} pruned, {s.Counts.Failed} failed, {s.Counts.Running} running{(s.Counts.Waiting is > 0 and var w ? $", {w} not started" : "")}");
             c.MarkupLineInterpolated($"trials scored by {s.Scoring ?? "?"} {s.Metric ?? "?"}; best {Best(s)}; search run {(s.SearchRunId is { } r ? Format.ShortId(r) : "none yet")}");
-            c.MarkupLineInterpolated($"spec {s.SpecPath ?? "?"}");
+            c.MarkupLineInterpolated($"spec {s.SpecPath ?? "?"}; sampler {s.Sampler ?? "?"}, pruner {s.Pruner ?? "?"}");
             if (s.Trials.Count == 0)
             {
                 c.MarkupLine("No trials.");

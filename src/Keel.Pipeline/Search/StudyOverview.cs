@@ -28,6 +28,13 @@ public sealed record StudyOverview(string Name, IReadOnlyList<string> Families, 
     /// definition predates their recording.</summary>
     public IReadOnlyList<Objective> Objectives { get; init; } = [];
 
+    /// <summary>The study's sampler as its definition names it, with nsga2's population (e.g. "nsga2 (population 10)"); null for a
+    /// study keel search did not define.</summary>
+    public string? Sampler { get; init; }
+
+    /// <summary>The study's pruner (median, asha, hyperband or none); null for a study keel search did not define.</summary>
+    public string? Pruner { get; init; }
+
     /// <summary>Each family's search space as the definition describes it (for charts over the parameters; not in `--json`); empty
     /// for a study keel search did not define.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -148,6 +155,8 @@ public static class StudyOverviews
         {
             Objectives = objectives,
             Spaces = spaces,
+            Sampler = definition?.Sampler is { } sampler ? definition.Population is { } population ? $"{sampler} (population {population})" : sampler : null,
+            Pruner = definition?.Pruner,
         };
     }
 

@@ -41,6 +41,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         var trials = await store.Studies.ListTrialsAsync(name, ct);
         var overview = StudyOverviews.From(study, trials, store.Options.Time.GetUtcNow());
         var body = new StringBuilder();
+        if (overview.Sampler is { } sampler) body.Append($"<p>Sampler {E(sampler)}, pruner {E(overview.Pruner ?? "?")}.</p>");
         if (study.SearchRunId is { } runId) body.Append($"<p>Search run: <a href=\"/ui/runs/{U(runId)}\">{E(runId[..Math.Min(8, runId.Length)])}</a></p>");
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
         body.Append("<div class=\"charts\">");
