@@ -93,6 +93,12 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Equal(9, curves.Count);
         Assert.Equal(2, curves["#8 pruned"]);
         Assert.Equal(3, curves["#0 complete"]);
+        // Parameter pairs: learning_rate (the important one, log10) against booster, the trials by thirds of auc.
+        var thirds = ChartSpec(html, "pair-lightgbm").GetProperty("series").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("label").GetString()!, s => s.GetProperty("points").EnumerateArray().Select(p => p[0].GetDouble()).ToArray());
+        Assert.Equal((3, 3, 2), (thirds["best third"].Length, thirds["middle third"].Length, thirds["worst third"].Length));
+        Assert.Equal(new[] { 0.08, 0.07, 0.06 }.Select(Math.Log10), thirds["best third"], (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Contains("lightgbm: booster against learning_rate, trials by auc", html, StringComparison.Ordinal);
         // Parallel coordinates: the complete trials, best first (drawn on top) and darkest, each option as it ran on hover.
         var parallel = ChartSpec(html, "parallel-lightgbm");
         Assert.Equal(["learning_rate", "booster", "auc"], parallel.GetProperty("axes").EnumerateArray().Select(a => a.GetString()));

@@ -96,6 +96,7 @@ public static class SearchReport
         }
 
         h.Append(Slices(outcome, plan));
+        h.Append(Pairs(outcome, plan));
 
         h.Append("<h2>Trials</h2><table><tr><th>#</th><th>family</th><th>state</th><th>value</th><th>rounds</th><th>attempt</th><th>options</th><th>run</th></tr>");
         foreach (var t in outcome.Trials)
@@ -172,6 +173,27 @@ public static class SearchReport
         return h.Length == 0 ? "" : "<h2>Slices</h2><p>The objective against each parameter, one point per complete trial (Optuna's <code>plot_slice</code>): " +
             "a clear trend shows where a parameter's good values lie, a flat cloud that it matters little here (a conditional parameter has points only " +
             "for the trials it existed in). Log ranges on a log10 axis; a categorical parameter by the number of its choice.</p>" + h;
+    }
+
+    /// <summary>Per family, its two most important parameters against each other, trials by thirds of the objective (<see cref="ParameterPair"/>).</summary>
+    private static string Pairs(SearchOutcome outcome, SearchPlan plan)
+    {
+        var h = new StringBuilder();
+        foreach (var family in plan.Families)
+        {
+            var space = plan.Spaces[family];
+            var complete = outcome.Trials.Where(t => t.Family == family && t.Value is { } v && double.IsFinite(v))
+                .Select(t => ((IReadOnlyDictionary<string, double>)space.Params.Where(p => !double.IsNaN(Value(p, t))).ToDictionary(p => p.Name, p => Value(p, t)), t.Value!.Value))
+                .ToArray();
+            var importance = outcome.Importance.Where(i => i.Family == family).OrderByDescending(i => i.Share).Select(i => i.Param);
+            if (ParameterPair.Of(family, space, importance, complete, outcome.HigherIsBetter) is not { } pair) continue;
+            h.Append("<figure>").Append(SvgCharts.ScatterChart(pair.Title(outcome.Metric), ParameterPair.Axis(pair.X), ParameterPair.Axis(pair.Y),
+                pair.Thirds.Select(t => new Series(t.Label, t.Dots.Select(d => new Point(d.X, d.Y)).ToArray())).ToArray(), new ChartOptions { Width = 640, Height = 360 }))
+             .Append("</figure>");
+        }
+        return h.Length == 0 ? "" : "<h2>Parameter pairs</h2><p>Each family's two most important parameters against each other, one dot per complete trial, " +
+            "coloured by the third of the trials (by the objective) it falls in: where the good trials cluster, the pair's good region (Optuna's " +
+            "<code>plot_contour</code> shows the same as an interpolated surface).</p>" + h;
     }
 
     private static double Value(ParamSpec p, TrialSummary t)

@@ -69,6 +69,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         body.Append(await ParetoAsync(overview, ctx.RequestAborted));
         body.Append(IntermediateValues(TrialCurves.From(trials)));
         body.Append(Parallel(spaces, complete, overview));
+        body.Append(Pairs(spaces, complete, importance, overview));
         // The options each trial ran with, as its tracked run records them (a categorical choice by name, not its index).
         // A multi-objective study's trials also show their value per objective, as the study keeps them for the sampler.
         var objectives = overview.Objectives.Count > 1 ? overview.Objectives : [];
@@ -110,6 +111,23 @@ internal sealed class SearchesView(KeelStore store, Access access)
                 ParetoPoints.Axis(o), objectives[0].Name, xLog: ParetoPoints.LogAxis(o)));
         }
         return body.Append("</div>").ToString();
+    }
+
+    /// <summary>Per family, its two most important parameters against each other, trials by thirds of the objective (<see cref="ParameterPair"/>).</summary>
+    private static string Pairs(IReadOnlyDictionary<string, SearchSpace> spaces, IReadOnlyList<TrialRecord> complete, IReadOnlyList<ParamImportance> importance,
+        StudyOverview overview)
+    {
+        var charts = new StringBuilder();
+        foreach (var (family, space) in spaces.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var trials = complete.Where(t => t.Group == family).Select(t => (t.Params, t.Value!.Value)).ToArray();
+            var order = importance.Where(i => i.Family == family).OrderByDescending(i => i.Share).Select(i => i.Param);
+            if (ParameterPair.Of(family, space, order, trials, overview.HigherIsBetter ?? true) is not { } pair) continue;
+            charts.Append(ScatterChart($"pair-{family}", pair.Title(overview.Metric ?? "value"),
+                pair.Thirds.Select(t => new ChartSeries(t.Label, t.Dots.Select(d => new[] { d.X, d.Y }).ToList())).ToList(), ParameterPair.Axis(pair.X), ParameterPair.Axis(pair.Y)));
+        }
+        return charts.Length == 0 ? "" : "<h2>Parameter pairs</h2><p>Each family's two most important parameters against each other, one dot per complete trial, " +
+            "by the third of the trials (by the objective) it falls in.</p><div class=\"charts\">" + charts + "</div>";
     }
 
     /// <summary>Per family with boosting rounds: each trial's reported validation loss by round (what the pruner judged).</summary>

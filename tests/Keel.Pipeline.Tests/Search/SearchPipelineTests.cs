@@ -464,6 +464,12 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Contains("\"Sampler\":\"nsga2\"", study.DefinitionJson, StringComparison.Ordinal);
         Assert.Contains("\"Population\":3", study.DefinitionJson, StringComparison.Ordinal);
         Assert.Contains("sampler nsga2 (population 3)", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
+        // The report draws lightgbm's two most important parameters against each other, every complete trial a dot in its third.
+        var html = await File.ReadAllTextAsync(outcome.ReportPath);
+        var pair = System.Text.RegularExpressions.Regex.Match(html, "<title>(lightgbm: [^<]* against [^<]*, trials by auc)</title>");
+        Assert.True(pair.Success, "no parameter-pair chart");
+        var thirds = ChartDots(html, System.Net.WebUtility.HtmlDecode(pair.Groups[1].Value));
+        Assert.Equal((3, 3, 2), (thirds["best third"], thirds["middle third"], thirds["worst third"]));
         // `keel studies show` and the web UI show each trial's generation: three trials fill a generation.
         var overview = await StudyOverviews.GetAsync(store.Studies, outcome.Study, DateTimeOffset.UtcNow);
         Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2], overview.Trials.Select(t => t.Generation));
