@@ -57,7 +57,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     public int? Population { get; init; }
 
     /// <summary>The sampler as shown to people: its name, with nsga2's population.</summary>
-    public string SamplerText => Population is { } p ? $"{Sampler} (population {p})" : Sampler;
+    public string SamplerText => DescribeSampler(Sampler, Population);
+
+    /// <summary>A sampler's name as shown to people, with nsga2's population, e.g. "nsga2 (population 10)".</summary>
+    public static string DescribeSampler(string sampler, int? population) => population is { } p ? $"{sampler} (population {p})" : sampler;
 
     /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
     private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)

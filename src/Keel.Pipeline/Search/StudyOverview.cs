@@ -155,7 +155,7 @@ public static class StudyOverviews
         {
             Objectives = objectives,
             Spaces = spaces,
-            Sampler = definition?.Sampler is { } sampler ? definition.Population is { } population ? $"{sampler} (population {population})" : sampler : null,
+            Sampler = definition?.Sampler is { } sampler ? SearchPlan.DescribeSampler(sampler, definition.Population) : null,
             Pruner = definition?.Pruner,
         };
     }
