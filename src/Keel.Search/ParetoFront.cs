@@ -3,7 +3,11 @@ namespace Keel.Search;
 /// <summary>One objective of a multi-objective search: a name and whether higher values are better.</summary>
 /// <param name="Name">A metric name (auc, rmse, ...) or latency (predict µs per row) or size (model bytes).</param>
 /// <param name="HigherIsBetter">The objective's direction.</param>
-public sealed record Objective(string Name, bool HigherIsBetter);
+public sealed record Objective(string Name, bool HigherIsBetter)
+{
+    /// <summary>The direction a sampler optimises it in.</summary>
+    public Direction Direction => HigherIsBetter ? Direction.Maximize : Direction.Minimize;
+}
 
 /// <summary>The Pareto front of a set of trials: those that no other trial dominates (at least as good on every objective and
 /// strictly better on one), as Optuna's <c>study.best_trials</c> gives for a multi-objective study.</summary>

@@ -9,8 +9,7 @@ namespace Keel.Search.Tests;
 /// <summary>Keel's Hyperband pruner against Optuna 3.1's HyperbandPruner (fixture written by bench/search/hyperband_fixture.py).</summary>
 public sealed class HyperbandTests
 {
-    internal static readonly JsonElement Root =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "optuna_hyperband.json"))).RootElement;
+    internal static readonly JsonElement Root = FixtureFile.Root("optuna_hyperband.json");
 
     [Fact]
     public void Crc32_Names_AreZlibs()

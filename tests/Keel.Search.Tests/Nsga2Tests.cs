@@ -8,8 +8,7 @@ namespace Keel.Search.Tests;
 /// <summary>Keel's nsga2 sampler against Optuna 3.1's NSGAIISampler bit for bit (fixture written by bench/search/nsga2_fixture.py).</summary>
 public sealed class Nsga2Tests
 {
-    internal static readonly JsonElement Root =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "optuna_nsga2.json"))).RootElement;
+    internal static readonly JsonElement Root = FixtureFile.Root("optuna_nsga2.json");
 
     [Fact]
     public void NumpyRandomState_ChoiceOfN_DrawsAsNumpy()

@@ -8,8 +8,7 @@ namespace Keel.Search.Tests;
 /// TPE, and the trials it proposes (fixture written by bench/search/optuna_stream_fixture.py).</summary>
 public sealed class OptunaStreamTests
 {
-    internal static readonly JsonElement Root =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "optuna_stream.json"))).RootElement;
+    internal static readonly JsonElement Root = FixtureFile.Root("optuna_stream.json");
 
     private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
 

@@ -23,13 +23,14 @@ public sealed record ParameterPair(string Family, ParamSpec X, ParamSpec Y, IRea
         _ => p.Name,
     };
 
-    /// <summary>The pair for <paramref name="family"/>: its parameters ordered by <paramref name="importance"/> (names, most important
-    /// first), then by the space's order; null with fewer than two parameters or fewer than three complete trials that have both.</summary>
-    public static ParameterPair? Of(string family, SearchSpace space, IEnumerable<string> importance,
+    /// <summary>The pair for <paramref name="family"/>: its parameters ordered by their share in <paramref name="importance"/> (every
+    /// family's, as <see cref="ParameterImportance"/> gives them), then by the space's order; null with fewer than two parameters or
+    /// fewer than three complete trials that have both.</summary>
+    public static ParameterPair? Of(string family, SearchSpace space, IEnumerable<ParamImportance> importance,
         IReadOnlyList<(IReadOnlyDictionary<string, double> Params, double Value)> complete, bool higherIsBetter)
     {
         ArgumentNullException.ThrowIfNull(space);
-        var order = importance.Concat(space.Params.Select(p => p.Name)).Distinct(StringComparer.Ordinal)
+        var order = importance.Where(i => i.Family == family).OrderByDescending(i => i.Share).Select(i => i.Param).Concat(space.Params.Select(p => p.Name)).Distinct(StringComparer.Ordinal)
             .Select(n => space.Params.FirstOrDefault(p => p.Name == n)).OfType<ParamSpec>().Take(2).ToArray();
         if (order.Length < 2) return null;
         var (x, y) = (order[0], order[1]);

@@ -337,7 +337,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     public StudyOptions StudyOptions(TimeProvider time) => new()
     {
         Direction = HigherIsBetter ? Direction.Maximize : Direction.Minimize,
-        Directions = Objectives.Count < 2 ? [] : Objectives.Select(o => o.HigherIsBetter ? Direction.Maximize : Direction.Minimize).ToArray(),
+        Directions = Objectives.Count < 2 ? [] : Objectives.Select(o => o.Direction).ToArray(),
         Sampler = Sampler switch
         {
             "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),

@@ -185,8 +185,7 @@ public static class SearchReport
             var complete = outcome.Trials.Where(t => t.Family == family && t.Value is { } v && double.IsFinite(v))
                 .Select(t => ((IReadOnlyDictionary<string, double>)space.Params.Where(p => !double.IsNaN(Value(p, t))).ToDictionary(p => p.Name, p => Value(p, t)), t.Value!.Value))
                 .ToArray();
-            var importance = outcome.Importance.Where(i => i.Family == family).OrderByDescending(i => i.Share).Select(i => i.Param);
-            if (ParameterPair.Of(family, space, importance, complete, outcome.HigherIsBetter) is not { } pair) continue;
+            if (ParameterPair.Of(family, space, outcome.Importance, complete, outcome.HigherIsBetter) is not { } pair) continue;
             h.Append("<figure>").Append(SvgCharts.ScatterChart(pair.Title(outcome.Metric), ParameterPair.Axis(pair.X), ParameterPair.Axis(pair.Y),
                 pair.Thirds.Select(t => new Series(t.Label, t.Dots.Select(d => new Point(d.X, d.Y)).ToArray())).ToArray(), new ChartOptions { Width = 640, Height = 360 }))
              .Append("</figure>");

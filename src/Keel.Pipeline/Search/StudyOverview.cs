@@ -138,7 +138,7 @@ public static class StudyOverviews
         var enqueued = definition?.Enqueued?.ToHashSet() ?? [];
         var objectives = ParetoPoints.Objectives(definition?.Objectives ?? []);
         var generations = definition?.Sampler == "nsga2" && higher is { } up ? Generations(records, definition.Population ?? SearchPlan.Nsga2DefaultPopulation,
-            objectives.Count > 1 ? objectives.Select(o => o.HigherIsBetter ? Direction.Maximize : Direction.Minimize).ToArray() : [up ? Direction.Maximize : Direction.Minimize]) : null;
+            objectives.Count > 1 ? objectives.Select(o => o.Direction).ToArray() : [new Objective(definition.Metric!, up).Direction]) : null;
         var trials = records.OrderBy(t => t.Number)
             .Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition)) with
             {

@@ -44,7 +44,8 @@ internal sealed class HyperbandPruner : IPruner, ISamplerView
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(others);
-        if (Allocation([.. others, trial]) is not { Length: > 0 } budgets) return false;
+        var first = FirstComplete([.. others, trial]);
+        if (Allocation(first) is not { Length: > 0 } budgets) return false;
         var bracket = BracketOf(trial.Number, budgets);
         var halving = new SuccessiveHalvingPruner(new SuccessiveHalvingOptions
         {
@@ -54,7 +55,7 @@ internal sealed class HyperbandPruner : IPruner, ISamplerView
         });
         // With "auto", Optuna's pruner judged no rung before it sized the brackets, after the first trial completed: the trials that
         // had ended by then hold no rung values and do not compete.
-        var sizedAfter = _options.MaxResource is null ? FirstComplete([.. others, trial]) : null;
+        var sizedAfter = _options.MaxResource is null ? first : null;
         return halving.ShouldPrune(trial, step, others.Where(t => BracketOf(t.Number, budgets) == bracket && (sizedAfter is null || EndedAfter(t, sizedAfter))).ToArray());
     }
 
@@ -72,22 +73,24 @@ internal sealed class HyperbandPruner : IPruner, ISamplerView
     {
         ArgumentNullException.ThrowIfNull(trials);
         var judged = trials.Where(t => t.Number != trial && t.Intermediate.Count > 0);
-        var sized = _options.MaxResource is not null ? judged.Any() : FirstComplete(trials) is { } first && judged.Any(t => EndedAfter(t, first));
-        if (!sized || Allocation(trials) is not { Length: > 0 } budgets) return trials;
+        var first = FirstComplete(trials);
+        var sized = _options.MaxResource is not null ? judged.Any() : first is not null && judged.Any(t => EndedAfter(t, first));
+        if (!sized || Allocation(first) is not { Length: > 0 } budgets) return trials;
         var bracket = BracketOf(trial, budgets);
         return trials.Where(t => BracketOf(t.Number, budgets) == bracket).ToArray();
     }
 
     /// <summary>The bracket of trial <paramref name="number"/> given the trials so far (0 before the brackets are sized).</summary>
-    public int Bracket(int number, IReadOnlyList<TrialRecord> trials) => Allocation(trials) is { Length: > 0 } budgets ? BracketOf(number, budgets) : 0;
+    public int Bracket(int number, IReadOnlyList<TrialRecord> trials) => Allocation(FirstComplete(trials)) is { Length: > 0 } budgets ? BracketOf(number, budgets) : 0;
 
-    /// <summary>Each bracket's trial allocation, or null while "auto" has no complete trial to size the brackets by.</summary>
-    private int[]? Allocation(IReadOnlyList<TrialRecord> trials)
+    /// <summary>Each bracket's trial allocation, or null while "auto" has no complete trial (<paramref name="first"/>, see
+    /// <see cref="FirstComplete"/>) to size the brackets by.</summary>
+    private int[]? Allocation(TrialRecord? first)
     {
         var max = _options.MaxResource;
         if (max is null)
         {
-            if (FirstComplete(trials) is not { } first) return null;
+            if (first is null) return null;
             max = first.Intermediate.Keys.Max() + 1;
         }
         // Python's math.log(x, base) divides the two natural logarithms.

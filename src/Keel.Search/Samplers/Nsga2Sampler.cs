@@ -68,19 +68,21 @@ internal sealed class Nsga2Sampler : ISampler
         var rng = new NumpyRandomState(plan.RandomSeed);
         rng.Skip(plan.RandomDraws + context.Space.Params
             .Where(p => context.SoFar.ContainsKey(p.Name) && !context.IsFixed(context.TrialNumber, p.Name) && !plan.Inherits(p, context.SoFar[p.Name]))
-            .Sum(p => (long)RandomDraws(p.Distribution)));
+            .Sum(p => (long)OptunaTpe.RandomDraws(p.Distribution)));
         return OptunaTpe.Startup(rng, param.Distribution);
     }
-
-    /// <summary>Draws Optuna's random sampler takes for one parameter: none for a single value, one per choice, one for a number.</summary>
-    private static int RandomDraws(Distribution d) => OptunaTpe.Single(d) is not null ? 0 : d is CategoricalDistribution c ? c.Choices.Count : 1;
 
     /// <summary>What one trial inherits (its relative parameters) and where its random draws start.</summary>
     private sealed record Plan(int Trial, IReadOnlyList<TrialRecord> History, int Count, SearchSpace Space, IReadOnlyDictionary<string, double> Relative,
         uint RandomSeed, long RandomDraws)
     {
-        public bool Inherits(ParamSpec p, double value) => Relative.TryGetValue(p.Name, out var v) && v == value && p.Distribution.Contains(v);
+        public bool Inherits(ParamSpec p, double value) => Inherited(Relative, p, value);
     }
+
+    /// <summary>Whether <paramref name="value"/> of <paramref name="p"/> is the one the trial inherited (and Optuna used it, being in range),
+    /// so it took no random draw.</summary>
+    private static bool Inherited(IReadOnlyDictionary<string, double> relative, ParamSpec p, double value) =>
+        relative.TryGetValue(p.Name, out var v) && v == value && p.Distribution.Contains(v);
 
     private Plan PlanFor(SamplingContext context)
     {
@@ -123,7 +125,7 @@ internal sealed class Nsga2Sampler : ISampler
             if (!own)
             {
                 randomDraws += context.Space.Params.Where(p => t.Params.TryGetValue(p.Name, out var v) && !context.IsFixed(t.Number, p.Name)
-                    && !(relative.TryGetValue(p.Name, out var r) && r == v && p.Distribution.Contains(r))).Sum(p => (long)RandomDraws(p.Distribution));
+                    && !Inherited(relative, p, v)).Sum(p => (long)OptunaTpe.RandomDraws(p.Distribution));
             }
             if (t.State == TrialState.Complete) shared = (shared ?? context.Space.Params).Where(p => t.Params.ContainsKey(p.Name)).ToArray();
             generations.Add(t);

@@ -34,8 +34,11 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         ? t.Losses(context.Directions) is not null
         : t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
 
-    private int Draws(Distribution d, bool startup) =>
-        Single(d) is not null ? 0 : startup ? d is CategoricalDistribution c ? c.Choices.Count : 1 : 2 * eiCandidates;
+    private int Draws(Distribution d, bool startup) => startup || Single(d) is not null ? RandomDraws(d) : 2 * eiCandidates;
+
+    /// <summary>Draws Optuna's random sampler (<see cref="Startup"/>) takes for one parameter: none for a single value, one per
+    /// choice, one for a number.</summary>
+    internal static int RandomDraws(Distribution d) => Single(d) is not null ? 0 : d is CategoricalDistribution c ? c.Choices.Count : 1;
 
     /// <summary>The value of a distribution with only one (Optuna's <c>single()</c>); null otherwise.</summary>
     internal static double? Single(Distribution d) => d switch

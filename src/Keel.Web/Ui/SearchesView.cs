@@ -121,8 +121,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
         foreach (var (family, space) in spaces.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var trials = complete.Where(t => t.Group == family).Select(t => (t.Params, t.Value!.Value)).ToArray();
-            var order = importance.Where(i => i.Family == family).OrderByDescending(i => i.Share).Select(i => i.Param);
-            if (ParameterPair.Of(family, space, order, trials, overview.HigherIsBetter ?? true) is not { } pair) continue;
+            if (ParameterPair.Of(family, space, importance, trials, overview.HigherIsBetter ?? true) is not { } pair) continue;
             charts.Append(ScatterChart($"pair-{family}", pair.Title(overview.Metric ?? "value"),
                 pair.Thirds.Select(t => new ChartSeries(t.Label, t.Dots.Select(d => new[] { d.X, d.Y }).ToList())).ToList(), ParameterPair.Axis(pair.X), ParameterPair.Axis(pair.Y)));
         }
