@@ -118,9 +118,29 @@ OBJECTIVES = [("mixed", mixed), ("branin", branin), ("hartmann6", hartmann6), ("
               ("styblinski5", styblinski5), ("gbmlike", gbmlike), ("levy6", levy6), ("sixhump", sixhump), ("svmlike", svmlike)]
 
 
+def run(study, f, n_trials, window):
+    """study.optimize(f, n_trials), or with window K > 1 K workers simulated as TpeBench does: after the 10 start-up trials have run
+    one after another, K trials are in flight (each suggests its parameters when asked) and the oldest is told before the next is
+    asked."""
+    if window <= 1:
+        study.optimize(f, n_trials=n_trials)
+        return
+    in_flight = []
+    for n in range(n_trials):
+        while len(in_flight) >= (1 if n <= 10 else window):
+            study.tell(*in_flight.pop(0))
+        t = study.ask()
+        in_flight.append((t, f(t)))
+    for t, v in in_flight:
+        study.tell(t, v)
+
+
 def main():
     # "50,100": one run of the largest budget per seed, the best so far reported at each (a sampler's first 50 trials do not
-    # depend on how many follow).
+    # depend on how many follow). "window=K" anywhere: K simulated workers (see run); samplers tpe-liar and tpe-mv-liar add
+    # constant_liar=True.
+    window = int(next((a for a in sys.argv if a.startswith("window=")), "window=1")[len("window="):])
+    sys.argv = [a for a in sys.argv if not a.startswith("window=")]
     budgets = sorted(int(b) for b in (sys.argv[1] if len(sys.argv) > 1 else "100").split(","))
     seeds = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "0,1,2,3,4").split(",")]
     names = (sys.argv[3] if len(sys.argv) > 3 else "mixed,branin,hartmann6").split(",")
@@ -132,8 +152,11 @@ def main():
             continue
         for sampler in samplers:
             for seed in seeds:
-                if sampler == "tpe-mv":
-                    s = optuna.samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False)
+                if sampler in ("tpe-mv", "tpe-mv-liar"):
+                    s = optuna.samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False,
+                                                   constant_liar=sampler.endswith("liar"))
+                elif sampler == "tpe-liar":
+                    s = optuna.samplers.TPESampler(seed=seed, constant_liar=True)
                 elif sampler == "nsga2":
                     s = optuna.samplers.NSGAIISampler(seed=seed, population_size=10)
                 elif sampler == "tpe":
@@ -142,7 +165,7 @@ def main():
                     s = optuna.samplers.RandomSampler(seed=seed)
                 study = optuna.create_study(sampler=s)
                 start = time.perf_counter()
-                study.optimize(f, n_trials=budgets[-1])
+                run(study, f, budgets[-1], window)
                 ms = (time.perf_counter() - start) * 1000 / budgets[-1]
                 values = [t.value for t in study.trials]
                 if trace:
@@ -152,7 +175,7 @@ def main():
                                           "trial": t.number, "params": params, "value": t.value}), flush=True)
                     continue
                 for budget in budgets:
-                    print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "seed": seed,
+                    print(json.dumps({"impl": "optuna " + optuna.__version__, "objective": name, "sampler": sampler, "window": window, "seed": seed,
                                       "budget": budget, "best": min(values[:budget]), "ms_per_trial": round(ms, 3)}), flush=True)
 
 

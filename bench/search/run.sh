@@ -31,3 +31,11 @@ dotnet /tmp/keel-tpebench/TpeBench.dll 100 "$seeds" "$objectives" nsga2 trace > 
 NPY_DISABLE_CPU_FEATURES="$noavx512" /usr/bin/python3 bench/search/optuna_bench.py 100 "$seeds" "$objectives" nsga2 trace >> "$nsga"
 echo "Keel's nsga2 against Optuna's NSGAIISampler(seed, population_size=10):"
 /usr/bin/python3 bench/search/compare_trace.py "$nsga" 50,100 nsga2
+# The constant liar (search.constant_liar): Keel's tpe-liar against Optuna's TPESampler(seed, constant_liar=True) with 4 simulated
+# workers, trial by trial; then what the liar buys with 4 and 8 workers over 20 seeds (bench/search/liar.py).
+liar=bench/search/last-trace-liar.jsonl
+dotnet /tmp/keel-tpebench/TpeBench.dll 100 "$seeds" "$objectives" tpe-liar trace window=4 > "$liar"
+NPY_DISABLE_CPU_FEATURES="$noavx512" /usr/bin/python3 bench/search/optuna_bench.py 100 "$seeds" "$objectives" tpe-liar trace window=4 >> "$liar"
+echo "Keel's tpe-liar against Optuna's TPESampler(seed, constant_liar=True), 4 workers:"
+/usr/bin/python3 bench/search/compare_trace.py "$liar" 50,100 tpe-liar
+/usr/bin/python3 bench/search/liar.py

@@ -99,16 +99,27 @@ public sealed class OptunaStreamTests
             new ParamSpec("rate_drop", new FloatDistribution(0, 0.5)) { When = ("booster", "dart") },
             new ParamSpec("alpha", new FloatDistribution(1e-3, 10, Log: true)) { When = ("booster", "gblinear") },
         ]),
+        ["catheavy"] = new SearchSpace([
+            new ParamSpec("a", new CategoricalDistribution(["p", "q", "r", "s"])),
+            new ParamSpec("b", new CategoricalDistribution(["u", "v", "w"])),
+            new ParamSpec("depth", new IntDistribution(1, 10)),
+            new ParamSpec("lr", new FloatDistribution(1e-3, 1, Log: true)),
+            new ParamSpec("kind", new CategoricalDistribution(["lin", "tree", "knn"])),
+            new ParamSpec("leaves", new IntDistribution(2, 128, Log: true)) { When = ("kind", "tree") },
+            new ParamSpec("k", new FloatDistribution(0, 1)) { When = ("kind", "knn") },
+        ]),
     };
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    public void TpeSampler_DefaultOptions_ProposesOptunasTrials(int index)
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(0, true)]
+    public void TpeSampler_DefaultOptions_ProposesOptunasTrials(int index, bool constantLiar)
     {
+        // With the constant liar too: one after another no other trial runs, so the lie changes nothing.
         var c = Root.GetProperty("tpe")[index];
         var space = Spaces[c.GetProperty("objective").GetString()!];
-        var sampler = SamplerFactory.Tpe(new TpeSamplerOptions { Seed = c.GetProperty("seed").GetInt32() });
+        var sampler = SamplerFactory.Tpe(new TpeSamplerOptions { Seed = c.GetProperty("seed").GetInt32(), ConstantLiar = constantLiar });
         var history = new List<TrialRecord>();
         foreach (var t in c.GetProperty("trials").EnumerateArray())
         {

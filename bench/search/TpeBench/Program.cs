@@ -11,6 +11,11 @@ using Keel.Search.Samplers;
 // first rule, gbmlike by its second, levy6, sixhump and svmlike by its third (bench/search/round5-rule.md).
 // Samplers: tpe (Optuna 3.1's TPESampler), tpe-mv (its multivariate=True), nsga2 (its NSGAIISampler, population 10), random, and the round-5 candidates W1-W4, V1-V3, D1-D4 and R
 // (bench/search/round5-rule.md).
+// "window=K" (anywhere) simulates K workers: after the 10 start-up trials have run one after another, K trials are in flight and
+// the oldest finishes before the next is asked, so each trial's sampler sees the K - 1 before it running (with their parameters).
+// Samplers tpe-liar and tpe-mv-liar are tpe and tpe-mv with the constant liar. optuna_bench.py simulates the same.
+var window = args.Where(a => a.StartsWith("window=", StringComparison.Ordinal)).Select(a => int.Parse(a["window=".Length..], CultureInfo.InvariantCulture)).DefaultIfEmpty(1).Last();
+args = args.Where(a => !a.StartsWith("window=", StringComparison.Ordinal)).ToArray();
 var budgets = (args.Length > 0 ? args[0] : "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var seeds = (args.Length > 1 ? args[1] : "0,1,2,3,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var names = (args.Length > 2 ? args[2] : "mixed,branin,hartmann6").Split(',');
@@ -103,6 +108,8 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
             {
                 "tpe" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed)),
                 "tpe-mv" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed) with { Multivariate = true }),
+                "tpe-liar" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed) with { ConstantLiar = true }),
+                "tpe-mv-liar" => SamplerFactory.Tpe(TpeSamplerOptions.Optuna31(seed) with { Multivariate = true, ConstantLiar = true }),
                 "W1" => SamplerFactory.Tpe(w1),
                 "W2" => SamplerFactory.Tpe(w1 with { NormalisedDensity = false }),
                 "W3" => SamplerFactory.Tpe(w1 with { Gamma = TpeGamma.Linear, GammaBeta = 0.1 }),
@@ -123,7 +130,10 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < budgets[^1]; i++)
             {
-                var p = Sampling.SampleAll(s, space, i, history, Direction.Minimize);
+                var seen = window > 1 && i > 10
+                    ? history.Select(t => t.Number >= Math.Max(10, i - window + 1) ? t with { State = TrialState.Running, Value = null } : t).ToList()
+                    : history;
+                var p = Sampling.SampleAll(s, space, i, seen, Direction.Minimize);
                 history.Add(new TrialRecord(i, 1, TrialState.Complete, "g", p) { Value = f(p) });
             }
             var ms = watch.Elapsed.TotalMilliseconds / budgets[^1];
@@ -141,7 +151,7 @@ foreach (var (name, space, f) in objectives.Where(o => names.Contains(o.Name)))
             {
                 var best = history.Take(budget).Min(t => t.Value!.Value);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"impl\": \"keel\", \"objective\": \"{name}\", \"sampler\": \"{sampler}\", \"seed\": {seed}, \"budget\": {budget}, \"best\": {best:R}, \"ms_per_trial\": {ms:F3}}}"));
+                    $"{{\"impl\": \"keel\", \"objective\": \"{name}\", \"sampler\": \"{sampler}\", \"window\": {window}, \"seed\": {seed}, \"budget\": {budget}, \"best\": {best:R}, \"ms_per_trial\": {ms:F3}}}"));
             }
         }
     }

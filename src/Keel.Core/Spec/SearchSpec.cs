@@ -41,6 +41,11 @@ public sealed record SearchSpec
     /// Default null: Optuna's 50.</summary>
     public int? Population { get; init; }
 
+    /// <summary>Optuna's constant liar for the tpe samplers: trials still running join TPE's bad side as if they had the worst value, so
+    /// workers sampling at once spread out. Changes nothing with one worker. Default null: on for tpe, off for tpe-multivariate
+    /// (bench/results.md, "Constant liar").</summary>
+    public bool? ConstantLiar { get; init; }
+
     /// <summary>Objectives whose Pareto front (non-dominated complete trials) the search keeps, and with two or more and a tpe or nsga2
     /// sampler searches for (Optuna's multi-objective TPE, or NSGA-II): metric names (direction from the metric), latency (predict µs per row, lower is
     /// better) and size (model bytes, lower is better). Default: none, a single-objective search.</summary>

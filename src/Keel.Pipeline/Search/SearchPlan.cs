@@ -56,11 +56,20 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// <summary>The nsga2 sampler's generation size (search.population); null for the other samplers.</summary>
     public int? Population { get; init; }
 
-    /// <summary>The sampler as shown to people: its name, with nsga2's population.</summary>
-    public string SamplerText => DescribeSampler(Sampler, Population);
+    /// <summary>Whether the tpe samplers lie about running trials (search.constant_liar); null for the other samplers.</summary>
+    public bool? ConstantLiar { get; init; }
 
-    /// <summary>A sampler's name as shown to people, with nsga2's population, e.g. "nsga2 (population 10)".</summary>
-    public static string DescribeSampler(string sampler, int? population) => population is { } p ? $"{sampler} (population {p})" : sampler;
+    /// <summary>search.constant_liar when the spec gives none: on for tpe, where it helped several workers on most bench objectives, off
+    /// for tpe-multivariate, where it did not (bench/results.md, "Constant liar"); null for the samplers without it.</summary>
+    public static bool? DefaultConstantLiar(string sampler) => sampler switch { "tpe" => true, "tpe-multivariate" => false, _ => null };
+
+    /// <summary>The sampler as shown to people: its name, with nsga2's population or tpe's constant liar.</summary>
+    public string SamplerText => DescribeSampler(Sampler, Population, ConstantLiar);
+
+    /// <summary>A sampler's name as shown to people, with nsga2's population or the constant liar, e.g. "nsga2 (population 10)" or
+    /// "tpe (constant liar)".</summary>
+    public static string DescribeSampler(string sampler, int? population, bool? constantLiar = null) =>
+        population is { } p ? $"{sampler} (population {p})" : constantLiar == true ? $"{sampler} (constant liar)" : sampler;
 
     /// <summary>Objective names: a metric of the run's task, latency or size.</summary>
     private static Objective[] ParseObjectives(IReadOnlyList<string> names, PreparedRun run, string specName)
@@ -122,6 +131,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             NothingToSearch = nothingToSearch,
             Enqueued = enqueued,
             Population = search.Sampler == "nsga2" ? search.Population ?? Nsga2DefaultPopulation : null,
+            ConstantLiar = search.ConstantLiar ?? DefaultConstantLiar(search.Sampler),
             FixedOptions = families.ToDictionary(f => f, f => fixedOptions[f], StringComparer.Ordinal),
         };
     }
@@ -239,6 +249,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
         Enqueued = Enqueued.Count == 0 ? null : Enqueued.Keys.Order().ToArray(),
         Population = Population,
+        ConstantLiar = ConstantLiar,
     });
 
     /// <summary>The spec path recorded in a study's definition.</summary>
@@ -261,6 +272,11 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         /// <summary>The nsga2 sampler's generation size; absent for the other samplers.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public int? Population { get; init; }
+
+        /// <summary>The tpe samplers' constant liar; absent for the other samplers (and in definitions written before it was
+        /// recorded, whose workers did not lie).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? ConstantLiar { get; init; }
     }
 
     /// <summary>How the trials of <paramref name="study"/> are scored: its recorded scoring, or for a definition written before keel search
@@ -293,6 +309,9 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Compare("search.sampler", stored.Sampler, Sampler);
         Compare("search.population", stored.Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
             Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        // A study defined before the liar was recorded may be resumed either way: it changes only what workers sampling at once propose.
+        if (stored.ConstantLiar is not null)
+            Compare("search.constant_liar", stored.ConstantLiar?.ToString().ToLowerInvariant() ?? "none", ConstantLiar?.ToString().ToLowerInvariant() ?? "none");
         Compare("search.pruner", stored.Pruner, Pruner);
         Compare("search.seed", stored.Seed, Seed);
         Compare("metric", stored.Metric, Metric);
@@ -342,9 +361,9 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         {
             "random" => SamplerFactory.Random(new RandomSamplerOptions { Seed = Seed }),
             "grid" => SamplerFactory.Grid(),
-            "tpe-multivariate" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed, Multivariate = true }),
+            "tpe-multivariate" => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed, Multivariate = true, ConstantLiar = ConstantLiar == true }),
             "nsga2" => SamplerFactory.Nsga2(new Nsga2SamplerOptions { Seed = Seed, PopulationSize = Population ?? Nsga2DefaultPopulation }),
-            _ => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed }),
+            _ => SamplerFactory.Tpe(new TpeSamplerOptions { Seed = Seed, ConstantLiar = ConstantLiar == true }),
         },
         Pruner = Pruner switch
         {

@@ -155,7 +155,7 @@ public static class StudyOverviews
         {
             Objectives = objectives,
             Spaces = spaces,
-            Sampler = definition?.Sampler is { } sampler ? SearchPlan.DescribeSampler(sampler, definition.Population) : null,
+            Sampler = definition?.Sampler is { } sampler ? SearchPlan.DescribeSampler(sampler, definition.Population, definition.ConstantLiar) : null,
             Pruner = definition?.Pruner,
         };
     }

@@ -8,7 +8,7 @@ internal static class SearchSpecReader
 {
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue", "population");
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue", "population", "constant_liar");
         var objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [];
         var spec = new SearchSpec
         {
@@ -34,6 +34,12 @@ internal static class SearchSpecReader
             var v = f.Integer(po, "search.population");
             if (v < 2) throw f.Error(po, "search.population", $"expected a population of at least 2 (two parents), got {v}");
             spec = spec with { Population = v };
+        }
+        if (k.TryGetValue("constant_liar", out var cl))
+        {
+            if (spec.Sampler is not ("tpe" or "tpe-multivariate"))
+                throw f.Error(cl, "search.constant_liar", $"is TPE's option for workers sampling at once; it needs sampler: tpe or tpe-multivariate (the sampler is {spec.Sampler})");
+            spec = spec with { ConstantLiar = f.Bool(cl, "search.constant_liar") };
         }
         if (k.TryGetValue("enqueue", out var eq)) spec = spec with { Enqueue = Enqueue(f, eq) };
         if (k.TryGetValue("timeout", out var to)) spec = spec with { Timeout = Duration(f, to, "search.timeout") };

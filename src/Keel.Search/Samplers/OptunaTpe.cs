@@ -13,7 +13,7 @@ namespace Keel.Search.Samplers;
 /// asks or on a restart. When an earlier trial has no parameters yet (workers sampling at once), its draws are unknown; the trial
 /// then draws from a stream of its own, seeded from (seed, trial number), so concurrent trials never share draws.</para>
 /// </summary>
-internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, double priorWeight)
+internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, double priorWeight, bool constantLiar = false)
 {
     /// <summary>The internal value of <paramref name="param"/> for the trial in <paramref name="context"/>.</summary>
     public double Sample(SamplingContext context, ParamSpec param)
@@ -21,11 +21,16 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         // Optuna does not ask its sampler for a parameter with one possible value, so such a parameter takes no draws.
         if (Single(param.Distribution) is { } only) return only;
         var history = context.History.OrderBy(t => t.Number).ToArray();
-        var observed = context.Seen(context.TrialNumber, history).Where(t => Observed(t, context)).ToArray();
+        var seen = context.Seen(context.TrialNumber, history);
+        var observed = seen.Where(t => Observed(t, context)).ToArray();
         var startup = observed.Length < startupTrials;
         var rng = Stream(context, history, startup);
         if (startup) return Startup(rng, param.Distribution);
-        return context.Directions.Count > 1 ? MultiObjective(rng, observed, param, context.Directions) : Tpe(rng, observed, param, context.Direction);
+        if (context.Directions.Count > 1) return MultiObjective(rng, observed, param, context.Directions);
+        // Optuna's constant liar (one objective only, as in 3.1): the trials still running, their parameters drawn, join the bad
+        // side as if they had the worst value; they count neither towards start-up nor towards how many trials are good.
+        var lies = constantLiar ? seen.Where(t => t.State == TrialState.Running && t.Params.Count > 0).ToArray() : [];
+        return Tpe(rng, observed, lies, param, context.Direction);
     }
 
     /// <summary>What Optuna counts and ranks: a complete trial with a value, or a pruned one; in a multi-objective study only a
@@ -110,16 +115,17 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         }
     }
 
-    private double Tpe(NumpyRandomState rng, TrialRecord[] observed, ParamSpec param, Direction direction)
+    private double Tpe(NumpyRandomState rng, TrialRecord[] observed, TrialRecord[] lies, ParamSpec param, Direction direction)
     {
         // Optuna's _split_observation_pairs: complete trials first (step -inf) by loss, then pruned ones by deeper step, then by
         // their last intermediate loss (a stable sort); the best min(ceil(0.1 n), 25) are "below", each side kept in trial order.
         var keys = observed.Select((t, i) => (Index: i, Key: RankKey(t, direction))).OrderBy(x => x.Key.Step).ThenBy(x => x.Key.Loss).Select(x => x.Index).ToArray();
         var nBelow = Math.Min((int)Math.Ceiling(0.1 * observed.Length), 25);
-        double[] Side(IEnumerable<int> indices) => indices.Order().Select(i => observed[i]).Where(t => t.Params.ContainsKey(param.Name))
+        double[] Side(IEnumerable<TrialRecord> trials) => trials.OrderBy(t => t.Number).Where(t => t.Params.ContainsKey(param.Name))
             .Select(t => t.Params[param.Name]).ToArray();
-        var below = Side(keys.Take(nBelow));
-        var above = Side(keys.Skip(nBelow));
+        var below = Side(keys.Take(nBelow).Select(i => observed[i]));
+        // Running trials (constant liar) rank after every observed one, so they are all on the bad side, in trial order.
+        var above = Side(keys.Skip(nBelow).Select(i => observed[i]).Concat(lies));
         return Propose(rng, param, below, null, above);
     }
 

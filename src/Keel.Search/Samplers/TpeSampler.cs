@@ -21,8 +21,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     private const double Eps = 1e-12;
 
     /// <summary>Optuna 3.1's own draws, when the options are its defaults (the start-up count, candidates and prior weight may vary).</summary>
-    private readonly OptunaTpe? _optuna = options with { Seed = 0, StartupTrials = 10, EiCandidates = 24, PriorWeight = 1 } == new TpeSamplerOptions { Seed = 0 }
-        ? new OptunaTpe(options.Seed, options.StartupTrials, options.EiCandidates, options.PriorWeight)
+    private readonly OptunaTpe? _optuna = options with { Seed = 0, StartupTrials = 10, EiCandidates = 24, PriorWeight = 1, ConstantLiar = false } == new TpeSamplerOptions { Seed = 0 }
+        ? new OptunaTpe(options.Seed, options.StartupTrials, options.EiCandidates, options.PriorWeight, options.ConstantLiar)
         : null;
 
     public double Sample(SamplingContext context, ParamSpec param)
@@ -67,7 +67,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         // As Optuna: every finished trial counts towards start-up and γ, and is split into good and bad; only then are the
         // trials without this (conditional) parameter dropped from each side.
         var observed = Observations(context);
-        if (observed.Count < options.StartupTrials) return null;
+        if (observed.Count(o => !o.Lie) < options.StartupTrials) return null;
         var (below, weights, above) = SplitTrials(observed);
         bool Has(TrialRecord t) => t.Params.ContainsKey(param.Name);
         double[] Side(IEnumerable<TrialRecord> side) => side.Where(Has).Select(t => t.Params[param.Name]).ToArray();
@@ -80,7 +80,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// weights; otherwise the weights are null (the options' weighting).</summary>
     private (TrialRecord[] Below, double[]? BelowWeights, TrialRecord[] Above) SplitTrials(List<Observation> observed)
     {
-        var nBelow = GoodCount(observed.Count);
+        var nBelow = GoodCount(observed.Count(o => !o.Lie));
         if (observed.Count > 0 && observed[0].Losses is not null)
         {
             var losses = observed.Select(o => o.Losses!).ToArray();
@@ -89,7 +89,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
                 bad.Select(i => observed[i].Trial).OrderBy(t => t.Number).ToArray());
         }
         // Rank: complete by loss first, then pruned by deeper step, then by their last intermediate loss (Optuna's order).
-        var ranked = observed.OrderBy(o => o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
+        // Running trials (constant liar) rank last, so they are all on the bad side.
+        var ranked = observed.OrderBy(o => o.Lie ? 2 : o.Rank.Pruned ? 1 : 0).ThenBy(o => -o.Rank.Step).ThenBy(o => o.Rank.Loss).ThenBy(o => o.Trial.Number).ToArray();
         TrialRecord[] Side(IEnumerable<Observation> side) => side.Select(o => o.Trial).OrderBy(t => t.Number).ToArray();
         return (Side(ranked.Take(nBelow)), null, Side(ranked.Skip(nBelow)));
     }
@@ -115,10 +116,12 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     private Dictionary<string, double>? JointUncached(SamplingContext context)
     {
         var observed = Observations(context);
-        if (observed.Count < options.StartupTrials) return null;
-        // Optuna's relative search space: the intersection of the observed trials' parameters.
-        var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        if (observed.Count(o => !o.Lie) < options.StartupTrials) return null;
+        // Optuna's relative search space: the intersection of the observed (not running) trials' parameters; a running trial
+        // without all of them is left out.
+        var space = context.Space.Params.Where(p => observed.All(o => o.Lie || o.Trial.Params.ContainsKey(p.Name))).ToArray();
         if (space.Length == 0) return null;
+        observed = observed.Where(o => !o.Lie || space.All(p => o.Trial.Params.ContainsKey(p.Name))).ToList();
         var (below, belowWeights, above) = SplitTrials(observed);
         var l = JointMixture(space, below, belowWeights);
         var g = JointMixture(space, above);
@@ -145,7 +148,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     internal double[] JointScore(SamplingContext context, IReadOnlyList<IReadOnlyDictionary<string, double>> points)
     {
         var observed = Observations(context);
-        var space = context.Space.Params.Where(p => observed.All(o => o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        var space = context.Space.Params.Where(p => observed.All(o => o.Lie || o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        observed = observed.Where(o => !o.Lie || space.All(p => o.Trial.Params.ContainsKey(p.Name))).ToList();
         var (below, belowWeights, above) = SplitTrials(observed);
         var l = JointMixture(space, below, belowWeights);
         var g = JointMixture(space, above);
@@ -236,10 +240,11 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
         return w;
     }
 
-    /// <summary>An observed trial and how it ranks; in a multi-objective study its loss per objective (maximised ones negated).</summary>
-    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank, double[]? Losses = null);
+    /// <summary>An observed trial and how it ranks; in a multi-objective study its loss per objective (maximised ones negated).
+    /// <paramref name="Lie"/>: a running trial under the constant liar, ranked after every observed one.</summary>
+    private sealed record Observation(TrialRecord Trial, (bool Pruned, int Step, double Loss) Rank, double[]? Losses = null, bool Lie = false);
 
-    private static List<Observation> Observations(SamplingContext context)
+    private List<Observation> Observations(SamplingContext context)
     {
         var list = new List<Observation>();
         if (context.Directions.Count > 1)
@@ -261,6 +266,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
                 var last = t.Intermediate.Keys.Max();
                 list.Add(new Observation(t, (true, last, t.Intermediate[last])));
             }
+            else if (options.ConstantLiar && t.State == TrialState.Running && t.Params.Count > 0)
+                list.Add(new Observation(t, (false, 0, double.PositiveInfinity), Lie: true));
         }
         return list;
     }

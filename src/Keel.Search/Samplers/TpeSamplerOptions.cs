@@ -28,6 +28,12 @@ public sealed record TpeSamplerOptions
     /// conditional ones, stay independent. Default false (Optuna 3.1's default).</summary>
     public bool Multivariate { get; init; }
 
+    /// <summary>Optuna's <c>constant_liar</c>: the family's trials still running (their parameters drawn, no value yet) join the bad
+    /// side as if they had the worst value, so workers sampling at once do not propose the same region. They count neither towards
+    /// the start-up trials nor towards how many are good. With one worker no other trial runs, so it changes nothing; with several
+    /// objectives it is ignored (Optuna 3.1 leaves running trials out there). Default false (Optuna's).</summary>
+    public bool ConstantLiar { get; init; }
+
     /// <summary>How many observed trials count as good: β n (Optuna's) or β √n (Watanabe 2023), rounded up, at most 25.
     /// Default <see cref="TpeGamma.Linear"/>.</summary>
     public TpeGamma Gamma { get; init; } = TpeGamma.Linear;

@@ -69,6 +69,9 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.True(File.Exists(outcome.ReportPath));
         var html = await File.ReadAllTextAsync(outcome.ReportPath);
         Assert.Contains("Parallel coordinates", html);
+        // tpe's default for workers sampling at once: the constant liar, kept in the study's definition and named in the report.
+        Assert.Contains("sampler tpe (constant liar)", html, StringComparison.Ordinal);
+        Assert.Contains("\"ConstantLiar\":true", (await store.Studies.GetStudyAsync("credit-search"))!.DefinitionJson, StringComparison.Ordinal);
         // A slice per parameter: every complete trial of the family, a log range on a log10 axis, a categorical by its choice number.
         Assert.Equal(4, ChartDots(html, "lightgbm: auc by learning_rate")["complete trials"]);
         Assert.Contains(">log10(learning_rate)</text>", Svg(html, "lightgbm: auc by learning_rate"), StringComparison.Ordinal);
@@ -484,6 +487,20 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     private static Dictionary<string, int> ChartDots(string html, string title) =>
         System.Text.RegularExpressions.Regex.Matches(Svg(html, title), "<g class=\"series-points\"[^>]*><title>([^<]*)</title>(.*?)</g>")
             .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Text.RegularExpressions.Regex.Matches(m.Groups[2].Value, "<circle").Count);
+
+    [Fact]
+    public async Task Search_ConstantLiarChanged_ResumeRefusedNamingTheField()
+    {
+        var off = Prepare("  trials: 2\n  families: [linear]\n  constant_liar: false\n");
+        await using var store = await OpenAsync();
+        await Pipeline(store).SearchAsync(off, new SearchRequest(), Report, CancellationToken.None);
+
+        var on = Prepare("  trials: 2\n  families: [linear]\n");
+        var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(on, new SearchRequest(), Report, CancellationToken.None));
+
+        Assert.Contains("search.constant_liar (was false, now true)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.Studies.ListTrialsAsync("credit-search")).Count);
+    }
 
     [Fact]
     public async Task Search_SameSpecAgainAfterDone_ResumesStudyWithoutNewTrials()

@@ -198,7 +198,47 @@ public sealed class SearchSpecTests : IDisposable
     {
         Assert.Equal(("nsga2", 12, "nsga2 (population 12)"), Plan("  sampler: nsga2\n  population: 12\n") is var p ? (p.Sampler, p.Population, p.SamplerText) : default);
         Assert.Equal(50, Plan("  sampler: nsga2\n").Population);
-        Assert.Equal((null, "tpe"), Plan("  seed: 1\n") is var t ? (t.Population, t.SamplerText) : default);
+        Assert.Equal((null, "tpe (constant liar)"), Plan("  seed: 1\n") is var t ? (t.Population, t.SamplerText) : default);
+    }
+
+    [Theory]
+    [InlineData("  seed: 1\n", "tpe", true, "tpe (constant liar)")]
+    [InlineData("  constant_liar: false\n", "tpe", false, "tpe")]
+    [InlineData("  sampler: tpe-multivariate\n", "tpe-multivariate", false, "tpe-multivariate")]
+    [InlineData("  sampler: tpe-multivariate\n  constant_liar: true\n", "tpe-multivariate", true, "tpe-multivariate (constant liar)")]
+    [InlineData("  sampler: random\n", "random", null, "random")]
+    [InlineData("  sampler: nsga2\n", "nsga2", null, "nsga2 (population 50)")]
+    public void From_ConstantLiar_GivenOrTheSamplersDefault(string search, string sampler, bool? liar, string text)
+    {
+        var plan = Plan(search);
+
+        Assert.Equal((sampler, liar, text), (plan.Sampler, plan.ConstantLiar, plan.SamplerText));
+        Assert.Equal(liar, System.Text.Json.JsonDocument.Parse(plan.DefinitionJson()).RootElement.TryGetProperty("ConstantLiar", out var stored) ? stored.GetBoolean() : null);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("  constant_liar: false\n", false)]
+    public void StudyOptions_Tpe_RunningTrialsJoinTheBadSideUnlessTheLieIsOff(string? search, bool lies)
+    {
+        // 20 complete trials and three running ones: the plan's sampler proposes what TPE with (or without) the lie proposes.
+        var plan = Plan("  seed: 4\n" + search);
+        var space = new Keel.Search.SearchSpace([new Keel.Search.ParamSpec("a", new Keel.Search.FloatDistribution(0, 1)),
+            new Keel.Search.ParamSpec("b", new Keel.Search.FloatDistribution(0, 1))]);
+        var rng = new Random(1);
+        var history = Enumerable.Range(0, 23).Select(i =>
+        {
+            var p = new Dictionary<string, double> { ["a"] = rng.NextDouble(), ["b"] = rng.NextDouble() };
+            return i < 20 ? new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Complete, "g", p) { Value = Math.Abs(p["a"] - p["b"]) }
+                : new Keel.Core.Search.TrialRecord(i, 1, Keel.Core.Search.TrialState.Running, "g", p);
+        }).ToList();
+        IReadOnlyDictionary<string, double> Next(Keel.Search.Samplers.ISampler s) =>
+            Keel.Search.Samplers.Sampling.SampleAll(s, space, 23, history, Keel.Search.Direction.Minimize);
+
+        var next = Next(plan.StudyOptions(TimeProvider.System).Sampler);
+
+        Assert.Equal(Next(Keel.Search.SamplerFactory.Tpe(new() { Seed = 4, ConstantLiar = lies })), next);
+        Assert.NotEqual(Next(Keel.Search.SamplerFactory.Tpe(new() { Seed = 4, ConstantLiar = !lies })), next);
     }
 
     [Fact]
@@ -232,6 +272,8 @@ public sealed class SearchSpecTests : IDisposable
         "field 'search.enqueue[1]': it would be linear's trial 2, trial 4 of the study (trial n belongs to family n mod 4), past the budget of 4 trials")]
     [InlineData("  population: 10\n", "line 3, field 'search.population': is NSGA-II's generation size; it needs sampler: nsga2 (the sampler is tpe)")]
     [InlineData("  sampler: nsga2\n  population: 1\n", "line 4, field 'search.population': expected a population of at least 2 (two parents), got 1")]
+    [InlineData("  sampler: random\n  constant_liar: true\n", "line 4, field 'search.constant_liar': is TPE's option for workers sampling at once; it needs sampler: tpe or tpe-multivariate (the sampler is random)")]
+    [InlineData("  constant_liar: sometimes\n", "line 3, field 'search.constant_liar'")]
     [InlineData("  sampler: grid\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n", "field 'search.enqueue': the grid sampler walks its grid by trial number")]
     public void From_BadField_ErrorNamesField(string search, string expected)
     {
