@@ -130,6 +130,47 @@ public sealed class StudyTests : IAsyncLifetime
         Assert.Equal(expected.Select(e => e.Values), (await store.ListTrialsAsync("mo")).Select(t => t.Values!.ToArray()));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task AskTell_ConstantLiarWithTrialsInFlight_ProposesOptunasTrials(int index)
+    {
+        // A constant-liar fixture study (Optuna 3.1's TPESampler(seed, constant_liar=True), several trials in flight) asked and told
+        // through a real store in the fixture's order: before each ask, the trials no longer running by then are told. The store
+        // gives the sampler the running trials with their parameters.
+        var c = FixtureFile.Root("optuna_constant_liar.json").GetProperty("cases")[index];
+        var expected = c.GetProperty("trials").EnumerateArray().Select(t => (
+            Params: t.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
+            Value: t.GetProperty("value").GetDouble(),
+            Running: t.GetProperty("running").EnumerateArray().Select(r => r.GetInt32()).ToHashSet())).ToArray();
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord("liar", ["g"], expected.Length, "{}", DateTimeOffset.UnixEpoch));
+        var study = new Study(store, "liar", new Dictionary<string, SearchSpace> { ["g"] = OptunaStreamTests.Spaces[c.GetProperty("objective").GetString()!] }, "w",
+            Options with { Sampler = SamplerFactory.Tpe(new() { Seed = c.GetProperty("seed").GetInt32(), ConstantLiar = true }) });
+        var inFlight = new List<Trial>();
+
+        for (var n = 0; n < expected.Length; n++)
+        {
+            foreach (var done in inFlight.Where(t => !expected[n].Running.Contains(t.Record.Number)).ToArray())
+            {
+                Assert.True(await done.CompleteAsync(expected[done.Record.Number].Value, null, CancellationToken.None));
+                await done.DisposeAsync();
+                inFlight.Remove(done);
+            }
+            var trial = (await study.AskAsync(null, CancellationToken.None))!;
+
+            Assert.Equal(n, trial.Record.Number);
+            Assert.Equal(expected[n].Params.OrderBy(kv => kv.Key), trial.Record.Params.OrderBy(kv => kv.Key));
+            inFlight.Add(trial);
+        }
+        foreach (var t in inFlight)
+        {
+            Assert.True(await t.CompleteAsync(expected[t.Record.Number].Value, null, CancellationToken.None));
+            await t.DisposeAsync();
+        }
+        Assert.All(await store.ListTrialsAsync("liar"), t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
     [Fact]
     public async Task AskTell_Nsga2ThroughTheStore_ProposesOptunasTrialsWithPrunedOnesLeftOutOfThePopulations()
     {
