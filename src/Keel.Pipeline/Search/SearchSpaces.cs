@@ -84,7 +84,8 @@ public static class SearchSpaces
     /// options the spec's model of that type fixes (<paramref name="fixedOptions"/>), with the spec's ranges replacing parameters of the
     /// same name and adding others.</summary>
     /// <remarks>A default range never overrides what the spec wrote: an option the spec fixes leaves the default space, and a parameter
-    /// conditional on a fixed choice is searched when the fixed value is its choice and left out otherwise. The spec's own ranges name
+    /// conditional on a fixed choice (by the model's options or by a single value in the spec's ranges) is searched when the fixed
+    /// value is its choice and left out otherwise. The spec's own ranges name
     /// parameters deliberately, so they are searched even when the model's options give a value.</remarks>
     /// <exception cref="KeelInputException">Ranges for a family not searched, or a malformed range.</exception>
     public static SearchSpace For(string family, SearchSpec? search, string specName, IReadOnlyList<ParamSpec>? fromData = null,
@@ -101,6 +102,15 @@ public static class SearchSpaces
                 var at = space.FindIndex(q => q.Name == name);
                 if (at >= 0) space[at] = p;
                 else space.Add(p);
+            }
+            // A parent the spec's ranges fix to one choice settles its default children, as a model's fixed option does: searched
+            // without the condition when it is their choice, left out otherwise.
+            for (var i = space.Count - 1; i >= 0; i--)
+            {
+                if (space[i].When is not { } w || ranges.ContainsKey(space[i].Name)) continue;
+                if (space.Find(q => q.Name == w.Param)?.Distribution is not CategoricalDistribution { Choices.Count: 1 } only) continue;
+                if (string.Equals(only.Choices[0], w.Choice, StringComparison.OrdinalIgnoreCase)) space[i] = space[i] with { When = null };
+                else space.RemoveAt(i);
             }
         }
         var result = new SearchSpace(space);

@@ -347,9 +347,10 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     [InlineData("hyperband", 10)] // trial 5's bracket (CRC-32 of "credit-search_5") is the most aggressive one, with trials 1 and 3
     public async Task Search_DeliberatelyBadConfiguration_PrunedEarly(string pruner, int stoppedBy)
     {
-        // Grid order: five sensible learning rates, then one so small that the model barely moves in 100 rounds.
+        // Grid order: five sensible learning rates, then one so small that the model barely moves in 100 rounds (every other
+        // parameter of lightgbm's space fixed, so the grid is the six rates).
         var run = Prepare($"  trials: 6\n  families: [lightgbm]\n  sampler: grid\n  pruner: {pruner}\n" +
-            "  spaces:\n    lightgbm:\n      learning_rate: ['0.1', '0.12', '0.14', '0.16', '0.18', '0.0001']\n      number_of_leaves: 8\n      minimum_example_count_per_leaf: 20\n      l2_regularization: 0\n",
+            "  spaces:\n    lightgbm:\n      learning_rate: ['0.1', '0.12', '0.14', '0.16', '0.18', '0.0001']\n      number_of_leaves: 8\n      minimum_example_count_per_leaf: 20\n      l2_regularization: 0\n      categorical_split: 'false'\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 100, early_stopping_rounds: 0}}\n");
         await using var store = await OpenAsync();
 
@@ -357,7 +358,8 @@ public sealed class SearchPipelineTests : IAsyncDisposable
 
         var trials = await store.Studies.ListTrialsAsync("credit-search");
         var bad = trials.Single(t => t.Number == 5);
-        Assert.Equal(TrialState.Pruned, bad.State);
+        Assert.Equal("0.0001", outcome.Trials.Single(t => t.Number == 5).Options["learning_rate"]);
+        Assert.True(bad.State == TrialState.Pruned, $"{bad.State}; its first losses {string.Join(" ", bad.Intermediate.OrderBy(kv => kv.Key).Take(12).Select(kv => kv.Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(bad.Intermediate.Keys.Max() <= stoppedBy, $"stopped after {bad.Intermediate.Keys.Max()} rounds");
         Assert.Contains(trials.Take(5), t => t.State == TrialState.Complete && t.Intermediate.Keys.Max() == 100);
         // The report's intermediate-values chart draws every trial's reported losses, the pruned one ending where it stopped.

@@ -64,6 +64,17 @@ public sealed class SearchSpecTests : IDisposable
             SearchSpaces.Describe(ModelsPlan("  - {type: lightgbm, options: {categorical_split: True}}\n", "").Spaces["lightgbm"]));
     }
 
+    [Theory]
+    [InlineData("'false'", "categorical_split {false}")]
+    [InlineData("'true'", "categorical_split {true}; minimum_example_count_per_group int log[5, 200]")]
+    public void From_SpacesFixLightgbmCategoricalSplit_RowsPerGroupFollowsTheFixedChoice(string value, string expected)
+    {
+        // A single value in search.spaces settles the default parameter conditional on it, as a model's fixed option does.
+        var space = Plan($"  families: [lightgbm]\n  spaces:\n    lightgbm:\n      categorical_split: {value}\n").Spaces["lightgbm"];
+
+        Assert.EndsWith("l2_regularization [0, 10]; " + expected, SearchSpaces.Describe(space));
+    }
+
     [Fact]
     public void From_SpecFixesAnOptionOfTheDefaultSpace_NotSearchedAndTrialsKeepIt()
     {
