@@ -1,6 +1,10 @@
-"""What each pruner saves and what it costs: `keel search` with pruner none, median, asha and hyperband on the same searches.
+"""What each pruner saves and what it costs: `keel search` with pruner none, median, asha and hyperband (or --pruners) on the same
+searches.
 
-    /usr/bin/python3 bench/search/pruners.py --keel REL/keel.dll [--seeds 0,1,2,3,4] [--trials 40] [--work DIR]
+    /usr/bin/python3 bench/search/pruners.py --keel REL/keel.dll [--seeds 0,1,2,3,4] [--trials 40] [--work DIR] [--pruners NAMES]
+
+--pruners: a comma-separated list of none, median, asha, hyperband and the variants in VARIANTS (percentile25, patient10,
+patient10median, threshold069); default none,median,asha,hyperband. "none" should be among them: the table's ratios are against it.
 
 One `keel search` per pruner and seed on samples/credit_data.csv: family lightgbm with 200 rounds and no early stopping (so the
 rounds a trial trains are the pruner's doing), `sampler: tpe` with the seed, trials scored on the validation split. Read from each
@@ -24,13 +28,20 @@ split: {{selection: validation}}
 models:
   - {{type: lightgbm, options: {{number_of_iterations: 200, early_stopping_rounds: 0}}}}
 search:
-  study: pruners-{pruner}-{seed}
+  study: pruners-{name}-{seed}
   sampler: tpe
   trials: {trials}
   families: [lightgbm]
   pruner: {pruner}
 """
 RUNGS = [10, 30, 90, 200]
+# search.pruner as a mapping, by the name a variant's study and folder take.
+VARIANTS = {
+    "percentile25": "{type: percentile, percentile: 25}",
+    "patient10": "{type: patient, patience: 10}",
+    "patient10median": "{type: patient, patience: 10, wrapped: median}",
+    "threshold069": "{type: threshold, upper: 0.69}",
+}
 
 
 def trained(last_step, pruner):
@@ -52,7 +63,8 @@ def search(dll, pruner, seed, trials, work):
         os.makedirs(folder, exist_ok=True)
         spec = os.path.join(folder, "keel.yaml")
         with open(spec, "w") as f:
-            f.write(SPEC.format(data=os.path.join(ROOT, "samples", "credit_data.csv"), seed=seed, pruner=pruner, trials=trials))
+            f.write(SPEC.format(data=os.path.join(ROOT, "samples", "credit_data.csv"), seed=seed, name=pruner, pruner=VARIANTS.get(pruner, pruner),
+                                trials=trials))
         subprocess.run(["dotnet", dll, "search", spec, "--store", os.path.join(folder, "store")], check=True, stdout=subprocess.DEVNULL)
     db = sqlite3.connect(db_path)
     rows = db.execute("""
@@ -68,12 +80,13 @@ def main():
     ap.add_argument("--seeds", default="0,1,2,3,4")
     ap.add_argument("--trials", type=int, default=40)
     ap.add_argument("--work")
+    ap.add_argument("--pruners", default="none,median,asha,hyperband")
     a = ap.parse_args()
     seeds = [int(s) for s in a.seeds.split(",")]
     work = a.work or tempfile.mkdtemp(prefix="keel-pruners-")
     print(f"stores in {work}", file=sys.stderr)
     result = {}
-    for pruner in ["none", "median", "asha", "hyperband"]:
+    for pruner in a.pruners.split(","):
         per_seed = []
         for seed in seeds:
             trials = search(a.keel, pruner, seed, a.trials, work)

@@ -38,8 +38,27 @@ public static class PrunerFactory
     /// <summary>Never prunes.</summary>
     public static IPruner None() => new NopPruner();
 
-    /// <summary>Optuna's median pruner.</summary>
-    public static IPruner Median(MedianPrunerOptions? options = null) => new MedianPruner(options ?? new());
+    /// <summary>Optuna's median pruner (the percentile pruner at 50).</summary>
+    public static IPruner Median(MedianPrunerOptions? options = null) => new PercentilePruner(50, options ?? new());
+
+    /// <summary>Optuna's percentile pruner: stops a trial whose best loss so far is worse than the <paramref name="percentile"/>-th
+    /// percentile (0 to 100; lower is stricter) of the complete trials' losses at the same step.</summary>
+    public static IPruner Percentile(double percentile, MedianPrunerOptions? options = null) =>
+        percentile is >= 0 and <= 100 ? new PercentilePruner(percentile, options ?? new())
+            : throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "expected a percentile from 0 to 100");
+
+    /// <summary>Optuna's threshold pruner: stops a trial whose latest loss is not a number or outside [<paramref name="lower"/>,
+    /// <paramref name="upper"/>], judged after <paramref name="warmupSteps"/> steps, every <paramref name="intervalSteps"/>.</summary>
+    public static IPruner Threshold(double lower = double.NegativeInfinity, double upper = double.PositiveInfinity, int warmupSteps = 0, int intervalSteps = 1) =>
+        lower <= upper ? new ThresholdPruner(lower, upper, warmupSteps, intervalSteps)
+            : throw new ArgumentException($"the lower threshold {lower} is above the upper {upper}");
+
+    /// <summary>Optuna's patient pruner: stops a trial whose best loss over its last <paramref name="patience"/> + 1 steps is worse, by
+    /// more than <paramref name="minDelta"/>, than its best before them (and, with <paramref name="wrapped"/>, only when that pruner
+    /// would stop it too).</summary>
+    public static IPruner Patient(IPruner? wrapped, int patience, double minDelta = 0) =>
+        patience >= 0 && minDelta >= 0 ? new PatientPruner(wrapped, patience, minDelta)
+            : throw new ArgumentOutOfRangeException(nameof(patience), "expected a patience and a minimum improvement of 0 or more");
 
     /// <summary>Optuna's Hyperband: successive halving in brackets of different aggressiveness, each trial in one bracket.</summary>
     public static IPruner Hyperband(HyperbandOptions options) => new HyperbandPruner(options);

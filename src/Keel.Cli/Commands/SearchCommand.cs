@@ -94,7 +94,7 @@ internal static class SearchCommand
             if (p.Plan is { } plan)
             {
                 // The plan as resumed: a study from before trial scoring was recorded goes on scoring as it began.
-                console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.SamplerText}, pruner {plan.Pruner}; {(plan.PlannedTrials is { } planned ? $"{planned} trials" : "no trial limit")}{(plan.Timeout is { } timeout ? $", timeout {timeout.TotalSeconds:0} s" : "")}; {workers} worker(s); trials scored by {plan.Scoring} {plan.Metric}");
+                console.MarkupLineInterpolated($"[bold]search {plan.Study}[/]: {string.Join(", ", plan.Families)}; {plan.SamplerText}, pruner {plan.PrunerText}; {(plan.PlannedTrials is { } planned ? $"{planned} trials" : "no trial limit")}{(plan.Timeout is { } timeout ? $", timeout {timeout.TotalSeconds:0} s" : "")}; {workers} worker(s); trials scored by {plan.Scoring} {plan.Metric}");
                 if (plan.Population is { } population && plan.PlannedTrials is { } all && all / plan.Families.Count <= population)
                     console.MarkupLineInterpolated($"  [yellow]note:[/] nsga2's first generation is {population} complete trials of a family, drawn at random, and each family gets about {all / plan.Families.Count}: every trial will be random (set search.population lower, or plan more trials)");
                 if (plan.NothingToSearch.Count > 0)

@@ -9,9 +9,13 @@ public sealed record SearchSpec
     /// <summary>tpe, tpe-multivariate, nsga2, random or grid. Default tpe.</summary>
     public string Sampler { get; init; } = "tpe";
 
-    /// <summary>median, asha, hyperband or none. Default median; none for a search with two or more <see cref="Objectives"/> (the spec reader
-    /// decides).</summary>
+    /// <summary>median, percentile, threshold, patient, asha, hyperband or none. Default median; none for a search with two or more
+    /// <see cref="Objectives"/> (the spec reader decides).</summary>
     public string Pruner { get; init; } = "median";
+
+    /// <summary>The pruner's options when the spec gives the pruner as a mapping (<c>{type: percentile, percentile: 25}</c>); null for
+    /// the defaults.</summary>
+    public PrunerOptionsSpec? PrunerOptions { get; init; }
 
     /// <summary>Trials in all, shared evenly by the families (trial i belongs to family i mod F). Default: 20 per family when no
     /// timeout is given; none (the timeout alone ends the search) when a timeout is given.</summary>
@@ -79,4 +83,35 @@ public sealed record ParamRangeSpec
 
     /// <summary>"PARAM=CHOICE": the parameter exists only when an earlier categorical parameter has that choice. Default: always.</summary>
     public string? When { get; init; }
+}
+
+/// <summary>Options of search.pruner given as a mapping; null fields take the pruner's defaults. Losses are validation losses
+/// (lower is better), steps boosting rounds.</summary>
+public sealed record PrunerOptionsSpec
+{
+    /// <summary>percentile: the percentile (0 to 100) of the complete trials' losses at the same round a trial's best loss must not be
+    /// worse than; lower is stricter.</summary>
+    public double? Percentile { get; init; }
+
+    /// <summary>median, percentile, threshold: rounds before a trial may be pruned. Default 10 (median, percentile), 0 (threshold).</summary>
+    public int? Warmup { get; init; }
+
+    /// <summary>median, percentile: complete trials of the family before any is pruned. Default 5.</summary>
+    public int? Startup { get; init; }
+
+    /// <summary>threshold: a loss below this stops the trial.</summary>
+    public double? Lower { get; init; }
+
+    /// <summary>threshold: a loss above this stops the trial.</summary>
+    public double? Upper { get; init; }
+
+    /// <summary>patient: a trial stops when the best of its last this-many + 1 rounds is worse, by more than <see cref="MinDelta"/>,
+    /// than its best before them.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>patient: how much worse the recent best may be. Default 0.</summary>
+    public double? MinDelta { get; init; }
+
+    /// <summary>patient: the pruner that must agree before such a trial stops (median), or none. Default none.</summary>
+    public string? Wrapped { get; init; }
 }

@@ -306,7 +306,7 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         {
             ["search.study"] = plan.Study,
             ["search.sampler"] = plan.SamplerText,
-            ["search.pruner"] = plan.Pruner,
+            ["search.pruner"] = plan.PrunerText,
             ["search.seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
             ["search.families"] = string.Join(",", plan.Families),
             ["search.trials"] = plan.PlannedTrials?.ToString(CultureInfo.InvariantCulture) ?? "unlimited",

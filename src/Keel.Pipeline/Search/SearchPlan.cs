@@ -63,6 +63,34 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// for tpe-multivariate, where it did not (bench/results.md, "Constant liar"); null for the samplers without it.</summary>
     public static bool? DefaultConstantLiar(string sampler) => sampler switch { "tpe" => true, "tpe-multivariate" => false, _ => null };
 
+    /// <summary>The pruner's options (search.pruner given as a mapping); null for its defaults.</summary>
+    public PrunerOptionsSpec? PrunerOptions { get; init; }
+
+    /// <summary>The pruner as shown to people and kept in the study definition: its name, with the options that differ from its
+    /// defaults, e.g. "percentile 25", "threshold (loss above 0.69)" or "patient 10 (min_delta 0.001), wrapping median".</summary>
+    public string PrunerText => DescribePruner(Pruner, PrunerOptions);
+
+    /// <summary>See <see cref="PrunerText"/>.</summary>
+    public static string DescribePruner(string pruner, PrunerOptionsSpec? o)
+    {
+        if (o is null) return pruner;
+        static string N(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var details = new List<string>();
+        if (o.Warmup is { } w) details.Add($"warmup {w}");
+        if (o.Startup is { } s) details.Add($"startup {s}");
+        if (o.Lower is { } lo) details.Add($"loss below {N(lo)}");
+        if (o.Upper is { } up) details.Add($"loss above {N(up)}");
+        if (o.MinDelta is { } d) details.Add($"min_delta {N(d)}");
+        var head = pruner switch
+        {
+            "percentile" => $"percentile {N(o.Percentile!.Value)}",
+            "patient" => $"patient {o.Patience}",
+            _ => pruner,
+        };
+        var text = details.Count == 0 ? head : $"{head} ({string.Join(", ", details)})";
+        return o.Wrapped is "median" ? $"{text}, wrapping median" : text;
+    }
+
     /// <summary>The sampler as shown to people: its name, with nsga2's population or tpe's constant liar.</summary>
     public string SamplerText => DescribeSampler(Sampler, Population, ConstantLiar);
 
@@ -132,6 +160,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             Enqueued = enqueued,
             Population = search.Sampler == "nsga2" ? search.Population ?? Nsga2DefaultPopulation : null,
             ConstantLiar = search.ConstantLiar ?? DefaultConstantLiar(search.Sampler),
+            PrunerOptions = search.PrunerOptions,
             FixedOptions = families.ToDictionary(f => f, f => fixedOptions[f], StringComparer.Ordinal),
         };
     }
@@ -244,7 +273,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
 
     /// <summary>What every worker of the study must agree on, stored with the study: a joining worker finds the spec here and checks it is unchanged.</summary>
     public string DefinitionJson() => JsonSerializer.Serialize(new Definition(SpecPath, SpecSha256, Families,
-        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, Pruner, Seed, Metric, StaleAfter.TotalSeconds, Scoring)
+        Families.ToDictionary(f => f, f => SearchSpaces.Describe(Spaces[f])), Sampler, PrunerText, Seed, Metric, StaleAfter.TotalSeconds, Scoring)
     {
         Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
         Enqueued = Enqueued.Count == 0 ? null : Enqueued.Keys.Order().ToArray(),
@@ -312,7 +341,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         // A study defined before the liar was recorded may be resumed either way: it changes only what workers sampling at once propose.
         if (stored.ConstantLiar is not null)
             Compare("search.constant_liar", stored.ConstantLiar?.ToString().ToLowerInvariant() ?? "none", ConstantLiar?.ToString().ToLowerInvariant() ?? "none");
-        Compare("search.pruner", stored.Pruner, Pruner);
+        Compare("search.pruner", stored.Pruner, PrunerText);
         Compare("search.seed", stored.Seed, Seed);
         Compare("metric", stored.Metric, Metric);
         Compare("search.stale_after (seconds)", stored.StaleAfterSeconds, StaleAfter.TotalSeconds);
@@ -370,13 +399,22 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             "asha" => PrunerFactory.SuccessiveHalving(),
             "hyperband" => PrunerFactory.Hyperband(new HyperbandOptions { StudyName = Study }),
             "none" => PrunerFactory.None(),
-            _ => PrunerFactory.Median(new MedianPrunerOptions { WarmupSteps = 10 }),
+            "percentile" => PrunerFactory.Percentile(PrunerOptions!.Percentile!.Value, PercentileOptions()),
+            "threshold" => PrunerFactory.Threshold(PrunerOptions!.Lower ?? double.NegativeInfinity, PrunerOptions.Upper ?? double.PositiveInfinity, PrunerOptions.Warmup ?? 0),
+            "patient" => PrunerFactory.Patient(PrunerOptions!.Wrapped == "median" ? PrunerFactory.Median(PercentileOptions()) : null, PrunerOptions.Patience!.Value, PrunerOptions.MinDelta ?? 0),
+            _ => PrunerFactory.Median(PercentileOptions()),
         },
         Lease = StaleAfter,
         HeartbeatInterval = HeartbeatInterval,
         Time = time,
         Enqueued = Enqueued,
     };
+
+    /// <summary>The median and percentile pruners' options: Optuna's, but with a warm-up of 10 rounds, unless the spec sets them (a
+    /// patient pruner's wrapped median takes the defaults).</summary>
+    private MedianPrunerOptions PercentileOptions() => Pruner is "median" or "percentile"
+        ? new() { WarmupSteps = PrunerOptions?.Warmup ?? 10, StartupTrials = PrunerOptions?.Startup ?? 5 }
+        : new() { WarmupSteps = 10 };
 
     /// <summary>Rounds at which a boosted trial reports and may be pruned: 10, 30, 90, ... below <paramref name="rounds"/>, then
     /// <paramref name="rounds"/> (the ASHA rungs). Each rung trains afresh: a seeded, deterministic booster's first rounds are the same trees.</summary>

@@ -23,7 +23,7 @@ public static class SearchReport
          .Append("td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.n{text-align:right}figure{margin:1rem 0}</style></head><body>");
         h.Append("<h1>Search ").Append(E(outcome.Study)).Append("</h1>");
         h.Append("<p>Objective: ").Append(E(plan.Scoring)).Append(' ').Append(E(outcome.Metric)).Append(outcome.HigherIsBetter ? " (higher is better)" : " (lower is better)")
-         .Append("; sampler ").Append(E(plan.SamplerText)).Append(", pruner ").Append(E(plan.Pruner)).Append("; ")
+         .Append("; sampler ").Append(E(plan.SamplerText)).Append(", pruner ").Append(E(plan.PrunerText)).Append("; ")
          .Append(outcome.Trials.Count).Append(" trials").Append(outcome.Planned is { } p ? $" of {p} planned" : "")
          .Append(outcome.Complete ? "" : " (budget not used up: timeout, or trials still running elsewhere)").Append(".</p>");
         if (outcome.Final is { } final)

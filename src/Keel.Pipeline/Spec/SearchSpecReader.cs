@@ -16,12 +16,13 @@ internal static class SearchSpecReader
             Sampler = k.TryGetValue("sampler", out var sa) ? OneOf(f, sa, "search.sampler", "tpe", "tpe-multivariate", "nsga2", "random", "grid") : "tpe",
             // A multi-objective search does not prune unless asked (as Optuna, which cannot): a trial stopped for its accuracy may be
             // on the front for its latency or size.
-            Pruner = k.TryGetValue("pruner", out var pr) ? OneOf(f, pr, "search.pruner", "median", "asha", "hyperband", "none") : objectives.Count >= 2 ? "none" : "median",
+            Pruner = objectives.Count >= 2 ? "none" : "median",
             Stale = k.TryGetValue("stale", out var sl) ? OneOf(f, sl, "search.stale", "retry", "skip") : "retry",
             Families = k.TryGetValue("families", out var fa) ? f.StringList(fa, "search.families") : [],
             Seed = k.TryGetValue("seed", out var sd) ? f.Integer(sd, "search.seed") : null,
             Objectives = objectives,
         };
+        if (k.TryGetValue("pruner", out var pr)) spec = Pruner(f, pr, spec);
         if (k.TryGetValue("trials", out var tr))
         {
             var v = f.Integer(tr, "search.trials");
@@ -86,6 +87,57 @@ internal static class SearchSpecReader
             result.Add(new EnqueuedTrialSpec(f.String(fam, $"{field}.family"), options));
         }
         return result;
+    }
+
+    private static readonly string[] Pruners = ["median", "percentile", "threshold", "patient", "asha", "hyperband", "none"];
+
+    /// <summary>search.pruner: a name, or a mapping with its type and options (each checked for the type).</summary>
+    private static SearchSpec Pruner(YamlFields f, YamlNode node, SearchSpec spec)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            var name = OneOf(f, node, "search.pruner", Pruners);
+            if (name is "percentile" or "patient")
+                throw f.Error(node, "search.pruner", $"{name} needs its options: write it as {(name == "percentile" ? "{type: percentile, percentile: 25}" : "{type: patient, patience: 10}")}");
+            if (name == "threshold") throw f.Error(node, "search.pruner", "threshold needs its bounds: write it as {type: threshold, upper: 0.69} (losses; lower, upper or both)");
+            return spec with { Pruner = name };
+        }
+        var k = f.Keys(map, "search.pruner", "type", "percentile", "warmup", "startup", "lower", "upper", "patience", "min_delta", "wrapped");
+        if (!k.TryGetValue("type", out var typeNode)) throw f.Error(map, "search.pruner.type", $"missing; expected one of {string.Join(", ", Pruners)}");
+        var type = OneOf(f, typeNode, "search.pruner.type", Pruners);
+        string[] allowed = type switch
+        {
+            "median" => ["warmup", "startup"],
+            "percentile" => ["percentile", "warmup", "startup"],
+            "threshold" => ["lower", "upper", "warmup"],
+            "patient" => ["patience", "min_delta", "wrapped"],
+            _ => [],
+        };
+        foreach (var key in k.Keys.Where(key => key != "type" && !allowed.Contains(key)))
+            throw f.Error(k[key], $"search.pruner.{key}", $"is not an option of the {type} pruner" + (allowed.Length == 0 ? ", which has none" : $"; it takes {string.Join(", ", allowed)}"));
+        int? Count(string key, int min)
+        {
+            if (!k.TryGetValue(key, out var n)) return null;
+            var v = f.Integer(n, $"search.pruner.{key}");
+            return v >= min ? v : throw f.Error(n, $"search.pruner.{key}", $"expected at least {min}, got {v}");
+        }
+        double? Number(string key) => k.TryGetValue(key, out var n) ? f.Number(n, $"search.pruner.{key}") : null;
+        var options = new PrunerOptionsSpec
+        {
+            Percentile = Number("percentile"), Warmup = Count("warmup", 0), Startup = Count("startup", 0), Lower = Number("lower"), Upper = Number("upper"),
+            Patience = Count("patience", 0), MinDelta = Number("min_delta"),
+            Wrapped = k.TryGetValue("wrapped", out var w) ? OneOf(f, w, "search.pruner.wrapped", "median", "none") : null,
+        };
+        if (type == "percentile" && options.Percentile is not (>= 0 and <= 100))
+            throw f.Error(k.GetValueOrDefault("percentile") ?? map, "search.pruner.percentile", options.Percentile is null ? "missing; expected a percentile from 0 to 100 (25 keeps the best quarter at each round)" : $"expected a percentile from 0 to 100, got {options.Percentile}");
+        if (type == "threshold" && options.Lower is null && options.Upper is null)
+            throw f.Error(map, "search.pruner", "the threshold pruner needs lower, upper or both (validation losses)");
+        if (type == "threshold" && options.Lower > options.Upper)
+            throw f.Error(k["lower"], "search.pruner.lower", $"expected at most upper ({options.Upper}), got {options.Lower}");
+        if (type == "patient" && options.Patience is null)
+            throw f.Error(map, "search.pruner.patience", "missing; expected the rounds a trial's loss may stay above its best");
+        if (options.MinDelta < 0) throw f.Error(k["min_delta"], "search.pruner.min_delta", $"expected 0 or more, got {options.MinDelta}");
+        return spec with { Pruner = type, PrunerOptions = options };
     }
 
     private static string OneOf(YamlFields f, YamlNode node, string field, params string[] allowed)

@@ -345,6 +345,8 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     [InlineData("median", 30)]
     [InlineData("asha", 10)]
     [InlineData("hyperband", 10)] // trial 5's bracket (CRC-32 of "credit-search_5") is the most aggressive one, with trials 1 and 3
+    [InlineData("{type: percentile, percentile: 25}", 30)]
+    [InlineData("{type: threshold, upper: 0.58}", 30)] // the prior's log loss on credit_data is about 0.59
     public async Task Search_DeliberatelyBadConfiguration_PrunedEarly(string pruner, int stoppedBy)
     {
         // Grid order: five sensible learning rates, then one so small that the model barely moves in 100 rounds (every other
@@ -366,6 +368,33 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var lines = ChartLines(await File.ReadAllTextAsync(Report(outcome.SearchRunId)), "lightgbm: validation loss per round");
         Assert.Equal(bad.Intermediate.Count, lines["#5 pruned"]);
         Assert.All(trials.Where(t => t.State == TrialState.Complete), t => Assert.Equal(100, lines[$"#{t.Number} complete"]));
+    }
+
+    [Fact]
+    public async Task Search_PatientPruner_StopsTheTrialWhoseLossTurnsUpAndKeepsTheSteadyOne()
+    {
+        // Grid order: a steady learning rate, then one so large that the validation loss soon rises. The patient pruner stops a
+        // trial once the best of its last 6 rounds is worse than its best before them.
+        var run = Prepare("  trials: 2\n  families: [lightgbm]\n  sampler: grid\n  pruner: {type: patient, patience: 5}\n" +
+            "  spaces:\n    lightgbm:\n      learning_rate: ['0.05', '1.0']\n      number_of_leaves: 8\n      minimum_example_count_per_leaf: 20\n      l2_regularization: 0\n      categorical_split: 'false'\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 100, early_stopping_rounds: 0}}\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var trials = await store.Studies.ListTrialsAsync("credit-search");
+        Assert.Equal((TrialState.Complete, 100), (trials[0].State, trials[0].Intermediate.Keys.Max()));
+        var rising = trials[1];
+        Assert.Equal(TrialState.Pruned, rising.State);
+        Assert.Equal("pruner patient 5", (await store.Tracking.GetRunAsync(outcome.SearchRunId))!.Params["search.pruner"] is var p ? $"pruner {p}" : null);
+        // The rule held at a round of the rung (10, 30, ...) where it stopped, and at no round of the rungs before: the losses it
+        // reported, read back from the store.
+        var losses = rising.Intermediate.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToArray();
+        bool Stalled(int rounds) => rounds > 6 && losses[..(rounds - 6)].Min() < losses[(rounds - 6)..rounds].Min();
+        var first = Enumerable.Range(1, losses.Length).First(Stalled);
+        var rung = outcome.Trials.Single(t => t.Number == 1).Rounds;
+        Assert.Equal(rung, losses.Length);
+        Assert.True(first > rung / 3 && first <= rung && rung <= 30, $"stalled at round {first}, stopped in the rung to {rung}");
     }
 
     /// <summary>The lines of the SVG chart titled <paramref name="title"/> in <paramref name="html"/>: name → number of points.</summary>

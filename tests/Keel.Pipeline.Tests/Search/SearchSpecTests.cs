@@ -213,6 +213,51 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Theory]
+    [InlineData("  pruner: median\n", "median", "median")]
+    [InlineData("  pruner: {type: median, warmup: 20, startup: 3}\n", "median", "median (warmup 20, startup 3)")]
+    [InlineData("  pruner: {type: percentile, percentile: 25}\n", "percentile", "percentile 25")]
+    [InlineData("  pruner: {type: threshold, upper: 0.69}\n", "threshold", "threshold (loss above 0.69)")]
+    [InlineData("  pruner: {type: threshold, lower: 0.01, upper: 0.69, warmup: 5}\n", "threshold", "threshold (warmup 5, loss below 0.01, loss above 0.69)")]
+    [InlineData("  pruner: {type: patient, patience: 10, min_delta: 0.001, wrapped: median}\n", "patient", "patient 10 (min_delta 0.001), wrapping median")]
+    [InlineData("  pruner: {type: hyperband}\n", "hyperband", "hyperband")]
+    public void From_PrunerNameOrMapping_TypeAndDescription(string search, string type, string text)
+    {
+        var plan = Plan(search);
+
+        Assert.Equal((type, text), (plan.Pruner, plan.PrunerText));
+        Assert.Equal(text, System.Text.Json.JsonDocument.Parse(plan.DefinitionJson()).RootElement.GetProperty("Pruner").GetString());
+    }
+
+    [Theory]
+    [InlineData("  pruner: {type: percentile, percentile: 25, startup: 2}\n", 25.0, 2, 10)]
+    [InlineData("  pruner: {type: median, warmup: 3}\n", 50.0, 5, 3)]
+    public void StudyOptions_PercentilePruner_StopsWhereOptunasRuleDoes(string search, double percentile, int startup, int warmup)
+    {
+        // The plan's pruner is the percentile pruner with the spec's options (Keel's warm-up default of 10 rounds where not given).
+        var pruner = Plan(search).StudyOptions(TimeProvider.System).Pruner;
+        var reference = Keel.Search.PrunerFactory.Percentile(percentile, new() { StartupTrials = startup, WarmupSteps = warmup });
+        var rng = new Random(3);
+        var done = new List<Keel.Core.Search.TrialRecord>();
+        var pruned = 0;
+        for (var n = 0; n < 40; n++)
+        {
+            var curve = new Dictionary<int, double>();
+            int? mine = null, theirs = null;
+            for (var step = 1; step <= 30; step++)
+            {
+                curve[step] = 0.3 + rng.NextDouble() * 0.4 / step;
+                var t = new Keel.Core.Search.TrialRecord(n, 1, Keel.Core.Search.TrialState.Running, "g", new Dictionary<string, double>()) { Intermediate = new Dictionary<int, double>(curve) };
+                mine ??= pruner.ShouldPrune(t, step, done) ? step : null;
+                theirs ??= reference.ShouldPrune(t, step, done) ? step : null;
+            }
+            Assert.Equal(theirs, mine);
+            if (mine is not null) pruned++;
+            done.Add(new Keel.Core.Search.TrialRecord(n, 1, Keel.Core.Search.TrialState.Complete, "g", new Dictionary<string, double>()) { Intermediate = curve, Value = curve[30] });
+        }
+        Assert.InRange(pruned, 5, 35);
+    }
+
+    [Theory]
     [InlineData("  seed: 1\n", "tpe", true, "tpe (constant liar)")]
     [InlineData("  constant_liar: false\n", "tpe", false, "tpe")]
     [InlineData("  sampler: tpe-multivariate\n", "tpe-multivariate", false, "tpe-multivariate")]
@@ -283,6 +328,19 @@ public sealed class SearchSpecTests : IDisposable
         "field 'search.enqueue[1]': it would be linear's trial 2, trial 4 of the study (trial n belongs to family n mod 4), past the budget of 4 trials")]
     [InlineData("  population: 10\n", "line 3, field 'search.population': is NSGA-II's generation size; it needs sampler: nsga2 (the sampler is tpe)")]
     [InlineData("  sampler: nsga2\n  population: 1\n", "line 4, field 'search.population': expected a population of at least 2 (two parents), got 1")]
+    [InlineData("  pruner: percentile\n", "line 3, field 'search.pruner': percentile needs its options: write it as {type: percentile, percentile: 25}")]
+    [InlineData("  pruner: threshold\n", "line 3, field 'search.pruner': threshold needs its bounds")]
+    [InlineData("  pruner: {percentile: 25}\n", "field 'search.pruner.type': missing; expected one of median, percentile, threshold, patient, asha, hyperband, none")]
+    [InlineData("  pruner: {type: percentile}\n", "field 'search.pruner.percentile': missing; expected a percentile from 0 to 100")]
+    [InlineData("  pruner: {type: percentile, percentile: 120}\n", "field 'search.pruner.percentile': expected a percentile from 0 to 100, got 120")]
+    [InlineData("  pruner: {type: asha, warmup: 3}\n", "field 'search.pruner.warmup': is not an option of the asha pruner, which has none")]
+    [InlineData("  pruner: {type: median, patience: 3}\n", "field 'search.pruner.patience': is not an option of the median pruner; it takes warmup, startup")]
+    [InlineData("  pruner: {type: threshold, warmup: 3}\n", "field 'search.pruner': the threshold pruner needs lower, upper or both")]
+    [InlineData("  pruner: {type: threshold, lower: 0.7, upper: 0.6}\n", "field 'search.pruner.lower': expected at most upper (0.6), got 0.7")]
+    [InlineData("  pruner: {type: patient}\n", "field 'search.pruner.patience': missing")]
+    [InlineData("  pruner: {type: patient, patience: -1}\n", "field 'search.pruner.patience': expected at least 0, got -1")]
+    [InlineData("  pruner: {type: patient, patience: 3, wrapped: asha}\n", "field 'search.pruner.wrapped': expected one of median, none, got 'asha'")]
+    [InlineData("  pruner: {type: median, warmup: ten}\n", "field 'search.pruner.warmup': expected an integer, got 'ten'")]
     [InlineData("  sampler: random\n  constant_liar: true\n", "line 4, field 'search.constant_liar': is TPE's option for workers sampling at once; it needs sampler: tpe or tpe-multivariate (the sampler is random)")]
     [InlineData("  constant_liar: sometimes\n", "line 3, field 'search.constant_liar'")]
     [InlineData("  sampler: grid\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n", "field 'search.enqueue': the grid sampler walks its grid by trial number")]
