@@ -109,7 +109,7 @@ public static class SearchSpaces
             {
                 if (space[i].When is not { } w || ranges.ContainsKey(space[i].Name)) continue;
                 if (space.Find(q => q.Name == w.Param)?.Distribution is not CategoricalDistribution { Choices.Count: 1 } only) continue;
-                if (string.Equals(only.Choices[0], w.Choice, StringComparison.OrdinalIgnoreCase)) space[i] = space[i] with { When = null };
+                if (Settled(space[i], only.Choices[0]) is { } settled) space[i] = settled;
                 else space.RemoveAt(i);
             }
         }
@@ -132,8 +132,13 @@ public static class SearchSpaces
         if (fixedOptions is null) return p;
         if (fixedOptions.ContainsKey(p.Name)) return null;
         if (p.When is not { } w || !fixedOptions.TryGetValue(w.Param, out var value)) return p;
-        return string.Equals(value, w.Choice, StringComparison.OrdinalIgnoreCase) ? p with { When = null } : null;
+        return Settled(p, value);
     }
+
+    /// <summary>Conditional <paramref name="p"/> once its parent is fixed to <paramref name="parentValue"/>: unconditional when that is its
+    /// choice, null (left out) otherwise.</summary>
+    private static ParamSpec? Settled(ParamSpec p, string parentValue) =>
+        string.Equals(parentValue, p.When!.Value.Choice, StringComparison.OrdinalIgnoreCase) ? p with { When = null } : null;
 
     private static Distribution Distribution(ParamRangeSpec r, string field, string specName)
     {

@@ -30,7 +30,7 @@ internal sealed class PercentilePruner(double percentile, MedianPrunerOptions op
         var completed = others.Where(t => t.State == TrialState.Complete && t.Number != trial.Number).ToArray();
         if (completed.Length == 0 || completed.Length < options.StartupTrials) return false;
         if (!Steps.Judged(trial, step, options.WarmupSteps, options.IntervalSteps)) return false;
-        var best = trial.Intermediate.Values.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
+        var best = Steps.NanMin(trial.Intermediate.Values);
         if (double.IsNaN(best)) return true;
         var atStep = completed.Where(t => t.Intermediate.ContainsKey(step)).Select(t => t.Intermediate[step]).ToArray();
         if (atStep.Length < options.MinTrials) return false;
@@ -73,18 +73,20 @@ internal sealed class PatientPruner(IPruner? wrapped, int patience, double minDe
     {
         var steps = trial.Intermediate.Keys.Order().ToArray();
         if (steps.Length <= patience + 1) return false;
-        static double NanMin(IEnumerable<double> v) => v.Where(x => !double.IsNaN(x)).DefaultIfEmpty(double.NaN).Min();
-        var before = NanMin(steps[..^(patience + 1)].Select(s => trial.Intermediate[s]));
-        var after = NanMin(steps[^(patience + 1)..].Select(s => trial.Intermediate[s]));
+        var before = Steps.NanMin(steps[..^(patience + 1)].Select(s => trial.Intermediate[s]));
+        var after = Steps.NanMin(steps[^(patience + 1)..].Select(s => trial.Intermediate[s]));
         // As numpy: a comparison with NaN is false.
         if (!(before + minDelta < after)) return false;
         return wrapped?.ShouldPrune(trial, step, others) ?? true;
     }
 }
 
-/// <summary>Optuna's warm-up and interval rule, for steps counted from 1.</summary>
+/// <summary>Optuna's warm-up and interval rule, for steps counted from 1, and numpy's nanmin of losses.</summary>
 internal static class Steps
 {
+    /// <summary>numpy's nanmin: the least value that is a number; NaN when there is none.</summary>
+    public static double NanMin(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
+
     /// <summary>Whether <paramref name="trial"/> is judged at <paramref name="step"/>: past the warm-up, and the first step it reported in
     /// its interval (Optuna's <c>_is_first_in_interval_step</c>, with Optuna's step = this step − 1).</summary>
     public static bool Judged(TrialRecord trial, int step, int warmupSteps, int intervalSteps)

@@ -29,7 +29,7 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
         if (context.Directions.Count > 1) return MultiObjective(rng, observed, param, context.Directions);
         // Optuna's constant liar (one objective only, as in 3.1): the trials still running, their parameters drawn, join the bad
         // side as if they had the worst value; they count neither towards start-up nor towards how many trials are good.
-        var lies = constantLiar ? seen.Where(t => t.State == TrialState.Running && t.Params.Count > 0).ToArray() : [];
+        var lies = constantLiar ? seen.Where(InFlight).ToArray() : [];
         return Tpe(rng, observed, lies, param, context.Direction);
     }
 
@@ -38,6 +38,9 @@ internal sealed class OptunaTpe(int seed, int startupTrials, int eiCandidates, d
     private static bool Observed(TrialRecord t, SamplingContext context) => context.Directions.Count > 1
         ? t.Losses(context.Directions) is not null
         : t.State == TrialState.Complete && t.Value is not null || t.State == TrialState.Pruned;
+
+    /// <summary>What the constant liar counts: a trial still running whose parameters have been drawn.</summary>
+    internal static bool InFlight(TrialRecord t) => t.State == TrialState.Running && t.Params.Count > 0;
 
     private int Draws(Distribution d, bool startup) => startup || Single(d) is not null ? RandomDraws(d) : 2 * eiCandidates;
 

@@ -117,14 +117,8 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     {
         var observed = Observations(context);
         if (observed.Count(o => !o.Lie) < options.StartupTrials) return null;
-        // Optuna's relative search space: the intersection of the observed (not running) trials' parameters; a running trial
-        // without all of them is left out.
-        var space = context.Space.Params.Where(p => observed.All(o => o.Lie || o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        var (space, l, g) = JointSides(context.Space, observed);
         if (space.Length == 0) return null;
-        observed = observed.Where(o => !o.Lie || space.All(p => o.Trial.Params.ContainsKey(p.Name))).ToList();
-        var (below, belowWeights, above) = SplitTrials(observed);
-        var l = JointMixture(space, below, belowWeights);
-        var g = JointMixture(space, above);
         var rng = TrialRandom.For(options.Seed, context.TrialNumber, "\u0001joint");
         Dictionary<string, double>? chosen = null;
         var chosenScore = double.NegativeInfinity;
@@ -147,13 +141,17 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
     /// <summary>The multivariate acquisition log l(x) - log g(x) at each point (internal values of every shared parameter).</summary>
     internal double[] JointScore(SamplingContext context, IReadOnlyList<IReadOnlyDictionary<string, double>> points)
     {
-        var observed = Observations(context);
-        var space = context.Space.Params.Where(p => observed.All(o => o.Lie || o.Trial.Params.ContainsKey(p.Name))).ToArray();
-        observed = observed.Where(o => !o.Lie || space.All(p => o.Trial.Params.ContainsKey(p.Name))).ToList();
-        var (below, belowWeights, above) = SplitTrials(observed);
-        var l = JointMixture(space, below, belowWeights);
-        var g = JointMixture(space, above);
+        var (space, l, g) = JointSides(context.Space, Observations(context));
         return points.Select(x => JointLogPdf(space, l, x) - JointLogPdf(space, g, x)).ToArray();
+    }
+
+    /// <summary>Optuna's relative search space, the intersection of the observed (not running) trials' parameters, with the good and
+    /// bad sides' joint mixtures over it; a running trial without all of them is left out.</summary>
+    private (ParamSpec[] Space, (double[] Weights, object[] Marginals) Good, (double[] Weights, object[] Marginals) Bad) JointSides(SearchSpace full, List<Observation> observed)
+    {
+        var space = full.Params.Where(p => observed.All(o => o.Lie || o.Trial.Params.ContainsKey(p.Name))).ToArray();
+        var (below, belowWeights, above) = SplitTrials(observed.Where(o => !o.Lie || space.All(p => o.Trial.Params.ContainsKey(p.Name))).ToList());
+        return (space, JointMixture(space, below, belowWeights), JointMixture(space, above));
     }
 
     /// <summary>One side's joint mixture: a component per trial plus the prior, sharing weights across parameters (<paramref name="weights"/>
@@ -266,7 +264,7 @@ internal sealed class TpeSampler(TpeSamplerOptions options) : ISampler
                 var last = t.Intermediate.Keys.Max();
                 list.Add(new Observation(t, (true, last, t.Intermediate[last])));
             }
-            else if (options.ConstantLiar && t.State == TrialState.Running && t.Params.Count > 0)
+            else if (options.ConstantLiar && OptunaTpe.InFlight(t))
                 list.Add(new Observation(t, (false, 0, double.PositiveInfinity), Lie: true));
         }
         return list;
