@@ -74,7 +74,7 @@ internal sealed class MlNetTrainer : ITrainer
             return new FitResult(new MlNetModel(header, state, ml, raw, platt), null);
         }
 
-        var transformer = Estimator(ml, context.Seed, _options, weighted).Fit(view);
+        var transformer = FitEstimator(Estimator(ml, context.Seed, _options, weighted), view);
         if (Rounds(_options) is not { } rounds) return new FitResult(new MlNetModel(header, state, ml, transformer), null);
 
         var curve = StagedLoss.Compute(transformer, _task, softmax: _options is LightGbmOptions, fitted.Rows, train.Labels, validRows, validation?.Labels, context.Seed,
@@ -84,7 +84,7 @@ internal sealed class MlNetTrainer : ITrainer
         {
             // The first b rounds of a seeded, deterministic booster are the same trees, so refitting b rounds keeps the best model,
             // and its header states the b rounds it holds (early_stopping_rounds as given: it stopped early).
-            transformer = Estimator(ml, context.Seed, WithRounds(_options, b), weighted).Fit(view);
+            transformer = FitEstimator(Estimator(ml, context.Seed, WithRounds(_options, b), weighted), view);
             header = header with { EffectiveParams = ParamsWith((rounds.Name, b)) };
         }
         return new FitResult(new MlNetModel(header, state, ml, transformer), curve) { BestIteration = best < rounds.Trained ? best : null };
@@ -157,6 +157,10 @@ internal sealed class MlNetTrainer : ITrainer
         FastTreeOptions o => o with { NumberOfTrees = rounds, EarlyStoppingRounds = 0 },
         _ => options,
     };
+
+    // LightGBM trains natively on OpenMP threads: always called from one thread of the process (OpenMpThread says why).
+    private ITransformer FitEstimator(IEstimator<ITransformer> estimator, MatrixDataView view) =>
+        _options is LightGbmOptions ? OpenMpThread.Run(() => estimator.Fit(view)) : estimator.Fit(view);
 
     // The example-weight column when the training rows carry weights; null (no weights) otherwise.
     private static string? WeightColumn(bool weighted) => weighted ? MlNetData.Weight : null;

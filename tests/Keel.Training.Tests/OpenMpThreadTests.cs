@@ -1,0 +1,72 @@
+using Keel.Core.Data;
+using Keel.Core.Models;
+using Keel.Core.Spec;
+using Keel.Training.MlNet;
+
+namespace Keel.Training.Tests;
+
+public class OpenMpThreadTests
+{
+    [Fact]
+    public async Task Run_FromManyThreads_AlwaysRunsOnTheSameThread()
+    {
+        var callers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            (Caller: Environment.CurrentManagedThreadId, Runner: OpenMpThread.Run(() => Environment.CurrentManagedThreadId)))));
+
+        Assert.Single(callers.Select(c => c.Runner).Distinct());
+        Assert.DoesNotContain(callers[0].Runner, callers.Select(c => c.Caller));
+    }
+
+    [Fact]
+    public void Run_Failure_IsRethrownToTheCallerAndTheThreadGoesOn()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => OpenMpThread.Run<int>(() => throw new InvalidDataException("bad rows")));
+
+        Assert.Equal("bad rows", e.Message);
+        Assert.Equal(42, OpenMpThread.Run(() => 42));
+    }
+
+    [Fact]
+    public void Run_CalledFromTheThreadItself_RunsInline()
+    {
+        var (outer, inner) = OpenMpThread.Run(() => (Environment.CurrentManagedThreadId, OpenMpThread.Run(() => Environment.CurrentManagedThreadId)));
+
+        Assert.Equal(outer, inner);
+    }
+
+    [Fact]
+    public async Task LightGbm_FitFromPoolThreads_OpenMpWorkersHangOffTheOneThread()
+    {
+        // Linux names a new thread after the thread that creates it, so LightGBM's OpenMP workers carry the name of the thread
+        // that called LightGBM. Fits from two pool threads with two threads each: every OpenMP worker is the one thread's.
+        Assert.True(OperatingSystem.IsLinux(), "the test reads /proc/self/task");
+        var (train, test) = Rows(2_000);
+        var options = new Dictionary<string, string> { ["number_of_iterations"] = "20", ["number_of_threads"] = "2" };
+        var fits = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0)
+                .Fit(train, null, TestData.Context()).Model.Predict(test.Features))));
+
+        Assert.Equal(fits[0].Probabilities!.Select(r => r[1]), fits[1].Probabilities!.Select(r => r[1]));
+        var named = Directory.GetDirectories("/proc/self/task").Count(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Keel LightGBM");
+        Assert.True(named >= 2, $"{named} thread(s) named 'Keel LightGBM': the OpenMP worker was not created by it");
+    }
+
+    private static (TrainingData Train, TrainingData Test) Rows(int rows)
+    {
+        var rng = new Random(5);
+        var x = new double[rows];
+        var z = new double[rows];
+        var y = new int[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            x[r] = rng.NextDouble();
+            z[r] = rng.NextDouble();
+            y[r] = rng.NextDouble() < x[r] * z[r] + 0.2 ? 1 : 0;
+        }
+        var table = new Table([new NumericColumn("x", x), new NumericColumn("z", z)]);
+        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
+        var cut = rows * 3 / 4;
+        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
+        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)));
+    }
+}
