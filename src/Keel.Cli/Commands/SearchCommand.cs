@@ -108,7 +108,7 @@ internal static class SearchCommand
             }
             var of = p.Planned is { } n ? $"/{n}" : "";
             var value = t.Value is { } v ? Format.Number(v, "0.####") : "—";
-            console.MarkupLineInterpolated($"  trial {t.Number} {t.Family}: {t.State.ToString().ToLowerInvariant()} {value} after {t.Rounds} rounds, {Format.Number(t.TrainSeconds, "0.0")} s  ({p.Ended}{of} ended here, best {(p.Best is { } b ? Format.Number(b, "0.####") : "—")})");
+            console.MarkupLineInterpolated($"  trial {t.Number} {t.Family}: {t.State.ToString().ToLowerInvariant()} {value}{(t.Rounds > 0 ? $" after {t.Rounds} rounds" : "")}, {Format.Number(t.TrainSeconds, "0.0")} s  ({p.Ended}{of} ended here, best {(p.Best is { } b ? Format.Number(b, "0.####") : "—")})");
         }
     }
 }
