@@ -5,11 +5,10 @@ namespace Keel.Training.MlNet;
 
 /// <summary>
 /// The one thread of the process that calls into LightGBM's native training, which runs its OpenMP threads under the calling
-/// thread. GNU OpenMP keeps a team of worker threads per calling thread and counts every team's threads, busy or parked: once
-/// LightGBM has been called from two threads (a search's trials resume on whichever pool thread their awaits return to), the
-/// process holds more OpenMP threads than cores, and from then on OpenMP sleeps at every barrier instead of spinning; on a
-/// 2-core machine that made a small set's LightGBM trial about ten times slower. Called from this thread only, the team is
-/// always the same one. It also means that in-process search workers take turns at LightGBM instead of running two fits of
+/// thread. GNU OpenMP keeps a team of worker threads per calling thread; once LightGBM had been called from several threads (a
+/// search's trials resume on whichever pool thread their awaits return to), its workers slept and woke at barriers instead of
+/// spinning, and on a 2-core machine a small set's LightGBM trial ran about ten times slower (bench/results.md, "LightGBM from
+/// one thread"). Called from this thread only, the team is always the same one. It also means that in-process search workers take turns at LightGBM instead of running two fits of
 /// all cores each on the same cores: each fit keeps its thread count, so its model is the one a lone fit makes.
 /// </summary>
 internal static class OpenMpThread
