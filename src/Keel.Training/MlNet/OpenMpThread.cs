@@ -8,8 +8,9 @@ namespace Keel.Training.MlNet;
 /// thread. GNU OpenMP keeps a team of worker threads per calling thread; once LightGBM had been called from several threads (a
 /// search's trials resume on whichever pool thread their awaits return to), its workers slept and woke at barriers instead of
 /// spinning, and on a 2-core machine a small set's LightGBM trial ran about ten times slower (bench/results.md, "LightGBM from
-/// one thread"). Called from this thread only, the team is always the same one. It also means that in-process search workers take turns at LightGBM instead of running two fits of
-/// all cores each on the same cores: each fit keeps its thread count, so its model is the one a lone fit makes.
+/// one thread"). Called from this thread only, the team is always the same one. It also means that in-process search workers
+/// take turns at LightGBM instead of running two fits of all cores each on the same cores: each fit keeps its thread count,
+/// so its model is the one a lone fit makes.
 /// </summary>
 internal static class OpenMpThread
 {
