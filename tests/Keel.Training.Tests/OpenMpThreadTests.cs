@@ -51,6 +51,20 @@ public class OpenMpThreadTests
         Assert.True(named >= 2, $"{named} thread(s) named 'Keel LightGBM': the OpenMP worker was not created by it");
     }
 
+    [Theory]
+    [InlineData("1", 0)]
+    [InlineData("2", 1)]
+    public void LightGbm_OneThreadFitsWhereCalled_SeveralThreadsOnTheOneThread(string threads, int calls)
+    {
+        var (train, _) = Rows(1_000);
+        var before = OpenMpThread.CallsFromThisThread;
+
+        TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { ["number_of_iterations"] = "5", ["number_of_threads"] = threads } },
+            TaskKind.Binary, 0).Fit(train, null, TestData.Context());
+
+        Assert.Equal(calls, OpenMpThread.CallsFromThisThread - before);
+    }
+
     // A thread's name, or null when it ended after the folder was listed.
     private static string? Name(string task)
     {

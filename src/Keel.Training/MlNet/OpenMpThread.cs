@@ -17,10 +17,14 @@ internal static class OpenMpThread
     private static readonly BlockingCollection<Action> Work = new();
     private static readonly Thread Thread = Start();
 
+    /// <summary>How many calls this calling thread has made (what a test can observe of its own calls only).</summary>
+    [ThreadStatic] internal static int CallsFromThisThread;
+
     /// <summary>Runs <paramref name="fit"/> on the thread and waits for it; its exception is rethrown here with its own stack.</summary>
     public static T Run<T>(Func<T> fit)
     {
         ArgumentNullException.ThrowIfNull(fit);
+        CallsFromThisThread++;
         if (Environment.CurrentManagedThreadId == Thread.ManagedThreadId) return fit();
         T result = default!;
         ExceptionDispatchInfo? failure = null;
