@@ -1,5 +1,4 @@
 using Keel.Core.Data;
-using Keel.Core.Models;
 using Keel.Core.Spec;
 using Keel.Training.MlNet;
 
@@ -40,11 +39,8 @@ public class OpenMpThreadTests
         // Linux names a new thread after the thread that creates it, so LightGBM's OpenMP workers carry the name of the thread
         // that called LightGBM. Fits from two pool threads with two threads each: every OpenMP worker is the one thread's.
         Assert.True(OperatingSystem.IsLinux(), "the test reads /proc/self/task");
-        var (train, test) = Rows(2_000);
-        var options = new Dictionary<string, string> { ["number_of_iterations"] = "20", ["number_of_threads"] = "2" };
-        var fits = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
-            TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Binary, 0)
-                .Fit(train, null, TestData.Context()).Model.Predict(test.Features))));
+        var (train, test) = TestData.Split(TestData.Credit());
+        var fits = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => FitLightGbm(train, 20, "2").Model.Predict(test.Features))));
 
         Assert.Equal(fits[0].Probabilities!.Select(r => r[1]), fits[1].Probabilities!.Select(r => r[1]));
         var named = Directory.GetDirectories("/proc/self/task").Count(t => Name(t) == "Keel LightGBM");
@@ -56,11 +52,10 @@ public class OpenMpThreadTests
     [InlineData("2", 1)]
     public void LightGbm_OneThreadFitsWhereCalled_SeveralThreadsOnTheOneThread(string threads, int calls)
     {
-        var (train, _) = Rows(1_000);
+        var (train, _) = TestData.Split(TestData.Credit());
         var before = OpenMpThread.CallsFromThisThread;
 
-        TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { ["number_of_iterations"] = "5", ["number_of_threads"] = threads } },
-            TaskKind.Binary, 0).Fit(train, null, TestData.Context());
+        FitLightGbm(train, 5, threads);
 
         Assert.Equal(calls, OpenMpThread.CallsFromThisThread - before);
     }
@@ -72,22 +67,7 @@ public class OpenMpThreadTests
         catch (IOException) { return null; }
     }
 
-    private static (TrainingData Train, TrainingData Test) Rows(int rows)
-    {
-        var rng = new Random(5);
-        var x = new double[rows];
-        var z = new double[rows];
-        var y = new int[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            x[r] = rng.NextDouble();
-            z[r] = rng.NextDouble();
-            y[r] = rng.NextDouble() < x[r] * z[r] + 0.2 ? 1 : 0;
-        }
-        var table = new Table([new NumericColumn("x", x), new NumericColumn("z", z)]);
-        var labels = new EncodedLabels { Task = TaskKind.Binary, Classes = ["0", "1"], ClassIndices = y };
-        var cut = rows * 3 / 4;
-        int[] train = [.. Enumerable.Range(0, cut)], test = [.. Enumerable.Range(cut, rows - cut)];
-        return (new TrainingData(table.Take(train), labels.Take(train)), new TrainingData(table.Take(test), labels.Take(test)));
-    }
+    private static FitResult FitLightGbm(TrainingData train, int iterations, string threads) =>
+        TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = new Dictionary<string, string> { ["number_of_iterations"] = $"{iterations}", ["number_of_threads"] = threads } },
+            TaskKind.Binary, 0).Fit(train, null, TestData.Context());
 }

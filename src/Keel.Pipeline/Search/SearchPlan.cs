@@ -339,8 +339,8 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         Compare("search.population", stored.Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
             Population?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         // A study defined before the liar was recorded may be resumed either way: it changes only what workers sampling at once propose.
-        if (stored.ConstantLiar is not null)
-            Compare("search.constant_liar", stored.ConstantLiar?.ToString().ToLowerInvariant() ?? "none", ConstantLiar?.ToString().ToLowerInvariant() ?? "none");
+        if (stored.ConstantLiar is { } liar)
+            Compare("search.constant_liar", liar.ToString().ToLowerInvariant(), ConstantLiar?.ToString().ToLowerInvariant() ?? "none");
         Compare("search.pruner", stored.Pruner, PrunerText);
         Compare("search.seed", stored.Seed, Seed);
         Compare("metric", stored.Metric, Metric);
