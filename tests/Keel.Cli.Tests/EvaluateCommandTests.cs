@@ -93,6 +93,22 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_RegisteredModelWithoutJson_PrintsMetricsWithTheirIntervals()
+    {
+        var (h, run) = await TrainedAsync();
+        using var _ = h;
+        var name = run.GetProperty("registered").GetProperty("name").GetString()!;
+
+        var r = await h.RunAsync("evaluate", $"{name}@champion");
+
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Contains($"of {name}:1", r.Console);
+        // A bracketed interval is text, not console markup: "[0.81, 0.87]" beside the auc.
+        Assert.Matches(@"auc\s+0\.\d+\s+\[0\.\d+, 0\.\d+\]", r.Console);
+        Assert.Contains("Report: ", r.Console);
+    }
+
+    [Fact]
     public async Task Evaluate_RegisteredModelOnNewData_EvaluatesEveryRowOfTheFile()
     {
         var (h, run) = await TrainedAsync();

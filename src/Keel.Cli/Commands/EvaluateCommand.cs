@@ -46,7 +46,7 @@ internal static class EvaluateCommand
             foreach (var (k, v) in outcome.Metrics)
             {
                 var interval = sel.Intervals.TryGetValue(k, out var i) && double.IsFinite(i.Low) ? $"[{Format.Number(i.Low)}, {Format.Number(i.High)}]" : "—";
-                table.AddRow(Markup.Escape(k), Format.Metric(v), interval);
+                table.AddRow(Markup.Escape(k), Format.Metric(v), Markup.Escape(interval));
             }
             c.Write(table);
             foreach (var cmp in sel.Comparisons)
