@@ -23,6 +23,13 @@ public sealed record ReadOptions
     /// </summary>
     public string? Delimiter { get; init; }
 
+    /// <summary>
+    /// The decimal mark of numbers written as text: "point" or "comma". Default null: comma for semicolon-delimited CSV
+    /// (the spreadsheet export of locales that write 39,1), else point. Under comma a value such as "39,1" is the number 39.1
+    /// and a value with a point ("39.1") still reads as a number; digit groups ("1.234,5") do not.
+    /// </summary>
+    public string? Decimal { get; init; }
+
     /// <summary>Whether every column is read as categorical strings, without inference or conversion (values are checked against a
     /// contract one by one, so a stray token is a violation with its row rather than a read error). Default false.</summary>
     public bool AsText { get; init; }

@@ -17,20 +17,22 @@ public static class TableReader
         if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
         var format = ResolveFormat(path, options.Format);
         var bytes = new FileInfo(path).Length;
+        ColumnBuilder builder;
         var (table, sha) = format switch
         {
-            "csv" => ReadCsv(path, options, name),
-            "jsonl" => JsonlTableReader.Read(path, TextEncodings.Resolve(options.Encoding), new ColumnBuilder(name, options, byLine: true)),
-            _ => ParquetTableReader.Read(path, new ColumnBuilder(name, options, byLine: false), maxParquetRowGroups),
+            "csv" => ReadCsv(path, options, name, out builder),
+            "jsonl" => JsonlTableReader.Read(path, TextEncodings.Resolve(options.Encoding), builder = new ColumnBuilder(name, options, byLine: true)),
+            _ => ParquetTableReader.Read(path, builder = new ColumnBuilder(name, options, byLine: false), maxParquetRowGroups),
         };
-        return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes);
+        return new LoadedTable(table, Path.GetFullPath(path), format, sha, bytes) { DecimalComma = builder.DecimalComma };
     }
 
-    private static (Core.Data.Table, string) ReadCsv(string path, ReadOptions options, string name)
+    private static (Core.Data.Table, string) ReadCsv(string path, ReadOptions options, string name, out ColumnBuilder builder)
     {
         var encoding = TextEncodings.Resolve(options.Encoding);
         var delimiter = Delimiters.Choose(path, options.Delimiter, encoding);
-        return CsvTableReader.Read(path, delimiter, encoding, new ColumnBuilder(name, options, byLine: true));
+        builder = new ColumnBuilder(name, options, byLine: true, delimiter);
+        return CsvTableReader.Read(path, delimiter, encoding, builder);
     }
 
     internal static string ResolveFormat(string path, string? format)

@@ -8,4 +8,7 @@ public static class TextFormats
 
     /// <summary>Null when the readers know the delimiter <paramref name="given"/>; else what was expected.</summary>
     public static string? DelimiterProblem(string given) => Delimiters.TryParse(given, out _) ? null : Delimiters.Expected;
+
+    /// <summary>Null when <paramref name="given"/> is a decimal mark the readers know (point or comma); else what was expected.</summary>
+    public static string? DecimalProblem(string given) => DecimalMarks.TryParse(given, out _) ? null : DecimalMarks.Expected;
 }

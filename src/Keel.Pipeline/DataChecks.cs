@@ -89,7 +89,8 @@ public static class DataCheckStep
         {
             throw new KeelInputException($"{specName} field 'data.contract': {e.Message}", e);
         }
-        var violations = ContractChecker.Check(TableReader.Read(data.Path, read with { AsText = true }).Table, contract);
+        var text = TableReader.Read(data.Path, read with { AsText = true });
+        var violations = ContractChecker.Check(text.Table, contract, decimalComma: text.DecimalComma);
         var errors = violations.Where(v => v.Severity == Severity.Error).ToArray();
         if (errors.Length > 0)
         {

@@ -101,6 +101,7 @@ public static class RunPreparation
             MissingTokens = missingTokens,
             Encoding = spec.Data.Encoding,
             Delimiter = spec.Data.Delimiter,
+            Decimal = spec.Data.Decimal,
         };
         var (data, sample) = spec.Data.Sample is { } sampleSpec
             ? ReadSample(spec, sampleSpec, specName, dataPath, read)

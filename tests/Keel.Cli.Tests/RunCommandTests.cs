@@ -324,6 +324,29 @@ public sealed class RunFormatsTests
         Assert.Equal(344, j.GetProperty("data").GetProperty("rows").GetInt32());
         Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
     }
+
+    [Fact]
+    public async Task InitRunPredict_SemicolonCsvWithDecimalCommas_ReadsTheMeasurementsAsNumbers()
+    {
+        using var h = new CliHarness();
+        // A spreadsheet export of a locale that writes 39,1: semicolons between fields, commas for the decimal mark.
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Select((l, i) => i == 0 ? l.Replace(',', ';') : l.Replace(',', ';').Replace('.', ','));
+        h.Write("eu.csv", string.Join("\n", lines) + "\n");
+
+        var init = await h.RunAsync("init", "eu.csv", "--label", "Species");
+        var run = await h.RunAsync("run", "keel.yaml", "--json");
+        var predict = await h.RunAsync("predict", "--model", "eu", "--input", "eu.csv", "--output", "scored.csv");
+
+        Assert.True(init.Exit == 0, init.Error);
+        var spec = File.ReadAllText(Path.Combine(h.Folder, "keel.yaml"));
+        Assert.Contains("Beak Length (mm): numeric", spec);
+        Assert.Contains("Beak Depth (mm): numeric", spec);
+        Assert.True(run.Exit == 0, run.Error);
+        Assert.True(run.Json().GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.95);
+        Assert.True(predict.Exit == 0, predict.Error);
+        var scored = File.ReadAllLines(Path.Combine(h.Folder, "scored.csv"));
+        Assert.Equal(lines.Count(), scored.Length);
+    }
 }
 
 public sealed class QualityAgainstReferenceTests

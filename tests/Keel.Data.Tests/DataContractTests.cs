@@ -46,6 +46,23 @@ public sealed class DataContractTests
     }
 
     [Fact]
+    public void Check_DecimalCommaText_ReadAsTheFileWasRead()
+    {
+        var contract = DataContract.Infer(Training());
+        var data = new Table([
+            new StringColumn("age", ["30,5", "70,5", "19,5", "x"]),
+            new StringColumn("home", ["rent", "own", "rent", "own"]),
+            new StringColumn("y", ["a", "b", "a", "b"]),
+        ]);
+
+        var comma = ContractChecker.Check(data, contract, decimalComma: true);
+        var point = ContractChecker.Check(data, contract);
+
+        Assert.Equal(["above_max 1 70,5", "below_min 2 19,5", "type 3 x"], comma.Select(x => $"{x.Rule} {x.Row} {x.Value}"));
+        Assert.Equal(4, point.Count(x => x.Rule == "type"));
+    }
+
+    [Fact]
     public void Check_LabelIgnored_NoMissingColumnForIt()
     {
         var data = Training().Drop(["y"]);

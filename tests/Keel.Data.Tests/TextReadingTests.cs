@@ -31,8 +31,65 @@ public sealed class TextReadingTests : IDisposable
         var t = Read("d.csv", content);
 
         Assert.Equal(3, t.Columns.Count);
-        Assert.Equal("1,5", t.Columns[0].Format(0));
+        Assert.Equal("y", t["b"].Format(1));
         Assert.Equal(4, ((NumericColumn)t["c"])[1]);
+    }
+
+    [Fact]
+    public void Read_SemicolonCsvWithDecimalCommas_ReadsThemAsNumbers()
+    {
+        // A spreadsheet export where 39,1 means 39.1; integers and a point beside them are numbers too.
+        var t = Read("eu.csv", "length;depth;note\n39,1;18;x\n-0,5;17,25;y\n40;1.5;z\n2,5e3;;w\n");
+
+        var length = Assert.IsType<NumericColumn>(t["length"]);
+        Assert.Equal([39.1, -0.5, 40, 2500], [length[0], length[1], length[2], length[3]]);
+        var depth = Assert.IsType<NumericColumn>(t["depth"]);
+        Assert.Equal([18, 17.25, 1.5], [depth[0], depth[1], depth[2]]);
+        Assert.True(depth.IsMissing(3));
+    }
+
+    [Theory]
+    [InlineData("a;b\n1.234,5;x\n2;y\n")]      // digit groups with a point
+    [InlineData("a;b\n1,234,567;x\n2;y\n")]    // digit groups with commas
+    [InlineData("a;b\n1,5;x\nabc;y\n")]        // a word beside a number
+    public void Read_SemicolonCsvWithDigitGroupsOrWords_KeepsTheColumnAsText(string content)
+    {
+        var t = Read("eu.csv", content);
+
+        Assert.Equal(ColumnType.Categorical, t["a"].Type);
+        Assert.Equal(content.Split('\n')[1].Split(';')[0], t["a"].Format(0));
+    }
+
+    [Fact]
+    public void Read_DecimalOption_OverridesTheDelimitersMark()
+    {
+        var point = Read("eu.csv", "a;b\n1,5;x\n2;y\n", new ReadOptions { Decimal = "point" });
+        var tab = Read("t.tsv", "a\tb\n1,5\tx\n2\ty\n", new ReadOptions { Decimal = "comma" });
+        var comma = Read("q.csv", "a,b\n\"1,5\",x\n2,y\n", new ReadOptions { Decimal = "comma" });
+        var jsonl = Read("j.jsonl", "{\"a\": \"1,5\"}\n{\"a\": 2}\n", new ReadOptions { Decimal = "comma" });
+
+        Assert.Equal("1,5", point["a"].Format(0));
+        Assert.Equal(1.5, ((NumericColumn)tab["a"])[0]);
+        Assert.Equal(1.5, ((NumericColumn)comma["a"])[0]);
+        Assert.Equal(1.5, ((NumericColumn)jsonl["a"])[0]);
+        // Without the option a tab-delimited file keeps its commas as text: 1,234 may be a thousand there.
+        Assert.Equal("1,5", Read("t2.tsv", "a\tb\n1,5\tx\n2\ty\n")["a"].Format(0));
+    }
+
+    [Fact]
+    public void Read_NumericOverrideWithDecimalCommaValue_NamesLineColumnAndValue()
+    {
+        var e = Assert.Throws<KeelInputException>(() =>
+            Read("eu.csv", "a;b\n1,5;x\n2,5;y\n", new ReadOptions { Decimal = "point", Types = new Dictionary<string, ColumnType> { ["a"] = ColumnType.Numeric } }));
+
+        Assert.Equal("eu.csv line 2, column 'a': expected a number, got '1,5'.", e.Message);
+    }
+
+    [Fact]
+    public void Read_UnknownDecimalOption_NamesTheField()
+    {
+        var e = Assert.Throws<KeelInputException>(() => Read("d.csv", "a\n1\n", new ReadOptions { Decimal = "dot-ish" }));
+        Assert.Equal("data.decimal: expected point or comma (or the character itself: . ,), got 'dot-ish'.", e.Message);
     }
 
     [Fact]

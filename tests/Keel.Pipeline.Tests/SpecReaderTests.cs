@@ -80,19 +80,22 @@ public sealed class SpecReaderTests
               missing: ["?", "-"]
               encoding: latin1
               delimiter: semicolon
+              decimal: comma
             """, "keel.yaml");
 
         Assert.Equal(["?", "-"], spec.Data.Missing);
         Assert.Equal("latin1", spec.Data.Encoding);
         Assert.Equal("semicolon", spec.Data.Delimiter);
+        Assert.Equal("comma", spec.Data.Decimal);
         var minimal = SpecReader.Parse("data: {path: d.csv, label: y}", "keel.yaml").Data;
-        Assert.Equal((0, null, null), (minimal.Missing.Count, minimal.Encoding, minimal.Delimiter));
+        Assert.Equal((0, null, null, null), (minimal.Missing.Count, minimal.Encoding, minimal.Delimiter, minimal.Decimal));
     }
 
     [Theory]
     [InlineData("encoding: klingon", "keel.yaml line 4, field 'data.encoding': expected utf-8")]
     [InlineData("delimiter: '::'", "keel.yaml line 4, field 'data.delimiter': expected comma, semicolon, tab or pipe")]
-    public void Parse_UnknownEncodingOrDelimiter_NamesSpecLineAndField(string line, string start)
+    [InlineData("decimal: dot", "keel.yaml line 4, field 'data.decimal': expected point or comma")]
+    public void Parse_UnknownEncodingDelimiterOrDecimal_NamesSpecLineAndField(string line, string start)
     {
         var e = Assert.Throws<KeelInputException>(() => SpecReader.Parse($"data:\n  path: d.csv\n  label: y\n  {line}\n", "keel.yaml"));
         Assert.StartsWith(start, e.Message);

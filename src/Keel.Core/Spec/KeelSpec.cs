@@ -169,6 +169,9 @@ public sealed record DataSpec
     /// <summary>CSV field delimiter: comma, semicolon, tab or pipe. Default null: detected from the header line (tab for .tsv).</summary>
     public string? Delimiter { get; init; }
 
+    /// <summary>Decimal mark of numbers in CSV and JSON Lines text: point or comma. Default null: comma for semicolon-delimited CSV, else point.</summary>
+    public string? Decimal { get; init; }
+
     /// <summary>A data contract file (relative to the spec) the data must meet: errors fail the run, warnings are reported. Default: none.</summary>
     public string? Contract { get; init; }
 

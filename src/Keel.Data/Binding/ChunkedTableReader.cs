@@ -50,7 +50,9 @@ public static class ChunkedTableReader
         var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
         var encoding = TextEncodings.Resolve(null);
-        using var records = new CsvRecords(path, Delimiters.Choose(path, null, encoding), encoding, check: false);
+        var delimiter = Delimiters.Choose(path, null, encoding);
+        var decimalComma = DecimalMarks.Comma(null, delimiter);
+        using var records = new CsvRecords(path, delimiter, encoding, check: false);
         if (!records.MoveNext()) throw new KeelInputException($"{name}: the file is empty; it has no header row.");
         var header = new string[records.Count];
         for (var i = 0; i < header.Length; i++) header[i] = records.Field(i).ToString();
@@ -69,7 +71,7 @@ public static class ChunkedTableReader
                 buffer.Add(fields);
             }
             if (buffer.Count == 0 && first > 0) yield break;
-            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens });
+            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma });
             var slots = header.Select(b.ColumnIndex).ToArray();
             foreach (var s in slots.Where(s => s >= 0)) b.MarkPresent(s);
             for (var r = 0; r < buffer.Count; r++)

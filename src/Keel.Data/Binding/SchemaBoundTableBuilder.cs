@@ -20,6 +20,9 @@ public sealed record BindingOptions
 
     internal static readonly IReadOnlyList<string> DefaultMissingTokens = new ReadOptions().MissingTokens;
 
+    /// <summary>Whether a number may be written with a decimal comma ("39,1"), as in a semicolon-delimited file. Default false.</summary>
+    public bool DecimalComma { get; init; }
+
     /// <summary>The defaults: source "request", first row 0, the default missing tokens.</summary>
     public static BindingOptions Default { get; } = new();
 
@@ -169,7 +172,7 @@ public sealed class SchemaBoundTableBuilder
         {
             ColumnType.Boolean => ValueParser.TryParseBooleanOverride(raw.AsSpan(), out var b) ? (true, b) : (false, 0),
             ColumnType.DateTime => ValueParser.TryParseDateTime(raw, out var t) ? (true, t) : (false, 0),
-            _ => ValueParser.TryParseNumber(raw, out var v) ? (true, v) : (false, 0),
+            _ => ValueParser.TryParseNumber(raw, out var v, _options.DecimalComma) ? (true, v) : (false, 0),
         };
         return ok.Item1 ? ok.Item2 : throw Wrong(column, row, raw);
     }

@@ -20,7 +20,8 @@ public static class ContractChecker
     /// <param name="table">The data.</param>
     /// <param name="contract">The contract.</param>
     /// <param name="ignore">Columns of the contract not expected here (e.g. the label when scoring). Default: none.</param>
-    public static IReadOnlyList<Violation> Check(Table table, DataContract contract, IReadOnlyCollection<string>? ignore = null)
+    /// <param name="decimalComma">Whether numbers in text columns may have a decimal comma ("39,1"), as the file was read.</param>
+    public static IReadOnlyList<Violation> Check(Table table, DataContract contract, IReadOnlyCollection<string>? ignore = null, bool decimalComma = false)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(contract);
@@ -37,7 +38,7 @@ public static class ContractChecker
                 violations.Add(new Violation("missing_column", Severity.Error, c.Name, null, null, $"column '{c.Name}' ({c.Type}) is not in the data."));
                 continue;
             }
-            CheckColumn(table[c.Name], c, violations);
+            CheckColumn(table[c.Name], c, violations, decimalComma);
         }
         var known = contract.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var extra in table.Columns.Where(c => !known.Contains(c.Name)))
@@ -45,7 +46,7 @@ public static class ContractChecker
         return violations;
     }
 
-    private static void CheckColumn(Column column, ColumnContract c, List<Violation> violations)
+    private static void CheckColumn(Column column, ColumnContract c, List<Violation> violations, bool decimalComma)
     {
         var type = Enum.Parse<ColumnType>(c.Type, ignoreCase: true);
         var numericExpected = type is ColumnType.Numeric or ColumnType.DateTime or ColumnType.Boolean;
@@ -69,7 +70,7 @@ public static class ContractChecker
                 else
                 {
                     var text = column.Format(r);
-                    if (!TryConvert(text, type, out var v))
+                    if (!TryConvert(text, type, decimalComma, out var v))
                     {
                         violations.Add(new Violation("type", Severity.Error, c.Name, r, text, $"'{text}' is not a {c.Type} value."));
                         continue;
@@ -110,7 +111,7 @@ public static class ContractChecker
         return true;
     }
 
-    private static bool TryConvert(string text, ColumnType type, out double value)
+    private static bool TryConvert(string text, ColumnType type, bool decimalComma, out double value)
     {
         value = 0;
         switch (type)
@@ -124,7 +125,8 @@ public static class ContractChecker
                 value = t.ToUnixTimeMilliseconds() / 1000.0;
                 return true;
             default:
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+                    || (decimalComma && ValueParser.TryParseNumber(text, out value, decimalComma: true));
         }
     }
 

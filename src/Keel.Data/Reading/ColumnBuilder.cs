@@ -15,17 +15,25 @@ internal sealed class ColumnBuilder
     /// <param name="fileName">The file name used in messages.</param>
     /// <param name="options">Missing tokens and type overrides.</param>
     /// <param name="byLine">True to name rows by their 1-based file line, false by their 0-based row index.</param>
-    public ColumnBuilder(string fileName, ReadOptions options, bool byLine)
+    /// <param name="delimiter">The CSV field delimiter, which decides the decimal mark unless the options name one; null for other formats.</param>
+    public ColumnBuilder(string fileName, ReadOptions options, bool byLine, char? delimiter = null)
     {
         FileName = fileName;
         _options = options;
         _byLine = byLine;
+        DecimalComma = DecimalMarks.Comma(options.Decimal, delimiter ?? '\0');
         _missing = new HashSet<string>(options.MissingTokens, StringComparer.Ordinal);
         _missingLookup = _missing.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The file name used in messages.</summary>
     public string FileName { get; }
+
+    /// <summary>Whether numbers may be written with a decimal comma (<see cref="ReadOptions.Decimal"/>).</summary>
+    public bool DecimalComma { get; }
+
+    /// <summary>A fresh inference of one column's type under this read's decimal mark.</summary>
+    public ColumnInference Inference() => new(DecimalComma);
 
     /// <summary>"line 5" or "row 5 (0-based)".</summary>
     public string Location(long at) => _byLine ? $"line {at}" : $"row {at} (0-based)";
@@ -68,7 +76,7 @@ internal sealed class ColumnBuilder
     /// <summary>A typed column from raw strings (null = missing); missing tokens are applied and strings interned in place.</summary>
     public Column FromRaw(string name, string?[] raw)
     {
-        var inference = new ColumnInference();
+        var inference = Inference();
         var pool = new StringPool();
         for (var i = 0; i < raw.Length; i++)
         {

@@ -49,7 +49,7 @@ internal sealed class ColumnFill
         }
         var ok = _type switch
         {
-            ColumnType.Numeric => ValueParser.TryParseNumber(raw, out _numbers![row]),
+            ColumnType.Numeric => ValueParser.TryParseNumber(raw, out _numbers![row], _builder.DecimalComma),
             ColumnType.Boolean => _inference is null
                 ? ValueParser.TryParseBooleanOverride(raw, out _numbers![row])
                 : ValueParser.TryParseBoolean(raw, out _numbers![row]),

@@ -27,10 +27,14 @@ internal sealed class ColumnInference
     /// <summary>How many non-numbers an error message quotes.</summary>
     private const int ExamplesShown = 3;
 
+    private readonly bool _decimalComma;
     private bool _boolean = true, _dateTime = true;
     private long _numbers, _tokens, _length;
     private readonly List<(string Value, long Location)> _notNumbers = [];
     private long _notNumberCount;
+
+    /// <param name="decimalComma">Whether a number may be written with a decimal comma ("39,1").</param>
+    public ColumnInference(bool decimalComma = false) => _decimalComma = decimalComma;
 
     /// <summary>Number of present values seen.</summary>
     public long Present { get; private set; }
@@ -41,7 +45,7 @@ internal sealed class ColumnInference
         Present++;
         _length += value.Length;
         _tokens += CountTokens(value);
-        if (ValueParser.TryParseNumber(value, out _)) _numbers++;
+        if (ValueParser.TryParseNumber(value, out _, _decimalComma)) _numbers++;
         else
         {
             _notNumberCount++;

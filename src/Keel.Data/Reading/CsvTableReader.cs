@@ -20,7 +20,7 @@ internal static class CsvTableReader
                 throw new KeelInputException($"{builder.FileName}: the file is empty; it has no header row.");
             header = ReadHeader(records, builder.FileName);
             builder.CheckOverrides(header);
-            inferences = header.Select(_ => new ColumnInference()).ToArray();
+            inferences = header.Select(_ => builder.Inference()).ToArray();
             while (records.MoveNext())
             {
                 CheckCount(records, header.Length, builder.FileName);

@@ -33,7 +33,7 @@ internal static class JsonlTableReader
                         {
                             index[p.Name] = c = names.Count;
                             names.Add(p.Name);
-                            inferences.Add(new ColumnInference());
+                            inferences.Add(builder.Inference());
                         }
                         if (ToRaw(p, builder.FileName, line) is { } raw && !builder.IsMissing(raw)) inferences[c].Observe(raw, line);
                     }

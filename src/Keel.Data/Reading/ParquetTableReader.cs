@@ -43,7 +43,7 @@ internal static class ParquetTableReader
             var rows = (int)rowCount;
             var numeric = fields.Select(f => IsString(f) ? null : new double[rows]).ToArray();
             var strings = fields.Select(f => IsString(f) ? new string?[rows] : null).ToArray();
-            var inferences = fields.Select(_ => new ColumnInference()).ToArray();
+            var inferences = fields.Select(_ => builder.Inference()).ToArray();
             var pools = fields.Select(_ => new StringPool()).ToArray();
             var offset = 0;
             for (var g = 0; g < groups; g++)

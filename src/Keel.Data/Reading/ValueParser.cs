@@ -22,9 +22,15 @@ internal static partial class ValueParser
     public static bool TryParseNumber(string s, out double value) => TryParseNumber(s.AsSpan(), out value);
 
     /// <inheritdoc cref="TryParseNumber(string, out double)"/>
-    public static bool TryParseNumber(ReadOnlySpan<char> s, out double value)
+    /// <param name="s">The raw value.</param>
+    /// <param name="value">The number, or NaN.</param>
+    /// <param name="decimalComma">Also read a decimal comma: a value with one comma and no point, such as "39,1" or "-0,5e3", is
+    /// the number with a point in its place. A value that is a number with a point stays one, and digit groups ("1.234,5",
+    /// "1,234,567") are not numbers.</param>
+    public static bool TryParseNumber(ReadOnlySpan<char> s, out double value, bool decimalComma = false)
     {
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return !double.IsNaN(value);
+        if (decimalComma && TryParseDecimalComma(s, out value)) return true;
         var t = s.Trim();
         var sign = 1.0;
         if (t.Length > 0 && (t[0] == '+' || t[0] == '-'))
@@ -39,6 +45,20 @@ internal static partial class ValueParser
         }
         value = double.NaN;
         return false;
+    }
+
+    /// <summary>Longest value read with a decimal comma; longer ones are not numbers of any sensible precision.</summary>
+    private const int DecimalCommaMaxLength = 64;
+
+    private static bool TryParseDecimalComma(ReadOnlySpan<char> s, out double value)
+    {
+        value = double.NaN;
+        var comma = s.IndexOf(',');
+        if (comma < 0 || s.Length > DecimalCommaMaxLength || s[(comma + 1)..].Contains(',') || s.Contains('.')) return false;
+        Span<char> copy = stackalloc char[s.Length];
+        s.CopyTo(copy);
+        copy[comma] = '.';
+        return double.TryParse(copy, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value);
     }
 
     public static bool TryParseBoolean(string s, out double value) => TryParseBoolean(s.AsSpan(), out value);

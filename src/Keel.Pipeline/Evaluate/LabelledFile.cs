@@ -21,7 +21,7 @@ internal static class LabelledFile
         var spec = prepared.Spec;
         var name = Path.GetFileName(path);
         if (!File.Exists(path)) throw new KeelInputException($"{what}: the file '{path}' does not exist.");
-        var data = TableReader.Read(path, new ReadOptions { Types = spec.Data.Types, MissingTokens = prepared.MissingTokens, Encoding = spec.Data.Encoding, Delimiter = spec.Data.Delimiter });
+        var data = TableReader.Read(path, new ReadOptions { Types = spec.Data.Types, MissingTokens = prepared.MissingTokens, Encoding = spec.Data.Encoding, Delimiter = spec.Data.Delimiter, Decimal = spec.Data.Decimal });
         foreach (var required in new[] { spec.Data.Label }.Concat(needed).Concat(model.InputSchema.Columns.Select(c => c.Name)))
         {
             if (!data.Table.Contains(required))

@@ -47,7 +47,7 @@ internal static class SpecReader
     private static DataSpec ReadData(YamlFields f, YamlMappingNode map)
     {
         var k = f.Keys(map, "data", "path", "format", "label", "task", "positive_class", "ignore", "time_column", "time_features", "group_column", "types",
-            "missing", "encoding", "delimiter", "contract", "available_at", "sample", "weight");
+            "missing", "encoding", "delimiter", "decimal", "contract", "available_at", "sample", "weight");
         if (!k.TryGetValue("path", out var path)) throw f.Error(map, "data.path", "missing; expected the path of a CSV, JSON lines or Parquet file");
         if (!k.TryGetValue("label", out var label)) throw f.Error(map, "data.label", "missing; expected the name of the label column");
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -89,6 +89,7 @@ internal static class SpecReader
             Missing = k.TryGetValue("missing", out var ms) ? f.StringList(ms, "data.missing") : [],
             Encoding = k.TryGetValue("encoding", out var en) ? Checked(f, en, "data.encoding", TextFormats.EncodingProblem) : null,
             Delimiter = k.TryGetValue("delimiter", out var dl) ? Checked(f, dl, "data.delimiter", TextFormats.DelimiterProblem) : null,
+            Decimal = k.TryGetValue("decimal", out var dm) ? Checked(f, dm, "data.decimal", TextFormats.DecimalProblem) : null,
             Contract = k.TryGetValue("contract", out var ct) ? f.String(ct, "data.contract") : null,
             AvailableAt = availableAt,
             Sample = k.TryGetValue("sample", out var sa) ? ReadSample(f, f.Mapping(sa, "data.sample")) : null,

@@ -93,7 +93,8 @@ public static class DataValidation
             if (modelLabel is not null && !data.Table.Contains(modelLabel)) ignore = [modelLabel];
         }
         // Values are checked one by one from their text, so a stray token is a violation with its row, not a read error.
-        var violations = contract is null ? [] : ContractChecker.Check(TableReader.Read(request.Path, request.Read with { AsText = true }).Table, contract, ignore);
+        var text = contract is null ? null : TableReader.Read(request.Path, request.Read with { AsText = true });
+        var violations = text is null ? [] : ContractChecker.Check(text.Table, contract!, ignore, text.DecimalComma);
         return new ValidationOutcome(data.Path, data.Table.RowCount, data.Table.Columns.Count, findings, source, violations);
     }
 
