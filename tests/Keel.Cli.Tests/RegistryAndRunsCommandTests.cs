@@ -76,6 +76,27 @@ public sealed class RegistryAndRunsCommandTests
     }
 
     [Fact]
+    public async Task Predict_AtLatest_TheLatestVersionUnlessAnAliasHasThatName()
+    {
+        var (h, _, _) = await TwoRunsAsync();
+        using var harness = h;
+        async Task<int> PredictedWith(string model)
+        {
+            var r = await h.RunAsync("predict", "--model", model, "--input", "penguins.csv", "--output", "out.csv", "--json");
+            Assert.True(r.Exit == 0, r.Error);
+            return r.Json().GetProperty("version").GetInt32();
+        }
+
+        Assert.Equal(2, await PredictedWith("penguins@latest"));
+        Assert.Equal(0, (await h.RunAsync("models", "alias", "penguins", "1", "latest")).Exit);
+        Assert.Equal(1, await PredictedWith("penguins@latest"));
+        Assert.Equal(2, await PredictedWith("penguins"));
+        var missing = await h.RunAsync("predict", "--model", "penguins@prod", "--input", "penguins.csv", "--output", "out.csv");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("has no alias 'prod'; its aliases: latest; 'penguins' alone names its latest version, 2.", missing.Error);
+    }
+
+    [Fact]
     public async Task Run_AfterAProcessDiedMidRun_MarksThatRunKilled()
     {
         using var h = new CliHarness();

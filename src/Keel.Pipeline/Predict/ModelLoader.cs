@@ -20,8 +20,8 @@ public static class ModelLoader
             ?? throw new KeelNotFoundException($"model '{reference}': no registered model called '{reference.Name}'; `keel models list` shows them.");
         var version = reference switch
         {
-            { Alias: { } alias } => model.Aliases.TryGetValue(alias, out var v) ? v
-                : throw new KeelNotFoundException($"model '{reference}': '{reference.Name}' has no alias '{alias}'; its aliases: {(model.Aliases.Count == 0 ? "none" : string.Join(", ", model.Aliases.Keys))}."),
+            { Alias: { } alias } => Aliased(model, alias)
+                ?? throw new KeelNotFoundException($"model '{reference}': '{reference.Name}' has no alias '{alias}'; its aliases: {(model.Aliases.Count == 0 ? "none" : string.Join(", ", model.Aliases.Keys))}; '{reference.Name}' alone names its latest version, {model.LatestVersion}."),
             { Version: { } pinned } => pinned,
             _ => model.LatestVersion,
         };
@@ -36,11 +36,15 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(reference);
         return reference switch
         {
-            { Alias: { } alias } => model.Aliases.TryGetValue(alias, out var v) ? v : null,
+            { Alias: { } alias } => Aliased(model, alias),
             { Version: { } pinned } => pinned,
             _ => model.LatestVersion,
         };
     }
+
+    /// <summary>The version <paramref name="alias"/> points at; for "latest" without such an alias, the latest version.</summary>
+    private static int? Aliased(RegisteredModel model, string alias) =>
+        model.Aliases.TryGetValue(alias, out var v) ? v : alias == ModelReference.Latest ? model.LatestVersion : null;
 
     /// <summary>Reads the version's model file, verifies its SHA-256 against the registry, loads and warms it up (one all-missing row).</summary>
     /// <exception cref="KeelInputException">The file's hash differs from the one recorded at registration (message names both), or it is unreadable.</exception>

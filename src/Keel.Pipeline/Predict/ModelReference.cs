@@ -3,12 +3,16 @@ using Keel.Core;
 
 namespace Keel.Pipeline.Predict;
 
-/// <summary>A registered model as named on the command line: NAME (its latest version), NAME@ALIAS or NAME:VERSION.</summary>
+/// <summary>A registered model as named on the command line: NAME (its latest version), NAME@ALIAS or NAME:VERSION;
+/// NAME@latest is the latest version too, unless the model has an alias of that name (<see cref="Latest"/>).</summary>
 /// <param name="Name">Registered model name.</param>
 /// <param name="Alias">The alias followed, or null.</param>
 /// <param name="Version">A pinned version, or null.</param>
 public sealed record ModelReference(string Name, string? Alias, int? Version)
 {
+    /// <summary>The alias that names the latest version when the model has no alias of that name (as MLflow's "latest").</summary>
+    public const string Latest = "latest";
+
     /// <summary>Whether the version can move (an alias or "latest"): servers poll and follow it.</summary>
     public bool Moves => Version is null;
 
