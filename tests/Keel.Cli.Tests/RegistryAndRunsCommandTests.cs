@@ -188,7 +188,25 @@ public sealed class RegistryAndRunsCommandTests
         var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
         Assert.Contains("time_column: \"date\"", yaml);
         Assert.Contains("strategy: time", yaml);
+        // Four years of dates without a time of day: month recurs in the training part, hour would be a constant.
+        Assert.Contains("time_features: [\"month\", \"dayofweek\"] # cyclic date parts as features; also day, dayofyear, hour, minuteofday", yaml);
+    }
+
+    [Fact]
+    public async Task Init_TimestampsWithTimesOfDayOverAFewMonths_ProposesDayOfWeekAndHour()
+    {
+        using var h = new CliHarness();
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var rows = Enumerable.Range(0, 400).Select(i => $"{start.AddHours(7 * i):yyyy-MM-ddTHH:mm:ssZ},{i % 7},{(i % 3 == 0 ? "yes" : "no")}");
+        await File.WriteAllLinesAsync(Path.Combine(h.Folder, "events.csv"), ["at,x,label", .. rows]);
+
+        var init = await h.RunAsync("init", "events.csv", "--label", "label");
+        var run = await h.RunAsync("run", "keel.yaml", "--json");
+
+        Assert.True(init.Exit == 0, init.Error);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml"));
         Assert.Contains("time_features: [\"dayofweek\", \"hour\"]", yaml);
+        Assert.True(run.Exit == 0, run.Error);
     }
 
     [Fact]

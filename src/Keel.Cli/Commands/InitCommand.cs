@@ -54,6 +54,26 @@ internal static class InitCommand
     }
 
     /// <summary>`--type COLUMN=TYPE` values as reader overrides; a bad one names the option and what was expected.</summary>
+    private static readonly string[] TimeFeatureChoices = ["month", "day", "dayofweek", "dayofyear", "hour", "minuteofday"];
+
+    /// <summary>
+    /// The date parts proposed as features: those that repeat inside the training period, so they carry over to newer rows
+    /// under a time split (year and the raw time only grow). Day of week always; hour when the times have a time of day
+    /// (date-only values would make it a constant); month when the data span two years, so the training part (the oldest
+    /// 64 % by default) sees every month at least once.
+    /// </summary>
+    internal static IReadOnlyList<string> TimeParts(NumericColumn time)
+    {
+        var present = Enumerable.Range(0, time.Length).Where(i => !time.IsMissing(i)).Select(i => time[i]).Where(double.IsFinite).ToArray();
+        if (present.Length == 0) return ["dayofweek"];
+        const double day = 86_400, twoYears = 730 * day;
+        var parts = new List<string>();
+        if (present.Max() - present.Min() >= twoYears) parts.Add("month");
+        parts.Add("dayofweek");
+        if (present.Any(t => t % day != 0)) parts.Add("hour");
+        return parts;
+    }
+
     private static Dictionary<string, ColumnType> ParseTypes(IEnumerable<string> values)
     {
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
@@ -121,10 +141,9 @@ internal static class InitCommand
         {
             y.Key("time_column").Text(firstTime);
             y.Comment("orders rows for the time split; not a feature itself", inline: true);
-            // Day of week and hour repeat inside any training period of a week or more, so they carry over to newer rows;
-            // month, day and dayofyear may be unseen under a time split, and year and the raw time extrapolate.
-            y.Key("time_features").List(["dayofweek", "hour"]);
-            y.Comment("cyclic date parts as features; also month, day, dayofyear; [] for none", inline: true);
+            var parts = TimeParts((NumericColumn)table[firstTime]);
+            y.Key("time_features").List(parts);
+            y.Comment($"cyclic date parts as features; also {string.Join(", ", TimeFeatureChoices.Except(parts))}; [] for none", inline: true);
         }
         y.Comment("group_column: customer_id   enables split strategy 'group'");
         if (extraMissing.Count > 0) y.Key("missing").List(extraMissing);
