@@ -128,6 +128,22 @@ internal sealed record CommandOptions(CliContext Context, Option<string?> StoreO
 
     public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON only" };
 
+    /// <summary>How a CSV or JSON Lines file given on the command line is read, as the spec's data.encoding, data.delimiter and data.decimal.</summary>
+    public static (Option<string?> Encoding, Option<string?> Delimiter, Option<string?> Decimal) TextFileOptions() => (
+        new("--encoding") { Description = "Text encoding of a CSV or JSON Lines file: utf-8 (default, checked), latin1, windows-1252, ..." },
+        new("--delimiter") { Description = "CSV field delimiter: comma, semicolon, tab or pipe (default: detected from the header)" },
+        new("--decimal") { Description = "Decimal mark of numbers: point or comma (default: comma in a semicolon-delimited file, else point)" });
+
+    /// <summary>The values of <see cref="TextFileOptions"/>, checked: an unknown one is an error naming its option.</summary>
+    public static (string? Encoding, string? Delimiter, string? Decimal) TextFileValues(
+        System.CommandLine.ParseResult result, (Option<string?> Encoding, Option<string?> Delimiter, Option<string?> Decimal) options)
+    {
+        string? Checked(Option<string?> option, Func<string, string?> problem) =>
+            result.GetValue(option) is { } v && problem(v) is { } expected ? throw new Keel.Core.KeelInputException($"{option.Name}: {expected}, got '{v}'.") : result.GetValue(option);
+        return (Checked(options.Encoding, Keel.Data.TextFormats.EncodingProblem), Checked(options.Delimiter, Keel.Data.TextFormats.DelimiterProblem),
+            Checked(options.Decimal, Keel.Data.TextFormats.DecimalProblem));
+    }
+
     /// <summary>Opens the store for a reading command: read-only, never created, migrated or written, so it works on a read-only folder.</summary>
     public Task<KeelStore> OpenForReadingAsync(ParseResult result, CancellationToken ct) =>
         KeelStore.OpenAsync(Store(result) with { ReadOnly = true }, ct);

@@ -326,6 +326,35 @@ public sealed class RunFormatsTests
     }
 
     [Fact]
+    public async Task PredictAndMonitor_Latin1File_RefusedAsUtf8AndReadWithEncodingOption()
+    {
+        using var h = new CliHarness();
+        // Island 'Dréam' in Latin-1: read as UTF-8 it would become an unseen category, so it must be refused, not replaced.
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Select(l => l.Replace("Dream", "Dréam"));
+        File.WriteAllBytes(Path.Combine(h.Folder, "p.csv"), System.Text.Encoding.Latin1.GetBytes(string.Join("\n", lines) + "\n"));
+        h.Write("keel.yaml", "data: {path: p.csv, label: Species, encoding: latin1}\nmodels: [zero_rule, linear]\nregister: {name: lat}\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml", "--json")).Exit);
+
+        var utf8 = await h.RunAsync("predict", "--model", "lat", "--input", "p.csv", "--output", "o.csv");
+        var latin1 = await h.RunAsync("predict", "--model", "lat", "--input", "p.csv", "--output", "o.csv", "--encoding", "latin1", "--json");
+        var monitor = await h.RunAsync("monitor", "--model", "lat", "--data", "p.csv", "--encoding", "latin1", "--no-store", "--json");
+        var unknown = await h.RunAsync("predict", "--model", "lat", "--input", "p.csv", "--output", "o.csv", "--encoding", "klingon");
+
+        Assert.Equal(1, utf8.Exit);
+        Assert.Contains("p.csv line 32", utf8.Error); // the first Dréam row
+        Assert.Contains("invalid UTF-8", utf8.Error);
+        Assert.Contains("--encoding", utf8.Error);
+        Assert.True(latin1.Exit == 0, latin1.Error);
+        Assert.Equal(344, latin1.Json().GetProperty("rows").GetInt64());
+        var scored = File.ReadAllLines(Path.Combine(h.Folder, "o.csv")).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        var truth = lines.Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.True(scored.Zip(truth).Count(x => x.First == x.Second) > 0.95 * truth.Length);
+        Assert.True(monitor.Exit == 0, monitor.Error);
+        Assert.Equal(1, unknown.Exit);
+        Assert.StartsWith("--encoding: expected", unknown.Error.Replace("error: ", "").Trim());
+    }
+
+    [Fact]
     public async Task InitRunPredict_SemicolonCsvWithDecimalCommas_ReadsTheMeasurementsAsNumbers()
     {
         using var h = new CliHarness();

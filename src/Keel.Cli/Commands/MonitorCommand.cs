@@ -34,14 +34,19 @@ internal static class MonitorCommand
         var key = new Option<string?>("--key") { Description = "Key column present in both --data and --labels" };
         var label = new Option<string?>("--label") { Description = "Label column of --labels (default: the model's label)" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not keep the results with the model version" };
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("monitor", "Compare current data with a reference, window by window: drift per column, output drift, schema changes, serving figures")
         {
-            model, reference, deployment, data, window, timeColumn, period, threshold, small, spec, labels, key, label, report, noStore, json,
+            model, reference, deployment, data, window, timeColumn, period, threshold, small, spec, labels, key, label, text.Encoding, text.Delimiter, text.Decimal, report, noStore, json,
         };
         command.SetAction(async (result, ct) =>
         {
+            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
             var request = new MonitorRequest
             {
+                Encoding = encoding,
+                Delimiter = delimiter,
+                Decimal = decimalMark,
                 Model = result.GetValue(model),
                 ReferencePath = result.GetValue(reference) is { } r ? o.Context.Resolve(r) : null,
                 Deployment = result.GetValue(deployment),

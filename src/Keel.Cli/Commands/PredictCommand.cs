@@ -18,14 +18,16 @@ internal static class PredictCommand
         var chunk = new Option<int>("--chunk-rows") { Description = "Rows predicted at a time", DefaultValueFactory = _ => 50_000 };
         var explain = new Option<bool>("--explain") { Description = "Add each row's largest per-column contributions (linear and tree models)" };
         var top = new Option<int>("--explain-top") { Description = "Contributions per row with --explain", DefaultValueFactory = _ => 3 };
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("predict", "Predict a file with a registered model (streamed in chunks; columns matched by name)")
         {
-            model, input, output, chunk, explain, top, json,
+            model, input, output, chunk, explain, top, text.Encoding, text.Delimiter, text.Decimal, json,
         };
         command.SetAction(async (result, ct) =>
         {
             if (result.GetValue(explain) && result.GetValue(top) < 1)
                 throw new Keel.Core.KeelInputException($"--explain-top: expected a number of contributions per row of at least 1, got {result.GetValue(top)}.");
+            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
             var reference = ModelReference.Parse(result.GetValue(model)!);
             await using var store = await o.OpenForReadingAsync(result, ct);
             var version = await ModelLoader.ResolveAsync(store.Registry, reference, ct);
@@ -36,6 +38,9 @@ internal static class PredictCommand
                 Output = o.Context.Resolve(result.GetValue(output)!),
                 ChunkRows = result.GetValue(chunk),
                 Explain = result.GetValue(explain) ? result.GetValue(top) : 0,
+                Encoding = encoding,
+                Delimiter = delimiter,
+                Decimal = decimalMark,
             };
             var quiet = result.GetValue(json);
             var watch = Stopwatch.StartNew();

@@ -17,6 +17,15 @@ public sealed record ChunkReadOptions
 
     /// <summary>Raw values read as missing (the model's tokens). Default: "", NA, N/A, null, NULL, NaN.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = BindingOptions.DefaultMissingTokens;
+
+    /// <summary>Text encoding of CSV and JSON Lines files, as <see cref="ReadOptions.Encoding"/>. Default null: UTF-8, checked strictly.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>CSV field delimiter, as <see cref="ReadOptions.Delimiter"/>. Default null: detected from the header line.</summary>
+    public string? Delimiter { get; init; }
+
+    /// <summary>Decimal mark, as <see cref="ReadOptions.Decimal"/>. Default null: comma for a semicolon delimiter, else point.</summary>
+    public string? Decimal { get; init; }
 }
 
 /// <summary>One chunk of a file bound to a schema: its rows and the 0-based index of its first row in the file.</summary>
@@ -49,10 +58,12 @@ public static class ChunkedTableReader
     {
         var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
-        var encoding = TextEncodings.Resolve(null);
-        var delimiter = Delimiters.Choose(path, null, encoding);
-        var decimalComma = DecimalMarks.Comma(null, delimiter);
-        using var records = new CsvRecords(path, delimiter, encoding, check: false);
+        var encoding = TextEncodings.Resolve(options.Encoding);
+        var delimiter = Delimiters.Choose(path, options.Delimiter, encoding);
+        var decimalComma = DecimalMarks.Comma(options.Decimal, delimiter);
+        // Checked as training reads it: a byte that is not UTF-8 stops the read naming its line, never a silent replacement
+        // character that would turn a known category into an unseen one.
+        using var records = new CsvRecords(path, delimiter, encoding, check: true);
         if (!records.MoveNext()) throw new KeelInputException($"{name}: the file is empty; it has no header row.");
         var header = new string[records.Count];
         for (var i = 0; i < header.Length; i++) header[i] = records.Field(i).ToString();
@@ -90,7 +101,8 @@ public static class ChunkedTableReader
     {
         var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
-        var (source, text) = TextSource.Open(path, TextEncodings.Resolve(null), check: false);
+        var (source, text) = TextSource.Open(path, TextEncodings.Resolve(options.Encoding), check: true);
+        var decimalComma = DecimalMarks.Comma(options.Decimal, '\0');
         using (source)
         using (text)
         {
@@ -113,7 +125,7 @@ public static class ChunkedTableReader
                     if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
                 }
                 if (lines.Count == 0 && first > 0) yield break;
-                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens });
+                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma });
                 for (var r = 0; r < lines.Count; r++)
                 {
                     using var doc = Parse(lines[r], name, first + r);

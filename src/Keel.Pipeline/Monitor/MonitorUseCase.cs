@@ -85,7 +85,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             version = await ModelLoader.ResolveAsync(Store().Registry, ModelReference.Parse(modelText), ct);
             stored = await LoadReferenceAsync(version, ct);
         }
-        var seasonal = r.ReferencePath is null ? null : SeasonalReference.Read(r.ReferencePath, r.TimeColumn, r.ReferencePeriod, r.Reference);
+        var seasonal = r.ReferencePath is null ? null : SeasonalReference.Read(r.ReferencePath, r.TimeColumn, r.ReferencePeriod, r.Reference, r.FileReading);
         var ignore = new HashSet<string>(StringComparer.Ordinal);
         if (r.TimeColumn is not null) ignore.Add(r.TimeColumn);
         ignore.Add(LogWindows.TimeColumn);
@@ -100,12 +100,12 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         {
             var path = r.DataPath!;
             if (!File.Exists(path)) throw new KeelInputException($"--data '{path}': the file does not exist.");
-            var table = TableReader.Read(path, new ReadOptions()).Table;
+            var table = TableReader.Read(path, r.FileReading).Table;
             var windows = Windowing.Split(table, spec, r.TimeColumn);
             Action<DataWindow, WindowFigures>? performance = null;
             if (version is not null && stored is not null)
             {
-                var (outputs, predictions, note) = await ScoreAsync(version, path, ct);
+                var (outputs, predictions, note) = await ScoreAsync(version, path, r, ct);
                 if (note is not null) notes.Add(note);
                 if (outputs.Count > 0) table = new Table([.. table.Columns.Where(c => !outputs.Any(o => o.Name == c.Name)), .. outputs]);
                 var labels = await LabelsAsync(r, version, table, path, ct);
@@ -186,18 +186,18 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             label = run?.Params.GetValueOrDefault("data.label")
                 ?? throw new KeelInputException($"model {version.Name}:{version.Version} does not record its label column; give --label COLUMN.");
         }
-        return LabelsFile.Read(r.LabelsPath, r.LabelsKey!, label);
+        return LabelsFile.Read(r.LabelsPath, r.LabelsKey!, label, r.FileReading);
     }
 
     /// <summary>The model's answers on every row of the file, as output columns and predictions; a file it cannot score gives a note instead.</summary>
-    private async Task<(IReadOnlyList<Column>, Predictions?, string?)> ScoreAsync(ModelVersion version, string path, CancellationToken ct)
+    private async Task<(IReadOnlyList<Column>, Predictions?, string?)> ScoreAsync(ModelVersion version, string path, MonitorRequest r, CancellationToken ct)
     {
         var loaded = await ModelLoader.LoadAsync(Store().Artifacts, version, ct);
         var parts = new List<Column[]>();
         var predictions = new List<Predictions>();
         try
         {
-            foreach (var chunk in ChunkedTableReader.Read(path, loaded.InputSchema, new ChunkReadOptions { MissingTokens = loaded.MissingTokens }))
+            foreach (var chunk in ChunkedTableReader.Read(path, loaded.InputSchema, new ChunkReadOptions { MissingTokens = loaded.MissingTokens, Encoding = r.Encoding, Delimiter = r.Delimiter, Decimal = r.Decimal }))
             {
                 ct.ThrowIfCancellationRequested();
                 var p = loaded.Predict(chunk.Table);

@@ -26,10 +26,10 @@ internal sealed class SeasonalReference
 
     public string Description { get; }
 
-    public static SeasonalReference Read(string path, string? timeColumn, string? period, ReferenceOptions options)
+    public static SeasonalReference Read(string path, string? timeColumn, string? period, ReferenceOptions options, ReadOptions reading)
     {
         if (!File.Exists(path)) throw new KeelInputException($"--reference '{path}': the file does not exist.");
-        var table = TableReader.Read(path, new ReadOptions()).Table;
+        var table = TableReader.Read(path, reading).Table;
         var name = Path.GetFileName(path);
         if (period is null) return new SeasonalReference(table, null, options, false, name, $"{name} ({table.RowCount:N0} rows)");
         if (timeColumn is null) throw new KeelInputException("--reference-period needs --time-column, the date-time column of both files.");

@@ -42,10 +42,10 @@ internal sealed class LabelsFile
 
     /// <summary>Reads <paramref name="path"/>'s key and label columns.</summary>
     /// <exception cref="KeelInputException">The file or a column is missing (names the file and the columns it has).</exception>
-    public static LabelsFile Read(string path, string key, string label)
+    public static LabelsFile Read(string path, string key, string label, ReadOptions reading)
     {
         if (!File.Exists(path)) throw new KeelInputException($"--labels '{path}': the file does not exist.");
-        var table = TableReader.Read(path, new ReadOptions()).Table;
+        var table = TableReader.Read(path, reading).Table;
         var name = Path.GetFileName(path);
         foreach (var (column, what) in new[] { (key, "key column (--key)"), (label, "label column (--label)") })
             if (!table.Contains(column))

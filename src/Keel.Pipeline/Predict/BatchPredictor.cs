@@ -24,6 +24,15 @@ public sealed record BatchPredictOptions
 
     /// <summary>The largest contributions to write per row (columns top1_column, top1_contribution, ...). Default 0: none.</summary>
     public int Explain { get; init; }
+
+    /// <summary>Text encoding, delimiter and decimal mark of a CSV or JSON Lines input (<see cref="ChunkReadOptions"/>). Default: UTF-8, detected.</summary>
+    public string? Encoding { get; init; }
+
+    /// <inheritdoc cref="ChunkReadOptions.Delimiter"/>
+    public string? Delimiter { get; init; }
+
+    /// <inheritdoc cref="ChunkReadOptions.Decimal"/>
+    public string? Decimal { get; init; }
 }
 
 /// <summary>How many rows a batch prediction wrote.</summary>
@@ -55,7 +64,7 @@ public static class BatchPredictor
             await using (var file = File.Create(temp))
             {
                 await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
-                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens }))
+                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Encoding = options.Encoding, Delimiter = options.Delimiter, Decimal = options.Decimal }))
                 {
                     ct.ThrowIfCancellationRequested();
                     var predictions = model.Predict(chunk.Table);
