@@ -35,9 +35,9 @@ public static class DataCheckStep
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(label);
-        int FileRow(int r) => label.KeptRows[r];
+        // Findings name rows as the file has them (rows without a label were dropped from the table).
         Finding[] integrity = spec.Integrity == CheckMode.Off ? []
-            : IntegrityChecks.Run(table, spec.Data.Label, new IntegrityOptions { Seed = spec.Seed }).Select(f => f.MapRows(FileRow)).ToArray();
+            : IntegrityChecks.Run(table, spec.Data.Label, new IntegrityOptions { Seed = spec.Seed, RowNumbers = label.KeptRows }).ToArray();
         if (spec.Integrity == CheckMode.Error && integrity.Where(f => f.Severity >= Severity.Warning).ToArray() is { Length: > 0 } serious)
             throw new KeelInputException($"{specName} field 'integrity': error, and the integrity checks found {serious.Length} problem(s): " +
                 string.Join(" ", serious.Select(f => $"[{f.Check}] {f.Message}")) + " (integrity: warn reports them without failing.)");
@@ -57,7 +57,8 @@ public static class DataCheckStep
                 GroupColumn = spec.Data.GroupColumn,
                 AfterLabel = spec.Data.AvailableAt.Where(kv => kv.Value == "after_label").Select(kv => kv.Key).ToArray(),
                 NotCompared = spec.Split.Predefined?.Column is { } pc ? [pc] : [],
-            }, new LeakageOptions()).Select(f => f.MapRows(FileRow)).ToArray();
+                RowNumbers = label.KeptRows,
+            }, new LeakageOptions()).ToArray();
             if (spec.Leakage == CheckMode.Error) FailOnLeakage(specName, leakage);
         }
         return new DataChecks(integrity, contract, leakage);

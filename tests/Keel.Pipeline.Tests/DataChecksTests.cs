@@ -87,6 +87,36 @@ public sealed class DataChecksTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_RowsWithoutLabelDropped_FindingsNameFileRowsInTextAndList()
+    {
+        // The first 10 data rows have no label (dropped before the checks); data rows 20-24 are repeated at the end.
+        var lines = File.ReadAllLines(Sample("credit_data.csv"));
+        var data = lines.Skip(1).Select((l, i) => i < 10 ? string.Concat("\"\"", l.AsSpan(l.IndexOf(','))) : l).ToArray();
+        File.WriteAllLines(Path.Combine(_dir, "credit.csv"), [lines[0], .. data, .. data.Skip(20).Take(5)]);
+
+        var run = Prepare("data: {path: credit.csv, label: Status}\nmodels: [zero_rule]\n");
+
+        var duplicates = Assert.Single(run.Checks.Integrity, f => f.Check == "duplicate_rows");
+        string[] file = [.. data, .. data.Skip(20).Take(5)];
+        var firstSeen = new Dictionary<string, int>();
+        var repeats = new List<(int Row, int Of)>();
+        for (var r = 10; r < file.Length; r++)
+        {
+            if (!firstSeen.TryAdd(file[r], r)) repeats.Add((r, firstSeen[file[r]]));
+        }
+        Assert.EndsWith($"the first: row {repeats[0].Row} repeats row {repeats[0].Of}.", duplicates.Message);
+        Assert.Equal(repeats.Select(x => x.Row).Take(Finding.MaxListedRows), duplicates.Rows);
+        Assert.Contains((data.Length, 20), repeats);
+        var outliers = run.Checks.Integrity.Where(f => f.Check == "extreme_outliers").ToArray();
+        Assert.NotEmpty(outliers);
+        foreach (var f in outliers)
+        {
+            var named = int.Parse(System.Text.RegularExpressions.Regex.Match(f.Message, @"in row (\d+)\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains(named, f.Rows);
+        }
+    }
+
+    [Fact]
     public void Prepare_IntegrityOffOrError_SkipsTheChecksOrFailsNamingTheFinding()
     {
         // credit_data with a few rows repeated: the duplicate_rows check finds them (a warning).

@@ -50,9 +50,9 @@ public static class LeakageChecks
             // A few repeated rows happen in real data (the integrity check lists them); a share this large changes the metrics.
             if (all.Length == 0 || (double)all.Length / rows.Length < options.DuplicateShare) continue;
             findings.Add(new Finding("train_test_duplicates", Severity.Warning,
-                $"{all.Length} of {rows.Length} {name} rows ({IntegrityChecks.Pct(all.Length, rows.Length)}) repeat a train row: {same.Length} exactly, {close.Length} nearly (numbers to 4 significant digits, text ignoring case and spaces); e.g. {name} rows {string.Join(", ", all.Take(5))}. Their {name} metrics reward memory, not generalisation.")
+                $"{all.Length} of {rows.Length} {name} rows ({IntegrityChecks.Pct(all.Length, rows.Length)}) repeat a train row: {same.Length} exactly, {close.Length} nearly (numbers to 4 significant digits, text ignoring case and spaces); e.g. {name} rows {string.Join(", ", all.Take(5).Select(request.Shown))}. Their {name} metrics reward memory, not generalisation.")
             {
-                Rows = Finding.Listed(all),
+                Rows = Finding.Listed(all.Select(request.Shown)),
                 RowCount = all.Length,
                 Fix = "Remove duplicate rows before splitting, or split by a group column (split.strategy: group) so copies of one entity stay together.",
             });
@@ -71,7 +71,7 @@ public static class LeakageChecks
                 $"{early.Length} of {rows.Length} {name} rows have a '{timeColumn}' before the last train time {time.Format(request.Split.Train.MaxBy(r => double.IsNaN(time[r]) ? double.NegativeInfinity : time[r]))}: the model learns from the future of the rows it is tested on.")
             {
                 Columns = [timeColumn],
-                Rows = Finding.Listed(early),
+                Rows = Finding.Listed(early.Select(request.Shown)),
                 RowCount = early.Length,
                 Fix = "Use split.strategy: time, so every test row comes after every train row.",
             });
@@ -91,7 +91,7 @@ public static class LeakageChecks
                 $"{groups.Length} value(s) of '{groupColumn}' have rows in both train and {name} ({shared.Length} {name} rows), e.g. {string.Join(", ", groups.Take(5).Select(v => $"'{v}'"))}.")
             {
                 Columns = [groupColumn],
-                Rows = Finding.Listed(shared),
+                Rows = Finding.Listed(shared.Select(request.Shown)),
                 RowCount = shared.Length,
                 Fix = "Use split.strategy: group with data.group_column, so each group lies on one side only.",
             });

@@ -29,6 +29,13 @@ public sealed record LeakageRequest
 
     /// <summary>Columns left out of the row comparison (a predefined split column differs by design). Default: none.</summary>
     public IReadOnlyList<string> NotCompared { get; init; } = [];
+
+    /// <summary>The number each table row is shown by, in messages and <see cref="Quality.Finding.Rows"/> (its data row in the file when
+    /// rows were dropped before the checks). Default null: the table row itself.</summary>
+    public IReadOnlyList<int>? RowNumbers { get; init; }
+
+    /// <summary>The number table row <paramref name="row"/> is shown by.</summary>
+    internal int Shown(int row) => RowNumbers is { } numbers ? numbers[row] : row;
 }
 
 /// <summary>Thresholds of the leakage checks.</summary>

@@ -32,9 +32,6 @@ public sealed record Finding(string Check, Severity Severity, string Message)
     /// <summary>How to fix it. Default: null.</summary>
     public string? Fix { get; init; }
 
-    /// <summary>This finding with its rows renumbered by <paramref name="map"/> (table rows to file rows).</summary>
-    public Finding MapRows(Func<int, int> map) => Rows.Count == 0 ? this : this with { Rows = Rows.Select(map).ToArray() };
-
     /// <summary>The first <see cref="MaxListedRows"/> of <paramref name="rows"/>.</summary>
     public static int[] Listed(IEnumerable<int> rows) => rows.Take(MaxListedRows).ToArray();
 }

@@ -14,27 +14,27 @@ public static class IntegrityChecks
         ArgumentNullException.ThrowIfNull(options);
         var findings = new List<Finding>();
         var features = label is null ? table.Columns : table.Columns.Where(c => c.Name != label).ToArray();
-        Duplicates(table, findings);
+        Duplicates(table, options, findings);
         foreach (var column in table.Columns)
         {
             Constant(column, options, findings);
             if (column is StringColumn s)
             {
-                MixedTypes(s, findings);
-                if (s.Type == ColumnType.Categorical) Variants(s, findings);
+                MixedTypes(s, options, findings);
+                if (s.Type == ColumnType.Categorical) Variants(s, options, findings);
             }
             else if (column is NumericColumn { Type: ColumnType.Numeric } n) Outliers(n, options, findings);
         }
         if (label is not null)
         {
             var y = table[label];
-            ConflictingLabels(features, y, findings);
+            ConflictingLabels(features, y, options, findings);
             if (y is StringColumn or NumericColumn { Type: ColumnType.Boolean } || IsFewIntegers(y)) LabelChecks(table, features, y, options, findings);
         }
         return findings;
     }
 
-    private static void Duplicates(Table table, List<Finding> findings)
+    private static void Duplicates(Table table, IntegrityOptions options, List<Finding> findings)
     {
         var keys = RowHasher.Keys(table.Columns, table.RowCount, normalise: false);
         var first = new Dictionary<(ulong, ulong), int>();
@@ -45,15 +45,15 @@ public static class IntegrityChecks
         }
         if (repeats.Count == 0) return;
         findings.Add(new Finding("duplicate_rows", Severity.Warning,
-            $"{repeats.Count} row(s) repeat an earlier row exactly (every column); the first: row {repeats[0]} repeats row {first[keys[repeats[0]]]}.")
+            $"{repeats.Count} row(s) repeat an earlier row exactly (every column); the first: row {options.Shown(repeats[0])} repeats row {options.Shown(first[keys[repeats[0]]])}.")
         {
-            Rows = Finding.Listed(repeats),
+            Rows = Finding.Listed(repeats.Select(options.Shown)),
             RowCount = repeats.Count,
             Fix = "Drop the repeated rows, or keep them only if they are real repeated events (then split by group so copies never straddle train and test).",
         });
     }
 
-    private static void ConflictingLabels(IReadOnlyList<Column> features, Column label, List<Finding> findings)
+    private static void ConflictingLabels(IReadOnlyList<Column> features, Column label, IntegrityOptions options, List<Finding> findings)
     {
         if (features.Count == 0) return;
         var keys = RowHasher.Keys(features, label.Length, normalise: false);
@@ -74,10 +74,10 @@ public static class IntegrityChecks
         if (conflicting.Count == 0) return;
         conflicting.Sort();
         findings.Add(new Finding("conflicting_labels", Severity.Warning,
-            $"{conflicting.Count} row(s) have the same features as another row but a different '{label.Name}' (e.g. rows {string.Join(", ", conflicting.Take(4))}).")
+            $"{conflicting.Count} row(s) have the same features as another row but a different '{label.Name}' (e.g. rows {string.Join(", ", conflicting.Take(4).Select(options.Shown))}).")
         {
             Columns = [label.Name],
-            Rows = Finding.Listed(conflicting),
+            Rows = Finding.Listed(conflicting.Select(options.Shown)),
             RowCount = conflicting.Count,
             Fix = "Check how these rows were labelled; relabel or drop the wrong ones, or add the feature that tells them apart.",
         });
@@ -134,7 +134,7 @@ public static class IntegrityChecks
     }
 
     /// <summary>A string column whose values are of two or more kinds (numbers, booleans, dates, text), the minority at least 1 %.</summary>
-    private static void MixedTypes(StringColumn column, List<Finding> findings)
+    private static void MixedTypes(StringColumn column, IntegrityOptions options, List<Finding> findings)
     {
         var rows = new Dictionary<Kind, List<int>>();
         var present = 0;
@@ -150,19 +150,19 @@ public static class IntegrityChecks
         var minority = rows.OrderBy(kv => kv.Value.Count).First();
         // Codes such as 1, 2, 3+ or a stray 'unknown' among numbers are common and harmless below 1 %.
         if (minority.Value.Count < Math.Max(2, present / 100)) return;
-        var examples = string.Join(", ", minority.Value.Take(3).Select(r => $"'{column[r]}' (row {r})"));
+        var examples = string.Join(", ", minority.Value.Take(3).Select(r => $"'{column[r]}' (row {options.Shown(r)})"));
         findings.Add(new Finding("mixed_types", Severity.Warning,
             $"column '{column.Name}' mixes kinds of values: {string.Join(", ", rows.OrderByDescending(kv => kv.Value.Count).Select(kv => $"{kv.Value.Count} {kv.Key.ToString().ToLowerInvariant()}"))}; e.g. {examples}.")
         {
             Columns = [column.Name],
-            Rows = Finding.Listed(minority.Value),
+            Rows = Finding.Listed(minority.Value.Select(options.Shown)),
             RowCount = minority.Value.Count,
             Fix = $"Make the column one kind: list the tokens that mean 'missing' in data.missing, or set data.types.{column.Name}.",
         });
     }
 
     /// <summary>Categories that differ only in case or spaces ('Rent', 'rent ', 'RENT').</summary>
-    private static void Variants(StringColumn column, List<Finding> findings)
+    private static void Variants(StringColumn column, IntegrityOptions options, List<Finding> findings)
     {
         var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         for (var r = 0; r < column.Length; r++)
@@ -185,7 +185,7 @@ public static class IntegrityChecks
             $"column '{column.Name}' has {variants.Length} categor{(variants.Length == 1 ? "y" : "ies")} written in several ways (case or spaces): {shown}.")
         {
             Columns = [column.Name],
-            Rows = Finding.Listed(rows),
+            Rows = Finding.Listed(rows.Select(options.Shown)),
             RowCount = rows.Count,
             Fix = "Normalise the values at the source (trim, one case) so each category is one value.",
         });
@@ -214,10 +214,10 @@ public static class IntegrityChecks
         if (rows.Count == 0) return;
         var worst = rows.MaxBy(r => Math.Abs(column[r] - median));
         findings.Add(new Finding("extreme_outliers", rows.Count * 100 < column.Length ? Severity.Info : Severity.Warning,
-            $"column '{column.Name}': {rows.Count} value(s) lie more than {options.OutlierRobustZ:0.#} robust standard deviations from the median {F(median)} (the farthest: {F(column[worst])} in row {worst}).")
+            $"column '{column.Name}': {rows.Count} value(s) lie more than {options.OutlierRobustZ:0.#} robust standard deviations from the median {F(median)} (the farthest: {F(column[worst])} in row {options.Shown(worst)}).")
         {
             Columns = [column.Name],
-            Rows = Finding.Listed(rows),
+            Rows = Finding.Listed(rows.Select(options.Shown)),
             RowCount = rows.Count,
             Fix = "Check for unit or entry errors (a sentinel such as 999999, cents for dollars); fix or mark them missing. Tree models are robust to real extremes.",
         });
@@ -277,7 +277,7 @@ public static class IntegrityChecks
             if (best >= 0 && best != y[i] && p[i][y[i]] < options.NoiseMaxLabelProbability) suspects.Add((kept[i], p[i][y[i]]));
         }
         if (suspects.Count == 0) return;
-        var ordered = suspects.OrderBy(s => s.Own).ThenBy(s => s.Row).Select(s => s.Row).ToArray();
+        var ordered = suspects.OrderBy(s => s.Own).ThenBy(s => s.Row).Select(s => options.Shown(s.Row)).ToArray();
         findings.Add(new Finding("label_noise_suspects", Severity.Info,
             $"{suspects.Count} row(s) ({Pct(suspects.Count, kept.Length)}) have a '{label.Name}' that an out-of-fold naive Bayes model finds very unlikely (probability below {options.NoiseMaxLabelProbability:0.##}) while it is confident in another class; the most doubtful first: rows {string.Join(", ", ordered.Take(5))}.")
         {

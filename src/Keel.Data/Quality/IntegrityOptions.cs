@@ -23,4 +23,11 @@ public sealed record IntegrityOptions
 
     /// <summary>Seed of the fold assignment. Default 42.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>The number each table row is shown by, in messages and <see cref="Finding.Rows"/>: e.g. its data row in the file
+    /// when rows without a label were dropped before the checks. Default null: the table row itself.</summary>
+    public IReadOnlyList<int>? RowNumbers { get; init; }
+
+    /// <summary>The number table row <paramref name="row"/> is shown by.</summary>
+    internal int Shown(int row) => RowNumbers is { } numbers ? numbers[row] : row;
 }
