@@ -193,6 +193,22 @@ public sealed class RegistryAndRunsCommandTests
     }
 
     [Fact]
+    public async Task Init_RowNumberColumn_PutInIgnoreAndValidateWarnsOfIt()
+    {
+        using var h = new CliHarness();
+        var rows = Enumerable.Range(0, 300).Select(i => $"{i + 1},{i % 13},{(i % 3 == 0 ? "yes" : "no")}");
+        await File.WriteAllLinesAsync(Path.Combine(h.Folder, "rows.csv"), ["row_id,x,label", .. rows]);
+
+        var init = await h.RunAsync("init", "rows.csv", "--label", "label");
+        var validate = await h.RunAsync("validate", "rows.csv", "--label", "label", "--json");
+
+        Assert.True(init.Exit == 0, init.Error);
+        Assert.Contains("ignore: [\"row_id\"] # every value distinct: looks like an id", await File.ReadAllTextAsync(Path.Combine(h.Folder, "keel.yaml")));
+        var finding = validate.Json().GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("check").GetString() == "row_number_column");
+        Assert.Equal("row_id", finding.GetProperty("columns")[0].GetString());
+    }
+
+    [Fact]
     public async Task Init_TimestampsWithTimesOfDayOverAFewMonths_ProposesDayOfWeekAndHour()
     {
         using var h = new CliHarness();

@@ -25,6 +25,27 @@ public sealed class IntegrityChecksTests
     }
 
     [Fact]
+    public void Run_ConsecutiveWholeNumbersOncePerRow_RowNumberColumnButNotNearMisses()
+    {
+        var order = Enumerable.Range(0, 40).Select(i => (double)(i * 17 % 40 + 1)).ToArray(); // 1..40 shuffled
+        double[] gap = [.. order[..39], 42];
+        double[] repeat = [.. order[..39], order[0]];
+        double[] half = [.. order[..39], 40.5];
+        double[] y = [.. order.Select(v => v % 2)];
+        var t = T(Num("id", order), Num("gap", gap), Num("repeat", repeat), Num("half", half), Num("short", order[..19]
+            .Concat(Enumerable.Repeat(double.NaN, 21)).ToArray()), Num("y", y), Num("label_rank", order));
+
+        var found = Run(t, "label_rank").Where(f => f.Check == "row_number_column").ToArray();
+
+        var f = Assert.Single(found);
+        Assert.Equal(["id"], f.Columns);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.StartsWith("column 'id' holds each whole number from 1 to 40 once", f.Message, StringComparison.Ordinal);
+        Assert.False(IntegrityChecks.IsRowNumber(Num("few", [.. Enumerable.Range(0, 19).Select(i => (double)i)])));
+        Assert.True(IntegrityChecks.IsRowNumber(Num("many", [.. Enumerable.Range(-5, 20).Select(i => (double)i)])));
+    }
+
+    [Fact]
     public void Run_SameFeaturesDifferentLabels_ConflictingLabelsNamesBothRows()
     {
         var t = T(Num("x", 1, 2, 1, 3), Str("y", "a", "b", "b", "a"));
@@ -40,7 +61,7 @@ public sealed class IntegrityChecksTests
         var near = Enumerable.Repeat(0.0, 200).ToArray();
         near[7] = 1;
         var t = T(new NumericColumn("k", Enumerable.Repeat(5.0, 200).ToArray()), new NumericColumn("n", near),
-            new NumericColumn("ok", Enumerable.Range(0, 200).Select(i => (double)i).ToArray()));
+            new NumericColumn("ok", Enumerable.Range(0, 200).Select(i => i * 1.5).ToArray()));
 
         var findings = Run(t);
 

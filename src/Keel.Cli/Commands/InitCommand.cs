@@ -107,9 +107,10 @@ internal static class InitCommand
         var label = LabelEncoding.Encode(loaded.Table, labelColumn, task, null, Path.GetFileName(dataPath));
         var name = Names.DefaultExperiment(dataPath);
         var table = loaded.Table;
+        // Strings all distinct, or consecutive whole numbers each once (a row number): ids, not features.
         var idLike = table.Columns
-            .Where(col => col.Name != labelColumn && col is StringColumn s && table.RowCount > 20 && s.MissingCount() == 0
-                          && s.Values.ToArray().Distinct().Count() == table.RowCount)
+            .Where(col => col.Name != labelColumn && ((col is StringColumn s && table.RowCount > 20 && s.MissingCount() == 0
+                          && s.Values.ToArray().Distinct().Count() == table.RowCount) || Keel.Data.Quality.IntegrityChecks.IsRowNumber(col)))
             .Select(col => col.Name).ToArray();
         var firstTime = table.Columns.FirstOrDefault(col => col.Type == ColumnType.DateTime && col.Name != labelColumn)?.Name;
 

@@ -23,7 +23,11 @@ public static class IntegrityChecks
                 MixedTypes(s, options, findings);
                 if (s.Type == ColumnType.Categorical) Variants(s, options, findings);
             }
-            else if (column is NumericColumn { Type: ColumnType.Numeric } n) Outliers(n, options, findings);
+            else if (column is NumericColumn { Type: ColumnType.Numeric } n)
+            {
+                Outliers(n, options, findings);
+                if (n.Name != label) RowNumber(n, findings);
+            }
         }
         if (label is not null)
         {
@@ -50,6 +54,52 @@ public static class IntegrityChecks
             Rows = Finding.Listed(repeats.Select(options.Shown)),
             RowCount = repeats.Count,
             Fix = "Drop the repeated rows, or keep them only if they are real repeated events (then split by group so copies never straddle train and test).",
+        });
+    }
+
+    /// <summary>Fewest rows for <see cref="IsRowNumber"/>: below it a run of distinct whole numbers is too likely by chance.</summary>
+    private const int RowNumberMinRows = 20;
+
+    /// <summary>
+    /// Whether <paramref name="column"/> holds consecutive whole numbers, each once, in at least 20 rows with none missing
+    /// (0..n-1, 1..n or any run): a row index or a counter, which as a feature only tells rows apart by position.
+    /// </summary>
+    public static bool IsRowNumber(Column column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (column is not NumericColumn { Type: ColumnType.Numeric } numbers || numbers.Length < RowNumberMinRows || numbers.MissingCount() > 0)
+            return false;
+        var (min, max) = Range(numbers);
+        if (!double.IsFinite(min) || !double.IsFinite(max) || max - min + 1 != numbers.Length) return false;
+        var seen = new HashSet<double>();
+        for (var r = 0; r < numbers.Length; r++)
+        {
+            var v = numbers[r];
+            if (v != Math.Floor(v) || !seen.Add(v)) return false;
+        }
+        return true;
+    }
+
+    private static (double Min, double Max) Range(NumericColumn column)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (var r = 0; r < column.Length; r++)
+        {
+            min = Math.Min(min, column[r]);
+            max = Math.Max(max, column[r]);
+        }
+        return (min, max);
+    }
+
+    private static void RowNumber(NumericColumn column, List<Finding> findings)
+    {
+        if (!IsRowNumber(column)) return;
+        var (min, max) = Range(column);
+        findings.Add(new Finding("row_number_column", Severity.Warning,
+            $"column '{column.Name}' holds each whole number from {min.ToString("0", CultureInfo.InvariantCulture)} to {max.ToString("0", CultureInfo.InvariantCulture)} once, one per row: it looks like a row number or a counter. As a feature it tells rows apart only by their position: a model learns the file's order, and the label too when the file is sorted by it.")
+        {
+            Columns = [column.Name],
+            Fix = $"Leave it out (data.ignore: [{column.Name}]), unless the order itself means something (then use it as data.time_column or a real feature).",
         });
     }
 
