@@ -106,6 +106,7 @@ public sealed class CsvReaderTests : IDisposable
     [InlineData("d.csv", "a,b,a\n1,2,3\n", "d.csv line 1: ", "column 'a' appears twice in the header (fields 1 and 3)")]
     [InlineData("h.csv", "\na,,c\n1,2,3\n", "h.csv line 2: ", "header field 2 is empty")]
     [InlineData("u.csv", "a,b\n1,2\n3,\"open\nmore\nstill\n", "u.csv line 3: ", "never closed")]
+    [InlineData("v.csv", "a,b\n1,2\n\"open,3\n4,5\n", "v.csv line 3: ", "never closed (expected a closing '\"'), so the rest of the file ran into it")]
     [InlineData("t.csv", "a,b\n1,\"x\"y\n", "t.csv line 2: ", "unexpected 'y' after a closing quote")]
     public void Read_MalformedCsv_NamesFileAndLine(string name, string content, string prefix, string fragment)
     {

@@ -75,8 +75,7 @@ public static class ChunkedTableReader
             buffer.Clear();
             while (buffer.Count < chunkRows && (more = records.MoveNext()))
             {
-                if (records.Count != header.Length)
-                    throw new KeelInputException($"{name} line {records.Line}: expected {header.Length} fields (as in the header), got {records.Count}.");
+                records.RequireCount(header.Length);
                 var fields = new string?[header.Length];
                 for (var c = 0; c < fields.Length; c++) fields[c] = records.Field(c, header[c]).ToString();
                 buffer.Add(fields);

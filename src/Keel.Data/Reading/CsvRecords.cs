@@ -63,6 +63,27 @@ internal sealed class CsvRecords : IDisposable
         }
     }
 
+    /// <summary>Fails unless the current record has <paramref name="expected"/> fields (the header's count). A record that ends
+    /// inside quotes swallowed the rest of the file: the message names the line where that quoted field opened.</summary>
+    /// <exception cref="KeelInputException">Another number of fields.</exception>
+    public void RequireCount(int expected)
+    {
+        if (Count == expected) return;
+        var record = Raw;
+        var quoted = false;
+        var opened = -1;
+        for (var i = 0; i < record.Length; i++)
+        {
+            if (record[i] != '"') continue;
+            quoted = !quoted;
+            if (quoted) opened = i;
+        }
+        if (quoted)
+            throw new KeelInputException(
+                $"{_fileName} line {LineAt(record, opened)}: a quoted field opened on this line is never closed (expected a closing '\"'), so the rest of the file ran into it.");
+        throw new KeelInputException($"{_fileName} line {Line}: expected {expected} fields (as in the header), got {Count}.");
+    }
+
     /// <summary>The current record's text as in the file (quotes kept, no line end); valid until the next call.</summary>
     public ReadOnlySpan<char> Raw => _sep.Current.Span;
 

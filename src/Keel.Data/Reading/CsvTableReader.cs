@@ -23,7 +23,7 @@ internal static class CsvTableReader
             inferences = header.Select(_ => builder.Inference()).ToArray();
             while (records.MoveNext())
             {
-                CheckCount(records, header.Length, builder.FileName);
+                records.RequireCount(header.Length);
                 for (var c = 0; c < header.Length; c++)
                 {
                     var field = records.Field(c, header[c]);
@@ -42,7 +42,7 @@ internal static class CsvTableReader
             while (records.MoveNext())
             {
                 if (row == rows) throw Changed(builder.FileName);
-                CheckCount(records, header.Length, builder.FileName);
+                records.RequireCount(header.Length);
                 for (var c = 0; c < header.Length; c++) fills[c].Set(row, records.Field(c, header[c]), records.Line);
                 row++;
             }
@@ -53,12 +53,6 @@ internal static class CsvTableReader
 
     private static KeelInputException Changed(string fileName) =>
         new($"{fileName}: the file changed while it was being read; read it again once nothing is writing to it.");
-
-    private static void CheckCount(CsvRecords records, int expected, string fileName)
-    {
-        if (records.Count != expected)
-            throw new KeelInputException($"{fileName} line {records.Line}: expected {expected} fields (as in the header), got {records.Count}.");
-    }
 
     private static string[] ReadHeader(CsvRecords records, string fileName)
     {
