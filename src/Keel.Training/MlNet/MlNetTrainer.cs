@@ -158,10 +158,10 @@ internal sealed class MlNetTrainer : ITrainer
         _ => options,
     };
 
-    // LightGBM trains natively on OpenMP threads: always called from one thread of the process (OpenMpThread says why). A fit of
-    // one thread starts no OpenMP team, so it runs where it is called, beside other such fits.
+    // LightGBM trains natively on OpenMP threads: every fit, of any thread count, runs on one thread of the process, one at a
+    // time (OpenMpThread says why: its thread count is a process-wide setting, and its OpenMP team belongs to the caller).
     private ITransformer FitEstimator(IEstimator<ITransformer> estimator, MatrixDataView view) =>
-        _options is LightGbmOptions o && Threads(o) > 1 ? OpenMpThread.Run(() => estimator.Fit(view)) : estimator.Fit(view);
+        _options is LightGbmOptions ? OpenMpThread.Run(() => estimator.Fit(view)) : estimator.Fit(view);
 
     // The example-weight column when the training rows carry weights; null (no weights) otherwise.
     private static string? WeightColumn(bool weighted) => weighted ? MlNetData.Weight : null;
