@@ -53,16 +53,16 @@ internal static class InitCommand
         return command;
     }
 
-    /// <summary>`--type COLUMN=TYPE` values as reader overrides; a bad one names the option and what was expected.</summary>
+    /// <summary>The date parts data.time_features offers (spec.md), for the spec's comment.</summary>
     private static readonly string[] TimeFeatureChoices = ["month", "day", "dayofweek", "dayofyear", "hour", "minuteofday"];
 
     /// <summary>
     /// The date parts proposed as features: those that repeat inside the training period, so they carry over to newer rows
     /// under a time split (year and the raw time only grow). Day of week always; hour when the times have a time of day
-    /// (date-only values would make it a constant); month when the data span two years, so the training part (the oldest
-    /// 64 % by default) sees every month at least once.
+    /// (date-only values would make it a constant); month when the data span two years, so the rows that train (the oldest
+    /// 64 to 80 % under the default split) see every month at least once.
     /// </summary>
-    internal static IReadOnlyList<string> TimeParts(NumericColumn time)
+    private static IReadOnlyList<string> TimeParts(NumericColumn time)
     {
         var present = Enumerable.Range(0, time.Length).Where(i => !time.IsMissing(i)).Select(i => time[i]).Where(double.IsFinite).ToArray();
         if (present.Length == 0) return ["dayofweek"];
@@ -74,6 +74,7 @@ internal static class InitCommand
         return parts;
     }
 
+    /// <summary>`--type COLUMN=TYPE` values as reader overrides; a bad one names the option and what was expected.</summary>
     private static Dictionary<string, ColumnType> ParseTypes(IEnumerable<string> values)
     {
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
