@@ -9,6 +9,14 @@ public static class TextFormats
     /// <summary>Null when the readers know the delimiter <paramref name="given"/>; else what was expected.</summary>
     public static string? DelimiterProblem(string given) => Delimiters.TryParse(given, out _) ? null : Delimiters.Expected;
 
+    /// <summary>The delimiter the file readers would choose for a header line: the one of , ; tab | seen most often outside
+    /// quotes, comma when none is (so a body in text form is read as a file is).</summary>
+    public static char DetectDelimiter(ReadOnlySpan<char> header) => Delimiters.Detect(header);
+
+    /// <summary>Whether numbers in text delimited by <paramref name="delimiter"/> may have a decimal comma when no mark is named:
+    /// for a semicolon, as the file readers decide it.</summary>
+    public static bool DecimalCommaFor(char delimiter) => DecimalMarks.Comma(null, delimiter);
+
     /// <summary>Null when <paramref name="given"/> is a decimal mark the readers know (point or comma); else what was expected.</summary>
     public static string? DecimalProblem(string given) => DecimalMarks.TryParse(given, out _) ? null : DecimalMarks.Expected;
 }

@@ -18,6 +18,7 @@ public sealed class InvocationsTests(ServedModelFixture f)
         { "inputs records", "application/json", $$"""{"inputs":[{{Row}}]}""" },
         { "inputs columns", "application/json; charset=utf-8", """{"inputs":{"Seniority":[9],"Home":["rent"],"Time":[60],"Age":[30],"Marital":["married"],"Records":["no"],"Job":["freelance"],"Expenses":[73],"Income":[129],"Assets":[0],"Debt":[0],"Amount":[800],"Price":[846]}}""" },
         { "text/csv", "text/csv", "Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,Assets,Debt,Amount,Price\n9,rent,60,30,married,no,freelance,73,129,0,0,800,846\n" },
+        { "text/csv with semicolons", "text/csv", "Seniority;Home;Time;Age;Marital;Records;Job;Expenses;Income;Assets;Debt;Amount;Price\n9;rent;60;30;married;no;freelance;73;129;0;0;800;846\n" },
         { "extra column", "application/json", $$"""{"dataframe_records":[{"Status":"bad","Note":"ignored",{{Row[1..]}}]}""" },
     };
 
@@ -39,6 +40,20 @@ public sealed class InvocationsTests(ServedModelFixture f)
         Assert.Equal(f.Champion.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("Keel-Model-Version").Single());
         Assert.Equal("champion", response.Headers.GetValues("Keel-Arm").Single());
         Assert.Matches("^[0-9a-f]{32}$", response.Headers.GetValues("Keel-Request-Id").Single());
+    }
+
+    [Fact]
+    public async Task Invocations_SemicolonCsvWithDecimalCommas_ReadAsTheFileReadersReadThem()
+    {
+        var json = $$"""{"dataframe_records":[{{Row.Replace("\"Expenses\":73", "\"Expenses\":73.5").Replace("\"Income\":129", "\"Income\":129.25")}}]}""";
+        const string Csv = "Seniority;Home;Time;Age;Marital;Records;Job;Expenses;Income;Assets;Debt;Amount;Price\n9;rent;60;30;married;no;freelance;73,5;129,25;0;0;800;846\n";
+
+        var reference = await ServedModelFixture.JsonAsync(await ServedModelFixture.PostAsync(f.Client, "invocations", json));
+        var response = await ServedModelFixture.PostAsync(f.Client, "invocations", Csv, "text/csv");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(reference.GetRawText(), JsonDocument.Parse(text).RootElement.GetRawText());
     }
 
     [Fact]

@@ -157,7 +157,10 @@ internal static class MlflowRequest
             throw RequestException.Bad("text/csv body: expected UTF-8 text.");
         }
         if (string.IsNullOrWhiteSpace(text)) throw RequestException.Bad("text/csv body is empty; expected a header row and data rows.");
-        var delimiter = text.AsSpan(0, Math.Max(0, text.IndexOf('\n') is var nl and >= 0 ? nl : text.Length)).Contains('\t') ? '\t' : ',';
+        // The delimiter and decimal mark as a file's: chosen from the header line (comma, semicolon, tab or pipe), and a
+        // semicolon-delimited body may write 39,1.
+        var delimiter = Keel.Data.TextFormats.DetectDelimiter(text.AsSpan(0, text.IndexOf('\n') is var nl and >= 0 ? nl : text.Length));
+        if (Keel.Data.TextFormats.DecimalCommaFor(delimiter)) binding = binding with { DecimalComma = true };
         var records = new List<string[]>();
         string[] header;
         try
