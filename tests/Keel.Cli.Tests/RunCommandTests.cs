@@ -355,6 +355,27 @@ public sealed class RunFormatsTests
     }
 
     [Fact]
+    public async Task InitAndValidate_Latin1File_EncodingOptionReadsItAndInitWritesItToTheSpec()
+    {
+        using var h = new CliHarness();
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Select(l => l.Replace("Dream", "Dréam"));
+        File.WriteAllBytes(Path.Combine(h.Folder, "p.csv"), System.Text.Encoding.Latin1.GetBytes(string.Join("\n", lines) + "\n"));
+
+        var refused = await h.RunAsync("init", "p.csv", "--label", "Species");
+        var init = await h.RunAsync("init", "p.csv", "--label", "Species", "--encoding", "latin1");
+        var run = await h.RunAsync("run", "keel.yaml", "--json");
+        var validate = await h.RunAsync("validate", "p.csv", "--label", "Species", "--encoding", "latin1", "--json");
+
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("--encoding", refused.Error);
+        Assert.True(init.Exit == 0, init.Error);
+        Assert.Contains("encoding: \"latin1\"", File.ReadAllText(Path.Combine(h.Folder, "keel.yaml")));
+        Assert.True(run.Exit == 0, run.Error);
+        Assert.True(validate.Exit == 0, validate.Error);
+        Assert.Equal(344, validate.Json().GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
     public async Task InitRunPredict_SemicolonCsvWithDecimalCommas_ReadsTheMeasurementsAsNumbers()
     {
         using var h = new CliHarness();

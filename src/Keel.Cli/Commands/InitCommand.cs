@@ -26,9 +26,10 @@ internal static class InitCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var missing = new Option<string[]>("--missing") { Description = "A token that means 'missing' besides the defaults (repeatable)" };
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("init", "Write a keel.yaml for a table: inferred schema and task, default split, baselines and candidates")
         {
-            data, label, task, output, force, types, missing,
+            data, label, task, output, force, types, missing, text.Encoding, text.Delimiter, text.Decimal,
         };
         command.SetAction(result =>
         {
@@ -39,10 +40,14 @@ internal static class InitCommand
             TaskKind? taskKind = result.GetValue(task) is { } t
                 ? Enum.TryParse<TaskKind>(t, true, out var k) && Enum.IsDefined(k) ? k : throw new KeelInputException($"--task: expected binary, multiclass or regression, got '{t}'.")
                 : null;
+            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
             var read = new ReadOptions
             {
                 Types = ParseTypes(result.GetValue(types) ?? []),
                 MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []],
+                Encoding = encoding,
+                Delimiter = delimiter,
+                Decimal = decimalMark,
             };
             var yaml = Write(c.Resolve(result.GetValue(data)!), result.GetValue(label)!, taskKind, Path.GetDirectoryName(outPath)!, read,
                 result.GetValue(missing) ?? []);
@@ -149,6 +154,10 @@ internal static class InitCommand
         }
         y.Comment("group_column: customer_id   enables split strategy 'group'");
         if (extraMissing.Count > 0) y.Key("missing").List(extraMissing);
+        // How the file was read, so that the run reads it the same way.
+        if (read.Encoding is { } encodingName) y.Key("encoding").Text(encodingName);
+        if (read.Delimiter is { } delimiterName) y.Key("delimiter").Text(delimiterName);
+        if (read.Decimal is { } decimalName) y.Key("decimal").Text(decimalName);
         y.Key("types").BeginMap();
         y.Comment("inferred; change one to override", inline: true);
         foreach (var col in table.Columns)

@@ -27,13 +27,15 @@ internal static class ValidateCommand
         var missing = new Option<string[]>("--missing") { Description = "A token that means 'missing' besides the defaults (repeatable)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the label-noise folds", DefaultValueFactory = _ => 42 };
         var json = CommandOptions.JsonOption();
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("validate", "Check a table's integrity (duplicates, conflicts, constant columns, mixed types, variants, outliers, imbalance, label noise) and its contract")
         {
-            file, label, against, contract, write, missing, seed, json,
+            file, label, against, contract, write, missing, text.Encoding, text.Delimiter, text.Decimal, seed, json,
         };
         command.SetAction(async (result, ct) =>
         {
             var c = o.Context;
+            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
             var againstRef = result.GetValue(against) is { } a ? ModelReference.Parse(a) : null;
             var contractPath = result.GetValue(contract) is { } cp ? c.Resolve(cp) : null;
             if (againstRef is not null && contractPath is not null)
@@ -44,7 +46,13 @@ internal static class ValidateCommand
                 Label = result.GetValue(label),
                 ContractPath = contractPath,
                 Seed = result.GetValue(seed),
-                Read = new ReadOptions { MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []] },
+                Read = new ReadOptions
+                {
+                    MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []],
+                    Encoding = encoding,
+                    Delimiter = delimiter,
+                    Decimal = decimalMark,
+                },
             };
             ValidationOutcome outcome;
             if (againstRef is not null)

@@ -113,7 +113,7 @@ internal sealed class TextSource : Stream
         var hex = string.Join(" ", bytes.ToArray().Select(b => "0x" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
         throw new KeelInputException(
             $"{_fileName} line {_newlines + 1}, byte offset {offset}: {what} (bytes {hex}); "
-            + "expected UTF-8 text, or name the file's encoding (data.encoding in a spec, --encoding for keel predict and keel monitor; for example latin1 or windows-1252).");
+            + "expected UTF-8 text, or name the file's encoding (data.encoding in a spec, --encoding on the command line; for example latin1 or windows-1252).");
     }
 
     protected override void Dispose(bool disposing)
