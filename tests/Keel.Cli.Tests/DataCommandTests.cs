@@ -118,6 +118,21 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Sample_Latin1File_ReadWithEncodingOptionAndWrittenAsUtf8()
+    {
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Select(l => l.Replace("Dream", "Dréam"));
+        File.WriteAllBytes(Path.Combine(_h.Folder, "p.csv"), System.Text.Encoding.Latin1.GetBytes(string.Join("\n", lines) + "\n"));
+
+        var refused = await _h.RunAsync("sample", "p.csv", "--strategy", "stratified", "--by", "Island", "--n", "60", "--output", "s.csv");
+        var r = await _h.RunAsync("sample", "p.csv", "--strategy", "stratified", "--by", "Island", "--n", "60", "--output", "s.csv", "--encoding", "latin1");
+
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("invalid UTF-8", refused.Error, StringComparison.Ordinal);
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Contains(",Dréam,", File.ReadAllText(Path.Combine(_h.Folder, "s.csv"), System.Text.Encoding.UTF8), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sample_UnknownStrategy_Exit1Naming()
     {
         _h.CopySample("penguins.csv");

@@ -19,13 +19,15 @@ internal static class SampleCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the draw", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--output") { Description = "Where to write the sample (same delimiter and header as the input)", Required = true };
         var json = CommandOptions.JsonOption();
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("sample", "Draw a sample of rows from a CSV file (reservoir: one pass, constant memory)")
         {
-            file, strategy, n, by, weights, seed, output, json,
+            file, strategy, n, by, weights, seed, output, text.Encoding, text.Delimiter, text.Decimal, json,
         };
         command.SetAction(result =>
         {
             var c = o.Context;
+            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
             var s = result.GetValue(strategy)!;
             if (!Enum.TryParse<SampleStrategy>(s, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(s, out _))
                 throw new KeelInputException($"--strategy: expected random, stratified, weighted, reservoir or importance, got '{s}'.");
@@ -43,6 +45,7 @@ internal static class SampleCommand
                 WeightColumn = rates is null ? w : null,
                 ClassRates = rates,
                 Seed = result.GetValue(seed),
+                Read = new Keel.Data.ReadOptions { Encoding = encoding, Delimiter = delimiter, Decimal = decimalMark },
             });
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else
