@@ -134,14 +134,19 @@ internal sealed record CommandOptions(CliContext Context, Option<string?> StoreO
         new("--delimiter") { Description = "CSV field delimiter: comma, semicolon, tab or pipe (default: detected from the header)" },
         new("--decimal") { Description = "Decimal mark of numbers: point or comma (default: comma in a semicolon-delimited file, else point)" });
 
-    /// <summary>The values of <see cref="TextFileOptions"/>, checked: an unknown one is an error naming its option.</summary>
-    public static (string? Encoding, string? Delimiter, string? Decimal) TextFileValues(
+    /// <summary>The read options <see cref="TextFileOptions"/> give (encoding, delimiter, decimal mark; the rest default), checked:
+    /// an unknown value is an error naming its option.</summary>
+    public static Keel.Data.ReadOptions TextFileValues(
         System.CommandLine.ParseResult result, (Option<string?> Encoding, Option<string?> Delimiter, Option<string?> Decimal) options)
     {
         string? Checked(Option<string?> option, Func<string, string?> problem) =>
             result.GetValue(option) is { } v && problem(v) is { } expected ? throw new Keel.Core.KeelInputException($"{option.Name}: {expected}, got '{v}'.") : result.GetValue(option);
-        return (Checked(options.Encoding, Keel.Data.TextFormats.EncodingProblem), Checked(options.Delimiter, Keel.Data.TextFormats.DelimiterProblem),
-            Checked(options.Decimal, Keel.Data.TextFormats.DecimalProblem));
+        return new Keel.Data.ReadOptions
+        {
+            Encoding = Checked(options.Encoding, Keel.Data.TextFormats.EncodingProblem),
+            Delimiter = Checked(options.Delimiter, Keel.Data.TextFormats.DelimiterProblem),
+            Decimal = Checked(options.Decimal, Keel.Data.TextFormats.DecimalProblem),
+        };
     }
 
     /// <summary>Opens the store for a reading command: read-only, never created, migrated or written, so it works on a read-only folder.</summary>

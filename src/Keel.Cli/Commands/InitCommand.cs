@@ -40,14 +40,10 @@ internal static class InitCommand
             TaskKind? taskKind = result.GetValue(task) is { } t
                 ? Enum.TryParse<TaskKind>(t, true, out var k) && Enum.IsDefined(k) ? k : throw new KeelInputException($"--task: expected binary, multiclass or regression, got '{t}'.")
                 : null;
-            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
-            var read = new ReadOptions
+            var read = CommandOptions.TextFileValues(result, text) with
             {
                 Types = ParseTypes(result.GetValue(types) ?? []),
                 MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []],
-                Encoding = encoding,
-                Delimiter = delimiter,
-                Decimal = decimalMark,
             };
             var yaml = Write(c.Resolve(result.GetValue(data)!), result.GetValue(label)!, taskKind, Path.GetDirectoryName(outPath)!, read,
                 result.GetValue(missing) ?? []);

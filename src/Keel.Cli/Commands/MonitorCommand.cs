@@ -41,12 +41,10 @@ internal static class MonitorCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
+            var reading = CommandOptions.TextFileValues(result, text);
             var request = new MonitorRequest
             {
-                Encoding = encoding,
-                Delimiter = delimiter,
-                Decimal = decimalMark,
+                Text = reading,
                 Model = result.GetValue(model),
                 ReferencePath = result.GetValue(reference) is { } r ? o.Context.Resolve(r) : null,
                 Deployment = result.GetValue(deployment),

@@ -27,7 +27,7 @@ internal static class PredictCommand
         {
             if (result.GetValue(explain) && result.GetValue(top) < 1)
                 throw new Keel.Core.KeelInputException($"--explain-top: expected a number of contributions per row of at least 1, got {result.GetValue(top)}.");
-            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
+            var reading = CommandOptions.TextFileValues(result, text);
             var reference = ModelReference.Parse(result.GetValue(model)!);
             await using var store = await o.OpenForReadingAsync(result, ct);
             var version = await ModelLoader.ResolveAsync(store.Registry, reference, ct);
@@ -38,9 +38,7 @@ internal static class PredictCommand
                 Output = o.Context.Resolve(result.GetValue(output)!),
                 ChunkRows = result.GetValue(chunk),
                 Explain = result.GetValue(explain) ? result.GetValue(top) : 0,
-                Encoding = encoding,
-                Delimiter = delimiter,
-                Decimal = decimalMark,
+                Text = reading,
             };
             var quiet = result.GetValue(json);
             var watch = Stopwatch.StartNew();

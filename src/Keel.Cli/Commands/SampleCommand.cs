@@ -27,7 +27,7 @@ internal static class SampleCommand
         command.SetAction(result =>
         {
             var c = o.Context;
-            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
+            var reading = CommandOptions.TextFileValues(result, text);
             var s = result.GetValue(strategy)!;
             if (!Enum.TryParse<SampleStrategy>(s, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(s, out _))
                 throw new KeelInputException($"--strategy: expected random, stratified, weighted, reservoir or importance, got '{s}'.");
@@ -45,7 +45,7 @@ internal static class SampleCommand
                 WeightColumn = rates is null ? w : null,
                 ClassRates = rates,
                 Seed = result.GetValue(seed),
-                Read = new Keel.Data.ReadOptions { Encoding = encoding, Delimiter = delimiter, Decimal = decimalMark },
+                Read = reading,
             });
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else

@@ -35,7 +35,7 @@ internal static class ValidateCommand
         command.SetAction(async (result, ct) =>
         {
             var c = o.Context;
-            var (encoding, delimiter, decimalMark) = CommandOptions.TextFileValues(result, text);
+            var reading = CommandOptions.TextFileValues(result, text);
             var againstRef = result.GetValue(against) is { } a ? ModelReference.Parse(a) : null;
             var contractPath = result.GetValue(contract) is { } cp ? c.Resolve(cp) : null;
             if (againstRef is not null && contractPath is not null)
@@ -46,13 +46,7 @@ internal static class ValidateCommand
                 Label = result.GetValue(label),
                 ContractPath = contractPath,
                 Seed = result.GetValue(seed),
-                Read = new ReadOptions
-                {
-                    MissingTokens = [.. new ReadOptions().MissingTokens, .. result.GetValue(missing) ?? []],
-                    Encoding = encoding,
-                    Delimiter = delimiter,
-                    Decimal = decimalMark,
-                },
+                Read = reading with { MissingTokens = [.. reading.MissingTokens, .. result.GetValue(missing) ?? []] },
             };
             ValidationOutcome outcome;
             if (againstRef is not null)

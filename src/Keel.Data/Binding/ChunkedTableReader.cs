@@ -18,14 +18,10 @@ public sealed record ChunkReadOptions
     /// <summary>Raw values read as missing (the model's tokens). Default: "", NA, N/A, null, NULL, NaN.</summary>
     public IReadOnlyList<string> MissingTokens { get; init; } = BindingOptions.DefaultMissingTokens;
 
-    /// <summary>Text encoding of CSV and JSON Lines files, as <see cref="ReadOptions.Encoding"/>. Default null: UTF-8, checked strictly.</summary>
-    public string? Encoding { get; init; }
-
-    /// <summary>CSV field delimiter, as <see cref="ReadOptions.Delimiter"/>. Default null: detected from the header line.</summary>
-    public string? Delimiter { get; init; }
-
-    /// <summary>Decimal mark, as <see cref="ReadOptions.Decimal"/>. Default null: comma for a semicolon delimiter, else point.</summary>
-    public string? Decimal { get; init; }
+    /// <summary>How CSV and JSON Lines text is read: its <see cref="ReadOptions.Encoding"/>, <see cref="ReadOptions.Delimiter"/> and
+    /// <see cref="ReadOptions.Decimal"/> (types come from the schema, missing tokens from <see cref="MissingTokens"/>). Default: UTF-8,
+    /// checked strictly; the delimiter detected; a decimal comma in a semicolon-delimited file.</summary>
+    public ReadOptions Text { get; init; } = new();
 }
 
 /// <summary>One chunk of a file bound to a schema: its rows and the 0-based index of its first row in the file.</summary>
@@ -58,9 +54,9 @@ public static class ChunkedTableReader
     {
         var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
-        var encoding = TextEncodings.Resolve(options.Encoding);
-        var delimiter = Delimiters.Choose(path, options.Delimiter, encoding);
-        var decimalComma = DecimalMarks.Comma(options.Decimal, delimiter);
+        var encoding = TextEncodings.Resolve(options.Text.Encoding);
+        var delimiter = Delimiters.Choose(path, options.Text.Delimiter, encoding);
+        var decimalComma = DecimalMarks.Comma(options.Text.Decimal, delimiter);
         // Checked as training reads it: a byte that is not UTF-8 stops the read naming its line, never a silent replacement
         // character that would turn a known category into an unseen one.
         using var records = new CsvRecords(path, delimiter, encoding, check: true);
@@ -100,8 +96,8 @@ public static class ChunkedTableReader
     {
         var chunkRows = options.ChunkRows;
         var name = Path.GetFileName(path);
-        var (source, text) = TextSource.Open(path, TextEncodings.Resolve(options.Encoding), check: true);
-        var decimalComma = DecimalMarks.Comma(options.Decimal, '\0');
+        var (source, text) = TextSource.Open(path, TextEncodings.Resolve(options.Text.Encoding), check: true);
+        var decimalComma = DecimalMarks.Comma(options.Text.Decimal, '\0');
         using (source)
         using (text)
         {

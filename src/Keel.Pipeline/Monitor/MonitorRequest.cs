@@ -43,13 +43,7 @@ public sealed record MonitorRequest
     public DateTimeOffset? To { get; init; }
     /// <summary>Whether windows are stored with the model version (when one is known). Default true.</summary>
     public bool Store { get; init; } = true;
-    /// <summary>Text encoding of the CSV and JSON Lines files (data, reference, labels). Default null: UTF-8, checked strictly.</summary>
-    public string? Encoding { get; init; }
-    /// <summary>Their CSV field delimiter. Default null: detected from each file's header line.</summary>
-    public string? Delimiter { get; init; }
-    /// <summary>Their decimal mark (point or comma). Default null: comma in a semicolon-delimited file, else point.</summary>
-    public string? Decimal { get; init; }
-
-    /// <summary>How the files are read.</summary>
-    internal Keel.Data.ReadOptions FileReading => new() { Encoding = Encoding, Delimiter = Delimiter, Decimal = Decimal };
+    /// <summary>How the CSV and JSON Lines files (data, reference, labels) are read: their encoding, delimiter and decimal mark.
+    /// Default: UTF-8, checked strictly; each file's delimiter detected; a decimal comma in a semicolon-delimited file.</summary>
+    public Keel.Data.ReadOptions Text { get; init; } = new();
 }

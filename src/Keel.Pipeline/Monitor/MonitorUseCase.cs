@@ -85,7 +85,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             version = await ModelLoader.ResolveAsync(Store().Registry, ModelReference.Parse(modelText), ct);
             stored = await LoadReferenceAsync(version, ct);
         }
-        var seasonal = r.ReferencePath is null ? null : SeasonalReference.Read(r.ReferencePath, r.TimeColumn, r.ReferencePeriod, r.Reference, r.FileReading);
+        var seasonal = r.ReferencePath is null ? null : SeasonalReference.Read(r.ReferencePath, r.TimeColumn, r.ReferencePeriod, r.Reference, r.Text);
         var ignore = new HashSet<string>(StringComparer.Ordinal);
         if (r.TimeColumn is not null) ignore.Add(r.TimeColumn);
         ignore.Add(LogWindows.TimeColumn);
@@ -100,7 +100,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         {
             var path = r.DataPath!;
             if (!File.Exists(path)) throw new KeelInputException($"--data '{path}': the file does not exist.");
-            var table = TableReader.Read(path, r.FileReading).Table;
+            var table = TableReader.Read(path, r.Text).Table;
             var windows = Windowing.Split(table, spec, r.TimeColumn);
             Action<DataWindow, WindowFigures>? performance = null;
             if (version is not null && stored is not null)
@@ -186,7 +186,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             label = run?.Params.GetValueOrDefault("data.label")
                 ?? throw new KeelInputException($"model {version.Name}:{version.Version} does not record its label column; give --label COLUMN.");
         }
-        return LabelsFile.Read(r.LabelsPath, r.LabelsKey!, label, r.FileReading);
+        return LabelsFile.Read(r.LabelsPath, r.LabelsKey!, label, r.Text);
     }
 
     /// <summary>The model's answers on every row of the file, as output columns and predictions; a file it cannot score gives a note instead.</summary>
@@ -197,7 +197,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         var predictions = new List<Predictions>();
         try
         {
-            foreach (var chunk in ChunkedTableReader.Read(path, loaded.InputSchema, new ChunkReadOptions { MissingTokens = loaded.MissingTokens, Encoding = r.Encoding, Delimiter = r.Delimiter, Decimal = r.Decimal }))
+            foreach (var chunk in ChunkedTableReader.Read(path, loaded.InputSchema, new ChunkReadOptions { MissingTokens = loaded.MissingTokens, Text = r.Text }))
             {
                 ct.ThrowIfCancellationRequested();
                 var p = loaded.Predict(chunk.Table);

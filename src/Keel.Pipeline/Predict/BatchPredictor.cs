@@ -25,14 +25,8 @@ public sealed record BatchPredictOptions
     /// <summary>The largest contributions to write per row (columns top1_column, top1_contribution, ...). Default 0: none.</summary>
     public int Explain { get; init; }
 
-    /// <summary>Text encoding, delimiter and decimal mark of a CSV or JSON Lines input (<see cref="ChunkReadOptions"/>). Default: UTF-8, detected.</summary>
-    public string? Encoding { get; init; }
-
-    /// <inheritdoc cref="ChunkReadOptions.Delimiter"/>
-    public string? Delimiter { get; init; }
-
-    /// <inheritdoc cref="ChunkReadOptions.Decimal"/>
-    public string? Decimal { get; init; }
+    /// <inheritdoc cref="ChunkReadOptions.Text"/>
+    public Keel.Data.ReadOptions Text { get; init; } = new();
 }
 
 /// <summary>How many rows a batch prediction wrote.</summary>
@@ -64,7 +58,7 @@ public static class BatchPredictor
             await using (var file = File.Create(temp))
             {
                 await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
-                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Encoding = options.Encoding, Delimiter = options.Delimiter, Decimal = options.Decimal }))
+                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text }))
                 {
                     ct.ThrowIfCancellationRequested();
                     var predictions = model.Predict(chunk.Table);
