@@ -150,6 +150,32 @@ public sealed class ActiveLabelCommandTests : IDisposable
         Assert.Equal("x,label\n1,\n2,\n", File.ReadAllText(data));
         Assert.False(File.Exists(data + ".labels.csv"));
     }
+
+    [Fact]
+    public async Task Import_SemicolonLatin1File_OnlyTheLabelFieldsChange()
+    {
+        // A European export: semicolons, decimal commas, NA for missing, quotes, Latin-1. Only the labels may change.
+        var data = Path.Combine(_h.Folder, "pool.csv");
+        File.WriteAllBytes(data, System.Text.Encoding.Latin1.GetBytes("Höhe;Ort;Status\r\n1,5;\"Köln\";\r\nNA;Zürich;gut\r\n2,25;\"a;b\";\r\n"));
+        _h.Write("ann.csv", "row,label\n0,schlecht\n2,gut\n");
+
+        var r = await _h.RunAsync("label", "import", "pool.csv", "--labels", "ann.csv", "--annotator", "ann", "--label-column", "Status", "--encoding", "latin1");
+
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Equal(System.Text.Encoding.Latin1.GetBytes("Höhe;Ort;Status\r\n1,5;\"Köln\";schlecht\r\nNA;Zürich;gut\r\n2,25;\"a;b\";gut\r\n"), File.ReadAllBytes(data));
+    }
+
+    [Fact]
+    public async Task Import_JsonLinesFile_StaysJsonLines()
+    {
+        var data = _h.Write("pool.jsonl", "{\"x\":1.5,\"label\":null}\n{\"x\":2,\"label\":\"b\"}\n");
+        _h.Write("ann.csv", "row,label\n0,a\n");
+
+        var r = await _h.RunAsync("label", "import", "pool.jsonl", "--labels", "ann.csv", "--annotator", "ann");
+
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Equal("{\"x\":1.5,\"label\":\"a\"}\n{\"x\":2,\"label\":\"b\"}\n", File.ReadAllText(data));
+    }
 }
 
 /// <summary>keel run with a labels section: what self-training did is recorded with the run.</summary>

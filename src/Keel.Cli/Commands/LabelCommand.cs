@@ -57,12 +57,16 @@ internal static class LabelCommand
         var annotator = new Option<string>("--annotator") { Description = "Who gave these labels", Required = true };
         var column = new Option<string>("--label-column") { Description = "The data's label column (added when absent)", DefaultValueFactory = _ => "label" };
         var json = CommandOptions.JsonOption();
-        var command = new Command("import", "Add annotators' labels to a data file, kept with annotator and time in FILE.labels.csv; measures agreement") { file, labels, annotator, column, json };
+        var text = CommandOptions.TextFileOptions();
+        var command = new Command("import", "Add annotators' labels to a data file, kept with annotator and time in FILE.labels.csv; measures agreement")
+        {
+            file, labels, annotator, column, text.Encoding, text.Delimiter, json,
+        };
         command.SetAction(result =>
         {
             var c = o.Context;
             var outcome = Annotations.Import(c.Resolve(result.GetValue(file)!), c.Resolve(result.GetValue(labels)!), result.GetValue(annotator)!,
-                result.GetValue(column)!, c.Time.GetUtcNow());
+                result.GetValue(column)!, c.Time.GetUtcNow(), CommandOptions.TextFileValues(result, text));
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else
             {

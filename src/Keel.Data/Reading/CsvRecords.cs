@@ -87,6 +87,9 @@ internal sealed class CsvRecords : IDisposable
     /// <summary>The current record's text as in the file (quotes kept, no line end); valid until the next call.</summary>
     public ReadOnlySpan<char> Raw => _sep.Current.Span;
 
+    /// <summary>Field <paramref name="index"/> of the current record as in the file (quotes kept); valid until the next call.</summary>
+    public ReadOnlySpan<char> RawField(int index) => _sep.Current[index].Span;
+
     /// <summary>Field <paramref name="index"/> of the current record, unquoted; valid until the next call.</summary>
     /// <param name="index">The 0-based field index.</param>
     /// <param name="column">The column name for messages, or null to name the field by its position.</param>

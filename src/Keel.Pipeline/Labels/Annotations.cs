@@ -38,37 +38,36 @@ public static class Annotations
     public static string LineagePath(string data) => data + ".labels.csv";
 
     /// <summary>Adds the labels of <paramref name="labels"/> (a CSV with row and label columns; others are ignored) by
-    /// <paramref name="annotator"/> at <paramref name="time"/>, and rewrites the data's label column from all annotations.</summary>
+    /// <paramref name="annotator"/> at <paramref name="time"/>, and sets the data's label column from all annotations, in the
+    /// data file's own format with everything else in it left as it was (<see cref="LabelColumnWriter"/>).</summary>
+    /// <param name="data">The data file (CSV/TSV, JSON Lines or Parquet).</param>
+    /// <param name="labels">The labels file.</param>
+    /// <param name="annotator">Who gave the labels.</param>
+    /// <param name="labelColumn">The data's label column (added when absent).</param>
+    /// <param name="time">When.</param>
+    /// <param name="read">How the data file is read (format, encoding, delimiter); it is written back the same way.</param>
     /// <exception cref="KeelInputException">A missing file or column, a bad row number (file, line, column named), or an empty annotator.</exception>
-    public static ImportOutcome Import(string data, string labels, string annotator, string labelColumn, DateTimeOffset time)
+    public static ImportOutcome Import(string data, string labels, string annotator, string labelColumn, DateTimeOffset time, ReadOptions read)
     {
+        ArgumentNullException.ThrowIfNull(read);
         if (string.IsNullOrWhiteSpace(annotator) || annotator.Contains(',', StringComparison.Ordinal))
             throw new KeelInputException($"--annotator: expected a name without commas, got '{annotator}'.");
         if (!File.Exists(data)) throw new KeelInputException($"{data}: the data file does not exist.");
         if (!File.Exists(labels)) throw new KeelInputException($"{labels}: the labels file does not exist.");
-        var table = TableReader.Read(data, new ReadOptions { AsText = true }).Table;
+        var table = TableReader.Read(data, read with { AsText = true }).Table;
         var incoming = ReadLabels(labels, table.RowCount, annotator, time);
         var lineage = LineagePath(data);
         var all = ReadLineage(lineage, table.RowCount).Concat(incoming).ToArray();
 
         var consensus = all.GroupBy(a => a.Row).ToDictionary(g => g.Key, g => g.GroupBy(a => a.Label, StringComparer.Ordinal)
             .OrderByDescending(x => x.Count()).ThenBy(x => x.Min(a => a.Time)).First().Key);
-        var columns = table.Columns.Select(c => c.Name).ToList();
-        var labelIndex = columns.IndexOf(labelColumn);
-        if (labelIndex < 0) columns.Add(labelColumn);
+        var existing = table.Columns.FirstOrDefault(c => c.Name == labelColumn);
         // The data file is written first (atomically) and the lineage appended after, so a failed write leaves both as they were.
-        LabelCsv.Write(data, columns, table.RowCount, r =>
-        {
-            var cells = table.Columns.Select(c => c.Format(r)).ToList();
-            var value = consensus.TryGetValue(r, out var l) ? l : labelIndex >= 0 ? cells[labelIndex] : "";
-            if (labelIndex >= 0) cells[labelIndex] = value;
-            else cells.Add(value);
-            return cells;
-        });
+        LabelColumnWriter.Write(data, read, labelColumn, consensus);
         var exists = File.Exists(lineage);
         File.AppendAllLines(lineage, (exists ? [] : new[] { "row,label,annotator,time" })
             .Concat(incoming.Select(a => string.Join(',', a.Row.ToString(CultureInfo.InvariantCulture), LabelCsv.Quote(a.Label), LabelCsv.Quote(a.Annotator), a.Time.ToString("O", CultureInfo.InvariantCulture)))));
-        var labelled = Enumerable.Range(0, table.RowCount).Count(r => consensus.ContainsKey(r) || (labelIndex >= 0 && !table.Columns[labelIndex].IsMissing(r)));
+        var labelled = Enumerable.Range(0, table.RowCount).Count(r => consensus.ContainsKey(r) || (existing is not null && !existing.IsMissing(r)));
         return new ImportOutcome(incoming.Length, data, lineage, labelColumn, labelled, Measure(all));
     }
 

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Keel.Core;
+using Parquet;
+using Parquet.Schema;
+
+namespace Keel.Data.Labels;
+
+/// <summary>
+/// Sets a label column of a data file in place, in the file's own format, leaving everything else as it was: a CSV keeps its
+/// delimiter, encoding, byte-order mark, line ends and every other field's text (quotes included; a record whose label is
+/// not set is copied as it was); a JSON Lines file keeps every line whose label is not set as it was, and a set label takes
+/// the JSON type the column already has (numbers stay numbers); a Parquet file keeps its schema, row groups, types and
+/// metadata. An absent column is added last (empty, or missing, where no label is set). The file is written beside the data
+/// and renamed over it, so a failure leaves the data as it was.
+/// </summary>
+public static class LabelColumnWriter
+{
+    /// <summary>Sets <paramref name="column"/> of <paramref name="path"/> to <paramref name="labels"/> (0-based data row → label).</summary>
+    /// <param name="path">The data file (CSV/TSV, JSON Lines or Parquet).</param>
+    /// <param name="read">How the file is read: its format, encoding and delimiter.</param>
+    /// <param name="column">The label column.</param>
+    /// <param name="labels">The labels to set, by 0-based data row.</param>
+    /// <exception cref="KeelInputException">The file cannot be read or written, or a label does not fit the column's type or the file's encoding.</exception>
+    public static void Write(string path, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
+        var temp = path + ".part";
+        try
+        {
+            switch (TableReader.ResolveFormat(path, read.Format))
+            {
+                case "csv":
+                    WriteCsv(path, temp, read, column, labels);
+                    break;
+                case "jsonl":
+                    WriteJsonl(path, temp, read, column, labels);
+                    break;
+                default:
+                    Task.Run(() => WriteParquetAsync(path, temp, column, labels)).GetAwaiter().GetResult();
+                    break;
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new KeelInputException($"{path}: cannot be written ({e.Message}).", e);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static void WriteCsv(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
+    {
+        var encoding = TextEncodings.Resolve(read.Encoding);
+        var delimiter = Delimiters.Choose(path, read.Delimiter, encoding);
+        var name = Path.GetFileName(path);
+        using var records = new CsvRecords(path, delimiter, encoding, check: true);
+        if (!records.MoveNext()) throw new KeelInputException($"{name}: the file is empty; expected a header line.");
+        var fields = records.Count;
+        var index = Enumerable.Range(0, fields).FirstOrDefault(i => records.Field(i).SequenceEqual(column), -1);
+        using var output = new TextOutput(path, temp, encoding);
+        var cell = new StringBuilder();
+        output.Line(index >= 0 ? records.Raw : string.Concat(records.Raw, delimiter.ToString(), Quote(column, delimiter)));
+        for (var row = 0; records.MoveNext(); row++)
+        {
+            records.RequireCount(fields);
+            if (!labels.TryGetValue(row, out var label))
+            {
+                output.Line(index >= 0 ? records.Raw : string.Concat(records.Raw, delimiter.ToString()));
+                continue;
+            }
+            cell.Clear();
+            for (var i = 0; i < fields; i++)
+            {
+                if (i > 0) cell.Append(delimiter);
+                if (i == index) cell.Append(Quote(label, delimiter));
+                else cell.Append(records.RawField(i));
+            }
+            if (index < 0) cell.Append(delimiter).Append(Quote(label, delimiter));
+            output.Line(cell.ToString());
+        }
+    }
+
+    private static void WriteJsonl(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
+    {
+        var encoding = TextEncodings.Resolve(read.Encoding);
+        var name = Path.GetFileName(path);
+        var kind = JsonKind(path, encoding, column);
+        var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using var output = new TextOutput(path, temp, encoding);
+        var (source, text) = TextSource.Open(path, encoding, check: false);
+        using (source)
+        using (text)
+        {
+            var (row, lineNo) = (0, 0L);
+            while (text.ReadLine() is { } line)
+            {
+                lineNo++;
+                if (string.IsNullOrWhiteSpace(line) || !labels.TryGetValue(row++, out var label))
+                {
+                    output.Line(line);
+                    continue;
+                }
+                JsonObject obj;
+                try
+                {
+                    obj = JsonNode.Parse(line) as JsonObject ?? throw new KeelInputException($"{name} line {lineNo}: expected a JSON object.");
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+                {
+                    throw new KeelInputException($"{name} line {lineNo}: cannot be rewritten ({e.Message}).", e);
+                }
+                obj[column] = kind switch
+                {
+                    JsonValueKind.Number when double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out _) => JsonNode.Parse(label),
+                    JsonValueKind.True when label is "true" or "false" => JsonValue.Create(label == "true"),
+                    _ => JsonValue.Create(label),
+                };
+                output.Line(obj.ToJsonString(options));
+            }
+        }
+    }
+
+    /// <summary>The JSON type of <paramref name="column"/>'s values in the file: Number or True (boolean) when every non-null
+    /// value is one, else String.</summary>
+    private static JsonValueKind JsonKind(string path, Encoding encoding, string column)
+    {
+        var kinds = new HashSet<JsonValueKind>();
+        var (source, text) = TextSource.Open(path, encoding, check: true);
+        using (source)
+        using (text)
+        {
+            while (text.ReadLine() is { } line)
+            {
+                if (string.IsNullOrWhiteSpace(line) || !line.Contains(column, StringComparison.Ordinal)) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(column, out var v) && v.ValueKind != JsonValueKind.Null)
+                        kinds.Add(v.ValueKind == JsonValueKind.False ? JsonValueKind.True : v.ValueKind);
+                }
+                catch (JsonException)
+                {
+                    // The reader has named such a line already; it is copied as it is.
+                }
+            }
+        }
+        return kinds.Count == 1 ? kinds.Single() : JsonValueKind.String;
+    }
+
+    private static async Task WriteParquetAsync(string path, string temp, string column, IReadOnlyDictionary<int, string> labels)
+    {
+        var name = Path.GetFileName(path);
+        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        await using var reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true);
+        var read = reader.Schema.Fields.Select(f => f as DataField is { IsArray: false } d ? d
+            : throw new KeelInputException($"{name}, column '{f.Name}': a nested or repeated Parquet column; only flat files can be rewritten.")).ToList();
+        var target = read.FirstOrDefault(f => f.Name == column);
+        // Strings are read as character memory and written as strings: their field in the new file is a plain string field.
+        var written = read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(f.Name, f.IsNullable) : f).ToList();
+        DataField<string>? added = null;
+        if (target is null) written.Add(added = new DataField<string>(column, true));
+        await using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(written), output))
+        {
+            writer.CustomMetadata = reader.CustomMetadata;
+            var first = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                var n = checked((int)group.RowCount);
+                using var to = writer.CreateRowGroup();
+                for (var c = 0; c < read.Count; c++)
+                    await ParquetColumnCopy.CopyAsync(group, to, read[c], written[c], n, read[c] == target ? Overrides(labels, first, n, read[c], name) : null);
+                if (added is not null)
+                {
+                    var values = new string?[n];
+                    for (var i = 0; i < n; i++) values[i] = labels.GetValueOrDefault(first + i);
+                    await to.WriteAsync(added, values);
+                }
+                first += n;
+            }
+        }
+    }
+
+    /// <summary>The labels of rows [first, first + n) as the group's row offsets, or null when none is set there.</summary>
+    private static ParquetColumnCopy.Override? Overrides(IReadOnlyDictionary<int, string> labels, int first, int n, DataField field, string file)
+    {
+        var rows = labels.Where(kv => kv.Key >= first && kv.Key < first + n).ToArray();
+        return rows.Length == 0 ? null : new ParquetColumnCopy.Override(rows.ToDictionary(kv => kv.Key - first, kv => kv.Value), field, file);
+    }
+
+    /// <summary>A CSV field: quoted (inner quotes doubled) when it holds the delimiter, a quote or a line end.</summary>
+    private static string Quote(string value, char delimiter) =>
+        value.AsSpan().IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Lines written in the data file's encoding (no characters replaced), with its byte-order mark and line end.</summary>
+    private sealed class TextOutput : IDisposable
+    {
+        private readonly FileStream _stream;
+        private readonly Encoding _encoding;
+        private readonly string _newline;
+        private readonly string _fileName;
+
+        public TextOutput(string source, string temp, Encoding encoding)
+        {
+            _fileName = Path.GetFileName(source);
+            _encoding = (Encoding)encoding.Clone();
+            _encoding.EncoderFallback = EncoderFallback.ExceptionFallback;
+            var (preamble, crlf) = Look(source, encoding);
+            _newline = crlf ? "\r\n" : "\n";
+            _stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            if (preamble) _stream.Write(encoding.GetPreamble());
+        }
+
+        public void Line(ReadOnlySpan<char> text)
+        {
+            try
+            {
+                _stream.Write(_encoding.GetBytes(string.Concat(text, _newline)));
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new KeelInputException(
+                    $"{_fileName}: '{e.CharUnknown}' cannot be written in the file's encoding ({_encoding.WebName}); use a label it can hold.", e);
+            }
+        }
+
+        /// <summary>Whether the file starts with its encoding's byte-order mark, and whether its first line ends with CR LF.</summary>
+        private static (bool Preamble, bool Crlf) Look(string path, Encoding encoding)
+        {
+            var head = new byte[1 << 16];
+            int n;
+            using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            var preamble = encoding.GetPreamble();
+            var has = preamble.Length > 0 && head.AsSpan(0, n).StartsWith(preamble);
+            var text = encoding.GetString(head, has ? preamble.Length : 0, n - (has ? preamble.Length : 0));
+            var end = text.IndexOf('\n', StringComparison.Ordinal);
+            return (has, end > 0 && text[end - 1] == '\r');
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+}

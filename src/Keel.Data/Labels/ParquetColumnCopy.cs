@@ -1,0 +1,93 @@
+using System.Globalization;
+using Keel.Core;
+using Parquet;
+using Parquet.Schema;
+
+namespace Keel.Data.Labels;
+
+/// <summary>Copies one flat column of a Parquet row group to a new file's row group, as it is or with some rows' values set.</summary>
+internal static class ParquetColumnCopy
+{
+    /// <summary>Values to set: by row offset within the row group, as text parsed to the column's type.</summary>
+    /// <param name="Rows">Row offset → value.</param>
+    /// <param name="Field">The column (for messages).</param>
+    /// <param name="File">The file name (for messages).</param>
+    public sealed record Override(IReadOnlyDictionary<int, string> Rows, DataField Field, string File);
+
+    /// <param name="from">The row group read.</param>
+    /// <param name="to">The row group written.</param>
+    /// <param name="f">The column in the file read.</param>
+    /// <param name="into">The column in the file written: <paramref name="f"/> itself, or a string field where <paramref name="f"/> holds text.</param>
+    /// <param name="n">Rows in the row group.</param>
+    /// <param name="set">Values to set, or null.</param>
+    public static Task CopyAsync(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set)
+    {
+        var t = f.ClrType;
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) return CopyStrings(from, to, f, into, n, set);
+        if (t == typeof(double)) return Copy<double>(from, to, f, n, set);
+        if (t == typeof(float)) return Copy<float>(from, to, f, n, set);
+        if (t == typeof(decimal)) return Copy<decimal>(from, to, f, n, set);
+        if (t == typeof(long)) return Copy<long>(from, to, f, n, set);
+        if (t == typeof(int)) return Copy<int>(from, to, f, n, set);
+        if (t == typeof(short)) return Copy<short>(from, to, f, n, set);
+        if (t == typeof(sbyte)) return Copy<sbyte>(from, to, f, n, set);
+        if (t == typeof(byte)) return Copy<byte>(from, to, f, n, set);
+        if (t == typeof(ushort)) return Copy<ushort>(from, to, f, n, set);
+        if (t == typeof(uint)) return Copy<uint>(from, to, f, n, set);
+        if (t == typeof(ulong)) return Copy<ulong>(from, to, f, n, set);
+        if (t == typeof(bool)) return Copy<bool>(from, to, f, n, set);
+        if (t == typeof(DateTime)) return Copy<DateTime>(from, to, f, n, set);
+        if (t == typeof(DateTimeOffset)) return Copy<DateTimeOffset>(from, to, f, n, set);
+        if (t == typeof(DateOnly)) return Copy<DateOnly>(from, to, f, n, set);
+        throw new KeelInputException($"{set?.File ?? "the file"}, column '{f.Name}': a Parquet column of {t.Name} cannot be rewritten.");
+    }
+
+    private static async Task CopyStrings(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set)
+    {
+        var values = new string?[n];
+        if (f.ClrType == typeof(string)) await from.ReadAsync(f, values.AsMemory());
+        else
+        {
+            var memory = new ReadOnlyMemory<char>?[n];
+            await ParquetTableReader.ReadValues(from, f, memory, n);
+            for (var i = 0; i < n; i++) values[i] = memory[i] is { } m ? m.ToString() : null;
+        }
+        if (set is not null)
+        {
+            foreach (var (row, label) in set.Rows) values[row] = label;
+        }
+        await to.WriteAsync(into, values);
+    }
+
+    private static async Task Copy<T>(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, int n, Override? set) where T : struct
+    {
+        var values = new T?[n];
+        await ParquetTableReader.ReadValues(from, f, values, n);
+        if (set is not null)
+        {
+            foreach (var (row, label) in set.Rows) values[row] = Parse<T>(label, set);
+        }
+        if (f.MaxDefinitionLevel > 0)
+        {
+            await to.WriteAsync<T>(f, values.AsMemory());
+            return;
+        }
+        await to.WriteAsync<T>(f, values.Select(v => v ?? default).ToArray().AsMemory());
+    }
+
+    private static T Parse<T>(string label, Override set) where T : struct
+    {
+        try
+        {
+            if (typeof(T) == typeof(bool) && bool.TryParse(label, out var b)) return (T)(object)b;
+            if (typeof(T) != typeof(bool) && typeof(T) != typeof(DateTimeOffset) && typeof(T) != typeof(DateOnly))
+                return (T)Convert.ChangeType(label, typeof(T), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+        {
+            // Named below.
+        }
+        throw new KeelInputException(
+            $"{set.File}, column '{set.Field.Name}': the column holds {typeof(T).Name} values, and the label '{label}' is not one; give labels of that type.");
+    }
+}
