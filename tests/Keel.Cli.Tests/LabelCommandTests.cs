@@ -69,6 +69,34 @@ public sealed class LabelCommandTests : IDisposable
         Assert.Equal(1, r.Exit);
         Assert.Contains("gold.csv: expected a column named 'label'", r.Error);
     }
+
+    [Fact]
+    public async Task Weak_Latin1SemicolonDataToTsv_ReadWithEncodingWrittenTabSeparated()
+    {
+        File.WriteAllBytes(Path.Combine(_h.Folder, "d.csv"), System.Text.Encoding.Latin1.GetBytes("Größe;Ort\n1,5;Köln\n0,5;Bonn\n2,5;Köln\n"));
+        _h.Write("rules.lf", "big: `Größe` > 1 -> groß\nsmall: Ort == \"Bonn\" -> klein\n");
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "d.csv", "--encoding", "latin1", "--out", "w.tsv", "--json");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var lines = File.ReadAllLines(Path.Combine(_h.Folder, "w.tsv"));
+        Assert.Equal("Größe\tOrt\tweak_label\tweak_confidence\tp_groß\tp_klein\tmajority_vote", lines[0]);
+        Assert.StartsWith("1.5\tKöln\tgroß\t", lines[1]);
+        Assert.StartsWith("0.5\tBonn\tklein\t", lines[2]);
+    }
+
+    [Fact]
+    public async Task Weak_OutNotCsv_Exit1NamingTheOptionAndNothingWritten()
+    {
+        _h.CopySample("penguins.csv");
+        _h.Write("rules.lf", "a: Island == \"Dream\" -> Chinstrap\nb: Island == \"Biscoe\" -> Gentoo\n");
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--out", "weak.parquet");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("--out: these rows are written as CSV; expected a .csv or .tsv path, got 'weak.parquet'", r.Error);
+        Assert.False(File.Exists(Path.Combine(_h.Folder, "weak.parquet")));
+    }
 }
 
 /// <summary>keel label suggest, import and agreement through the real command tree.</summary>
@@ -101,6 +129,23 @@ public sealed class ActiveLabelCommandTests : IDisposable
         var lines = File.ReadAllLines(Path.Combine(_h.Folder, "ask.csv"));
         Assert.Equal(6, lines.Length);
         Assert.StartsWith("row,score,Species,Island", lines[0]);
+    }
+
+    [Fact]
+    public async Task Suggest_OutTsvWrittenTabSeparatedAndParquetRefused()
+    {
+        _h.CopySample("penguins.csv");
+        _h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\nregister: {alias: champion}\n");
+        Assert.Equal(0, (await _h.RunAsync("run", "keel.yaml")).Exit);
+
+        var tsv = await _h.RunAsync("label", "suggest", "--model", "penguins@champion", "--pool", "penguins.csv", "--n", "3", "--out", "ask.tsv");
+        var parquet = await _h.RunAsync("label", "suggest", "--model", "penguins@champion", "--pool", "penguins.csv", "--n", "3", "--out", "ask.parquet");
+
+        Assert.True(tsv.Exit == 0, tsv.Error);
+        Assert.StartsWith("row\tscore\tSpecies\tIsland\tBeak Length (mm)", File.ReadAllLines(Path.Combine(_h.Folder, "ask.tsv"))[0]);
+        Assert.Equal(1, parquet.Exit);
+        Assert.Contains("--out: these rows are written as CSV; expected a .csv or .tsv path, got 'ask.parquet'", parquet.Error);
+        Assert.False(File.Exists(Path.Combine(_h.Folder, "ask.parquet")));
     }
 
     [Fact]

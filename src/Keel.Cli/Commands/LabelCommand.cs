@@ -24,12 +24,17 @@ internal static class LabelCommand
         var pool = new Option<string>("--pool") { Description = "Unlabelled rows (CSV, JSON lines or Parquet) with the model's input columns", Required = true };
         var n = new Option<int>("--n") { Description = "Rows to suggest", DefaultValueFactory = _ => 100 };
         var strategy = new Option<string>("--strategy") { Description = "uncertainty, margin, entropy or diversity", DefaultValueFactory = _ => "uncertainty" };
-        var output = new Option<string?>("--out") { Description = "Write the suggested rows (row, score, then the pool's columns) here" };
+        var output = new Option<string?>("--out") { Description = "Write the suggested rows (row, score, then the pool's columns) here (.csv or .tsv)" };
         var json = CommandOptions.JsonOption();
-        var command = new Command("suggest", "Suggest the unlabelled rows most worth labelling next (active learning)") { model, pool, n, strategy, output, json };
+        var text = CommandOptions.TextFileOptions();
+        var command = new Command("suggest", "Suggest the unlabelled rows most worth labelling next (active learning)")
+        {
+            model, pool, n, strategy, output, text.Encoding, text.Delimiter, text.Decimal, json,
+        };
         command.SetAction(async (result, ct) =>
         {
             var c = o.Context;
+            var reading = CommandOptions.TextFileValues(result, text);
             var s = result.GetValue(strategy)!;
             if (!Enum.TryParse<QueryStrategy>(s, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(s, out _))
                 throw new Keel.Core.KeelInputException($"--strategy: expected uncertainty, margin, entropy or diversity, got '{s}'.");
@@ -37,7 +42,8 @@ internal static class LabelCommand
             await using var store = await o.OpenForReadingAsync(result, ct);
             var version = await Keel.Pipeline.Predict.ModelLoader.ResolveAsync(store.Registry, reference, ct);
             var loaded = await Keel.Pipeline.Predict.ModelLoader.LoadAsync(store.Artifacts, version, ct);
-            var outcome = ActiveLearning.Suggest(loaded, c.Resolve(result.GetValue(pool)!), kind, result.GetValue(n), result.GetValue(output) is { } p ? c.Resolve(p) : null);
+            var outcome = ActiveLearning.Suggest(loaded, c.Resolve(result.GetValue(pool)!), kind, result.GetValue(n),
+                result.GetValue(output) is { } p ? c.Resolve(p) : null, reading);
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else
             {
@@ -106,12 +112,13 @@ internal static class LabelCommand
         var rules = new Option<string>("--rules") { Description = "Labelling functions: 'NAME: CONDITION -> LABEL', 'NAME: lookup COLUMN in FILE.csv', 'depends: NAME, NAME'", Required = true };
         var data = new Option<string>("--data") { Description = "The data file the functions run over", Required = true };
         var gold = new Option<string?>("--gold") { Description = "Known labels (CSV: label, with row or one line per data row): empirical accuracies and the label model vs majority vote" };
-        var output = new Option<string?>("--out") { Description = "Write the data with weak_label, weak_confidence and p_CLASS columns here" };
+        var output = new Option<string?>("--out") { Description = "Write the data with weak_label, weak_confidence and p_CLASS columns here (.csv or .tsv)" };
         var dependencies = new Option<string>("--dependencies") { Description = "Correlated functions: auto (declared and found from agreements), declared (only 'depends:' lines) or none", DefaultValueFactory = _ => "auto" };
         var json = CommandOptions.JsonOption();
+        var text = CommandOptions.TextFileOptions();
         var command = new Command("weak", "Label rows with labelling functions and a label model that learns their accuracies and correlations")
         {
-            rules, data, gold, output, dependencies, json,
+            rules, data, gold, output, dependencies, text.Encoding, text.Delimiter, text.Decimal, json,
         };
         command.SetAction(result =>
         {
@@ -127,6 +134,7 @@ internal static class LabelCommand
                 Output = result.GetValue(output) is { } p ? c.Resolve(p) : null,
                 Model = new Keel.Data.Labels.LabelModelOptions { DetectDependencies = mode == "auto" },
                 Declared = mode != "none",
+                Read = CommandOptions.TextFileValues(result, text),
             });
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else PrintWeak(c.Console, outcome);

@@ -110,24 +110,32 @@ public static class ActiveLearning
     }
 
     /// <summary>Runs `keel label suggest`: predicts the pool with <paramref name="model"/> and writes the chosen rows (row, score,
-    /// then the pool's own columns as written) to <paramref name="output"/> when given.</summary>
+    /// then the pool's own columns as written) to <paramref name="output"/> (.csv or .tsv) when given.</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="pool">The unlabelled rows.</param>
+    /// <param name="strategy">How rows are ranked.</param>
+    /// <param name="n">Rows to suggest.</param>
+    /// <param name="output">Where to write them, or null.</param>
+    /// <param name="text">How a CSV or JSON Lines pool is read (encoding, delimiter, decimal mark).</param>
     /// <exception cref="KeelInputException">A regression model, or a pool that does not bind to the model's inputs.</exception>
-    public static SuggestOutcome Suggest(LoadedModel model, string pool, QueryStrategy strategy, int n, string? output)
+    public static SuggestOutcome Suggest(LoadedModel model, string pool, QueryStrategy strategy, int n, string? output, ReadOptions text)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(text);
+        if (output is not null) LabelCsv.CheckPath(output, "--out");
         if (model.Task == TaskKind.Regression)
             throw new KeelInputException($"--model: {model.Name} version {model.Version.Version} is a regression model; active learning ranks rows by class probabilities.");
         if (n < 1) throw new KeelInputException($"--n: expected a number of rows of at least 1, got {n}.");
         if (!File.Exists(pool)) throw new KeelInputException($"{pool}: the pool file does not exist.");
-        var chunks = ChunkedTableReader.Read(pool, model.InputSchema, new ChunkReadOptions { MissingTokens = model.MissingTokens }).ToArray();
+        var chunks = ChunkedTableReader.Read(pool, model.InputSchema, new ChunkReadOptions { MissingTokens = model.MissingTokens, Text = text }).ToArray();
         var probabilities = chunks.SelectMany(ch => model.Predict(ch.Table).Probabilities!).ToArray();
         var inputs = strategy == QueryStrategy.Diversity ? chunks.SelectMany(ch => StandardisedInputs(ch.Table)).ToArray() : null;
         var chosen = Choose(probabilities, inputs, strategy, n);
         if (output is not null)
         {
-            var text = TableReader.Read(pool, new ReadOptions { AsText = true }).Table;
-            LabelCsv.Write(output, ["row", "score", .. text.Columns.Select(c => c.Name)], chosen.Count, i =>
-                [chosen[i].Row.ToString(System.Globalization.CultureInfo.InvariantCulture), LabelCsv.Number(chosen[i].Score), .. text.Columns.Select(c => c.Format((int)chosen[i].Row))]);
+            var cells = TableReader.Read(pool, text with { AsText = true }).Table;
+            LabelCsv.Write(output, ["row", "score", .. cells.Columns.Select(c => c.Name)], chosen.Count, i =>
+                [chosen[i].Row.ToString(System.Globalization.CultureInfo.InvariantCulture), LabelCsv.Number(chosen[i].Score), .. cells.Columns.Select(c => c.Format((int)chosen[i].Row))]);
         }
         return new SuggestOutcome($"{model.Name}:{model.Version.Version}", strategy.ToString().ToLowerInvariant(), probabilities.Length, chosen, output);
     }

@@ -3,22 +3,34 @@ using System.Text;
 
 namespace Keel.Pipeline.Labels;
 
-/// <summary>Writes the CSV files of the label commands: a header, then rows; written to a temporary file and renamed, so a
-/// failed write never leaves half a file in place of a good one.</summary>
+/// <summary>Writes the CSV files of the label commands (a .tsv path: tab-separated): a header, then rows, UTF-8; written to a
+/// temporary file and renamed, so a failed write never leaves half a file in place of a good one.</summary>
 internal static class LabelCsv
 {
+    /// <summary>Fails unless <paramref name="path"/> names a CSV or TSV file, before any work is done.</summary>
+    /// <param name="path">The output path.</param>
+    /// <param name="option">The option that gave it, for the message.</param>
+    /// <exception cref="Keel.Core.KeelInputException">Another extension.</exception>
+    public static void CheckPath(string path, string option)
+    {
+        if (Path.GetExtension(path).ToLowerInvariant() is not (".csv" or ".tsv"))
+            throw new Keel.Core.KeelInputException($"{option}: these rows are written as CSV; expected a .csv or .tsv path, got '{Path.GetFileName(path)}'.");
+    }
+
     public static void Write(string path, IReadOnlyList<string> header, int rows, Func<int, IEnumerable<string>> row)
     {
         var temp = path + ".part";
+        var delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        string Line(IEnumerable<string> cells) => string.Join(delimiter, cells.Select(c => Quote(c, delimiter)));
         try
         {
             using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
             {
-                writer.Write(string.Join(',', header.Select(Quote)));
+                writer.Write(Line(header));
                 writer.Write('\n');
                 for (var r = 0; r < rows; r++)
                 {
-                    writer.Write(string.Join(',', row(r).Select(Quote)));
+                    writer.Write(Line(row(r)));
                     writer.Write('\n');
                 }
             }
@@ -33,5 +45,8 @@ internal static class LabelCsv
 
     public static string Number(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
-    public static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public static string Quote(string s) => Quote(s, ',');
+
+    private static string Quote(string s, char delimiter) =>
+        s.AsSpan().IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -21,6 +21,9 @@ public sealed record WeakLabelRequest
     /// <summary>Where to write the data with weak_label, weak_confidence, p_CLASS and majority_vote columns; null writes nothing. Default null.</summary>
     public string? Output { get; init; }
 
+    /// <summary>How the data file is read (encoding, delimiter, decimal mark). Default: UTF-8, detected delimiter.</summary>
+    public ReadOptions Read { get; init; } = new();
+
     /// <summary>The label model's options. Default: <see cref="LabelModelOptions"/>'s defaults.</summary>
     public LabelModelOptions Model { get; init; } = new();
 
@@ -96,9 +99,10 @@ public static class WeakLabeler
     public static WeakLabelOutcome Run(WeakLabelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Output is { } o) LabelCsv.CheckPath(o, "--out");
         var functions = LabelingFunctionSet.Read(request.Rules);
         if (!File.Exists(request.Data)) throw new KeelInputException($"{request.Data}: the data file does not exist.");
-        var table = TableReader.Read(request.Data, new ReadOptions()).Table;
+        var table = TableReader.Read(request.Data, request.Read).Table;
         var source = Path.GetFileName(request.Data);
         var gold = request.Gold is { } g ? ReadGold(g, table.RowCount) : null;
         var weak = Label(request.Declared ? functions : functions with { Dependencies = [] }, table, gold, request.Model, source);
