@@ -19,4 +19,9 @@ public static class TextFormats
 
     /// <summary>Null when <paramref name="given"/> is a decimal mark the readers know (point or comma); else what was expected.</summary>
     public static string? DecimalProblem(string given) => DecimalMarks.TryParse(given, out _) ? null : DecimalMarks.Expected;
+
+    /// <summary>A field of a delimited text file: as it is, or quoted (inner quotes doubled) when it holds the delimiter, a quote
+    /// or a line end (RFC 4180).</summary>
+    public static string QuoteField(ReadOnlySpan<char> value, char delimiter) =>
+        value.IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? value.ToString() : "\"" + value.ToString().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -116,4 +116,32 @@ public sealed class SamplerTests : IDisposable
 
         Assert.Contains("reads CSV or TSV files", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(SampleStrategy.Reservoir)]
+    [InlineData(SampleStrategy.Random)]
+    public void Run_TsvOutputOfCommaFile_TabSeparatedAndFieldsQuotedWhereNeeded(SampleStrategy strategy)
+    {
+        var input = _dir.Write("in.csv", "id,name\n1,\"a\tb\"\n2,\"x, y\"\n");
+        var output = System.IO.Path.Combine(_dir.Path, "out.tsv");
+
+        Sampler.Run(new SampleRequest { Input = input, Output = output, Strategy = strategy, N = 5, Seed = 1 });
+
+        Assert.Equal(["id\tname", "1\t\"a\tb\"", "2\tx, y"], File.ReadAllLines(output));
+        Assert.Equal(["1", "2"], TableReader.Read(output, new ReadOptions { AsText = true }).Table["id"] is var c ? [c.Format(0), c.Format(1)] : null);
+    }
+
+    [Fact]
+    public void Run_ParquetOutput_ErrorNamesTheOptionAndNothingWritten()
+    {
+        var output = System.IO.Path.Combine(_dir.Path, "out.parquet");
+
+        var e = Assert.Throws<KeelInputException>(() => Sampler.Run(new SampleRequest
+        {
+            Input = Rows(3, i => $"{i},a,1"), Output = output, Strategy = SampleStrategy.Random, N = 2, Seed = 1,
+        }));
+
+        Assert.Contains("expected a .csv or .tsv path, got 'out.parquet'", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 }

@@ -17,7 +17,7 @@ internal static class SampleCommand
         var by = new Option<string?>("--by") { Description = "Class column (stratified; weighted with class rates)" };
         var weights = new Option<string?>("--weights") { Description = "A column of row weights, or class rates CLASS=RATE,... (with --by)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the draw", DefaultValueFactory = _ => 42 };
-        var output = new Option<string>("--output") { Description = "Where to write the sample (same delimiter and header as the input)", Required = true };
+        var output = new Option<string>("--output") { Description = "Where to write the sample: a .csv (the input's delimiter) or a .tsv (tab-separated), with the input's header", Required = true };
         var json = CommandOptions.JsonOption();
         var text = CommandOptions.TextFileOptions();
         var command = new Command("sample", "Draw a sample of rows from a CSV file (reservoir: one pass, constant memory)")

@@ -70,7 +70,7 @@ public static class LabelColumnWriter
         var index = Enumerable.Range(0, fields).FirstOrDefault(i => records.Field(i).SequenceEqual(column), -1);
         using var output = new TextOutput(path, temp, encoding);
         var cell = new StringBuilder();
-        output.Line(index >= 0 ? records.Raw : string.Concat(records.Raw, delimiter.ToString(), Quote(column, delimiter)));
+        output.Line(index >= 0 ? records.Raw : string.Concat(records.Raw, delimiter.ToString(), TextFormats.QuoteField(column, delimiter)));
         for (var row = 0; records.MoveNext(); row++)
         {
             records.RequireCount(fields);
@@ -83,10 +83,10 @@ public static class LabelColumnWriter
             for (var i = 0; i < fields; i++)
             {
                 if (i > 0) cell.Append(delimiter);
-                if (i == index) cell.Append(Quote(label, delimiter));
+                if (i == index) cell.Append(TextFormats.QuoteField(label, delimiter));
                 else cell.Append(records.RawField(i));
             }
-            if (index < 0) cell.Append(delimiter).Append(Quote(label, delimiter));
+            if (index < 0) cell.Append(delimiter).Append(TextFormats.QuoteField(label, delimiter));
             output.Line(cell.ToString());
         }
     }
@@ -199,10 +199,6 @@ public static class LabelColumnWriter
         var rows = labels.Where(kv => kv.Key >= first && kv.Key < first + n).ToArray();
         return rows.Length == 0 ? null : new ParquetColumnCopy.Override(rows.ToDictionary(kv => kv.Key - first, kv => kv.Value), field, file);
     }
-
-    /// <summary>A CSV field: quoted (inner quotes doubled) when it holds the delimiter, a quote or a line end.</summary>
-    private static string Quote(string value, char delimiter) =>
-        value.AsSpan().IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Lines written in the data file's encoding (no characters replaced), with its byte-order mark and line end.</summary>
     private sealed class TextOutput : IDisposable

@@ -18,6 +18,9 @@ public static class Sampler
         if (!File.Exists(request.Input)) throw new KeelInputException($"{request.Input}: file not found.");
         if (TableReader.ResolveFormat(request.Input, request.Read.Format) != "csv")
             throw new KeelInputException($"{name}: keel sample reads CSV or TSV files; this one is {TableReader.ResolveFormat(request.Input, request.Read.Format)}.");
+        if (Path.GetExtension(request.Output).ToLowerInvariant() is not (".csv" or ".tsv"))
+            throw new KeelInputException(
+                $"{request.OptionPrefix}output: a sample is written as delimited text like its input; expected a .csv or .tsv path, got '{Path.GetFileName(request.Output)}'.");
         if (request.N is < 1) throw new KeelInputException($"{request.OptionPrefix}n: expected a number of rows of at least 1, got {request.N}.");
         var needsN = !(request.Strategy == SampleStrategy.Weighted && request.ClassRates is not null);
         if (needsN && request.N is null) throw new KeelInputException($"{request.OptionPrefix}n: strategy {Lower(request.Strategy)} needs the number of rows to draw.");
@@ -59,18 +62,18 @@ public static class Sampler
     private static SampleOutcome Reservoir(SampleRequest request, long n)
     {
         var random = new Random(request.Seed);
-        var (records, header) = Open(request);
+        var (records, header, copy) = Open(request);
         using (records)
         {
             var kept = new List<(long Row, string Text)>();
             long row = 0;
             while (records.MoveNext())
             {
-                if (row < n) kept.Add((row, records.Raw.ToString()));
+                if (row < n) kept.Add((row, copy.Record(records)));
                 else
                 {
                     var j = random.NextInt64(row + 1);
-                    if (j < n) kept[(int)j] = (row, records.Raw.ToString());
+                    if (j < n) kept[(int)j] = (row, copy.Record(records));
                 }
                 row++;
             }
@@ -87,17 +90,36 @@ public static class Sampler
         }
     }
 
-    private static (CsvRecords, string Header) Open(SampleRequest request)
+    /// <summary>The input's records, its header as written to the output, and how a record is copied there.</summary>
+    private static (CsvRecords, string Header, RecordCopy Copy) Open(SampleRequest request)
     {
         var encoding = TextEncodings.Resolve(request.Read.Encoding);
         var delimiter = Delimiters.Choose(request.Input, request.Read.Delimiter, encoding);
+        var copy = new RecordCopy(delimiter, Path.GetExtension(request.Output).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : delimiter);
         var records = new CsvRecords(request.Input, delimiter, encoding, check: false);
         if (!records.MoveNext())
         {
             records.Dispose();
             throw new KeelInputException($"{Path.GetFileName(request.Input)}: the file is empty; expected a header line.");
         }
-        return (records, records.Raw.ToString());
+        return (records, copy.Record(records), copy);
+    }
+
+    /// <summary>Copies records to the output: as they are in the file when the output's delimiter is the input's (a .tsv output is
+    /// tab-separated whatever the input), else field by field, quoted where the new delimiter needs it.</summary>
+    private sealed record RecordCopy(char From, char To)
+    {
+        public string Record(CsvRecords records)
+        {
+            if (From == To) return records.Raw.ToString();
+            var line = new StringBuilder();
+            for (var i = 0; i < records.Count; i++)
+            {
+                if (i > 0) line.Append(To);
+                line.Append(TextFormats.QuoteField(records.Field(i), To));
+            }
+            return line.ToString();
+        }
     }
 
     private static StreamWriter CreateOutput(string path)
@@ -115,20 +137,19 @@ public static class Sampler
     /// <summary>Copies the header and the chosen records (sorted 0-based data rows) to the output; importance adds sample_weight.</summary>
     private static void Write(SampleRequest request, int[] chosen, double[]? weights)
     {
-        var (records, header) = Open(request);
+        var (records, header, copy) = Open(request);
         using (records)
         {
-            var delimiter = Delimiters.Choose(request.Input, request.Read.Delimiter, TextEncodings.Resolve(request.Read.Encoding));
             using var output = CreateOutput(request.Output);
             output.Write(header);
-            if (weights is not null) output.Write(delimiter + "sample_weight");
+            if (weights is not null) output.Write(copy.To + "sample_weight");
             output.Write('\n');
             var next = 0;
             for (var row = 0; next < chosen.Length && records.MoveNext(); row++)
             {
                 if (chosen[next] != row) continue;
-                output.Write(records.Raw);
-                if (weights is not null) output.Write(delimiter + weights[next].ToString("R", CultureInfo.InvariantCulture));
+                output.Write(copy.Record(records));
+                if (weights is not null) output.Write(copy.To + weights[next].ToString("R", CultureInfo.InvariantCulture));
                 output.Write('\n');
                 next++;
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Keel.Data;
 
 namespace Keel.Pipeline.Labels;
 
@@ -21,7 +22,7 @@ internal static class LabelCsv
     {
         var temp = path + ".part";
         var delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        string Line(IEnumerable<string> cells) => string.Join(delimiter, cells.Select(c => Quote(c, delimiter)));
+        string Line(IEnumerable<string> cells) => string.Join(delimiter, cells.Select(c => TextFormats.QuoteField(c, delimiter)));
         try
         {
             using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
@@ -45,8 +46,5 @@ internal static class LabelCsv
 
     public static string Number(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
-    public static string Quote(string s) => Quote(s, ',');
-
-    private static string Quote(string s, char delimiter) =>
-        s.AsSpan().IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public static string Quote(string s) => TextFormats.QuoteField(s, ',');
 }

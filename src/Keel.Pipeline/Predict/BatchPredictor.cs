@@ -147,7 +147,7 @@ public static class BatchPredictor
 
         public override ValueTask DisposeAsync() => _w.DisposeAsync();
 
-        private static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        private static string Quote(string s) => Keel.Data.TextFormats.QuoteField(s, ',');
     }
 
     private sealed class JsonlWriter(Stream stream, int top) : ChunkWriter
