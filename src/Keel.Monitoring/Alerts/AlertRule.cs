@@ -13,8 +13,7 @@ namespace Keel.Monitoring.Alerts;
 public sealed partial record AlertRule(string Text, string Figure, string Operator, double Threshold)
 {
     /// <summary>Per-column statistics a rule may name as STAT(column) (the window figures of drift monitoring).</summary>
-    public static IReadOnlyList<string> ColumnStatistics { get; } =
-        ["psi", "ks", "ks_p", "wasserstein", "js", "chi2", "chi2_p", "missing_rate", "unseen_rate", "out_of_range_rate", "drifted"];
+    public static IReadOnlyList<string> ColumnStatistics => Drift.DriftAnalyzer.ColumnFigureNames;
 
     /// <summary>Window-level figures a rule may name: drift, serving, performance (every metric) and CBPE estimates.</summary>
     public static IReadOnlyList<string> WindowFigureNames { get; } =

@@ -41,6 +41,10 @@ public static class DriftAnalyzer
         return new WindowDrift { Window = label, Rows = window.RowCount, Columns = columns, Findings = findings, DriftShare = share, Figures = figures };
     }
 
+    /// <summary>The per-column figures a window has, as STAT(column): what alert rules may name.</summary>
+    public static IReadOnlyList<string> ColumnFigureNames { get; } =
+        ["psi", "ks", "ks_p", "wasserstein", "wasserstein_norm", "js", "chi2", "chi2_p", "missing_rate", "unseen_rate", "out_of_range_rate", "drifted"];
+
     private static void AddFigures(WindowFigures f, ColumnDrift c)
     {
         var n = c.Column;

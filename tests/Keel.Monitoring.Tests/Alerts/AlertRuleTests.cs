@@ -1,5 +1,7 @@
 using Keel.Core;
 using Keel.Monitoring.Alerts;
+using Keel.Monitoring.Drift;
+using Keel.Monitoring.Reference;
 
 namespace Keel.Monitoring.Tests.Alerts;
 
@@ -34,4 +36,15 @@ public sealed class AlertRuleTests
     [InlineData("rows == 0", 0, true)]
     public void IsBreachedBy_Value_ComparesWithThreshold(string text, double value, bool breached) =>
         Assert.Equal(breached, AlertRule.Parse(text).IsBreachedBy(value));
+
+    [Fact]
+    public void Parse_EveryFigureADriftWindowHas_IsARule()
+    {
+        // A numeric and a categorical column, drifted, so every statistic of either kind is computed.
+        var reference = ReferenceBuilder.Build(DriftAnalyzerTests.Synthetic(2_000, 1, 0).Columns, [], "synthetic");
+        var window = DriftAnalyzer.Compare(reference, DriftAnalyzerTests.Synthetic(500, 2, 0.8), "w");
+
+        Assert.Contains("wasserstein_norm(income)", window.Figures.Keys);
+        Assert.All(window.Figures.Keys, figure => Assert.Equal(figure, AlertRule.Parse(figure + " > 0").Figure));
+    }
 }
