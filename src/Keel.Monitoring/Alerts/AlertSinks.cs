@@ -46,12 +46,15 @@ public static class AlertSinks
 
     private sealed class JsonLinesSink(string path) : IAlertSink
     {
+        /// <summary>Only what JSON itself requires is escaped, so a rule reads as written ("psi(x) > 0.2", not "\u003E").</summary>
+        private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
         public string Name => "log";
 
         public async Task DeliverAsync(AlertNotice alert, CancellationToken ct)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.AppendAllTextAsync(path, JsonSerializer.Serialize(Body(alert)) + "\n", ct);
+            await File.AppendAllTextAsync(path, JsonSerializer.Serialize(Body(alert), Readable) + "\n", ct);
         }
     }
 

@@ -82,6 +82,8 @@ public sealed class AlertEngineTests : IAsyncLifetime
         await Engine(AlertSinks.JsonLines(log)).EvaluateAsync(Settings("psi(distance) > 0.2", "drift_share > 0.05"), "a", "w", Figures(0.31));
         var lines = await File.ReadAllLinesAsync(log);
         Assert.Equal(2, lines.Length);
+        // Readable as written, so that grep finds a rule: no \u003E for '>'.
+        Assert.Contains("\"rule\":\"psi(distance) > 0.2\"", lines[0], StringComparison.Ordinal);
         using var doc = System.Text.Json.JsonDocument.Parse(lines[0]);
         Assert.Equal(("psi(distance) > 0.2", 0.31), (doc.RootElement.GetProperty("rule").GetString(), doc.RootElement.GetProperty("value").GetDouble()));
         Assert.Equal("terminal, log", (await _store.Alerts.ListAsync(new AlertQuery()))[0].Delivered);
