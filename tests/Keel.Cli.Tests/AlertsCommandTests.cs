@@ -34,6 +34,29 @@ public sealed class AlertsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_MonitorJsonResult_ReadsItsLastWindowOrTheOneNamed()
+    {
+        _cli.CopySample("penguins.csv");
+        _cli.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\nmonitor: {alerts: [\"rows > 0\"]}\n");
+        Assert.Equal(0, (await _cli.RunAsync("run", "keel.yaml")).Exit);
+        var monitor = await _cli.RunAsync("monitor", "--model", "penguins", "--data", "penguins.csv", "--window", "200", "--no-store", "--json");
+        Assert.True(monitor.Exit == 0, monitor.Error);
+        _cli.Write("monitor.json", monitor.Out);
+
+        var last = await _cli.RunAsync("alerts", "check", "keel.yaml", "--figures", "monitor.json", "--scope", "penguins");
+        var first = await _cli.RunAsync("alerts", "check", "keel.yaml", "--figures", "monitor.json", "--scope", "other", "--window", "rows 0–199");
+        var none = await _cli.RunAsync("alerts", "check", "keel.yaml", "--figures", "monitor.json", "--scope", "penguins", "--window", "rows 5–9");
+
+        Assert.Equal(4, last.Exit);
+        Assert.Contains("ALERT penguins: rows > 0 (value 144) in window rows 200–343", last.Error, StringComparison.Ordinal);
+        Assert.Equal(4, first.Exit);
+        // Another scope: the same rule for penguins would be in its cooldown.
+        Assert.Contains("ALERT other: rows > 0 (value 200) in window rows 0–199", first.Error, StringComparison.Ordinal);
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("--window: monitor.json has no window 'rows 5–9'; its windows: 'rows 0–199', 'rows 200–343'", none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_NothingHolds_Exit0()
     {
         _cli.Write("keel.yaml", Spec);

@@ -52,20 +52,20 @@ internal static class AlertsCommand
     private static Command Check(CommandOptions o)
     {
         var file = new Argument<string>("file") { Description = "Spec or deployment file whose monitor section holds the rules" };
-        var figures = new Option<string>("--figures") { Description = "JSON object of figure name → number for one window", Required = true };
+        var figures = new Option<string>("--figures") { Description = "JSON object of figure name → number for one window, or a keel monitor --json result (its last window, or the one --window names)", Required = true };
         var scope = new Option<string>("--scope") { Description = "What was monitored (a model reference or deployment name)", Required = true };
-        var window = new Option<string>("--window") { Description = "The window's key, for de-duplication (default: none)", DefaultValueFactory = _ => "" };
+        var window = new Option<string>("--window") { Description = "The window's key, for de-duplication (default: none; a monitor result's window label)", DefaultValueFactory = _ => "" };
         var json = CommandOptions.JsonOption();
         var command = new Command("check", "Evaluate the alert rules over one window's figures; exit 4 when an alert fired") { file, figures, scope, window, json };
         command.SetAction(async (result, ct) =>
         {
             var c = o.Context;
             var settings = AlertSettingsReader.ReadFile(c.Resolve(result.GetValue(file)!));
-            var values = AlertCheck.ReadFigures(c.Resolve(result.GetValue(figures)!));
+            var (values, key) = AlertCheck.ReadFigures(c.Resolve(result.GetValue(figures)!), result.GetValue(window)!);
             await using var store = await o.OpenForWritingAsync(result, ct);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // each attempt has its own timeout
             var engine = AlertCheck.CreateEngine(store, settings, c.Time, c.Error, http);
-            var outcomes = await engine.EvaluateAsync(settings, result.GetValue(scope)!, result.GetValue(window)!, values, ct);
+            var outcomes = await engine.EvaluateAsync(settings, result.GetValue(scope)!, key, values, ct);
             if (result.GetValue(json))
                 Json.Write(c.Out, new { outcomes = outcomes.Select(x => new { rule = x.Rule.Text, value = x.Value, status = x.Status.ToString().ToLowerInvariant(), detail = x.Detail }) });
             else
