@@ -149,6 +149,22 @@ internal sealed record CommandOptions(CliContext Context, Option<string?> StoreO
         };
     }
 
+    /// <summary>The report path an option gives, resolved and checked before any work is done (a run that trained for an hour must
+    /// not fail at its report): a folder, or a file where one of its folders must be, is an error naming the option. Null when not given.</summary>
+    public string? ReportPath(ParseResult result, Option<string?> option)
+    {
+        if (result.GetValue(option) is not { } given) return null;
+        var path = Context.Resolve(given);
+        if (Directory.Exists(path))
+            throw new Keel.Core.KeelInputException($"{option.Name} '{given}': a folder; expected the report's file path, e.g. {Path.Combine(given, "report.html")}.");
+        for (var folder = Path.GetDirectoryName(path); folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder))
+                throw new Keel.Core.KeelInputException($"{option.Name} '{given}': '{folder}' is a file, so the report's folder cannot be made there.");
+        }
+        return path;
+    }
+
     /// <summary>Opens the store for a reading command: read-only, never created, migrated or written, so it works on a read-only folder.</summary>
     public Task<KeelStore> OpenForReadingAsync(ParseResult result, CancellationToken ct) =>
         KeelStore.OpenAsync(Store(result) with { ReadOnly = true }, ct);

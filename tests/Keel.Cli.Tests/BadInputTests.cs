@@ -89,4 +89,39 @@ public sealed class BadInputTests
         Assert.Equal(2, r.Exit);
         Assert.Contains("--no-such-option", r.Error);
     }
+
+    [Theory]
+    [InlineData("run", "keel.yaml")]
+    [InlineData("evaluate", "penguins@champion")]
+    [InlineData("retrain", "keel.yaml", "--model", "penguins@champion")]
+    [InlineData("search", "keel.yaml")]
+    [InlineData("monitor", "--reference", "penguins.csv", "--data", "penguins.csv")]
+    public async Task ReportPathAFolder_Exit1BeforeAnyWork(params string[] command)
+    {
+        // Checked first: a run that trained for an hour used to fail at its report, marked failed with nothing registered.
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\n");
+        Directory.CreateDirectory(Path.Combine(h.Folder, "out"));
+
+        var r = await h.RunAsync([.. command, "--report", "out"]);
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains($"--report 'out': a folder; expected the report's file path, e.g. {Path.Combine("out", "report.html")}", r.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(h.StoreFolder));
+    }
+
+    [Fact]
+    public async Task ReportPathUnderAFile_Exit1NamingTheFile()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\n");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--report", "penguins.csv/report.html");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("is a file, so the report's folder cannot be made there", r.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(h.StoreFolder));
+    }
 }

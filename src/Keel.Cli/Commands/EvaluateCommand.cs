@@ -21,9 +21,9 @@ internal static class EvaluateCommand
         command.SetAction(async (result, ct) =>
         {
             var storeOptions = o.Store(result);
+            var reportPath = o.ReportPath(result, report);
             await using var store = await o.OpenForWritingAsync(result, ct);
-            var reportPath = result.GetValue(report);
-            string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : o.Context.Resolve(reportPath);
+            string Report(string runId) => reportPath ?? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html");
             var request = new EvaluateRequest
             {
                 Target = result.GetValue(target)!,

@@ -59,13 +59,13 @@ internal static class MonitorCommand
                 LabelsKey = result.GetValue(key),
                 LabelColumn = result.GetValue(label),
             };
+            var reportPath = o.ReportPath(result, report);
             var needsStore = request.Model is not null || request.Deployment is not null || request.AlertsPath is not null;
             await using var store = needsStore ? await o.OpenForWritingAsync(result, ct) : null;
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // each webhook attempt has its own timeout
             var outcome = await new MonitorUseCase(store, o.Context.Time, new MonitorAlerting(o.Context.Error, http)).RunAsync(request, ct);
             var exit = outcome.Alerts.Any(a => a.Status == "fired") ? KeelApp.ExitAlerts : KeelApp.ExitOk;
-            if (result.GetValue(report) is { } reportPath)
-                await MonitorReport.WriteAsync(o.Context.Resolve(reportPath), outcome, store, ct);
+            if (reportPath is not null) await MonitorReport.WriteAsync(reportPath, outcome, store, ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, outcome);

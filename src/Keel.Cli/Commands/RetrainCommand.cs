@@ -36,8 +36,8 @@ internal static class RetrainCommand
                 Force = result.GetValue(force),
                 Seed = result.GetValue(seed),
             };
-            var reportPath = result.GetValue(report);
-            string Report(string runId) => reportPath is null ? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html") : c.Resolve(reportPath);
+            var reportPath = o.ReportPath(result, report);
+            string Report(string runId) => reportPath ?? Path.Combine(storeOptions.ResolveFolder(), "reports", runId + ".html");
             await using var store = await o.OpenForWritingAsync(result, ct);
             var quiet = result.GetValue(json);
             var progress = new RunCommand.SyncProgress(p =>

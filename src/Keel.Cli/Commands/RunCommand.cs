@@ -23,7 +23,7 @@ internal static class RunCommand
         command.SetAction((result, ct) => result.GetValue(sanity)
             ? Task.FromResult(Sanity(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json), result.GetValue(seed)))
             : ExecuteAsync(o, o.Context.Resolve(result.GetValue(spec)!), result.GetValue(json),
-            result.GetValue(seed), result.GetValue(report), o.Store(result), ct));
+            result.GetValue(seed), o.ReportPath(result, report), o.Store(result), ct));
         return command;
     }
 

@@ -33,7 +33,7 @@ internal static class SearchCommand
                 throw new KeelInputException("keel search: expected either a spec (keel search SPEC) or --join STUDY, not both or neither");
             return study is not null
                 ? JoinAsync(o, study, request, result.GetValue(json), o.Store(result), ct)
-                : SearchAsync(o, o.Context.Resolve(specPath!), request, result.GetValue(report), result.GetValue(json), o.Store(result), ct);
+                : SearchAsync(o, o.Context.Resolve(specPath!), request, o.ReportPath(result, report), result.GetValue(json), o.Store(result), ct);
         });
         return command;
     }
