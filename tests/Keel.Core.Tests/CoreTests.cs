@@ -39,6 +39,18 @@ public sealed class TableTests
     }
 
     [Fact]
+    public void Table_WithoutColumns_KeepsItsRowsThroughDropAndTake()
+    {
+        var none = Sample().Drop(["x", "c"]);
+
+        Assert.Empty(none.Columns);
+        Assert.Equal(Sample().RowCount, none.RowCount);
+        Assert.Equal(2, none.Take([0, 0]).RowCount);
+        Assert.Equal(5, new Table([], 5).RowCount);
+        Assert.Throws<ArgumentException>(() => new Table([new NumericColumn("a", [1])], 2));
+    }
+
+    [Fact]
     public void Drop_NamedColumns_Removed()
     {
         var t = Sample().Drop(["x", "not-there"]);

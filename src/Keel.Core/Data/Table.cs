@@ -6,10 +6,18 @@ public sealed class Table
     private readonly Dictionary<string, Column> _byName;
 
     public Table(IReadOnlyList<Column> columns)
+        : this(columns, columns?.Count > 0 ? columns[0].Length : 0)
+    {
+    }
+
+    /// <summary>A table of <paramref name="rowCount"/> rows: a table without columns still has rows (the input of a model that
+    /// reads no column, such as zero_rule, has one per row to predict).</summary>
+    public Table(IReadOnlyList<Column> columns, int rowCount)
     {
         ArgumentNullException.ThrowIfNull(columns);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         Columns = columns.ToArray();
-        RowCount = columns.Count == 0 ? 0 : columns[0].Length;
+        RowCount = rowCount;
         _byName = new Dictionary<string, Column>(StringComparer.Ordinal);
         foreach (var c in Columns)
         {
@@ -38,12 +46,12 @@ public sealed class Table
     public DataSchema Schema => new(Columns.Select(c => new ColumnSchema(c.Name, c.Type)).ToArray());
 
     /// <summary>A new table holding the given rows in the given order.</summary>
-    public Table Take(IReadOnlyList<int> rows) => new(Columns.Select(c => c.Take(rows)).ToArray());
+    public Table Take(IReadOnlyList<int> rows) => new(Columns.Select(c => c.Take(rows)).ToArray(), rows.Count);
 
     /// <summary>A new table without the named columns (names not present are ignored).</summary>
     public Table Drop(IEnumerable<string> names)
     {
         var drop = new HashSet<string>(names, StringComparer.Ordinal);
-        return new Table(Columns.Where(c => !drop.Contains(c.Name)).ToArray());
+        return new Table(Columns.Where(c => !drop.Contains(c.Name)).ToArray(), RowCount);
     }
 }

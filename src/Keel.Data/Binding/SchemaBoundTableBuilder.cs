@@ -163,7 +163,7 @@ public sealed class SchemaBoundTableBuilder
             var col = _schema.Columns[c];
             columns[c] = _strings[c] is { } s ? new StringColumn(col.Name, s, col.Type) : new NumericColumn(col.Name, _numbers[c]!, col.Type);
         }
-        return new Table(columns);
+        return new Table(columns, RowCount);
     }
 
     private double Parse(ColumnType type, string raw, int column, int row)
