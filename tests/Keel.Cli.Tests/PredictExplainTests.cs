@@ -70,4 +70,26 @@ public sealed class PredictExplainTests : IDisposable
         Assert.Contains("linear and tree models", r.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_h.Folder, "out.csv")));
     }
+
+    [Fact]
+    public async Task Predict_OutputIsTheInputOrAFolder_Exit1AndDataKept_MissingFolderMade()
+    {
+        await TrainAsync("zero_rule");
+        var data = Path.Combine(_h.Folder, "credit_data.csv");
+        var before = File.ReadAllBytes(data);
+        Directory.CreateDirectory(Path.Combine(_h.Folder, "out.csv"));
+
+        var same = await _h.RunAsync("predict", "--model", "credit-risk@champion", "--input", "credit_data.csv", "--output", "./credit_data.csv");
+        var folder = await _h.RunAsync("predict", "--model", "credit-risk@champion", "--input", "credit_data.csv", "--output", "out.csv");
+        var made = await _h.RunAsync("predict", "--model", "credit-risk@champion", "--input", "credit_data.csv", "--output", "new/p.csv");
+
+        Assert.Equal(1, same.Exit);
+        Assert.Contains("--output credit_data.csv: the input file itself; the predictions would replace the data", same.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(data));
+        Assert.Equal(1, folder.Exit);
+        Assert.Contains("--output out.csv: a folder", folder.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("rows predicted", folder.Error, StringComparison.Ordinal);
+        Assert.True(made.Exit == 0, made.Error);
+        Assert.Equal(4455, File.ReadAllLines(Path.Combine(_h.Folder, "new", "p.csv")).Length);
+    }
 }

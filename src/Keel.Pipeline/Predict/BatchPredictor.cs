@@ -41,12 +41,14 @@ public sealed record BatchPredictResult(long Rows, string Output);
 public static class BatchPredictor
 {
     /// <summary>Runs the prediction; <paramref name="progress"/> receives the rows done after each chunk.</summary>
-    /// <exception cref="KeelInputException">Unreadable input, a bad value (named by row and column), or an unknown output extension.</exception>
+    /// <exception cref="KeelInputException">Unreadable input, a bad value (named by row and column), an unknown output extension, or an
+    /// output that is the input or a folder.</exception>
     public static async Task<BatchPredictResult> RunAsync(LoadedModel model, BatchPredictOptions options, IProgress<long>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var format = OutputFormat(options.Output);
+        CheckOutput(options);
         var classes = model.Model.Classes;
         if (options.Explain > 0 && !Contributions.Supported(model.Model))
             throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest, random_forest) of binary and regression tasks.");
@@ -77,6 +79,24 @@ public static class BatchPredictor
             throw;
         }
         return new BatchPredictResult(rows, options.Output);
+    }
+
+    /// <summary>Refuses, before any row is read, an output that would replace the input or that is a folder; makes its folder.</summary>
+    private static void CheckOutput(BatchPredictOptions options)
+    {
+        var output = Path.GetFullPath(options.Output);
+        var name = Path.GetFileName(options.Output);
+        if (output == Path.GetFullPath(options.Input))
+            throw new KeelInputException($"--output {name}: the input file itself; the predictions would replace the data. Write them to another file.");
+        if (Directory.Exists(output)) throw new KeelInputException($"--output {name}: a folder; expected a file path such as {Path.Combine(name, "predictions.csv")}.");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeelInputException($"--output {name}: its folder cannot be made ({e.Message}).", e);
+        }
     }
 
     private static string OutputFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
