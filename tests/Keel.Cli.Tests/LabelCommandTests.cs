@@ -96,6 +96,10 @@ public sealed class LabelCommandTests : IDisposable
         Assert.Equal(1, r.Exit);
         Assert.Contains("--out: these rows are written as CSV; expected a .csv or .tsv path, got 'weak.parquet'", r.Error);
         Assert.False(File.Exists(Path.Combine(_h.Folder, "weak.parquet")));
+        var same = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--out", "penguins.csv");
+        Assert.Equal(1, same.Exit);
+        Assert.Contains("--out penguins.csv: the input file itself", same.Error);
+        Assert.Equal(File.ReadAllBytes(CliHarness.Sample("penguins.csv")), File.ReadAllBytes(Path.Combine(_h.Folder, "penguins.csv")));
     }
 }
 

@@ -144,4 +144,16 @@ public sealed class SamplerTests : IDisposable
         Assert.Contains("expected a .csv or .tsv path, got 'out.parquet'", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
+
+    [Fact]
+    public void Run_OutputIsTheInput_ErrorAndDataKept()
+    {
+        var input = Rows(5, i => $"{i},a,1");
+        var before = File.ReadAllText(input);
+
+        var e = Assert.Throws<KeelInputException>(() => Sampler.Run(new SampleRequest { Input = input, Output = input, Strategy = SampleStrategy.Reservoir, N = 2, Seed = 1 }));
+
+        Assert.Contains("--output in.csv: the input file itself; the sample would replace the data", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(input));
+    }
 }

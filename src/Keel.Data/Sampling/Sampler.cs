@@ -21,6 +21,7 @@ public static class Sampler
         if (Path.GetExtension(request.Output).ToLowerInvariant() is not (".csv" or ".tsv"))
             throw new KeelInputException(
                 $"{request.OptionPrefix}output: a sample is written as delimited text like its input; expected a .csv or .tsv path, got '{Path.GetFileName(request.Output)}'.");
+        OutputFiles.NotTheInput(request.Output, request.Input, request.OptionPrefix + "output", "the sample");
         if (request.N is < 1) throw new KeelInputException($"{request.OptionPrefix}n: expected a number of rows of at least 1, got {request.N}.");
         var needsN = !(request.Strategy == SampleStrategy.Weighted && request.ClassRates is not null);
         if (needsN && request.N is null) throw new KeelInputException($"{request.OptionPrefix}n: strategy {Lower(request.Strategy)} needs the number of rows to draw.");

@@ -122,7 +122,11 @@ public static class ActiveLearning
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(text);
-        if (output is not null) LabelCsv.CheckPath(output, "--out");
+        if (output is not null)
+        {
+            LabelCsv.CheckPath(output, "--out");
+            OutputFiles.NotTheInput(output, pool, "--out", "the suggested rows");
+        }
         if (model.Task == TaskKind.Regression)
             throw new KeelInputException($"--model: {model.Name} version {model.Version.Version} is a regression model; active learning ranks rows by class probabilities.");
         if (n < 1) throw new KeelInputException($"--n: expected a number of rows of at least 1, got {n}.");

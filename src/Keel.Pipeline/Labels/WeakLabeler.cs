@@ -99,7 +99,11 @@ public static class WeakLabeler
     public static WeakLabelOutcome Run(WeakLabelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Output is { } o) LabelCsv.CheckPath(o, "--out");
+        if (request.Output is { } o)
+        {
+            LabelCsv.CheckPath(o, "--out");
+            OutputFiles.NotTheInput(o, request.Data, "--out", "the labelled rows");
+        }
         var functions = LabelingFunctionSet.Read(request.Rules);
         if (!File.Exists(request.Data)) throw new KeelInputException($"{request.Data}: the data file does not exist.");
         var table = TableReader.Read(request.Data, request.Read).Table;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Core;
 using Keel.Core.Models;
+using Keel.Data;
 using Keel.Data.Binding;
 using Keel.Training.Explanation;
 using Parquet;
@@ -86,8 +87,7 @@ public static class BatchPredictor
     {
         var output = Path.GetFullPath(options.Output);
         var name = Path.GetFileName(options.Output);
-        if (output == Path.GetFullPath(options.Input))
-            throw new KeelInputException($"--output {name}: the input file itself; the predictions would replace the data. Write them to another file.");
+        OutputFiles.NotTheInput(output, options.Input, "--output", "the predictions");
         if (Directory.Exists(output)) throw new KeelInputException($"--output {name}: a folder; expected a file path such as {Path.Combine(name, "predictions.csv")}.");
         try
         {
