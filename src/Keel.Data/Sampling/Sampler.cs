@@ -79,14 +79,16 @@ public static class Sampler
                 row++;
             }
             kept.Sort((a, b) => a.Row.CompareTo(b.Row));
-            using var output = CreateOutput(request.Output);
-            output.Write(header);
-            output.Write('\n');
-            foreach (var (_, text) in kept)
+            WriteOutput(request.Output, output =>
             {
-                output.Write(text);
+                output.Write(header);
                 output.Write('\n');
-            }
+                foreach (var (_, text) in kept)
+                {
+                    output.Write(text);
+                    output.Write('\n');
+                }
+            });
             return new SampleOutcome(request.Input, request.Output, "reservoir", row, kept.Count, request.Seed);
         }
     }
@@ -123,15 +125,25 @@ public static class Sampler
         }
     }
 
-    private static StreamWriter CreateOutput(string path)
+    /// <summary>Writes the output beside its path and renames it into place, so a failure leaves no half-written sample.</summary>
+    private static void WriteOutput(string path, Action<StreamWriter> write)
     {
+        var temp = path + ".part";
         try
         {
-            return new StreamWriter(path, false, new UTF8Encoding(false));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using (var output = new StreamWriter(temp, false, new UTF8Encoding(false))) write(output);
+            File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            File.Delete(temp);
             throw new KeelInputException($"output '{path}' cannot be written: {e.Message}", e);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
     }
 
@@ -141,19 +153,21 @@ public static class Sampler
         var (records, header, copy) = Open(request);
         using (records)
         {
-            using var output = CreateOutput(request.Output);
-            output.Write(header);
-            if (weights is not null) output.Write(copy.To + "sample_weight");
-            output.Write('\n');
-            var next = 0;
-            for (var row = 0; next < chosen.Length && records.MoveNext(); row++)
+            WriteOutput(request.Output, output =>
             {
-                if (chosen[next] != row) continue;
-                output.Write(copy.Record(records));
-                if (weights is not null) output.Write(copy.To + weights[next].ToString("R", CultureInfo.InvariantCulture));
+                output.Write(header);
+                if (weights is not null) output.Write(copy.To + "sample_weight");
                 output.Write('\n');
-                next++;
-            }
+                var next = 0;
+                for (var row = 0; next < chosen.Length && records.MoveNext(); row++)
+                {
+                    if (chosen[next] != row) continue;
+                    output.Write(copy.Record(records));
+                    if (weights is not null) output.Write(copy.To + weights[next].ToString("R", CultureInfo.InvariantCulture));
+                    output.Write('\n');
+                    next++;
+                }
+            });
         }
     }
 
