@@ -308,20 +308,8 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
         }
     }
 
-    private static async Task WriteReportAsync(string reportPath, string html, CancellationToken ct)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-            var temp = reportPath + ".tmp";
-            await File.WriteAllTextAsync(temp, html, ct);
-            File.Move(temp, reportPath, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Keel.Core.KeelInputException($"report '{reportPath}' cannot be written: {e.Message}; the run is marked failed and no model was registered", e);
-        }
-    }
+    private static Task WriteReportAsync(string reportPath, string html, CancellationToken ct) =>
+        ReportFiles.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the run is marked failed and no model was registered", ct);
 
     /// <summary>The version to register when registration is on and every gate passed; otherwise null and why not.</summary>
     private (ModelVersion?, string?) PlanRegistration(PreparedRun run, string runId, CandidateOutcome final, FinalModel info,

@@ -23,16 +23,7 @@ public static class MonitorReport
             Windows = result.Windows.Select(View).ToArray(),
         };
         var html = MonitoringReport.Render(model);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path + ".tmp", html, ct);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Keel.Core.KeelInputException($"--report '{path}' cannot be written: {e.Message}", e);
-        }
+        await ReportFiles.WriteAsync(path, html, $"--report '{path}'", "", ct);
     }
 
     private static MonitoringWindowView View(WindowDrift w) => new(w.Window, w.Rows, w.DriftShare,

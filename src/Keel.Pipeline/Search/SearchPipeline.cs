@@ -330,17 +330,6 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
         }
     }
 
-    private static async Task WriteReportAsync(string path, string html, CancellationToken ct)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path + ".tmp", html, ct);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new KeelInputException($"search report '{path}' cannot be written: {e.Message}", e);
-        }
-    }
+    private static Task WriteReportAsync(string path, string html, CancellationToken ct) =>
+        ReportFiles.WriteAsync(path, html, $"search report '{path}'", "", ct);
 }

@@ -1,0 +1,32 @@
+namespace Keel.Pipeline;
+
+/// <summary>Writes an HTML report whole or not at all: beside its path, then renamed into place (its folder made).</summary>
+internal static class ReportFiles
+{
+    /// <param name="path">The report's path.</param>
+    /// <param name="html">The report.</param>
+    /// <param name="what">How the message names the report, e.g. "--report 'x.html'".</param>
+    /// <param name="after">What the message adds after the reason, e.g. "; the run is marked failed", or "".</param>
+    /// <param name="ct">Cancels the write.</param>
+    /// <exception cref="Keel.Core.KeelInputException">The file or its folder cannot be written; no temporary file is left.</exception>
+    public static async Task WriteAsync(string path, string html, string what, string after, CancellationToken ct)
+    {
+        var temp = path + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            await File.WriteAllTextAsync(temp, html, ct);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new Keel.Core.KeelInputException($"{what} cannot be written: {e.Message}{after}", e);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
