@@ -100,13 +100,31 @@ public sealed class DeploymentsCommandTests : IDisposable
         await RegisterTwoVersionsAsync();
         await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File));
         long id;
+        const string answer = """{"label":"good","probabilities":{"good":0.55,"bad":0.45},"needs_review":true}""";
         await using (var store = await StoreAsync())
-            id = (await store.Deployments.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-42", """{"Income":5}""", """{"label":"good"}""", 0.55, DateTimeOffset.UtcNow))).Id;
+        {
+            // The second row of a two-row request, as the server queues it and logs the request.
+            id = (await store.Deployments.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-42", """{"Income":5}""", answer, 0.55, DateTimeOffset.UtcNow) { Row = 1, RequestRows = 2 })).Id;
+            await using var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenAsync(store);
+            await log.AppendAsync([new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = "req-42", Time = DateTimeOffset.UtcNow, Model = "credit-risk", Version = 1, Arm = "champion", Endpoint = "invocations", Rows = 2,
+                InputsJson = """[{"Income":50},{"Income":5}]""", OutputsJson = $"[{answer},{answer}]",
+            }]);
+        }
         var list = await _cli.RunAsync("review", "list", "--deployment", "credit", "--json");
         Assert.Equal("req-42", list.Json().GetProperty("items")[0].GetProperty("request_id").GetString());
+        var purple = await _cli.RunAsync("review", "label", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "purple");
+        Assert.Equal(1, purple.Exit);
+        Assert.Contains("label 'purple': expected one of the model's classes: good, bad", purple.Error);
         var label = await _cli.RunAsync("review", "label", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "bad", "--json");
         Assert.Equal(0, label.Exit);
         Assert.Equal(("req-42", "bad", "review"), (label.Json().GetProperty("request_id").GetString(), label.Json().GetProperty("outcome").GetString(), label.Json().GetProperty("source").GetString()));
+        // Monitoring reads the prediction log: the label reached it as the outcome of the request's second row.
+        Assert.Equal("""[null,"bad"]""", label.Json().GetProperty("logged_outcome").GetString());
+        await using (var store = await StoreAsync())
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenAsync(store))
+            Assert.Equal("""[null,"bad"]""", (await log.GetAsync("req-42"))!.Feedback[^1].OutcomeJson);
         Assert.Contains("Nothing to review", (await _cli.RunAsync("review", "list")).Console);
     }
 

@@ -68,6 +68,7 @@ public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : Deployme
         var logPath = Path.Combine(F.Folder, "hitl-predictions.db");
         string requestId;
         JsonElement answers;
+        ReviewItem first, second;
         var table = File.ReadAllLines(F.CsvPath);
         var income = Array.IndexOf(Fields(table[0]), "Income");
         var rows = Enumerable.Range(0, 30).ToArray();
@@ -81,11 +82,20 @@ public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : Deployme
             answers = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions");
             await UntilAsync(async () => (await F.Store.Deployments.ListReviewsAsync("hitl", false, 100)).Count > 0);
             // As `keel review label` does, through the server: the label becomes feedback for the request.
-            var first = (await F.Store.Deployments.ListReviewsAsync("hitl", false, 100))[0];
+            await UntilAsync(async () => (await F.Store.Deployments.ListReviewsAsync("hitl", false, 100)).Count >= 2);
+            var pending = await F.Store.Deployments.ListReviewsAsync("hitl", false, 100);
+            (first, second) = (pending[0], pending[1]);
             using (var labelled = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"good"}"""))
                 Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
             using (var again = await ServedModelFixture.PostAsync(client, $"admin/reviews/{first.Id}/label", """{"label":"bad"}"""))
                 Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            using (var unknown = await ServedModelFixture.PostAsync(client, $"admin/reviews/{second.Id}/label", """{"label":"purple"}"""))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+                Assert.Contains("expected one of the model's classes", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            using (var labelled = await ServedModelFixture.PostAsync(client, $"admin/reviews/{second.Id}/label", """{"label":"bad"}"""))
+                Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
         }
         var overridden = 0;
         var queued = 0;
@@ -114,13 +124,21 @@ public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : Deployme
 
         var items = await F.Store.Deployments.ListReviewsAsync("hitl", true, 100);
         Assert.Equal(queued, items.Count(i => i.RequestId == requestId));
-        Assert.Single(items, i => i.IsLabelled);
+        Assert.Equal(2, items.Count(i => i.IsLabelled));
         Assert.Contains(await F.Store.Deployments.ListFeedbackAsync(requestId), x => x.Outcome == "good" && x.Source == "review" && x.Actor == "loopback (admin api)");
 
         await using var log = await PredictionLogStores.OpenSqliteAsync(logPath);
-        var logged = (await log.GetAsync(requestId))!.Prediction.OutputsJson;
-        Assert.Contains("\"post_processing\"", logged, StringComparison.Ordinal);
-        Assert.Contains("\"needs_review\":true", logged, StringComparison.Ordinal);
+        var entry = (await log.GetAsync(requestId))!;
+        Assert.Contains("\"post_processing\"", entry.Prediction.OutputsJson, StringComparison.Ordinal);
+        Assert.Contains("\"needs_review\":true", entry.Prediction.OutputsJson, StringComparison.Ordinal);
+        // The log's latest feedback holds one outcome per row of the 30-row request: the two labels at their rows, null elsewhere,
+        // so monitoring joins them (a scalar label for the whole request made the join fail).
+        var outcomes = JsonDocument.Parse(entry.Feedback[^1].OutcomeJson).RootElement.EnumerateArray().Select(o => o.ValueKind == JsonValueKind.Null ? null : o.GetString()).ToArray();
+        Assert.Equal(rows.Length, outcomes.Length);
+        Assert.Equal(("good", "bad"), (outcomes[first.Row!.Value], outcomes[second.Row!.Value]));
+        Assert.Equal(rows.Length - 2, outcomes.Count(o => o is null));
+        var joined = Keel.Monitoring.Performance.FeedbackJoin.Join([entry]);
+        Assert.Equal((2, rows.Length - 2), (joined.Truth.Count, joined.Unlabelled));
     }
 
     [Fact]

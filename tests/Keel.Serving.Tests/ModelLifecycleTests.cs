@@ -110,7 +110,8 @@ public sealed class ModelLifecycleTests(ServedModelFixture f)
     {
         var answer = await ServedModelFixture.PostAsync(f.Client, "invocations", f.CsvRows([0, 1]), "text/csv");
         var requestId = answer.Headers.GetValues("Keel-Request-Id").Single();
-        var feedback = await ServedModelFixture.PostAsync(f.Client, "feedback", $$"""{"request_id":"{{requestId}}","outcome":"bad"}""");
+        // One outcome per row of the two-row request; null: the second row's outcome is not known.
+        var feedback = await ServedModelFixture.PostAsync(f.Client, "feedback", $$"""{"request_id":"{{requestId}}","outcome":["bad",null]}""");
         Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
         Assert.True((await ServedModelFixture.JsonAsync(feedback)).GetProperty("stored").GetBoolean());
 
@@ -130,13 +131,22 @@ public sealed class ModelLifecycleTests(ServedModelFixture f)
         Assert.Equal(2, logged.Prediction.Rows);
         Assert.Contains("\"Home\":\"rent\"", logged.Prediction.InputsJson, StringComparison.Ordinal);
         Assert.DoesNotContain("Status", logged.Prediction.InputsJson, StringComparison.Ordinal);
-        Assert.Equal("\"bad\"", Assert.Single(logged.Feedback).OutcomeJson);
+        Assert.Equal("[\"bad\",null]", Assert.Single(logged.Feedback).OutcomeJson);
+        var joined = Keel.Monitoring.Performance.FeedbackJoin.Join([logged]);
+        Assert.Equal((1, 1), (joined.Count, joined.Unlabelled));
+
+        // Once the request is logged, a count of outcomes that is not its row count is refused, naming both.
+        var scalar = await ServedModelFixture.PostAsync(f.Client, "feedback", $$"""{"request_id":"{{requestId}}","outcome":"bad"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, scalar.StatusCode);
+        Assert.Contains("predicted 2 row(s), so its feedback needs 2 outcome(s)", (await ServedModelFixture.JsonAsync(scalar)).GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("""{"outcome":"bad"}""", "application/json", 400)]
     [InlineData("""{"request_id":"x"}""", "application/json", 400)]
     [InlineData("""{"request_id":"x","outcome":{"a":1}}""", "application/json", 400)]
+    [InlineData("""{"request_id":"x","outcome":[]}""", "application/json", 400)]
+    [InlineData("""{"request_id":"x","outcome":[["bad"]]}""", "application/json", 400)]
     [InlineData("""{"request_id":""", "application/json", 400)]
     [InlineData("""{"request_id":"x","outcome":1}""", "text/plain", 415)]
     public async Task Feedback_Malformed_4xxJson(string body, string type, int status)

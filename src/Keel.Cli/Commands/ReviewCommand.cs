@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Keel.Cli.Output;
+using Keel.Core.Deployments;
+using Keel.Tracking.PredictionLog;
 using Spectre.Console;
 
 namespace Keel.Cli.Commands;
@@ -59,8 +61,16 @@ internal static class ReviewCommand
         {
             await using var store = await o.OpenForWritingAsync(result, ct);
             var feedback = await store.Deployments.LabelReviewAsync(result.GetValue(id), result.GetValue(label)!, DeploymentsCommand.Actor(o), ct);
-            if (result.GetValue(json)) Json.Write(o.Context.Out, feedback);
-            else o.Context.Console.MarkupLineInterpolated($"review item {result.GetValue(id)}: labelled '{feedback.Outcome}'; recorded as feedback for request {feedback.RequestId}");
+            // As the server does: the request's outcomes (every labelled row so far) go to the prediction log, where monitoring joins them.
+            await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct);
+            var logged = log is null ? null : await ReviewFeedback.LogAsync(store.Deployments, log, feedback.RequestId, feedback.At, ct);
+            if (result.GetValue(json)) Json.Write(o.Context.Out, new { feedback.RequestId, feedback.Outcome, feedback.At, feedback.Source, feedback.Actor, logged_outcome = logged });
+            else
+            {
+                o.Context.Console.MarkupLineInterpolated($"review item {result.GetValue(id)}: labelled '{feedback.Outcome}'; recorded as feedback for request {feedback.RequestId}");
+                if (logged is null)
+                    o.Context.Console.MarkupLineInterpolated($"  not in the prediction log ({(log is null ? "there is none" : "the item was queued before Keel kept its row")}): monitoring will not see it");
+            }
             return KeelApp.ExitOk;
         });
         return command;

@@ -35,8 +35,14 @@ public interface IDeploymentStore
     /// <summary>Review items oldest first: only pending ones unless <paramref name="includeLabelled"/>; of one deployment when named; at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ReviewItem>> ListReviewsAsync(string? deployment, bool includeLabelled, int limit, CancellationToken ct = default);
 
+    /// <summary>The review item with <paramref name="id"/>, or null.</summary>
+    Task<ReviewItem?> GetReviewAsync(long id, CancellationToken ct = default);
+
+    /// <summary>The review items of one request, by row.</summary>
+    Task<IReadOnlyList<ReviewItem>> ListRequestReviewsAsync(string requestId, CancellationToken ct = default);
+
     /// <summary>Labels a pending review item and records the label as <see cref="Feedback"/> (source "review"), in one transaction.</summary>
-    /// <exception cref="KeelInputException">The item is already labelled.</exception>
+    /// <exception cref="KeelInputException">The item is already labelled, or the label is not a class of the model (a number for regression).</exception>
     /// <exception cref="KeelNotFoundException">No such item.</exception>
     Task<Feedback> LabelReviewAsync(long id, string label, string actor, CancellationToken ct = default);
 

@@ -16,6 +16,61 @@ public sealed record ReviewItem(long Id, string Deployment, string RequestId, st
 {
     /// <summary>Whether a person has labelled it.</summary>
     public bool IsLabelled => Label is not null;
+
+    /// <summary>The answer's 0-based row in its request; null for items queued before Keel kept it.</summary>
+    public int? Row { get; init; }
+
+    /// <summary>How many rows its request had; null for items queued before Keel kept it.</summary>
+    public int? RequestRows { get; init; }
+
+    /// <summary>Fails unless <paramref name="label"/> can be this answer's true outcome: one of the model's classes (the answer's
+    /// probabilities name them; case is ignored, as the feedback join does), or a number for a regression answer.</summary>
+    /// <exception cref="KeelInputException">Another label (the message names the item and what was expected).</exception>
+    public void CheckLabel(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        if (Classes() is { } classes)
+        {
+            if (!classes.Any(c => c.Equals(label, StringComparison.OrdinalIgnoreCase)))
+                throw new KeelInputException($"review item {Id} label '{label}': expected one of the model's classes: {string.Join(", ", classes)}");
+        }
+        else if (!double.TryParse(label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            throw new KeelInputException($"review item {Id} label '{label}': expected a number (the model is a regression model)");
+        }
+    }
+
+    /// <summary>
+    /// The prediction-log outcome of a request from its labelled review items: the label for a one-row request, else a JSON array of one
+    /// outcome per row with null for rows no one labelled (a regression answer's label as a number). Null when an item was queued
+    /// before Keel kept its row, so it cannot be placed.
+    /// </summary>
+    /// <param name="labelled">The labelled review items of one request.</param>
+    public static string? LogOutcome(IReadOnlyList<ReviewItem> labelled)
+    {
+        ArgumentNullException.ThrowIfNull(labelled);
+        if (labelled.Count == 0 || labelled.Any(i => i.Row is null || i.RequestRows is null || i.Label is null)) return null;
+        var rows = labelled[0].RequestRows!.Value;
+        var outcomes = new System.Text.Json.Nodes.JsonNode?[rows];
+        foreach (var item in labelled) outcomes[item.Row!.Value] = item.Outcome();
+        return rows == 1 ? outcomes[0]!.ToJsonString() : new System.Text.Json.Nodes.JsonArray(outcomes).ToJsonString();
+    }
+
+    private System.Text.Json.Nodes.JsonNode Outcome() =>
+        Classes() is null && double.TryParse(Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? System.Text.Json.Nodes.JsonValue.Create(v)
+            : System.Text.Json.Nodes.JsonValue.Create(Label)!;
+
+    /// <summary>The classes the answer's probabilities name, or null for a regression answer.</summary>
+    private string[]? Classes()
+    {
+        using var answer = System.Text.Json.JsonDocument.Parse(OutputJson);
+        var root = answer.RootElement;
+        return root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("probabilities", out var p)
+            && p.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? p.EnumerateObject().Select(c => c.Name).ToArray()
+            : null;
+    }
 }
 
 /// <summary>
@@ -28,3 +83,25 @@ public sealed record ReviewItem(long Id, string Deployment, string RequestId, st
 /// <param name="Source">Where it came from: "review" for a reviewer's label, "api" for /feedback.</param>
 /// <param name="Actor">Who gave it (a reviewer, or the token's name).</param>
 public sealed record Feedback(string RequestId, string Outcome, DateTimeOffset At, string Source, string Actor);
+
+/// <summary>A reviewer's label as the prediction log's feedback, which monitoring joins to the logged answers.</summary>
+public static class ReviewFeedback
+{
+    /// <summary>Writes the request's outcome from all its labelled review items to <paramref name="log"/> (the latest feedback of a
+    /// request wins, so each label rewrites the request's outcomes with every label given so far). Returns the outcome written, or
+    /// null when an item was queued before Keel kept its row (its label stays in the store's feedback only).</summary>
+    /// <param name="store">The deployment store holding the review items.</param>
+    /// <param name="log">The prediction log.</param>
+    /// <param name="requestId">The request whose item was labelled.</param>
+    /// <param name="at">When.</param>
+    /// <param name="ct">Cancels the write.</param>
+    public static async Task<string?> LogAsync(IDeploymentStore store, PredictionLog.IPredictionLogStore log, string requestId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(log);
+        var labelled = (await store.ListRequestReviewsAsync(requestId, ct)).Where(i => i.IsLabelled).ToArray();
+        if (ReviewItem.LogOutcome(labelled) is not { } outcome) return null;
+        await log.AddFeedbackAsync(new PredictionLog.FeedbackRecord(requestId, outcome, at), ct);
+        return outcome;
+    }
+}

@@ -9,7 +9,7 @@ namespace Keel.Monitoring.Performance;
 
 /// <summary>Joins logged predictions with their /feedback outcomes by request id (natural labels arriving late).</summary>
 /// <remarks>The latest outcome of a request wins (a correction replaces the first answer). A one-row request takes a scalar outcome; a
-/// request of n rows takes a JSON array of n outcomes. Requests without feedback are counted as unlabelled.</remarks>
+/// request of n rows takes a JSON array of n outcomes, null for a row without one. Rows without feedback are counted as unlabelled.</remarks>
 public static class FeedbackJoin
 {
     /// <summary>The labelled rows of <paramref name="logged"/>, in log order.</summary>
@@ -41,6 +41,12 @@ public static class FeedbackJoin
                 throw new KeelInputException($"{where}: its feedback holds {truths.Length} outcome(s) but the request predicted {answers.Length} row(s); expected one outcome per row (a JSON array for a request of several rows).");
             for (var r = 0; r < answers.Length; r++)
             {
+                if (truths[r].ValueKind == JsonValueKind.Null)
+                {
+                    // A row of the request without an outcome (e.g. a reviewer labelled the other rows).
+                    unlabelled++;
+                    continue;
+                }
                 var answer = answers[r];
                 if (answer.ValueKind == JsonValueKind.Object)
                 {

@@ -71,6 +71,16 @@ internal static class AdminEndpoints
             var d = deployment ?? throw NoDeployment();
             if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)) throw RequestException.Bad($"review item '{id}': expected a whole number.");
             var label = Text(await BodyAsync(c), "label") ?? throw RequestException.Bad("expected {\"label\": \"the true outcome\"}.");
+            var item = await d.Store.GetReviewAsync(itemId, c.RequestAborted)
+                ?? throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"review item {itemId} does not exist");
+            try
+            {
+                item.CheckLabel(label);
+            }
+            catch (KeelInputException e)
+            {
+                throw RequestException.Bad(e.Message);
+            }
             Feedback feedback;
             try
             {
@@ -88,7 +98,8 @@ internal static class AdminEndpoints
             var log = c.RequestServices.GetService<IPredictionLogStore>();
             var logged = log is null ? null : await log.GetAsync(feedback.RequestId, c.RequestAborted);
             FeedbackEndpoint.Observe(d, feedback.RequestId, feedback.Outcome, logged);
-            if (log is not null) await log.AddFeedbackAsync(new FeedbackRecord(feedback.RequestId, JsonSerializer.Serialize(feedback.Outcome), feedback.At), c.RequestAborted);
+            // One outcome per row of the request: the labels of its reviewed rows so far, null for the rest.
+            if (log is not null) await ReviewFeedback.LogAsync(d.Store, log, feedback.RequestId, feedback.At, c.RequestAborted);
             return Results.Json(feedback, JsonOptions);
         });
     }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Keel.Serving.Hosting;
 
 /// <summary>
-/// POST /feedback {"request_id": "...", "outcome": "bad" | 1.5}: the true outcome, stored durably before the answer. With a deployment it also
+/// POST /feedback {"request_id": "...", "outcome": "bad" | 1.5 | ["bad", null, "good"]}: the true outcome (one per row of the request), stored
+/// durably before the answer. With a deployment it also
 /// reaches the rollout policy (A/B outcomes, bandit rewards) through the arm that answered the request, and the deployment's feedback record.
 /// </summary>
 internal static class FeedbackEndpoint
@@ -37,16 +38,21 @@ internal static class FeedbackEndpoint
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("request_id", out var id) || id.ValueKind != JsonValueKind.String
                 || id.GetString() is not { Length: > 0 and <= 64 } requestId)
                 throw RequestException.Bad("expected {\"request_id\": \"...\" (the Keel-Request-Id of the answer), \"outcome\": the true label or value}.");
-            if (!root.TryGetProperty("outcome", out var outcome) || outcome.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
-                throw RequestException.Bad("outcome: expected the true label (a string), value (a number) or a boolean.");
-            var text = outcome.ValueKind == JsonValueKind.String ? outcome.GetString()! : outcome.GetRawText();
+            if (!root.TryGetProperty("outcome", out var outcome) || !(IsValue(outcome)
+                    || (outcome.ValueKind == JsonValueKind.Array && outcome.GetArrayLength() > 0 && outcome.EnumerateArray().All(o => IsValue(o) || o.ValueKind == JsonValueKind.Null))))
+                throw RequestException.Bad("outcome: expected the true label (a string), value (a number) or a boolean; for a request of several rows an array of one per row (null for a row without one).");
+            var values = outcome.ValueKind == JsonValueKind.Array ? outcome.EnumerateArray().ToArray() : [outcome];
             var time = ctx.RequestServices.GetRequiredService<TimeProvider>();
             var at = time.GetUtcNow();
             var logged = store is not null ? await store.GetAsync(requestId, ctx.RequestAborted) : null;
+            if (logged is not null && logged.Prediction.Rows != values.Length)
+                throw RequestException.Bad($"outcome: request '{requestId}' predicted {logged.Prediction.Rows} row(s), so its feedback needs {logged.Prediction.Rows} outcome(s) "
+                    + $"({(logged.Prediction.Rows == 1 ? "one value" : "an array, null for a row without one")}); got {values.Length}.");
             Arm? arm = null;
             if (deployment is not null)
             {
-                arm = Observe(deployment, requestId, text, logged);
+                foreach (var value in values.Where(IsValue)) arm = Observe(deployment, requestId, Text(value), logged);
+                var text = outcome.ValueKind == JsonValueKind.Array ? outcome.GetRawText() : Text(outcome);
                 await deployment.Store.AddFeedbackAsync(new Feedback(requestId, text, at, "api", actor), ctx.RequestAborted);
             }
             if (store is not null) await store.AddFeedbackAsync(new FeedbackRecord(requestId, outcome.GetRawText(), at), ctx.RequestAborted);
@@ -59,6 +65,10 @@ internal static class FeedbackEndpoint
             }).ExecuteAsync(ctx);
         }
     }
+
+    private static bool IsValue(JsonElement e) => e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    private static string Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
     /// <summary>
     /// Gives the outcome to the policy when the arm that answered is known (remembered, or in the log); returns that arm. A numeric A/B

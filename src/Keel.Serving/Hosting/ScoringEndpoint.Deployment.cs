@@ -150,7 +150,7 @@ internal sealed partial class ScoringEndpoint
             d.QueueReview(new ReviewItem(0, d.File.Endpoint, requestId,
                 PredictionJson.ToText(w => PredictionJson.WriteRow(w, table, row)),
                 PredictionJson.ToText(w => PredictionJson.WriteAnswer(w, answer, predicted, row, notes)),
-                confidences[r], at));
+                confidences[r], at) { Row = row, RequestRows = notes.NeedsReview.Length });
         }
     }
 

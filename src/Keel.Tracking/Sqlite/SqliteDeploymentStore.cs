@@ -98,10 +98,10 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
         {
             if (await conn.ScalarAsync(tx, "SELECT 1 FROM deployments WHERE name = $n;", ct, ("$n", item.Deployment)) is null) throw NotFound(item.Deployment);
             var id = (long)(await conn.ScalarAsync(tx, """
-                INSERT INTO review_items (deployment, request_id, input_json, output_json, confidence, queued_at)
-                VALUES ($d, $r, $in, $out, $c, $t) RETURNING id;
+                INSERT INTO review_items (deployment, request_id, input_json, output_json, confidence, queued_at, request_row, request_rows)
+                VALUES ($d, $r, $in, $out, $c, $t, $row, $rows) RETURNING id;
                 """, ct, ("$d", item.Deployment), ("$r", item.RequestId), ("$in", item.InputJson), ("$out", item.OutputJson),
-                ("$c", SqlCommands.DoubleOrNull(item.Confidence)), ("$t", TimeText.Write(item.QueuedAt))))!;
+                ("$c", SqlCommands.DoubleOrNull(item.Confidence)), ("$t", TimeText.Write(item.QueuedAt)), ("$row", item.Row), ("$rows", item.RequestRows)))!;
             return item with { Id = id, Label = null, LabelledBy = null, LabelledAt = null };
         }, ct);
     }
@@ -114,6 +114,13 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
             await conn.QueryAsync(tx, $"{ReviewSelect} WHERE {where} ORDER BY id LIMIT $l;", ReadReview, ct, ("$d", deployment), ("$l", limit)), ct);
     }
 
+    public Task<ReviewItem?> GetReviewAsync(long id, CancellationToken ct = default) =>
+        db.ReadAsync(async (conn, tx) => (await conn.QueryAsync(tx, $"{ReviewSelect} WHERE id = $id;", ReadReview, ct, ("$id", id))).FirstOrDefault(), ct);
+
+    public Task<IReadOnlyList<ReviewItem>> ListRequestReviewsAsync(string requestId, CancellationToken ct = default) =>
+        db.ReadAsync<IReadOnlyList<ReviewItem>>(async (conn, tx) =>
+            await conn.QueryAsync(tx, $"{ReviewSelect} WHERE request_id = $r ORDER BY request_row, id;", ReadReview, ct, ("$r", requestId)), ct);
+
     public Task<Feedback> LabelReviewAsync(long id, string label, string actor, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(label)) throw new KeelInputException($"review item {id} label: expected a non-empty label");
@@ -124,6 +131,7 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
                 ?? throw new KeelNotFoundException($"review item {id} does not exist");
             if (item.IsLabelled)
                 throw new KeelInputException($"review item {id} is already labelled '{item.Label}' by {item.LabelledBy}; its label is feedback already given");
+            item.CheckLabel(label);
             var now = time.GetUtcNow();
             await conn.ExecAsync(tx, "UPDATE review_items SET label = $l, labelled_by = $a, labelled_at = $t WHERE id = $id;", ct,
                 ("$l", label), ("$a", actor), ("$t", TimeText.Write(now)), ("$id", id));
@@ -172,11 +180,15 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
         }, ct);
 
     private const string ReviewSelect =
-        "SELECT id, deployment, request_id, input_json, output_json, confidence, queued_at, label, labelled_by, labelled_at FROM review_items";
+        "SELECT id, deployment, request_id, input_json, output_json, confidence, queued_at, label, labelled_by, labelled_at, request_row, request_rows FROM review_items";
 
     private static ReviewItem ReadReview(DbDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
         r.GetDoubleOrNaN(5), TimeText.Read(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
-        r.IsDBNull(9) ? null : TimeText.Read(r.GetString(9)));
+        r.IsDBNull(9) ? null : TimeText.Read(r.GetString(9)))
+    {
+        Row = r.IsDBNull(10) ? null : checked((int)r.GetInt64(10)),
+        RequestRows = r.IsDBNull(11) ? null : checked((int)r.GetInt64(11)),
+    };
 
     private const string TokenSelect = "SELECT id, name, salt, hash, iterations, created_at, created_by, revoked_at, role, scope_experiments, scope_models FROM api_tokens";
 

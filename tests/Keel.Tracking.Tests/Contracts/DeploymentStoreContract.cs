@@ -110,7 +110,7 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
     public async Task LabelReview_Pending_BecomesFeedbackAndLeavesQueue()
     {
         await Store.ApplyAsync(Definition(), "ann");
-        var a = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", """{"Income":5}""", """{"label":"good"}""", 0.55, T0));
+        var a = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", """{"Income":5}""", Answer, 0.55, T0));
         var b = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-2", "{}", "{}", 0.61, T0));
         Assert.NotEqual(a.Id, b.Id);
         Assert.Equal(["req-1", "req-2"], (await Store.ListReviewsAsync("credit", false, 10)).Select(r => r.RequestId));
@@ -127,11 +127,47 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
     public async Task LabelReview_Twice_ThrowsInputAndKeepsFirstLabel()
     {
         await Store.ApplyAsync(Definition(), "ann");
-        var a = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", "{}", "{}", 0.5, T0));
+        var a = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", "{}", Answer, 0.5, T0));
         await Store.LabelReviewAsync(a.Id, "bad", "ann");
         var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(a.Id, "good", "bob"));
         Assert.Contains("already labelled 'bad'", e.Message);
         Assert.Single(await Store.ListFeedbackAsync(null));
+    }
+
+    /// <summary>A binary answer as the server queues it.</summary>
+    private const string Answer = """{"label":"good","probabilities":{"good":0.55,"bad":0.45},"needs_review":true}""";
+
+    [Fact]
+    public async Task LabelReview_NotAClassOfTheAnswer_ThrowsInputAndStaysPending()
+    {
+        await Store.ApplyAsync(Definition(), "ann");
+        var a = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", "{}", Answer, 0.55, T0));
+        var value = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-2", "{}", """{"value":12.5,"needs_review":true}""", double.NaN, T0));
+
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(a.Id, "purple", "ann"));
+        var n = await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(value.Id, "lots", "ann"));
+
+        Assert.Contains($"review item {a.Id} label 'purple': expected one of the model's classes: good, bad", e.Message);
+        Assert.Contains("expected a number", n.Message);
+        Assert.Equal(2, (await Store.ListReviewsAsync("credit", false, 10)).Count);
+        Assert.Empty(await Store.ListFeedbackAsync(null));
+        Assert.Equal("Bad", (await Store.LabelReviewAsync(a.Id, "Bad", "ann")).Outcome);
+        Assert.Equal("13", (await Store.LabelReviewAsync(value.Id, "13", "ann")).Outcome);
+    }
+
+    [Fact]
+    public async Task ListRequestReviews_RowsOfOneRequestInRowOrderWithTheirPlace()
+    {
+        await Store.ApplyAsync(Definition(), "ann");
+        var third = await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", "{}", Answer, 0.5, T0) { Row = 2, RequestRows = 4 });
+        await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-2", "{}", Answer, 0.5, T0) { Row = 0, RequestRows = 1 });
+        await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", "req-1", "{}", Answer, 0.5, T0) { Row = 0, RequestRows = 4 });
+
+        var items = await Store.ListRequestReviewsAsync("req-1");
+
+        Assert.Equal([(0, 4), (2, 4)], items.Select(i => (i.Row!.Value, i.RequestRows!.Value)));
+        Assert.Equal((2, 4), ((await Store.GetReviewAsync(third.Id))!.Row, (await Store.GetReviewAsync(third.Id))!.RequestRows));
+        Assert.Null(await Store.GetReviewAsync(999));
     }
 
     [Fact]
