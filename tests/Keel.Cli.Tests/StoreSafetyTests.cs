@@ -89,6 +89,30 @@ public sealed class StoreSafetyTests
         Assert.False(Directory.Exists(h.StoreFolder));
     }
 
+    [Fact]
+    public async Task ReadingCommand_OlderSchema_NamesTheCommandThatUpgradesAndThatCommandWorks()
+    {
+        using var h = Penguins("data: {path: penguins.csv, label: Species}\nmodels: [zero_rule]\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        // The store as the previous Keel left it: schema version 9, without version 10's review-item columns.
+        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(h.StoreFolder, "keel.db")};Pooling=False"))
+        {
+            await conn.OpenAsync();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "ALTER TABLE review_items DROP COLUMN request_row; ALTER TABLE review_items DROP COLUMN request_rows; DELETE FROM schema_version WHERE version = 10;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var before = await h.RunAsync("runs", "list");
+        var migrate = await h.RunAsync("store", "migrate");
+        var after = await h.RunAsync("runs", "list");
+
+        Assert.Equal(1, before.Exit);
+        Assert.Contains("schema version 9 must be upgraded to 10 first: run `keel store migrate`", before.Error, StringComparison.Ordinal);
+        Assert.True(migrate.Exit == 0, migrate.Error);
+        Assert.True(after.Exit == 0, after.Error);
+    }
+
     [SkippableFact]
     public async Task ReadingCommands_ReadOnlyMount_WorkAndWritingCommandsFailClearly()
     {

@@ -74,7 +74,7 @@ internal sealed class SqliteDatabase : StoreDatabase
             if (version != SchemaMigrations.Latest)
                 throw new KeelInputException(version > SchemaMigrations.Latest
                     ? $"store '{path}': schema version {version} is newer than this Keel knows ({SchemaMigrations.Latest}); upgrade Keel"
-                    : $"store '{path}': schema version {version} must be upgraded to {SchemaMigrations.Latest} first; any writing command (e.g. `keel gc --dry-run`) does it, given write access");
+                    : $"store '{path}': schema version {version} must be upgraded to {SchemaMigrations.Latest} first: run `keel store migrate` (any writing command does it too), given write access");
             return db;
         }
         catch (SqliteException e)
