@@ -42,6 +42,9 @@ public sealed class RegistryAndRunsCommandTests
         var human = await h.RunAsync("runs", "compare", a, b);
         Assert.Equal(0, human.Exit);
         Assert.Contains("seed", human.Console);
+        var same = await h.RunAsync("runs", "compare", a, a);
+        Assert.Contains("params: all the same", same.Console);
+        Assert.Contains("metrics: all the same", same.Console);
 
         var filtered = (await h.RunAsync("runs", "list", "--json", "--filter", "params.seed = '2'")).Json();
         Assert.Equal(b, filtered.GetProperty("runs").EnumerateArray().Single().GetProperty("id").GetString());

@@ -149,6 +149,11 @@ internal static class RunsCommand
             }
             foreach (var (title, rows) in new[] { ("params", paramRows), ("metrics", metricRows) })
             {
+                if (rows.Count == 0)
+                {
+                    o.Context.Console.MarkupLineInterpolated($"{title}: {(showAll ? "none" : "all the same")}");
+                    continue;
+                }
                 var table = new Table().Border(TableBorder.Rounded).Title(title + (showAll ? "" : " that differ"));
                 table.AddColumn("key");
                 foreach (var r in runs) table.AddColumn(Format.ShortId(r.Id));
