@@ -87,6 +87,21 @@ public sealed class SearchCommandTests
         Assert.Contains("\"registered\"", await coordinatorOut);
     }
 
+    [Theory]
+    [InlineData("--workers", "0", "--workers 0: expected at least 1")]
+    [InlineData("--trials", "-1", "--trials -1: expected at least 1")]
+    public async Task Search_BadCount_Exit1NamingTheOption(string option, string value, string expected)
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("keel.yaml", "data: {path: penguins.csv, label: Species}\nmodels: [linear]\n");
+
+        var r = await h.RunAsync("search", "keel.yaml", option, value);
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains(expected, r.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Search_NeitherSpecNorJoin_UsageErrorExitOne()
     {

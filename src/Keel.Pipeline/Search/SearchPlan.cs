@@ -133,7 +133,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         var search = run.Spec.Search ?? new SearchSpec();
         if (run.Split.Validation.Length == 0 && run.Selection.Mode != SelectionMode.Cv)
             throw new KeelInputException($"{specName} field 'split.validation_fraction': the validation split is empty, but search scores every trial on it (the test split is never used for choosing).");
-        if (request.Workers < 1) throw new KeelInputException($"workers {request.Workers}: expected at least 1");
+        if (request.Workers < 1) throw new KeelInputException($"--workers {request.Workers}: expected at least 1");
         var candidates = SearchSpaces.Families(run, specName);
         var fixedOptions = candidates.ToDictionary(f => f, f => TrialRunner.SpecOptions(run.Spec, f), StringComparer.Ordinal);
         var spaces = candidates.ToDictionary(f => f, f => SearchSpaces.For(f, search, specName, SearchSpaces.ForData(f, run), fixedOptions[f]),
@@ -144,7 +144,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         foreach (var family in families) CheckBounds(run, family, spaces[family], specName);
         var timeout = request.Timeout ?? search.Timeout;
         var trials = request.Trials ?? search.Trials ?? (timeout is null ? DefaultTrialsPerFamily * families.Count : null);
-        if (trials is < 1) throw new KeelInputException($"trials {trials}: expected at least 1");
+        if (trials is < 1) throw new KeelInputException($"--trials {trials}: expected at least 1");
         var study = search.Study ?? $"{run.Experiment}-search";
         Names.RequireExperimentName(study, $"{specName} field 'search.study'");
         if (search.StaleAfter < TimeSpan.FromSeconds(1)) throw new KeelInputException($"{specName} field 'search.stale_after': expected at least 1 second.");
