@@ -14,6 +14,6 @@ public static class OutputFiles
     public static void NotTheInput(string output, string input, string option, string what)
     {
         if (Path.GetFullPath(output) == Path.GetFullPath(input))
-            throw new KeelInputException($"{option} {Path.GetFileName(output)}: the input file itself; {what} would replace the data. Write them to another file.");
+            throw new KeelInputException($"{option} {Path.GetFileName(output)}: the input file itself; {what} would replace the data; write to another file.");
     }
 }

@@ -376,6 +376,20 @@ public sealed class RunFormatsTests
     }
 
     [Fact]
+    public async Task Init_OutIsTheDataFile_RefusedEvenWithForceAndDataKept()
+    {
+        using var h = new CliHarness();
+        var data = h.CopySample("penguins.csv");
+        var before = File.ReadAllBytes(data);
+
+        var r = await h.RunAsync("init", "penguins.csv", "--label", "Species", "--out", "penguins.csv", "--force");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("--out penguins.csv: the input file itself; the spec would replace the data", r.Error);
+        Assert.Equal(before, File.ReadAllBytes(data));
+    }
+
+    [Fact]
     public async Task InitRunPredict_SemicolonCsvWithDecimalCommas_ReadsTheMeasurementsAsNumbers()
     {
         using var h = new CliHarness();

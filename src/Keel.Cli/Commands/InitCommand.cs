@@ -35,6 +35,7 @@ internal static class InitCommand
         {
             var c = o.Context;
             var outPath = c.Resolve(result.GetValue(output)!);
+            Keel.Data.OutputFiles.NotTheInput(outPath, c.Resolve(result.GetValue(data)!), "--out", "the spec");
             if (File.Exists(outPath) && !result.GetValue(force))
                 throw new KeelInputException($"'{outPath}' already exists; pass --force to overwrite it.");
             TaskKind? taskKind = result.GetValue(task) is { } t
