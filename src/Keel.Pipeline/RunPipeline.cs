@@ -309,7 +309,7 @@ public sealed class RunPipeline(KeelStore store, TimeProvider time, IProgress<Pi
     }
 
     private static Task WriteReportAsync(string reportPath, string html, CancellationToken ct) =>
-        ReportFiles.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the run is marked failed and no model was registered", ct);
+        TextOutputs.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the run is marked failed and no model was registered", ct);
 
     /// <summary>The version to register when registration is on and every gate passed; otherwise null and why not.</summary>
     private (ModelVersion?, string?) PlanRegistration(PreparedRun run, string runId, CandidateOutcome final, FinalModel info,

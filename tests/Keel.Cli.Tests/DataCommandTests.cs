@@ -73,6 +73,22 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_WriteContractOverTheData_RefusedAndDataKept_IntoANewFolderWritten()
+    {
+        var data = _h.CopySample("penguins.csv");
+        var before = File.ReadAllBytes(data);
+
+        var over = await _h.RunAsync("validate", "penguins.csv", "--write-contract", "penguins.csv");
+        var nested = await _h.RunAsync("validate", "penguins.csv", "--write-contract", "contracts/penguins.json");
+
+        Assert.Equal(1, over.Exit);
+        Assert.Contains("--write-contract penguins.csv: the input file itself; the contract would replace the data", over.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(data));
+        Assert.True(nested.Exit == 0, nested.Error);
+        Assert.Contains("\"format_version\"", File.ReadAllText(Path.Combine(_h.Folder, "contracts", "penguins.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ContractBrokenByData_Exit1NamingRowAndColumnStoreUntouched()
     {
         _h.CopySample("penguins.csv");

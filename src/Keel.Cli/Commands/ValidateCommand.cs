@@ -48,6 +48,8 @@ internal static class ValidateCommand
                 Seed = result.GetValue(seed),
                 Read = reading with { MissingTokens = [.. reading.MissingTokens, .. result.GetValue(missing) ?? []] },
             };
+            var contractOut = result.GetValue(write) is { } w ? c.Resolve(w) : null;
+            if (contractOut is not null) Keel.Data.OutputFiles.NotTheInput(contractOut, request.Path, "--write-contract", "the contract");
             ValidationOutcome outcome;
             if (againstRef is not null)
             {
@@ -56,10 +58,10 @@ internal static class ValidateCommand
             }
             else outcome = await DataValidation.RunAsync(request, null, null, ct);
 
-            if (result.GetValue(write) is { } w)
+            if (contractOut is not null)
             {
                 var table = TableReader.Read(request.Path, request.Read).Table;
-                await File.WriteAllTextAsync(c.Resolve(w), DataContract.Infer(table).ToJson(), ct);
+                await Keel.Pipeline.TextOutputs.WriteAsync(contractOut, DataContract.Infer(table).ToJson(), $"--write-contract '{contractOut}'", "", ct);
             }
             if (result.GetValue(json)) Json.Write(c.Out, outcome);
             else Print(c.Console, outcome);

@@ -162,7 +162,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         var outcome = new EvaluateOutcome(runId, source.Run.Id, modelName, source.Selected, data.Path, truth.Count, onTestSplit, metric,
             scored.Metrics, gates, reportPath) { Evaluations = evaluations };
         var html = Render(source, outcome, rows, truth, weights, predictions, others, started);
-        await ReportFiles.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the evaluation run is marked failed", ct);
+        await TextOutputs.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the evaluation run is marked failed", ct);
         await store.LogArtifactFileAsync(runId, "report.html", reportPath, ct);
         return outcome;
     }

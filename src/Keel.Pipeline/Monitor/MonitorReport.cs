@@ -23,7 +23,7 @@ public static class MonitorReport
             Windows = result.Windows.Select(View).ToArray(),
         };
         var html = MonitoringReport.Render(model);
-        await ReportFiles.WriteAsync(path, html, $"--report '{path}'", "", ct);
+        await TextOutputs.WriteAsync(path, html, $"--report '{path}'", "", ct);
     }
 
     private static MonitoringWindowView View(WindowDrift w) => new(w.Window, w.Rows, w.DriftShare,

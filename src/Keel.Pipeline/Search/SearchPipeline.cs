@@ -331,5 +331,5 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     }
 
     private static Task WriteReportAsync(string path, string html, CancellationToken ct) =>
-        ReportFiles.WriteAsync(path, html, $"search report '{path}'", "", ct);
+        TextOutputs.WriteAsync(path, html, $"search report '{path}'", "", ct);
 }

@@ -2,9 +2,9 @@ using Keel.Core;
 
 namespace Keel.Pipeline.Tests;
 
-public sealed class ReportFilesTests : IDisposable
+public sealed class TextOutputsTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("keel-report-files-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("keel-text-outputs-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -13,7 +13,7 @@ public sealed class ReportFilesTests : IDisposable
     {
         var path = Path.Combine(_folder, "a", "b", "report.html");
 
-        await ReportFiles.WriteAsync(path, "<html></html>", "report", "", default);
+        await TextOutputs.WriteAsync(path, "<html></html>", "report", "", default);
 
         Assert.Equal("<html></html>", await File.ReadAllTextAsync(path));
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
@@ -25,7 +25,7 @@ public sealed class ReportFilesTests : IDisposable
         var path = Path.Combine(_folder, "out");
         Directory.CreateDirectory(path);
 
-        var e = await Assert.ThrowsAsync<KeelInputException>(() => ReportFiles.WriteAsync(path, "<html></html>", "--report 'out'", "; the run is marked failed", default));
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => TextOutputs.WriteAsync(path, "<html></html>", "--report 'out'", "; the run is marked failed", default));
 
         Assert.StartsWith("--report 'out' cannot be written: ", e.Message, StringComparison.Ordinal);
         Assert.EndsWith("; the run is marked failed", e.Message, StringComparison.Ordinal);
