@@ -76,4 +76,26 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("keel.yaml field 'evaluation.tags[0]': credit_data.csv has no column 'Hme'", r.Error);
         Assert.Equal("(no store)", h.StoreFingerprint());
     }
+
+    [Fact]
+    public async Task Analyze_WithoutTagsFile_SpecTagsElseASlicePerInputColumn()
+    {
+        using var h = new CliHarness();
+        h.CopySample("penguins.csv");
+        h.Write("plain.yaml", "experiment: plain\ndata: {path: penguins.csv, label: Species}\nmodels: [zero_rule, linear]\nregister: {name: plain}\n");
+        h.Write("tagged.yaml", "experiment: tagged\ndata: {path: penguins.csv, label: Species}\nmodels: [zero_rule, linear]\nevaluation: {tags: [{slice: Sex}]}\nregister: {name: tagged}\n");
+        Assert.Equal(0, (await h.RunAsync("run", "plain.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("run", "tagged.yaml")).Exit);
+
+        var plain = await h.RunAsync("analyze", "plain", "--json");
+        var tagged = await h.RunAsync("analyze", "tagged", "--json");
+
+        Assert.True(plain.Exit == 0, plain.Error);
+        var tags = plain.Json().GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("tag").GetString()!).ToArray();
+        Assert.Contains("Island = Dream", tags);
+        Assert.Contains(tags, t => t.StartsWith("Flipper Length (mm) = ", StringComparison.Ordinal));
+        Assert.DoesNotContain(tags, t => t.StartsWith("Species", StringComparison.Ordinal));
+        Assert.True(tagged.Exit == 0, tagged.Error);
+        Assert.All(tagged.Json().GetProperty("tags").EnumerateArray(), t => Assert.StartsWith("Sex = ", t.GetProperty("tag").GetString(), StringComparison.Ordinal));
+    }
 }

@@ -11,7 +11,10 @@ internal static class AnalyzeCommand
     public static Command Build(CommandOptions o)
     {
         var run = new Argument<string>("run") { Description = "A run id, or a registered model as NAME@ALIAS, NAME:VERSION or NAME" };
-        var tags = new Option<string>("--tags") { Description = "YAML file: 'tags:' and a list of slice: COLUMN, column: COLUMN or rules 'CONDITION -> NAME'", Required = true };
+        var tags = new Option<string?>("--tags")
+        {
+            Description = "YAML file: 'tags:' and a list of slice: COLUMN, column: COLUMN or rules 'CONDITION -> NAME' (default: the spec's evaluation.tags, else a slice per input column)",
+        };
         var json = CommandOptions.JsonOption();
         var command = new Command("analyze", "Error analysis by tags: share of errors, error rate, share of data and room for improvement per tag, prioritised")
         {
@@ -20,7 +23,7 @@ internal static class AnalyzeCommand
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
-            var outcome = await new TagErrorAnalysis(store).ExecuteAsync(result.GetValue(run)!, o.Context.Resolve(result.GetValue(tags)!), ct);
+            var outcome = await new TagErrorAnalysis(store).ExecuteAsync(result.GetValue(run)!, result.GetValue(tags) is { } file ? o.Context.Resolve(file) : null, ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, outcome);

@@ -29,7 +29,8 @@ internal sealed record EvaluationSource(
     {
         ModelVersion? version = null;
         Run? run = null;
-        if (!target.Contains('@', StringComparison.Ordinal) && !target.Contains(':', StringComparison.Ordinal))
+        // A run id is hex (a unique prefix of at least 6 characters will do); anything else names a registered model ("iris" as well).
+        if (target.Length >= 6 && target.All(char.IsAsciiHexDigit))
             run = await store.Tracking.GetRunAsync(target, ct);
         if (run is null)
         {
