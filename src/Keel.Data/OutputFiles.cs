@@ -16,4 +16,18 @@ public static class OutputFiles
         if (Path.GetFullPath(output) == Path.GetFullPath(input))
             throw new KeelInputException($"{option} {Path.GetFileName(output)}: the input file itself; {what} would replace the data; write to another file.");
     }
+
+    /// <summary>Removes a temporary file left by a failed write, if it is there; a failure to remove it (the very path the write
+    /// could not use) never hides the error that matters.</summary>
+    public static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more to do: the write's own error is reported.
+        }
+    }
 }

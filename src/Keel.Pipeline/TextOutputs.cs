@@ -20,12 +20,12 @@ public static class TextOutputs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            Keel.Data.OutputFiles.DeleteQuietly(temp);
             throw new Keel.Core.KeelInputException($"{what} cannot be written: {e.Message}{after}", e);
         }
         catch
         {
-            File.Delete(temp);
+            Keel.Data.OutputFiles.DeleteQuietly(temp);
             throw;
         }
     }

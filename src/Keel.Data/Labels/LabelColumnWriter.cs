@@ -49,12 +49,12 @@ public static class LabelColumnWriter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            OutputFiles.DeleteQuietly(temp);
             throw new KeelInputException($"{path}: cannot be written ({e.Message}).", e);
         }
         catch
         {
-            File.Delete(temp);
+            OutputFiles.DeleteQuietly(temp);
             throw;
         }
     }

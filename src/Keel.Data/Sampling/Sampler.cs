@@ -137,12 +137,12 @@ public static class Sampler
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            OutputFiles.DeleteQuietly(temp);
             throw new KeelInputException($"output '{path}' cannot be written: {e.Message}", e);
         }
         catch
         {
-            File.Delete(temp);
+            OutputFiles.DeleteQuietly(temp);
             throw;
         }
     }

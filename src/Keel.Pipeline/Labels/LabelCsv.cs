@@ -39,7 +39,7 @@ internal static class LabelCsv
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            Keel.Data.OutputFiles.DeleteQuietly(temp);
             throw new Keel.Core.KeelInputException($"{path}: cannot be written ({e.Message}).", e);
         }
     }

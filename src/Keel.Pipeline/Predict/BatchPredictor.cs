@@ -76,7 +76,7 @@ public static class BatchPredictor
         }
         catch
         {
-            File.Delete(temp);
+            Keel.Data.OutputFiles.DeleteQuietly(temp);
             throw;
         }
         return new BatchPredictResult(rows, options.Output);
