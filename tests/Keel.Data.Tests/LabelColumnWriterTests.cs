@@ -72,6 +72,10 @@ public sealed class LabelColumnWriterTests : IDisposable
         LabelColumnWriter.Write(path, new ReadOptions(), "label", Labels((0, "0"), (2, "1")));
 
         Assert.Equal("{\"a\":1.50,\"txt\":\"Dréam\",\"label\":0}\n\n{\"a\":2,\"label\":1}\n{\"a\":3,\"label\":1}\n", File.ReadAllText(path));
+
+        // A label that is not a JSON number stays text rather than breaking the line.
+        LabelColumnWriter.Write(path, new ReadOptions(), "label", Labels((0, "NaN"), (2, "+1")));
+        Assert.Equal("{\"a\":1.50,\"txt\":\"Dréam\",\"label\":\"NaN\"}\n\n{\"a\":2,\"label\":1}\n{\"a\":3,\"label\":\"+1\"}\n", File.ReadAllText(path));
     }
 
     [Fact]

@@ -122,12 +122,25 @@ public static class LabelColumnWriter
                 }
                 obj[column] = kind switch
                 {
-                    JsonValueKind.Number when double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out _) => JsonNode.Parse(label),
+                    JsonValueKind.Number when JsonNumber(label) is { } number => number,
                     JsonValueKind.True when label is "true" or "false" => JsonValue.Create(label == "true"),
                     _ => JsonValue.Create(label),
                 };
                 output.Line(obj.ToJsonString(options));
             }
+        }
+    }
+
+    /// <summary>The label as a JSON number when it is written as one ("1", "0.5", "1e3"; not "+1", "NaN" or " 1"), else null.</summary>
+    private static JsonNode? JsonNumber(string label)
+    {
+        try
+        {
+            return JsonNode.Parse(label) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && label.Trim() == label ? v : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
