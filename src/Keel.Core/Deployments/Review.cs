@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Keel.Core.PredictionLog;
+
 namespace Keel.Core.Deployments;
 
 /// <summary>An answer queued for a person to label, because its confidence was under the review threshold or the mode asks for review.</summary>
@@ -34,7 +39,7 @@ public sealed record ReviewItem(long Id, string Deployment, string RequestId, st
             if (!classes.Any(c => c.Equals(label, StringComparison.OrdinalIgnoreCase)))
                 throw new KeelInputException($"review item {Id} label '{label}': expected one of the model's classes: {string.Join(", ", classes)}");
         }
-        else if (!double.TryParse(label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        else if (!double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
         {
             throw new KeelInputException($"review item {Id} label '{label}': expected a number (the model is a regression model)");
         }
@@ -51,23 +56,23 @@ public sealed record ReviewItem(long Id, string Deployment, string RequestId, st
         ArgumentNullException.ThrowIfNull(labelled);
         if (labelled.Count == 0 || labelled.Any(i => i.Row is null || i.RequestRows is null || i.Label is null)) return null;
         var rows = labelled[0].RequestRows!.Value;
-        var outcomes = new System.Text.Json.Nodes.JsonNode?[rows];
+        var outcomes = new JsonNode?[rows];
         foreach (var item in labelled) outcomes[item.Row!.Value] = item.Outcome();
-        return rows == 1 ? outcomes[0]!.ToJsonString() : new System.Text.Json.Nodes.JsonArray(outcomes).ToJsonString();
+        return rows == 1 ? outcomes[0]!.ToJsonString() : new JsonArray(outcomes).ToJsonString();
     }
 
-    private System.Text.Json.Nodes.JsonNode Outcome() =>
-        Classes() is null && double.TryParse(Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
-            ? System.Text.Json.Nodes.JsonValue.Create(v)
-            : System.Text.Json.Nodes.JsonValue.Create(Label)!;
+    private JsonNode Outcome() =>
+        Classes() is null && double.TryParse(Label, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? JsonValue.Create(v)
+            : JsonValue.Create(Label)!;
 
     /// <summary>The classes the answer's probabilities name, or null for a regression answer.</summary>
     private string[]? Classes()
     {
-        using var answer = System.Text.Json.JsonDocument.Parse(OutputJson);
+        using var answer = JsonDocument.Parse(OutputJson);
         var root = answer.RootElement;
-        return root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("probabilities", out var p)
-            && p.ValueKind == System.Text.Json.JsonValueKind.Object
+        return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("probabilities", out var p)
+            && p.ValueKind == JsonValueKind.Object
             ? p.EnumerateObject().Select(c => c.Name).ToArray()
             : null;
     }
@@ -95,13 +100,13 @@ public static class ReviewFeedback
     /// <param name="requestId">The request whose item was labelled.</param>
     /// <param name="at">When.</param>
     /// <param name="ct">Cancels the write.</param>
-    public static async Task<string?> LogAsync(IDeploymentStore store, PredictionLog.IPredictionLogStore log, string requestId, DateTimeOffset at, CancellationToken ct = default)
+    public static async Task<string?> LogAsync(IDeploymentStore store, IPredictionLogStore log, string requestId, DateTimeOffset at, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(log);
         var labelled = (await store.ListRequestReviewsAsync(requestId, ct)).Where(i => i.IsLabelled).ToArray();
         if (ReviewItem.LogOutcome(labelled) is not { } outcome) return null;
-        await log.AddFeedbackAsync(new PredictionLog.FeedbackRecord(requestId, outcome, at), ct);
+        await log.AddFeedbackAsync(new FeedbackRecord(requestId, outcome, at), ct);
         return outcome;
     }
 }

@@ -146,6 +146,7 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
 
         var e = await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(a.Id, "purple", "ann"));
         var n = await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(value.Id, "lots", "ann"));
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.LabelReviewAsync(value.Id, "NaN", "ann"));
 
         Assert.Contains($"review item {a.Id} label 'purple': expected one of the model's classes: good, bad", e.Message);
         Assert.Contains("expected a number", n.Message);
