@@ -68,6 +68,7 @@ public sealed class RetrainCommandTests : IDisposable
         var cmp = o.GetProperty("comparison");
         Assert.Equal(("delong", true, 500), (cmp.GetProperty("test").GetString(), cmp.GetProperty("promoted").GetBoolean(), cmp.GetProperty("rows").GetInt32()));
         Assert.True(cmp.GetProperty("challenger").GetDouble() > cmp.GetProperty("champion").GetDouble() + 0.1);
+        Assert.Equal(0, cmp.GetProperty("seen_by_champion").GetInt32());
         Assert.Equal(2, o.GetProperty("registered").GetProperty("version").GetInt32());
 
         await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
@@ -112,6 +113,21 @@ public sealed class RetrainCommandTests : IDisposable
         var interval = (await Keel.Pipeline.Performance.PerformanceMonitor.RegisteredIntervalAsync(store, version, "auc"))!;
         Assert.Equal(version.Metrics["auc"], interval.Estimate, 12);
         Assert.True(interval.Low < interval.Estimate && interval.Estimate < interval.High, $"{interval}");
+    }
+
+    [Fact]
+    public async Task Retrain_OnTheChampionsOwnData_SaysHowManyComparisonRowsItTrainedOn()
+    {
+        await RegisterChampionAsync();
+        _cli.Write("retrain.yaml", Spec("old.csv", "retrain: { comparison: { rows: 500 } }"));
+
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion", "--json");
+
+        // The time split kept the newest rows for testing, so part of the comparison set is rows the champion never saw.
+        var seen = r.Json().GetProperty("comparison").GetProperty("seen_by_champion").GetInt32();
+        Assert.InRange(seen, 1, 499);
+        Assert.Contains($"{seen} of the 500 held-out rows were in the champion's training data, so its auc there is optimistic",
+            r.Json().GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

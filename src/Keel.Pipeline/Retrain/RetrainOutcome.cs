@@ -37,7 +37,12 @@ public sealed record TriggerCheck(string Trigger, bool Fired, string Detail);
 /// <param name="Rows">Comparison rows.</param>
 /// <param name="Promoted">Whether the challenger passed (improvement ≥ margin, improvement &gt; 0 and p &lt; alpha).</param>
 public sealed record ChallengerComparison(string Metric, double Challenger, double Champion, double Improvement, string Test, double PValue,
-    double Margin, double Alpha, int Rows, bool Promoted);
+    double Margin, double Alpha, int Rows, bool Promoted)
+{
+    /// <summary>Comparison rows equal to a row the champion was fitted on (its source run's training rows, and validation rows when it
+    /// was refitted on them): the champion's figure there is optimistic. Null when that run's data file cannot be read again.</summary>
+    public int? SeenByChampion { get; init; }
+}
 
 /// <summary>The result of `keel retrain`.</summary>
 /// <param name="Model">The champion as named.</param>

@@ -8,6 +8,7 @@ using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Evaluation.Significance;
 using Keel.Evaluation.Uncertainty;
+using Keel.Pipeline.Evaluate;
 using Keel.Pipeline.Predict;
 using Keel.Tracking;
 
@@ -64,6 +65,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var comparisonTable = full.Take(window.Comparison);
         var truth = Truth(comparisonTable, prepared.Spec.Data.Label, champion, request.Model);
         var championPredictions = champion.Predict(comparisonTable);
+        var seenByChampion = await SeenByChampionAsync(parent, comparisonTable, ct);
         var labelled = CountLabelled(full, prepared.Spec.Data.Label);
 
         var triggers = await CheckTriggersAsync(policy, reference, parent, labelled, truth, championPredictions, metric, info, ct);
@@ -87,7 +89,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
             RegistrationCheck = (final, _) =>
             {
                 var challengerPredictions = Align(final.Model.Predict(comparisonTable), truth.Classes);
-                comparison = Compare(truth, challengerPredictions, championPredictions, metric, info, policy.Promote, options);
+                comparison = Compare(truth, challengerPredictions, championPredictions, metric, info, policy.Promote, options) with { SeenByChampion = seenByChampion };
                 return Task.FromResult(comparison.Promoted ? null : NotPromoted(comparison));
             },
         };
@@ -168,7 +170,43 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
     }
 
     private static string Describe(ChallengerComparison c) =>
-        $"challenger {c.Metric} {F(c.Challenger)} vs champion {F(c.Champion)}, p={P(c.PValue)} ({c.Test}, {c.Rows} held-out rows)";
+        $"challenger {c.Metric} {F(c.Challenger)} vs champion {F(c.Champion)}, p={P(c.PValue)} ({c.Test}, {c.Rows} held-out rows)"
+        + (c.SeenByChampion is > 0 and var seen
+            ? $"; {seen} of the {c.Rows} held-out rows were in the champion's training data, so its {c.Metric} there is optimistic (retrain on data with new rows)"
+            : "");
+
+    /// <summary>How many of <paramref name="comparison"/>'s rows equal, in every column both have, a row the champion was fitted on: its
+    /// source run's training rows, with its validation rows when the registered model was refitted on them. Null when that run's data
+    /// file is gone or has changed (nothing to compare with).</summary>
+    private async Task<int?> SeenByChampionAsync(ModelVersion parent, Table comparison, CancellationToken ct)
+    {
+        EvaluationSource source;
+        try
+        {
+            source = await EvaluationSource.LoadAsync(store, parent.SourceRunId, ct);
+        }
+        catch (KeelInputException)
+        {
+            return null;
+        }
+        var fitted = new List<int>(await source.SplitRowsAsync(store, "train", ct));
+        if (source.Refitted)
+        {
+            try
+            {
+                fitted.AddRange(await source.SplitRowsAsync(store, "validation", ct));
+            }
+            catch (KeelNotFoundException)
+            {
+                // No validation split was kept (cross-validated selection): the training rows are all there is.
+            }
+        }
+        var table = source.Prepared.Table;
+        var names = comparison.Columns.Select(c => c.Name).Where(table.Contains).ToArray();
+        string Key(Table t, int r) => string.Join('\u001f', names.Select(n => t[n].Format(r)));
+        var seen = fitted.Select(r => Key(table, r)).ToHashSet(StringComparer.Ordinal);
+        return Enumerable.Range(0, comparison.RowCount).Count(r => seen.Contains(Key(comparison, r)));
+    }
 
     private static string NotPromoted(ChallengerComparison c)
     {
