@@ -62,6 +62,22 @@ public sealed class BatchPredictTests(ServedModelFixture f)
         Assert.False(File.Exists(output + ".part"));
     }
 
+    [Theory]
+    [InlineData("csv", "add each to the file as a column (an empty value is read as missing)")]
+    [InlineData("jsonl", "give each line its key (null for a missing value)")]
+    public async Task Predict_FileWithoutAColumn_ErrorSaysHowToAddItInThatFormat(string format, string advice)
+    {
+        var model = await ModelLoader.LoadAsync(f.Store.Artifacts, f.Champion);
+        var input = Path.Combine(f.Folder, "no-income." + format);
+        await File.WriteAllTextAsync(input, format == "csv" ? "Seniority,Home\n9,rent\n" : "{\"Seniority\":9,\"Home\":\"rent\"}\n");
+
+        var e = await Assert.ThrowsAsync<KeelInputException>(() => BatchPredictor.RunAsync(model,
+            new BatchPredictOptions { Input = input, Output = Path.Combine(f.Folder, "no-income-out.csv") }, null, CancellationToken.None));
+
+        Assert.Contains($"no-income.{format}: missing columns", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"which the model expects; {advice}.", e.Message, StringComparison.Ordinal);
+    }
+
     private sealed class Collect(List<long> into) : IProgress<long>
     {
         public void Report(long value) => into.Add(value);

@@ -77,7 +77,11 @@ public static class ChunkedTableReader
                 buffer.Add(fields);
             }
             if (buffer.Count == 0 && first > 0) yield break;
-            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma });
+            var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions
+            {
+                Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma,
+                MissingColumnAdvice = "add each to the file as a column (an empty value is read as missing)",
+            });
             var slots = header.Select(b.ColumnIndex).ToArray();
             foreach (var s in slots.Where(s => s >= 0)) b.MarkPresent(s);
             for (var r = 0; r < buffer.Count; r++)
@@ -120,7 +124,11 @@ public static class ChunkedTableReader
                     if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
                 }
                 if (lines.Count == 0 && first > 0) yield break;
-                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions { Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma });
+                var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions
+                {
+                    Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma,
+                    MissingColumnAdvice = "give each line its key (null for a missing value)",
+                });
                 for (var r = 0; r < lines.Count; r++)
                 {
                     using var doc = Parse(lines[r], name, first + r);
@@ -194,7 +202,10 @@ public static class ChunkedTableReader
     {
         using var group = reader.OpenRowGroupReader(g);
         var n = checked((int)group.RowCount);
-        var b = new SchemaBoundTableBuilder(schema, n, new BindingOptions { Source = name, FirstRow = first, MissingTokens = missingTokens });
+        var b = new SchemaBoundTableBuilder(schema, n, new BindingOptions
+        {
+            Source = name, FirstRow = first, MissingTokens = missingTokens, MissingColumnAdvice = "add each to the file as a column (nulls are read as missing)",
+        });
         foreach (var f in fields)
         {
             var c = b.ColumnIndex(f.Name);

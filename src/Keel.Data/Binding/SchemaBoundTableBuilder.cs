@@ -23,6 +23,9 @@ public sealed record BindingOptions
     /// <summary>Whether a number may be written with a decimal comma ("39,1"), as in a semicolon-delimited file. Default false.</summary>
     public bool DecimalComma { get; init; }
 
+    /// <summary>What a missing-column message advises. Default: "send null for a missing value" (a request).</summary>
+    public string MissingColumnAdvice { get; init; } = "send null for a missing value";
+
     /// <summary>The defaults: source "request", first row 0, the default missing tokens.</summary>
     public static BindingOptions Default { get; } = new();
 
@@ -155,7 +158,7 @@ public sealed class SchemaBoundTableBuilder
             var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
             var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)})"));
             throw new KeelInputException(
-                $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; send null for a missing value.");
+                $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; {_options.MissingColumnAdvice}.");
         }
         var columns = new Column[_schema.Columns.Count];
         for (var c = 0; c < columns.Length; c++)
