@@ -116,18 +116,38 @@ public sealed class RetrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Retrain_OnTheChampionsOwnData_SaysHowManyComparisonRowsItTrainedOn()
+    public async Task Retrain_OnTheChampionsOwnData_ComparesOnlyOnRowsItWasNotFittedOn()
     {
         await RegisterChampionAsync();
         _cli.Write("retrain.yaml", Spec("old.csv", "retrain: { comparison: { rows: 500 } }"));
 
         var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion", "--json");
 
-        // The time split kept the newest rows for testing, so part of the comparison set is rows the champion never saw.
-        var seen = r.Json().GetProperty("comparison").GetProperty("seen_by_champion").GetInt32();
+        // The time split kept the newest rows for testing: of the 500 newest, those are the ones the champion never saw.
+        var comparison = r.Json().GetProperty("comparison");
+        var seen = comparison.GetProperty("seen_by_champion").GetInt32();
         Assert.InRange(seen, 1, 499);
-        Assert.Contains($"{seen} of the 500 held-out rows were in the champion's training data, so its auc there is optimistic",
+        Assert.Equal(500 - seen, comparison.GetProperty("rows").GetInt32());
+        Assert.Contains($"(delong, {500 - seen} held-out rows); {seen} other held-out rows left out: the champion was fitted on them",
             r.Json().GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retrain_FewerThan30RowsTheChampionHasNotSeen_Exit1BeforeTraining()
+    {
+        // A champion fitted on all but 2 % of its rows, retrained on the same file: nearly every held-out row is one it saw.
+        WriteCsv("old.csv", Rows(new Random(1), new DateTime(2026, 1, 1), 1500, 1));
+        _cli.Write("champion.yaml", Spec("old.csv", "split: { strategy: random, test_fraction: 0.02, validation_fraction: 0.1 }"));
+        Assert.Equal(0, (await _cli.RunAsync("run", "champion.yaml")).Exit);
+        _cli.Write("retrain.yaml", Spec("old.csv", "retrain: { comparison: { rows: 300 } }"));
+
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("retrain.comparison: ", r.Error, StringComparison.Ordinal);
+        Assert.Contains("a fair comparison needs at least 30 rows it has not seen", r.Error, StringComparison.Ordinal);
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
+        Assert.Single((await store.Tracking.SearchRunsAsync(new Keel.Core.Tracking.RunQuery())).Runs);
     }
 
     [Fact]

@@ -39,8 +39,9 @@ public sealed record TriggerCheck(string Trigger, bool Fired, string Detail);
 public sealed record ChallengerComparison(string Metric, double Challenger, double Champion, double Improvement, string Test, double PValue,
     double Margin, double Alpha, int Rows, bool Promoted)
 {
-    /// <summary>Comparison rows equal to a row the champion was fitted on (its source run's training rows, and validation rows when it
-    /// was refitted on them): the champion's figure there is optimistic. Null when that run's data file cannot be read again.</summary>
+    /// <summary>Held-out rows left out of the comparison (not counted in <see cref="Rows"/>) because they equal a row the champion was
+    /// fitted on (its source run's training rows, and validation rows when it was refitted on them): its figure there would be
+    /// optimistic. Null when that run's data file cannot be read again.</summary>
     public int? SeenByChampion { get; init; }
 }
 

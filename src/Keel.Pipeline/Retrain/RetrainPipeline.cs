@@ -26,6 +26,9 @@ namespace Keel.Pipeline.Retrain;
 /// <param name="actor">Who moves aliases.</param>
 public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgress<PipelineProgress> progress, string actor)
 {
+    /// <summary>Fewest comparison rows the champion has not seen for a fair comparison.</summary>
+    public const int MinComparisonRows = 30;
+
     /// <summary>Lineage tags written on the retraining run.</summary>
     public const string ParentTag = "keel.retrain.parent", TriggerTag = "keel.retrain.trigger", WindowTag = "keel.retrain.window",
         LabelledRowsTag = "keel.retrain.labelled_rows";
@@ -63,9 +66,20 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         if (!info.Tasks.Contains(prepared.Task))
             throw new KeelInputException($"retrain.promote.metric: '{metric}' does not apply to a {RunPreparation.Lower(prepared.Task)} task.");
         var comparisonTable = full.Take(window.Comparison);
+        // Rows the champion was fitted on would flatter it: the comparison is made on the others.
+        var seen = await SeenByChampionAsync(parent, comparisonTable, ct);
+        var seenByChampion = seen?.Count(x => x);
+        if (seenByChampion > 0)
+        {
+            var unseen = Enumerable.Range(0, seen!.Length).Where(r => !seen[r]).ToArray();
+            if (unseen.Length < MinComparisonRows)
+                throw new KeelInputException(
+                    $"retrain.comparison: {seenByChampion} of the {seen.Length} held-out rows are rows {parent.Name}:{parent.Version} was fitted on, leaving {unseen.Length}; "
+                    + $"a fair comparison needs at least {MinComparisonRows} rows it has not seen. Add new labelled rows to the data (or hold out more with comparison.rows).");
+            comparisonTable = comparisonTable.Take(unseen);
+        }
         var truth = Truth(comparisonTable, prepared.Spec.Data.Label, champion, request.Model);
         var championPredictions = champion.Predict(comparisonTable);
-        var seenByChampion = await SeenByChampionAsync(parent, comparisonTable, ct);
         var labelled = CountLabelled(full, prepared.Spec.Data.Label);
 
         var triggers = await CheckTriggersAsync(policy, reference, parent, labelled, truth, championPredictions, metric, info, ct);
@@ -171,14 +185,12 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
 
     private static string Describe(ChallengerComparison c) =>
         $"challenger {c.Metric} {F(c.Challenger)} vs champion {F(c.Champion)}, p={P(c.PValue)} ({c.Test}, {c.Rows} held-out rows)"
-        + (c.SeenByChampion is > 0 and var seen
-            ? $"; {seen} of the {c.Rows} held-out rows were in the champion's training data, so its {c.Metric} there is optimistic (retrain on data with new rows)"
-            : "");
+        + (c.SeenByChampion is > 0 and var seen ? $"; {seen} other held-out rows left out: the champion was fitted on them" : "");
 
-    /// <summary>How many of <paramref name="comparison"/>'s rows equal, in every column both have, a row the champion was fitted on: its
+    /// <summary>Which of <paramref name="comparison"/>'s rows equal, in every column both have, a row the champion was fitted on: its
     /// source run's training rows, with its validation rows when the registered model was refitted on them. Null when that run's data
     /// file is gone or has changed (nothing to compare with).</summary>
-    private async Task<int?> SeenByChampionAsync(ModelVersion parent, Table comparison, CancellationToken ct)
+    private async Task<bool[]?> SeenByChampionAsync(ModelVersion parent, Table comparison, CancellationToken ct)
     {
         EvaluationSource source;
         try
@@ -205,7 +217,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var names = comparison.Columns.Select(c => c.Name).Where(table.Contains).ToArray();
         string Key(Table t, int r) => string.Join('\u001f', names.Select(n => t[n].Format(r)));
         var seen = fitted.Select(r => Key(table, r)).ToHashSet(StringComparer.Ordinal);
-        return Enumerable.Range(0, comparison.RowCount).Count(r => seen.Contains(Key(comparison, r)));
+        return Enumerable.Range(0, comparison.RowCount).Select(r => seen.Contains(Key(comparison, r))).ToArray();
     }
 
     private static string NotPromoted(ChallengerComparison c)
