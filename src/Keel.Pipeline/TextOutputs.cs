@@ -9,24 +9,6 @@ public static class TextOutputs
     /// <param name="after">What the message adds after the reason, e.g. "; the run is marked failed", or "".</param>
     /// <param name="ct">Cancels the write.</param>
     /// <exception cref="Keel.Core.KeelInputException">The file or its folder cannot be written; no temporary file is left.</exception>
-    public static async Task WriteAsync(string path, string text, string what, string after, CancellationToken ct)
-    {
-        var temp = path + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(temp, text, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Keel.Data.OutputFiles.DeleteQuietly(temp);
-            throw new Keel.Core.KeelInputException($"{what} cannot be written: {e.Message}{after}", e);
-        }
-        catch
-        {
-            Keel.Data.OutputFiles.DeleteQuietly(temp);
-            throw;
-        }
-    }
+    public static Task WriteAsync(string path, string text, string what, string after, CancellationToken ct) =>
+        Keel.Data.OutputFiles.WriteWholeAsync(path, temp => File.WriteAllTextAsync(temp, text, ct), reason => $"{what} cannot be written: {reason}{after}", makeFolder: true);
 }

@@ -30,10 +30,10 @@ public static class LabelColumnWriter
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(labels);
         if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
-        var temp = path + ".part";
-        try
+        var format = TableReader.ResolveFormat(path, read.Format);
+        OutputFiles.WriteWhole(path, temp =>
         {
-            switch (TableReader.ResolveFormat(path, read.Format))
+            switch (format)
             {
                 case "csv":
                     WriteCsv(path, temp, read, column, labels);
@@ -45,18 +45,7 @@ public static class LabelColumnWriter
                     Task.Run(() => WriteParquetAsync(path, temp, column, labels)).GetAwaiter().GetResult();
                     break;
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            OutputFiles.DeleteQuietly(temp);
-            throw new KeelInputException($"{path}: cannot be written ({e.Message}).", e);
-        }
-        catch
-        {
-            OutputFiles.DeleteQuietly(temp);
-            throw;
-        }
+        }, reason => $"{path}: cannot be written ({reason}).");
     }
 
     private static void WriteCsv(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)

@@ -126,26 +126,12 @@ public static class Sampler
     }
 
     /// <summary>Writes the output beside its path and renames it into place, so a failure leaves no half-written sample.</summary>
-    private static void WriteOutput(string path, Action<StreamWriter> write)
-    {
-        var temp = path + ".part";
-        try
+    private static void WriteOutput(string path, Action<StreamWriter> write) =>
+        OutputFiles.WriteWhole(path, temp =>
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using (var output = new StreamWriter(temp, false, new UTF8Encoding(false))) write(output);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            OutputFiles.DeleteQuietly(temp);
-            throw new KeelInputException($"output '{path}' cannot be written: {e.Message}", e);
-        }
-        catch
-        {
-            OutputFiles.DeleteQuietly(temp);
-            throw;
-        }
-    }
+            using var output = new StreamWriter(temp, false, new UTF8Encoding(false));
+            write(output);
+        }, reason => $"output '{path}' cannot be written: {reason}", makeFolder: true);
 
     /// <summary>Copies the header and the chosen records (sorted 0-based data rows) to the output; importance adds sample_weight.</summary>
     private static void Write(SampleRequest request, int[] chosen, double[]? weights)

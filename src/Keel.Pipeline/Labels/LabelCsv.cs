@@ -20,28 +20,19 @@ internal static class LabelCsv
 
     public static void Write(string path, IReadOnlyList<string> header, int rows, Func<int, IEnumerable<string>> row)
     {
-        var temp = path + ".part";
         var delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
         string Line(IEnumerable<string> cells) => string.Join(delimiter, cells.Select(c => TextFormats.QuoteField(c, delimiter)));
-        try
+        OutputFiles.WriteWhole(path, temp =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            using var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false));
+            writer.Write(Line(header));
+            writer.Write('\n');
+            for (var r = 0; r < rows; r++)
             {
-                writer.Write(Line(header));
+                writer.Write(Line(row(r)));
                 writer.Write('\n');
-                for (var r = 0; r < rows; r++)
-                {
-                    writer.Write(Line(row(r)));
-                    writer.Write('\n');
-                }
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Keel.Data.OutputFiles.DeleteQuietly(temp);
-            throw new Keel.Core.KeelInputException($"{path}: cannot be written ({e.Message}).", e);
-        }
+        }, reason => $"{path}: cannot be written ({reason}).");
     }
 
     public static string Number(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);

@@ -54,31 +54,22 @@ public static class BatchPredictor
         if (options.Explain > 0 && !Contributions.Supported(model.Model))
             throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest, random_forest) of binary and regression tasks.");
         var k = Math.Clamp(options.Explain, 0, model.InputSchema.Columns.Count);
-        var temp = options.Output + ".part";
         long rows = 0;
-        try
+        // The output appears whole or not at all.
+        await OutputFiles.WriteWholeAsync(options.Output, async temp =>
         {
-            await using (var file = File.Create(temp))
+            await using var file = File.Create(temp);
+            await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
+            foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text }))
             {
-                await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
-                foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text }))
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var predictions = model.Predict(chunk.Table);
-                    var explained = k > 0 ? Contributions.Compute(model.Model, chunk.Table) : null;
-                    await writer.WriteAsync(chunk.FirstRow, predictions, explained, ct);
-                    rows += predictions.Count;
-                    progress?.Report(rows);
-                }
+                ct.ThrowIfCancellationRequested();
+                var predictions = model.Predict(chunk.Table);
+                var explained = k > 0 ? Contributions.Compute(model.Model, chunk.Table) : null;
+                await writer.WriteAsync(chunk.FirstRow, predictions, explained, ct);
+                rows += predictions.Count;
+                progress?.Report(rows);
             }
-            // The output appears whole or not at all.
-            File.Move(temp, options.Output, overwrite: true);
-        }
-        catch
-        {
-            Keel.Data.OutputFiles.DeleteQuietly(temp);
-            throw;
-        }
+        });
         return new BatchPredictResult(rows, options.Output);
     }
 
