@@ -95,11 +95,41 @@ internal sealed record EvaluationSource(
     }
 
     /// <summary>Positions (in the prepared table) of the rows a stored split file names.</summary>
-    public async Task<int[]> SplitRowsAsync(KeelStore store, string split, CancellationToken ct)
+    public Task<int[]> SplitRowsAsync(KeelStore store, string split, CancellationToken ct) => SplitRowsAsync(store, Run.Id, Prepared, split, ct);
+
+    /// <summary>
+    /// The rows registered <paramref name="version"/> was fitted on, read again from its source run's data file: the table as the run
+    /// prepared it and the positions of its training rows (with its validation rows when the version was refitted on them). Opens no
+    /// model. Null when the run, its spec or its unchanged data file is gone.
+    /// </summary>
+    public static async Task<(Table Table, int[] Rows)?> FittedRowsAsync(KeelStore store, ModelVersion version, CancellationToken ct)
     {
-        var text = Encoding.UTF8.GetString(await store.ReadArtifactAsync(Run.Id, $"split/{split}.txt", ct));
-        var position = new Dictionary<int, int>(Prepared.Label.KeptRows.Length);
-        for (var i = 0; i < Prepared.Label.KeptRows.Length; i++) position[Prepared.Label.KeptRows[i]] = i;
+        ArgumentNullException.ThrowIfNull(version);
+        var run = await store.Tracking.GetRunAsync(version.SourceRunId, ct);
+        if (run is null || !run.Tags.TryGetValue("keel.selected", out var selected)) return null;
+        var artifacts = (await store.Tracking.ListArtifactsAsync(run.Id, ct)).ToDictionary(a => a.Path, StringComparer.Ordinal);
+        if (!artifacts.ContainsKey("spec/keel.yaml")) return null;
+        PreparedRun prepared;
+        try
+        {
+            prepared = await PrepareAsync(store, run, ct);
+        }
+        catch (KeelInputException)
+        {
+            return null;
+        }
+        var refitted = artifacts.TryGetValue($"models/{selected}.keelmodel", out var trainOnly)
+            && !string.Equals(version.ModelSha256, trainOnly.Sha256, StringComparison.OrdinalIgnoreCase);
+        var rows = await SplitRowsAsync(store, run.Id, prepared, "train", ct);
+        if (refitted) rows = [.. rows, .. await SplitRowsAsync(store, run.Id, prepared, "validation", ct)];
+        return (prepared.Table, rows);
+    }
+
+    private static async Task<int[]> SplitRowsAsync(KeelStore store, string runId, PreparedRun prepared, string split, CancellationToken ct)
+    {
+        var text = Encoding.UTF8.GetString(await store.ReadArtifactAsync(runId, $"split/{split}.txt", ct));
+        var position = new Dictionary<int, int>(prepared.Label.KeptRows.Length);
+        for (var i = 0; i < prepared.Label.KeptRows.Length; i++) position[prepared.Label.KeptRows[i]] = i;
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => int.Parse(l, NumberStyles.Integer, CultureInfo.InvariantCulture))
             .Where(position.ContainsKey).Select(r => position[r]).ToArray();

@@ -192,28 +192,8 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
     /// file is gone or has changed (nothing to compare with).</summary>
     private async Task<bool[]?> SeenByChampionAsync(ModelVersion parent, Table comparison, CancellationToken ct)
     {
-        EvaluationSource source;
-        try
-        {
-            source = await EvaluationSource.LoadAsync(store, parent.SourceRunId, ct);
-        }
-        catch (KeelInputException)
-        {
-            return null;
-        }
-        var fitted = new List<int>(await source.SplitRowsAsync(store, "train", ct));
-        if (source.Refitted)
-        {
-            try
-            {
-                fitted.AddRange(await source.SplitRowsAsync(store, "validation", ct));
-            }
-            catch (KeelNotFoundException)
-            {
-                // No validation split was kept (cross-validated selection): the training rows are all there is.
-            }
-        }
-        var table = source.Prepared.Table;
+        if (await EvaluationSource.FittedRowsAsync(store, parent, ct) is not { } champion) return null;
+        var (table, fitted) = champion;
         var names = comparison.Columns.Select(c => c.Name).Where(table.Contains).ToArray();
         string Key(Table t, int r) => string.Join('\u001f', names.Select(n => t[n].Format(r)));
         var seen = fitted.Select(r => Key(table, r)).ToHashSet(StringComparer.Ordinal);
