@@ -45,7 +45,7 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
-    public async Task MonitoringPage_ThreeWindows_DrawsDriftAndPerformanceOverTime()
+    public async Task MonitoringPage_ThreeWindows_DrawsOneDriftStatisticAtATimeAndKeepsCountsOffPerformance()
     {
         var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
         await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
@@ -56,12 +56,28 @@ public sealed class UiOperationsPageTests : UiServerTests
         await F.Store.Monitoring.AppendAsync(Enumerable.Range(0, 3).Select(i => new MonitoringWindow
         {
             Model = "credit", Version = 1, Window = $"2026-0{3 + i}", From = start.AddMonths(i), To = start.AddMonths(i + 1), CreatedAt = DateTimeOffset.UtcNow, Source = "march.csv",
-            Figures = new Dictionary<string, double> { ["psi(amount)"] = 0.05 * (i + 1), ["drift_share"] = i / 3.0, ["auc"] = 0.8 - i * 0.05 },
+            Figures = new Dictionary<string, double>
+            {
+                ["psi(amount)"] = 0.05 * (i + 1), ["psi(assets)"] = 0.3, ["ks(amount)"] = 0.1, ["wasserstein(assets)"] = 5000 + i, ["drifted(assets)"] = 1,
+                ["drift_share"] = i / 3.0, ["auc"] = 0.8 - i * 0.05, ["concept_drift"] = i == 2 ? 1 : 0, ["requests"] = 2000, ["rows"] = 4000, ["p99_ms"] = 12,
+            },
         }).ToList());
         var html = await HtmlAsync("ui/monitoring?model=credit");
-        Assert.Contains("id=\"drift\"", html, StringComparison.Ordinal);
-        Assert.Contains("id=\"performance\"", html, StringComparison.Ordinal);
         Assert.Contains("<td>2026-05</td>", html, StringComparison.Ordinal);
+        string[] Labels(string page, string chart) => ChartSpec(page, chart).GetProperty("series").EnumerateArray().Select(s => s.GetProperty("label").GetString()!).ToArray();
+        // One statistic per chart, PSI by default, largest first: a distance in the column's own units (5,000) is not ranked against PSI.
+        Assert.Equal(["psi(assets)", "psi(amount)"], Labels(html, "drift"));
+        Assert.Equal(["drift_share"], Labels(html, "drift-share"));
+        // Counts and verdicts are not performance: 2,000 requests would flatten an AUC of 0.8.
+        Assert.Equal(["auc"], Labels(html, "performance"));
+        Assert.Equal(["requests", "rows"], Labels(html, "traffic"));
+        Assert.Equal(["p99_ms"], Labels(html, "latency"));
+        Assert.Contains("stat=wasserstein\"", html, StringComparison.Ordinal);
+        Assert.Equal(["wasserstein(assets)"], Labels(await HtmlAsync("ui/monitoring?model=credit&stat=wasserstein"), "drift"));
+        Assert.Equal(["ks(amount)"], Labels(await HtmlAsync("ui/monitoring?model=credit&stat=ks"), "drift"));
+        var unknown = await Http.GetAsync("ui/monitoring?model=credit&stat=kl");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("stat &#x27;kl&#x27;", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
