@@ -46,17 +46,20 @@ public sealed record WindowSpec
 public static class Windowing
 {
     /// <summary>The windows of <paramref name="table"/>, oldest first. Time windows start at the first row's UTC day (hours:
-    /// its hour; months: its calendar month); rows with no time are left out. Empty windows are skipped.</summary>
-    public static IReadOnlyList<DataWindow> Split(Table table, WindowSpec? spec, string? timeColumn)
+    /// its hour; months: its calendar month); rows with no time are left out. Empty windows are skipped. Windows of a number of
+    /// rows start only at rows <paramref name="mayStartAt"/> accepts (e.g. the first row of a logged request), so a window runs on
+    /// past its count to the next such row.</summary>
+    public static IReadOnlyList<DataWindow> Split(Table table, WindowSpec? spec, string? timeColumn, Func<int, bool>? mayStartAt = null)
     {
         if (spec is null || (!spec.ByTime && spec.Rows == 0))
             return [new DataWindow("all", null, null, Enumerable.Range(0, table.RowCount).ToArray())];
         if (!spec.ByTime)
         {
             var list = new List<DataWindow>();
-            for (var start = 0; start < table.RowCount; start += spec.Rows)
+            for (int start = 0, end; start < table.RowCount; start = end)
             {
-                var end = Math.Min(table.RowCount, start + spec.Rows);
+                end = Math.Min(table.RowCount, start + spec.Rows);
+                while (end < table.RowCount && mayStartAt is not null && !mayStartAt(end)) end++;
                 list.Add(new DataWindow($"rows {start}–{end - 1}", null, null, Enumerable.Range(start, end - start).ToArray()));
             }
             return list;

@@ -221,6 +221,40 @@ public sealed class MonitorDeploymentTests
         Assert.Equal(2, list.Json().GetProperty("alerts").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Monitor_DeploymentLogByRows_WindowsTakeWholeRequests()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+        // Three requests of three rows each, every row labelled; the third request's answers all wrong.
+        const string row = """{"amount":20,"age":40,"channel":"web","country":"NO"}""";
+        const string answer = """{"label":"no","probabilities":{"no":0.8,"yes":0.2}}""";
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+        {
+            await log.AppendAsync(Enumerable.Range(0, 3).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = 1, Arm = "champion", Endpoint = "invocations", LatencyMs = 10 * (i + 1), Rows = 3,
+                InputsJson = $"[{row},{row},{row}]", OutputsJson = $"[{answer},{answer},{answer}]",
+            }).ToList());
+            for (var i = 0; i < 3; i++) await log.AddFeedbackAsync(new($"r{i}", i < 2 ? """["no","no","no"]""" : """["yes","yes","yes"]""", day1.AddDays(1)));
+        }
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--window", "2", "--json");
+
+        Assert.Equal(0, result.Exit);
+        var windows = result.Json().GetProperty("windows").EnumerateArray().ToArray();
+        // Two rows per window asked; each window runs on to the end of its request, so no request is counted twice.
+        Assert.Equal(["rows 0–2", "rows 3–5", "rows 6–8"], windows.Select(w => w.GetProperty("window").GetString()));
+        var figures = windows.Select(w => w.GetProperty("figures")).ToArray();
+        Assert.All(figures, f => Assert.Equal((1.0, 3.0), (f.GetProperty("requests").GetDouble(), f.GetProperty("labelled_rows").GetDouble())));
+        Assert.Equal([1.0, 1.0, 0.0], figures.Select(f => f.GetProperty("accuracy").GetDouble()));
+        Assert.Equal([10.0, 20.0, 30.0], figures.Select(f => f.GetProperty("p50_ms").GetDouble()));
+    }
+
     internal sealed class SetClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

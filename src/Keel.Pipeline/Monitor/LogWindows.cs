@@ -50,7 +50,8 @@ internal static class LogWindows
         var table = ToTable(rows, reference);
         var times = rows.Select(r => (double)records[r.Request].Prediction.Time.ToUnixTimeSeconds()).ToArray();
         var timed = new Table([.. table.Columns, new NumericColumn(TimeColumn, times, ColumnType.DateTime)]);
-        var windows = Windowing.Split(timed, spec, TimeColumn);
+        // A window of N rows takes whole requests: a request cut in two would count its latency, and its feedback, in both.
+        var windows = Windowing.Split(timed, spec, TimeColumn, r => rows[r].Request != rows[r - 1].Request);
         void Serving(DataWindow w, WindowFigures figures)
         {
             var requests = w.Rows.Select(r => rows[r].Request).Distinct().ToArray();
