@@ -131,14 +131,21 @@ public sealed class MonitorCommandTests
 /// <summary>`keel monitor --deployment`: the prediction log as current data, with serving figures per window.</summary>
 public sealed class MonitorDeploymentTests
 {
-    [Fact]
-    public async Task Monitor_DeploymentLog_DriftAndServingFiguresPerDay()
+    /// <summary>shop trained on January's file, registered as shop@champion and deployed by the file <paramref name="deployment"/>.</summary>
+    private static async Task<CliHarness> DeployedAsync(string deployment)
     {
-        using var h = new CliHarness();
+        var h = new CliHarness();
         File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
         h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
         Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
-        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", deployment))).Exit);
+        return h;
+    }
+
+    [Fact]
+    public async Task Monitor_DeploymentLog_DriftAndServingFiguresPerDay()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
 
         // Day 1: every 27th row of January's training file; day 2 shifted (large amounts, all app); latencies 1..100 ms on day 1.
         var january = File.ReadLines(Path.Combine(h.Folder, "shop-train.csv")).Skip(1).Where((_, i) => i % 27 == 0).Take(100).Select(l => l.Split(',')).ToArray();
@@ -184,12 +191,7 @@ public sealed class MonitorDeploymentTests
     [Fact]
     public async Task Monitor_DeploymentFileRulesAndFeedback_AlertsAndPerformancePerDay()
     {
-        using var h = new CliHarness();
-        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
-        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
-        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
-        Assert.Equal(0, (await h.RunAsync("deployments", "create",
-            h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\nmonitor:\n  alerts: ['accuracy < 0.9', 'rows > 5']\n"))).Exit);
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\nmonitor:\n  alerts: ['accuracy < 0.9', 'rows > 5']\n");
         var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
         var records = Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
         {
@@ -224,11 +226,7 @@ public sealed class MonitorDeploymentTests
     [Fact]
     public async Task Monitor_DeploymentLogByRows_WindowsTakeWholeRequests()
     {
-        using var h = new CliHarness();
-        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
-        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: champion}\nseed: 1\n");
-        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
-        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
         // Three requests of three rows each, every row labelled; the third request's answers all wrong.
         const string row = """{"amount":20,"age":40,"channel":"web","country":"NO"}""";
         const string answer = """{"label":"no","probabilities":{"no":0.8,"yes":0.2}}""";
