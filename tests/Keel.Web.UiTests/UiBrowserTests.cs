@@ -61,6 +61,29 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
     }
 
     [SkippableFact]
+    public async Task DeploymentPage_OneLoggedRequest_DrawsLatencyOverTheLastDayAndTrafficOnZeroToHundred()
+    {
+        Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);
+        var file = Path.Combine(f.Folder, "credit-api.deploy.yaml");
+        await File.WriteAllTextAsync(file, "endpoint: credit-api\nchampion: credit-risk@champion\n");
+        await f.KeelAsync("deployments", "create", file);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(f.Folder, ".keel", "predictions.db")))
+            await log.AppendAsync([new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = "r1", Time = DateTimeOffset.UtcNow.AddMinutes(-5), Model = "credit-risk", Version = 1, Arm = "champion",
+                Endpoint = "invocations", LatencyMs = 46, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+            }]);
+        var page = await f.PageAsync();
+        await page.GotoAsync("ui/deployments/credit-api");
+        await page.WaitForSelectorAsync("#latency[data-drawn=true]");
+        // One point: the axis is the last 24 hours, not a range Chart.js pads by a share of the time's value (years).
+        Assert.Equal(24 * 3600 * 1000.0, await page.EvaluateAsync<double>("() => { const x = Chart.getChart(document.getElementById('latency')).scales.x; return x.max - x.min; }"));
+        // No challenger traffic yet: the share still reads on 0–100 %, not −1 to 1.
+        var y = await page.EvaluateAsync<double[]>("() => { const y = Chart.getChart(document.getElementById('rollout-timeline')).scales.y; return [y.min, y.max]; }");
+        Assert.Equal((0.0, 100.0), (y[0], y[1]));
+    }
+
+    [SkippableFact]
     public async Task SearchPage_AfterARealMultiObjectiveSearch_DrawsIntermediateValuesShadedParallelCoordinatesAndTheFront()
     {
         Skip.If(KeelServerFixture.SkipReason is not null, KeelServerFixture.SkipReason);

@@ -49,10 +49,11 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
             .Append(BarChart("traffic-split", "Traffic split now (% of live requests)", ["champion", "challenger"], [100 - d.State.ChallengerPercent, d.State.ChallengerPercent], "% of traffic"));
         var now = store.Options.Time.GetUtcNow();
         var timeline = history.Select(h => new[] { h.At.ToUnixTimeMilliseconds(), h.To.ChallengerPercent }).Append([now.ToUnixTimeMilliseconds(), d.State.ChallengerPercent]).ToList();
-        body.Append(LineChart("rollout-timeline", "Rollout: challenger's share of traffic over time", [new ChartSeries("challenger %", timeline)], "time (UTC)", xTime: true, stepped: true));
+        body.Append(LineChart("rollout-timeline", "Rollout: challenger's share of traffic over time", [new ChartSeries("challenger %", timeline)], "time (UTC)", xTime: true, stepped: true, yRange: (0, 100)));
         var logged = await LatencyAsync(d, now, ct);
         if (logged.Count > 0)
-            body.Append(LineChart("latency", "Latency p95 per minute, last 24 h (ms)", logged, "time (UTC)", xTime: true));
+            body.Append(LineChart("latency", "Latency p95 per minute, last 24 h (ms)", logged, "time (UTC)", xTime: true,
+                xRange: ((now - LiveWindow).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds())));
         body.Append("</div>");
         if (logged.Count == 0) body.Append(Note("No logged predictions in the last 24 hours (the prediction log lives beside the store as predictions.db)."));
 

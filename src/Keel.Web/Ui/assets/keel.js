@@ -6,7 +6,21 @@
   function color(i) { return palette[i % palette.length]; }
   function iso(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19); }
 
+  function num(v) { return typeof v === 'number' ? v : undefined; }
+
+  // The x axis's ends: the spec's when it fixes them; else, on a time axis whose points all share one time, an hour around it
+  // (Chart.js would otherwise pad a single time by a fraction of its value: years).
+  function xBounds(spec) {
+    var xs = [];
+    spec.series.forEach(function (s) { s.points.forEach(function (p) { xs.push(p[0]); }); });
+    var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs);
+    if (num(spec.xMin) === undefined && num(spec.xMax) === undefined && spec.xTime && xs.length > 0 && lo === hi)
+      return { min: lo - 1800000, max: hi + 1800000 };
+    return { min: num(spec.xMin), max: num(spec.xMax) };
+  }
+
   function line(spec) {
+    var xb = xBounds(spec);
     return {
       type: 'line',
       data: {
@@ -18,9 +32,9 @@
       options: {
         animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
         scales: {
-          x: { type: 'linear', title: { display: true, text: spec.xLabel },
+          x: { type: 'linear', min: xb.min, max: xb.max, title: { display: true, text: spec.xLabel },
                ticks: spec.xTime ? { callback: function (v) { return iso(v).slice(0, 16); }, maxTicksLimit: 6 } : {} },
-          y: { type: 'linear' }
+          y: { type: 'linear', min: num(spec.yMin), max: num(spec.yMax) }
         },
         plugins: { legend: { display: spec.legend !== false },
                    tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
