@@ -58,6 +58,9 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
         Assert.Equal(["champion", "–", "v1"], (await rows[2].Locator("td").AllTextContentsAsync()).Skip(1).Take(3));
         await page.WaitForSelectorAsync("#alias-timeline[data-drawn=true]");
         Assert.True(await DrawnAsync(page, "alias-timeline"));
+        // Versions are whole numbers: 0 to one past the latest, a tick on each version and none between.
+        var ticks = await page.EvaluateAsync<double[]>("() => Chart.getChart(document.getElementById('alias-timeline')).scales.y.ticks.map(t => t.value)");
+        Assert.Equal([0.0, 1.0, 2.0, 3.0], ticks);
     }
 
     [SkippableFact]

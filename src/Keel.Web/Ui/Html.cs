@@ -64,10 +64,11 @@ internal static class Html
     }
 
     /// <summary>A line chart of one or more series of (x, y) points; <paramref name="xTime"/> draws x as UTC times (milliseconds since 1970).
-    /// <paramref name="xRange"/> and <paramref name="yRange"/> fix an axis's ends (e.g. the last 24 hours, 0–100 %) instead of fitting the points.</summary>
+    /// <paramref name="xRange"/> and <paramref name="yRange"/> fix an axis's ends (e.g. the last 24 hours, 0–100 %) instead of fitting the points;
+    /// <paramref name="yWhole"/> puts ticks on whole numbers only (versions, counts).</summary>
     public static string LineChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, bool xTime = false, bool stepped = false, bool legend = true,
-        (double Min, double Max)? xRange = null, (double Min, double Max)? yRange = null) =>
-        Chart(id, title, new { kind = "line", xLabel, xTime, stepped, legend, series, xMin = xRange?.Min, xMax = xRange?.Max, yMin = yRange?.Min, yMax = yRange?.Max });
+        (double Min, double Max)? xRange = null, (double Min, double Max)? yRange = null, bool yWhole = false) =>
+        Chart(id, title, new { kind = "line", xLabel, xTime, stepped, legend, series, xMin = xRange?.Min, xMax = xRange?.Max, yMin = yRange?.Min, yMax = yRange?.Max, yWhole });
 
     /// <summary>A scatter chart: one group of dots per series, no lines.</summary>
     public static string ScatterChart(string id, string title, IEnumerable<ChartSeries> series, string xLabel, string yLabel, bool xLog = false) =>

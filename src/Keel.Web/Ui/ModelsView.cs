@@ -43,7 +43,8 @@ internal sealed class ModelsView(KeelStore store, Access access)
                 if (g.Last().ToVersion is { } last) points.Add([now, last]);
                 return new ChartSeries(g.Key, points);
             });
-            body.Append("<div class=\"charts\">").Append(LineChart("alias-timeline", "Version held by each alias over time", series, "time (UTC)", xTime: true, stepped: true)).Append("</div>");
+            body.Append("<div class=\"charts\">").Append(LineChart("alias-timeline", "Version held by each alias over time", series, "time (UTC)", xTime: true, stepped: true,
+                yRange: (0, versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1), yWhole: true)).Append("</div>");
         }
         body.Append("<h2>Alias history</h2>").Append(history.Count == 0 ? Note("No alias has been set.") :
             Table(["When (UTC)", "Alias", "From", "To", "By", "Reason"], history.AsEnumerable().Reverse().Select(h => new[]

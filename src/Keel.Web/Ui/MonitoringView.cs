@@ -59,7 +59,7 @@ internal sealed class MonitoringView(KeelStore store, Access access)
             body.Append(LineChart("drift", $"{stat} by column ({(drift.Count < names.Count(n => StatisticOf(n) == stat) ? $"the {drift.Count} largest" : "largest first")})", drift.Select(Series), xLabel, byTime));
         if (performance.Count > 0) body.Append(LineChart("performance", "Performance by window", performance.Select(Series), xLabel, byTime));
         if (latency.Count > 0) body.Append(LineChart("latency", "Latency by window (ms)", latency.Select(Series), xLabel, byTime));
-        if (counts.Count > 0) body.Append(LineChart("traffic", "Rows and requests by window", counts.Select(Series), xLabel, byTime));
+        if (counts.Count > 0) body.Append(LineChart("traffic", "Rows and requests by window", counts.Select(Series), xLabel, byTime, yWhole: true));
         if (names.Contains("error_rate") && Max("error_rate") > 0) body.Append(LineChart("errors", "Share of requests that failed", [Series("error_rate")], xLabel, byTime));
         body.Append("</div>");
         var shown = names.Where(n => n is "drift_share" or "concept_drift" or "rows" or "requests" or "error_rate").Concat(drift.Take(4)).Concat(performance.Take(6)).ToList();

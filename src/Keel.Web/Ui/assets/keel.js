@@ -34,7 +34,7 @@
         scales: {
           x: { type: 'linear', min: xb.min, max: xb.max, title: { display: true, text: spec.xLabel },
                ticks: spec.xTime ? { callback: function (v) { return iso(v).slice(0, 16); }, maxTicksLimit: 6 } : {} },
-          y: { type: 'linear', min: num(spec.yMin), max: num(spec.yMax) }
+          y: { type: 'linear', min: num(spec.yMin), max: num(spec.yMax), ticks: spec.yWhole ? { precision: 0 } : {} }
         },
         plugins: { legend: { display: spec.legend !== false },
                    tooltip: { callbacks: { title: function (items) { return items.length && spec.xTime ? iso(items[0].parsed.x) : (items.length ? spec.xLabel + ' ' + items[0].parsed.x : ''); } } } }
