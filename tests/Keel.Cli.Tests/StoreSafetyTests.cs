@@ -184,6 +184,7 @@ public sealed class StoreSafetyTests
         var refused = await h.RunAsync("runs", "delete", registered, "--yes");
         Assert.Equal(1, refused.Exit);
         Assert.Contains("penguins v1", refused.Error);
+        Assert.DoesNotContain("penguins v1", refused.Console);
         var unconfirmed = await h.RunAsync("runs", "delete", loose);
         Assert.Equal(1, unconfirmed.Exit);
         Assert.Contains("--yes", unconfirmed.Error);

@@ -50,9 +50,9 @@ internal static class RunsDelete
             else
             {
                 foreach (var r in deleted) c.MarkupLineInterpolated($"deleted run {r.Id} ({Format.Bytes(r.ArtifactBytes)} of artifacts)");
-                foreach (var why in refused) c.MarkupLineInterpolated($"[red]not deleted[/]: {why}");
                 if (deleted.Count > 0) c.MarkupLine("Run `keel gc` to reclaim the artifact files no other run or model version uses.");
             }
+            // Each refusal once, on standard error (also beside --json's list).
             foreach (var why in refused) await o.Context.Error.WriteLineAsync($"error: {why}");
             return refused.Count == 0 ? KeelApp.ExitOk : KeelApp.ExitInput;
         });
