@@ -102,7 +102,7 @@ public static class Windowing
         if (timeColumn is null)
             throw new KeelInputException("--window by time needs --time-column, the column that holds each row's date and time.");
         if (!table.Contains(timeColumn))
-            throw new KeelInputException($"--time-column '{timeColumn}': the data has no such column; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"--time-column '{timeColumn}': the data has no such column; {ColumnNames.Hint(timeColumn, table)}.");
         if (table[timeColumn] is not NumericColumn { Type: ColumnType.DateTime } t)
             throw new KeelInputException($"--time-column '{timeColumn}': expected date-time values (e.g. 2001-03-04T05:06:07), found {table[timeColumn].Type.ToString().ToLowerInvariant()} values.");
         return t.Values.ToArray();

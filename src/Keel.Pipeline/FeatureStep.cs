@@ -17,10 +17,9 @@ public static class FeatureStep
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(features);
         if (spec.Features is not { } f) return;
-        var names = string.Join(", ", features.Columns.Select(c => c.Name));
         Column Need(string column, string field) => features.Contains(column)
             ? features[column]
-            : throw new KeelInputException($"{specName} field '{field}': '{column}' is not a feature column; feature columns are: {names}.");
+            : throw new KeelInputException($"{specName} field '{field}': '{column}' is not a feature column; {ColumnNames.Hint(column, features.Columns.Select(c => c.Name), "feature columns")}.");
         foreach (var (name, transform) in f.Columns)
         {
             var column = Need(name, $"features.columns.{name}");

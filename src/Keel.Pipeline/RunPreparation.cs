@@ -312,7 +312,7 @@ public static class RunPreparation
         void Need(string? column, string field)
         {
             if (column is not null && !table.Contains(column))
-                throw new KeelInputException($"{specName} field '{field}': the data has no column '{column}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+                throw new KeelInputException($"{specName} field '{field}': the data has no column '{column}'; {ColumnNames.Hint(column, table)}.");
         }
         for (var i = 0; i < d.Ignore.Count; i++) Need(d.Ignore[i], $"data.ignore[{i}]");
         Need(d.TimeColumn, "data.time_column");

@@ -50,5 +50,5 @@ internal static class TagResolver
     }
 
     private static Column Column(Table table, string name, string where, string source) => table.Contains(name) ? table[name]
-        : throw new KeelInputException($"{where}: {source} has no column '{name}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+        : throw new KeelInputException($"{where}: {source} has no column '{name}'; {ColumnNames.Hint(name, table)}.");
 }

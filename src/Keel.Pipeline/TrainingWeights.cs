@@ -19,7 +19,7 @@ internal static class TrainingWeights
     {
         if (spec.Data.Weight is not { } column) return null;
         if (!table.Contains(column))
-            throw new KeelInputException($"{specName} field 'data.weight': the data has no column '{column}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"{specName} field 'data.weight': the data has no column '{column}'; {ColumnNames.Hint(column, table)}.");
         if (table[column] is not NumericColumn n || n.Type != ColumnType.Numeric)
             throw new KeelInputException($"{specName} field 'data.weight': column '{column}' of {source} is {table[column].Type.ToString().ToLowerInvariant()}; expected numbers (row weights of 0 or more).");
         var w = n.Values.ToArray();

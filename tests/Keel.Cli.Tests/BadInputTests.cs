@@ -14,6 +14,8 @@ public sealed class BadInputTests
         { "x,colour,y\n1,red,a\n2,blue\n", "data: {path: bad.csv, label: y}", ["bad.csv", "line 3", "expected 3 fields"] },
         { "x,colour,y\n1,red,a\nabc,blue,b\n", "data: {path: bad.csv, label: y, types: {x: numeric}}", ["bad.csv", "line 3", "'x'", "abc"] },
         { GoodCsv, "data: {path: bad.csv, label: churned}", ["bad.csv", "churned"] },
+        { GoodCsv, "data: {path: bad.csv, label: Colour}", ["bad.csv", "'Colour'", "did you mean 'colour'?"] },
+        { GoodCsv, "data: {path: bad.csv, label: y, ignore: [color]}", ["data.ignore", "'color'", "did you mean 'colour'?"] },
         { "", "data: {path: bad.csv, label: y}", ["bad.csv", "header"] },
         { "x,y\n1,a\n2,a\n3,a\n", "data: {path: bad.csv, label: y}", ["bad.csv", "'y'", "one class"] },
         { GoodCsv, "data: {path: missing.csv, label: y}", ["data.path", "missing.csv"] },

@@ -137,3 +137,39 @@ public sealed class PredictionsTests
         Assert.Equal([0, 1], y.Take([3, 2]).ClassIndices!);
     }
 }
+
+public sealed class ColumnNamesTests
+{
+    private static readonly string[] Penguins = ["Species", "Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)", "Sex"];
+
+    [Theory]
+    [InlineData("species", "Species")]                // case
+    [InlineData("beak_length_mm", "Beak Length (mm)")] // spaces, punctuation and case
+    [InlineData("Speceis", "Species")]                // two edits
+    [InlineData("Islnd", "Island")]                   // one edit
+    [InlineData("sx", "Sex")]                         // one edit in a short name
+    [InlineData("Beak", null)]                        // a prefix of two columns: neither is meant
+    [InlineData("weight", null)]                      // nothing close
+    [InlineData("s", null)]                           // two edits from Sex, too many for so short a name
+    public void Closest_NamesTheColumnMeantOrNone(string wanted, string? expected) =>
+        Assert.Equal(expected, ColumnNames.Closest(wanted, Penguins));
+
+    [Fact]
+    public void Closest_TwoEquallyClose_NamesNeither()
+    {
+        Assert.Null(ColumnNames.Closest("ab", ["AB", "Ab"]));
+        Assert.Null(ColumnNames.Closest("cat", ["bat", "hat"]));
+    }
+
+    [Fact]
+    public void Hint_SuggestsThenLists_AndCutsAWideTableShort()
+    {
+        Assert.Equal("did you mean 'Species'? columns are: Species, Island, Beak Length (mm), Beak Depth (mm), Flipper Length (mm), Body Mass (g), Sex",
+            ColumnNames.Hint("species", Penguins));
+        Assert.Equal("feature columns are: Island, Sex", ColumnNames.Hint("Weight", ["Island", "Sex"], "feature columns"));
+        var wide = Enumerable.Range(0, 500).Select(i => $"x{i}").ToList();
+        var hint = ColumnNames.Hint("y", wide);
+        Assert.EndsWith("x38, x39, and 460 more", hint, StringComparison.Ordinal);
+        Assert.StartsWith("columns are: x0, x1,", hint, StringComparison.Ordinal);
+    }
+}

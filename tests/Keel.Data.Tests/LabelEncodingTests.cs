@@ -117,7 +117,7 @@ public sealed class LabelEncodingTests
     public void Encode_MissingColumn_NamesFileAndListsColumns()
     {
         var e = Assert.Throws<KeelInputException>(() => LabelEncoding.Encode(Strings("a"), "label", null, null, "data.csv"));
-        Assert.Equal("data.csv: label column 'label' not found (columns: y).", e.Message);
+        Assert.Equal("data.csv: label column 'label' not found; columns are: y.", e.Message);
     }
 
     [Theory]

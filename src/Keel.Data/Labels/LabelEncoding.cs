@@ -29,7 +29,7 @@ public static class LabelEncoding
         ArgumentNullException.ThrowIfNull(labelColumn);
         if (!table.Contains(labelColumn))
             throw new KeelInputException(
-                $"{sourceName}: label column '{labelColumn}' not found (columns: {string.Join(", ", table.Columns.Select(c => c.Name))}).");
+                $"{sourceName}: label column '{labelColumn}' not found; {ColumnNames.Hint(labelColumn, table)}.");
         var column = table[labelColumn];
         var where = $"{sourceName}, label column '{labelColumn}'";
 

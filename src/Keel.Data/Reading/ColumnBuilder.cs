@@ -51,7 +51,7 @@ internal sealed class ColumnBuilder
         {
             if (!names.Contains(key))
                 throw new KeelInputException(
-                    $"{FileName}: data.types names column '{key}', which is not in the file (columns: {string.Join(", ", columnNames)}).");
+                    $"{FileName}: data.types names column '{key}', which is not in the file; {ColumnNames.Hint(key, columnNames)}.");
         }
     }
 

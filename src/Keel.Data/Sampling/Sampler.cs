@@ -161,7 +161,7 @@ public static class Sampler
     {
         if (name is null) throw new KeelInputException($"{option}: strategy {strategy} needs the column to sample by.");
         return table.Contains(name) ? table[name]
-            : throw new KeelInputException($"{option}: {file} has no column '{name}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            : throw new KeelInputException($"{option}: {file} has no column '{name}'; {ColumnNames.Hint(name, table)}.");
     }
 
     private static double[] Weights(Table table, string? column, string option, string file, string strategy)

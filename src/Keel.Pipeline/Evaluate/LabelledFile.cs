@@ -25,7 +25,7 @@ internal static class LabelledFile
         foreach (var required in new[] { spec.Data.Label }.Concat(needed).Concat(model.InputSchema.Columns.Select(c => c.Name)))
         {
             if (!data.Table.Contains(required))
-                throw new KeelInputException($"{what} {name}: it has no column '{required}', which the model or the run's evaluation needs; columns are: {string.Join(", ", data.Table.Columns.Select(c => c.Name))}.");
+                throw new KeelInputException($"{what} {name}: it has no column '{required}', which the model or the run's evaluation needs; {ColumnNames.Hint(required, data.Table)}.");
         }
         if (prepared.Task == TaskKind.Regression)
         {

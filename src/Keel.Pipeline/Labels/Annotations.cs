@@ -140,7 +140,7 @@ public static class Annotations
 
     private static Column Find(Table table, string column, string file) =>
         table.Columns.FirstOrDefault(c => c.Name.Equals(column, StringComparison.OrdinalIgnoreCase))
-        ?? throw new KeelInputException($"{file}: expected a column '{column}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+        ?? throw new KeelInputException($"{file}: expected a column '{column}'; {ColumnNames.Hint(column, table)}.");
 
     private static int RowNumber(string text, int dataRows, string where) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var row) && row < dataRows

@@ -136,7 +136,7 @@ public sealed record LabelingFunctionSet(IReadOnlyList<LabelingFunction> Functio
             if (f.Lookup is { } lookup)
             {
                 if (!table.Contains(lookup.Column))
-                    throw new KeelInputException($"{file} line {f.Line}: lookup column '{lookup.Column}' is not in {source}; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+                    throw new KeelInputException($"{file} line {f.Line}: lookup column '{lookup.Column}' is not in {source}; {ColumnNames.Hint(lookup.Column, table)}.");
                 var column = table[lookup.Column];
                 var numeric = lookup.Map.Keys.Where(k => IsNumber(k, out _))
                     .GroupBy(k => { IsNumber(k, out var d); return d; }).ToDictionary(g => g.Key, g => lookup.Map[g.First()]);

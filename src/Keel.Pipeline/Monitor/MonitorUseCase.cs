@@ -178,7 +178,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
     {
         if (r.LabelsPath is null) return null;
         if (!data.Contains(r.LabelsKey!))
-            throw new KeelInputException($"{Path.GetFileName(dataPath)}: no key column '{r.LabelsKey}' to join the labels by; columns are: {string.Join(", ", data.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"{Path.GetFileName(dataPath)}: no key column '{r.LabelsKey}' to join the labels by; {ColumnNames.Hint(r.LabelsKey!, data)}.");
         var label = r.LabelColumn;
         if (label is null)
         {

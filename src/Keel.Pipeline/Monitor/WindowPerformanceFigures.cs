@@ -49,7 +49,7 @@ internal sealed class LabelsFile
         var name = Path.GetFileName(path);
         foreach (var (column, what) in new[] { (key, "key column (--key)"), (label, "label column (--label)") })
             if (!table.Contains(column))
-                throw new KeelInputException($"{name}: no {what} '{column}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+                throw new KeelInputException($"{name}: no {what} '{column}'; {ColumnNames.Hint(column, table)}.");
         return new LabelsFile(
             Enumerable.Range(0, table.RowCount).Select(r => table[key].Format(r)).ToArray(),
             Enumerable.Range(0, table.RowCount).Select(r => table[label].IsMissing(r) ? null : table[label].Format(r)).ToArray(), name);

@@ -21,7 +21,7 @@ public static class PerformanceFiles
         var labels = Read(labelsPath, new ReadOptions(), key);
         var source = Path.GetFileName(labelsPath);
         if (!labels.Contains(labelColumn))
-            throw new KeelInputException($"{source}: no label column '{labelColumn}'; columns are: {string.Join(", ", labels.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"{source}: no label column '{labelColumn}'; {ColumnNames.Hint(labelColumn, labels)}.");
         var probabilityColumns = predictions.Columns.Where(c => c.Name.StartsWith("p_", StringComparison.Ordinal)).ToArray();
         Predictions p;
         if (probabilityColumns.Length >= 2)
@@ -50,7 +50,7 @@ public static class PerformanceFiles
         if (!File.Exists(path)) throw new KeelInputException($"'{path}' does not exist.");
         var table = TableReader.Read(path, options).Table;
         if (!table.Contains(key))
-            throw new KeelInputException($"{Path.GetFileName(path)}: no key column '{key}'; columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"{Path.GetFileName(path)}: no key column '{key}'; {ColumnNames.Hint(key, table)}.");
         return table;
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Keel.Core;
+using Keel.Core.Data;
 using Keel.Core.Registry;
 using Keel.Data;
 using Keel.Data.Contracts;
@@ -69,7 +70,7 @@ public static class DataValidation
             unreadable = new Finding("unreadable_column", Severity.Error, e.Message) { Fix = "See the contract violations for every row." };
         }
         if (request.Label is { } label && !data.Table.Contains(label))
-            throw new KeelInputException($"{name}: --label '{label}' is not a column; columns are: {string.Join(", ", data.Table.Columns.Select(c => c.Name))}.");
+            throw new KeelInputException($"{name}: --label '{label}' is not a column; {ColumnNames.Hint(label, data.Table)}.");
         IReadOnlyList<Finding> findings = unreadable is null
             ? IntegrityChecks.Run(data.Table, request.Label, new IntegrityOptions { Seed = request.Seed })
             : [unreadable];
