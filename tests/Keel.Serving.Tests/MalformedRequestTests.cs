@@ -33,6 +33,7 @@ public sealed class MalformedRequestTests(ServedModelFixture f)
         { """{"dataframe_split":{"columns":["Income"],"data":[[1,2]]}}""", "application/json", 400, "data[0]" },
         { """{"dataframe_split":{"columns":["Income"],"data":[5]}}""", "application/json", 400, "data[0]" },
         { """{"dataframe_records":[{"Income":129}]}""", "application/json", 400, "missing columns" },
+        { $$"""{"dataframe_records":[{{Row.Replace("\"Age\":30", "\"age\":30", StringComparison.Ordinal)}}]}""", "application/json", 400, "missing column 'Age' (numeric; the input has 'age')" },
         { """{"dataframe_records":[{"Note":"x"}]}""", "application/json", 400, "'Seniority'" },
         { $$"""{"dataframe_records":[{{Row.Replace("\"Income\":129", "\"Income\":\"lots\"", StringComparison.Ordinal)}}]}""", "application/json", 400, "row 0 (0-based), column 'Income'" },
         { $$"""{"dataframe_records":[{{Row}},{{Row.Replace("\"Age\":30", "\"Age\":true", StringComparison.Ordinal)}}]}""", "application/json", 400, "row 1 (0-based), column 'Age'" },

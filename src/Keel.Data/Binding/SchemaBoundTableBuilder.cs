@@ -44,10 +44,16 @@ public sealed record BindingOptions
 /// <remarks>Raw strings are parsed exactly as the training reader parses them, so the same file gives the same values.</remarks>
 public sealed class SchemaBoundTableBuilder
 {
+    private const int MaxUnusedNames = 256;
+
     private readonly DataSchema _schema;
     private readonly BindingOptions _options;
     private readonly Dictionary<string, int> _index;
     private readonly HashSet<string> _missing;
+
+    /// <summary>Input names the model does not use (up to <see cref="MaxUnusedNames"/>), kept for the missing-column message.</summary>
+    private readonly HashSet<string> _unused = new(StringComparer.Ordinal);
+
     private readonly double[]?[] _numbers;
     private readonly string?[]?[] _strings;
     private readonly bool[] _seen;
@@ -89,7 +95,13 @@ public sealed class SchemaBoundTableBuilder
     public int RowCount { get; }
 
     /// <summary>The schema column index of <paramref name="name"/>, or -1 when the model does not use it (it is ignored).</summary>
-    public int ColumnIndex(string name) => _index.TryGetValue(name, out var c) ? c : -1;
+    public int ColumnIndex(string name)
+    {
+        if (_index.TryGetValue(name, out var c)) return c;
+        // Kept (a few) to name in the missing-column message: "beak_length_mm" sent for "Beak Length (mm)".
+        if (_unused.Count < MaxUnusedNames) _unused.Add(name);
+        return -1;
+    }
 
     /// <summary>Whether a column was marked present or given a value.</summary>
     public bool IsPresent(int column) => _seen[column];
@@ -156,7 +168,8 @@ public sealed class SchemaBoundTableBuilder
         if (Array.IndexOf(_seen, false) >= 0)
         {
             var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
-            var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)})"));
+            var unused = _unused.ToList();
+            var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)}{(ColumnNames.Closest(c.Name, unused) is { } sent ? $"; the input has '{sent}'" : "")})"));
             throw new KeelInputException(
                 $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; {_options.MissingColumnAdvice}.");
         }
