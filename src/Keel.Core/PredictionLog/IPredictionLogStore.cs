@@ -78,4 +78,8 @@ public interface IPredictionLogStore : IAsyncDisposable
 
     /// <summary>Logged predictions matching <paramref name="query"/>, oldest first, each with its feedback.</summary>
     Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default);
+
+    /// <summary>The same as <see cref="ListAsync"/>, one at a time from one snapshot of the log, so that a reader of millions of
+    /// requests need not hold them all. Writers are not blocked while it reads.</summary>
+    IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default);
 }

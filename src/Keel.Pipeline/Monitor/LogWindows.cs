@@ -29,74 +29,151 @@ internal static class LogWindows
             ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         // Shadow copies were answered by the challenger and never returned: they are not the deployment's traffic, even when the
         // challenger is another version of the champion's model.
-        var records = await log.ListAsync(new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = MaxRequests }, ct);
+        var query = new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = MaxRequests };
 
-        var rows = new List<(int Request, JsonElement Input, JsonElement? Output)>();
+        // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
+        // are not), so a day of a million requests is not held as a million JSON documents.
+        var builder = new LogTable(reference);
+        var requests = new List<LoggedPrediction>();
+        var errors = new List<bool>();
         var requestOfRow = new List<int>();
-        var errors = new bool[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var times = new List<double>();
+        await foreach (var record in log.ReadAsync(query, ct))
         {
-            using var inputs = JsonDocument.Parse(records[i].Prediction.InputsJson);
-            var outputs = JsonDocument.Parse(records[i].Prediction.OutputsJson).RootElement;
-            errors[i] = outputs.ValueKind != JsonValueKind.Array;
-            var k = 0;
-            foreach (var row in inputs.RootElement.EnumerateArray())
+            var p = record.Prediction;
+            using (var inputs = JsonDocument.Parse(p.InputsJson))
+            using (var outputs = JsonDocument.Parse(p.OutputsJson))
             {
-                JsonElement? output = errors[i] || k >= outputs.GetArrayLength() ? null : outputs[k].Clone();
-                rows.Add((i, row.Clone(), output));
-                k++;
+                var answers = outputs.RootElement;
+                var error = answers.ValueKind != JsonValueKind.Array;
+                var k = 0;
+                foreach (var row in inputs.RootElement.EnumerateArray())
+                {
+                    builder.Add(row, error || k >= answers.GetArrayLength() ? null : answers[k]);
+                    requestOfRow.Add(requests.Count);
+                    times.Add(p.Time.ToUnixTimeSeconds());
+                    k++;
+                }
+                errors.Add(error);
             }
+            requests.Add(record with { Prediction = p with { InputsJson = "" } });
         }
-        var table = ToTable(rows, reference);
-        var times = rows.Select(r => (double)records[r.Request].Prediction.Time.ToUnixTimeSeconds()).ToArray();
-        var timed = new Table([.. table.Columns, new NumericColumn(TimeColumn, times, ColumnType.DateTime)]);
+        var timed = new Table([.. builder.Build().Columns, new NumericColumn(TimeColumn, [.. times], ColumnType.DateTime)]);
         // A window of N rows takes whole requests: a request cut in two would count its latency, and its feedback, in both.
-        var windows = Windowing.Split(timed, spec, TimeColumn, r => rows[r].Request != rows[r - 1].Request);
+        var windows = Windowing.Split(timed, spec, TimeColumn, r => requestOfRow[r] != requestOfRow[r - 1]);
         void Serving(DataWindow w, WindowFigures figures)
         {
-            var requests = w.Rows.Select(r => rows[r].Request).Distinct().ToArray();
-            SoftwareMetrics.Add(figures, requests.Select(q => records[q].Prediction.LatencyMs).ToArray(), requests.Count(q => errors[q]));
+            var inWindow = w.Rows.Select(r => requestOfRow[r]).Distinct().ToArray();
+            SoftwareMetrics.Add(figures, inWindow.Select(q => requests[q].Prediction.LatencyMs).ToArray(), inWindow.Count(q => errors[q]));
             // Performance from /feedback outcomes joined by request id; CBPE estimates from every answered request.
-            var answered = requests.Where(q => !errors[q]).Select(q => records[q]).ToArray();
+            var answered = inWindow.Where(q => !errors[q]).Select(q => requests[q]).ToArray();
             var labelled = FeedbackJoin.Join(answered);
             WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
-        return new CurrentData(timed, windows, Serving, $"prediction log of deployment {deployment} ({records.Count:N0} requests, {rows.Count:N0} rows)");
+        return new CurrentData(timed, windows, Serving, $"prediction log of deployment {deployment} ({requests.Count:N0} requests, {times.Count:N0} rows)");
     }
 
     /// <summary>The name given to the request time column (ignored by the comparison).</summary>
     public const string TimeColumn = "__request_time";
 
-    private static Table ToTable(List<(int Request, JsonElement Input, JsonElement? Output)> rows, ReferenceProfile? reference)
+    /// <summary>The logged rows as columns, built a row at a time: inputs by name in first-seen order (a row without a column is
+    /// missing there), then the model's answers (the predicted class and the positive class's score, or the predicted value).</summary>
+    private sealed class LogTable(ReferenceProfile? reference)
     {
-        var names = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, input, _) in rows)
+        private readonly List<string> _names = [];
+        private readonly Dictionary<string, Values> _columns = new(StringComparer.Ordinal);
+        private readonly List<string?> _labels = [];
+        private readonly List<double> _scores = [];
+        private readonly List<double> _values = [];
+        private bool _anyClass, _anyValue;
+        private int _rows;
+
+        public void Add(JsonElement input, JsonElement? output)
+        {
             foreach (var p in input.EnumerateObject())
-                if (seen.Add(p.Name)) names.Add(p.Name);
-        var columns = new List<Column>();
-        foreach (var name in names)
-        {
-            var numeric = reference?.Find(name)?.Kind == ColumnKind.Numeric
-                || (reference?.Find(name) is null && rows.All(r => !r.Input.TryGetProperty(name, out var v) || v.ValueKind is JsonValueKind.Number or JsonValueKind.Null));
-            columns.Add(numeric
-                ? new NumericColumn(name, rows.Select(r => Number(r.Input, name)).ToArray())
-                : new StringColumn(name, rows.Select(r => Text(r.Input, name)).ToArray()));
+            {
+                if (!_columns.TryGetValue(p.Name, out var column))
+                {
+                    _names.Add(p.Name);
+                    _columns[p.Name] = column = new Values(reference?.Find(p.Name)?.Kind, _rows);
+                }
+                column.Add(p.Value, _rows);
+            }
+            _rows++;
+            foreach (var column in _columns.Values) column.PadTo(_rows);
+            var positive = reference?.PositiveClass;
+            _anyClass |= output is { ValueKind: JsonValueKind.Object };
+            _anyValue |= output is { ValueKind: JsonValueKind.Number };
+            _labels.Add(output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("label", out var l) ? l.GetString() : null);
+            _scores.Add(positive is not null && output is { ValueKind: JsonValueKind.Object } q && q.TryGetProperty("probabilities", out var ps) && ps.TryGetProperty(positive, out var s)
+                ? s.GetDouble() : double.NaN);
+            _values.Add(output is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : double.NaN);
         }
-        var positive = reference?.PositiveClass;
-        if (rows.Any(r => r.Output is { ValueKind: JsonValueKind.Object }))
+
+        public Table Build()
         {
-            columns.Add(new StringColumn(OutputColumns.Predicted, rows.Select(r => r.Output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("label", out var l) ? l.GetString() : null).ToArray()));
-            if (positive is not null)
-                columns.Add(new NumericColumn(OutputColumns.Score, rows.Select(r =>
-                    r.Output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("probabilities", out var p) && p.TryGetProperty(positive, out var s) ? s.GetDouble() : double.NaN).ToArray()));
+            var columns = _names.Select(n => _columns[n].ToColumn(n)).ToList();
+            if (_anyClass)
+            {
+                columns.Add(new StringColumn(OutputColumns.Predicted, [.. _labels]));
+                if (reference?.PositiveClass is not null) columns.Add(new NumericColumn(OutputColumns.Score, [.. _scores]));
+            }
+            else if (_anyValue)
+                columns.Add(new NumericColumn(OutputColumns.Predicted, [.. _values]));
+            return new Table(columns, _rows);
         }
-        else if (rows.Any(r => r.Output is { ValueKind: JsonValueKind.Number }))
-            columns.Add(new NumericColumn(OutputColumns.Predicted, rows.Select(r => r.Output is { ValueKind: JsonValueKind.Number } o ? o.GetDouble() : double.NaN).ToArray()));
-        return new Table(columns);
     }
 
-    private static double Number(JsonElement row, string name) => !row.TryGetProperty(name, out var v) ? double.NaN : v.ValueKind switch
+    /// <summary>One input column's values: numbers when the reference profiles it as numeric, text when as categorical, and for a column
+    /// the reference does not know both until the end, which decides by whether every value was a number (or null).</summary>
+    private sealed class Values
+    {
+        private readonly List<double>? _numbers;
+        private readonly List<string?>? _texts;
+        private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+        private readonly bool _known;
+        private bool _allNumbers = true;
+
+        public Values(ColumnKind? kind, int missingBefore)
+        {
+            _known = kind is not null;
+            if (kind is null or ColumnKind.Numeric) _numbers = [];
+            if (kind is not ColumnKind.Numeric) _texts = [];
+            PadTo(missingBefore);
+        }
+
+        private int Count => _numbers?.Count ?? _texts!.Count;
+
+        public void Add(JsonElement value, int row)
+        {
+            PadTo(row);
+            if (Count > row)
+            {
+                // A name given twice in one object: the last value counts, as JsonElement.TryGetProperty reads it.
+                _numbers?.RemoveAt(row);
+                _texts?.RemoveAt(row);
+            }
+            _allNumbers &= value.ValueKind is JsonValueKind.Number or JsonValueKind.Null;
+            _numbers?.Add(Number(value));
+            // Category values repeat: one string instance per distinct value.
+            _texts?.Add(Text(value) is { } t ? _shared.TryGetValue(t, out var one) ? one : _shared.Count < 100_000 ? _shared[t] = t : t : null);
+        }
+
+        public void PadTo(int rows)
+        {
+            while (Count < rows)
+            {
+                _numbers?.Add(double.NaN);
+                _texts?.Add(null);
+            }
+        }
+
+        public Column ToColumn(string name) => _numbers is not null && (_known || _allNumbers)
+            ? new NumericColumn(name, [.. _numbers])
+            : new StringColumn(name, [.. _texts!]);
+    }
+
+    private static double Number(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.Number => v.GetDouble(),
         JsonValueKind.True => 1,
@@ -105,7 +182,7 @@ internal static class LogWindows
         _ => double.NaN,
     };
 
-    private static string? Text(JsonElement row, string name) => !row.TryGetProperty(name, out var v) ? null : v.ValueKind switch
+    private static string? Text(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => v.GetString(),
         JsonValueKind.Null or JsonValueKind.Undefined => null,

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.CompilerServices;
 using Keel.Core;
 using Keel.Core.PredictionLog;
 using Keel.Tracking.Postgres;
@@ -134,7 +135,10 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
         return found.Count == 0 ? null : found[0];
     }
 
-    public Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default)
+    public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
+        await ReadAsync(query, ct).ToListAsync(ct);
+
+    public async IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         // Conditions only for what the query names: an untyped NULL parameter is an error on PostgreSQL.
@@ -160,7 +164,11 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
             where.Add("arm <> $xarm");
             args.Add(("$xarm", arm));
         }
-        return QueryAsync($"SELECT {Columns} FROM predictions WHERE {string.Join(" AND ", where)} ORDER BY time_ms, request_id LIMIT $limit;", ct, [.. args]);
+        await using var conn = await _source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", string.Join(" AND ", where), [.. args], ct))
+            yield return p;
+        await tx.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync() => await _source.DisposeAsync();

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Keel.Core.PredictionLog;
+using Keel.Tracking.Sqlite;
 
 namespace Keel.Tracking.PredictionLog;
 
@@ -9,17 +11,50 @@ internal static class PredictionRows
     public const string Columns = "request_id, time_ms, model, version, arm, endpoint, latency_ms, rows, inputs, outputs";
 
     /// <summary>The record in the reader's current row, selected as <see cref="Columns"/>.</summary>
-    public static PredictionRecord Read(DbDataReader r) => new()
+    public static PredictionRecord Read(DbDataReader r) => Read(r, s => s);
+
+    /// <summary>The record in the reader's current row; model, arm and endpoint (a few values over many rows) through <paramref name="shared"/>.</summary>
+    private static PredictionRecord Read(DbDataReader r, Func<string, string> shared) => new()
     {
         RequestId = r.GetString(0),
         Time = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-        Model = r.GetString(2),
+        Model = shared(r.GetString(2)),
         Version = r.GetInt32(3),
-        Arm = r.GetString(4),
-        Endpoint = r.GetString(5),
+        Arm = shared(r.GetString(4)),
+        Endpoint = shared(r.GetString(5)),
         LatencyMs = r.GetDouble(6),
         Rows = r.GetInt32(7),
         InputsJson = r.GetString(8),
         OutputsJson = r.GetString(9),
     };
+
+    /// <summary>The predictions <paramref name="where"/> selects (a condition on the predictions table with $-parameters, among them
+    /// <c>$limit</c>), oldest first, each with its feedback from <paramref name="feedbackTable"/>, read in <paramref name="tx"/>: first
+    /// the feedback of the selected requests (one query; feedback is far rarer than predictions), then the predictions one at a time
+    /// as the reader yields them.</summary>
+    public static async IAsyncEnumerable<LoggedPrediction> StreamAsync(DbConnection conn, DbTransaction tx, string feedbackTable, string where,
+        (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var selected = $"FROM predictions WHERE {where} ORDER BY time_ms, request_id LIMIT $limit";
+        var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
+        await using (var cmd = conn.Command(tx, $"SELECT request_id, outcome, time_ms FROM {feedbackTable} WHERE request_id IN (SELECT request_id {selected}) ORDER BY id;", args))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var f = new FeedbackRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+                if (!feedback.TryGetValue(f.RequestId, out var list)) feedback[f.RequestId] = list = [];
+                list.Add(f);
+            }
+        }
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string s) => names.TryGetValue(s, out var one) ? one : names[s] = s;
+        await using var predictions = conn.Command(tx, $"SELECT {Columns} {selected};", args);
+        await using var rows = await predictions.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct))
+        {
+            var p = Read(rows, Shared);
+            yield return new LoggedPrediction(p, feedback.Remove(p.RequestId, out var f) ? f : []);
+        }
+    }
 }

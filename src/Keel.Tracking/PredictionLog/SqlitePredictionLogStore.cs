@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Keel.Core;
 using Keel.Core.PredictionLog;
@@ -169,17 +170,23 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
         return found.Count == 0 ? null : found[0];
     }
 
-    public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default)
+    public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
+        await ReadAsync(query, ct).ToListAsync(ct);
+
+    public async IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var conn = await ConnectAsync(ct);
-        return await QueryAsync(conn, $"""
-            SELECT {Columns} FROM predictions
-            WHERE model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
+        // A deferred transaction reads one snapshot; in WAL mode the server's appends go on meanwhile.
+        await using var tx = conn.BeginTransaction(deferred: true);
+        const string where = """
+            model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
               AND ($xarm IS NULL OR arm <> $xarm)
-            ORDER BY time_ms, request_id LIMIT $limit;
-            """, ct, ("$m", query.Model), ("$v", query.Version), ("$from", query.From?.ToUnixTimeMilliseconds()),
-            ("$to", query.To?.ToUnixTimeMilliseconds()), ("$xarm", query.ExcludeArm), ("$limit", Math.Max(0, query.Limit)));
+            """;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, [("$m", query.Model), ("$v", query.Version),
+            ("$from", query.From?.ToUnixTimeMilliseconds()), ("$to", query.To?.ToUnixTimeMilliseconds()), ("$xarm", query.ExcludeArm),
+            ("$limit", Math.Max(0, query.Limit))], ct))
+            yield return p;
     }
 
     public ValueTask DisposeAsync()

@@ -97,4 +97,46 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         Assert.Equal(["a", "b"], kept.Select(p => p.Prediction.RequestId));
         Assert.Equal(4, (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Count);
     }
+
+    [Fact]
+    public async Task Read_OneAtATime_EachWithItsOwnFeedbackOnlyWithinTheLimit()
+    {
+        await Subject.AppendAsync([Record("a", T0), Record("b", T0.AddSeconds(1)), Record("c", T0.AddSeconds(2)), Record("x", T0, model: "other")]);
+        await Subject.AddFeedbackAsync(new FeedbackRecord("b", "\"bad\"", T0.AddSeconds(5)));
+        await Subject.AddFeedbackAsync(new FeedbackRecord("x", "\"good\"", T0.AddSeconds(5)));
+        await Subject.AddFeedbackAsync(new FeedbackRecord("b", "\"good\"", T0.AddSeconds(6)));
+        await Subject.AddFeedbackAsync(new FeedbackRecord("c", "\"bad\"", T0.AddSeconds(7)));
+
+        var read = new List<LoggedPrediction>();
+        await foreach (var p in Subject.ReadAsync(new PredictionQuery { Model = "credit-risk", Limit = 2 })) read.Add(p);
+
+        Assert.Equal(["a", "b"], read.Select(p => p.Prediction.RequestId));
+        Assert.Empty(read[0].Feedback);
+        Assert.Equal(["\"bad\"", "\"good\""], read[1].Feedback.Select(f => f.OutcomeJson));
+        Assert.Equal(Record("b", T0.AddSeconds(1)), read[1].Prediction);
+        Assert.Equal(read.Select(p => (p.Prediction, string.Join(",", p.Feedback))),
+            (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 2 })).Select(p => (p.Prediction, string.Join(",", p.Feedback))));
+    }
+
+    [Fact]
+    public async Task Read_WhileAServerAppends_ReadsItsSnapshotAndDoesNotBlockTheWriter()
+    {
+        await Subject.AppendAsync(Enumerable.Range(0, 100).Select(i => Record($"r{i:000}", T0.AddSeconds(i))).ToList());
+        var ids = new List<string>();
+        await foreach (var p in Subject.ReadAsync(new PredictionQuery { Model = "credit-risk", Limit = 1000 }))
+        {
+            ids.Add(p.Prediction.RequestId);
+            // Mid-read, the server logs more requests and feedback: the append must not wait for the reader to finish.
+            if (ids.Count == 10)
+            {
+                var append = Subject.AppendAsync([Record("late", T0.AddSeconds(50))]);
+                Assert.Same(append, await Task.WhenAny(append, Task.Delay(TimeSpan.FromSeconds(20))));
+                await append;
+                await Subject.AddFeedbackAsync(new FeedbackRecord("r050", "\"bad\"", T0.AddSeconds(200)));
+            }
+        }
+        Assert.Equal(100, ids.Count);
+        Assert.DoesNotContain("late", ids);
+        Assert.Equal(101, (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 1000 })).Count);
+    }
 }
