@@ -39,4 +39,24 @@ public sealed class PostgresServerTests : IAsyncLifetime
         Assert.Equal(403, audit[^1].Status);
         Assert.Contains(audit, e => e.Action.EndsWith("/status", StringComparison.Ordinal) && e.Status == 200);
     }
+
+    [Fact]
+    public async Task DeploymentPage_OnPostgres_DrawsLatencyFromTheStoresOwnLog()
+    {
+        await _f.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "credit-api", Champion = "credit@champion", Strategy = "none", SpecText = "name: credit-api",
+            State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
+        }, "ann");
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenAsync(_f.Store))
+            await log.AppendAsync([new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = "r1", Time = DateTimeOffset.UtcNow.AddMinutes(-2), Model = "credit", Version = 1, Arm = "champion",
+                Endpoint = "invocations", LatencyMs = 7, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+            }]);
+        using var reader = _f.Client(await _f.TokenAsync(TokenRole.Read));
+        var html = await reader.GetStringAsync("ui/deployments/credit-api");
+        Assert.Contains("id=\"latency\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("No logged predictions", html, StringComparison.Ordinal);
+    }
 }

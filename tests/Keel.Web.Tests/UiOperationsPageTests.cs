@@ -45,6 +45,35 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task DeploymentPage_BusyDay_LatencyCoversTheWholeLast24Hours()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await F.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "busy", Champion = "credit@champion", Strategy = "none", SpecText = "name: busy",
+            State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
+        }, "ann");
+        // 25,000 requests in the minute 23 hours ago, then 10 in the last minutes: the chart's last point is the latest minute.
+        PredictionRecord Request(int i, DateTimeOffset at, double ms) => new()
+        {
+            RequestId = $"q{i}", Time = at, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", LatencyMs = ms, Rows = 1,
+            InputsJson = "[{}]", OutputsJson = "[0]",
+        };
+        var early = now.AddHours(-23);
+        await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(F.Store.DatabasePath)))
+        {
+            await log.AppendAsync(Enumerable.Range(0, 25_000).Select(i => Request(i, early, 1)).ToList());
+            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => Request(25_000 + i, now.AddMinutes(-3), 40 + i)).ToList());
+        }
+        var points = ChartSpec(await HtmlAsync("ui/deployments/busy"), "latency").GetProperty("series")[0].GetProperty("points").EnumerateArray()
+            .Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray();
+        Assert.Equal(2, points.Length);
+        Assert.Equal(early.ToUnixTimeMilliseconds() / 60_000 * 60_000.0, points[0].Item1);
+        // p95 of 40..49 ms: the 10th of 10 values.
+        Assert.Equal((now.AddMinutes(-3).ToUnixTimeMilliseconds() / 60_000 * 60_000.0, 49.0), points[1]);
+    }
+
+    [Fact]
     public async Task MonitoringPage_ThreeWindows_DrawsOneDriftStatisticAtATimeAndKeepsCountsOffPerformance()
     {
         var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());

@@ -37,6 +37,9 @@ public sealed record FeedbackRecord(string RequestId, string OutcomeJson, DateTi
 /// <summary>A logged prediction joined with its feedback (oldest first; empty when none came).</summary>
 public sealed record LoggedPrediction(PredictionRecord Prediction, IReadOnlyList<FeedbackRecord> Feedback);
 
+/// <summary>A logged request's time, arm and server-side latency.</summary>
+public readonly record struct LoggedLatency(DateTimeOffset Time, string Arm, double LatencyMs);
+
 /// <summary>Which logged predictions to list.</summary>
 public sealed record PredictionQuery
 {
@@ -82,4 +85,8 @@ public interface IPredictionLogStore : IAsyncDisposable
     /// <summary>The same as <see cref="ListAsync"/>, one at a time from one snapshot of the log, so that a reader of millions of
     /// requests need not hold them all. Writers are not blocked while it reads.</summary>
     IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default);
+
+    /// <summary>When, by which arm and how fast each request <paramref name="query"/> selects was answered, oldest first: what a latency
+    /// chart needs, without reading the inputs and answers.</summary>
+    IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, CancellationToken ct = default);
 }

@@ -129,19 +129,40 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
             ("$id", feedback.RequestId), ("$t", feedback.Time.ToUnixTimeMilliseconds()), ("$o", feedback.OutcomeJson));
     }
 
-    public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default)
-    {
-        var found = await QueryAsync($"SELECT {Columns} FROM predictions WHERE request_id = $id;", ct, ("$id", requestId));
-        return found.Count == 0 ? null : found[0];
-    }
+    public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
+        await StreamAsync("request_id = $id", [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
         await ReadAsync(query, ct).ToListAsync(ct);
 
-    public async IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        // Conditions only for what the query names: an untyped NULL parameter is an error on PostgreSQL.
+        var (where, args) = Filter(query);
+        return StreamAsync(where, args, ct);
+    }
+
+    /// <summary>The predictions <paramref name="where"/> selects and their feedback, read in one snapshot.</summary>
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await _source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, args, ct)) yield return p;
+        await tx.CommitAsync(ct);
+    }
+
+    public async IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, args) = Filter(query);
+        await using var conn = await _source.OpenConnectionAsync(ct);
+        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, args, ct)) yield return l;
+    }
+
+    /// <summary>The condition and parameters of a <see cref="PredictionQuery"/>: clauses only for what it names, since an untyped NULL
+    /// parameter is an error on PostgreSQL.</summary>
+    private static (string Where, (string, object?)[] Args) Filter(PredictionQuery query)
+    {
         var where = new List<string> { "model = $m" };
         var args = new List<(string, object?)> { ("$m", query.Model), ("$limit", Math.Max(0, query.Limit)) };
         if (query.Version is { } v)
@@ -164,36 +185,10 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
             where.Add("arm <> $xarm");
             args.Add(("$xarm", arm));
         }
-        await using var conn = await _source.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", string.Join(" AND ", where), [.. args], ct))
-            yield return p;
-        await tx.CommitAsync(ct);
+        return (string.Join(" AND ", where), [.. args]);
     }
 
     public async ValueTask DisposeAsync() => await _source.DisposeAsync();
-
-    /// <summary>The predictions <paramref name="sql"/> selects and their feedback, read in one snapshot.</summary>
-    private async Task<IReadOnlyList<LoggedPrediction>> QueryAsync(string sql, CancellationToken ct, params (string, object?)[] args)
-    {
-        await using var conn = await _source.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var predictions = await conn.QueryAsync(tx, sql, PredictionRows.Read, ct, args);
-        var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
-        if (predictions.Count > 0)
-        {
-            var rows = await conn.QueryAsync(tx, "SELECT request_id, outcome, time_ms FROM prediction_feedback WHERE request_id = ANY($ids) ORDER BY id;",
-                r => new FeedbackRecord(r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))), ct,
-                ("$ids", predictions.Select(p => p.RequestId).ToArray()));
-            foreach (var f in rows)
-            {
-                if (!feedback.TryGetValue(f.RequestId, out var list)) feedback[f.RequestId] = list = [];
-                list.Add(f);
-            }
-        }
-        await tx.CommitAsync(ct);
-        return predictions.Select(p => new LoggedPrediction(p, feedback.TryGetValue(p.RequestId, out var f) ? f : [])).ToArray();
-    }
 
     public override string ToString() => $"prediction log in {_description}";
 }

@@ -10,10 +10,8 @@ internal static class PredictionRows
 {
     public const string Columns = "request_id, time_ms, model, version, arm, endpoint, latency_ms, rows, inputs, outputs";
 
-    /// <summary>The record in the reader's current row, selected as <see cref="Columns"/>.</summary>
-    public static PredictionRecord Read(DbDataReader r) => Read(r, s => s);
-
-    /// <summary>The record in the reader's current row; model, arm and endpoint (a few values over many rows) through <paramref name="shared"/>.</summary>
+    /// <summary>The record in the reader's current row, selected as <see cref="Columns"/>; model, arm and endpoint (a few values over
+    /// many rows) through <paramref name="shared"/>.</summary>
     private static PredictionRecord Read(DbDataReader r, Func<string, string> shared) => new()
     {
         RequestId = r.GetString(0),
@@ -55,6 +53,20 @@ internal static class PredictionRows
         {
             var p = Read(rows, Shared);
             yield return new LoggedPrediction(p, feedback.Remove(p.RequestId, out var f) ? f : []);
+        }
+    }
+
+    /// <summary>Time, arm and latency of the requests <paramref name="where"/> selects (as for <see cref="StreamAsync"/>), oldest first.</summary>
+    public static async IAsyncEnumerable<LoggedLatency> StreamLatenciesAsync(DbConnection conn, DbTransaction? tx, string where,
+        (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var arms = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var cmd = conn.Command(tx, $"SELECT time_ms, arm, latency_ms FROM predictions WHERE {where} ORDER BY time_ms, request_id LIMIT $limit;", args);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var arm = reader.GetString(1);
+            yield return new LoggedLatency(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), arms.TryGetValue(arm, out var one) ? one : arms[arm] = arm, reader.GetDouble(2));
         }
     }
 }

@@ -163,56 +163,47 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
             ("$id", feedback.RequestId), ("$t", feedback.Time.ToUnixTimeMilliseconds()), ("$o", feedback.OutcomeJson));
     }
 
-    public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default)
-    {
-        await using var conn = await ConnectAsync(ct);
-        var found = await QueryAsync(conn, $"SELECT {Columns} FROM predictions WHERE request_id = $id;", ct, ("$id", requestId));
-        return found.Count == 0 ? null : found[0];
-    }
+    public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
+        await StreamAsync("request_id = $id", [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
         await ReadAsync(query, ct).ToListAsync(ct);
 
-    public async IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return StreamAsync(Where, Arguments(query), ct);
+    }
+
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    {
         await using var conn = await ConnectAsync(ct);
         // A deferred transaction reads one snapshot; in WAL mode the server's appends go on meanwhile.
         await using var tx = conn.BeginTransaction(deferred: true);
-        const string where = """
-            model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
-              AND ($xarm IS NULL OR arm <> $xarm)
-            """;
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, [("$m", query.Model), ("$v", query.Version),
-            ("$from", query.From?.ToUnixTimeMilliseconds()), ("$to", query.To?.ToUnixTimeMilliseconds()), ("$xarm", query.ExcludeArm),
-            ("$limit", Math.Max(0, query.Limit))], ct))
-            yield return p;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, args, ct)) yield return p;
     }
+
+    public async IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var conn = await ConnectAsync(ct);
+        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, Where, Arguments(query), ct)) yield return l;
+    }
+
+    /// <summary>The condition of a <see cref="PredictionQuery"/>, its parameters <see cref="Arguments"/> (a null one leaves its clause out).</summary>
+    private const string Where = """
+        model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
+          AND ($xarm IS NULL OR arm <> $xarm)
+        """;
+
+    private static (string, object?)[] Arguments(PredictionQuery query) =>
+        [("$m", query.Model), ("$v", query.Version), ("$from", query.From?.ToUnixTimeMilliseconds()), ("$to", query.To?.ToUnixTimeMilliseconds()),
+         ("$xarm", query.ExcludeArm), ("$limit", Math.Max(0, query.Limit))];
 
     public ValueTask DisposeAsync()
     {
         using (var conn = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(conn);
         return ValueTask.CompletedTask;
-    }
-
-    private static async Task<List<LoggedPrediction>> QueryAsync(SqliteConnection conn, string sql, CancellationToken ct, params (string, object?)[] args)
-    {
-        var predictions = await conn.QueryAsync(null, sql, PredictionRows.Read, ct, args);
-        var result = new List<LoggedPrediction>(predictions.Count);
-        await using var fb = conn.CreateCommand();
-        fb.CommandText = "SELECT outcome, time_ms FROM feedback WHERE request_id = $id ORDER BY id;";
-        var id = fb.Parameters.Add("$id", SqliteType.Text);
-        foreach (var p in predictions)
-        {
-            id.Value = p.RequestId;
-            var feedback = new List<FeedbackRecord>();
-            await using (var reader = await fb.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct)) feedback.Add(new FeedbackRecord(p.RequestId, reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
-            }
-            result.Add(new LoggedPrediction(p, feedback));
-        }
-        return result;
     }
 
     private async Task<SqliteConnection> ConnectAsync(CancellationToken ct)

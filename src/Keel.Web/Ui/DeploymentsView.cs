@@ -13,13 +13,12 @@ namespace Keel.Web.Ui;
 
 /// <summary>
 /// /ui/deployments and /ui/deployments/{name}: traffic split, the rollout timeline (state history), and live latency per arm from the
-/// prediction log beside the store, with the alerts and rollbacks that count as its errors.
+/// store's prediction log (SQLite beside the store, or the PostgreSQL store's tables), with the alerts and rollbacks that count as its errors.
 /// </summary>
 internal sealed class DeploymentsView(KeelStore store, Access access)
 {
     /// <summary>How far back the latency chart reads the prediction log.</summary>
     private static readonly TimeSpan LiveWindow = TimeSpan.FromHours(24);
-    private const int MaxLogged = 20_000;
 
     public async Task<IResult> ListAsync(HttpContext ctx)
     {
@@ -55,7 +54,7 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
             body.Append(LineChart("latency", "Latency p95 per minute, last 24 h (ms)", logged, "time (UTC)", xTime: true,
                 xRange: ((now - LiveWindow).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds())));
         body.Append("</div>");
-        if (logged.Count == 0) body.Append(Note("No logged predictions in the last 24 hours (the prediction log lives beside the store as predictions.db)."));
+        if (logged.Count == 0) body.Append(Note($"No logged predictions in the last 24 hours in {PredictionLogStores.Describe(store)}."));
 
         body.Append("<h2>Rollout history</h2>").Append(Table(["When (UTC)", "Event", "Phase", "Challenger traffic", "Mode", "By", "Reason"], history.AsEnumerable().Reverse().Select(h => new[]
         {
@@ -71,21 +70,26 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         return Page($"Deployment {name}", "Deployments", body.ToString());
     }
 
-    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from the prediction log (none when it does not exist).</summary>
+    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from every request in the store's prediction log
+    /// (none when no log was written).</summary>
     private async Task<List<ChartSeries>> LatencyAsync(Deployment d, DateTimeOffset now, CancellationToken ct)
     {
-        var path = PredictionLogStores.BesideDatabase(store.DatabasePath);
-        if (!File.Exists(path)) return [];
-        await using var log = await PredictionLogStores.OpenSqliteAsync(path, ct);
-        var records = new List<PredictionRecord>();
+        await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct);
+        if (log is null) return [];
+        var byArm = new SortedDictionary<string, SortedDictionary<long, List<double>>>(StringComparer.Ordinal);
         foreach (var model in new[] { d.Champion, d.Challenger }.OfType<string>().Select(ModelOf).Distinct(StringComparer.Ordinal))
-            records.AddRange((await log.ListAsync(new PredictionQuery { Model = model, From = now - LiveWindow, Limit = MaxLogged }, ct)).Select(p => p.Prediction));
-        return records.GroupBy(r => r.Arm).OrderBy(g => g.Key, StringComparer.Ordinal).Select(arm => new ChartSeries(arm.Key,
-            arm.GroupBy(r => r.Time.ToUnixTimeMilliseconds() / 60_000).OrderBy(m => m.Key).Select(m =>
+            await foreach (var r in log.ReadLatenciesAsync(new PredictionQuery { Model = model, From = now - LiveWindow, Limit = int.MaxValue }, ct))
             {
-                var sorted = m.Select(r => r.LatencyMs).Order().ToArray();
-                return new[] { m.Key * 60_000.0, sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1] };
-            }).ToList())).ToList();
+                if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];
+                var minute = r.Time.ToUnixTimeMilliseconds() / 60_000;
+                if (!minutes.TryGetValue(minute, out var latencies)) minutes[minute] = latencies = [];
+                latencies.Add(r.LatencyMs);
+            }
+        return byArm.Select(arm => new ChartSeries(arm.Key, arm.Value.Select(m =>
+        {
+            m.Value.Sort();
+            return new[] { m.Key * 60_000.0, m.Value[(int)Math.Ceiling(0.95 * m.Value.Count) - 1] };
+        }).ToList())).ToList();
     }
 
     /// <summary>The registered model a reference such as "credit@champion" or "credit:3" names.</summary>

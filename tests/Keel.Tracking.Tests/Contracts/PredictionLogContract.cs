@@ -139,4 +139,16 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         Assert.DoesNotContain("late", ids);
         Assert.Equal(101, (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 1000 })).Count);
     }
+
+    [Fact]
+    public async Task ReadLatencies_TimeArmAndLatencyOfTheSelectedRequestsOldestFirst()
+    {
+        await Subject.AppendAsync([
+            Record("b", T0.AddSeconds(2), arm: "challenger") with { LatencyMs = 9.5 }, Record("a", T0), Record("s", T0.AddSeconds(1), arm: PredictionRecord.ShadowArm),
+            Record("x", T0, model: "other"),
+        ]);
+        var read = new List<LoggedLatency>();
+        await foreach (var l in Subject.ReadLatenciesAsync(new PredictionQuery { Model = "credit-risk", ExcludeArm = PredictionRecord.ShadowArm })) read.Add(l);
+        Assert.Equal([new LoggedLatency(T0, "champion", 1.25), new LoggedLatency(T0.AddSeconds(2), "challenger", 9.5)], read);
+    }
 }
