@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Keel.Pipeline.Monitor;
 using Keel.Tracking;
 
 namespace Keel.Cli.Tests;
@@ -251,6 +252,62 @@ public sealed class MonitorDeploymentTests
         Assert.All(figures, f => Assert.Equal((1.0, 3.0), (f.GetProperty("requests").GetDouble(), f.GetProperty("labelled_rows").GetDouble())));
         Assert.Equal([1.0, 1.0, 0.0], figures.Select(f => f.GetProperty("accuracy").GetDouble()));
         Assert.Equal([10.0, 20.0, 30.0], figures.Select(f => f.GetProperty("p50_ms").GetDouble()));
+    }
+
+    /// <summary>Twenty one-row requests, ten on 2024-02-01 and ten on 2024-02-02, the second day's latencies 5 ms, the first's 3.</summary>
+    private static async Task LogTwoDaysAsync(CliHarness h)
+    {
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db"));
+        await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+        {
+            RequestId = $"r{i:00}", Time = day1.AddDays(i / 10).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
+            Endpoint = "invocations", LatencyMs = i < 10 ? 3 : 5, Rows = 1,
+            InputsJson = """[{"amount":20,"age":40,"channel":"web","country":"NO"}]""",
+            OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+        }).ToList());
+    }
+
+    [Fact]
+    public async Task Monitor_DeploymentFromTo_ReadsOnlyThatRangeOfTheLog()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        await LogTwoDaysAsync(h);
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--from", "2024-02-02", "--to", "2024-02-03", "--json", "--no-store");
+
+        Assert.True(result.Exit == 0, result.Error);
+        var window = Assert.Single(result.Json().GetProperty("windows").EnumerateArray());
+        Assert.Equal("2024-02-02T00:00:00Z..2024-02-03T00:00:00Z", window.GetProperty("window").GetString());
+        Assert.Equal((10.0, 5.0), (window.GetProperty("figures").GetProperty("requests").GetDouble(), window.GetProperty("figures").GetProperty("p50_ms").GetDouble()));
+
+        var backwards = await h.RunAsync("monitor", "--deployment", "shop", "--from", "2024-02-03", "--to", "2024-02-02");
+        Assert.Equal(1, backwards.Exit);
+        Assert.Contains("is not before --to", backwards.Error);
+        var unreadable = await h.RunAsync("monitor", "--deployment", "shop", "--from", "yesterday");
+        Assert.Equal(1, unreadable.Exit);
+        Assert.Contains("--from 'yesterday': expected an ISO 8601 date or time", unreadable.Error);
+        var file = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-train.csv", "--from", "2024-02-02");
+        Assert.Equal(1, file.Exit);
+        Assert.Contains("--from and --to choose the requests of a prediction log", file.Error);
+    }
+
+    [Fact]
+    public async Task LogWindows_MoreRequestsThanTheCap_ReadsTheNewestAndSaysTheOlderWereLeftOut()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        await LogTwoDaysAsync(h);
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+
+        var capped = await LogWindows.ReadAsync(store, "shop", null, null, null, null, CancellationToken.None, maxRequests: 4);
+        var whole = await LogWindows.ReadAsync(store, "shop", null, null, null, null, CancellationToken.None, maxRequests: 20);
+
+        // The four newest requests (minutes 16 to 19 of day 2), not the four oldest of day 1.
+        var times = capped.Table[LogWindows.TimeColumn] as Keel.Core.Data.NumericColumn;
+        Assert.Equal(Enumerable.Range(16, 4).Select(i => (double)new DateTimeOffset(2024, 2, 2, 0, i, 0, TimeSpan.Zero).ToUnixTimeSeconds()), times!.Values.ToArray());
+        Assert.Contains("its newest 4 requests", capped.Description, StringComparison.Ordinal);
+        Assert.Contains("were left out", capped.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("left out", whole.Description, StringComparison.Ordinal);
     }
 
     internal sealed class SetClock(DateTimeOffset now) : TimeProvider

@@ -33,11 +33,13 @@ internal static class MonitorCommand
         var labels = new Option<string?>("--labels") { Description = "Labels file joined to --data by --key, for performance per window (auc, accuracy, rmse, …)" };
         var key = new Option<string?>("--key") { Description = "Key column present in both --data and --labels" };
         var label = new Option<string?>("--label") { Description = "Label column of --labels (default: the model's label)" };
+        var from = new Option<string?>("--from") { Description = "With --deployment: read requests from this time on, e.g. 2026-11-20 or 2026-11-20T06:00Z (UTC unless an offset is named)" };
+        var to = new Option<string?>("--to") { Description = "With --deployment: read requests before this time" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not keep the results with the model version" };
         var text = CommandOptions.TextFileOptions();
         var command = new Command("monitor", "Compare current data with a reference, window by window: drift per column, output drift, schema changes, serving figures")
         {
-            model, reference, deployment, data, window, timeColumn, period, threshold, small, spec, labels, key, label, text.Encoding, text.Delimiter, text.Decimal, report, noStore, json,
+            model, reference, deployment, data, from, to, window, timeColumn, period, threshold, small, spec, labels, key, label, text.Encoding, text.Delimiter, text.Decimal, report, noStore, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -58,6 +60,8 @@ internal static class MonitorCommand
                 LabelsPath = result.GetValue(labels) is { } l ? o.Context.Resolve(l) : null,
                 LabelsKey = result.GetValue(key),
                 LabelColumn = result.GetValue(label),
+                From = Time(result.GetValue(from), "--from"),
+                To = Time(result.GetValue(to), "--to"),
             };
             var reportPath = o.ReportPath(result, report);
             var needsStore = request.Model is not null || request.Deployment is not null || request.AlertsPath is not null;
@@ -76,6 +80,11 @@ internal static class MonitorCommand
         });
         return command;
     }
+
+    /// <summary>An ISO 8601 date or time, UTC unless it names an offset.</summary>
+    private static DateTimeOffset? Time(string? text, string option) => text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+        : throw new KeelInputException($"{option} '{text}': expected an ISO 8601 date or time, e.g. 2026-11-20 or 2026-11-20T06:00:00Z.");
 
     /// <summary>Parses COLUMN=STAT:VALUE rules.</summary>
     internal static Dictionary<string, ColumnRule> ParseRules(IEnumerable<string> texts)

@@ -56,6 +56,9 @@ public sealed record PredictionQuery
     public string? ExcludeArm { get; init; }
     /// <summary>At most this many, oldest first. Default 1000.</summary>
     public int Limit { get; init; } = 1000;
+    /// <summary>When more match than <see cref="Limit"/>: the newest that many rather than the oldest (still returned oldest first).
+    /// Default false.</summary>
+    public bool Newest { get; init; }
 }
 
 /// <summary>The durable prediction log and its feedback, joined by request id; monitoring reads it.</summary>

@@ -16,11 +16,11 @@ namespace Keel.Pipeline.Monitor;
 /// windows by request time, and per window the serving figures of its requests.</summary>
 internal static class LogWindows
 {
-    /// <summary>Most logged requests read in one pass.</summary>
-    private const int MaxRequests = 5_000_000;
+    /// <summary>Most logged requests read in one pass: the newest that many of the range.</summary>
+    public const int MaxRequests = 5_000_000;
 
     public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec,
-        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, int maxRequests = MaxRequests)
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
@@ -29,7 +29,8 @@ internal static class LogWindows
             ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         // Shadow copies were answered by the challenger and never returned: they are not the deployment's traffic, even when the
         // challenger is another version of the champion's model.
-        var query = new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = MaxRequests };
+        // Beyond the cap, the newest requests: monitoring is about what the model sees now.
+        var query = new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
         // are not), so a day of a million requests is not held as a million JSON documents.
@@ -70,7 +71,11 @@ internal static class LogWindows
             var labelled = FeedbackJoin.Join(answered);
             WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
-        return new CurrentData(timed, windows, Serving, $"prediction log of deployment {deployment} ({requests.Count:N0} requests, {times.Count:N0} rows)");
+        var described = $"prediction log of deployment {deployment} ({requests.Count:N0} requests, {times.Count:N0} rows)";
+        if (requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct))
+            described = $"prediction log of deployment {deployment} (its newest {requests.Count:N0} requests, {times.Count:N0} rows; the older requests of the range " +
+                $"were left out: name a shorter one with --from and --to)";
+        return new CurrentData(timed, windows, Serving, described);
     }
 
     /// <summary>The name given to the request time column (ignored by the comparison).</summary>

@@ -67,6 +67,10 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             throw new KeelInputException("--reference-period needs --reference FILE with a time column: a model's stored reference keeps no dates.");
         if (r.LabelsPath is not null && (r.DataPath is null || r.LabelsKey is null))
             throw new KeelInputException("--labels needs --data FILE and --key COLUMN (a column of both files); with --deployment, labels come from /feedback.");
+        if ((r.From is not null || r.To is not null) && r.Deployment is null)
+            throw new KeelInputException("--from and --to choose the requests of a prediction log (--deployment); a --data file is read whole.");
+        if (r.From is { } first && r.To is { } end && first >= end)
+            throw new KeelInputException($"--from {first.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z is not before --to {end.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z: expected a range of time.");
         var spec = r.Window is null ? null : WindowSpec.Parse(r.Window);
 
         string? modelText = r.Model;

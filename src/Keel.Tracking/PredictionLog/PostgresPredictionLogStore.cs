@@ -130,7 +130,7 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     }
 
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
-        await StreamAsync("request_id = $id", [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
+        await StreamAsync("request_id = $id", false, [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
         await ReadAsync(query, ct).ToListAsync(ct);
@@ -139,15 +139,15 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var (where, args) = Filter(query);
-        return StreamAsync(where, args, ct);
+        return StreamAsync(where, query.Newest, args, ct);
     }
 
     /// <summary>The predictions <paramref name="where"/> selects and their feedback, read in one snapshot.</summary>
-    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await _source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, args, ct)) yield return p;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, newest, args, ct)) yield return p;
         await tx.CommitAsync(ct);
     }
 
@@ -156,7 +156,7 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
         ArgumentNullException.ThrowIfNull(query);
         var (where, args) = Filter(query);
         await using var conn = await _source.OpenConnectionAsync(ct);
-        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, args, ct)) yield return l;
+        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, query.Newest, args, ct)) yield return l;
     }
 
     /// <summary>The condition and parameters of a <see cref="PredictionQuery"/>: clauses only for what it names, since an untyped NULL

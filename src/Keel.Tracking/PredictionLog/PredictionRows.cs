@@ -26,14 +26,20 @@ internal static class PredictionRows
         OutputsJson = r.GetString(9),
     };
 
+    /// <summary>The FROM … LIMIT tail of a query of the predictions <paramref name="where"/> selects, oldest first: the oldest
+    /// <c>$limit</c> of them, or with <paramref name="newest"/> the newest <c>$limit</c>.</summary>
+    private static string Selection(string where, bool newest) => newest
+        ? $"FROM (SELECT * FROM predictions WHERE {where} ORDER BY time_ms DESC, request_id DESC LIMIT $limit) newest ORDER BY time_ms, request_id"
+        : $"FROM predictions WHERE {where} ORDER BY time_ms, request_id LIMIT $limit";
+
     /// <summary>The predictions <paramref name="where"/> selects (a condition on the predictions table with $-parameters, among them
     /// <c>$limit</c>), oldest first, each with its feedback from <paramref name="feedbackTable"/>, read in <paramref name="tx"/>: first
     /// the feedback of the selected requests (one query; feedback is far rarer than predictions), then the predictions one at a time
     /// as the reader yields them.</summary>
     public static async IAsyncEnumerable<LoggedPrediction> StreamAsync(DbConnection conn, DbTransaction tx, string feedbackTable, string where,
-        (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+        bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
     {
-        var selected = $"FROM predictions WHERE {where} ORDER BY time_ms, request_id LIMIT $limit";
+        var selected = Selection(where, newest);
         var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
         await using (var cmd = conn.Command(tx, $"SELECT request_id, outcome, time_ms FROM {feedbackTable} WHERE request_id IN (SELECT request_id {selected}) ORDER BY id;", args))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -58,10 +64,10 @@ internal static class PredictionRows
 
     /// <summary>Time, arm and latency of the requests <paramref name="where"/> selects (as for <see cref="StreamAsync"/>), oldest first.</summary>
     public static async IAsyncEnumerable<LoggedLatency> StreamLatenciesAsync(DbConnection conn, DbTransaction? tx, string where,
-        (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+        bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
     {
         var arms = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var cmd = conn.Command(tx, $"SELECT time_ms, arm, latency_ms FROM predictions WHERE {where} ORDER BY time_ms, request_id LIMIT $limit;", args);
+        await using var cmd = conn.Command(tx, $"SELECT time_ms, arm, latency_ms {Selection(where, newest)};", args);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

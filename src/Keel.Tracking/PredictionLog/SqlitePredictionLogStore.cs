@@ -164,7 +164,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     }
 
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
-        await StreamAsync("request_id = $id", [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
+        await StreamAsync("request_id = $id", false, [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
         await ReadAsync(query, ct).ToListAsync(ct);
@@ -172,22 +172,22 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return StreamAsync(Where, Arguments(query), ct);
+        return StreamAsync(Where, query.Newest, Arguments(query), ct);
     }
 
-    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
         // A deferred transaction reads one snapshot; in WAL mode the server's appends go on meanwhile.
         await using var tx = conn.BeginTransaction(deferred: true);
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, args, ct)) yield return p;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, newest, args, ct)) yield return p;
     }
 
     public async IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var conn = await ConnectAsync(ct);
-        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, Where, Arguments(query), ct)) yield return l;
+        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, Where, query.Newest, Arguments(query), ct)) yield return l;
     }
 
     /// <summary>The condition of a <see cref="PredictionQuery"/>, its parameters <see cref="Arguments"/> (a null one leaves its clause out).</summary>

@@ -116,6 +116,14 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         Assert.Equal(Record("b", T0.AddSeconds(1)), read[1].Prediction);
         Assert.Equal(read.Select(p => (p.Prediction, string.Join(",", p.Feedback))),
             (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Limit = 2 })).Select(p => (p.Prediction, string.Join(",", p.Feedback))));
+        // The newest two instead, still oldest first, with their own feedback.
+        var newest = new List<LoggedPrediction>();
+        await foreach (var p in Subject.ReadAsync(new PredictionQuery { Model = "credit-risk", Limit = 2, Newest = true })) newest.Add(p);
+        Assert.Equal(["b", "c"], newest.Select(p => p.Prediction.RequestId));
+        Assert.Equal([2, 1], newest.Select(p => p.Feedback.Count));
+        var latencies = new List<LoggedLatency>();
+        await foreach (var l in Subject.ReadLatenciesAsync(new PredictionQuery { Model = "credit-risk", Limit = 1, Newest = true })) latencies.Add(l);
+        Assert.Equal([T0.AddSeconds(2)], latencies.Select(l => l.Time));
     }
 
     [Fact]
