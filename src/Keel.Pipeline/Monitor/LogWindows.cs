@@ -71,7 +71,7 @@ internal static class LogWindows
             var labelled = FeedbackJoin.Join(answered);
             WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
-        var described = $"prediction log of deployment {deployment} ({requests.Count:N0} requests, {times.Count:N0} rows)";
+        var described = $"prediction log of deployment {deployment} ({requests.Count:N0} request{(requests.Count == 1 ? "" : "s")}, {times.Count:N0} row{(times.Count == 1 ? "" : "s")})";
         if (requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct))
             described = $"prediction log of deployment {deployment} (its newest {requests.Count:N0} requests, {times.Count:N0} rows; the older requests of the range " +
                 $"were left out: name a shorter one with --from and --to)";
