@@ -293,6 +293,27 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_LargeLog_ReportsRequestsReadOnStandardErrorButNotWithJson()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(Enumerable.Range(0, LogWindows.ProgressEvery + 1).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i:000000}", Time = day1.AddSeconds(i / 10), Model = "shop", Version = 1, Arm = "champion",
+                Endpoint = "invocations", LatencyMs = 3, Rows = 1, InputsJson = "[{\"amount\":20}]", OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
+            }).ToList());
+
+        var text = await h.RunAsync("monitor", "--deployment", "shop", "--no-store");
+        var json = await h.RunAsync("monitor", "--deployment", "shop", "--no-store", "--json");
+
+        Assert.True(text.Exit == 0, text.Error);
+        Assert.Contains("250,000 logged requests read (", text.Error, StringComparison.Ordinal);
+        Assert.Contains("(250,001 requests, 250,001 rows)", text.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("logged requests read", json.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LogWindows_MoreRequestsThanTheCap_ReadsTheNewestAndSaysTheOlderWereLeftOut()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");

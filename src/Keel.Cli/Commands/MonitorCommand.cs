@@ -67,7 +67,9 @@ internal static class MonitorCommand
             var needsStore = request.Model is not null || request.Deployment is not null || request.AlertsPath is not null;
             await using var store = needsStore ? await o.OpenForWritingAsync(result, ct) : null;
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // each webhook attempt has its own timeout
-            var outcome = await new MonitorUseCase(store, o.Context.Time, new MonitorAlerting(o.Context.Error, http)).RunAsync(request, ct);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var progress = new LineProgress(n => o.Context.Error.WriteLine($"  {n:N0} logged requests read ({watch.Elapsed.TotalSeconds:F1} s)"));
+            var outcome = await new MonitorUseCase(store, o.Context.Time, new MonitorAlerting(o.Context.Error, http), result.GetValue(json) ? null : progress).RunAsync(request, ct);
             var exit = outcome.Alerts.Any(a => a.Status == "fired") ? KeelApp.ExitAlerts : KeelApp.ExitOk;
             if (reportPath is not null) await MonitorReport.WriteAsync(reportPath, outcome, store, ct);
             if (result.GetValue(json))

@@ -19,8 +19,13 @@ internal static class LogWindows
     /// <summary>Most logged requests read in one pass: the newest that many of the range.</summary>
     public const int MaxRequests = 5_000_000;
 
+    /// <summary>How many requests are read between two progress reports.</summary>
+    public const int ProgressEvery = 250_000;
+
+    /// <summary>The deployment's logged requests of [<paramref name="from"/>, <paramref name="to"/>) as current data; <paramref name="progress"/>
+    /// hears the count read every <see cref="ProgressEvery"/> requests.</summary>
     public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec,
-        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, int maxRequests = MaxRequests)
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, int maxRequests = MaxRequests, IProgress<long>? progress = null)
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
@@ -58,6 +63,7 @@ internal static class LogWindows
                 errors.Add(error);
             }
             requests.Add(record with { Prediction = p with { InputsJson = "" } });
+            if (requests.Count % ProgressEvery == 0) progress?.Report(requests.Count);
         }
         var timed = new Table([.. builder.Build().Columns, new NumericColumn(TimeColumn, [.. times], ColumnType.DateTime)]);
         // A window of N rows takes whole requests: a request cut in two would count its latency, and its feedback, in both.

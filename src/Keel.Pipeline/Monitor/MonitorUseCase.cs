@@ -51,7 +51,8 @@ public sealed record MonitorAlerting(TextWriter Terminal, HttpClient Http);
 /// <param name="store">The store; needed for --model and --deployment, and to keep results. Null: files only.</param>
 /// <param name="time">Clock for the stored results and alert cooldowns.</param>
 /// <param name="alerting">Alert sinks; null: alert rules are not evaluated.</param>
-public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorAlerting? alerting = null)
+/// <param name="logProgress">Hears how many logged requests were read so far while a prediction log is read (every 250,000).</param>
+public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorAlerting? alerting = null, IProgress<long>? logProgress = null)
 {
     /// <summary>Runs one monitoring pass.</summary>
     /// <exception cref="KeelInputException">A missing or unreadable input, or flags that do not fit together.</exception>
@@ -98,7 +99,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         CurrentData current;
         if (r.Deployment is not null)
         {
-            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct);
+            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct, progress: logProgress);
         }
         else
         {
