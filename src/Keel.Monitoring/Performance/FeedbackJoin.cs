@@ -50,7 +50,7 @@ public static class FeedbackJoin
                 var answer = answers[r];
                 if (answer.ValueKind == JsonValueKind.Object)
                 {
-                    var row = answer.GetProperty("probabilities").EnumerateObject().ToArray();
+                    var row = Probabilities(answer, where);
                     classes ??= row.Select(p => p.Name).ToArray();
                     probabilities.Add(row.Select(p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : double.NaN).ToArray());
                     var name = OutcomeText(truths[r]);
@@ -95,7 +95,7 @@ public static class FeedbackJoin
             {
                 if (answer.ValueKind == JsonValueKind.Object)
                 {
-                    var row = answer.GetProperty("probabilities").EnumerateObject().ToArray();
+                    var row = Probabilities(answer, $"prediction log request '{prediction.RequestId}'");
                     classes ??= row.Select(p => p.Name).ToArray();
                     probabilities.Add(row.Select(p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : double.NaN).ToArray());
                 }
@@ -106,6 +106,12 @@ public static class FeedbackJoin
         var task = classes.Count == 2 ? TaskKind.Binary : TaskKind.Multiclass;
         return new Predictions { Task = task, Classes = classes, Probabilities = [.. probabilities] };
     }
+
+    /// <summary>A classifier's logged answer's class probabilities, in the order logged.</summary>
+    /// <exception cref="KeelInputException">The answer has no "probabilities" object (not an answer Keel's server writes).</exception>
+    private static JsonProperty[] Probabilities(JsonElement answer, string where) =>
+        answer.TryGetProperty("probabilities", out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().ToArray()
+            : throw new KeelInputException($"{where}: the logged answer {answer.GetRawText()} has no \"probabilities\" object; expected a classifier's answer as keel serve logs it ({{\"label\": …, \"probabilities\": {{class: p, …}}}}) or a number.");
 
     private static string OutcomeText(JsonElement e) => e.ValueKind switch
     {

@@ -108,6 +108,23 @@ public sealed class PerformanceTests
     }
 
     [Fact]
+    public void JoinAndAllPredictions_AnswerWithoutProbabilities_ErrorNamesRequest()
+    {
+        var record = new PredictionRecord
+        {
+            RequestId = "r-18", Time = T0, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", Rows = 1,
+            InputsJson = "[{}]", OutputsJson = "[{\"label\":\"no\"}]",
+        };
+        var joined = Assert.Throws<KeelInputException>(() => FeedbackJoin.Join([new LoggedPrediction(record, [new FeedbackRecord("r-18", "\"no\"", T0)])]));
+        var all = Assert.Throws<KeelInputException>(() => FeedbackJoin.AllPredictions([new LoggedPrediction(record, [])]));
+        foreach (var e in new[] { joined, all })
+        {
+            Assert.Contains("'r-18'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("no \"probabilities\" object", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void KeyJoin_LabelsByKey_OnlyLabelledRowsInPredictionOrder()
     {
         var predictions = new Predictions { Task = TaskKind.Binary, Classes = ["no", "yes"], Probabilities = [[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]] };
