@@ -94,14 +94,16 @@ public sealed class PerformanceTests
         Directory.Delete(folder, recursive: true);
     }
 
+    /// <summary>A logged one-row request of credit with these answers.</summary>
+    private static PredictionRecord OneRow(string id, string outputsJson) => new()
+    {
+        RequestId = id, Time = T0, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", Rows = 1, InputsJson = "[{}]", OutputsJson = outputsJson,
+    };
+
     [Fact]
     public void Join_OutcomeNotAClass_ErrorNamesRequest()
     {
-        var record = new PredictionRecord
-        {
-            RequestId = "r-17", Time = T0, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", Rows = 1,
-            InputsJson = "[{}]", OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.6,\"yes\":0.4}}]",
-        };
+        var record = OneRow("r-17", "[{\"label\":\"no\",\"probabilities\":{\"no\":0.6,\"yes\":0.4}}]");
         var e = Assert.Throws<KeelInputException>(() => FeedbackJoin.Join([new LoggedPrediction(record, [new FeedbackRecord("r-17", "\"maybe\"", T0)])]));
         Assert.Contains("'r-17'", e.Message, StringComparison.Ordinal);
         Assert.Contains("maybe", e.Message, StringComparison.Ordinal);
@@ -110,11 +112,7 @@ public sealed class PerformanceTests
     [Fact]
     public void JoinAndAllPredictions_AnswerWithoutProbabilities_ErrorNamesRequest()
     {
-        var record = new PredictionRecord
-        {
-            RequestId = "r-18", Time = T0, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", Rows = 1,
-            InputsJson = "[{}]", OutputsJson = "[{\"label\":\"no\"}]",
-        };
+        var record = OneRow("r-18", "[{\"label\":\"no\"}]");
         var joined = Assert.Throws<KeelInputException>(() => FeedbackJoin.Join([new LoggedPrediction(record, [new FeedbackRecord("r-18", "\"no\"", T0)])]));
         var all = Assert.Throws<KeelInputException>(() => FeedbackJoin.AllPredictions([new LoggedPrediction(record, [])]));
         foreach (var e in new[] { joined, all })
