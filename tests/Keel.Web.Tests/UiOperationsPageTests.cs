@@ -104,6 +104,13 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Contains("stat=wasserstein\"", html, StringComparison.Ordinal);
         Assert.Equal(["wasserstein(assets)"], Labels(await HtmlAsync("ui/monitoring?model=credit&stat=wasserstein"), "drift"));
         Assert.Equal(["ks(amount)"], Labels(await HtmlAsync("ui/monitoring?model=credit&stat=ks"), "drift"));
+        // The model's alert is listed even when 250 newer alerts of another model follow it.
+        await F.Store.Alerts.AppendAsync(new Keel.Core.Alerts.AlertRecord { Scope = "credit@champion", Rule = "psi(amount) > 0.2", Value = 0.3, Window = "2026-05", At = DateTimeOffset.UtcNow, Delivered = "terminal" });
+        for (var i = 0; i < 250; i++)
+            await F.Store.Alerts.AppendAsync(new Keel.Core.Alerts.AlertRecord { Scope = "shop@champion", Rule = "auc < 0.8", Value = 0.7, Window = $"w{i}", At = DateTimeOffset.UtcNow, Delivered = "terminal" });
+        var withAlerts = await HtmlAsync("ui/monitoring?model=credit");
+        Assert.Contains("psi(amount) &gt; 0.2", withAlerts, StringComparison.Ordinal);
+        Assert.DoesNotContain("auc &lt; 0.8", withAlerts, StringComparison.Ordinal);
         var unknown = await Http.GetAsync("ui/monitoring?model=credit&stat=kl");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("stat &#x27;kl&#x27;", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);

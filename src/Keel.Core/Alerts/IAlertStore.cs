@@ -31,6 +31,9 @@ public sealed record AlertQuery
     /// <summary>Only this scope. Default null: every scope.</summary>
     public string? Scope { get; init; }
 
+    /// <summary>Only alerts about this registered model: scope NAME, NAME@ALIAS or NAME:VERSION. Default null: every scope.</summary>
+    public string? Model { get; init; }
+
     /// <summary>Only alerts at or after this time. Default null: from the start.</summary>
     public DateTimeOffset? Since { get; init; }
 

@@ -28,10 +28,11 @@ internal sealed class SqliteAlertStore(StoreDatabase db) : IAlertStore
     {
         ArgumentNullException.ThrowIfNull(query);
         // Only the filters given become SQL: PostgreSQL cannot type a parameter that is only ever compared with NULL.
-        var where = (query.Scope is null ? "1 = 1" : "scope = $s") + (query.Since is null ? "" : " AND at >= $since");
+        var where = (query.Scope is null ? "1 = 1" : "scope = $s") + (query.Since is null ? "" : " AND at >= $since")
+            + (query.Model is null ? "" : " AND (scope = $m OR substr(scope, 1, length($m) + 1) IN ($m || '@', $m || ':'))");
         return db.ReadAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) => await conn.QueryAsync(tx,
             $"SELECT {Columns} FROM alerts WHERE {where} ORDER BY id DESC LIMIT $limit;", Read, ct,
-            ("$s", query.Scope), ("$since", query.Since is { } t ? TimeText.Write(t) : null), ("$limit", Math.Max(0, query.Limit))), ct);
+            ("$s", query.Scope), ("$since", query.Since is { } t ? TimeText.Write(t) : null), ("$m", query.Model), ("$limit", Math.Max(0, query.Limit))), ct);
     }
 
     public Task<AlertRecord?> LastAsync(string scope, string rule, CancellationToken ct = default) =>

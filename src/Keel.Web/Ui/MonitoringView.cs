@@ -66,8 +66,7 @@ internal sealed class MonitoringView(KeelStore store, Access access)
         body.Append("<h2>Windows</h2>").Append(Table(new[] { "Window", "Version", "Source", "Stored (UTC)" }.Concat(shown.Select(E)),
             windows.AsEnumerable().Reverse().Select(w => new[] { E(w.Window), "v" + w.Version.ToString(CultureInfo.InvariantCulture), E(w.Source), T(w.CreatedAt) }
                 .Concat(shown.Select(f => w.Figures.TryGetValue(f, out var v) ? N(v) : "–"))), "windows"));
-        var alerts = (await store.Alerts.ListAsync(new AlertQuery { Limit = 200 }, ct))
-            .Where(a => a.Scope == model || a.Scope.StartsWith(model + "@", StringComparison.Ordinal) || a.Scope.StartsWith(model + ":", StringComparison.Ordinal)).Take(50).ToList();
+        var alerts = await store.Alerts.ListAsync(new AlertQuery { Model = model, Limit = 50 }, ct);
         body.Append("<h2>Alerts</h2>").Append(alerts.Count == 0 ? Note("No alerts.") :
             Table(["When (UTC)", "On", "Rule", "Value", "Window"], alerts.Select(a => new[] { T(a.At), E(a.Scope), E(a.Rule), N(a.Value), E(a.Window) }), "alerts"));
         return Page($"Monitoring {model}", "Monitoring", body.ToString());

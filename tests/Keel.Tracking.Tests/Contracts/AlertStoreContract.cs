@@ -36,6 +36,17 @@ public abstract class AlertStoreContract : StoreContract<IAlertStore>
     }
 
     [Fact]
+    public async Task List_ByModel_TakesItsAliasesAndVersionsButNotOtherModelsOrTheLimitOfOthers()
+    {
+        foreach (var (scope, minute) in new[] { ("credit", 0), ("credit@champion", 1), ("credit:3", 2), ("credit-risk@champion", 3), ("creditx", 4), ("shop-api", 5) })
+            await Store.AppendAsync(Alert(scope: scope, minutes: minute));
+        // Newer alerts of other scopes do not crowd the model's out of the limit.
+        for (var i = 0; i < 5; i++) await Store.AppendAsync(Alert(scope: "shop@champion", minutes: 10 + i));
+        var credit = await Store.ListAsync(new AlertQuery { Model = "credit", Limit = 3 });
+        Assert.Equal(["credit:3", "credit@champion", "credit"], credit.Select(a => a.Scope));
+    }
+
+    [Fact]
     public async Task Last_OfScopeAndRule_LatestOrNull()
     {
         Assert.Null(await Store.LastAsync("a", "drift_share > 0.3"));
