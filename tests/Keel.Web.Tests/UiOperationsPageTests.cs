@@ -165,6 +165,39 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task SearchesPages_TokenScopedToOneExperiment_ShowOnlyItsStudies()
+    {
+        const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc"}""";
+        foreach (var (study, experiment) in new[] { ("mine", "a"), ("theirs", "b"), ("runless", (string?)null) })
+        {
+            var run = experiment is null ? null
+                : await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync(experiment)).Id, study, DateTimeOffset.UtcNow, new Dictionary<string, string>());
+            await F.Store.Studies.CreateStudyAsync(new StudyRecord(study, ["linear"], 4, definition, DateTimeOffset.UtcNow) { SearchRunId = run?.Id });
+        }
+        var token = await F.TokenAsync(TokenRole.Read, experiments: ["a"]);
+        async Task<(HttpStatusCode, string)> AsScoped(string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Add("Cookie", "keel_token=" + token);
+            var response = await Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var (status, list) = await AsScoped("ui/searches");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("/ui/searches/mine", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("/ui/searches/theirs", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("/ui/searches/runless", list, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await AsScoped("ui/searches/mine")).Item1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AsScoped("ui/searches/theirs")).Item1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AsScoped("ui/searches/runless")).Item1);
+        // Without a token (loopback) every study is listed.
+        var all = await HtmlAsync("ui/searches");
+        Assert.Contains("/ui/searches/theirs", all, StringComparison.Ordinal);
+        Assert.Contains("/ui/searches/runless", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SearchPage_TwoObjectives_PlotsEveryCompleteTrialWithTheFrontApart()
     {
         const string definition = """{"SpecPath":"keel.yaml","Families":["linear"],"Spaces":{"linear":"l2_regularization log[0.0001, 10]"},"Metric":"auc","Objectives":["auc","latency"],"Sampler":"nsga2","Population":2,"Pruner":"none"}""";

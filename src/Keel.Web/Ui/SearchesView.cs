@@ -16,10 +16,13 @@ internal sealed class SearchesView(KeelStore store, Access access)
 {
     public async Task<IResult> ListAsync(HttpContext ctx)
     {
-        access.Require(ctx, TokenRole.Read);
+        var token = access.Require(ctx, TokenRole.Read);
         var rows = new List<string[]>();
+        var experiments = await ExperimentNamesAsync(ctx.RequestAborted);
         foreach (var s in (await StudyOverviews.ListAsync(store.Studies, store.Options.Time.GetUtcNow(), ctx.RequestAborted)).Reverse())
         {
+            // A scoped token sees the studies of its experiments only.
+            if (token is not null && !token.CoversExperiment(await ExperimentOfAsync(s.SearchRunId, experiments, ctx.RequestAborted) ?? "")) continue;
             var values = s.Trials.Where(t => t.State == "complete" && t.Value is not null).Select(t => t.Value!.Value).DefaultIfEmpty(double.NaN).ToArray();
             rows.Add([
                 $"<a href=\"/ui/searches/{U(s.Name)}\">{E(s.Name)}</a>", E(string.Join(", ", s.Families)),
@@ -36,8 +39,9 @@ internal sealed class SearchesView(KeelStore store, Access access)
     public async Task<IResult> RenderAsync(HttpContext ctx, string name)
     {
         var ct = ctx.RequestAborted;
-        access.Require(ctx, TokenRole.Read);
         var study = await store.Studies.GetStudyAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no study '{name}'");
+        // A study belongs to the experiment of its search run; one whose run is unknown is open to unscoped tokens only.
+        access.RequireExperiment(ctx, TokenRole.Read, await ExperimentOfAsync(study.SearchRunId, await ExperimentNamesAsync(ct), ct) ?? "");
         var trials = await store.Studies.ListTrialsAsync(name, ct);
         var overview = StudyOverviews.From(study, trials, store.Options.Time.GetUtcNow());
         var body = new StringBuilder();
@@ -186,4 +190,12 @@ internal sealed class SearchesView(KeelStore store, Access access)
 
     /// <summary><paramref name="v"/> placed 0..1 between <paramref name="a"/> and <paramref name="b"/>; 0.5 when they are equal.</summary>
     private static double Span(double v, double a, double b) => b > a ? Math.Clamp((v - a) / (b - a), 0, 1) : 0.5;
+
+    /// <summary>Experiment names by id.</summary>
+    private async Task<Dictionary<string, string>> ExperimentNamesAsync(CancellationToken ct) =>
+        (await store.Tracking.ListExperimentsAsync(ct)).ToDictionary(e => e.Id, e => e.Name, StringComparer.Ordinal);
+
+    /// <summary>The experiment of a study's search run, or null when the study has no run (yet) or the run is gone.</summary>
+    private async Task<string?> ExperimentOfAsync(string? searchRunId, Dictionary<string, string> names, CancellationToken ct) =>
+        searchRunId is not null && await store.Tracking.GetRunAsync(searchRunId, ct) is { } run && names.TryGetValue(run.ExperimentId, out var name) ? name : null;
 }
