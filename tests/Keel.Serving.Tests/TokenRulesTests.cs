@@ -17,11 +17,36 @@ public sealed class TokenRulesTests(ServedModelFixture f)
         champion: credit-risk@champion
         """;
 
-    private async Task<string> NewTokenAsync(string name, TokenRole role = TokenRole.Admin)
+    private async Task<string> NewTokenAsync(string name, TokenRole role = TokenRole.Admin, string[]? models = null, string[]? experiments = null)
     {
         var (token, record) = ApiTokens.Generate(name, "tester", f.Clock.GetUtcNow());
-        await f.Store.Deployments.AddTokenAsync(record with { Role = role });
+        await f.Store.Deployments.AddTokenAsync(record with { Role = role, Models = models ?? [], Experiments = experiments ?? [] });
         return token;
+    }
+
+    [Fact]
+    public async Task Admin_TokenScopedToOtherModels_403OnTheDeploymentAndItsFeedback()
+    {
+        var other = await NewTokenAsync("shop-ops", TokenRole.Admin, models: ["shop"]);
+        var experimentsOnly = await NewTokenAsync("analyst", TokenRole.Admin, experiments: ["credit"]);
+        var own = await NewTokenAsync("credit-ops", TokenRole.Admin, models: ["credit-risk"]);
+        await using var server = await ServeAsync(new ServeOptions { RequireToken = true });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var feedback = """{"request_id":"00112233445566aa","outcome":"bad"}""";
+        var history = (await f.Store.Deployments.GetHistoryAsync("guarded")).Count;
+
+        foreach (var token in new[] { other, experimentsOnly })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded", token));
+            Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", token, """{"mode":"assist"}"""));
+            Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded/reviews", token));
+            Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "feedback", token, feedback));
+        }
+        Assert.Empty(await f.Store.Deployments.ListFeedbackAsync("00112233445566aa"));
+        await Task.Delay(200); // a refused change must not reach the store, even late
+        Assert.Equal(history, (await f.Store.Deployments.GetHistoryAsync("guarded")).Count);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded", own));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, "feedback", own, feedback));
     }
 
     [Fact]

@@ -23,12 +23,12 @@ internal static class AdminEndpoints
         app.MapGet("/admin/deployments/{name}", async (HttpContext c, string name) =>
         {
             await auth.AuthorizeAsync(c, TokenRole.Read);
-            return State(Require(deployment, name));
+            return State(Require(c, deployment, name));
         });
         app.MapPost("/admin/deployments/{name}/promote", async (HttpContext c, string name) =>
         {
             var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
-            var d = Require(deployment, name);
+            var d = Require(c, deployment, name);
             var body = await BodyAsync(c);
             if (d.Challenger is null) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' has no challenger to promote.");
             if (d.Policy.State.Phase == RolloutPhase.Promoted) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' is already promoted.");
@@ -38,7 +38,7 @@ internal static class AdminEndpoints
         app.MapPost("/admin/deployments/{name}/rollback", async (HttpContext c, string name) =>
         {
             var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
-            var d = Require(deployment, name);
+            var d = Require(c, deployment, name);
             var body = await BodyAsync(c);
             if (d.Policy.State.Phase == RolloutPhase.RolledBack) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' is already rolled back.");
             d.Record(d.Policy.Rollback(Actor(actor), Text(body, "reason") ?? "manual rollback"));
@@ -47,7 +47,7 @@ internal static class AdminEndpoints
         app.MapPost("/admin/deployments/{name}/mode", async (HttpContext c, string name) =>
         {
             var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
-            var d = Require(deployment, name);
+            var d = Require(c, deployment, name);
             var body = await BodyAsync(c);
             var text = Text(body, "mode") ?? throw RequestException.Bad("expected {\"mode\": \"shadow\" | \"assist\" | \"partial\" | \"full\", \"reason\": \"...\"}.");
             if (!Enum.GetNames<DeploymentMode>().Contains(text, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse<DeploymentMode>(text, true, out var mode))
@@ -58,7 +58,7 @@ internal static class AdminEndpoints
         app.MapGet("/admin/deployments/{name}/reviews", async (HttpContext c, string name) =>
         {
             await auth.AuthorizeAsync(c, TokenRole.Read);
-            var d = Require(deployment, name);
+            var d = Require(c, deployment, name);
             var all = c.Request.Query["all"].FirstOrDefault() is "true" or "1";
             var limit = c.Request.Query["limit"].FirstOrDefault() is { } l
                 ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw RequestException.Bad($"limit '{l}': expected a positive whole number.")
@@ -69,6 +69,7 @@ internal static class AdminEndpoints
         {
             var actor = await auth.AuthorizeAsync(c, TokenRole.Write);
             var d = deployment ?? throw NoDeployment();
+            BearerAuth.RequireModels(c, d.Models);
             if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId)) throw RequestException.Bad($"review item '{id}': expected a whole number.");
             var label = Text(await BodyAsync(c), "label") ?? throw RequestException.Bad("expected {\"label\": \"the true outcome\"}.");
             var item = await d.Store.GetReviewAsync(itemId, c.RequestAborted)
@@ -131,10 +132,14 @@ internal static class AdminEndpoints
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static DeploymentRuntime Require(DeploymentRuntime? d, string name) =>
-        d is not null && (name == d.File.Endpoint)
-            ? d
-            : d is null ? throw NoDeployment() : throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"no deployment '{name}' here; this server serves '{d.File.Endpoint}'.");
+    /// <summary>The served deployment when <paramref name="name"/> names it and the caller's token covers its models (403 otherwise).</summary>
+    private static DeploymentRuntime Require(HttpContext c, DeploymentRuntime? d, string name)
+    {
+        if (d is null) throw NoDeployment();
+        if (name != d.File.Endpoint) throw new RequestException(404, "RESOURCE_DOES_NOT_EXIST", $"no deployment '{name}' here; this server serves '{d.File.Endpoint}'.");
+        BearerAuth.RequireModels(c, d.Models);
+        return d;
+    }
 
     private static RequestException NoDeployment() =>
         new(404, "RESOURCE_DOES_NOT_EXIST", "this server serves no deployment; start it with --deployment FILE.");

@@ -18,7 +18,10 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
     /// <summary>How long a verified token is trusted without hashing it again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, (string Name, TokenRole Role, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
+    /// <summary>Where <see cref="AuthorizeAsync"/> leaves the verified token for <see cref="RequireModels"/>.</summary>
+    private const string TokenItem = "keel.serve.token";
+
+    private readonly ConcurrentDictionary<string, (ApiToken Token, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
 
     /// <summary>Whether every call to a protected endpoint must carry a valid token.</summary>
     public bool Required => required;
@@ -54,18 +57,34 @@ internal sealed class BearerAuth(IDeploymentStore? store, bool required, TimePro
         var presented = header["Bearer ".Length..].Trim();
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
         var now = time.GetUtcNow();
-        if (_verified.TryGetValue(key, out var hit) && hit.Until > now) return Allowed(hit.Name, hit.Role, needed);
+        if (_verified.TryGetValue(key, out var hit) && hit.Until > now) return Allowed(ctx, hit.Token, needed);
         if (store is not null && await store.FindVerifiedTokenAsync(presented, ctx.RequestAborted) is { } record)
         {
-            _verified[key] = (record.Name, record.Role, now + CacheFor);
-            return Allowed(record.Name, record.Role, needed);
+            _verified[key] = (record, now + CacheFor);
+            return Allowed(ctx, record, needed);
         }
         _verified.TryRemove(key, out _);
         throw Unauthorized(ctx, "the bearer token is not valid (unknown, revoked or wrong).");
     }
 
-    private static string Allowed(string name, TokenRole role, TokenRole needed) => role >= needed ? name
-        : throw new RequestException(403, "FORBIDDEN", $"token '{name}' has the {role.ToString().ToLowerInvariant()} role; this endpoint needs {needed.ToString().ToLowerInvariant()} (see `keel tokens create --role`).");
+    private static string Allowed(HttpContext ctx, ApiToken token, TokenRole needed)
+    {
+        if (token.Role < needed)
+            throw new RequestException(403, "FORBIDDEN", $"token '{token.Name}' has the {token.Role.ToString().ToLowerInvariant()} role; this endpoint needs {needed.ToString().ToLowerInvariant()} (see `keel tokens create --role`).");
+        ctx.Items[TokenItem] = token;
+        return token.Name;
+    }
+
+    /// <summary>Refuses (403) a token scoped to registered models (<c>keel tokens create --model</c>) that does not cover every one of
+    /// <paramref name="models"/>, as <c>keel server</c> does; a token scoped to experiments only covers no model. Call after
+    /// <see cref="AuthorizeAsync"/>; without a token (loopback) it allows.</summary>
+    public static void RequireModels(HttpContext ctx, IEnumerable<string> models)
+    {
+        if (ctx.Items[TokenItem] is not ApiToken token) return;
+        foreach (var model in models)
+            if (!token.CoversModel(model))
+                throw new RequestException(403, "FORBIDDEN", $"token '{token.Name}' is limited to other models than '{model}' (see `keel tokens create --model`).");
+    }
 
     private static RequestException Unauthorized(HttpContext ctx, string message)
     {

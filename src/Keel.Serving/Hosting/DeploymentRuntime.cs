@@ -118,6 +118,9 @@ internal sealed class DeploymentRuntime : BackgroundService
     /// <summary>The champion's registered name: the catalog serves it (and follows its alias).</summary>
     public string ChampionName => File.Champion.Name;
 
+    /// <summary>The registered models the deployment routes between (the champion's, and the challenger's when it names another).</summary>
+    public IReadOnlyList<string> Models => new[] { File.Champion.Name, File.Challenger?.Name }.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+
     public IRoutingPolicy Policy { get; }
 
     /// <summary>The deployment's post-processing rules (checked against both models at start).</summary>

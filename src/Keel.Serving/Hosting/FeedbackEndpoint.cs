@@ -45,6 +45,10 @@ internal static class FeedbackEndpoint
             var time = ctx.RequestServices.GetRequiredService<TimeProvider>();
             var at = time.GetUtcNow();
             var logged = store is not null ? await store.GetAsync(requestId, ctx.RequestAborted) : null;
+            // A token scoped to models gives feedback on their requests: the logged request's model, or before it is logged every model
+            // this server answers with.
+            BearerAuth.RequireModels(ctx, logged is not null ? [logged.Prediction.Model]
+                : deployment?.Models ?? ctx.RequestServices.GetService<Keel.Serving.Models.IModelCatalog>()?.Names ?? []);
             if (logged is not null && logged.Prediction.Rows != values.Length)
                 throw RequestException.Bad($"outcome: request '{requestId}' predicted {logged.Prediction.Rows} row(s), so its feedback needs {logged.Prediction.Rows} outcome(s) "
                     + $"({(logged.Prediction.Rows == 1 ? "one value" : "an array, null for a row without one")}); got {values.Length}.");
