@@ -366,6 +366,10 @@ public sealed class MonitorDeploymentTests
         var list = await h.RunAsync("alerts", "list", "--json");
         var stored = Assert.Single(list.Json().GetProperty("alerts").EnumerateArray());
         Assert.Equal(("shop@champion", "psi(amount) > 0.2", "2024-03"), (stored.GetProperty("scope").GetString(), stored.GetProperty("rule").GetString(), stored.GetProperty("window").GetString()));
+        // --model finds it by the model's name; --scope needs the scope as written.
+        Assert.Single((await h.RunAsync("alerts", "list", "--model", "shop", "--json")).Json().GetProperty("alerts").EnumerateArray());
+        Assert.Empty((await h.RunAsync("alerts", "list", "--model", "sho", "--json")).Json().GetProperty("alerts").EnumerateArray());
+        Assert.Empty((await h.RunAsync("alerts", "list", "--scope", "shop", "--json")).Json().GetProperty("alerts").EnumerateArray());
     }
 
     [Fact]

@@ -21,13 +21,14 @@ internal static class AlertsCommand
     private static Command List(CommandOptions o)
     {
         var json = CommandOptions.JsonOption();
-        var scope = new Option<string?>("--scope") { Description = "Only alerts on this model or deployment" };
+        var scope = new Option<string?>("--scope") { Description = "Only alerts with exactly this scope (a model reference or deployment name)" };
+        var model = new Option<string?>("--model") { Description = "Only alerts about this registered model: scope NAME, NAME@ALIAS or NAME:VERSION" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 100 };
-        var command = new Command("list", "List fired alerts, newest first") { json, scope, limit };
+        var command = new Command("list", "List fired alerts, newest first") { json, scope, model, limit };
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
-            var alerts = await store.Alerts.ListAsync(new AlertQuery { Scope = result.GetValue(scope), Limit = result.GetValue(limit) }, ct);
+            var alerts = await store.Alerts.ListAsync(new AlertQuery { Scope = result.GetValue(scope), Model = result.GetValue(model), Limit = result.GetValue(limit) }, ct);
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, new { alerts });
