@@ -45,6 +45,31 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task DeploymentsPages_TokenScopedToTheChampionOnly_NeitherListNorShowAChallengerOfAnotherModel()
+    {
+        Assert.Contains("keel deployments create FILE", await HtmlAsync("ui/deployments"), StringComparison.Ordinal);
+        await F.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "swap", Champion = "credit@champion", Challenger = "shop@candidate", Strategy = "canary", SpecText = "name: swap",
+            State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
+        }, "ann");
+        async Task<(HttpStatusCode, string)> With(string token, string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Add("Cookie", "keel_token=" + token);
+            var response = await Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        var creditOnly = await F.TokenAsync(TokenRole.Read, models: ["credit"]);
+        var both = await F.TokenAsync(TokenRole.Read, models: ["credit", "shop"]);
+
+        Assert.DoesNotContain("/ui/deployments/swap", (await With(creditOnly, "ui/deployments")).Item2, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await With(creditOnly, "ui/deployments/swap")).Item1);
+        Assert.Contains("/ui/deployments/swap", (await With(both, "ui/deployments")).Item2, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await With(both, "ui/deployments/swap")).Item1);
+    }
+
+    [Fact]
     public async Task DeploymentPage_BusyDay_LatencyCoversTheWholeLast24Hours()
     {
         var now = DateTimeOffset.UtcNow;

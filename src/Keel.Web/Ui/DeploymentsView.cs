@@ -23,8 +23,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     public async Task<IResult> ListAsync(HttpContext ctx)
     {
         var token = access.Require(ctx, TokenRole.Read);
-        var all = (await store.Deployments.ListAsync(ctx.RequestAborted)).Where(d => token is null || token.CoversModel(ModelOf(d.Champion))).ToList();
-        var body = all.Count == 0 ? Note("No deployments yet: `keel deploy apply deployment.yaml` creates one.") :
+        var all = (await store.Deployments.ListAsync(ctx.RequestAborted)).Where(d => token is null || ModelsOf(d).All(token.CoversModel)).ToList();
+        var body = all.Count == 0 ? Note("No deployments yet: `keel deployments create FILE` creates one (docs/deployments.md).") :
             Table(["Deployment", "Champion", "Challenger", "Strategy", "Phase", "Mode", "Challenger traffic", "Updated (UTC)"], all.Select(d => new[]
             {
                 $"<a href=\"/ui/deployments/{U(d.Name)}\">{E(d.Name)}</a>", E(d.Champion), E(d.Challenger ?? "–"), E(d.Strategy), E(Lower(d.State.Phase)), E(Lower(d.State.Mode)),
@@ -37,7 +37,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     {
         var ct = ctx.RequestAborted;
         var d = await store.Deployments.GetAsync(name, ct) ?? throw new ApiException(404, "name", $"name: no deployment '{name}'");
-        access.RequireModel(ctx, TokenRole.Read, ModelOf(d.Champion));
+        // The page shows both arms (latency, traffic), so a scoped token must cover the challenger's model too.
+        foreach (var model in ModelsOf(d)) access.RequireModel(ctx, TokenRole.Read, model);
         var history = await store.Deployments.GetHistoryAsync(name, ct);
         var body = new StringBuilder();
         body.Append("<dl class=\"kv\">")
@@ -91,6 +92,10 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
             return new[] { m.Key * 60_000.0, m.Value[(int)Math.Ceiling(0.95 * m.Value.Count) - 1] };
         }).ToList())).ToList();
     }
+
+    /// <summary>The registered models a deployment routes between: the champion's, and the challenger's when it names another.</summary>
+    private static IEnumerable<string> ModelsOf(Deployment d) =>
+        new[] { ModelOf(d.Champion), d.Challenger is { } c ? ModelOf(c) : null }.OfType<string>().Distinct(StringComparer.Ordinal);
 
     /// <summary>The registered model a reference such as "credit@champion" or "credit:3" names.</summary>
     internal static string ModelOf(string reference) => reference.Split('@', ':')[0];
