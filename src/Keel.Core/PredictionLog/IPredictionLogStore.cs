@@ -82,8 +82,8 @@ public interface IPredictionLogStore : IAsyncDisposable
     /// <summary>The prediction with that request id and its feedback, or null when it is not (yet) logged.</summary>
     Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default);
 
-    /// <summary>Logged predictions matching <paramref name="query"/>, oldest first, each with its feedback.</summary>
-    Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default);
+    /// <summary>Logged predictions matching <paramref name="query"/>, oldest first, each with its feedback: <see cref="ReadAsync"/>, collected.</summary>
+    async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) => await ReadAsync(query, ct).ToListAsync(ct);
 
     /// <summary>The same as <see cref="ListAsync"/>, one at a time from one snapshot of the log, so that a reader of millions of
     /// requests need not hold them all. Writers are not blocked while it reads.</summary>

@@ -77,11 +77,11 @@ internal static class LogWindows
             var labelled = FeedbackJoin.Join(answered);
             WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
-        var described = $"prediction log of deployment {deployment} ({requests.Count:N0} request{(requests.Count == 1 ? "" : "s")}, {times.Count:N0} row{(times.Count == 1 ? "" : "s")})";
-        if (requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct))
-            described = $"prediction log of deployment {deployment} (its newest {requests.Count:N0} requests, {times.Count:N0} rows; the older requests of the range " +
-                $"were left out: name a shorter one with --from and --to)";
-        return new CurrentData(timed, windows, Serving, described);
+        var read = $"{requests.Count:N0} request{(requests.Count == 1 ? "" : "s")}, {times.Count:N0} row{(times.Count == 1 ? "" : "s")}";
+        var leftOut = requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct);
+        return new CurrentData(timed, windows, Serving, leftOut
+            ? $"prediction log of deployment {deployment} (its newest {read}; the older requests of the range were left out: name a shorter one with --from and --to)"
+            : $"prediction log of deployment {deployment} ({read})");
     }
 
     /// <summary>The name given to the request time column (ignored by the comparison).</summary>
@@ -142,12 +142,10 @@ internal static class LogWindows
         private readonly List<double>? _numbers;
         private readonly List<string?>? _texts;
         private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
-        private readonly bool _known;
         private bool _allNumbers = true;
 
         public Values(ColumnKind? kind, int missingBefore)
         {
-            _known = kind is not null;
             if (kind is null or ColumnKind.Numeric) _numbers = [];
             if (kind is not ColumnKind.Numeric) _texts = [];
             PadTo(missingBefore);
@@ -179,7 +177,8 @@ internal static class LogWindows
             }
         }
 
-        public Column ToColumn(string name) => _numbers is not null && (_known || _allNumbers)
+        // Numbers only: profiled numeric; both: not profiled, numeric when every value was.
+        public Column ToColumn(string name) => _numbers is not null && (_texts is null || _allNumbers)
             ? new NumericColumn(name, [.. _numbers])
             : new StringColumn(name, [.. _texts!]);
     }

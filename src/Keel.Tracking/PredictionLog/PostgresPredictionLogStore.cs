@@ -132,9 +132,6 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
         await StreamAsync("request_id = $id", false, [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
 
-    public async Task<IReadOnlyList<LoggedPrediction>> ListAsync(PredictionQuery query, CancellationToken ct = default) =>
-        await ReadAsync(query, ct).ToListAsync(ct);
-
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
