@@ -154,15 +154,15 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
               canary:
                 steps: [50, 100]
                 advance_after: {requests: 100000}
-            guards: {max_p99_latency_ms: 20, max_p99_ratio: off, max_score_shift: off, window: 100, min_requests: 10}
+            guards: {max_p99_latency_ms: 20, max_p99_ratio: off, max_score_shift: off, window: 40, min_requests: 10}
             """;
-        // The fault hook makes the challenger slow (a drill): 40 ms per prediction.
+        // The fault hook makes the challenger slow (a drill): 40 ms per prediction. The p99 guards judge a full window of 40.
         await using var server = await ServeAsync(yaml, fault: arm =>
         {
             if (arm == "challenger") Thread.Sleep(40);
         });
         using var client = new HttpClient { BaseAddress = server.Address };
-        for (var i = 0; i < 80; i++)
+        for (var i = 0; i < 120; i++)
         {
             using var r = await PostAsync(client, i, "u-" + i);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);

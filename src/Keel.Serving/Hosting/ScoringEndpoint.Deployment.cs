@@ -50,7 +50,7 @@ internal sealed partial class ScoringEndpoint
                 try
                 {
                     d.BeforePredict?.Invoke(ChallengerArm);
-                    var bound = SameSchema(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
+                    var bound = SameSchemaCached(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
                     predictions = challenger.Predict(bound);
                     var (score, label) = DeploymentRuntime.ScoreOf(predictions);
                     d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));

@@ -142,6 +142,13 @@ public sealed record GuardOptions
     /// <summary>Largest ratio of challenger p99 latency to the champion's. Default 2.</summary>
     public double? MaxP99Ratio { get; init; } = 2;
 
+    /// <summary>
+    /// How far (milliseconds) the challenger's p99 must be over the champion's before <see cref="MaxP99Ratio"/> can break. Default 5: below
+    /// a few milliseconds a ratio of p99s measures collections and busy cores; without it a 10% canary of a model against itself was rolled
+    /// back on two cores every time (bench/rollouts/aa_canary.sh, docs/deployments.md).
+    /// </summary>
+    public double MinP99GapMs { get; init; } = 5;
+
     /// <summary>Largest population stability index of challenger scores against the champion's, judged on full windows. Default 0.25 (the usual "major shift").</summary>
     public double? MaxScoreShift { get; init; } = 0.25;
 

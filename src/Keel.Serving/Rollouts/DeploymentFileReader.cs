@@ -184,13 +184,15 @@ public static partial class DeploymentFileReader
 
     private static GuardOptions Guards(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "guards", "max_error_rate", "max_p99_latency_ms", "max_p99_ratio", "max_score_shift", "window", "min_requests");
+        var k = f.Keys(map, "guards", "max_error_rate", "max_p99_latency_ms", "max_p99_ratio", "min_p99_gap_ms", "max_score_shift", "window",
+            "min_requests");
         var d = new GuardOptions();
         var g = d with
         {
             MaxErrorRate = k.TryGetValue("max_error_rate", out var e) ? Share(f, e, "guards.max_error_rate") : d.MaxErrorRate,
             MaxP99LatencyMs = k.TryGetValue("max_p99_latency_ms", out var l) ? Optional(f, l, "guards.max_p99_latency_ms") : d.MaxP99LatencyMs,
             MaxP99Ratio = k.TryGetValue("max_p99_ratio", out var r) ? Optional(f, r, "guards.max_p99_ratio") : d.MaxP99Ratio,
+            MinP99GapMs = k.TryGetValue("min_p99_gap_ms", out var gap) ? NonNegative(f, gap, "guards.min_p99_gap_ms") : d.MinP99GapMs,
             MaxScoreShift = k.TryGetValue("max_score_shift", out var s) ? Optional(f, s, "guards.max_score_shift") : d.MaxScoreShift,
             Window = k.TryGetValue("window", out var w) ? Positive(f, w, "guards.window") : d.Window,
             MinRequests = k.TryGetValue("min_requests", out var m) ? Positive(f, m, "guards.min_requests") : d.MinRequests,
@@ -276,6 +278,12 @@ public static partial class DeploymentFileReader
     {
         var v = f.Number(node, field);
         return v > 0 ? v : throw f.Error(node, field, $"expected a number above 0, got {Fmt(v)}");
+    }
+
+    private static double NonNegative(YamlFields f, YamlNode node, string field)
+    {
+        var v = f.Number(node, field);
+        return v >= 0 ? v : throw f.Error(node, field, $"expected a number of milliseconds from 0, got {Fmt(v)}");
     }
 
     private static double? Optional(YamlFields f, YamlNode node, string field) =>

@@ -13,6 +13,12 @@ internal sealed class GuardMonitor(GuardOptions options)
     /// <summary>p99 and PSI sort the windows, so they are judged every window/10 challenger outcomes (at least 10); the error rate on every one.</summary>
     private readonly int _sortedCheckEvery = Math.Max(10, options.Window / 10);
 
+    /// <summary>
+    /// Challenger requests the p99 guards need (100, or the whole window when it is smaller): the nearest-rank p99 of fewer than 100 values
+    /// is their maximum, one slow request.
+    /// </summary>
+    private readonly int _p99Requests = Math.Min(100, options.Window);
+
     private readonly Window _champion = new(options.Window);
     private readonly Window _challenger = new(options.Window);
 
@@ -40,10 +46,16 @@ internal sealed class GuardMonitor(GuardOptions options)
             return $"challenger error rate {Pct(errorRate)} over the limit {Pct(options.MaxErrorRate)} in the last {n} requests";
         if (_challengerSeen % _sortedCheckEvery != 0) return null;
         var s = Snapshot();
-        if (options.MaxP99LatencyMs is { } max && s.ChallengerP99Ms > max)
-            return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over the limit {Ms(max)} in the last {n} requests";
-        if (options.MaxP99Ratio is { } ratio && s.ChampionP99Ms > 0 && s.ChallengerP99Ms > ratio * s.ChampionP99Ms)
-            return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over {ratio.ToString("0.##", CultureInfo.InvariantCulture)}× the champion's {Ms(s.ChampionP99Ms)} in the last {n} requests";
+        if (n >= _p99Requests)
+        {
+            if (options.MaxP99LatencyMs is { } max && s.ChallengerP99Ms > max)
+                return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over the limit {Ms(max)} in the last {n} requests";
+            // Both parts must hold: under a millisecond or two, a ratio of p99s measures a busy core or a collection, not the model.
+            if (options.MaxP99Ratio is { } ratio && s.ChampionP99Ms > 0 && s.ChallengerP99Ms > ratio * s.ChampionP99Ms
+                && s.ChallengerP99Ms - s.ChampionP99Ms > options.MinP99GapMs)
+                return $"challenger p99 latency {Ms(s.ChallengerP99Ms)} over {ratio.ToString("0.##", CultureInfo.InvariantCulture)}× the champion's {Ms(s.ChampionP99Ms)} " +
+                    $"and more than {Ms(options.MinP99GapMs)} over it in the last {n} requests";
+        }
         if (options.MaxScoreShift is { } psi && s.ScoreShiftPsi > psi)
             return $"challenger score distribution shifted from the champion's: PSI {s.ScoreShiftPsi.ToString("0.###", CultureInfo.InvariantCulture)} over the limit {psi.ToString("0.###", CultureInfo.InvariantCulture)}";
         return null;
@@ -100,7 +112,8 @@ internal sealed class GuardMonitor(GuardOptions options)
 
     private static string Pct(double x) => (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Ms(double x) => x.ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+    /// <summary>Milliseconds with three significant digits under 10 ms ("0.062 ms", "1.26 ms"), so sub-millisecond p99s do not read as 0.</summary>
+    private static string Ms(double x) => x.ToString(x >= 10 ? "0.#" : x >= 1 ? "0.##" : "0.###", CultureInfo.InvariantCulture) + " ms";
 
     /// <summary>
     /// A ring buffer of the last outcomes of one arm, as values (latency, score, failed): holding the outcome objects kept every request's

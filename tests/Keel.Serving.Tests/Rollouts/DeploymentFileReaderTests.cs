@@ -18,6 +18,7 @@ public sealed class DeploymentFileReaderTests
         guards:
           max_error_rate: 0.02
           max_p99_latency_ms: 250
+          min_p99_gap_ms: 1.5
           max_score_shift: 0.2
           window: 400
           min_requests: 100
@@ -40,10 +41,10 @@ public sealed class DeploymentFileReaderTests
         Assert.Equal([5.0, 25, 50, 100], f.Strategy.Steps);
         Assert.Equal((300, TimeSpan.FromMinutes(15)), (f.Strategy.AdvanceAfterRequests, f.Strategy.AdvanceAfterDuration));
         Assert.Equal(new RoutingKeySpec("X-Customer-Id", null), f.RoutingKey);
-        Assert.Equal(new GuardOptions { MaxErrorRate = 0.02, MaxP99LatencyMs = 250, MaxScoreShift = 0.2, Window = 400, MinRequests = 100 }, f.Guards);
+        Assert.Equal(new GuardOptions { MaxErrorRate = 0.02, MaxP99LatencyMs = 250, MinP99GapMs = 1.5, MaxScoreShift = 0.2, Window = 400, MinRequests = 100 }, f.Guards);
         Assert.Equal((0.7, DeploymentMode.Partial, 9), (f.ReviewBelowConfidence, f.Mode, f.Seed));
         Assert.Equal([PostRuleKind.Override, PostRuleKind.Clamp, PostRuleKind.Coefficient], f.PostProcessing.Select(r => r.Kind));
-        Assert.Equal(("Income < 10 -> bad", 17), (f.PostProcessing[0].Text, f.PostProcessing[0].Line));
+        Assert.Equal(("Income < 10 -> bad", 18), (f.PostProcessing[0].Text, f.PostProcessing[0].Line));
         Assert.Equal((1.05, -2.0), (f.PostProcessing[2].Factor, f.PostProcessing[2].Offset));
     }
 
@@ -75,6 +76,7 @@ public sealed class DeploymentFileReaderTests
     [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  bandit: {algorithm: ucb}\n", "field 'strategy.bandit.algorithm': expected thompson or epsilon_greedy, got 'ucb'")]
     [InlineData("endpoint: credit\nchampion: a@champion\nreview: {below_confidence: 70}\n", "line 3, field 'review.below_confidence': expected a confidence above 0 and below 1")]
     [InlineData("endpoint: credit\nchampion: a@champion\nmode: auto\n", "line 3, field 'mode': expected one of shadow, assist, partial, full, got 'auto'")]
+    [InlineData("endpoint: credit\nchampion: a@champion\nguards: {min_p99_gap_ms: -1}\n", "line 3, field 'guards.min_p99_gap_ms': expected a number of milliseconds from 0, got -1")]
     [InlineData("endpoint: credit\nchampion: a@champion\nguards: {window: 10, min_requests: 50}\n", "field 'guards.min_requests': expected at most guards.window (10), got 50")]
     [InlineData("endpoint: credit\nchampion: a@champion\npost_processing:\n  - override: \"Income < -> bad\"\n", "keel.deploy.yaml line 4, field 'post_processing[0].override' 'Income < -> bad': expected a number or a string")]
     [InlineData("endpoint: credit\nchampion: a@champion\npost_processing:\n  - clamp: {min: 5, max: 1}\n", "line 4, field 'post_processing[0].clamp': expected min (5) at most max (1)")]

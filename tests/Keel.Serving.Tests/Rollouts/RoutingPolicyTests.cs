@@ -93,10 +93,29 @@ public sealed class RoutingPolicyTests
         for (var i = 0; i < 200; i++) p.Observe(Deploy.Ok($"a{i}", Arm.Champion, 0.2, ms: 8 + i % 5));
         p.Promote("ann", "looks good");
         RolloutChange? change = null;
-        for (var i = 0; i < 60 && change is null; i++) change = p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: i % 10 == 0 ? 80 : 9));
+        var seen = 0;
+        for (; seen < 200 && change is null; seen++) change = p.Observe(Deploy.Ok($"b{seen}", Arm.Challenger, 0.2, ms: seen % 10 == 0 ? 80 : 9));
         Assert.Equal(DeploymentEventKind.Rollback, change!.Kind);
-        Assert.Contains("challenger p99 latency 80 ms over 2× the champion's 12 ms", change.Reason);
+        Assert.Contains("challenger p99 latency 80 ms over 2× the champion's 12 ms and more than 5 ms over it in the last 100 requests", change.Reason);
+        // Not before the 100th: the p99 of fewer values is their maximum, one slow request.
+        Assert.Equal(100, seen);
         Assert.Equal(Arm.Champion, p.Route(new RequestContext("r")).Primary);
+    }
+
+    [Fact]
+    public void Observe_ChallengerP99TwiceChampionsButUnderTheGap_KeepsRunning()
+    {
+        // Sub-millisecond p99s: the challenger's is 8 times the champion's but 0.7 ms over it, under the default gap of 5 ms.
+        var p = Deploy.Started(Deploy.File("canary: {steps: [50, 100], advance_after: {requests: 100000}}", "guards: {max_score_shift: off}"), _time);
+        for (var i = 0; i < 1000; i++) p.Observe(Deploy.Ok($"a{i}", Arm.Champion, 0.2, ms: 0.1));
+        for (var i = 0; i < 1000; i++) Assert.Null(p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: i % 20 == 0 ? 0.8 : 0.1)));
+        Assert.Equal(RolloutPhase.Running, p.State.Phase);
+        // The same figures breach once the gap allows them.
+        var strict = Deploy.Started(Deploy.File("canary: {steps: [50, 100], advance_after: {requests: 100000}}", "guards: {max_score_shift: off, min_p99_gap_ms: 0.5}"), _time);
+        for (var i = 0; i < 1000; i++) strict.Observe(Deploy.Ok($"a{i}", Arm.Champion, 0.2, ms: 0.1));
+        RolloutChange? change = null;
+        for (var i = 0; i < 1000 && change is null; i++) change = strict.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: i % 20 == 0 ? 0.8 : 0.1));
+        Assert.Contains("challenger p99 latency 0.8 ms over 2× the champion's 0.1 ms and more than 0.5 ms over it", change!.Reason);
     }
 
     [Fact]
@@ -104,8 +123,10 @@ public sealed class RoutingPolicyTests
     {
         var p = Deploy.Started(Deploy.File("canary: {steps: [50, 100]}", "guards: {max_p99_latency_ms: 100, max_p99_ratio: off, min_requests: 20, window: 100}"), _time);
         RolloutChange? change = null;
-        for (var i = 0; i < 40 && change is null; i++) change = p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2, ms: 150));
+        var seen = 0;
+        for (; seen < 200 && change is null; seen++) change = p.Observe(Deploy.Ok($"b{seen}", Arm.Challenger, 0.2, ms: 150));
         Assert.Contains("p99 latency 150 ms over the limit 100 ms", change!.Reason);
+        Assert.Equal(100, seen);
     }
 
     [Fact]
