@@ -61,6 +61,39 @@ public sealed class DeploymentsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_AfterRollback_NewAttemptAtTheFirstStepRecorded()
+    {
+        await RegisterTwoVersionsAsync();
+        await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File));
+        var early = await _cli.RunAsync("deployments", "start", "credit", "--json");
+        Assert.Equal(0, early.Exit);
+        Assert.Equal(("running", 5.0), (early.Json().GetProperty("to").GetProperty("phase").GetString(), early.Json().GetProperty("to").GetProperty("challenger_percent").GetDouble()));
+        var twice = await _cli.RunAsync("deployments", "start", "credit");
+        Assert.Equal((1, true), (twice.Exit, twice.Error.Contains("deployment 'credit' is already running; roll it back before starting again", StringComparison.Ordinal)));
+        await _cli.RunAsync("deployments", "promote", "credit");
+        await _cli.RunAsync("deployments", "rollback", "credit", "--reason", "guard drill");
+        var again = await _cli.RunAsync("deployments", "start", "credit", "--reason", "latency guard widened");
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("credit: start: rolled_back → running, challenger share 5%", again.Console);
+        var history = (await _cli.RunAsync("deployments", "show", "credit", "--json")).Json().GetProperty("history").EnumerateArray().ToArray();
+        Assert.Equal(["create", "start", "promote", "rollback", "start"], history.Select(h => h.GetProperty("kind").GetString()));
+        Assert.Equal(("latency guard widened", 0), (history[^1].GetProperty("reason").GetString(), history[^1].GetProperty("to").GetProperty("step").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Start_NoChallengerOrUnknownDeployment_ExitOneAndNothingRecorded()
+    {
+        await RegisterTwoVersionsAsync();
+        await _cli.RunAsync("deployments", "create", _cli.Write("plain.yaml", "endpoint: plain\nchampion: credit-risk@champion\n"));
+        var r = await _cli.RunAsync("deployments", "start", "plain");
+        Assert.Equal((1, true), (r.Exit, r.Error.Contains("deployment 'plain' has no challenger to roll out", StringComparison.Ordinal)));
+        var missing = await _cli.RunAsync("deployments", "start", "nope");
+        Assert.Equal((1, true), (missing.Exit, missing.Error.Contains("no deployment called 'nope'", StringComparison.Ordinal)));
+        await using var store = await StoreAsync();
+        Assert.Equal([DeploymentEventKind.Create], (await store.Deployments.GetHistoryAsync("plain")).Select(e => e.Kind));
+    }
+
+    [Fact]
     public async Task Create_ChangedFile_NewFileVersionStateKept()
     {
         await RegisterTwoVersionsAsync();

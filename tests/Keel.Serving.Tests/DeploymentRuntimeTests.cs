@@ -103,6 +103,38 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
     }
 
     [Fact]
+    public async Task AdminStart_AfterRollback_ChallengerAnswersAgainAndTheAttemptIsRecorded()
+    {
+        const string yaml = """
+            endpoint: restart
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: {canary: {steps: [100], advance_after: {requests: 100000}}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using (var running = await ServedModelFixture.PostAsync(client, "admin/deployments/restart/start", "{}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+            Assert.Contains("already running; roll it back before starting again", await running.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var back = await ServedModelFixture.PostAsync(client, "admin/deployments/restart/rollback", """{"reason":"drill"}"""))
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        using (var r = await PostAsync(client, 1)) Assert.Equal("champion", Arm(r));
+        using (var start = await ServedModelFixture.PostAsync(client, "admin/deployments/restart/start", """{"reason":"second attempt"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+            Assert.Contains("\"phase\":\"running\"", await start.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var r = await PostAsync(client, 2)) Assert.Equal("challenger", Arm(r));
+        await UntilAsync(async () => (await F.Store.Deployments.GetHistoryAsync("restart")).Count == 4);
+        var history = await F.Store.Deployments.GetHistoryAsync("restart");
+        Assert.Equal([DeploymentEventKind.Create, DeploymentEventKind.Start, DeploymentEventKind.Rollback, DeploymentEventKind.Start], history.Select(e => e.Kind));
+        Assert.Equal(("loopback (admin api)", "second attempt"), (history[^1].Actor, history[^1].Reason));
+    }
+
+    [Fact]
     public async Task ServeDeployment_RoutingKeyField_SplitsWithinToleranceAndStaysSticky()
     {
         const string yaml = """

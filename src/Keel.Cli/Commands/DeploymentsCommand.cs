@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Keel.Cli.Commands;
 
-/// <summary>`keel deployments create | list | show | promote | rollback | mode`: deployments and their recorded state changes.</summary>
+/// <summary>`keel deployments create | list | show | start | promote | rollback | mode`: deployments and their recorded state changes.</summary>
 internal static class DeploymentsCommand
 {
     public static Command Build(CommandOptions o)
@@ -18,6 +18,7 @@ internal static class DeploymentsCommand
         deployments.Subcommands.Add(Create(o));
         deployments.Subcommands.Add(List(o));
         deployments.Subcommands.Add(Show(o));
+        deployments.Subcommands.Add(Start(o));
         deployments.Subcommands.Add(Promote(o));
         deployments.Subcommands.Add(Rollback(o));
         deployments.Subcommands.Add(Mode(o));
@@ -102,6 +103,28 @@ internal static class DeploymentsCommand
                 h.AddRow(Format.Time(e.At), Text(e.Kind), Text(e.To.Phase), Format.Number(e.To.ChallengerPercent) + "%", Text(e.To.Mode), Markup.Escape(e.Actor), Markup.Escape(e.Reason ?? ""));
             c.Write(h);
             return KeelApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Start(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the history" };
+        var command = new Command("start", "Start the rollout again after a rollback (a new attempt from the strategy's first step, with the current file); recorded")
+            { name, reason, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = await o.OpenForWritingAsync(result, ct);
+            var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
+            var file = DeploymentFileReader.Parse(d.SpecText, $"deployment '{d.Name}' file version {d.SpecVersion}");
+            if (file.Challenger is not { } challenger) throw new KeelInputException($"deployment '{d.Name}' has no challenger to roll out");
+            await RequireModelAsync(store.Registry, challenger, $"deployment '{d.Name}' file version {d.SpecVersion}", "challenger", ct);
+            // The policy decides where a new attempt starts (a canary's first step, an A/B split, ...) and refuses one that is running.
+            var start = RoutingPolicies.Create(file, d.State, TimeProvider.System).Start(Actor(o));
+            var e = await store.Deployments.ChangeStateAsync(d.Name, start.Kind, start.To, start.Actor, result.GetValue(reason) ?? start.Reason, ct);
+            return Print(o, e, result.GetValue(json));
         });
         return command;
     }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Keel.Serving.Hosting;
 
 /// <summary>
-/// /admin: the served deployment's state and report, promote, rollback, mode, and its review queue. Every call passes <see cref="BearerAuth"/>;
+/// /admin: the served deployment's state and report, start, promote, rollback, mode, and its review queue. Every call passes <see cref="BearerAuth"/>;
 /// changes go through the policy (so the server routes by them at once) and are recorded in the store with the token's name as actor.
 /// </summary>
 internal static class AdminEndpoints
@@ -24,6 +24,26 @@ internal static class AdminEndpoints
         {
             await auth.AuthorizeAsync(c, TokenRole.Read);
             return State(Require(c, deployment, name));
+        });
+        app.MapPost("/admin/deployments/{name}/start", async (HttpContext c, string name) =>
+        {
+            var actor = await auth.AuthorizeAsync(c, TokenRole.Admin);
+            var d = Require(c, deployment, name);
+            var body = await BodyAsync(c);
+            // A new attempt rolls out what the challenger's alias names now (it may have moved since the rollback).
+            await d.FollowChallengerAsync(c.RequestAborted);
+            if (d.Challenger is null) throw new RequestException(409, "INVALID_STATE", $"deployment '{name}' has no challenger to roll out.");
+            RolloutChange start;
+            try
+            {
+                start = d.Policy.Start(Actor(actor));
+            }
+            catch (KeelInputException e)
+            {
+                throw new RequestException(409, "INVALID_STATE", e.Message + ".");
+            }
+            d.Record(Text(body, "reason") is { } reason ? start with { Reason = reason } : start);
+            return State(d);
         });
         app.MapPost("/admin/deployments/{name}/promote", async (HttpContext c, string name) =>
         {

@@ -299,25 +299,7 @@ internal sealed class DeploymentRuntime : BackgroundService
             if (Volatile.Read(ref _pendingChanges) > 0) return false;
             var stored = await Store.GetAsync(File.Endpoint, ct);
             if (stored is null || Volatile.Read(ref _pendingChanges) > 0 || stored.State == Policy.State) return false;
-            if (File.Challenger is { Alias: not null } reference)
-            {
-                try
-                {
-                    var version = await ModelLoader.ResolveAsync(_registry, Keel.Pipeline.Predict.ModelReference.Parse(reference.ToString()), ct);
-                    if (_challenger is not { } current || current.Version.Version != version.Version)
-                    {
-                        var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
-                        CheckRules(PostProcessor, loaded);
-                        _challenger = loaded;
-                        _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.LogError(e, "Deployment {Endpoint}: could not resolve challenger {Reference}: {Message}; keeping version {Version}",
-                        File.Endpoint, reference, e.Message, _challenger?.Version.Version);
-                }
-            }
+            await FollowChallengerAsync(ct);
             var before = Policy.State;
             Policy.Adopt(stored.State);
             _log.LogWarning("Deployment {Endpoint}: following the store: {From} at {FromPercent}% ({FromMode}) to {Phase} at {Percent}% ({Mode})", File.Endpoint,
@@ -327,6 +309,26 @@ internal sealed class DeploymentRuntime : BackgroundService
         finally
         {
             _sync.Release();
+        }
+    }
+
+    /// <summary>Resolves the challenger's alias again and loads the version it names now, when it moved; a failure keeps the loaded one.</summary>
+    public async Task FollowChallengerAsync(CancellationToken ct)
+    {
+        if (File.Challenger is not { Alias: not null } reference) return;
+        try
+        {
+            var version = await ModelLoader.ResolveAsync(_registry, Keel.Pipeline.Predict.ModelReference.Parse(reference.ToString()), ct);
+            if (_challenger is { } current && current.Version.Version == version.Version) return;
+            var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
+            CheckRules(PostProcessor, loaded);
+            _challenger = loaded;
+            _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "Deployment {Endpoint}: could not resolve challenger {Reference}: {Message}; keeping version {Version}",
+                File.Endpoint, reference, e.Message, _challenger?.Version.Version);
         }
     }
 

@@ -147,8 +147,12 @@ internal abstract class RolloutPolicy : IRoutingPolicy
         ArgumentNullException.ThrowIfNull(state);
         lock (Gate)
         {
-            // A rollout started again elsewhere is a new attempt: the old challenger evidence must not judge it.
-            if (state.Phase == RolloutPhase.Running && Current.Phase != RolloutPhase.Running) Guards.ResetChallenger();
+            // A rollout started again elsewhere is a new attempt: the old challenger evidence must not judge it, and its step starts afresh.
+            if (state.Phase == RolloutPhase.Running && Current.Phase != RolloutPhase.Running)
+            {
+                Guards.ResetChallenger();
+                OnStart();
+            }
             Current = state;
         }
     }

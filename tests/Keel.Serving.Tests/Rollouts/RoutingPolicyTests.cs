@@ -1,3 +1,4 @@
+using Keel.Core;
 using Keel.Core.Deployments;
 using Keel.Serving.Rollouts;
 
@@ -60,6 +61,34 @@ public sealed class RoutingPolicyTests
         Assert.Contains("guards held for 100 challenger requests", changes[0].Reason);
         Assert.Equal(RolloutPhase.Promoted, p.Phase());
         Assert.Equal(Arm.Challenger, p.Route(new RequestContext("r", "anyone")).Primary);
+    }
+
+    [Fact]
+    public void Adopt_RunningAgainAfterRollback_NewAttemptCountsItsStepFromZero()
+    {
+        var file = Deploy.File("canary: {steps: [10, 50, 100], advance_after: {requests: 60}}", "guards: {min_requests: 10, max_score_shift: off}");
+        var p = Deploy.Started(file, _time);
+        for (var i = 0; i < 50; i++) Assert.Null(p.Observe(Deploy.Ok($"b{i}", Arm.Challenger, 0.2)));
+        p.Rollback("ann", "drill");
+        // `keel deployments start` on another machine: this server adopts the new attempt from the store.
+        var again = RoutingPolicies.Create(file, p.State, _time).Start("bob").To;
+        p.Adopt(again);
+        Assert.Equal((RolloutPhase.Running, 10.0), (p.State.Phase, p.State.ChallengerPercent));
+        // The 50 requests of the attempt that was rolled back do not count toward the new attempt's first step.
+        for (var i = 0; i < 59; i++) Assert.Null(p.Observe(Deploy.Ok($"c{i}", Arm.Challenger, 0.2)));
+        Assert.Equal(DeploymentEventKind.Step, p.Observe(Deploy.Ok("c59", Arm.Challenger, 0.2))!.Kind);
+    }
+
+    [Fact]
+    public void Start_RunningOrPromoted_RefusedNamingWhatToDo()
+    {
+        var p = Deploy.Started(Deploy.File("canary: {steps: [10, 100]}"), _time);
+        Assert.Contains("is already running; roll it back before starting again", Assert.Throws<KeelInputException>(() => p.Start("ann")).Message);
+        p.Rollback("ann", "drill");
+        var start = p.Start("ann");
+        Assert.Equal((DeploymentEventKind.Start, RolloutPhase.Running, 10.0), (start.Kind, start.To.Phase, start.To.ChallengerPercent));
+        p.Promote("ann", null);
+        Assert.Contains("is already promoted", Assert.Throws<KeelInputException>(() => p.Start("ann")).Message);
     }
 
     [Fact]
