@@ -153,5 +153,12 @@ public sealed class InvocationsTests(ServedModelFixture f)
         Assert.True((await ServedModelFixture.JsonAsync(await f.Client.GetAsync("v2/health/live"))).GetProperty("live").GetBoolean());
         Assert.True((await ServedModelFixture.JsonAsync(await f.Client.GetAsync("v2/health/ready"))).GetProperty("ready").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, (await f.Client.GetAsync("v2/models/nope")).StatusCode);
+        // MLflow's probes.
+        foreach (var probe in new[] { "ping", "health" })
+        {
+            using var r = await f.Client.GetAsync(probe);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Client.GetAsync("healthz")).StatusCode);
     }
 }

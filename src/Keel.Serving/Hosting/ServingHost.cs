@@ -201,6 +201,9 @@ public sealed class ServingHost : IAsyncDisposable
         var catalog = app.Services.GetRequiredService<IModelCatalog>();
         app.MapPost("/invocations", scoring.InvocationsAsync);
         app.MapPost("/v2/models/{name}/infer", (HttpContext c, string name) => scoring.InferAsync(c, name));
+        // MLflow's scoring server answers its health probes here, so probes written for `mlflow models serve` keep working.
+        app.MapGet("/ping", () => Results.Text("\n", "application/json"));
+        app.MapGet("/health", () => Results.Text("\n", "application/json"));
         app.MapGet("/v2/health/live", () => Results.Json(new { live = true }));
         app.MapGet("/v2/health/ready", () => Results.Json(new { ready = catalog.Names.All(n => catalog.Current(n) is not null) }));
         app.MapGet("/v2", () => Results.Json(new { name = "keel", version = typeof(ServingHost).Assembly.GetName().Version?.ToString(), extensions = Array.Empty<string>() }));
