@@ -27,8 +27,10 @@ dotnet "${builds[0]}" deployments create credit.deploy.yaml > /dev/null
 sqlite3 .keel/predictions.db > /dev/null <<SQL
 PRAGMA journal_mode=WAL;
 CREATE TABLE predictions (request_id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL,
-  arm TEXT NOT NULL, endpoint TEXT NOT NULL, latency_ms REAL NOT NULL, rows INTEGER NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL);
+  arm TEXT NOT NULL, endpoint TEXT NOT NULL, latency_ms REAL NOT NULL, rows INTEGER NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL,
+  deployment TEXT);
 CREATE INDEX predictions_model_time ON predictions (model, time_ms);
+CREATE INDEX predictions_deployment_time ON predictions (deployment, time_ms);
 CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, time_ms INTEGER NOT NULL, outcome TEXT NOT NULL);
 CREATE INDEX feedback_request ON feedback (request_id);
 WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $requests - 1)
@@ -36,7 +38,7 @@ INSERT INTO predictions SELECT printf('r%08d', i), 1795000000000 + i * 172, 'cre
   printf('[{"Seniority":%d,"Home":"%s","Time":%d,"Age":%d,"Marital":"married","Records":"no","Job":"fixed","Expenses":%d,"Income":%d,"Assets":%d,"Debt":0,"Amount":%d,"Price":%d}]',
     i % 30, CASE i % 3 WHEN 0 THEN 'rent' WHEN 1 THEN 'owner' ELSE 'parents' END, 12 * (1 + i % 5), 20 + i % 50, 35 + i % 60, 80 + i % 200,
     (i % 7) * 1000, 200 + (i % 40) * 50, 800 + (i % 60) * 40),
-  printf('[{"label":"good","probabilities":{"good":%f,"bad":%f}}]', 0.5 + (i % 50) / 100.0, 0.5 - (i % 50) / 100.0)
+  printf('[{"label":"good","probabilities":{"good":%f,"bad":%f}}]', 0.5 + (i % 50) / 100.0, 0.5 - (i % 50) / 100.0), 'credit'
 FROM c;
 INSERT INTO feedback (request_id, time_ms, outcome)
   SELECT request_id, time_ms + 1000, CASE WHEN (rowid * 7919) % 4 = 0 THEN '"bad"' ELSE '"good"' END FROM predictions WHERE rowid % 10 = 0;

@@ -162,13 +162,16 @@ public sealed class MonitorDeploymentTests
             records.Add(new()
             {
                 RequestId = $"r{i}", Time = day1.AddDays(shifted ? 1 : 0).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
-                Endpoint = "invocations", LatencyMs = shifted ? 5 : i + 1, Rows = 1,
+                Endpoint = "invocations", Deployment = "shop", LatencyMs = shifted ? 5 : i + 1, Rows = 1,
                 InputsJson = $$"""[{"amount":{{amount}},"age":{{age}},"channel":"{{channel}}","country":"NO"}]""",
                 OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
             });
         }
         // Shadow copies of day 1's first 30 requests (the challenger is another version of the same model): not the deployment's traffic.
         records.AddRange(records.Take(30).Select(r => r with { RequestId = r.RequestId + "-shadow", Version = 2, Arm = "shadow", LatencyMs = 1000 }).ToList());
+        // The same model served by another deployment, and by `keel serve --model` without one: not this deployment's traffic either.
+        records.AddRange(records.Take(20).Select(r => r with { RequestId = r.RequestId + "-eu", Deployment = "shop-eu", LatencyMs = 1000 }).ToList());
+        records.AddRange(records.Take(20).Select(r => r with { RequestId = r.RequestId + "-plain", Deployment = null, LatencyMs = 1000 }).ToList());
         await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
             await log.AppendAsync(records);
 
@@ -197,7 +200,7 @@ public sealed class MonitorDeploymentTests
         var records = Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
         {
             RequestId = $"r{i}", Time = day1.AddDays(i / 10).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
-            Endpoint = "invocations", LatencyMs = 3, Rows = 1,
+            Endpoint = "invocations", Deployment = "shop", LatencyMs = 3, Rows = 1,
             InputsJson = """[{"amount":20,"age":40,"channel":"web","country":"NO"}]""",
             OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
         }).ToList();
@@ -236,7 +239,7 @@ public sealed class MonitorDeploymentTests
         {
             await log.AppendAsync(Enumerable.Range(0, 3).Select(i => new Keel.Core.PredictionLog.PredictionRecord
             {
-                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = 1, Arm = "champion", Endpoint = "invocations", LatencyMs = 10 * (i + 1), Rows = 3,
+                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "shop", LatencyMs = 10 * (i + 1), Rows = 3,
                 InputsJson = $"[{row},{row},{row}]", OutputsJson = $"[{answer},{answer},{answer}]",
             }).ToList());
             for (var i = 0; i < 3; i++) await log.AddFeedbackAsync(new($"r{i}", i < 2 ? """["no","no","no"]""" : """["yes","yes","yes"]""", day1.AddDays(1)));
@@ -262,7 +265,7 @@ public sealed class MonitorDeploymentTests
         await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
         {
             RequestId = $"r{i:00}", Time = day1.AddDays(i / 10).AddMinutes(i), Model = "shop", Version = 1, Arm = "champion",
-            Endpoint = "invocations", LatencyMs = i < 10 ? 3 : 5, Rows = 1,
+            Endpoint = "invocations", Deployment = "shop", LatencyMs = i < 10 ? 3 : 5, Rows = 1,
             InputsJson = """[{"amount":20,"age":40,"channel":"web","country":"NO"}]""",
             OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
         }).ToList());
@@ -301,7 +304,7 @@ public sealed class MonitorDeploymentTests
             await log.AppendAsync(Enumerable.Range(0, LogWindows.ProgressEvery + 1).Select(i => new Keel.Core.PredictionLog.PredictionRecord
             {
                 RequestId = $"r{i:000000}", Time = day1.AddSeconds(i / 10), Model = "shop", Version = 1, Arm = "champion",
-                Endpoint = "invocations", LatencyMs = 3, Rows = 1, InputsJson = "[{\"amount\":20}]", OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
+                Endpoint = "invocations", Deployment = "shop", LatencyMs = 3, Rows = 1, InputsJson = "[{\"amount\":20}]", OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
             }).ToList());
 
         var text = await h.RunAsync("monitor", "--deployment", "shop", "--no-store");

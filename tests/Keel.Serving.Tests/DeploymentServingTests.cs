@@ -126,10 +126,10 @@ public sealed class DeploymentServingTests(ServedModelFixture f)
         await using var written = await PredictionLogStores.OpenSqliteAsync(logPath);
         foreach (var id in ids)
         {
-            Assert.Equal("champion", (await written.GetAsync(id))!.Prediction.Arm);
+            Assert.Equal(("champion", "shadowed"), ((await written.GetAsync(id))!.Prediction.Arm, (await written.GetAsync(id))!.Prediction.Deployment));
             var shadow = await written.GetAsync(id + ".shadow");
             Assert.NotNull(shadow);
-            Assert.Equal("shadow", shadow.Prediction.Arm);
+            Assert.Equal(("shadow", "shadowed"), (shadow.Prediction.Arm, shadow.Prediction.Deployment));
         }
     }
 

@@ -36,6 +36,15 @@ public sealed class PostgresStoreScope : IAsyncDisposable
     /// <summary>The URI of the first store's schema, to open a second store on the same data.</summary>
     public string UriOf(KeelStore store) => store.Description[..store.Description.IndexOf(", artifacts", StringComparison.Ordinal)];
 
+    /// <summary>The schema <paramref name="store"/> was opened on.</summary>
+    public string SchemaOf(KeelStore store)
+    {
+        var uri = UriOf(store);
+        var at = uri.IndexOf("schema=", StringComparison.Ordinal) + 7;
+        var end = uri.IndexOf('&', at);
+        return end < 0 ? uri[at..] : uri[at..end];
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var s in _stores) await s.DisposeAsync();

@@ -52,7 +52,7 @@ public sealed class PostgresServerTests : IAsyncLifetime
             await log.AppendAsync([new Keel.Core.PredictionLog.PredictionRecord
             {
                 RequestId = "r1", Time = DateTimeOffset.UtcNow.AddMinutes(-2), Model = "credit", Version = 1, Arm = "champion",
-                Endpoint = "invocations", LatencyMs = 7, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+                Endpoint = "invocations", Deployment = "credit-api", LatencyMs = 7, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
             }]);
         using var reader = _f.Client(await _f.TokenAsync(TokenRole.Read));
         var html = await reader.GetStringAsync("ui/deployments/credit-api");

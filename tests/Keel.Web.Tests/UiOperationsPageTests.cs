@@ -33,7 +33,7 @@ public sealed class UiOperationsPageTests : UiServerTests
             await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new PredictionRecord
             {
                 RequestId = $"r{i}", Time = now.AddSeconds(-i * 10), Model = "credit", Version = 1 + i % 2, Arm = i % 2 == 0 ? "champion" : "challenger",
-                Endpoint = "invocations", LatencyMs = i, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+                Endpoint = "invocations", Deployment = "credit-api", LatencyMs = i, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
             }).ToList());
         var html = await HtmlAsync("ui/deployments/credit-api");
         Assert.Contains("id=\"traffic-split\"", html, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class UiOperationsPageTests : UiServerTests
         // 25,000 requests in the minute 23 hours ago, then 10 in the last minutes: the chart's last point is the latest minute.
         PredictionRecord Request(int i, DateTimeOffset at, double ms) => new()
         {
-            RequestId = $"q{i}", Time = at, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", LatencyMs = ms, Rows = 1,
+            RequestId = $"q{i}", Time = at, Model = "credit", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "busy", LatencyMs = ms, Rows = 1,
             InputsJson = "[{}]", OutputsJson = "[0]",
         };
         var early = now.AddHours(-23);
@@ -89,6 +89,9 @@ public sealed class UiOperationsPageTests : UiServerTests
         {
             await log.AppendAsync(Enumerable.Range(0, 25_000).Select(i => Request(i, early, 1)).ToList());
             await log.AppendAsync(Enumerable.Range(0, 10).Select(i => Request(25_000 + i, now.AddMinutes(-3), 40 + i)).ToList());
+            // The same model in the same minute, served by another deployment and without one: not this deployment's latency.
+            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => Request(26_000 + i, now.AddMinutes(-3), 900) with { Deployment = i % 2 == 0 ? "other" : null })
+                .ToList());
         }
         var points = ChartSpec(await HtmlAsync("ui/deployments/busy"), "latency").GetProperty("series")[0].GetProperty("points").EnumerateArray()
             .Select(p => (p[0].GetDouble(), p[1].GetDouble())).ToArray();

@@ -74,7 +74,7 @@ public sealed class UiBrowserTests(KeelServerFixture f) : IClassFixture<KeelServ
             await log.AppendAsync([new Keel.Core.PredictionLog.PredictionRecord
             {
                 RequestId = "r1", Time = DateTimeOffset.UtcNow.AddMinutes(-5), Model = "credit-risk", Version = 1, Arm = "champion",
-                Endpoint = "invocations", LatencyMs = 46, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+                Endpoint = "invocations", Deployment = "credit-api", LatencyMs = 46, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
             }]);
         var page = await f.PageAsync();
         await page.GotoAsync("ui/deployments/credit-api");

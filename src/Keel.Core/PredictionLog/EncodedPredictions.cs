@@ -11,18 +11,18 @@ namespace Keel.Core.PredictionLog;
 /// <param name="Count">How many records <paramref name="Bytes"/> holds.</param>
 public sealed record EncodedPredictions(ReadOnlyMemory<byte> Bytes, int Count)
 {
-    // Record: int32 size, then request id, time (ms), model, version, arm, endpoint, latency (double bits), rows, inputs, outputs;
-    // numbers as int64, text as int32 byte length and UTF-8.
-    private const int Fixed = 4 + 4 * 8 + 6 * 4;
+    // Record: int32 size, then request id, time (ms), model, version, arm, endpoint, deployment (empty: none), latency (double bits),
+    // rows, inputs, outputs; numbers as int64, text as int32 byte length and UTF-8.
+    private const int Fixed = 4 + 4 * 8 + 7 * 4;
 
     /// <summary>The bytes <see cref="Write"/> needs for one record whose inputs and outputs JSON take the given UTF-8 byte counts.</summary>
-    public static int Size(string requestId, string model, string arm, string endpoint, int inputsBytes, int outputsBytes) =>
+    public static int Size(string requestId, string model, string arm, string endpoint, string? deployment, int inputsBytes, int outputsBytes) =>
         Fixed + Encoding.UTF8.GetByteCount(requestId) + Encoding.UTF8.GetByteCount(model) + Encoding.UTF8.GetByteCount(arm)
-        + Encoding.UTF8.GetByteCount(endpoint) + inputsBytes + outputsBytes;
+        + Encoding.UTF8.GetByteCount(endpoint) + Encoding.UTF8.GetByteCount(deployment ?? "") + inputsBytes + outputsBytes;
 
     /// <summary>Writes one record into <paramref name="to"/>, which must be exactly <see cref="Size"/> bytes long.</summary>
     public static void Write(Span<byte> to, string requestId, DateTimeOffset time, string model, int version, string arm, string endpoint,
-        double latencyMs, int rows, ReadOnlySpan<byte> inputsJson, ReadOnlySpan<byte> outputsJson)
+        string? deployment, double latencyMs, int rows, ReadOnlySpan<byte> inputsJson, ReadOnlySpan<byte> outputsJson)
     {
         BinaryPrimitives.WriteInt32LittleEndian(to, to.Length);
         var at = to[4..];
@@ -32,6 +32,7 @@ public sealed record EncodedPredictions(ReadOnlyMemory<byte> Bytes, int Count)
         WriteInt64(ref at, version);
         WriteText(ref at, arm);
         WriteText(ref at, endpoint);
+        WriteText(ref at, deployment ?? "");
         WriteInt64(ref at, BitConverter.DoubleToInt64Bits(latencyMs));
         WriteInt64(ref at, rows);
         WriteBytes(ref at, inputsJson);
@@ -47,7 +48,7 @@ public sealed record EncodedPredictions(ReadOnlyMemory<byte> Bytes, int Count)
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            sizes[i] = Size(r.RequestId, r.Model, r.Arm, r.Endpoint, Encoding.UTF8.GetByteCount(r.InputsJson), Encoding.UTF8.GetByteCount(r.OutputsJson));
+            sizes[i] = Size(r.RequestId, r.Model, r.Arm, r.Endpoint, r.Deployment, Encoding.UTF8.GetByteCount(r.InputsJson), Encoding.UTF8.GetByteCount(r.OutputsJson));
             total += sizes[i];
         }
         var bytes = new byte[total];
@@ -55,7 +56,7 @@ public sealed record EncodedPredictions(ReadOnlyMemory<byte> Bytes, int Count)
         for (var i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            Write(bytes.AsSpan(at, sizes[i]), r.RequestId, r.Time, r.Model, r.Version, r.Arm, r.Endpoint, r.LatencyMs, r.Rows,
+            Write(bytes.AsSpan(at, sizes[i]), r.RequestId, r.Time, r.Model, r.Version, r.Arm, r.Endpoint, r.Deployment, r.LatencyMs, r.Rows,
                 Encoding.UTF8.GetBytes(r.InputsJson), Encoding.UTF8.GetBytes(r.OutputsJson));
             at += sizes[i];
         }
@@ -80,6 +81,7 @@ public sealed record EncodedPredictions(ReadOnlyMemory<byte> Bytes, int Count)
             Version = (int)ReadInt64(ref r),
             Arm = ReadBytes(ref r),
             Endpoint = ReadBytes(ref r),
+            Deployment = ReadBytes(ref r),
             LatencyMs = BitConverter.Int64BitsToDouble(ReadInt64(ref r)),
             Rows = (int)ReadInt64(ref r),
             InputsJson = ReadBytes(ref r),
@@ -149,6 +151,8 @@ public readonly ref struct Utf8PredictionRecord
     public ReadOnlySpan<byte> Arm { get; init; }
     /// <summary>Endpoint, UTF-8.</summary>
     public ReadOnlySpan<byte> Endpoint { get; init; }
+    /// <summary>Deployment name, UTF-8; empty when served without one.</summary>
+    public ReadOnlySpan<byte> Deployment { get; init; }
     /// <summary>Server-side latency in milliseconds.</summary>
     public double LatencyMs { get; init; }
     /// <summary>Number of rows predicted.</summary>
@@ -167,6 +171,7 @@ public readonly ref struct Utf8PredictionRecord
         Version = Version,
         Arm = Encoding.UTF8.GetString(Arm),
         Endpoint = Encoding.UTF8.GetString(Endpoint),
+        Deployment = Deployment.IsEmpty ? null : Encoding.UTF8.GetString(Deployment),
         LatencyMs = LatencyMs,
         Rows = Rows,
         InputsJson = Encoding.UTF8.GetString(InputsJson),

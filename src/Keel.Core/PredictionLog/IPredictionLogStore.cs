@@ -18,6 +18,9 @@ public sealed record PredictionRecord
     public required string Arm { get; init; }
     /// <summary>The endpoint, e.g. "invocations", "v2", "batch".</summary>
     public required string Endpoint { get; init; }
+    /// <summary>The deployment that served it; null when served without one (<c>keel serve --model</c>), or logged before the log
+    /// recorded deployments.</summary>
+    public string? Deployment { get; init; }
     /// <summary>Server-side latency in milliseconds (parse, predict, format).</summary>
     public double LatencyMs { get; init; }
     /// <summary>Number of rows predicted.</summary>
@@ -43,8 +46,12 @@ public readonly record struct LoggedLatency(DateTimeOffset Time, string Arm, dou
 /// <summary>Which logged predictions to list.</summary>
 public sealed record PredictionQuery
 {
-    /// <summary>Registered model name (required).</summary>
+    /// <summary>Registered model name (required): without <see cref="Deployment"/>, every request this model answered; with it, the
+    /// model whose requests logged before the log recorded deployments count as the deployment's.</summary>
     public required string Model { get; init; }
+    /// <summary>Only requests this deployment served (its champion's and its challenger's answers, whatever their model), and those of
+    /// <see cref="Model"/> logged before the log recorded deployments. Default null: by model alone.</summary>
+    public string? Deployment { get; init; }
     /// <summary>Only this version. Default null: every version.</summary>
     public int? Version { get; init; }
     /// <summary>Only requests at or after this time. Default null: from the start.</summary>

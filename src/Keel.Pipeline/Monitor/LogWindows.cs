@@ -35,7 +35,12 @@ internal static class LogWindows
         // Shadow copies were answered by the challenger and never returned: they are not the deployment's traffic, even when the
         // challenger is another version of the champion's model.
         // Beyond the cap, the newest requests: monitoring is about what the model sees now.
-        var query = new PredictionQuery { Model = model, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true };
+        // The requests this deployment served (not another deployment's, nor `keel serve --model`'s, of the same model); those logged before
+        // the log recorded deployments, by the champion's model.
+        var query = new PredictionQuery
+        {
+            Model = model, Deployment = d.Name, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true,
+        };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
         // are not), so a day of a million requests is not held as a million JSON documents.

@@ -95,7 +95,8 @@ internal sealed partial class ScoringEndpoint
             series.Latency.Observe(seconds);
             series.Answered(endpoint).Inc();
             series.Observe(table, answer);
-            writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes));
+            writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes)
+                { Deployment = d.File.Endpoint });
             d.Remember(requestId, arm);
             QueueReviews(d, requestId, arrived, table, answer, notes);
             if (decision.Shadow == Arm.Challenger && challenger is not null && championOutcome is not null
@@ -225,7 +226,7 @@ internal sealed partial class ScoringEndpoint
             series.Answered(copy.Endpoint).Inc();
             series.Observe(copy.Rows, copy.FirstRow, copy.Count, predictions);
             writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
-                share.TotalMilliseconds, copy.Rows, predictions, null, copy.FirstRow, copy.Count));
+                share.TotalMilliseconds, copy.Rows, predictions, null, copy.FirstRow, copy.Count) { Deployment = d.File.Endpoint });
         }
     }
 

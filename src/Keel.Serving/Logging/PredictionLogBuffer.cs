@@ -13,7 +13,11 @@ namespace Keel.Serving.Logging;
 /// <c>FirstRow</c>.. of <c>Input</c> (<c>RowCount</c> of them, -1: all; a shadow batch's copies share one table); <c>Output</c> answers them.
 /// </summary>
 internal readonly record struct PendingPrediction(string RequestId, DateTimeOffset Time, string Model, int Version, string Arm, string Endpoint,
-    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null, int FirstRow = 0, int RowCount = -1);
+    double LatencyMs, Table Input, Predictions Output, AnswerNotes? Notes = null, int FirstRow = 0, int RowCount = -1)
+{
+    /// <summary>The deployment that served the request; null when served without one.</summary>
+    public string? Deployment { get; init; }
+}
 
 /// <summary>
 /// The prediction log's queue, as encoded bytes in a few reused segments rather than one object graph per request. Holding each
@@ -59,7 +63,7 @@ internal sealed class PredictionLogBuffer : IDisposable
         var encoder = t_encoder ??= new Encoder();
         var inputs = encoder.Rows(p.Input, p.FirstRow, p.RowCount < 0 ? p.Input.RowCount - p.FirstRow : p.RowCount);
         var outputs = encoder.Answer(p.Output, p.Notes);
-        var size = EncodedPredictions.Size(p.RequestId, p.Model, p.Arm, p.Endpoint, inputs.Length, outputs.Length);
+        var size = EncodedPredictions.Size(p.RequestId, p.Model, p.Arm, p.Endpoint, p.Deployment, inputs.Length, outputs.Length);
         var signal = false;
         lock (_gate)
         {
@@ -79,7 +83,7 @@ internal sealed class PredictionLogBuffer : IDisposable
                 }
             }
             EncodedPredictions.Write(_current.Buffer.AsSpan(_current.Length, size), p.RequestId, p.Time, p.Model, p.Version, p.Arm, p.Endpoint,
-                p.LatencyMs, p.Output.Count, inputs, outputs);
+                p.Deployment, p.LatencyMs, p.Output.Count, inputs, outputs);
             _current.Length += size;
             _current.Count++;
             _queued++;

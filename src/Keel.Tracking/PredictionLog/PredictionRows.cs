@@ -8,10 +8,46 @@ namespace Keel.Tracking.PredictionLog;
 /// <summary>The predictions table's columns, the same on SQLite and PostgreSQL, and one row of it read back.</summary>
 internal static class PredictionRows
 {
-    public const string Columns = "request_id, time_ms, model, version, arm, endpoint, latency_ms, rows, inputs, outputs";
+    public const string Columns = "request_id, time_ms, model, version, arm, endpoint, latency_ms, rows, inputs, outputs, deployment";
 
-    /// <summary>The record in the reader's current row, selected as <see cref="Columns"/>; model, arm and endpoint (a few values over
-    /// many rows) through <paramref name="shared"/>.</summary>
+    /// <summary>
+    /// What a request served without a deployment stores as its deployment: the empty text, so that null is left to requests logged
+    /// before the column existed (a deployment's query takes those by model).
+    /// </summary>
+    public const string NoDeployment = "";
+
+    /// <summary>The condition and parameters of a <see cref="PredictionQuery"/> ($-parameters, among them <c>$limit</c>): clauses only for
+    /// what it names, since an untyped NULL parameter is an error on PostgreSQL.</summary>
+    public static (string Where, (string, object?)[] Args) Filter(PredictionQuery query)
+    {
+        var where = new List<string> { query.Deployment is null ? "model = $m" : "(deployment = $d OR (deployment IS NULL AND model = $m))" };
+        var args = new List<(string, object?)> { ("$m", query.Model), ("$limit", Math.Max(0, query.Limit)) };
+        if (query.Deployment is { } d) args.Add(("$d", d));
+        if (query.Version is { } v)
+        {
+            where.Add("version = $v");
+            args.Add(("$v", v));
+        }
+        if (query.From is { } from)
+        {
+            where.Add("time_ms >= $from");
+            args.Add(("$from", from.ToUnixTimeMilliseconds()));
+        }
+        if (query.To is { } to)
+        {
+            where.Add("time_ms < $to");
+            args.Add(("$to", to.ToUnixTimeMilliseconds()));
+        }
+        if (query.ExcludeArm is { } arm)
+        {
+            where.Add("arm <> $xarm");
+            args.Add(("$xarm", arm));
+        }
+        return (string.Join(" AND ", where), [.. args]);
+    }
+
+    /// <summary>The record in the reader's current row, selected as <see cref="Columns"/>; model, arm, endpoint and deployment (a few
+    /// values over many rows) through <paramref name="shared"/>.</summary>
     private static PredictionRecord Read(DbDataReader r, Func<string, string> shared) => new()
     {
         RequestId = r.GetString(0),
@@ -24,6 +60,7 @@ internal static class PredictionRows
         Rows = r.GetInt32(7),
         InputsJson = r.GetString(8),
         OutputsJson = r.GetString(9),
+        Deployment = r.IsDBNull(10) || r.GetString(10) is NoDeployment ? null : shared(r.GetString(10)),
     };
 
     /// <summary>The FROM … LIMIT tail of a query of the predictions <paramref name="where"/> selects, oldest first: the oldest

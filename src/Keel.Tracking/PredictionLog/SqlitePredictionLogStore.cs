@@ -84,12 +84,16 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
                 CREATE TABLE IF NOT EXISTS predictions (
                     request_id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL,
                     arm TEXT NOT NULL, endpoint TEXT NOT NULL, latency_ms REAL NOT NULL, rows INTEGER NOT NULL,
-                    inputs TEXT NOT NULL, outputs TEXT NOT NULL);
+                    inputs TEXT NOT NULL, outputs TEXT NOT NULL, deployment TEXT);
                 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model, time_ms);
                 CREATE TABLE IF NOT EXISTS feedback (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, time_ms INTEGER NOT NULL, outcome TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS feedback_request ON feedback (request_id);
                 """, ct);
+            // A log an older Keel wrote gets the deployment column; its rows keep null (a deployment's query takes them by model).
+            if (await conn.ScalarAsync(null, "SELECT COUNT(*) FROM pragma_table_info('predictions') WHERE name = 'deployment';", ct) is 0L)
+                await conn.ExecAsync(null, "ALTER TABLE predictions ADD COLUMN deployment TEXT;", ct);
+            await conn.ExecAsync(null, "CREATE INDEX IF NOT EXISTS predictions_deployment_time ON predictions (deployment, time_ms);", ct);
             return store;
         }
         catch (SqliteException e)
@@ -124,7 +128,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     // were queued saves decoding ten strings per record and encoding them again (bench/serving/logcost.cs).
     private static void Insert(sqlite3 db, EncodedPredictions records, CancellationToken ct)
     {
-        Check(raw.sqlite3_prepare_v2(db, $"INSERT INTO predictions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", out var stmt), db);
+        Check(raw.sqlite3_prepare_v2(db, $"INSERT INTO predictions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", out var stmt), db);
         using (stmt)
         {
             var span = records.Bytes.Span;
@@ -141,6 +145,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
                 raw.sqlite3_bind_int64(stmt, 8, r.Rows);
                 raw.sqlite3_bind_text(stmt, 9, r.InputsJson);
                 raw.sqlite3_bind_text(stmt, 10, r.OutputsJson);
+                raw.sqlite3_bind_text(stmt, 11, r.Deployment); // empty when served without a deployment (PredictionRows.NoDeployment)
                 var rc = raw.sqlite3_step(stmt);
                 raw.sqlite3_reset(stmt);
                 if ((rc & 0xFF) == raw.SQLITE_CONSTRAINT)
@@ -169,7 +174,8 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return StreamAsync(Where, query.Newest, Arguments(query), ct);
+        var (where, args) = PredictionRows.Filter(query);
+        return StreamAsync(where, query.Newest, args, ct);
     }
 
     private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
@@ -184,18 +190,9 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var conn = await ConnectAsync(ct);
-        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, Where, query.Newest, Arguments(query), ct)) yield return l;
+        var (where, args) = PredictionRows.Filter(query);
+        await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, query.Newest, args, ct)) yield return l;
     }
-
-    /// <summary>The condition of a <see cref="PredictionQuery"/>, its parameters <see cref="Arguments"/> (a null one leaves its clause out).</summary>
-    private const string Where = """
-        model = $m AND ($v IS NULL OR version = $v) AND ($from IS NULL OR time_ms >= $from) AND ($to IS NULL OR time_ms < $to)
-          AND ($xarm IS NULL OR arm <> $xarm)
-        """;
-
-    private static (string, object?)[] Arguments(PredictionQuery query) =>
-        [("$m", query.Model), ("$v", query.Version), ("$from", query.From?.ToUnixTimeMilliseconds()), ("$to", query.To?.ToUnixTimeMilliseconds()),
-         ("$xarm", query.ExcludeArm), ("$limit", Math.Max(0, query.Limit))];
 
     public ValueTask DisposeAsync()
     {

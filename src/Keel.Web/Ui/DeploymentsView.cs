@@ -71,21 +71,23 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         return Page($"Deployment {name}", "Deployments", body.ToString());
     }
 
-    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from every request in the store's prediction log
+    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from every request of the deployment in the prediction log
     /// (none when no log was written).</summary>
     private async Task<List<ChartSeries>> LatencyAsync(Deployment d, DateTimeOffset now, CancellationToken ct)
     {
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct);
         if (log is null) return [];
         var byArm = new SortedDictionary<string, SortedDictionary<long, List<double>>>(StringComparer.Ordinal);
-        foreach (var model in new[] { d.Champion, d.Challenger }.OfType<string>().Select(ModelOf).Distinct(StringComparer.Ordinal))
-            await foreach (var r in log.ReadLatenciesAsync(new PredictionQuery { Model = model, From = now - LiveWindow, Limit = int.MaxValue }, ct))
-            {
-                if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];
-                var minute = r.Time.ToUnixTimeMilliseconds() / 60_000;
-                if (!minutes.TryGetValue(minute, out var latencies)) minutes[minute] = latencies = [];
-                latencies.Add(r.LatencyMs);
-            }
+        // The requests this deployment served, whatever model answered them (and those logged before the log recorded deployments, by the
+        // champion's model).
+        var query = new PredictionQuery { Model = ModelOf(d.Champion), Deployment = d.Name, From = now - LiveWindow, Limit = int.MaxValue };
+        await foreach (var r in log.ReadLatenciesAsync(query, ct))
+        {
+            if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];
+            var minute = r.Time.ToUnixTimeMilliseconds() / 60_000;
+            if (!minutes.TryGetValue(minute, out var latencies)) minutes[minute] = latencies = [];
+            latencies.Add(r.LatencyMs);
+        }
         return byArm.Select(arm => new ChartSeries(arm.Key, arm.Value.Select(m =>
         {
             m.Value.Sort();

@@ -47,7 +47,7 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
     {
         // Non-ASCII text in the fields the server encodes as UTF-8 bytes, handed to the store as the writer hands them.
         var a = Record("a1", T0) with { Model = "crédit-risk", InputsJson = """[{"Home":"propriétaire ✓","Income":129}]""" };
-        var b = Record("b1", T0.AddMilliseconds(7), version: 3) with { Model = "crédit-risk", LatencyMs = 0.125, Rows = 2 };
+        var b = Record("b1", T0.AddMilliseconds(7), version: 3) with { Model = "crédit-risk", LatencyMs = 0.125, Rows = 2, Deployment = "crédit-eu" };
         await Subject.AppendAsync(EncodedPredictions.From([a, b]));
         Assert.Equal(a, (await Subject.GetAsync("a1"))!.Prediction);
         Assert.Equal(b, (await Subject.GetAsync("b1"))!.Prediction);
@@ -71,6 +71,26 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         var got = await Subject.GetAsync("a1");
         Assert.Equal(["\"bad\"", "\"good\""], got!.Feedback.Select(f => f.OutcomeJson));
         Assert.Equal(T0.AddSeconds(1), got.Feedback[0].Time);
+    }
+
+    [Fact]
+    public async Task Read_ByDeployment_ItsRequestsWhateverTheModelAndNoOneElses()
+    {
+        await Subject.AppendAsync([
+            Record("a", T0) with { Deployment = "credit" },
+            Record("b", T0.AddSeconds(1), model: "shop", arm: "challenger") with { Deployment = "credit" },
+            Record("c", T0.AddSeconds(2)) with { Deployment = "credit-eu" },
+            Record("d", T0.AddSeconds(3)),
+            Record("e", T0.AddSeconds(4)) with { Deployment = "credit" },
+        ]);
+        var credit = new PredictionQuery { Model = "credit-risk", Deployment = "credit" };
+        // Its champion's and its challenger's answers (another model); not another deployment's, nor those served without one.
+        Assert.Equal(["a", "b", "e"], (await Subject.ListAsync(credit)).Select(p => p.Prediction.RequestId));
+        var latencies = new List<LoggedLatency>();
+        await foreach (var l in Subject.ReadLatenciesAsync(credit with { From = T0.AddSeconds(1) })) latencies.Add(l);
+        Assert.Equal(["challenger", "champion"], latencies.Select(l => l.Arm));
+        Assert.Equal(["a", "c", "d", "e"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(("credit", null), ((await Subject.GetAsync("b"))!.Prediction.Deployment, (await Subject.GetAsync("d"))!.Prediction.Deployment));
     }
 
     [Fact]

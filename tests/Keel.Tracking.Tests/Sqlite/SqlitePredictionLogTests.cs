@@ -54,6 +54,30 @@ public sealed class SqlitePredictionLogTests : PredictionLogContract
         Assert.Equal(4096L, await PragmaAsync(old, "page_size"));
     }
 
+    [Fact]
+    public async Task Open_LogWrittenBeforeDeploymentsWereRecorded_AddsTheColumnAndADeploymentQueryTakesItsRowsByModel()
+    {
+        var old = Path.Combine(_folder.Path, "before.db");
+        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={old};Pooling=False"))
+        {
+            await conn.OpenAsync();
+            await using var cmd = conn.CreateCommand();
+            // The table as Keel created it before the deployment column.
+            cmd.CommandText = """
+                CREATE TABLE predictions (request_id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, model TEXT NOT NULL, version INTEGER NOT NULL,
+                    arm TEXT NOT NULL, endpoint TEXT NOT NULL, latency_ms REAL NOT NULL, rows INTEGER NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL);
+                INSERT INTO predictions VALUES ('old-credit', 1, 'credit-risk', 1, 'champion', 'invocations', 1.5, 1, '[{}]', '[{"label":"good"}]');
+                INSERT INTO predictions VALUES ('old-shop', 2, 'shop', 1, 'champion', 'invocations', 1.5, 1, '[{}]', '[{"label":"good"}]');
+                """;
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using var store = await PredictionLogStores.OpenSqliteAsync(old);
+        await store.AppendAsync([Record("new", T0) with { Deployment = "credit" }, Record("other", T0) with { Deployment = "credit-eu" }]);
+        var read = await store.ListAsync(new PredictionQuery { Model = "credit-risk", Deployment = "credit" });
+        Assert.Equal(["old-credit", "new"], read.Select(p => p.Prediction.RequestId));
+        Assert.Null(read[0].Prediction.Deployment);
+    }
+
     private static async Task<object?> PragmaAsync(string file, string name)
     {
         await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
