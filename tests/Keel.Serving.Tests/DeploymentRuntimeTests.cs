@@ -135,6 +135,35 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
     }
 
     [Fact]
+    public async Task ReArmedInTheStore_AsKeelRetrainDoes_TheRunningServerStartsTheRolloutAgain()
+    {
+        const string yaml = """
+            endpoint: rearm
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: {canary: {steps: [100], advance_after: {requests: 100000}}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using (var back = await ServedModelFixture.PostAsync(client, "admin/deployments/rearm/rollback", """{"reason":"drill"}"""))
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        await UntilAsync(async () => (await F.Store.Deployments.GetAsync("rearm"))!.State.Phase == RolloutPhase.RolledBack);
+        // `keel retrain --deployment` registers a new challenger version and moves a finished deployment back to created.
+        var stored = (await F.Store.Deployments.GetAsync("rearm"))!;
+        await F.Store.Deployments.ChangeStateAsync("rearm", DeploymentEventKind.Start, stored.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
+            "keel retrain (tester)", "challenger credit-risk@challenger is now credit-risk:2");
+        await UntilAsync(async () =>
+        {
+            using var r = await PostAsync(client, 4);
+            return Arm(r) == "challenger";
+        });
+        await UntilAsync(async () => (await F.Store.Deployments.GetAsync("rearm"))!.State.Phase == RolloutPhase.Running);
+        var history = await F.Store.Deployments.GetHistoryAsync("rearm");
+        Assert.Equal(("keel serve", RolloutPhase.Created, RolloutPhase.Running), (history[^1].Actor, history[^1].From!.Phase, history[^1].To.Phase));
+    }
+
+    [Fact]
     public async Task ServeDeployment_RoutingKeyField_SplitsWithinToleranceAndStaysSticky()
     {
         const string yaml = """

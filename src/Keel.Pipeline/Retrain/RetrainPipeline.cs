@@ -206,16 +206,16 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         return $"not promoted: {Describe(c)}; {why}";
     }
 
-    /// <summary>Moves a finished deployment back to created (a start event: the server begins the strategy from its first step when it
-    /// loads a created deployment with a challenger); a running one follows the challenger alias by itself.</summary>
+    /// <summary>Moves a finished deployment back to created (a start event: a running server begins the strategy from its first step at
+    /// its next poll of the store, a starting one when it loads the deployment); a running one follows the challenger alias by itself.</summary>
     private async Task<string> StartRolloutAsync(Deployment d, RegisteredOut registered, CancellationToken ct)
     {
         var version = $"{registered.Name}:{registered.Version}";
         if (d.State.Phase == RolloutPhase.Running)
             return $"deployment '{d.Name}' is running its {d.Strategy} rollout; its challenger {d.Challenger} now names {version}";
         var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Start, d.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
-            actor, $"keel retrain: challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts when the server loads the deployment", ct);
-        return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): its {d.Strategy} rollout of {version} starts when the server loads it";
+            actor, $"keel retrain: challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts at the server's next poll, or when a server loads the deployment", ct);
+        return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): its {d.Strategy} rollout of {version} starts at the serving server's next poll, or when a server loads it";
     }
 
     /// <summary>The comparison rows' labels in the champion's class order (its probabilities' columns).</summary>

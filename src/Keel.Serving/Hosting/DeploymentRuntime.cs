@@ -304,6 +304,8 @@ internal sealed class DeploymentRuntime : BackgroundService
             Policy.Adopt(stored.State);
             _log.LogWarning("Deployment {Endpoint}: following the store: {From} at {FromPercent}% ({FromMode}) to {Phase} at {Percent}% ({Mode})", File.Endpoint,
                 before.Phase, before.ChallengerPercent, before.Mode, stored.State.Phase, stored.State.ChallengerPercent, stored.State.Mode);
+            // Re-armed elsewhere (`keel retrain` after a new challenger version): started here as when a server loads a created deployment.
+            if (stored.State.Phase == RolloutPhase.Created && File.Challenger is not null && _challenger is not null) Record(Policy.Start(_options.Actor));
             return true;
         }
         finally
