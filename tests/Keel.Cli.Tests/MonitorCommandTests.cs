@@ -334,6 +334,25 @@ public sealed class MonitorDeploymentTests
         Assert.DoesNotContain("left out", whole.Description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LogWindows_ChampionAndChallengerAnswered_DescriptionSaysWhichAnsweredHowMany()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = i % 4 == 0 ? 2 : 1, Arm = i % 4 == 0 ? "challenger" : "champion",
+                Endpoint = "invocations", Deployment = "shop", LatencyMs = 3, Rows = 1, InputsJson = "[{\"amount\":20}]",
+                OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
+            }).ToList());
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+
+        var current = await LogWindows.ReadAsync(store, "shop", null, null, null, null, CancellationToken.None);
+
+        Assert.Equal("prediction log of deployment shop (20 requests, 20 rows; answered by shop:1 (champion) 15, shop:2 (challenger) 5)", current.Description);
+    }
+
     internal sealed class SetClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

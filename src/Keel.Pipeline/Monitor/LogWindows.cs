@@ -83,6 +83,12 @@ internal static class LogWindows
             WindowPerformanceFigures.Add(figures, labelled.Count > 0 ? labelled : null, FeedbackJoin.AllPredictions(answered));
         }
         var read = $"{requests.Count:N0} request{(requests.Count == 1 ? "" : "s")}, {times.Count:N0} row{(times.Count == 1 ? "" : "s")}";
+        // During a rollout two versions answer: say which answered how many, since the answers' figures mix them.
+        var answeredBy = requests.CountBy(r => (r.Prediction.Model, r.Prediction.Version, r.Prediction.Arm))
+            .OrderBy(g => g.Key.Arm == "champion" ? 0 : 1).ThenBy(g => g.Key.Arm, StringComparer.Ordinal).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Version).ToArray();
+        if (answeredBy.Length > 1)
+            read += "; answered by " + string.Join(", ", answeredBy.Select(g => $"{g.Key.Model}:{g.Key.Version} ({g.Key.Arm}) {g.Value:N0}"));
         var leftOut = requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct);
         return new CurrentData(timed, windows, Serving, leftOut
             ? $"prediction log of deployment {deployment} (its newest {read}; the older requests of the range were left out: name a shorter one with --from and --to)"
