@@ -162,6 +162,19 @@ public sealed class DeploymentsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ReviewList_MoreWaitingThanTheLimit_SaysHowManyWait()
+    {
+        await RegisterTwoVersionsAsync();
+        await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File));
+        await using (var store = await StoreAsync())
+            for (var i = 0; i < 3; i++) await store.Deployments.EnqueueReviewAsync(new ReviewItem(0, "credit", $"req-{i}", "{}", "{}", 0.5, DateTimeOffset.UtcNow));
+        var two = await _cli.RunAsync("review", "list", "--limit", "2");
+        Assert.Contains("The 2 oldest of 3 waiting; --limit N shows more.", two.Console);
+        Assert.Equal(3, (await _cli.RunAsync("review", "list", "--limit", "2", "--json")).Json().GetProperty("total").GetInt64());
+        Assert.DoesNotContain("oldest of", (await _cli.RunAsync("review", "list", "--limit", "3")).Console);
+    }
+
+    [Fact]
     public async Task TokensCreateRevoke_TokenVerifiesThenRefused()
     {
         var created = await _cli.RunAsync("tokens", "create", "feedback-service", "--json");

@@ -30,9 +30,10 @@ internal static class ReviewCommand
             await using var store = await o.OpenForReadingAsync(result, ct);
             if (result.GetValue(deployment) is { } name) await DeploymentsCommand.RequireAsync(store.Deployments, name, ct);
             var items = await store.Deployments.ListReviewsAsync(result.GetValue(deployment), result.GetValue(all), result.GetValue(limit), ct);
+            var total = items.Count < result.GetValue(limit) ? items.Count : await store.Deployments.CountReviewsAsync(result.GetValue(deployment), result.GetValue(all), ct);
             if (result.GetValue(json))
             {
-                Json.Write(o.Context.Out, new { items });
+                Json.Write(o.Context.Out, new { items, total });
                 return KeelApp.ExitOk;
             }
             if (items.Count == 0)
@@ -46,6 +47,8 @@ internal static class ReviewCommand
                 table.AddRow(i.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(i.Deployment), Markup.Escape(i.RequestId), Format.Time(i.QueuedAt),
                     Format.Metric(i.Confidence), Markup.Escape(i.OutputJson), Markup.Escape(i.InputJson), Markup.Escape(i.Label is null ? "—" : $"{i.Label} ({i.LabelledBy})"));
             o.Context.Console.Write(table);
+            if (total > items.Count)
+                o.Context.Console.MarkupLineInterpolated($"The {items.Count:N0} oldest of {total:N0} {(result.GetValue(all) ? "items" : "waiting")}; --limit N shows more.");
             return KeelApp.ExitOk;
         });
         return command;

@@ -35,6 +35,9 @@ public interface IDeploymentStore
     /// <summary>Review items oldest first: only pending ones unless <paramref name="includeLabelled"/>; of one deployment when named; at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ReviewItem>> ListReviewsAsync(string? deployment, bool includeLabelled, int limit, CancellationToken ct = default);
 
+    /// <summary>How many review items <see cref="ListReviewsAsync"/> would list without a limit.</summary>
+    Task<long> CountReviewsAsync(string? deployment, bool includeLabelled, CancellationToken ct = default);
+
     /// <summary>The review item with <paramref name="id"/>, or null.</summary>
     Task<ReviewItem?> GetReviewAsync(long id, CancellationToken ct = default);
 

@@ -83,7 +83,9 @@ internal static class AdminEndpoints
             var limit = c.Request.Query["limit"].FirstOrDefault() is { } l
                 ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw RequestException.Bad($"limit '{l}': expected a positive whole number.")
                 : 50;
-            return Results.Json(new { items = await d.Store.ListReviewsAsync(d.File.Endpoint, all, limit, c.RequestAborted) }, JsonOptions);
+            var items = await d.Store.ListReviewsAsync(d.File.Endpoint, all, limit, c.RequestAborted);
+            var total = items.Count < limit ? items.Count : await d.Store.CountReviewsAsync(d.File.Endpoint, all, c.RequestAborted);
+            return Results.Json(new { items, total }, JsonOptions);
         });
         app.MapPost("/admin/reviews/{id}/label", async (HttpContext c, string id) =>
         {

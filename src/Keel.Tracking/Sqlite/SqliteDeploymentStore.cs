@@ -109,10 +109,17 @@ internal sealed partial class SqliteDeploymentStore(StoreDatabase db, TimeProvid
     public Task<IReadOnlyList<ReviewItem>> ListReviewsAsync(string? deployment, bool includeLabelled, int limit, CancellationToken ct = default)
     {
         if (limit < 1) throw new KeelInputException($"review list limit {limit}: expected at least 1");
-        var where = (deployment is null ? "1 = 1" : "deployment = $d") + (includeLabelled ? "" : " AND labelled_at IS NULL");
         return db.ReadAsync<IReadOnlyList<ReviewItem>>(async (conn, tx) =>
-            await conn.QueryAsync(tx, $"{ReviewSelect} WHERE {where} ORDER BY id LIMIT $l;", ReadReview, ct, ("$d", deployment), ("$l", limit)), ct);
+            await conn.QueryAsync(tx, $"{ReviewSelect} WHERE {ReviewWhere(deployment, includeLabelled)} ORDER BY id LIMIT $l;", ReadReview, ct,
+                ("$d", deployment), ("$l", limit)), ct);
     }
+
+    public Task<long> CountReviewsAsync(string? deployment, bool includeLabelled, CancellationToken ct = default) =>
+        db.ReadAsync(async (conn, tx) => Convert.ToInt64(await conn.ScalarAsync(tx, $"SELECT COUNT(*) FROM review_items WHERE {ReviewWhere(deployment, includeLabelled)};", ct,
+            ("$d", deployment)), System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    private static string ReviewWhere(string? deployment, bool includeLabelled) =>
+        (deployment is null ? "1 = 1" : "deployment = $d") + (includeLabelled ? "" : " AND labelled_at IS NULL");
 
     public Task<ReviewItem?> GetReviewAsync(long id, CancellationToken ct = default) =>
         db.ReadAsync(async (conn, tx) => (await conn.QueryAsync(tx, $"{ReviewSelect} WHERE id = $id;", ReadReview, ct, ("$id", id))).FirstOrDefault(), ct);

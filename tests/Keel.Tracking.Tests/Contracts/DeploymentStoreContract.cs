@@ -118,6 +118,7 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
         var f = await Store.LabelReviewAsync(a.Id, "bad", "ann");
         Assert.Equal(new Feedback("req-1", "bad", T0.AddMinutes(5), "review", "ann"), f);
         Assert.Equal(["req-2"], (await Store.ListReviewsAsync(null, false, 10)).Select(r => r.RequestId));
+        Assert.Equal((1L, 2L, 0L), (await Store.CountReviewsAsync("credit", false), await Store.CountReviewsAsync(null, true), await Store.CountReviewsAsync("other", true)));
         var labelled = (await Store.ListReviewsAsync("credit", true, 10))[0];
         Assert.Equal(("bad", "ann", (DateTimeOffset?)T0.AddMinutes(5), 0.55), (labelled.Label, labelled.LabelledBy, labelled.LabelledAt, labelled.Confidence));
         Assert.Equal([f], await Store.ListFeedbackAsync("req-1"));
@@ -182,6 +183,7 @@ public abstract class DeploymentStoreContract : StoreContract<IDeploymentStore>
         for (var i = 0; i < 5; i++) await Store.EnqueueReviewAsync(new ReviewItem(0, "credit", $"req-{i}", "{}", "{}", double.NaN, T0));
         var two = await Store.ListReviewsAsync("credit", false, 2);
         Assert.Equal(["req-0", "req-1"], two.Select(r => r.RequestId));
+        Assert.Equal(5, await Store.CountReviewsAsync("credit", false));
         Assert.True(double.IsNaN(two[0].Confidence));
     }
 
