@@ -29,6 +29,7 @@ public sealed class UiOperationsPageTests : UiServerTests
         }, "ann");
         await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 10, 0), "ann", null);
         await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Step, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 25, 1), "keel", "guards held");
+        await F.Store.Deployments.ChangeStateAsync("credit-api", DeploymentEventKind.Rollback, new DeploymentState(RolloutPhase.RolledBack, DeploymentMode.Full, 0, 1), "rollout", "guard");
         await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(F.Store.DatabasePath)))
             await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new PredictionRecord
             {
@@ -41,6 +42,9 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Contains("id=\"latency\"", html, StringComparison.Ordinal);
         Assert.Contains("10 % → 25 %", html, StringComparison.Ordinal);
         Assert.Contains("guards held", html, StringComparison.Ordinal);
+        // Phases as the CLI and the files write them, and the way on after a rollback.
+        Assert.Contains("running &#x2192; rolled_back", html, StringComparison.Ordinal);
+        Assert.Contains("`keel deployments start credit-api` starts a new attempt", html, StringComparison.Ordinal);
         Assert.Contains("/ui/deployments/credit-api", await HtmlAsync("ui/deployments"), StringComparison.Ordinal);
     }
 

@@ -45,6 +45,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
             .Append($"<dt>Champion</dt><dd>{E(d.Champion)}</dd><dt>Challenger</dt><dd>{E(d.Challenger ?? "–")}</dd>")
             .Append($"<dt>Strategy</dt><dd>{E(d.Strategy)}</dd><dt>Phase</dt><dd>{E(Lower(d.State.Phase))}</dd><dt>Mode</dt><dd>{E(Lower(d.State.Mode))}</dd>")
             .Append($"<dt>File version</dt><dd>{d.SpecVersion.ToString(CultureInfo.InvariantCulture)}</dd></dl>");
+        if (d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null)
+            body.Append(Note($"Rolled back: the champion answers everything. `keel deployments start {d.Name}` starts a new attempt from the strategy's first step."));
         body.Append("<div class=\"charts\">")
             .Append(BarChart("traffic-split", "Traffic split now (% of live requests)", ["champion", "challenger"], [100 - d.State.ChallengerPercent, d.State.ChallengerPercent], "% of traffic"));
         var now = store.Options.Time.GetUtcNow();
@@ -102,7 +104,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     /// <summary>The registered model a reference such as "credit@champion" or "credit:3" names.</summary>
     internal static string ModelOf(string reference) => reference.Split('@', ':')[0];
 
-    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+    /// <summary>An enum value as the deployment files, the CLI and the API write it: snake_case ("RolledBack" → "rolled_back").</summary>
+    private static string Lower<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static string Percent(double p) => p.ToString("0.#", CultureInfo.InvariantCulture) + " %";
 }
