@@ -44,6 +44,53 @@ public sealed class BatchPredictTests(ServedModelFixture f)
         }
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("jsonl")]
+    [InlineData("parquet")]
+    public async Task Predict_Keep_CopiesTheColumnsAfterRowAndPredictsTheSame(string outputFormat)
+    {
+        var model = await ModelLoader.LoadAsync(f.Store.Artifacts, f.Champion);
+        // An id the model does not read, a column it does (Income), the label it was trained on, and a missing id.
+        var lines = File.ReadAllLines(f.CsvPath).Take(1201).Select((l, i) => (i == 0 ? "customer_id" : i == 7 ? "" : $"c-{i - 1:0000}") + "," + l).ToArray();
+        var input = Path.Combine(f.Folder, $"keep-in-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(input, lines);
+        var kept = Path.Combine(f.Folder, $"keep-out-{Guid.NewGuid():N}.{outputFormat}");
+        var plain = Path.Combine(f.Folder, $"plain-out-{Guid.NewGuid():N}.{outputFormat}");
+        await BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = kept, ChunkRows = 500, Keep = ["customer_id", "Income", "Status"] }, null, CancellationToken.None);
+        await BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = plain, ChunkRows = 500 }, null, CancellationToken.None);
+
+        var source = TableReader.Read(input, new ReadOptions()).Table;
+        var withKept = TableReader.Read(kept, new ReadOptions()).Table;
+        var without = TableReader.Read(plain, new ReadOptions()).Table;
+        Assert.Equal(["row", "customer_id", "Income", "Status", "predicted", .. model.Model.Classes.Select(c => "p_" + c)], withKept.Columns.Select(c => c.Name));
+        Assert.Equal(1200, withKept.RowCount);
+        foreach (var r in new[] { 0, 6, 499, 500, 1199 })
+        {
+            Assert.Equal(source["customer_id"].Format(r), withKept["customer_id"].Format(r));
+            Assert.Equal(source["Income"].Format(r), withKept["Income"].Format(r));
+            Assert.Equal(source["Status"].Format(r), withKept["Status"].Format(r));
+            Assert.Equal(without["p_good"].Format(r), withKept["p_good"].Format(r));
+        }
+        Assert.True(withKept["customer_id"].IsMissing(6));
+    }
+
+    [Theory]
+    [InlineData("status", "--keep status: keep-bad.csv has no column of that name; did you mean 'Status'?")]
+    [InlineData("p_good", "--keep p_good: the output has a column of that name (row, predicted, p_")]
+    [InlineData("Income,Income", "--keep Income: named twice.")]
+    public async Task Predict_KeepBadColumn_ErrorNamesItAndLeavesNoOutput(string keep, string expected)
+    {
+        var model = await ModelLoader.LoadAsync(f.Store.Artifacts, f.Champion);
+        var input = Path.Combine(f.Folder, "keep-bad.csv");
+        await File.WriteAllLinesAsync(input, File.ReadAllLines(f.CsvPath).Take(50));
+        var output = Path.Combine(f.Folder, $"keep-bad-{Guid.NewGuid():N}.csv");
+        var e = await Assert.ThrowsAsync<KeelInputException>(() =>
+            BatchPredictor.RunAsync(model, new BatchPredictOptions { Input = input, Output = output, Keep = keep.Split(',') }, null, CancellationToken.None));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public async Task Predict_BadValueInALaterChunk_ErrorNamesFileRowAndColumnAndLeavesNoOutput()
     {

@@ -18,10 +18,11 @@ internal static class PredictCommand
         var chunk = new Option<int>("--chunk-rows") { Description = "Rows predicted at a time", DefaultValueFactory = _ => 50_000 };
         var explain = new Option<bool>("--explain") { Description = "Add each row's largest per-column contributions (linear and tree models)" };
         var top = new Option<int>("--explain-top") { Description = "Contributions per row with --explain", DefaultValueFactory = _ => 3 };
+        var keep = new Option<string?>("--keep") { Description = "Input columns to copy into the output after row, comma-separated (e.g. an id to join on)" };
         var text = CommandOptions.TextFileOptions();
         var command = new Command("predict", "Predict a file with a registered model (streamed in chunks; columns matched by name)")
         {
-            model, input, output, chunk, explain, top, text.Encoding, text.Delimiter, text.Decimal, json,
+            model, input, output, chunk, explain, top, keep, text.Encoding, text.Delimiter, text.Decimal, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -39,6 +40,7 @@ internal static class PredictCommand
                 ChunkRows = result.GetValue(chunk),
                 Explain = result.GetValue(explain) ? result.GetValue(top) : 0,
                 Text = reading,
+                Keep = result.GetValue(keep) is { } kept ? kept.Split(',').Select(c => c.Trim()).ToArray() : [],
             };
             var quiet = result.GetValue(json);
             var watch = Stopwatch.StartNew();

@@ -22,6 +22,9 @@ public sealed record ChunkReadOptions
     /// <see cref="ReadOptions.Decimal"/> (types come from the schema, missing tokens from <see cref="MissingTokens"/>). Default: UTF-8,
     /// checked strictly; the delimiter detected; a decimal comma in a semicolon-delimited file.</summary>
     public ReadOptions Text { get; init; } = new();
+
+    /// <inheritdoc cref="BindingOptions.Requested"/>
+    public IReadOnlyCollection<string> Requested { get; init; } = [];
 }
 
 /// <summary>One chunk of a file bound to a schema: its rows and the 0-based index of its first row in the file.</summary>
@@ -80,7 +83,7 @@ public static class ChunkedTableReader
             var b = new SchemaBoundTableBuilder(schema, buffer.Count, new BindingOptions
             {
                 Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma,
-                MissingColumnAdvice = "add each to the file as a column (an empty value is read as missing)",
+                MissingColumnAdvice = "add each to the file as a column (an empty value is read as missing)", Requested = options.Requested,
             });
             var slots = header.Select(b.ColumnIndex).ToArray();
             foreach (var s in slots.Where(s => s >= 0)) b.MarkPresent(s);
@@ -127,7 +130,7 @@ public static class ChunkedTableReader
                 var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions
                 {
                     Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma,
-                    MissingColumnAdvice = "give each line its key (null for a missing value)",
+                    MissingColumnAdvice = "give each line its key (null for a missing value)", Requested = options.Requested,
                 });
                 for (var r = 0; r < lines.Count; r++)
                 {
@@ -186,7 +189,7 @@ public static class ChunkedTableReader
             long first = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                var table = Task.Run(() => ReadGroupAsync(reader, g, fields, schema, name, first, options.MissingTokens)).GetAwaiter().GetResult();
+                var table = Task.Run(() => ReadGroupAsync(reader, g, fields, schema, name, first, options)).GetAwaiter().GetResult();
                 yield return new BoundChunk(table, first);
                 first += table.RowCount;
             }
@@ -198,13 +201,14 @@ public static class ChunkedTableReader
     }
 
     private static async Task<Table> ReadGroupAsync(ParquetReader reader, int g, DataField[] fields, DataSchema schema, string name, long first,
-        IReadOnlyList<string> missingTokens)
+        ChunkReadOptions options)
     {
         using var group = reader.OpenRowGroupReader(g);
         var n = checked((int)group.RowCount);
         var b = new SchemaBoundTableBuilder(schema, n, new BindingOptions
         {
-            Source = name, FirstRow = first, MissingTokens = missingTokens, MissingColumnAdvice = "add each to the file as a column (nulls are read as missing)",
+            Source = name, FirstRow = first, MissingTokens = options.MissingTokens, MissingColumnAdvice = "add each to the file as a column (nulls are read as missing)",
+            Requested = options.Requested,
         });
         foreach (var f in fields)
         {

@@ -26,6 +26,10 @@ public sealed record BindingOptions
     /// <summary>What a missing-column message advises. Default: "send null for a missing value" (a request).</summary>
     public string MissingColumnAdvice { get; init; } = "send null for a missing value";
 
+    /// <summary>Columns bound because <c>keel predict --keep</c> asked for them, not because the model reads them; a missing one is
+    /// named as --keep's. Default none.</summary>
+    public IReadOnlyCollection<string> Requested { get; init; } = [];
+
     /// <summary>The defaults: source "request", first row 0, the default missing tokens.</summary>
     public static BindingOptions Default { get; } = new();
 
@@ -167,8 +171,10 @@ public sealed class SchemaBoundTableBuilder
     {
         if (Array.IndexOf(_seen, false) >= 0)
         {
-            var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
             var unused = _unused.ToList();
+            if (_schema.Columns.Where((_, c) => !_seen[c]).FirstOrDefault(c => _options.Requested.Contains(c.Name)) is { } asked)
+                throw new KeelInputException($"--keep {asked.Name}: {_options.Source} has no column of that name{(ColumnNames.Closest(asked.Name, unused) is { } near ? $"; did you mean '{near}'?" : ".")}");
+            var absent = _schema.Columns.Where((_, c) => !_seen[c]).ToArray();
             var names = string.Join(", ", absent.Select(c => $"'{c.Name}' ({Lower(c.Type)}{(ColumnNames.Closest(c.Name, unused) is { } sent ? $"; the input has '{sent}'" : "")})"));
             throw new KeelInputException(
                 $"{_options.Source}: missing column{(absent.Length > 1 ? "s" : "")} {names}, which the model expects; {_options.MissingColumnAdvice}.");

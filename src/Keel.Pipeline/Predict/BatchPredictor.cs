@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Keel.Core;
+using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.Data;
 using Keel.Data.Binding;
@@ -28,6 +29,10 @@ public sealed record BatchPredictOptions
 
     /// <inheritdoc cref="ChunkReadOptions.Text"/>
     public Keel.Data.ReadOptions Text { get; init; } = new();
+
+    /// <summary>Input columns copied into the output after <c>row</c>, as text (an ID to join on, say), whether the model reads them or
+    /// not. Default none.</summary>
+    public IReadOnlyList<string> Keep { get; init; } = [];
 }
 
 /// <summary>How many rows a batch prediction wrote.</summary>
@@ -54,23 +59,49 @@ public static class BatchPredictor
         if (options.Explain > 0 && !Contributions.Supported(model.Model))
             throw new KeelInputException($"--explain: model {model.Name} version {model.Version.Version} is of type '{model.Model.Type}' for a {model.Task.ToString().ToLowerInvariant()} task; contributions are given for linear and tree models (linear, lightgbm, fasttree, fastforest, random_forest) of binary and regression tasks.");
         var k = Math.Clamp(options.Explain, 0, model.InputSchema.Columns.Count);
+        var keep = KeptColumns(options.Keep, classes, k);
+        // Kept columns the model does not read are bound as text beside its own; the model is handed only its own.
+        var schema = keep.Length == 0 ? model.InputSchema
+            : new DataSchema([.. model.InputSchema.Columns, .. keep.Where(c => model.InputSchema.Find(c) is null).Select(c => new ColumnSchema(c, ColumnType.Text))]);
         long rows = 0;
         // The output appears whole or not at all.
         await OutputFiles.WriteWholeAsync(options.Output, async temp =>
         {
             await using var file = File.Create(temp);
-            await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, ct);
-            foreach (var chunk in ChunkedTableReader.Read(options.Input, model.InputSchema, new ChunkReadOptions { ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text }))
+            await using var writer = await ChunkWriter.CreateAsync(format, file, classes, k, keep, ct);
+            foreach (var chunk in ChunkedTableReader.Read(options.Input, schema, new ChunkReadOptions
+            {
+                ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text,
+                Requested = keep.Where(c => model.InputSchema.Find(c) is null).ToArray(),
+            }))
             {
                 ct.ThrowIfCancellationRequested();
-                var predictions = model.Predict(chunk.Table);
-                var explained = k > 0 ? Contributions.Compute(model.Model, chunk.Table) : null;
-                await writer.WriteAsync(chunk.FirstRow, predictions, explained, ct);
+                var features = keep.Length == 0 ? chunk.Table
+                    : new Table(model.InputSchema.Columns.Select(c => chunk.Table[c.Name]).ToArray(), chunk.Table.RowCount);
+                var predictions = model.Predict(features);
+                var explained = k > 0 ? Contributions.Compute(model.Model, features) : null;
+                var kept = keep.Select(c => chunk.Table[c]).ToArray();
+                await writer.WriteAsync(chunk.FirstRow, kept, predictions, explained, ct);
                 rows += predictions.Count;
                 progress?.Report(rows);
             }
         });
         return new BatchPredictResult(rows, options.Output);
+    }
+
+    /// <summary>The --keep columns, refused when empty, named twice or named like an output column.</summary>
+    private static string[] KeptColumns(IReadOnlyList<string> keep, IReadOnlyList<string> classes, int top)
+    {
+        var output = new HashSet<string>(["row", "predicted", .. classes.Select(c => "p_" + c), .. Enumerable.Range(1, top).SelectMany(i => new[] { $"top{i}_column", $"top{i}_contribution" })],
+            StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in keep)
+        {
+            if (string.IsNullOrWhiteSpace(c)) throw new KeelInputException("--keep: expected input column names, e.g. --keep id,region; got an empty name.");
+            if (!seen.Add(c)) throw new KeelInputException($"--keep {c}: named twice.");
+            if (output.Contains(c)) throw new KeelInputException($"--keep {c}: the output has a column of that name ({string.Join(", ", output)}); rename the input column.");
+        }
+        return [.. keep];
     }
 
     /// <summary>Refuses, before any row is read, an output that would replace the input or that is a folder; makes its folder.</summary>
@@ -101,15 +132,17 @@ public static class BatchPredictor
     /// <summary>Writes prediction chunks in one output format.</summary>
     private abstract class ChunkWriter : IAsyncDisposable
     {
-        public static async Task<ChunkWriter> CreateAsync(string format, Stream stream, IReadOnlyList<string> classes, int top, CancellationToken ct) => format switch
+        public static async Task<ChunkWriter> CreateAsync(string format, Stream stream, IReadOnlyList<string> classes, int top, string[] keep,
+            CancellationToken ct) => format switch
         {
-            "csv" => new CsvWriter(stream, classes, top),
-            "jsonl" => new JsonlWriter(stream, top),
-            _ => await ParquetChunkWriter.CreateAsync(stream, classes, top, ct),
+            "csv" => new CsvWriter(stream, classes, top, keep),
+            "jsonl" => new JsonlWriter(stream, top, keep),
+            _ => await ParquetChunkWriter.CreateAsync(stream, classes, top, keep, ct),
         };
 
-        /// <summary>Writes the chunk; <paramref name="explained"/> holds its contributions when the output explains rows.</summary>
-        public abstract Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct);
+        /// <summary>Writes the chunk; <paramref name="kept"/> are its --keep columns (written as text, missing as null or empty);
+        /// <paramref name="explained"/> holds its contributions when the output explains rows.</summary>
+        public abstract Task WriteAsync(long firstRow, Column[] kept, Predictions p, ContributionTable? explained, CancellationToken ct);
 
         /// <summary>The names of the explanation columns for the top <paramref name="top"/>.</summary>
         protected static IEnumerable<(string Column, string Contribution)> TopNames(int top) =>
@@ -124,22 +157,23 @@ public static class BatchPredictor
 
         private readonly int _top;
 
-        public CsvWriter(Stream stream, IReadOnlyList<string> classes, int top)
+        public CsvWriter(Stream stream, IReadOnlyList<string> classes, int top, string[] keep)
         {
             _top = top;
             _w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-            _w.Write(string.Join(",", new[] { "row", "predicted" }.Concat(classes.Select(c => Quote("p_" + c)))
+            _w.Write(string.Join(",", new[] { "row" }.Concat(keep.Select(Quote)).Append("predicted").Concat(classes.Select(c => Quote("p_" + c)))
                 .Concat(TopNames(top).SelectMany(n => new[] { n.Column, n.Contribution }))));
             _w.Write('\n');
         }
 
-        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Column[] kept, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             var sb = new StringBuilder();
             var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
             for (var r = 0; r < p.Count; r++)
             {
                 sb.Append((firstRow + r).ToString(CultureInfo.InvariantCulture)).Append(',');
+                foreach (var c in kept) sb.Append(c.IsMissing(r) ? "" : Quote(c.Format(r))).Append(',');
                 if (predicted is null) sb.Append(p.Values![r].ToString("R", CultureInfo.InvariantCulture));
                 else
                 {
@@ -161,9 +195,9 @@ public static class BatchPredictor
         private static string Quote(string s) => Keel.Data.TextFormats.QuoteField(s, ',');
     }
 
-    private sealed class JsonlWriter(Stream stream, int top) : ChunkWriter
+    private sealed class JsonlWriter(Stream stream, int top, string[] keep) : ChunkWriter
     {
-        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Column[] kept, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             using var buffer = new MemoryStream();
             var predicted = p.Probabilities is null ? null : p.PredictedClassIndices();
@@ -173,6 +207,11 @@ public static class BatchPredictor
                 {
                     w.WriteStartObject();
                     w.WriteNumber("row", firstRow + r);
+                    for (var c = 0; c < kept.Length; c++)
+                    {
+                        if (kept[c].IsMissing(r)) w.WriteNull(keep[c]);
+                        else w.WriteString(keep[c], kept[c].Format(r));
+                    }
                     if (predicted is null) Number(w, "predicted", p.Values![r]);
                     else
                     {
@@ -204,24 +243,31 @@ public static class BatchPredictor
         }
     }
 
-    private sealed class ParquetChunkWriter(ParquetWriter writer, DataField<long> row, DataField predicted, DataField<double>[] probabilities,
+    private sealed class ParquetChunkWriter(ParquetWriter writer, DataField<long> row, DataField<string>[] keep, DataField predicted, DataField<double>[] probabilities,
         (DataField<string> Column, DataField<double> Contribution)[] tops) : ChunkWriter
     {
-        public static async Task<ChunkWriter> CreateAsync(Stream stream, IReadOnlyList<string> classes, int top, CancellationToken ct)
+        public static async Task<ChunkWriter> CreateAsync(Stream stream, IReadOnlyList<string> classes, int top, string[] kept, CancellationToken ct)
         {
             var row = new DataField<long>("row");
+            var keep = kept.Select(c => new DataField<string>(c)).ToArray();
             DataField predicted = classes.Count > 0 ? new DataField<string>("predicted") : new DataField<double>("predicted");
             var probabilities = classes.Select(c => new DataField<double>("p_" + c)).ToArray();
             var tops = TopNames(top).Select(n => (new DataField<string>(n.Column), new DataField<double>(n.Contribution))).ToArray();
-            var writer = await ParquetWriter.CreateAsync(new ParquetSchema([row, predicted, .. probabilities, .. tops.SelectMany(t => new DataField[] { t.Item1, t.Item2 })]), stream, cancellationToken: ct);
-            return new ParquetChunkWriter(writer, row, predicted, probabilities, tops);
+            var writer = await ParquetWriter.CreateAsync(
+                new ParquetSchema([row, .. keep, predicted, .. probabilities, .. tops.SelectMany(t => new DataField[] { t.Item1, t.Item2 })]), stream, cancellationToken: ct);
+            return new ParquetChunkWriter(writer, row, keep, predicted, probabilities, tops);
         }
 
-        public override async Task WriteAsync(long firstRow, Predictions p, ContributionTable? explained, CancellationToken ct)
+        public override async Task WriteAsync(long firstRow, Column[] kept, Predictions p, ContributionTable? explained, CancellationToken ct)
         {
             if (p.Count == 0) return;
             using var group = writer.CreateRowGroup();
             await group.WriteAsync<long>(row, Enumerable.Range(0, p.Count).Select(i => firstRow + i).ToArray(), cancellationToken: ct);
+            for (var c = 0; c < keep.Length; c++)
+            {
+                var column = kept[c];
+                await group.WriteAsync(keep[c], Enumerable.Range(0, p.Count).Select(r => column.IsMissing(r) ? null : column.Format(r)).ToArray());
+            }
             if (p.Probabilities is not { } probs)
             {
                 await group.WriteAsync<double>(predicted, p.Values!.ToArray(), cancellationToken: ct);
