@@ -52,6 +52,9 @@ public sealed record PredictionQuery
     /// <summary>Only requests this deployment served (its champion's and its challenger's answers, whatever their model), and those of
     /// <see cref="Model"/> logged before the log recorded deployments. Default null: by model alone.</summary>
     public string? Deployment { get; init; }
+    /// <summary>With <see cref="Deployment"/>: when it was created; requests logged before the log recorded deployments count as its
+    /// own only from then (an older request cannot be a newer deployment's). Default null: all of them.</summary>
+    public DateTimeOffset? DeploymentCreated { get; init; }
     /// <summary>Only this version. Default null: every version.</summary>
     public int? Version { get; init; }
     /// <summary>Only requests at or after this time. Default null: from the start.</summary>

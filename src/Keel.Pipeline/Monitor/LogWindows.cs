@@ -36,10 +36,11 @@ internal static class LogWindows
         // challenger is another version of the champion's model.
         // Beyond the cap, the newest requests: monitoring is about what the model sees now.
         // The requests this deployment served (not another deployment's, nor `keel serve --model`'s, of the same model); those logged before
-        // the log recorded deployments, by the champion's model.
+        // the log recorded deployments, by the champion's model from the deployment's creation on.
         var query = new PredictionQuery
         {
-            Model = model, Deployment = d.Name, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true,
+            Model = model, Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests,
+            Newest = true,
         };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs

@@ -20,9 +20,11 @@ internal static class PredictionRows
     /// what it names, since an untyped NULL parameter is an error on PostgreSQL.</summary>
     public static (string Where, (string, object?)[] Args) Filter(PredictionQuery query)
     {
-        var where = new List<string> { query.Deployment is null ? "model = $m" : "(deployment = $d OR (deployment IS NULL AND model = $m))" };
+        var legacy = query.DeploymentCreated is null ? "deployment IS NULL AND model = $m" : "deployment IS NULL AND model = $m AND time_ms >= $created";
+        var where = new List<string> { query.Deployment is null ? "model = $m" : $"(deployment = $d OR ({legacy}))" };
         var args = new List<(string, object?)> { ("$m", query.Model), ("$limit", Math.Max(0, query.Limit)) };
         if (query.Deployment is { } d) args.Add(("$d", d));
+        if (query.Deployment is not null && query.DeploymentCreated is { } created) args.Add(("$created", created.ToUnixTimeMilliseconds()));
         if (query.Version is { } v)
         {
             where.Add("version = $v");

@@ -81,8 +81,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         if (log is null) return [];
         var byArm = new SortedDictionary<string, SortedDictionary<long, List<double>>>(StringComparer.Ordinal);
         // The requests this deployment served, whatever model answered them (and those logged before the log recorded deployments, by the
-        // champion's model).
-        var query = new PredictionQuery { Model = ModelOf(d.Champion), Deployment = d.Name, From = now - LiveWindow, Limit = int.MaxValue };
+        // champion's model since the deployment was created).
+        var query = new PredictionQuery { Model = ModelOf(d.Champion), Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = now - LiveWindow, Limit = int.MaxValue };
         await foreach (var r in log.ReadLatenciesAsync(query, ct))
         {
             if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];

@@ -69,6 +69,8 @@ public sealed class PostgresPredictionLogTests : PredictionLogContract
         await using var server = await PredictionLogStores.OpenAsync(other);
         await server.AppendAsync([Record("new", T0) with { Deployment = "credit" }]);
         Assert.Equal(["old-credit", "new"], (await server.ListAsync(new PredictionQuery { Model = "credit-risk", Deployment = "credit" })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(["new"], (await server.ListAsync(new PredictionQuery { Model = "credit-risk", Deployment = "credit", DeploymentCreated = T0.AddDays(-1) }))
+            .Select(p => p.Prediction.RequestId));
     }
 
     [Fact]

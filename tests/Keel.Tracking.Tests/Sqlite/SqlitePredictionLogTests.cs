@@ -76,6 +76,9 @@ public sealed class SqlitePredictionLogTests : PredictionLogContract
         var read = await store.ListAsync(new PredictionQuery { Model = "credit-risk", Deployment = "credit" });
         Assert.Equal(["old-credit", "new"], read.Select(p => p.Prediction.RequestId));
         Assert.Null(read[0].Prediction.Deployment);
+        // An older request cannot be a deployment's created after it.
+        var since = await store.ListAsync(new PredictionQuery { Model = "credit-risk", Deployment = "credit", DeploymentCreated = T0.AddDays(-1) });
+        Assert.Equal(["new"], since.Select(p => p.Prediction.RequestId));
     }
 
     private static async Task<object?> PragmaAsync(string file, string name)
