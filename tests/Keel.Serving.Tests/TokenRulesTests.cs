@@ -39,6 +39,7 @@ public sealed class TokenRulesTests(ServedModelFixture f)
         {
             Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded", token));
             Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", token, """{"mode":"assist"}"""));
+            Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/start", token, "{}"));
             Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Get, "admin/deployments/guarded/reviews", token));
             Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "feedback", token, feedback));
         }
@@ -63,6 +64,7 @@ public sealed class TokenRulesTests(ServedModelFixture f)
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", reader, """{"mode":"assist"}"""));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, "feedback", writer, feedback));
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/mode", writer, """{"mode":"assist"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "admin/deployments/guarded/start", writer, "{}"));
         Assert.DoesNotContain(await f.Store.Deployments.ListFeedbackAsync("fedcba9876543210"), x => x.Actor == "viewer");
     }
 
