@@ -72,11 +72,14 @@ public sealed class DeploymentsCommandTests : IDisposable
         Assert.Equal((1, true), (twice.Exit, twice.Error.Contains("deployment 'credit' is already running; roll it back before starting again", StringComparison.Ordinal)));
         await _cli.RunAsync("deployments", "promote", "credit");
         await _cli.RunAsync("deployments", "rollback", "credit", "--reason", "guard drill");
+        // A changed file (wider guards) is stored with the state kept, and says how to try again.
+        var widened = await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File + "\nguards: {max_p99_ratio: 4}\n"));
+        Assert.Contains("credit: file version 2 stored; state kept (rolled_back); `keel deployments start credit` begins a new attempt with it", widened.Console);
         var again = await _cli.RunAsync("deployments", "start", "credit", "--reason", "latency guard widened");
         Assert.Equal(0, again.Exit);
         Assert.Contains("credit: start: rolled_back → running, challenger share 5%", again.Console);
         var history = (await _cli.RunAsync("deployments", "show", "credit", "--json")).Json().GetProperty("history").EnumerateArray().ToArray();
-        Assert.Equal(["create", "start", "promote", "rollback", "start"], history.Select(h => h.GetProperty("kind").GetString()));
+        Assert.Equal(["create", "start", "promote", "rollback", "update", "start"], history.Select(h => h.GetProperty("kind").GetString()));
         Assert.Equal(("latency guard widened", 0), (history[^1].GetProperty("reason").GetString(), history[^1].GetProperty("to").GetProperty("step").GetInt32()));
     }
 

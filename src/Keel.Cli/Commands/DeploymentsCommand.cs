@@ -44,11 +44,12 @@ internal static class DeploymentsCommand
                 Json.Write(o.Context.Out, new { deployment = Summary(d), @event = e });
                 return KeelApp.ExitOk;
             }
+            var again = d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null ? $"; `keel deployments start {d.Name}` begins a new attempt with it" : "";
             o.Context.Console.MarkupLineInterpolated(e switch
             {
                 null => $"{d.Name}: unchanged (file version {d.SpecVersion})",
                 { Kind: DeploymentEventKind.Create } => $"{d.Name}: created ({d.Strategy}, {d.Champion} vs {d.Challenger ?? "no challenger"}, mode {Text(d.State.Mode)})",
-                _ => $"{d.Name}: file version {d.SpecVersion} stored; state kept ({Text(d.State.Phase)})",
+                _ => $"{d.Name}: file version {d.SpecVersion} stored; state kept ({Text(d.State.Phase)}){again}",
             });
             return KeelApp.ExitOk;
         });
