@@ -74,7 +74,8 @@ public sealed class DeploymentsCommandTests : IDisposable
         await _cli.RunAsync("deployments", "rollback", "credit", "--reason", "guard drill");
         // A changed file (wider guards) is stored with the state kept, and says how to try again.
         var widened = await _cli.RunAsync("deployments", "create", _cli.Write("keel.deploy.yaml", File + "\nguards: {max_p99_ratio: 4}\n"));
-        Assert.Contains("credit: file version 2 stored; state kept (rolled_back); `keel deployments start credit` begins a new attempt with it", widened.Console);
+        Assert.Contains("credit: file version 2 stored; state kept (rolled_back); restart the server with it (a running one keeps its own file), then " +
+            "`keel deployments start credit` begins a new attempt", widened.Console.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
         var again = await _cli.RunAsync("deployments", "start", "credit", "--reason", "latency guard widened");
         Assert.Equal(0, again.Exit);
         Assert.Contains("credit: start: rolled_back → running, challenger share 5%", again.Console);

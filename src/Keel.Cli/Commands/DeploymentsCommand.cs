@@ -44,7 +44,8 @@ internal static class DeploymentsCommand
                 Json.Write(o.Context.Out, new { deployment = Summary(d), @event = e });
                 return KeelApp.ExitOk;
             }
-            var again = d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null ? $"; `keel deployments start {d.Name}` begins a new attempt with it" : "";
+            var again = d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null
+                ? $"; restart the server with it (a running one keeps its own file), then `keel deployments start {d.Name}` begins a new attempt" : "";
             o.Context.Console.MarkupLineInterpolated(e switch
             {
                 null => $"{d.Name}: unchanged (file version {d.SpecVersion})",
@@ -113,7 +114,7 @@ internal static class DeploymentsCommand
         var json = CommandOptions.JsonOption();
         var name = new Argument<string>("name") { Description = "Deployment name" };
         var reason = new Option<string?>("--reason") { Description = "Why, recorded in the history" };
-        var command = new Command("start", "Start the rollout again after a rollback (a new attempt from the strategy's first step, with the current file); recorded")
+        var command = new Command("start", "Start the rollout again after a rollback (a new attempt from the strategy's first step); recorded")
             { name, reason, json };
         command.SetAction(async (result, ct) =>
         {

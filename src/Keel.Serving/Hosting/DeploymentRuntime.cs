@@ -90,6 +90,7 @@ internal sealed class DeploymentRuntime : BackgroundService
     private readonly bool _remember;
     private readonly SemaphoreSlim _sync = new(1, 1);
     private volatile LoadedModel? _challenger;
+    private int _fileVersionWarned;
     private int _pendingChanges;
     private readonly Lock _shadowStart = new();
     private ShadowWorker? _shadows;
@@ -298,6 +299,13 @@ internal sealed class DeploymentRuntime : BackgroundService
         {
             if (Volatile.Read(ref _pendingChanges) > 0) return false;
             var stored = await Store.GetAsync(File.Endpoint, ct);
+            if (stored is not null && stored.SpecVersion != _fileVersionWarned && !string.Equals(stored.SpecText, _options.Text, StringComparison.Ordinal))
+            {
+                // Guards, strategy and rules are the file this server was started with; a newer stored version takes effect on restart.
+                _fileVersionWarned = stored.SpecVersion;
+                _log.LogWarning("Deployment {Endpoint}: the store holds file version {Version}, which differs from the file this server runs; " +
+                    "restart keel serve --deployment with it to use it", File.Endpoint, stored.SpecVersion);
+            }
             if (stored is null || Volatile.Read(ref _pendingChanges) > 0 || stored.State == Policy.State) return false;
             await FollowChallengerAsync(ct);
             var before = Policy.State;
