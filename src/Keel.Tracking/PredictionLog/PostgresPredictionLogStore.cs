@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using System.Runtime.CompilerServices;
 using Keel.Core;
@@ -139,20 +140,22 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     }
 
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
-        await StreamAsync("request_id = $id", false, [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
+        await StreamAsync((_, _, _) => Task.FromResult<(string, (string, object?)[])>(("request_id = $id", [("$id", requestId), ("$limit", 1)])), false, ct)
+            .FirstOrDefaultAsync(ct);
 
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, args) = PredictionRows.Filter(query);
-        return StreamAsync(where, query.Newest, args, ct);
+        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct);
     }
 
-    /// <summary>The predictions <paramref name="where"/> selects and their feedback, read in one snapshot.</summary>
-    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The predictions the condition <paramref name="filter"/> makes (asked in the snapshot) selects, and their feedback, read in one snapshot.</summary>
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<(string Where, (string, object?)[] Args)>> filter,
+        bool newest, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await _source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var (where, args) = await filter(conn, tx, ct);
         await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, newest, args, ct)) yield return p;
         await tx.CommitAsync(ct);
     }
@@ -160,8 +163,8 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     public async IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, args) = PredictionRows.Filter(query);
         await using var conn = await _source.OpenConnectionAsync(ct);
+        var (where, args) = await PredictionRows.FilterAsync(conn, null, query, ct);
         await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, query.Newest, args, ct)) yield return l;
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Keel.Core;
@@ -169,20 +170,22 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     }
 
     public async Task<LoggedPrediction?> GetAsync(string requestId, CancellationToken ct = default) =>
-        await StreamAsync("request_id = $id", false, [("$id", requestId), ("$limit", 1)], ct).FirstOrDefaultAsync(ct);
+        await StreamAsync((_, _, _) => Task.FromResult<(string, (string, object?)[])>(("request_id = $id", [("$id", requestId), ("$limit", 1)])), false, ct)
+            .FirstOrDefaultAsync(ct);
 
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, args) = PredictionRows.Filter(query);
-        return StreamAsync(where, query.Newest, args, ct);
+        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct);
     }
 
-    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(string where, bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<LoggedPrediction> StreamAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<(string Where, (string, object?)[] Args)>> filter,
+        bool newest, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
         // A deferred transaction reads one snapshot; in WAL mode the server's appends go on meanwhile.
         await using var tx = conn.BeginTransaction(deferred: true);
+        var (where, args) = await filter(conn, tx, ct);
         await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, newest, args, ct)) yield return p;
     }
 
@@ -190,7 +193,7 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var conn = await ConnectAsync(ct);
-        var (where, args) = PredictionRows.Filter(query);
+        var (where, args) = await PredictionRows.FilterAsync(conn, null, query, ct);
         await foreach (var l in PredictionRows.StreamLatenciesAsync(conn, null, where, query.Newest, args, ct)) yield return l;
     }
 
