@@ -338,19 +338,46 @@ public sealed class MonitorDeploymentTests
     public async Task LogWindows_ChampionAndChallengerAnswered_DescriptionSaysWhichAnsweredHowMany()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
-        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
-        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
-            await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new Keel.Core.PredictionLog.PredictionRecord
-            {
-                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = i % 4 == 0 ? 2 : 1, Arm = i % 4 == 0 ? "challenger" : "champion",
-                Endpoint = "invocations", Deployment = "shop", LatencyMs = 3, Rows = 1, InputsJson = "[{\"amount\":20}]",
-                OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
-            }).ToList());
+        await LogArmsAsync(h, 20, i => i % 4 == 0 ? (2, "challenger", 3) : (1, "champion", 3));
         await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
 
         var current = await LogWindows.ReadAsync(store, "shop", null, null, null, null, CancellationToken.None);
 
         Assert.Equal("prediction log of deployment shop (20 requests, 20 rows; answered by shop:1 (champion) 15, shop:2 (challenger) 5)", current.Description);
+    }
+
+    [Fact]
+    public async Task Monitor_DeploymentArm_ReadsOnlyThatArmsRequests()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\nchallenger: shop:1\n");
+        await LogArmsAsync(h, 30, i => i % 3 == 0 ? (1, "challenger", 9) : (1, "champion", 3));
+
+        var challenger = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "challenger", "--json", "--no-store");
+        var champion = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "champion", "--json", "--no-store");
+
+        Assert.True(challenger.Exit == 0, challenger.Error);
+        var figures = challenger.Json().GetProperty("windows")[0].GetProperty("figures");
+        Assert.Equal((10.0, 9.0), (figures.GetProperty("requests").GetDouble(), figures.GetProperty("p50_ms").GetDouble()));
+        Assert.StartsWith("prediction log of deployment shop, arm challenger (10 requests", challenger.Json().GetProperty("current").GetString());
+        Assert.Equal(20, champion.Json().GetProperty("windows")[0].GetProperty("figures").GetProperty("requests").GetDouble());
+        var sideways = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "sideways");
+        Assert.Equal((1, true), (sideways.Exit, sideways.Error.Contains("--arm 'sideways': expected champion or challenger", StringComparison.Ordinal)));
+        var file = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-train.csv", "--arm", "champion");
+        Assert.Equal((1, true), (file.Exit, file.Error.Contains("--arm chooses the requests of a deployment's arm; give --deployment NAME", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Logs <paramref name="n"/> one-row requests of deployment shop, a minute apart from 2024-02-01, each answered by the version
+    /// and arm, with the latency, that <paramref name="answer"/> gives it.</summary>
+    private static async Task LogArmsAsync(CliHarness h, int n, Func<int, (int Version, string Arm, double Ms)> answer)
+    {
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db"));
+        await log.AppendAsync(Enumerable.Range(0, n).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+        {
+            RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = answer(i).Version, Arm = answer(i).Arm, Endpoint = "invocations",
+            Deployment = "shop", LatencyMs = answer(i).Ms, Rows = 1, InputsJson = "[{\"amount\":20}]",
+            OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
+        }).ToList());
     }
 
     internal sealed class SetClock(DateTimeOffset now) : TimeProvider

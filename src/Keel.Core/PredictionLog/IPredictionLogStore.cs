@@ -61,6 +61,8 @@ public sealed record PredictionQuery
     public DateTimeOffset? From { get; init; }
     /// <summary>Only requests before this time. Default null: up to now.</summary>
     public DateTimeOffset? To { get; init; }
+    /// <summary>Only records of this arm (e.g. "challenger"). Default null: every arm.</summary>
+    public string? Arm { get; init; }
     /// <summary>Leave out records of this arm (e.g. <see cref="PredictionRecord.ShadowArm"/>); the limit counts only the
     /// records kept. Default null: every arm.</summary>
     public string? ExcludeArm { get; init; }

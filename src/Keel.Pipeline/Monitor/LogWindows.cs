@@ -22,10 +22,10 @@ internal static class LogWindows
     /// <summary>How many requests are read between two progress reports.</summary>
     public const int ProgressEvery = 250_000;
 
-    /// <summary>The deployment's logged requests of [<paramref name="from"/>, <paramref name="to"/>) as current data; <paramref name="progress"/>
-    /// hears the count read every <see cref="ProgressEvery"/> requests.</summary>
+    /// <summary>The deployment's logged requests of [<paramref name="from"/>, <paramref name="to"/>) (of one <paramref name="arm"/> when
+    /// named) as current data; <paramref name="progress"/> hears the count read every <see cref="ProgressEvery"/> requests.</summary>
     public static async Task<CurrentData> ReadAsync(KeelStore store, string deployment, ReferenceProfile? reference, WindowSpec? spec,
-        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, int maxRequests = MaxRequests, IProgress<long>? progress = null)
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, int maxRequests = MaxRequests, IProgress<long>? progress = null, string? arm = null)
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
@@ -39,8 +39,8 @@ internal static class LogWindows
         // the log recorded deployments, by the champion's model from the deployment's creation on.
         var query = new PredictionQuery
         {
-            Model = model, Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = from, To = to, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests,
-            Newest = true,
+            Model = model, Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = from, To = to, Arm = arm, ExcludeArm = PredictionRecord.ShadowArm,
+            Limit = maxRequests, Newest = true,
         };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
@@ -90,10 +90,11 @@ internal static class LogWindows
             .ThenBy(g => g.Key.Version).ToArray();
         if (answeredBy.Length > 1)
             read += "; answered by " + string.Join(", ", answeredBy.Select(g => $"{g.Key.Model}:{g.Key.Version} ({g.Key.Arm}) {g.Value:N0}"));
+        var of = arm is null ? "" : $", arm {arm}";
         var leftOut = requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct);
         return new CurrentData(timed, windows, Serving, leftOut
-            ? $"prediction log of deployment {deployment} (its newest {read}; the older requests of the range were left out: name a shorter one with --from and --to)"
-            : $"prediction log of deployment {deployment} ({read})");
+            ? $"prediction log of deployment {deployment}{of} (its newest {read}; the older requests of the range were left out: name a shorter one with --from and --to)"
+            : $"prediction log of deployment {deployment}{of} ({read})");
     }
 
     /// <summary>The name given to the request time column (ignored by the comparison).</summary>

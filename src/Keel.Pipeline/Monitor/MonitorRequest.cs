@@ -14,6 +14,9 @@ public sealed record MonitorRequest
     /// <summary>The deployment whose prediction log is the current data (and whose champion gives the reference when no
     /// other is named). Default null: <see cref="DataPath"/> is.</summary>
     public string? Deployment { get; init; }
+    /// <summary>With <see cref="Deployment"/>: only the requests this arm answered, "champion" or "challenger" (whose model then gives the
+    /// reference when no other is named). Default null: both.</summary>
+    public string? Arm { get; init; }
     /// <summary>The current data file. Default null.</summary>
     public string? DataPath { get; init; }
     /// <summary>How the current data is cut, e.g. "1d", "7d", "1mo", "50000". Default null: one window.</summary>

@@ -68,6 +68,10 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             throw new KeelInputException("--reference-period needs --reference FILE with a time column: a model's stored reference keeps no dates.");
         if (r.LabelsPath is not null && (r.DataPath is null || r.LabelsKey is null))
             throw new KeelInputException("--labels needs --data FILE and --key COLUMN (a column of both files); with --deployment, labels come from /feedback.");
+        if (r.Arm is not null && r.Deployment is null)
+            throw new KeelInputException("--arm chooses the requests of a deployment's arm; give --deployment NAME.");
+        if (r.Arm is not null and not ("champion" or "challenger"))
+            throw new KeelInputException($"--arm '{r.Arm}': expected champion or challenger.");
         if ((r.From is not null || r.To is not null) && r.Deployment is null)
             throw new KeelInputException("--from and --to choose the requests of a prediction log (--deployment); a --data file is read whole.");
         if (r.From is { } first && r.To is { } end && first >= end)
@@ -79,7 +83,9 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         if (r.Deployment is not null)
             deployment = await Store().Deployments.GetAsync(r.Deployment, ct)
                 ?? throw new KeelNotFoundException($"--deployment '{r.Deployment}': no such deployment; `keel deployments list` shows them.");
-        if (deployment is not null && modelText is null && r.ReferencePath is null) modelText = deployment.Champion;
+        if (deployment is not null && modelText is null && r.ReferencePath is null)
+            modelText = r.Arm != "challenger" ? deployment.Champion
+                : deployment.Challenger ?? throw new KeelInputException($"--arm challenger: deployment '{deployment.Name}' has no challenger.");
         var alertSettings = r.AlertsPath is not null ? AlertSettingsReader.ReadFile(r.AlertsPath)
             : deployment is not null ? AlertSettingsReader.Parse(deployment.SpecText, $"deployment {deployment.Name}", Directory.GetCurrentDirectory())
             : null;
@@ -99,7 +105,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         CurrentData current;
         if (r.Deployment is not null)
         {
-            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct, progress: logProgress);
+            current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct, progress: logProgress, arm: r.Arm);
         }
         else
         {

@@ -59,6 +59,11 @@ internal static class PredictionRows
             where.Add("time_ms < $to");
             args.Add(("$to", to.ToUnixTimeMilliseconds()));
         }
+        if (query.Arm is { } only)
+        {
+            where.Add("arm = $arm");
+            args.Add(("$arm", only));
+        }
         if (query.ExcludeArm is { } arm)
         {
             where.Add("arm <> $xarm");

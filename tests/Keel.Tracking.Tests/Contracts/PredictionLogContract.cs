@@ -89,6 +89,7 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         var latencies = new List<LoggedLatency>();
         await foreach (var l in Subject.ReadLatenciesAsync(credit with { From = T0.AddSeconds(1) })) latencies.Add(l);
         Assert.Equal(["challenger", "champion"], latencies.Select(l => l.Arm));
+        Assert.Equal(["b"], (await Subject.ListAsync(credit with { Arm = "challenger" })).Select(p => p.Prediction.RequestId));
         Assert.Equal(["a", "c", "d", "e"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Select(p => p.Prediction.RequestId));
         Assert.Equal(("credit", null), ((await Subject.GetAsync("b"))!.Prediction.Deployment, (await Subject.GetAsync("d"))!.Prediction.Deployment));
     }
