@@ -42,6 +42,16 @@ public sealed record Deployment
     /// <summary>The champion reference, e.g. "credit-risk@champion" or "credit-risk:3".</summary>
     public required string Champion { get; init; }
 
+    /// <summary>The registered model <see cref="Champion"/> names.</summary>
+    public string ChampionModel => ModelOf(Champion);
+
+    /// <summary>The registered model a reference names: "credit-risk" for "credit-risk@champion" or "credit-risk:3".</summary>
+    public static string ModelOf(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return reference.Split('@', ':')[0];
+    }
+
     /// <summary>The challenger reference, or null when only the champion serves.</summary>
     public string? Challenger { get; init; }
 

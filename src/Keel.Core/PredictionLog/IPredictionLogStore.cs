@@ -46,6 +46,14 @@ public readonly record struct LoggedLatency(DateTimeOffset Time, string Arm, dou
 /// <summary>Which logged predictions to list.</summary>
 public sealed record PredictionQuery
 {
+    /// <summary>The requests <paramref name="deployment"/> served, whatever model answered them, and those its champion's model answered
+    /// from its creation on that were logged before the log recorded deployments.</summary>
+    public static PredictionQuery Of(Keel.Core.Deployments.Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return new() { Model = deployment.ChampionModel, Deployment = deployment.Name, DeploymentCreated = deployment.CreatedAt };
+    }
+
     /// <summary>Registered model name (required): without <see cref="Deployment"/>, every request this model answered; with it, the
     /// model whose requests logged before the log recorded deployments count as the deployment's.</summary>
     public required string Model { get; init; }

@@ -29,19 +29,12 @@ internal static class LogWindows
     {
         var d = await store.Deployments.GetAsync(deployment, ct)
             ?? throw new KeelNotFoundException($"--deployment '{deployment}': no such deployment; `keel deployments list` shows them.");
-        var model = ModelReference.Parse(d.Champion).Name;
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct)
             ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
-        // Shadow copies were answered by the challenger and never returned: they are not the deployment's traffic, even when the
-        // challenger is another version of the champion's model.
-        // Beyond the cap, the newest requests: monitoring is about what the model sees now.
-        // The requests this deployment served (not another deployment's, nor `keel serve --model`'s, of the same model); those logged before
-        // the log recorded deployments, by the champion's model from the deployment's creation on.
-        var query = new PredictionQuery
-        {
-            Model = model, Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = from, To = to, Arm = arm, ExcludeArm = PredictionRecord.ShadowArm,
-            Limit = maxRequests, Newest = true,
-        };
+        // The requests this deployment served, not another deployment's nor `keel serve --model`'s of the same model. Shadow copies were
+        // answered by the challenger and never returned: they are not its traffic. Beyond the cap, the newest requests: monitoring is
+        // about what the model sees now.
+        var query = PredictionQuery.Of(d) with { From = from, To = to, Arm = arm, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
         // are not), so a day of a million requests is not held as a million JSON documents.

@@ -82,7 +82,7 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         var byArm = new SortedDictionary<string, SortedDictionary<long, List<double>>>(StringComparer.Ordinal);
         // The requests this deployment served, whatever model answered them (and those logged before the log recorded deployments, by the
         // champion's model since the deployment was created).
-        var query = new PredictionQuery { Model = ModelOf(d.Champion), Deployment = d.Name, DeploymentCreated = d.CreatedAt, From = now - LiveWindow, Limit = int.MaxValue };
+        var query = PredictionQuery.Of(d) with { From = now - LiveWindow, Limit = int.MaxValue };
         await foreach (var r in log.ReadLatenciesAsync(query, ct))
         {
             if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];
@@ -99,10 +99,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
 
     /// <summary>The registered models a deployment routes between: the champion's, and the challenger's when it names another.</summary>
     private static IEnumerable<string> ModelsOf(Deployment d) =>
-        new[] { ModelOf(d.Champion), d.Challenger is { } c ? ModelOf(c) : null }.OfType<string>().Distinct(StringComparer.Ordinal);
+        new[] { d.ChampionModel, d.Challenger is { } c ? Deployment.ModelOf(c) : null }.OfType<string>().Distinct(StringComparer.Ordinal);
 
-    /// <summary>The registered model a reference such as "credit@champion" or "credit:3" names.</summary>
-    internal static string ModelOf(string reference) => reference.Split('@', ':')[0];
 
     /// <summary>An enum value as the deployment files, the CLI and the API write it: snake_case ("RolledBack" → "rolled_back").</summary>
     private static string Lower<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
