@@ -102,17 +102,18 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
         Assert.Equal(("loopback (admin api)", "replica drill"), (history[^1].Actor, history[^1].Reason));
     }
 
+    /// <summary>A canary whose one step gives the challenger every request, with no latency or score guard to roll it back.</summary>
+    private static string AllToTheChallenger(string endpoint) => $"endpoint: {endpoint}\n" + """
+        champion: credit-risk@champion
+        challenger: credit-risk@challenger
+        strategy: {canary: {steps: [100], advance_after: {requests: 100000}}}
+        guards: {max_p99_ratio: off, max_score_shift: off}
+        """;
+
     [Fact]
     public async Task AdminStart_AfterRollback_ChallengerAnswersAgainAndTheAttemptIsRecorded()
     {
-        const string yaml = """
-            endpoint: restart
-            champion: credit-risk@champion
-            challenger: credit-risk@challenger
-            strategy: {canary: {steps: [100], advance_after: {requests: 100000}}}
-            guards: {max_p99_ratio: off, max_score_shift: off}
-            """;
-        await using var server = await ServeAsync(yaml);
+        await using var server = await ServeAsync(AllToTheChallenger("restart"));
         using var client = new HttpClient { BaseAddress = server.Address };
         using (var running = await ServedModelFixture.PostAsync(client, "admin/deployments/restart/start", "{}"))
         {
@@ -137,14 +138,7 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
     [Fact]
     public async Task ReArmedInTheStore_AsKeelRetrainDoes_TheRunningServerStartsTheRolloutAgain()
     {
-        const string yaml = """
-            endpoint: rearm
-            champion: credit-risk@champion
-            challenger: credit-risk@challenger
-            strategy: {canary: {steps: [100], advance_after: {requests: 100000}}}
-            guards: {max_p99_ratio: off, max_score_shift: off}
-            """;
-        await using var server = await ServeAsync(yaml);
+        await using var server = await ServeAsync(AllToTheChallenger("rearm"));
         using var client = new HttpClient { BaseAddress = server.Address };
         using (var back = await ServedModelFixture.PostAsync(client, "admin/deployments/rearm/rollback", """{"reason":"drill"}"""))
             Assert.Equal(HttpStatusCode.OK, back.StatusCode);
