@@ -85,9 +85,13 @@ internal static class SearchCommand
         console.Write(table);
     }
 
-    /// <summary>The plan's header line, then one line per ended trial (progress bars would fight with several workers); nothing with --json.</summary>
+    /// <summary>The plan's header line, one line per ended trial with where the study stands (progress bars would fight with several
+    /// workers), then one line per finished step of the final run; nothing with --json.</summary>
     private sealed class Lines(IAnsiConsole? console, int workers) : IProgress<SearchProgress>
     {
+        /// <summary>Time since the final run began or its last step finished (its steps run one after another).</summary>
+        private readonly System.Diagnostics.Stopwatch _step = new();
+
         public void Report(SearchProgress p)
         {
             if (console is null) return;
@@ -103,12 +107,21 @@ internal static class SearchCommand
             }
             if (p.Last is not { } t)
             {
-                console.MarkupLineInterpolated($"  {p.Phase}: training the best trial of each family beside the baselines");
+                if (p.Step is { } step)
+                {
+                    console.MarkupLineInterpolated($"  final: {step} done, {Format.Number(_step.Elapsed.TotalSeconds, "0.0")} s");
+                }
+                else
+                {
+                    console.MarkupLineInterpolated($"  {p.Phase}: training the best trial of each family beside the baselines");
+                }
+                _step.Restart();
                 return;
             }
             var of = p.Planned is { } n ? $"/{n}" : "";
             var value = t.Value is { } v ? Format.Number(v, "0.####") : "—";
-            console.MarkupLineInterpolated($"  trial {t.Number} {t.Family}: {t.State.ToString().ToLowerInvariant()} {value}{(t.Rounds > 0 ? $" after {t.Rounds} rounds" : "")}, {Format.Number(t.TrainSeconds, "0.0")} s  ({p.Ended}{of} ended here, best {(p.Best is { } b ? Format.Number(b, "0.####") : "—")})");
+            var best = p.Best is { } b ? $"best {Format.Number(b, "0.####")}{(p.BestTrial is { } bt ? $" (trial {bt})" : "")}" : "none complete yet";
+            console.MarkupLineInterpolated($"  trial {t.Number} {t.Family}: {t.State.ToString().ToLowerInvariant()} {value}{(t.Rounds > 0 ? $" after {t.Rounds} rounds" : "")}, {Format.Number(t.TrainSeconds, "0.0")} s  (study: {p.Ended}{of} ended, {best})");
         }
     }
 }

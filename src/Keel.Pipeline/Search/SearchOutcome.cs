@@ -2,14 +2,24 @@ using System.Text.Json.Serialization;
 
 namespace Keel.Pipeline.Search;
 
-/// <summary>Progress of the workers of this process: trials ended so far (of the plan, when it has a size) and the best value yet.</summary>
-/// <param name="Phase">"start" (before the first trial), "trials" (a trial ended) or "final" (the final run begins).</param>
-/// <param name="Ended">Trials ended so far by this process's workers.</param>
+/// <summary>Progress of a search as this process sees it: the trial one of its workers just ended, and where the whole study stands
+/// then (every worker and process that shares it counts, as Optuna's "Best is trial N" does).</summary>
+/// <param name="Phase">"start" (before the first trial), "trials" (a trial ended) or "final" (the final run: once as it begins, then
+/// once per finished step with <see cref="Step"/> set).</param>
+/// <param name="Ended">Trials of the study ended so far (complete, pruned or failed), by any worker or process.</param>
 /// <param name="Planned">The study's planned trials, or null without a trial limit.</param>
-/// <param name="Best">The best value among the trials ended here, or null before any completed.</param>
+/// <param name="Best">The study's best complete value so far, or null before any completed.</param>
 /// <param name="Last">Phase "trials": the trial that just ended.</param>
 /// <param name="Plan">Phase "start" only: the plan the search runs, as resumed (a resumed study keeps its trials' scoring).</param>
-public sealed record SearchProgress(string Phase, int Ended, int? Planned, double? Best, TrialEnd? Last, SearchPlan? Plan = null);
+public sealed record SearchProgress(string Phase, int Ended, int? Planned, double? Best, TrialEnd? Last, SearchPlan? Plan = null)
+{
+    /// <summary>The trial that holds <see cref="Best"/>; null before any completed.</summary>
+    public int? BestTrial { get; init; }
+
+    /// <summary>Phase "final": the step of the final run that just finished (as `keel run` names its steps: "train lightgbm",
+    /// "refit", "evaluate", ...); null as the final run begins.</summary>
+    public string? Step { get; init; }
+}
 
 /// <summary>One trial as stored, for the report and the JSON output.</summary>
 public sealed record TrialSummary(int Number, string Family, string State, double? Value, int Attempt, int Rounds, double Seconds,

@@ -118,7 +118,6 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
     {
         var ended = new List<TrialEnd>();
         var gate = new object();
-        double? best = null;
         var tasks = Enumerable.Range(0, workers).Select(i => Task.Run(async () =>
         {
             var runner = new TrialRunner(store, run, plan, time);
@@ -128,17 +127,25 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
                 await using (trial)
                 {
                     var end = await runner.RunAsync(trial, experimentId, parentRunId, ct);
+                    var (studyEnded, best) = Standing(await store.Studies.ListTrialsAsync(plan.Study, ct), plan.HigherIsBetter);
                     lock (gate)
                     {
                         ended.Add(end);
-                        if (end.Value is { } v && (best is null || (plan.HigherIsBetter ? v > best : v < best))) best = v;
-                        progress.Report(new SearchProgress("trials", ended.Count, plan.PlannedTrials, best, end));
+                        progress.Report(new SearchProgress("trials", studyEnded, plan.PlannedTrials, best?.Value, end) { BestTrial = best?.Number });
                     }
                 }
             }
         }, ct)).ToArray();
         await Task.WhenAll(tasks);
         return ended;
+    }
+
+    /// <summary>How many of the study's trials have ended (complete, pruned or failed) and its best complete trial by the objective.</summary>
+    internal static (int Ended, TrialRecord? Best) Standing(IReadOnlyList<TrialRecord> trials, bool higherIsBetter)
+    {
+        var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is not null);
+        var best = (higherIsBetter ? complete.OrderByDescending(t => t.Value) : complete.OrderBy(t => t.Value)).ThenBy(t => t.Number).FirstOrDefault();
+        return (trials.Count(t => t.State != TrialState.Running), best);
     }
 
     private async Task<SearchOutcome> FinishAsync(PreparedRun run, SearchPlan plan, string searchRunId, string reportPath, CancellationToken ct)
@@ -159,7 +166,9 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
             var front = points is null || plan.Objectives.Count < 2 ? [] : FrontCandidates(ParetoPoints.Front(plan.Objectives, points), points, winners, summaries, plan.HigherIsBetter);
             var finalRun = FinalRun(run, plan.Families, winners, searchRunId, await BestRoundsAsync([.. winners, .. front], ct), front)
                 with { Search = new Keel.Reports.SearchLink(searchRunId, plan.Study, reportPath) };
-            final = await new RunPipeline(store, time, new Progress<PipelineProgress>(), actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
+            // Each finished step of the final run is reported as it ends (it can take minutes: every candidate is trained again, in cv folds).
+            var steps = new StepsDone(step => progress.Report(new SearchProgress("final", trials.Count, plan.PlannedTrials, null, null) { Step = step }));
+            final = await new RunPipeline(store, time, steps, actor).ExecuteAsync(finalRun, _ => FinalReportPath(reportPath), ct);
         }
         var outcome = new SearchOutcome(plan.Study, searchRunId, plan.Metric, plan.HigherIsBetter, plan.PlannedTrials, complete, summaries, budgets, importance, reportPath)
         {
@@ -332,4 +341,13 @@ public sealed class SearchPipeline(KeelStore store, TimeProvider time, IProgress
 
     private static Task WriteReportAsync(string path, string html, CancellationToken ct) =>
         TextOutputs.WriteAsync(path, html, $"search report '{path}'", "", ct);
+}
+
+/// <summary>Passes on the name of each pipeline step as it finishes, on the reporting thread.</summary>
+internal sealed class StepsDone(Action<string> done) : IProgress<PipelineProgress>
+{
+    public void Report(PipelineProgress value)
+    {
+        if (value.Done >= 1) done(value.Step);
+    }
 }
