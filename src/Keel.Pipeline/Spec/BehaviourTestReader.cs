@@ -43,8 +43,7 @@ internal static class BehaviourTestReader
                     if (factor == 1 && add == 0) throw f.Error(item, path, "expected factor (e.g. 1.1 for +10 %) or add");
                     var expect = k.TryGetValue("expect", out var e) ? f.String(e, $"{path}.expect") : "not_increase";
                     if (expect is not ("not_increase" or "not_decrease")) throw f.Error(e!, $"{path}.expect", $"expected not_increase or not_decrease, got '{expect}'");
-                    var change = factor != 1 ? $"×{factor.ToString("0.###", CultureInfo.InvariantCulture)}" : $"+{add.ToString("0.###", CultureInfo.InvariantCulture)}";
-                    tests.Add(spec with { Name = $"directional {target} {change}", Column = target, Factor = factor, Add = add, Expect = expect });
+                    tests.Add(spec with { Name = $"directional {target} {Change(factor, add)}", Column = target, Factor = factor, Add = add, Expect = expect });
                     break;
                 default:
                     tests.Add(spec with { File = target });
@@ -52,5 +51,14 @@ internal static class BehaviourTestReader
             }
         }
         return tests;
+    }
+
+    /// <summary>How a directional test changes its column, as its name says it: "×1.1", "+5", "-30" or both ("×1.1 +5": times, then plus).</summary>
+    internal static string Change(double factor, double add)
+    {
+        static string Number(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        var times = factor != 1 ? $"×{Number(factor)}" : null;
+        var plus = add > 0 ? $"+{Number(add)}" : add < 0 ? Number(add) : null;
+        return string.Join(' ', new[] { times, plus }.Where(p => p is not null));
     }
 }
