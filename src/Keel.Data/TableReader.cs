@@ -35,7 +35,10 @@ public static class TableReader
         return CsvTableReader.Read(path, delimiter, encoding, builder);
     }
 
-    internal static string ResolveFormat(string path, string? format)
+    /// <summary>The format a file is read as: <paramref name="format"/> when given (data.format), else its extension's; "csv" (also
+    /// TSV), "jsonl" or "parquet".</summary>
+    /// <exception cref="KeelInputException">An unknown format or extension.</exception>
+    public static string ResolveFormat(string path, string? format)
     {
         if (format is not null)
         {

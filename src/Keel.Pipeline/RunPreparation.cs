@@ -186,7 +186,9 @@ public static class RunPreparation
     {
         if (spec.Split.Predefined?.TestRows is not null)
             throw new KeelInputException($"{specName} field 'data.sample': cannot be combined with split.predefined.test_rows, whose row numbers name rows of the whole file; use split.predefined.column instead.");
-        var temp = Path.Combine(Path.GetTempPath(), $"keel-sample-{Guid.NewGuid():N}.csv");
+        // The sample is written in the data's own format (keel sample's rule), and read back as that format.
+        var format = TableReader.ResolveFormat(dataPath, read.Format);
+        var temp = Path.Combine(Path.GetTempPath(), $"keel-sample-{Guid.NewGuid():N}.{format}");
         try
         {
             var outcome = Keel.Data.Sampling.Sampler.Run(new Keel.Data.Sampling.SampleRequest
@@ -202,7 +204,7 @@ public static class RunPreparation
                 Read = read,
                 OptionPrefix = "data.sample.",
             });
-            var data = TableReader.Read(temp, read with { Format = "csv" });
+            var data = TableReader.Read(temp, read with { Format = format });
             using var file = File.OpenRead(dataPath);
             var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
             return (data with { Path = dataPath, Sha256 = sha, Bytes = file.Length }, outcome with { Input = dataPath, Output = "" });

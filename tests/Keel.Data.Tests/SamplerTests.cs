@@ -110,11 +110,26 @@ public sealed class SamplerTests : IDisposable
     }
 
     [Fact]
-    public void Run_ParquetInput_ErrorSaysCsvOnly()
+    public void Run_UnreadableParquetInput_ErrorNamesTheFile()
     {
-        var e = Assert.Throws<KeelInputException>(() => Sample(_dir.Write("x.parquet", "not parquet"), SampleStrategy.Random, 2, 1));
+        var e = Assert.Throws<KeelInputException>(() => Sampler.Run(new SampleRequest
+        {
+            Input = _dir.Write("x.parquet", "not parquet"), Output = System.IO.Path.Combine(_dir.Path, "out.parquet"),
+            Strategy = SampleStrategy.Reservoir, N = 2, Seed = 1,
+        }));
 
-        Assert.Contains("reads CSV or TSV files", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("x.parquet: not a readable Parquet file", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Importance_InputHasASampleWeightColumn_ErrorAndNothingWritten()
+    {
+        var input = Rows(10, i => $"{i},a,{i + 1},1", header: "id,cls,w,sample_weight");
+
+        var e = Assert.Throws<KeelInputException>(() => Sample(input, SampleStrategy.Importance, 3, 1, weights: "w"));
+
+        Assert.Equal("in.csv already has a column 'sample_weight', which importance sampling adds (the inverse inclusion probability); rename or drop it first.", e.Message);
+        Assert.False(File.Exists(System.IO.Path.Combine(_dir.Path, "out.csv")));
     }
 
     [Theory]

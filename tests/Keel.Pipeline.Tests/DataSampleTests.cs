@@ -40,6 +40,33 @@ public sealed class DataSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Prepare_SampleOfAParquetFile_RunSeesTheRowsKeelSampleWrites()
+    {
+        var data = Path.Combine(_dir, "d.parquet");
+        var x = new Parquet.Schema.DataField<double>("x");
+        var y = new Parquet.Schema.DataField<string>("y");
+        await using (var file = File.Create(data))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(x, y), file))
+        {
+            using var g = writer.CreateRowGroup();
+            await g.WriteAsync<double>(x, Enumerable.Range(0, 500).Select(i => i * 0.25).ToArray());
+            await g.WriteAsync(y, Enumerable.Range(0, 500).Select(i => i % 5 == 0 ? "rare" : "common").ToArray());
+        }
+        var spec = Path.Combine(_dir, "keel.yaml");
+        File.WriteAllText(spec, "data: {path: d.parquet, label: y, sample: {strategy: stratified, n: 100, by: y}}\nmodels: [zero_rule]\nseed: 5\n");
+
+        var run = RunPreparation.Prepare(spec, null);
+
+        Assert.Equal(100, run.Table.RowCount);
+        Assert.Equal(new Dictionary<string, long> { ["common"] = 80, ["rare"] = 20 }, run.Sample!.PerClass);
+        var output = Path.Combine(_dir, "s.parquet");
+        Sampler.Run(new SampleRequest { Input = data, Output = output, Strategy = SampleStrategy.Stratified, N = 100, By = "y", Seed = 5 });
+        var expected = TableReader.Read(output, new ReadOptions()).Table;
+        Assert.Equal(Enumerable.Range(0, 100).Select(expected["x"].Format), Enumerable.Range(0, 100).Select(run.Table["x"].Format));
+        Assert.Equal(("parquet", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(data)))), (run.Data.Format, run.Data.Sha256));
+    }
+
+    [Fact]
     public void Prepare_SampleByUnknownColumn_ErrorNamesSpecFieldAndColumn()
     {
         var e = Assert.Throws<KeelInputException>(() => Prepare("{strategy: stratified, n: 10, by: Specie}"));

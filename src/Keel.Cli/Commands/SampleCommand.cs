@@ -6,21 +6,21 @@ using Spectre.Console;
 
 namespace Keel.Cli.Commands;
 
-/// <summary>`keel sample FILE`: draws rows (random, stratified, weighted, reservoir, importance) into another file.</summary>
+/// <summary>`keel sample FILE`: draws rows (random, stratified, weighted, reservoir, importance) into another file of its format.</summary>
 internal static class SampleCommand
 {
     public static Command Build(CommandOptions o)
     {
-        var file = new Argument<string>("file") { Description = "The CSV or TSV file to sample" };
+        var file = new Argument<string>("file") { Description = "The CSV, TSV, JSON Lines or Parquet file to sample" };
         var strategy = new Option<string>("--strategy") { Description = "random, stratified, weighted, reservoir or importance", Required = true };
         var n = new Option<long?>("--n") { Description = "Rows to draw (not with weighted class rates)" };
         var by = new Option<string?>("--by") { Description = "Class column (stratified; weighted with class rates)" };
         var weights = new Option<string?>("--weights") { Description = "A column of row weights, or class rates CLASS=RATE,... (with --by)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the draw", DefaultValueFactory = _ => 42 };
-        var output = new Option<string>("--output") { Description = "Where to write the sample: a .csv (the input's delimiter) or a .tsv (tab-separated), with the input's header", Required = true };
+        var output = new Option<string>("--output") { Description = "Where to write the sample, in the input's format: a .csv (the input's delimiter) or .tsv (tab-separated) with the header; .jsonl; .parquet (the same schema)", Required = true };
         var json = CommandOptions.JsonOption();
         var text = CommandOptions.TextFileOptions();
-        var command = new Command("sample", "Draw a sample of rows from a CSV file (reservoir: one pass, constant memory)")
+        var command = new Command("sample", "Draw a sample of rows from a CSV, JSON Lines or Parquet file into one of the same format (reservoir: one pass, constant memory)")
         {
             file, strategy, n, by, weights, seed, output, text.Encoding, text.Delimiter, text.Decimal, json,
         };

@@ -5,7 +5,8 @@ using Parquet.Schema;
 
 namespace Keel.Data.Labels;
 
-/// <summary>Copies one flat column of a Parquet row group to a new file's row group, as it is or with some rows' values set.</summary>
+/// <summary>Copies one flat column of a Parquet row group to a new file's row group, as it is, with some rows' values set, or only
+/// some of its rows.</summary>
 internal static class ParquetColumnCopy
 {
     /// <summary>Values to set: by row offset within the row group, as text parsed to the column's type.</summary>
@@ -20,29 +21,42 @@ internal static class ParquetColumnCopy
     /// <param name="into">The column in the file written: <paramref name="f"/> itself, or a string field where <paramref name="f"/> holds text.</param>
     /// <param name="n">Rows in the row group.</param>
     /// <param name="set">Values to set, or null.</param>
-    public static Task CopyAsync(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set)
+    /// <param name="keep">The row offsets to copy, ascending; null copies every row.</param>
+    /// <param name="file">The file name, for the message about a column that cannot be copied.</param>
+    public static Task CopyAsync(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set,
+        IReadOnlyList<int>? keep = null, string? file = null)
     {
         var t = f.ClrType;
-        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) return CopyStrings(from, to, f, into, n, set);
-        if (t == typeof(double)) return Copy<double>(from, to, f, n, set);
-        if (t == typeof(float)) return Copy<float>(from, to, f, n, set);
-        if (t == typeof(decimal)) return Copy<decimal>(from, to, f, n, set);
-        if (t == typeof(long)) return Copy<long>(from, to, f, n, set);
-        if (t == typeof(int)) return Copy<int>(from, to, f, n, set);
-        if (t == typeof(short)) return Copy<short>(from, to, f, n, set);
-        if (t == typeof(sbyte)) return Copy<sbyte>(from, to, f, n, set);
-        if (t == typeof(byte)) return Copy<byte>(from, to, f, n, set);
-        if (t == typeof(ushort)) return Copy<ushort>(from, to, f, n, set);
-        if (t == typeof(uint)) return Copy<uint>(from, to, f, n, set);
-        if (t == typeof(ulong)) return Copy<ulong>(from, to, f, n, set);
-        if (t == typeof(bool)) return Copy<bool>(from, to, f, n, set);
-        if (t == typeof(DateTime)) return Copy<DateTime>(from, to, f, n, set);
-        if (t == typeof(DateTimeOffset)) return Copy<DateTimeOffset>(from, to, f, n, set);
-        if (t == typeof(DateOnly)) return Copy<DateOnly>(from, to, f, n, set);
-        throw new KeelInputException($"{set?.File ?? "the file"}, column '{f.Name}': a Parquet column of {t.Name} cannot be rewritten.");
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) return CopyStrings(from, to, f, into, n, set, keep);
+        if (t == typeof(double)) return Copy<double>(from, to, f, n, set, keep);
+        if (t == typeof(float)) return Copy<float>(from, to, f, n, set, keep);
+        if (t == typeof(decimal)) return Copy<decimal>(from, to, f, n, set, keep);
+        if (t == typeof(long)) return Copy<long>(from, to, f, n, set, keep);
+        if (t == typeof(int)) return Copy<int>(from, to, f, n, set, keep);
+        if (t == typeof(short)) return Copy<short>(from, to, f, n, set, keep);
+        if (t == typeof(sbyte)) return Copy<sbyte>(from, to, f, n, set, keep);
+        if (t == typeof(byte)) return Copy<byte>(from, to, f, n, set, keep);
+        if (t == typeof(ushort)) return Copy<ushort>(from, to, f, n, set, keep);
+        if (t == typeof(uint)) return Copy<uint>(from, to, f, n, set, keep);
+        if (t == typeof(ulong)) return Copy<ulong>(from, to, f, n, set, keep);
+        if (t == typeof(bool)) return Copy<bool>(from, to, f, n, set, keep);
+        if (t == typeof(DateTime)) return Copy<DateTime>(from, to, f, n, set, keep);
+        if (t == typeof(DateTimeOffset)) return Copy<DateTimeOffset>(from, to, f, n, set, keep);
+        if (t == typeof(DateOnly)) return Copy<DateOnly>(from, to, f, n, set, keep);
+        throw new KeelInputException($"{set?.File ?? file ?? "the file"}, column '{f.Name}': a Parquet column of {t.Name} cannot be rewritten.");
     }
 
-    private static async Task CopyStrings(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set)
+    /// <summary>The values at <paramref name="keep"/>'s offsets, or all of them.</summary>
+    private static T[] Kept<T>(T[] values, IReadOnlyList<int>? keep)
+    {
+        if (keep is null) return values;
+        var kept = new T[keep.Count];
+        for (var i = 0; i < kept.Length; i++) kept[i] = values[keep[i]];
+        return kept;
+    }
+
+    private static async Task CopyStrings(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set,
+        IReadOnlyList<int>? keep)
     {
         var values = new string?[n];
         if (f.ClrType == typeof(string)) await from.ReadAsync(f, values.AsMemory());
@@ -56,17 +70,19 @@ internal static class ParquetColumnCopy
         {
             foreach (var (row, label) in set.Rows) values[row] = label;
         }
-        await to.WriteAsync(into, values);
+        await to.WriteAsync(into, Kept(values, keep));
     }
 
-    private static async Task Copy<T>(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, int n, Override? set) where T : struct
+    private static async Task Copy<T>(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, int n, Override? set,
+        IReadOnlyList<int>? keep) where T : struct
     {
-        var values = new T?[n];
-        await ParquetTableReader.ReadValues(from, f, values, n);
+        var all = new T?[n];
+        await ParquetTableReader.ReadValues(from, f, all, n);
         if (set is not null)
         {
-            foreach (var (row, label) in set.Rows) values[row] = Parse<T>(label, set);
+            foreach (var (row, label) in set.Rows) all[row] = Parse<T>(label, set);
         }
+        var values = Kept(all, keep);
         if (f.MaxDefinitionLevel > 0)
         {
             await to.WriteAsync<T>(f, values.AsMemory());

@@ -23,15 +23,7 @@ internal static class ParquetTableReader
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
         stream.Position = 0;
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
-        {
-            throw new KeelInputException($"{builder.FileName}: not a readable Parquet file ({e.Message}).", e);
-        }
+        var reader = await OpenAsync(stream, builder.FileName);
         await using (reader)
         {
             var fields = Flat(reader.Schema, builder.FileName);
@@ -65,6 +57,20 @@ internal static class ParquetTableReader
                     : builder.Retype(new NumericColumn(fields[c].Name, numeric[c]!, NativeType(fields[c])));
             }
             return (new Table(columns), sha);
+        }
+    }
+
+    /// <summary>A reader of the Parquet file in <paramref name="stream"/> (left open); a file Parquet.Net cannot read is an input error
+    /// naming <paramref name="fileName"/>.</summary>
+    internal static async Task<ParquetReader> OpenAsync(Stream stream, string fileName)
+    {
+        try
+        {
+            return await ParquetReader.CreateAsync(stream, leaveStreamOpen: true);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
+        {
+            throw new KeelInputException($"{fileName}: not a readable Parquet file ({e.Message}).", e);
         }
     }
 
@@ -104,7 +110,8 @@ internal static class ParquetTableReader
         return pool.Get(value);
     }
 
-    private static DataField[] Flat(ParquetSchema schema, string fileName)
+    /// <summary>The file's columns; a nested, repeated, binary or other unsupported column is an input error naming it.</summary>
+    internal static DataField[] Flat(ParquetSchema schema, string fileName)
     {
         var result = new List<DataField>();
         foreach (var f in schema.Fields)

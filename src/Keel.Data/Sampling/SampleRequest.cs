@@ -19,10 +19,10 @@ public enum SampleStrategy
 /// <summary>What <see cref="Sampler"/> draws from where.</summary>
 public sealed record SampleRequest
 {
-    /// <summary>The input CSV or TSV file.</summary>
+    /// <summary>The input: a CSV, TSV, JSON Lines or Parquet file.</summary>
     public required string Input { get; init; }
 
-    /// <summary>The output file (written with the input's delimiter and header).</summary>
+    /// <summary>The output file, of the input's format (a CSV with the input's delimiter and header, or a TSV).</summary>
     public required string Output { get; init; }
 
     /// <summary>The strategy.</summary>

@@ -5,10 +5,14 @@ using Keel.Core.Data;
 
 namespace Keel.Data.Sampling;
 
-/// <summary>Draws rows from a CSV file and writes them, unchanged and in file order, to another (the reservoir in one pass and
-/// constant memory; the others from the typed table, copying the chosen records' text in a second pass).</summary>
+/// <summary>Draws rows from a CSV, JSON Lines or Parquet file and writes them, unchanged and in file order, to another of the same
+/// format (the reservoir in one pass and constant memory; the others from the typed table, copying the chosen records in a second
+/// pass: a CSV record's text, a JSON line as it is, a Parquet row's typed values under the same schema).</summary>
 public static class Sampler
 {
+    /// <summary>The column importance sampling adds: total weight / (N × the row's weight).</summary>
+    public const string WeightColumnName = "sample_weight";
+
     /// <summary>Draws and writes the sample of <paramref name="request"/>.</summary>
     /// <exception cref="KeelInputException">A bad option, column or file.</exception>
     public static SampleOutcome Run(SampleRequest request)
@@ -16,18 +20,26 @@ public static class Sampler
         ArgumentNullException.ThrowIfNull(request);
         var name = Path.GetFileName(request.Input);
         if (!File.Exists(request.Input)) throw new KeelInputException($"{request.Input}: file not found.");
-        if (TableReader.ResolveFormat(request.Input, request.Read.Format) != "csv")
-            throw new KeelInputException($"{name}: keel sample reads CSV or TSV files; this one is {TableReader.ResolveFormat(request.Input, request.Read.Format)}.");
-        if (Path.GetExtension(request.Output).ToLowerInvariant() is not (".csv" or ".tsv"))
-            throw new KeelInputException(
-                $"{request.OptionPrefix}output: a sample is written as delimited text like its input; expected a .csv or .tsv path, got '{Path.GetFileName(request.Output)}'.");
+        var format = TableReader.ResolveFormat(request.Input, request.Read.Format);
+        CheckOutput(request, format);
         OutputFiles.NotTheInput(request.Output, request.Input, request.OptionPrefix + "output", "the sample");
         if (request.N is < 1) throw new KeelInputException($"{request.OptionPrefix}n: expected a number of rows of at least 1, got {request.N}.");
         var needsN = !(request.Strategy == SampleStrategy.Weighted && request.ClassRates is not null);
         if (needsN && request.N is null) throw new KeelInputException($"{request.OptionPrefix}n: strategy {Lower(request.Strategy)} needs the number of rows to draw.");
-        if (request.Strategy == SampleStrategy.Reservoir) return Reservoir(request, request.N!.Value);
+        if (request.Strategy == SampleStrategy.Reservoir)
+        {
+            return format switch
+            {
+                "csv" => Reservoir(request, request.N!.Value),
+                "jsonl" => JsonLinesSample.Reservoir(request, request.N!.Value),
+                _ => ParquetSample.Reservoir(request, request.N!.Value),
+            };
+        }
 
         var table = TableReader.Read(request.Input, request.Read).Table;
+        if (request.Strategy == SampleStrategy.Importance && table.Contains(WeightColumnName))
+            throw new KeelInputException(
+                $"{name} already has a column '{WeightColumnName}', which importance sampling adds (the inverse inclusion probability); rename or drop it first.");
         var random = new Random(request.Seed);
         var perClass = new Dictionary<string, long>(StringComparer.Ordinal);
         double[]? weights = null;
@@ -54,9 +66,56 @@ public static class Sampler
                 break;
         }
         Array.Sort(chosen, weights);
-        Write(request, chosen, weights);
+        switch (format)
+        {
+            case "csv":
+                Write(request, chosen, weights);
+                break;
+            case "jsonl":
+                JsonLinesSample.Write(request, chosen, weights);
+                break;
+            default:
+                ParquetSample.Write(request, chosen, weights);
+                break;
+        }
         return new SampleOutcome(request.Input, request.Output, Lower(request.Strategy), table.RowCount, chosen.Length, request.Seed) { PerClass = perClass };
     }
+
+    /// <summary>The file extensions a sample of a <paramref name="format"/> input may be written to: its own format's.</summary>
+    private static void CheckOutput(SampleRequest request, string format)
+    {
+        var extension = Path.GetExtension(request.Output).ToLowerInvariant();
+        var (allowed, what) = format switch
+        {
+            "csv" => (new[] { ".csv", ".tsv" }, "delimited text like its input; expected a .csv or .tsv path"),
+            "jsonl" => ([".jsonl", ".ndjson", ".json"], "JSON Lines like its input; expected a .jsonl, .ndjson or .json path"),
+            _ => ([".parquet"], "Parquet like its input; expected a .parquet path"),
+        };
+        if (!allowed.Contains(extension))
+            throw new KeelInputException($"{request.OptionPrefix}output: a sample is written as {what}, got '{Path.GetFileName(request.Output)}'.");
+    }
+
+    /// <summary>Algorithm R over row numbers: the first n rows, then row i (0-based) replaces a random kept row with probability
+    /// n / (i + 1). The draws depend only on the row count, so every format gives the same rows for the same seed.</summary>
+    /// <returns>The kept row numbers, ascending.</returns>
+    internal static long[] ReservoirRows(long rows, long n, Random random)
+    {
+        var kept = new long[Math.Min(rows, n)];
+        for (long row = 0; row < rows; row++)
+        {
+            if (row < n) kept[row] = row;
+            else
+            {
+                var j = random.NextInt64(row + 1);
+                if (j < n) kept[j] = row;
+            }
+        }
+        Array.Sort(kept);
+        return kept;
+    }
+
+    /// <summary>Writes the output beside its path and renames it into place (a failure leaves no half-written sample), as UTF-8 text.</summary>
+    internal static void WriteText(string path, Action<StreamWriter> write) => WriteOutput(path, write);
 
     /// <summary>Algorithm R: row i (0-based) replaces a random kept row with probability n / (i + 1); every row ends in the sample
     /// with probability n / N. Memory holds n records whatever the file's size.</summary>
@@ -142,7 +201,7 @@ public static class Sampler
             WriteOutput(request.Output, output =>
             {
                 output.Write(header);
-                if (weights is not null) output.Write(copy.To + "sample_weight");
+                if (weights is not null) output.Write(copy.To + WeightColumnName);
                 output.Write('\n');
                 var next = 0;
                 for (var row = 0; next < chosen.Length && records.MoveNext(); row++)
