@@ -3,9 +3,11 @@
 #:property PublishAot=false
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 // The runs page with many runs: fills a SQLite store with 10,000 runs x 50 metrics (3 steps each, so min/max differ from last)
-// and 5 params per run by bulk INSERTs in one transaction, starts the tracking server in process on a free loopback port, and
-// times /ui/runs over loopback for several views (first page, sorted by a metric, filtered with or/parentheses, a later page,
-// 20 chosen metric columns): 10 warm-up requests, then REQUESTS timed ones each, reported as p50/p95/max in ms.
+// and 5 params per run by bulk INSERTs in one transaction, nine runs in ten being child runs of the tenth (a search's trials: tag
+// keel.parent_run_id), starts the tracking server in process on a free loopback port, and times /ui/runs over loopback for
+// several views (first page, which leaves the child runs out; every run, children=show; sorted by a metric, filtered with
+// or/parentheses, a later page, 20 chosen metric columns): 10 warm-up requests, then REQUESTS timed ones each, reported as
+// p50/p95/max in ms.
 //   flock /tmp/keel-bench.lock dotnet run -c Release bench/ui/runs-page.cs [RUNS] [REQUESTS] [FOLDER]
 // With FOLDER, the filled store is kept there and a later run over the same FOLDER times it again without refilling;
 // REQUESTS 0 only fills (the fill writes, it measures nothing, so it need not hold the bench lock).
@@ -47,10 +49,18 @@ await using (var conn = new SqliteConnection($"Data Source={store.DatabasePath};
     var param = Prepare("INSERT INTO params (run_id, key, value) VALUES ($r, $k, $v);", "$r", "$k", "$v");
     var metric = Prepare("INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t);", "$r", "$k", "$v", "$s", "$t");
     var latest = Prepare("INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t);", "$r", "$k", "$v", "$s", "$t");
+    var tag = Prepare("INSERT INTO tags (run_id, key, value) VALUES ($r, 'keel.parent_run_id', $v);", "$r", "$v");
     string[] models = ["lgbm", "linear", "fasttree", "fastforest"];
+    var parent = "";
     for (var i = 0; i < runs; i++)
     {
         var id = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        if (i % 10 == 0) parent = id;
+        else
+        {
+            tag.Parameters[0].Value = id; tag.Parameters[1].Value = parent;
+            tag.ExecuteNonQuery();
+        }
         var start = t0.AddMinutes(i);
         run.Parameters[0].Value = id; run.Parameters[1].Value = experiment.Id; run.Parameters[2].Value = $"run-{i}";
         run.Parameters[3].Value = Time(start); run.Parameters[4].Value = Time(start.AddSeconds(30));
@@ -89,9 +99,11 @@ var server = await TrackingServer.StartAsync(new WebOptions { Port = 0 }, store)
 using var http = new HttpClient { BaseAddress = server.Address };
 var first = await http.GetStringAsync("ui/runs?experiment=bench-ui");
 var token = Regex.Match(first, "page_token=([^\"&]+)").Groups[1].Value;
+Console.WriteLine($"first page: {Regex.Matches(first, "<tr>").Count - 1} runs listed, {Regex.Matches(first, "class=\"children\"").Count} with child runs");
 var views = new (string Name, string Url)[]
 {
     ("first page (50 runs, default columns)", "ui/runs?experiment=bench-ui"),
+    ("first page with the child runs (children=show)", "ui/runs?experiment=bench-ui&children=show"),
     ("all experiments, sorted by metrics.m07 desc", "ui/runs?order_by=" + Uri.EscapeDataString("metrics.m07 desc")),
     ("filter (m03 > 0.5 or model = 'lgbm') and status", "ui/runs?experiment=bench-ui&filter=" + Uri.EscapeDataString("(metrics.m03 > 0.5 or params.model = 'lgbm') and status = 'finished'")),
     ("second page (page token)", "ui/runs?experiment=bench-ui&page_token=" + token),

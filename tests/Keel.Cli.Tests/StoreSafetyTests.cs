@@ -97,12 +97,12 @@ public sealed class StoreSafetyTests
     {
         using var h = Penguins("data: {path: penguins.csv, label: Species}\nmodels: [zero_rule]\n");
         Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
-        // The store as the previous Keel left it: schema version 9, without version 10's review-item columns.
+        // The store as an older Keel left it: schema version 9, without version 10's review-item columns and version 11's index.
         await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(h.StoreFolder, "keel.db")};Pooling=False"))
         {
             await conn.OpenAsync();
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = "ALTER TABLE review_items DROP COLUMN request_row; ALTER TABLE review_items DROP COLUMN request_rows; DELETE FROM schema_version WHERE version = 10;";
+            cmd.CommandText = "ALTER TABLE review_items DROP COLUMN request_row; ALTER TABLE review_items DROP COLUMN request_rows; DROP INDEX tags_parent; DELETE FROM schema_version WHERE version >= 10;";
             await cmd.ExecuteNonQueryAsync();
         }
 
@@ -111,7 +111,7 @@ public sealed class StoreSafetyTests
         var after = await h.RunAsync("runs", "list");
 
         Assert.Equal(1, before.Exit);
-        Assert.Contains("schema version 9 must be upgraded to 10 first: run `keel store migrate`", before.Error, StringComparison.Ordinal);
+        Assert.Contains("schema version 9 must be upgraded to 11 first: run `keel store migrate`", before.Error, StringComparison.Ordinal);
         Assert.True(migrate.Exit == 0, migrate.Error);
         Assert.True(after.Exit == 0, after.Error);
     }

@@ -55,6 +55,34 @@ public sealed class UiPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task RunsPage_SearchWithTrials_TrialsLeftOutUntilAskedParentLinksToThem()
+    {
+        var e = await F.Store.Tracking.GetOrCreateExperimentAsync("tuning");
+        var search = await F.Store.Tracking.CreateRunAsync(e.Id, "the-search", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        for (var i = 0; i < 3; i++)
+            await F.Store.Tracking.CreateRunAsync(e.Id, $"the-trial-{i}", DateTimeOffset.UtcNow, new Dictionary<string, string> { [RunTags.Parent] = search.Id });
+
+        var (status, html) = await GetAsync("ui/runs?experiment=tuning");
+        var (_, all) = await GetAsync("ui/runs?experiment=tuning&children=show");
+        var (_, filtered) = await GetAsync("ui/runs?experiment=tuning&filter=" + Uri.EscapeDataString("name != 'x'"));
+        var (bad, _) = await GetAsync("ui/runs?children=yes");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("the-search", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("the-trial-", html, StringComparison.Ordinal);
+        var link = $"/ui/runs?experiment=tuning&amp;filter={Uri.EscapeDataString($"tags.keel.parent_run_id = '{search.Id}'")}&amp;order_by={Uri.EscapeDataString("start_time asc")}";
+        Assert.Contains($"<a class=\"children\" href=\"{link}\">3 child runs</a>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/ui/runs?experiment=tuning&amp;children=show\">List them too</a>", html, StringComparison.Ordinal);
+        Assert.Equal(3, Enumerable.Range(0, 3).Count(i => all.Contains($"the-trial-{i}", StringComparison.Ordinal)));
+        Assert.Contains("Leave them out", all, StringComparison.Ordinal);
+        Assert.Contains("the-trial-0", filtered, StringComparison.Ordinal);
+        var (_, children) = await GetAsync(System.Net.WebUtility.HtmlDecode(link)[1..]);
+        Assert.Equal(3, Enumerable.Range(0, 3).Count(i => children.Contains($"the-trial-{i}", StringComparison.Ordinal)));
+        Assert.DoesNotContain(">the-search<", children, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+    }
+
+    [Fact]
     public async Task RunsPage_BadFilter_Answers400NamingThePosition()
     {
         var (status, html) = await GetAsync("ui/runs?filter=" + Uri.EscapeDataString("metrics.auc > 0.8 and (status = 'finished'"));

@@ -70,6 +70,8 @@ public sealed record RunQuery
     public int MaxResults { get; init; } = 100;
     /// <summary>Token from the previous page, or null for the first page.</summary>
     public string? PageToken { get; init; }
+    /// <summary>Only runs that are no other run's child (without a <see cref="RunTags.Parent"/> tag). Default false: every run.</summary>
+    public bool TopLevel { get; init; }
 }
 
 /// <summary>One page of a run search; <see cref="NextPageToken"/> is null on the last page.</summary>
@@ -86,4 +88,7 @@ public static class RunTags
 
     /// <summary>Why a run failed.</summary>
     public const string Error = "keel.error";
+
+    /// <summary>The id of the run this run belongs to (a search's trials name their search run).</summary>
+    public const string Parent = "keel.parent_run_id";
 }

@@ -40,6 +40,10 @@ public interface ITrackingStore
     /// <summary>Runs matching a query, one page at a time.</summary>
     Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default);
 
+    /// <summary>How many runs name each of <paramref name="parentIds"/> in their <see cref="RunTags.Parent"/> tag (a search's trials);
+    /// parents without children are left out. At most 1,000 ids per call (a page of a run table).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountChildRunsAsync(IReadOnlyList<string> parentIds, CancellationToken ct = default);
+
     /// <summary>Records that a file (already in the artifact store) belongs to a run under a relative path. Paths are unique per run.</summary>
     Task LogArtifactAsync(string runId, ArtifactEntry artifact, CancellationToken ct = default);
 

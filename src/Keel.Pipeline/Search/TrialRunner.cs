@@ -58,7 +58,7 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
         : (set.Train, boosted ? set.Validation : null);
 
     /// <summary>Tag naming the search run a trial run belongs to (MLflow's parent-run convention).</summary>
-    public const string ParentTag = "keel.parent_run_id";
+    public const string ParentTag = RunTags.Parent;
 
     public async Task<TrialEnd> RunAsync(Trial trial, string experimentId, string parentRunId, CancellationToken ct)
     {

@@ -17,9 +17,9 @@ internal static class PageToken
     private sealed record Payload(string Q, JsonElement[] K);
 
     /// <summary>A short hash of what decides the order and the set of runs.</summary>
-    public static string Fingerprint(string? filter, string? orderBy, IReadOnlyList<string> experimentIds)
+    public static string Fingerprint(string? filter, string? orderBy, IReadOnlyList<string> experimentIds, bool topLevel = false)
     {
-        var text = string.Join("\n", filter ?? "", orderBy ?? "", string.Join(",", experimentIds));
+        var text = string.Join("\n", filter ?? "", orderBy ?? "", string.Join(",", experimentIds)) + (topLevel ? "\ntop-level" : "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

@@ -26,12 +26,14 @@ internal sealed class RunQuerySql
 
     /// <summary>Parses both texts.</summary>
     /// <exception cref="KeelInputException">The filter or order does not follow the grammar; the message quotes it, names the position and says what was expected.</exception>
-    public static RunQuerySql Build(string? filter, string? orderBy, IReadOnlyList<string> experimentIds)
+    public static RunQuerySql Build(string? filter, string? orderBy, IReadOnlyList<string> experimentIds, bool topLevel = false)
     {
         var q = new RunQuerySql();
         var parts = new List<string>();
         if (experimentIds.Count > 0)
             parts.Add($"r.experiment_id IN ({string.Join(", ", experimentIds.Select(q.Arg))})");
+        if (topLevel)
+            parts.Add($"NOT EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = {q.Arg(Keel.Core.Tracking.RunTags.Parent)})");
         if (!string.IsNullOrWhiteSpace(filter))
             parts.Add(new FilterParser(q, filter).Parse());
         if (parts.Count > 0) q.Where = string.Join(" AND ", parts);

@@ -142,7 +142,7 @@ internal static class SchemaMigrations
     /// Migration i brings the schema to version i + 1. Never edit a released entry; append a new one. PostgreSQL runs the same
     /// steps, translated (Postgres/PostgresSchema.cs), so keep to the DDL that translation knows.
     /// </summary>
-    internal static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql, SchemaV4.Sql, SchemaV5.Sql, SchemaV6.Sql, SchemaV7.Sql, SchemaV8.Sql, SchemaV9.Sql, SchemaV10.Sql];
+    internal static readonly string[] Steps = [SchemaV1.Sql, SchemaV2.Sql, SchemaV3.Sql, SchemaV4.Sql, SchemaV5.Sql, SchemaV6.Sql, SchemaV7.Sql, SchemaV8.Sql, SchemaV9.Sql, SchemaV10.Sql, SchemaV11.Sql];
 
     public static int Latest => Steps.Length;
 

@@ -156,13 +156,25 @@ internal sealed class SqliteTrackingStore(StoreDatabase db, TimeProvider time) :
         }, ct);
     }
 
+    public Task<IReadOnlyDictionary<string, int>> CountChildRunsAsync(IReadOnlyList<string> parentIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(parentIds);
+        if (parentIds.Count > 1000) throw new KeelInputException($"child runs of {parentIds.Count} runs: expected at most 1000 runs per call");
+        if (parentIds.Count == 0) return Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
+        var args = parentIds.Select((id, i) => ("$p" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+        // The key is written out, not a parameter, so both backends use the partial index tags_parent (schema version 11).
+        var sql = $"SELECT t.value, COUNT(*) FROM tags t WHERE t.key = '{RunTags.Parent}' AND t.value IN ({string.Join(", ", args.Select(a => a.Item1))}) GROUP BY t.value;";
+        return db.ReadAsync<IReadOnlyDictionary<string, int>>(async (conn, tx) =>
+            (await conn.QueryAsync(tx, sql, r => (Parent: r.GetString(0), Count: r.GetLong(1)), ct, args)).ToDictionary(r => r.Parent, r => (int)r.Count), ct);
+    }
+
     public Task<RunPage> SearchRunsAsync(RunQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.MaxResults is < 1 or > 1000)
             throw new KeelInputException($"run search max_results {query.MaxResults}: expected 1..1000");
-        var sql = RunQuerySql.Build(query.Filter, query.OrderBy, query.ExperimentIds);
-        var fingerprint = PageToken.Fingerprint(query.Filter, query.OrderBy, query.ExperimentIds);
+        var sql = RunQuerySql.Build(query.Filter, query.OrderBy, query.ExperimentIds, query.TopLevel);
+        var fingerprint = PageToken.Fingerprint(query.Filter, query.OrderBy, query.ExperimentIds, query.TopLevel);
         var after = PageToken.Decode(query.PageToken, fingerprint, sql.Keys.Select(k => k.Kind).ToArray());
         var where = after is null ? sql.Where : $"({sql.Where}) AND {sql.After(after)}";
         var keys = string.Join(", ", sql.Keys.Select(k => k.Sql));

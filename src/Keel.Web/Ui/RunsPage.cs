@@ -13,6 +13,7 @@ namespace Keel.Web.Ui;
 /// <summary>
 /// /ui/runs: experiments and one page of their runs, filtered with the API's syntax, sorted by a column, with chosen param and metric
 /// columns (each metric's last value, min and max). Pages are keyset pages of the store's search: only the shown runs are read.
+/// Without a filter, child runs (a search's trials) are left out unless ?children=show; a parent links to its children.
 /// </summary>
 internal sealed class RunsPage(KeelStore store, Access access)
 {
@@ -39,7 +40,17 @@ internal sealed class RunsPage(KeelStore store, Access access)
         var pageSize = DefaultPageSize;
         if (Text(q["page_size"]) is { } ps && (!int.TryParse(ps, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
             throw ApiException.Bad("page_size", $"a whole number from 1 to {MaxPageSize}");
-        var view = new View(experiment, Text(q["filter"]), Text(q["order_by"]), Text(q["columns"]), pageSize);
+        var view = new View(experiment, Text(q["filter"]), Text(q["order_by"]), Text(q["columns"]), pageSize)
+        {
+            Children = Text(q["children"]) switch
+            {
+                null => false,
+                "show" => true,
+                _ => throw ApiException.Bad("children", "show (list child runs, such as a search's trials, beside their parents)"),
+            },
+        };
+        // Without a filter, a search's trials (child runs) stay out of the list: each parent says how many it has.
+        var topLevel = view.Filter is null && !view.Children;
 
         var body = new StringBuilder();
         body.Append("<p class=\"experiments\">Experiments: ").Append(Link(view with { Experiment = null }, experiment is null ? "<b>all</b>" : "all"));
@@ -48,6 +59,7 @@ internal sealed class RunsPage(KeelStore store, Access access)
         body.Append("</p>");
         body.Append("<form class=\"inline\" method=\"get\" action=\"/ui/runs\">");
         if (experiment is not null) body.Append($"<input type=\"hidden\" name=\"experiment\" value=\"{E(experiment)}\">");
+        if (view.Children) body.Append("<input type=\"hidden\" name=\"children\" value=\"show\">");
         if (view.Columns is not null) body.Append($"<input type=\"hidden\" name=\"columns\" value=\"{E(view.Columns)}\">");
         body.Append($"<input type=\"text\" name=\"filter\" value=\"{E(view.Filter)}\" placeholder=\"(metrics.auc &gt; 0.85 or params.model = 'lgbm') and status = 'finished'\">")
             .Append($"<input type=\"text\" name=\"order_by\" value=\"{E(view.OrderBy)}\" placeholder=\"order by, e.g. metrics.auc desc\">")
@@ -59,6 +71,7 @@ internal sealed class RunsPage(KeelStore store, Access access)
             page = await store.Tracking.SearchRunsAsync(new RunQuery
             {
                 ExperimentIds = ids, Filter = view.Filter, OrderBy = view.OrderBy, MaxResults = pageSize, PageToken = Text(q["page_token"]),
+                TopLevel = topLevel,
             }, ct);
         }
         catch (KeelInputException e) when (e is not KeelNotFoundException)
@@ -70,6 +83,12 @@ internal sealed class RunsPage(KeelStore store, Access access)
         var summaries = (await store.Tracking.SummarizeMetricsAsync(page.Runs.Select(r => r.Id).ToList(), metricKeys, ct))
             .ToDictionary(s => (s.RunId, s.Key));
         var names = experiments.ToDictionary(e => e.Id, e => e.Name);
+        var children = await store.Tracking.CountChildRunsAsync(page.Runs.Select(r => r.Id).ToList(), ct);
+        if (topLevel)
+            body.Append("<p id=\"children-note\">Child runs (a search's trials) are left out; a parent run says how many it has. ")
+                .Append(Link(view with { Children = true }, "List them too")).Append("</p>");
+        else if (view.Children)
+            body.Append("<p id=\"children-note\">Child runs are listed too. ").Append(Link(view with { Children = false }, "Leave them out")).Append("</p>");
         body.Append(ColumnChooser(view, page.Runs, metricKeys, paramKeys));
         body.Append("<form method=\"get\" action=\"/ui/compare\">");
         var head = new List<string> { "", Sort(view, "name", "Run"), "Experiment", "Status", Sort(view, "start_time", "Started"), "Duration" };
@@ -80,7 +99,8 @@ internal sealed class RunsPage(KeelStore store, Access access)
             var cells = new List<string>
             {
                 $"<input type=\"checkbox\" name=\"run\" value=\"{r.Id}\" aria-label=\"select {E(r.Name)}\">",
-                $"<a href=\"/ui/runs/{r.Id}\">{E(r.Name)}</a> <span class=\"range\">{r.Id[..8]}</span>",
+                $"<a href=\"/ui/runs/{r.Id}\">{E(r.Name)}</a> <span class=\"range\">{r.Id[..8]}</span>"
+                    + (children.TryGetValue(r.Id, out var count) ? $" <a class=\"children\" href=\"{E(ChildrenUrl(names.GetValueOrDefault(r.ExperimentId), r.Id))}\">{count} child run{(count == 1 ? "" : "s")}</a>" : ""),
                 E(names.GetValueOrDefault(r.ExperimentId, "")), E(r.Status.ToString().ToLowerInvariant()), T(r.StartTime), Duration(r),
             };
             cells.AddRange(paramKeys.Select(k => E(r.Params.GetValueOrDefault(k, ""))));
@@ -99,9 +119,16 @@ internal sealed class RunsPage(KeelStore store, Access access)
         return Page("Runs", "Runs", body.ToString());
     }
 
+    /// <summary>The runs page listing the child runs of <paramref name="parentId"/> (in its experiment when known).</summary>
+    private static string ChildrenUrl(string? experiment, string parentId) =>
+        new View(experiment, $"tags.{RunTags.Parent} = '{parentId}'", "start_time asc", null, DefaultPageSize).Url();
+
     /// <summary>What the page shows, carried from link to link (page tokens are not: each link says its own).</summary>
     private sealed record View(string? Experiment, string? Filter, string? OrderBy, string? Columns, int PageSize)
     {
+        /// <summary>?children=show: child runs are listed beside their parents even without a filter.</summary>
+        public bool Children { get; init; }
+
         public string Url(string? pageToken = null)
         {
             var parts = new List<string>();
@@ -110,6 +137,7 @@ internal sealed class RunsPage(KeelStore store, Access access)
             Add("filter", Filter);
             Add("order_by", OrderBy);
             Add("columns", Columns);
+            if (Children) Add("children", "show");
             if (PageSize != DefaultPageSize) Add("page_size", PageSize.ToString(CultureInfo.InvariantCulture));
             Add("page_token", pageToken);
             return "/ui/runs" + (parts.Count > 0 ? "?" + string.Join("&", parts) : "");
@@ -149,7 +177,7 @@ internal sealed class RunsPage(KeelStore store, Access access)
     private static string ColumnChooser(View view, IReadOnlyList<Run> runs, List<string> metricKeys, List<string> paramKeys)
     {
         var sb = new StringBuilder("<details class=\"columns\"><summary>Columns</summary><form method=\"get\" action=\"/ui/runs\" id=\"column-form\">");
-        foreach (var (name, value) in new[] { ("experiment", view.Experiment), ("filter", view.Filter), ("order_by", view.OrderBy) })
+        foreach (var (name, value) in new[] { ("experiment", view.Experiment), ("filter", view.Filter), ("order_by", view.OrderBy), ("children", view.Children ? "show" : null) })
             if (value is not null) sb.Append($"<input type=\"hidden\" name=\"{name}\" value=\"{E(value)}\">");
         var all = runs.SelectMany(r => r.Params.Keys).Distinct().Order(StringComparer.Ordinal).Select(k => ("params." + k, paramKeys.Contains(k)))
             .Concat(runs.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).Select(k => ("metrics." + k, metricKeys.Contains(k))));

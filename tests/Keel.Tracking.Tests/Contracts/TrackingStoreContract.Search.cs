@@ -52,6 +52,27 @@ public abstract partial class TrackingStoreContract
     }
 
     [Fact]
+    public async Task SearchRuns_TopLevel_LeavesOutChildRunsAndCountsThemPerParent()
+    {
+        var search = await NewRunAsync("search", start: T0);
+        var other = await NewRunAsync("other", start: T0.AddMinutes(1));
+        for (var i = 0; i < 3; i++) await NewRunAsync($"trial-{i}", start: T0.AddMinutes(2 + i), tags: Map((RunTags.Parent, search.Id)));
+        await NewRunAsync("elsewhere", experiment: "exp2", start: T0.AddMinutes(9), tags: Map((RunTags.Parent, other.Id)));
+
+        var top = await Store.SearchRunsAsync(new RunQuery { TopLevel = true, OrderBy = "start_time asc" });
+        var all = await Store.SearchRunsAsync(new RunQuery { OrderBy = "start_time asc" });
+        var children = await Store.CountChildRunsAsync([search.Id, other.Id, "0123456789abcdef0123456789abcdef"]);
+
+        Assert.Equal(["search", "other"], top.Runs.Select(r => r.Name));
+        Assert.Equal(["search", "other", "trial-0", "trial-1", "trial-2", "elsewhere"], all.Runs.Select(r => r.Name));
+        Assert.Equal(new Dictionary<string, int> { [search.Id] = 3, [other.Id] = 1 }, children);
+        Assert.Empty(await Store.CountChildRunsAsync([]));
+        // A page token of one view does not continue the other (the set of runs differs).
+        var firstTop = await Store.SearchRunsAsync(new RunQuery { TopLevel = true, MaxResults = 1 });
+        await Assert.ThrowsAsync<KeelInputException>(() => Store.SearchRunsAsync(new RunQuery { MaxResults = 1, PageToken = firstTop.NextPageToken }));
+    }
+
+    [Fact]
     public async Task SearchRuns_NoFilter_StartTimeDescending()
     {
         await SeedAsync();
