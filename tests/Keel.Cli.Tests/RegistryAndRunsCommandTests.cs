@@ -51,6 +51,32 @@ public sealed class RegistryAndRunsCommandTests
     }
 
     [Fact]
+    public async Task RunsList_ChildRuns_LeftOutAndCountedUnlessAskedOrFiltered()
+    {
+        using var h = new CliHarness();
+        string parent;
+        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
+        {
+            var e = await store.Tracking.GetOrCreateExperimentAsync("tuning");
+            var t0 = DateTimeOffset.UtcNow;
+            parent = (await store.Tracking.CreateRunAsync(e.Id, "the-search", t0, new Dictionary<string, string>())).Id;
+            for (var i = 0; i < 2; i++)
+                await store.Tracking.CreateRunAsync(e.Id, $"trial-{i}", t0.AddSeconds(1 + i), new Dictionary<string, string> { [Keel.Core.Tracking.RunTags.Parent] = parent });
+        }
+
+        var list = await h.RunAsync("runs", "list", "--json");
+        var human = await h.RunAsync("runs", "list");
+        var all = await h.RunAsync("runs", "list", "--children", "--json");
+        var filtered = await h.RunAsync("runs", "list", "--filter", $"tags.keel.parent_run_id = '{parent}'", "--json");
+
+        var listed = Assert.Single(list.Json().GetProperty("runs").EnumerateArray());
+        Assert.Equal(("the-search", 2), (listed.GetProperty("name").GetString(), listed.GetProperty("child_runs").GetInt32()));
+        Assert.Contains("2 child run(s) of 1 of these (a search's trials) not listed: --children lists them", human.Console, StringComparison.Ordinal);
+        Assert.Equal(["trial-1", "trial-0", "the-search"], all.Json().GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(["trial-1", "trial-0"], filtered.Json().GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task ModelsAlias_MovesAliasAndRecordsHistory()
     {
         var (h, _, b) = await TwoRunsAsync();

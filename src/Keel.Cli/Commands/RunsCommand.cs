@@ -28,7 +28,8 @@ internal static class RunsCommand
         var orderBy = new Option<string?>("--order-by") { Description = "start_time (default, newest first), name or metrics.NAME, then asc|desc" };
         var max = new Option<int>("--max-results") { Description = "Page size (1..1000)", DefaultValueFactory = _ => 50 };
         var page = new Option<string?>("--page-token") { Description = "Token printed by the previous page" };
-        var command = new Command("list", "List runs, newest first") { json, experiment, filter, orderBy, max, page };
+        var children = new Option<bool>("--children") { Description = "List child runs (a search's trials) too; without --filter they are left out and counted" };
+        var command = new Command("list", "List runs, newest first") { json, experiment, filter, orderBy, max, page, children };
         command.SetAction(async (result, ct) =>
         {
             await using var store = await o.OpenForReadingAsync(result, ct);
@@ -38,6 +39,8 @@ internal static class RunsCommand
                 var e = await store.Tracking.FindExperimentAsync(name, ct) ?? throw new KeelNotFoundException($"No experiment called '{name}'.");
                 ids.Add(e.Id);
             }
+            // As the web UI lists them: without a filter, a search's trials stay out of the list and each parent counts its own.
+            var topLevel = result.GetValue(filter) is null && !result.GetValue(children);
             var pageResult = await store.Tracking.SearchRunsAsync(new RunQuery
             {
                 ExperimentIds = ids,
@@ -45,11 +48,22 @@ internal static class RunsCommand
                 OrderBy = result.GetValue(orderBy),
                 MaxResults = result.GetValue(max),
                 PageToken = result.GetValue(page),
+                TopLevel = topLevel,
             }, ct);
             var experiments = (await store.Tracking.ListExperimentsAsync(ct)).ToDictionary(e => e.Id, e => e.Name);
+            var childRuns = await store.Tracking.CountChildRunsAsync(pageResult.Runs.Select(r => r.Id).ToList(), ct);
             if (result.GetValue(json))
             {
-                Json.Write(o.Context.Out, new { runs = pageResult.Runs.Select(r => RunJson(r, experiments)), next_page_token = pageResult.NextPageToken });
+                Json.Write(o.Context.Out, new
+                {
+                    runs = pageResult.Runs.Select(r =>
+                    {
+                        var run = System.Text.Json.JsonSerializer.SerializeToNode(RunJson(r, experiments), Json.Options)!.AsObject();
+                        run["child_runs"] = childRuns.GetValueOrDefault(r.Id);
+                        return run;
+                    }),
+                    next_page_token = pageResult.NextPageToken,
+                });
                 return KeelApp.ExitOk;
             }
             var table = new Table().Border(TableBorder.Rounded);
@@ -65,6 +79,8 @@ internal static class RunsCommand
             }
             o.Context.Console.Write(table);
             o.Context.Console.MarkupLineInterpolated($"{pageResult.Runs.Count} run(s) on this page, artifacts {Format.Bytes(pageResult.Runs.Sum(r => r.ArtifactBytes))} (content shared between runs is stored once)");
+            if (topLevel && childRuns.Count > 0)
+                o.Context.Console.MarkupLineInterpolated($"{childRuns.Values.Sum()} child run(s) of {childRuns.Count} of these (a search's trials) not listed: --children lists them, --filter \"tags.keel.parent_run_id = 'RUN_ID'\" those of one run");
             if (pageResult.NextPageToken is { } token) o.Context.Console.MarkupLineInterpolated($"More: --page-token {token}");
             return KeelApp.ExitOk;
         });
