@@ -80,6 +80,12 @@ public sealed class UiPageTests : UiServerTests
         Assert.Equal(3, Enumerable.Range(0, 3).Count(i => children.Contains($"the-trial-{i}", StringComparison.Ordinal)));
         Assert.DoesNotContain(">the-search<", children, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad);
+        var (_, parentPage) = await GetAsync($"ui/runs/{search.Id}");
+        Assert.Contains($"<a id=\"children-link\" href=\"{link}\">3</a>", parentPage, StringComparison.Ordinal);
+        var trial = (await F.Store.Tracking.SearchRunsAsync(new RunQuery { Filter = "name = 'the-trial-0'" })).Runs.Single();
+        var (_, trialPage) = await GetAsync($"ui/runs/{trial.Id}");
+        Assert.Contains($"<a id=\"parent-link\" href=\"/ui/runs/{search.Id}\">{search.Id[..8]}</a>", trialPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("children-link", trialPage, StringComparison.Ordinal);
     }
 
     [Fact]

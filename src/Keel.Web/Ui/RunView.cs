@@ -34,7 +34,13 @@ internal sealed class RunView(KeelStore store, RunsApi runs)
             .Append($"<dt>Id</dt><dd><code>{run.Id}</code></dd>")
             .Append($"<dt>Experiment</dt><dd><a href=\"/ui/runs?experiment={U(experiment)}\">{E(experiment)}</a></dd>")
             .Append($"<dt>Status</dt><dd>{E(run.Status.ToString().ToLowerInvariant())}</dd>")
-            .Append($"<dt>Started</dt><dd>{T(run.StartTime)}</dd><dt>Ended</dt><dd>{T(run.EndTime)}</dd></dl>");
+            .Append($"<dt>Started</dt><dd>{T(run.StartTime)}</dd><dt>Ended</dt><dd>{T(run.EndTime)}</dd>");
+        // A search's trial links to its search run, and a run with trials to the list of them.
+        if (run.Tags.TryGetValue(RunTags.Parent, out var parent) && parent.Length == 32 && parent.All(char.IsAsciiHexDigitLower))
+            body.Append($"<dt>Parent run</dt><dd><a id=\"parent-link\" href=\"/ui/runs/{parent}\">{parent[..8]}</a></dd>");
+        if ((await store.Tracking.CountChildRunsAsync([run.Id], ct)).TryGetValue(run.Id, out var children))
+            body.Append($"<dt>Child runs</dt><dd><a id=\"children-link\" href=\"/ui/runs?experiment={U(experiment)}&amp;filter={U($"tags.{RunTags.Parent} = '{run.Id}'")}&amp;order_by={U("start_time asc")}\">{children}</a></dd>");
+        body.Append("</dl>");
         if (artifacts.Any(a => a.Path == ReportPath))
             body.Append($"<p><a id=\"report-link\" href=\"/ui/runs/{run.Id}/report\">Open the run's report</a></p>");
 
