@@ -55,16 +55,16 @@ await using (var conn = new SqliteConnection($"Data Source={store.DatabasePath};
     for (var i = 0; i < runs; i++)
     {
         var id = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var start = t0.AddMinutes(i);
+        run.Parameters[0].Value = id; run.Parameters[1].Value = experiment.Id; run.Parameters[2].Value = $"run-{i}";
+        run.Parameters[3].Value = Time(start); run.Parameters[4].Value = Time(start.AddSeconds(30));
+        run.ExecuteNonQuery();
         if (i % 10 == 0) parent = id;
         else
         {
             tag.Parameters[0].Value = id; tag.Parameters[1].Value = parent;
             tag.ExecuteNonQuery();
         }
-        var start = t0.AddMinutes(i);
-        run.Parameters[0].Value = id; run.Parameters[1].Value = experiment.Id; run.Parameters[2].Value = $"run-{i}";
-        run.Parameters[3].Value = Time(start); run.Parameters[4].Value = Time(start.AddSeconds(30));
-        run.ExecuteNonQuery();
         foreach (var (k, v) in new[] { ("model", models[i % 4]), ("lr", (0.01 * (1 + i % 30)).ToString(CultureInfo.InvariantCulture)), ("depth", (2 + i % 10).ToString(CultureInfo.InvariantCulture)), ("seed", i.ToString(CultureInfo.InvariantCulture)), ("features", "all") })
         {
             param.Parameters[0].Value = id; param.Parameters[1].Value = k; param.Parameters[2].Value = v;
