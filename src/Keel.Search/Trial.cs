@@ -46,23 +46,33 @@ public sealed class Trial : IAsyncDisposable
         Space.Params.Where(p => Record.Params.ContainsKey(p.Name)).ToDictionary(p => p.Name, p => p.Distribution.Format(Record.Params[p.Name]), StringComparer.Ordinal);
 
     /// <summary>
-    /// Stores intermediate losses (step → value, lower better) and asks the pruner after each step in order; returns the first step at
-    /// which the trial should stop, or null to go on.
+    /// Reports intermediate losses (step → value, lower better), asking the pruner after each step in order, and stores them up to the
+    /// step at which the trial should stop; returns that step, or null to go on.
     /// </summary>
+    /// <remarks>A batch (a boosting rung trained at once) may run past the step the pruner stops at; the steps after it are not kept,
+    /// as a trial reporting step by step (Optuna's) would never have reported them: the pruned trial ends where it was stopped, for
+    /// the other trials' pruners and for a sampler that ranks pruned trials by their last step.</remarks>
     public async Task<int?> ReportAsync(IReadOnlyList<KeyValuePair<int, double>> values, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(values);
         var fresh = values.Where(kv => !_intermediate.ContainsKey(kv.Key)).OrderBy(kv => kv.Key).ToArray();
         if (fresh.Length == 0) return null;
-        if (!await _store.ReportAsync(Lease, fresh, _study.Options.Time.GetUtcNow(), ct)) Lost = true;
         var others = (await _store.ListTrialsAsync(Lease.Study, ct)).Where(t => t.Group == Group && t.Number != Number).ToArray();
+        int? stop = null;
+        var reported = 0;
         foreach (var (step, value) in fresh)
         {
             _intermediate[step] = value;
+            reported++;
             var snapshot = Record with { Intermediate = new Dictionary<int, double>(_intermediate) };
-            if (_study.Pruner.ShouldPrune(snapshot, step, others)) return step;
+            if (_study.Pruner.ShouldPrune(snapshot, step, others))
+            {
+                stop = step;
+                break;
+            }
         }
-        return null;
+        if (!await _store.ReportAsync(Lease, fresh[..reported], _study.Options.Time.GetUtcNow(), ct)) Lost = true;
+        return stop;
     }
 
     /// <summary>Ends the trial as complete with its objective value and, in a multi-objective study, its value per objective

@@ -198,6 +198,24 @@ public sealed class StudyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Report_BatchRunningPastThePruningStep_StoresTheStepsUpToItOnly()
+    {
+        var store = await OpenAsync();
+        await store.CreateStudyAsync(new StudyRecord("t", ["b"], 1, "{}", DateTimeOffset.UnixEpoch));
+        var study = new Study(store, "t", Spaces, "w", Options with { Pruner = PrunerFactory.Threshold(upper: 5) });
+        await using var trial = (await study.AskAsync(null, CancellationToken.None))!;
+
+        // One rung of 10 steps, trained at once: the loss crosses the threshold at step 6.
+        var stopped = await trial.ReportAsync(Enumerable.Range(1, 10).Select(step => KeyValuePair.Create(step, (double)step)).ToArray(), CancellationToken.None);
+        await trial.PruneAsync(CancellationToken.None);
+
+        Assert.Equal(6, stopped);
+        var stored = Assert.Single(await store.ListTrialsAsync("t"));
+        Assert.Equal(TrialState.Pruned, stored.State);
+        Assert.Equal(Enumerable.Range(1, 6), stored.Intermediate.Keys.Order());
+    }
+
+    [Fact]
     public async Task AskTell_TpeWithHyperbandThroughTheStore_ProposesOptunasTrialsAndPrunesWhereOptunaDid()
     {
         // The fixture's study with TPESampler(seed=4) and HyperbandPruner (minimum 10, maximum auto), through a real store: each

@@ -146,9 +146,14 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
             var fresh = mean.Points.Where(p => p.Iteration > reported).Select(p => KeyValuePair.Create(p.Iteration, p.Validation!.Value)).ToArray();
             if (fresh.Length == 0) continue;
             reported = fresh[^1].Key;
+            var prunedAt = await trial.ReportAsync(fresh, ct);
+            // The run's curve, like the study's, ends at the round the pruner stopped the trial at.
             var now = time.GetUtcNow();
-            await store.Tracking.LogBatchAsync(runId, new LogBatch { Metrics = fresh.Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray() }, ct);
-            if (await trial.ReportAsync(fresh, ct) is { } prunedAt) return (Core.Search.TrialState.Pruned, null, null, prunedAt);
+            await store.Tracking.LogBatchAsync(runId, new LogBatch
+            {
+                Metrics = fresh.Where(kv => prunedAt is not { } at || kv.Key <= at).Select(kv => new MetricPoint($"loss.validation", kv.Value, kv.Key, now)).ToArray(),
+            }, ct);
+            if (prunedAt is { } stop) return (Core.Search.TrialState.Pruned, null, null, stop);
         }
         if (cvRounds)
         {
