@@ -80,6 +80,8 @@ public sealed class UiPageTests : UiServerTests
         Assert.Equal(3, Enumerable.Range(0, 3).Count(i => children.Contains($"the-trial-{i}", StringComparison.Ordinal)));
         Assert.DoesNotContain(">the-search<", children, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad);
+        await RunAsync("plain", "no-searches", new Dictionary<string, string>());
+        Assert.DoesNotContain("children-note", (await GetAsync("ui/runs?experiment=no-searches")).Html, StringComparison.Ordinal);
         var (_, parentPage) = await GetAsync($"ui/runs/{search.Id}");
         Assert.Contains($"<a id=\"children-link\" href=\"{link}\">3</a>", parentPage, StringComparison.Ordinal);
         var trial = (await F.Store.Tracking.SearchRunsAsync(new RunQuery { Filter = "name = 'the-trial-0'" })).Runs.Single();

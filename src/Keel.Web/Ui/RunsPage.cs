@@ -84,7 +84,8 @@ internal sealed class RunsPage(KeelStore store, Access access)
             .ToDictionary(s => (s.RunId, s.Key));
         var names = experiments.ToDictionary(e => e.Id, e => e.Name);
         var children = await store.Tracking.CountChildRunsAsync(page.Runs.Select(r => r.Id).ToList(), ct);
-        if (topLevel)
+        // Said only where a listed run has children, so a store without searches shows no note.
+        if (topLevel && children.Count > 0)
             body.Append("<p id=\"children-note\">Child runs (a search's trials) are left out; a parent run says how many it has. ")
                 .Append(Link(view with { Children = true }, "List them too")).Append("</p>");
         else if (view.Children)
