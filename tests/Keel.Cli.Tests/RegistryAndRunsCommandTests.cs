@@ -77,6 +77,63 @@ public sealed class RegistryAndRunsCommandTests
     }
 
     [Fact]
+    public async Task RunsDelete_RunsLoggedThroughTheApi_NoReportsFolder_AllDeleted()
+    {
+        using var h = new CliHarness();
+        var ids = new List<string>();
+        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
+        {
+            var e = await store.Tracking.GetOrCreateExperimentAsync("client");
+            for (var i = 0; i < 2; i++)
+            {
+                var run = await store.Tracking.CreateRunAsync(e.Id, $"logged-{i}", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+                await store.Tracking.SetRunStatusAsync(run.Id, Keel.Core.Tracking.RunStatus.Finished, DateTimeOffset.UtcNow);
+                ids.Add(run.Id);
+            }
+        }
+        Assert.False(Directory.Exists(Path.Combine(h.StoreFolder, "reports")));
+
+        var deleted = await h.RunAsync("runs", "delete", ids[0], ids[1], "--yes", "--json");
+
+        Assert.True(deleted.Exit == 0, deleted.Error);
+        Assert.Equal(ids, deleted.Json().GetProperty("deleted").EnumerateArray().Select(x => x.GetString()));
+        Assert.Empty((await h.RunAsync("runs", "list", "--json")).Json().GetProperty("runs").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task RunsDelete_Children_DeletesTheSearchsTrialsToo_WithoutItSaysTheyStay()
+    {
+        using var h = new CliHarness();
+        var parents = new List<string>();
+        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
+        {
+            var e = await store.Tracking.GetOrCreateExperimentAsync("tuning");
+            var t0 = DateTimeOffset.UtcNow;
+            for (var s = 0; s < 2; s++)
+            {
+                var parent = await store.Tracking.CreateRunAsync(e.Id, $"search-{s}", t0, new Dictionary<string, string>());
+                await store.Tracking.SetRunStatusAsync(parent.Id, Keel.Core.Tracking.RunStatus.Finished, t0.AddMinutes(1));
+                parents.Add(parent.Id);
+                for (var i = 0; i < 3; i++)
+                {
+                    var trial = await store.Tracking.CreateRunAsync(e.Id, $"search-{s}-trial-{i}", t0, new Dictionary<string, string> { [Keel.Core.Tracking.RunTags.Parent] = parent.Id });
+                    await store.Tracking.SetRunStatusAsync(trial.Id, Keel.Core.Tracking.RunStatus.Finished, t0.AddMinutes(1));
+                }
+            }
+        }
+
+        var alone = await h.RunAsync("runs", "delete", parents[0], "--yes");
+        var withChildren = await h.RunAsync("runs", "delete", parents[1], "--children", "--yes", "--json");
+
+        Assert.Equal(0, alone.Exit);
+        Assert.Contains("3 child run(s) of these (a search's trials) stay: --children deletes them too.", alone.Console, StringComparison.Ordinal);
+        Assert.Equal(0, withChildren.Exit);
+        Assert.Equal(4, withChildren.Json().GetProperty("deleted").GetArrayLength());
+        var left = (await h.RunAsync("runs", "list", "--children", "--json")).Json().GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()).Order();
+        Assert.Equal(["search-0-trial-0", "search-0-trial-1", "search-0-trial-2"], left);
+    }
+
+    [Fact]
     public async Task ModelsAlias_MovesAliasAndRecordsHistory()
     {
         var (h, _, b) = await TwoRunsAsync();
