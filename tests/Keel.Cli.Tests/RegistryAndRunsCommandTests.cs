@@ -76,21 +76,24 @@ public sealed class RegistryAndRunsCommandTests
         Assert.Equal(["trial-1", "trial-0"], filtered.Json().GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
     }
 
+    /// <summary>A finished run of experiment "tuning" logged straight into the harness's store (as the tracking API logs one), a child
+    /// of <paramref name="parent"/> when given; its id.</summary>
+    private static async Task<string> LogFinishedRunAsync(CliHarness h, string name, string? parent = null)
+    {
+        await using var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder });
+        var e = await store.Tracking.GetOrCreateExperimentAsync("tuning");
+        var tags = parent is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [Keel.Core.Tracking.RunTags.Parent] = parent };
+        var run = await store.Tracking.CreateRunAsync(e.Id, name, DateTimeOffset.UtcNow, tags);
+        await store.Tracking.SetRunStatusAsync(run.Id, Keel.Core.Tracking.RunStatus.Finished, DateTimeOffset.UtcNow);
+        return run.Id;
+    }
+
     [Fact]
     public async Task RunsDelete_RunsLoggedThroughTheApi_NoReportsFolder_AllDeleted()
     {
         using var h = new CliHarness();
         var ids = new List<string>();
-        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
-        {
-            var e = await store.Tracking.GetOrCreateExperimentAsync("client");
-            for (var i = 0; i < 2; i++)
-            {
-                var run = await store.Tracking.CreateRunAsync(e.Id, $"logged-{i}", DateTimeOffset.UtcNow, new Dictionary<string, string>());
-                await store.Tracking.SetRunStatusAsync(run.Id, Keel.Core.Tracking.RunStatus.Finished, DateTimeOffset.UtcNow);
-                ids.Add(run.Id);
-            }
-        }
+        for (var i = 0; i < 2; i++) ids.Add(await LogFinishedRunAsync(h, $"logged-{i}"));
         Assert.False(Directory.Exists(Path.Combine(h.StoreFolder, "reports")));
 
         var deleted = await h.RunAsync("runs", "delete", ids[0], ids[1], "--yes", "--json");
@@ -105,21 +108,10 @@ public sealed class RegistryAndRunsCommandTests
     {
         using var h = new CliHarness();
         var parents = new List<string>();
-        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
+        for (var s = 0; s < 2; s++)
         {
-            var e = await store.Tracking.GetOrCreateExperimentAsync("tuning");
-            var t0 = DateTimeOffset.UtcNow;
-            for (var s = 0; s < 2; s++)
-            {
-                var parent = await store.Tracking.CreateRunAsync(e.Id, $"search-{s}", t0, new Dictionary<string, string>());
-                await store.Tracking.SetRunStatusAsync(parent.Id, Keel.Core.Tracking.RunStatus.Finished, t0.AddMinutes(1));
-                parents.Add(parent.Id);
-                for (var i = 0; i < 3; i++)
-                {
-                    var trial = await store.Tracking.CreateRunAsync(e.Id, $"search-{s}-trial-{i}", t0, new Dictionary<string, string> { [Keel.Core.Tracking.RunTags.Parent] = parent.Id });
-                    await store.Tracking.SetRunStatusAsync(trial.Id, Keel.Core.Tracking.RunStatus.Finished, t0.AddMinutes(1));
-                }
-            }
+            parents.Add(await LogFinishedRunAsync(h, $"search-{s}"));
+            for (var i = 0; i < 3; i++) await LogFinishedRunAsync(h, $"search-{s}-trial-{i}", parents[^1]);
         }
 
         var alone = await h.RunAsync("runs", "delete", parents[0], "--yes");
