@@ -105,6 +105,9 @@ public sealed class EvaluateCommandTests
         Assert.Contains($"of {name}:1", r.Console);
         // A bracketed interval is text, not console markup: "[0.81, 0.87]" beside the auc.
         Assert.Matches(@"auc\s+0\.\d+\s+\[0\.\d+, 0\.\d+\]", r.Console);
+        // Each comparison's p-value once: "(p = 0.0123)" or "(p < 0.0001)", never "(p p = ...)".
+        Assert.Matches(@"(?m)^  vs \w+ on auc: (better|worse|tied) \(p (= 0\.\d+|< 0\.0001|= 1)\)\r?$", r.Console);
+        Assert.DoesNotContain("(p p ", r.Console, StringComparison.Ordinal);
         Assert.Contains("Report: ", r.Console);
     }
 

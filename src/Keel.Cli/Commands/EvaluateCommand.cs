@@ -50,7 +50,7 @@ internal static class EvaluateCommand
             }
             c.Write(table);
             foreach (var cmp in sel.Comparisons)
-                c.MarkupLineInterpolated($"  vs {cmp.Against} on {cmp.Metric}: {cmp.Verdict} (p {Keel.Evaluation.Gates.P(cmp.PValue)})");
+                c.MarkupLineInterpolated($"  vs {cmp.Against} on {cmp.Metric}: {cmp.Verdict} ({Keel.Evaluation.Gates.P(cmp.PValue)})");
             foreach (var g in outcome.Gates)
                 c.MarkupLineInterpolated($"  gate {g.Gate}: {(g.Passed ? "passed" : "FAILED")} ({g.Detail})");
             c.MarkupLineInterpolated($"Report: {outcome.ReportPath}");
