@@ -130,6 +130,23 @@ public sealed class EvaluateCommandTests
         var evaluation = await GetRunAsync(h, j.GetProperty("run_id").GetString()!);
         Assert.Equal($"{name}:1", evaluation.Tags["keel.evaluated_model"]);
         Assert.InRange(evaluation.Metrics["test.auc"], 0.5, 1);
+        // The first 400 rows of the training file: every one outside the run's test split was trained on (the model is refitted on
+        // train + validation), and says so; a test row counts only when it repeats a training row exactly.
+        string testSplit;
+        await using (var store = await Keel.Tracking.KeelStore.OpenAsync(new Keel.Tracking.StoreOptions { Uri = h.StoreFolder }))
+            testSplit = System.Text.Encoding.UTF8.GetString(await Keel.Tracking.ArtifactStoreExtensions.ReadArtifactAsync(store, run.GetProperty("run_id").GetString()!, "split/test.txt"));
+        var test = testSplit.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Where(r => r < 400).ToHashSet();
+        var flagged = j.GetProperty("trained_on_rows").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        Assert.Equal(Enumerable.Range(0, 400).Where(r => !test.Contains(r)), flagged.Where(r => !test.Contains(r)));
+        Assert.InRange(flagged.Count(test.Contains), 0, 2);
+        Assert.Equal(flagged.Length, evaluation.Metrics["data.trained_on_rows"]);
+        var human = await h.RunAsync("evaluate", $"{name}@champion", "--data", "new.csv");
+        Assert.Contains($"warning {flagged.Length} of the 400 rows", human.Console, StringComparison.Ordinal);
+        Assert.Contains("repeat a row the model was trained on", human.Console, StringComparison.Ordinal);
+        // Only test rows: none (or the exact repeats) flagged.
+        h.Write("test-only.csv", lines[0] + "\n" + string.Join("\n", test.Order().Select(r => lines[r + 1])) + "\n");
+        var onTest = (await h.RunAsync("evaluate", $"{name}@champion", "--data", "test-only.csv", "--json")).Json();
+        Assert.InRange(onTest.GetProperty("trained_on_rows").GetArrayLength(), 0, 2);
     }
 
     [Fact]

@@ -38,6 +38,11 @@ internal static class EvaluateCommand
             var c = o.Context.Console;
             c.MarkupLineInterpolated($"[bold]Evaluation {outcome.RunId}[/] of {outcome.Model} ({outcome.Candidate}, trained by run {outcome.SourceRunId})");
             c.MarkupLineInterpolated($"on {(outcome.OnTestSplit ? "the run's test split" : "new data")}: {outcome.Data}, {outcome.Rows} rows");
+            if (outcome.TrainedOnRows.Count > 0)
+            {
+                var share = Format.Number(100.0 * outcome.TrainedOnRows.Count / outcome.Rows, "0.#");
+                c.MarkupLineInterpolated($"[yellow]warning[/] {outcome.TrainedOnRows.Count} of the {outcome.Rows} rows ({share} %) repeat a row the model was trained on (e.g. rows {string.Join(", ", outcome.TrainedOnRows.Take(5))}): their figures reward memory, not generalisation.");
+            }
             var sel = outcome.Evaluations[outcome.Candidate];
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumn("metric");

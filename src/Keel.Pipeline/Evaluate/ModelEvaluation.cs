@@ -38,6 +38,10 @@ public sealed record EvaluateOutcome(string RunId, string SourceRunId, string Mo
 {
     /// <summary>The evaluated model's evaluation beyond averages and the other models' intervals, by name.</summary>
     public IReadOnlyDictionary<string, TestReport> Evaluations { get; init; } = new Dictionary<string, TestReport>();
+
+    /// <summary>New data only: its rows (0-based) whose inputs repeat a row the model was trained on exactly (the source run's train
+    /// split, and its validation split when the model was refitted on both); their figures reward memory, not generalisation.</summary>
+    public IReadOnlyList<int> TrainedOnRows { get; init; } = [];
 }
 
 /// <summary>Re-evaluates a run's model or a registered model, on its test split or on new labelled data, with the whole evaluation of
@@ -67,6 +71,9 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         }
         var validation = await source.SplitRowsAsync(store, "validation", ct);
         var train = await source.SplitRowsAsync(store, "train", ct);
+        // New rows that the model saw in training: compared on every input column both tables have, the label left out.
+        var trainedOn = request.DataPath is null ? [] : Keel.Data.Quality.RowOverlap.Rows(prepared.Table, source.Refitted ? [.. train, .. validation] : train, rows,
+            prepared.Table.Columns.Select(c => c.Name).Where(n => n != label).ToArray());
 
         var started = time.GetUtcNow();
         var modelName = source.Version is { } v ? $"{v.Name}:{v.Version}" : $"run {source.Run.Id} (final)";
@@ -83,7 +90,7 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
         {
             // data.weight weighs the metrics on the run's own rows; new data is evaluated unweighted.
             var weights = request.DataPath is null && prepared.Weights is { } w ? (await source.SplitRowsAsync(store, "test", ct)).Select(r => w[r]).ToArray() : null;
-            var outcome = await EvaluateTrackedAsync(source, created.Id, modelName, data, rows, truth, weights, train, validation, request.DataPath is null, reportPathFor(created.Id), started, ct);
+            var outcome = await EvaluateTrackedAsync(source, created.Id, modelName, data, rows, truth, weights, train, validation, request.DataPath is null, reportPathFor(created.Id), started, ct, trainedOn);
             await store.Tracking.SetRunStatusAsync(created.Id, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
             return outcome;
         }
@@ -97,7 +104,8 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
     }
 
     private async Task<EvaluateOutcome> EvaluateTrackedAsync(EvaluationSource source, string runId, string modelName, LoadedTable data, Table rows,
-        EncodedLabels truth, double[]? weights, int[] train, int[] validation, bool onTestSplit, string reportPath, DateTimeOffset started, CancellationToken ct)
+        EncodedLabels truth, double[]? weights, int[] train, int[] validation, bool onTestSplit, string reportPath, DateTimeOffset started, CancellationToken ct,
+        IReadOnlyList<int> trainedOn)
     {
         var prepared = source.Prepared;
         var metric = prepared.Metric;
@@ -153,14 +161,15 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
                 ["metric"] = metric,
                 ["seed"] = prepared.Seed.ToString(CultureInfo.InvariantCulture),
             },
-            Metrics = scored.Metrics.Where(m => double.IsFinite(m.Value)).Select(m => new MetricPoint($"test.{m.Key}", m.Value, 0, now)).ToArray(),
+            Metrics = scored.Metrics.Where(m => double.IsFinite(m.Value)).Select(m => new MetricPoint($"test.{m.Key}", m.Value, 0, now))
+                .Concat(onTestSplit ? [] : [new MetricPoint("data.trained_on_rows", trainedOn.Count, 0, now)]).ToArray(),
             Tags = new Dictionary<string, string> { ["keel.gates"] = gates.Count == 0 ? "none" : gates.All(g => g.Passed) ? "passed" : "failed" },
         }, ct);
         foreach (var e in evaluations.Values)
             await store.LogArtifactBytesAsync(runId, $"evaluation/{e.Candidate}.test.json", JsonSerializer.SerializeToUtf8Bytes(e, KeelJson.Options), ct);
 
         var outcome = new EvaluateOutcome(runId, source.Run.Id, modelName, source.Selected, data.Path, truth.Count, onTestSplit, metric,
-            scored.Metrics, gates, reportPath) { Evaluations = evaluations };
+            scored.Metrics, gates, reportPath) { Evaluations = evaluations, TrainedOnRows = trainedOn };
         var html = Render(source, outcome, rows, truth, weights, predictions, others, started);
         await TextOutputs.WriteAsync(reportPath, html, $"report '{reportPath}'", "; the evaluation run is marked failed", ct);
         await store.LogArtifactFileAsync(runId, "report.html", reportPath, ct);
