@@ -140,6 +140,7 @@ public sealed class EvaluateCommandTests
         Assert.Equal(Enumerable.Range(0, 400).Where(r => !test.Contains(r)), flagged.Where(r => !test.Contains(r)));
         Assert.InRange(flagged.Count(test.Contains), 0, 2);
         Assert.Equal(flagged.Length, evaluation.Metrics["data.trained_on_rows"]);
+        Assert.Contains($"{flagged.Length} of them repeat a row the model was trained on", File.ReadAllText(j.GetProperty("report_path").GetString()!), StringComparison.Ordinal);
         var human = await h.RunAsync("evaluate", $"{name}@champion", "--data", "new.csv");
         Assert.Contains($"warning {flagged.Length} of the 400 rows", human.Console, StringComparison.Ordinal);
         Assert.Contains("repeat a row the model was trained on", human.Console, StringComparison.Ordinal);

@@ -224,7 +224,9 @@ public sealed class ModelEvaluation(KeelStore store, TimeProvider time)
                 started.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), null, null, prepared.Seed,
                 new Dictionary<string, string> { ["evaluation of"] = source.Run.Id, ["model"] = outcome.Model }),
             Data = new DataSummary(outcome.Data, source.Prepared.Data.Path == outcome.Data ? prepared.Data.Sha256 : "", rows.RowCount, rows.Columns.Count,
-                prepared.Spec.Data.Label, 0, 0, rows.RowCount, outcome.OnTestSplit ? "the source run's test split" : "new data (every row)",
+                prepared.Spec.Data.Label, 0, 0, rows.RowCount, outcome.OnTestSplit ? "the source run's test split"
+                    : outcome.TrainedOnRows.Count == 0 ? "new data (every row)"
+                    : $"new data (every row; {outcome.TrainedOnRows.Count} of them repeat a row the model was trained on, so their figures reward memory)",
                 profile.Columns.Select(ReportMapper.Column).ToArray(),
                 truth.ClassIndices is { } idx ? classes.Select((c, i) => new LabelCount(c, idx.Count(x => x == i))).ToArray() : []),
             Candidates = [Row(outcome.Candidate, predictions), .. others.Select(o => Row(o.Name, o.Test))],
