@@ -168,8 +168,7 @@ public static class LabelColumnWriter
         var read = reader.Schema.Fields.Select(f => f as DataField is { IsArray: false } d ? d
             : throw new KeelInputException($"{name}, column '{f.Name}': a nested or repeated Parquet column; only flat files can be rewritten.")).ToList();
         var target = read.FirstOrDefault(f => f.Name == column);
-        // Strings are read as character memory and written as strings: their field in the new file is a plain string field.
-        var written = read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(f.Name, f.IsNullable) : f).ToList();
+        var written = ParquetColumnCopy.WrittenFields(read);
         DataField<string>? added = null;
         if (target is null) written.Add(added = new DataField<string>(column, true));
         await using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);

@@ -15,6 +15,11 @@ internal static class ParquetColumnCopy
     /// <param name="File">The file name (for messages).</param>
     public sealed record Override(IReadOnlyDictionary<int, string> Rows, DataField Field, string File);
 
+    /// <summary>The field each of <paramref name="read"/> is written as in a copy of its file: itself, or a plain string field where it
+    /// holds text (strings are read as character memory and written as strings).</summary>
+    public static List<DataField> WrittenFields(IEnumerable<DataField> read) =>
+        read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(f.Name, f.IsNullable) : f).ToList();
+
     /// <param name="from">The row group read.</param>
     /// <param name="to">The row group written.</param>
     /// <param name="f">The column in the file read.</param>

@@ -42,8 +42,7 @@ internal static class ParquetSample
         await using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         await using var reader = await ParquetTableReader.OpenAsync(stream, name);
         var read = ParquetTableReader.Flat(reader.Schema, name);
-        // Strings are read as character memory and written as strings: their field in the sample is a plain string field.
-        var written = read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(f.Name, f.IsNullable) : f).ToList();
+        var written = ParquetColumnCopy.WrittenFields(read);
         DataField<double>? weight = null;
         if (weights is not null) written.Add(weight = new DataField<double>(Sampler.WeightColumnName));
         await using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);

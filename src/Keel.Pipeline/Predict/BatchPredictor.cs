@@ -61,8 +61,9 @@ public static class BatchPredictor
         var k = Math.Clamp(options.Explain, 0, model.InputSchema.Columns.Count);
         var keep = KeptColumns(options.Keep, classes, k);
         // Kept columns the model does not read are bound as text beside its own; the model is handed only its own.
+        var extra = keep.Where(c => model.InputSchema.Find(c) is null).ToArray();
         var schema = keep.Length == 0 ? model.InputSchema
-            : new DataSchema([.. model.InputSchema.Columns, .. keep.Where(c => model.InputSchema.Find(c) is null).Select(c => new ColumnSchema(c, ColumnType.Text))]);
+            : new DataSchema([.. model.InputSchema.Columns, .. extra.Select(c => new ColumnSchema(c, ColumnType.Text))]);
         long rows = 0;
         // The output appears whole or not at all.
         await OutputFiles.WriteWholeAsync(options.Output, async temp =>
@@ -72,7 +73,7 @@ public static class BatchPredictor
             foreach (var chunk in ChunkedTableReader.Read(options.Input, schema, new ChunkReadOptions
             {
                 ChunkRows = options.ChunkRows, MissingTokens = model.MissingTokens, Text = options.Text,
-                Requested = keep.Where(c => model.InputSchema.Find(c) is null).ToArray(),
+                Requested = extra,
             }))
             {
                 ct.ThrowIfCancellationRequested();

@@ -101,7 +101,6 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     private static IEnumerable<string> ModelsOf(Deployment d) =>
         new[] { d.ChampionModel, d.Challenger is { } c ? Deployment.ModelOf(c) : null }.OfType<string>().Distinct(StringComparer.Ordinal);
 
-
     /// <summary>An enum value as the deployment files, the CLI and the API write it: snake_case ("RolledBack" → "rolled_back").</summary>
     private static string Lower<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
