@@ -94,12 +94,104 @@ public sealed class LabelCommandTests : IDisposable
         var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--out", "weak.parquet");
 
         Assert.Equal(1, r.Exit);
-        Assert.Contains("--out: these rows are written as CSV; expected a .csv or .tsv path, got 'weak.parquet'", r.Error);
+        Assert.Contains("--out: the labelled rows are written as CSV: a .csv or .tsv path (JSON Lines or Parquet data can also be written in their own format); got 'weak.parquet'", r.Error);
         Assert.False(File.Exists(Path.Combine(_h.Folder, "weak.parquet")));
         var same = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "penguins.csv", "--out", "penguins.csv");
         Assert.Equal(1, same.Exit);
         Assert.Contains("--out penguins.csv: the input file itself", same.Error);
         Assert.Equal(File.ReadAllBytes(CliHarness.Sample("penguins.csv")), File.ReadAllBytes(Path.Combine(_h.Folder, "penguins.csv")));
+    }
+
+    private const string IslandRules = "dream: island == \"Dream\" -> Chinstrap\nbiscoe: island == \"Biscoe\" -> Gentoo\nshort: bill < 40 -> Adelie\n";
+
+    [Fact]
+    public async Task Weak_ParquetDataToParquet_KeepsFieldsTypesAndGroupsAndAddsTheCsvColumnsTyped()
+    {
+        var data = Path.Combine(_h.Folder, "birds.parquet");
+        var id = new Parquet.Schema.DataField<int>("id");
+        var island = new Parquet.Schema.DataField<string>("island");
+        var bill = new Parquet.Schema.DataField<double?>("bill");
+        await using (var stream = File.Create(data))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(id, island, bill), stream))
+        {
+            foreach (var (ids, islands, bills) in new (int[], string?[], double?[])[]
+                     {
+                         ([1, 2, 3], ["Dream", "Biscoe", "Torgersen"], [45.0, 38.5, 47.0]),
+                         ([4, 5], ["Dream", null], [39.0, null]),
+                     })
+            {
+                using var g = writer.CreateRowGroup();
+                await g.WriteAsync<int>(id, ids.AsMemory());
+                await g.WriteAsync(island, islands!);
+                await g.WriteAsync<double>(bill, bills.AsMemory());
+            }
+        }
+        _h.Write("rules.lf", IslandRules);
+
+        var csv = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "birds.parquet", "--out", "weak.csv");
+        var parquet = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "birds.parquet", "--out", "weak.parquet");
+
+        Assert.True(csv.Exit == 0, csv.Error);
+        Assert.True(parquet.Exit == 0, parquet.Error);
+        await using var read = await Parquet.ParquetReader.CreateAsync(Path.Combine(_h.Folder, "weak.parquet"));
+        Assert.Equal([typeof(int), typeof(string), typeof(double), typeof(string), typeof(double), typeof(double), typeof(double), typeof(double), typeof(string)],
+            read.Schema.DataFields.Select(f => f.ClrType == typeof(ReadOnlyMemory<char>) ? typeof(string) : f.ClrType));
+        Assert.Equal([3L, 2L], Enumerable.Range(0, read.RowGroupCount).Select(g => read.OpenRowGroupReader(g).RowCount));
+        var expected = Keel.Data.TableReader.Read(Path.Combine(_h.Folder, "weak.csv"), new Keel.Data.ReadOptions { AsText = true }).Table;
+        var actual = Keel.Data.TableReader.Read(Path.Combine(_h.Folder, "weak.parquet"), new Keel.Data.ReadOptions { AsText = true }).Table;
+        Assert.Equal(["id", "island", "bill", "weak_label", "weak_confidence", "p_Adelie", "p_Chinstrap", "p_Gentoo", "majority_vote"],
+            actual.Columns.Select(c => c.Name));
+        Assert.Equal(expected.Columns.Select(c => c.Name), actual.Columns.Select(c => c.Name));
+        foreach (var c in expected.Columns.Select(c => c.Name).Where(c => c is "id" or "island" or "weak_label" or "majority_vote"))
+            Assert.Equal(Cells(expected, c), Cells(actual, c));
+        Assert.Equal("Chinstrap", Cells(actual, "weak_label")[0]);
+        Assert.Equal(["", ""], Cells(actual, "weak_label").Where((_, r) => r is 2 or 4)); // no function votes: missing, not empty text
+        Assert.True(actual.Columns.Single(c => c.Name == "weak_label").IsMissing(4));
+        Assert.Equal(Cells(expected, "p_Gentoo").Select(Number), Cells(actual, "p_Gentoo").Select(Number), new Tolerance(1e-6));
+    }
+
+    [Fact]
+    public async Task Weak_JsonLinesToJsonl_KeepsEveryFieldAndBlankLineAndAddsNumbersAndNulls()
+    {
+        _h.Write("birds.jsonl", "{\"id\":1,\"island\":\"Dream\",\"bill\":45.5,\"ok\":true,\"note\":null}\n\n{\"id\":2,\"island\":\"Biscoe\",\"bill\":38}\n"
+            + "{\"id\":3,\"island\":\"Torgersen\",\"bill\":47}\n");
+        _h.Write("rules.lf", IslandRules);
+
+        var r = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "birds.jsonl", "--out", "weak.jsonl");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var lines = File.ReadAllLines(Path.Combine(_h.Folder, "weak.jsonl"));
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("", lines[1]);
+        using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        Assert.True(first.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.RootElement.GetProperty("note").ValueKind);
+        Assert.Equal(45.5, first.RootElement.GetProperty("bill").GetDouble());
+        Assert.Equal("Chinstrap", first.RootElement.GetProperty("weak_label").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, first.RootElement.GetProperty("weak_confidence").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, first.RootElement.GetProperty("p_Gentoo").ValueKind);
+        using var uncovered = System.Text.Json.JsonDocument.Parse(lines[3]);
+        Assert.Equal(3, uncovered.RootElement.GetProperty("id").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, uncovered.RootElement.GetProperty("weak_label").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, uncovered.RootElement.GetProperty("p_Adelie").ValueKind);
+        var csv = await _h.RunAsync("label", "weak", "--rules", "rules.lf", "--data", "birds.jsonl", "--out", "weak.parquet");
+        Assert.Equal(1, csv.Exit);
+        Assert.Contains("or JSON Lines like the data: a .jsonl, .ndjson or .json path; got 'weak.parquet'", csv.Error);
+    }
+
+    private static string[] Cells(Keel.Core.Data.Table table, string column)
+    {
+        var c = table.Columns.Single(x => x.Name == column);
+        return [.. Enumerable.Range(0, table.RowCount).Select(r => c.IsMissing(r) ? "" : c.Format(r))];
+    }
+
+    private static double Number(string cell) => cell.Length == 0 ? double.NaN : double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class Tolerance(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => double.IsNaN(x) ? double.IsNaN(y) : Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
     }
 }
 

@@ -112,7 +112,7 @@ internal static class LabelCommand
         var rules = new Option<string>("--rules") { Description = "Labelling functions: 'NAME: CONDITION -> LABEL', 'NAME: lookup COLUMN in FILE.csv', 'depends: NAME, NAME'", Required = true };
         var data = new Option<string>("--data") { Description = "The data file the functions run over", Required = true };
         var gold = new Option<string?>("--gold") { Description = "Known labels (CSV: label, with row or one line per data row): empirical accuracies and the label model vs majority vote" };
-        var output = new Option<string?>("--out") { Description = "Write the data with weak_label, weak_confidence and p_CLASS columns here (.csv or .tsv)" };
+        var output = new Option<string?>("--out") { Description = "Write the data with weak_label, weak_confidence and p_CLASS columns here (.csv or .tsv; or .jsonl or .parquet like the data)" };
         var dependencies = new Option<string>("--dependencies") { Description = "Correlated functions: auto (declared and found from agreements), declared (only 'depends:' lines) or none", DefaultValueFactory = _ => "auto" };
         var json = CommandOptions.JsonOption();
         var text = CommandOptions.TextFileOptions();

@@ -48,6 +48,40 @@ public static class LabelColumnWriter
         }, reason => $"{path}: cannot be written ({reason}).");
     }
 
+    /// <summary>Copies <paramref name="path"/> to <paramref name="output"/> in its own format with <paramref name="columns"/> added last:
+    /// a JSON Lines file keeps every line's fields and gains the columns' keys (numbers as JSON numbers, missing as null; blank
+    /// lines copied); a Parquet file keeps its schema, row groups, types and metadata and gains nullable fields (double or
+    /// string). Written beside <paramref name="output"/> and renamed over it, so a failure leaves no half file.</summary>
+    /// <param name="path">The data file (JSON Lines or Parquet).</param>
+    /// <param name="read">How the file is read: its format and encoding.</param>
+    /// <param name="output">The copy.</param>
+    /// <param name="columns">The columns to add, by 0-based data row; their names must not be the file's.</param>
+    /// <exception cref="KeelInputException">The file cannot be read or written.</exception>
+    public static void CopyWithColumns(string path, ReadOptions read, string output, IReadOnlyList<AddedColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
+        var format = TableReader.ResolveFormat(path, read.Format);
+        OutputFiles.WriteWhole(output, temp =>
+        {
+            switch (format)
+            {
+                case "jsonl":
+                    CopyJsonl(path, temp, TextEncodings.Resolve(read.Encoding), _ => true, (row, obj) =>
+                    {
+                        foreach (var c in columns) obj[c.Name] = c.Json(row);
+                    });
+                    break;
+                case "parquet":
+                    Task.Run(() => CopyParquetAsync(path, temp, null, columns)).GetAwaiter().GetResult();
+                    break;
+                default:
+                    throw new ArgumentException($"{format} files are not copied with added columns.", nameof(path));
+            }
+        }, reason => $"{output}: cannot be written ({reason}).");
+    }
+
     private static void WriteCsv(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
     {
         var encoding = TextEncodings.Resolve(read.Encoding);
@@ -83,8 +117,29 @@ public static class LabelColumnWriter
     private static void WriteJsonl(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
     {
         var encoding = TextEncodings.Resolve(read.Encoding);
-        var name = Path.GetFileName(path);
         var kind = JsonKind(path, encoding, column);
+        CopyJsonl(path, temp, encoding, labels.ContainsKey, (row, obj) =>
+        {
+            var label = labels[row];
+            obj[column] = kind switch
+            {
+                JsonValueKind.Number when JsonNumber(label) is { } number => number,
+                JsonValueKind.True when label is "true" or "false" => JsonValue.Create(label == "true"),
+                _ => JsonValue.Create(label),
+            };
+        });
+    }
+
+    /// <summary>Copies a JSON Lines file line by line in its encoding: blank lines and the lines of rows <paramref name="edits"/>
+    /// does not name as they are, the others parsed, changed by <paramref name="edit"/> and written back.</summary>
+    /// <param name="path">The data file.</param>
+    /// <param name="temp">Where the copy is written.</param>
+    /// <param name="encoding">The file's encoding (kept, with its byte-order mark and line ends).</param>
+    /// <param name="edits">Whether a 0-based data row (blank lines are not rows) is changed.</param>
+    /// <param name="edit">Changes a row's object.</param>
+    private static void CopyJsonl(string path, string temp, Encoding encoding, Func<int, bool> edits, Action<int, JsonObject> edit)
+    {
+        var name = Path.GetFileName(path);
         var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var output = new TextOutput(path, temp, encoding);
         var (source, text) = TextSource.Open(path, encoding, check: false);
@@ -95,7 +150,7 @@ public static class LabelColumnWriter
             while (text.ReadLine() is { } line)
             {
                 lineNo++;
-                if (string.IsNullOrWhiteSpace(line) || !labels.TryGetValue(row++, out var label))
+                if (string.IsNullOrWhiteSpace(line) || !edits(row++))
                 {
                     output.Line(line);
                     continue;
@@ -109,12 +164,7 @@ public static class LabelColumnWriter
                 {
                     throw new KeelInputException($"{name} line {lineNo}: cannot be rewritten ({e.Message}).", e);
                 }
-                obj[column] = kind switch
-                {
-                    JsonValueKind.Number when JsonNumber(label) is { } number => number,
-                    JsonValueKind.True when label is "true" or "false" => JsonValue.Create(label == "true"),
-                    _ => JsonValue.Create(label),
-                };
+                edit(row - 1, obj);
                 output.Line(obj.ToJsonString(options));
             }
         }
@@ -160,17 +210,24 @@ public static class LabelColumnWriter
         return kinds.Count == 1 ? kinds.Single() : JsonValueKind.String;
     }
 
-    private static async Task WriteParquetAsync(string path, string temp, string column, IReadOnlyDictionary<int, string> labels)
+    private static Task WriteParquetAsync(string path, string temp, string column, IReadOnlyDictionary<int, string> labels) =>
+        CopyParquetAsync(path, temp, (column, labels), [new AddedColumn(column, Text: r => labels.GetValueOrDefault(r))]);
+
+    /// <summary>Copies a flat Parquet file group by group: every field as it is (text as plain strings), <paramref name="set"/>'s
+    /// rows set in its column when the file has it, and <paramref name="added"/> columns the file lacks written after.</summary>
+    private static async Task CopyParquetAsync(string path, string temp, (string Column, IReadOnlyDictionary<int, string> Labels)? set,
+        IReadOnlyList<AddedColumn> added)
     {
         var name = Path.GetFileName(path);
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         await using var reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true);
         var read = reader.Schema.Fields.Select(f => f as DataField is { IsArray: false } d ? d
             : throw new KeelInputException($"{name}, column '{f.Name}': a nested or repeated Parquet column; only flat files can be rewritten.")).ToList();
-        var target = read.FirstOrDefault(f => f.Name == column);
+        var target = set is { } s ? read.FirstOrDefault(f => f.Name == s.Column) : null;
         var written = ParquetColumnCopy.WrittenFields(read);
-        DataField<string>? added = null;
-        if (target is null) written.Add(added = new DataField<string>(column, true));
+        var appended = added.Where(a => read.All(f => f.Name != a.Name))
+            .Select(a => (Column: a, Field: a.Number is null ? (DataField)new DataField<string>(a.Name, true) : new DataField<double>(a.Name, true))).ToArray();
+        written.AddRange(appended.Select(a => a.Field));
         await using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(written), output))
         {
@@ -182,12 +239,21 @@ public static class LabelColumnWriter
                 var n = checked((int)group.RowCount);
                 using var to = writer.CreateRowGroup();
                 for (var c = 0; c < read.Count; c++)
-                    await ParquetColumnCopy.CopyAsync(group, to, read[c], written[c], n, read[c] == target ? Overrides(labels, first, n, read[c], name) : null);
-                if (added is not null)
+                    await ParquetColumnCopy.CopyAsync(group, to, read[c], written[c], n, read[c] == target ? Overrides(set!.Value.Labels, first, n, read[c], name) : null);
+                foreach (var (column, field) in appended)
                 {
-                    var values = new string?[n];
-                    for (var i = 0; i < n; i++) values[i] = labels.GetValueOrDefault(first + i);
-                    await to.WriteAsync(added, values);
+                    if (column.Number is { } number)
+                    {
+                        var values = new double?[n];
+                        for (var i = 0; i < n; i++) values[i] = number(first + i);
+                        await to.WriteAsync<double>(field, values.AsMemory());
+                    }
+                    else
+                    {
+                        var values = new string?[n];
+                        for (var i = 0; i < n; i++) values[i] = column.Text!(first + i);
+                        await to.WriteAsync((DataField<string>)field, values);
+                    }
                 }
                 first += n;
             }
@@ -248,4 +314,17 @@ public static class LabelColumnWriter
 
         public void Dispose() => _stream.Dispose();
     }
+}
+
+/// <summary>A column added to a copy of a data file (<see cref="LabelColumnWriter.CopyWithColumns"/>): per 0-based data row a number
+/// or a text, null where missing. Give exactly one of <paramref name="Number"/> and <paramref name="Text"/>.</summary>
+/// <param name="Name">The column's name.</param>
+/// <param name="Number">A row's number (a nullable double column).</param>
+/// <param name="Text">A row's text (a nullable string column).</param>
+public sealed record AddedColumn(string Name, Func<int, double?>? Number = null, Func<int, string?>? Text = null)
+{
+    /// <summary>A row's value as a JSON node: a number, a string, or null.</summary>
+    internal JsonNode? Json(int row) => Number is { } number
+        ? number(row) is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null
+        : Text!(row) is { } t ? JsonValue.Create(t) : null;
 }

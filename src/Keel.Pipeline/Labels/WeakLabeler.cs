@@ -18,7 +18,8 @@ public sealed record WeakLabelRequest
     /// (0-based data rows) or one line per data row (empty: unknown). Default none.</summary>
     public string? Gold { get; init; }
 
-    /// <summary>Where to write the data with weak_label, weak_confidence, p_CLASS and majority_vote columns; null writes nothing. Default null.</summary>
+    /// <summary>Where to write the data with weak_label, weak_confidence, p_CLASS and majority_vote columns: a .csv or .tsv path, or
+    /// one of the data file's own format (JSON Lines or Parquet: a copy of it with the columns added); null writes nothing. Default null.</summary>
     public string? Output { get; init; }
 
     /// <summary>How the data file is read (encoding, delimiter, decimal mark). Default: UTF-8, detected delimiter.</summary>
@@ -101,7 +102,7 @@ public static class WeakLabeler
         ArgumentNullException.ThrowIfNull(request);
         if (request.Output is { } o)
         {
-            LabelCsv.CheckPath(o, "--out");
+            CheckOutput(o, TableReader.ResolveFormat(request.Data, request.Read.Format));
             OutputFiles.NotTheInput(o, request.Data, "--out", "the labelled rows");
         }
         var functions = LabelingFunctionSet.Read(request.Rules);
@@ -124,7 +125,7 @@ public static class WeakLabeler
             (goldRows, model) = LabelingAnalysis.Accuracy(weak.Labels, goldCodes);
             vote = LabelingAnalysis.Accuracy(LabelModel.MajorityVote(weak.Votes, weak.Classes.Count), goldCodes).Accuracy;
         }
-        if (request.Output is { } output) Write(table, weak, output);
+        if (request.Output is { } output) Write(table, weak, request, output);
         return new WeakLabelOutcome(table.RowCount, weak.Labels.Count(l => l >= 0), weak.Classes, reports, groups, goldRows, model, vote,
             weak.Model.Iterations, request.Output);
     }
@@ -172,13 +173,44 @@ public static class WeakLabeler
         return gold;
     }
 
-    private static void Write(Table table, WeakLabels weak, string output)
+    /// <summary>Fails unless <paramref name="output"/> is a CSV or TSV path, or a path of the data file's own format (JSON Lines or
+    /// Parquet), before any work is done.</summary>
+    private static void CheckOutput(string output, string format)
+    {
+        var extension = Path.GetExtension(output).ToLowerInvariant();
+        if (extension is ".csv" or ".tsv") return;
+        var (own, what) = format switch
+        {
+            "jsonl" => (new[] { ".jsonl", ".ndjson", ".json" }, "; or JSON Lines like the data: a .jsonl, .ndjson or .json path"),
+            "parquet" => ([".parquet"], "; or Parquet like the data: a .parquet path"),
+            _ => ([], " (JSON Lines or Parquet data can also be written in their own format)"),
+        };
+        if (!own.Contains(extension))
+            throw new KeelInputException($"--out: the labelled rows are written as CSV: a .csv or .tsv path{what}; got '{Path.GetFileName(output)}'.");
+    }
+
+    /// <summary>Writes the data with the weak-label columns added: as CSV or TSV from the typed table, or, to a path of the data's
+    /// own format, as a copy of the data file with its fields and types as they were.</summary>
+    private static void Write(Table table, WeakLabels weak, WeakLabelRequest request, string output)
     {
         var names = table.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var added = new[] { LabelColumn, ConfidenceColumn }.Concat(weak.Classes.Select(c => $"p_{c}")).Append(MajorityColumn).ToArray();
+        var probabilities = weak.Classes.Select(c => $"p_{c}").ToArray();
+        var added = new[] { LabelColumn, ConfidenceColumn }.Concat(probabilities).Append(MajorityColumn).ToArray();
         var majority = LabelModel.MajorityVote(weak.Votes, weak.Classes.Count);
         if (added.FirstOrDefault(names.Contains) is { } clash)
             throw new KeelInputException($"{output}: the data already has a column '{clash}', which the weak labels would overwrite; rename it first.");
+        if (Path.GetExtension(output).ToLowerInvariant() is not (".csv" or ".tsv"))
+        {
+            bool Covered(int r) => weak.Labels[r] >= 0;
+            LabelColumnWriter.CopyWithColumns(request.Data, request.Read, output,
+            [
+                new AddedColumn(LabelColumn, Text: r => Covered(r) ? weak.Classes[weak.Labels[r]] : null),
+                new AddedColumn(ConfidenceColumn, Number: r => Covered(r) ? weak.Confidence(r) : null),
+                .. probabilities.Select((p, c) => new AddedColumn(p, Number: r => Covered(r) ? weak.Model.Probabilities[r][c] : null)),
+                new AddedColumn(MajorityColumn, Text: r => Covered(r) ? weak.Classes[majority[r]] : null),
+            ]);
+            return;
+        }
         LabelCsv.Write(output, [.. table.Columns.Select(c => c.Name), .. added], table.RowCount, r =>
         {
             var cells = table.Columns.Select(c => c.Format(r));
