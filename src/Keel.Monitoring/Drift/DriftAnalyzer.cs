@@ -148,16 +148,19 @@ public static class DriftAnalyzer
     private static ColumnDrift Judge(ColumnDrift d, ColumnReference r, DriftOptions o)
     {
         var rule = o.RuleFor(r.Name, r.Kind, d.Values);
-        double? score = rule.Statistic switch
-        {
-            "ks" => d.Ks, "ks_p" => d.KsP, "wasserstein" => d.Wasserstein, "wasserstein_norm" => d.WassersteinNorm ?? d.Wasserstein,
-            "psi" => d.Psi, "js" => d.Js, "chi2_p" => d.Chi2P, "unseen_rate" => d.UnseenRate, "missing_rate" => d.MissingRate,
-            "out_of_range_rate" => d.OutOfRangeRate, _ => null,
-        };
-        if (score is not { } s || double.IsNaN(s)) return d;
-        var drifted = rule.LowerIsDrift ? s < rule.Threshold : s > rule.Threshold;
+        if (Read(d, rule.Statistic) is not { } s || double.IsNaN(s)) return d;
+        var drifted = rule.Crossed(s);
+        // A guard that cannot be computed (one category on both sides) leaves the distance alone to decide.
+        if (rule.And is { } and && Read(d, and.Statistic) is { } g && !double.IsNaN(g)) drifted &= and.Crossed(g);
         return d with { Rule = rule.ToString(), Score = s, Drifted = drifted };
     }
+
+    private static double? Read(ColumnDrift d, string statistic) => statistic switch
+    {
+        "ks" => d.Ks, "ks_p" => d.KsP, "wasserstein" => d.Wasserstein, "wasserstein_norm" => d.WassersteinNorm ?? d.Wasserstein,
+        "psi" => d.Psi, "js" => d.Js, "chi2_p" => d.Chi2P, "unseen_rate" => d.UnseenRate, "missing_rate" => d.MissingRate,
+        "out_of_range_rate" => d.OutOfRangeRate, _ => null,
+    };
 
     internal static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 }

@@ -2,8 +2,12 @@ namespace Keel.Monitoring.Drift;
 
 /// <summary>A per-column verdict rule: drifted when <see cref="Statistic"/> crosses <see cref="Threshold"/>
 /// (below it for p-values <c>ks_p</c>, <c>chi2_p</c>; above it for <c>ks</c>, <c>wasserstein</c>, <c>wasserstein_norm</c>,
-/// <c>psi</c>, <c>js</c>, <c>unseen_rate</c>, <c>missing_rate</c>, <c>out_of_range_rate</c>).</summary>
-public sealed record ColumnRule(string Statistic, double Threshold)
+/// <c>psi</c>, <c>js</c>, <c>unseen_rate</c>, <c>missing_rate</c>, <c>out_of_range_rate</c>), and, with <see cref="And"/>, that rule
+/// holds too.</summary>
+/// <param name="Statistic">The statistic read.</param>
+/// <param name="Threshold">The threshold it crosses.</param>
+/// <param name="And">A second rule that must also hold (the default rules' test: the distance is more than the window's noise), or null.</param>
+public sealed record ColumnRule(string Statistic, double Threshold, ColumnRule? And = null)
 {
     /// <summary>The statistics a rule may name.</summary>
     public static readonly IReadOnlySet<string> Statistics = new HashSet<string>(StringComparer.Ordinal)
@@ -12,8 +16,12 @@ public sealed record ColumnRule(string Statistic, double Threshold)
     /// <summary>Whether smaller values mean more drift (p-values).</summary>
     public bool LowerIsDrift => Statistic is "ks_p" or "chi2_p";
 
-    /// <summary>The rule as text, e.g. "psi > 0.2".</summary>
-    public override string ToString() => $"{Statistic} {(LowerIsDrift ? "<" : ">")} {Threshold.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}";
+    /// <summary>The rule as text, e.g. "psi > 0.2" or "js &gt; 0.1 and chi2_p &lt; 0.05".</summary>
+    public override string ToString() =>
+        $"{Statistic} {(LowerIsDrift ? "<" : ">")} {Threshold.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}{(And is null ? "" : $" and {And}")}";
+
+    /// <summary>Whether <paramref name="value"/> of <see cref="Statistic"/> crosses the threshold (this rule alone, not <see cref="And"/>).</summary>
+    public bool Crossed(double value) => LowerIsDrift ? value < Threshold : value > Threshold;
 }
 
 /// <summary>
@@ -21,8 +29,10 @@ public sealed record ColumnRule(string Statistic, double Threshold)
 /// test (KS p-value for numbers, chi-square p-value for categories, below <see cref="PValue"/>); a larger one by a distance
 /// that estimates a property of the two distributions and so does not shrink as the window grows (Wasserstein distance
 /// divided by the reference's standard deviation above <see cref="WassersteinNorm"/>; Jensen–Shannon distance above
-/// <see cref="JensenShannon"/>). A p-value alone would flag every column of a million-row window; a distance alone would be
-/// noise on fifty rows. <see cref="Overrides"/> replace the rule per column.
+/// <see cref="JensenShannon"/>), when the same test also finds the difference beyond the window's noise. A p-value alone
+/// would flag every column of a million-row window; a distance alone is noise on fifty rows, and on a few thousand rows of
+/// a column of hundreds of categories (two samples of one distribution read a Jensen–Shannon distance of about 0.2 at
+/// 1,000 rows and 300 categories), so the test guards it. <see cref="Overrides"/> replace the rule per column.
 /// </summary>
 public sealed record DriftOptions
 {
@@ -42,8 +52,8 @@ public sealed record DriftOptions
     {
         if (Overrides.TryGetValue(column, out var rule)) return rule;
         var small = windowValues < SmallWindowRows;
-        return kind == Reference.ColumnKind.Numeric
-            ? small ? new ColumnRule("ks_p", PValue) : new ColumnRule("wasserstein_norm", WassersteinNorm)
-            : small ? new ColumnRule("chi2_p", PValue) : new ColumnRule("js", JensenShannon);
+        var test = new ColumnRule(kind == Reference.ColumnKind.Numeric ? "ks_p" : "chi2_p", PValue);
+        if (small) return test;
+        return kind == Reference.ColumnKind.Numeric ? new ColumnRule("wasserstein_norm", WassersteinNorm, test) : new ColumnRule("js", JensenShannon, test);
     }
 }
