@@ -111,6 +111,7 @@ public sealed class MonitorCommandTests
     [InlineData("--threshold", "amount=psi", "--threshold 'amount=psi'")]
     [InlineData("--threshold", "amount=median:0.2", "STAT one of")]
     [InlineData("--window", "3 fortnights", "--window '3 fortnights'")]
+    [InlineData("--small-window", "-1", "--small-window -1: expected 0 or more")]
     public async Task Monitor_BadFlag_ExitsOneNamingIt(string flag, string value, string expected)
     {
         using var h = Samples();

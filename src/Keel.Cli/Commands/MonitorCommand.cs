@@ -45,6 +45,8 @@ internal static class MonitorCommand
         command.SetAction(async (result, ct) =>
         {
             var reading = CommandOptions.TextFileValues(result, text);
+            if (result.GetValue(small) is var smallRows and < 0)
+                throw new Keel.Core.KeelInputException($"--small-window {smallRows}: expected 0 or more values (0 judges every window by its distance rule)");
             var request = new MonitorRequest
             {
                 Text = reading,
