@@ -306,6 +306,32 @@ public sealed class RunFormatsTests
     }
 
     [Fact]
+    public async Task Run_NestedJsonLines_TrainsOnPathColumnsAndPredictsTheSameNestedFile()
+    {
+        using var h = new CliHarness();
+        static string Value(string v) =>
+            v.Length == 0 ? "null" : double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _) ? v : JsonSerializer.Serialize(v);
+        var lines = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Skip(1).Select(l => l.Split(',')).Select(c =>
+            $"{{\"Species\":{Value(c[0])},\"where\":{{\"island\":{Value(c[1])}}},\"beak\":{{\"length\":{Value(c[2])},\"depth\":{Value(c[3])}}},"
+            + $"\"body\":{{\"flipper\":{Value(c[4])},\"mass\":{Value(c[5])},\"sex\":{Value(c[6])}}}}}");
+        h.Write("penguins.jsonl", string.Join("\n", lines) + "\n");
+        h.Write("keel.yaml", "data: {path: penguins.jsonl, label: Species}\nmodels: [zero_rule, linear]\nregister: {name: nested}\n");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+        var p = await h.RunAsync("predict", "--model", "nested", "--input", "penguins.jsonl", "--output", "scored.csv", "--keep", "beak.length");
+
+        Assert.True(r.Exit == 0, r.Error);
+        var features = r.Json().GetProperty("features").EnumerateArray().Select(f => f.GetProperty("column").GetString()!).ToArray();
+        Assert.Equal(["where.island", "beak.length", "beak.depth", "body.flipper", "body.mass", "body.sex"], features);
+        Assert.True(r.Json().GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
+        Assert.True(p.Exit == 0, p.Error);
+        var scored = File.ReadAllLines(Path.Combine(h.Folder, "scored.csv"));
+        Assert.Equal(345, scored.Length);
+        Assert.StartsWith("row,beak.length,predicted,", scored[0]);
+        Assert.StartsWith("0,39.1,Adelie,", scored[1]);
+    }
+
+    [Fact]
     public async Task Run_SemicolonLatin1CsvWithOwnMissingToken_ReadsThroughTheDataFields()
     {
         using var h = new CliHarness();

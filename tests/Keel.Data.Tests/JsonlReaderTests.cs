@@ -52,14 +52,35 @@ public sealed class JsonlReaderTests : IDisposable
         Assert.StartsWith("d.jsonl line 2: expected a JSON object, got an array", e.Message);
     }
 
-    [Theory]
-    [InlineData("{\"a\": 1, \"nested\": {\"x\": 1}}", "an object")]
-    [InlineData("{\"a\": 1, \"nested\": [1, 2]}", "an array")]
-    public void Read_NestedValue_NamesLineAndKey(string second, string kind)
+    [Fact]
+    public void Read_NestedObjects_KeysBecomeColumnsNamedByTheirPath()
     {
-        var e = Fails("{\"a\": 1}\n" + second + "\n");
-        Assert.StartsWith("d.jsonl line 2, key 'nested'", e.Message);
-        Assert.Contains(kind, e.Message);
+        var t = Read("{\"id\": 1, \"user\": {\"age\": 30, \"home\": {\"city\": \"Oslo\"}}}\n"
+            + "{\"id\": 2, \"user\": {\"age\": null}, \"extra\": {}}\n{\"id\": 3, \"user.age\": 41, \"user\": {\"home\": {\"city\": \"Bergen\"}}}\n");
+
+        Assert.Equal(["id", "user.age", "user.home.city"], t.Columns.Select(c => c.Name));
+        Assert.Equal(ColumnType.Numeric, t["user.age"].Type);
+        Assert.Equal(30, ((NumericColumn)t["user.age"])[0]);
+        Assert.True(t["user.age"].IsMissing(1));
+        Assert.Equal(41, ((NumericColumn)t["user.age"])[2]);
+        Assert.Equal("Oslo", ((StringColumn)t["user.home.city"])[0]);
+        Assert.True(t["user.home.city"].IsMissing(1));
+        Assert.Equal("Bergen", ((StringColumn)t["user.home.city"])[2]);
+    }
+
+    [Fact]
+    public void Read_KeyGivenFlatAndNestedInOneLine_NamesLineAndKey()
+    {
+        var e = Fails("{\"a\": 1}\n{\"user.age\": 3, \"user\": {\"age\": 4}}\n");
+        Assert.StartsWith("d.jsonl line 2, key 'user.age': given twice", e.Message);
+    }
+
+    [Fact]
+    public void Read_ArrayValue_NamesLineAndKeyItsPath()
+    {
+        var e = Fails("{\"a\": 1}\n{\"a\": 2, \"user\": {\"tags\": [1, 2]}}\n");
+        Assert.StartsWith("d.jsonl line 2, key 'user.tags'", e.Message);
+        Assert.Contains("got an array; arrays are not read", e.Message);
     }
 
     [Fact]

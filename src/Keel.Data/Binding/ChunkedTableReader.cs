@@ -127,6 +127,7 @@ public static class ChunkedTableReader
                     if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
                 }
                 if (lines.Count == 0 && first > 0) yield break;
+                var leaves = new List<(string Name, JsonElement Value)>();
                 var b = new SchemaBoundTableBuilder(schema, lines.Count, new BindingOptions
                 {
                     Source = name, FirstRow = first, MissingTokens = options.MissingTokens, DecimalComma = decimalComma,
@@ -135,11 +136,11 @@ public static class ChunkedTableReader
                 for (var r = 0; r < lines.Count; r++)
                 {
                     using var doc = Parse(lines[r], name, first + r);
-                    foreach (var p in doc.RootElement.EnumerateObject())
+                    foreach (var (key, value) in JsonlTableReader.Leaves(doc.RootElement, leaves, name, first + r, row: true))
                     {
-                        var c = b.ColumnIndex(p.Name);
+                        var c = b.ColumnIndex(key);
                         if (c < 0) continue;
-                        b.SetJson(c, r, p.Value);
+                        b.SetJson(c, r, value);
                     }
                 }
                 // A column named by any earlier row counts as present (rows may omit keys for missing values).

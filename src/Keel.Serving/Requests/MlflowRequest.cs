@@ -108,14 +108,23 @@ internal static class MlflowRequest
         {
             if (record.ValueKind != JsonValueKind.Object)
                 throw RequestException.Bad($"{key}[{r}]: expected an object of column name to value, got {Kind(record.ValueKind)}; columns are matched by name.");
-            foreach (var p in record.EnumerateObject())
-            {
-                var c = builder.ColumnIndex(p.Name);
-                if (c >= 0) builder.SetJson(c, r, p.Value);
-            }
+            foreach (var p in record.EnumerateObject()) Bind(builder, r, p.Name, p.Value);
             r++;
         }
         return builder.Build();
+    }
+
+    /// <summary>Sets a record's value in its column; a nested object's values go to the columns named by their path
+    /// (<c>{"user": {"age": 30}}</c> is <c>user.age</c>), as JSON Lines files are read.</summary>
+    private static void Bind(SchemaBoundTableBuilder builder, int row, string name, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in value.EnumerateObject()) Bind(builder, row, string.Concat(name, ".", p.Name), p.Value);
+            return;
+        }
+        var c = builder.ColumnIndex(name);
+        if (c >= 0) builder.SetJson(c, row, value);
     }
 
     private static Table ColumnsObject(JsonElement columns, DataSchema schema, BindingOptions binding, int maxRows, string key)
