@@ -15,7 +15,8 @@ namespace Keel.Data.Labels;
 /// not set is copied as it was); a JSON Lines file keeps every line whose label is not set as it was, and a set label takes
 /// the JSON type the column already has (numbers stay numbers); a Parquet file keeps its schema, row groups, types and
 /// metadata. An absent column is added last (empty, or missing, where no label is set). The file is written beside the data
-/// and renamed over it, so a failure leaves the data as it was.
+/// and renamed over it, so a failure leaves the data as it was. <see cref="CopyWithColumns"/> copies a JSON Lines or Parquet file
+/// the same way with typed columns added.
 /// </summary>
 public static class LabelColumnWriter
 {
