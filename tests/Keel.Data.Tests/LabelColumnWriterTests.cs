@@ -88,6 +88,18 @@ public sealed class LabelColumnWriterTests : IDisposable
         Assert.Equal("{\"a\":1,\"label\":\"good\"}\n{\"a\":2,\"label\":\"2\"}\n", File.ReadAllText(path));
     }
 
+    [Fact]
+    public void Write_JsonLinesNestedLabelColumn_SetsItWhereTheReaderFindsItAndReadsBack()
+    {
+        var path = _dir.Write("pool.jsonl", "{\"x\":1,\"meta\":{\"label\":null,\"by\":\"a\"}}\n{\"x\":2,\"meta\":{\"label\":3}}\n{\"x\":3}\n");
+
+        LabelColumnWriter.Write(path, new ReadOptions(), "meta.label", Labels((0, "7"), (2, "8")));
+
+        Assert.Equal("{\"x\":1,\"meta\":{\"label\":7,\"by\":\"a\"}}\n{\"x\":2,\"meta\":{\"label\":3}}\n{\"x\":3,\"meta.label\":8}\n", File.ReadAllText(path));
+        var table = TableReader.Read(path, new ReadOptions()).Table;
+        Assert.Equal([7, 3, 8], ((Keel.Core.Data.NumericColumn)table["meta.label"]).Values.ToArray());
+    }
+
     private static readonly DataField<int> Id = new("id");
     private static readonly DataField<double?> Score = new("score");
     private static readonly DataField<string> Island = new("island");

@@ -122,13 +122,42 @@ public static class LabelColumnWriter
         CopyJsonl(path, temp, encoding, labels.ContainsKey, (row, obj) =>
         {
             var label = labels[row];
-            obj[column] = kind switch
+            Owner(obj, column, out var key)[key] = kind switch
             {
                 JsonValueKind.Number when JsonNumber(label) is { } number => number,
                 JsonValueKind.True when label is "true" or "false" => JsonValue.Create(label == "true"),
                 _ => JsonValue.Create(label),
             };
         });
+    }
+
+    /// <summary>The value of <paramref name="column"/> in a line's object as the reader names columns: its key, or the path of
+    /// keys through nested objects (<c>meta.label</c> in <c>{"meta": {"label": ...}}</c>); null when absent.</summary>
+    private static JsonElement? Find(JsonElement obj, string column)
+    {
+        if (obj.TryGetProperty(column, out var v)) return v;
+        for (var dot = column.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = column.IndexOf('.', dot + 1))
+        {
+            if (obj.TryGetProperty(column[..dot], out var inner) && inner.ValueKind == JsonValueKind.Object && Find(inner, column[(dot + 1)..]) is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    /// <summary>The object that holds <paramref name="column"/> in a line, and its key there: the line itself when it has the key,
+    /// else the nested object the first part of its path reaches (so a label column read as <c>meta.label</c> is set inside
+    /// <c>meta</c>, and read back as the same column), else the line itself.</summary>
+    private static JsonObject Owner(JsonObject obj, string column, out string key)
+    {
+        if (!obj.ContainsKey(column))
+        {
+            for (var dot = column.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = column.IndexOf('.', dot + 1))
+            {
+                if (obj[column[..dot]] is JsonObject inner) return Owner(inner, column[(dot + 1)..], out key);
+            }
+        }
+        key = column;
+        return obj;
     }
 
     /// <summary>Copies a JSON Lines file line by line in its encoding: blank lines and the lines of rows <paramref name="edits"/>
@@ -189,17 +218,19 @@ public static class LabelColumnWriter
     private static JsonValueKind JsonKind(string path, Encoding encoding, string column)
     {
         var kinds = new HashSet<JsonValueKind>();
+        var leaf = column[(column.LastIndexOf('.') + 1)..];
         var (source, text) = TextSource.Open(path, encoding, check: true);
         using (source)
         using (text)
         {
             while (text.ReadLine() is { } line)
             {
-                if (string.IsNullOrWhiteSpace(line) || !line.Contains(column, StringComparison.Ordinal)) continue;
+                // A line that names the column names its last key (a nested path's too): a cheap test before parsing.
+                if (string.IsNullOrWhiteSpace(line) || !line.Contains(leaf, StringComparison.Ordinal)) continue;
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
-                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(column, out var v) && v.ValueKind != JsonValueKind.Null)
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && Find(doc.RootElement, column) is { ValueKind: not JsonValueKind.Null } v)
                         kinds.Add(v.ValueKind == JsonValueKind.False ? JsonValueKind.True : v.ValueKind);
                 }
                 catch (JsonException)
