@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Keel.Core.Data;
 using Keel.Core.Models;
@@ -171,6 +172,21 @@ public sealed class EvaluationFixtureTests
             foreach (var r in segments[s].Rows) actual[r] = s;
         }
         Assert.Equal(codes, actual);
+    }
+
+    [Fact]
+    public void Segments_DateTimeColumn_EdgesWrittenAsDatesOrTimesNotSeconds()
+    {
+        var day = 86_400.0;
+        var start = DateTimeOffset.Parse("2001-01-01T00:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+        var days = new NumericColumn("date", [.. Enumerable.Range(0, 9).Select(i => start + i * day)], ColumnType.DateTime);
+        var times = new NumericColumn("time", [.. Enumerable.Range(0, 9).Select(i => start + i * day + 3_600 * 6.5)], ColumnType.DateTime);
+
+        var byDay = Slicer.Segments(days, Enumerable.Range(0, 9).ToArray()).Select(s => s.Value).ToArray();
+        var byTime = Slicer.Segments(times, Enumerable.Range(0, 9).ToArray()).Select(s => s.Value).ToArray();
+
+        Assert.Equal(["[2001-01-01, 2001-01-03]", "(2001-01-03, 2001-01-05]", "(2001-01-05, 2001-01-07]", "(2001-01-07, 2001-01-09]"], byDay);
+        Assert.Equal("[2001-01-01T06:30:00Z, 2001-01-03T06:30:00Z]", byTime[0]);
     }
 
     [Fact]

@@ -40,8 +40,9 @@ public static class Slicer
             else
             {
                 var edges = Percentile.Edges(present, bins).Distinct().ToArray();
+                Func<double, string> f = num.Type == ColumnType.DateTime ? Time(edges) : F;
                 var labels = Enumerable.Range(0, edges.Length - 1)
-                    .Select(j => $"{(j == 0 ? "[" : "(")}{F(edges[j])}, {F(edges[j + 1])}]").ToArray();
+                    .Select(j => $"{(j == 0 ? "[" : "(")}{f(edges[j])}, {f(edges[j + 1])}]").ToArray();
                 var inner = edges[1..^1];
                 foreach (var r in rows.Where(r => !double.IsNaN(num[r])).OrderBy(r => num[r]))
                     Add(labels[Percentile.SearchLeft(inner, num[r])], r);
@@ -55,4 +56,12 @@ public static class Slicer
     }
 
     private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>How the bin edges of a date-time column (Unix seconds) are written: as dates when every edge is a midnight (UTC), else
+    /// to the second, as the column's values are (<c>2001-06-13T06:30:00Z</c>); never as numbers of seconds.</summary>
+    private static Func<double, string> Time(double[] edges)
+    {
+        var days = edges.All(e => e % 86_400 == 0);
+        return e => DateTimeOffset.UnixEpoch.AddSeconds(e).ToString(days ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
 }

@@ -23,11 +23,15 @@ internal static class PredictionRows
     public static async Task<(string Where, (string, object?)[] Args)> FilterAsync(DbConnection conn, DbTransaction? tx, PredictionQuery query, CancellationToken ct)
     {
         if (query.Deployment is null) return Filter(query, legacy: false);
-        (string, object?)[] args = query.DeploymentCreated is { } created
-            ? [("$m", query.Model), ("$created", created.ToUnixTimeMilliseconds())]
-            : [("$m", query.Model)];
-        var any = await conn.ScalarAsync(tx, $"SELECT EXISTS (SELECT 1 FROM predictions WHERE {Legacy(query)});", ct, args);
+        var any = await conn.ScalarAsync(tx, $"SELECT EXISTS (SELECT 1 FROM predictions WHERE {Legacy(query)});", ct, [.. ModelArgs(query)]);
         return Filter(query, legacy: Convert.ToBoolean(any, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The parameters <see cref="Legacy"/> reads: the model, and for a deployment created at a known time that time.</summary>
+    private static IEnumerable<(string, object?)> ModelArgs(PredictionQuery query)
+    {
+        yield return ("$m", query.Model);
+        if (query.Deployment is not null && query.DeploymentCreated is { } created) yield return ("$created", created.ToUnixTimeMilliseconds());
     }
 
     /// <summary>The condition on requests logged without their deployment that a deployment's query takes by model.</summary>
@@ -41,9 +45,8 @@ internal static class PredictionRows
     public static (string Where, (string, object?)[] Args) Filter(PredictionQuery query, bool legacy)
     {
         var where = new List<string> { query.Deployment is null ? "model = $m" : legacy ? $"(deployment = $d OR ({Legacy(query)}))" : "deployment = $d" };
-        var args = new List<(string, object?)> { ("$m", query.Model), ("$limit", Math.Max(0, query.Limit)) };
+        var args = new List<(string, object?)>(ModelArgs(query)) { ("$limit", Math.Max(0, query.Limit)) };
         if (query.Deployment is { } d) args.Add(("$d", d));
-        if (query.Deployment is not null && query.DeploymentCreated is { } created) args.Add(("$created", created.ToUnixTimeMilliseconds()));
         if (query.Version is { } v)
         {
             where.Add("version = $v");
