@@ -58,10 +58,18 @@ internal static class ReportMapper
     private static string Range(double lo, double hi) =>
         $"{lo.ToString("G4", CultureInfo.InvariantCulture)}–{hi.ToString("G4", CultureInfo.InvariantCulture)}";
 
+    /// <summary>A date-time histogram bin (Unix seconds) as UTC dates, or to the minute when bins are shorter than two days.</summary>
+    private static string TimeRange(double lo, double hi)
+    {
+        var format = hi - lo >= 2 * 86_400 ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm";
+        string T(double s) => DateTimeOffset.UnixEpoch.AddSeconds(Math.Round(s)).ToString(format, CultureInfo.InvariantCulture);
+        return $"{T(lo)}–{T(hi)}";
+    }
+
     internal static ColumnView Column(ColumnProfile c) => new(c.Name, c.Type.ToString().ToLowerInvariant(), c.Missing, c.Distinct,
         c.Mean, c.Std, c.Min, c.Max,
         c.Histogram.Count > 0
-            ? c.Histogram.Select(b => new BarDatum(Range(b.Lower, b.Upper), b.Count)).ToArray()
+            ? c.Histogram.Select(b => new BarDatum(c.Type == ColumnType.DateTime ? TimeRange(b.Lower, b.Upper) : Range(b.Lower, b.Upper), b.Count)).ToArray()
             : c.TopValues.Select(v => new BarDatum(v.Value, v.Count)).ToArray());
 
     internal static CandidateResult Candidate(CandidateOutcome c)

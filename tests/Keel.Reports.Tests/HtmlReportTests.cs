@@ -264,6 +264,21 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_DateTimeColumnProfile_TimesAndSpanNotSeconds()
+    {
+        var start = DateTimeOffset.Parse("2001-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+        var column = new ColumnView("date", "datetime", 0, 180, start + 90 * 86_400.0, 52 * 86_400.0, start, start + 180 * 86_400.0 + 3_600,
+            [new BarDatum("2001-01-01–2001-04-01", 90), new BarDatum("2001-04-01–2001-06-30", 90)]);
+        var model = SampleReports.Binary();
+        model = model with { Data = model.Data with { Profile = [column] } };
+
+        var row = Section(Body(model), "data").Descendants("table").Single(t => ((string?)t.Attribute("class"))!.Contains("profile"))
+            .Descendants("tbody").Single().Elements("tr").Single();
+
+        Assert.Equal(["2001-04-01 00:00", "52 days", "2001-01-01 00:00", "2001-06-30 01:00"], row.Elements("td").Skip(4).Take(4).Select(td => td.Value));
+    }
+
+    [Fact]
     public void Render_EmptyRun_StillWellFormed()
     {
         var model = SampleReports.Binary() with { Candidates = [], Selected = null, Gates = [], Registered = null };

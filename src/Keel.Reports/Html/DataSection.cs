@@ -45,7 +45,9 @@ internal static class DataSection
         return new TableRow(
         [
             Markup.HtmlLabel(c.Name, 32), Markup.Escape(c.Type), missing, NumberFormat.Count(c.Distinct),
-            NumberFormat.Metric(c.Mean), NumberFormat.Metric(c.Std), NumberFormat.Metric(c.Min), NumberFormat.Metric(c.Max),
+            .. c.Type == "datetime" // held as Unix seconds: shown as times, and the spread as a span
+                ? [NumberFormat.Time(c.Mean), NumberFormat.Span(c.Std), NumberFormat.Time(c.Min), NumberFormat.Time(c.Max)]
+                : new[] { NumberFormat.Metric(c.Mean), NumberFormat.Metric(c.Std), NumberFormat.Metric(c.Min), NumberFormat.Metric(c.Max) },
             chart,
         ]);
     }

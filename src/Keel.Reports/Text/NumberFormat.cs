@@ -63,6 +63,19 @@ internal static class NumberFormat
         return value.ToString("F" + decimals, Inv);
     }
 
+    /// <summary>A date-time given as Unix seconds, in UTC: <c>2001-03-05</c> when <paramref name="dateOnly"/>, else
+    /// <c>2001-03-05 14:20</c>.</summary>
+    public static string Time(double? seconds, bool dateOnly = false) =>
+        seconds is { } s && double.IsFinite(s)
+            ? DateTimeOffset.UnixEpoch.AddSeconds(Math.Round(s)).ToString(dateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", Inv)
+            : Missing;
+
+    /// <summary>A span of seconds in days, or hours or minutes when shorter, e.g. 36.5 days.</summary>
+    public static string Span(double? seconds) => seconds is not { } s || !double.IsFinite(s) ? Missing
+        : s >= 86_400 ? (s / 86_400).ToString("0.#", Inv) + " days"
+        : s >= 3_600 ? (s / 3_600).ToString("0.#", Inv) + " hours"
+        : (s / 60).ToString("0.#", Inv) + " minutes";
+
     /// <summary>An SVG coordinate with one decimal.</summary>
     public static string Coord(double value) => Math.Round(value, 1).ToString("0.#", Inv);
 }
