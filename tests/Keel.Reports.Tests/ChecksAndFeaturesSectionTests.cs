@@ -20,6 +20,8 @@ public sealed class ChecksAndFeaturesSectionTests
             new FeatureView("Income", "numeric", ["Income"], ["impute median (120)", "scale robust: (x − 120) / 75"], ["Income", "Income__missing"],
                 new Dictionary<string, double> { ["fill"] = 120, ["center"] = 120, ["spread"] = 75 }),
             new FeatureView("Home*Job", "categorical", ["Home", "Job"], ["cross Home × Job", "one-hot: 3 values kept"], ["Home*Job=rent|fixed"], new Dictionary<string, double>()),
+            new FeatureView("When", "datetime", ["When"], ["impute median (2001-03-09T17:56:00Z)", "date parts: hour"], ["When__hour"],
+                new Dictionary<string, double> { ["fill"] = 984160560 }),
         ],
     };
 
@@ -56,6 +58,7 @@ public sealed class ChecksAndFeaturesSectionTests
         Assert.Equal("Income, Income__missing", income[3]);
         Assert.Equal("center 120, fill 120, spread 75".Split(", ").Order(), income[4].Split(", ").Order());
         Assert.Equal("Home*Job (Home × Job)", rows[1].Elements("td").First().Value);
+        Assert.Equal("fill 2001-03-09 17:56", rows[2].Elements("td").ElementAt(4).Value);
     }
 
     [Fact]

@@ -19,6 +19,17 @@ public class DatePartTests
     }
 
     [Fact]
+    public void Describe_DateTimeColumn_ImputedFillWrittenAsATime()
+    {
+        var t = new DateTimeOffset(2001, 3, 9, 17, 55, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var state = Featurizer.Fit(new Table([new NumericColumn("When", [t, t + 120, double.NaN], ColumnType.DateTime)]), new FeaturizerOptions());
+
+        var steps = FeatureDescriptions.Describe(state).Single().Transforms;
+
+        Assert.Equal("impute median (2001-03-09T17:56:00Z)", steps[0]);
+    }
+
+    [Fact]
     public void Fit_NoPartsNamed_MinuteOfDayNotMade()
     {
         var state = Featurizer.Fit(new Table([new NumericColumn("When", [0, 60], ColumnType.DateTime)]), new FeaturizerOptions());

@@ -17,7 +17,9 @@ internal static class FeaturesSection
     {
         const int shown = 12;
         var outputs = string.Join(", ", f.Outputs.Take(shown)) + (f.Outputs.Count > shown ? $", … ({f.Outputs.Count} in all)" : "");
-        var stats = string.Join(", ", f.Statistics.Select(kv => $"{kv.Key} {kv.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}"));
+        // A date-time column's fill is a time (held as Unix seconds).
+        var stats = string.Join(", ", f.Statistics.Select(kv => $"{kv.Key} {(f.Type == "datetime" && kv.Key == "fill"
+            ? NumberFormat.Time(kv.Value) : kv.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))}"));
         var input = f.Inputs.Count == 1 && f.Inputs[0] == f.Column ? Markup.HtmlLabel(f.Column, 32) : $"{Markup.HtmlLabel(f.Column, 32)} <span class=\"muted\">({Markup.Escape(string.Join(" × ", f.Inputs))})</span>";
         return new TableRow(
         [

@@ -36,7 +36,7 @@ public static class FeatureDescriptions
         switch (plan.Type)
         {
             case ColumnType.Numeric or ColumnType.Boolean or ColumnType.DateTime:
-                steps.Add($"impute {plan.Impute ?? "median"} ({Number(plan.Fill)})");
+                steps.Add($"impute {plan.Impute ?? "median"} ({(plan.Type == ColumnType.DateTime ? Time(plan.Fill) : Number(plan.Fill))})");
                 stats["fill"] = plan.Fill;
                 if (plan.MissingIndicator) steps.Add("missing indicator");
                 if (plan.Type == ColumnType.Numeric && double.IsFinite(plan.Min))
@@ -87,4 +87,9 @@ public static class FeatureDescriptions
     }
 
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>A date-time fill (Unix seconds) as the column's values are written, in UTC.</summary>
+    private static string Time(double seconds) => double.IsFinite(seconds)
+        ? DateTimeOffset.UnixEpoch.AddSeconds(Math.Round(seconds)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+        : Number(seconds);
 }
