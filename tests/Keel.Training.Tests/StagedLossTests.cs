@@ -66,6 +66,27 @@ public class StagedLossTests
     }
 
     [Fact]
+    public void Compute_MulticlassWithAClassAbsentFromTraining_EveryRoundStaged()
+    {
+        var (train, valid) = TestData.Split(TestData.ForTask(TaskKind.Multiclass));
+        var absent = train.Labels.Classes.Count - 1;
+        var kept = Enumerable.Range(0, train.Features.RowCount).Where(r => train.Labels.ClassIndices![r] != absent).ToArray();
+        var without = new TrainingData(train.Features.Take(kept), train.Labels.Take(kept));
+        var options = new Dictionary<string, string>
+        {
+            ["number_of_iterations"] = "30", ["learning_rate"] = "0.1", ["early_stopping_rounds"] = "0", ["number_of_threads"] = "1",
+        };
+
+        var fit = TrainerCatalog.Create(new ModelSpec { Type = "lightgbm", Options = options }, TaskKind.Multiclass, 0).Fit(without, valid, TestData.Context());
+
+        Assert.Equal(30, fit.LossCurve!.Points.Count);
+        var p = fit.Model.Predict(valid.Features);
+        var own = Enumerable.Range(0, p.Count).Average(r => -Math.Log(Math.Clamp(p.Probabilities![r][valid.Labels.ClassIndices![r]], 1e-15, 1)));
+        Assert.Equal(own, fit.LossCurve.Points[^1].Validation!.Value, 5);
+        Assert.True(fit.LossCurve.Points[^1].Validation < fit.LossCurve.Points[0].Validation);
+    }
+
+    [Fact]
     public void Compute_AnyThreadCount_SameCurve()
     {
         var (fit, train, valid) = Fit(TaskKind.Binary);

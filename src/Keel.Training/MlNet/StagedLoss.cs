@@ -36,7 +36,9 @@ internal static class StagedLoss
         if (softmax && task == TaskKind.Multiclass) members = members.Select(m => m with { Calibrator = null }).ToList();
         var flat = members.Select(m => m.Ensemble.Trees.Select((t, i) => FlatTree.Of(t, m.Ensemble.TreeWeights[i])).ToArray()).ToArray();
 
-        var stages = flat.Min(ts => ts.Length);
+        // A class absent from the training rows gets one placeholder tree where the others get one per round (ML.NET's LightGBM
+        // multiclass): a member with fewer trees adds them in its first stages and is whole from then on.
+        var stages = flat.Max(ts => ts.Length);
         var trainLoss = Stage(members, flat, stages, task, train, Sample(train.RowCount, seed), trainLabels, threads);
         var validLoss = validation is null || validationLabels is null ? null
             : Stage(members, flat, stages, task, validation, Sample(validation.RowCount, seed), validationLabels, threads);
@@ -119,6 +121,7 @@ internal static class StagedLoss
             {
                 for (var m = 0; m < members; m++)
                 {
+                    if (k >= trees[m].Length) continue;
                     var tree = trees[m][k];
                     for (var i = 0; i < rows.Length; i++) _scores[i * members + m] += tree.Weight * tree.Evaluate(_rows.Row(i), _rows.Positive(i));
                 }
