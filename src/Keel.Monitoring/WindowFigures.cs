@@ -8,7 +8,7 @@ namespace Keel.Monitoring;
 /// <summary>
 /// The figures of one monitoring window as a flat map of named numbers, the vocabulary that alert rules read:
 /// per column <c>psi(col)</c>, <c>ks(col)</c>, <c>ks_p(col)</c>, <c>wasserstein(col)</c>, <c>js(col)</c>,
-/// <c>chi2(col)</c>, <c>chi2_p(col)</c>, <c>missing_rate(col)</c>, <c>unseen_rate(col)</c>,
+/// <c>chi2(col)</c>, <c>chi2_p(col)</c>, <c>js_p(col)</c>, <c>missing_rate(col)</c>, <c>unseen_rate(col)</c>,
 /// <c>out_of_range_rate(col)</c>, <c>drifted(col)</c> (1 or 0); per window <c>drift_share</c>, <c>rows</c>,
 /// and from the serving log <c>requests</c>, <c>error_rate</c>, <c>p50_ms</c>, <c>p95_ms</c>, <c>p99_ms</c>.
 /// Names are case-sensitive; a figure that could not be computed is absent rather than NaN.

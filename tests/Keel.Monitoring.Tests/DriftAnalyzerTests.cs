@@ -58,7 +58,7 @@ public sealed class DriftAnalyzerTests
         var reference = Reference(Synthetic(20_000, 1, 0));
         Assert.Equal("ks_p < 0.05", DriftAnalyzer.Compare(reference, Synthetic(200, 2, 0), "w").Columns[0].Rule);
         Assert.Equal("wasserstein_norm > 0.1 and ks_p < 0.05", DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w").Columns[0].Rule);
-        Assert.Equal("js > 0.1 and chi2_p < 0.05", DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w").Columns[1].Rule);
+        Assert.Equal("js > 0.1 and js_p < 0.05", DriftAnalyzer.Compare(reference, Synthetic(5000, 2, 0), "w").Columns[1].Rule);
     }
 
     /// <summary>An airport-like column (300 categories, Zipf weights, the first <paramref name="tilt"/> of the mass moved to the
@@ -89,14 +89,15 @@ public sealed class DriftAnalyzerTests
     public void Compare_ManyCategoriesAndLongTailNoShift_DistanceNoiseAloneIsNotDrift(int rows)
     {
         // Two samples of one distribution: at these sizes the Jensen–Shannon distance of 300 categories reads 0.15-0.25 by noise
-        // alone, which the distance rule alone called drift in every window. The chi-square guard is at 5 % but, with many
-        // sparse cells, rejects about 13 % of such windows (400 seeds: 51 and 57); the KS guard 5-6 %.
+        // alone, which the distance rule alone called drift in every window. The distance's permutation test guards it at its
+        // level (400 windows: 18 and 15 rejected at 5 %, where the chi-square test rejected 43 and 37). Windows are seeded far
+        // apart: System.Random's sequences from neighbouring seeds are correlated.
         var reference = Reference(Airports(20_000, 1, 0));
-        var windows = Enumerable.Range(2, 40).Select(seed => DriftAnalyzer.Compare(reference, Airports(rows, seed, 0), "w")).ToArray();
+        var windows = Enumerable.Range(2, 40).Select(i => DriftAnalyzer.Compare(reference, Airports(rows, 1000 + 9973 * i, 0), "w")).ToArray();
 
         Assert.All(windows, w => Assert.True(w.Figures["js(origin)"] > 0.1, $"js {w.Figures["js(origin)"]}"));
-        Assert.True(windows.Count(w => w.Figures["drifted(origin)"] == 1) <= 10, string.Join(", ", windows.Select(w => w.Figures["chi2_p(origin)"])));
-        Assert.True(windows.Count(w => w.Figures["drifted(delay)"] == 1) <= 4, string.Join(", ", windows.Select(w => w.Figures["ks_p(delay)"])));
+        Assert.True(windows.Count(w => w.Figures["drifted(origin)"] == 1) <= 5, string.Join(", ", windows.Select(w => w.Figures["js_p(origin)"])));
+        Assert.True(windows.Count(w => w.Figures["drifted(delay)"] == 1) <= 5, string.Join(", ", windows.Select(w => w.Figures["ks_p(delay)"])));
     }
 
     [Fact]

@@ -66,4 +66,21 @@ public sealed class DriftStatisticsTests
             Close(c.GetProperty("psi").GetDouble(), Psi.Index(rp, xp), $"{name} psi");
         }
     }
+    [Fact]
+    public void JensenShannonPValue_FilledCells_CloseToTheChiSquareTest()
+    {
+        long[] reference = [3000, 2000, 1000], shifted = [280, 205, 115], same = [300, 200, 100];
+        double Js(long[] r, long[] c) => CategoricalStatistics.JensenShannon(CategoricalStatistics.Proportions(r), CategoricalStatistics.Proportions(c));
+
+        var p = CategoricalStatistics.JensenShannonPValue(reference, shifted, Js(reference, shifted));
+        var chi = CategoricalStatistics.ChiSquare(reference, shifted).PValue;
+
+        Assert.InRange(chi, 0.05, 0.3); // a shift the asymptotic test finds borderline
+        Assert.InRange(p, chi - 0.06, chi + 0.06);
+        Assert.Equal(p, CategoricalStatistics.JensenShannonPValue(reference, shifted, Js(reference, shifted)));
+        Assert.Equal(1.0, CategoricalStatistics.JensenShannonPValue(reference, same, Js(reference, same)));
+        Assert.Equal(1.0 / (CategoricalStatistics.PermutationReplicates + 1),
+            CategoricalStatistics.JensenShannonPValue(reference, [100, 200, 300], Js(reference, [100, 200, 300])));
+        Assert.True(double.IsNaN(CategoricalStatistics.JensenShannonPValue(reference, [0, 0, 0], 0)));
+    }
 }

@@ -24,7 +24,7 @@ internal static class MonitorCommand
         var period = new Option<string?>("--reference-period") { Description = "Seasonal reference (with --reference): same-weekday, or FROM..TO dates" };
         var threshold = new Option<string[]>("--threshold")
         {
-            Description = "Per-column rule COLUMN=STAT:VALUE, e.g. distance=psi:0.2 (stats: ks, ks_p, wasserstein, wasserstein_norm, psi, js, chi2_p, unseen_rate, missing_rate, out_of_range_rate)",
+            Description = "Per-column rule COLUMN=STAT:VALUE, e.g. distance=psi:0.2 (stats: ks, ks_p, wasserstein, wasserstein_norm, psi, js, js_p, chi2_p, unseen_rate, missing_rate, out_of_range_rate)",
             AllowMultipleArgumentsPerToken = false,
         };
         var small = new Option<int>("--small-window") { Description = "Below this many values a column is judged by a p-value test, above by a distance", DefaultValueFactory = _ => 1000 };
@@ -122,11 +122,11 @@ internal static class MonitorCommand
             var drifted = w.Columns.Count(c => c.Drifted);
             console.MarkupLineInterpolated($"[bold]{w.Window}[/]  {w.Rows:N0} rows, {drifted} of {w.Columns.Count(c => c.Rule is not null)} columns drifted (drift_share {w.DriftShare:0.##})");
             var table = new Table().Border(TableBorder.Simple);
-            foreach (var h in new[] { "column", "role", "missing", "ks", "ks_p", "wasserstein", "psi", "chi2_p", "js", "unseen/oor", "rule", "drift" })
+            foreach (var h in new[] { "column", "role", "missing", "ks", "ks_p", "wasserstein", "psi", "chi2_p", "js", "js_p", "unseen/oor", "rule", "drift" })
                 table.AddColumn(h);
             foreach (var c in w.Columns)
             {
-                table.AddRow(Markup.Escape(c.Column), c.Role, F(c.MissingRate), F(c.Ks), F(c.KsP), F(c.Wasserstein), F(c.Psi), F(c.Chi2P), F(c.Js),
+                table.AddRow(Markup.Escape(c.Column), c.Role, F(c.MissingRate), F(c.Ks), F(c.KsP), F(c.Wasserstein), F(c.Psi), F(c.Chi2P), F(c.Js), F(c.JsP),
                     F(c.UnseenRate ?? c.OutOfRangeRate), Markup.Escape(c.Rule ?? "—"), c.Drifted ? "[red]DRIFT[/]" : c.Rule is null ? "—" : "ok");
             }
             console.Write(table);

@@ -43,7 +43,7 @@ public static class DriftAnalyzer
 
     /// <summary>The per-column figures a window has, as STAT(column): what alert rules may name.</summary>
     public static IReadOnlyList<string> ColumnFigureNames { get; } =
-        ["psi", "ks", "ks_p", "wasserstein", "wasserstein_norm", "js", "chi2", "chi2_p", "missing_rate", "unseen_rate", "out_of_range_rate", "drifted"];
+        ["psi", "ks", "ks_p", "wasserstein", "wasserstein_norm", "js", "js_p", "chi2", "chi2_p", "missing_rate", "unseen_rate", "out_of_range_rate", "drifted"];
 
     private static void AddFigures(WindowFigures f, ColumnDrift c)
     {
@@ -60,6 +60,7 @@ public static class DriftAnalyzer
         Opt("chi2", c.Chi2);
         Opt("chi2_p", c.Chi2P);
         Opt("js", c.Js);
+        Opt("js_p", c.JsP);
         if (c.Rule is not null) f.Set("drifted", n, c.Drifted ? 1 : 0);
     }
 
@@ -140,7 +141,7 @@ public static class DriftAnalyzer
         var cp = CategoricalStatistics.Proportions(cc);
         return d with
         {
-            Chi2 = chi.Statistic, Chi2P = chi.PValue, Js = CategoricalStatistics.JensenShannon(rp, cp), Psi = Psi.Index(rp, cp),
+            Chi2 = chi.Statistic, Chi2P = chi.PValue, Js = CategoricalStatistics.JensenShannon(rp, cp), Psi = Psi.Index(rp, cp), Counts = (rc, cc),
             UnseenRate = (double)unseen / d.Values, Reference = rp, Current = cp, Bins = categories,
         };
     }
@@ -148,6 +149,15 @@ public static class DriftAnalyzer
     private static ColumnDrift Judge(ColumnDrift d, ColumnReference r, DriftOptions o)
     {
         var rule = o.RuleFor(r.Name, r.Kind, d.Values);
+        // The permutation test costs draws; it is run where the verdict reads it: a rule on js_p, or js above its threshold.
+        if (d.Counts is var (rc, cc) && d.Js is { } js
+            && (rule.Statistic == "js_p" || (rule.And?.Statistic == "js_p" && rule.Statistic == "js" && rule.Crossed(js))))
+        {
+            d = d with
+            {
+                JsP = d.Values <= CategoricalStatistics.PermutationMaxValues ? CategoricalStatistics.JensenShannonPValue(rc, cc, js) : d.Chi2P,
+            };
+        }
         if (Read(d, rule.Statistic) is not { } s || double.IsNaN(s)) return d;
         var drifted = rule.Crossed(s);
         // A guard that cannot be computed (one category on both sides) leaves the distance alone to decide.
@@ -158,7 +168,7 @@ public static class DriftAnalyzer
     private static double? Read(ColumnDrift d, string statistic) => statistic switch
     {
         "ks" => d.Ks, "ks_p" => d.KsP, "wasserstein" => d.Wasserstein, "wasserstein_norm" => d.WassersteinNorm ?? d.Wasserstein,
-        "psi" => d.Psi, "js" => d.Js, "chi2_p" => d.Chi2P, "unseen_rate" => d.UnseenRate, "missing_rate" => d.MissingRate,
+        "psi" => d.Psi, "js" => d.Js, "js_p" => d.JsP, "chi2_p" => d.Chi2P, "unseen_rate" => d.UnseenRate, "missing_rate" => d.MissingRate,
         "out_of_range_rate" => d.OutOfRangeRate, _ => null,
     };
 

@@ -1,7 +1,7 @@
 namespace Keel.Monitoring.Drift;
 
 /// <summary>A per-column verdict rule: drifted when <see cref="Statistic"/> crosses <see cref="Threshold"/>
-/// (below it for p-values <c>ks_p</c>, <c>chi2_p</c>; above it for <c>ks</c>, <c>wasserstein</c>, <c>wasserstein_norm</c>,
+/// (below it for p-values <c>ks_p</c>, <c>chi2_p</c>, <c>js_p</c>; above it for <c>ks</c>, <c>wasserstein</c>, <c>wasserstein_norm</c>,
 /// <c>psi</c>, <c>js</c>, <c>unseen_rate</c>, <c>missing_rate</c>, <c>out_of_range_rate</c>), and, with <see cref="And"/>, that rule
 /// holds too.</summary>
 /// <param name="Statistic">The statistic read.</param>
@@ -11,12 +11,12 @@ public sealed record ColumnRule(string Statistic, double Threshold, ColumnRule? 
 {
     /// <summary>The statistics a rule may name.</summary>
     public static readonly IReadOnlySet<string> Statistics = new HashSet<string>(StringComparer.Ordinal)
-        { "ks", "ks_p", "wasserstein", "wasserstein_norm", "psi", "js", "chi2_p", "unseen_rate", "missing_rate", "out_of_range_rate" };
+        { "ks", "ks_p", "wasserstein", "wasserstein_norm", "psi", "js", "js_p", "chi2_p", "unseen_rate", "missing_rate", "out_of_range_rate" };
 
     /// <summary>Whether smaller values mean more drift (p-values).</summary>
-    public bool LowerIsDrift => Statistic is "ks_p" or "chi2_p";
+    public bool LowerIsDrift => Statistic is "ks_p" or "chi2_p" or "js_p";
 
-    /// <summary>The rule as text, e.g. "psi > 0.2" or "js &gt; 0.1 and chi2_p &lt; 0.05".</summary>
+    /// <summary>The rule as text, e.g. "psi > 0.2" or "js &gt; 0.1 and js_p &lt; 0.05".</summary>
     public override string ToString() =>
         $"{Statistic} {(LowerIsDrift ? "<" : ">")} {Threshold.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}{(And is null ? "" : $" and {And}")}";
 
@@ -29,10 +29,12 @@ public sealed record ColumnRule(string Statistic, double Threshold, ColumnRule? 
 /// test (KS p-value for numbers, chi-square p-value for categories, below <see cref="PValue"/>); a larger one by a distance
 /// that estimates a property of the two distributions and so does not shrink as the window grows (Wasserstein distance
 /// divided by the reference's standard deviation above <see cref="WassersteinNorm"/>; Jensen–Shannon distance above
-/// <see cref="JensenShannon"/>), when the same test also finds the difference beyond the window's noise. A p-value alone
-/// would flag every column of a million-row window; a distance alone is noise on fifty rows, and on a few thousand rows of
-/// a column of hundreds of categories (two samples of one distribution read a Jensen–Shannon distance of about 0.2 at
-/// 1,000 rows and 300 categories), so the test guards it. <see cref="Overrides"/> replace the rule per column.
+/// <see cref="JensenShannon"/>), when a test also finds the difference beyond the window's noise (KS for numbers; for
+/// categories the distance's own permutation test, which holds its level with sparse categories where the chi-square
+/// approximation does not). A p-value alone would flag every column of a million-row window; a distance alone is noise on
+/// fifty rows, and on a few thousand rows of a column of hundreds of categories (two samples of one distribution read a
+/// Jensen–Shannon distance of about 0.2 at 1,000 rows and 300 categories), so the test guards it. <see cref="Overrides"/>
+/// replace the rule per column.
 /// </summary>
 public sealed record DriftOptions
 {
@@ -52,8 +54,8 @@ public sealed record DriftOptions
     {
         if (Overrides.TryGetValue(column, out var rule)) return rule;
         var small = windowValues < SmallWindowRows;
-        var test = new ColumnRule(kind == Reference.ColumnKind.Numeric ? "ks_p" : "chi2_p", PValue);
-        if (small) return test;
-        return kind == Reference.ColumnKind.Numeric ? new ColumnRule("wasserstein_norm", WassersteinNorm, test) : new ColumnRule("js", JensenShannon, test);
+        if (kind == Reference.ColumnKind.Numeric)
+            return small ? new ColumnRule("ks_p", PValue) : new ColumnRule("wasserstein_norm", WassersteinNorm, new ColumnRule("ks_p", PValue));
+        return small ? new ColumnRule("chi2_p", PValue) : new ColumnRule("js", JensenShannon, new ColumnRule("js_p", PValue));
     }
 }

@@ -41,6 +41,13 @@ public sealed record ColumnDrift
     public double? Chi2P { get; init; }
     /// <summary>Jensen–Shannon distance, base 2 (categorical).</summary>
     public double? Js { get; init; }
+    /// <summary>Its permutation p-value (<see cref="CategoricalStatistics.JensenShannonPValue"/>; with more than
+    /// <see cref="CategoricalStatistics.PermutationMaxValues"/> window values, the chi-square p-value) (categorical), computed
+    /// where the verdict reads it: when the column's rule is on js_p, or its distance is above the threshold the default rule
+    /// guards; otherwise null.</summary>
+    public double? JsP { get; init; }
+    /// <summary>The reference's and the window's counts over <see cref="Bins"/> (categorical), for the permutation test; not written out.</summary>
+    internal (long[] Reference, long[] Current)? Counts { get; init; }
     /// <summary>The verdict rule applied, e.g. "js > 0.1"; null when no statistic could be computed.</summary>
     public string? Rule { get; init; }
     /// <summary>The value the rule read.</summary>

@@ -28,7 +28,7 @@ public static class MonitorReport
 
     private static MonitoringWindowView View(WindowDrift w) => new(w.Window, w.Rows, w.DriftShare,
         w.Columns.Select(c => new MonitoringColumnView(c.Column, c.Role,
-            [("missing", c.MissingRate), ("ks", c.Ks), ("ks_p", c.KsP), ("wasserstein", c.Wasserstein), ("psi", c.Psi), ("chi2_p", c.Chi2P), ("js", c.Js),
+            [("missing", c.MissingRate), ("ks", c.Ks), ("ks_p", c.KsP), ("wasserstein", c.Wasserstein), ("psi", c.Psi), ("chi2_p", c.Chi2P), ("js", c.Js), ("js_p", c.JsP),
              ("unseen", c.UnseenRate), ("out_of_range", c.OutOfRangeRate)],
             c.Rule, c.Drifted, c.Bins, c.Reference, c.Current)).ToArray(),
         w.Findings.Select(f => $"{f.Kind}: {f.Detail}").ToArray(), w.Figures);
