@@ -3,6 +3,9 @@ namespace Keel.Data;
 /// <summary>Checks of the text settings (<see cref="ReadOptions.Encoding"/>, <see cref="ReadOptions.Delimiter"/>) for callers that report problems at their own locations, such as a spec line.</summary>
 public static class TextFormats
 {
+    /// <summary>Reads an ISO-8601 date or date-time as the table readers read one (UTC unless a zone is given), as Unix seconds.</summary>
+    public static bool TryParseDateTime(string text, out double unixSeconds) => ValueParser.TryParseDateTime(text, out unixSeconds);
+
     /// <summary>Null when the readers know the encoding <paramref name="name"/>; else what was expected.</summary>
     public static string? EncodingProblem(string name) => TextEncodings.TryResolve(name, out _) ? null : TextEncodings.Expected;
 

@@ -229,6 +229,35 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_DeploymentLogOfADateTimeInput_ReadAsTimesNotASchemaChange()
+    {
+        using var h = new CliHarness();
+        File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));
+        // The date is an input (its day of the week a feature), so the reference profiles it as a date-time column.
+        h.Write("keel.yaml", "data: {path: shop-train.csv, label: churn, time_column: date, time_features: [dayofweek]}\nmodels: [linear]\n"
+            + "register: {name: shop, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
+        var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "shop",
+                LatencyMs = 3, Rows = 1,
+                InputsJson = i == 9 ? """[{"date":null,"amount":20,"age":40,"channel":"web","country":"NO"}]"""
+                    : $$"""[{"date":"2024-02-0{{1 + i % 3}}T10:00:00Z","amount":20,"age":40,"channel":"web","country":"NO"}]""",
+                OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+            }).ToList());
+
+        var result = await h.RunAsync("monitor", "--deployment", "shop", "--json", "--no-store");
+
+        Assert.True(result.Exit == 0, result.Error);
+        var window = Assert.Single(result.Json().GetProperty("windows").EnumerateArray());
+        Assert.Empty(window.GetProperty("findings").EnumerateArray());
+        Assert.Equal(0.1, window.GetProperty("figures").GetProperty("missing_rate(date)").GetDouble(), 12);
+    }
+
+    [Fact]
     public async Task Monitor_DeploymentLogByRows_WindowsTakeWholeRequests()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");

@@ -112,7 +112,7 @@ internal static class LogWindows
                 if (!_columns.TryGetValue(p.Name, out var column))
                 {
                     _names.Add(p.Name);
-                    _columns[p.Name] = column = new Values(reference?.Find(p.Name)?.Kind, _rows);
+                    _columns[p.Name] = column = new Values(reference?.Find(p.Name), _rows);
                 }
                 column.Add(p.Value, _rows);
             }
@@ -141,18 +141,22 @@ internal static class LogWindows
         }
     }
 
-    /// <summary>One input column's values: numbers when the reference profiles it as numeric, text when as categorical, and for a column
-    /// the reference does not know both until the end, which decides by whether every value was a number (or null).</summary>
+    /// <summary>One input column's values: numbers when the reference profiles it as numeric, text when as categorical, times when it
+    /// was a date-time column (logged as the request sent them, ISO-8601 text), and for a column the reference does not know both
+    /// until the end, which decides by whether every value was a number (or null).</summary>
     private sealed class Values
     {
         private readonly List<double>? _numbers;
         private readonly List<string?>? _texts;
         private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
-        private bool _allNumbers = true;
+        private readonly bool _time;
+        private bool _allNumbers = true, _allTimes = true;
 
-        public Values(ColumnKind? kind, int missingBefore)
+        public Values(ColumnReference? reference, int missingBefore)
         {
-            if (kind is null or ColumnKind.Numeric) _numbers = [];
+            var kind = reference?.Kind;
+            _time = reference?.Type == "datetime";
+            if (kind is null or ColumnKind.Numeric || _time) _numbers = [];
             if (kind is not ColumnKind.Numeric) _texts = [];
             PadTo(missingBefore);
         }
@@ -169,7 +173,13 @@ internal static class LogWindows
                 _texts?.RemoveAt(row);
             }
             _allNumbers &= value.ValueKind is JsonValueKind.Number or JsonValueKind.Null;
-            _numbers?.Add(Number(value));
+            if (_time)
+            {
+                var parsed = value.ValueKind == JsonValueKind.String && Keel.Data.TextFormats.TryParseDateTime(value.GetString()!, out var seconds) ? seconds : double.NaN;
+                _allTimes &= value.ValueKind == JsonValueKind.Null || !double.IsNaN(parsed);
+                _numbers!.Add(parsed);
+            }
+            else _numbers?.Add(Number(value));
             // Category values repeat: one string instance per distinct value.
             _texts?.Add(Text(value) is { } t ? _shared.TryGetValue(t, out var one) ? one : _shared.Count < 100_000 ? _shared[t] = t : t : null);
         }
@@ -183,9 +193,11 @@ internal static class LogWindows
             }
         }
 
-        // Numbers only: profiled numeric; both: not profiled, numeric when every value was.
-        public Column ToColumn(string name) => _numbers is not null && (_texts is null || _allNumbers)
-            ? new NumericColumn(name, [.. _numbers])
+        // Numbers only: profiled numeric; both: not profiled, numeric when every value was; a date-time column as times when every
+        // value read as one, else as its text (a schema change the comparison reports).
+        public Column ToColumn(string name) =>
+            _time ? _allTimes ? new NumericColumn(name, [.. _numbers!], ColumnType.DateTime) : new StringColumn(name, [.. _texts!])
+            : _numbers is not null && (_texts is null || _allNumbers) ? new NumericColumn(name, [.. _numbers])
             : new StringColumn(name, [.. _texts!]);
     }
 
