@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drift verdicts on data that has not changed: two seeded random samples of flights-3m (100,000 rows as the reference,
-# 40,000 shuffled as the current data), cut into windows of 1,000 to 10,000 rows. Every window a column is called drifted
+# 40,000 shuffled as the current data), cut into windows of 250 to 10,000 rows (WINDOWS="..." to choose). Every window a column is called drifted
 # in is a false alarm. docs/monitoring.md ("The verdict") holds the figures.
 # Usage: bench/drift/null_windows.sh [KEEL_DLL] [WORK_FOLDER]   (FLIGHTS_CSV, default /work/data/flights-3m.csv, made by
 #        dotnet run ../shared/bench/peers/flights_csv.cs PARQUET CSV)
@@ -25,7 +25,7 @@ import random
 lines = open('cur.csv').read().splitlines()
 body = lines[1:]; random.Random(5).shuffle(body)
 open('shuffled.csv', 'w').write('\n'.join([lines[0]] + body) + '\n')"
-for w in 1000 2000 5000 10000; do
+for w in ${WINDOWS:-250 500 1000 2000 5000 10000}; do
   $keel monitor --reference ref.csv --data shuffled.csv --window "$w" --no-store --json > "windows-$w.json"
   python3 - "$w" <<'PY'
 import json, sys

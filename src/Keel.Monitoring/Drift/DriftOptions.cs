@@ -26,7 +26,7 @@ public sealed record ColumnRule(string Statistic, double Threshold, ColumnRule? 
 
 /// <summary>
 /// The verdict rule. A window with fewer than <see cref="SmallWindowRows"/> non-missing values in a column is judged by a
-/// test (KS p-value for numbers, chi-square p-value for categories, below <see cref="PValue"/>); a larger one by a distance
+/// test (KS p-value for numbers, the Jensen–Shannon distance's permutation p-value for categories, below <see cref="PValue"/>); a larger one by a distance
 /// that estimates a property of the two distributions and so does not shrink as the window grows (Wasserstein distance
 /// divided by the reference's standard deviation above <see cref="WassersteinNorm"/>; Jensen–Shannon distance above
 /// <see cref="JensenShannon"/>), when a test also finds the difference beyond the window's noise (KS for numbers; for
@@ -56,6 +56,6 @@ public sealed record DriftOptions
         var small = windowValues < SmallWindowRows;
         if (kind == Reference.ColumnKind.Numeric)
             return small ? new ColumnRule("ks_p", PValue) : new ColumnRule("wasserstein_norm", WassersteinNorm, new ColumnRule("ks_p", PValue));
-        return small ? new ColumnRule("chi2_p", PValue) : new ColumnRule("js", JensenShannon, new ColumnRule("js_p", PValue));
+        return small ? new ColumnRule("js_p", PValue) : new ColumnRule("js", JensenShannon, new ColumnRule("js_p", PValue));
     }
 }
