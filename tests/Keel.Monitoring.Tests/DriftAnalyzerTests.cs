@@ -83,6 +83,15 @@ public sealed class DriftAnalyzerTests
         return new Table([new StringColumn("origin", origin), new NumericColumn("delay", delay)]);
     }
 
+    /// <summary>40 windows of <paramref name="rows"/> compared with 20,000 reference rows, all cut from one random stream of
+    /// <see cref="Airports"/>: two samples of one distribution.</summary>
+    private static WindowDrift[] UnchangedWindows(int rows)
+    {
+        var all = Airports(20_000 + 40 * rows, 77, 0);
+        var reference = Reference(all.Take(Enumerable.Range(0, 20_000).ToArray()));
+        return [.. Enumerable.Range(0, 40).Select(i => DriftAnalyzer.Compare(reference, all.Take(Enumerable.Range(20_000 + i * rows, rows).ToArray()), "w"))];
+    }
+
     [Theory]
     [InlineData(1000)]
     [InlineData(2000)]
@@ -92,9 +101,7 @@ public sealed class DriftAnalyzerTests
         // one are not: System.Random's first draws after seeding differ from its later ones enough to read as drift). At these
         // sizes the Jensen–Shannon distance of 300 categories reads 0.15-0.25 by noise alone, which the distance rule alone called
         // drift in every window; the distance's permutation test guards it at its level (400 such windows: 20 and 19 below 0.05).
-        var all = Airports(20_000 + 40 * rows, 77, 0);
-        var reference = Reference(all.Take(Enumerable.Range(0, 20_000).ToArray()));
-        var windows = Enumerable.Range(0, 40).Select(i => DriftAnalyzer.Compare(reference, all.Take(Enumerable.Range(20_000 + i * rows, rows).ToArray()), "w")).ToArray();
+        var windows = UnchangedWindows(rows);
 
         Assert.All(windows, w => Assert.True(w.Figures["js(origin)"] > 0.1, $"js {w.Figures["js(origin)"]}"));
         Assert.True(windows.Count(w => w.Figures["drifted(origin)"] == 1) <= 5, string.Join(", ", windows.Select(w => w.Figures["js_p(origin)"])));
@@ -108,9 +115,7 @@ public sealed class DriftAnalyzerTests
     {
         // Below --small-window the verdict is a test alone; on 100 rows of 300 categories most cells are empty, and the
         // chi-square test's asymptotic p-value fell below 0.05 in 64 of 400 unchanged windows (28 of 400 at 300 rows), js_p in 19 (16).
-        var all = Airports(20_000 + 40 * rows, 77, 0);
-        var reference = Reference(all.Take(Enumerable.Range(0, 20_000).ToArray()));
-        var windows = Enumerable.Range(0, 40).Select(i => DriftAnalyzer.Compare(reference, all.Take(Enumerable.Range(20_000 + i * rows, rows).ToArray()), "w")).ToArray();
+        var windows = UnchangedWindows(rows);
 
         Assert.All(windows, w => Assert.Equal("js_p < 0.05", w.Columns.Single(c => c.Column == "origin").Rule));
         Assert.True(windows.Count(w => w.Figures["drifted(origin)"] == 1) <= 5, string.Join(", ", windows.Select(w => w.Figures["js_p(origin)"])));
