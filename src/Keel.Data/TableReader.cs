@@ -50,13 +50,17 @@ public static class TableReader
                 _ => throw new KeelInputException($"data.format: expected csv, jsonl or parquet, got '{format}'."),
             };
         }
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".csv" or ".tsv" => "csv",
-            ".jsonl" or ".ndjson" or ".json" => "jsonl",
-            ".parquet" => "parquet",
-            var ext => throw new KeelInputException(
-                $"{Path.GetFileName(path)}: cannot tell the format from the extension '{ext}'; expected .csv, .tsv, .jsonl, .ndjson, .json or .parquet, or set data.format."),
-        };
+        return FormatOfExtension(path) ?? throw new KeelInputException(
+            $"{Path.GetFileName(path)}: cannot tell the format from the extension '{Path.GetExtension(path).ToLowerInvariant()}'; expected .csv, .tsv, .jsonl, .ndjson, .json or .parquet, or set data.format.");
     }
+
+    /// <summary>The format a path's extension names: "csv" (.csv, .tsv), "jsonl" (.jsonl, .ndjson, .json) or "parquet"; null for
+    /// any other extension.</summary>
+    public static string? FormatOfExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" or ".tsv" => "csv",
+        ".jsonl" or ".ndjson" or ".json" => "jsonl",
+        ".parquet" => "parquet",
+        _ => null,
+    };
 }

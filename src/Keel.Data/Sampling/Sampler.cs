@@ -81,18 +81,17 @@ public static class Sampler
         return new SampleOutcome(request.Input, request.Output, Lower(request.Strategy), table.RowCount, chosen.Length, request.Seed) { PerClass = perClass };
     }
 
-    /// <summary>The file extensions a sample of a <paramref name="format"/> input may be written to: its own format's.</summary>
+    /// <summary>Fails unless the output's extension names <paramref name="format"/>, the input's: a sample is written in its input's format.</summary>
     private static void CheckOutput(SampleRequest request, string format)
     {
-        var extension = Path.GetExtension(request.Output).ToLowerInvariant();
-        var (allowed, what) = format switch
+        if (TableReader.FormatOfExtension(request.Output) == format) return;
+        var what = format switch
         {
-            "csv" => (new[] { ".csv", ".tsv" }, "delimited text like its input; expected a .csv or .tsv path"),
-            "jsonl" => ([".jsonl", ".ndjson", ".json"], "JSON Lines like its input; expected a .jsonl, .ndjson or .json path"),
-            _ => ([".parquet"], "Parquet like its input; expected a .parquet path"),
+            "csv" => "delimited text like its input; expected a .csv or .tsv path",
+            "jsonl" => "JSON Lines like its input; expected a .jsonl, .ndjson or .json path",
+            _ => "Parquet like its input; expected a .parquet path",
         };
-        if (!allowed.Contains(extension))
-            throw new KeelInputException($"{request.OptionPrefix}output: a sample is written as {what}, got '{Path.GetFileName(request.Output)}'.");
+        throw new KeelInputException($"{request.OptionPrefix}output: a sample is written as {what}, got '{Path.GetFileName(request.Output)}'.");
     }
 
     /// <summary>Algorithm R over row numbers: the first n rows, then row i (0-based) replaces a random kept row with probability

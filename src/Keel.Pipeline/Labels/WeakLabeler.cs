@@ -177,16 +177,15 @@ public static class WeakLabeler
     /// Parquet), before any work is done.</summary>
     private static void CheckOutput(string output, string format)
     {
-        var extension = Path.GetExtension(output).ToLowerInvariant();
-        if (extension is ".csv" or ".tsv") return;
-        var (own, what) = format switch
+        var written = TableReader.FormatOfExtension(output);
+        if (written == "csv" || written == format) return;
+        var what = format switch
         {
-            "jsonl" => (new[] { ".jsonl", ".ndjson", ".json" }, "; or JSON Lines like the data: a .jsonl, .ndjson or .json path"),
-            "parquet" => ([".parquet"], "; or Parquet like the data: a .parquet path"),
-            _ => ([], " (JSON Lines or Parquet data can also be written in their own format)"),
+            "jsonl" => "; or JSON Lines like the data: a .jsonl, .ndjson or .json path",
+            "parquet" => "; or Parquet like the data: a .parquet path",
+            _ => " (JSON Lines or Parquet data can also be written in their own format)",
         };
-        if (!own.Contains(extension))
-            throw new KeelInputException($"--out: the labelled rows are written as CSV: a .csv or .tsv path{what}; got '{Path.GetFileName(output)}'.");
+        throw new KeelInputException($"--out: the labelled rows are written as CSV: a .csv or .tsv path{what}; got '{Path.GetFileName(output)}'.");
     }
 
     /// <summary>Writes the data with the weak-label columns added: as CSV or TSV from the typed table, or, to a path of the data's
@@ -199,7 +198,7 @@ public static class WeakLabeler
         var majority = LabelModel.MajorityVote(weak.Votes, weak.Classes.Count);
         if (added.FirstOrDefault(names.Contains) is { } clash)
             throw new KeelInputException($"{output}: the data already has a column '{clash}', which the weak labels would overwrite; rename it first.");
-        if (Path.GetExtension(output).ToLowerInvariant() is not (".csv" or ".tsv"))
+        if (TableReader.FormatOfExtension(output) != "csv")
         {
             bool Covered(int r) => weak.Labels[r] >= 0;
             LabelColumnWriter.CopyWithColumns(request.Data, request.Read, output,
