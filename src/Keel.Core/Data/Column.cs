@@ -70,6 +70,11 @@ public sealed class NumericColumn : Column
         return new NumericColumn(Name, v, Type);
     }
 
+    /// <summary>A date-time (Unix seconds) as a date-time column's values are written: ISO 8601 in UTC to the second,
+    /// <c>2001-03-09T17:55:00Z</c>.</summary>
+    public static string FormatTime(double unixSeconds) =>
+        DateTimeOffset.UnixEpoch.AddSeconds(unixSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     public override string Format(int row)
     {
         var v = _values[row];
@@ -77,7 +82,7 @@ public sealed class NumericColumn : Column
         return Type switch
         {
             ColumnType.Boolean => v != 0 ? "true" : "false",
-            ColumnType.DateTime => DateTimeOffset.UnixEpoch.AddSeconds(v).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ColumnType.DateTime => FormatTime(v),
             _ => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
     }

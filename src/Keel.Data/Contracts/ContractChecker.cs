@@ -131,6 +131,6 @@ public static class ContractChecker
     }
 
     private static string Show(double v, ColumnType type) => type == ColumnType.DateTime
-        ? DateTimeOffset.UnixEpoch.AddSeconds(v).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+        ? NumericColumn.FormatTime(v)
         : v.ToString("G10", CultureInfo.InvariantCulture);
 }

@@ -62,6 +62,6 @@ public static class Slicer
     private static Func<double, string> Time(double[] edges)
     {
         var days = edges.All(e => e % 86_400 == 0);
-        return e => DateTimeOffset.UnixEpoch.AddSeconds(e).ToString(days ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return days ? e => DateTimeOffset.UnixEpoch.AddSeconds(e).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : NumericColumn.FormatTime;
     }
 }

@@ -89,7 +89,5 @@ public static class FeatureDescriptions
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>A date-time fill (Unix seconds) as the column's values are written, in UTC.</summary>
-    private static string Time(double seconds) => double.IsFinite(seconds)
-        ? DateTimeOffset.UnixEpoch.AddSeconds(Math.Round(seconds)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-        : Number(seconds);
+    private static string Time(double seconds) => double.IsFinite(seconds) ? NumericColumn.FormatTime(Math.Round(seconds)) : Number(seconds);
 }
