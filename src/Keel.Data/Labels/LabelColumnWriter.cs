@@ -28,11 +28,8 @@ public static class LabelColumnWriter
     /// <exception cref="KeelInputException">The file cannot be read or written, or a label does not fit the column's type or the file's encoding.</exception>
     public static void Write(string path, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
     {
-        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(labels);
-        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
-        var format = TableReader.ResolveFormat(path, read.Format);
-        OutputFiles.WriteWhole(path, temp =>
+        Rewrite(path, read, path, (format, temp) =>
         {
             switch (format)
             {
@@ -46,7 +43,7 @@ public static class LabelColumnWriter
                     Task.Run(() => WriteParquetAsync(path, temp, column, labels)).GetAwaiter().GetResult();
                     break;
             }
-        }, reason => $"{path}: cannot be written ({reason}).");
+        });
     }
 
     /// <summary>Copies <paramref name="path"/> to <paramref name="output"/> in its own format with <paramref name="columns"/> added last:
@@ -60,11 +57,8 @@ public static class LabelColumnWriter
     /// <exception cref="KeelInputException">The file cannot be read or written.</exception>
     public static void CopyWithColumns(string path, ReadOptions read, string output, IReadOnlyList<AddedColumn> columns)
     {
-        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(columns);
-        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
-        var format = TableReader.ResolveFormat(path, read.Format);
-        OutputFiles.WriteWhole(output, temp =>
+        Rewrite(path, read, output, (format, temp) =>
         {
             switch (format)
             {
@@ -80,7 +74,17 @@ public static class LabelColumnWriter
                 default:
                     throw new ArgumentException($"{format} files are not copied with added columns.", nameof(path));
             }
-        }, reason => $"{output}: cannot be written ({reason}).");
+        });
+    }
+
+    /// <summary>Writes <paramref name="output"/> whole (beside it, then renamed over it) from the data file <paramref name="path"/>,
+    /// by <paramref name="write"/> given the file's format and the temporary path.</summary>
+    private static void Rewrite(string path, ReadOptions read, string output, Action<string, string> write)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (!File.Exists(path)) throw new KeelInputException($"{path}: file not found.");
+        var format = TableReader.ResolveFormat(path, read.Format);
+        OutputFiles.WriteWhole(output, temp => write(format, temp), reason => $"{output}: cannot be written ({reason}).");
     }
 
     private static void WriteCsv(string path, string temp, ReadOptions read, string column, IReadOnlyDictionary<int, string> labels)
