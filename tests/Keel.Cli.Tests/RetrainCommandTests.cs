@@ -49,6 +49,17 @@ public sealed class RetrainCommandTests : IDisposable
         Assert.True(run.Exit == 0, run.Error);
     }
 
+    /// <summary>Stores deployment "drifty" (canary, challenger drifty@challenger) as promoted: the challenger has all traffic.</summary>
+    private async Task ApplyPromotedDeploymentAsync(string champion)
+    {
+        await using var setup = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder });
+        var done = new Keel.Core.Deployments.DeploymentState(Keel.Core.Deployments.RolloutPhase.Promoted, Keel.Core.Deployments.DeploymentMode.Full, 100, 0);
+        await setup.Deployments.ApplyAsync(new Keel.Core.Deployments.Deployment
+        {
+            Name = "drifty", Champion = champion, Challenger = "drifty@challenger", Strategy = "canary", SpecText = "endpoint: drifty\n", State = done,
+        }, "tester");
+    }
+
     [Fact]
     public async Task Retrain_ConceptChangedAndWindowSlides_ChallengerPromotedWithLineage()
     {
@@ -85,14 +96,7 @@ public sealed class RetrainCommandTests : IDisposable
     public async Task Retrain_PromotedWithDeployment_ChallengerAliasMovedChampionKeptRolloutRearmed()
     {
         await RegisterChampionAsync();
-        await using (var setup = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder }))
-        {
-            var done = new Keel.Core.Deployments.DeploymentState(Keel.Core.Deployments.RolloutPhase.Promoted, Keel.Core.Deployments.DeploymentMode.Full, 100, 0);
-            await setup.Deployments.ApplyAsync(new Keel.Core.Deployments.Deployment
-            {
-                Name = "drifty", Champion = "drifty@champion", Challenger = "drifty@challenger", Strategy = "canary", SpecText = "endpoint: drifty\n", State = done,
-            }, "tester");
-        }
+        await ApplyPromotedDeploymentAsync("drifty@champion");
         WriteCsv("all.csv", Rows(new Random(1), new DateTime(2026, 1, 1), 1500, 1), Rows(new Random(2), new DateTime(2026, 9, 1), 1500, 2));
         _cli.Write("retrain.yaml", Spec("all.csv", "retrain: { window: { last: 120d }, comparison: { rows: 500 }, deployment: drifty }"));
         var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion");
@@ -102,6 +106,49 @@ public sealed class RetrainCommandTests : IDisposable
         Assert.Equal(2, (await store.Registry.GetByAliasAsync("drifty", "challenger"))!.Version);
         Assert.Equal(1, (await store.Registry.GetByAliasAsync("drifty", "champion"))!.Version);
         Assert.Equal(Keel.Core.Deployments.RolloutPhase.Created, (await store.Deployments.GetAsync("drifty"))!.State.Phase);
+    }
+
+    [Fact]
+    public async Task Retrain_DeploymentPromotedItsChallenger_ComparedWithThePromotedVersionWhichBecomesChampion()
+    {
+        await RegisterChampionAsync();
+        // A second version rolled out as the challenger and promoted: production serves version 2 while @champion still names 1.
+        _cli.Write("second.yaml", Spec("old.csv").Replace("alias: champion", "alias: challenger", StringComparison.Ordinal).Replace("seed: 3", "seed: 4", StringComparison.Ordinal));
+        Assert.Equal(0, (await _cli.RunAsync("run", "second.yaml")).Exit);
+        await ApplyPromotedDeploymentAsync("drifty@champion");
+        WriteCsv("all.csv", Rows(new Random(1), new DateTime(2026, 1, 1), 1500, 1), Rows(new Random(2), new DateTime(2026, 9, 1), 1500, 2));
+        _cli.Write("retrain.yaml", Spec("all.csv", "retrain: { window: { last: 120d }, comparison: { rows: 500 }, deployment: drifty }"));
+
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion", "--json");
+
+        Assert.True(r.Exit == 0, r.Error + r.Out);
+        var o = r.Json();
+        Assert.Equal(2, o.GetProperty("parent_version").GetInt32());
+        Assert.EndsWith("(the champion is drifty:2, which deployment 'drifty' promoted; drifty@champion named drifty:1)", o.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("deployment 'drifty' re-armed (promoted → created): drifty@champion now names drifty:2", o.GetProperty("deployment").GetString(), StringComparison.Ordinal);
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
+        Assert.Equal(2, (await store.Registry.GetByAliasAsync("drifty", "champion"))!.Version);
+        Assert.Equal(3, (await store.Registry.GetByAliasAsync("drifty", "challenger"))!.Version);
+        var moved = (await store.Registry.GetAliasHistoryAsync("drifty"))[^1];
+        Assert.Equal(("champion", 1, 2), (moved.Alias, moved.FromVersion, moved.ToVersion));
+        Assert.Equal("drifty:2", (await store.Tracking.GetRunAsync(o.GetProperty("run_id").GetString()!))!.Tags["keel.retrain.parent"]);
+    }
+
+    [Fact]
+    public async Task Retrain_PromotedDeploymentWithPinnedChampion_Exit1NamingTheVersionToPin()
+    {
+        await RegisterChampionAsync();
+        _cli.Write("second.yaml", Spec("old.csv").Replace("alias: champion", "alias: challenger", StringComparison.Ordinal));
+        Assert.Equal(0, (await _cli.RunAsync("run", "second.yaml")).Exit);
+        await ApplyPromotedDeploymentAsync("drifty:1");
+        _cli.Write("retrain.yaml", Spec("old.csv", "retrain: { comparison: { rows: 500 }, deployment: drifty }"));
+
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion", "--force");
+
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("deployment 'drifty': it promoted drifty:2 (drifty@challenger), but its champion is pinned to drifty:1", r.Error, StringComparison.Ordinal);
+        await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
+        Assert.Equal(2, (await store.Registry.GetModelAsync("drifty"))!.LatestVersion);
     }
 
     [Fact]

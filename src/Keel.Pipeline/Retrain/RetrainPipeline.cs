@@ -40,10 +40,12 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         ArgumentNullException.ThrowIfNull(request);
         var policy = request.PolicyPath is { } pp ? RetrainPolicyReader.ReadFile(pp, isSpec: false) : RetrainPolicyReader.ReadFile(request.SpecPath, isSpec: true);
         var reference = ModelReference.Parse(request.Model);
-        var parent = await ModelLoader.ResolveAsync(store.Registry, reference, ct);
-        var champion = await ModelLoader.LoadAsync(store.Artifacts, parent, ct);
+        var named = await ModelLoader.ResolveAsync(store.Registry, reference, ct);
         var deploymentName = request.Deployment ?? policy.Deployment;
-        var (deployment, alias) = await TargetAsync(deploymentName, reference, parent, ct);
+        var (deployment, alias, promoted) = await TargetAsync(deploymentName, reference, named, ct);
+        // A deployment that promoted its challenger serves that version, whatever the champion's alias still names: it is the one to beat.
+        var parent = promoted ?? named;
+        var champion = await ModelLoader.LoadAsync(store.Artifacts, parent, ct);
 
         WindowRows window = null!;
         Table full = null!;
@@ -86,7 +88,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var fired = triggers.Where(t => t.Fired).ToArray();
         if (fired.Length == 0 && !request.Force)
             return new RetrainOutcome(request.Model, parent.Version, triggers, false, null, null, null, null, null,
-                "not retrained: no trigger fired (" + string.Join("; ", triggers.Select(t => $"{t.Trigger}: {t.Detail}")) + ")");
+                "not retrained: no trigger fired (" + string.Join("; ", triggers.Select(t => $"{t.Trigger}: {t.Detail}")) + ")" + ServingNote());
         var why = fired.Length > 0 ? string.Join("; ", fired.Select(t => $"{t.Trigger}: {t.Detail}")) : "forced (--force)";
 
         var options = new BootstrapOptions { Resamples = Math.Max(200, prepared.Spec.Evaluation.Bootstrap), Seed = (ulong)prepared.Seed };
@@ -110,21 +112,36 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var run = await pipeline.ExecuteAsync(prepared, reportPathFor, ct);
         var message = run.Registered is { } reg ? $"promoted: {Describe(comparison!)}; registered {reg.Name}:{reg.Version}" + (reg.Alias is { } a ? $" as @{a}" : "")
             : comparison is { Promoted: false } ? NotPromoted(comparison) : $"not registered: {run.NotRegisteredReason ?? "gates failed"}";
+        message += ServingNote();
         string? deployed = null;
-        if (run.Registered is { } r && deployment is not null) deployed = await StartRolloutAsync(deployment, r, ct);
+        if (run.Registered is { } r && deployment is not null) deployed = await StartRolloutAsync(deployment, r, promoted, ct);
         return new RetrainOutcome(request.Model, parent.Version, triggers, true, window.Description, run.RunId, comparison, run.Registered, deployed, message);
+
+        string ServingNote() => promoted is null ? ""
+            : $" (the champion is {parent.Name}:{parent.Version}, which deployment '{deployment!.Name}' promoted; {request.Model} named {named.Name}:{named.Version})";
     }
 
-    /// <summary>The alias the challenger gets: the deployment's challenger alias, else the alias the champion was named by (promotion).</summary>
-    private async Task<(Deployment?, string?)> TargetAsync(string? name, ModelReference reference, ModelVersion parent, CancellationToken ct)
+    /// <summary>
+    /// The alias the challenger gets: the deployment's challenger alias, else the alias the champion was named by (promotion). With a
+    /// deployment that promoted its challenger, also the version it promoted when the champion named here is the deployment's own.
+    /// </summary>
+    private async Task<(Deployment?, string?, ModelVersion?)> TargetAsync(string? name, ModelReference reference, ModelVersion named, CancellationToken ct)
     {
-        if (name is null) return (null, reference.Alias);
+        if (name is null) return (null, reference.Alias, null);
         var d = await store.Deployments.GetAsync(name, ct)
             ?? throw new KeelNotFoundException($"deployment '{name}': no such deployment; `keel deployments list` shows them.");
         var challenger = d.Challenger is { } c ? ModelReference.Parse(c) : null;
-        if (challenger is not { Alias: { } alias } || challenger.Name != parent.Name)
-            throw new KeelInputException($"deployment '{name}': its challenger is {d.Challenger ?? "not set"}; expected {parent.Name}@ALIAS (an alias of the retrained model) so the new version can take it.");
-        return (d, alias);
+        if (challenger is not { Alias: { } alias } || challenger.Name != named.Name)
+            throw new KeelInputException($"deployment '{name}': its challenger is {d.Challenger ?? "not set"}; expected {named.Name}@ALIAS (an alias of the retrained model) so the new version can take it.");
+        if (d.State.Phase != RolloutPhase.Promoted || await store.Registry.GetByAliasAsync(named.Name, alias, ct) is not { } serving) return (d, alias, null);
+        var champion = ModelReference.Parse(d.Champion);
+        if (champion.Name != named.Name || (await ModelLoader.ResolveAsync(store.Registry, champion, ct)).Version != named.Version) return (d, alias, null);
+        // Re-arming puts the champion back in front: it must be the promoted version by then, which a pinned NAME:VERSION cannot follow.
+        if (champion.Alias is null && champion.Version != serving.Version)
+            throw new KeelInputException($"deployment '{name}': it promoted {named.Name}:{serving.Version} ({d.Challenger}), but its champion is pinned to {d.Champion}, "
+                + $"so re-arming it would put {d.Champion} back in production; set the file's champion to {named.Name}:{serving.Version} or {named.Name}@ALIAS "
+                + "(keel deployments create FILE) first.");
+        return (d, alias, serving.Version == named.Version ? null : serving);
     }
 
     private async Task<List<TriggerCheck>> CheckTriggersAsync(RetrainPolicy policy, ModelReference reference, ModelVersion parent, int labelled,
@@ -208,14 +225,23 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
 
     /// <summary>Moves a finished deployment back to created (a start event: a running server begins the strategy from its first step at
     /// its next poll of the store, a starting one when it loads the deployment); a running one follows the challenger alias by itself.</summary>
-    private async Task<string> StartRolloutAsync(Deployment d, RegisteredOut registered, CancellationToken ct)
+    /// <remarks>A promoted deployment's champion alias first moves to the version it promoted, so the new rollout starts from the model in
+    /// production rather than the one the promotion replaced.</remarks>
+    private async Task<string> StartRolloutAsync(Deployment d, RegisteredOut registered, ModelVersion? promoted, CancellationToken ct)
     {
         var version = $"{registered.Name}:{registered.Version}";
         if (d.State.Phase == RolloutPhase.Running)
             return $"deployment '{d.Name}' is running its {d.Strategy} rollout; its challenger {d.Challenger} now names {version}";
+        var champion = "";
+        if (promoted is not null && ModelReference.Parse(d.Champion).Alias is { } championAlias)
+        {
+            await store.Registry.SetAliasAsync(promoted.Name, championAlias, promoted.Version, actor,
+                $"deployment '{d.Name}' promoted it ({d.Strategy}); keel retrain re-arms the deployment with {version}", ct);
+            champion = $"{d.Champion} now names {promoted.Name}:{promoted.Version}, the version it promoted; ";
+        }
         var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Start, d.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
-            actor, $"keel retrain: challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts at the server's next poll, or when a server loads the deployment", ct);
-        return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): its {d.Strategy} rollout of {version} starts at the serving server's next poll, or when a server loads it";
+            actor, $"keel retrain: {champion}challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts at the server's next poll, or when a server loads the deployment", ct);
+        return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): {champion}its {d.Strategy} rollout of {version} starts at the serving server's next poll, or when a server loads it";
     }
 
     /// <summary>The comparison rows' labels in the champion's class order (its probabilities' columns).</summary>
