@@ -155,6 +155,17 @@ public sealed class DriftAnalyzerTests
     }
 
     [Fact]
+    public void Compare_WindowWithoutRowsOrColumns_NoMissingColumnsNorMissingRates()
+    {
+        // An hour without requests: the prediction log gives no rows, so no columns either. That is no schema change, and an alert
+        // on missing_rate must not fire on it.
+        var result = DriftAnalyzer.Compare(Reference(Synthetic(500, 1, 0)), new Table([]), "w");
+        Assert.Equal(0, result.Rows);
+        Assert.Empty(result.Findings);
+        Assert.DoesNotContain(result.Figures.Keys, n => n.StartsWith("missing_rate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Compare_SchemaChanges_AreFindingsNotErrors()
     {
         var reference = Reference(Synthetic(2_000, 1, 0));
