@@ -396,15 +396,40 @@ public sealed class MonitorDeploymentTests
         Assert.Equal((1, true), (file.Exit, file.Error.Contains("--arm chooses the requests of a deployment's arm; give --deployment NAME", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Monitor_ShadowDeploymentArmChallenger_ReadsTheShadowCopiesWithTheirRequestsFeedback()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\nchallenger: shop:1\nstrategy: shadow\n");
+        // A shadow rollout: the champion answers every request; the challenger answers a copy of each, logged as request id + ".shadow".
+        await LogArmsAsync(h, 12, i => i % 2 == 0 ? (1, "champion", 3) : (1, Keel.Core.PredictionLog.PredictionRecord.ShadowArm, 9),
+            i => i % 2 == 0 ? $"r{i}" : $"r{i - 1}{Keel.Core.PredictionLog.PredictionRecord.ShadowSuffix}");
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+        {
+            foreach (var i in new[] { 0, 2, 4 })
+                await log.AddFeedbackAsync(new Keel.Core.PredictionLog.FeedbackRecord($"r{i}", i == 4 ? "\"yes\"" : "\"no\"", DateTimeOffset.UnixEpoch));
+        }
+
+        var challenger = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "challenger", "--json", "--no-store");
+        var all = await h.RunAsync("monitor", "--deployment", "shop", "--json", "--no-store");
+
+        Assert.True(challenger.Exit == 0, challenger.Error);
+        var figures = challenger.Json().GetProperty("windows")[0].GetProperty("figures");
+        Assert.Equal((6.0, 9.0, 3.0), (figures.GetProperty("requests").GetDouble(), figures.GetProperty("p50_ms").GetDouble(), figures.GetProperty("labelled_rows").GetDouble()));
+        Assert.Equal(2.0 / 3, figures.GetProperty("accuracy").GetDouble(), 12);
+        // The deployment's own traffic is what the champion returned: the copies are left out.
+        Assert.Equal((6.0, 3.0), (all.Json().GetProperty("windows")[0].GetProperty("figures").GetProperty("requests").GetDouble(),
+            all.Json().GetProperty("windows")[0].GetProperty("figures").GetProperty("p50_ms").GetDouble()));
+    }
+
     /// <summary>Logs <paramref name="n"/> one-row requests of deployment shop, a minute apart from 2024-02-01, each answered by the version
     /// and arm, with the latency, that <paramref name="answer"/> gives it.</summary>
-    private static async Task LogArmsAsync(CliHarness h, int n, Func<int, (int Version, string Arm, double Ms)> answer)
+    private static async Task LogArmsAsync(CliHarness h, int n, Func<int, (int Version, string Arm, double Ms)> answer, Func<int, string>? requestId = null)
     {
         var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
         await using var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db"));
         await log.AppendAsync(Enumerable.Range(0, n).Select(i => new Keel.Core.PredictionLog.PredictionRecord
         {
-            RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = answer(i).Version, Arm = answer(i).Arm, Endpoint = "invocations",
+            RequestId = requestId?.Invoke(i) ?? $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = answer(i).Version, Arm = answer(i).Arm, Endpoint = "invocations",
             Deployment = "shop", LatencyMs = answer(i).Ms, Rows = 1, InputsJson = "[{\"amount\":20}]",
             OutputsJson = "[{\"label\":\"no\",\"probabilities\":{\"no\":0.8,\"yes\":0.2}}]",
         }).ToList());

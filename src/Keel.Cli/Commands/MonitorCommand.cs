@@ -33,7 +33,7 @@ internal static class MonitorCommand
         var labels = new Option<string?>("--labels") { Description = "Labels file joined to --data by --key, for performance per window (auc, accuracy, rmse, …)" };
         var key = new Option<string?>("--key") { Description = "Key column present in both --data and --labels" };
         var label = new Option<string?>("--label") { Description = "Label column of --labels (default: the model's label)" };
-        var arm = new Option<string?>("--arm") { Description = "With --deployment: only the requests this arm answered, champion or challenger (the challenger's model is then the reference)" };
+        var arm = new Option<string?>("--arm") { Description = "With --deployment: only the requests this arm answered, champion or challenger (its shadow copies included; the challenger's model is then the reference)" };
         var from = new Option<string?>("--from") { Description = "With --deployment: read requests from this time on, e.g. 2026-11-20 or 2026-11-20T06:00Z (UTC unless an offset is named)" };
         var to = new Option<string?>("--to") { Description = "With --deployment: read requests before this time" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not keep the results with the model version" };

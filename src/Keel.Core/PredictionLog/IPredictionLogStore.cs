@@ -6,6 +6,13 @@ public sealed record PredictionRecord
     /// <summary>The arm of a shadow copy: answered by the challenger off the hot path, logged, never returned to the caller.</summary>
     public const string ShadowArm = "shadow";
 
+    /// <summary>What a shadow copy's request id adds to the id of the request it copied (the log's request ids are unique).</summary>
+    public const string ShadowSuffix = ".shadow";
+
+    /// <summary>The request a record answered: a shadow copy's is the request it copied, whose id its feedback carries.</summary>
+    public static string AnsweredRequest(string requestId, string arm) =>
+        arm == ShadowArm && requestId.EndsWith(ShadowSuffix, StringComparison.Ordinal) ? requestId[..^ShadowSuffix.Length] : requestId;
+
     /// <summary>Unique id of the request (the server assigns it; the Keel-Request-Id header carries it).</summary>
     public required string RequestId { get; init; }
     /// <summary>When the request arrived.</summary>
@@ -37,7 +44,8 @@ public sealed record PredictionRecord
 /// <param name="Time">When it was received.</param>
 public sealed record FeedbackRecord(string RequestId, string OutcomeJson, DateTimeOffset Time);
 
-/// <summary>A logged prediction joined with its feedback (oldest first; empty when none came).</summary>
+/// <summary>A logged prediction joined with its feedback (oldest first; empty when none came); a shadow copy is joined with the feedback
+/// of the request it copied.</summary>
 public sealed record LoggedPrediction(PredictionRecord Prediction, IReadOnlyList<FeedbackRecord> Feedback);
 
 /// <summary>A logged request's time, arm and server-side latency.</summary>
@@ -69,8 +77,8 @@ public sealed record PredictionQuery
     public DateTimeOffset? From { get; init; }
     /// <summary>Only requests before this time. Default null: up to now.</summary>
     public DateTimeOffset? To { get; init; }
-    /// <summary>Only records of this arm (e.g. "challenger"). Default null: every arm.</summary>
-    public string? Arm { get; init; }
+    /// <summary>Only records of these arms (e.g. "challenger"). Default null: every arm.</summary>
+    public IReadOnlyList<string>? Arms { get; init; }
     /// <summary>Leave out records of this arm (e.g. <see cref="PredictionRecord.ShadowArm"/>); the limit counts only the
     /// records kept. Default null: every arm.</summary>
     public string? ExcludeArm { get; init; }

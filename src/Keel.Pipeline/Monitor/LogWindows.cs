@@ -32,9 +32,14 @@ internal static class LogWindows
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct)
             ?? throw new KeelInputException($"--deployment '{deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         // The requests this deployment served, not another deployment's nor `keel serve --model`'s of the same model. Shadow copies were
-        // answered by the challenger and never returned: they are not its traffic. Beyond the cap, the newest requests: monitoring is
-        // about what the model sees now.
-        var query = PredictionQuery.Of(d) with { From = from, To = to, Arm = arm, ExcludeArm = PredictionRecord.ShadowArm, Limit = maxRequests, Newest = true };
+        // answered by the challenger and never returned: they are not the deployment's traffic, but they are the challenger's answers
+        // (in a shadow rollout its only ones). Beyond the cap, the newest requests: monitoring is about what the model sees now.
+        var query = PredictionQuery.Of(d) with
+        {
+            From = from, To = to, Limit = maxRequests, Newest = true,
+            Arms = arm switch { null => null, "challenger" => [arm, PredictionRecord.ShadowArm], _ => [arm] },
+            ExcludeArm = arm is null ? PredictionRecord.ShadowArm : null,
+        };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
         // are not), so a day of a million requests is not held as a million JSON documents.

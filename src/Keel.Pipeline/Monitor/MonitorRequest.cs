@@ -14,7 +14,7 @@ public sealed record MonitorRequest
     /// <summary>The deployment whose prediction log is the current data (and whose champion gives the reference when no
     /// other is named). Default null: <see cref="DataPath"/> is.</summary>
     public string? Deployment { get; init; }
-    /// <summary>With <see cref="Deployment"/>: only the requests this arm answered, "champion" or "challenger" (whose model then gives the
+    /// <summary>With <see cref="Deployment"/>: only the requests this arm answered, "champion" or "challenger" (its shadow copies included; its model then gives the
     /// reference when no other is named). Default null: both.</summary>
     public string? Arm { get; init; }
     /// <summary>The current data file. Default null.</summary>

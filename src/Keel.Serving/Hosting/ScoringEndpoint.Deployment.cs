@@ -225,7 +225,7 @@ internal sealed partial class ScoringEndpoint
             series.Latency.Observe(share.TotalSeconds);
             series.Answered(copy.Endpoint).Inc();
             series.Observe(copy.Rows, copy.FirstRow, copy.Count, predictions);
-            writer?.TryEnqueue(new PendingPrediction(requestId + ".shadow", arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
+            writer?.TryEnqueue(new PendingPrediction(requestId + Keel.Core.PredictionLog.PredictionRecord.ShadowSuffix, arrived, challenger.Name, challenger.Version.Version, ShadowArm, copy.Endpoint,
                 share.TotalMilliseconds, copy.Rows, predictions, null, copy.FirstRow, copy.Count) { Deployment = d.File.Endpoint });
         }
     }

@@ -62,10 +62,10 @@ internal static class PredictionRows
             where.Add("time_ms < $to");
             args.Add(("$to", to.ToUnixTimeMilliseconds()));
         }
-        if (query.Arm is { } only)
+        if (query.Arms is { } only)
         {
-            where.Add("arm = $arm");
-            args.Add(("$arm", only));
+            where.Add($"arm IN ({string.Join(", ", only.Select((_, i) => $"$arm{i}"))})");
+            args.AddRange(only.Select((a, i) => ($"$arm{i}", (object?)a)));
         }
         if (query.ExcludeArm is { } arm)
         {
@@ -101,13 +101,15 @@ internal static class PredictionRows
     /// <summary>The predictions <paramref name="where"/> selects (a condition on the predictions table with $-parameters, among them
     /// <c>$limit</c>), oldest first, each with its feedback from <paramref name="feedbackTable"/>, read in <paramref name="tx"/>: first
     /// the feedback of the selected requests (one query; feedback is far rarer than predictions), then the predictions one at a time
-    /// as the reader yields them.</summary>
+    /// as the reader yields them. A shadow copy gets the feedback of the request it copied.</summary>
     public static async IAsyncEnumerable<LoggedPrediction> StreamAsync(DbConnection conn, DbTransaction tx, string feedbackTable, string where,
         bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
     {
         var selected = Selection(where, newest);
         var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
-        await using (var cmd = conn.Command(tx, $"SELECT request_id, outcome, time_ms FROM {feedbackTable} WHERE request_id IN (SELECT request_id {selected}) ORDER BY id;", args))
+        // A shadow copy's feedback is its request's: the copy's id is that request's with a suffix.
+        var answered = $"CASE WHEN arm = '{PredictionRecord.ShadowArm}' AND request_id LIKE '%{PredictionRecord.ShadowSuffix}' THEN substr(request_id, 1, length(request_id) - {PredictionRecord.ShadowSuffix.Length}) ELSE request_id END";
+        await using (var cmd = conn.Command(tx, $"SELECT request_id, outcome, time_ms FROM {feedbackTable} WHERE request_id IN (SELECT {answered} {selected}) ORDER BY id;", args))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -124,7 +126,8 @@ internal static class PredictionRows
         while (await rows.ReadAsync(ct))
         {
             var p = Read(rows, Shared);
-            yield return new LoggedPrediction(p, feedback.Remove(p.RequestId, out var f) ? f : []);
+            // Looked up, not removed: a request and its shadow copy share one feedback.
+            yield return new LoggedPrediction(p, feedback.TryGetValue(PredictionRecord.AnsweredRequest(p.RequestId, p.Arm), out var f) ? f : []);
         }
     }
 

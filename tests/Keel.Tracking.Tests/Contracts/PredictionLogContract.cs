@@ -89,7 +89,7 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         var latencies = new List<LoggedLatency>();
         await foreach (var l in Subject.ReadLatenciesAsync(credit with { From = T0.AddSeconds(1) })) latencies.Add(l);
         Assert.Equal(["challenger", "champion"], latencies.Select(l => l.Arm));
-        Assert.Equal(["b"], (await Subject.ListAsync(credit with { Arm = "challenger" })).Select(p => p.Prediction.RequestId));
+        Assert.Equal(["b"], (await Subject.ListAsync(credit with { Arms = ["challenger"] })).Select(p => p.Prediction.RequestId));
         Assert.Equal(["a", "c", "d", "e"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Select(p => p.Prediction.RequestId));
         Assert.Equal(("credit", null), ((await Subject.GetAsync("b"))!.Prediction.Deployment, (await Subject.GetAsync("d"))!.Prediction.Deployment));
     }
@@ -117,6 +117,26 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
         var kept = await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", ExcludeArm = PredictionRecord.ShadowArm, Limit = 2 });
         Assert.Equal(["a", "b"], kept.Select(p => p.Prediction.RequestId));
         Assert.Equal(4, (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" })).Count);
+    }
+
+    [Fact]
+    public async Task List_ShadowCopy_ArmsFilterAndTheCopiedRequestsFeedback()
+    {
+        await Subject.AppendAsync([
+            Record("a", T0), Record("a" + PredictionRecord.ShadowSuffix, T0.AddSeconds(1), version: 2, arm: PredictionRecord.ShadowArm),
+            Record("b", T0.AddSeconds(2), version: 2, arm: "challenger"), Record("c", T0.AddSeconds(3)),
+            Record("c" + PredictionRecord.ShadowSuffix, T0.AddSeconds(4), version: 2, arm: PredictionRecord.ShadowArm),
+        ]);
+        await Subject.AddFeedbackAsync(new FeedbackRecord("a", "\"bad\"", T0.AddSeconds(5)));
+        await Subject.AddFeedbackAsync(new FeedbackRecord("b", "\"good\"", T0.AddSeconds(6)));
+
+        var challenger = await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Arms = ["challenger", PredictionRecord.ShadowArm] });
+        Assert.Equal(["a.shadow", "b", "c.shadow"], challenger.Select(p => p.Prediction.RequestId));
+        // The copy of "a" answered request "a": its outcome is the copy's too; "c" has none.
+        Assert.Equal(["\"bad\"", "\"good\"", ""], challenger.Select(p => string.Join(",", p.Feedback.Select(f => f.OutcomeJson))));
+        var all = await Subject.ListAsync(new PredictionQuery { Model = "credit-risk" });
+        Assert.Equal(["\"bad\"", "\"bad\""], all.Where(p => p.Prediction.RequestId.StartsWith('a')).Select(p => p.Feedback.Single().OutcomeJson));
+        Assert.Equal(["a", "c"], (await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", Arms = ["champion"] })).Select(p => p.Prediction.RequestId));
     }
 
     [Fact]
