@@ -32,6 +32,10 @@ public sealed class RegistryAndRunsCommandTests
         Assert.Equal("1", run.GetProperty("params").GetProperty("seed").GetString());
         Assert.True(run.GetProperty("metrics").TryGetProperty("linear.test.macro_f1", out _));
         Assert.True(run.GetProperty("tags").TryGetProperty("keel.dotnet", out _));
+        // The run records the version `keel --version` prints (one version for every assembly), not a library's default 1.0.0.
+        var cli = typeof(KeelApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(cli.Split('+')[0], run.GetProperty("tags").GetProperty("keel.version").GetString());
         var paths = show.GetProperty("artifacts").EnumerateArray().Select(x => x.GetProperty("path").GetString()).ToArray();
         foreach (var p in new[] { "spec/keel.yaml", "data/schema.json", "split/test.txt", "models/linear.keelmodel", "models/final.keelmodel", "predictions/linear.test.parquet", "report.html" })
             Assert.Contains(p, paths);
