@@ -49,6 +49,30 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task DeploymentPage_Promoted_ShowsTheVersionsTheAliasesNameAndThatTheChallengerServes()
+    {
+        var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "train", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        foreach (var _ in Enumerable.Range(0, 2))
+            await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
+            {
+                Name = "credit", SourceRunId = run.Id, ModelSha256 = new string('a', 64), Candidate = "lgbm", Task = "binary", SchemaJson = "{}", DataSha256 = new string('b', 64),
+            });
+        await F.Store.Registry.SetAliasAsync("credit", "champion", 1, "ann", null);
+        await F.Store.Registry.SetAliasAsync("credit", "challenger", 2, "ann", null);
+        await F.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "done", Champion = "credit@champion", Challenger = "credit@challenger", Strategy = "canary", SpecText = "name: done",
+            State = new DeploymentState(RolloutPhase.Promoted, DeploymentMode.Full, 100, 0),
+        }, "ann");
+
+        var html = await HtmlAsync("ui/deployments/done");
+
+        Assert.Contains("credit@champion → <a href=\"/ui/models/credit\">v1</a>", html, StringComparison.Ordinal);
+        Assert.Contains("credit@challenger → <a href=\"/ui/models/credit\">v2</a>", html, StringComparison.Ordinal);
+        Assert.Contains("Promoted: the challenger, version 2, answers everything. A promotion moves traffic, not aliases: credit@champion names version 1", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeploymentsPages_TokenScopedToTheChampionOnly_NeitherListNorShowAChallengerOfAnotherModel()
     {
         Assert.Contains("keel deployments create FILE", await HtmlAsync("ui/deployments"), StringComparison.Ordinal);

@@ -20,6 +20,18 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     /// <summary>How far back the latency chart reads the prediction log.</summary>
     private static readonly TimeSpan LiveWindow = TimeSpan.FromHours(24);
 
+    /// <summary>The version a deployment's NAME@ALIAS or NAME:VERSION names now, or null when it names none.</summary>
+    private async Task<int?> VersionOfAsync(string reference, CancellationToken ct) => Keel.Pipeline.Predict.ModelReference.Parse(reference) switch
+    {
+        { Alias: { } alias } r => (await store.Registry.GetByAliasAsync(r.Name, alias, ct))?.Version,
+        var r => r.Version,
+    };
+
+    /// <summary>A model reference with the version it names, linked to the model's page.</summary>
+    private static string Reference(string reference, int? version) =>
+        E(reference) + (version is { } v && reference.Contains('@', StringComparison.Ordinal)
+            ? $" → <a href=\"/ui/models/{U(Deployment.ModelOf(reference))}\">v{v.ToString(CultureInfo.InvariantCulture)}</a>" : "");
+
     public async Task<IResult> ListAsync(HttpContext ctx)
     {
         var token = access.Require(ctx, TokenRole.Read);
@@ -41,10 +53,15 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         foreach (var model in ModelsOf(d)) access.RequireModel(ctx, TokenRole.Read, model);
         var history = await store.Deployments.GetHistoryAsync(name, ct);
         var body = new StringBuilder();
+        var champion = await VersionOfAsync(d.Champion, ct);
+        var challenger = d.Challenger is { } named ? await VersionOfAsync(named, ct) : null;
         body.Append("<dl class=\"kv\">")
-            .Append($"<dt>Champion</dt><dd>{E(d.Champion)}</dd><dt>Challenger</dt><dd>{E(d.Challenger ?? "–")}</dd>")
+            .Append($"<dt>Champion</dt><dd>{Reference(d.Champion, champion)}</dd><dt>Challenger</dt><dd>{(d.Challenger is { } c ? Reference(c, challenger) : "–")}</dd>")
             .Append($"<dt>Strategy</dt><dd>{E(d.Strategy)}</dd><dt>Phase</dt><dd>{E(Lower(d.State.Phase))}</dd><dt>Mode</dt><dd>{E(Lower(d.State.Mode))}</dd>")
             .Append($"<dt>File version</dt><dd>{d.SpecVersion.ToString(CultureInfo.InvariantCulture)}</dd></dl>");
+        if (d.State.Phase == RolloutPhase.Promoted && challenger is { } promoted && promoted != champion)
+            body.Append(Note($"Promoted: the challenger, version {promoted}, answers everything. A promotion moves traffic, not aliases: {d.Champion} names "
+                + $"{(champion is { } v ? $"version {v}" : "no version")} until `keel retrain` re-arms the deployment or `keel models alias` moves it."));
         if (d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null)
             body.Append(Note($"Rolled back: the champion answers everything. `keel deployments start {d.Name}` starts a new attempt from the strategy's first step."));
         body.Append("<div class=\"charts\">")
