@@ -305,6 +305,22 @@ public sealed class RunFormatsTests
         Assert.True(j.GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
     }
 
+    /// <summary>penguins with nested columns (where.island, beak.*, body.*) trained on and predicted again (scored.csv, keeping
+    /// beak.length): the path columns are the features, and the prediction reads them back. Returns scored.csv's lines.</summary>
+    private static string[] AssertNestedPenguinsTrainedAndPredicted(CliHarness h, CliHarness.Result r, CliHarness.Result p)
+    {
+        Assert.True(r.Exit == 0, r.Error);
+        var features = r.Json().GetProperty("features").EnumerateArray().Select(f => f.GetProperty("column").GetString()!).ToArray();
+        Assert.Equal(["where.island", "beak.length", "beak.depth", "body.flipper", "body.mass", "body.sex"], features);
+        Assert.True(r.Json().GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
+        Assert.True(p.Exit == 0, p.Error);
+        var scored = File.ReadAllLines(Path.Combine(h.Folder, "scored.csv"));
+        Assert.Equal(345, scored.Length);
+        Assert.StartsWith("row,beak.length,predicted,", scored[0]);
+        Assert.StartsWith("0,39.1,Adelie,", scored[1]);
+        return scored;
+    }
+
     [Fact]
     public async Task Run_NestedJsonLines_TrainsOnPathColumnsAndPredictsTheSameNestedFile()
     {
@@ -320,15 +336,64 @@ public sealed class RunFormatsTests
         var r = await h.RunAsync("run", "keel.yaml", "--json");
         var p = await h.RunAsync("predict", "--model", "nested", "--input", "penguins.jsonl", "--output", "scored.csv", "--keep", "beak.length");
 
-        Assert.True(r.Exit == 0, r.Error);
-        var features = r.Json().GetProperty("features").EnumerateArray().Select(f => f.GetProperty("column").GetString()!).ToArray();
-        Assert.Equal(["where.island", "beak.length", "beak.depth", "body.flipper", "body.mass", "body.sex"], features);
-        Assert.True(r.Json().GetProperty("final").GetProperty("test_metrics").GetProperty("accuracy").GetDouble() > 0.9);
-        Assert.True(p.Exit == 0, p.Error);
-        var scored = File.ReadAllLines(Path.Combine(h.Folder, "scored.csv"));
-        Assert.Equal(345, scored.Length);
-        Assert.StartsWith("row,beak.length,predicted,", scored[0]);
-        Assert.StartsWith("0,39.1,Adelie,", scored[1]);
+        AssertNestedPenguinsTrainedAndPredicted(h, r, p);
+    }
+
+    [Fact]
+    public async Task Run_ParquetStructColumns_TrainsOnDottedColumnsPredictsAndSamplesTheSameFile()
+    {
+        using var h = new CliHarness();
+        static double? Number(string v) => v.Length == 0 ? null : double.Parse(v, System.Globalization.CultureInfo.InvariantCulture);
+        var penguins = File.ReadAllLines(CliHarness.Sample("penguins.csv")).Skip(1).Select(l => l.Split(',')).Select(c => new StructPenguin
+        {
+            Species = c[0], Where = new StructPenguin.Place { Island = c[1] },
+            // A whole struct missing: its fields are missing in that row.
+            Beak = c[2].Length == 0 ? null : new StructPenguin.Size { Length = Number(c[2]), Depth = Number(c[3]) },
+            Body = new StructPenguin.Measures { Flipper = Number(c[4]), Mass = Number(c[5]), Sex = c[6].Length == 0 ? null : c[6] },
+        }).ToList();
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(penguins, Path.Combine(h.Folder, "penguins.parquet"));
+        h.Write("keel.yaml", "data: {path: penguins.parquet, label: Species}\nmodels: [zero_rule, linear]\nregister: {name: structs}\n");
+
+        var r = await h.RunAsync("run", "keel.yaml", "--json");
+        var p = await h.RunAsync("predict", "--model", "structs", "--input", "penguins.parquet", "--output", "scored.csv", "--keep", "beak.length");
+        var s = await h.RunAsync("sample", "penguins.parquet", "--strategy", "reservoir", "--n", "20", "--output", "sample.parquet");
+        var back = await h.RunAsync("predict", "--model", "structs", "--input", "sample.parquet", "--output", "sample.csv", "--keep", "where.island,body.sex");
+
+        var scored = AssertNestedPenguinsTrainedAndPredicted(h, r, p);
+        Assert.StartsWith("3,,", scored[4]); // row 3 has no beak struct
+        // A sample of a struct file is flat, with the dotted names: it reads back as the same columns.
+        Assert.True(s.Exit == 0 && back.Exit == 0, s.Error + back.Error);
+        await using (var sample = File.OpenRead(Path.Combine(h.Folder, "sample.parquet")))
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(sample))
+            Assert.Equal(["Species", "where.island", "beak.length", "beak.depth", "body.flipper", "body.mass", "body.sex"], reader.Schema.Fields.Select(f => f.Name));
+        Assert.Equal(21, File.ReadAllLines(Path.Combine(h.Folder, "sample.csv")).Length);
+    }
+
+    /// <summary>penguins.csv as nested records, for a Parquet file with struct columns.</summary>
+    public sealed class StructPenguin
+    {
+        public string? Species { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("where")] public Place? Where { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("beak")] public Size? Beak { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("body")] public Measures? Body { get; set; }
+
+        public sealed class Place
+        {
+            [System.Text.Json.Serialization.JsonPropertyName("island")] public string? Island { get; set; }
+        }
+
+        public sealed class Size
+        {
+            [System.Text.Json.Serialization.JsonPropertyName("length")] public double? Length { get; set; }
+            [System.Text.Json.Serialization.JsonPropertyName("depth")] public double? Depth { get; set; }
+        }
+
+        public sealed class Measures
+        {
+            [System.Text.Json.Serialization.JsonPropertyName("flipper")] public double? Flipper { get; set; }
+            [System.Text.Json.Serialization.JsonPropertyName("mass")] public double? Mass { get; set; }
+            [System.Text.Json.Serialization.JsonPropertyName("sex")] public string? Sex { get; set; }
+        }
     }
 
     [Fact]

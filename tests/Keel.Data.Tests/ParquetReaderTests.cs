@@ -108,6 +108,71 @@ public sealed class ParquetReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_StructColumns_SameColumnsAndValuesAsTheNestedJsonLines()
+    {
+        var parquet = Path.Combine(_dir.Path, "events.parquet");
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(new[]
+        {
+            new Event { Id = 1, Address = new Event.Place { City = "Oslo", Geo = new Event.Point { Lat = 59.9 } } },
+            new Event { Id = 2 },
+            new Event { Id = 3, Address = new Event.Place { Geo = new Event.Point { Lat = 60.4, Lon = 5.3 } } },
+        }, parquet);
+        var jsonl = _dir.Write("events.jsonl", """
+            {"Id": 1, "Address": {"City": "Oslo", "Geo": {"Lat": 59.9}}}
+            {"Id": 2, "Address": null}
+            {"Id": 3, "Address": {"Geo": {"Lat": 60.4, "Lon": 5.3}}}
+            """);
+
+        var fromParquet = TableReader.Read(parquet, new ReadOptions()).Table;
+        var fromJson = TableReader.Read(jsonl, new ReadOptions()).Table;
+
+        Assert.Equal(["Id", "Address.City", "Address.Geo.Lat", "Address.Geo.Lon"], fromParquet.Columns.Select(c => c.Name));
+        foreach (var c in fromParquet.Columns)
+            Assert.Equal(Enumerable.Range(0, 3).Select(r => fromJson[c.Name].Format(r)), Enumerable.Range(0, 3).Select(r => c.Format(r)));
+        Assert.Equal([false, true, true], Enumerable.Range(0, 3).Select(r => fromParquet["Address.City"].IsMissing(r)));
+    }
+
+    [Fact]
+    public async Task Read_ListColumn_NamesItsPath()
+    {
+        var path = Path.Combine(_dir.Path, "tags.parquet");
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(new[] { new Tagged { Id = 1, Meta = new Tagged.Inner { Tags = ["a", "b"] } } }, path);
+        var e = Assert.Throws<KeelInputException>(() => TableReader.Read(path, new ReadOptions()));
+        Assert.StartsWith("tags.parquet, column 'Meta.Tags': unsupported Parquet type (list)", e.Message);
+    }
+
+    /// <summary>A record with struct fields, some missing, for a Parquet file with struct columns.</summary>
+    public sealed class Event
+    {
+        public int Id { get; set; }
+        public Place? Address { get; set; }
+
+        public sealed class Place
+        {
+            public string? City { get; set; }
+            public Point? Geo { get; set; }
+        }
+
+        public sealed class Point
+        {
+            public double? Lat { get; set; }
+            public double? Lon { get; set; }
+        }
+    }
+
+    /// <summary>A record with a list inside a struct.</summary>
+    public sealed class Tagged
+    {
+        public int Id { get; set; }
+        public Inner? Meta { get; set; }
+
+        public sealed class Inner
+        {
+            public List<string>? Tags { get; set; }
+        }
+    }
+
+    [Fact]
     public void Read_NotParquet_SaysSo()
     {
         var path = _dir.Write("bad.parquet", "a,b\n1,2\n");

@@ -186,7 +186,8 @@ public static class ChunkedTableReader
         }
         try
         {
-            var fields = reader.Schema.GetDataFields().Where(f => !f.IsArray).ToArray();
+            // Repeated columns (lists, maps) are passed over: a model input is never one. A struct's fields are dotted columns.
+            var fields = reader.Schema.GetDataFields().Where(f => !f.IsArray && f.MaxRepetitionLevel == 0).ToArray();
             long first = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
@@ -213,7 +214,7 @@ public static class ChunkedTableReader
         });
         foreach (var f in fields)
         {
-            var c = b.ColumnIndex(f.Name);
+            var c = b.ColumnIndex(ParquetTableReader.ColumnName(f));
             if (c < 0) continue;
             b.MarkPresent(c);
             if (ParquetTableReader.IsString(f))

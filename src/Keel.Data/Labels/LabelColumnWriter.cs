@@ -257,11 +257,10 @@ public static class LabelColumnWriter
         var name = Path.GetFileName(path);
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         await using var reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true);
-        var read = reader.Schema.Fields.Select(f => f as DataField is { IsArray: false } d ? d
-            : throw new KeelInputException($"{name}, column '{f.Name}': a nested or repeated Parquet column; only flat files can be rewritten.")).ToList();
-        var target = set is { } s ? read.FirstOrDefault(f => f.Name == s.Column) : null;
+        var read = ParquetTableReader.Flat(reader.Schema, name).ToList();
+        var target = set is { } s ? read.FirstOrDefault(f => ParquetTableReader.ColumnName(f) == s.Column) : null;
         var written = ParquetColumnCopy.WrittenFields(read);
-        var appended = added.Where(a => read.All(f => f.Name != a.Name))
+        var appended = added.Where(a => read.All(f => ParquetTableReader.ColumnName(f) != a.Name))
             .Select(a => (Column: a, Field: a.Number is null ? (DataField)new DataField<string>(a.Name, true) : new DataField<double>(a.Name, true))).ToArray();
         written.AddRange(appended.Select(a => a.Field));
         await using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);

@@ -16,9 +16,11 @@ internal static class ParquetColumnCopy
     public sealed record Override(IReadOnlyDictionary<int, string> Rows, DataField Field, string File);
 
     /// <summary>The field each of <paramref name="read"/> is written as in a copy of its file: itself, or a plain string field where it
-    /// holds text (strings are read as character memory and written as strings).</summary>
+    /// holds text (strings are read as character memory and written as strings); a struct's field as a top-level column of its
+    /// dotted name, so the copy is flat and reads back with the same column names.</summary>
     public static List<DataField> WrittenFields(IEnumerable<DataField> read) =>
-        read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(f.Name, f.IsNullable) : f).ToList();
+        read.Select(f => ParquetTableReader.IsString(f) ? new DataField<string>(ParquetTableReader.ColumnName(f), f.IsNullable)
+            : f.Path.Length > 1 ? new DataField(ParquetTableReader.ColumnName(f), f.ClrType, f.IsNullable) : f).ToList();
 
     /// <param name="from">The row group read.</param>
     /// <param name="to">The row group written.</param>
@@ -33,22 +35,22 @@ internal static class ParquetColumnCopy
     {
         var t = f.ClrType;
         if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) return CopyStrings(from, to, f, into, n, set, keep);
-        if (t == typeof(double)) return Copy<double>(from, to, f, n, set, keep);
-        if (t == typeof(float)) return Copy<float>(from, to, f, n, set, keep);
-        if (t == typeof(decimal)) return Copy<decimal>(from, to, f, n, set, keep);
-        if (t == typeof(long)) return Copy<long>(from, to, f, n, set, keep);
-        if (t == typeof(int)) return Copy<int>(from, to, f, n, set, keep);
-        if (t == typeof(short)) return Copy<short>(from, to, f, n, set, keep);
-        if (t == typeof(sbyte)) return Copy<sbyte>(from, to, f, n, set, keep);
-        if (t == typeof(byte)) return Copy<byte>(from, to, f, n, set, keep);
-        if (t == typeof(ushort)) return Copy<ushort>(from, to, f, n, set, keep);
-        if (t == typeof(uint)) return Copy<uint>(from, to, f, n, set, keep);
-        if (t == typeof(ulong)) return Copy<ulong>(from, to, f, n, set, keep);
-        if (t == typeof(bool)) return Copy<bool>(from, to, f, n, set, keep);
-        if (t == typeof(DateTime)) return Copy<DateTime>(from, to, f, n, set, keep);
-        if (t == typeof(DateTimeOffset)) return Copy<DateTimeOffset>(from, to, f, n, set, keep);
-        if (t == typeof(DateOnly)) return Copy<DateOnly>(from, to, f, n, set, keep);
-        throw new KeelInputException($"{set?.File ?? file ?? "the file"}, column '{f.Name}': a Parquet column of {t.Name} cannot be rewritten.");
+        if (t == typeof(double)) return Copy<double>(from, to, f, into, n, set, keep);
+        if (t == typeof(float)) return Copy<float>(from, to, f, into, n, set, keep);
+        if (t == typeof(decimal)) return Copy<decimal>(from, to, f, into, n, set, keep);
+        if (t == typeof(long)) return Copy<long>(from, to, f, into, n, set, keep);
+        if (t == typeof(int)) return Copy<int>(from, to, f, into, n, set, keep);
+        if (t == typeof(short)) return Copy<short>(from, to, f, into, n, set, keep);
+        if (t == typeof(sbyte)) return Copy<sbyte>(from, to, f, into, n, set, keep);
+        if (t == typeof(byte)) return Copy<byte>(from, to, f, into, n, set, keep);
+        if (t == typeof(ushort)) return Copy<ushort>(from, to, f, into, n, set, keep);
+        if (t == typeof(uint)) return Copy<uint>(from, to, f, into, n, set, keep);
+        if (t == typeof(ulong)) return Copy<ulong>(from, to, f, into, n, set, keep);
+        if (t == typeof(bool)) return Copy<bool>(from, to, f, into, n, set, keep);
+        if (t == typeof(DateTime)) return Copy<DateTime>(from, to, f, into, n, set, keep);
+        if (t == typeof(DateTimeOffset)) return Copy<DateTimeOffset>(from, to, f, into, n, set, keep);
+        if (t == typeof(DateOnly)) return Copy<DateOnly>(from, to, f, into, n, set, keep);
+        throw new KeelInputException($"{set?.File ?? file ?? "the file"}, column '{ParquetTableReader.ColumnName(f)}': a Parquet column of {t.Name} cannot be rewritten.");
     }
 
     /// <summary>The values at <paramref name="keep"/>'s offsets, or all of them.</summary>
@@ -78,7 +80,7 @@ internal static class ParquetColumnCopy
         await to.WriteAsync(into, Kept(values, keep));
     }
 
-    private static async Task Copy<T>(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, int n, Override? set,
+    private static async Task Copy<T>(ParquetRowGroupReader from, ParquetRowGroupWriter to, DataField f, DataField into, int n, Override? set,
         IReadOnlyList<int>? keep) where T : struct
     {
         var all = new T?[n];
@@ -88,12 +90,12 @@ internal static class ParquetColumnCopy
             foreach (var (row, label) in set.Rows) all[row] = Parse<T>(label, set);
         }
         var values = Kept(all, keep);
-        if (f.MaxDefinitionLevel > 0)
+        if (into.MaxDefinitionLevel > 0)
         {
-            await to.WriteAsync<T>(f, values.AsMemory());
+            await to.WriteAsync<T>(into, values.AsMemory());
             return;
         }
-        await to.WriteAsync<T>(f, values.Select(v => v ?? default).ToArray().AsMemory());
+        await to.WriteAsync<T>(into, values.Select(v => v ?? default).ToArray().AsMemory());
     }
 
     private static T Parse<T>(string label, Override set) where T : struct
@@ -109,6 +111,6 @@ internal static class ParquetColumnCopy
             // Named below.
         }
         throw new KeelInputException(
-            $"{set.File}, column '{set.Field.Name}': the column holds {typeof(T).Name} values, and the label '{label}' is not one; give labels of that type.");
+            $"{set.File}, column '{ParquetTableReader.ColumnName(set.Field)}': the column holds {typeof(T).Name} values, and the label '{label}' is not one; give labels of that type.");
     }
 }

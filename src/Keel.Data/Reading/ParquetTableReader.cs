@@ -8,8 +8,9 @@ using Parquet.Schema;
 namespace Keel.Data;
 
 /// <summary>
-/// Reads the row groups of a flat Parquet file one at a time from a file stream: numeric, boolean, date/time and string
-/// columns. Memory holds the typed columns and one row group's values, never the file; strings are interned as they arrive.
+/// Reads the row groups of a Parquet file one at a time from a file stream: numeric, boolean, date/time and string columns, and
+/// those inside struct (group) columns as dotted columns (<c>address.city</c>), as nested JSON Lines objects are read. Memory holds
+/// the typed columns and one row group's values, never the file; strings are interned as they arrive.
 /// </summary>
 internal static class ParquetTableReader
 {
@@ -27,7 +28,7 @@ internal static class ParquetTableReader
         await using (reader)
         {
             var fields = Flat(reader.Schema, builder.FileName);
-            builder.CheckOverrides(fields.Select(f => f.Name).ToArray());
+            builder.CheckOverrides(fields.Select(ColumnName).ToArray());
             var groups = Math.Min(reader.RowGroupCount, maxRowGroups);
             var rowCount = reader.RowGroups.Take(groups).Sum(g => g.RowCount);
             if (rowCount > Array.MaxLength)
@@ -53,8 +54,8 @@ internal static class ParquetTableReader
             for (var c = 0; c < fields.Length; c++)
             {
                 columns[c] = strings[c] is { } s
-                    ? builder.FromStrings(fields[c].Name, s, inferences[c], pools[c].Count)
-                    : builder.Retype(new NumericColumn(fields[c].Name, numeric[c]!, NativeType(fields[c])));
+                    ? builder.FromStrings(ColumnName(fields[c]), s, inferences[c], pools[c].Count)
+                    : builder.Retype(new NumericColumn(ColumnName(fields[c]), numeric[c]!, NativeType(fields[c])));
             }
             return (new Table(columns), sha);
         }
@@ -110,19 +111,32 @@ internal static class ParquetTableReader
         return pool.Get(value);
     }
 
-    /// <summary>The file's columns; a nested, repeated, binary or other unsupported column is an input error naming it.</summary>
+    /// <summary>The file's columns, the fields of struct columns among them (named by <see cref="ColumnName"/>); a repeated (list or
+    /// map), binary or other unsupported column is an input error naming it.</summary>
     internal static DataField[] Flat(ParquetSchema schema, string fileName)
     {
         var result = new List<DataField>();
-        foreach (var f in schema.Fields)
+        void Add(IEnumerable<Field> fields, string prefix)
         {
-            if (f is not DataField d || d.IsArray || (!IsString(d) && !IsSupportedValue(d.ClrType)))
-                throw new KeelInputException(
-                    $"{fileName}, column '{f.Name}': unsupported Parquet type ({Describe(f)}); expected a number, boolean, date/time or string column.");
-            result.Add(d);
+            foreach (var f in fields)
+            {
+                if (f is StructField s)
+                {
+                    Add(s.Fields, prefix + f.Name + ".");
+                    continue;
+                }
+                if (f is not DataField d || d.IsArray || (!IsString(d) && !IsSupportedValue(d.ClrType)))
+                    throw new KeelInputException(
+                        $"{fileName}, column '{prefix}{f.Name}': unsupported Parquet type ({Describe(f)}); expected a number, boolean, date/time or string column, or a struct of them.");
+                result.Add(d);
+            }
         }
+        Add(schema.Fields, "");
         return result.ToArray();
     }
+
+    /// <summary>A column's name: its path through struct columns joined by dots (<c>address.city</c>), its own name at the top level.</summary>
+    internal static string ColumnName(DataField f) => f.Path.Length <= 1 ? f.Name : string.Join('.', f.Path.ToList());
 
     private static string Describe(Field f) => f switch
     {
