@@ -42,6 +42,7 @@ search:
   families: [{family}]
   pruner: none
   objectives: [auc, size]
+  start_from_defaults: false
 {extra}"""
 
 

@@ -91,7 +91,7 @@ internal static class StudiesCommand
             {
                 var when = t.EndedAt is { } e ? Format.Time(e) : $"{Format.Time(t.HeartbeatAt)} ({t.Worker})";
                 var values = t.Values is { } vs && vs.Count == objectives.Count ? ParetoPoints.FormatValues(vs) : "";
-                table.AddRow([I(t.Number) + (t.Enqueued ? " (enqueued)" : "") + (t.Generation is { } g ? $" (gen {I(g)})" : ""), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
+                table.AddRow([I(t.Number) + (t.Defaults ? " (defaults)" : t.Enqueued ? " (enqueued)" : "") + (t.Generation is { } g ? $" (gen {I(g)})" : ""), Markup.Escape(t.Family), Markup.Escape(t.State + (t.Stale ? " (stale: the next claim retries it)" : "") + (t.Error is { } err ? $": {err}" : "")),
                     Format.Metric(t.Value), .. objectives.Count > 0 ? [values] : Array.Empty<string>(), I(t.Attempt), I(t.Rounds),
                     Markup.Escape(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), Markup.Escape(when), t.RunId is { } run ? Format.ShortId(run) : ""]);
             }

@@ -58,6 +58,11 @@ public sealed record SearchSpec
     /// <summary>Trials to run first with given options (Optuna's <c>enqueue_trial</c>, FLAML's <c>points_to_evaluate</c>): the k-th
     /// one of a family is that family's k-th trial; options it does not give are sampled. Default none.</summary>
     public IReadOnlyList<EnqueuedTrialSpec> Enqueue { get; init; } = [];
+
+    /// <summary>Each family's first trial trains the family's defaults (the options keel run trains it with, where its space holds them),
+    /// as FLAML and ML.NET AutoML start from a default configuration, unless <see cref="Enqueue"/> gives that family's trials. Not with
+    /// the grid sampler. Default true.</summary>
+    public bool StartFromDefaults { get; init; } = true;
 }
 
 /// <summary>One enqueued trial: its family and the values it gives (option name → value as text; a categorical one by its choice).</summary>

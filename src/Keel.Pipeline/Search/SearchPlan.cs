@@ -50,6 +50,9 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     /// trial, number = the family's index + k × families). Default none.</summary>
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>> Enqueued { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, double>>();
 
+    /// <summary>The trials of <see cref="Enqueued"/> that search.start_from_defaults added: each family's first, with its defaults. Default none.</summary>
+    public IReadOnlySet<int> Defaults { get; init; } = new HashSet<int>();
+
     /// <summary>The nsga2 sampler's generation size when the spec gives none: Optuna's.</summary>
     public const int Nsga2DefaultPopulation = 50;
 
@@ -150,6 +153,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         if (search.StaleAfter < TimeSpan.FromSeconds(1)) throw new KeelInputException($"{specName} field 'search.stale_after': expected at least 1 second.");
         var objectives = ParseObjectives(search.Objectives, run, specName);
         var enqueued = Enqueue(search, families, spaces, fixedOptions, trials, specName);
+        var defaults = search.StartFromDefaults && search.Sampler != "grid" ? AddDefaults(run, families, spaces, trials, enqueued) : [];
         return new SearchPlan(study, families, spaces, search.Sampler, search.Pruner, search.Seed ?? run.Seed, trials, timeout, run.Metric,
             MetricCatalog.Get(run.Metric).HigherIsBetter, search.Stale == "skip" ? StalePolicy.Skip : StalePolicy.Retry, search.StaleAfter,
             run.SpecPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run.SpecText))))
@@ -158,6 +162,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
             Scoring = run.Selection.Mode == SelectionMode.Cv ? $"{run.Selection.Folds.Count}-fold cv" : "validation",
             NothingToSearch = nothingToSearch,
             Enqueued = enqueued,
+            Defaults = defaults,
             Population = search.Sampler == "nsga2" ? search.Population ?? Nsga2DefaultPopulation : null,
             ConstantLiar = search.ConstantLiar ?? DefaultConstantLiar(search.Sampler),
             PrunerOptions = search.PrunerOptions,
@@ -225,6 +230,35 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         return result;
     }
 
+    /// <summary>
+    /// search.start_from_defaults: each family without enqueued trials gets its first trial (trial number = the family's position) with
+    /// the values its trainer takes by default for this run (row-count-dependent ones fixed from the training rows, as keel run fixes
+    /// them), for every parameter of its space that holds that value; the others are sampled.
+    /// </summary>
+    /// <returns>The trial numbers added.</returns>
+    private static HashSet<int> AddDefaults(PreparedRun run, IReadOnlyList<string> families, Dictionary<string, SearchSpace> spaces, int? trials,
+        Dictionary<int, IReadOnlyDictionary<string, double>> enqueued)
+    {
+        var added = new HashSet<int>();
+        for (var i = 0; i < families.Count && (trials is not { } planned || i < planned); i++)
+        {
+            var family = families[i];
+            // A family's enqueued trials come first, from its first trial on: the spec chose where it starts.
+            if (enqueued.ContainsKey(i)) continue;
+            var trainer = RunPipeline.WithTrainingRows(run,
+                Keel.Training.TrainerCatalog.Create(new ModelSpec { Type = family, Options = TrialRunner.SpecOptions(run.Spec, family) }, run.Task, 0));
+            var defaults = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var p in spaces[family].Params)
+            {
+                if (trainer.EffectiveParams.TryGetValue(p.Name, out var text) && Internal(p, text) is { } value) defaults[p.Name] = value;
+            }
+            if (defaults.Count == 0) continue;
+            enqueued[i] = defaults;
+            added.Add(i);
+        }
+        return added;
+    }
+
     /// <summary>The internal value of <paramref name="text"/> for <paramref name="p"/>, or null when the space cannot give it.</summary>
     private static double? Internal(ParamSpec p, string text)
     {
@@ -277,6 +311,7 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
     {
         Objectives = Objectives.Count == 0 ? null : Objectives.Select(o => o.Name).ToArray(),
         Enqueued = Enqueued.Count == 0 ? null : Enqueued.Keys.Order().ToArray(),
+        Defaults = Defaults.Count == 0 ? null : Defaults.Order().ToArray(),
         Population = Population,
         ConstantLiar = ConstantLiar,
     });
@@ -297,6 +332,10 @@ public sealed record SearchPlan(string Study, IReadOnlyList<string> Families, IR
         /// <summary>The numbers of search.enqueue's trials, so a reader of the study can mark them; absent without enqueued trials.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<int>? Enqueued { get; init; }
+
+        /// <summary>The enqueued trials search.start_from_defaults added (each family's first, with its defaults); absent without them.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<int>? Defaults { get; init; }
 
         /// <summary>The nsga2 sampler's generation size; absent for the other samplers.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -44,12 +44,18 @@ public static class SearchReport
         h.Append("</table>");
         if (plan.Enqueued.Count > 0)
         {
-            h.Append("<p>Enqueued (search.enqueue: these options given, the rest sampled): ").Append(E(string.Join("; ", plan.Enqueued.OrderBy(kv => kv.Key).Select(kv =>
+            string Trials(IEnumerable<KeyValuePair<int, IReadOnlyDictionary<string, double>>> trials) => E(string.Join("; ", trials.OrderBy(kv => kv.Key).Select(kv =>
             {
                 var space = plan.Spaces[plan.Families[kv.Key % plan.Families.Count]];
                 return $"trial {kv.Key} ({plan.Families[kv.Key % plan.Families.Count]}): " +
                     string.Join(", ", kv.Value.Select(g => $"{g.Key}={space.Params.First(p => p.Name == g.Key).Distribution.Format(g.Value)}"));
-            })))).Append(".</p>");
+            })));
+            var given = plan.Enqueued.Where(kv => !plan.Defaults.Contains(kv.Key)).ToArray();
+            var defaults = plan.Enqueued.Where(kv => plan.Defaults.Contains(kv.Key)).ToArray();
+            if (given.Length > 0) h.Append("<p>Enqueued (search.enqueue: these options given, the rest sampled): ").Append(Trials(given)).Append(".</p>");
+            if (defaults.Length > 0)
+                h.Append("<p>Started from the defaults (search.start_from_defaults: each family's first trial trains the options keel run would, where its space holds them): ")
+                    .Append(Trials(defaults)).Append(".</p>");
         }
         if (plan.NothingToSearch.Count > 0)
         {

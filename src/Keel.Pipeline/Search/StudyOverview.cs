@@ -52,8 +52,11 @@ public sealed record StudyTrial(int Number, string Family, string State, double?
     IReadOnlyDictionary<string, string> Params, string? Worker, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? HeartbeatAt,
     string? RunId, string? Error, bool Stale)
 {
-    /// <summary>Whether search.enqueue gave this trial options (the rest were sampled).</summary>
+    /// <summary>Whether search.enqueue gave this trial options (the rest were sampled), or search.start_from_defaults its family's defaults.</summary>
     public bool Enqueued { get; init; }
+
+    /// <summary>Whether search.start_from_defaults gave this trial its family's defaults (it is <see cref="Enqueued"/> too).</summary>
+    public bool Defaults { get; init; }
 
     /// <summary>A complete trial's value per objective of a multi-objective study, in search.objectives' order, as the study keeps
     /// them for the sampler; absent otherwise.</summary>
@@ -136,6 +139,7 @@ public static class StudyOverviews
         var spaces = Spaces(definition);
         bool? higher = definition?.Metric is { } m && MetricCatalog.All.TryGetValue(m, out var info) ? info.HigherIsBetter : null;
         var enqueued = definition?.Enqueued?.ToHashSet() ?? [];
+        var defaults = definition?.Defaults?.ToHashSet() ?? [];
         var objectives = ParetoPoints.Objectives(definition?.Objectives ?? []);
         var generations = definition?.Sampler == "nsga2" && higher is { } up ? Generations(records, definition.Population ?? SearchPlan.Nsga2DefaultPopulation,
             objectives.Count > 1 ? objectives.Select(o => o.Direction).ToArray() : [new Objective(definition.Metric!, up).Direction]) : null;
@@ -143,6 +147,7 @@ public static class StudyOverviews
             .Select(t => Trial(t, spaces.GetValueOrDefault(t.Group), now - StaleAfter(definition)) with
             {
                 Enqueued = enqueued.Contains(t.Number),
+                Defaults = defaults.Contains(t.Number),
                 Generation = generations?.GetValueOrDefault(t.Number),
             }).ToArray();
         var complete = trials.Where(t => t.State == "complete" && t.Value is { } v && double.IsFinite(v)).ToArray();

@@ -8,7 +8,8 @@ internal static class SearchSpecReader
 {
     public static SearchSpec Read(YamlFields f, YamlMappingNode map)
     {
-        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue", "population", "constant_liar");
+        var k = f.Keys(map, "search", "study", "sampler", "pruner", "trials", "timeout", "families", "spaces", "stale", "stale_after", "seed", "objectives", "enqueue", "population", "constant_liar",
+            "start_from_defaults");
         var objectives = k.TryGetValue("objectives", out var ob) ? f.StringList(ob, "search.objectives") : [];
         var spec = new SearchSpec
         {
@@ -43,6 +44,7 @@ internal static class SearchSpecReader
             spec = spec with { ConstantLiar = f.Bool(cl, "search.constant_liar") };
         }
         if (k.TryGetValue("enqueue", out var eq)) spec = spec with { Enqueue = Enqueue(f, eq) };
+        if (k.TryGetValue("start_from_defaults", out var sfd)) spec = spec with { StartFromDefaults = f.Bool(sfd, "search.start_from_defaults") };
         if (k.TryGetValue("timeout", out var to)) spec = spec with { Timeout = Duration(f, to, "search.timeout") };
         if (k.TryGetValue("stale_after", out var sa2)) spec = spec with { StaleAfter = Duration(f, sa2, "search.stale_after") };
         if (k.TryGetValue("spaces", out var sp))

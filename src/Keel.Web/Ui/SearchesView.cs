@@ -81,7 +81,7 @@ internal sealed class SearchesView(KeelStore store, Access access)
             "Params", "Started (UTC)", "Run"];
         body.Append("<h2>Trials</h2>").Append(Table(headers, overview.Trials.Select(t => (string[])
         [
-            t.Number.ToString(CultureInfo.InvariantCulture) + (t.Enqueued ? " (enqueued)" : "") + (t.Generation is { } g ? $" (gen {g.ToString(CultureInfo.InvariantCulture)})" : ""), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
+            t.Number.ToString(CultureInfo.InvariantCulture) + (t.Defaults ? " (defaults)" : t.Enqueued ? " (enqueued)" : "") + (t.Generation is { } g ? $" (gen {g.ToString(CultureInfo.InvariantCulture)})" : ""), E(t.Family), E(t.State + (t.Stale ? " (stale)" : "")), t.Value is { } v ? N(v) : "–",
             .. objectives.Count > 0 ? [t.Values is { } vs && vs.Count == objectives.Count ? E(ParetoPoints.FormatValues(vs)) : "–"] : Array.Empty<string>(),
             E(string.Join(", ", t.Params.Select(p => $"{p.Key}={p.Value}"))), T(t.StartedAt),
             t.RunId is { } r ? $"<a href=\"/ui/runs/{U(r)}\">{E(r[..Math.Min(8, r.Length)])}</a>" : "",

@@ -410,6 +410,14 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         return html[start..html.IndexOf("</svg>", start, StringComparison.Ordinal)];
     }
 
+    /// <summary>Each trial's tracked params (FAMILY.OPTION), by trial number.</summary>
+    private static async Task<Dictionary<int, IReadOnlyDictionary<string, string>>> TrialParamsAsync(KeelStore store, SearchOutcome outcome)
+    {
+        var runs = new Dictionary<int, IReadOnlyDictionary<string, string>>();
+        foreach (var t in outcome.Trials) runs[t.Number] = (await store.Tracking.GetRunAsync(t.RunId!))!.Params;
+        return runs;
+    }
+
     [Fact]
     public async Task Search_EnqueuedTrials_TrainWithTheGivenOptionsAndSampleTheRest()
     {
@@ -421,8 +429,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
 
         // Trial 0 is linear's first, trial 1 lightgbm's first: each trains with the given options, as its tracked run records them.
-        var runs = new Dictionary<int, IReadOnlyDictionary<string, string>>();
-        foreach (var t in outcome.Trials) runs[t.Number] = (await store.Tracking.GetRunAsync(t.RunId!))!.Params;
+        var runs = await TrialParamsAsync(store, outcome);
         Assert.Equal("0.5", runs[0]["linear.l2_regularization"]);
         Assert.Equal(("0.1", "8"), (runs[1]["lightgbm.learning_rate"], runs[1]["lightgbm.number_of_leaves"]));
         // Its other options are sampled, and the later trials are TPE's own.
@@ -434,6 +441,28 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         Assert.Equal([0, 1], overview.Trials.Where(t => t.Enqueued).Select(t => t.Number));
         Assert.Contains("Enqueued (search.enqueue: these options given, the rest sampled): trial 0 (linear): l2_regularization=0.5; " +
             "trial 1 (lightgbm): learning_rate=0.1, number_of_leaves=8.", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_StartFromDefaults_EachFamilysFirstTrialTrainsKeelRunsOptionsAndIsMarked()
+    {
+        var run = Prepare("  trials: 4\n  families: [linear, lightgbm]\n  pruner: none\n",
+            "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
+        await using var store = await OpenAsync();
+
+        var outcome = await Pipeline(store).SearchAsync(run, new SearchRequest(), Report, CancellationToken.None);
+
+        var runs = await TrialParamsAsync(store, outcome);
+        // The trials train what keel run trains: its effective options are every trial run's params, the defaults among them.
+        var keelRun = run.Candidates.Single(c => c.Spec.Type == "lightgbm").Trainer.EffectiveParams;
+        foreach (var name in new[] { "learning_rate", "number_of_leaves", "minimum_example_count_per_leaf", "l2_regularization" })
+            Assert.Equal(keelRun[name], runs[1]["lightgbm." + name]);
+        Assert.Equal("1", runs[0]["linear.l2_regularization"]);
+        Assert.NotEqual("1", runs[2]["linear.l2_regularization"]);
+        var overview = await StudyOverviews.GetAsync(store.Studies, "credit-search", DateTimeOffset.UtcNow);
+        Assert.Equal([0, 1], overview.Trials.Where(t => t.Defaults).Select(t => t.Number));
+        Assert.Contains("Started from the defaults (search.start_from_defaults: each family's first trial trains the options keel run would, " +
+            "where its space holds them): trial 0 (linear): l2_regularization=1; trial 1 (lightgbm): learning_rate=0.05,", await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -483,7 +512,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     {
         // nsga2 with a population of 3: trials 0-2 of lightgbm are the random first generation; trials 3-7 are children of its
         // elite, so each takes most of its values exactly from earlier complete trials.
-        var run = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 3\n  objectives: [auc, size]\n",
+        var run = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 3\n  objectives: [auc, size]\n  start_from_defaults: false\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
         await using var store = await OpenAsync();
 
@@ -508,7 +537,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var overview = await StudyOverviews.GetAsync(store.Studies, outcome.Study, DateTimeOffset.UtcNow);
         Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2], overview.Trials.Select(t => t.Generation));
         // Another population is another study definition: resuming it under the same name is refused, naming the field.
-        var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n",
+        var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n  start_from_defaults: false\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
         var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(changed, new SearchRequest(), Report, CancellationToken.None));
         Assert.Contains("search.population (was 3, now 4)", e.Message, StringComparison.Ordinal);

@@ -343,6 +343,7 @@ public sealed class SearchSpecTests : IDisposable
     [InlineData("  pruner: {type: median, warmup: ten}\n", "field 'search.pruner.warmup': expected an integer, got 'ten'")]
     [InlineData("  sampler: random\n  constant_liar: true\n", "line 4, field 'search.constant_liar': is TPE's option for workers sampling at once; it needs sampler: tpe or tpe-multivariate (the sampler is random)")]
     [InlineData("  constant_liar: sometimes\n", "line 3, field 'search.constant_liar'")]
+    [InlineData("  start_from_defaults: maybe\n", "line 3, field 'search.start_from_defaults'")]
     [InlineData("  sampler: grid\n  enqueue:\n    - {family: linear, options: {l2_regularization: 1}}\n", "field 'search.enqueue': the grid sampler walks its grid by trial number")]
     public void From_BadField_ErrorNamesField(string search, string expected)
     {
@@ -364,6 +365,39 @@ public sealed class SearchSpecTests : IDisposable
         Assert.Equal(new Dictionary<string, double> { ["learning_rate"] = 0.1, ["number_of_leaves"] = 31, ["categorical_split"] = 1 }, plan.Enqueued[1]);
         Assert.Equal(new Dictionary<string, double> { ["l2_regularization"] = 0.5 }, plan.Enqueued[0]);
         Assert.Equal(plan.Enqueued, plan.StudyOptions(TimeProvider.System).Enqueued);
+    }
+
+    [Fact]
+    public void From_Default_EachFamilysFirstTrialTrainsItsDefaults()
+    {
+        var plan = Plan("  seed: 5\n");
+
+        // Trial n belongs to family n mod 4: trials 0-3 are linear's, lightgbm's, fasttree's and random_forest's first, each with the
+        // options keel run trains it with (lightgbm's categorical limits as fixed for the training rows).
+        Assert.Equal([0, 1, 2, 3], plan.Enqueued.Keys.Order());
+        Assert.Equal([0, 1, 2, 3], plan.Defaults.Order());
+        Assert.Equal(new Dictionary<string, double> { ["l2_regularization"] = 1 }, plan.Enqueued[0]);
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["learning_rate"] = 0.05, ["number_of_leaves"] = 31, ["minimum_example_count_per_leaf"] = 20, ["l2_regularization"] = 0,
+            ["categorical_split"] = 0, ["minimum_example_count_per_group"] = 100,
+        }, plan.Enqueued[1]);
+        Assert.Equal(new Dictionary<string, double> { ["learning_rate"] = 0.2, ["number_of_leaves"] = 20, ["minimum_example_count_per_leaf"] = 10 }, plan.Enqueued[2]);
+        Assert.Equal(plan.Enqueued, plan.StudyOptions(TimeProvider.System).Enqueued);
+        Assert.Contains("\"Defaults\":[0,1,2,3]", plan.DefinitionJson(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("  start_from_defaults: false\n")]
+    [InlineData("  sampler: grid\n  families: [linear]\n  spaces: {linear: {l2_regularization: [0.1, 1]}}\n")]
+    public void From_StartFromDefaultsOffOrGrid_NoTrialEnqueued(string search) => Assert.Empty(Plan(search).Enqueued);
+
+    [Fact]
+    public void From_EnqueuedTrialsOfAFamily_ItStartsFromThemTheOthersFromTheirDefaults()
+    {
+        var plan = Plan("  families: [linear, lightgbm]\n  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.1}}\n");
+        Assert.Equal([0], plan.Defaults);
+        Assert.Equal(new Dictionary<string, double> { ["learning_rate"] = 0.1 }, plan.Enqueued[1]);
     }
 
     [Fact]
