@@ -42,7 +42,6 @@ search:
   families: [{family}]
   pruner: none
   objectives: [auc, size]
-  start_from_defaults: false
 {extra}"""
 
 

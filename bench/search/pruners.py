@@ -33,7 +33,6 @@ search:
   trials: {trials}
   families: [lightgbm]
   pruner: {pruner}
-  start_from_defaults: false
 """
 RUNGS = [10, 30, 90, 200]
 # search.pruner as a mapping, by the name a variant's study and folder take.

@@ -61,8 +61,8 @@ public sealed record SearchSpec
 
     /// <summary>Each family's first trial trains the family's defaults (the options keel run trains it with, where its space holds them),
     /// as FLAML and ML.NET AutoML start from a default configuration, unless <see cref="Enqueue"/> gives that family's trials. Not with
-    /// the grid sampler. Default true.</summary>
-    public bool StartFromDefaults { get; init; } = true;
+    /// the grid sampler. Default false: on the nine modeldata sets it did not improve the families' best trials (bench/results.md).</summary>
+    public bool StartFromDefaults { get; init; }
 }
 
 /// <summary>One enqueued trial: its family and the values it gives (option name → value as text; a categorical one by its choice).</summary>

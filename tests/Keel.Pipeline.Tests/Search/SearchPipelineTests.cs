@@ -446,7 +446,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     [Fact]
     public async Task Search_StartFromDefaults_EachFamilysFirstTrialTrainsKeelRunsOptionsAndIsMarked()
     {
-        var run = Prepare("  trials: 4\n  families: [linear, lightgbm]\n  pruner: none\n",
+        var run = Prepare("  trials: 4\n  families: [linear, lightgbm]\n  pruner: none\n  start_from_defaults: true\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 30}}\n  - linear\n");
         await using var store = await OpenAsync();
 
@@ -512,7 +512,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
     {
         // nsga2 with a population of 3: trials 0-2 of lightgbm are the random first generation; trials 3-7 are children of its
         // elite, so each takes most of its values exactly from earlier complete trials.
-        var run = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 3\n  objectives: [auc, size]\n  start_from_defaults: false\n",
+        var run = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 3\n  objectives: [auc, size]\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
         await using var store = await OpenAsync();
 
@@ -537,7 +537,7 @@ public sealed class SearchPipelineTests : IAsyncDisposable
         var overview = await StudyOverviews.GetAsync(store.Studies, outcome.Study, DateTimeOffset.UtcNow);
         Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2], overview.Trials.Select(t => t.Generation));
         // Another population is another study definition: resuming it under the same name is refused, naming the field.
-        var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n  start_from_defaults: false\n",
+        var changed = Prepare("  trials: 8\n  families: [lightgbm]\n  sampler: nsga2\n  population: 4\n  objectives: [auc, size]\n",
             "models:\n  - {type: lightgbm, options: {number_of_iterations: 20}}\n");
         var e = await Assert.ThrowsAsync<Keel.Core.KeelInputException>(() => Pipeline(store).SearchAsync(changed, new SearchRequest(), Report, CancellationToken.None));
         Assert.Contains("search.population (was 3, now 4)", e.Message, StringComparison.Ordinal);

@@ -370,7 +370,7 @@ public sealed class SearchSpecTests : IDisposable
     [Fact]
     public void From_Default_EachFamilysFirstTrialTrainsItsDefaults()
     {
-        var plan = Plan("  seed: 5\n");
+        var plan = Plan("  seed: 5\n  start_from_defaults: true\n");
 
         // Trial n belongs to family n mod 4: trials 0-3 are linear's, lightgbm's, fasttree's and random_forest's first, each with the
         // options keel run trains it with (lightgbm's categorical limits as fixed for the training rows).
@@ -388,14 +388,15 @@ public sealed class SearchSpecTests : IDisposable
     }
 
     [Theory]
+    [InlineData("  seed: 5\n")]
     [InlineData("  start_from_defaults: false\n")]
-    [InlineData("  sampler: grid\n  families: [linear]\n  spaces: {linear: {l2_regularization: [0.1, 1]}}\n")]
-    public void From_StartFromDefaultsOffOrGrid_NoTrialEnqueued(string search) => Assert.Empty(Plan(search).Enqueued);
+    [InlineData("  sampler: grid\n  families: [linear]\n  spaces: {linear: {l2_regularization: [0.1, 1]}}\n  start_from_defaults: true\n")]
+    public void From_StartFromDefaultsOffByDefaultOrGrid_NoTrialEnqueued(string search) => Assert.Empty(Plan(search).Enqueued);
 
     [Fact]
     public void From_EnqueuedTrialsOfAFamily_ItStartsFromThemTheOthersFromTheirDefaults()
     {
-        var plan = Plan("  families: [linear, lightgbm]\n  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.1}}\n");
+        var plan = Plan("  families: [linear, lightgbm]\n  start_from_defaults: true\n  enqueue:\n    - {family: lightgbm, options: {learning_rate: 0.1}}\n");
         Assert.Equal([0], plan.Defaults);
         Assert.Equal(new Dictionary<string, double> { ["learning_rate"] = 0.1 }, plan.Enqueued[1]);
     }
