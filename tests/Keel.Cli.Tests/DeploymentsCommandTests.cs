@@ -54,6 +54,9 @@ public sealed class DeploymentsCommandTests : IDisposable
         Assert.All(history, h => Assert.Equal("keel cli (tester)", h.GetProperty("actor").GetString()));
         Assert.Equal("complaints", history[2].GetProperty("reason").GetString());
         Assert.Contains("canary", show.Json().GetProperty("spec").GetString());
+        // What each reference names now: the champion alias version 1, the pinned challenger version 2.
+        Assert.Equal((1, 2), (show.Json().GetProperty("champion_version").GetInt32(), show.Json().GetProperty("challenger_version").GetInt32()));
+        Assert.Contains("credit-risk@champion (v1) vs credit-risk:2;", (await _cli.RunAsync("deployments", "show", "credit")).Console, StringComparison.Ordinal);
         var again = await _cli.RunAsync("deployments", "rollback", "credit");
         Assert.Equal((1, true), (again.Exit, again.Error.Contains("already rolled back", StringComparison.Ordinal)));
         var list = await _cli.RunAsync("deployments", "list");

@@ -91,13 +91,16 @@ internal static class DeploymentsCommand
             await using var store = await o.OpenForReadingAsync(result, ct);
             var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
             var history = await store.Deployments.GetHistoryAsync(d.Name, ct);
+            var championVersion = await Keel.Pipeline.Predict.ModelLoader.CurrentVersionAsync(store.Registry, d.Champion, ct);
+            var challengerVersion = d.Challenger is { } named ? await Keel.Pipeline.Predict.ModelLoader.CurrentVersionAsync(store.Registry, named, ct) : null;
             if (result.GetValue(json))
             {
-                Json.Write(o.Context.Out, new { deployment = Summary(d), spec = d.SpecText, history });
+                Json.Write(o.Context.Out, new { deployment = Summary(d), champion_version = championVersion, challenger_version = challengerVersion, spec = d.SpecText, history });
                 return KeelApp.ExitOk;
             }
             var c = o.Context.Console;
-            c.MarkupLineInterpolated($"[bold]{d.Name}[/]: {d.Strategy}, {d.Champion} vs {d.Challenger ?? "no challenger"}; {Text(d.State.Phase)}, challenger share {Format.Number(d.State.ChallengerPercent)}%, mode {Text(d.State.Mode)}, file version {d.SpecVersion}");
+            static string Named(string reference, int? version) => reference + (version is { } v && !reference.Contains(':', StringComparison.Ordinal) ? $" (v{v})" : "");
+            c.MarkupLineInterpolated($"[bold]{d.Name}[/]: {d.Strategy}, {Named(d.Champion, championVersion)} vs {(d.Challenger is { } ch ? Named(ch, challengerVersion) : "no challenger")}; {Text(d.State.Phase)}, challenger share {Format.Number(d.State.ChallengerPercent)}%, mode {Text(d.State.Mode)}, file version {d.SpecVersion}");
             c.Write(new Panel(Markup.Escape(d.SpecText.TrimEnd())).Header($"file version {d.SpecVersion}"));
             var h = new Table().Border(TableBorder.Simple).Title("history");
             foreach (var col in new[] { "when", "event", "phase", "challenger share", "mode", "by", "reason" }) h.AddColumn(col);

@@ -29,6 +29,15 @@ public static class ModelLoader
             ?? throw new KeelNotFoundException($"model '{reference}': version {version} does not exist; versions are 1..{model.LatestVersion}.");
     }
 
+    /// <summary>The version number <paramref name="reference"/> (NAME, NAME@ALIAS or NAME:VERSION) names now, or null when its model or
+    /// alias is gone: for showing what a deployment's references point at.</summary>
+    public static async Task<int?> CurrentVersionAsync(IModelRegistry registry, string reference, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var r = ModelReference.Parse(reference);
+        return await registry.GetModelAsync(r.Name, ct) is { } model ? CurrentVersion(model, r) : null;
+    }
+
     /// <summary>The version number <paramref name="reference"/> names in <paramref name="model"/>, or null when the alias is gone.</summary>
     public static int? CurrentVersion(RegisteredModel model, ModelReference reference)
     {

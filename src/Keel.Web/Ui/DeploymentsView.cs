@@ -3,6 +3,7 @@ using System.Text;
 using Keel.Core.Alerts;
 using Keel.Core.Deployments;
 using Keel.Core.PredictionLog;
+using Keel.Pipeline.Predict;
 using Keel.Tracking;
 using Keel.Tracking.PredictionLog;
 using Keel.Web.Api;
@@ -19,13 +20,6 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
 {
     /// <summary>How far back the latency chart reads the prediction log.</summary>
     private static readonly TimeSpan LiveWindow = TimeSpan.FromHours(24);
-
-    /// <summary>The version a deployment's NAME@ALIAS or NAME:VERSION names now, or null when it names none.</summary>
-    private async Task<int?> VersionOfAsync(string reference, CancellationToken ct) => Keel.Pipeline.Predict.ModelReference.Parse(reference) switch
-    {
-        { Alias: { } alias } r => (await store.Registry.GetByAliasAsync(r.Name, alias, ct))?.Version,
-        var r => r.Version,
-    };
 
     /// <summary>A model reference with the version it names, linked to the model's page.</summary>
     private static string Reference(string reference, int? version) =>
@@ -53,8 +47,8 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         foreach (var model in ModelsOf(d)) access.RequireModel(ctx, TokenRole.Read, model);
         var history = await store.Deployments.GetHistoryAsync(name, ct);
         var body = new StringBuilder();
-        var champion = await VersionOfAsync(d.Champion, ct);
-        var challenger = d.Challenger is { } named ? await VersionOfAsync(named, ct) : null;
+        var champion = await ModelLoader.CurrentVersionAsync(store.Registry, d.Champion, ct);
+        var challenger = d.Challenger is { } named ? await ModelLoader.CurrentVersionAsync(store.Registry, named, ct) : null;
         body.Append("<dl class=\"kv\">")
             .Append($"<dt>Champion</dt><dd>{Reference(d.Champion, champion)}</dd><dt>Challenger</dt><dd>{(d.Challenger is { } c ? Reference(c, challenger) : "–")}</dd>")
             .Append($"<dt>Strategy</dt><dd>{E(d.Strategy)}</dd><dt>Phase</dt><dd>{E(Lower(d.State.Phase))}</dd><dt>Mode</dt><dd>{E(Lower(d.State.Mode))}</dd>")
