@@ -397,6 +397,26 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_PromotedDeployment_ComparesWithThePromotedChallengersReferenceAndStoresWithIt()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        h.Write("second.yaml", "data: {path: shop-train.csv, label: churn, ignore: [date]}\nmodels: [linear]\nregister: {name: shop, alias: challenger}\nseed: 2\n");
+        Assert.Equal(0, (await h.RunAsync("run", "second.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\nchallenger: shop@challenger\n"))).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "promote", "shop")).Exit);
+        await LogArmsAsync(h, 10, _ => (2, "challenger", 3));
+
+        var promoted = await h.RunAsync("monitor", "--deployment", "shop", "--json");
+        var champion = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "champion", "--json", "--no-store");
+
+        // Version 2 answers everything since the promotion, while shop@champion still names version 1 (a promotion moves no alias).
+        Assert.True(promoted.Exit == 0, promoted.Error);
+        Assert.StartsWith("shop:2 stored reference", promoted.Json().GetProperty("reference").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, promoted.Json().GetProperty("version").GetInt32());
+        Assert.StartsWith("shop:1 stored reference", champion.Json().GetProperty("reference").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Monitor_ShadowDeploymentArmChallenger_ReadsTheShadowCopiesWithTheirRequestsFeedback()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\nchallenger: shop:1\nstrategy: shadow\n");

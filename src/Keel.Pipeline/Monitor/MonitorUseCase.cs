@@ -84,8 +84,15 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
             deployment = await Store().Deployments.GetAsync(r.Deployment, ct)
                 ?? throw new KeelNotFoundException($"--deployment '{r.Deployment}': no such deployment; `keel deployments list` shows them.");
         if (deployment is not null && modelText is null && r.ReferencePath is null)
-            modelText = r.Arm != "challenger" ? deployment.Champion
-                : deployment.Challenger ?? throw new KeelInputException($"--arm challenger: deployment '{deployment.Name}' has no challenger.");
+        {
+            // The model the deployment's traffic goes to: after a promotion that is the challenger, whatever the champion alias names.
+            modelText = r.Arm switch
+            {
+                "challenger" => deployment.Challenger ?? throw new KeelInputException($"--arm challenger: deployment '{deployment.Name}' has no challenger."),
+                null when deployment.State.Phase == Keel.Core.Deployments.RolloutPhase.Promoted && deployment.Challenger is { } promoted => promoted,
+                _ => deployment.Champion,
+            };
+        }
         var alertSettings = r.AlertsPath is not null ? AlertSettingsReader.ReadFile(r.AlertsPath)
             : deployment is not null ? AlertSettingsReader.Parse(deployment.SpecText, $"deployment {deployment.Name}", Directory.GetCurrentDirectory())
             : null;
