@@ -397,6 +397,38 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_RegressionDeploymentLog_ValuesLoggedAsObjectsGiveOutputDriftAndRmse()
+    {
+        using var h = new CliHarness();
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 300).Select(_ => random.NextDouble() * 10).Select(x => (X: x, Y: 3 * x + random.NextDouble())).ToArray();
+        h.Write("price.csv", "x,y\n" + string.Join("\n", rows.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.X:0.###},{r.Y:0.###}"))) + "\n");
+        h.Write("keel.yaml", "data: {path: price.csv, label: y}\nmodels: [linear]\nregister: {name: price, alias: champion}\nseed: 1\n");
+        Assert.Equal(0, (await h.RunAsync("run", "keel.yaml")).Exit);
+        Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("price.deploy.yaml", "endpoint: price\nchampion: price@champion\n"))).Exit);
+        // A deployment's regression answers carry notes, so keel serve logs each as {"value": v} (here with a post-processing note).
+        var day = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+        {
+            await log.AppendAsync(Enumerable.Range(0, 40).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i}", Time = day.AddMinutes(i), Model = "price", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "price",
+                LatencyMs = 1, Rows = 1, InputsJson = $"[{{\"x\":{i % 10}}}]",
+                OutputsJson = i == 0 ? "[{\"value\":0,\"post_processing\":[{\"rule\":\"clamp\",\"before\":\"-1\",\"after\":\"0\"}]}]" : $"[{{\"value\":{3 * (i % 10)}}}]",
+            }).ToList());
+            foreach (var i in new[] { 1, 2, 3 })
+                await log.AddFeedbackAsync(new Keel.Core.PredictionLog.FeedbackRecord($"r{i}", (3 * (i % 10) + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), day));
+        }
+
+        var result = await h.RunAsync("monitor", "--deployment", "price", "--json", "--no-store");
+
+        Assert.True(result.Exit == 0, result.Error);
+        var window = result.Json().GetProperty("windows")[0];
+        Assert.Equal((3.0, 2.0), (window.GetProperty("figures").GetProperty("labelled_rows").GetDouble(), window.GetProperty("figures").GetProperty("rmse").GetDouble()));
+        Assert.Contains(window.GetProperty("columns").EnumerateArray(), c => c.GetProperty("column").GetString() == "predicted" && c.GetProperty("ks").ValueKind == JsonValueKind.Number);
+    }
+
+    [Fact]
     public async Task Monitor_PromotedDeployment_ComparesWithThePromotedChallengersReferenceAndStoresWithIt()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");

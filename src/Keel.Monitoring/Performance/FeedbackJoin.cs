@@ -48,7 +48,7 @@ public static class FeedbackJoin
                     continue;
                 }
                 var answer = answers[r];
-                if (answer.ValueKind == JsonValueKind.Object)
+                if (LoggedAnswer.IsClassifier(answer))
                 {
                     var row = Probabilities(answer, where);
                     classes ??= row.Select(p => p.Name).ToArray();
@@ -61,7 +61,7 @@ public static class FeedbackJoin
                 }
                 else
                 {
-                    values.Add(answer.ValueKind == JsonValueKind.Number ? answer.GetDouble() : double.NaN);
+                    values.Add(LoggedAnswer.Value(answer));
                     truthValues.Add(truths[r].ValueKind == JsonValueKind.Number ? truths[r].GetDouble()
                         : double.TryParse(OutcomeText(truths[r]), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                         : throw new KeelInputException($"{where}: outcome {truths[r].GetRawText()} is not a number; the model is a regression model."));
@@ -93,13 +93,13 @@ public static class FeedbackJoin
             using var outputs = JsonDocument.Parse(prediction.OutputsJson);
             foreach (var answer in outputs.RootElement.EnumerateArray())
             {
-                if (answer.ValueKind == JsonValueKind.Object)
+                if (LoggedAnswer.IsClassifier(answer))
                 {
                     var row = Probabilities(answer, $"prediction log request '{prediction.RequestId}'");
                     classes ??= row.Select(p => p.Name).ToArray();
                     probabilities.Add(row.Select(p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : double.NaN).ToArray());
                 }
-                else values.Add(answer.ValueKind == JsonValueKind.Number ? answer.GetDouble() : double.NaN);
+                else values.Add(LoggedAnswer.Value(answer));
             }
         }
         if (classes is null) return new Predictions { Task = TaskKind.Regression, Values = [.. values] };
@@ -111,7 +111,7 @@ public static class FeedbackJoin
     /// <exception cref="KeelInputException">The answer has no "probabilities" object (not an answer Keel's server writes).</exception>
     private static JsonProperty[] Probabilities(JsonElement answer, string where) =>
         answer.TryGetProperty("probabilities", out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().ToArray()
-            : throw new KeelInputException($"{where}: the logged answer {answer.GetRawText()} has no \"probabilities\" object; expected a classifier's answer as keel serve logs it ({{\"label\": …, \"probabilities\": {{class: p, …}}}}) or a number.");
+            : throw new KeelInputException($"{where}: the logged answer {answer.GetRawText()} has no \"probabilities\" object; expected a classifier's answer as keel serve logs it ({{\"label\": …, \"probabilities\": {{class: p, …}}}}), a number or {{\"value\": number}}.");
 
     private static string OutcomeText(JsonElement e) => e.ValueKind switch
     {

@@ -124,12 +124,14 @@ internal static class LogWindows
             _rows++;
             foreach (var column in _columns.Values) column.PadTo(_rows);
             var positive = reference?.PositiveClass;
-            _anyClass |= output is { ValueKind: JsonValueKind.Object };
-            _anyValue |= output is { ValueKind: JsonValueKind.Number };
-            _labels.Add(output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("label", out var l) ? l.GetString() : null);
-            _scores.Add(positive is not null && output is { ValueKind: JsonValueKind.Object } q && q.TryGetProperty("probabilities", out var ps) && ps.TryGetProperty(positive, out var s)
+            // A deployment logs a regression value as {"value": v, ...} (its answers carry notes), elsewhere as a number.
+            var classifier = output is { } a && LoggedAnswer.IsClassifier(a);
+            _anyClass |= classifier;
+            _anyValue |= output is { } b && LoggedAnswer.IsValue(b);
+            _labels.Add(classifier && output!.Value.TryGetProperty("label", out var l) ? l.GetString() : null);
+            _scores.Add(classifier && positive is not null && output!.Value.TryGetProperty("probabilities", out var ps) && ps.TryGetProperty(positive, out var s)
                 ? s.GetDouble() : double.NaN);
-            _values.Add(output is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : double.NaN);
+            _values.Add(output is { } v ? LoggedAnswer.Value(v) : double.NaN);
         }
 
         public Table Build()
