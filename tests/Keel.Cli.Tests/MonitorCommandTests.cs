@@ -240,14 +240,10 @@ public sealed class MonitorDeploymentTests
         Assert.Equal(0, (await h.RunAsync("deployments", "create", h.Write("shop.deploy.yaml", "endpoint: shop\nchampion: shop@champion\n"))).Exit);
         var day1 = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
         await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
-            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => new Keel.Core.PredictionLog.PredictionRecord
-            {
-                RequestId = $"r{i}", Time = day1.AddMinutes(i), Model = "shop", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "shop",
-                LatencyMs = 3, Rows = 1,
-                InputsJson = i == 9 ? """[{"date":null,"amount":20,"age":40,"channel":"web","country":"NO"}]"""
-                    : $$"""[{"date":"2024-02-0{{1 + i % 3}}T10:00:00Z","amount":20,"age":40,"channel":"web","country":"NO"}]""",
-                OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
-            }).ToList());
+            await log.AppendAsync(Enumerable.Range(0, 10).Select(i => Logged("shop", $"r{i}", day1.AddMinutes(i), i == 9
+                ? """[{"date":null,"amount":20,"age":40,"channel":"web","country":"NO"}]"""
+                : $$"""[{"date":"2024-02-0{{1 + i % 3}}T10:00:00Z","amount":20,"age":40,"channel":"web","country":"NO"}]""",
+                """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""") with { LatencyMs = 3 }).ToList());
 
         var result = await h.RunAsync("monitor", "--deployment", "shop", "--json", "--no-store");
 
@@ -410,12 +406,8 @@ public sealed class MonitorDeploymentTests
         var day = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
         await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
         {
-            await log.AppendAsync(Enumerable.Range(0, 40).Select(i => new Keel.Core.PredictionLog.PredictionRecord
-            {
-                RequestId = $"r{i}", Time = day.AddMinutes(i), Model = "price", Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = "price",
-                LatencyMs = 1, Rows = 1, InputsJson = $"[{{\"x\":{i % 10}}}]",
-                OutputsJson = i == 0 ? "[{\"value\":0,\"post_processing\":[{\"rule\":\"clamp\",\"before\":\"-1\",\"after\":\"0\"}]}]" : $"[{{\"value\":{3 * (i % 10)}}}]",
-            }).ToList());
+            await log.AppendAsync(Enumerable.Range(0, 40).Select(i => Logged("price", $"r{i}", day.AddMinutes(i), $"[{{\"x\":{i % 10}}}]",
+                i == 0 ? "[{\"value\":0,\"post_processing\":[{\"rule\":\"clamp\",\"before\":\"-1\",\"after\":\"0\"}]}]" : $"[{{\"value\":{3 * (i % 10)}}}]")).ToList());
             foreach (var i in new[] { 1, 2, 3 })
                 await log.AddFeedbackAsync(new Keel.Core.PredictionLog.FeedbackRecord($"r{i}", (3 * (i % 10) + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), day));
         }
@@ -472,6 +464,13 @@ public sealed class MonitorDeploymentTests
         Assert.Equal((6.0, 3.0), (all.Json().GetProperty("windows")[0].GetProperty("figures").GetProperty("requests").GetDouble(),
             all.Json().GetProperty("windows")[0].GetProperty("figures").GetProperty("p50_ms").GetDouble()));
     }
+
+    /// <summary>A one-row request of the deployment named like <paramref name="model"/>, answered by its champion version 1 in 1 ms.</summary>
+    private static Keel.Core.PredictionLog.PredictionRecord Logged(string model, string id, DateTimeOffset at, string inputs, string outputs) => new()
+    {
+        RequestId = id, Time = at, Model = model, Version = 1, Arm = "champion", Endpoint = "invocations", Deployment = model,
+        LatencyMs = 1, Rows = 1, InputsJson = inputs, OutputsJson = outputs,
+    };
 
     /// <summary>Logs <paramref name="n"/> one-row requests of deployment shop, a minute apart from 2024-02-01, each answered by the version
     /// and arm, with the latency, that <paramref name="answer"/> gives it.</summary>
