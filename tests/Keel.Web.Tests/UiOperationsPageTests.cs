@@ -130,6 +130,28 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task MonitoringPage_RegressionWindows_ErrorsInLabelUnitsApartFromR2AndMape()
+    {
+        var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
+        await F.Store.Registry.RegisterAsync(new Keel.Core.Registry.ModelVersion
+        {
+            Name = "price", SourceRunId = run.Id, ModelSha256 = new string('a', 64), Candidate = "lgbm", Task = "regression", SchemaJson = "{}", DataSha256 = new string('b', 64),
+        });
+        await F.Store.Monitoring.AppendAsync(Enumerable.Range(0, 2).Select(i => new MonitoringWindow
+        {
+            Model = "price", Version = 1, Window = $"rows {i * 300}–{i * 300 + 299}", CreatedAt = DateTimeOffset.UtcNow, Source = "log",
+            Figures = new Dictionary<string, double> { ["rmse"] = 20_000 + i, ["mae"] = 13_000, ["r2"] = 0.93, ["mape"] = 0.08, ["rows"] = 300 },
+        }).ToList());
+
+        var html = await HtmlAsync("ui/monitoring?model=price");
+
+        // An rmse of 20,000 on the axis of an r2 of 0.93 would draw the r2 as a flat line at 0.
+        string[] Labels(string chart) => ChartSpec(html, chart).GetProperty("series").EnumerateArray().Select(s => s.GetProperty("label").GetString()!).ToArray();
+        Assert.Equal(["r2", "mape"], Labels("performance"));
+        Assert.Equal(["rmse", "mae"], Labels("performance-units"));
+    }
+
+    [Fact]
     public async Task MonitoringPage_ThreeWindows_DrawsOneDriftStatisticAtATimeAndKeepsCountsOffPerformance()
     {
         var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "r", DateTimeOffset.UtcNow, new Dictionary<string, string>());
@@ -155,6 +177,7 @@ public sealed class UiOperationsPageTests : UiServerTests
         Assert.Equal(["drift_share"], Labels(html, "drift-share"));
         // Counts and verdicts are not performance: 2,000 requests would flatten an AUC of 0.8.
         Assert.Equal(["auc"], Labels(html, "performance"));
+        Assert.DoesNotContain("id=\"performance-units\"", html, StringComparison.Ordinal);
         Assert.Equal(["requests", "rows"], Labels(html, "traffic"));
         Assert.Equal(["p99_ms"], Labels(html, "latency"));
         Assert.Contains("stat=wasserstein\"", html, StringComparison.Ordinal);

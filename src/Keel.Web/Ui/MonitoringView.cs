@@ -57,7 +57,12 @@ internal sealed class MonitoringView(KeelStore store, Access access)
         if (names.Contains("drift_share")) body.Append(LineChart("drift-share", "Share of columns drifted", [Series("drift_share")], xLabel, byTime));
         if (drift.Count > 0)
             body.Append(LineChart("drift", $"{stat} by column ({(drift.Count < names.Count(n => StatisticOf(n) == stat) ? $"the {drift.Count} largest" : "largest first")})", drift.Select(Series), xLabel, byTime));
-        if (performance.Count > 0) body.Append(LineChart("performance", "Performance by window", performance.Select(Series), xLabel, byTime));
+        // A regression model's errors are in the label's units (a price's rmse of 20,000), its r2 and mape are fractions: one axis would
+        // flatten the fractions to a line at 0, so each scale gets its chart.
+        var inLabelUnits = performance.Where(LabelUnits.Contains).ToList();
+        var scaleFree = performance.Except(inLabelUnits).ToList();
+        if (scaleFree.Count > 0) body.Append(LineChart("performance", "Performance by window", scaleFree.Select(Series), xLabel, byTime));
+        if (inLabelUnits.Count > 0) body.Append(LineChart("performance-units", "Errors by window (in the label's units)", inLabelUnits.Select(Series), xLabel, byTime));
         if (latency.Count > 0) body.Append(LineChart("latency", "Latency by window (ms)", latency.Select(Series), xLabel, byTime));
         if (counts.Count > 0) body.Append(LineChart("traffic", "Rows and requests by window", counts.Select(Series), xLabel, byTime, yWhole: true));
         if (names.Contains("error_rate") && Max("error_rate") > 0) body.Append(LineChart("errors", "Share of requests that failed", [Series("error_rate")], xLabel, byTime));
@@ -71,6 +76,9 @@ internal sealed class MonitoringView(KeelStore store, Access access)
             Table(["When (UTC)", "On", "Rule", "Value", "Window"], alerts.Select(a => new[] { T(a.At), E(a.Scope), E(a.Rule), N(a.Value), E(a.Window) }), "alerts"));
         return Page($"Monitoring {model}", "Monitoring", body.ToString());
     }
+
+    /// <summary>Regression errors measured in the label's units, drawn apart from the scale-free metrics.</summary>
+    private static readonly HashSet<string> LabelUnits = new(StringComparer.Ordinal) { "rmse", "mae" };
 
     /// <summary>Figures that count rather than measure: drawn on their own chart.</summary>
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal) { "rows", "requests", "labelled_rows" };
