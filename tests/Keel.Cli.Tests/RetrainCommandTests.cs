@@ -129,8 +129,10 @@ public sealed class RetrainCommandTests : IDisposable
         await using var store = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder, ReadOnly = true });
         Assert.Equal(2, (await store.Registry.GetByAliasAsync("drifty", "champion"))!.Version);
         Assert.Equal(3, (await store.Registry.GetByAliasAsync("drifty", "challenger"))!.Version);
-        var moved = (await store.Registry.GetAliasHistoryAsync("drifty"))[^1];
-        Assert.Equal(("champion", 1, 2), (moved.Alias, moved.FromVersion, moved.ToVersion));
+        // The champion alias moved to the promoted version before the registration moved the challenger alias: a promoted deployment
+        // follows its challenger alias at 100 %, so it was re-armed first and never gave version 3 all traffic.
+        var history = (await store.Registry.GetAliasHistoryAsync("drifty")).Select(a => (a.Alias, a.FromVersion, a.ToVersion)).ToList();
+        Assert.Equal([("champion", 1, 2), ("challenger", 2, 3)], history.TakeLast(2));
         Assert.Equal("drifty:2", (await store.Tracking.GetRunAsync(o.GetProperty("run_id").GetString()!))!.Tags["keel.retrain.parent"]);
     }
 

@@ -93,6 +93,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
 
         var options = new BootstrapOptions { Resamples = Math.Max(200, prepared.Spec.Evaluation.Bootstrap), Seed = (ulong)prepared.Seed };
         ChallengerComparison? comparison = null;
+        (string From, string Champion)? rearmed = null;
         var pipeline = new RunPipeline(store, time, progress, actor)
         {
             ExtraTags = new Dictionary<string, string>
@@ -102,11 +103,15 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
                 [WindowTag] = window.Description,
                 [LabelledRowsTag] = labelled.ToString(CultureInfo.InvariantCulture),
             },
-            RegistrationCheck = (final, _) =>
+            RegistrationCheck = async (final, token) =>
             {
                 var challengerPredictions = Align(final.Model.Predict(comparisonTable), truth.Classes);
                 comparison = Compare(truth, challengerPredictions, championPredictions, metric, info, policy.Promote, options) with { SeenByChampion = seenByChampion };
-                return Task.FromResult(comparison.Promoted ? null : NotPromoted(comparison));
+                if (!comparison.Promoted) return NotPromoted(comparison);
+                // A promoted deployment gives its challenger alias all traffic: re-armed before the registration moves that alias, it
+                // starts over from the version in production, so the new version never answers everyone, even for the moment between.
+                if (deployment is { State.Phase: RolloutPhase.Promoted }) rearmed = await ReArmAsync(deployment, promoted, "the version being registered", token);
+                return null;
             },
         };
         var run = await pipeline.ExecuteAsync(prepared, reportPathFor, ct);
@@ -114,7 +119,9 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
             : comparison is { Promoted: false } ? NotPromoted(comparison) : $"not registered: {run.NotRegisteredReason ?? "gates failed"}";
         message += ServingNote();
         string? deployed = null;
-        if (run.Registered is { } r && deployment is not null) deployed = await StartRolloutAsync(deployment, r, promoted, ct);
+        if (deployment is not null && rearmed is { } done)
+            deployed = ReArmed(deployment, done, run.Registered is { } registered ? $"{registered.Name}:{registered.Version}" : "the retrained version, which was not registered");
+        else if (run.Registered is { } r && deployment is not null) deployed = await StartRolloutAsync(deployment, r, promoted, ct);
         return new RetrainOutcome(request.Model, parent.Version, triggers, true, window.Description, run.RunId, comparison, run.Registered, deployed, message);
 
         string ServingNote() => promoted is null ? ""
@@ -232,6 +239,13 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var version = $"{registered.Name}:{registered.Version}";
         if (d.State.Phase == RolloutPhase.Running)
             return $"deployment '{d.Name}' is running its {d.Strategy} rollout; its challenger {d.Challenger} now names {version}";
+        return ReArmed(d, await ReArmAsync(d, promoted, version, ct), version);
+    }
+
+    /// <summary>Moves the champion alias to <paramref name="promoted"/> (when given and the champion is an alias), then the deployment back
+    /// to created; returns the phase it left and what became of the champion, for <see cref="ReArmed"/>.</summary>
+    private async Task<(string From, string Champion)> ReArmAsync(Deployment d, ModelVersion? promoted, string version, CancellationToken ct)
+    {
         var champion = "";
         if (promoted is not null && ModelReference.Parse(d.Champion).Alias is { } championAlias)
         {
@@ -240,9 +254,12 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
             champion = $"{d.Champion} now names {promoted.Name}:{promoted.Version}, the version it promoted; ";
         }
         var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Start, d.State with { Phase = RolloutPhase.Created, ChallengerPercent = 0, Step = 0 },
-            actor, $"keel retrain: {champion}challenger {d.Challenger} is now {version}; the {d.Strategy} rollout starts at the server's next poll, or when a server loads the deployment", ct);
-        return $"deployment '{d.Name}' re-armed ({e.From?.Phase.ToString().ToLowerInvariant()} → created): {champion}its {d.Strategy} rollout of {version} starts at the serving server's next poll, or when a server loads it";
+            actor, $"keel retrain: {champion}challenger {d.Challenger} is {version}; the {d.Strategy} rollout starts at the server's next poll, or when a server loads the deployment", ct);
+        return (e.From?.Phase.ToString().ToLowerInvariant() ?? "created", champion);
     }
+
+    private static string ReArmed(Deployment d, (string From, string Champion) done, string version) =>
+        $"deployment '{d.Name}' re-armed ({done.From} → created): {done.Champion}its {d.Strategy} rollout of {version} starts at the serving server's next poll, or when a server loads it";
 
     /// <summary>The comparison rows' labels in the champion's class order (its probabilities' columns).</summary>
     private static EncodedLabels Truth(Table rows, string label, LoadedModel champion, string model)
