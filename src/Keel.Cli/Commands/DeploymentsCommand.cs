@@ -4,6 +4,7 @@ using Keel.Cli.Output;
 using Keel.Core;
 using Keel.Core.Deployments;
 using Keel.Core.Registry;
+using Keel.Pipeline.Predict;
 using Keel.Serving.Rollouts;
 using Spectre.Console;
 
@@ -91,8 +92,8 @@ internal static class DeploymentsCommand
             await using var store = await o.OpenForReadingAsync(result, ct);
             var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
             var history = await store.Deployments.GetHistoryAsync(d.Name, ct);
-            var championVersion = await Keel.Pipeline.Predict.ModelLoader.CurrentVersionAsync(store.Registry, d.Champion, ct);
-            var challengerVersion = d.Challenger is { } named ? await Keel.Pipeline.Predict.ModelLoader.CurrentVersionAsync(store.Registry, named, ct) : null;
+            var championVersion = await ModelLoader.CurrentVersionAsync(store.Registry, d.Champion, ct);
+            var challengerVersion = d.Challenger is { } named ? await ModelLoader.CurrentVersionAsync(store.Registry, named, ct) : null;
             if (result.GetValue(json))
             {
                 Json.Write(o.Context.Out, new { deployment = Summary(d), champion_version = championVersion, challenger_version = challengerVersion, spec = d.SpecText, history });

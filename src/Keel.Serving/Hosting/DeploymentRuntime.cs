@@ -145,9 +145,6 @@ internal sealed class DeploymentRuntime : BackgroundService
     /// <summary>The fault hook (tests, drills), or null.</summary>
     public Action<string>? BeforePredict => _options.BeforePredict;
 
-    /// <summary>The champion reference the catalog must load.</summary>
-    public static Keel.Pipeline.Predict.ModelReference ChampionReference(DeploymentFile file) => Keel.Pipeline.Predict.ModelReference.Parse(file.Champion.ToString());
-
     /// <summary>
     /// Loads the challenger, checks the post-processing rules against both models, creates or updates the deployment in the store, builds the
     /// policy from the stored state and starts it when new.
@@ -175,9 +172,9 @@ internal sealed class DeploymentRuntime : BackgroundService
         return new DeploymentRuntime(options, policy, challenger, registry, artifacts, time, log);
     }
 
-    private static async Task<LoadedModel> LoadChallengerAsync(Rollouts.ModelReference c, IModelRegistry registry, IArtifactStore artifacts, CancellationToken ct)
+    private static async Task<LoadedModel> LoadChallengerAsync(Keel.Pipeline.Predict.ModelReference c, IModelRegistry registry, IArtifactStore artifacts, CancellationToken ct)
     {
-        var version = await ModelLoader.ResolveAsync(registry, Keel.Pipeline.Predict.ModelReference.Parse(c.ToString()), ct);
+        var version = await ModelLoader.ResolveAsync(registry, c, ct);
         return await ModelLoader.LoadAsync(artifacts, version, ct);
     }
 
@@ -328,7 +325,7 @@ internal sealed class DeploymentRuntime : BackgroundService
         if (File.Challenger is not { Alias: not null } reference) return;
         try
         {
-            var version = await ModelLoader.ResolveAsync(_registry, Keel.Pipeline.Predict.ModelReference.Parse(reference.ToString()), ct);
+            var version = await ModelLoader.ResolveAsync(_registry, reference, ct);
             if (_challenger is { } current && current.Version.Version == version.Version) return;
             var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
             CheckRules(PostProcessor, loaded);

@@ -60,7 +60,7 @@ public sealed class ServingHost : IAsyncDisposable
         if (deployment is not null)
         {
             // The catalog serves the champion (and follows its alias); the deployment loads the challenger beside it.
-            var champion = DeploymentRuntime.ChampionReference(deployment.File);
+            var champion = deployment.File.Champion;
             if (!options.Models.Any(m => m.Name == champion.Name)) options = options with { Models = [.. options.Models, champion] };
         }
         var address = Listen(options.Host);

@@ -1,4 +1,5 @@
 using Keel.Core.Deployments;
+using Keel.Pipeline.Predict;
 
 namespace Keel.Serving.Rollouts;
 
@@ -37,13 +38,6 @@ public sealed record DeploymentFile
 
     /// <summary>Seed of the routing and bandit randomness. Default 42.</summary>
     public int Seed { get; init; } = 42;
-}
-
-/// <summary>A registry reference: a name with an alias (<c>name@alias</c>) or a version (<c>name:3</c>).</summary>
-public sealed record ModelReference(string Name, string? Alias, int? Version)
-{
-    /// <inheritdoc />
-    public override string ToString() => Alias is not null ? $"{Name}@{Alias}" : $"{Name}:{Version}";
 }
 
 /// <summary>Where the routing key is read: a request header or an input field (column).</summary>

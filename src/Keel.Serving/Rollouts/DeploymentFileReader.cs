@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Keel.Core;
 using Keel.Core.Deployments;
+using Keel.Pipeline.Predict;
 using Keel.Pipeline.Spec;
 using Keel.Training.Heuristics;
 using YamlDotNet.RepresentationModel;

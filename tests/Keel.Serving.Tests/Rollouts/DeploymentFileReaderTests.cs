@@ -1,5 +1,6 @@
 using Keel.Core;
 using Keel.Core.Deployments;
+using Keel.Pipeline.Predict;
 using Keel.Serving.Rollouts;
 
 namespace Keel.Serving.Tests.Rollouts;
