@@ -72,7 +72,7 @@ internal static class AlertsCommand
             else
             {
                 foreach (var x in outcomes.Where(x => x.Status != AlertStatus.Fired))
-                    c.Console.MarkupLineInterpolated($"held, not sent ({x.Status.ToString().ToLowerInvariant()}): {x.Rule.Text} (value {x.Value:G4}); {x.Detail}");
+                    c.Console.MarkupLineInterpolated($"held, not sent ({x.Status.ToString().ToLowerInvariant()}): {x.Rule.Text} (value {Keel.Monitoring.Alerts.AlertNotice.FormatValue(x.Value)}); {x.Detail}");
                 c.Console.MarkupLineInterpolated($"{settings.Rules.Count} rule(s), {outcomes.Count(x => x.Status == AlertStatus.Fired)} alert(s) fired");
             }
             return outcomes.Any(x => x.Status == AlertStatus.Fired) ? KeelApp.ExitAlerts : KeelApp.ExitOk;

@@ -137,7 +137,7 @@ internal static class MonitorCommand
                 .Where(n => w.Figures.Get(n) is not null).Select(n => $"{n} {F(w.Figures.Get(n))}").ToArray();
             if (performance.Length > 0) console.MarkupLineInterpolated($"  performance: {string.Join(", ", performance)}");
             foreach (var a in r.Alerts.Where(a => a.Window == w.Window))
-                console.MarkupLineInterpolated($"  [red]alert {a.Status}:[/] {a.Rule} (value {a.Value:G4}); {a.Detail}");
+                console.MarkupLineInterpolated($"  [red]alert {a.Status}:[/] {a.Rule} (value {Keel.Monitoring.Alerts.AlertNotice.FormatValue(a.Value)}); {a.Detail}");
         }
     }
 }

@@ -26,7 +26,12 @@ public sealed record AlertOutcome(AlertRule Rule, double Value, AlertStatus Stat
 public sealed record AlertNotice(string Scope, AlertRule Rule, double Value, string Window, DateTimeOffset At)
 {
     /// <summary>One line for people, e.g. "credit-risk@champion: psi(distance) > 0.2 (value 0.31) in window 2026-03".</summary>
-    public string Message => $"{Scope}: {Rule.Text} (value {Value.ToString("G4", CultureInfo.InvariantCulture)})" + (Window.Length > 0 ? $" in window {Window}" : "");
+    public string Message => $"{Scope}: {Rule.Text} (value {FormatValue(Value)})" + (Window.Length > 0 ? $" in window {Window}" : "");
+
+    /// <summary>A figure as alert lines print it: four significant digits, but a large one (an rmse of 18,773.66 in the label's
+    /// units) in full to two decimals, as a threshold is written, not as 1.877E+04.</summary>
+    public static string FormatValue(double value) => Math.Abs(value) is >= 1e4 and < 1e15
+        ? value.ToString("0.##", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Where fired alerts go: the terminal, a JSON Lines file, a webhook.</summary>

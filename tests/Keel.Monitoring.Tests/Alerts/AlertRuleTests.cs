@@ -47,4 +47,13 @@ public sealed class AlertRuleTests
         Assert.Contains("wasserstein_norm(income)", window.Figures.Keys);
         Assert.All(window.Figures.Keys, figure => Assert.Equal(figure, AlertRule.Parse(figure + " > 0").Figure));
     }
+
+    [Theory]
+    [InlineData(0.31, "0.31")]
+    [InlineData(144, "144")]
+    [InlineData(0.000015, "1.5E-05")]
+    [InlineData(18773.6597, "18773.66")]
+    [InlineData(-250000, "-250000")]
+    public void FormatValue_AlertLines_LargeFiguresInFullNotInExponents(double value, string expected) =>
+        Assert.Equal(expected, AlertNotice.FormatValue(value));
 }
