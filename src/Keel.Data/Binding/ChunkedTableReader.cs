@@ -187,7 +187,7 @@ public static class ChunkedTableReader
         try
         {
             // Repeated columns (lists, maps) are passed over: a model input is never one. A struct's fields are dotted columns.
-            var fields = reader.Schema.GetDataFields().Where(f => !f.IsArray && f.MaxRepetitionLevel == 0).ToArray();
+            var fields = reader.Schema.GetDataFields().Where(f => f.MaxRepetitionLevel == 0).ToArray();
             long first = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {

@@ -62,8 +62,7 @@ internal static class EnqueuedTrials
             var family = families[i];
             // A family's enqueued trials come first, from its first trial on: the spec chose where it starts.
             if (enqueued.ContainsKey(i)) continue;
-            var trainer = RunPipeline.WithTrainingRows(run,
-                Keel.Training.TrainerCatalog.Create(new ModelSpec { Type = family, Options = TrialRunner.SpecOptions(run.Spec, family) }, run.Task, 0));
+            var trainer = TrialRunner.Trainer(run, family, TrialRunner.SpecOptions(run.Spec, family));
             var defaults = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var p in spaces[family].Params)
             {

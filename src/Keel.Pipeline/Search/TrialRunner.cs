@@ -207,7 +207,11 @@ internal sealed class TrialRunner(KeelStore store, PreparedRun run, SearchPlan p
 
     /// <summary>The trial's trainer, its row-count-dependent defaults (LightGBM's categorical limits) fixed from the run's training rows
     /// as keel run fixes them (<see cref="RunPipeline.WithTrainingRows(PreparedRun, ITrainer)"/>), not from the rows each trial fit has.</summary>
-    internal ITrainer Create(string family, IReadOnlyDictionary<string, string> options) =>
+    internal ITrainer Create(string family, IReadOnlyDictionary<string, string> options) => Trainer(run, family, options);
+
+    /// <summary>A trainer of <paramref name="family"/> with <paramref name="options"/> as <paramref name="run"/>'s trials get it (see
+    /// <see cref="Create"/>).</summary>
+    internal static ITrainer Trainer(PreparedRun run, string family, IReadOnlyDictionary<string, string> options) =>
         RunPipeline.WithTrainingRows(run, TrainerCatalog.Create(new ModelSpec { Type = family, Options = options }, run.Task, SpecIndex(run.Spec, family)));
 
     /// <summary>The trial's options: the spec's own options for this type (<see cref="SpecOptions"/>), with the sampled values over them.</summary>
