@@ -55,6 +55,10 @@ public sealed record Deployment
     /// <summary>The challenger reference, or null when only the champion serves.</summary>
     public string? Challenger { get; init; }
 
+    /// <summary>The reference whose model the deployment's traffic goes to now: the challenger once promoted (a promotion moves traffic,
+    /// not aliases), else the champion.</summary>
+    public string Serving => State.Phase == RolloutPhase.Promoted && Challenger is { } promoted ? promoted : Champion;
+
     /// <summary>The strategy name: shadow, canary, blue_green, ab or bandit (none without a challenger).</summary>
     public required string Strategy { get; init; }
 

@@ -85,11 +85,11 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
                 ?? throw new KeelNotFoundException($"--deployment '{r.Deployment}': no such deployment; `keel deployments list` shows them.");
         if (deployment is not null && modelText is null && r.ReferencePath is null)
         {
-            // The model the deployment's traffic goes to: after a promotion that is the challenger, whatever the champion alias names.
+            // Without an arm, the model the deployment's traffic goes to: after a promotion the challenger, whatever the champion alias names.
             modelText = r.Arm switch
             {
                 "challenger" => deployment.Challenger ?? throw new KeelInputException($"--arm challenger: deployment '{deployment.Name}' has no challenger."),
-                null when deployment.State.Phase == Keel.Core.Deployments.RolloutPhase.Promoted && deployment.Challenger is { } promoted => promoted,
+                null => deployment.Serving,
                 _ => deployment.Champion,
             };
         }

@@ -140,7 +140,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var challenger = d.Challenger is { } c ? ModelReference.Parse(c) : null;
         if (challenger is not { Alias: { } alias } || challenger.Name != named.Name)
             throw new KeelInputException($"deployment '{name}': its challenger is {d.Challenger ?? "not set"}; expected {named.Name}@ALIAS (an alias of the retrained model) so the new version can take it.");
-        if (d.State.Phase != RolloutPhase.Promoted || await store.Registry.GetByAliasAsync(named.Name, alias, ct) is not { } serving) return (d, alias, null);
+        if (d.Serving == d.Champion || await store.Registry.GetByAliasAsync(named.Name, alias, ct) is not { } serving) return (d, alias, null);
         var champion = ModelReference.Parse(d.Champion);
         if (champion.Name != named.Name || (await ModelLoader.ResolveAsync(store.Registry, champion, ct)).Version != named.Version) return (d, alias, null);
         // Re-arming puts the champion back in front: it must be the promoted version by then, which a pinned NAME:VERSION cannot follow.
