@@ -48,7 +48,8 @@ public static class Windowing
     /// <summary>The windows of <paramref name="table"/>, oldest first. Time windows start at the first row's UTC day (hours:
     /// its hour; months: its calendar month); rows with no time are left out. Empty windows are skipped. Windows of a number of
     /// rows start only at rows <paramref name="mayStartAt"/> accepts (e.g. the first row of a logged request), so a window runs on
-    /// past its count to the next such row.</summary>
+    /// past its count to the next such row; a last window of fewer than half the count joins the one before it, so no window's
+    /// figures rest on a handful of rows.</summary>
     public static IReadOnlyList<DataWindow> Split(Table table, WindowSpec? spec, string? timeColumn, Func<int, bool>? mayStartAt = null)
     {
         if (spec is null || (!spec.ByTime && spec.Rows == 0))
@@ -60,6 +61,11 @@ public static class Windowing
             {
                 end = Math.Min(table.RowCount, start + spec.Rows);
                 while (end < table.RowCount && mayStartAt is not null && !mayStartAt(end)) end++;
+                if (list.Count > 0 && end == table.RowCount && 2 * (end - start) < spec.Rows)
+                {
+                    start = list[^1].Rows[0]; // a short tail joins the window before it
+                    list.RemoveAt(list.Count - 1);
+                }
                 list.Add(new DataWindow($"rows {start}–{end - 1}", null, null, Enumerable.Range(start, end - start).ToArray()));
             }
             return list;

@@ -574,4 +574,23 @@ public sealed class MonitorDeploymentTests
         Assert.Equal("fired", Statuses(later)[0]);
         Assert.All(Statuses(later).Skip(1), s => Assert.Equal("cooldown", s));
     }
+
+    [Fact]
+    public async Task Monitor_RuleWhoseConditionFails_SuppressedNotFired()
+    {
+        using var h = await MonitorCommandTests.TrainedAsync();
+        h.Write("alerts.yaml", "monitor:\n  alerts:\n    - { rule: psi(amount) > 0.2, when: rows >= 100000 }\n");
+
+        var json = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date",
+            "--spec", "alerts.yaml", "--no-store", "--json");
+        var text = await h.RunAsync("monitor", "--model", "shop@champion", "--data", "shop-current.csv", "--window", "1mo", "--time-column", "date",
+            "--spec", "alerts.yaml", "--no-store");
+
+        Assert.Equal((0, 0), (json.Exit, text.Exit));
+        Assert.NotEmpty(Statuses(json));
+        Assert.All(Statuses(json), s => Assert.Equal("suppressed", s));
+        Assert.Contains("alert suppressed: psi(amount) > 0.2 (value ", text.Console, StringComparison.Ordinal);
+        Assert.Contains("its condition 'rows >= 100000' does not hold (value ", text.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("ALERT", text.Error, StringComparison.Ordinal);
+    }
 }

@@ -120,7 +120,7 @@ internal static class MonitorCommand
         {
             console.WriteLine();
             var drifted = w.Columns.Count(c => c.Drifted);
-            console.MarkupLineInterpolated($"[bold]{w.Window}[/]  {w.Rows:N0} rows, {drifted} of {w.Columns.Count(c => c.Rule is not null)} columns drifted (drift_share {w.DriftShare:0.##})");
+            console.MarkupLineInterpolated($"[bold]{w.Window}[/]  {w.Rows:N0} {(w.Rows == 1 ? "row" : "rows")}, {drifted} of {w.Columns.Count(c => c.Rule is not null)} columns drifted (drift_share {w.DriftShare:0.##})");
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "column", "role", "missing", "ks", "ks_p", "wasserstein", "psi", "chi2_p", "js", "js_p", "unseen/oor", "rule", "drift" })
                 table.AddColumn(h);
@@ -137,7 +137,7 @@ internal static class MonitorCommand
                 .Where(n => w.Figures.Get(n) is not null).Select(n => $"{n} {F(w.Figures.Get(n))}").ToArray();
             if (performance.Length > 0) console.MarkupLineInterpolated($"  performance: {string.Join(", ", performance)}");
             foreach (var a in r.Alerts.Where(a => a.Window == w.Window))
-                console.MarkupLineInterpolated($"  [red]alert {a.Status}:[/] {a.Rule} (value {Keel.Monitoring.Alerts.AlertNotice.FormatValue(a.Value)}); {a.Detail}");
+                console.MarkupLineInterpolated($"  [{(a.Status == "fired" ? "red" : "yellow")}]alert {a.Status}:[/] {a.Rule} (value {Keel.Monitoring.Alerts.AlertNotice.FormatValue(a.Value)}); {a.Detail}");
         }
     }
 }

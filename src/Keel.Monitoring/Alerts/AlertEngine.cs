@@ -12,6 +12,8 @@ public enum AlertStatus
     Cooldown,
     /// <summary>Held, but the rule already fired on this scope for this window (a window monitored again): not sent.</summary>
     Duplicate,
+    /// <summary>Held, but the rule's condition (<see cref="AlertRuleSpec.When"/>, e.g. <c>rows &gt;= 500</c>) did not: not sent.</summary>
+    Suppressed,
 }
 
 /// <summary>A rule that held: its value, what was done, and the stored record when it fired.</summary>
@@ -50,7 +52,8 @@ public interface IAlertSink
 /// <param name="sinks">Where fired alerts go, in order.</param>
 public sealed class AlertEngine(IAlertStore store, TimeProvider time, IReadOnlyList<IAlertSink> sinks)
 {
-    /// <summary>Rules of <paramref name="settings"/> that hold on <paramref name="figures"/>; rules whose figure is absent do not fire.</summary>
+    /// <summary>Rules of <paramref name="settings"/> that hold on <paramref name="figures"/>; rules whose figure is absent do not fire,
+    /// nor do rules whose condition (<see cref="AlertRuleSpec.When"/>) does not hold or was not computed.</summary>
     /// <param name="settings">Rules and cooldown.</param>
     /// <param name="scope">What is monitored (a model reference or deployment name).</param>
     /// <param name="window">The window's key (e.g. "2026-03-01/2026-03-02"), or "" when not windowed (no de-duplication).</param>
@@ -65,7 +68,13 @@ public sealed class AlertEngine(IAlertStore store, TimeProvider time, IReadOnlyL
         foreach (var spec in settings.Rules)
         {
             var rule = spec.Rule;
-            if (!figures.TryGetValue(rule.Figure, out var value) || !double.IsFinite(value) || !rule.IsBreachedBy(value)) continue;
+            if (!figures.TryGetValue(rule.Figure, out var value) || !double.IsFinite(value) || !rule.HoldsFor(value)) continue;
+            if (spec.When is { } when && !(figures.TryGetValue(when.Figure, out var w) && double.IsFinite(w) && when.HoldsFor(w)))
+            {
+                var seen = figures.TryGetValue(when.Figure, out w) && double.IsFinite(w) ? $"value {AlertNotice.FormatValue(w)}" : "not computed for this window";
+                outcomes.Add(new AlertOutcome(rule, value, AlertStatus.Suppressed, $"its condition '{when.Text}' does not hold ({seen})", null));
+                continue;
+            }
             if (window.Length > 0 && await store.ExistsAsync(scope, rule.Text, window, ct))
             {
                 outcomes.Add(new AlertOutcome(rule, value, AlertStatus.Duplicate, $"already alerted for window {window}", null));

@@ -50,8 +50,8 @@ public sealed partial record AlertRule(string Text, string Figure, string Operat
         return new AlertRule($"{figure} {op} {m.Groups["n"].Value}", figure, op, threshold);
     }
 
-    /// <summary>Whether the rule is broken by <paramref name="value"/>.</summary>
-    public bool IsBreachedBy(double value) => Operator switch
+    /// <summary>Whether the comparison holds for <paramref name="value"/> (for an alert rule: whether it is broken).</summary>
+    public bool HoldsFor(double value) => Operator switch
     {
         ">" => value > Threshold,
         ">=" => value >= Threshold,

@@ -1,9 +1,11 @@
 namespace Keel.Monitoring.Alerts;
 
-/// <summary>One rule of the monitor section with its own cooldown.</summary>
+/// <summary>One rule of the monitor section with its own cooldown and condition.</summary>
 /// <param name="Rule">The parsed rule.</param>
 /// <param name="Cooldown">How long after firing it stays quiet on the same scope; null: <see cref="AlertSettings.Cooldown"/>.</param>
-public sealed record AlertRuleSpec(AlertRule Rule, TimeSpan? Cooldown = null);
+/// <param name="When">A comparison of the same form that must also hold on the window for the rule to fire, e.g.
+/// <c>rows &gt;= 500</c> or <c>labelled_rows &gt;= 200</c>, so that a figure resting on a handful of rows does not; null: none.</param>
+public sealed record AlertRuleSpec(AlertRule Rule, TimeSpan? Cooldown = null, AlertRule? When = null);
 
 /// <summary>Where a webhook alert goes and how hard to try.</summary>
 public sealed record WebhookOptions

@@ -52,9 +52,10 @@ public static class AlertSettingsReader
             var field = $"monitor.alerts[{i}]";
             if (item is YamlMappingNode m)
             {
-                var k = f.Keys(m, field, "rule", "cooldown");
+                var k = f.Keys(m, field, "rule", "cooldown", "when");
                 if (!k.TryGetValue("rule", out var r)) throw f.Error(m, $"{field}.rule", "missing; expected a rule such as 'auc < 0.8'");
-                return new AlertRuleSpec(Rule(f, r, $"{field}.rule"), k.TryGetValue("cooldown", out var c) ? f.Duration(c, $"{field}.cooldown") : null);
+                return new AlertRuleSpec(Rule(f, r, $"{field}.rule"), k.TryGetValue("cooldown", out var c) ? f.Duration(c, $"{field}.cooldown") : null,
+                    k.TryGetValue("when", out var w) ? Rule(f, w, $"{field}.when") : null);
             }
             return new AlertRuleSpec(Rule(f, item, field));
         }).ToArray();

@@ -76,6 +76,25 @@ public sealed class AlertEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EvaluateAsync_ConditionDoesNotHold_SuppressedNotStored_FiresOnceItHolds()
+    {
+        var settings = new AlertSettings
+        {
+            Rules = [new AlertRuleSpec(AlertRule.Parse("psi(distance) > 0.2"), When: AlertRule.Parse("rows >= 500")),
+                new AlertRuleSpec(AlertRule.Parse("auc < 0.8"), When: AlertRule.Parse("labelled_rows >= 200"))],
+        };
+        var engine = Engine();
+        var small = await engine.EvaluateAsync(settings, "a", "w1", new Dictionary<string, double> { ["psi(distance)"] = 9.4, ["rows"] = 1, ["auc"] = 0.5 });
+        var large = await engine.EvaluateAsync(settings, "a", "w2", new Dictionary<string, double> { ["psi(distance)"] = 0.31, ["rows"] = 500, ["auc"] = 0.5, ["labelled_rows"] = 200 });
+
+        Assert.Equal([(AlertStatus.Suppressed, "its condition 'rows >= 500' does not hold (value 1)"),
+            (AlertStatus.Suppressed, "its condition 'labelled_rows >= 200' does not hold (not computed for this window)")], small.Select(o => (o.Status, o.Detail)));
+        Assert.Equal([AlertStatus.Fired, AlertStatus.Fired], large.Select(o => o.Status));
+        Assert.Equal(["w2", "w2"], (await _store.Alerts.ListAsync(new AlertQuery())).Select(a => a.Window));
+        Assert.DoesNotContain("w1", _terminal.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_LogFileSink_OneJsonLinePerAlert()
     {
         var log = Path.Combine(_folder, "logs", "alerts.jsonl");

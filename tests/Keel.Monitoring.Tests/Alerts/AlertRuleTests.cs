@@ -34,8 +34,8 @@ public sealed class AlertRuleTests
     [InlineData("auc < 0.8", 0.8, false)]
     [InlineData("rows != 0", 0, false)]
     [InlineData("rows == 0", 0, true)]
-    public void IsBreachedBy_Value_ComparesWithThreshold(string text, double value, bool breached) =>
-        Assert.Equal(breached, AlertRule.Parse(text).IsBreachedBy(value));
+    public void HoldsFor_Value_ComparesWithThreshold(string text, double value, bool breached) =>
+        Assert.Equal(breached, AlertRule.Parse(text).HoldsFor(value));
 
     [Fact]
     public void Parse_EveryFigureADriftWindowHas_IsARule()

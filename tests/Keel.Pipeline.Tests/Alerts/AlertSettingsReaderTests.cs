@@ -11,7 +11,7 @@ public sealed class AlertSettingsReaderTests
           alerts:
             - psi(distance) > 0.2
             - drift_share > 0.3
-            - { rule: auc < 0.8, cooldown: 1d }
+            - { rule: auc < 0.8, cooldown: 1d, when: labelled_rows >= 200 }
             - p99_ms > 50
             - missing_rate(Income) > 0.1
           cooldown: 30m
@@ -26,6 +26,8 @@ public sealed class AlertSettingsReaderTests
         Assert.Equal(["psi(distance) > 0.2", "drift_share > 0.3", "auc < 0.8", "p99_ms > 50", "missing_rate(Income) > 0.1"], s.Rules.Select(r => r.Rule.Text));
         Assert.Equal(TimeSpan.FromDays(1), s.Rules[2].Cooldown);
         Assert.Null(s.Rules[0].Cooldown);
+        Assert.Equal(("labelled_rows >= 200", "labelled_rows", ">=", 200.0), (s.Rules[2].When!.Text, s.Rules[2].When!.Figure, s.Rules[2].When!.Operator, s.Rules[2].When!.Threshold));
+        Assert.Null(s.Rules[0].When);
         Assert.Equal(TimeSpan.FromMinutes(30), s.Cooldown);
         Assert.Equal("/work/x/logs/alerts.jsonl", s.LogFile);
         Assert.Equal((new Uri("http://127.0.0.1:9/hook"), TimeSpan.FromSeconds(2), 1, TimeSpan.FromMilliseconds(250)),
@@ -42,6 +44,7 @@ public sealed class AlertSettingsReaderTests
     [InlineData("monitor:\n  webhook: { url: ftp://x }\n", "field 'monitor.webhook.url': expected an absolute http or https URL")]
     [InlineData("monitor:\n  alerts:\n    - { rule: auc < 0.8, cooldwn: 1h }\n", "field 'monitor.alerts[0].cooldwn': unknown field")]
     [InlineData("monitor:\n  alerts: auc < 0.8\n", "field 'monitor.alerts': expected a list")]
+    [InlineData("monitor:\n  alerts:\n    - { rule: auc < 0.8, when: rowz >= 100 }\n", "keel.yaml line 3, field 'monitor.alerts[0].when': unknown figure 'rowz'")]
     public void Parse_BadField_ErrorNamesFileLineAndField(string yaml, string expected) =>
         Assert.Contains(expected, Assert.Throws<KeelInputException>(() => AlertSettingsReader.Parse(yaml, "keel.yaml", "/")).Message, StringComparison.Ordinal);
 }
