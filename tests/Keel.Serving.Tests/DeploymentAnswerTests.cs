@@ -182,34 +182,87 @@ public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : Deployme
     }
 
     [Fact]
-    public async Task ServeDeployment_SeededBanditWithHttpFeedback_MovesTrafficToTheBetterArm()
+    public Task ServeDeployment_SeededBanditWithHttpFeedback_MovesTrafficToTheBetterArm() =>
+        // The challenger converts 70% of the time, the champion 30%.
+        BanditMovesTrafficAsync("endpoint: bandit-http\nstrategy: {bandit: {algorithm: thompson}}\n", (success, _) => success ? "1" : "0");
+
+    [Fact]
+    public Task ServeDeployment_BanditOnCorrectAnswers_TrueLabelsMoveTrafficToTheArmThatIsRight() =>
+        // The feedback is the true label, as monitoring reads it: the challenger's answer is right 70% of the time, the champion's 30%.
+        BanditMovesTrafficAsync("endpoint: bandit-correct\nstrategy: {bandit: {algorithm: thompson, outcome: correct}}\n",
+            (right, answered) => right ? answered.ToUpperInvariant() : answered == "good" ? "bad" : "good");
+
+    /// <summary>300 requests to a seeded bandit whose challenger succeeds 70% of the time and champion 30%; <paramref name="outcome"/>
+    /// writes the feedback from the success and the answered label. Traffic explores first, then follows the challenger.</summary>
+    private async Task BanditMovesTrafficAsync(string yaml, Func<bool, string, string> outcome)
     {
-        const string yaml = """
-            endpoint: bandit-http
+        yaml += """
             champion: credit-risk@champion
             challenger: credit-risk@challenger
-            strategy: {bandit: {algorithm: thompson}}
             guards: {max_p99_ratio: off, max_score_shift: off}
             seed: 11
             """;
         await using var server = await ServeAsync(yaml);
         using var client = new HttpClient { BaseAddress = server.Address };
-        var rewards = new Random(5);
+        var world = new Random(5);
         var arms = new List<string>();
         for (var i = 0; i < 300; i++)
         {
             using var r = await PostAsync(client, i);
             var arm = Arm(r);
             arms.Add(arm);
-            // The challenger converts 70% of the time, the champion 30%.
-            var success = rewards.NextDouble() < (arm == "challenger" ? 0.7 : 0.3);
+            var answered = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions")[0].GetProperty("label").GetString()!;
+            var success = world.NextDouble() < (arm == "challenger" ? 0.7 : 0.3);
             using var fb = await ServedModelFixture.PostAsync(client, "feedback",
-                $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":{{(success ? 1 : 0)}}}""");
+                $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":"{{outcome(success, answered)}}"}""");
             Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
             Assert.Equal(arm, (await ServedModelFixture.JsonAsync(fb)).GetProperty("arm").GetString());
         }
         Assert.True(arms.Take(50).Count(a => a == "challenger") < 45, "early traffic should still explore the champion");
         Assert.InRange(arms.Skip(200).Count(a => a == "challenger") / 100.0, 0.8, 1.0);
+    }
+
+    [Fact]
+    public async Task ServeDeployment_AbOnCorrectAnswersOfLoggedRequests_EachRowJudgedAgainstTheAnswerInTheLog()
+    {
+        const string yaml = """
+            endpoint: ab-correct
+            champion: credit-risk@champion
+            challenger: credit-risk@challenger
+            strategy: {ab: {outcome: correct, baseline_rate: 0.7, minimum_effect: 0.2}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        var logPath = Path.Combine(F.Folder, "ab-correct-predictions.db");
+        // Only the latest request is remembered, so feedback on the others is judged from the answers in the prediction log.
+        await using var server = await DeploymentTesting.ServeAsync(F, yaml, logPath, d => d with { StatePollInterval = Poll, RememberedRequests = 1 });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var answered = new List<(string Id, string Arm, string[] Labels)>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var r = await ServedModelFixture.PostAsync(client, "invocations", F.CsvRows([3 * i, 3 * i + 1, 3 * i + 2]), "text/csv");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var labels = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()!).ToArray();
+            answered.Add((r.Headers.GetValues("Keel-Request-Id").Single(), Arm(r), labels));
+        }
+        await using (var log = await PredictionLogStores.OpenSqliteAsync(logPath))
+            await UntilAsync(async () => await log.GetAsync(answered[^1].Id) is not null);
+        foreach (var (id, arm, labels) in answered)
+        {
+            // Row 0's answer was right, rows 1 and 2 wrong.
+            var truth = labels.Select((l, row) => row == 0 ? l : l == "good" ? "bad" : "good");
+            using var fb = await ServedModelFixture.PostAsync(client, "feedback", $$"""{"request_id":"{{id}}","outcome":[{{string.Join(",", truth.Select(t => $"\"{t}\""))}}]}""");
+            Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
+            Assert.Equal(arm, (await ServedModelFixture.JsonAsync(fb)).GetProperty("arm").GetString());
+        }
+        using var state = await client.GetAsync("admin/deployments/ab-correct");
+        var ab = (await ServedModelFixture.JsonAsync(state)).GetProperty("report").GetProperty("ab");
+        var count = answered.ToLookup(a => a.Arm).ToDictionary(g => g.Key, g => 3 * g.Count());
+        foreach (var arm in new[] { "champion", "challenger" })
+        {
+            var summary = ab.GetProperty(arm);
+            Assert.Equal(count.GetValueOrDefault(arm), summary.GetProperty("count").GetInt64());
+            if (count.ContainsKey(arm)) Assert.Equal(1 / 3.0, summary.GetProperty("mean").GetDouble(), 12);
+        }
     }
 
     [Fact]

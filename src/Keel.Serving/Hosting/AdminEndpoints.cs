@@ -120,7 +120,7 @@ internal static class AdminEndpoints
             // The label is feedback like POST /feedback: it reaches the policy and the prediction log too.
             var log = c.RequestServices.GetService<IPredictionLogStore>();
             var logged = log is null ? null : await log.GetAsync(feedback.RequestId, c.RequestAborted);
-            FeedbackEndpoint.Observe(d, feedback.RequestId, feedback.Outcome, logged);
+            FeedbackEndpoint.Observe(d, feedback.RequestId, feedback.Outcome, logged, item.Row ?? 0);
             // One outcome per row of the request: the labels of its reviewed rows so far, null for the rest.
             if (log is not null) await ReviewFeedback.LogAsync(d.Store, log, feedback.RequestId, feedback.At, c.RequestAborted);
             return Results.Json(feedback, JsonOptions);

@@ -85,7 +85,7 @@ internal sealed class DeploymentRuntime : BackgroundService
     private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentRuntime> _log;
-    private readonly ConcurrentDictionary<string, Arm> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Arm Arm, string[]? Labels)> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _routeOrder = new();
     private readonly bool _remember;
     private readonly SemaphoreSlim _sync = new(1, 1);
@@ -159,6 +159,8 @@ internal sealed class DeploymentRuntime : BackgroundService
         var post = PostProcessor.Create(file);
         CheckRules(post, champion);
         if (challenger is not null) CheckRules(post, challenger);
+        CheckOutcome(file, champion);
+        if (challenger is not null) CheckOutcome(file, challenger);
         var store = options.Store;
         await store.ApplyAsync(RoutingPolicies.ToDeployment(file, options.Text), options.Actor, ct);
         var stored = await store.GetAsync(file.Endpoint, ct) ?? throw new KeelNotFoundException($"deployment '{file.Endpoint}' vanished from the store.");
@@ -176,6 +178,14 @@ internal sealed class DeploymentRuntime : BackgroundService
     {
         var version = await ModelLoader.ResolveAsync(registry, c, ct);
         return await ModelLoader.LoadAsync(artifacts, version, ct);
+    }
+
+    /// <summary>Outcomes judged by whether the answer was right need answers with a label: a classifier.</summary>
+    private static void CheckOutcome(DeploymentFile file, LoadedModel model)
+    {
+        if (file.Strategy.Outcome == OutcomeKind.Correct && file.Strategy.Kind is StrategyKind.Ab or StrategyKind.Bandit && model.Task == TaskKind.Regression)
+            throw new KeelInputException($"strategy.{DeploymentFileReader.Name(file.Strategy.Kind)}.outcome 'correct' needs a classifier's labels, but model '{model.Name}' "
+                + $"version {model.Version.Version} is a regression model; expected outcome binary or (A/B) numeric, a figure the caller sends as feedback.");
     }
 
     /// <summary>Applies the rules to one all-missing row of the model, so a rule that does not fit (unknown class, column, a clamp on a classifier) stops the start.</summary>
@@ -214,17 +224,26 @@ internal sealed class DeploymentRuntime : BackgroundService
         _changes.Writer.TryWrite(change);
     }
 
-    /// <summary>Remembers which arm answered a request, for feedback (A/B and bandit only; bounded, oldest forgotten first).</summary>
-    public void Remember(string requestId, Arm arm)
+    /// <summary>Remembers which arm answered a request, for feedback (A/B and bandit only; bounded, oldest forgotten first), and, when
+    /// outcomes are judged by whether the answer was right, the label it answered per row.</summary>
+    public void Remember(string requestId, Arm arm, Predictions answer)
     {
         if (!_remember) return;
-        _routes[requestId] = arm;
+        _routes[requestId] = (arm, File.Strategy.Outcome == OutcomeKind.Correct ? Labels(answer) : null);
         _routeOrder.Enqueue(requestId);
         while (_routeOrder.Count > _options.RememberedRequests && _routeOrder.TryDequeue(out var old)) _routes.TryRemove(old, out _);
     }
 
-    /// <summary>The arm that answered <paramref name="requestId"/>, when it is remembered.</summary>
-    public bool TryArmOf(string requestId, out Arm arm) => _routes.TryGetValue(requestId, out arm);
+    /// <summary>The arm that answered <paramref name="requestId"/> and, for correct outcomes, its label per row, when remembered.</summary>
+    public bool TryAnswerOf(string requestId, out Arm arm, out IReadOnlyList<string>? labels)
+    {
+        var known = _routes.TryGetValue(requestId, out var route);
+        (arm, labels) = (route.Arm, route.Labels);
+        return known;
+    }
+
+    /// <summary>The class answered per row; null for regression.</summary>
+    private static string[]? Labels(Predictions p) => p.Probabilities is null ? null : [.. p.PredictedClassIndices().Select(k => p.Classes[k])];
 
     /// <summary>Queues answers for review off the hot path; a full queue drops them (counted, logged).</summary>
     public void QueueReview(ReviewItem item)
@@ -329,6 +348,7 @@ internal sealed class DeploymentRuntime : BackgroundService
             if (_challenger is { } current && current.Version.Version == version.Version) return;
             var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
             CheckRules(PostProcessor, loaded);
+            CheckOutcome(File, loaded);
             _challenger = loaded;
             _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
         }

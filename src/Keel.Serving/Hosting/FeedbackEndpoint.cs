@@ -55,7 +55,10 @@ internal static class FeedbackEndpoint
             Arm? arm = null;
             if (deployment is not null)
             {
-                foreach (var value in values.Where(IsValue)) arm = Observe(deployment, requestId, Text(value), logged);
+                for (var row = 0; row < values.Length; row++)
+                {
+                    if (IsValue(values[row])) arm = Observe(deployment, requestId, Text(values[row]), logged, row);
+                }
                 var text = outcome.ValueKind == JsonValueKind.Array ? outcome.GetRawText() : Text(outcome);
                 await deployment.Store.AddFeedbackAsync(new Feedback(requestId, text, at, "api", actor), ctx.RequestAborted);
             }
@@ -70,28 +73,50 @@ internal static class FeedbackEndpoint
         }
     }
 
+    /// <summary>The label of each logged answer row (<c>[{"label": ..., "probabilities": ...}, ...]</c>); null when an answer has none.</summary>
+    internal static string[]? LoggedLabels(string outputsJson)
+    {
+        using var doc = JsonDocument.Parse(outputsJson);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array) return null;
+        var labels = new List<string>();
+        foreach (var answer in doc.RootElement.EnumerateArray())
+        {
+            if (answer.ValueKind != JsonValueKind.Object || !answer.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String) return null;
+            labels.Add(label.GetString()!);
+        }
+        return [.. labels];
+    }
+
     private static bool IsValue(JsonElement e) => e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 
     private static string Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
     /// <summary>
-    /// Gives the outcome to the policy when the arm that answered is known (remembered, or in the log); returns that arm. A numeric A/B
-    /// outcome that is not a number is the caller's error (400), before anything is stored.
+    /// Gives the outcome of the request's row <paramref name="row"/> to the policy when the arm that answered is known (remembered, or in
+    /// the log), with the label it answered there when outcomes are judged by whether the answer was right; returns that arm. A numeric
+    /// A/B outcome that is not a number is the caller's error (400), before anything is stored.
     /// </summary>
-    public static Arm? Observe(DeploymentRuntime deployment, string requestId, string outcome, LoggedPrediction? logged)
+    public static Arm? Observe(DeploymentRuntime deployment, string requestId, string outcome, LoggedPrediction? logged, int row)
     {
-        Arm? arm = deployment.TryArmOf(requestId, out var remembered) ? remembered
-            : logged?.Prediction.Arm switch
+        Arm? arm;
+        IReadOnlyList<string>? labels = null;
+        if (deployment.TryAnswerOf(requestId, out var remembered, out var rememberedLabels)) (arm, labels) = (remembered, rememberedLabels);
+        else
+        {
+            arm = logged?.Prediction.Arm switch
             {
                 ScoringEndpoint.ChallengerArm => Arm.Challenger,
                 "champion" => Arm.Champion,
                 _ => null,
             };
+            if (arm is not null && deployment.File.Strategy.Outcome == OutcomeKind.Correct) labels = LoggedLabels(logged!.Prediction.OutputsJson);
+        }
         if (arm is { } a)
         {
             try
             {
-                if (deployment.Policy.ObserveFeedback(new ArmFeedback(a, outcome)) is { } change) deployment.Record(change);
+                var answered = labels is not null && row < labels.Count ? labels[row] : null;
+                if (deployment.Policy.ObserveFeedback(new ArmFeedback(a, outcome, answered)) is { } change) deployment.Record(change);
             }
             catch (Keel.Core.KeelInputException e)
             {

@@ -16,9 +16,9 @@ internal sealed class AbPolicy : RolloutPolicy
     public AbPolicy(DeploymentFile file, DeploymentState state, RolloutContext context) : base(file, state, context)
     {
         var s = file.Strategy;
-        PlannedPerArm = s.Outcome == OutcomeKind.Binary
-            ? AbStatistics.SampleSizeBinary(s.BaselineRate, s.MinimumEffect, s.Alpha, s.Power)
-            : AbStatistics.SampleSizeNumeric(s.StandardDeviation, s.MinimumEffect, s.Alpha, s.Power);
+        PlannedPerArm = s.Outcome == OutcomeKind.Numeric
+            ? AbStatistics.SampleSizeNumeric(s.StandardDeviation, s.MinimumEffect, s.Alpha, s.Power)
+            : AbStatistics.SampleSizeBinary(s.BaselineRate, s.MinimumEffect, s.Alpha, s.Power);
     }
 
     /// <summary>Outcomes needed per arm before the verdict is shown.</summary>
@@ -31,17 +31,19 @@ internal sealed class AbPolicy : RolloutPolicy
 
     protected override RolloutChange? OnFeedback(ArmFeedback feedback)
     {
-        (feedback.Arm == Arm.Champion ? _champion : _challenger).Add(Reward(File.Strategy, feedback.Outcome));
+        if (Reward(File.Strategy, feedback) is { } reward) (feedback.Arm == Arm.Champion ? _champion : _challenger).Add(reward);
         return null;
     }
 
-    /// <summary>A feedback outcome as a number: 1 or 0 for binary outcomes (1 when it equals the positive value), the value itself for numeric ones.</summary>
-    internal static double Reward(StrategySpec s, string outcome)
+    /// <summary>A feedback outcome as a number: 1 or 0 for binary outcomes (1 when it equals the positive value) and for correct ones (1 when
+    /// it equals the answered label, case ignored; null when the answer is not known), the value itself for numeric ones.</summary>
+    internal static double? Reward(StrategySpec s, ArmFeedback feedback) => s.Outcome switch
     {
-        if (s.Outcome == OutcomeKind.Binary) return string.Equals(outcome, s.Positive, StringComparison.Ordinal) ? 1 : 0;
-        return double.TryParse(outcome, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v : throw new KeelInputException($"feedback outcome '{outcome}': expected a number, because the A/B outcome is numeric");
-    }
+        OutcomeKind.Binary => string.Equals(feedback.Outcome, s.Positive, StringComparison.Ordinal) ? 1 : 0,
+        OutcomeKind.Correct => feedback.Answered is null ? null : string.Equals(feedback.Outcome, feedback.Answered, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
+        _ => double.TryParse(feedback.Outcome, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v : throw new KeelInputException($"feedback outcome '{feedback.Outcome}': expected a number, because the A/B outcome is numeric"),
+    };
 
     protected override RolloutReport ReportLocked(GuardSnapshot guards)
     {
@@ -49,16 +51,17 @@ internal sealed class AbPolicy : RolloutPolicy
         var b = _challenger.Summary();
         AbVerdict? verdict = null;
         if (a.Count >= PlannedPerArm && b.Count >= PlannedPerArm)
-            verdict = File.Strategy.Outcome == OutcomeKind.Binary
-                ? AbStatistics.TwoProportion(a, b, File.Strategy.Alpha)
-                : AbStatistics.Welch(a, b, File.Strategy.Alpha);
+            verdict = File.Strategy.Outcome == OutcomeKind.Numeric
+                ? AbStatistics.Welch(a, b, File.Strategy.Alpha)
+                : AbStatistics.TwoProportion(a, b, File.Strategy.Alpha);
         return new RolloutReport(guards, Ab: new AbReport(PlannedPerArm, a, b, verdict));
     }
 }
 
 /// <summary>
 /// Multi-armed bandit over champion and challenger: Thompson sampling (a Beta(1 + successes, 1 + failures) draw per arm, the higher wins)
-/// or epsilon-greedy (a random arm with probability epsilon, else the higher observed success rate). Rewards are binary, from feedback.
+/// or epsilon-greedy (a random arm with probability epsilon, else the higher observed success rate). Rewards are binary, from feedback: the
+/// positive outcome, or (outcome correct) an answer the feedback's label confirms.
 /// </summary>
 internal sealed class BanditPolicy(DeploymentFile file, DeploymentState state, RolloutContext context) : RolloutPolicy(file, state, context)
 {
@@ -102,7 +105,7 @@ internal sealed class BanditPolicy(DeploymentFile file, DeploymentState state, R
 
     protected override RolloutChange? OnFeedback(ArmFeedback feedback)
     {
-        (feedback.Arm == Arm.Champion ? _champion : _challenger).Add(AbPolicy.Reward(File.Strategy with { Outcome = OutcomeKind.Binary }, feedback.Outcome));
+        if (AbPolicy.Reward(File.Strategy, feedback) is { } reward) (feedback.Arm == Arm.Champion ? _champion : _challenger).Add(reward);
         return null;
     }
 

@@ -78,7 +78,7 @@ public sealed record StrategySpec
     /// <summary>A/B: challenger percentage. Default 50.</summary>
     public double SplitPercent { get; init; } = 50;
 
-    /// <summary>A/B and bandit: the outcome read from feedback. Default binary.</summary>
+    /// <summary>A/B and bandit: how a feedback outcome is read (binary, numeric for A/B, correct). Default binary.</summary>
     public OutcomeKind Outcome { get; init; } = OutcomeKind.Binary;
 
     /// <summary>A/B and bandit, binary outcome: the feedback value that counts as success. Default "1".</summary>
@@ -93,7 +93,8 @@ public sealed record StrategySpec
     /// <summary>A/B: power. Default 0.8.</summary>
     public double Power { get; init; } = 0.8;
 
-    /// <summary>A/B binary: the champion's expected success rate, for the sample size. Default 0.5 (the largest sample).</summary>
+    /// <summary>A/B binary or correct: the champion's expected success rate (for correct: its accuracy), for the sample size. Default 0.5
+    /// (the largest sample).</summary>
     public double BaselineRate { get; init; } = 0.5;
 
     /// <summary>A/B numeric: the outcome's standard deviation, for the sample size. Default 1.</summary>
@@ -109,10 +110,13 @@ public sealed record StrategySpec
 /// <summary>How feedback outcomes are measured.</summary>
 public enum OutcomeKind
 {
-    /// <summary>Success or not (two-proportion z-test; Beta-Bernoulli bandit).</summary>
+    /// <summary>Success or not: the outcome equals <see cref="StrategySpec.Positive"/> (two-proportion z-test; Beta-Bernoulli bandit).</summary>
     Binary,
     /// <summary>A number (Welch's t-test).</summary>
     Numeric,
+    /// <summary>Whether the arm's answer was right: success when the outcome, a true label, equals the class the arm answered for that
+    /// row (case ignored). Classifiers only; judged like <see cref="Binary"/>.</summary>
+    Correct,
 }
 
 /// <summary>Bandit algorithms.</summary>

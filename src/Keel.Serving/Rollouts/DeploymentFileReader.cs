@@ -155,7 +155,7 @@ public static partial class DeploymentFileReader
 
     private static StrategySpec Bandit(YamlFields f, YamlMappingNode o, string field)
     {
-        var k = f.Keys(o, field, "algorithm", "epsilon", "positive");
+        var k = f.Keys(o, field, "algorithm", "epsilon", "positive", "outcome");
         var spec = new StrategySpec { Kind = StrategyKind.Bandit };
         var algorithm = spec.Algorithm;
         if (k.TryGetValue("algorithm", out var a))
@@ -172,6 +172,11 @@ public static partial class DeploymentFileReader
             Algorithm = algorithm,
             Epsilon = k.TryGetValue("epsilon", out var e) ? Between(f, e, $"{field}.epsilon", 0, 1, "a probability above 0 and below 1, e.g. 0.1") : spec.Epsilon,
             Positive = k.TryGetValue("positive", out var p) ? f.String(p, $"{field}.positive") : spec.Positive,
+            Outcome = k.TryGetValue("outcome", out var oc) ? f.Enum<OutcomeKind>(oc, $"{field}.outcome") switch
+            {
+                OutcomeKind.Numeric => throw f.Error(oc, $"{field}.outcome", "expected binary or correct: a bandit's rewards are successes or failures"),
+                var kind => kind,
+            } : spec.Outcome,
         };
     }
 

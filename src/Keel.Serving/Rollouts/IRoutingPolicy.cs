@@ -33,7 +33,9 @@ public sealed record ArmOutcome(string RequestId, Arm Arm, TimeSpan Latency, boo
 /// <summary>The true outcome of a request, from feedback, attributed to the arm that answered it (the prediction log knows which).</summary>
 /// <param name="Arm">The arm that answered the request.</param>
 /// <param name="Outcome">The outcome as given in feedback: a label, or a number in invariant culture.</param>
-public sealed record ArmFeedback(Arm Arm, string Outcome);
+/// <param name="Answered">The label the arm answered for the outcome's row (after post-processing), when the outcome is judged by whether
+/// the answer was right (<see cref="OutcomeKind.Correct"/>); null otherwise or when not known.</param>
+public sealed record ArmFeedback(Arm Arm, string Outcome, string? Answered = null);
 
 /// <summary>A state change the policy made or was asked to make; the host appends it with <see cref="IDeploymentStore.ChangeStateAsync"/>.</summary>
 public sealed record RolloutChange(DeploymentEventKind Kind, DeploymentState To, string Actor, string? Reason);

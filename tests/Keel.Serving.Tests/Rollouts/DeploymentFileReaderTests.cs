@@ -56,6 +56,13 @@ public sealed class DeploymentFileReaderTests
         Assert.Equal("credit", file.Endpoint);
     }
 
+    [Theory]
+    [InlineData("bandit: {outcome: correct}", OutcomeKind.Correct)]
+    [InlineData("ab: {outcome: correct}", OutcomeKind.Correct)]
+    [InlineData("bandit: {algorithm: epsilon_greedy}", OutcomeKind.Binary)]
+    public void Parse_Outcome_ReadForAbAndBandit(string strategy, OutcomeKind expected) =>
+        Assert.Equal(expected, DeploymentFileReader.Parse($"endpoint: e\nchampion: a@champion\nchallenger: a@c\nstrategy: {{{strategy}}}\n", "keel.deploy.yaml").Strategy.Outcome);
+
     [Fact]
     public void Parse_ChampionOnly_StrategyNoneModeFull()
     {
@@ -75,6 +82,8 @@ public sealed class DeploymentFileReaderTests
     [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  canary: {advance_after: {duration: soon}}\n", "field 'strategy.canary.advance_after.duration': expected a duration such as 30s, 10m or 2h, got 'soon'")]
     [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  ab: {power: 1.5}\n", "line 5, field 'strategy.ab.power': expected a probability above 0 and below 1")]
     [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  bandit: {algorithm: ucb}\n", "field 'strategy.bandit.algorithm': expected thompson or epsilon_greedy, got 'ucb'")]
+    [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  bandit: {outcome: numeric}\n", "line 5, field 'strategy.bandit.outcome': expected binary or correct")]
+    [InlineData("endpoint: credit\nchampion: a@champion\nchallenger: a@c\nstrategy:\n  ab: {outcome: right}\n", "line 5, field 'strategy.ab.outcome'")]
     [InlineData("endpoint: credit\nchampion: a@champion\nreview: {below_confidence: 70}\n", "line 3, field 'review.below_confidence': expected a confidence above 0 and below 1")]
     [InlineData("endpoint: credit\nchampion: a@champion\nmode: auto\n", "line 3, field 'mode': expected one of shadow, assist, partial, full, got 'auto'")]
     [InlineData("endpoint: credit\nchampion: a@champion\nguards: {min_p99_gap_ms: -1}\n", "line 3, field 'guards.min_p99_gap_ms': expected a number of milliseconds from 0, got -1")]

@@ -248,6 +248,22 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public void ObserveFeedback_AbOutcomeCorrect_SuccessWhenTheLabelConfirmsTheArmsAnswer()
+    {
+        var p = (AbPolicy)Deploy.Started(Deploy.File("ab: {outcome: correct, baseline_rate: 0.8, minimum_effect: 0.1}"), _time);
+        Assert.Equal(AbStatistics.SampleSizeBinary(0.8, 0.1, 0.05, 0.8), p.PlannedPerArm);
+        // The champion answered 'bad' where the truth was 'good' (wrong) and 'good' where it was 'GOOD' (right: case ignored); the challenger
+        // was right twice. An outcome whose answer is not known counts for neither.
+        p.ObserveFeedback(new ArmFeedback(Arm.Champion, "good", "bad"));
+        p.ObserveFeedback(new ArmFeedback(Arm.Champion, "GOOD", "good"));
+        p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "bad", "bad"));
+        p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "good", "good"));
+        p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "good"));
+        var r = p.Report().Ab!;
+        Assert.Equal((2L, 0.5, 2L, 1.0), (r.Champion.Count, r.Champion.Mean, r.Challenger.Count, r.Challenger.Mean));
+    }
+
+    [Fact]
     public void ObserveFeedback_NumericAbGivenText_ThrowsInputNamingValue()
     {
         var p = Deploy.Started(Deploy.File("ab: {outcome: numeric, standard_deviation: 2, minimum_effect: 0.5}"), _time);
