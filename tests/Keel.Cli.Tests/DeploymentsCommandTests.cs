@@ -36,6 +36,22 @@ public sealed class DeploymentsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ShowAndList_RunningBandit_ShareByRewardsNotTheStored50()
+    {
+        await RegisterTwoVersionsAsync();
+        Assert.Equal(0, (await _cli.RunAsync("deployments", "create", _cli.Write("b.deploy.yaml", "endpoint: b\nchampion: credit-risk@champion\nchallenger: credit-risk:2\nstrategy: bandit\n"))).Exit);
+        await using (var store = await StoreAsync())
+            await store.Deployments.ChangeStateAsync("b", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 50, 0), "keel serve", null);
+
+        var show = await _cli.RunAsync("deployments", "show", "b");
+        var list = await _cli.RunAsync("deployments", "list");
+
+        Assert.Contains("; running, challenger share by rewards, mode full", show.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("50%", show.Console, StringComparison.Ordinal);
+        Assert.Contains("by rewards", list.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreatePromoteRollback_Canary_EveryChangeRecordedWithActorAndReason()
     {
         await RegisterTwoVersionsAsync();

@@ -49,6 +49,35 @@ public sealed class UiOperationsPageTests : UiServerTests
     }
 
     [Fact]
+    public async Task DeploymentPage_RunningBandit_CountsRequestsPerArmFromTheLogInsteadOfAStoredShare()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await F.Store.Deployments.ApplyAsync(new Deployment
+        {
+            Name = "bandit-api", Champion = "credit@champion", Challenger = "credit@challenger", Strategy = "bandit", SpecText = "name: bandit-api",
+            State = new DeploymentState(RolloutPhase.Created, DeploymentMode.Full, 0, 0),
+        }, "ann");
+        await F.Store.Deployments.ChangeStateAsync("bandit-api", DeploymentEventKind.Start, new DeploymentState(RolloutPhase.Running, DeploymentMode.Full, 50, 0), "keel serve", null);
+        // The bandit sent 17 of 20 requests to the champion; a shadow copy is no answer.
+        await using (var log = await PredictionLogStores.OpenSqliteAsync(PredictionLogStores.BesideDatabase(F.Store.DatabasePath)))
+            await log.AppendAsync(Enumerable.Range(0, 21).Select(i => new PredictionRecord
+            {
+                RequestId = $"b{i}", Time = now.AddSeconds(-i), Model = "credit", Version = 1, Arm = i == 20 ? PredictionRecord.ShadowArm : i < 17 ? "champion" : "challenger",
+                Endpoint = "invocations", Deployment = "bandit-api", LatencyMs = 1, Rows = 1, InputsJson = "[{}]", OutputsJson = "[0]",
+            }).ToList());
+
+        var html = await HtmlAsync("ui/deployments/bandit-api");
+
+        Assert.DoesNotContain("id=\"traffic-split\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"requests-by-arm\"", html, StringComparison.Ordinal);
+        var chart = ChartSpec(html, "requests-by-arm");
+        Assert.Equal(["challenger", "champion"], chart.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!));
+        Assert.Equal([3.0, 17.0], chart.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Contains("0 % → by rewards", html, StringComparison.Ordinal);
+        Assert.Contains("<td>by rewards</td>", await HtmlAsync("ui/deployments"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeploymentPage_Promoted_ShowsTheVersionsTheAliasesNameAndThatTheChallengerServes()
     {
         var run = await F.Store.Tracking.CreateRunAsync((await F.Store.Tracking.GetOrCreateExperimentAsync("e")).Id, "train", DateTimeOffset.UtcNow, new Dictionary<string, string>());

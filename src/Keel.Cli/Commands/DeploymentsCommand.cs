@@ -75,12 +75,15 @@ internal static class DeploymentsCommand
             foreach (var h in new[] { "deployment", "strategy", "champion", "challenger", "phase", "challenger share", "mode", "file version", "updated" }) table.AddColumn(h);
             foreach (var d in deployments)
                 table.AddRow(Markup.Escape(d.Name), d.Strategy, Markup.Escape(d.Champion), Markup.Escape(d.Challenger ?? "—"), Text(d.State.Phase),
-                    Format.Number(d.State.ChallengerPercent) + "%", Text(d.State.Mode), d.SpecVersion.ToString(CultureInfo.InvariantCulture), Format.Time(d.UpdatedAt));
+                    Share(d, d.State), Text(d.State.Mode), d.SpecVersion.ToString(CultureInfo.InvariantCulture), Format.Time(d.UpdatedAt));
             o.Context.Console.Write(table);
             return KeelApp.ExitOk;
         });
         return command;
     }
+
+    /// <summary>The challenger's share as stored, or "by rewards" where a running bandit routes by feedback instead.</summary>
+    private static string Share(Deployment d, DeploymentState s) => d.SharesByRewards(s) ? "by rewards" : Format.Number(s.ChallengerPercent) + "%";
 
     private static Command Show(CommandOptions o)
     {
@@ -101,12 +104,12 @@ internal static class DeploymentsCommand
             }
             var c = o.Context.Console;
             static string Named(string reference, int? version) => reference + (version is { } v && !reference.Contains(':', StringComparison.Ordinal) ? $" (v{v})" : "");
-            c.MarkupLineInterpolated($"[bold]{d.Name}[/]: {d.Strategy}, {Named(d.Champion, championVersion)} vs {(d.Challenger is { } ch ? Named(ch, challengerVersion) : "no challenger")}; {Text(d.State.Phase)}, challenger share {Format.Number(d.State.ChallengerPercent)}%, mode {Text(d.State.Mode)}, file version {d.SpecVersion}");
+            c.MarkupLineInterpolated($"[bold]{d.Name}[/]: {d.Strategy}, {Named(d.Champion, championVersion)} vs {(d.Challenger is { } ch ? Named(ch, challengerVersion) : "no challenger")}; {Text(d.State.Phase)}, challenger share {Share(d, d.State)}, mode {Text(d.State.Mode)}, file version {d.SpecVersion}");
             c.Write(new Panel(Markup.Escape(d.SpecText.TrimEnd())).Header($"file version {d.SpecVersion}"));
             var h = new Table().Border(TableBorder.Simple).Title("history");
             foreach (var col in new[] { "when", "event", "phase", "challenger share", "mode", "by", "reason" }) h.AddColumn(col);
             foreach (var e in history)
-                h.AddRow(Format.Time(e.At), Text(e.Kind), Text(e.To.Phase), Format.Number(e.To.ChallengerPercent) + "%", Text(e.To.Mode), Markup.Escape(e.Actor), Markup.Escape(e.Reason ?? ""));
+                h.AddRow(Format.Time(e.At), Text(e.Kind), Text(e.To.Phase), Share(d, e.To), Text(e.To.Mode), Markup.Escape(e.Actor), Markup.Escape(e.Reason ?? ""));
             c.Write(h);
             return KeelApp.ExitOk;
         });

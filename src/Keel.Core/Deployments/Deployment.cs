@@ -62,6 +62,10 @@ public sealed record Deployment
     /// <summary>The strategy name: shadow, canary, blue_green, ab or bandit (none without a challenger).</summary>
     public required string Strategy { get; init; }
 
+    /// <summary>Whether the challenger's share in <paramref name="state"/> is no fixed figure: a running bandit routes by the rewards
+    /// feedback brings, so its stored share (the 50 % it starts from) says nothing of the traffic each arm answers.</summary>
+    public bool SharesByRewards(DeploymentState state) => Strategy == "bandit" && state.Phase == RolloutPhase.Running;
+
     /// <summary>The deployment file's text as created, so post-processing rules are versioned with it.</summary>
     public required string SpecText { get; init; }
 

@@ -34,7 +34,7 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
             Table(["Deployment", "Champion", "Challenger", "Strategy", "Phase", "Mode", "Challenger traffic", "Updated (UTC)"], all.Select(d => new[]
             {
                 $"<a href=\"/ui/deployments/{U(d.Name)}\">{E(d.Name)}</a>", E(d.Champion), E(d.Challenger ?? "–"), E(d.Strategy), E(Lower(d.State.Phase)), E(Lower(d.State.Mode)),
-                Percent(d.State.ChallengerPercent), T(d.UpdatedAt),
+                Share(d, d.State), T(d.UpdatedAt),
             }), "deployments");
         return Page("Deployments", "Deployments", body);
     }
@@ -58,12 +58,20 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
                 + $"{(champion is { } v ? $"version {v}" : "no version")} until `keel retrain` re-arms the deployment or `keel models alias` moves it."));
         if (d.State.Phase == RolloutPhase.RolledBack && d.Challenger is not null)
             body.Append(Note($"Rolled back: the champion answers everything. `keel deployments start {d.Name}` starts a new attempt from the strategy's first step."));
-        body.Append("<div class=\"charts\">")
-            .Append(BarChart("traffic-split", "Traffic split now (% of live requests)", ["champion", "challenger"], [100 - d.State.ChallengerPercent, d.State.ChallengerPercent], "% of traffic"));
+        var byRewards = d.SharesByRewards(d.State);
+        if (byRewards)
+            body.Append(Note("A running bandit routes each request by the rewards feedback has brought, so its share is no set figure: the requests each arm answered are counted from the prediction log below."));
         var now = store.Options.Time.GetUtcNow();
-        var timeline = history.Select(h => new[] { h.At.ToUnixTimeMilliseconds(), h.To.ChallengerPercent }).Append([now.ToUnixTimeMilliseconds(), d.State.ChallengerPercent]).ToList();
-        body.Append(LineChart("rollout-timeline", "Rollout: challenger's share of traffic over time", [new ChartSeries("challenger %", timeline)], "time (UTC)", xTime: true, stepped: true, yRange: (0, 100)));
-        var logged = await LatencyAsync(d, now, ct);
+        var (logged, answered) = await LiveAsync(d, now, ct);
+        body.Append("<div class=\"charts\">");
+        if (!byRewards)
+        {
+            body.Append(BarChart("traffic-split", "Traffic split now (% of live requests)", ["champion", "challenger"], [100 - d.State.ChallengerPercent, d.State.ChallengerPercent], "% of traffic"));
+            var timeline = history.Select(h => new[] { h.At.ToUnixTimeMilliseconds(), h.To.ChallengerPercent }).Append([now.ToUnixTimeMilliseconds(), d.State.ChallengerPercent]).ToList();
+            body.Append(LineChart("rollout-timeline", "Rollout: challenger's share of traffic over time", [new ChartSeries("challenger %", timeline)], "time (UTC)", xTime: true, stepped: true, yRange: (0, 100)));
+        }
+        if (answered.Count > 0)
+            body.Append(BarChart("requests-by-arm", "Requests answered per arm, last 24 h (prediction log)", [.. answered.Keys], [.. answered.Values.Select(n => (double)n)], "requests"));
         if (logged.Count > 0)
             body.Append(LineChart("latency", "Latency p95 per minute, last 24 h (ms)", logged, "time (UTC)", xTime: true,
                 xRange: ((now - LiveWindow).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds())));
@@ -73,7 +81,7 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         body.Append("<h2>Rollout history</h2>").Append(Table(["When (UTC)", "Event", "Phase", "Challenger traffic", "Mode", "By", "Reason"], history.AsEnumerable().Reverse().Select(h => new[]
         {
             T(h.At), E(Lower(h.Kind)), E((h.From is { } f && f.Phase != h.To.Phase ? Lower(f.Phase) + " → " : "") + Lower(h.To.Phase)),
-            (h.From is { } g && g.ChallengerPercent != h.To.ChallengerPercent ? Percent(g.ChallengerPercent) + " → " : "") + Percent(h.To.ChallengerPercent),
+            (h.From is { } g && g.ChallengerPercent != h.To.ChallengerPercent ? Share(d, g) + " → " : "") + Share(d, h.To),
             E(Lower(h.To.Mode)), E(h.Actor), E(h.Reason ?? ""),
         }), "rollout-history"));
         var alerts = await store.Alerts.ListAsync(new AlertQuery { Scope = name, Limit = 50 }, ct);
@@ -84,12 +92,13 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         return Page($"Deployment {name}", "Deployments", body.ToString());
     }
 
-    /// <summary>p95 latency per minute and arm over the last <see cref="LiveWindow"/>, from every request of the deployment in the prediction log
-    /// (none when no log was written).</summary>
-    private async Task<List<ChartSeries>> LatencyAsync(Deployment d, DateTimeOffset now, CancellationToken ct)
+    /// <summary>p95 latency per minute and arm, and the requests each arm answered (shadow copies apart), over the last
+    /// <see cref="LiveWindow"/>, from every request of the deployment in the prediction log (none when no log was written).</summary>
+    private async Task<(List<ChartSeries> Latency, SortedDictionary<string, long> Answered)> LiveAsync(Deployment d, DateTimeOffset now, CancellationToken ct)
     {
+        var answered = new SortedDictionary<string, long>(StringComparer.Ordinal);
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct);
-        if (log is null) return [];
+        if (log is null) return ([], answered);
         var byArm = new SortedDictionary<string, SortedDictionary<long, List<double>>>(StringComparer.Ordinal);
         // The requests this deployment served, whatever model answered them (and those logged before the log recorded deployments, by the
         // champion's model since the deployment was created).
@@ -97,15 +106,16 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
         await foreach (var r in log.ReadLatenciesAsync(query, ct))
         {
             if (!byArm.TryGetValue(r.Arm, out var minutes)) byArm[r.Arm] = minutes = [];
+            if (r.Arm != PredictionRecord.ShadowArm) answered[r.Arm] = answered.GetValueOrDefault(r.Arm) + 1;
             var minute = r.Time.ToUnixTimeMilliseconds() / 60_000;
             if (!minutes.TryGetValue(minute, out var latencies)) minutes[minute] = latencies = [];
             latencies.Add(r.LatencyMs);
         }
-        return byArm.Select(arm => new ChartSeries(arm.Key, arm.Value.Select(m =>
+        return (byArm.Select(arm => new ChartSeries(arm.Key, arm.Value.Select(m =>
         {
             m.Value.Sort();
             return new[] { m.Key * 60_000.0, m.Value[(int)Math.Ceiling(0.95 * m.Value.Count) - 1] };
-        }).ToList())).ToList();
+        }).ToList())).ToList(), answered);
     }
 
     /// <summary>The registered models a deployment routes between: the champion's, and the challenger's when it names another.</summary>
@@ -116,4 +126,7 @@ internal sealed class DeploymentsView(KeelStore store, Access access)
     private static string Lower<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static string Percent(double p) => p.ToString("0.#", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>The challenger's share as stored, or "by rewards" where a running bandit routes by feedback instead.</summary>
+    private static string Share(Deployment d, DeploymentState s) => d.SharesByRewards(s) ? "by rewards" : Percent(s.ChallengerPercent);
 }
