@@ -237,6 +237,30 @@ public sealed class RetrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Retrain_AlertOnADeploymentServingTheModel_AlertTriggerFires()
+    {
+        await RegisterChampionAsync();
+        await using (var setup = await KeelStore.OpenAsync(new StoreOptions { Uri = _cli.StoreFolder }))
+        {
+            // Deployment monitoring (keel monitor --deployment, serve --monitor-every) stores alerts under the deployment's name.
+            await setup.Deployments.ApplyAsync(new Keel.Core.Deployments.Deployment
+            {
+                Name = "shop-api", Champion = "drifty@champion", Strategy = "none", SpecText = "endpoint: shop-api\n",
+                State = new Keel.Core.Deployments.DeploymentState(Keel.Core.Deployments.RolloutPhase.Created, Keel.Core.Deployments.DeploymentMode.Full, 0, 0),
+            }, "tester");
+            await setup.Alerts.AppendAsync(new Keel.Core.Alerts.AlertRecord { Scope = "shop-api", Rule = "drift_share > 0.3", Value = 0.5, Window = "w", At = DateTimeOffset.UtcNow });
+        }
+        _cli.Write("retrain.yaml", Spec("old.csv", "retrain: { trigger: { alert: true }, comparison: { rows: 300 } }"));
+
+        var r = await _cli.RunAsync("retrain", "retrain.yaml", "--model", "drifty@champion", "--json");
+
+        var alert = r.Json().GetProperty("triggers").EnumerateArray().Single();
+        Assert.True(alert.GetProperty("fired").GetBoolean(), alert.GetProperty("detail").GetString());
+        Assert.Contains("1 alert(s) since version 1 was registered, latest 'drift_share > 0.3' on shop-api", alert.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(r.Json().GetProperty("retrained").GetBoolean());
+    }
+
+    [Fact]
     public async Task Retrain_BadPolicyField_Exit1NamingFileLineField()
     {
         await RegisterChampionAsync();

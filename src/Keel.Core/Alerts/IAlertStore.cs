@@ -31,7 +31,8 @@ public sealed record AlertQuery
     /// <summary>Only this scope. Default null: every scope.</summary>
     public string? Scope { get; init; }
 
-    /// <summary>Only alerts about this registered model: scope NAME, NAME@ALIAS or NAME:VERSION. Default null: every scope.</summary>
+    /// <summary>Only alerts about this registered model: scope NAME, NAME@ALIAS or NAME:VERSION, or the name of a deployment whose champion
+    /// or challenger is a version of it (deployment monitoring stores its alerts under the deployment's name). Default null: every scope.</summary>
     public string? Model { get; init; }
 
     /// <summary>Only alerts at or after this time. Default null: from the start.</summary>

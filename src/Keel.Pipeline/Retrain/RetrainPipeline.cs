@@ -84,7 +84,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         var championPredictions = champion.Predict(comparisonTable);
         var labelled = CountLabelled(full, prepared.Spec.Data.Label);
 
-        var triggers = await CheckTriggersAsync(policy, reference, parent, labelled, truth, championPredictions, metric, info, ct);
+        var triggers = await CheckTriggersAsync(policy, parent, labelled, truth, championPredictions, metric, info, ct);
         var fired = triggers.Where(t => t.Fired).ToArray();
         if (fired.Length == 0 && !request.Force)
             return new RetrainOutcome(request.Model, parent.Version, triggers, false, null, null, null, null, null,
@@ -151,7 +151,7 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         return (d, alias, serving.Version == named.Version ? null : serving);
     }
 
-    private async Task<List<TriggerCheck>> CheckTriggersAsync(RetrainPolicy policy, ModelReference reference, ModelVersion parent, int labelled,
+    private async Task<List<TriggerCheck>> CheckTriggersAsync(RetrainPolicy policy, ModelVersion parent, int labelled,
         EncodedLabels truth, Predictions champion, string metric, Core.Metrics.MetricInfo info, CancellationToken ct)
     {
         var t = policy.Triggers;
@@ -163,11 +163,10 @@ public sealed class RetrainPipeline(KeelStore store, TimeProvider time, IProgres
         }
         if (t.Alert)
         {
-            var alerts = (await store.Alerts.ListAsync(new AlertQuery { Since = parent.CreatedAt, Limit = 10_000 }, ct))
-                .Where(a => a.Scope == reference.ToString() || a.Scope == parent.Name || a.Scope.StartsWith(parent.Name + "@", StringComparison.Ordinal)
-                    || a.Scope.StartsWith(parent.Name + ":", StringComparison.Ordinal)).ToArray();
-            checks.Add(new TriggerCheck("alert", alerts.Length > 0, alerts.Length > 0
-                ? $"{alerts.Length} alert(s) since version {parent.Version} was registered, latest '{alerts[0].Rule}' at {alerts[0].At:yyyy-MM-dd HH:mm}Z"
+            // Its scopes: the model, any alias or version of it, and the deployments that serve it.
+            var alerts = await store.Alerts.ListAsync(new AlertQuery { Model = parent.Name, Since = parent.CreatedAt, Limit = 10_000 }, ct);
+            checks.Add(new TriggerCheck("alert", alerts.Count > 0, alerts.Count > 0
+                ? $"{alerts.Count} alert(s) since version {parent.Version} was registered, latest '{alerts[0].Rule}' on {alerts[0].Scope} at {alerts[0].At:yyyy-MM-dd HH:mm}Z"
                 : $"no alert on {parent.Name} since version {parent.Version} was registered"));
         }
         if (t.Schedule is { } every)

@@ -29,11 +29,14 @@ internal sealed class SqliteAlertStore(StoreDatabase db) : IAlertStore
         ArgumentNullException.ThrowIfNull(query);
         // Only the filters given become SQL: PostgreSQL cannot type a parameter that is only ever compared with NULL.
         var where = (query.Scope is null ? "1 = 1" : "scope = $s") + (query.Since is null ? "" : " AND at >= $since")
-            + (query.Model is null ? "" : " AND (scope = $m OR substr(scope, 1, length($m) + 1) IN ($m || '@', $m || ':'))");
+            + (query.Model is null ? "" : $" AND ({OfModel("scope")} OR scope IN (SELECT name FROM deployments WHERE {OfModel("champion")} OR {OfModel("challenger")}))");
         return db.ReadAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) => await conn.QueryAsync(tx,
             $"SELECT {Columns} FROM alerts WHERE {where} ORDER BY id DESC LIMIT $limit;", Read, ct,
             ("$s", query.Scope), ("$since", query.Since is { } t ? TimeText.Write(t) : null), ("$m", query.Model), ("$limit", Math.Max(0, query.Limit))), ct);
     }
+
+    /// <summary>SQL: <paramref name="column"/> names the model $m (NAME, NAME@ALIAS or NAME:VERSION).</summary>
+    private static string OfModel(string column) => $"({column} = $m OR substr({column}, 1, length($m) + 1) IN ($m || '@', $m || ':'))";
 
     public Task<AlertRecord?> LastAsync(string scope, string rule, CancellationToken ct = default) =>
         db.ReadAsync(async (conn, tx) => (await conn.QueryAsync(tx, $"SELECT {Columns} FROM alerts WHERE scope = $s AND rule = $r ORDER BY id DESC LIMIT 1;",

@@ -4,9 +4,9 @@ using Keel.Core.Alerts;
 namespace Keel.Tracking.Tests.Contracts;
 
 /// <summary>Behaviour every <see cref="IAlertStore"/> backend must show. Subclass it with a factory for the backend.</summary>
-public abstract class AlertStoreContract : StoreContract<IAlertStore>
+public abstract class AlertStoreContract : StoreContract<KeelStore>
 {
-    protected IAlertStore Store => Subject;
+    protected IAlertStore Store => Subject.Alerts;
 
     protected static AlertRecord Alert(string scope = "credit-risk@champion", string rule = "psi(distance) > 0.2", double value = 0.31,
         string window = "2026-03-01/2026-03-02", int minutes = 0) =>
@@ -44,6 +44,23 @@ public abstract class AlertStoreContract : StoreContract<IAlertStore>
         for (var i = 0; i < 5; i++) await Store.AppendAsync(Alert(scope: "shop@champion", minutes: 10 + i));
         var credit = await Store.ListAsync(new AlertQuery { Model = "credit", Limit = 3 });
         Assert.Equal(["credit:3", "credit@champion", "credit"], credit.Select(a => a.Scope));
+    }
+
+    [Fact]
+    public async Task List_ByModel_TakesTheDeploymentsThatServeIt()
+    {
+        // Deployment monitoring stores alerts under the deployment's name: 'api' serves credit as champion, 'trial' as challenger.
+        foreach (var (name, champion, challenger) in new[] { ("api", "credit@champion", null), ("trial", "shop:1", "credit:4"), ("other", "creditx@champion", "shop@c") })
+            await Subject.Deployments.ApplyAsync(new Keel.Core.Deployments.Deployment
+            {
+                Name = name, Champion = champion, Challenger = challenger, Strategy = challenger is null ? "none" : "canary", SpecText = "endpoint: " + name,
+                State = new Keel.Core.Deployments.DeploymentState(Keel.Core.Deployments.RolloutPhase.Created, Keel.Core.Deployments.DeploymentMode.Full, 0, 0),
+            }, "ann");
+        foreach (var (scope, minute) in new[] { ("api", 0), ("trial", 1), ("other", 2), ("credit@champion", 3) })
+            await Store.AppendAsync(Alert(scope: scope, minutes: minute));
+
+        Assert.Equal(["credit@champion", "trial", "api"], (await Store.ListAsync(new AlertQuery { Model = "credit" })).Select(a => a.Scope));
+        Assert.Equal(["other", "trial"], (await Store.ListAsync(new AlertQuery { Model = "shop" })).Select(a => a.Scope));
     }
 
     [Fact]

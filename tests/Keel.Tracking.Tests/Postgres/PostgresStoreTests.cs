@@ -88,7 +88,7 @@ public sealed class PostgresAlertStoreTests : AlertStoreContract
 {
     private readonly PostgresStoreScope _scope = new();
 
-    protected override async Task<Keel.Core.Alerts.IAlertStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Alerts;
+    protected override Task<KeelStore> CreateAsync(TimeProvider time) => _scope.OpenAsync(time);
 
     protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 

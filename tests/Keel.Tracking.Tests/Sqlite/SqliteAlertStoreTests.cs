@@ -10,7 +10,7 @@ public sealed class SqliteAlertStoreTests : AlertStoreContract
 {
     private readonly StoreScope _scope = new();
 
-    protected override async Task<IAlertStore> CreateAsync(TimeProvider time) => (await _scope.OpenAsync(time)).Alerts;
+    protected override Task<KeelStore> CreateAsync(TimeProvider time) => _scope.OpenAsync(time);
 
     protected override Task CloseAsync() => _scope.DisposeAsync().AsTask();
 
