@@ -290,17 +290,18 @@ internal sealed class DeploymentRuntime : BackgroundService
         return report.Agreement is { } a ? report with { Agreement = a with { Dropped = _shadows?.Dropped ?? 0 } } : report;
     }
 
-    /// <summary>The outcome's score for guards and agreement: positive-class (second class) probability for binary, highest probability for multiclass, the value for regression; first row.</summary>
-    public static (double Score, string? Label) ScoreOf(Predictions p)
+    /// <summary>The outcome's score for guards and agreement: positive-class (second class) probability for binary, highest probability for
+    /// multiclass (then <c>Multiclass</c>), the value for regression; first row.</summary>
+    public static (double Score, string? Label, bool Multiclass) ScoreOf(Predictions p)
     {
-        if (p.Count == 0) return (double.NaN, null);
+        if (p.Count == 0) return (double.NaN, null, false);
         if (p.Probabilities is { } probabilities)
         {
             var k = p.PredictedClassIndices()[0];
             var row = probabilities[0];
-            return (row.Length == 2 ? row[1] : row[k], p.Classes[k]);
+            return (row.Length == 2 ? row[1] : row[k], p.Classes[k], row.Length > 2);
         }
-        return (p.Values![0], null);
+        return (p.Values![0], null, false);
     }
 
     /// <summary>

@@ -52,8 +52,8 @@ internal sealed partial class ScoringEndpoint
                     d.BeforePredict?.Invoke(ChallengerArm);
                     var bound = SameSchemaCached(champion, challenger) ? table : BindBody(body, challenger, endpoint).Table;
                     predictions = challenger.Predict(bound);
-                    var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-                    d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label));
+                    var (score, label, multiclass) = DeploymentRuntime.ScoreOf(predictions);
+                    d.Observe(new ArmOutcome(requestId, Arm.Challenger, Stopwatch.GetElapsedTime(t0), false, score, label, multiclass));
                     model = challenger;
                     arm = Arm.Challenger;
                     armName = ChallengerArm;
@@ -79,8 +79,8 @@ internal sealed partial class ScoringEndpoint
                 {
                     throw RequestException.Bad(e.Message);
                 }
-                var (score, label) = DeploymentRuntime.ScoreOf(predictions);
-                championOutcome = new ArmOutcome(requestId, Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label);
+                var (score, label, multiclass) = DeploymentRuntime.ScoreOf(predictions);
+                championOutcome = new ArmOutcome(requestId, Arm.Champion, Stopwatch.GetElapsedTime(t0), false, score, label, multiclass);
                 d.Observe(championOutcome);
             }
             var (answer, notes) = Annotate(d, mode, table, predictions);
@@ -219,9 +219,9 @@ internal sealed partial class ScoringEndpoint
         {
             if (copies[i] is not { } copy || answers[i] is not { } predictions) continue;
             var share = elapsed * ((double)copy.Count / rows);
-            var (score, label) = DeploymentRuntime.ScoreOf(predictions);
+            var (score, label, multiclass) = DeploymentRuntime.ScoreOf(predictions);
             var requestId = copy.ChampionOutcome.RequestId;
-            d.ObserveShadow(copy.ChampionOutcome, new ArmOutcome(requestId, Arm.Challenger, share, false, score, label));
+            d.ObserveShadow(copy.ChampionOutcome, new ArmOutcome(requestId, Arm.Challenger, share, false, score, label, multiclass));
             series.Latency.Observe(share.TotalSeconds);
             series.Answered(copy.Endpoint).Inc();
             series.Observe(copy.Rows, copy.FirstRow, copy.Count, predictions);

@@ -28,7 +28,9 @@ public sealed record RouteDecision(Arm Primary, Arm? Shadow = null);
 /// <param name="Failed">Whether the arm failed (an exception or a 5xx), not the caller's bad input.</param>
 /// <param name="Score">The answer's score: positive-class probability (binary), highest probability (multiclass), value (regression); NaN when failed.</param>
 /// <param name="Label">The answer's label (classification), for agreement; null for regression or failures.</param>
-public sealed record ArmOutcome(string RequestId, Arm Arm, TimeSpan Latency, bool Failed, double Score, string? Label = null);
+/// <param name="Multiclass">Whether the answer is a multiclass classifier's: its score is a confidence, so the score-shift guard compares
+/// the predicted classes' distribution instead.</param>
+public sealed record ArmOutcome(string RequestId, Arm Arm, TimeSpan Latency, bool Failed, double Score, string? Label = null, bool Multiclass = false);
 
 /// <summary>The true outcome of a request, from feedback, attributed to the arm that answered it (the prediction log knows which).</summary>
 /// <param name="Arm">The arm that answered the request.</param>
