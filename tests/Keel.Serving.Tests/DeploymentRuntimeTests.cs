@@ -74,6 +74,43 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
     }
 
     [Fact]
+    public async Task StoreChange_ChallengerAliasMovedDuringAnAbTest_TheOldVersionsOutcomesNoLongerCount()
+    {
+        const string yaml = """
+            endpoint: ab-moved
+            champion: credit-risk@champion
+            challenger: credit-risk@trial
+            strategy: {ab: {split: 50}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        await F.Store.Registry.SetAliasAsync("credit-risk", "trial", F.Champion.Version, "tester", null);
+        await using var server = await ServeAsync(yaml);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        async Task<JsonElement> Ab()
+        {
+            using var r = await client.GetAsync("admin/deployments/ab-moved");
+            return (await ServedModelFixture.JsonAsync(r)).GetProperty("report").GetProperty("ab");
+        }
+        var answered = new Dictionary<string, int> { ["champion"] = 0, ["challenger"] = 0 };
+        for (var i = 0; i < 40; i++)
+        {
+            using var r = await PostAsync(client, i, "user-" + i);
+            answered[Arm(r)]++;
+            using var fb = await ServedModelFixture.PostAsync(client, "feedback", $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":"1"}""");
+            Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
+        }
+        Assert.Equal(answered["challenger"], (await Ab()).GetProperty("challenger").GetProperty("count").GetInt64());
+
+        // Another version becomes the trial; the server resolves the alias again when it next adopts a state from the store.
+        var next = await F.Store.Registry.RegisterAsync(F.Champion);
+        await F.Store.Registry.SetAliasAsync("credit-risk", "trial", next.Version, "tester", null);
+        await ChangeInStoreAsync("ab-moved", DeploymentEventKind.Mode, s => s with { Mode = DeploymentMode.Assist }, "reviewers in");
+        await UntilAsync(async () => (await Ab()).GetProperty("challenger").GetProperty("count").GetInt64() == 0);
+
+        Assert.Equal(answered["champion"], (await Ab()).GetProperty("champion").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
     public async Task AdminPromote_OnOneReplica_TheOtherReplicaFollowsFromTheStore()
     {
         const string yaml = """

@@ -350,7 +350,10 @@ internal sealed class DeploymentRuntime : BackgroundService
             var loaded = await ModelLoader.LoadAsync(_artifacts, version, ct);
             CheckRules(PostProcessor, loaded);
             CheckOutcome(File, loaded);
+            var replaced = _challenger is not null;
             _challenger = loaded;
+            // What was learnt of the version before (guard window, A/B outcomes, bandit rewards) must not judge this one.
+            if (replaced) Policy.ChallengerReplaced();
             _log.LogInformation("Deployment {Endpoint}: challenger {Reference} now version {Version}", File.Endpoint, reference, version.Version);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -10,8 +10,8 @@ namespace Keel.Serving.Rollouts;
 /// </summary>
 internal sealed class AbPolicy : RolloutPolicy
 {
-    private readonly OutcomeTally _champion = new();
-    private readonly OutcomeTally _challenger = new();
+    private OutcomeTally _champion = new();
+    private OutcomeTally _challenger = new();
 
     public AbPolicy(DeploymentFile file, DeploymentState state, RolloutContext context) : base(file, state, context)
     {
@@ -25,6 +25,11 @@ internal sealed class AbPolicy : RolloutPolicy
     public long PlannedPerArm { get; }
 
     protected override double StartPercent => File.Strategy.SplitPercent;
+
+    /// <summary>A new attempt is a new test: the last attempt's outcomes (perhaps of another challenger) do not count towards it.</summary>
+    protected override void OnStart() => (_champion, _challenger) = (new(), new());
+
+    protected override void OnChallengerReplaced() => _challenger = new();
 
     protected override RouteDecision RouteRunning(RequestContext request) =>
         new(Router.ToChallenger(request.RoutingKey, Current.ChallengerPercent) ? Arm.Challenger : Arm.Champion);
@@ -65,14 +70,21 @@ internal sealed class AbPolicy : RolloutPolicy
 /// </summary>
 internal sealed class BanditPolicy(DeploymentFile file, DeploymentState state, RolloutContext context) : RolloutPolicy(file, state, context)
 {
-    private readonly OutcomeTally _champion = new();
-    private readonly OutcomeTally _challenger = new();
+    private OutcomeTally _champion = new();
+    private OutcomeTally _challenger = new();
     private long _championRouted;
     private long _challengerRouted;
 
     protected override double StartPercent => 50;
 
-    protected override void OnStart() => _championRouted = _challengerRouted = 0;
+    /// <summary>A new attempt learns afresh: the last attempt's rewards (perhaps of another challenger) would steer its traffic.</summary>
+    protected override void OnStart()
+    {
+        _championRouted = _challengerRouted = 0;
+        (_champion, _challenger) = (new(), new());
+    }
+
+    protected override void OnChallengerReplaced() => _challenger = new();
 
     protected override RouteDecision RouteRunning(RequestContext request)
     {

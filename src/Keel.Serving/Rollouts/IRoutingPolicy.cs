@@ -82,6 +82,10 @@ public interface IRoutingPolicy
     /// <summary>Takes a state changed elsewhere (e.g. <c>keel deployments promote</c> on the store) without recording anything.</summary>
     void Adopt(DeploymentState state);
 
+    /// <summary>Another version now answers as the challenger (its alias moved): the evidence about the one before it (its guard window,
+    /// A/B outcomes, bandit rewards) no longer counts; the champion's and the state stay.</summary>
+    void ChallengerReplaced();
+
     /// <summary>What the policy has seen: guard figures, shadow agreement, A/B plan and verdict, bandit arms.</summary>
     RolloutReport Report();
 }

@@ -157,6 +157,18 @@ internal abstract class RolloutPolicy : IRoutingPolicy
         }
     }
 
+    public void ChallengerReplaced()
+    {
+        lock (Gate)
+        {
+            Guards.ResetChallenger();
+            OnChallengerReplaced();
+        }
+    }
+
+    /// <summary>Called under the lock when another version became the challenger: forget what was learnt of the one before. Default: nothing.</summary>
+    protected virtual void OnChallengerReplaced() { }
+
     public RolloutReport Report()
     {
         lock (Gate) return ReportLocked(Guards.Snapshot());

@@ -263,6 +263,52 @@ public sealed class RoutingPolicyTests
         Assert.Equal((2L, 0.5, 2L, 1.0), (r.Champion.Count, r.Champion.Mean, r.Challenger.Count, r.Challenger.Mean));
     }
 
+    [Theory]
+    [InlineData("ab: {split: 50}", false)]
+    [InlineData("bandit", false)]
+    [InlineData("ab: {split: 50}", true)]
+    [InlineData("bandit", true)]
+    public void NewAttempt_AbOrBandit_OutcomesOfTheLastAttemptNoLongerCount(string strategy, bool startedElsewhere)
+    {
+        var p = Deploy.Started(Deploy.File(strategy), _time);
+        for (var i = 0; i < 30; i++)
+        {
+            p.ObserveFeedback(new ArmFeedback(Arm.Champion, "1"));
+            p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "0"));
+        }
+        p.Rollback("ann", "wrong features");
+        // A new attempt, started here or by another process (`keel deployments start`, `keel retrain` re-arming it).
+        if (startedElsewhere) p.Adopt(p.State with { Phase = RolloutPhase.Running, ChallengerPercent = 50 });
+        else p.Start("ann");
+        p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "1"));
+
+        var r = p.Report();
+        var (champion, challenger) = r.Ab is { } ab ? (ab.Champion, ab.Challenger) : (r.Bandit!.Champion, r.Bandit.Challenger);
+        Assert.Equal((0L, 1L, 1.0), (champion.Count, challenger.Count, challenger.Mean));
+    }
+
+    [Theory]
+    [InlineData("ab: {split: 50}")]
+    [InlineData("bandit")]
+    public void ChallengerReplaced_AbOrBandit_ItsOutcomesAndGuardWindowStartAgainTheChampionsStay(string strategy)
+    {
+        var p = Deploy.Started(Deploy.File(strategy), _time);
+        for (var i = 0; i < 30; i++)
+        {
+            p.ObserveFeedback(new ArmFeedback(Arm.Champion, "1"));
+            p.ObserveFeedback(new ArmFeedback(Arm.Challenger, "0"));
+            p.Observe(Deploy.Ok($"c{i}", Arm.Challenger, 0.3));
+        }
+
+        p.ChallengerReplaced();
+
+        var r = p.Report();
+        var (champion, challenger) = r.Ab is { } ab ? (ab.Champion, ab.Challenger) : (r.Bandit!.Champion, r.Bandit.Challenger);
+        Assert.Equal((30L, 0L), (champion.Count, challenger.Count));
+        Assert.Equal(0, r.Guards.ChallengerRequests);
+        Assert.Equal(RolloutPhase.Running, p.Phase());
+    }
+
     [Fact]
     public void ObserveFeedback_NumericAbGivenText_ThrowsInputNamingValue()
     {
