@@ -134,7 +134,7 @@ public sealed class MonitorCommandTests
 public sealed class MonitorDeploymentTests
 {
     /// <summary>shop trained on January's file, registered as shop@champion and deployed by the file <paramref name="deployment"/>.</summary>
-    private static async Task<CliHarness> DeployedAsync(string deployment)
+    internal static async Task<CliHarness> DeployedAsync(string deployment)
     {
         var h = new CliHarness();
         File.Copy(CliHarness.Sample("monitoring/shop-train.csv"), Path.Combine(h.Folder, "shop-train.csv"));

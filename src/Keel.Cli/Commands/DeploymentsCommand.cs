@@ -23,6 +23,7 @@ internal static class DeploymentsCommand
         deployments.Subcommands.Add(Promote(o));
         deployments.Subcommands.Add(Rollback(o));
         deployments.Subcommands.Add(Mode(o));
+        deployments.Subcommands.Add(Export(o));
         return deployments;
     }
 
@@ -191,6 +192,41 @@ internal static class DeploymentsCommand
             var d = await RequireAsync(store.Deployments, result.GetValue(name)!, ct);
             var e = await store.Deployments.ChangeStateAsync(d.Name, DeploymentEventKind.Mode, d.State with { Mode = m }, Actor(o), result.GetValue(reason), ct);
             return Print(o, e, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command Export(CommandOptions o)
+    {
+        var json = CommandOptions.JsonOption();
+        var name = new Argument<string>("name") { Description = "Deployment name" };
+        var output = new Option<string>("--output") { Description = "The file to write: .csv or .jsonl", Required = true };
+        var from = new Option<string?>("--from") { Description = "Only requests from this time on, e.g. 2026-11-20 (UTC unless an offset is named)" };
+        var to = new Option<string?>("--to") { Description = "Only requests before this time" };
+        var arm = new Option<string?>("--arm") { Description = "Only the requests this arm answered: champion or challenger" };
+        var all = new Option<bool>("--all") { Description = "Write rows without feedback too, their label empty (default: labelled rows only)" };
+        var label = new Option<string?>("--label") { Description = "The outcome column's name (default: the label column the serving model was trained on)" };
+        var time = new Option<string?>("--time-column") { Description = "Also write each row's request time (ISO 8601, UTC) into a column of this name" };
+        var command = new Command("export", "Write a deployment's logged requests with their feedback as a labelled table (production data with natural labels, for keel retrain)")
+            { name, output, from, to, arm, all, label, time, json };
+        command.SetAction(async (result, ct) =>
+        {
+            if (result.GetValue(arm) is { } a && a is not ("champion" or "challenger")) throw new KeelInputException($"--arm '{a}': expected champion or challenger.");
+            await using var store = await o.OpenForReadingAsync(result, ct);
+            var r = await Keel.Pipeline.Monitor.LogExport.RunAsync(store, new Keel.Pipeline.Monitor.LogExportRequest
+            {
+                Deployment = result.GetValue(name)!, Output = o.Context.Resolve(result.GetValue(output)!),
+                From = MonitorCommand.Time(result.GetValue(from), "--from"), To = MonitorCommand.Time(result.GetValue(to), "--to"),
+                Arm = result.GetValue(arm), All = result.GetValue(all), Label = result.GetValue(label), TimeColumn = result.GetValue(time),
+            }, ct);
+            if (result.GetValue(json))
+            {
+                Json.Write(o.Context.Out, new { path = r.Path, requests = r.Requests, rows = r.Rows, labelled = r.Labelled, label = r.Label });
+                return KeelApp.ExitOk;
+            }
+            o.Context.Console.MarkupLineInterpolated($"Wrote {r.Rows:N0} row(s) of {r.Requests:N0} logged request(s), {r.Labelled:N0} labelled (column {r.Label}), to {r.Path}");
+            if (r.Rows == 0) o.Context.Console.MarkupLine("[yellow]No row had feedback yet: `POST /feedback` or `keel review label` gives outcomes; --all writes the unlabelled rows.[/]");
+            return KeelApp.ExitOk;
         });
         return command;
     }

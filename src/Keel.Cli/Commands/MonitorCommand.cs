@@ -88,7 +88,7 @@ internal static class MonitorCommand
     }
 
     /// <summary>An ISO 8601 date or time, UTC unless it names an offset.</summary>
-    private static DateTimeOffset? Time(string? text, string option) => text is null ? null
+    internal static DateTimeOffset? Time(string? text, string option) => text is null ? null
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
         : throw new KeelInputException($"{option} '{text}': expected an ISO 8601 date or time, e.g. 2026-11-20 or 2026-11-20T06:00:00Z.");
 

@@ -81,6 +81,28 @@ public static class FeedbackJoin
             new Predictions { Task = TaskKind.Regression, Values = [.. values] }, times, unlabelled);
     }
 
+    /// <summary>The outcome of each row of one logged request as a value of a labelled table: the model's class name (classification,
+    /// matched as <see cref="Join"/> matches it) or the number (regression); null for a row without one. Null when the request has no
+    /// feedback.</summary>
+    /// <exception cref="KeelInputException">As <see cref="Join"/>: an outcome the model cannot have, or one count of outcomes for another
+    /// of rows.</exception>
+    public static object?[]? Outcomes(LoggedPrediction logged)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        if (logged.Feedback.Count == 0) return null;
+        var labelled = Join([logged]);
+        using var outcome = JsonDocument.Parse(logged.Feedback[^1].OutcomeJson);
+        var truths = outcome.RootElement.ValueKind == JsonValueKind.Array ? outcome.RootElement.EnumerateArray().ToArray() : [outcome.RootElement];
+        var rows = new object?[truths.Length];
+        for (int r = 0, k = 0; r < rows.Length; r++)
+        {
+            if (truths[r].ValueKind == JsonValueKind.Null) continue;
+            rows[r] = labelled.Truth.ClassIndices is { } classes ? labelled.Truth.Classes[classes[k]] : labelled.Truth.Values![k];
+            k++;
+        }
+        return rows;
+    }
+
     /// <summary>Every logged prediction, labelled or not, in log order (what CBPE estimates from before labels come).</summary>
     public static Predictions AllPredictions(IReadOnlyList<LoggedPrediction> logged)
     {
