@@ -222,6 +222,53 @@ public sealed class DeploymentAnswerTests(ServedModelFixture fixture) : Deployme
         Assert.InRange(arms.Skip(200).Count(a => a == "challenger") / 100.0, 0.8, 1.0);
     }
 
+    [Theory]
+    [InlineData("ab: {split: 50, outcome: correct}", "ab")]
+    [InlineData("bandit: {outcome: correct}", "bandit")]
+    public async Task ServeDeployment_Restarted_TheAttemptsOutcomesAreReadAgainFromTheLog(string strategy, string report)
+    {
+        var yaml = $"endpoint: restart-{report}\nchampion: credit-risk@champion\nchallenger: credit-risk@challenger\nstrategy: {{{strategy}}}\n"
+            + "guards: {max_p99_ratio: off, max_score_shift: off}\n";
+        var logPath = Path.Combine(F.Folder, $"restart-{report}-predictions.db");
+        async Task<(long Champion, double ChampionMean, long Challenger, double ChallengerMean)> Figures(HttpClient client)
+        {
+            using var r = await client.GetAsync($"admin/deployments/restart-{report}");
+            var arms = (await ServedModelFixture.JsonAsync(r)).GetProperty("report").GetProperty(report);
+            var (a, b) = (arms.GetProperty("champion"), arms.GetProperty("challenger"));
+            return (a.GetProperty("count").GetInt64(), a.GetProperty("count").GetInt64() == 0 ? 0 : a.GetProperty("mean").GetDouble(),
+                b.GetProperty("count").GetInt64(), b.GetProperty("count").GetInt64() == 0 ? 0 : b.GetProperty("mean").GetDouble());
+        }
+        // The attempt's start event is stamped by the store's clock (the system's here) and requests by the server's (the fake one, days
+        // behind): bring the server's past it, as one clock would be.
+        if (F.Clock.GetUtcNow() < DateTimeOffset.UtcNow) F.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        F.Clock.Advance(TimeSpan.FromMinutes(1));
+        (long, double, long, double) before;
+        await using (var server = await ServeAsync(yaml, logPath))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+            for (var i = 0; i < 30; i++)
+            {
+                using var r = await PostAsync(client, i);
+                var answered = (await ServedModelFixture.JsonAsync(r)).GetProperty("predictions")[0].GetProperty("label").GetString()!;
+                // Two answers in three were right.
+                var truth = i % 3 == 0 ? (answered == "good" ? "bad" : "good") : answered;
+                using var fb = await ServedModelFixture.PostAsync(client, "feedback", $$"""{"request_id":"{{r.Headers.GetValues("Keel-Request-Id").Single()}}","outcome":"{{truth}}"}""");
+                Assert.Equal(HttpStatusCode.OK, fb.StatusCode);
+            }
+            before = await Figures(client);
+        }
+        Assert.Equal(30, before.Item1 + before.Item3);
+
+        await using var again = await ServeAsync(yaml, logPath);
+        using var next = new HttpClient { BaseAddress = again.Address };
+
+        var after = await Figures(next);
+        Assert.Equal(before.Item1, after.Champion);
+        Assert.Equal(before.Item3, after.Challenger);
+        Assert.Equal(before.Item2, after.ChampionMean, 12);
+        Assert.Equal(before.Item4, after.ChallengerMean, 12);
+    }
+
     [Fact]
     public async Task ServeDeployment_AbOnCorrectAnswersOfLoggedRequests_EachRowJudgedAgainstTheAnswerInTheLog()
     {

@@ -5,6 +5,7 @@ using Keel.Core.Artifacts;
 using Keel.Core.Data;
 using Keel.Core.Deployments;
 using Keel.Core.Models;
+using Keel.Core.PredictionLog;
 using Keel.Core.Registry;
 using Keel.Data.Binding;
 using Keel.Pipeline.Predict;
@@ -178,6 +179,46 @@ internal sealed class DeploymentRuntime : BackgroundService
     {
         var version = await ModelLoader.ResolveAsync(registry, c, ct);
         return await ModelLoader.LoadAsync(artifacts, version, ct);
+    }
+
+    /// <summary>
+    /// Gives the policy the feedback its current attempt received before this server started: an A/B test's outcomes and a bandit's rewards
+    /// are kept in memory, so a restart would otherwise begin the test again. Reads the deployment's logged requests since the attempt's
+    /// start event with their latest outcomes (the current challenger version's only, as when its alias moves); returns how many outcomes.
+    /// </summary>
+    public async Task<int> ReplayFeedbackAsync(IPredictionLogStore log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (File.Strategy.Kind is not (StrategyKind.Ab or StrategyKind.Bandit) || Policy.State.Phase != RolloutPhase.Running) return 0;
+        var d = await Store.GetAsync(File.Endpoint, ct);
+        var started = (await Store.GetHistoryAsync(File.Endpoint, ct)).LastOrDefault(e => e.Kind == DeploymentEventKind.Start)?.At;
+        if (d is null || started is null) return 0;
+        var query = PredictionQuery.Of(d) with { From = started, Limit = int.MaxValue, ExcludeArm = PredictionRecord.ShadowArm };
+        var replayed = 0;
+        await foreach (var logged in log.ReadAsync(query, ct))
+        {
+            var p = logged.Prediction;
+            if (logged.Feedback.Count == 0 || (p.Arm == ScoringEndpoint.ChallengerArm && p.Version != _challenger?.Version.Version)) continue;
+            using var outcome = System.Text.Json.JsonDocument.Parse(logged.Feedback[^1].OutcomeJson);
+            var root = outcome.RootElement;
+            var rows = root.ValueKind == System.Text.Json.JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
+            for (var row = 0; row < rows.Length; row++)
+            {
+                if (!FeedbackEndpoint.IsValue(rows[row])) continue;
+                try
+                {
+                    FeedbackEndpoint.Observe(this, p.RequestId, FeedbackEndpoint.Text(rows[row]), logged, row);
+                    replayed++;
+                }
+                catch (Keel.Serving.Requests.RequestException)
+                {
+                    // An outcome the policy cannot read (refused when it came, so not normally logged): it counts for nothing.
+                }
+            }
+        }
+        if (replayed > 0)
+            _log.LogInformation("Deployment {Endpoint}: {Count} feedback outcomes of this attempt (since {Started:u}) read again from the prediction log", File.Endpoint, replayed, started);
+        return replayed;
     }
 
     /// <summary>Outcomes judged by whether the answer was right need answers with a label: a classifier.</summary>

@@ -87,9 +87,9 @@ internal static class FeedbackEndpoint
         return [.. labels];
     }
 
-    private static bool IsValue(JsonElement e) => e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+    internal static bool IsValue(JsonElement e) => e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 
-    private static string Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
+    internal static string Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
     /// <summary>
     /// Gives the outcome of the request's row <paramref name="row"/> to the policy when the arm that answered is known (remembered, or in

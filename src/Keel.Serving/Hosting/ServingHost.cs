@@ -123,8 +123,11 @@ public sealed class ServingHost : IAsyncDisposable
             };
             catalog.ReloadFailed += name => metrics.ReloadFailures.WithLabels(name).Inc();
             if (deployment is not null)
+            {
                 runtime = await DeploymentRuntime.CreateAsync(deployment, catalog.Current(deployment.File.Champion.Name)!, registry, artifacts, time,
                     app.Services.GetRequiredService<ILogger<DeploymentRuntime>>(), ct);
+                if (log is not null) await runtime.ReplayFeedbackAsync(log, ct);
+            }
             Map(app, metrics, auth, runtime);
             try
             {
