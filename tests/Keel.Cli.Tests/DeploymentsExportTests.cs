@@ -48,7 +48,7 @@ public sealed class DeploymentsExportTests
     {
         using var h = await LoggedAsync();
 
-        var r = await h.RunAsync("deployments", "export", "shop", "--output", "prod.jsonl", "--all", "--label", "outcome", "--json");
+        var r = await h.RunAsync("deployments", "export", "shop", "--output", "prod.jsonl", "--rows", "all", "--label", "outcome", "--json");
 
         Assert.True(r.Exit == 0, r.Error);
         Assert.Equal((5, 3), (r.Json().GetProperty("rows").GetInt32(), r.Json().GetProperty("labelled").GetInt32()));
@@ -70,7 +70,19 @@ public sealed class DeploymentsExportTests
         Assert.False(File.Exists(Path.Combine(h.Folder, "prod.csv.part")));
     }
 
+    [Fact]
+    public async Task Export_Unlabelled_ThePoolWaitingForOutcomes()
+    {
+        using var h = await LoggedAsync();
+
+        var r = await h.RunAsync("deployments", "export", "shop", "--output", "pool.csv", "--rows", "unlabelled");
+
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.Equal(["amount,age,channel,country,churn", "20,40,\"app, mobile\",NO,", "50,40,web,NO,"], File.ReadAllLines(Path.Combine(h.Folder, "pool.csv")));
+    }
+
     [Theory]
+    [InlineData("--rows", "some", "--rows 'some': expected labelled, unlabelled or all")]
     [InlineData("--label", "amount", "--label amount: the logged requests already have a field of that name")]
     [InlineData("--time-column", "age", "--time-column age: the logged requests already have a field of that name")]
     [InlineData("--arm", "both", "--arm 'both': expected champion or challenger")]

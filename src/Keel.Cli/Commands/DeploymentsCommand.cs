@@ -204,20 +204,27 @@ internal static class DeploymentsCommand
         var from = new Option<string?>("--from") { Description = "Only requests from this time on, e.g. 2026-11-20 (UTC unless an offset is named)" };
         var to = new Option<string?>("--to") { Description = "Only requests before this time" };
         var arm = new Option<string?>("--arm") { Description = "Only the requests this arm answered: champion or challenger" };
-        var all = new Option<bool>("--all") { Description = "Write rows without feedback too, their label empty (default: labelled rows only)" };
+        var rows = new Option<string>("--rows") { Description = "labelled (with an outcome), unlabelled (a pool for keel label suggest) or all; a row without an outcome has its label empty", DefaultValueFactory = _ => "labelled" };
         var label = new Option<string?>("--label") { Description = "The outcome column's name (default: the label column the serving model was trained on)" };
         var time = new Option<string?>("--time-column") { Description = "Also write each row's request time (ISO 8601, UTC) into a column of this name" };
         var command = new Command("export", "Write a deployment's logged requests with their feedback as a labelled table (production data with natural labels, for keel retrain)")
-            { name, output, from, to, arm, all, label, time, json };
+            { name, output, from, to, arm, rows, label, time, json };
         command.SetAction(async (result, ct) =>
         {
             if (result.GetValue(arm) is { } a && a is not ("champion" or "challenger")) throw new KeelInputException($"--arm '{a}': expected champion or challenger.");
+            var which = result.GetValue(rows) switch
+            {
+                "labelled" => Keel.Pipeline.Monitor.ExportedRows.Labelled,
+                "unlabelled" => Keel.Pipeline.Monitor.ExportedRows.Unlabelled,
+                "all" => Keel.Pipeline.Monitor.ExportedRows.All,
+                var x => throw new KeelInputException($"--rows '{x}': expected labelled, unlabelled or all."),
+            };
             await using var store = await o.OpenForReadingAsync(result, ct);
             var r = await Keel.Pipeline.Monitor.LogExport.RunAsync(store, new Keel.Pipeline.Monitor.LogExportRequest
             {
                 Deployment = result.GetValue(name)!, Output = o.Context.Resolve(result.GetValue(output)!),
                 From = MonitorCommand.Time(result.GetValue(from), "--from"), To = MonitorCommand.Time(result.GetValue(to), "--to"),
-                Arm = result.GetValue(arm), All = result.GetValue(all), Label = result.GetValue(label), TimeColumn = result.GetValue(time),
+                Arm = result.GetValue(arm), Rows = which, Label = result.GetValue(label), TimeColumn = result.GetValue(time),
             }, ct);
             if (result.GetValue(json))
             {
@@ -225,7 +232,8 @@ internal static class DeploymentsCommand
                 return KeelApp.ExitOk;
             }
             o.Context.Console.MarkupLineInterpolated($"Wrote {r.Rows:N0} row(s) of {r.Requests:N0} logged request(s), {r.Labelled:N0} labelled (column {r.Label}), to {r.Path}");
-            if (r.Rows == 0) o.Context.Console.MarkupLine("[yellow]No row had feedback yet: `POST /feedback` or `keel review label` gives outcomes; --all writes the unlabelled rows.[/]");
+            if (r.Rows == 0 && which == Keel.Pipeline.Monitor.ExportedRows.Labelled)
+                o.Context.Console.MarkupLine("[yellow]No row had feedback yet: `POST /feedback` or `keel review label` gives outcomes; --rows unlabelled writes the rows waiting for one.[/]");
             return KeelApp.ExitOk;
         });
         return command;

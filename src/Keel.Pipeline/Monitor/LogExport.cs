@@ -29,14 +29,25 @@ public sealed record LogExportRequest
     /// <summary>Only the requests one arm answered (champion or challenger). Default null: every request the deployment answered.</summary>
     public string? Arm { get; init; }
 
-    /// <summary>Whether rows without an outcome are written too (their label missing). Default false: labelled rows only.</summary>
-    public bool All { get; init; }
+    /// <summary>Which rows: those with an outcome, those without (a pool for active learning), or all. Default labelled.</summary>
+    public ExportedRows Rows { get; init; } = ExportedRows.Labelled;
 
     /// <summary>The label column's name. Default null: the label column of the training run of the model the deployment serves.</summary>
     public string? Label { get; init; }
 
     /// <summary>A column to write each row's request time into (ISO 8601, UTC). Default null: none.</summary>
     public string? TimeColumn { get; init; }
+}
+
+/// <summary>Which logged rows an export writes.</summary>
+public enum ExportedRows
+{
+    /// <summary>Rows with an outcome.</summary>
+    Labelled,
+    /// <summary>Rows without one (their label empty): the pool `keel label suggest` picks from.</summary>
+    Unlabelled,
+    /// <summary>Every row.</summary>
+    All,
 }
 
 /// <summary>What was written.</summary>
@@ -82,7 +93,7 @@ public static class LogExport
         if (csv)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var (input, _, _) in RowsAsync(log, query, r.All, ct))
+            await foreach (var (input, _, _) in RowsAsync(log, query, r.Rows, ct))
             {
                 foreach (var p in input.EnumerateObject())
                 {
@@ -99,7 +110,7 @@ public static class LogExport
             await using var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
             if (csv) await writer.WriteAsync(string.Join(",", columns.Select(c => TextFormats.QuoteField(c, ','))) + "\n");
             var last = "";
-            await foreach (var (input, outcome, record) in RowsAsync(log, query, r.All, ct))
+            await foreach (var (input, outcome, record) in RowsAsync(log, query, r.Rows, ct))
             {
                 if (record.Prediction.RequestId != last) (last, requests) = (record.Prediction.RequestId, requests + 1);
                 rows++;
@@ -129,22 +140,22 @@ public static class LogExport
     }
 
     /// <summary>Each logged row of the query's requests (answered ones only: an error answered nothing) with its outcome, labelled rows
-    /// only unless <paramref name="all"/>.</summary>
+    /// or unlabelled ones as <paramref name="which"/> says.</summary>
     private static async IAsyncEnumerable<(JsonElement Input, object? Outcome, LoggedPrediction Record)> RowsAsync(IPredictionLogStore log, PredictionQuery query,
-        bool all, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        ExportedRows which, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var record in log.ReadAsync(query, ct))
         {
             if (!record.Prediction.OutputsJson.StartsWith('[')) continue;
             var outcomes = FeedbackJoin.Outcomes(record);
-            if (outcomes is null && !all) continue;
+            if (outcomes is null && which == ExportedRows.Labelled) continue;
             using var inputs = JsonDocument.Parse(record.Prediction.InputsJson);
             var k = 0;
             foreach (var input in inputs.RootElement.EnumerateArray())
             {
                 var outcome = outcomes is not null && k < outcomes.Length ? outcomes[k] : null;
                 k++;
-                if (outcome is null && !all) continue;
+                if (which != ExportedRows.All && (outcome is null) != (which == ExportedRows.Unlabelled)) continue;
                 yield return (input, outcome, record);
             }
         }
