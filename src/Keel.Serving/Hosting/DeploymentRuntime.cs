@@ -86,7 +86,7 @@ internal sealed class DeploymentRuntime : BackgroundService
     private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentRuntime> _log;
-    private readonly ConcurrentDictionary<string, (Arm Arm, string[]? Labels)> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Arm Arm, int Version, string[]? Labels)> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _routeOrder = new();
     private readonly bool _remember;
     private readonly SemaphoreSlim _sync = new(1, 1);
@@ -184,7 +184,8 @@ internal sealed class DeploymentRuntime : BackgroundService
     /// <summary>
     /// Gives the policy the feedback its current attempt received before this server started: an A/B test's outcomes and a bandit's rewards
     /// are kept in memory, so a restart would otherwise begin the test again. Reads the deployment's logged requests since the attempt's
-    /// start event with their latest outcomes (the current challenger version's only, as when its alias moves); returns how many outcomes.
+    /// start event with their latest outcomes (the current challenger version's only: see <see cref="FeedbackEndpoint.Observe"/>); returns how
+    /// many outcomes reached the policy.
     /// </summary>
     public async Task<int> ReplayFeedbackAsync(IPredictionLogStore log, CancellationToken ct)
     {
@@ -198,7 +199,7 @@ internal sealed class DeploymentRuntime : BackgroundService
         await foreach (var logged in log.ReadAsync(query, ct))
         {
             var p = logged.Prediction;
-            if (logged.Feedback.Count == 0 || (p.Arm == ScoringEndpoint.ChallengerArm && p.Version != _challenger?.Version.Version)) continue;
+            if (logged.Feedback.Count == 0) continue;
             using var outcome = System.Text.Json.JsonDocument.Parse(logged.Feedback[^1].OutcomeJson);
             var root = outcome.RootElement;
             var rows = root.ValueKind == System.Text.Json.JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
@@ -207,8 +208,7 @@ internal sealed class DeploymentRuntime : BackgroundService
                 if (!FeedbackEndpoint.IsValue(rows[row])) continue;
                 try
                 {
-                    FeedbackEndpoint.Observe(this, p.RequestId, FeedbackEndpoint.Text(rows[row]), logged, row);
-                    replayed++;
+                    if (FeedbackEndpoint.Observe(this, p.RequestId, FeedbackEndpoint.Text(rows[row]), logged, row) is not null) replayed++;
                 }
                 catch (Keel.Serving.Requests.RequestException)
                 {
@@ -265,21 +265,22 @@ internal sealed class DeploymentRuntime : BackgroundService
         _changes.Writer.TryWrite(change);
     }
 
-    /// <summary>Remembers which arm answered a request, for feedback (A/B and bandit only; bounded, oldest forgotten first), and, when
-    /// outcomes are judged by whether the answer was right, the label it answered per row.</summary>
-    public void Remember(string requestId, Arm arm, Predictions answer)
+    /// <summary>Remembers which arm (and model version) answered a request, for feedback (A/B and bandit only; bounded, oldest forgotten
+    /// first), and, when outcomes are judged by whether the answer was right, the label it answered per row.</summary>
+    public void Remember(string requestId, Arm arm, int version, Predictions answer)
     {
         if (!_remember) return;
-        _routes[requestId] = (arm, File.Strategy.Outcome == OutcomeKind.Correct ? Labels(answer) : null);
+        _routes[requestId] = (arm, version, File.Strategy.Outcome == OutcomeKind.Correct ? Labels(answer) : null);
         _routeOrder.Enqueue(requestId);
         while (_routeOrder.Count > _options.RememberedRequests && _routeOrder.TryDequeue(out var old)) _routes.TryRemove(old, out _);
     }
 
-    /// <summary>The arm that answered <paramref name="requestId"/> and, for correct outcomes, its label per row, when remembered.</summary>
-    public bool TryAnswerOf(string requestId, out Arm arm, out IReadOnlyList<string>? labels)
+    /// <summary>The arm and model version that answered <paramref name="requestId"/> and, for correct outcomes, its label per row, when
+    /// remembered.</summary>
+    public bool TryAnswerOf(string requestId, out Arm arm, out int version, out IReadOnlyList<string>? labels)
     {
         var known = _routes.TryGetValue(requestId, out var route);
-        (arm, labels) = (route.Arm, route.Labels);
+        (arm, version, labels) = (route.Arm, route.Version, route.Labels);
         return known;
     }
 

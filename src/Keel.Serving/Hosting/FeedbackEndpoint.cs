@@ -93,14 +93,18 @@ internal static class FeedbackEndpoint
 
     /// <summary>
     /// Gives the outcome of the request's row <paramref name="row"/> to the policy when the arm that answered is known (remembered, or in
-    /// the log), with the label it answered there when outcomes are judged by whether the answer was right; returns that arm. A numeric
-    /// A/B outcome that is not a number is the caller's error (400), before anything is stored.
+    /// the log), with the label it answered there when outcomes are judged by whether the answer was right; returns that arm, or null when
+    /// the outcome was credited to none. An outcome of a challenger version since replaced (its alias moved) is evidence about that
+    /// version, not this one: it reaches no policy. A numeric A/B outcome that is not a number is the caller's error (400), before anything
+    /// is stored.
     /// </summary>
     public static Arm? Observe(DeploymentRuntime deployment, string requestId, string outcome, LoggedPrediction? logged, int row)
     {
         Arm? arm;
+        int? version = null;
         IReadOnlyList<string>? labels = null;
-        if (deployment.TryAnswerOf(requestId, out var remembered, out var rememberedLabels)) (arm, labels) = (remembered, rememberedLabels);
+        if (deployment.TryAnswerOf(requestId, out var remembered, out var rememberedVersion, out var rememberedLabels))
+            (arm, version, labels) = (remembered, rememberedVersion, rememberedLabels);
         else
         {
             arm = logged?.Prediction.Arm switch
@@ -109,8 +113,10 @@ internal static class FeedbackEndpoint
                 "champion" => Arm.Champion,
                 _ => null,
             };
+            version = logged?.Prediction.Version;
             if (arm is not null && deployment.File.Strategy.Outcome == OutcomeKind.Correct) labels = LoggedLabels(logged!.Prediction.OutputsJson);
         }
+        if (arm == Arm.Challenger && version != deployment.Challenger?.Version.Version) return null;
         if (arm is { } a)
         {
             try

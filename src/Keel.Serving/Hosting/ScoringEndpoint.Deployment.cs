@@ -97,7 +97,7 @@ internal sealed partial class ScoringEndpoint
             series.Observe(table, answer);
             writer?.TryEnqueue(new PendingPrediction(requestId, arrived, model.Name, model.Version.Version, armName, endpoint, seconds * 1000, table, answer, notes)
                 { Deployment = d.File.Endpoint });
-            d.Remember(requestId, arm, answer);
+            d.Remember(requestId, arm, model.Version.Version, answer);
             QueueReviews(d, requestId, arrived, table, answer, notes);
             if (decision.Shadow == Arm.Challenger && challenger is not null && championOutcome is not null
                 && !d.TryShadow(new ShadowCopy(endpoint, champion, challenger, table, body, championOutcome), !SameSchemaCached(champion, challenger),
