@@ -86,7 +86,8 @@ public static class LogExport
         if (label == r.TimeColumn) throw new KeelInputException($"--time-column {r.TimeColumn}: the label column has that name; name another.");
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct)
             ?? throw new KeelInputException($"deployment '{r.Deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
-        var query = LogWindows.Requests(d, r.From, r.To, r.Arm) with { Limit = int.MaxValue };
+        // Up to now when no end is named: the server's appends during the export would otherwise reach the second pass but not the first.
+        var query = LogWindows.Requests(d, r.From, r.To ?? store.Options.Time.GetUtcNow(), r.Arm) with { Limit = int.MaxValue };
 
         // A CSV header needs every column first: one pass names them (inputs in first-seen order), a second writes.
         var columns = new List<string>();
