@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Deployments;
+using Keel.Tracking.PredictionLog;
 
 namespace Keel.Serving.Tests;
 
@@ -74,7 +75,7 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
     }
 
     [Fact]
-    public async Task StoreChange_ChallengerAliasMovedDuringAnAbTest_TheOldVersionsOutcomesNoLongerCount()
+    public async Task StoreChange_ChallengerAliasMovedDuringAnAbTest_TheTestStartsAgain()
     {
         const string yaml = """
             endpoint: ab-moved
@@ -113,13 +114,52 @@ public sealed class DeploymentRuntimeTests(ServedModelFixture fixture) : Deploym
         var next = await F.Store.Registry.RegisterAsync(F.Champion);
         await F.Store.Registry.SetAliasAsync("credit-risk", "trial", next.Version, "tester", null);
         await ChangeInStoreAsync("ab-moved", DeploymentEventKind.Mode, s => s with { Mode = DeploymentMode.Assist }, "reviewers in");
-        await UntilAsync(async () => (await Ab()).GetProperty("challenger").GetProperty("count").GetInt64() == 0);
+        Assert.True(answered["champion"] > 0);
+        await UntilAsync(async () => (await Ab()).GetProperty("champion").GetProperty("count").GetInt64() == 0);
         // The outcome of an answer the replaced version gave is stored, but credited to no arm: it says nothing of the new version.
         using (var fb = await ServedModelFixture.PostAsync(client, "feedback", $$"""{"request_id":"{{late}}","outcome":"1"}"""))
             Assert.Equal(System.Text.Json.JsonValueKind.Null, (await ServedModelFixture.JsonAsync(fb)).GetProperty("arm").ValueKind);
 
-        Assert.Equal(0, (await Ab()).GetProperty("challenger").GetProperty("count").GetInt64());
-        Assert.Equal(answered["champion"], (await Ab()).GetProperty("champion").GetProperty("count").GetInt64());
+        Assert.Equal((0L, 0L), ((await Ab()).GetProperty("champion").GetProperty("count").GetInt64(), (await Ab()).GetProperty("challenger").GetProperty("count").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Restart_AbChallengerAliasMovedWhileDown_OnlyOutcomesSinceTheMoveAreReadAgain()
+    {
+        const string yaml = """
+            endpoint: ab-down
+            champion: credit-risk@champion
+            challenger: credit-risk@later
+            strategy: {ab: {split: 50}}
+            guards: {max_p99_ratio: off, max_score_shift: off}
+            """;
+        var logPath = Path.Combine(F.Folder, "ab-down-predictions.db");
+        await F.Store.Registry.SetAliasAsync("credit-risk", "later", F.Champion.Version, "tester", null);
+        await (await ServeAsync(yaml, logPath)).DisposeAsync(); // created and started
+        var started = (await F.Store.Deployments.GetHistoryAsync("ab-down")).Last(e => e.Kind == DeploymentEventKind.Start).At;
+        // Ten answers of each arm after the start, every outcome a success; then the alias moves to another version; then two more champion answers.
+        async Task LogAsync(DateTimeOffset at, string prefix, int n, Func<int, string> arm)
+        {
+            await using var log = await PredictionLogStores.OpenSqliteAsync(logPath);
+            await log.AppendAsync(Enumerable.Range(0, n).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"{prefix}{i}", Time = at.AddMilliseconds(i), Model = "credit-risk", Version = F.Champion.Version, Arm = arm(i), Endpoint = "invocations",
+                Deployment = "ab-down", LatencyMs = 1, Rows = 1, InputsJson = "[{}]", OutputsJson = """[{"label":"good","probabilities":{"bad":0.1,"good":0.9}}]""",
+            }).ToList());
+            foreach (var i in Enumerable.Range(0, n)) await log.AddFeedbackAsync(new($"{prefix}{i}", "\"1\"", at.AddMinutes(1)));
+        }
+        await LogAsync(started.AddMilliseconds(1), "before", 20, i => i % 2 == 0 ? "champion" : "challenger");
+        await Task.Delay(50);
+        var moved = await F.Store.Registry.SetAliasAsync("credit-risk", "later", (await F.Store.Registry.RegisterAsync(F.Champion)).Version, "tester", null);
+        await LogAsync(moved.At.AddMilliseconds(1), "after", 2, _ => "champion");
+
+        await using var server = await ServeAsync(yaml, logPath);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using var r = await client.GetAsync("admin/deployments/ab-down");
+        var ab = (await ServedModelFixture.JsonAsync(r)).GetProperty("report").GetProperty("ab");
+
+        // The test compares the arms over the same time: what the champion answered before the move does not count, nor does the old version.
+        Assert.Equal((2L, 0L), (ab.GetProperty("champion").GetProperty("count").GetInt64(), ab.GetProperty("challenger").GetProperty("count").GetInt64()));
     }
 
     [Fact]

@@ -194,7 +194,14 @@ internal sealed class DeploymentRuntime : BackgroundService
         var d = await Store.GetAsync(File.Endpoint, ct);
         var started = (await Store.GetHistoryAsync(File.Endpoint, ct)).LastOrDefault(e => e.Kind == DeploymentEventKind.Start)?.At;
         if (d is null || started is null) return 0;
-        var query = PredictionQuery.Of(d) with { From = started, Limit = int.MaxValue, ExcludeArm = PredictionRecord.ShadowArm };
+        // An A/B test starts again on both arms when another version becomes the challenger (it compares the arms over the same time):
+        // from the alias's move to the current version, when that came later.
+        var from = started.Value;
+        if (File.Strategy.Kind == StrategyKind.Ab && File.Challenger is { Alias: { } alias } named && _challenger is { } current
+            && (await _registry.GetAliasHistoryAsync(named.Name, ct)).LastOrDefault(e => e.Alias == alias && e.ToVersion == current.Version.Version) is { } moved
+            && moved.At > from)
+            from = moved.At;
+        var query = PredictionQuery.Of(d) with { From = from, Limit = int.MaxValue, ExcludeArm = PredictionRecord.ShadowArm };
         var replayed = 0;
         await foreach (var logged in log.ReadAsync(query, ct))
         {
@@ -217,7 +224,7 @@ internal sealed class DeploymentRuntime : BackgroundService
             }
         }
         if (replayed > 0)
-            _log.LogInformation("Deployment {Endpoint}: {Count} feedback outcomes of this attempt (since {Started:u}) read again from the prediction log", File.Endpoint, replayed, started);
+            _log.LogInformation("Deployment {Endpoint}: {Count} feedback outcomes of this attempt (since {From:u}) read again from the prediction log", File.Endpoint, replayed, from);
         return replayed;
     }
 

@@ -29,7 +29,8 @@ internal sealed class AbPolicy : RolloutPolicy
     /// <summary>A new attempt is a new test: the last attempt's outcomes (perhaps of another challenger) do not count towards it.</summary>
     protected override void OnStart() => (_champion, _challenger) = (new(), new());
 
-    protected override void OnChallengerReplaced() => _challenger = new();
+    /// <summary>A test compares the arms over the same time, so another challenger starts both tallies again.</summary>
+    protected override void OnChallengerReplaced() => OnStart();
 
     protected override RouteDecision RouteRunning(RequestContext request) =>
         new(Router.ToChallenger(request.RoutingKey, Current.ChallengerPercent) ? Arm.Challenger : Arm.Champion);
