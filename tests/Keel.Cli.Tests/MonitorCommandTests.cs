@@ -254,6 +254,26 @@ public sealed class MonitorDeploymentTests
     }
 
     [Fact]
+    public async Task Monitor_DeploymentLogOfTwoVersions_NotesThatTheirOutputsMixUnlessOneArmIsNamed()
+    {
+        using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");
+        const string row = """{"amount":20,"age":40,"channel":"web","country":"NO"}""";
+        await using (var log = await Keel.Tracking.PredictionLog.PredictionLogStores.OpenSqliteAsync(Path.Combine(h.StoreFolder, "predictions.db")))
+            await log.AppendAsync(Enumerable.Range(0, 4).Select(i => new Keel.Core.PredictionLog.PredictionRecord
+            {
+                RequestId = $"r{i}", Time = new DateTimeOffset(2024, 2, 1, 0, i, 0, TimeSpan.Zero), Model = "shop", Version = 1 + i % 2, Arm = i % 2 == 0 ? "champion" : "challenger",
+                Endpoint = "invocations", Deployment = "shop", LatencyMs = 1, Rows = 1, InputsJson = $"[{row}]", OutputsJson = """[{"label":"no","probabilities":{"no":0.8,"yes":0.2}}]""",
+            }).ToList());
+
+        var both = await h.RunAsync("monitor", "--deployment", "shop", "--no-store");
+        var one = await h.RunAsync("monitor", "--deployment", "shop", "--arm", "champion", "--no-store");
+
+        Assert.True(both.Exit == 0, both.Error);
+        Assert.Contains("note: the answers of 2 model versions are in these windows, so their output drift (against one version's reference) and performance mix", both.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("model versions are in these windows", one.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Monitor_DeploymentLogByRows_WindowsTakeWholeRequests()
     {
         using var h = await DeployedAsync("endpoint: shop\nchampion: shop@champion\n");

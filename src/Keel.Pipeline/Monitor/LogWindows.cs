@@ -84,10 +84,15 @@ internal static class LogWindows
         if (answeredBy.Length > 1)
             read += "; answered by " + string.Join(", ", answeredBy.Select(g => $"{g.Key.Model}:{g.Key.Version} ({g.Key.Arm}) {g.Value:N0}"));
         var of = arm is null ? "" : $", arm {arm}";
+        // Output drift and realised performance of answers from several versions are a blend, judged against one version's reference.
+        var versions = answeredBy.Select(g => (g.Key.Model, g.Key.Version)).Distinct().Count();
+        var mixed = versions > 1 && reference is not null
+            ? $"the answers of {versions} model versions are in these windows, so their output drift (against one version's reference) and performance mix them; --arm champion or --arm challenger judges one arm's answers"
+            : null;
         var leftOut = requests.Count == maxRequests && await log.ReadLatenciesAsync(query with { To = requests[0].Prediction.Time, Limit = 1, Newest = false }, ct).AnyAsync(ct);
         return new CurrentData(timed, windows, Serving, leftOut
             ? $"prediction log of deployment {deployment}{of} (its newest {read}; the older requests of the range were left out: name a shorter one with --from and --to)"
-            : $"prediction log of deployment {deployment}{of} ({read})");
+            : $"prediction log of deployment {deployment}{of} ({read})", mixed);
     }
 
     /// <summary>The requests of [<paramref name="from"/>, <paramref name="to"/>) the deployment answered, or one <paramref name="arm"/> of it

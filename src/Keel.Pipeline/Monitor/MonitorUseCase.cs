@@ -113,6 +113,7 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
         if (r.Deployment is not null)
         {
             current = await LogWindows.ReadAsync(Store(), r.Deployment, stored, spec, r.From, r.To, ct, progress: logProgress, arm: r.Arm);
+            if (current.Note is not null) notes.Add(current.Note);
         }
         else
         {
@@ -245,4 +246,9 @@ public sealed class MonitorUseCase(KeelStore? store, TimeProvider time, MonitorA
 }
 
 /// <summary>Current data cut into windows; <see cref="Serving"/> adds serving and performance figures per window.</summary>
-internal sealed record CurrentData(Table Table, IReadOnlyList<DataWindow> Windows, Action<DataWindow, WindowFigures>? Serving, string Description);
+/// <param name="Table">Every row, with its time.</param>
+/// <param name="Windows">The rows of each window.</param>
+/// <param name="Serving">Adds a window's serving and performance figures (prediction logs), or null.</param>
+/// <param name="Description">What the data is, for the "Current:" line.</param>
+/// <param name="Note">Something the reader of the figures should know about the data (e.g. two versions' answers mixed), or null.</param>
+internal sealed record CurrentData(Table Table, IReadOnlyList<DataWindow> Windows, Action<DataWindow, WindowFigures>? Serving, string Description, string? Note = null);
