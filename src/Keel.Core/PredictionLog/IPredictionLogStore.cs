@@ -87,6 +87,9 @@ public sealed record PredictionQuery
     /// <summary>When more match than <see cref="Limit"/>: the newest that many rather than the oldest (still returned oldest first).
     /// Default false.</summary>
     public bool Newest { get; init; }
+    /// <summary>Only requests with feedback (for a shadow copy: feedback on the request it copied), selected in the database, so reading
+    /// the outcomes of a long log does not read every request. Default false.</summary>
+    public bool WithFeedback { get; init; }
 }
 
 /// <summary>The durable prediction log and its feedback, joined by request id; monitoring reads it.</summary>

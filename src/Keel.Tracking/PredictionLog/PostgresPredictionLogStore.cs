@@ -146,17 +146,17 @@ internal sealed class PostgresPredictionLogStore : IPredictionLogStore
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct);
+        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct, query.WithFeedback);
     }
 
     /// <summary>The predictions the condition <paramref name="filter"/> makes (asked in the snapshot) selects, and their feedback, read in one snapshot.</summary>
     private async IAsyncEnumerable<LoggedPrediction> StreamAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<(string Where, (string, object?)[] Args)>> filter,
-        bool newest, [EnumeratorCancellation] CancellationToken ct)
+        bool newest, [EnumeratorCancellation] CancellationToken ct, bool withFeedback = false)
     {
         await using var conn = await _source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var (where, args) = await filter(conn, tx, ct);
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, newest, args, ct)) yield return p;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "prediction_feedback", where, newest, args, ct, withFeedback)) yield return p;
         await tx.CommitAsync(ct);
     }
 

@@ -103,12 +103,13 @@ internal static class PredictionRows
     /// the feedback of the selected requests (one query; feedback is far rarer than predictions), then the predictions one at a time
     /// as the reader yields them. A shadow copy gets the feedback of the request it copied.</summary>
     public static async IAsyncEnumerable<LoggedPrediction> StreamAsync(DbConnection conn, DbTransaction tx, string feedbackTable, string where,
-        bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct)
+        bool newest, (string, object?)[] args, [EnumeratorCancellation] CancellationToken ct, bool withFeedback = false)
     {
-        var selected = Selection(where, newest);
-        var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
         // A shadow copy's feedback is its request's: the copy's id is that request's with a suffix.
         var answered = $"CASE WHEN arm = '{PredictionRecord.ShadowArm}' AND request_id LIKE '%{PredictionRecord.ShadowSuffix}' THEN substr(request_id, 1, length(request_id) - {PredictionRecord.ShadowSuffix.Length}) ELSE request_id END";
+        if (withFeedback) where = $"({where}) AND {answered} IN (SELECT request_id FROM {feedbackTable})";
+        var selected = Selection(where, newest);
+        var feedback = new Dictionary<string, List<FeedbackRecord>>(StringComparer.Ordinal);
         await using (var cmd = conn.Command(tx, $"SELECT request_id, outcome, time_ms FROM {feedbackTable} WHERE request_id IN (SELECT {answered} {selected}) ORDER BY id;", args))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {

@@ -176,17 +176,17 @@ internal sealed class SqlitePredictionLogStore : IPredictionLogStore
     public IAsyncEnumerable<LoggedPrediction> ReadAsync(PredictionQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct);
+        return StreamAsync((conn, tx, token) => PredictionRows.FilterAsync(conn, tx, query, token), query.Newest, ct, query.WithFeedback);
     }
 
     private async IAsyncEnumerable<LoggedPrediction> StreamAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<(string Where, (string, object?)[] Args)>> filter,
-        bool newest, [EnumeratorCancellation] CancellationToken ct)
+        bool newest, [EnumeratorCancellation] CancellationToken ct, bool withFeedback = false)
     {
         await using var conn = await ConnectAsync(ct);
         // A deferred transaction reads one snapshot; in WAL mode the server's appends go on meanwhile.
         await using var tx = conn.BeginTransaction(deferred: true);
         var (where, args) = await filter(conn, tx, ct);
-        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, newest, args, ct)) yield return p;
+        await foreach (var p in PredictionRows.StreamAsync(conn, tx, "feedback", where, newest, args, ct, withFeedback)) yield return p;
     }
 
     public async IAsyncEnumerable<LoggedLatency> ReadLatenciesAsync(PredictionQuery query, [EnumeratorCancellation] CancellationToken ct = default)

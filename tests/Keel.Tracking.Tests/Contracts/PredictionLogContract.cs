@@ -140,6 +140,21 @@ public abstract class PredictionLogContract : StoreContract<IPredictionLogStore>
     }
 
     [Fact]
+    public async Task List_WithFeedback_OnlyRequestsWithOutcomesAndShadowCopiesOfThemBeforeTheLimit()
+    {
+        await Subject.AppendAsync([
+            Record("a", T0), Record("a" + PredictionRecord.ShadowSuffix, T0.AddSeconds(1), version: 2, arm: PredictionRecord.ShadowArm),
+            Record("b", T0.AddSeconds(2)), Record("c", T0.AddSeconds(3)), Record("d", T0.AddSeconds(4)), Record("e", T0.AddSeconds(5), model: "other"),
+        ]);
+        foreach (var id in new[] { "a", "c", "e" }) await Subject.AddFeedbackAsync(new FeedbackRecord(id, "\"bad\"", T0.AddSeconds(9)));
+
+        var labelled = await Subject.ListAsync(new PredictionQuery { Model = "credit-risk", WithFeedback = true, Limit = 3 });
+
+        Assert.Equal(["a", "a.shadow", "c"], labelled.Select(p => p.Prediction.RequestId));
+        Assert.All(labelled, p => Assert.Equal("\"bad\"", p.Feedback.Single().OutcomeJson));
+    }
+
+    [Fact]
     public async Task Read_OneAtATime_EachWithItsOwnFeedbackOnlyWithinTheLimit()
     {
         await Subject.AppendAsync([Record("a", T0), Record("b", T0.AddSeconds(1)), Record("c", T0.AddSeconds(2)), Record("x", T0, model: "other")]);
