@@ -62,6 +62,14 @@ public sealed record PredictionQuery
         return new() { Model = deployment.ChampionModel, Deployment = deployment.Name, DeploymentCreated = deployment.CreatedAt };
     }
 
+    /// <summary>The requests <paramref name="deployment"/> answered, or those one <paramref name="arm"/> of it answered: the challenger's
+    /// include its shadow copies (its answers, never returned), while the deployment's traffic leaves them out.</summary>
+    public static PredictionQuery Answered(Keel.Core.Deployments.Deployment deployment, string? arm = null) => Of(deployment) with
+    {
+        Arms = arm switch { null => null, "challenger" => [arm, PredictionRecord.ShadowArm], _ => [arm] },
+        ExcludeArm = arm is null ? PredictionRecord.ShadowArm : null,
+    };
+
     /// <summary>Registered model name (required): without <see cref="Deployment"/>, every request this model answered; with it, the
     /// model whose requests logged before the log recorded deployments count as the deployment's.</summary>
     public required string Model { get; init; }

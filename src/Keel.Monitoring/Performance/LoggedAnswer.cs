@@ -15,6 +15,10 @@ public static class LoggedAnswer
     public static bool IsValue(JsonElement answer) =>
         answer.ValueKind == JsonValueKind.Number || (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("value", out _));
 
+    /// <summary>A classifier's answered label; null for a regression answer or one without a label.</summary>
+    public static string? Label(JsonElement answer) =>
+        IsClassifier(answer) && answer.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+
     /// <summary>A regression answer's value; NaN where it is missing (null) or the answer is a classifier's.</summary>
     public static double Value(JsonElement answer) => answer.ValueKind switch
     {

@@ -87,9 +87,9 @@ public static class LogExport
         await using var log = await PredictionLogStores.OpenIfExistsAsync(store, ct)
             ?? throw new KeelInputException($"deployment '{r.Deployment}': no prediction log in {PredictionLogStores.Describe(store)}; `keel serve` writes it.");
         // Up to now when no end is named: the server's appends during the export would otherwise reach the second pass but not the first.
-        var query = LogWindows.Requests(d, r.From, r.To ?? store.Options.Time.GetUtcNow(), r.Arm) with
+        var query = PredictionQuery.Answered(d, r.Arm) with
         {
-            Limit = int.MaxValue, WithFeedback = r.Rows == ExportedRows.Labelled,
+            From = r.From, To = r.To ?? store.Options.Time.GetUtcNow(), Limit = int.MaxValue, WithFeedback = r.Rows == ExportedRows.Labelled,
         };
 
         // A CSV header needs every column first: one pass names them (inputs in first-seen order), a second writes.

@@ -34,7 +34,7 @@ internal static class LogWindows
         // The requests this deployment served, not another deployment's nor `keel serve --model`'s of the same model. Shadow copies were
         // answered by the challenger and never returned: they are not the deployment's traffic, but they are the challenger's answers
         // (in a shadow rollout its only ones). Beyond the cap, the newest requests: monitoring is about what the model sees now.
-        var query = Requests(d, from, to, arm) with { Limit = maxRequests, Newest = true };
+        var query = PredictionQuery.Answered(d, arm) with { From = from, To = to, Limit = maxRequests, Newest = true };
 
         // One request at a time: its rows go into typed columns and only what the serving figures need of it is kept (the inputs
         // are not), so a day of a million requests is not held as a million JSON documents.
@@ -95,15 +95,6 @@ internal static class LogWindows
             : $"prediction log of deployment {deployment}{of} ({read})", mixed);
     }
 
-    /// <summary>The requests of [<paramref name="from"/>, <paramref name="to"/>) the deployment answered, or one <paramref name="arm"/> of it
-    /// answered: the challenger's include its shadow copies (its answers, never returned), while the deployment's traffic leaves them out.</summary>
-    internal static PredictionQuery Requests(Keel.Core.Deployments.Deployment d, DateTimeOffset? from, DateTimeOffset? to, string? arm) => PredictionQuery.Of(d) with
-    {
-        From = from, To = to,
-        Arms = arm switch { null => null, "challenger" => [arm, PredictionRecord.ShadowArm], _ => [arm] },
-        ExcludeArm = arm is null ? PredictionRecord.ShadowArm : null,
-    };
-
     /// <summary>The name given to the request time column (ignored by the comparison).</summary>
     public const string TimeColumn = "__request_time";
 
@@ -137,7 +128,7 @@ internal static class LogWindows
             var classifier = output is { } a && LoggedAnswer.IsClassifier(a);
             _anyClass |= classifier;
             _anyValue |= output is { } b && LoggedAnswer.IsValue(b);
-            _labels.Add(classifier && output!.Value.TryGetProperty("label", out var l) ? l.GetString() : null);
+            _labels.Add(output is { } answer ? LoggedAnswer.Label(answer) : null);
             _scores.Add(classifier && positive is not null && output!.Value.TryGetProperty("probabilities", out var ps) && ps.TryGetProperty(positive, out var s)
                 ? s.GetDouble() : double.NaN);
             _values.Add(output is { } v ? LoggedAnswer.Value(v) : double.NaN);

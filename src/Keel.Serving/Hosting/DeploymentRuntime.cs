@@ -201,7 +201,7 @@ internal sealed class DeploymentRuntime : BackgroundService
             && (await _registry.GetAliasHistoryAsync(named.Name, ct)).LastOrDefault(e => e.Alias == alias && e.ToVersion == current.Version.Version) is { } moved
             && moved.At > from)
             from = moved.At;
-        var query = PredictionQuery.Of(d) with { From = from, Limit = int.MaxValue, ExcludeArm = PredictionRecord.ShadowArm, WithFeedback = true };
+        var query = PredictionQuery.Answered(d) with { From = from, Limit = int.MaxValue, WithFeedback = true };
         var replayed = 0;
         await foreach (var logged in log.ReadAsync(query, ct))
         {

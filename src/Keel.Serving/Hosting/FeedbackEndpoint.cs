@@ -81,8 +81,8 @@ internal static class FeedbackEndpoint
         var labels = new List<string>();
         foreach (var answer in doc.RootElement.EnumerateArray())
         {
-            if (answer.ValueKind != JsonValueKind.Object || !answer.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String) return null;
-            labels.Add(label.GetString()!);
+            if (Keel.Monitoring.Performance.LoggedAnswer.Label(answer) is not { } label) return null;
+            labels.Add(label);
         }
         return [.. labels];
     }
