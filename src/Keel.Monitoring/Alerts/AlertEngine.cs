@@ -69,11 +69,15 @@ public sealed class AlertEngine(IAlertStore store, TimeProvider time, IReadOnlyL
         {
             var rule = spec.Rule;
             if (!figures.TryGetValue(rule.Figure, out var value) || !double.IsFinite(value) || !rule.HoldsFor(value)) continue;
-            if (spec.When is { } when && !(figures.TryGetValue(when.Figure, out var w) && double.IsFinite(w) && when.HoldsFor(w)))
+            if (spec.When is { } when)
             {
-                var seen = figures.TryGetValue(when.Figure, out w) && double.IsFinite(w) ? $"value {AlertNotice.FormatValue(w)}" : "not computed for this window";
-                outcomes.Add(new AlertOutcome(rule, value, AlertStatus.Suppressed, $"its condition '{when.Text}' does not hold ({seen})", null));
-                continue;
+                var computed = figures.TryGetValue(when.Figure, out var w) && double.IsFinite(w);
+                if (!computed || !when.HoldsFor(w))
+                {
+                    var seen = computed ? $"value {AlertNotice.FormatValue(w)}" : "not computed for this window";
+                    outcomes.Add(new AlertOutcome(rule, value, AlertStatus.Suppressed, $"its condition '{when.Text}' does not hold ({seen})", null));
+                    continue;
+                }
             }
             if (window.Length > 0 && await store.ExistsAsync(scope, rule.Text, window, ct))
             {

@@ -85,8 +85,12 @@ internal sealed class GuardMonitor(GuardOptions options)
     {
         if (expected.Length == 0 || actual.Length == 0) return double.NaN;
         var classes = expected.Concat(actual).Distinct(StringComparer.Ordinal).ToArray();
-        double Share(string[] labels, string c) => (labels.Count(l => l == c) + 0.5) / (labels.Length + 0.5 * classes.Length);
-        return classes.Sum(c => (Share(actual, c) - Share(expected, c)) * Math.Log(Share(actual, c) / Share(expected, c)));
+        double[] Shares(string[] labels)
+        {
+            var counts = labels.CountBy(l => l, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+            return [.. classes.Select(c => (counts.GetValueOrDefault(c) + 0.5) / (labels.Length + 0.5 * classes.Length))];
+        }
+        return Sum(Shares(expected), Shares(actual));
     }
 
     /// <summary>The 99th percentile by nearest rank (the smallest value with at least 99% of values at or under it); NaN when empty.</summary>
@@ -107,10 +111,14 @@ internal sealed class GuardMonitor(GuardOptions options)
         Array.Sort(expected);
         var edges = new double[Bins - 1];
         for (var i = 1; i < Bins; i++) edges[i - 1] = expected[(int)Math.Floor(i * (expected.Length - 1) / (double)Bins)];
-        var e = Shares(expected, edges);
-        var a = Shares(actual, edges);
+        return Sum(Shares(expected, edges), Shares(actual, edges));
+    }
+
+    /// <summary>Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) over smoothed shares of the same bins or classes.</summary>
+    private static double Sum(double[] expected, double[] actual)
+    {
         var psi = 0.0;
-        for (var i = 0; i < Bins; i++) psi += (a[i] - e[i]) * Math.Log(a[i] / e[i]);
+        for (var i = 0; i < expected.Length; i++) psi += (actual[i] - expected[i]) * Math.Log(actual[i] / expected[i]);
         return psi;
     }
 
